@@ -1,0 +1,152 @@
+//! The programs behind listening sockets, and what they answer to an HTTP
+//! request. For now: nginx's welcome page and sshd.
+
+use crate::time::{http_date, EPOCH_UNIX};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum App {
+    /// The `nginx` image's default server.
+    Nginx,
+    /// OpenSSH's daemon on a host.
+    Sshd,
+    /// A port held by a process that does not speak HTTP (kubelet, etcd…).
+    Other,
+}
+
+/// nginx's version in the simulated `nginx` image. 1.27.x serves the classic
+/// 615-byte welcome page (the page changed in 1.29.6).
+pub const NGINX_VERSION: &str = "1.27.3";
+
+/// `docs/html/index.html` of nginx 1.21.1 – 1.29.5, byte for byte.
+pub const NGINX_WELCOME: &str = "<!DOCTYPE html>
+<html>
+<head>
+<title>Welcome to nginx!</title>
+<style>
+html { color-scheme: light dark; }
+body { width: 35em; margin: 0 auto;
+font-family: Tahoma, Verdana, Arial, sans-serif; }
+</style>
+</head>
+<body>
+<h1>Welcome to nginx!</h1>
+<p>If you see this page, the nginx web server is successfully installed and
+working. Further configuration is required.</p>
+
+<p>For online documentation and support please refer to
+<a href=\"http://nginx.org/\">nginx.org</a>.<br/>
+Commercial support is available at
+<a href=\"http://nginx.com/\">nginx.com</a>.</p>
+
+<p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+";
+
+/// When the image's `index.html` was last modified (Unix seconds): its
+/// `Last-Modified` header and, with the size, its `ETag`.
+const NGINX_INDEX_MTIME: u64 = 1_732_636_500;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: String,
+    pub path: String,
+    pub host_header: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    pub reason: &'static str,
+    /// Header name and value, in the order the server sends them.
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl App {
+    /// The server's answer at simulated time `now_unix`, or `None` when the
+    /// program does not speak HTTP (curl then reports an empty or broken reply).
+    pub fn http(&self, req: &HttpRequest, now_unix: u64) -> Option<HttpResponse> {
+        match self {
+            App::Nginx => Some(nginx(req, now_unix)),
+            App::Sshd | App::Other => None,
+        }
+    }
+
+    /// What a non-HTTP server sends first when it gets an HTTP request.
+    pub fn banner(&self) -> Option<&'static str> {
+        match self {
+            App::Sshd => Some("SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5\r\n"),
+            _ => None,
+        }
+    }
+}
+
+fn nginx(req: &HttpRequest, now_unix: u64) -> HttpResponse {
+    let date = http_date(now_unix.max(EPOCH_UNIX));
+    let server = format!("nginx/{NGINX_VERSION}");
+    if req.path != "/" && req.path != "/index.html" {
+        let body = format!(
+            "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>{server}</center>\r\n</body>\r\n</html>\r\n"
+        );
+        return HttpResponse {
+            status: 404,
+            reason: "Not Found",
+            headers: vec![
+                ("Server".into(), server),
+                ("Date".into(), date),
+                ("Content-Type".into(), "text/html".into()),
+                ("Content-Length".into(), body.len().to_string()),
+                ("Connection".into(), "keep-alive".into()),
+            ],
+            body,
+        };
+    }
+    let len = NGINX_WELCOME.len();
+    HttpResponse {
+        status: 200,
+        reason: "OK",
+        headers: vec![
+            ("Server".into(), server),
+            ("Date".into(), date),
+            ("Content-Type".into(), "text/html".into()),
+            ("Content-Length".into(), len.to_string()),
+            ("Last-Modified".into(), http_date(NGINX_INDEX_MTIME)),
+            ("Connection".into(), "keep-alive".into()),
+            // nginx's ETag is "<mtime in hex>-<size in hex>".
+            ("ETag".into(), format!("\"{NGINX_INDEX_MTIME:x}-{len:x}\"")),
+            ("Accept-Ranges".into(), "bytes".into()),
+        ],
+        body: if req.method == "HEAD" {
+            String::new()
+        } else {
+            NGINX_WELCOME.to_string()
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welcome_page_is_the_classic_615_bytes() {
+        assert_eq!(NGINX_WELCOME.len(), 615);
+    }
+
+    #[test]
+    fn etag_follows_mtime_and_size() {
+        let r = App::Nginx
+            .http(
+                &HttpRequest {
+                    method: "GET".into(),
+                    path: "/".into(),
+                    host_header: "x".into(),
+                },
+                EPOCH_UNIX,
+            )
+            .unwrap();
+        let etag = &r.headers.iter().find(|(k, _)| k == "ETag").unwrap().1;
+        assert_eq!(etag, "\"6745ef54-267\"");
+    }
+}

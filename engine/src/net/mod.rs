@@ -1,0 +1,168 @@
+//! A small but real packet model.
+//!
+//! Hosts (the laptop, the home router, Kubernetes nodes, pods as network
+//! namespaces) own interfaces with addresses, a routing table, netfilter
+//! tables, a conntrack table and listening sockets. Interfaces sit on L2
+//! segments (the home LAN, each node's `cni0` bridge). A probe walks a packet
+//! from host to host: routing decision, netfilter hooks, neighbour lookup on
+//! the segment, then the same on the next host, and records a [`Trace`].
+//!
+//! Layout, after smoltcp's: [`route`] (routing tables), [`netfilter`]
+//! (tables, chains, rules), [`conntrack`] (connection tracking and NAT
+//! reversal), [`walk`] (the packet walk) and [`trace`] (what happened).
+
+pub mod conntrack;
+pub mod netfilter;
+pub mod route;
+pub mod trace;
+pub mod walk;
+
+pub use conntrack::Conntrack;
+pub use netfilter::{Netfilter, Table};
+pub use route::{Route, RouteProto, RoutingTable};
+pub use trace::{Direction, DropReason, Hop, Link, Step, Trace, TraceOutcome};
+pub use walk::{ConnectOutcome, ConnectResult, PingResult};
+
+use crate::apps::App;
+use ipnet::Ipv4Net;
+use std::net::Ipv4Addr;
+
+pub type HostId = usize;
+pub type SegmentId = usize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HostKind {
+    Laptop,
+    Router,
+    Node,
+    Pod,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Interface {
+    pub name: String,
+    pub addr: Option<Ipv4Net>,
+    pub segment: Option<SegmentId>,
+    pub mac: [u8; 6],
+    pub mtu: u32,
+    /// For a veth: the bridge it is enslaved to (`master cni0`).
+    pub master: Option<String>,
+    /// For a veth: `@ifN`, the peer's interface index.
+    pub peer_index: Option<u32>,
+}
+
+/// A socket in LISTEN state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listener {
+    /// `None` listens on every address (0.0.0.0).
+    pub addr: Option<Ipv4Addr>,
+    pub port: u16,
+    pub process: String,
+    pub app: App,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Host {
+    pub name: String,
+    pub kind: HostKind,
+    pub interfaces: Vec<Interface>,
+    pub routes: RoutingTable,
+    /// `net.ipv4.ip_forward`.
+    pub forwarding: bool,
+    pub netfilter: Netfilter,
+    pub conntrack: Conntrack,
+    pub listeners: Vec<Listener>,
+}
+
+impl Host {
+    pub fn new(name: &str, kind: HostKind) -> Self {
+        Host {
+            name: name.to_string(),
+            kind,
+            interfaces: vec![],
+            routes: RoutingTable::new(),
+            forwarding: false,
+            netfilter: Netfilter::new(),
+            conntrack: Conntrack::default(),
+            listeners: vec![],
+        }
+    }
+
+    /// Whether `addr` belongs to this host (what `addrtype LOCAL` matches).
+    pub fn is_local(&self, addr: Ipv4Addr) -> bool {
+        addr.is_loopback() || self.interfaces.iter().any(|i| i.addr.is_some_and(|a| a.addr() == addr))
+    }
+
+    pub fn iface(&self, name: &str) -> Option<&Interface> {
+        self.interfaces.iter().find(|i| i.name == name)
+    }
+
+    /// The first global address: what `hostname -I` would print first.
+    pub fn primary_addr(&self) -> Option<Ipv4Addr> {
+        self.interfaces.iter().find_map(|i| i.addr.map(|a| a.addr()))
+    }
+
+    pub fn listener(&self, addr: Ipv4Addr, port: u16) -> Option<&Listener> {
+        self.listeners
+            .iter()
+            .find(|l| l.port == port && l.addr.is_none_or(|a| a == addr || (addr.is_loopback() && a.is_loopback())))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Segment {
+    pub name: String,
+}
+
+/// Every host and segment of a world.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Network {
+    pub hosts: Vec<Host>,
+    pub segments: Vec<Segment>,
+}
+
+impl Network {
+    pub fn add_host(&mut self, host: Host) -> HostId {
+        self.hosts.push(host);
+        self.hosts.len() - 1
+    }
+
+    pub fn add_segment(&mut self, name: &str) -> SegmentId {
+        self.segments.push(Segment { name: name.to_string() });
+        self.segments.len() - 1
+    }
+
+    pub fn host_id(&self, name: &str) -> Option<HostId> {
+        self.hosts.iter().position(|h| h.name == name)
+    }
+
+    pub fn host(&self, id: HostId) -> &Host {
+        &self.hosts[id]
+    }
+
+    pub fn host_mut(&mut self, id: HostId) -> &mut Host {
+        &mut self.hosts[id]
+    }
+
+    /// The host and interface on `segment` that own `addr` (what ARP finds).
+    pub fn neighbour(&self, segment: SegmentId, addr: Ipv4Addr) -> Option<(HostId, &Interface)> {
+        self.hosts.iter().enumerate().find_map(|(id, h)| {
+            h.interfaces
+                .iter()
+                .find(|i| i.segment == Some(segment) && i.addr.is_some_and(|a| a.addr() == addr))
+                .map(|i| (id, i))
+        })
+    }
+}
+
+/// A locally administered MAC address derived from a name, so every world
+/// prints the same addresses every time.
+pub fn mac_for(name: &str) -> [u8; 6] {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in name.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    let b = h.to_be_bytes();
+    [0x52, 0x54, 0x00, b[1], b[2], b[3]]
+}

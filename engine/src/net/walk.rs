@@ -1,0 +1,549 @@
+//! The packet walk: how a SYN or an echo request travels from host to host,
+//! and how the reply finds its way back through conntrack.
+//!
+//! At each host the order is the kernel's: conntrack lookup, the nat
+//! PREROUTING (or OUTPUT, for a packet the host sent) hook, the routing
+//! decision, filter INPUT or FORWARD (or OUTPUT), nat POSTROUTING, then ARP
+//! for the next hop on the outgoing interface's segment.
+
+use super::conntrack::Tuple;
+use super::netfilter::{CtState, EvalEnv, PacketView, Protocol, Rewrite, Table, Verdict};
+use super::trace::{Direction, DropReason, Hop, Link, RewriteKind, Step, Trace, TraceOutcome};
+use super::{HostId, Listener, Network};
+use crate::rng::SimRng;
+use crate::time::Millis;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+/// A packet on the wire. ICMP uses port 0.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Packet {
+    pub src: SocketAddrV4,
+    pub dst: SocketAddrV4,
+    pub proto: Protocol,
+    pub mark: u32,
+}
+
+/// More forwarding steps than any sane topology needs: a routing loop.
+const MAX_HOPS: usize = 32;
+/// Time for a frame to cross one link and be processed, in microseconds.
+const LINK_LATENCY_US: u64 = 95;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectOutcome {
+    /// The three-way handshake completed.
+    Established {
+        server: HostId,
+        listener: Listener,
+        /// The client's own address and port.
+        local: SocketAddrV4,
+        /// The client's address as the server sees it (after any SNAT).
+        peer_seen_by_server: SocketAddrV4,
+        /// The address the server accepted on (after any DNAT).
+        server_addr: SocketAddrV4,
+    },
+    /// A RST or an ICMP port unreachable came back at once (ECONNREFUSED).
+    Refused { at: HostId, reason: DropReason },
+    /// The sender had no route (ENETUNREACH), at once.
+    NetUnreachable { reason: DropReason },
+    /// ARP for the next hop failed (EHOSTUNREACH), after about 3 s.
+    HostUnreachable { at: HostId, reason: DropReason },
+    /// The SYN (or the SYN-ACK) was silently lost; the client times out.
+    Lost { at: HostId, reason: DropReason },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectResult {
+    pub outcome: ConnectOutcome,
+    pub trace: Trace,
+    /// Round-trip time of the handshake, in microseconds.
+    pub rtt_us: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PingResult {
+    Reply { ttl: u8, rtt_us: u64, trace: Trace },
+    NoReply { trace: Trace, immediate: bool },
+}
+
+enum End {
+    Local { host: HostId, pkt: Packet },
+    Stopped { host: HostId, reason: DropReason },
+}
+
+enum Next {
+    Forward { to: HostId, in_iface: String },
+    Local,
+    Stop(DropReason),
+}
+
+impl Network {
+    /// The source address the kernel would pick to reach `dst` from `host`,
+    /// or `None` when there is no route.
+    pub fn source_for(&self, host: HostId, dst: Ipv4Addr) -> Option<Ipv4Addr> {
+        let h = self.host(host);
+        if h.is_local(dst) {
+            return Some(dst);
+        }
+        let r = h.routes.lookup(dst)?;
+        r.src.or_else(|| h.iface(&r.dev).and_then(|i| i.addr).map(|a| a.addr()))
+    }
+
+    /// Opens a TCP connection from `from` to `dst`, walking the SYN there and
+    /// the SYN-ACK back.
+    pub fn connect(
+        &mut self,
+        from: HostId,
+        src_port: u16,
+        dst: SocketAddrV4,
+        now: Millis,
+        rng: &mut SimRng,
+    ) -> ConnectResult {
+        let mut trace = Trace::default();
+        let Some(src_ip) = self.source_for(from, *dst.ip()) else {
+            let reason = DropReason::NoRoute { dst: *dst.ip() };
+            self.stop_at_source(from, dst, &reason, &mut trace);
+            return ConnectResult {
+                outcome: ConnectOutcome::NetUnreachable { reason },
+                trace,
+                rtt_us: 0,
+            };
+        };
+        let local = SocketAddrV4::new(src_ip, src_port);
+        let syn = Packet {
+            src: local,
+            dst,
+            proto: Protocol::Tcp,
+            mark: 0,
+        };
+        let request_hops_before = trace.hops.len();
+        match self.walk(from, syn, Direction::Request, now, rng, &mut trace) {
+            End::Stopped { host, reason } => {
+                set_outcome(&mut trace, self.host(host).name.clone(), reason.clone());
+                let outcome = classify_stop(host, reason);
+                ConnectResult {
+                    outcome,
+                    trace,
+                    rtt_us: 0,
+                }
+            }
+            End::Local { host, pkt } => {
+                let server = host;
+                let Some(listener) = self.host(server).listener(*pkt.dst.ip(), pkt.dst.port()).cloned() else {
+                    let reason = DropReason::NothingListening { addr: pkt.dst };
+                    mark_stopped(&mut trace, &reason);
+                    set_outcome(&mut trace, self.host(server).name.clone(), reason.clone());
+                    return ConnectResult {
+                        outcome: ConnectOutcome::Refused { at: server, reason },
+                        trace,
+                        rtt_us: 0,
+                    };
+                };
+                if let Some(last) = trace.hops.last_mut() {
+                    last.steps.push(Step::Accepted {
+                        process: listener.process.clone(),
+                        addr: pkt.dst,
+                    });
+                }
+                let request_links = trace.hops.len() - request_hops_before - 1;
+                let synack = Packet {
+                    src: pkt.dst,
+                    dst: pkt.src,
+                    proto: Protocol::Tcp,
+                    mark: 0,
+                };
+                let reply_start = trace.hops.len();
+                let end = self.walk(server, synack, Direction::Reply, now, rng, &mut trace);
+                let reply_links = trace.hops.len() - reply_start - 1;
+                let rtt_us = (request_links + reply_links) as u64 * LINK_LATENCY_US + 40;
+                match end {
+                    End::Local { host, pkt: back } if host == from && back.dst == local && back.src == dst => {
+                        trace.outcome = Some(TraceOutcome::Answered {
+                            host: self.host(server).name.clone(),
+                            process: listener.process.clone(),
+                        });
+                        ConnectResult {
+                            outcome: ConnectOutcome::Established {
+                                server,
+                                listener,
+                                local,
+                                peer_seen_by_server: pkt.src,
+                                server_addr: pkt.dst,
+                            },
+                            trace,
+                            rtt_us,
+                        }
+                    }
+                    End::Local { host, pkt: back } => {
+                        let reason = DropReason::ReplyFromWrongAddress {
+                            expected: dst,
+                            got: back.src,
+                        };
+                        mark_stopped(&mut trace, &reason);
+                        set_outcome(&mut trace, self.host(host).name.clone(), reason.clone());
+                        ConnectResult {
+                            outcome: ConnectOutcome::Lost { at: host, reason },
+                            trace,
+                            rtt_us,
+                        }
+                    }
+                    End::Stopped { host, reason } => {
+                        set_outcome(&mut trace, self.host(host).name.clone(), reason.clone());
+                        ConnectResult {
+                            outcome: ConnectOutcome::Lost { at: host, reason },
+                            trace,
+                            rtt_us,
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends one ICMP echo request and walks the reply back.
+    pub fn ping(&mut self, from: HostId, dst: Ipv4Addr, now: Millis, rng: &mut SimRng) -> PingResult {
+        let mut trace = Trace::default();
+        let target = SocketAddrV4::new(dst, 0);
+        let Some(src_ip) = self.source_for(from, dst) else {
+            let reason = DropReason::NoRoute { dst };
+            self.stop_at_source(from, target, &reason, &mut trace);
+            return PingResult::NoReply { trace, immediate: true };
+        };
+        let echo = Packet {
+            src: SocketAddrV4::new(src_ip, 0),
+            dst: target,
+            proto: Protocol::Icmp,
+            mark: 0,
+        };
+        match self.walk(from, echo, Direction::Request, now, rng, &mut trace) {
+            End::Stopped { host, reason } => {
+                let immediate = reason.is_immediate();
+                set_outcome(&mut trace, self.host(host).name.clone(), reason);
+                PingResult::NoReply { trace, immediate }
+            }
+            End::Local { host, pkt } => {
+                let request_links = trace.hops.len() - 1;
+                let reply = Packet {
+                    src: pkt.dst,
+                    dst: pkt.src,
+                    proto: Protocol::Icmp,
+                    mark: 0,
+                };
+                let start = trace.hops.len();
+                let end = self.walk(host, reply, Direction::Reply, now, rng, &mut trace);
+                let reply_links = trace.hops.len() - start - 1;
+                match end {
+                    End::Local { host: h, pkt: back } if h == from && back.src == target => {
+                        trace.outcome = Some(TraceOutcome::Answered {
+                            host: self.host(host).name.clone(),
+                            process: "the kernel (ICMP echo)".into(),
+                        });
+                        // Every host between the two forwarded the reply and took one off its TTL.
+                        let routers = reply_links.saturating_sub(1);
+                        PingResult::Reply {
+                            ttl: 64u8.saturating_sub(routers as u8),
+                            rtt_us: (request_links + reply_links) as u64 * LINK_LATENCY_US + 40,
+                            trace,
+                        }
+                    }
+                    End::Local { host: h, .. } => {
+                        set_outcome(
+                            &mut trace,
+                            self.host(h).name.clone(),
+                            DropReason::ReplyFromWrongAddress {
+                                expected: target,
+                                got: target,
+                            },
+                        );
+                        PingResult::NoReply { trace, immediate: false }
+                    }
+                    End::Stopped { host: h, reason } => {
+                        set_outcome(&mut trace, self.host(h).name.clone(), reason);
+                        PingResult::NoReply { trace, immediate: false }
+                    }
+                }
+            }
+        }
+    }
+
+    fn stop_at_source(&self, from: HostId, dst: SocketAddrV4, reason: &DropReason, trace: &mut Trace) {
+        let h = self.host(from);
+        trace.hops.push(Hop {
+            host: h.name.clone(),
+            direction: Direction::Request,
+            in_iface: None,
+            src: SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0),
+            dst,
+            steps: vec![Step::Stopped { reason: reason.clone() }],
+            left_by: None,
+        });
+        set_outcome(trace, h.name.clone(), reason.clone());
+    }
+
+    fn walk(
+        &mut self,
+        start: HostId,
+        mut pkt: Packet,
+        direction: Direction,
+        now: Millis,
+        rng: &mut SimRng,
+        trace: &mut Trace,
+    ) -> End {
+        let mut at = start;
+        let mut in_iface: Option<String> = None;
+        for _ in 0..MAX_HOPS {
+            let mut hop = Hop {
+                host: self.host(at).name.clone(),
+                direction,
+                in_iface: in_iface.clone(),
+                src: pkt.src,
+                dst: pkt.dst,
+                steps: vec![],
+                left_by: None,
+            };
+            let next = self.process_at(at, &mut pkt, in_iface.as_deref(), now, rng, &mut hop);
+            if let Next::Stop(reason) = &next {
+                hop.steps.push(Step::Stopped { reason: reason.clone() });
+            }
+            trace.hops.push(hop);
+            match next {
+                Next::Forward { to, in_iface: i } => {
+                    at = to;
+                    in_iface = Some(i);
+                }
+                Next::Local => return End::Local { host: at, pkt },
+                Next::Stop(reason) => return End::Stopped { host: at, reason },
+            }
+        }
+        End::Stopped {
+            host: at,
+            reason: DropReason::TtlExceeded,
+        }
+    }
+
+    /// One host's handling of one packet.
+    fn process_at(
+        &mut self,
+        at: HostId,
+        pkt: &mut Packet,
+        in_iface: Option<&str>,
+        now: Millis,
+        rng: &mut SimRng,
+        hop: &mut Hop,
+    ) -> Next {
+        let sent_here = in_iface.is_none();
+        let arrived = Tuple {
+            src: pkt.src,
+            dst: pkt.dst,
+        };
+
+        // Conntrack first: a reply to a NATed connection is rewritten back,
+        // and never sees the nat table.
+        let mut ct_state = CtState::New;
+        if let Some(e) = self.host(at).conntrack.find_reply(now, arrived).cloned() {
+            ct_state = CtState::Established;
+            if e.is_natted() {
+                let before_dst = pkt.dst;
+                let before_src = pkt.src;
+                pkt.src = e.original.dst;
+                pkt.dst = e.original.src;
+                if before_dst != pkt.dst {
+                    hop.steps.push(Step::Rewrite {
+                        kind: RewriteKind::UnNat,
+                        from: before_dst,
+                        to: pkt.dst,
+                    });
+                }
+                if before_src != pkt.src {
+                    hop.steps.push(Step::Rewrite {
+                        kind: RewriteKind::UnNat,
+                        from: before_src,
+                        to: pkt.src,
+                    });
+                }
+            }
+        }
+        let is_new = ct_state == CtState::New;
+
+        let mut view = PacketView {
+            src: *pkt.src.ip(),
+            dst: *pkt.dst.ip(),
+            proto: pkt.proto,
+            sport: pkt.src.port(),
+            dport: pkt.dst.port(),
+            in_iface: in_iface.map(str::to_string),
+            out_iface: None,
+            mark: pkt.mark,
+            ct_state,
+        };
+
+        // nat PREROUTING / OUTPUT: where kube-proxy's DNAT happens.
+        if is_new {
+            let chain = if sent_here { "OUTPUT" } else { "PREROUTING" };
+            if let Err(reason) = self.hook(at, Table::Nat, chain, &mut view, None, now, rng, hop, pkt) {
+                return Next::Stop(reason);
+            }
+        }
+
+        // Routing decision.
+        let host = self.host(at);
+        if host.is_local(view.dst) {
+            hop.steps.push(Step::LocalDelivery { addr: view.dst });
+            if !sent_here {
+                if let Err(reason) = self.hook(at, Table::Filter, "INPUT", &mut view, None, now, rng, hop, pkt) {
+                    return Next::Stop(reason);
+                }
+            }
+            if is_new {
+                self.confirm(at, now, arrived, pkt);
+            }
+            return Next::Local;
+        }
+        if !sent_here && !host.forwarding {
+            return Next::Stop(DropReason::NotForwarding { dst: view.dst });
+        }
+        let Some(route) = host.routes.lookup(view.dst).cloned() else {
+            return Next::Stop(if sent_here {
+                DropReason::NoRoute { dst: view.dst }
+            } else {
+                DropReason::NoRouteOnRouter { dst: view.dst }
+            });
+        };
+        hop.steps.push(Step::Route {
+            line: route.to_string(),
+        });
+        view.out_iface = Some(route.dev.clone());
+        let out_addr = host.iface(&route.dev).and_then(|i| i.addr).map(|a| a.addr());
+        let segment = host.iface(&route.dev).and_then(|i| i.segment);
+
+        let filter_chain = if sent_here { "OUTPUT" } else { "FORWARD" };
+        if let Err(reason) = self.hook(at, Table::Filter, filter_chain, &mut view, None, now, rng, hop, pkt) {
+            return Next::Stop(reason);
+        }
+        if is_new {
+            if let Err(reason) = self.hook(at, Table::Nat, "POSTROUTING", &mut view, out_addr, now, rng, hop, pkt) {
+                return Next::Stop(reason);
+            }
+            self.confirm(at, now, arrived, pkt);
+        }
+
+        let next_hop = route.via.unwrap_or(view.dst);
+        let neighbour = segment.and_then(|s| self.neighbour(s, next_hop).map(|(id, i)| (id, i.name.clone())));
+        match neighbour {
+            Some((id, iface)) if id != at => {
+                hop.left_by = Some(Link {
+                    out_iface: route.dev.clone(),
+                    next_host: self.host(id).name.clone(),
+                    in_iface: iface.clone(),
+                    segment: segment.map(|s| self.segments[s].name.clone()).unwrap_or_default(),
+                });
+                Next::Forward { to: id, in_iface: iface }
+            }
+            _ => Next::Stop(DropReason::NeighbourUnreachable {
+                next_hop,
+                iface: route.dev.clone(),
+            }),
+        }
+    }
+
+    /// Records the connection in the host's conntrack table once it passed
+    /// every hook, as the kernel confirms an entry at the end of the path.
+    fn confirm(&mut self, at: HostId, now: Millis, arrived: Tuple, pkt: &Packet) {
+        let reply = Tuple {
+            src: pkt.dst,
+            dst: pkt.src,
+        };
+        self.host_mut(at).conntrack.insert(now, arrived, reply);
+    }
+
+    /// Runs one netfilter hook and applies its verdict and rewrites.
+    #[allow(clippy::too_many_arguments)]
+    fn hook(
+        &mut self,
+        at: HostId,
+        table: Table,
+        chain: &str,
+        view: &mut PacketView,
+        masquerade_addr: Option<Ipv4Addr>,
+        now: Millis,
+        rng: &mut SimRng,
+        hop: &mut Hop,
+        pkt: &mut Packet,
+    ) -> Result<(), DropReason> {
+        let host = &mut self.hosts[at];
+        if host.netfilter.chain(table, chain).is_none_or(|c| c.rules.is_empty() && c.policy != Some(super::netfilter::Policy::Drop)) {
+            return Ok(());
+        }
+        let locals: Vec<Ipv4Addr> = host.interfaces.iter().filter_map(|i| i.addr.map(|a| a.addr())).collect();
+        let is_local = move |a: Ipv4Addr| a.is_loopback() || locals.contains(&a);
+        let mut env = EvalEnv {
+            now,
+            rng,
+            is_local: &is_local,
+            masquerade_addr,
+        };
+        let before_dst = pkt.dst;
+        let before_src = pkt.src;
+        let result = host.netfilter.run_hook(table, chain, view, &mut env);
+        for hit in &result.hits {
+            hop.steps.push(Step::Rule { hit: hit.clone() });
+        }
+        pkt.mark = view.mark;
+        match &result.rewrite {
+            Some(Rewrite::Dnat { .. }) => {
+                pkt.dst = SocketAddrV4::new(view.dst, view.dport);
+                hop.steps.push(Step::Rewrite {
+                    kind: RewriteKind::Dnat,
+                    from: before_dst,
+                    to: pkt.dst,
+                });
+            }
+            Some(Rewrite::Snat { .. }) => {
+                pkt.src = SocketAddrV4::new(view.src, view.sport);
+                hop.steps.push(Step::Rewrite {
+                    kind: RewriteKind::Snat,
+                    from: before_src,
+                    to: pkt.src,
+                });
+            }
+            None => {}
+        }
+        match result.verdict {
+            Verdict::Accept => Ok(()),
+            Verdict::Drop => Err(match result.decided_by {
+                Some(hit) => DropReason::DroppedByRule { hit },
+                None => DropReason::PolicyDrop {
+                    table,
+                    chain: chain.to_string(),
+                },
+            }),
+            Verdict::Reject => Err(match result.decided_by {
+                Some(hit) => DropReason::RejectedByRule { hit },
+                None => DropReason::PolicyDrop {
+                    table,
+                    chain: chain.to_string(),
+                },
+            }),
+        }
+    }
+}
+
+fn classify_stop(host: HostId, reason: DropReason) -> ConnectOutcome {
+    match reason {
+        DropReason::NoRoute { .. } => ConnectOutcome::NetUnreachable { reason },
+        DropReason::RejectedByRule { .. } | DropReason::NothingListening { .. } => {
+            ConnectOutcome::Refused { at: host, reason }
+        }
+        DropReason::NeighbourUnreachable { .. } => ConnectOutcome::HostUnreachable { at: host, reason },
+        _ => ConnectOutcome::Lost { at: host, reason },
+    }
+}
+
+fn mark_stopped(trace: &mut Trace, reason: &DropReason) {
+    if let Some(last) = trace.hops.last_mut() {
+        last.steps.push(Step::Stopped { reason: reason.clone() });
+    }
+}
+
+fn set_outcome(trace: &mut Trace, host: String, reason: DropReason) {
+    trace.outcome = Some(TraceOutcome::Stopped { host, reason });
+}

@@ -1,0 +1,573 @@
+//! `curl`, as curl 8.5.0 (Ubuntu 24.04) behaves and prints.
+//!
+//! Every outcome comes from a real connect through the simulated network:
+//! a RST or a REJECT is exit 7 at once, a silently dropped SYN is the
+//! kernel's connect timeout (exit 28 after about 130 s of simulated time),
+//! unless `--connect-timeout` or `-m` gives up earlier.
+
+use super::{Execution, Session};
+use crate::apps::{App, HttpRequest};
+use crate::net::ConnectOutcome;
+use crate::time::{Millis, EPOCH_UNIX};
+use std::net::SocketAddrV4;
+
+pub const CURL_VERSION: &str = "8.5.0";
+
+/// Linux gives up on a SYN after `tcp_syn_retries` = 6 retransmissions with
+/// exponential backoff (1, 2, 4, … s). On real kernels curl reports this
+/// after about 130 s (127 s of backoff plus timer slack); exit 28.
+const KERNEL_SYN_TIMEOUT_MS: Millis = 130_000;
+/// ARP gives up after 3 solicitations one second apart (EHOSTUNREACH).
+const ARP_TIMEOUT_MS: Millis = 3_000;
+
+#[derive(Debug, Default)]
+struct Options {
+    silent: bool,
+    show_error: bool,
+    verbose: bool,
+    head: bool,
+    include: bool,
+    fail: bool,
+    output: Option<String>,
+    write_out: Option<String>,
+    max_time_ms: Option<Millis>,
+    connect_timeout_ms: Option<Millis>,
+    method: Option<String>,
+    urls: Vec<String>,
+}
+
+enum ArgError {
+    Unknown(String),
+    NeedsParameter(String),
+    NotNumber(String),
+}
+
+fn parse_seconds(flag: &str, v: &str) -> Result<Millis, ArgError> {
+    match v.parse::<f64>() {
+        Ok(s) if s >= 0.0 && s.is_finite() => Ok((s * 1000.0).round() as Millis),
+        _ => Err(ArgError::NotNumber(flag.to_string())),
+    }
+}
+
+fn parse_args(args: &[String]) -> Result<Options, ArgError> {
+    let mut o = Options::default();
+    let mut i = 0;
+    // Flags that take a parameter, long and short spellings.
+    fn takes_value(flag: &str) -> bool {
+        matches!(
+            flag,
+            "-o" | "--output"
+                | "-w"
+                | "--write-out"
+                | "-m"
+                | "--max-time"
+                | "--connect-timeout"
+                | "-X"
+                | "--request"
+                | "-H"
+                | "--header"
+                | "-A"
+                | "--user-agent"
+        )
+    }
+    let apply = |o: &mut Options, flag: &str, value: Option<&str>| -> Result<(), ArgError> {
+        let v = || value.unwrap_or_default().to_string();
+        match flag {
+            "-s" | "--silent" => o.silent = true,
+            "-S" | "--show-error" => o.show_error = true,
+            "-v" | "--verbose" => o.verbose = true,
+            "-I" | "--head" => o.head = true,
+            "-i" | "--include" => o.include = true,
+            "-f" | "--fail" => o.fail = true,
+            // Accepted and harmless here: no redirects or TLS to skip.
+            "-L" | "--location" | "-k" | "--insecure" | "-4" | "--ipv4" | "-N" | "--no-buffer" => {}
+            "-o" | "--output" => o.output = Some(v()),
+            "-w" | "--write-out" => o.write_out = Some(v()),
+            "-m" | "--max-time" => o.max_time_ms = Some(parse_seconds(flag, &v())?),
+            "--connect-timeout" => o.connect_timeout_ms = Some(parse_seconds(flag, &v())?),
+            "-X" | "--request" => o.method = Some(v()),
+            "-H" | "--header" | "-A" | "--user-agent" => {}
+            _ => return Err(ArgError::Unknown(flag.to_string())),
+        }
+        Ok(())
+    };
+    while i < args.len() {
+        let a = &args[i];
+        if let Some(long) = a.strip_prefix("--") {
+            if long.is_empty() {
+                o.urls.extend(args[i + 1..].iter().cloned());
+                break;
+            }
+            let (flag, inline) = match a.split_once('=') {
+                Some((f, v)) => (f.to_string(), Some(v.to_string())),
+                None => (a.clone(), None),
+            };
+            if takes_value(&flag) {
+                let value = match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        args.get(i).cloned().ok_or(ArgError::NeedsParameter(flag.clone()))?
+                    }
+                };
+                apply(&mut o, &flag, Some(&value))?;
+            } else {
+                apply(&mut o, &flag, None)?;
+            }
+        } else if a.len() > 1 && a.starts_with('-') {
+            // A cluster of short flags: `-sS`, `-so out.html`, `-m3`.
+            let chars: Vec<char> = a[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let flag = format!("-{}", chars[j]);
+                if takes_value(&flag) {
+                    let rest: String = chars[j + 1..].iter().collect();
+                    let value = if !rest.is_empty() {
+                        rest
+                    } else {
+                        i += 1;
+                        args.get(i).cloned().ok_or(ArgError::NeedsParameter(flag.clone()))?
+                    };
+                    apply(&mut o, &flag, Some(&value))?;
+                    break;
+                }
+                apply(&mut o, &flag, None)?;
+                j += 1;
+            }
+        } else {
+            o.urls.push(a.clone());
+        }
+        i += 1;
+    }
+    Ok(o)
+}
+
+struct Url {
+    scheme: String,
+    host: String,
+    port: u16,
+    path: String,
+}
+
+enum UrlError {
+    Protocol(String),
+    Port,
+    Malformed,
+}
+
+fn parse_url(raw: &str) -> Result<Url, UrlError> {
+    let (scheme, rest) = match raw.split_once("://") {
+        Some((s, r)) => (s.to_ascii_lowercase(), r),
+        None => ("http".to_string(), raw),
+    };
+    let default_port = match scheme.as_str() {
+        "http" => 80,
+        "https" => 443,
+        _ => return Err(UrlError::Protocol(scheme)),
+    };
+    let (authority, path) = match rest.find(['/', '?', '#']) {
+        Some(i) => (&rest[..i], rest[i..].to_string()),
+        None => (rest, "/".to_string()),
+    };
+    let path = if path.starts_with('/') { path } else { format!("/{path}") };
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => {
+            let port = if p.is_empty() {
+                default_port
+            } else {
+                match p.parse::<u32>() {
+                    Ok(n) if n <= 65535 => n as u16,
+                    _ => return Err(UrlError::Port),
+                }
+            };
+            (h, port)
+        }
+        None => (authority, default_port),
+    };
+    if host.is_empty()
+        || !host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'))
+    {
+        return Err(UrlError::Malformed);
+    }
+    Ok(Url {
+        scheme,
+        host: host.to_ascii_lowercase(),
+        port,
+        path,
+    })
+}
+
+const TRY_HELP: &str = "curl: try 'curl --help' or 'curl --manual' for more information\n";
+
+pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+    let opts = match parse_args(args) {
+        Ok(o) => o,
+        Err(e) => {
+            let msg = match e {
+                ArgError::Unknown(f) => format!("curl: option {f}: is unknown\n"),
+                ArgError::NeedsParameter(f) => format!("curl: option {f}: requires parameter\n"),
+                ArgError::NotNumber(f) => format!("curl: option {f}: expected a proper numerical parameter\n"),
+            };
+            exec.err(msg);
+            exec.err(TRY_HELP);
+            return 2;
+        }
+    };
+    if opts.urls.is_empty() {
+        exec.err("curl: no URL specified\n");
+        exec.err(TRY_HELP);
+        return 2;
+    }
+    let mut status = 0;
+    for (n, url) in opts.urls.iter().enumerate() {
+        status = fetch(s, &opts, url, n, exec);
+    }
+    status
+}
+
+/// Shows an error the way curl does: only when not silent, or with `-S`.
+fn fail(opts: &Options, exec: &mut Execution, code: i32, msg: String) -> i32 {
+    if opts.verbose {
+        exec.err("* Closing connection\n");
+    }
+    if !opts.silent || opts.show_error {
+        exec.err(format!("curl: ({code}) {msg}\n"));
+    }
+    code
+}
+
+/// Whether curl draws its progress meter: output not to the terminal, and
+/// neither `-s` nor `-v`.
+fn shows_meter(opts: &Options) -> bool {
+    opts.output.is_some() && !opts.silent && !opts.verbose
+}
+
+fn write_out(opts: &Options, exec: &mut Execution, code: u16, remote: Option<SocketAddrV4>, size: usize, total_ms: f64) {
+    let Some(fmt) = &opts.write_out else { return };
+    let mut out = String::new();
+    let mut rest = fmt.as_str();
+    while let Some(i) = rest.find(['%', '\\']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(t) = tail.strip_prefix("\\n") {
+            out.push('\n');
+            rest = t;
+        } else if let Some(t) = tail.strip_prefix("\\t") {
+            out.push('\t');
+            rest = t;
+        } else if let Some(t) = tail.strip_prefix("%{") {
+            match t.find('}') {
+                Some(end) => {
+                    let var = &t[..end];
+                    let v = match var {
+                        "http_code" | "response_code" => format!("{code:03}"),
+                        "remote_ip" => remote.map(|r| r.ip().to_string()).unwrap_or_default(),
+                        "remote_port" => remote.map(|r| r.port().to_string()).unwrap_or_default(),
+                        "size_download" => size.to_string(),
+                        "time_total" => format!("{:.6}", total_ms / 1000.0),
+                        _ => String::new(),
+                    };
+                    out.push_str(&v);
+                    rest = &t[end + 1..];
+                }
+                None => {
+                    out.push_str(tail);
+                    rest = "";
+                }
+            }
+        } else if let Some(t) = tail.strip_prefix("%%") {
+            out.push('%');
+            rest = t;
+        } else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    exec.out(out);
+}
+
+fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execution) -> i32 {
+    let url = match parse_url(raw) {
+        Ok(u) => u,
+        Err(UrlError::Protocol(p)) => return fail(opts, exec, 1, format!("Protocol \"{p}\" not supported")),
+        Err(UrlError::Port) => {
+            return fail(
+                opts,
+                exec,
+                3,
+                "URL rejected: Port number was not a decimal number between 0 and 65535".into(),
+            )
+        }
+        Err(UrlError::Malformed) => return fail(opts, exec, 3, "URL rejected: Malformed input to a URL function".into()),
+    };
+    if shows_meter(opts) {
+        exec.err(METER_HEADER);
+    }
+    let Some(ip) = s.resolve(&url.host) else {
+        if shows_meter(opts) {
+            exec.err(meter_line(0, 0, 0));
+        }
+        exec.trace = Some(crate::net::Trace {
+            request: format!("curl {raw} (from {})", s.current_host()),
+            hops: vec![],
+            outcome: Some(crate::net::TraceOutcome::NotResolved { name: url.host.clone() }),
+        });
+        return fail(opts, exec, 6, format!("Could not resolve host: {}", url.host));
+    };
+    let dst = SocketAddrV4::new(ip, url.port);
+    if opts.verbose {
+        exec.err(format!("*   Trying {dst}...\n"));
+    }
+    let here = s.here();
+    let sport = s.ephemeral_port();
+    let now = s.now;
+    let result = s.world.net.connect(here, sport, dst, now, &mut s.rng);
+    let mut trace = result.trace;
+    trace.request = format!("curl {raw} (from {})", s.current_host());
+    exec.trace = Some(trace);
+
+    let local = SocketAddrV4::new(s.world.net.source_for(here, ip).unwrap_or(ip), sport);
+    // (errno text for -v, time the kernel took to report it)
+    let failure = match &result.outcome {
+        ConnectOutcome::Established { .. } => None,
+        ConnectOutcome::Refused { .. } => Some(("Connection refused", 0)),
+        ConnectOutcome::NetUnreachable { .. } => Some(("Network is unreachable", 0)),
+        ConnectOutcome::HostUnreachable { .. } => Some(("No route to host", ARP_TIMEOUT_MS + s.rng.range_inclusive(50, 90))),
+        ConnectOutcome::Lost { .. } => Some(("Connection timed out", KERNEL_SYN_TIMEOUT_MS + s.rng.range_inclusive(0, 60))),
+    };
+    if let Some((errno, kernel_ms)) = failure {
+        let limit = [opts.connect_timeout_ms, opts.max_time_ms].into_iter().flatten().min();
+        if let Some(limit) = limit.filter(|l| *l < kernel_ms.max(1)) {
+            // curl's own timer fires first.
+            let waited = limit + 1;
+            s.advance(waited);
+            if shows_meter(opts) {
+                exec.err(meter_line(0, 0, waited));
+            }
+            if opts.verbose {
+                exec.err(format!("* Connection timed out after {waited} milliseconds\n"));
+            }
+            write_out(opts, exec, 0, None, 0, waited as f64);
+            return fail(opts, exec, 28, format!("Connection timed out after {waited} milliseconds"));
+        }
+        s.advance(kernel_ms);
+        if shows_meter(opts) {
+            exec.err(meter_line(0, 0, kernel_ms));
+        }
+        if opts.verbose {
+            exec.err(format!(
+                "* connect to {} port {} from {} port {} failed: {errno}\n",
+                ip,
+                url.port,
+                local.ip(),
+                local.port()
+            ));
+            exec.err(format!(
+                "* Failed to connect to {} port {} after {kernel_ms} ms: Couldn't connect to server\n",
+                url.host, url.port
+            ));
+        }
+        write_out(opts, exec, 0, None, 0, kernel_ms as f64);
+        // curl maps ETIMEDOUT to exit 28; every other connect failure is 7.
+        let code = if errno == "Connection timed out" { 28 } else { 7 };
+        return fail(
+            opts,
+            exec,
+            code,
+            format!(
+                "Failed to connect to {} port {} after {kernel_ms} ms: Couldn't connect to server",
+                url.host, url.port
+            ),
+        );
+    }
+    let ConnectOutcome::Established { listener, server_addr, .. } = result.outcome else {
+        unreachable!("every failure returned above");
+    };
+    if opts.verbose {
+        exec.err(format!("* Connected to {} ({}) port {}\n", url.host, ip, url.port));
+    }
+    let rtt_ms = result.rtt_us as f64 / 1000.0;
+    if url.scheme == "https" {
+        s.advance(1);
+        return fail(
+            opts,
+            exec,
+            35,
+            "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number".into(),
+        );
+    }
+    let method = opts
+        .method
+        .clone()
+        .unwrap_or_else(|| if opts.head { "HEAD".into() } else { "GET".into() });
+    let host_header = if url.port == 80 {
+        url.host.clone()
+    } else {
+        format!("{}:{}", url.host, url.port)
+    };
+    if opts.verbose {
+        exec.err(format!(
+            "> {method} {} HTTP/1.1\n> Host: {host_header}\n> User-Agent: curl/{CURL_VERSION}\n> Accept: */*\n> \n",
+            url.path
+        ));
+    }
+    let req = HttpRequest {
+        method: method.clone(),
+        path: url.path.clone(),
+        host_header,
+    };
+    let now_unix = EPOCH_UNIX + s.now / 1000;
+    let Some(resp) = listener.app.http(&req, now_unix) else {
+        s.advance(1);
+        let (code, msg) = match listener.app {
+            App::Sshd => (1, "Received HTTP/0.9 when not allowed".to_string()),
+            _ => (52, "Empty reply from server".to_string()),
+        };
+        if shows_meter(opts) {
+            exec.err(meter_line(0, 0, 1));
+        }
+        write_out(opts, exec, 0, Some(server_addr), 0, rtt_ms);
+        return fail(opts, exec, code, msg);
+    };
+    // The handshake, the request and the response: a few round trips.
+    let total_us = result.rtt_us * 2 + 350;
+    s.advance(total_us.div_ceil(1000));
+
+    let status_line = format!("HTTP/1.1 {} {}", resp.status, resp.reason);
+    let mut head = format!("{status_line}\n");
+    for (k, v) in &resp.headers {
+        head.push_str(&format!("{k}: {v}\n"));
+    }
+    head.push('\n');
+    if opts.verbose {
+        let mut v = format!("< {status_line}\n");
+        for (k, val) in &resp.headers {
+            v.push_str(&format!("< {k}: {val}\n"));
+        }
+        v.push_str("< \n");
+        exec.err(v);
+    }
+    if opts.fail && resp.status >= 400 {
+        write_out(opts, exec, resp.status, Some(server_addr), 0, total_us as f64 / 1000.0);
+        return fail(
+            opts,
+            exec,
+            22,
+            format!("The requested URL returned error: {}", resp.status),
+        );
+    }
+    let mut payload = String::new();
+    if opts.head || opts.include {
+        payload.push_str(&head);
+    }
+    payload.push_str(&resp.body);
+    let received = resp.body.len();
+    match &opts.output {
+        Some(path) => {
+            if opts.verbose && received > 0 {
+                exec.err(format!("{{ [{received} bytes data]\n"));
+            }
+            if path != "/dev/null" {
+                s.write_file(path, payload);
+            }
+        }
+        None => exec.out(payload),
+    }
+    if shows_meter(opts) {
+        exec.err(meter_line(received as u64, total_us, total_us / 1000));
+    }
+    if opts.verbose {
+        exec.err(format!("* Connection #{n} to host {} left intact\n", url.host));
+    }
+    write_out(opts, exec, resp.status, Some(server_addr), received, total_us as f64 / 1000.0);
+    0
+}
+
+const METER_HEADER: &str = "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current
+                                 Dload  Upload   Total   Spent    Left  Speed
+";
+
+/// curl's `max5data`: a size in at most five characters.
+fn max5(bytes: u64) -> String {
+    const K: u64 = 1024;
+    if bytes < 100_000 {
+        format!("{bytes:>5}")
+    } else if bytes < 10_000 * K {
+        format!("{:>4}k", bytes / K)
+    } else if bytes < 100 * K * K {
+        format!("{:>2}.{}M", bytes / (K * K), (bytes % (K * K)) / (K * K / 10))
+    } else {
+        format!("{:>4}M", bytes / (K * K))
+    }
+}
+
+/// curl's `time2str`: `--:--:--` under a second, else `H:MM:SS`.
+fn time8(ms: Millis) -> String {
+    let s = ms / 1000;
+    if s == 0 {
+        "--:--:--".to_string()
+    } else {
+        format!("{:>2}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    }
+}
+
+/// The meter's last line, as the terminal shows it once curl is done.
+fn meter_line(received: u64, elapsed_us: u64, spent_ms: Millis) -> String {
+    let pct = if received > 0 { 100 } else { 0 };
+    let speed = if elapsed_us > 0 {
+        received * 1_000_000 / elapsed_us
+    } else {
+        0
+    };
+    format!(
+        "{pct:>3} {}  {pct:>3} {}    0     0  {}      0 --:--:-- {} --:--:-- {}\n",
+        max5(received),
+        max5(received),
+        max5(speed),
+        time8(spent_ms),
+        max5(if received > 0 { speed } else { 0 }),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn meter_line_matches_curl() {
+        assert_eq!(
+            meter_line(615, 1000, 1),
+            "100   615  100   615    0     0   600k      0 --:--:-- --:--:-- --:--:--  600k\n"
+        );
+        assert_eq!(
+            meter_line(0, 0, 130_012),
+            "  0     0    0     0    0     0      0      0 --:--:--  0:02:10 --:--:--     0\n"
+        );
+    }
+
+    #[test]
+    fn urls() {
+        let u = parse_url("10.244.0.2").ok().unwrap();
+        assert_eq!((u.scheme.as_str(), u.port, u.path.as_str()), ("http", 80, "/"));
+        let u = parse_url("http://Node01:30008/x?y").ok().unwrap();
+        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("node01", 30008, "/x?y"));
+        assert!(matches!(parse_url("http://a:70000"), Err(UrlError::Port)));
+        assert!(matches!(parse_url("ftp://a"), Err(UrlError::Protocol(_))));
+        assert!(matches!(parse_url("http://"), Err(UrlError::Malformed)));
+    }
+
+    #[test]
+    fn short_flag_clusters() {
+        let o = parse_args(&["-sSo".into(), "out".into(), "-m3".into(), "x".into()]).ok().unwrap();
+        assert!(o.silent && o.show_error);
+        assert_eq!(o.output.as_deref(), Some("out"));
+        assert_eq!(o.max_time_ms, Some(3000));
+        assert_eq!(o.urls, vec!["x"]);
+        assert!(matches!(parse_args(&["-o".into()]), Err(ArgError::NeedsParameter(_))));
+        assert!(matches!(parse_args(&["--nope".into()]), Err(ArgError::Unknown(_))));
+    }
+}

@@ -1,0 +1,293 @@
+//! The student's terminal: a bash-ish command line over the simulated world.
+//!
+//! [`Session`] is the whole state of a terminal: the world, the chain of
+//! `ssh` logins, the simulated clock and the seeded generator. It is a pure
+//! function of its options and the lines run so far, which is what makes
+//! replay, undo and shared links exact.
+
+mod curl;
+mod lexer;
+mod netcmds;
+
+use crate::net::{HostId, Trace};
+use crate::rng::SimRng;
+use crate::time::Millis;
+use crate::world::{OptionsError, Topology, World, WorldOptions};
+pub use lexer::{expand, parse_line, Command, Connector, LexError, Part, Word};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
+/// What one command line did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Execution {
+    /// Output chunks in the order they were written.
+    pub output: Vec<(Stream, String)>,
+    /// The exit status of the last command (`$?`).
+    pub status: i32,
+    /// Simulated time the line took.
+    pub elapsed_ms: Millis,
+    /// The trace of the last packet probe the line made, if any.
+    pub trace: Option<Trace>,
+    /// The line ran `clear`.
+    pub clear: bool,
+    /// The line ran `exit` in the outermost shell.
+    pub exit_session: bool,
+}
+
+impl Execution {
+    /// Everything printed, stdout and stderr interleaved as a terminal shows it.
+    pub fn text(&self) -> String {
+        self.output.iter().map(|(_, s)| s.as_str()).collect()
+    }
+
+    fn out(&mut self, s: impl Into<String>) {
+        self.push(Stream::Stdout, s.into());
+    }
+
+    fn err(&mut self, s: impl Into<String>) {
+        self.push(Stream::Stderr, s.into());
+    }
+
+    fn push(&mut self, stream: Stream, s: String) {
+        if s.is_empty() {
+            return;
+        }
+        match self.output.last_mut() {
+            Some((last, text)) if *last == stream => text.push_str(&s),
+            _ => self.output.push((stream, s)),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Session {
+    world: World,
+    /// The login chain: the laptop first, then each `ssh`.
+    logins: Vec<HostId>,
+    now: Millis,
+    rng: SimRng,
+    last_status: i32,
+}
+
+impl Session {
+    pub fn new(options: WorldOptions) -> Result<Session, OptionsError> {
+        let world = World::new(options)?;
+        let laptop = world.laptop();
+        Ok(Session {
+            world,
+            logins: vec![laptop],
+            now: 0,
+            rng: SimRng::new(options.seed),
+            last_status: 0,
+        })
+    }
+
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    pub fn topology(&self) -> Topology {
+        self.world.topology()
+    }
+
+    /// Simulated milliseconds since the session started.
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+
+    fn here(&self) -> HostId {
+        *self.logins.last().expect("the laptop login is never popped")
+    }
+
+    /// The name of the host the terminal is on.
+    pub fn current_host(&self) -> &str {
+        &self.world.net.host(self.here()).name
+    }
+
+    /// The user on the current host.
+    pub fn user(&self) -> &str {
+        self.world
+            .machine(self.here())
+            .map(|m| m.user.as_str())
+            .unwrap_or("root")
+    }
+
+    /// The prompt bash shows, e.g. `student@laptop:~$ `.
+    pub fn prompt(&self) -> String {
+        let user = self.user();
+        let sigil = if user == "root" { '#' } else { '$' };
+        format!("{user}@{}:~{sigil} ", self.current_host())
+    }
+
+    /// Runs one command line.
+    pub fn run(&mut self, line: &str) -> Execution {
+        let mut exec = Execution::default();
+        let commands = match parse_line(line) {
+            Ok(c) => c,
+            Err(e) => {
+                exec.err(format!("bash: {e}\n"));
+                exec.status = 2;
+                self.last_status = 2;
+                return exec;
+            }
+        };
+        let mut status = self.last_status;
+        for (i, cmd) in commands.iter().enumerate() {
+            if i > 0 {
+                let skip = match commands[i - 1].connector {
+                    Some(Connector::And) => status != 0,
+                    Some(Connector::Or) => status == 0,
+                    _ => false,
+                };
+                if skip {
+                    continue;
+                }
+            }
+            let before = self.now;
+            let words = self.expand(&cmd.words);
+            status = self.run_command(&words, &mut exec);
+            exec.elapsed_ms += self.now - before;
+            self.last_status = status;
+            if exec.exit_session {
+                break;
+            }
+        }
+        exec.status = status;
+        exec
+    }
+
+    fn expand(&self, words: &[Word]) -> Vec<String> {
+        let home = self.home();
+        let user = self.user().to_string();
+        let host = self.current_host().to_string();
+        let status = self.last_status.to_string();
+        expand(words, &|name: &str| match name {
+            "?" => Some(status.clone()),
+            "HOME" => Some(home.clone()),
+            "USER" => Some(user.clone()),
+            "HOSTNAME" => Some(host.clone()),
+            _ => None,
+        })
+    }
+
+    fn run_command(&mut self, words: &[String], exec: &mut Execution) -> i32 {
+        let Some(name) = words.first() else {
+            return self.last_status;
+        };
+        let args = &words[1..];
+        match name.as_str() {
+            "curl" => curl::run(self, args, exec),
+            "ssh" => netcmds::ssh(self, args, exec),
+            "exit" | "logout" => self.exit(args, exec),
+            "hostname" => netcmds::hostname(self, args, exec),
+            "ip" => netcmds::ip(self, args, exec),
+            "ping" => netcmds::ping(self, args, exec),
+            "clear" => {
+                exec.clear = true;
+                0
+            }
+            "help" => {
+                exec.out(HELP);
+                0
+            }
+            "echo" => {
+                exec.out(format!("{}\n", args.join(" ")));
+                0
+            }
+            "true" => 0,
+            "false" => 1,
+            "whoami" => {
+                exec.out(format!("{}\n", self.user()));
+                0
+            }
+            _ => {
+                exec.err(format!("bash: {name}: command not found\n"));
+                127
+            }
+        }
+    }
+
+    fn exit(&mut self, args: &[String], exec: &mut Execution) -> i32 {
+        let code = args.first().and_then(|a| a.parse::<i32>().ok()).unwrap_or(0);
+        exec.out("logout\n");
+        if self.logins.len() > 1 {
+            let left = self.current_host().to_string();
+            self.logins.pop();
+            exec.out(format!("Connection to {left} closed.\n"));
+        } else {
+            exec.exit_session = true;
+        }
+        code
+    }
+
+    /// The home directory of the current user.
+    fn home(&self) -> String {
+        match self.user() {
+            "root" => "/root".to_string(),
+            u => format!("/home/{u}"),
+        }
+    }
+
+    /// An absolute path for `path` as typed on the current host.
+    fn abs_path(&self, path: &str) -> String {
+        if path.starts_with('/') {
+            path.to_string()
+        } else if let Some(rest) = path.strip_prefix("~/") {
+            format!("{}/{rest}", self.home())
+        } else {
+            format!("{}/{}", self.home(), path.trim_start_matches("./"))
+        }
+    }
+
+    fn write_file(&mut self, path: &str, contents: String) {
+        let abs = self.abs_path(path);
+        let here = self.here();
+        if let Some(m) = self.world.machine_mut(here) {
+            m.files.insert(abs, contents);
+        }
+    }
+
+    fn advance(&mut self, ms: Millis) {
+        self.now += ms;
+    }
+
+    /// An ephemeral source port, as Linux picks them (32768–60999).
+    fn ephemeral_port(&mut self) -> u16 {
+        self.rng.range_inclusive(32768, 60999) as u16
+    }
+
+    /// Resolves a host name the way this host's libc would: an address
+    /// literal, then `/etc/hosts`. (Cluster DNS arrives with pods' resolv.conf.)
+    fn resolve(&self, name: &str) -> Option<std::net::Ipv4Addr> {
+        if let Ok(a) = name.parse() {
+            return Some(a);
+        }
+        if name == "localhost" {
+            return Some(std::net::Ipv4Addr::LOCALHOST);
+        }
+        if name == self.current_host() {
+            return self.world.net.host(self.here()).primary_addr();
+        }
+        self.world
+            .machine(self.here())
+            .and_then(|m| m.etc_hosts.iter().find(|(n, _)| n == name).map(|(_, a)| *a))
+    }
+}
+
+const HELP: &str = "\
+Commands on this terminal:
+  curl [-sSvIi] [-o FILE] [-w FMT] [-m SECS] [--connect-timeout SECS] URL
+                      make an HTTP request from this host
+  ssh HOST            log in to a node (node01, ...); exit to come back
+  exit                leave the current ssh session
+  hostname            print this host's name
+  ip addr | ip route  show this host's addresses and routing table
+  ping -c N HOST      send N ICMP echo requests
+  clear               clear the screen (Ctrl+L)
+  help                this list
+Lines can be joined with ;, && and ||. Up and Down recall history.
+";

@@ -1,0 +1,546 @@
+//! The scenario's hosts, built and wired together.
+//!
+//! With no lesson, the world is the classic one: a `laptop` at 192.168.1.10
+//! and `node01` at 192.168.1.2 on a home LAN behind a router at 192.168.1.1;
+//! the pod network 10.244.0.0/16 lives inside the nodes, each node owning one
+//! /24 behind its `cni0` bridge; `myapp-pod` runs nginx at 10.244.0.2.
+
+use crate::apps::App;
+use crate::net::netfilter::{Match, Rule, Target};
+use crate::net::{
+    mac_for, Host, HostId, HostKind, Interface, Listener, Network, Route, RouteProto, SegmentId, Table,
+};
+use ipnet::Ipv4Net;
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+/// The most nodes a world can have: node01 … node09 keep the article's
+/// addressing (192.168.1.2 … 192.168.1.10 would collide with the laptop at .10).
+pub const MAX_NODES: u8 = 8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorldOptions {
+    pub nodes: u8,
+    /// A cloud provider's load balancer controller is present.
+    pub cloud: bool,
+    pub seed: u64,
+}
+
+impl Default for WorldOptions {
+    fn default() -> Self {
+        WorldOptions {
+            nodes: 1,
+            cloud: false,
+            seed: 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OptionsError {
+    NodeCount(u8),
+}
+
+impl std::fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            OptionsError::NodeCount(n) => write!(f, "--nodes must be between 1 and {MAX_NODES}, got {n}"),
+        }
+    }
+}
+
+impl std::error::Error for OptionsError {}
+
+/// A host a student can log in to, and what its shell knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Machine {
+    pub host: HostId,
+    pub user: String,
+    /// `/etc/hosts`: name → address.
+    pub etc_hosts: Vec<(String, Ipv4Addr)>,
+    /// A tiny filesystem: path → contents.
+    pub files: BTreeMap<String, String>,
+}
+
+/// A pod as the network sees it (the cluster model grows around this).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodInfo {
+    pub name: String,
+    pub labels: Vec<(String, String)>,
+    pub ip: Ipv4Addr,
+    pub node: String,
+    pub host: HostId,
+    pub image: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct World {
+    pub options: WorldOptions,
+    pub net: Network,
+    pub machines: Vec<Machine>,
+    pub pods: Vec<PodInfo>,
+    pub lan: SegmentId,
+}
+
+pub const LAN: &str = "192.168.1.0/24";
+pub const ROUTER_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 1);
+pub const LAPTOP_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 10);
+pub const CLUSTER_CIDR: &str = "10.244.0.0/16";
+
+/// node01's address is 192.168.1.2, node02's .3, and so on.
+pub fn node_ip(index: u8) -> Ipv4Addr {
+    Ipv4Addr::new(192, 168, 1, 1 + index)
+}
+
+pub fn node_name(index: u8) -> String {
+    format!("node{index:02}")
+}
+
+/// node01 owns 10.244.0.0/24, node02 10.244.1.0/24, …
+pub fn node_pod_cidr(index: u8) -> Ipv4Net {
+    Ipv4Net::new(Ipv4Addr::new(10, 244, index - 1, 0), 24).expect("valid /24")
+}
+
+fn iface(name: &str, owner: &str, addr: Option<&str>, segment: Option<SegmentId>, mtu: u32) -> Interface {
+    Interface {
+        name: name.to_string(),
+        addr: addr.map(|a| a.parse().expect("literal address")),
+        segment,
+        mac: mac_for(&format!("{owner}/{name}")),
+        mtu,
+        master: None,
+        peer_index: None,
+    }
+}
+
+fn kernel_route(dest: Ipv4Net, dev: &str, src: Ipv4Addr, metric: Option<u32>) -> Route {
+    Route {
+        dest,
+        via: None,
+        dev: dev.to_string(),
+        proto: RouteProto::Kernel,
+        src: Some(src),
+        metric,
+    }
+}
+
+impl World {
+    pub fn new(options: WorldOptions) -> Result<World, OptionsError> {
+        if options.nodes == 0 || options.nodes > MAX_NODES {
+            return Err(OptionsError::NodeCount(options.nodes));
+        }
+        let mut net = Network::default();
+        let lan = net.add_segment("lan");
+        let wan = net.add_segment("wan");
+        let lan_net: Ipv4Net = LAN.parse().expect("literal");
+
+        // The home router: forwards between the LAN and its uplink, and drops
+        // private destinations on the way out, as an ISP edge does.
+        let mut router = Host::new("router", HostKind::Router);
+        router.forwarding = true;
+        router
+            .interfaces
+            .push(iface("eth0", "router", Some("192.168.1.1/24"), Some(lan), 1500));
+        router
+            .interfaces
+            .push(iface("wan0", "router", Some("203.0.113.2/30"), Some(wan), 1500));
+        router.routes.add(Route {
+            dest: "0.0.0.0/0".parse().expect("literal"),
+            via: Some(Ipv4Addr::new(203, 0, 113, 1)),
+            dev: "wan0".into(),
+            proto: RouteProto::Dhcp,
+            src: None,
+            metric: None,
+        });
+        router.routes.add(kernel_route(lan_net, "eth0", ROUTER_IP, None));
+        router
+            .routes
+            .add(kernel_route("203.0.113.0/30".parse().expect("literal"), "wan0", Ipv4Addr::new(203, 0, 113, 2), None));
+        for private in ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] {
+            router.netfilter.append(
+                Table::Filter,
+                "FORWARD",
+                Rule::new(
+                    vec![
+                        Match::Destination {
+                            negated: false,
+                            net: private.parse().expect("literal"),
+                        },
+                        Match::OutInterface {
+                            negated: false,
+                            name: "wan0".into(),
+                        },
+                        Match::Comment("private destinations are not routed on the internet".into()),
+                    ],
+                    Target::Drop,
+                ),
+            );
+        }
+        router.listeners.push(Listener {
+            addr: Some(ROUTER_IP),
+            port: 80,
+            process: "httpd".into(),
+            app: App::Other,
+        });
+        net.add_host(router);
+
+        // The student's laptop.
+        let mut laptop = Host::new("laptop", HostKind::Laptop);
+        laptop
+            .interfaces
+            .push(iface("eth0", "laptop", Some("192.168.1.10/24"), Some(lan), 1500));
+        laptop.routes.add(Route {
+            dest: "0.0.0.0/0".parse().expect("literal"),
+            via: Some(ROUTER_IP),
+            dev: "eth0".into(),
+            proto: RouteProto::Dhcp,
+            src: Some(LAPTOP_IP),
+            metric: Some(100),
+        });
+        laptop.routes.add(kernel_route(lan_net, "eth0", LAPTOP_IP, Some(100)));
+        let laptop_id = net.add_host(laptop);
+
+        let mut machines = vec![];
+        let mut laptop_hosts = vec![];
+        let mut node_ids = vec![];
+        for i in 1..=options.nodes {
+            let name = node_name(i);
+            let ip = node_ip(i);
+            let pod_cidr = node_pod_cidr(i);
+            let gw = pod_cidr.hosts().next().expect("a /24 has hosts");
+            let bridge = net.add_segment(&format!("cni0@{name}"));
+            let mut node = Host::new(&name, HostKind::Node);
+            node.forwarding = true;
+            node.interfaces
+                .push(iface("eth0", &name, Some(&format!("{ip}/24")), Some(lan), 1500));
+            node.interfaces.push(iface(
+                "cni0",
+                &name,
+                Some(&format!("{gw}/24")),
+                Some(bridge),
+                1500,
+            ));
+            node.routes.add(Route {
+                dest: "0.0.0.0/0".parse().expect("literal"),
+                via: Some(ROUTER_IP),
+                dev: "eth0".into(),
+                proto: RouteProto::Static,
+                src: None,
+                metric: None,
+            });
+            node.routes.add(kernel_route(pod_cidr, "cni0", gw, None));
+            node.routes.add(kernel_route(lan_net, "eth0", ip, None));
+            // host-gw style routes to every other node's pod subnet.
+            for j in 1..=options.nodes {
+                if j != i {
+                    node.routes.add(Route {
+                        dest: node_pod_cidr(j),
+                        via: Some(node_ip(j)),
+                        dev: "eth0".into(),
+                        proto: RouteProto::Boot,
+                        src: None,
+                        metric: None,
+                    });
+                }
+            }
+            node.listeners.push(Listener {
+                addr: None,
+                port: 22,
+                process: "sshd".into(),
+                app: App::Sshd,
+            });
+            node.listeners.push(Listener {
+                addr: None,
+                port: 10250,
+                process: "kubelet".into(),
+                app: App::Other,
+            });
+            if i == 1 {
+                node.listeners.push(Listener {
+                    addr: None,
+                    port: 6443,
+                    process: "kube-apiserver".into(),
+                    app: App::Other,
+                });
+            }
+            let id = net.add_host(node);
+            node_ids.push((id, bridge));
+            laptop_hosts.push((name.clone(), ip));
+        }
+        let mut all_hosts = laptop_hosts.clone();
+        all_hosts.insert(0, ("laptop".to_string(), LAPTOP_IP));
+
+        machines.push(Machine {
+            host: laptop_id,
+            user: "student".into(),
+            etc_hosts: laptop_hosts,
+            files: BTreeMap::new(),
+        });
+        for (id, _) in &node_ids {
+            machines.push(Machine {
+                host: *id,
+                user: "student".into(),
+                etc_hosts: all_hosts.clone(),
+                files: BTreeMap::new(),
+            });
+        }
+
+        let mut world = World {
+            options,
+            net,
+            machines,
+            pods: vec![],
+            lan,
+        };
+        world.add_pod(
+            "myapp-pod",
+            &[("app", "myapp"), ("type", "front-end")],
+            1,
+            "nginx",
+        );
+        Ok(world)
+    }
+
+    /// Starts a pod on node `node_index`: a network namespace with a veth
+    /// into the node's `cni0` bridge and the next free address of its /24.
+    pub fn add_pod(&mut self, name: &str, labels: &[(&str, &str)], node_index: u8, image: &str) -> Ipv4Addr {
+        let node_name = node_name(node_index);
+        let node_id = self.net.host_id(&node_name).expect("node exists");
+        let cidr = node_pod_cidr(node_index);
+        let bridge = self
+            .net
+            .host(node_id)
+            .iface("cni0")
+            .and_then(|i| i.segment)
+            .expect("node has a bridge");
+        let used: Vec<Ipv4Addr> = self.pods.iter().map(|p| p.ip).collect();
+        let ip = cidr
+            .hosts()
+            .skip(1)
+            .find(|a| !used.contains(a))
+            .expect("a /24 has room for the pods of a lesson");
+        let gw = cidr.hosts().next().expect("a /24 has hosts");
+
+        let mut pod = Host::new(name, HostKind::Pod);
+        let mut eth0 = iface("eth0", name, Some(&format!("{ip}/24")), Some(bridge), 1500);
+        let node_ifaces = self.net.host(node_id).interfaces.len() as u32;
+        eth0.peer_index = Some(node_ifaces + 2);
+        pod.interfaces.push(eth0);
+        pod.routes.add(Route {
+            dest: "0.0.0.0/0".parse().expect("literal"),
+            via: Some(gw),
+            dev: "eth0".into(),
+            proto: RouteProto::Boot,
+            src: None,
+            metric: None,
+        });
+        pod.routes.add(kernel_route(cidr, "eth0", ip, None));
+        if image == "nginx" {
+            pod.listeners.push(Listener {
+                addr: None,
+                port: 80,
+                process: "nginx".into(),
+                app: App::Nginx,
+            });
+        }
+        let pod_id = self.net.add_host(pod);
+
+        // The node's end of the veth pair, enslaved to cni0.
+        let veth_name = format!("veth{:08x}", u32::from_be_bytes({
+            let m = mac_for(name);
+            [m[2], m[3], m[4], m[5]]
+        }));
+        let node = self.net.host_mut(node_id);
+        node.interfaces.push(Interface {
+            name: veth_name,
+            addr: None,
+            segment: None,
+            mac: mac_for(&format!("{name}/veth")),
+            mtu: 1500,
+            master: Some("cni0".into()),
+            peer_index: Some(2),
+        });
+
+        self.pods.push(PodInfo {
+            name: name.to_string(),
+            labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            ip,
+            node: node_name,
+            host: pod_id,
+            image: image.to_string(),
+        });
+        ip
+    }
+
+    pub fn machine(&self, host: HostId) -> Option<&Machine> {
+        self.machines.iter().find(|m| m.host == host)
+    }
+
+    pub fn machine_mut(&mut self, host: HostId) -> Option<&mut Machine> {
+        self.machines.iter_mut().find(|m| m.host == host)
+    }
+
+    pub fn laptop(&self) -> HostId {
+        self.net.host_id("laptop").expect("every world has a laptop")
+    }
+
+    pub fn nodes(&self) -> impl Iterator<Item = (HostId, &Host)> {
+        self.net
+            .hosts
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| h.kind == HostKind::Node)
+    }
+
+    /// The picture of the world the UI draws.
+    pub fn topology(&self) -> Topology {
+        let mut hosts = vec![];
+        for h in &self.net.hosts {
+            let parent = match h.kind {
+                HostKind::Pod => self.pods.iter().find(|p| p.name == h.name).map(|p| p.node.clone()),
+                _ => None,
+            };
+            hosts.push(TopoHost {
+                name: h.name.clone(),
+                kind: h.kind,
+                addresses: h
+                    .interfaces
+                    .iter()
+                    .filter_map(|i| i.addr.map(|a| (i.name.clone(), a.to_string())))
+                    .collect(),
+                parent,
+            });
+        }
+        let segments = self
+            .net
+            .segments
+            .iter()
+            .map(|s| TopoSegment { name: s.name.clone() })
+            .collect();
+        Topology { hosts, segments }
+    }
+}
+
+/// What the UI needs to draw the world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Topology {
+    pub hosts: Vec<TopoHost>,
+    pub segments: Vec<TopoSegment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopoHost {
+    pub name: String,
+    pub kind: HostKind,
+    /// Interface name and address with prefix, e.g. (`eth0`, `192.168.1.2/24`).
+    pub addresses: Vec<(String, String)>,
+    /// For a pod: the node it runs on.
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopoSegment {
+    /// `lan`, `wan`, or `cni0@node01`.
+    pub name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::ConnectOutcome;
+    use crate::rng::SimRng;
+    use std::net::SocketAddrV4;
+
+    const POD: Ipv4Addr = Ipv4Addr::new(10, 244, 0, 2);
+
+    fn world() -> World {
+        World::new(WorldOptions::default()).unwrap()
+    }
+
+    fn connect(w: &mut World, from: &str, dst: Ipv4Addr, port: u16) -> ConnectOutcome {
+        let id = w.net.host_id(from).unwrap();
+        let mut rng = SimRng::new(3);
+        w.net.connect(id, 40000, SocketAddrV4::new(dst, port), 0, &mut rng).outcome
+    }
+
+    #[test]
+    fn laptop_cannot_reach_the_pod_the_router_drops_it() {
+        let mut w = world();
+        match connect(&mut w, "laptop", POD, 80) {
+            ConnectOutcome::Lost { at, reason } => {
+                assert_eq!(w.net.host(at).name, "router");
+                assert!(matches!(reason, crate::net::DropReason::DroppedByRule { .. }));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn node_reaches_the_pod_over_cni0() {
+        let mut w = world();
+        match connect(&mut w, "node01", POD, 80) {
+            ConnectOutcome::Established { listener, .. } => assert_eq!(listener.process, "nginx"),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn closed_port_on_the_pod_is_refused() {
+        let mut w = world();
+        assert!(matches!(
+            connect(&mut w, "node01", POD, 8080),
+            ConnectOutcome::Refused { .. }
+        ));
+    }
+
+    #[test]
+    fn laptop_reaches_node_ssh() {
+        let mut w = world();
+        assert!(matches!(
+            connect(&mut w, "laptop", node_ip(1), 22),
+            ConnectOutcome::Established { .. }
+        ));
+    }
+
+    #[test]
+    fn unknown_lan_address_fails_arp() {
+        let mut w = world();
+        assert!(matches!(
+            connect(&mut w, "laptop", Ipv4Addr::new(192, 168, 1, 77), 80),
+            ConnectOutcome::HostUnreachable { .. }
+        ));
+    }
+
+    #[test]
+    fn pods_on_two_nodes_reach_each_other() {
+        let mut w = World::new(WorldOptions {
+            nodes: 2,
+            ..Default::default()
+        })
+        .unwrap();
+        let other = w.add_pod("web-2", &[("app", "web")], 2, "nginx");
+        assert_eq!(other, Ipv4Addr::new(10, 244, 1, 2));
+        assert!(matches!(
+            connect(&mut w, "myapp-pod", other, 80),
+            ConnectOutcome::Established { .. }
+        ));
+        assert!(matches!(
+            connect(&mut w, "node02", POD, 80),
+            ConnectOutcome::Established { .. }
+        ));
+    }
+
+    #[test]
+    fn node_count_is_checked() {
+        assert!(World::new(WorldOptions {
+            nodes: 0,
+            ..Default::default()
+        })
+        .is_err());
+        assert!(World::new(WorldOptions {
+            nodes: MAX_NODES + 1,
+            ..Default::default()
+        })
+        .is_err());
+    }
+}

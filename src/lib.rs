@@ -1,0 +1,7 @@
+//! servicelab's front ends. The engine lives in the `servicelab-engine`
+//! crate; this crate only adapts it to a browser page (`ui`, wasm32 only).
+
+pub use servicelab_engine as engine;
+
+#[cfg(target_arch = "wasm32")]
+pub mod ui;

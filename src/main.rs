@@ -1,0 +1,15 @@
+//! `servicelab`: in the browser, the tutorial (see `ui`); natively, the same
+//! engine in a terminal (see `cli`).
+
+#[cfg(not(target_arch = "wasm32"))]
+mod cli;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    servicelab::ui::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    std::process::exit(cli::main());
+}

@@ -8,7 +8,8 @@
 use crate::apps::App;
 use crate::net::netfilter::{Match, Rule, Target};
 use crate::net::{
-    mac_for, Host, HostId, HostKind, Interface, Listener, Network, Route, RouteProto, SegmentId, Table,
+    mac_for, Host, HostId, HostKind, Interface, Listener, Network, Route, RouteProto, SegmentId,
+    Table,
 };
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
@@ -44,7 +45,9 @@ pub enum OptionsError {
 impl std::fmt::Display for OptionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            OptionsError::NodeCount(n) => write!(f, "--nodes must be between 1 and {MAX_NODES}, got {n}"),
+            OptionsError::NodeCount(n) => {
+                write!(f, "--nodes must be between 1 and {MAX_NODES}, got {n}")
+            }
         }
     }
 }
@@ -101,7 +104,13 @@ pub fn node_pod_cidr(index: u8) -> Ipv4Net {
     Ipv4Net::new(Ipv4Addr::new(10, 244, index - 1, 0), 24).expect("valid /24")
 }
 
-fn iface(name: &str, owner: &str, addr: Option<&str>, segment: Option<SegmentId>, mtu: u32) -> Interface {
+fn iface(
+    name: &str,
+    owner: &str,
+    addr: Option<&str>,
+    segment: Option<SegmentId>,
+    mtu: u32,
+) -> Interface {
     Interface {
         name: name.to_string(),
         addr: addr.map(|a| a.parse().expect("literal address")),
@@ -138,12 +147,20 @@ impl World {
         // private destinations on the way out, as an ISP edge does.
         let mut router = Host::new("router", HostKind::Router);
         router.forwarding = true;
-        router
-            .interfaces
-            .push(iface("eth0", "router", Some("192.168.1.1/24"), Some(lan), 1500));
-        router
-            .interfaces
-            .push(iface("wan0", "router", Some("203.0.113.2/30"), Some(wan), 1500));
+        router.interfaces.push(iface(
+            "eth0",
+            "router",
+            Some("192.168.1.1/24"),
+            Some(lan),
+            1500,
+        ));
+        router.interfaces.push(iface(
+            "wan0",
+            "router",
+            Some("203.0.113.2/30"),
+            Some(wan),
+            1500,
+        ));
         router.routes.add(Route {
             dest: "0.0.0.0/0".parse().expect("literal"),
             via: Some(Ipv4Addr::new(203, 0, 113, 1)),
@@ -152,10 +169,15 @@ impl World {
             src: None,
             metric: None,
         });
-        router.routes.add(kernel_route(lan_net, "eth0", ROUTER_IP, None));
         router
             .routes
-            .add(kernel_route("203.0.113.0/30".parse().expect("literal"), "wan0", Ipv4Addr::new(203, 0, 113, 2), None));
+            .add(kernel_route(lan_net, "eth0", ROUTER_IP, None));
+        router.routes.add(kernel_route(
+            "203.0.113.0/30".parse().expect("literal"),
+            "wan0",
+            Ipv4Addr::new(203, 0, 113, 2),
+            None,
+        ));
         for private in ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"] {
             router.netfilter.append(
                 Table::Filter,
@@ -170,7 +192,9 @@ impl World {
                             negated: false,
                             name: "wan0".into(),
                         },
-                        Match::Comment("private destinations are not routed on the internet".into()),
+                        Match::Comment(
+                            "private destinations are not routed on the internet".into(),
+                        ),
                     ],
                     Target::Drop,
                 ),
@@ -186,9 +210,13 @@ impl World {
 
         // The student's laptop.
         let mut laptop = Host::new("laptop", HostKind::Laptop);
-        laptop
-            .interfaces
-            .push(iface("eth0", "laptop", Some("192.168.1.10/24"), Some(lan), 1500));
+        laptop.interfaces.push(iface(
+            "eth0",
+            "laptop",
+            Some("192.168.1.10/24"),
+            Some(lan),
+            1500,
+        ));
         laptop.routes.add(Route {
             dest: "0.0.0.0/0".parse().expect("literal"),
             via: Some(ROUTER_IP),
@@ -197,7 +225,9 @@ impl World {
             src: Some(LAPTOP_IP),
             metric: Some(100),
         });
-        laptop.routes.add(kernel_route(lan_net, "eth0", LAPTOP_IP, Some(100)));
+        laptop
+            .routes
+            .add(kernel_route(lan_net, "eth0", LAPTOP_IP, Some(100)));
         let laptop_id = net.add_host(laptop);
 
         let mut machines = vec![];
@@ -211,8 +241,13 @@ impl World {
             let bridge = net.add_segment(&format!("cni0@{name}"));
             let mut node = Host::new(&name, HostKind::Node);
             node.forwarding = true;
-            node.interfaces
-                .push(iface("eth0", &name, Some(&format!("{ip}/24")), Some(lan), 1500));
+            node.interfaces.push(iface(
+                "eth0",
+                &name,
+                Some(&format!("{ip}/24")),
+                Some(lan),
+                1500,
+            ));
             node.interfaces.push(iface(
                 "cni0",
                 &name,
@@ -303,7 +338,13 @@ impl World {
 
     /// Starts a pod on node `node_index`: a network namespace with a veth
     /// into the node's `cni0` bridge and the next free address of its /24.
-    pub fn add_pod(&mut self, name: &str, labels: &[(&str, &str)], node_index: u8, image: &str) -> Ipv4Addr {
+    pub fn add_pod(
+        &mut self,
+        name: &str,
+        labels: &[(&str, &str)],
+        node_index: u8,
+        image: &str,
+    ) -> Ipv4Addr {
         let node_name = node_name(node_index);
         let node_id = self.net.host_id(&node_name).expect("node exists");
         let cidr = node_pod_cidr(node_index);
@@ -346,10 +387,13 @@ impl World {
         let pod_id = self.net.add_host(pod);
 
         // The node's end of the veth pair, enslaved to cni0.
-        let veth_name = format!("veth{:08x}", u32::from_be_bytes({
-            let m = mac_for(name);
-            [m[2], m[3], m[4], m[5]]
-        }));
+        let veth_name = format!(
+            "veth{:08x}",
+            u32::from_be_bytes({
+                let m = mac_for(name);
+                [m[2], m[3], m[4], m[5]]
+            })
+        );
         let node = self.net.host_mut(node_id);
         node.interfaces.push(Interface {
             name: veth_name,
@@ -363,7 +407,10 @@ impl World {
 
         self.pods.push(PodInfo {
             name: name.to_string(),
-            labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            labels: labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
             ip,
             node: node_name,
             host: pod_id,
@@ -381,7 +428,9 @@ impl World {
     }
 
     pub fn laptop(&self) -> HostId {
-        self.net.host_id("laptop").expect("every world has a laptop")
+        self.net
+            .host_id("laptop")
+            .expect("every world has a laptop")
     }
 
     pub fn nodes(&self) -> impl Iterator<Item = (HostId, &Host)> {
@@ -397,7 +446,11 @@ impl World {
         let mut hosts = vec![];
         for h in &self.net.hosts {
             let parent = match h.kind {
-                HostKind::Pod => self.pods.iter().find(|p| p.name == h.name).map(|p| p.node.clone()),
+                HostKind::Pod => self
+                    .pods
+                    .iter()
+                    .find(|p| p.name == h.name)
+                    .map(|p| p.node.clone()),
                 _ => None,
             };
             hosts.push(TopoHost {
@@ -415,7 +468,9 @@ impl World {
             .net
             .segments
             .iter()
-            .map(|s| TopoSegment { name: s.name.clone() })
+            .map(|s| TopoSegment {
+                name: s.name.clone(),
+            })
             .collect();
         Topology { hosts, segments }
     }
@@ -460,7 +515,9 @@ mod tests {
     fn connect(w: &mut World, from: &str, dst: Ipv4Addr, port: u16) -> ConnectOutcome {
         let id = w.net.host_id(from).unwrap();
         let mut rng = SimRng::new(3);
-        w.net.connect(id, 40000, SocketAddrV4::new(dst, port), 0, &mut rng).outcome
+        w.net
+            .connect(id, 40000, SocketAddrV4::new(dst, port), 0, &mut rng)
+            .outcome
     }
 
     #[test]
@@ -469,7 +526,10 @@ mod tests {
         match connect(&mut w, "laptop", POD, 80) {
             ConnectOutcome::Lost { at, reason } => {
                 assert_eq!(w.net.host(at).name, "router");
-                assert!(matches!(reason, crate::net::DropReason::DroppedByRule { .. }));
+                assert!(matches!(
+                    reason,
+                    crate::net::DropReason::DroppedByRule { .. }
+                ));
             }
             other => panic!("{other:?}"),
         }

@@ -114,6 +114,11 @@ fn three_nodes() {
             nodes: 3,
             ..Default::default()
         },
-        &["ssh node03", "ip route", "curl -s -o /dev/null -w '%{http_code} %{remote_ip}\\n' 10.244.0.2", "ping -c 1 10.244.0.2"]
+        &[
+            "ssh node03",
+            "ip route",
+            "curl -s -o /dev/null -w '%{http_code} %{remote_ip}\\n' 10.244.0.2",
+            "ping -c 1 10.244.0.2"
+        ]
     ));
 }

@@ -46,7 +46,10 @@ impl Conntrack {
 
     /// The entry a reply packet belongs to.
     pub fn find_reply(&self, now: Millis, pkt: Tuple) -> Option<&Entry> {
-        self.entries.iter().rev().find(|e| e.expires >= now && e.reply == pkt)
+        self.entries
+            .iter()
+            .rev()
+            .find(|e| e.expires >= now && e.reply == pkt)
     }
 
     pub fn expire(&mut self, now: Millis) {

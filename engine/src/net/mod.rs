@@ -90,7 +90,11 @@ impl Host {
 
     /// Whether `addr` belongs to this host (what `addrtype LOCAL` matches).
     pub fn is_local(&self, addr: Ipv4Addr) -> bool {
-        addr.is_loopback() || self.interfaces.iter().any(|i| i.addr.is_some_and(|a| a.addr() == addr))
+        addr.is_loopback()
+            || self
+                .interfaces
+                .iter()
+                .any(|i| i.addr.is_some_and(|a| a.addr() == addr))
     }
 
     pub fn iface(&self, name: &str) -> Option<&Interface> {
@@ -99,13 +103,17 @@ impl Host {
 
     /// The first global address: what `hostname -I` would print first.
     pub fn primary_addr(&self) -> Option<Ipv4Addr> {
-        self.interfaces.iter().find_map(|i| i.addr.map(|a| a.addr()))
+        self.interfaces
+            .iter()
+            .find_map(|i| i.addr.map(|a| a.addr()))
     }
 
     pub fn listener(&self, addr: Ipv4Addr, port: u16) -> Option<&Listener> {
-        self.listeners
-            .iter()
-            .find(|l| l.port == port && l.addr.is_none_or(|a| a == addr || (addr.is_loopback() && a.is_loopback())))
+        self.listeners.iter().find(|l| {
+            l.port == port
+                && l.addr
+                    .is_none_or(|a| a == addr || (addr.is_loopback() && a.is_loopback()))
+        })
     }
 }
 
@@ -128,7 +136,9 @@ impl Network {
     }
 
     pub fn add_segment(&mut self, name: &str) -> SegmentId {
-        self.segments.push(Segment { name: name.to_string() });
+        self.segments.push(Segment {
+            name: name.to_string(),
+        });
         self.segments.len() - 1
     }
 

@@ -128,19 +128,46 @@ impl fmt::Display for Probability {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Match {
-    Source { negated: bool, net: Ipv4Net },
-    Destination { negated: bool, net: Ipv4Net },
+    Source {
+        negated: bool,
+        net: Ipv4Net,
+    },
+    Destination {
+        negated: bool,
+        net: Ipv4Net,
+    },
     Protocol(Protocol),
-    InInterface { negated: bool, name: String },
-    OutInterface { negated: bool, name: String },
+    InInterface {
+        negated: bool,
+        name: String,
+    },
+    OutInterface {
+        negated: bool,
+        name: String,
+    },
     Comment(String),
     /// `-m tcp [--dport N]`.
-    Tcp { dport: Option<u16> },
-    AddrType { negated: bool, side: AddrSide },
-    Mark { negated: bool, value: u32, mask: u32 },
+    Tcp {
+        dport: Option<u16>,
+    },
+    AddrType {
+        negated: bool,
+        side: AddrSide,
+    },
+    Mark {
+        negated: bool,
+        value: u32,
+        mask: u32,
+    },
     Statistic(Probability),
-    Recent { name: String, action: RecentAction },
-    Conntrack { negated: bool, states: Vec<CtState> },
+    Recent {
+        name: String,
+        action: RecentAction,
+    },
+    Conntrack {
+        negated: bool,
+        states: Vec<CtState>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -151,11 +178,21 @@ pub enum Target {
     Jump(String),
     /// `REJECT --reject-with icmp-port-unreachable`: the client sees ECONNREFUSED.
     Reject,
-    Dnat { to: Ipv4Addr, port: Option<u16> },
-    Snat { to: Ipv4Addr },
-    Masquerade { random_fully: bool },
+    Dnat {
+        to: Ipv4Addr,
+        port: Option<u16>,
+    },
+    Snat {
+        to: Ipv4Addr,
+    },
+    Masquerade {
+        random_fully: bool,
+    },
     /// `MARK --set-xmark value/mask`: clear the mask bits, then xor the value in.
-    SetXmark { value: u32, mask: u32 },
+    SetXmark {
+        value: u32,
+        mask: u32,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -251,7 +288,12 @@ impl Rule {
                 }
                 Match::Conntrack { negated, states } => {
                     let s: Vec<&str> = states.iter().map(|s| s.name()).collect();
-                    let _ = write!(out, " -m conntrack {}--ctstate {}", neg(*negated), s.join(","));
+                    let _ = write!(
+                        out,
+                        " -m conntrack {}--ctstate {}",
+                        neg(*negated),
+                        s.join(",")
+                    );
                 }
                 _ => {}
             }
@@ -274,7 +316,9 @@ impl Rule {
                     " -j MASQUERADE".to_string()
                 }
             }
-            Target::SetXmark { value, mask } => format!(" -j MARK --set-xmark {value:#x}/{mask:#x}"),
+            Target::SetXmark { value, mask } => {
+                format!(" -j MARK --set-xmark {value:#x}/{mask:#x}")
+            }
         });
         out.trim_start().to_string()
     }
@@ -283,8 +327,7 @@ impl Rule {
 /// iptables-save quotes a comment that holds anything but `[A-Za-z0-9_.-]`.
 fn quote_if_needed(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
     {
         s.to_string()
@@ -517,7 +560,8 @@ impl Netfilter {
                 }
                 Target::Return => return Flow::Return,
                 Target::Jump(next) => {
-                    match self.walk_chain(table, next, pkt, env, result, recent_updates, depth + 1) {
+                    match self.walk_chain(table, next, pkt, env, result, recent_updates, depth + 1)
+                    {
                         Flow::Verdict(v) => return Flow::Verdict(v),
                         Flow::Continue | Flow::Return => {}
                     }
@@ -527,7 +571,10 @@ impl Netfilter {
                     if let Some(p) = port {
                         pkt.dport = *p;
                     }
-                    result.rewrite = Some(Rewrite::Dnat { to: *to, port: *port });
+                    result.rewrite = Some(Rewrite::Dnat {
+                        to: *to,
+                        port: *port,
+                    });
                     return Flow::Verdict(Verdict::Accept);
                 }
                 Target::Snat { to } => {
@@ -597,7 +644,9 @@ impl Netfilter {
                         .recent
                         .get(name)
                         .and_then(|l| l.get(&pkt.src))
-                        .is_some_and(|seen| env.now.saturating_sub(*seen) <= u64::from(*seconds) * 1000),
+                        .is_some_and(|seen| {
+                            env.now.saturating_sub(*seen) <= u64::from(*seconds) * 1000
+                        }),
                 },
                 Match::Conntrack { negated, states } => states.contains(&pkt.ct_state) != *negated,
             };
@@ -630,10 +679,12 @@ impl Netfilter {
                 let _ = writeln!(out, ":{name} - [0:0]");
             }
         }
-        let order = builtin
-            .iter()
-            .map(|s| s.to_string())
-            .chain(chains.keys().filter(|k| !builtin.contains(&k.as_str())).cloned());
+        let order = builtin.iter().map(|s| s.to_string()).chain(
+            chains
+                .keys()
+                .filter(|k| !builtin.contains(&k.as_str()))
+                .cloned(),
+        );
         for name in order {
             if let Some(c) = chains.get(&name) {
                 for r in &c.rules {
@@ -712,8 +763,16 @@ mod tests {
     #[test]
     fn jumps_return_and_dnat() {
         let mut nf = Netfilter::new();
-        nf.append(Table::Nat, "PREROUTING", Rule::new(vec![], Target::Jump("SVC".into())));
-        nf.append(Table::Nat, "SVC", Rule::new(vec![Match::Tcp { dport: Some(81) }], Target::Return));
+        nf.append(
+            Table::Nat,
+            "PREROUTING",
+            Rule::new(vec![], Target::Jump("SVC".into())),
+        );
+        nf.append(
+            Table::Nat,
+            "SVC",
+            Rule::new(vec![Match::Tcp { dport: Some(81) }], Target::Return),
+        );
         nf.append(
             Table::Nat,
             "SVC",
@@ -753,7 +812,11 @@ mod tests {
         let mut p = pkt("192.168.1.10", "192.168.1.2", 30008);
         let r = nf.run_hook(Table::Filter, "INPUT", &mut p, &mut env(&mut rng));
         assert_eq!(r.verdict, Verdict::Reject);
-        assert!(r.decided_by.unwrap().text.ends_with("-j REJECT --reject-with icmp-port-unreachable"));
+        assert!(r
+            .decided_by
+            .unwrap()
+            .text
+            .ends_with("-j REJECT --reject-with icmp-port-unreachable"));
         let r = nf.run_hook(Table::Filter, "FORWARD", &mut p, &mut env(&mut rng));
         assert_eq!(r.verdict, Verdict::Drop);
         assert_eq!(r.decided_by, None);
@@ -800,7 +863,10 @@ mod tests {
             Rule::new(
                 vec![Match::Recent {
                     name: "A".into(),
-                    action: RecentAction::Check { seconds: 10, reap: true },
+                    action: RecentAction::Check {
+                        seconds: 10,
+                        reap: true,
+                    },
                 }],
                 Target::Return,
             ),

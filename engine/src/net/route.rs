@@ -111,7 +111,13 @@ impl RoutingTable {
     /// destination address.
     pub fn listing(&self) -> Vec<&Route> {
         let mut v: Vec<&Route> = self.routes.iter().collect();
-        v.sort_by_key(|r| (!r.is_default(), u32::from(r.dest.network()), r.dest.prefix_len()));
+        v.sort_by_key(|r| {
+            (
+                !r.is_default(),
+                u32::from(r.dest.network()),
+                r.dest.prefix_len(),
+            )
+        });
         v
     }
 }

@@ -236,7 +236,14 @@ impl fmt::Display for Trace {
                     hop.src,
                     hop.dst
                 )?,
-                None => writeln!(f, "{}. {} ({dir}, sent): {} -> {}", i + 1, hop.host, hop.src, hop.dst)?,
+                None => writeln!(
+                    f,
+                    "{}. {} ({dir}, sent): {} -> {}",
+                    i + 1,
+                    hop.host,
+                    hop.src,
+                    hop.dst
+                )?,
             }
             for s in &hop.steps {
                 match s {
@@ -244,12 +251,18 @@ impl fmt::Display for Trace {
                     Step::LocalDelivery { addr } => writeln!(f, "   route: {addr} is local")?,
                     Step::Rule { hit } => writeln!(f, "   {}: {}", hit.table.name(), hit.text)?,
                     Step::Rewrite { kind, from, to } => writeln!(f, "   {kind}: {from} -> {to}")?,
-                    Step::Accepted { process, addr } => writeln!(f, "   accepted by {process} on {addr}")?,
+                    Step::Accepted { process, addr } => {
+                        writeln!(f, "   accepted by {process} on {addr}")?
+                    }
                     Step::Stopped { reason } => writeln!(f, "   stopped: {reason}")?,
                 }
             }
             if let Some(l) = &hop.left_by {
-                writeln!(f, "   out {} -> {} ({})", l.out_iface, l.next_host, l.segment)?;
+                writeln!(
+                    f,
+                    "   out {} -> {} ({})",
+                    l.out_iface, l.next_host, l.segment
+                )?;
             }
         }
         write!(f, "{}", self.summary())

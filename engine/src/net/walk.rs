@@ -85,7 +85,8 @@ impl Network {
             return Some(dst);
         }
         let r = h.routes.lookup(dst)?;
-        r.src.or_else(|| h.iface(&r.dev).and_then(|i| i.addr).map(|a| a.addr()))
+        r.src
+            .or_else(|| h.iface(&r.dev).and_then(|i| i.addr).map(|a| a.addr()))
     }
 
     /// Opens a TCP connection from `from` to `dst`, walking the SYN there and
@@ -128,7 +129,11 @@ impl Network {
             }
             End::Local { host, pkt } => {
                 let server = host;
-                let Some(listener) = self.host(server).listener(*pkt.dst.ip(), pkt.dst.port()).cloned() else {
+                let Some(listener) = self
+                    .host(server)
+                    .listener(*pkt.dst.ip(), pkt.dst.port())
+                    .cloned()
+                else {
                     let reason = DropReason::NothingListening { addr: pkt.dst };
                     mark_stopped(&mut trace, &reason);
                     set_outcome(&mut trace, self.host(server).name.clone(), reason.clone());
@@ -156,7 +161,9 @@ impl Network {
                 let reply_links = trace.hops.len() - reply_start - 1;
                 let rtt_us = (request_links + reply_links) as u64 * LINK_LATENCY_US + 40;
                 match end {
-                    End::Local { host, pkt: back } if host == from && back.dst == local && back.src == dst => {
+                    End::Local { host, pkt: back }
+                        if host == from && back.dst == local && back.src == dst =>
+                    {
                         trace.outcome = Some(TraceOutcome::Answered {
                             host: self.host(server).name.clone(),
                             process: listener.process.clone(),
@@ -200,13 +207,22 @@ impl Network {
     }
 
     /// Sends one ICMP echo request and walks the reply back.
-    pub fn ping(&mut self, from: HostId, dst: Ipv4Addr, now: Millis, rng: &mut SimRng) -> PingResult {
+    pub fn ping(
+        &mut self,
+        from: HostId,
+        dst: Ipv4Addr,
+        now: Millis,
+        rng: &mut SimRng,
+    ) -> PingResult {
         let mut trace = Trace::default();
         let target = SocketAddrV4::new(dst, 0);
         let Some(src_ip) = self.source_for(from, dst) else {
             let reason = DropReason::NoRoute { dst };
             self.stop_at_source(from, target, &reason, &mut trace);
-            return PingResult::NoReply { trace, immediate: true };
+            return PingResult::NoReply {
+                trace,
+                immediate: true,
+            };
         };
         let echo = Packet {
             src: SocketAddrV4::new(src_ip, 0),
@@ -254,18 +270,30 @@ impl Network {
                                 got: target,
                             },
                         );
-                        PingResult::NoReply { trace, immediate: false }
+                        PingResult::NoReply {
+                            trace,
+                            immediate: false,
+                        }
                     }
                     End::Stopped { host: h, reason } => {
                         set_outcome(&mut trace, self.host(h).name.clone(), reason);
-                        PingResult::NoReply { trace, immediate: false }
+                        PingResult::NoReply {
+                            trace,
+                            immediate: false,
+                        }
                     }
                 }
             }
         }
     }
 
-    fn stop_at_source(&self, from: HostId, dst: SocketAddrV4, reason: &DropReason, trace: &mut Trace) {
+    fn stop_at_source(
+        &self,
+        from: HostId,
+        dst: SocketAddrV4,
+        reason: &DropReason,
+        trace: &mut Trace,
+    ) {
         let h = self.host(from);
         trace.hops.push(Hop {
             host: h.name.clone(),
@@ -273,7 +301,9 @@ impl Network {
             in_iface: None,
             src: SocketAddrV4::new(Ipv4Addr::UNSPECIFIED, 0),
             dst,
-            steps: vec![Step::Stopped { reason: reason.clone() }],
+            steps: vec![Step::Stopped {
+                reason: reason.clone(),
+            }],
             left_by: None,
         });
         set_outcome(trace, h.name.clone(), reason.clone());
@@ -302,7 +332,9 @@ impl Network {
             };
             let next = self.process_at(at, &mut pkt, in_iface.as_deref(), now, rng, &mut hop);
             if let Next::Stop(reason) = &next {
-                hop.steps.push(Step::Stopped { reason: reason.clone() });
+                hop.steps.push(Step::Stopped {
+                    reason: reason.clone(),
+                });
             }
             trace.hops.push(hop);
             match next {
@@ -379,7 +411,9 @@ impl Network {
         // nat PREROUTING / OUTPUT: where kube-proxy's DNAT happens.
         if is_new {
             let chain = if sent_here { "OUTPUT" } else { "PREROUTING" };
-            if let Err(reason) = self.hook(at, Table::Nat, chain, &mut view, None, now, rng, hop, pkt) {
+            if let Err(reason) =
+                self.hook(at, Table::Nat, chain, &mut view, None, now, rng, hop, pkt)
+            {
                 return Next::Stop(reason);
             }
         }
@@ -389,7 +423,17 @@ impl Network {
         if host.is_local(view.dst) {
             hop.steps.push(Step::LocalDelivery { addr: view.dst });
             if !sent_here {
-                if let Err(reason) = self.hook(at, Table::Filter, "INPUT", &mut view, None, now, rng, hop, pkt) {
+                if let Err(reason) = self.hook(
+                    at,
+                    Table::Filter,
+                    "INPUT",
+                    &mut view,
+                    None,
+                    now,
+                    rng,
+                    hop,
+                    pkt,
+                ) {
                     return Next::Stop(reason);
                 }
             }
@@ -412,31 +456,62 @@ impl Network {
             line: route.to_string(),
         });
         view.out_iface = Some(route.dev.clone());
-        let out_addr = host.iface(&route.dev).and_then(|i| i.addr).map(|a| a.addr());
+        let out_addr = host
+            .iface(&route.dev)
+            .and_then(|i| i.addr)
+            .map(|a| a.addr());
         let segment = host.iface(&route.dev).and_then(|i| i.segment);
 
         let filter_chain = if sent_here { "OUTPUT" } else { "FORWARD" };
-        if let Err(reason) = self.hook(at, Table::Filter, filter_chain, &mut view, None, now, rng, hop, pkt) {
+        if let Err(reason) = self.hook(
+            at,
+            Table::Filter,
+            filter_chain,
+            &mut view,
+            None,
+            now,
+            rng,
+            hop,
+            pkt,
+        ) {
             return Next::Stop(reason);
         }
         if is_new {
-            if let Err(reason) = self.hook(at, Table::Nat, "POSTROUTING", &mut view, out_addr, now, rng, hop, pkt) {
+            if let Err(reason) = self.hook(
+                at,
+                Table::Nat,
+                "POSTROUTING",
+                &mut view,
+                out_addr,
+                now,
+                rng,
+                hop,
+                pkt,
+            ) {
                 return Next::Stop(reason);
             }
             self.confirm(at, now, arrived, pkt);
         }
 
         let next_hop = route.via.unwrap_or(view.dst);
-        let neighbour = segment.and_then(|s| self.neighbour(s, next_hop).map(|(id, i)| (id, i.name.clone())));
+        let neighbour = segment.and_then(|s| {
+            self.neighbour(s, next_hop)
+                .map(|(id, i)| (id, i.name.clone()))
+        });
         match neighbour {
             Some((id, iface)) if id != at => {
                 hop.left_by = Some(Link {
                     out_iface: route.dev.clone(),
                     next_host: self.host(id).name.clone(),
                     in_iface: iface.clone(),
-                    segment: segment.map(|s| self.segments[s].name.clone()).unwrap_or_default(),
+                    segment: segment
+                        .map(|s| self.segments[s].name.clone())
+                        .unwrap_or_default(),
                 });
-                Next::Forward { to: id, in_iface: iface }
+                Next::Forward {
+                    to: id,
+                    in_iface: iface,
+                }
             }
             _ => Next::Stop(DropReason::NeighbourUnreachable {
                 next_hop,
@@ -470,10 +545,18 @@ impl Network {
         pkt: &mut Packet,
     ) -> Result<(), DropReason> {
         let host = &mut self.hosts[at];
-        if host.netfilter.chain(table, chain).is_none_or(|c| c.rules.is_empty() && c.policy != Some(super::netfilter::Policy::Drop)) {
+        if host
+            .netfilter
+            .chain(table, chain)
+            .is_none_or(|c| c.rules.is_empty() && c.policy != Some(super::netfilter::Policy::Drop))
+        {
             return Ok(());
         }
-        let locals: Vec<Ipv4Addr> = host.interfaces.iter().filter_map(|i| i.addr.map(|a| a.addr())).collect();
+        let locals: Vec<Ipv4Addr> = host
+            .interfaces
+            .iter()
+            .filter_map(|i| i.addr.map(|a| a.addr()))
+            .collect();
         let is_local = move |a: Ipv4Addr| a.is_loopback() || locals.contains(&a);
         let mut env = EvalEnv {
             now,
@@ -533,14 +616,18 @@ fn classify_stop(host: HostId, reason: DropReason) -> ConnectOutcome {
         DropReason::RejectedByRule { .. } | DropReason::NothingListening { .. } => {
             ConnectOutcome::Refused { at: host, reason }
         }
-        DropReason::NeighbourUnreachable { .. } => ConnectOutcome::HostUnreachable { at: host, reason },
+        DropReason::NeighbourUnreachable { .. } => {
+            ConnectOutcome::HostUnreachable { at: host, reason }
+        }
         _ => ConnectOutcome::Lost { at: host, reason },
     }
 }
 
 fn mark_stopped(trace: &mut Trace, reason: &DropReason) {
     if let Some(last) = trace.hops.last_mut() {
-        last.steps.push(Step::Stopped { reason: reason.clone() });
+        last.steps.push(Step::Stopped {
+            reason: reason.clone(),
+        });
     }
 }
 

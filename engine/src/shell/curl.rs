@@ -107,7 +107,9 @@ fn parse_args(args: &[String]) -> Result<Options, ArgError> {
                     Some(v) => v,
                     None => {
                         i += 1;
-                        args.get(i).cloned().ok_or(ArgError::NeedsParameter(flag.clone()))?
+                        args.get(i)
+                            .cloned()
+                            .ok_or(ArgError::NeedsParameter(flag.clone()))?
                     }
                 };
                 apply(&mut o, &flag, Some(&value))?;
@@ -126,7 +128,9 @@ fn parse_args(args: &[String]) -> Result<Options, ArgError> {
                         rest
                     } else {
                         i += 1;
-                        args.get(i).cloned().ok_or(ArgError::NeedsParameter(flag.clone()))?
+                        args.get(i)
+                            .cloned()
+                            .ok_or(ArgError::NeedsParameter(flag.clone()))?
                     };
                     apply(&mut o, &flag, Some(&value))?;
                     break;
@@ -169,7 +173,11 @@ fn parse_url(raw: &str) -> Result<Url, UrlError> {
         Some(i) => (&rest[..i], rest[i..].to_string()),
         None => (rest, "/".to_string()),
     };
-    let path = if path.starts_with('/') { path } else { format!("/{path}") };
+    let path = if path.starts_with('/') {
+        path
+    } else {
+        format!("/{path}")
+    };
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
     let (host, port) = match authority.rsplit_once(':') {
         Some((h, p)) => {
@@ -209,7 +217,9 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
             let msg = match e {
                 ArgError::Unknown(f) => format!("curl: option {f}: is unknown\n"),
                 ArgError::NeedsParameter(f) => format!("curl: option {f}: requires parameter\n"),
-                ArgError::NotNumber(f) => format!("curl: option {f}: expected a proper numerical parameter\n"),
+                ArgError::NotNumber(f) => {
+                    format!("curl: option {f}: expected a proper numerical parameter\n")
+                }
             };
             exec.err(msg);
             exec.err(TRY_HELP);
@@ -245,7 +255,14 @@ fn shows_meter(opts: &Options) -> bool {
     opts.output.is_some() && !opts.silent && !opts.verbose
 }
 
-fn write_out(opts: &Options, exec: &mut Execution, code: u16, remote: Option<SocketAddrV4>, size: usize, total_ms: f64) {
+fn write_out(
+    opts: &Options,
+    exec: &mut Execution,
+    code: u16,
+    remote: Option<SocketAddrV4>,
+    size: usize,
+    total_ms: f64,
+) {
     let Some(fmt) = &opts.write_out else { return };
     let mut out = String::new();
     let mut rest = fmt.as_str();
@@ -293,7 +310,9 @@ fn write_out(opts: &Options, exec: &mut Execution, code: u16, remote: Option<Soc
 fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execution) -> i32 {
     let url = match parse_url(raw) {
         Ok(u) => u,
-        Err(UrlError::Protocol(p)) => return fail(opts, exec, 1, format!("Protocol \"{p}\" not supported")),
+        Err(UrlError::Protocol(p)) => {
+            return fail(opts, exec, 1, format!("Protocol \"{p}\" not supported"))
+        }
         Err(UrlError::Port) => {
             return fail(
                 opts,
@@ -302,7 +321,14 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
                 "URL rejected: Port number was not a decimal number between 0 and 65535".into(),
             )
         }
-        Err(UrlError::Malformed) => return fail(opts, exec, 3, "URL rejected: Malformed input to a URL function".into()),
+        Err(UrlError::Malformed) => {
+            return fail(
+                opts,
+                exec,
+                3,
+                "URL rejected: Malformed input to a URL function".into(),
+            )
+        }
     };
     if shows_meter(opts) {
         exec.err(METER_HEADER);
@@ -314,9 +340,16 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         exec.trace = Some(crate::net::Trace {
             request: format!("curl {raw} (from {})", s.current_host()),
             hops: vec![],
-            outcome: Some(crate::net::TraceOutcome::NotResolved { name: url.host.clone() }),
+            outcome: Some(crate::net::TraceOutcome::NotResolved {
+                name: url.host.clone(),
+            }),
         });
-        return fail(opts, exec, 6, format!("Could not resolve host: {}", url.host));
+        return fail(
+            opts,
+            exec,
+            6,
+            format!("Could not resolve host: {}", url.host),
+        );
     };
     let dst = SocketAddrV4::new(ip, url.port);
     if opts.verbose {
@@ -336,11 +369,20 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         ConnectOutcome::Established { .. } => None,
         ConnectOutcome::Refused { .. } => Some(("Connection refused", 0)),
         ConnectOutcome::NetUnreachable { .. } => Some(("Network is unreachable", 0)),
-        ConnectOutcome::HostUnreachable { .. } => Some(("No route to host", ARP_TIMEOUT_MS + s.rng.range_inclusive(50, 90))),
-        ConnectOutcome::Lost { .. } => Some(("Connection timed out", KERNEL_SYN_TIMEOUT_MS + s.rng.range_inclusive(0, 60))),
+        ConnectOutcome::HostUnreachable { .. } => Some((
+            "No route to host",
+            ARP_TIMEOUT_MS + s.rng.range_inclusive(50, 90),
+        )),
+        ConnectOutcome::Lost { .. } => Some((
+            "Connection timed out",
+            KERNEL_SYN_TIMEOUT_MS + s.rng.range_inclusive(0, 60),
+        )),
     };
     if let Some((errno, kernel_ms)) = failure {
-        let limit = [opts.connect_timeout_ms, opts.max_time_ms].into_iter().flatten().min();
+        let limit = [opts.connect_timeout_ms, opts.max_time_ms]
+            .into_iter()
+            .flatten()
+            .min();
         if let Some(limit) = limit.filter(|l| *l < kernel_ms.max(1)) {
             // curl's own timer fires first.
             let waited = limit + 1;
@@ -349,10 +391,17 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
                 exec.err(meter_line(0, 0, waited));
             }
             if opts.verbose {
-                exec.err(format!("* Connection timed out after {waited} milliseconds\n"));
+                exec.err(format!(
+                    "* Connection timed out after {waited} milliseconds\n"
+                ));
             }
             write_out(opts, exec, 0, None, 0, waited as f64);
-            return fail(opts, exec, 28, format!("Connection timed out after {waited} milliseconds"));
+            return fail(
+                opts,
+                exec,
+                28,
+                format!("Connection timed out after {waited} milliseconds"),
+            );
         }
         s.advance(kernel_ms);
         if shows_meter(opts) {
@@ -373,7 +422,11 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         }
         write_out(opts, exec, 0, None, 0, kernel_ms as f64);
         // curl maps ETIMEDOUT to exit 28; every other connect failure is 7.
-        let code = if errno == "Connection timed out" { 28 } else { 7 };
+        let code = if errno == "Connection timed out" {
+            28
+        } else {
+            7
+        };
         return fail(
             opts,
             exec,
@@ -384,11 +437,19 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
             ),
         );
     }
-    let ConnectOutcome::Established { listener, server_addr, .. } = result.outcome else {
+    let ConnectOutcome::Established {
+        listener,
+        server_addr,
+        ..
+    } = result.outcome
+    else {
         unreachable!("every failure returned above");
     };
     if opts.verbose {
-        exec.err(format!("* Connected to {} ({}) port {}\n", url.host, ip, url.port));
+        exec.err(format!(
+            "* Connected to {} ({}) port {}\n",
+            url.host, ip, url.port
+        ));
     }
     let rtt_ms = result.rtt_us as f64 / 1000.0;
     if url.scheme == "https" {
@@ -400,10 +461,13 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
             "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number".into(),
         );
     }
-    let method = opts
-        .method
-        .clone()
-        .unwrap_or_else(|| if opts.head { "HEAD".into() } else { "GET".into() });
+    let method = opts.method.clone().unwrap_or_else(|| {
+        if opts.head {
+            "HEAD".into()
+        } else {
+            "GET".into()
+        }
+    });
     let host_header = if url.port == 80 {
         url.host.clone()
     } else {
@@ -452,7 +516,14 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         exec.err(v);
     }
     if opts.fail && resp.status >= 400 {
-        write_out(opts, exec, resp.status, Some(server_addr), 0, total_us as f64 / 1000.0);
+        write_out(
+            opts,
+            exec,
+            resp.status,
+            Some(server_addr),
+            0,
+            total_us as f64 / 1000.0,
+        );
         return fail(
             opts,
             exec,
@@ -481,13 +552,24 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         exec.err(meter_line(received as u64, total_us, total_us / 1000));
     }
     if opts.verbose {
-        exec.err(format!("* Connection #{n} to host {} left intact\n", url.host));
+        exec.err(format!(
+            "* Connection #{n} to host {} left intact\n",
+            url.host
+        ));
     }
-    write_out(opts, exec, resp.status, Some(server_addr), received, total_us as f64 / 1000.0);
+    write_out(
+        opts,
+        exec,
+        resp.status,
+        Some(server_addr),
+        received,
+        total_us as f64 / 1000.0,
+    );
     0
 }
 
-const METER_HEADER: &str = "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current
+const METER_HEADER: &str =
+    "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current
                                  Dload  Upload   Total   Spent    Left  Speed
 ";
 
@@ -499,7 +581,11 @@ fn max5(bytes: u64) -> String {
     } else if bytes < 10_000 * K {
         format!("{:>4}k", bytes / K)
     } else if bytes < 100 * K * K {
-        format!("{:>2}.{}M", bytes / (K * K), (bytes % (K * K)) / (K * K / 10))
+        format!(
+            "{:>2}.{}M",
+            bytes / (K * K),
+            (bytes % (K * K)) / (K * K / 10)
+        )
     } else {
         format!("{:>4}M", bytes / (K * K))
     }
@@ -552,9 +638,15 @@ mod tests {
     #[test]
     fn urls() {
         let u = parse_url("10.244.0.2").ok().unwrap();
-        assert_eq!((u.scheme.as_str(), u.port, u.path.as_str()), ("http", 80, "/"));
+        assert_eq!(
+            (u.scheme.as_str(), u.port, u.path.as_str()),
+            ("http", 80, "/")
+        );
         let u = parse_url("http://Node01:30008/x?y").ok().unwrap();
-        assert_eq!((u.host.as_str(), u.port, u.path.as_str()), ("node01", 30008, "/x?y"));
+        assert_eq!(
+            (u.host.as_str(), u.port, u.path.as_str()),
+            ("node01", 30008, "/x?y")
+        );
         assert!(matches!(parse_url("http://a:70000"), Err(UrlError::Port)));
         assert!(matches!(parse_url("ftp://a"), Err(UrlError::Protocol(_))));
         assert!(matches!(parse_url("http://"), Err(UrlError::Malformed)));
@@ -562,12 +654,20 @@ mod tests {
 
     #[test]
     fn short_flag_clusters() {
-        let o = parse_args(&["-sSo".into(), "out".into(), "-m3".into(), "x".into()]).ok().unwrap();
+        let o = parse_args(&["-sSo".into(), "out".into(), "-m3".into(), "x".into()])
+            .ok()
+            .unwrap();
         assert!(o.silent && o.show_error);
         assert_eq!(o.output.as_deref(), Some("out"));
         assert_eq!(o.max_time_ms, Some(3000));
         assert_eq!(o.urls, vec!["x"]);
-        assert!(matches!(parse_args(&["-o".into()]), Err(ArgError::NeedsParameter(_))));
-        assert!(matches!(parse_args(&["--nope".into()]), Err(ArgError::Unknown(_))));
+        assert!(matches!(
+            parse_args(&["-o".into()]),
+            Err(ArgError::NeedsParameter(_))
+        ));
+        assert!(matches!(
+            parse_args(&["--nope".into()]),
+            Err(ArgError::Unknown(_))
+        ));
     }
 }

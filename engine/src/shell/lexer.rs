@@ -37,12 +37,6 @@ impl Word {
             _ => self.parts.push(Part::Lit(c.to_string())),
         }
     }
-
-    fn push_str(&mut self, t: &str) {
-        for c in t.chars() {
-            self.push_char(c);
-        }
-    }
 }
 
 /// Expands words with `vars`; unquoted words that expand to nothing vanish.
@@ -283,7 +277,11 @@ mod tests {
     }
 
     fn words(line: &str) -> Vec<Vec<String>> {
-        parse_line(line).unwrap().into_iter().map(|c| expand(&c.words, &none)).collect()
+        parse_line(line)
+            .unwrap()
+            .into_iter()
+            .map(|c| expand(&c.words, &none))
+            .collect()
     }
 
     #[test]
@@ -292,7 +290,10 @@ mod tests {
             words(r#"curl -w '%{http_code}\n' "http://a b" c\ d"#),
             vec![vec!["curl", "-w", "%{http_code}\\n", "http://a b", "c d"]]
         );
-        assert_eq!(words(r#"echo "a\"b" 'x'"y""#), vec![vec!["echo", "a\"b", "xy"]]);
+        assert_eq!(
+            words(r#"echo "a\"b" 'x'"y""#),
+            vec![vec!["echo", "a\"b", "xy"]]
+        );
         assert_eq!(words("echo ''"), vec![vec!["echo", ""]]);
     }
 
@@ -315,12 +316,24 @@ mod tests {
             "HOME" => Some("/home/student".to_string()),
             _ => None,
         };
-        let w: Vec<Vec<String>> = parse_line("echo $? \"$HOME/x\" '$HOME' ${HOME} $NOPE \"$NOPE\" $")
-            .unwrap()
-            .into_iter()
-            .map(|c| expand(&c.words, &vars))
-            .collect();
-        assert_eq!(w, vec![vec!["echo", "7", "/home/student/x", "$HOME", "/home/student", "", "$"]]);
+        let w: Vec<Vec<String>> =
+            parse_line("echo $? \"$HOME/x\" '$HOME' ${HOME} $NOPE \"$NOPE\" $")
+                .unwrap()
+                .into_iter()
+                .map(|c| expand(&c.words, &vars))
+                .collect();
+        assert_eq!(
+            w,
+            vec![vec![
+                "echo",
+                "7",
+                "/home/student/x",
+                "$HOME",
+                "/home/student",
+                "",
+                "$"
+            ]]
+        );
     }
 
     #[test]

@@ -100,7 +100,10 @@ impl Session {
     }
 
     fn here(&self) -> HostId {
-        *self.logins.last().expect("the laptop login is never popped")
+        *self
+            .logins
+            .last()
+            .expect("the laptop login is never popped")
     }
 
     /// The name of the host the terminal is on.
@@ -212,7 +215,10 @@ impl Session {
     }
 
     fn exit(&mut self, args: &[String], exec: &mut Execution) -> i32 {
-        let code = args.first().and_then(|a| a.parse::<i32>().ok()).unwrap_or(0);
+        let code = args
+            .first()
+            .and_then(|a| a.parse::<i32>().ok())
+            .unwrap_or(0);
         exec.out("logout\n");
         if self.logins.len() > 1 {
             let left = self.current_host().to_string();

@@ -27,7 +27,10 @@ pub(super) fn hostname(s: &mut Session, args: &[String], exec: &mut Execution) -
         }
         Some("-i" | "--ip-address") => {
             let a = s.world.net.host(s.here()).primary_addr();
-            exec.out(format!("{}\n", a.map(|a| a.to_string()).unwrap_or_default()));
+            exec.out(format!(
+                "{}\n",
+                a.map(|a| a.to_string()).unwrap_or_default()
+            ));
             0
         }
         Some(_) => {
@@ -66,10 +69,13 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     let here = s.here();
     let sport = s.ephemeral_port();
     let now = s.now;
-    let result = s
-        .world
-        .net
-        .connect(here, sport, std::net::SocketAddrV4::new(ip, 22), now, &mut s.rng);
+    let result = s.world.net.connect(
+        here,
+        sport,
+        std::net::SocketAddrV4::new(ip, 22),
+        now,
+        &mut s.rng,
+    );
     let mut trace = result.trace;
     trace.request = format!("ssh {target} (from {})", s.current_host());
     exec.trace = Some(trace);
@@ -90,7 +96,14 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
             // "Thu, 26 Nov 2026 08:57:00 GMT" -> "Thu Nov 26 08:57:00 2026", as `last` prints it.
             let p: Vec<&str> = last.split(' ').collect();
             let when = if p.len() == 6 {
-                format!("{} {} {} {} {}", p[0].trim_end_matches(','), p[2], p[1], p[4], p[3])
+                format!(
+                    "{} {} {} {} {}",
+                    p[0].trim_end_matches(','),
+                    p[2],
+                    p[1],
+                    p[4],
+                    p[3]
+                )
             } else {
                 last.clone()
             };
@@ -122,7 +135,11 @@ pub(super) fn ip(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 
         .filter(|a| !matches!(*a, "-4" | "-c" | "-color" | "--color"))
         .collect();
     let object = words.first().copied().unwrap_or("");
-    let rest = if words.is_empty() { &[][..] } else { &words[1..] };
+    let rest = if words.is_empty() {
+        &[][..]
+    } else {
+        &words[1..]
+    };
     let is = |full: &str, w: &str| !w.is_empty() && full.starts_with(w);
     if object.is_empty() || is("help", object) {
         exec.err(IP_USAGE);
@@ -134,7 +151,9 @@ pub(super) fn ip(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 
     if is("route", object) || object == "r" {
         return ip_route(s, rest, exec);
     }
-    exec.err(format!("Object \"{object}\" is unknown, try \"ip help\".\n"));
+    exec.err(format!(
+        "Object \"{object}\" is unknown, try \"ip help\".\n"
+    ));
     255
 }
 
@@ -148,7 +167,10 @@ where  OBJECT := { address | addrlabel | fou | help | ila | ioam | l2tp | link |
 ";
 
 fn fmt_mac(m: &[u8; 6]) -> String {
-    m.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(":")
+    m.iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// The EUI-64 link-local address the kernel derives from a MAC.
@@ -170,7 +192,9 @@ fn ip_addr(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
             "dev" => dev_filter = it.next().copied(),
             other if dev_filter.is_none() && !other.starts_with('-') => dev_filter = Some(other),
             other => {
-                exec.err(format!("Command \"{other}\" is unknown, try \"ip address help\".\n"));
+                exec.err(format!(
+                    "Command \"{other}\" is unknown, try \"ip address help\".\n"
+                ));
                 return 255;
             }
         }
@@ -193,12 +217,22 @@ fn ip_addr(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
         }
         let index = n + 2;
         let (name, qdisc, extra) = match (host.kind, i.master.as_deref(), i.peer_index) {
-            (_, Some(master), Some(peer)) => (format!("{}@if{peer}", i.name), "noqueue", format!("master {master} ")),
-            (HostKind::Pod, None, Some(peer)) => (format!("{}@if{peer}", i.name), "noqueue", String::new()),
+            (_, Some(master), Some(peer)) => (
+                format!("{}@if{peer}", i.name),
+                "noqueue",
+                format!("master {master} "),
+            ),
+            (HostKind::Pod, None, Some(peer)) => {
+                (format!("{}@if{peer}", i.name), "noqueue", String::new())
+            }
             _ if i.name == "cni0" => (i.name.clone(), "noqueue", String::new()),
             _ => (i.name.clone(), "fq_codel", String::new()),
         };
-        let qlen = if i.peer_index.is_some() { "" } else { " qlen 1000" };
+        let qlen = if i.peer_index.is_some() {
+            ""
+        } else {
+            " qlen 1000"
+        };
         out.push_str(&format!(
             "{index}: {name}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu {} qdisc {qdisc} {extra}state UP group default{qlen}\n",
             i.mtu
@@ -208,13 +242,25 @@ fn ip_addr(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
             (_, Some(_)) => format!(" link-netns cni-{}", netns_id(&i.mac)),
             _ => String::new(),
         };
-        out.push_str(&format!("    link/ether {} brd ff:ff:ff:ff:ff:ff{netns}\n", fmt_mac(&i.mac)));
+        out.push_str(&format!(
+            "    link/ether {} brd ff:ff:ff:ff:ff:ff{netns}\n",
+            fmt_mac(&i.mac)
+        ));
         if let Some(a) = i.addr {
-            let scope = if dhcp { format!("global dynamic {}", i.name) } else { format!("global {}", i.name) };
-            out.push_str(&format!("    inet {a} brd {} scope {scope}\n", a.broadcast()));
+            let scope = if dhcp {
+                format!("global dynamic {}", i.name)
+            } else {
+                format!("global {}", i.name)
+            };
+            out.push_str(&format!(
+                "    inet {a} brd {} scope {scope}\n",
+                a.broadcast()
+            ));
             if dhcp {
                 let left = 86_400u64.saturating_sub(s.now / 1000 + 79);
-                out.push_str(&format!("       valid_lft {left}sec preferred_lft {left}sec\n"));
+                out.push_str(&format!(
+                    "       valid_lft {left}sec preferred_lft {left}sec\n"
+                ));
             } else {
                 out.push_str("       valid_lft forever preferred_lft forever\n");
             }
@@ -239,7 +285,14 @@ fn netns_id(mac: &[u8; 6]) -> String {
         }
         hex.push_str(&format!("{x:016x}"));
     }
-    format!("{}-{}-{}-{}-{}", &hex[0..8], &hex[8..12], &hex[12..16], &hex[16..20], &hex[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
 }
 
 fn ip_route(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
@@ -262,14 +315,24 @@ fn ip_route(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
                 return 1;
             };
             if host.is_local(dst) {
-                exec.out(format!("local {dst} dev lo src {dst} uid 1000 \n    cache <local> \n"));
+                exec.out(format!(
+                    "local {dst} dev lo src {dst} uid 1000 \n    cache <local> \n"
+                ));
                 return 0;
             }
             match host.routes.lookup(dst) {
                 Some(r) => {
-                    let src = s.world.net.source_for(s.here(), dst).map(|a| format!(" src {a}")).unwrap_or_default();
+                    let src = s
+                        .world
+                        .net
+                        .source_for(s.here(), dst)
+                        .map(|a| format!(" src {a}"))
+                        .unwrap_or_default();
                     let via = r.via.map(|v| format!(" via {v}")).unwrap_or_default();
-                    exec.out(format!("{dst}{via} dev {}{src} uid 1000 \n    cache \n", r.dev));
+                    exec.out(format!(
+                        "{dst}{via} dev {}{src} uid 1000 \n    cache \n",
+                        r.dev
+                    ));
                     0
                 }
                 None => {
@@ -279,7 +342,9 @@ fn ip_route(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
             }
         }
         Some(other) => {
-            exec.err(format!("Command \"{other}\" is unknown, try \"ip route help\".\n"));
+            exec.err(format!(
+                "Command \"{other}\" is unknown, try \"ip route help\".\n"
+            ));
             255
         }
     }
@@ -306,7 +371,10 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
                 }
             }
         } else if a.starts_with('-') {
-            exec.err(format!("ping: invalid option -- '{}'\n", a.trim_start_matches('-')));
+            exec.err(format!(
+                "ping: invalid option -- '{}'\n",
+                a.trim_start_matches('-')
+            ));
             return 2;
         } else {
             target = Some(a);
@@ -318,7 +386,9 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
         return 1;
     };
     let Some(ip) = s.resolve(target) else {
-        exec.err(format!("ping: {target}: Temporary failure in name resolution\n"));
+        exec.err(format!(
+            "ping: {target}: Temporary failure in name resolution\n"
+        ));
         return 2;
     };
     // Without -c, ping runs until Ctrl+C; here the student "presses" it after four packets.
@@ -341,18 +411,30 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
                 let jitter = s.rng.range_inclusive(0, 40);
                 let ms = (rtt_us + jitter) as f64 / 1000.0;
                 rtts.push(ms);
-                out.push_str(&format!("64 bytes from {named}: icmp_seq={seq} ttl={ttl} time={ms:.3} ms\n"));
+                out.push_str(&format!(
+                    "64 bytes from {named}: icmp_seq={seq} ttl={ttl} time={ms:.3} ms\n"
+                ));
                 last_trace = Some(trace);
             }
             PingResult::NoReply { trace, immediate } => {
-                if immediate && matches!(trace.outcome, Some(crate::net::TraceOutcome::Stopped { reason: crate::net::DropReason::NoRoute { .. }, .. })) {
+                if immediate
+                    && matches!(
+                        trace.outcome,
+                        Some(crate::net::TraceOutcome::Stopped {
+                            reason: crate::net::DropReason::NoRoute { .. },
+                            ..
+                        })
+                    )
+                {
                     exec.trace = Some(with_request(trace, target, s.current_host()));
                     exec.err("ping: connect: Network is unreachable\n");
                     return 2;
                 }
                 if immediate {
                     let src = s.world.net.source_for(here, ip).unwrap_or(ip);
-                    out.push_str(&format!("From {src} icmp_seq={seq} Destination Host Unreachable\n"));
+                    out.push_str(&format!(
+                        "From {src} icmp_seq={seq} Destination Host Unreachable\n"
+                    ));
                     errors += 1;
                 }
                 last_trace = Some(trace);
@@ -366,7 +448,11 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
         exec.trace = Some(with_request(t, target, s.current_host()));
     }
     let received = rtts.len() as u32;
-    let lost_wait = if received < count { 30 + u64::from(count) * 11 } else { 0 };
+    let lost_wait = if received < count {
+        30 + u64::from(count) * 11
+    } else {
+        0
+    };
     // ping's "time" runs from the first send to the last: about a second per interval.
     let total_ms = u64::from(count - 1) * 1001 + lost_wait;
     s.advance(lost_wait + 2);
@@ -375,7 +461,11 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
     }
     out.push_str(&format!("\n--- {target} ping statistics ---\n"));
     let loss = (count - received) * 100 / count;
-    let errs = if errors > 0 { format!(", +{errors} errors") } else { String::new() };
+    let errs = if errors > 0 {
+        format!(", +{errors} errors")
+    } else {
+        String::new()
+    };
     out.push_str(&format!(
         "{count} packets transmitted, {received} received{errs}, {loss}% packet loss, time {total_ms}ms\n"
     ));
@@ -384,7 +474,9 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
         let max = rtts.iter().cloned().fold(0.0, f64::max);
         let avg = rtts.iter().sum::<f64>() / rtts.len() as f64;
         let mdev = (rtts.iter().map(|r| (r - avg).powi(2)).sum::<f64>() / rtts.len() as f64).sqrt();
-        out.push_str(&format!("rtt min/avg/max/mdev = {min:.3}/{avg:.3}/{max:.3}/{mdev:.3} ms\n"));
+        out.push_str(&format!(
+            "rtt min/avg/max/mdev = {min:.3}/{avg:.3}/{max:.3}/{mdev:.3} ms\n"
+        ));
     } else if errors > 0 {
         out.push_str(&format!("pipe {count}\n"));
     }

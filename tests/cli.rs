@@ -1,0 +1,108 @@
+//! The native binary: the same engine, the same text, nothing else printed.
+#![cfg(not(target_arch = "wasm32"))]
+
+use servicelab::engine::{Session, Stream, WorldOptions};
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+fn servicelab(args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_servicelab"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("binary finishes")
+}
+
+/// What the engine prints for these lines, split by stream.
+fn engine_output(options: WorldOptions, lines: &[&str]) -> (String, String) {
+    let mut s = Session::new(options).unwrap();
+    let (mut out, mut err) = (String::new(), String::new());
+    for l in lines {
+        for (stream, text) in s.run(l).output {
+            match stream {
+                Stream::Stdout => out.push_str(&text),
+                Stream::Stderr => err.push_str(&text),
+            }
+        }
+    }
+    (out, err)
+}
+
+const SCENARIO: &[&str] = &[
+    "curl http://10.244.0.2",
+    "ssh node01",
+    "curl http://10.244.0.2",
+    "curl http://10.244.0.2:8080",
+    "ip route",
+    "exit",
+    "hostname",
+];
+
+#[test]
+fn shell_prints_exactly_what_the_engine_prints_and_no_prompt() {
+    let o = servicelab(&["shell"], &(SCENARIO.join("\n") + "\n"));
+    assert_eq!(o.status.code(), Some(0));
+    let (out, err) = engine_output(WorldOptions::default(), SCENARIO);
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), out);
+    assert_eq!(String::from_utf8(o.stderr).unwrap(), err);
+    assert!(!out.contains("student@"), "no prompt without a TTY");
+    assert!(err.contains("curl: (28) Failed to connect to 10.244.0.2 port 80 after 130"));
+    assert!(out.contains("<h1>Welcome to nginx!</h1>"));
+}
+
+#[test]
+fn nodes_option_builds_more_nodes() {
+    let o = servicelab(&["shell", "--nodes", "3"], "ssh node03\nhostname\n");
+    assert_eq!(o.status.code(), Some(0));
+    assert!(String::from_utf8(o.stdout).unwrap().ends_with("node03\n"));
+}
+
+#[test]
+fn bad_options_are_refused_with_a_message() {
+    for args in [
+        &["shell", "--nodes", "0"][..],
+        &["shell", "--nodes", "99"][..],
+        &["shell", "--nodes", "two"][..],
+        &["shell", "--step", "2"][..],
+        &["shell", "--lesson", "lessons/01.md"][..],
+        &["bogus"][..],
+    ] {
+        let o = servicelab(args, "");
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = String::from_utf8(o.stderr).unwrap();
+        assert!(
+            err.contains("error") || err.contains("servicelab:"),
+            "{args:?}: {err}"
+        );
+        assert!(o.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn cloud_is_accepted() {
+    let o = servicelab(&["shell", "--cloud"], "hostname\n");
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), "laptop\n");
+}
+
+#[test]
+fn exit_in_the_outermost_shell_ends_with_its_status() {
+    let o = servicelab(&["shell"], "exit 3\nhostname\n");
+    assert_eq!(o.status.code(), Some(3));
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), "logout\n");
+}
+
+#[test]
+fn binary_input_does_not_crash() {
+    let o = servicelab(&["shell"], "\u{0}\u{1}\u{fffd}curl '\n\"\n$(\n");
+    assert_eq!(o.status.code(), Some(0));
+}

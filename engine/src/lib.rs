@@ -26,6 +26,7 @@
 //! - [`rng`] is the seeded generator every random choice comes from.
 
 pub mod apps;
+pub mod cluster;
 pub mod net;
 pub mod rng;
 pub mod shell;

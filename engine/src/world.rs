@@ -6,6 +6,9 @@
 //! /24 behind its `cni0` bridge; `myapp-pod` runs nginx at 10.244.0.2.
 
 use crate::apps::App;
+use crate::cluster::apiserver::Object;
+use crate::cluster::objects::{Container, ObjectMeta, Pod, PodSpec};
+use crate::cluster::{images, Cluster, Key, NodeInfo};
 use crate::net::netfilter::{Match, Rule, Target};
 use crate::net::{
     mac_for, Host, HostId, HostKind, Interface, Listener, Network, Route, RouteProto, SegmentId,
@@ -65,23 +68,14 @@ pub struct Machine {
     pub files: BTreeMap<String, String>,
 }
 
-/// A pod as the network sees it (the cluster model grows around this).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PodInfo {
-    pub name: String,
-    pub labels: Vec<(String, String)>,
-    pub ip: Ipv4Addr,
-    pub node: String,
-    pub host: HostId,
-    pub image: String,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct World {
     pub options: WorldOptions,
     pub net: Network,
     pub machines: Vec<Machine>,
-    pub pods: Vec<PodInfo>,
+    pub cluster: Cluster,
+    /// The network namespace of each pod that has one.
+    pub pod_hosts: BTreeMap<Key, HostId>,
     pub lan: SegmentId,
 }
 
@@ -89,6 +83,8 @@ pub const LAN: &str = "192.168.1.0/24";
 pub const ROUTER_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 1);
 pub const LAPTOP_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 10);
 pub const CLUSTER_CIDR: &str = "10.244.0.0/16";
+/// The article's pod was deployed six minutes before the lesson starts.
+pub const ARTICLE_POD_AGE_MS: i64 = -6 * 60 * 1000;
 
 /// node01's address is 192.168.1.2, node02's .3, and so on.
 pub fn node_ip(index: u8) -> Ipv4Addr {
@@ -320,50 +316,132 @@ impl World {
             });
         }
 
+        let nodes = (1..=options.nodes)
+            .map(|i| NodeInfo {
+                name: node_name(i),
+                ip: node_ip(i),
+                pod_cidr: node_pod_cidr(i),
+                created_ms: crate::cluster::CLUSTER_AGE_MS,
+            })
+            .collect();
+        let cluster = Cluster::bootstrap(nodes, options.cloud, options.seed);
         let mut world = World {
             options,
             net,
             machines,
-            pods: vec![],
+            cluster,
+            pod_hosts: BTreeMap::new(),
             lan,
         };
-        world.add_pod(
+        // The article's web pod, deployed a few minutes before the lesson starts.
+        world.run_pod(
             "myapp-pod",
             &[("app", "myapp"), ("type", "front-end")],
-            1,
+            Some(1),
             "nginx",
+            ARTICLE_POD_AGE_MS,
         );
         Ok(world)
     }
 
-    /// Starts a pod on node `node_index`: a network namespace with a veth
-    /// into the node's `cni0` bridge and the next free address of its /24.
-    pub fn add_pod(
+    /// Creates a pod through the apiserver (scheduled on `node_index` if
+    /// given) and gives it its network namespace.
+    pub fn run_pod(
         &mut self,
         name: &str,
         labels: &[(&str, &str)],
-        node_index: u8,
+        node_index: Option<u8>,
         image: &str,
-    ) -> Ipv4Addr {
-        let node_name = node_name(node_index);
-        let node_id = self.net.host_id(&node_name).expect("node exists");
-        let cidr = node_pod_cidr(node_index);
-        let bridge = self
-            .net
-            .host(node_id)
-            .iface("cni0")
-            .and_then(|i| i.segment)
-            .expect("node has a bridge");
-        let used: Vec<Ipv4Addr> = self.pods.iter().map(|p| p.ip).collect();
-        let ip = cidr
-            .hosts()
-            .skip(1)
-            .find(|a| !used.contains(a))
-            .expect("a /24 has room for the pods of a lesson");
-        let gw = cidr.hosts().next().expect("a /24 has hosts");
+        now: i64,
+    ) -> Option<Ipv4Addr> {
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: name.to_string(),
+                namespace: Some("default".into()),
+                labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                ..Default::default()
+            },
+            spec: PodSpec {
+                containers: vec![Container {
+                    name: name.to_string(),
+                    image: image.to_string(),
+                    ..Default::default()
+                }],
+                node_name: node_index.map(node_name),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        self.cluster.create(Object::Pod(pod), now).ok()?;
+        self.sync();
+        self.cluster
+            .pods
+            .get(&("default".to_string(), name.to_string()))
+            .and_then(|p| p.status.pod_ip.as_deref())
+            .and_then(|ip| ip.parse().ok())
+    }
 
+    /// Brings the network in line with the cluster: a network namespace for
+    /// every pod with an address, none for pods that are gone, and
+    /// kube-proxy's rules on every node.
+    pub fn sync(&mut self) {
+        let wanted: BTreeMap<Key, (String, Ipv4Addr, Vec<String>)> = self
+            .cluster
+            .pods
+            .iter()
+            .filter(|(_, p)| p.spec.host_network != Some(true))
+            .filter_map(|(k, p)| {
+                let ip = p.status.pod_ip.as_deref()?.parse().ok()?;
+                let node = p.spec.node_name.clone()?;
+                let images = if p.status.phase.as_deref() == Some("Running") {
+                    p.spec.containers.iter().map(|c| c.image.clone()).collect()
+                } else {
+                    vec![]
+                };
+                Some((k.clone(), (node, ip, images)))
+            })
+            .collect();
+        let gone: Vec<Key> = self.pod_hosts.keys().filter(|k| !wanted.contains_key(*k)).cloned().collect();
+        for k in gone {
+            if let Some(id) = self.pod_hosts.remove(&k) {
+                self.detach_pod(id);
+            }
+        }
+        for (k, (node, ip, images)) in wanted {
+            if !self.pod_hosts.contains_key(&k) {
+                if let Some(id) = self.attach_pod(&k.1, &node, ip) {
+                    self.pod_hosts.insert(k.clone(), id);
+                }
+            }
+            if let Some(id) = self.pod_hosts.get(&k) {
+                let listeners = images
+                    .iter()
+                    .filter_map(|i| images::known(i))
+                    .flatten()
+                    .map(|p| Listener {
+                        addr: None,
+                        port: p.port,
+                        process: p.process.to_string(),
+                        app: p.app,
+                    })
+                    .collect();
+                self.net.host_mut(*id).listeners = listeners;
+            }
+        }
+        self.program_nodes();
+    }
+
+    /// kube-proxy's sync on every node.
+    fn program_nodes(&mut self) {}
+
+    /// A pod's network namespace: a veth into its node's `cni0` bridge.
+    fn attach_pod(&mut self, name: &str, node: &str, ip: Ipv4Addr) -> Option<HostId> {
+        let node_id = self.net.host_id(node)?;
+        let cidr = self.cluster.node(node)?.pod_cidr;
+        let bridge = self.net.host(node_id).iface("cni0").and_then(|i| i.segment)?;
+        let gw = cidr.hosts().next()?;
         let mut pod = Host::new(name, HostKind::Pod);
-        let mut eth0 = iface("eth0", name, Some(&format!("{ip}/24")), Some(bridge), 1500);
+        let mut eth0 = iface("eth0", name, Some(&format!("{ip}/{}", cidr.prefix_len())), Some(bridge), 1500);
         let node_ifaces = self.net.host(node_id).interfaces.len() as u32;
         eth0.peer_index = Some(node_ifaces + 2);
         pod.interfaces.push(eth0);
@@ -376,26 +454,10 @@ impl World {
             metric: None,
         });
         pod.routes.add(kernel_route(cidr, "eth0", ip, None));
-        if image == "nginx" {
-            pod.listeners.push(Listener {
-                addr: None,
-                port: 80,
-                process: "nginx".into(),
-                app: App::Nginx,
-            });
-        }
         let pod_id = self.net.add_host(pod);
-
-        // The node's end of the veth pair, enslaved to cni0.
-        let veth_name = format!(
-            "veth{:08x}",
-            u32::from_be_bytes({
-                let m = mac_for(name);
-                [m[2], m[3], m[4], m[5]]
-            })
-        );
-        let node = self.net.host_mut(node_id);
-        node.interfaces.push(Interface {
+        let (a, b) = (mac_for(&format!("{name}/{ip}")), mac_for(&format!("{ip}/{name}")));
+        let veth_name = format!("veth{:08x}", u32::from_be_bytes([a[3], a[4], a[5], b[5]]));
+        self.net.host_mut(node_id).interfaces.push(Interface {
             name: veth_name,
             addr: None,
             segment: None,
@@ -404,19 +466,29 @@ impl World {
             master: Some("cni0".into()),
             peer_index: Some(2),
         });
+        Some(pod_id)
+    }
 
-        self.pods.push(PodInfo {
-            name: name.to_string(),
-            labels: labels
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            ip,
-            node: node_name,
-            host: pod_id,
-            image: image.to_string(),
-        });
-        ip
+    /// Tears a pod's namespace down. Host ids stay stable (the slot remains,
+    /// with no interfaces), so nothing else needs renumbering.
+    fn detach_pod(&mut self, id: HostId) {
+        let name = self.net.host(id).name.clone();
+        let veth_mac = mac_for(&format!("{name}/veth"));
+        let h = self.net.host_mut(id);
+        h.interfaces.clear();
+        h.listeners.clear();
+        h.routes = crate::net::RoutingTable::new();
+        for n in self.net.hosts.iter_mut().filter(|h| h.kind == HostKind::Node) {
+            n.interfaces.retain(|i| !(i.master.is_some() && i.mac == veth_mac));
+        }
+    }
+
+    /// The network namespace of a pod in `default` (or any namespace, by name).
+    pub fn pod_host(&self, name: &str) -> Option<HostId> {
+        self.pod_hosts
+            .get(&("default".to_string(), name.to_string()))
+            .or_else(|| self.pod_hosts.iter().find(|(k, _)| k.1 == name).map(|(_, v)| v))
+            .copied()
     }
 
     pub fn machine(&self, host: HostId) -> Option<&Machine> {
@@ -444,13 +516,19 @@ impl World {
     /// The picture of the world the UI draws.
     pub fn topology(&self) -> Topology {
         let mut hosts = vec![];
-        for h in &self.net.hosts {
+        let node_of = |id: HostId| {
+            self.pod_hosts
+                .iter()
+                .find(|(_, v)| **v == id)
+                .and_then(|(k, _)| self.cluster.pods.get(k))
+                .and_then(|p| p.spec.node_name.clone())
+        };
+        for (id, h) in self.net.hosts.iter().enumerate() {
+            if h.kind == HostKind::Pod && h.interfaces.is_empty() {
+                continue;
+            }
             let parent = match h.kind {
-                HostKind::Pod => self
-                    .pods
-                    .iter()
-                    .find(|p| p.name == h.name)
-                    .map(|p| p.node.clone()),
+                HostKind::Pod => node_of(id),
                 _ => None,
             };
             hosts.push(TopoHost {
@@ -513,7 +591,7 @@ mod tests {
     }
 
     fn connect(w: &mut World, from: &str, dst: Ipv4Addr, port: u16) -> ConnectOutcome {
-        let id = w.net.host_id(from).unwrap();
+        let id = w.net.host_id(from).or_else(|| w.pod_host(from)).unwrap();
         let mut rng = SimRng::new(3);
         w.net
             .connect(id, 40000, SocketAddrV4::new(dst, port), 0, &mut rng)
@@ -578,7 +656,7 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        let other = w.add_pod("web-2", &[("app", "web")], 2, "nginx");
+        let other = w.run_pod("web-2", &[("app", "web")], Some(2), "nginx", 0).unwrap();
         assert_eq!(other, Ipv4Addr::new(10, 244, 1, 2));
         assert!(matches!(
             connect(&mut w, "myapp-pod", other, 80),
@@ -588,6 +666,25 @@ mod tests {
             connect(&mut w, "node02", POD, 80),
             ConnectOutcome::Established { .. }
         ));
+    }
+
+    #[test]
+    fn the_article_pod_keeps_its_address() {
+        let w = world();
+        let p = &w.cluster.pods[&("default".to_string(), "myapp-pod".to_string())];
+        assert_eq!(p.status.pod_ip.as_deref(), Some("10.244.0.2"));
+        assert_eq!(p.spec.node_name.as_deref(), Some("node01"));
+        // CoreDNS runs too, from the top of node01's range.
+        assert_eq!(w.cluster.pods.keys().filter(|k| k.0 == "kube-system").count(), 2);
+    }
+
+    #[test]
+    fn deleting_a_pod_removes_its_namespace() {
+        let mut w = world();
+        w.cluster.delete("pods", "default", "myapp-pod", 0).unwrap();
+        w.sync();
+        assert!(matches!(connect(&mut w, "node01", POD, 80), ConnectOutcome::HostUnreachable { .. }));
+        assert!(w.topology().hosts.iter().all(|h| h.name != "myapp-pod"));
     }
 
     #[test]

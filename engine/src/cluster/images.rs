@@ -1,0 +1,73 @@
+//! The container images the simulator knows how to run. Any other image
+//! cannot be pulled, and its pod stays in ErrImagePull / ImagePullBackOff as
+//! on a cluster without access to it.
+
+use crate::apps::App;
+
+pub const COREDNS: &str = "registry.k8s.io/coredns/coredns:v1.11.3";
+
+/// What a known image runs: the program and the port it listens on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Program {
+    pub app: App,
+    pub port: u16,
+    pub process: &'static str,
+}
+
+/// The repository of an image reference, without registry, `library/`, tag or digest.
+pub fn repository(image: &str) -> String {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    // A tag is a ':' after the last '/'.
+    let (path, _) = match no_digest.rfind(':') {
+        Some(i) if !no_digest[i..].contains('/') => (&no_digest[..i], &no_digest[i + 1..]),
+        _ => (no_digest, ""),
+    };
+    let path = path
+        .strip_prefix("docker.io/")
+        .or_else(|| path.strip_prefix("index.docker.io/"))
+        .unwrap_or(path);
+    path.strip_prefix("library/").unwrap_or(path).to_string()
+}
+
+/// The program a known image runs, given the container's args; `None` for
+/// an image the simulated registry does not have.
+pub fn known(image: &str) -> Option<Vec<Program>> {
+    let repo = repository(image);
+    Some(match repo.as_str() {
+        "nginx" => vec![Program {
+            app: App::Nginx,
+            port: 80,
+            process: "nginx",
+        }],
+        "registry.k8s.io/coredns/coredns" | "coredns/coredns" => vec![
+            Program {
+                app: App::Other,
+                port: 53,
+                process: "coredns",
+            },
+            Program {
+                app: App::Other,
+                port: 9153,
+                process: "coredns",
+            },
+        ],
+        "busybox" | "curlimages/curl" | "alpine" | "ubuntu" | "nicolaka/netshoot" => vec![],
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repositories() {
+        assert_eq!(repository("nginx"), "nginx");
+        assert_eq!(repository("nginx:1.27"), "nginx");
+        assert_eq!(repository("docker.io/library/nginx:latest"), "nginx");
+        assert_eq!(repository("registry.k8s.io/serve_hostname:1.4"), "registry.k8s.io/serve_hostname");
+        assert_eq!(repository("localhost:5000/app"), "localhost:5000/app");
+        assert!(known("nginx:alpine").is_some());
+        assert!(known("ngnix").is_none());
+    }
+}

@@ -1,0 +1,295 @@
+//! Reading manifests as kubectl does: YAML (several documents), the
+//! client-side checks of apiVersion and kind, the mapping from kind to
+//! resource, and the server's strict decoding with its error texts.
+
+use super::apiserver::Object;
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+/// Why one document could not become an object.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocError {
+    /// `apiVersion not set`, `kind not set`, or both.
+    Missing(Vec<&'static str>),
+    /// No resource for this kind and version.
+    NoKindMatch {
+        name: String,
+        namespace: String,
+        kind: String,
+        version: String,
+    },
+    /// The server could not decode it (BadRequest): unknown fields, wrong types.
+    Decode { kind: String, version: String, detail: String },
+}
+
+/// A YAML syntax error, worded as go-yaml (a libyaml port) words it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct YamlError {
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub problem: String,
+}
+
+impl std::fmt::Display for YamlError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(l) => write!(f, "yaml: line {l}: {}", self.problem),
+            None => write!(f, "yaml: {}", self.problem),
+        }
+    }
+}
+
+/// One document of a manifest file: its first line (for authors' messages)
+/// and what it decoded to.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    pub result: Result<Object, DocError>,
+}
+
+/// Parses every document of a manifest. A YAML syntax error anywhere fails
+/// the whole file, as in kubectl.
+pub fn parse(text: &str) -> Result<Vec<Doc>, YamlError> {
+    let mut values = vec![];
+    for de in serde_norway::Deserializer::from_str(text) {
+        match Value::deserialize(de) {
+            Ok(v) => values.push(v),
+            Err(e) => return Err(yaml_error(&e)),
+        }
+    }
+    Ok(values
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .map(|v| Doc { result: decode(v) })
+        .collect())
+}
+
+fn yaml_error(e: &serde_norway::Error) -> YamlError {
+    let text = e.to_string();
+    // serde_norway appends " at line L column C"; go-yaml puts the line first.
+    let problem = match text.rfind(" at line ") {
+        Some(i) => text[..i].to_string(),
+        None => text.clone(),
+    };
+    let loc = e.location();
+    YamlError {
+        line: loc.as_ref().map(|l| l.line()),
+        column: loc.as_ref().map(|l| l.column()),
+        problem,
+    }
+}
+
+fn str_field<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
+    let mut cur = v;
+    for p in path {
+        cur = cur.get(*p)?;
+    }
+    cur.as_str()
+}
+
+/// Client checks, kind mapping and strict decoding of one document.
+pub fn decode(v: Value) -> Result<Object, DocError> {
+    let api_version = str_field(&v, &["apiVersion"]).unwrap_or("").to_string();
+    let kind = str_field(&v, &["kind"]).unwrap_or("").to_string();
+    let mut missing = vec![];
+    if api_version.is_empty() {
+        missing.push("apiVersion not set");
+    }
+    if kind.is_empty() {
+        missing.push("kind not set");
+    }
+    if !missing.is_empty() {
+        return Err(DocError::Missing(missing));
+    }
+    let decode_as = |v: Value| -> Result<Object, DocError> {
+        match (api_version.as_str(), kind.as_str()) {
+            ("v1", "Service") => strict::<super::objects::Service>(v, "Service").map(Object::Service),
+            ("v1", "Pod") => strict::<super::objects::Pod>(v, "Pod").map(Object::Pod),
+            ("apps/v1", "Deployment") => strict::<super::objects::Deployment>(v, "Deployment").map(Object::Deployment),
+            ("v1", "Namespace") => strict::<super::objects::Namespace>(v, "Namespace").map(Object::Namespace),
+            _ => unreachable!("checked by the caller"),
+        }
+        .map_err(|detail| DocError::Decode {
+            kind: kind.clone(),
+            version: api_version.clone(),
+            detail,
+        })
+    };
+    match (api_version.as_str(), kind.as_str()) {
+        ("v1", "Service" | "Pod" | "Namespace") | ("apps/v1", "Deployment") => decode_as(v),
+        _ => Err(DocError::NoKindMatch {
+            name: str_field(&v, &["metadata", "name"]).unwrap_or("").to_string(),
+            namespace: str_field(&v, &["metadata", "namespace"]).unwrap_or("").to_string(),
+            kind: kind.clone(),
+            version: api_version.clone(),
+        }),
+    }
+}
+
+/// The Go struct that holds the field at `path` (for json's type errors).
+fn go_struct(root: &str, path: &[String]) -> String {
+    let mut ty = root.to_string();
+    for seg in path {
+        ty = match (ty.as_str(), seg.as_str()) {
+            (_, "metadata") => "ObjectMeta",
+            ("Service", "spec") => "ServiceSpec",
+            ("Service", "status") => "ServiceStatus",
+            ("ServiceSpec", "ports") => "ServicePort",
+            ("ServiceSpec", "sessionAffinityConfig") => "SessionAffinityConfig",
+            ("SessionAffinityConfig", "clientIP") => "ClientIPConfig",
+            ("Pod", "spec") | ("PodTemplateSpec", "spec") => "PodSpec",
+            ("Pod", "status") => "PodStatus",
+            ("PodSpec", "containers") => "Container",
+            ("Container", "ports") => "ContainerPort",
+            ("Deployment", "spec") => "DeploymentSpec",
+            ("DeploymentSpec", "template") => "PodTemplateSpec",
+            ("DeploymentSpec", "selector") => "LabelSelector",
+            (other, _) => other,
+        }
+        .to_string();
+    }
+    ty
+}
+
+/// Go's name for what serde expected.
+fn go_type(expected: &str) -> &'static str {
+    if expected.contains("i32") || expected.contains("integer") {
+        "int32"
+    } else if expected.contains("bool") {
+        "bool"
+    } else if expected.contains("sequence") {
+        "[]string"
+    } else if expected.contains("map") || expected.contains("struct") {
+        "map[string]string"
+    } else {
+        "string"
+    }
+}
+
+fn strict<T: DeserializeOwned>(v: Value, root: &str) -> Result<T, String> {
+    let result: Result<T, serde_path_to_error::Error<serde_json::Error>> = serde_path_to_error::deserialize(v);
+    result.map_err(|e| {
+        let segments: Vec<String> = e
+            .path()
+            .iter()
+            .map(|s| match s {
+                serde_path_to_error::Segment::Seq { index } => format!("[{index}]"),
+                serde_path_to_error::Segment::Map { key } => key.clone(),
+                serde_path_to_error::Segment::Enum { variant } => variant.clone(),
+                serde_path_to_error::Segment::Unknown => "?".into(),
+            })
+            .collect();
+        let dotted = |segs: &[String]| {
+            let mut s = String::new();
+            for seg in segs {
+                if seg.starts_with('[') {
+                    s.push_str(seg);
+                } else {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(seg);
+                }
+            }
+            s
+        };
+        let inner = e.inner().to_string();
+        let inner = inner.split(" at line ").next().unwrap_or(&inner).to_string();
+        if let Some(rest) = inner.strip_prefix("unknown field `") {
+            let field = rest.split('`').next().unwrap_or("");
+            // The path ends at the unknown field itself.
+            let mut segs = segments.clone();
+            if segs.last().map(String::as_str) == Some(field) {
+                segs.pop();
+            }
+            let prefix = dotted(&segs);
+            let full = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
+            return format!("strict decoding error: unknown field \"{full}\"");
+        }
+        if let Some(rest) = inner.strip_prefix("invalid type: ") {
+            let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+            let json_type = if got.starts_with("string") {
+                "string"
+            } else if got.starts_with("integer") || got.starts_with("floating") {
+                "number"
+            } else if got.starts_with("boolean") {
+                "bool"
+            } else if got.starts_with("sequence") {
+                "array"
+            } else if got.starts_with("map") {
+                "object"
+            } else {
+                "null"
+            };
+            let fields: Vec<String> = segments.iter().filter(|s| !s.starts_with('[')).cloned().collect();
+            let parent: Vec<String> = segments[..segments.len().saturating_sub(1)].to_vec();
+            let parent_fields: Vec<String> = parent.iter().filter(|s| !s.starts_with('[')).cloned().collect();
+            let go = go_struct(root, &parent_fields);
+            return format!(
+                "json: cannot unmarshal {json_type} into Go struct field {go}.{} of type {}",
+                fields.join("."),
+                go_type(expected)
+            );
+        }
+        if inner.contains("data did not match any variant of untagged enum IntOrString") {
+            return format!(
+                "json: cannot unmarshal {} into Go struct field ServicePort.{} of type intstr.IntOrString",
+                "object",
+                segments.iter().filter(|s| !s.starts_with('[')).cloned().collect::<Vec<_>>().join(".")
+            );
+        }
+        format!("{}: {inner}", dotted(&segments))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_fields_name_their_path() {
+        let docs = parse(
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: 80\n    nodeport: 30008\n",
+        )
+        .unwrap();
+        match &docs[0].result {
+            Err(DocError::Decode { detail, .. }) => {
+                assert_eq!(detail, "strict decoding error: unknown field \"spec.ports[0].nodeport\"")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn type_errors_read_like_go_json() {
+        let docs = parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: \"80\"\n").unwrap();
+        match &docs[0].result {
+            Err(DocError::Decode { detail, .. }) => assert_eq!(
+                detail,
+                "json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32"
+            ),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn kind_and_version_are_checked() {
+        let docs = parse("apiVersion: v1\nkind: service\nmetadata:\n  name: s\n---\nkind: Service\n").unwrap();
+        assert!(matches!(&docs[0].result, Err(DocError::NoKindMatch { kind, .. }) if kind == "service"));
+        assert_eq!(docs[1].result, Err(DocError::Missing(vec!["apiVersion not set"])));
+    }
+
+    #[test]
+    fn yaml_syntax_errors_have_a_line() {
+        let e = parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n spec: x\n").unwrap_err();
+        assert!(e.line.is_some(), "{e:?}");
+        assert!(e.to_string().starts_with("yaml: line "), "{e}");
+    }
+
+    #[test]
+    fn several_documents() {
+        let docs = parse("---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\n---\napiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n").unwrap();
+        assert_eq!(docs.len(), 2);
+        assert!(docs.iter().all(|d| d.result.is_ok()));
+    }
+}

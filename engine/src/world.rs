@@ -455,6 +455,12 @@ impl World {
         });
         pod.routes.add(kernel_route(cidr, "eth0", ip, None));
         let pod_id = self.net.add_host(pod);
+        self.machines.push(Machine {
+            host: pod_id,
+            user: "root".into(),
+            etc_hosts: vec![(name.to_string(), ip)],
+            files: BTreeMap::new(),
+        });
         let (a, b) = (mac_for(&format!("{name}/{ip}")), mac_for(&format!("{ip}/{name}")));
         let veth_name = format!("veth{:08x}", u32::from_be_bytes([a[3], a[4], a[5], b[5]]));
         self.net.host_mut(node_id).interfaces.push(Interface {

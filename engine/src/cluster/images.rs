@@ -71,3 +71,22 @@ mod tests {
         assert!(known("ngnix").is_none());
     }
 }
+
+/// Whether `cmd` exists in the image's filesystem (what `kubectl exec` can run).
+pub fn has_command(image: &str, cmd: &str) -> bool {
+    let repo = repository(image);
+    let common = ["cat", "ls", "echo", "hostname", "env", "sh", "true", "false", "sleep", "grep", "head", "tail", "wc", "sort", "exit"];
+    match repo.as_str() {
+        // Debian-based: bash and curl, no ping, ip or nslookup.
+        "nginx" => common.contains(&cmd) || matches!(cmd, "bash" | "curl"),
+        // BusyBox applets.
+        "busybox" => common.contains(&cmd) || matches!(cmd, "nslookup" | "ping" | "ip" | "wget"),
+        "curlimages/curl" | "alpine" => {
+            common.contains(&cmd) || matches!(cmd, "curl" | "nslookup" | "ping" | "ip")
+        }
+        "ubuntu" => common.contains(&cmd) || cmd == "bash",
+        "nicolaka/netshoot" => common.contains(&cmd) || matches!(cmd, "bash" | "curl" | "nslookup" | "ping" | "ip" | "iptables"),
+        // Scratch images (coredns, whoami, …) have no shell at all.
+        _ => false,
+    }
+}

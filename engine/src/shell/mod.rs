@@ -6,8 +6,11 @@
 //! replay, undo and shared links exact.
 
 mod curl;
+mod kubectl;
 mod lexer;
 mod netcmds;
+mod nslookup;
+pub mod tabwriter;
 
 use crate::net::{HostId, Trace};
 use crate::rng::SimRng;
@@ -119,11 +122,56 @@ impl Session {
             .unwrap_or("root")
     }
 
-    /// The prompt bash shows, e.g. `student@laptop:~$ `.
+    /// The prompt bash shows, e.g. `student@laptop:~$ `, or
+    /// `root@myapp-pod:/# ` inside a pod.
     pub fn prompt(&self) -> String {
         let user = self.user();
         let sigil = if user == "root" { '#' } else { '$' };
-        format!("{user}@{}:~{sigil} ", self.current_host())
+        let dir = if self.current_pod_namespace().is_some() { "/" } else { "~" };
+        format!("{user}@{}:{dir}{sigil} ", self.current_host())
+    }
+
+    /// The namespace of the pod the terminal is in, if it is in one.
+    pub fn current_pod_namespace(&self) -> Option<String> {
+        let here = self.here();
+        self.world
+            .pod_hosts
+            .iter()
+            .find(|(_, h)| **h == here)
+            .map(|(k, _)| k.0.clone())
+    }
+
+    /// `kubectl exec -it POD -- bash`: the terminal moves into the pod.
+    fn enter_host(&mut self, host: HostId) {
+        self.logins.push(host);
+    }
+
+    /// Runs already-split words on another host (`kubectl exec POD -- cmd`).
+    fn run_words_in(&mut self, host: HostId, words: &[String], exec: &mut Execution) -> i32 {
+        self.logins.push(host);
+        let code = self.run_command(words, exec);
+        self.logins.pop();
+        code
+    }
+
+    /// Runs a command line on another host (`kubectl exec POD -- sh -c '…'`).
+    fn run_line_in(&mut self, host: HostId, line: &str, exec: &mut Execution) -> i32 {
+        self.logins.push(host);
+        let inner = self.run(line);
+        self.logins.pop();
+        for (stream, text) in inner.output {
+            exec.push(stream, text);
+        }
+        if inner.trace.is_some() {
+            exec.trace = inner.trace;
+        }
+        inner.status
+    }
+
+    /// A file on the current host, by the path as typed.
+    fn read_file(&self, path: &str) -> Option<String> {
+        let abs = self.abs_path(path);
+        self.world.machine(self.here()).and_then(|m| m.files.get(&abs).cloned())
     }
 
     /// Runs one command line.
@@ -184,6 +232,8 @@ impl Session {
         let args = &words[1..];
         match name.as_str() {
             "curl" => curl::run(self, args, exec),
+            "kubectl" | "k" => kubectl::run(self, args, None, exec),
+            "nslookup" => nslookup::nslookup(self, args, exec),
             "ssh" => netcmds::ssh(self, args, exec),
             "exit" | "logout" => self.exit(args, exec),
             "hostname" => netcmds::hostname(self, args, exec),
@@ -219,6 +269,12 @@ impl Session {
             .first()
             .and_then(|a| a.parse::<i32>().ok())
             .unwrap_or(0);
+        if self.current_pod_namespace().is_some() && self.logins.len() > 1 {
+            // Leaving `kubectl exec -it … -- bash`.
+            exec.out("exit\n");
+            self.logins.pop();
+            return code;
+        }
         exec.out("logout\n");
         if self.logins.len() > 1 {
             let left = self.current_host().to_string();
@@ -277,6 +333,11 @@ impl Session {
         }
         if name == self.current_host() {
             return self.world.net.host(self.here()).primary_addr();
+        }
+        if let Some(ns) = self.current_pod_namespace() {
+            // Pods ask CoreDNS, with their namespace's search path.
+            return crate::cluster::dns::resolve_from_pod(&self.world.cluster, &ns, name)
+                .and_then(|(_, ips)| ips.first().copied());
         }
         self.world
             .machine(self.here())

@@ -1,0 +1,202 @@
+//! kubectl's JSONPath templates: `{.spec.clusterIP}`,
+//! `{.items[*].metadata.name}`, `{range .items[*]}{.metadata.name}{"\n"}{end}`,
+//! `{.status.loadBalancer.ingress[0].ip}`, `{.metadata.labels.app}`.
+
+use serde_json::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Node {
+    Text(String),
+    Path(Vec<Step>),
+    Range(Vec<Step>, Vec<Node>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Field(String),
+    Index(i64),
+    All,
+}
+
+fn parse_path(expr: &str) -> Result<Vec<Step>, String> {
+    let e = expr.trim();
+    let e = e.strip_prefix('$').unwrap_or(e);
+    let mut steps = vec![];
+    let mut chars = e.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '.' => {
+                let mut name = String::new();
+                while let Some(&n) = chars.peek() {
+                    if n == '.' || n == '[' {
+                        break;
+                    }
+                    // `\.` escapes a dot inside a key (annotations).
+                    if n == '\\' {
+                        chars.next();
+                        if let Some(x) = chars.next() {
+                            name.push(x);
+                        }
+                        continue;
+                    }
+                    name.push(n);
+                    chars.next();
+                }
+                if !name.is_empty() {
+                    steps.push(Step::Field(name));
+                }
+            }
+            '[' => {
+                let mut inner = String::new();
+                for n in chars.by_ref() {
+                    if n == ']' {
+                        break;
+                    }
+                    inner.push(n);
+                }
+                let inner = inner.trim();
+                if inner == "*" {
+                    steps.push(Step::All);
+                } else if let Ok(i) = inner.parse::<i64>() {
+                    steps.push(Step::Index(i));
+                } else if let Some(q) = inner.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')) {
+                    steps.push(Step::Field(q.to_string()));
+                } else {
+                    return Err(format!("unrecognized character in action: U+005B '['{inner}"));
+                }
+            }
+            ' ' => {}
+            other => return Err(format!("unrecognized identifier {other}")),
+        }
+    }
+    Ok(steps)
+}
+
+fn parse(template: &str) -> Result<Vec<Node>, String> {
+    let mut stack: Vec<(Vec<Step>, Vec<Node>)> = vec![(vec![], vec![])];
+    let mut rest = template;
+    while !rest.is_empty() {
+        match rest.find('{') {
+            Some(0) => {
+                let end = rest.find('}').ok_or_else(|| "unclosed action".to_string())?;
+                let action = rest[1..end].trim();
+                rest = &rest[end + 1..];
+                if let Some(lit) = action.strip_prefix('"').and_then(|a| a.strip_suffix('"')) {
+                    let text = lit.replace("\\n", "\n").replace("\\t", "\t");
+                    stack.last_mut().expect("stack never empty").1.push(Node::Text(text));
+                } else if let Some(p) = action.strip_prefix("range ") {
+                    stack.push((parse_path(p)?, vec![]));
+                } else if action == "end" {
+                    if stack.len() < 2 {
+                        return Err("not in range, nothing to end".into());
+                    }
+                    let (path, body) = stack.pop().expect("checked");
+                    stack.last_mut().expect("stack never empty").1.push(Node::Range(path, body));
+                } else if action.is_empty() {
+                    continue;
+                } else {
+                    let path = parse_path(action)?;
+                    stack.last_mut().expect("stack never empty").1.push(Node::Path(path));
+                }
+            }
+            Some(i) => {
+                stack.last_mut().expect("stack never empty").1.push(Node::Text(rest[..i].to_string()));
+                rest = &rest[i..];
+            }
+            None => {
+                stack.last_mut().expect("stack never empty").1.push(Node::Text(rest.to_string()));
+                rest = "";
+            }
+        }
+    }
+    if stack.len() != 1 {
+        return Err("unclosed action".into());
+    }
+    Ok(stack.pop().expect("one left").1)
+}
+
+fn eval<'a>(v: &'a Value, steps: &[Step]) -> Vec<&'a Value> {
+    let mut cur = vec![v];
+    for s in steps {
+        let mut next = vec![];
+        for c in cur {
+            match s {
+                Step::Field(f) => {
+                    if let Some(x) = c.get(f) {
+                        next.push(x);
+                    }
+                }
+                Step::Index(i) => {
+                    if let Some(a) = c.as_array() {
+                        let idx = if *i < 0 { a.len() as i64 + i } else { *i };
+                        if let Some(x) = usize::try_from(idx).ok().and_then(|i| a.get(i)) {
+                            next.push(x);
+                        }
+                    }
+                }
+                Step::All => match c {
+                    Value::Array(a) => next.extend(a.iter()),
+                    Value::Object(o) => next.extend(o.values()),
+                    _ => {}
+                },
+            }
+        }
+        cur = next;
+    }
+    cur
+}
+
+fn text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn render(nodes: &[Node], v: &Value, out: &mut String) -> Result<(), String> {
+    for n in nodes {
+        match n {
+            Node::Text(t) => out.push_str(t),
+            Node::Path(p) => {
+                let found = eval(v, p);
+                if found.is_empty() && !p.is_empty() {
+                    if let Some(Step::Field(f)) = p.last() {
+                        return Err(format!("{f} is not found"));
+                    }
+                }
+                out.push_str(&found.iter().map(|x| text(x)).collect::<Vec<_>>().join(" "));
+            }
+            Node::Range(p, body) => {
+                for item in eval(v, p) {
+                    render(body, item, out)?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies a template to a JSON value; errors read as kubectl's.
+pub fn apply(template: &str, v: &Value) -> Result<String, String> {
+    let nodes = parse(template).map_err(|e| format!("error: error parsing jsonpath {template}, {e}"))?;
+    let mut out = String::new();
+    render(&nodes, v, &mut out).map_err(|e| format!("error: error executing jsonpath \"{template}\": Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{v}\n\n"))?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn paths_ranges_and_literals() {
+        let v = json!({"items": [{"metadata": {"name": "a"}, "spec": {"ports": [{"nodePort": 30008}]}}, {"metadata": {"name": "b"}}]});
+        assert_eq!(apply("{.items[*].metadata.name}", &v).unwrap(), "a b");
+        assert_eq!(apply("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &v).unwrap(), "a\nb\n");
+        assert_eq!(apply("{.items[0].spec.ports[0].nodePort}", &v).unwrap(), "30008");
+        assert!(apply("{.items[0].nope}", &v).is_err());
+        assert!(apply("{range .items[*]}", &v).is_err());
+    }
+}

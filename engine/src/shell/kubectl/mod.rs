@@ -1,0 +1,506 @@
+//! `kubectl`, as kubectl v1.31 behaves and prints, against the simulated
+//! apiserver. It runs from the laptop and from the nodes (both have a
+//! kubeconfig for https://192.168.1.2:6443); every call first opens a real
+//! connection to the apiserver through the simulated network.
+
+mod describe;
+mod exec;
+mod get;
+mod jsonpath;
+mod mutate;
+
+use super::{Execution, Session};
+use crate::cluster::apiserver::{ApiError, Reason};
+use crate::net::ConnectOutcome;
+use std::net::{Ipv4Addr, SocketAddrV4};
+
+pub const CLIENT_VERSION: &str = "v1.31.4";
+
+/// Parsed command line: positional words and flags.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Args {
+    pub positional: Vec<String>,
+    pub namespace: Option<String>,
+    pub all_namespaces: bool,
+    pub output: Option<String>,
+    pub selector: Option<String>,
+    pub files: Vec<String>,
+    /// Other `--flag=value` / `--flag value` options.
+    pub values: Vec<(String, String)>,
+    /// Boolean flags that were given.
+    pub bools: Vec<String>,
+    /// Words after `--`.
+    pub command: Vec<String>,
+    pub saw_dashdash: bool,
+}
+
+impl Args {
+    pub fn value(&self, name: &str) -> Option<&str> {
+        self.values.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.bools.iter().any(|b| b == name)
+    }
+
+    pub fn ns(&self) -> String {
+        self.namespace.clone().unwrap_or_else(|| "default".into())
+    }
+}
+
+/// Flags that take a value, by long name; short aliases map onto them.
+const VALUE_FLAGS: &[&str] = &[
+    "namespace",
+    "output",
+    "selector",
+    "filename",
+    "image",
+    "replicas",
+    "port",
+    "target-port",
+    "type",
+    "name",
+    "labels",
+    "tcp",
+    "node-port",
+    "protocol",
+    "dry-run",
+    "restart",
+    "container",
+    "external-ip",
+    "session-affinity",
+    "cluster-ip",
+    "field-selector",
+    "validate",
+    "timeout",
+    "grace-period",
+];
+const BOOL_FLAGS: &[&str] = &[
+    "all-namespaces",
+    "show-labels",
+    "overwrite",
+    "stdin",
+    "tty",
+    "all",
+    "help",
+    "watch",
+    "command",
+    "rm",
+    "force",
+    "no-headers",
+    "client",
+];
+
+fn short_to_long(c: char) -> Option<&'static str> {
+    Some(match c {
+        'n' => "namespace",
+        'o' => "output",
+        'l' => "selector",
+        'f' => "filename",
+        'A' => "all-namespaces",
+        'i' => "stdin",
+        't' => "tty",
+        'c' => "container",
+        'h' => "help",
+        'w' => "watch",
+        _ => return None,
+    })
+}
+
+pub(crate) enum ArgError {
+    UnknownFlag(String),
+    UnknownShorthand(char, String),
+    NeedsArgument(String),
+}
+
+pub(crate) fn parse_args(words: &[String]) -> Result<Args, ArgError> {
+    let mut a = Args::default();
+    let mut i = 0;
+    let set = |a: &mut Args, name: &str, value: String| match name {
+        "namespace" => a.namespace = Some(value),
+        "output" => a.output = Some(value),
+        "selector" => a.selector = Some(value),
+        "filename" => a.files.push(value),
+        _ => a.values.push((name.to_string(), value)),
+    };
+    while i < words.len() {
+        let w = &words[i];
+        if w == "--" {
+            a.saw_dashdash = true;
+            a.command = words[i + 1..].to_vec();
+            break;
+        }
+        if let Some(long) = w.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, v)) => (n.to_string(), Some(v.to_string())),
+                None => (long.to_string(), None),
+            };
+            if VALUE_FLAGS.contains(&name.as_str()) {
+                let v = match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        words.get(i).cloned().ok_or_else(|| ArgError::NeedsArgument(format!("--{name}")))?
+                    }
+                };
+                set(&mut a, &name, v);
+            } else if BOOL_FLAGS.contains(&name.as_str()) {
+                if inline.as_deref() != Some("false") {
+                    if name == "all-namespaces" {
+                        a.all_namespaces = true;
+                    }
+                    a.bools.push(name);
+                }
+            } else {
+                return Err(ArgError::UnknownFlag(format!("--{name}")));
+            }
+        } else if w.len() > 1 && w.starts_with('-') && !w[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            let chars: Vec<char> = w[1..].chars().collect();
+            let mut j = 0;
+            while j < chars.len() {
+                let c = chars[j];
+                let Some(name) = short_to_long(c) else {
+                    return Err(ArgError::UnknownShorthand(c, w.clone()));
+                };
+                if VALUE_FLAGS.contains(&name) {
+                    let rest: String = chars[j + 1..].iter().collect();
+                    let rest = rest.strip_prefix('=').map(str::to_string).unwrap_or(rest);
+                    let v = if !rest.is_empty() {
+                        rest
+                    } else {
+                        i += 1;
+                        words.get(i).cloned().ok_or_else(|| ArgError::NeedsArgument(format!("-{c}")))?
+                    };
+                    set(&mut a, name, v);
+                    break;
+                }
+                if name == "all-namespaces" {
+                    a.all_namespaces = true;
+                }
+                a.bools.push(name.to_string());
+                j += 1;
+            }
+        } else {
+            a.positional.push(w.clone());
+        }
+        i += 1;
+    }
+    Ok(a)
+}
+
+/// The resource types kubectl knows here, from any of their spellings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Resource {
+    Services,
+    Pods,
+    Endpoints,
+    EndpointSlices,
+    Deployments,
+    ReplicaSets,
+    Nodes,
+    Namespaces,
+    All,
+}
+
+impl Resource {
+    pub fn parse(s: &str) -> Option<Resource> {
+        Some(match s.to_ascii_lowercase().as_str() {
+            "svc" | "service" | "services" => Resource::Services,
+            "po" | "pod" | "pods" => Resource::Pods,
+            "ep" | "endpoints" => Resource::Endpoints,
+            "endpointslice" | "endpointslices" | "endpointslices.discovery.k8s.io" => Resource::EndpointSlices,
+            "deploy" | "deployment" | "deployments" | "deployment.apps" | "deployments.apps" => Resource::Deployments,
+            "rs" | "replicaset" | "replicasets" | "replicaset.apps" | "replicasets.apps" => Resource::ReplicaSets,
+            "no" | "node" | "nodes" => Resource::Nodes,
+            "ns" | "namespace" | "namespaces" => Resource::Namespaces,
+            "all" => Resource::All,
+            _ => return None,
+        })
+    }
+
+    /// The plural the API uses in messages (`services "x" not found`).
+    pub fn plural(self) -> &'static str {
+        match self {
+            Resource::Services => "services",
+            Resource::Pods => "pods",
+            Resource::Endpoints => "endpoints",
+            Resource::EndpointSlices => "endpointslices.discovery.k8s.io",
+            Resource::Deployments => "deployments.apps",
+            Resource::ReplicaSets => "replicasets.apps",
+            Resource::Nodes => "nodes",
+            Resource::Namespaces => "namespaces",
+            Resource::All => "all",
+        }
+    }
+
+    /// `service`, `deployment.apps`: the prefix of `-o name` and of messages.
+    pub fn singular(self) -> &'static str {
+        match self {
+            Resource::Services => "service",
+            Resource::Pods => "pod",
+            Resource::Endpoints => "endpoints",
+            Resource::EndpointSlices => "endpointslice.discovery.k8s.io",
+            Resource::Deployments => "deployment.apps",
+            Resource::ReplicaSets => "replicaset.apps",
+            Resource::Nodes => "node",
+            Resource::Namespaces => "namespace",
+            Resource::All => "all",
+        }
+    }
+
+    pub fn namespaced(self) -> bool {
+        !matches!(self, Resource::Nodes | Resource::Namespaces)
+    }
+}
+
+/// kubectl's way of printing an API error (`checkErr`).
+pub(crate) fn print_api_error(exec: &mut Execution, err: &ApiError, source: Option<(&str, &str)>) {
+    match err.reason {
+        Reason::Invalid if !err.causes.is_empty() => {
+            if err.causes.len() == 1 {
+                exec.err(format!("The {} \"{}\" is invalid: {}\n", err.kind, err.name, err.causes[0]));
+            } else {
+                let mut seen = vec![];
+                let mut s = format!("The {} \"{}\" is invalid: \n", err.kind, err.name);
+                for c in &err.causes {
+                    let line = c.to_string();
+                    if !seen.contains(&line) {
+                        s.push_str(&format!("* {line}\n"));
+                        seen.push(line);
+                    }
+                }
+                exec.err(s);
+            }
+        }
+        _ => match source {
+            Some((verb, file)) => exec.err(format!(
+                "Error from server ({}): error when {verb} \"{file}\": {}\n",
+                err.reason.name(),
+                err.message
+            )),
+            None => exec.err(format!("Error from server ({}): {}\n", err.reason.name(), err.message)),
+        },
+    }
+}
+
+fn usage_hint(sub: &str) -> String {
+    if sub.is_empty() {
+        "See 'kubectl --help' for usage.\n".to_string()
+    } else {
+        format!("See 'kubectl {sub} --help' for usage.\n")
+    }
+}
+
+const KUBECTL_HELP: &str = "kubectl controls the Kubernetes cluster manager.
+
+ Find more information at: https://kubernetes.io/docs/reference/kubectl/
+
+Basic Commands (Beginner):
+  create          Create a resource from a file or from stdin
+  expose          Take a replication controller, service, deployment or pod and expose it as a new Kubernetes service
+  run             Run a particular image on the cluster
+
+Basic Commands (Intermediate):
+  get             Display one or many resources
+  delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
+
+Deploy Commands:
+  scale           Set a new size for a deployment, replica set, or replication controller
+
+Troubleshooting and Debugging Commands:
+  describe        Show details of a specific resource or group of resources
+  exec            Execute a command in a container
+
+Advanced Commands:
+  apply           Apply a configuration to a resource by file name or stdin
+
+Settings Commands:
+  label           Update the labels on a resource
+
+Other Commands:
+  version         Print the client and server version information
+
+Usage:
+  kubectl [flags] [options]
+
+Use \"kubectl <command> --help\" for more information about a given command.
+";
+
+pub(crate) fn run(s: &mut Session, words: &[String], stdin: Option<&str>, exec: &mut Execution) -> i32 {
+    let Some(sub) = words.first().cloned() else {
+        exec.out(KUBECTL_HELP);
+        return 0;
+    };
+    let args = match parse_args(&words[1..]) {
+        Ok(a) => a,
+        Err(e) => {
+            let msg = match e {
+                ArgError::UnknownFlag(f) => format!("error: unknown flag: {f}\n"),
+                ArgError::UnknownShorthand(c, w) => format!("error: unknown shorthand flag: '{c}' in {w}\n"),
+                ArgError::NeedsArgument(f) => format!("error: flag needs an argument: {}\n", f.trim_start_matches('-').chars().next().map(|_| f.clone()).unwrap_or_default()),
+            };
+            exec.err(msg);
+            exec.err(usage_hint(&sub));
+            return 1;
+        }
+    };
+    if args.has("help") || sub == "help" || sub == "--help" || sub == "-h" {
+        exec.out(KUBECTL_HELP);
+        return 0;
+    }
+    if sub == "version" {
+        let server = if reach_apiserver(s).is_ok() {
+            format!("Server Version: {CLIENT_VERSION}\n")
+        } else {
+            String::new()
+        };
+        exec.out(format!("Client Version: {CLIENT_VERSION}\nKustomize Version: v5.4.2\n{server}"));
+        return 0;
+    }
+    if let Some(ns) = &args.namespace {
+        if ns.is_empty() {
+            exec.err("error: a namespace must be specified\n");
+            return 1;
+        }
+    }
+    if let Err(msg) = reach_apiserver(s) {
+        exec.err(msg);
+        return 1;
+    }
+    let status = match sub.as_str() {
+        "get" => get::get(s, &args, exec),
+        "describe" => describe::describe(s, &args, exec),
+        "apply" => mutate::apply(s, &args, stdin, exec, false),
+        "create" => mutate::create(s, &args, stdin, exec),
+        "delete" => mutate::delete(s, &args, stdin, exec),
+        "expose" => mutate::expose(s, &args, exec),
+        "run" => mutate::run_pod(s, &args, exec),
+        "scale" => mutate::scale(s, &args, exec),
+        "label" => mutate::label(s, &args, exec),
+        "exec" => exec::exec(s, &args, exec),
+        "cluster-info" => {
+            exec.out("Kubernetes control plane is running at https://192.168.1.2:6443\nCoreDNS is running at https://192.168.1.2:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
+            0
+        }
+        other => {
+            exec.err(format!("error: unknown command \"{other}\" for \"kubectl\"\n"));
+            let suggestion = ["get", "describe", "apply", "create", "delete", "expose", "run", "scale", "label", "exec"]
+                .into_iter()
+                .find(|c| edit_distance(c, other) <= 2);
+            if let Some(c) = suggestion {
+                exec.err(format!("\nDid you mean this?\n\t{c}\n\n"));
+            }
+            exec.err("Run 'kubectl --help' for usage.\n");
+            1
+        }
+    };
+    s.world.sync();
+    status
+}
+
+/// kubectl talks to the apiserver over the simulated network, so it fails
+/// where the network would make it fail.
+fn reach_apiserver(s: &mut Session) -> Result<(), String> {
+    let here = s.here();
+    if s.world.pod_hosts.values().any(|h| *h == here) {
+        return Err("bash: kubectl: command not found\n".into());
+    }
+    let server = s
+        .world
+        .cluster
+        .nodes
+        .first()
+        .map(|n| n.ip)
+        .unwrap_or(Ipv4Addr::new(192, 168, 1, 2));
+    let port = s.ephemeral_port();
+    let now = s.now;
+    let r = s.world.net.connect(here, port, SocketAddrV4::new(server, 6443), now, &mut s.rng);
+    match r.outcome {
+        ConnectOutcome::Established { .. } => Ok(()),
+        ConnectOutcome::Refused { .. } => Err(format!(
+            "The connection to the server {server}:6443 was refused - did you specify the right host or port?\n"
+        )),
+        _ => {
+            s.advance(32_000);
+            Err(format!(
+                "Unable to connect to the server: dial tcp {server}:6443: i/o timeout\n"
+            ))
+        }
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Splits `svc/name` or `svc name` into a resource and names.
+pub(crate) fn resource_and_names(args: &[String]) -> Result<Vec<(Resource, Option<String>)>, String> {
+    let mut out = vec![];
+    let Some(first) = args.first() else {
+        return Ok(out);
+    };
+    if first.contains('/') {
+        for a in args {
+            let Some((r, n)) = a.split_once('/') else {
+                return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n".into());
+            };
+            let res = Resource::parse(r).ok_or_else(|| format!("error: the server doesn't have a resource type \"{r}\"\n"))?;
+            out.push((res, Some(n.to_string())));
+        }
+        return Ok(out);
+    }
+    let mut types = vec![];
+    for t in first.split(',') {
+        types.push(Resource::parse(t).ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\"\n"))?);
+    }
+    if args.len() == 1 {
+        out.extend(types.into_iter().map(|t| (t, None)));
+    } else {
+        for t in types {
+            for n in &args[1..] {
+                out.push((t, Some(n.clone())));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Parses `-l app=web,tier!=db` into equality (`=`/`==`) and inequality terms.
+pub(crate) fn parse_selector(s: &str) -> Result<Vec<(String, String, bool)>, String> {
+    let mut out = vec![];
+    for term in s.split(',').filter(|t| !t.is_empty()) {
+        if let Some((k, v)) = term.split_once("!=") {
+            out.push((k.trim().to_string(), v.trim().to_string(), false));
+        } else if let Some((k, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
+            out.push((k.trim().to_string(), v.trim().to_string(), true));
+        } else {
+            // A bare key means "has the label"; express it as a wildcard.
+            out.push((term.trim().to_string(), "*".into(), true));
+        }
+    }
+    if out.iter().any(|(k, _, _)| k.is_empty()) {
+        return Err(format!("error: unable to parse requirement: {s}\n"));
+    }
+    Ok(out)
+}
+
+pub(crate) fn selector_ok(sel: &[(String, String, bool)], labels: &std::collections::BTreeMap<String, String>) -> bool {
+    sel.iter().all(|(k, v, eq)| {
+        let got = labels.get(k);
+        match (v.as_str(), eq) {
+            ("*", true) => got.is_some(),
+            (_, true) => got == Some(v),
+            (_, false) => got != Some(v),
+        }
+    })
+}

@@ -1,0 +1,617 @@
+//! The kubectl commands that write: apply, create, delete, expose, run,
+//! scale, label.
+
+use super::{print_api_error, resource_and_names, Args, Resource};
+use crate::cluster::apiserver::{Applied, Object};
+use crate::cluster::manifest::{self, DocError};
+use crate::cluster::objects::*;
+use crate::shell::{Execution, Session};
+
+/// Reads `-f` sources: a file on the current host, or `-` for stdin.
+fn read_sources(s: &Session, args: &Args, stdin: Option<&str>, exec: &mut Execution) -> Option<Vec<(String, String)>> {
+    let mut out = vec![];
+    for f in &args.files {
+        if f == "-" {
+            out.push(("STDIN".to_string(), stdin.unwrap_or("").to_string()));
+        } else if f.starts_with("http://") || f.starts_with("https://") {
+            exec.err(format!("error: unable to read URL \"{f}\", server reported 404 Not Found, status code=404\n"));
+            return None;
+        } else {
+            match s.read_file(f) {
+                Some(text) => out.push((f.clone(), text)),
+                None => {
+                    exec.err(format!("error: the path \"{f}\" does not exist\n"));
+                    return None;
+                }
+            }
+        }
+    }
+    Some(out)
+}
+
+/// Parses every source; prints kubectl's client-side errors.
+fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<(String, Object)>, bool) {
+    let mut objs = vec![];
+    let mut failed = false;
+    for (name, text) in sources {
+        let docs = match manifest::parse(text) {
+            Ok(d) => d,
+            Err(e) => {
+                exec.err(format!("error: error parsing {name}: error converting YAML to JSON: {e}\n"));
+                failed = true;
+                continue;
+            }
+        };
+        for d in docs {
+            match d.result {
+                Ok(o) => objs.push((name.clone(), o)),
+                Err(DocError::Missing(what)) => {
+                    let list = if what.len() == 1 { what[0].to_string() } else { format!("[{}]", what.join(", ")) };
+                    exec.err(format!("error: error validating \"{name}\": error validating data: {list}; if you choose to ignore these errors, turn validation off with --validate=false\n"));
+                    failed = true;
+                }
+                Err(DocError::NoKindMatch { name: n, namespace, kind, version }) => {
+                    exec.err(format!("error: resource mapping not found for name: \"{n}\" namespace: \"{namespace}\" from \"{name}\": no matches for kind \"{kind}\" in version \"{version}\"\nensure CRDs are installed first\n"));
+                    failed = true;
+                }
+                Err(DocError::Decode { kind, version, detail }) => {
+                    exec.err(format!("Error from server (BadRequest): error when creating \"{name}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {detail}\n"));
+                    failed = true;
+                }
+            }
+        }
+    }
+    (objs, failed)
+}
+
+fn no_files(exec: &mut Execution, verb: &str) -> i32 {
+    exec.err(format!("error: must specify one of -f and -k\n\nSee 'kubectl {verb} -h' for help and examples\n"));
+    1
+}
+
+pub(crate) fn apply(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &mut Execution, _create: bool) -> i32 {
+    if args.files.is_empty() {
+        return no_files(exec, "apply");
+    }
+    let Some(sources) = read_sources(s, args, stdin, exec) else {
+        return 1;
+    };
+    let (objs, mut failed) = objects(&sources, exec);
+    let now = s.now as i64;
+    for (source, mut obj) in objs {
+        if obj.namespaced() && obj.meta().namespace.is_none() {
+            obj.meta_mut().namespace = args.namespace.clone();
+        }
+        if obj.meta().name.is_empty() {
+            let ns = obj.meta().namespace.clone().unwrap_or_else(|| "default".into());
+            let (res, kind) = match &obj {
+                Object::Service(_) => ("/v1, Resource=services", "/v1, Kind=Service"),
+                Object::Pod(_) => ("/v1, Resource=pods", "/v1, Kind=Pod"),
+                Object::Deployment(_) => ("apps/v1, Resource=deployments", "apps/v1, Kind=Deployment"),
+                Object::Namespace(_) => ("/v1, Resource=namespaces", "/v1, Kind=Namespace"),
+            };
+            exec.err(format!("error: error when retrieving current configuration of:\nResource: \"{res}\", GroupVersionKind: \"{kind}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty\n"));
+            failed = true;
+            continue;
+        }
+        let name = obj.meta().name.clone();
+        let resource = obj.resource();
+        match s.world.cluster.apply(obj, now) {
+            Ok(Applied::Created) => exec.out(format!("{resource}/{name} created\n")),
+            Ok(Applied::Configured) => exec.out(format!("{resource}/{name} configured\n")),
+            Ok(Applied::Unchanged) => exec.out(format!("{resource}/{name} unchanged\n")),
+            Err(e) => {
+                print_api_error(exec, &e, Some(("creating", &source)));
+                failed = true;
+            }
+        }
+        s.world.sync();
+    }
+    i32::from(failed)
+}
+
+fn parse_port(v: &str, flag: &str, exec: &mut Execution) -> Option<i32> {
+    match v.parse::<i32>() {
+        Ok(n) => Some(n),
+        Err(_) => {
+            exec.err(format!("error: invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl --help' for usage.\n"));
+            None
+        }
+    }
+}
+
+pub(crate) fn create(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &mut Execution) -> i32 {
+    let now = s.now as i64;
+    let ns = args.namespace.clone();
+    let mut pos = args.positional.iter().map(String::as_str);
+    let what = pos.next();
+    let obj = match what {
+        None => {
+            if args.files.is_empty() {
+                return no_files(exec, "create");
+            }
+            let Some(sources) = read_sources(s, args, stdin, exec) else {
+                return 1;
+            };
+            let (objs, mut failed) = objects(&sources, exec);
+            for (source, mut obj) in objs {
+                if obj.namespaced() && obj.meta().namespace.is_none() {
+                    obj.meta_mut().namespace = ns.clone();
+                }
+                let name = obj.meta().name.clone();
+                let resource = obj.resource();
+                match s.world.cluster.create(obj, now) {
+                    Ok(()) => exec.out(format!("{resource}/{name} created\n")),
+                    Err(e) => {
+                        print_api_error(exec, &e, Some(("creating", &source)));
+                        failed = true;
+                    }
+                }
+                s.world.sync();
+            }
+            return i32::from(failed);
+        }
+        Some("namespace" | "ns") => {
+            let Some(name) = pos.next() else {
+                exec.err("error: exactly one NAME is required, got 0\nSee 'kubectl create namespace -h' for help and examples\n");
+                return 1;
+            };
+            let mut n = Namespace::default();
+            n.metadata.name = name.into();
+            Object::Namespace(n)
+        }
+        Some("deployment" | "deploy") => {
+            let Some(name) = pos.next() else {
+                exec.err("error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples\n");
+                return 1;
+            };
+            let Some(image) = args.value("image") else {
+                exec.err("error: required flag(s) \"image\" not set\n");
+                return 1;
+            };
+            let replicas = match args.value("replicas").map(|v| parse_port(v, "replicas", exec)) {
+                Some(None) => return 1,
+                Some(Some(r)) => r,
+                None => 1,
+            };
+            let mut d = Deployment::default();
+            d.metadata.name = name.into();
+            d.metadata.namespace = ns.clone();
+            d.metadata.labels.insert("app".into(), name.into());
+            d.spec.replicas = Some(replicas);
+            d.spec.selector.match_labels.insert("app".into(), name.into());
+            d.spec.template.metadata.labels.insert("app".into(), name.into());
+            let cname = crate::cluster::images::repository(image)
+                .rsplit('/')
+                .next()
+                .unwrap_or("app")
+                .replace('_', "-");
+            let mut ct = Container {
+                name: cname,
+                image: image.into(),
+                ..Default::default()
+            };
+            if let Some(p) = args.value("port") {
+                let Some(p) = parse_port(p, "port", exec) else { return 1 };
+                ct.ports.push(ContainerPort {
+                    container_port: p,
+                    ..Default::default()
+                });
+            }
+            ct.args = args.command.clone();
+            d.spec.template.spec.containers.push(ct);
+            Object::Deployment(d)
+        }
+        Some("service" | "svc") => {
+            let ty = match pos.next() {
+                Some("clusterip") => "ClusterIP",
+                Some("nodeport") => "NodePort",
+                Some("loadbalancer") => "LoadBalancer",
+                Some("externalname") => "ExternalName",
+                Some(other) => {
+                    exec.err(format!("error: unknown command \"{other}\" for \"kubectl create service\"\n"));
+                    return 1;
+                }
+                None => {
+                    exec.err("Create a service using a specified subcommand.\n\nAliases:\nservice, svc\n\nAvailable Commands:\n  clusterip      Create a ClusterIP service\n  externalname   Create an ExternalName service\n  loadbalancer   Create a LoadBalancer service\n  nodeport       Create a NodePort service\n");
+                    return 1;
+                }
+            };
+            let Some(name) = pos.next() else {
+                exec.err("error: exactly one NAME is required, got 0\n");
+                return 1;
+            };
+            let mut svc = Service::default();
+            svc.metadata.name = name.into();
+            svc.metadata.namespace = ns.clone();
+            svc.metadata.labels.insert("app".into(), name.into());
+            svc.spec.type_ = Some(ty.into());
+            svc.spec.selector = Some([("app".to_string(), name.to_string())].into());
+            let tcp: Vec<&str> = args.values.iter().filter(|(k, _)| k == "tcp").map(|(_, v)| v.as_str()).collect();
+            if tcp.is_empty() && ty != "ExternalName" {
+                exec.err("error: at least one tcp port specifier must be provided\n");
+                return 1;
+            }
+            for spec in tcp {
+                let (port, target) = spec.split_once(':').unwrap_or((spec, spec));
+                let Some(p) = parse_port(port, "tcp", exec) else { return 1 };
+                let target = match target.parse::<i32>() {
+                    Ok(t) => IntOrString::Int(t),
+                    Err(_) => IntOrString::Str(target.to_string()),
+                };
+                let mut sp = ServicePort {
+                    name: format!("{port}-{}", spec.split_once(':').map(|x| x.1).unwrap_or(port)),
+                    port: p,
+                    protocol: Some("TCP".into()),
+                    target_port: Some(target),
+                    ..Default::default()
+                };
+                if let Some(np) = args.value("node-port") {
+                    let Some(np) = parse_port(np, "node-port", exec) else { return 1 };
+                    sp.node_port = Some(np);
+                }
+                svc.spec.ports.push(sp);
+            }
+            Object::Service(svc)
+        }
+        Some(other) => {
+            exec.err(format!("error: unknown command \"{other}\" for \"kubectl create\"\n"));
+            return 1;
+        }
+    };
+    let name = obj.meta().name.clone();
+    let resource = obj.resource();
+    let status = match s.world.cluster.create(obj, now) {
+        Ok(()) => {
+            exec.out(format!("{resource}/{name} created\n"));
+            0
+        }
+        Err(e) => {
+            print_api_error(exec, &e, None);
+            1
+        }
+    };
+    s.world.sync();
+    status
+}
+
+pub(crate) fn delete(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &mut Execution) -> i32 {
+    let now = s.now as i64;
+    let ns = args.ns();
+    let mut failed = false;
+    if !args.files.is_empty() {
+        let Some(sources) = read_sources(s, args, stdin, exec) else {
+            return 1;
+        };
+        let (objs, f) = objects(&sources, exec);
+        failed |= f;
+        for (source, obj) in objs {
+            let name = obj.meta().name.clone();
+            let obj_ns = obj.meta().namespace.clone().unwrap_or_else(|| ns.clone());
+            match s.world.cluster.delete(obj.plural(), &obj_ns, &name, now) {
+                Ok(()) => exec.out(format!("{} \"{name}\" deleted\n", obj.resource())),
+                Err(e) => {
+                    print_api_error(exec, &e, Some(("deleting", &source)));
+                    failed = true;
+                }
+            }
+        }
+        s.world.sync();
+        return i32::from(failed);
+    }
+    let targets = match resource_and_names(&args.positional) {
+        Ok(t) => t,
+        Err(e) => {
+            exec.err(e);
+            return 1;
+        }
+    };
+    if targets.is_empty() {
+        exec.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n");
+        return 1;
+    }
+    for (r, name) in targets {
+        let names: Vec<String> = match name {
+            Some(n) => vec![n],
+            None => {
+                if !args.has("all") && args.selector.is_none() {
+                    exec.err("error: resource(s) were provided, but no name was specified\n");
+                    return 1;
+                }
+                let sel = args.selector.as_deref().map(super::parse_selector).transpose().ok().flatten();
+                super::get::items(s, r, Some(&ns))
+                    .into_iter()
+                    .filter(|i| sel.as_ref().is_none_or(|sl| super::selector_ok(sl, &i.labels)))
+                    .map(|i| i.name)
+                    .collect()
+            }
+        };
+        for n in names {
+            let plural = r.plural();
+            if matches!(r, Resource::Endpoints | Resource::EndpointSlices | Resource::ReplicaSets | Resource::Nodes) {
+                exec.err(format!("error: deleting {plural} is not simulated; delete the Service or Deployment that owns them\n"));
+                failed = true;
+                continue;
+            }
+            match s.world.cluster.delete(plural, &ns, &n, now) {
+                Ok(()) => exec.out(format!("{} \"{n}\" deleted\n", r.singular())),
+                Err(e) => {
+                    print_api_error(exec, &e, None);
+                    failed = true;
+                }
+            }
+        }
+    }
+    s.world.sync();
+    i32::from(failed)
+}
+
+pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+    let targets = match resource_and_names(&args.positional) {
+        Ok(t) => t,
+        Err(e) => {
+            exec.err(e);
+            return 1;
+        }
+    };
+    let Some((r, Some(name))) = targets.into_iter().next() else {
+        exec.err("error: You must provide one or more resources by argument or filename.\n");
+        return 1;
+    };
+    let ns = args.ns();
+    let c = &s.world.cluster;
+    let (selector, ports): (Labels, Vec<i32>) = match r {
+        Resource::Deployments => match c.deployments.get(&(ns.clone(), name.clone())) {
+            Some(d) => (
+                d.spec.selector.match_labels.clone(),
+                d.spec.template.spec.containers.iter().flat_map(|c| c.ports.iter().map(|p| p.container_port)).collect(),
+            ),
+            None => {
+                exec.err(format!("Error from server (NotFound): deployments.apps \"{name}\" not found\n"));
+                return 1;
+            }
+        },
+        Resource::Pods => match c.pods.get(&(ns.clone(), name.clone())) {
+            Some(p) => (
+                p.metadata.labels.clone(),
+                p.spec.containers.iter().flat_map(|c| c.ports.iter().map(|p| p.container_port)).collect(),
+            ),
+            None => {
+                exec.err(format!("Error from server (NotFound): pods \"{name}\" not found\n"));
+                return 1;
+            }
+        },
+        Resource::Services => match c.services.get(&(ns.clone(), name.clone())) {
+            Some(svc) => (
+                svc.spec.selector.clone().unwrap_or_default(),
+                svc.spec.ports.iter().map(|p| p.port).collect(),
+            ),
+            None => {
+                exec.err(format!("Error from server (NotFound): services \"{name}\" not found\n"));
+                return 1;
+            }
+        },
+        other => {
+            exec.err(format!("error: cannot expose a {}\n", other.singular()));
+            return 1;
+        }
+    };
+    if selector.is_empty() {
+        exec.err(format!("error: couldn't retrieve selectors via --selector flag or introspection: the {} has no labels\n", r.singular()));
+        return 1;
+    }
+    let port = match args.value("port") {
+        Some(p) => match parse_port(p, "port", exec) {
+            Some(p) => p,
+            None => return 1,
+        },
+        None => match ports.first() {
+            Some(p) => *p,
+            None => {
+                exec.err("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples\n");
+                return 1;
+            }
+        },
+    };
+    let target = match args.value("target-port") {
+        Some(t) => match t.parse::<i32>() {
+            Ok(n) => IntOrString::Int(n),
+            Err(_) => IntOrString::Str(t.to_string()),
+        },
+        None => IntOrString::Int(port),
+    };
+    let svc_name = args.value("name").unwrap_or(&name).to_string();
+    let mut svc = Service::default();
+    svc.metadata.name = svc_name.clone();
+    svc.metadata.namespace = Some(ns);
+    svc.spec.selector = Some(selector);
+    svc.spec.type_ = args.value("type").map(str::to_string);
+    svc.spec.ports.push(ServicePort {
+        port,
+        target_port: Some(target),
+        protocol: Some(args.value("protocol").unwrap_or("TCP").to_string()),
+        ..Default::default()
+    });
+    if let Some(ip) = args.value("external-ip") {
+        svc.spec.external_ips.push(ip.to_string());
+    }
+    if let Some(a) = args.value("session-affinity") {
+        svc.spec.session_affinity = Some(a.to_string());
+    }
+    if let Some(ip) = args.value("cluster-ip") {
+        svc.spec.cluster_ip = Some(ip.to_string());
+    }
+    let now = s.now as i64;
+    let status = match s.world.cluster.create(Object::Service(svc), now) {
+        Ok(()) => {
+            exec.out(format!("service/{svc_name} exposed\n"));
+            0
+        }
+        Err(e) => {
+            print_api_error(exec, &e, None);
+            1
+        }
+    };
+    s.world.sync();
+    status
+}
+
+pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+    let Some(name) = args.positional.first().cloned() else {
+        exec.err("error: NAME is required for run\nSee 'kubectl run -h' for help and examples\n");
+        return 1;
+    };
+    let Some(image) = args.value("image") else {
+        exec.err("error: required flag(s) \"image\" not set\n");
+        return 1;
+    };
+    let mut pod = Pod::default();
+    pod.metadata.name = name.clone();
+    pod.metadata.namespace = args.namespace.clone();
+    match args.value("labels") {
+        Some(l) => {
+            for kv in l.split(',') {
+                let Some((k, v)) = kv.split_once('=') else {
+                    exec.err(format!("error: invalid label spec: {kv}\n"));
+                    return 1;
+                };
+                pod.metadata.labels.insert(k.into(), v.into());
+            }
+        }
+        None => {
+            pod.metadata.labels.insert("run".into(), name.clone());
+        }
+    }
+    let mut ct = Container {
+        name: name.clone(),
+        image: image.into(),
+        ..Default::default()
+    };
+    if let Some(p) = args.value("port") {
+        let Some(p) = parse_port(p, "port", exec) else { return 1 };
+        ct.ports.push(ContainerPort {
+            container_port: p,
+            ..Default::default()
+        });
+    }
+    if args.has("command") {
+        ct.command = args.command.clone();
+    } else {
+        ct.args = args.command.clone();
+    }
+    pod.spec.containers.push(ct);
+    pod.spec.restart_policy = Some(args.value("restart").unwrap_or("Always").to_string());
+    let now = s.now as i64;
+    let status = match s.world.cluster.create(Object::Pod(pod), now) {
+        Ok(()) => {
+            exec.out(format!("pod/{name} created\n"));
+            0
+        }
+        Err(e) => {
+            print_api_error(exec, &e, None);
+            1
+        }
+    };
+    s.world.sync();
+    status
+}
+
+pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+    let Some(replicas) = args.value("replicas") else {
+        exec.err("error: required flag(s) \"replicas\" not set\n");
+        return 1;
+    };
+    let Some(replicas) = parse_port(replicas, "replicas", exec) else { return 1 };
+    let targets = match resource_and_names(&args.positional) {
+        Ok(t) => t,
+        Err(e) => {
+            exec.err(e);
+            return 1;
+        }
+    };
+    let ns = args.ns();
+    let mut failed = false;
+    for (r, name) in targets {
+        let Some(name) = name else {
+            exec.err("error: resource(s) were provided, but no name was specified\n");
+            return 1;
+        };
+        if r != Resource::Deployments {
+            exec.err(format!("error: no scaler has been implemented for {{\"\" \"{}\"}}\n", r.singular()));
+            failed = true;
+            continue;
+        }
+        match s.world.cluster.deployments.get_mut(&(ns.clone(), name.clone())) {
+            Some(d) => {
+                d.spec.replicas = Some(replicas);
+                exec.out(format!("deployment.apps/{name} scaled\n"));
+            }
+            None => {
+                exec.err(format!("Error from server (NotFound): deployments.apps \"{name}\" not found\n"));
+                failed = true;
+            }
+        }
+    }
+    let now = s.now as i64;
+    s.world.cluster.reconcile(now);
+    s.world.sync();
+    i32::from(failed)
+}
+
+pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+    let mut pos = args.positional.clone();
+    let changes: Vec<String> = pos.iter().filter(|p| p.contains('=') || p.ends_with('-')).cloned().collect();
+    pos.retain(|p| !changes.contains(p));
+    let targets = match resource_and_names(&pos) {
+        Ok(t) => t,
+        Err(e) => {
+            exec.err(e);
+            return 1;
+        }
+    };
+    if changes.is_empty() {
+        exec.err("error: at least one label update is required\n");
+        return 1;
+    }
+    let ns = args.ns();
+    let overwrite = args.has("overwrite");
+    let mut failed = false;
+    for (r, name) in targets {
+        let Some(name) = name else {
+            exec.err("error: resource(s) were provided, but no name was specified\n");
+            return 1;
+        };
+        let key = (ns.clone(), name.clone());
+        let c = &mut s.world.cluster;
+        let labels = match r {
+            Resource::Pods => c.pods.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::Services => c.services.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::Deployments => c.deployments.get_mut(&key).map(|p| &mut p.metadata.labels),
+            _ => None,
+        };
+        let Some(labels) = labels else {
+            exec.err(format!("Error from server (NotFound): {} \"{name}\" not found\n", r.plural()));
+            failed = true;
+            continue;
+        };
+        let mut only_removals = true;
+        for ch in &changes {
+            if let Some(k) = ch.strip_suffix('-') {
+                labels.remove(k);
+            } else if let Some((k, v)) = ch.split_once('=') {
+                only_removals = false;
+                if let Some(old) = labels.get(k) {
+                    if !overwrite && old != v {
+                        exec.err(format!("error: '{k}' already has a value ({old}), and --overwrite is false\n"));
+                        return 1;
+                    }
+                }
+                labels.insert(k.into(), v.into());
+            }
+        }
+        let verb = if only_removals { "unlabeled" } else { "labeled" };
+        exec.out(format!("{}/{name} {verb}\n", r.singular()));
+    }
+    s.world.sync();
+    i32::from(failed)
+}

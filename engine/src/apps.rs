@@ -7,6 +7,13 @@ use crate::time::{http_date, EPOCH_UNIX};
 pub enum App {
     /// The `nginx` image's default server.
     Nginx,
+    /// `traefik/whoami`: echoes the pod's name and addresses and the request,
+    /// including the address the request came from (so SNAT shows).
+    Whoami,
+    /// `registry.k8s.io/serve_hostname`: answers with the pod's name.
+    ServeHostname,
+    /// `hashicorp/http-echo -text=…`: answers with the text.
+    HttpEcho { text: String },
     /// OpenSSH's daemon on a host.
     Sshd,
     /// A port held by a process that does not speak HTTP (kubelet, etcd…).
@@ -54,6 +61,16 @@ pub struct HttpRequest {
     pub host_header: String,
 }
 
+/// What the server knows about itself and the connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerCtx {
+    /// The pod's (or host's) name, as `hostname` prints it.
+    pub hostname: String,
+    pub addrs: Vec<std::net::Ipv4Addr>,
+    /// The client as the server sees it: after any SNAT.
+    pub remote: std::net::SocketAddrV4,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpResponse {
     pub status: u16,
@@ -66,9 +83,41 @@ pub struct HttpResponse {
 impl App {
     /// The server's answer at simulated time `now_unix`, or `None` when the
     /// program does not speak HTTP (curl then reports an empty or broken reply).
-    pub fn http(&self, req: &HttpRequest, now_unix: u64) -> Option<HttpResponse> {
+    pub fn http(&self, req: &HttpRequest, now_unix: u64, ctx: &ServerCtx) -> Option<HttpResponse> {
+        let date = http_date(now_unix.max(EPOCH_UNIX));
+        let plain = |body: String, extra: Vec<(String, String)>| {
+            let mut headers = extra;
+            headers.push(("Date".into(), date.clone()));
+            headers.push(("Content-Length".into(), body.len().to_string()));
+            headers.push(("Content-Type".into(), "text/plain; charset=utf-8".into()));
+            HttpResponse {
+                status: 200,
+                reason: "OK",
+                headers,
+                body: if req.method == "HEAD" { String::new() } else { body },
+            }
+        };
         match self {
             App::Nginx => Some(nginx(req, now_unix)),
+            App::Whoami => {
+                let mut body = format!("Hostname: {}\nIP: 127.0.0.1\nIP: ::1\n", ctx.hostname);
+                for a in &ctx.addrs {
+                    body.push_str(&format!("IP: {a}\n"));
+                }
+                body.push_str(&format!(
+                    "RemoteAddr: {}\n{} {} HTTP/1.1\nHost: {}\nUser-Agent: curl/8.5.0\nAccept: */*\n\n",
+                    ctx.remote, req.method, req.path, req.host_header
+                ));
+                Some(plain(body, vec![]))
+            }
+            App::ServeHostname => Some(plain(ctx.hostname.clone(), vec![])),
+            App::HttpEcho { text } => Some(plain(
+                format!("{text}\n"),
+                vec![
+                    ("X-App-Name".into(), "http-echo".into()),
+                    ("X-App-Version".into(), "1.0.0".into()),
+                ],
+            )),
             App::Sshd | App::Other => None,
         }
     }
@@ -144,6 +193,11 @@ mod tests {
                     host_header: "x".into(),
                 },
                 EPOCH_UNIX,
+                &ServerCtx {
+                    hostname: "p".into(),
+                    addrs: vec![],
+                    remote: "10.0.0.1:1".parse().unwrap(),
+                },
             )
             .unwrap();
         let etag = &r.headers.iter().find(|(k, _)| k == "ETag").unwrap().1;

@@ -57,6 +57,10 @@ impl std::fmt::Display for OptionsError {
 
 impl std::error::Error for OptionsError {}
 
+/// Where a pod runs and what it runs: node, address, and (image, args) of
+/// each container once it is Running.
+type PodPlan = (String, Ipv4Addr, Vec<(String, Vec<String>)>);
+
 /// A host a student can log in to, and what its shell knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Machine {
@@ -385,7 +389,7 @@ impl World {
     /// every pod with an address, none for pods that are gone, and
     /// kube-proxy's rules on every node.
     pub fn sync(&mut self) {
-        let wanted: BTreeMap<Key, (String, Ipv4Addr, Vec<String>)> = self
+        let wanted: BTreeMap<Key, PodPlan> = self
             .cluster
             .pods
             .iter()
@@ -394,7 +398,7 @@ impl World {
                 let ip = p.status.pod_ip.as_deref()?.parse().ok()?;
                 let node = p.spec.node_name.clone()?;
                 let images = if p.status.phase.as_deref() == Some("Running") {
-                    p.spec.containers.iter().map(|c| c.image.clone()).collect()
+                    p.spec.containers.iter().map(|c| (c.image.clone(), c.args.clone())).collect()
                 } else {
                     vec![]
                 };
@@ -416,7 +420,7 @@ impl World {
             if let Some(id) = self.pod_hosts.get(&k) {
                 let listeners = images
                     .iter()
-                    .filter_map(|i| images::known(i))
+                    .filter_map(|(i, a)| images::known(i, a))
                     .flatten()
                     .map(|p| Listener {
                         addr: None,
@@ -545,6 +549,11 @@ impl World {
                     .iter()
                     .filter_map(|i| i.addr.map(|a| (i.name.clone(), a.to_string())))
                     .collect(),
+                links: h
+                    .interfaces
+                    .iter()
+                    .filter_map(|i| i.segment.map(|s| (i.name.clone(), self.net.segments[s].name.clone())))
+                    .collect(),
                 parent,
             });
         }
@@ -575,6 +584,8 @@ pub struct TopoHost {
     pub addresses: Vec<(String, String)>,
     /// For a pod: the node it runs on.
     pub parent: Option<String>,
+    /// Interface name and the segment it is plugged into (`lan`, `wan`, `cni0@node01`).
+    pub links: Vec<(String, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

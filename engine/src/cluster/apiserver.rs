@@ -13,6 +13,7 @@ pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration
 
 /// A typed object from a manifest or a generator command.
 #[derive(Debug, Clone, PartialEq)]
+#[allow(clippy::large_enum_variant)] // short-lived values; boxing buys nothing here
 pub enum Object {
     Service(Service),
     Pod(Pod),
@@ -265,7 +266,7 @@ impl Cluster {
                     &name,
                     vec![FieldError::invalid(
                         "spec.clusterIPs[0]",
-                        BadValue::Raw(go_string_slice(&[r.clone()])),
+                        BadValue::Raw(go_string_slice(std::slice::from_ref(r))),
                         "may not change once set",
                     )],
                 ));
@@ -297,7 +298,7 @@ impl Cluster {
                     return Err(ApiError::invalid(
                         "Service",
                         &name,
-                        vec![FieldError::invalid("spec.clusterIPs", BadValue::Raw(go_string_slice(&[r.clone()])), d)],
+                        vec![FieldError::invalid("spec.clusterIPs", BadValue::Raw(go_string_slice(std::slice::from_ref(r))), d)],
                     ));
                 }
             }

@@ -29,11 +29,53 @@ pub fn repository(image: &str) -> String {
     path.strip_prefix("library/").unwrap_or(path).to_string()
 }
 
+/// The value of a Go-style flag (`-text=hi` or `-text hi`) in container args.
+fn flag_value(args: &[String], flag: &str) -> Option<String> {
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let a2 = a.trim_start_matches('-');
+        if a.starts_with('-') {
+            if let Some(v) = a2.strip_prefix(&format!("{flag}=")) {
+                return Some(v.to_string());
+            }
+            if a2 == flag {
+                return it.next().cloned();
+            }
+        }
+    }
+    None
+}
+
 /// The program a known image runs, given the container's args; `None` for
 /// an image the simulated registry does not have.
-pub fn known(image: &str) -> Option<Vec<Program>> {
+pub fn known(image: &str, args: &[String]) -> Option<Vec<Program>> {
     let repo = repository(image);
     Some(match repo.as_str() {
+        "traefik/whoami" => {
+            let port = flag_value(args, "port").and_then(|p| p.parse().ok()).unwrap_or(80);
+            vec![Program {
+                app: App::Whoami,
+                port,
+                process: "whoami",
+            }]
+        }
+        "registry.k8s.io/serve_hostname" | "k8s.gcr.io/serve_hostname" => vec![Program {
+            app: App::ServeHostname,
+            port: 9376,
+            process: "serve_hostname",
+        }],
+        "hashicorp/http-echo" => {
+            let port = flag_value(args, "listen")
+                .and_then(|l| l.rsplit(':').next().and_then(|p| p.parse().ok()))
+                .unwrap_or(5678);
+            vec![Program {
+                app: App::HttpEcho {
+                    text: flag_value(args, "text").unwrap_or_else(|| "hello-world".into()),
+                },
+                port,
+                process: "http-echo",
+            }]
+        }
         "nginx" => vec![Program {
             app: App::Nginx,
             port: 80,
@@ -56,22 +98,6 @@ pub fn known(image: &str) -> Option<Vec<Program>> {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn repositories() {
-        assert_eq!(repository("nginx"), "nginx");
-        assert_eq!(repository("nginx:1.27"), "nginx");
-        assert_eq!(repository("docker.io/library/nginx:latest"), "nginx");
-        assert_eq!(repository("registry.k8s.io/serve_hostname:1.4"), "registry.k8s.io/serve_hostname");
-        assert_eq!(repository("localhost:5000/app"), "localhost:5000/app");
-        assert!(known("nginx:alpine").is_some());
-        assert!(known("ngnix").is_none());
-    }
-}
-
 /// Whether `cmd` exists in the image's filesystem (what `kubectl exec` can run).
 pub fn has_command(image: &str, cmd: &str) -> bool {
     let repo = repository(image);
@@ -88,5 +114,24 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
         "nicolaka/netshoot" => common.contains(&cmd) || matches!(cmd, "bash" | "curl" | "nslookup" | "ping" | "ip" | "iptables"),
         // Scratch images (coredns, whoami, …) have no shell at all.
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn repositories() {
+        assert_eq!(repository("nginx"), "nginx");
+        assert_eq!(repository("nginx:1.27"), "nginx");
+        assert_eq!(repository("docker.io/library/nginx:latest"), "nginx");
+        assert_eq!(repository("registry.k8s.io/serve_hostname:1.4"), "registry.k8s.io/serve_hostname");
+        assert_eq!(repository("localhost:5000/app"), "localhost:5000/app");
+        assert!(known("nginx:alpine", &[]).is_some());
+        assert!(known("ngnix", &[]).is_none());
+        let echo = known("hashicorp/http-echo", &["-text=hi".into(), "-listen=:8080".into()]).unwrap();
+        assert_eq!(echo[0].port, 8080);
+        assert_eq!(echo[0].app, App::HttpEcho { text: "hi".into() });
     }
 }

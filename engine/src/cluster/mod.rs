@@ -44,6 +44,9 @@ pub struct NodeInfo {
     pub created_ms: i64,
 }
 
+/// A Service's endpoints, port by port: the port's name and its addresses.
+pub type PortEndpoints = Vec<(String, Vec<EndpointAddr>)>;
+
 /// One endpoint as the Endpoints/EndpointSlice controllers compute it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointAddr {
@@ -423,7 +426,7 @@ impl Cluster {
                     None => continue,
                 }
             };
-            let images_ok = pod.spec.containers.iter().all(|c| images::known(&c.image).is_some());
+            let images_ok = pod.spec.containers.iter().all(|c| images::known(&c.image, &c.args).is_some());
             let p = self.pods.get_mut(&key).expect("key from the map");
             p.status.pod_ip = Some(ip.to_string());
             p.status.host_ip = Some(node.ip.to_string());
@@ -494,7 +497,7 @@ impl Cluster {
     /// port's targetPort resolved (a name is looked up in the pod's container
     /// ports; pods without it are left out). `None` for a Service without a
     /// selector, which has no Endpoints object.
-    pub fn endpoints(&self, svc: &Service) -> Option<Vec<(String, Vec<EndpointAddr>)>> {
+    pub fn endpoints(&self, svc: &Service) -> Option<PortEndpoints> {
         let selector = svc.spec.selector.as_ref()?;
         let ns = svc.metadata.namespace.clone().unwrap_or_else(|| "default".into());
         let mut out = vec![];

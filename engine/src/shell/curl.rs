@@ -440,6 +440,8 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
     let ConnectOutcome::Established {
         listener,
         server_addr,
+        server,
+        peer_seen_by_server,
         ..
     } = result.outcome
     else {
@@ -485,7 +487,13 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         host_header,
     };
     let now_unix = EPOCH_UNIX + s.now / 1000;
-    let Some(resp) = listener.app.http(&req, now_unix) else {
+    let server_host = s.world.net.host(server);
+    let ctx = crate::apps::ServerCtx {
+        hostname: server_host.name.clone(),
+        addrs: server_host.interfaces.iter().filter_map(|i| i.addr.map(|a| a.addr())).collect(),
+        remote: peer_seen_by_server,
+    };
+    let Some(resp) = listener.app.http(&req, now_unix, &ctx) else {
         s.advance(1);
         let (code, msg) = match listener.app {
             App::Sshd => (1, "Received HTTP/0.9 when not allowed".to_string()),
@@ -604,11 +612,7 @@ fn time8(ms: Millis) -> String {
 /// The meter's last line, as the terminal shows it once curl is done.
 fn meter_line(received: u64, elapsed_us: u64, spent_ms: Millis) -> String {
     let pct = if received > 0 { 100 } else { 0 };
-    let speed = if elapsed_us > 0 {
-        received * 1_000_000 / elapsed_us
-    } else {
-        0
-    };
+    let speed = (received * 1_000_000).checked_div(elapsed_us).unwrap_or(0);
     format!(
         "{pct:>3} {}  {pct:>3} {}    0     0  {}      0 --:--:-- {} --:--:-- {}\n",
         max5(received),

@@ -240,6 +240,8 @@ impl Session {
             "ip" => netcmds::ip(self, args, exec),
             "ping" => netcmds::ping(self, args, exec),
             "clear" => {
+                // What was printed before `clear` on the same line is gone from the screen.
+                exec.output.clear();
                 exec.clear = true;
                 0
             }

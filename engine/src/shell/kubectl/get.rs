@@ -2,7 +2,7 @@
 
 use super::{jsonpath, parse_selector, resource_and_names, selector_ok, Args, Resource};
 use crate::cluster::objects::{format_labels, Labels, Service};
-use crate::cluster::{human_duration, Cluster, EndpointAddr};
+use crate::cluster::{human_duration, Cluster, EndpointAddr, PortEndpoints};
 use crate::shell::tabwriter::TABLE;
 use crate::shell::{Execution, Session};
 use serde_json::{json, Map, Value};
@@ -125,7 +125,7 @@ fn service_json(svc: &Service) -> Value {
 
 /// The Endpoints of a Service as the API would return them: Ready
 /// addresses, not-ready ones apart, one subset per distinct port set.
-pub(crate) fn endpoints_cell(cluster: &Cluster, svc: &Service) -> Option<(String, Vec<(String, Vec<EndpointAddr>)>)> {
+pub(crate) fn endpoints_cell(cluster: &Cluster, svc: &Service) -> Option<(String, PortEndpoints)> {
     let key_ns = svc.metadata.namespace.clone().unwrap_or_default();
     let eps = if key_ns == "default" && svc.metadata.name == "kubernetes" {
         vec![("https".to_string(), cluster.apiserver_endpoint().into_iter().collect())]

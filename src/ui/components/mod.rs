@@ -1,0 +1,9 @@
+//! The page's function components, one per file. They draw what they are
+//! given and report what the student did; the engine does everything else.
+
+pub mod app;
+pub mod network_text;
+pub mod scrollback;
+pub mod terminal;
+pub mod topology_view;
+pub mod trace_panel;

@@ -1,0 +1,97 @@
+//! The picture in words: every host with its addresses (pods under their
+//! node), every segment with what is plugged into it, and which hosts the
+//! last packet visited. For screen readers, and for anyone who prefers text.
+
+use super::topology_view::kind_word;
+use crate::engine::net::{HostKind, Trace};
+use crate::engine::world::TopoHost;
+use crate::engine::Topology;
+use crate::ui::layout::Layout;
+use crate::ui::packet_path::PacketPath;
+use std::rc::Rc;
+use yew::prelude::*;
+
+#[derive(Properties, PartialEq)]
+pub struct NetworkTextProps {
+    pub topology: Rc<Topology>,
+    pub trace: Option<Rc<Trace>>,
+}
+
+fn describe(host: &TopoHost, path: &PacketPath) -> String {
+    let addresses = host
+        .addresses
+        .iter()
+        .map(|(iface, cidr)| format!("{iface} {cidr}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let visited = if path.visits(&host.name) {
+        " (on the last packet's path)"
+    } else {
+        ""
+    };
+    format!(
+        "{} ({}): {addresses}{visited}",
+        host.name,
+        kind_word(host.kind)
+    )
+}
+
+#[component]
+pub fn NetworkText(props: &NetworkTextProps) -> Html {
+    let topology = &props.topology;
+    let layout = use_memo(topology.clone(), |t| Layout::of(t));
+    let path = props
+        .trace
+        .as_deref()
+        .map(PacketPath::of)
+        .unwrap_or_default();
+    let pods_of = |node: &str| {
+        topology
+            .hosts
+            .iter()
+            .filter(|h| h.kind == HostKind::Pod && h.parent.as_deref() == Some(node))
+            .map(
+                |pod| html! { <li data-host-text={pod.name.clone()}>{ describe(pod, &path) }</li> },
+            )
+            .collect::<Html>()
+    };
+    let hosts = topology.hosts.iter().filter(|h| {
+        // Pods are listed under their node (when it is in the world).
+        h.kind != HostKind::Pod
+            || !h.parent.as_deref().is_some_and(|p| {
+                topology
+                    .hosts
+                    .iter()
+                    .any(|n| n.name == p && n.kind == HostKind::Node)
+            })
+    });
+    let segments = layout.buses.iter().map(|bus| {
+        let members = layout
+            .taps
+            .iter()
+            .filter(|t| t.segment == bus.segment)
+            .map(|t| t.host.as_str())
+            .collect::<Vec<_>>()
+            .join(", ");
+        html! { <li>{ format!("{} ({}) connects {members}", bus.label, bus.segment) }</li> }
+    });
+
+    html! {
+        <details class="network-text">
+            <summary>{ "The network as text" }</summary>
+            <h3 class="visually-hidden">{ "Hosts" }</h3>
+            <ul class="host-list">
+                { for hosts.map(|h| html! {
+                    <li data-host-text={h.name.clone()}>
+                        { describe(h, &path) }
+                        if h.kind == HostKind::Node {
+                            <ul>{ pods_of(&h.name) }</ul>
+                        }
+                    </li>
+                }) }
+            </ul>
+            <h3 class="visually-hidden">{ "Segments" }</h3>
+            <ul class="segment-list">{ for segments }</ul>
+        </details>
+    }
+}

@@ -501,6 +501,7 @@ fn the_layout_is_sound_for_every_world() {
                 kind: HostKind::Pod,
                 addresses: vec![("eth0".into(), format!("10.244.{}.{}/24", nodes - 1, 10 + i))],
                 parent: Some(node.clone()),
+                links: vec![("eth0".into(), format!("cni0@{node}"))],
             });
         }
         assert_layout_is_sound(&topology);

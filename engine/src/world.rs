@@ -134,7 +134,8 @@ fn kernel_route(dest: Ipv4Net, dev: &str, src: Ipv4Addr, metric: Option<u32>) ->
 }
 
 impl World {
-    pub fn new(options: WorldOptions) -> Result<World, OptionsError> {
+    /// The hosts and a freshly set-up cluster, with no workload yet.
+    pub fn empty(options: WorldOptions) -> Result<World, OptionsError> {
         if options.nodes == 0 || options.nodes > MAX_NODES {
             return Err(OptionsError::NodeCount(options.nodes));
         }
@@ -337,6 +338,14 @@ impl World {
             pod_hosts: BTreeMap::new(),
             lan,
         };
+        world.sync();
+        Ok(world)
+    }
+
+    /// The article's world: [`World::empty`] plus `myapp-pod` (nginx,
+    /// `app=myapp`, `type=front-end`) on node01 at 10.244.0.2.
+    pub fn new(options: WorldOptions) -> Result<World, OptionsError> {
+        let mut world = World::empty(options)?;
         // The article's web pod, deployed a few minutes before the lesson starts.
         world.run_pod(
             "myapp-pod",

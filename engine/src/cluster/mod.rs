@@ -12,6 +12,7 @@
 pub mod apiserver;
 pub mod dns;
 pub mod images;
+pub mod kubeproxy;
 pub mod manifest;
 pub mod objects;
 pub mod proxy_model;

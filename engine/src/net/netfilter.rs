@@ -6,27 +6,42 @@
 //! modelled behaves like the real thing: jumps and returns, built-in chain
 //! policies, `statistic --mode random` on a 31-bit fixed-point probability,
 //! `recent` lists with expiry, and marks.
+//!
+//! Evaluation is indexed: each chain keeps a map from `(destination, port)`
+//! and from `port` to the rules that can only match packets with that
+//! destination and port (kube-proxy's `-d VIP --dport P` and `--dport
+//! NODEPORT` rules), so a packet visits the candidates for its own address
+//! plus the rules that cannot be keyed, still in rule order. A packet's cost
+//! therefore does not grow with the number of Services. The plain
+//! rule-by-rule walk is kept as [`Netfilter::run_hook_reference`] and
+//! [`EvalMode::Reference`]; both make the same random draws in the same order.
 
 use crate::rng::SimRng;
 use crate::time::Millis;
 use ipnet::Ipv4Net;
-use std::collections::BTreeMap;
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Write as _};
+use std::hash::BuildHasherDefault;
 use std::net::Ipv4Addr;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Table {
     Filter,
     Nat,
+    /// Present because kube-proxy and the kubelet create their canary chains
+    /// in it; the packet walk runs no mangle hooks.
+    Mangle,
 }
 
 impl Table {
-    pub const ALL: [Table; 2] = [Table::Filter, Table::Nat];
+    pub const ALL: [Table; 3] = [Table::Filter, Table::Nat, Table::Mangle];
 
     pub fn name(self) -> &'static str {
         match self {
             Table::Filter => "filter",
             Table::Nat => "nat",
+            Table::Mangle => "mangle",
         }
     }
 
@@ -34,6 +49,7 @@ impl Table {
         match s {
             "filter" => Some(Table::Filter),
             "nat" => Some(Table::Nat),
+            "mangle" => Some(Table::Mangle),
             _ => None,
         }
     }
@@ -43,6 +59,7 @@ impl Table {
         match self {
             Table::Filter => &["INPUT", "FORWARD", "OUTPUT"],
             Table::Nat => &["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
+            Table::Mangle => &["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
         }
     }
 }
@@ -71,22 +88,52 @@ pub enum AddrSide {
     Dst,
 }
 
+/// A `--ctstate` value. A packet is in exactly one of the first five;
+/// `SNAT` and `DNAT` are the kernel's virtual states for a connection whose
+/// source or destination was translated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CtState {
     New,
     Established,
     Related,
     Invalid,
+    Untracked,
+    Snat,
+    Dnat,
 }
 
 impl CtState {
-    fn name(self) -> &'static str {
+    /// In the order iptables prints a state list.
+    pub const ALL: [CtState; 7] = [
+        CtState::Invalid,
+        CtState::New,
+        CtState::Related,
+        CtState::Established,
+        CtState::Untracked,
+        CtState::Snat,
+        CtState::Dnat,
+    ];
+
+    pub fn name(self) -> &'static str {
         match self {
             CtState::New => "NEW",
             CtState::Established => "ESTABLISHED",
             CtState::Related => "RELATED",
             CtState::Invalid => "INVALID",
+            CtState::Untracked => "UNTRACKED",
+            CtState::Snat => "SNAT",
+            CtState::Dnat => "DNAT",
         }
+    }
+
+    /// `NEW,ESTABLISHED`-style list in iptables' canonical order.
+    pub fn list(states: &[CtState]) -> String {
+        CtState::ALL
+            .iter()
+            .filter(|s| states.contains(s))
+            .map(|s| s.name())
+            .collect::<Vec<_>>()
+            .join(",")
     }
 }
 
@@ -287,12 +334,11 @@ impl Rule {
                     let _ = write!(out, " --name {name} --mask 255.255.255.255 --rsource");
                 }
                 Match::Conntrack { negated, states } => {
-                    let s: Vec<&str> = states.iter().map(|s| s.name()).collect();
                     let _ = write!(
                         out,
                         " -m conntrack {}--ctstate {}",
                         neg(*negated),
-                        s.join(",")
+                        CtState::list(states)
                     );
                 }
                 _ => {}
@@ -324,15 +370,26 @@ impl Rule {
     }
 }
 
-/// iptables-save quotes a comment that holds anything but `[A-Za-z0-9_.-]`.
+/// `xtables_save_string`: a value of nothing but `[A-Za-z0-9_-]` is printed
+/// bare; anything else is quoted, with `"`, `\` and `'` escaped.
 fn quote_if_needed(s: &str) -> String {
     if !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        && s
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
     {
         s.to_string()
     } else {
-        format!("\"{}\"", s.replace('"', "\\\""))
+        let mut out = String::with_capacity(s.len() + 2);
+        out.push('"');
+        for c in s.chars() {
+            if matches!(c, '"' | '\\' | '\'') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+        out.push('"');
+        out
     }
 }
 
@@ -361,6 +418,10 @@ pub struct PacketView {
     pub out_iface: Option<String>,
     pub mark: u32,
     pub ct_state: CtState,
+    /// The connection's source was translated (`--ctstate SNAT`).
+    pub ct_snat: bool,
+    /// The connection's destination was translated (`--ctstate DNAT`).
+    pub ct_dnat: bool,
 }
 
 /// What the host around the tables provides to a walk.
@@ -410,10 +471,177 @@ pub struct HookResult {
 /// `recent` lists: name → source address → last seen.
 pub type RecentLists = BTreeMap<String, BTreeMap<Ipv4Addr, Millis>>;
 
+/// Packet and byte counters, as `iptables -L -v` and `iptables-save -c` show them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Counter {
+    pub packets: u64,
+    pub bytes: u64,
+}
+
+impl Counter {
+    fn add(&mut self, bytes: u64) {
+        self.packets += 1;
+        self.bytes += bytes;
+    }
+}
+
+/// How [`Netfilter::run_hook`] finds the rules a packet may match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EvalMode {
+    /// Through each chain's `(destination, port)` index.
+    #[default]
+    Indexed,
+    /// Every rule of every chain in turn, as the kernel's legacy x_tables does.
+    Reference,
+}
+
+/// A chain with what the tables keep beside it.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Slot {
+    chain: Chain,
+    index: ChainIndex,
+    counters: Vec<Counter>,
+    policy_counter: Counter,
+}
+
+impl Slot {
+    fn new(chain: Chain) -> Self {
+        let index = ChainIndex::build(&chain.rules);
+        let counters = vec![Counter::default(); chain.rules.len()];
+        Slot {
+            chain,
+            index,
+            counters,
+            policy_counter: Counter::default(),
+        }
+    }
+}
+
+/// A hasher with fixed keys: lookups only, so the order never shows, and no
+/// randomness is drawn from the operating system.
+type FixedState = BuildHasherDefault<DefaultHasher>;
+
+/// Which rules of a chain can match a packet, by the packet's destination and
+/// destination port. A rule is keyed only when the key's matches come before
+/// any `statistic` match in it, so skipping it never skips a random draw the
+/// plain walk would have made.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct ChainIndex {
+    /// Rules with no usable key: visited for every packet.
+    always: Vec<u32>,
+    /// `-d A/32 … --dport P` rules.
+    by_dst_port: HashMap<(Ipv4Addr, u16), Vec<u32>, FixedState>,
+    /// `--dport P` rules without a single-address destination.
+    by_port: HashMap<u16, Vec<u32>, FixedState>,
+}
+
+enum RuleKey {
+    Always,
+    Port(u16),
+    DstPort(Ipv4Addr, u16),
+}
+
+fn rule_key(rule: &Rule) -> RuleKey {
+    let mut port = None;
+    let mut dst = None;
+    for m in &rule.matches {
+        match m {
+            Match::Statistic(_) => break,
+            Match::Tcp { dport: Some(p) } if port.is_none() => port = Some(*p),
+            Match::Destination {
+                negated: false,
+                net,
+            } if dst.is_none() && net.prefix_len() == 32 => dst = Some(net.addr()),
+            _ => {}
+        }
+    }
+    match (dst, port) {
+        (Some(d), Some(p)) => RuleKey::DstPort(d, p),
+        (None, Some(p)) => RuleKey::Port(p),
+        _ => RuleKey::Always,
+    }
+}
+
+impl ChainIndex {
+    fn build(rules: &[Rule]) -> Self {
+        let mut ix = ChainIndex::default();
+        for (i, r) in rules.iter().enumerate() {
+            ix.add(i, r);
+        }
+        ix
+    }
+
+    fn add(&mut self, i: usize, rule: &Rule) {
+        let i = i as u32;
+        match rule_key(rule) {
+            RuleKey::Always => self.always.push(i),
+            RuleKey::Port(p) => self.by_port.entry(p).or_default().push(i),
+            RuleKey::DstPort(d, p) => self.by_dst_port.entry((d, p)).or_default().push(i),
+        }
+    }
+
+    fn candidates(&self, pkt: &PacketView) -> Candidates<'_> {
+        let (a, b) = if pkt.proto == Protocol::Tcp {
+            (
+                self.by_dst_port
+                    .get(&(pkt.dst, pkt.dport))
+                    .map_or(&[][..], Vec::as_slice),
+                self.by_port.get(&pkt.dport).map_or(&[][..], Vec::as_slice),
+            )
+        } else {
+            (&[][..], &[][..])
+        };
+        Candidates::Merge([&self.always, a, b])
+    }
+}
+
+/// Rule positions to visit, in ascending order.
+enum Candidates<'a> {
+    All(std::ops::Range<usize>),
+    /// Three sorted, disjoint lists merged on the fly.
+    Merge([&'a [u32]; 3]),
+}
+
+impl Iterator for Candidates<'_> {
+    type Item = usize;
+
+    fn next(&mut self) -> Option<usize> {
+        match self {
+            Candidates::All(r) => r.next(),
+            Candidates::Merge(lists) => {
+                let mut best: Option<(u32, usize)> = None;
+                for (k, l) in lists.iter().enumerate() {
+                    if let Some(&v) = l.first() {
+                        if best.is_none_or(|(b, _)| v < b) {
+                            best = Some((v, k));
+                        }
+                    }
+                }
+                let (v, k) = best?;
+                lists[k] = &lists[k][1..];
+                Some(v as usize)
+            }
+        }
+    }
+}
+
+/// The bytes one simulated packet counts for: a SYN or SYN-ACK with Linux's
+/// options is 60 bytes, an ICMP echo 84.
+fn packet_bytes(proto: Protocol) -> u64 {
+    match proto {
+        Protocol::Tcp => 60,
+        Protocol::Udp => 28,
+        Protocol::Icmp => 84,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Netfilter {
-    tables: BTreeMap<Table, BTreeMap<String, Chain>>,
+    tables: BTreeMap<Table, BTreeMap<String, Slot>>,
     pub recent: RecentLists,
+    /// How `run_hook` evaluates; [`EvalMode::Indexed`] unless a benchmark or
+    /// test asks for the reference walk.
+    pub mode: EvalMode,
 }
 
 const MAX_JUMP_DEPTH: usize = 64;
@@ -426,22 +654,48 @@ impl Netfilter {
             for c in t.builtin_chains() {
                 chains.insert(
                     c.to_string(),
-                    Chain {
+                    Slot::new(Chain {
                         policy: Some(Policy::Accept),
                         rules: vec![],
-                    },
+                    }),
                 );
             }
         }
         nf
     }
 
-    pub fn chain(&self, table: Table, name: &str) -> Option<&Chain> {
+    fn slot(&self, table: Table, name: &str) -> Option<&Slot> {
         self.tables.get(&table)?.get(name)
     }
 
+    fn slot_mut(&mut self, table: Table, name: &str) -> Option<&mut Slot> {
+        self.tables.get_mut(&table)?.get_mut(name)
+    }
+
+    pub fn chain(&self, table: Table, name: &str) -> Option<&Chain> {
+        self.slot(table, name).map(|s| &s.chain)
+    }
+
+    /// Every chain of a table, built-in and user-defined, by name.
     pub fn chains(&self, table: Table) -> impl Iterator<Item = (&String, &Chain)> {
-        self.tables.get(&table).into_iter().flat_map(|c| c.iter())
+        self.tables
+            .get(&table)
+            .into_iter()
+            .flat_map(|c| c.iter().map(|(n, s)| (n, &s.chain)))
+    }
+
+    /// The per-rule counters of a chain and, for a built-in chain, its policy's.
+    pub fn counters(&self, table: Table, name: &str) -> Option<(&[Counter], Counter)> {
+        self.slot(table, name)
+            .map(|s| (s.counters.as_slice(), s.policy_counter))
+    }
+
+    /// How many rules of the table jump to `name` (`iptables -L`'s "references").
+    pub fn references(&self, table: Table, name: &str) -> usize {
+        self.chains(table)
+            .flat_map(|(_, c)| &c.rules)
+            .filter(|r| matches!(&r.target, Target::Jump(t) if t == name))
+            .count()
     }
 
     /// Creates a user-defined chain (`iptables -N`) if it does not exist.
@@ -455,14 +709,29 @@ impl Netfilter {
 
     pub fn append(&mut self, table: Table, chain: &str, rule: Rule) {
         self.ensure_chain(table, chain);
-        if let Some(c) = self.tables.get_mut(&table).and_then(|t| t.get_mut(chain)) {
-            c.rules.push(rule);
+        if let Some(s) = self.slot_mut(table, chain) {
+            s.index.add(s.chain.rules.len(), &rule);
+            s.chain.rules.push(rule);
+            s.counters.push(Counter::default());
+        }
+    }
+
+    /// Inserts a rule at 0-based `position` (`iptables -I CHAIN position+1`),
+    /// or appends it when the chain is shorter.
+    pub fn insert(&mut self, table: Table, chain: &str, position: usize, rule: Rule) {
+        self.ensure_chain(table, chain);
+        if let Some(s) = self.slot_mut(table, chain) {
+            let at = position.min(s.chain.rules.len());
+            s.chain.rules.insert(at, rule);
+            s.counters.insert(at, Counter::default());
+            s.index = ChainIndex::build(&s.chain.rules);
         }
     }
 
     /// Replaces the user-defined chains of a table whose names satisfy
     /// `owned` with `chains`, the way `iptables-restore --noflush` does for
     /// the chains it declares. Built-in chains keep their place and policy.
+    /// A chain whose rules do not change keeps its counters.
     pub fn replace_user_chains(
         &mut self,
         table: Table,
@@ -470,31 +739,71 @@ impl Netfilter {
         chains: BTreeMap<String, Chain>,
     ) {
         let t = self.tables.entry(table).or_default();
-        t.retain(|name, c| c.policy.is_some() || !owned(name));
+        t.retain(|name, s| s.chain.policy.is_some() || !owned(name) || chains.contains_key(name));
         for (name, chain) in chains {
             match t.get_mut(&name) {
-                Some(existing) if existing.policy.is_some() => existing.rules = chain.rules,
+                Some(existing) if existing.chain.policy.is_some() => {
+                    if existing.chain.rules != chain.rules {
+                        existing.counters = vec![Counter::default(); chain.rules.len()];
+                        existing.index = ChainIndex::build(&chain.rules);
+                        existing.chain.rules = chain.rules;
+                    }
+                }
+                Some(existing) if existing.chain == chain => {}
                 _ => {
-                    t.insert(name, chain);
+                    t.insert(name, Slot::new(chain));
                 }
             }
         }
     }
 
     pub fn set_policy(&mut self, table: Table, chain: &str, policy: Policy) {
-        if let Some(c) = self.tables.get_mut(&table).and_then(|t| t.get_mut(chain)) {
-            c.policy = Some(policy);
+        if let Some(s) = self.slot_mut(table, chain) {
+            s.chain.policy = Some(policy);
+        }
+    }
+
+    /// Counts a packet against a built-in chain's policy without walking it:
+    /// what the packet walk does for a chain that has no rules.
+    pub fn count_policy(&mut self, table: Table, chain: &str, proto: Protocol) {
+        if let Some(s) = self.slot_mut(table, chain) {
+            s.policy_counter.add(packet_bytes(proto));
         }
     }
 
     /// Walks a built-in chain for one packet, following jumps. NAT targets
-    /// rewrite `pkt`; MARK targets change `pkt.mark`.
+    /// rewrite `pkt`; MARK targets change `pkt.mark`. Evaluates as
+    /// [`Netfilter::mode`] says.
     pub fn run_hook(
         &mut self,
         table: Table,
         chain: &str,
         pkt: &mut PacketView,
         env: &mut EvalEnv<'_>,
+    ) -> HookResult {
+        let indexed = self.mode == EvalMode::Indexed;
+        self.run_hook_with(table, chain, pkt, env, indexed)
+    }
+
+    /// [`Netfilter::run_hook`] visiting every rule in turn: the reference the
+    /// indexed walk is checked against.
+    pub fn run_hook_reference(
+        &mut self,
+        table: Table,
+        chain: &str,
+        pkt: &mut PacketView,
+        env: &mut EvalEnv<'_>,
+    ) -> HookResult {
+        self.run_hook_with(table, chain, pkt, env, false)
+    }
+
+    fn run_hook_with(
+        &mut self,
+        table: Table,
+        chain: &str,
+        pkt: &mut PacketView,
+        env: &mut EvalEnv<'_>,
+        indexed: bool,
     ) -> HookResult {
         let mut result = HookResult {
             verdict: Verdict::Accept,
@@ -503,14 +812,32 @@ impl Netfilter {
             decided_by: None,
         };
         let mut recent_updates: Vec<(String, Ipv4Addr)> = vec![];
-        let outcome = self.walk_chain(table, chain, pkt, env, &mut result, &mut recent_updates, 0);
+        let walk = Walk {
+            table,
+            indexed,
+            nf: self,
+        };
+        let outcome = walk.chain(chain, pkt, env, &mut result, &mut recent_updates, 0);
         for (name, addr) in recent_updates {
             self.recent.entry(name).or_default().insert(addr, env.now);
+        }
+        let bytes = packet_bytes(pkt.proto);
+        for hit in &result.hits {
+            if let Some(c) = self
+                .slot_mut(table, &hit.chain)
+                .and_then(|s| s.counters.get_mut(hit.index - 1))
+            {
+                c.add(bytes);
+            }
         }
         match outcome {
             Flow::Verdict(v) => result.verdict = v,
             Flow::Continue | Flow::Return => {
-                let policy = self.chain(table, chain).and_then(|c| c.policy);
+                let slot = self.slot_mut(table, chain);
+                let policy = slot.as_ref().and_then(|s| s.chain.policy);
+                if let Some(s) = slot {
+                    s.policy_counter.add(bytes);
+                }
                 if policy == Some(Policy::Drop) {
                     result.verdict = Verdict::Drop;
                 }
@@ -519,10 +846,70 @@ impl Netfilter {
         result
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn walk_chain(
+    /// The table in `iptables-save -t TABLE` form (without the header comments).
+    pub fn save_table(&self, table: Table) -> String {
+        self.save_table_with(table, false)
+    }
+
+    /// `iptables-save -t TABLE [-c]`: with `counters`, each chain line shows
+    /// the policy's `[packets:bytes]` and each rule is prefixed with its own.
+    pub fn save_table_with(&self, table: Table, counters: bool) -> String {
+        let mut out = format!("*{}\n", table.name());
+        let Some(chains) = self.tables.get(&table) else {
+            return out + "COMMIT\n";
+        };
+        let builtin = table.builtin_chains();
+        for name in builtin {
+            if let Some(s) = chains.get(*name) {
+                let policy = match s.chain.policy {
+                    Some(Policy::Drop) => "DROP",
+                    _ => "ACCEPT",
+                };
+                let c = if counters {
+                    s.policy_counter
+                } else {
+                    Counter::default()
+                };
+                let _ = writeln!(out, ":{name} {policy} [{}:{}]", c.packets, c.bytes);
+            }
+        }
+        for (name, s) in chains {
+            if s.chain.policy.is_none() {
+                let _ = writeln!(out, ":{name} - [0:0]");
+            }
+        }
+        let order = builtin.iter().map(|s| s.to_string()).chain(
+            chains
+                .keys()
+                .filter(|k| !builtin.contains(&k.as_str()))
+                .cloned(),
+        );
+        for name in order {
+            if let Some(s) = chains.get(&name) {
+                for (i, r) in s.chain.rules.iter().enumerate() {
+                    if counters {
+                        let c = s.counters.get(i).copied().unwrap_or_default();
+                        let _ = write!(out, "[{}:{}] ", c.packets, c.bytes);
+                    }
+                    let _ = writeln!(out, "-A {name} {}", r.save_spec());
+                }
+            }
+        }
+        out.push_str("COMMIT\n");
+        out
+    }
+}
+
+/// One hook's walk over the tables, shared by the indexed and reference paths.
+struct Walk<'n> {
+    table: Table,
+    indexed: bool,
+    nf: &'n Netfilter,
+}
+
+impl Walk<'_> {
+    fn chain(
         &self,
-        table: Table,
         chain: &str,
         pkt: &mut PacketView,
         env: &mut EvalEnv<'_>,
@@ -530,15 +917,25 @@ impl Netfilter {
         recent_updates: &mut Vec<(String, Ipv4Addr)>,
         depth: usize,
     ) -> Flow {
-        let Some(c) = self.chain(table, chain) else {
+        let table = self.table;
+        let Some(slot) = self.nf.slot(table, chain) else {
             return Flow::Continue;
         };
         if depth > MAX_JUMP_DEPTH {
             // The kernel refuses to load looping rulesets; this only guards the simulator.
             return Flow::Verdict(Verdict::Drop);
         }
-        for (i, rule) in c.rules.iter().enumerate() {
-            if !self.rule_matches(rule, pkt, env, recent_updates) {
+        let rules = &slot.chain.rules;
+        // Within one chain the packet's destination cannot change: a DNAT
+        // ends the hook. So the candidates computed here stay valid.
+        let candidates = if self.indexed {
+            slot.index.candidates(pkt)
+        } else {
+            Candidates::All(0..rules.len())
+        };
+        for i in candidates {
+            let rule = &rules[i];
+            if !self.nf.rule_matches(rule, pkt, env, recent_updates) {
                 continue;
             }
             let hit = RuleHit {
@@ -560,8 +957,7 @@ impl Netfilter {
                 }
                 Target::Return => return Flow::Return,
                 Target::Jump(next) => {
-                    match self.walk_chain(table, next, pkt, env, result, recent_updates, depth + 1)
-                    {
+                    match self.chain(next, pkt, env, result, recent_updates, depth + 1) {
                         Flow::Verdict(v) => return Flow::Verdict(v),
                         Flow::Continue | Flow::Return => {}
                     }
@@ -571,6 +967,7 @@ impl Netfilter {
                     if let Some(p) = port {
                         pkt.dport = *p;
                     }
+                    pkt.ct_dnat = true;
                     result.rewrite = Some(Rewrite::Dnat {
                         to: *to,
                         port: *port,
@@ -579,12 +976,14 @@ impl Netfilter {
                 }
                 Target::Snat { to } => {
                     pkt.src = *to;
+                    pkt.ct_snat = true;
                     result.rewrite = Some(Rewrite::Snat { to: *to });
                     return Flow::Verdict(Verdict::Accept);
                 }
                 Target::Masquerade { .. } => {
                     if let Some(a) = env.masquerade_addr {
                         pkt.src = a;
+                        pkt.ct_snat = true;
                         result.rewrite = Some(Rewrite::Snat { to: a });
                     }
                     return Flow::Verdict(Verdict::Accept);
@@ -596,7 +995,9 @@ impl Netfilter {
         }
         Flow::Continue
     }
+}
 
+impl Netfilter {
     fn rule_matches(
         &self,
         rule: &Rule,
@@ -648,7 +1049,14 @@ impl Netfilter {
                             env.now.saturating_sub(*seen) <= u64::from(*seconds) * 1000
                         }),
                 },
-                Match::Conntrack { negated, states } => states.contains(&pkt.ct_state) != *negated,
+                Match::Conntrack { negated, states } => {
+                    let any = states.iter().any(|s| match s {
+                        CtState::Snat => pkt.ct_snat,
+                        CtState::Dnat => pkt.ct_dnat,
+                        other => *other == pkt.ct_state,
+                    });
+                    any != *negated
+                }
             };
             if !ok {
                 return false;
@@ -656,44 +1064,6 @@ impl Netfilter {
         }
         recent_updates.extend(pending_set.into_iter().map(|n| (n, pkt.src)));
         true
-    }
-
-    /// The table in `iptables-save -t TABLE` form (without the header comments).
-    pub fn save_table(&self, table: Table) -> String {
-        let mut out = format!("*{}\n", table.name());
-        let Some(chains) = self.tables.get(&table) else {
-            return out + "COMMIT\n";
-        };
-        let builtin = table.builtin_chains();
-        for name in builtin {
-            if let Some(c) = chains.get(*name) {
-                let policy = match c.policy {
-                    Some(Policy::Drop) => "DROP",
-                    _ => "ACCEPT",
-                };
-                let _ = writeln!(out, ":{name} {policy} [0:0]");
-            }
-        }
-        for (name, c) in chains {
-            if c.policy.is_none() {
-                let _ = writeln!(out, ":{name} - [0:0]");
-            }
-        }
-        let order = builtin.iter().map(|s| s.to_string()).chain(
-            chains
-                .keys()
-                .filter(|k| !builtin.contains(&k.as_str()))
-                .cloned(),
-        );
-        for name in order {
-            if let Some(c) = chains.get(&name) {
-                for r in &c.rules {
-                    let _ = writeln!(out, "-A {name} {}", r.save_spec());
-                }
-            }
-        }
-        out.push_str("COMMIT\n");
-        out
     }
 }
 
@@ -718,6 +1088,8 @@ mod tests {
             out_iface: None,
             mark: 0,
             ct_state: CtState::New,
+            ct_snat: false,
+            ct_dnat: false,
         }
     }
 

@@ -341,6 +341,8 @@ impl Network {
                 Next::Forward { to, in_iface: i } => {
                     at = to;
                     in_iface = Some(i);
+                    // A mark lives in the kernel's buffer, not on the wire.
+                    pkt.mark = 0;
                 }
                 Next::Local => return End::Local { host: at, pkt },
                 Next::Stop(reason) => return End::Stopped { host: at, reason },
@@ -371,8 +373,11 @@ impl Network {
         // Conntrack first: a reply to a NATed connection is rewritten back,
         // and never sees the nat table.
         let mut ct_state = CtState::New;
+        let (mut ct_snat, mut ct_dnat) = (false, false);
         if let Some(e) = self.host(at).conntrack.find_reply(now, arrived).cloned() {
             ct_state = CtState::Established;
+            ct_snat = e.original.src != e.reply.dst;
+            ct_dnat = e.original.dst != e.reply.src;
             if e.is_natted() {
                 let before_dst = pkt.dst;
                 let before_src = pkt.src;
@@ -406,6 +411,8 @@ impl Network {
             out_iface: None,
             mark: pkt.mark,
             ct_state,
+            ct_snat,
+            ct_dnat,
         };
 
         // nat PREROUTING / OUTPUT: where kube-proxy's DNAT happens.
@@ -497,6 +504,7 @@ impl Network {
         let neighbour = segment.and_then(|s| {
             self.neighbour(s, next_hop)
                 .map(|(id, i)| (id, i.name.clone()))
+                .map(|(id, i)| self.bridge_netfilter(at, s, id, i, now, pkt))
         });
         match neighbour {
             Some((id, iface)) if id != at => {
@@ -518,6 +526,44 @@ impl Network {
                 iface: route.dev.clone(),
             }),
         }
+    }
+
+    /// `br_netfilter` (which kubeadm requires): a frame a pod sends to
+    /// another port of its node's bridge passes the node's netfilter hooks.
+    /// It matters when the node's conntrack has translated the connection,
+    /// e.g. a pod's reply to a pod on the same node that reached it through a
+    /// ClusterIP: the node must undo the DNAT. Such a frame is walked through
+    /// the node; any other bridged frame goes straight to its neighbour.
+    fn bridge_netfilter(
+        &self,
+        at: HostId,
+        segment: super::SegmentId,
+        neighbour: HostId,
+        iface: String,
+        now: Millis,
+        pkt: &Packet,
+    ) -> (HostId, String) {
+        if self.host(at).kind != super::HostKind::Pod {
+            return (neighbour, iface);
+        }
+        let tuple = Tuple {
+            src: pkt.src,
+            dst: pkt.dst,
+        };
+        let bridge = self.hosts.iter().enumerate().find_map(|(id, h)| {
+            if id == at || id == neighbour || h.kind != super::HostKind::Node {
+                return None;
+            }
+            let port = h
+                .interfaces
+                .iter()
+                .find(|i| i.segment == Some(segment) && i.addr.is_some())?;
+            h.conntrack
+                .find_reply(now, tuple)
+                .filter(|e| e.is_natted())
+                .map(|_| (id, port.name.clone()))
+        });
+        bridge.unwrap_or((neighbour, iface))
     }
 
     /// Records the connection in the host's conntrack table once it passed
@@ -550,6 +596,7 @@ impl Network {
             .chain(table, chain)
             .is_none_or(|c| c.rules.is_empty() && c.policy != Some(super::netfilter::Policy::Drop))
         {
+            host.netfilter.count_policy(table, chain, view.proto);
             return Ok(());
         }
         let locals: Vec<Ipv4Addr> = host

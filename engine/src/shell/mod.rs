@@ -66,6 +66,71 @@ impl Execution {
     }
 }
 
+/// What a request ended in, as a lesson sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Observed {
+    Status(u16),
+    Refused,
+    Timeout,
+    Unresolved,
+    /// Another curl failure (exit code).
+    Failed(i32),
+}
+
+impl std::fmt::Display for Observed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Observed::Status(200) => f.write_str("200 OK"),
+            Observed::Status(c) => write!(f, "HTTP {c}"),
+            Observed::Refused => f.write_str("connection refused"),
+            Observed::Timeout => f.write_str("timeout"),
+            Observed::Unresolved => f.write_str("could not resolve host"),
+            Observed::Failed(c) => write!(f, "curl error {c}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestOutcome {
+    pub observed: Observed,
+    pub body: String,
+    pub trace: Option<Trace>,
+    /// The host whose process answered.
+    pub answered_by: Option<String>,
+}
+
+impl RequestOutcome {
+    fn from_curl(e: &Execution) -> RequestOutcome {
+        let out: String = e
+            .output
+            .iter()
+            .filter(|(s, _)| *s == Stream::Stdout)
+            .map(|(_, t)| t.as_str())
+            .collect();
+        let (body, code) = match out.rsplit_once('\n') {
+            Some((b, c)) => (b.to_string(), c.trim().parse::<u16>().unwrap_or(0)),
+            None => (String::new(), out.trim().parse().unwrap_or(0)),
+        };
+        let observed = match e.status {
+            0 => Observed::Status(code),
+            6 => Observed::Unresolved,
+            7 => Observed::Refused,
+            28 => Observed::Timeout,
+            other => Observed::Failed(other),
+        };
+        let answered_by = e.trace.as_ref().and_then(|t| match &t.outcome {
+            Some(crate::net::TraceOutcome::Answered { host, .. }) => Some(host.clone()),
+            _ => None,
+        });
+        RequestOutcome {
+            observed,
+            body,
+            trace: e.trace.clone(),
+            answered_by,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Session {
     world: World,
@@ -89,8 +154,78 @@ impl Session {
         })
     }
 
+    /// A terminal on the laptop of an already built world.
+    pub fn from_world(world: World, seed: u64) -> Session {
+        let laptop = world.laptop();
+        Session {
+            world,
+            logins: vec![laptop],
+            now: 0,
+            rng: SimRng::new(seed),
+            last_status: 0,
+        }
+    }
+
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    pub fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// Puts a file on a host (`laptop`, `node01`…), by absolute path or
+    /// relative to the user's home.
+    pub fn put_file(&mut self, host: &str, path: &str, contents: &str) -> bool {
+        let Some(id) = self.world.net.host_id(host) else {
+            return false;
+        };
+        let saved = std::mem::replace(&mut self.logins, vec![id]);
+        self.write_file(path, contents.to_string());
+        self.logins = saved;
+        true
+    }
+
+    /// A request from `from` (a host or a pod's name) to `url`, made on a copy
+    /// of the session so that looking changes nothing. This is how lessons
+    /// check outcomes and draw the before/after table.
+    pub fn request(&self, from: &str, url: &str) -> Option<RequestOutcome> {
+        let mut probe = self.clone();
+        probe.position_at(from)?;
+        let e = probe.run_words(&["curl", "-sS", "-w", "\\n%{http_code}", url]);
+        Some(RequestOutcome::from_curl(&e))
+    }
+
+    /// Several requests in a row (new connections each, as curl in a loop),
+    /// on one copy of the session.
+    pub fn requests(&self, from: &str, url: &str, n: usize) -> Option<Vec<RequestOutcome>> {
+        let mut probe = self.clone();
+        probe.position_at(from)?;
+        Some(
+            (0..n)
+                .map(|_| {
+                    let e = probe.run_words(&["curl", "-sS", "-w", "\\n%{http_code}", url]);
+                    RequestOutcome::from_curl(&e)
+                })
+                .collect(),
+        )
+    }
+
+    fn position_at(&mut self, from: &str) -> Option<()> {
+        let id = self.world.net.host_id(from).filter(|id| {
+            let k = self.world.net.host(*id).kind;
+            k != crate::net::HostKind::Pod
+        });
+        let id = id.or_else(|| self.world.pod_host(from))?;
+        self.logins = vec![id];
+        Some(())
+    }
+
+    fn run_words(&mut self, words: &[&str]) -> Execution {
+        let mut exec = Execution::default();
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        exec.status = self.run_command(&words, &mut exec);
+        exec
     }
 
     pub fn topology(&self) -> Topology {

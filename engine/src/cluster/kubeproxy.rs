@@ -1,0 +1,1202 @@
+//! kube-proxy in iptables mode: the rules `syncProxyRules` writes, and how a
+//! node installs them.
+//!
+//! [`render`] is a pure function from the node and the Service ports to the
+//! chains kube-proxy feeds to `iptables-restore` (nat and filter, plus the
+//! empty canary chains) and the jump rules it ensures in the built-in chains.
+//! [`install`] applies them to a host the way `iptables-restore --noflush`
+//! and `iptables -C … || iptables -I …` do, so a re-sync changes nothing
+//! that did not change.
+//!
+//! The rules follow `pkg/proxy/iptables/proxier.go` (v1.30/1.31): the same
+//! chain names (`KUBE-SVC-` + base32(sha256(servicePortName + "tcp"))[:16]),
+//! comments, match order, `statistic` probabilities and `recent` affinity.
+//! The configuration is kubeadm's default: masquerade bit 14 (0x4000),
+//! `--cluster-cidr` for the local-traffic detector, localhost NodePorts on,
+//! no `nfacct`, iptables with `--random-fully`, `nf_conntrack_tcp_be_liberal`
+//! off. Not modelled: UDP/SCTP ports, `loadBalancerSourceRanges`
+//! (KUBE-FW-*), health-check NodePorts, terminating endpoints, topology hints
+//! and `--nodeport-addresses`.
+
+use super::proxy_model::{Affinity, ProxyEndpoint, ProxyNode, ServicePortInfo};
+use crate::net::netfilter::{
+    AddrSide, Chain, CtState, Match, Probability, Protocol, RecentAction, Rule, Table, Target,
+};
+use crate::net::Host;
+use data_encoding::BASE32;
+use ipnet::Ipv4Net;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+/// `--masquerade-bit=14`.
+pub const MASQ_MARK: u32 = 0x4000;
+/// "Large cluster mode": above this many endpoints kube-proxy drops the
+/// comments from SEP and SVC→SEP rules.
+pub const LARGE_CLUSTER_ENDPOINTS: usize = 1000;
+
+pub const KUBE_SERVICES: &str = "KUBE-SERVICES";
+pub const KUBE_EXTERNAL_SERVICES: &str = "KUBE-EXTERNAL-SERVICES";
+pub const KUBE_NODEPORTS: &str = "KUBE-NODEPORTS";
+pub const KUBE_POSTROUTING: &str = "KUBE-POSTROUTING";
+pub const KUBE_MARK_MASQ: &str = "KUBE-MARK-MASQ";
+pub const KUBE_FORWARD: &str = "KUBE-FORWARD";
+pub const KUBE_PROXY_FIREWALL: &str = "KUBE-PROXY-FIREWALL";
+pub const KUBE_PROXY_CANARY: &str = "KUBE-PROXY-CANARY";
+/// The kubelet's chain, which kube-proxy duplicates.
+pub const KUBE_FIREWALL: &str = "KUBE-FIREWALL";
+
+const NODEPORTS_COMMENT: &str =
+    "kubernetes service nodeports; NOTE: this must be the last rule in this chain";
+
+/// A rule kube-proxy (or the kubelet) ensures in a built-in chain.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JumpRule {
+    pub table: Table,
+    pub chain: &'static str,
+    pub rule: Rule,
+}
+
+/// Everything one sync writes on one node.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProxyRules {
+    /// User-defined nat chains, by name (`iptables-restore` input).
+    pub nat: BTreeMap<String, Chain>,
+    /// User-defined filter chains, by name.
+    pub filter: BTreeMap<String, Chain>,
+    /// User-defined mangle chains (only the canary).
+    pub mangle: BTreeMap<String, Chain>,
+    /// Jump rules, in the order kube-proxy ensures them; each is inserted at
+    /// the top of its chain unless an identical rule is already there.
+    pub jumps: Vec<JumpRule>,
+}
+
+impl ProxyRules {
+    pub fn chains(&self, table: Table) -> &BTreeMap<String, Chain> {
+        match table {
+            Table::Nat => &self.nat,
+            Table::Filter => &self.filter,
+            Table::Mangle => &self.mangle,
+        }
+    }
+}
+
+/// `portProtoHash`: base32(sha256(s + proto))[:16].
+fn hash16(s: &str) -> String {
+    let digest = Sha256::digest(s.as_bytes());
+    BASE32.encode(&digest)[..16].to_string()
+}
+
+/// `KUBE-SVC-…` for a service port name such as `default/kubernetes:https`.
+pub fn svc_chain(service_port_name: &str) -> String {
+    format!("KUBE-SVC-{}", hash16(&format!("{service_port_name}tcp")))
+}
+
+/// `KUBE-SVL-…`: the Local-policy chain.
+pub fn svl_chain(service_port_name: &str) -> String {
+    format!("KUBE-SVL-{}", hash16(&format!("{service_port_name}tcp")))
+}
+
+/// `KUBE-EXT-…`: the external-destinations chain.
+pub fn ext_chain(service_port_name: &str) -> String {
+    format!("KUBE-EXT-{}", hash16(&format!("{service_port_name}tcp")))
+}
+
+/// `KUBE-SEP-…` for one endpoint (`10.244.0.2:80`).
+pub fn sep_chain(service_port_name: &str, endpoint: &str) -> String {
+    format!(
+        "KUBE-SEP-{}",
+        hash16(&format!("{service_port_name}tcp{endpoint}"))
+    )
+}
+
+/// Whether a chain name is one kube-proxy writes and deletes (`isServiceChainName`).
+pub fn is_service_chain(name: &str) -> bool {
+    ["KUBE-SVC-", "KUBE-SVL-", "KUBE-SEP-", "KUBE-FW-", "KUBE-EXT-"]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+/// The chains kube-proxy owns in a table: replaced wholesale on every sync.
+fn owned(table: Table, name: &str) -> bool {
+    match table {
+        Table::Nat => {
+            is_service_chain(name)
+                || [
+                    KUBE_SERVICES,
+                    KUBE_NODEPORTS,
+                    KUBE_POSTROUTING,
+                    KUBE_MARK_MASQ,
+                    KUBE_PROXY_CANARY,
+                ]
+                .contains(&name)
+        }
+        Table::Filter => [
+            KUBE_SERVICES,
+            KUBE_EXTERNAL_SERVICES,
+            KUBE_FORWARD,
+            KUBE_NODEPORTS,
+            KUBE_PROXY_FIREWALL,
+            KUBE_FIREWALL,
+            KUBE_PROXY_CANARY,
+        ]
+        .contains(&name),
+        Table::Mangle => name == KUBE_PROXY_CANARY,
+    }
+}
+
+fn comment(s: impl Into<String>) -> Match {
+    Match::Comment(s.into())
+}
+
+fn jump(chain: &str) -> Target {
+    Target::Jump(chain.to_string())
+}
+
+fn dst(ip: Ipv4Addr) -> Match {
+    Match::Destination {
+        negated: false,
+        net: Ipv4Net::from(ip),
+    }
+}
+
+fn tcp(dport: Option<u16>) -> [Match; 2] {
+    [Match::Tcp { dport }, Match::Protocol(Protocol::Tcp)]
+}
+
+fn ctstate(states: &[CtState]) -> Match {
+    Match::Conntrack {
+        negated: false,
+        states: states.to_vec(),
+    }
+}
+
+/// `-m comment --comment C -m tcp -p tcp -d IP --dport P`, kube-proxy's
+/// argument order for a VIP rule.
+fn vip_matches(c: String, ip: Ipv4Addr, port: u16) -> Vec<Match> {
+    let mut m = vec![comment(c)];
+    m.extend(tcp(Some(port)));
+    m.push(dst(ip));
+    m
+}
+
+/// A Service port's endpoints as kube-proxy sees them: sorted by their
+/// `ip:port` string (`byEndpoint`), duplicates dropped.
+fn sorted_endpoints(svc: &ServicePortInfo) -> Vec<&ProxyEndpoint> {
+    let mut eps: Vec<(String, &ProxyEndpoint)> = svc
+        .endpoints
+        .iter()
+        .map(|e| (format!("{}:{}", e.ip, e.port), e))
+        .collect();
+    eps.sort_by(|a, b| a.0.cmp(&b.0));
+    eps.dedup_by(|a, b| a.0 == b.0);
+    eps.into_iter().map(|(_, e)| e).collect()
+}
+
+struct Writer<'a> {
+    node: &'a ProxyNode,
+    large_cluster: bool,
+    nat: BTreeMap<String, Chain>,
+    filter: BTreeMap<String, Chain>,
+}
+
+impl Writer<'_> {
+    fn nat(&mut self, chain: &str, matches: Vec<Match>, target: Target) {
+        self.nat
+            .entry(chain.to_string())
+            .or_default()
+            .rules
+            .push(Rule::new(matches, target));
+    }
+
+    fn filter(&mut self, chain: &str, matches: Vec<Match>, target: Target) {
+        self.filter
+            .entry(chain.to_string())
+            .or_default()
+            .rules
+            .push(Rule::new(matches, target));
+    }
+
+    fn declare_nat(&mut self, chain: &str) {
+        self.nat.entry(chain.to_string()).or_default();
+    }
+
+    /// `appendServiceCommentLocked`: no comment in large cluster mode.
+    fn service_comment(&self, c: String) -> Vec<Match> {
+        if self.large_cluster {
+            vec![]
+        } else {
+            vec![comment(c)]
+        }
+    }
+
+    fn not_local(&self) -> Match {
+        Match::Source {
+            negated: true,
+            net: self.node.cluster_cidr,
+        }
+    }
+
+    fn local(&self) -> Match {
+        Match::Source {
+            negated: false,
+            net: self.node.cluster_cidr,
+        }
+    }
+
+    /// `writeServiceToEndpointRules`.
+    fn service_to_endpoints(
+        &mut self,
+        spn: &str,
+        svc: &ServicePortInfo,
+        chain: &str,
+        endpoints: &[&ProxyEndpoint],
+    ) {
+        if let Affinity::ClientIp { timeout_seconds } = svc.affinity {
+            for ep in endpoints {
+                let ep_str = format!("{}:{}", ep.ip, ep.port);
+                let sep = sep_chain(spn, &ep_str);
+                let mut m = self.service_comment(format!("{spn} -> {ep_str}"));
+                m.push(Match::Recent {
+                    name: sep.clone(),
+                    action: RecentAction::Check {
+                        seconds: timeout_seconds,
+                        reap: true,
+                    },
+                });
+                self.nat(chain, m, Target::Jump(sep));
+            }
+        }
+        let n = endpoints.len();
+        for (i, ep) in endpoints.iter().enumerate() {
+            let ep_str = format!("{}:{}", ep.ip, ep.port);
+            let sep = sep_chain(spn, &ep_str);
+            let mut m = self.service_comment(format!("{spn} -> {ep_str}"));
+            if i + 1 < n {
+                m.push(Match::Statistic(Probability::one_in(n - i)));
+            }
+            self.nat(chain, m, Target::Jump(sep));
+        }
+    }
+
+    fn service(&mut self, svc: &ServicePortInfo) {
+        let Some(cluster_ip) = svc.cluster_ip else {
+            // Headless: DNS answers with the pods; no rules at all.
+            return;
+        };
+        let spn = svc.service_port_name();
+        let svc_chain = svc_chain(&spn);
+        let svl_chain = svl_chain(&spn);
+        let ext_chain = ext_chain(&spn);
+
+        let externally_accessible = svc.node_port.is_some()
+            || !svc.external_ips.is_empty()
+            || !svc.load_balancer_ips.is_empty();
+        let internal_local = svc.internal_policy_local;
+        let external_local = svc.external_policy_local && externally_accessible;
+        let uses_cluster_endpoints = !internal_local || externally_accessible;
+        let uses_local_endpoints = internal_local || external_local;
+
+        // CategorizeEndpoints, with Ready endpoints only.
+        let all = sorted_endpoints(svc);
+        let ready: Vec<&ProxyEndpoint> = all.iter().copied().filter(|e| e.ready).collect();
+        let mut has_endpoints = false;
+        let cluster: Vec<&ProxyEndpoint> = if uses_cluster_endpoints {
+            ready.clone()
+        } else {
+            vec![]
+        };
+        has_endpoints |= !cluster.is_empty();
+        let mut local: Vec<&ProxyEndpoint> = vec![];
+        if uses_local_endpoints {
+            has_endpoints |= !ready.is_empty();
+            local = ready
+                .iter()
+                .copied()
+                .filter(|e| e.node == self.node.name)
+                .collect();
+        }
+        let reachable: Vec<&ProxyEndpoint> = if !uses_local_endpoints {
+            cluster.clone()
+        } else if !uses_cluster_endpoints {
+            local.clone()
+        } else {
+            let mut r = cluster.clone();
+            r.extend(local.iter().filter(|l| !cluster.contains(l)));
+            r
+        };
+
+        let uses_cluster_chain = !cluster.is_empty() && uses_cluster_endpoints;
+        let uses_local_chain = !local.is_empty() && uses_local_endpoints;
+        let (internal_chain, has_internal) = if internal_local {
+            (&svl_chain, has_endpoints && !local.is_empty())
+        } else {
+            (&svc_chain, has_endpoints)
+        };
+        let (external_policy_chain, has_external) = if external_local {
+            (&svl_chain, has_endpoints && !local.is_empty())
+        } else {
+            (&svc_chain, has_endpoints)
+        };
+        let uses_ext_chain = has_endpoints && externally_accessible;
+
+        let (internal_filter, external_filter, filter_comment) = if !has_endpoints {
+            (
+                Target::Reject,
+                Target::Reject,
+                format!("{spn} has no endpoints"),
+            )
+        } else {
+            (
+                Target::Drop,
+                Target::Drop,
+                format!("{spn} has no local endpoints"),
+            )
+        };
+
+        // The cluster IP.
+        if has_internal {
+            self.nat(
+                KUBE_SERVICES,
+                vip_matches(format!("{spn} cluster IP"), cluster_ip, svc.port),
+                jump(internal_chain),
+            );
+        } else {
+            self.filter(
+                KUBE_SERVICES,
+                vip_matches(filter_comment.clone(), cluster_ip, svc.port),
+                internal_filter,
+            );
+        }
+
+        // External IPs.
+        for ip in &svc.external_ips {
+            if has_endpoints {
+                self.nat(
+                    KUBE_SERVICES,
+                    vip_matches(format!("{spn} external IP"), *ip, svc.port),
+                    jump(&ext_chain),
+                );
+            }
+            if !has_external {
+                self.filter(
+                    KUBE_EXTERNAL_SERVICES,
+                    vip_matches(filter_comment.clone(), *ip, svc.port),
+                    external_filter.clone(),
+                );
+            }
+        }
+
+        // Load-balancer ingress.
+        for ip in &svc.load_balancer_ips {
+            if has_endpoints {
+                self.nat(
+                    KUBE_SERVICES,
+                    vip_matches(format!("{spn} loadbalancer IP"), *ip, svc.port),
+                    jump(&ext_chain),
+                );
+            }
+        }
+        if !has_external {
+            for ip in &svc.load_balancer_ips {
+                self.filter(
+                    KUBE_EXTERNAL_SERVICES,
+                    vip_matches(filter_comment.clone(), *ip, svc.port),
+                    external_filter.clone(),
+                );
+            }
+        }
+
+        // The NodePort. (The `-d 127.0.0.0/8 … -m nfacct` twin needs nfacct.)
+        if let Some(np) = svc.node_port {
+            if has_endpoints {
+                let mut m = vec![comment(spn.clone())];
+                m.extend(tcp(Some(np)));
+                self.nat(KUBE_NODEPORTS, m, jump(&ext_chain));
+            }
+            if !has_external {
+                let mut m = vec![
+                    comment(filter_comment.clone()),
+                    Match::AddrType {
+                        negated: false,
+                        side: AddrSide::Dst,
+                    },
+                ];
+                m.extend(tcp(Some(np)));
+                self.filter(KUBE_EXTERNAL_SERVICES, m, external_filter.clone());
+            }
+        }
+
+        // Internal traffic: masquerade off-cluster sources.
+        if has_internal {
+            let mut m = vip_matches(format!("{spn} cluster IP"), cluster_ip, svc.port);
+            m.push(self.not_local());
+            self.nat(internal_chain, m, jump(KUBE_MARK_MASQ));
+        }
+
+        // External traffic.
+        if uses_ext_chain {
+            self.declare_nat(&ext_chain);
+            if !external_local {
+                self.nat(
+                    &ext_chain,
+                    vec![comment(format!(
+                        "masquerade traffic for {spn} external destinations"
+                    ))],
+                    jump(KUBE_MARK_MASQ),
+                );
+            } else {
+                self.nat(
+                    &ext_chain,
+                    vec![
+                        comment(format!("pod traffic for {spn} external destinations")),
+                        self.local(),
+                    ],
+                    jump(&svc_chain),
+                );
+                let src_local = Match::AddrType {
+                    negated: false,
+                    side: AddrSide::Src,
+                };
+                self.nat(
+                    &ext_chain,
+                    vec![
+                        comment(format!(
+                            "masquerade LOCAL traffic for {spn} external destinations"
+                        )),
+                        src_local.clone(),
+                    ],
+                    jump(KUBE_MARK_MASQ),
+                );
+                self.nat(
+                    &ext_chain,
+                    vec![
+                        comment(format!(
+                            "route LOCAL traffic for {spn} external destinations"
+                        )),
+                        src_local,
+                    ],
+                    jump(&svc_chain),
+                );
+            }
+            if has_external {
+                self.nat(&ext_chain, vec![], jump(external_policy_chain));
+            }
+        }
+
+        if uses_cluster_chain {
+            self.declare_nat(&svc_chain);
+            self.service_to_endpoints(&spn, svc, &svc_chain, &cluster);
+        }
+        if uses_local_chain {
+            self.declare_nat(&svl_chain);
+            self.service_to_endpoints(&spn, svc, &svl_chain, &local);
+        }
+
+        for ep in reachable {
+            let ep_str = format!("{}:{}", ep.ip, ep.port);
+            let sep = sep_chain(&spn, &ep_str);
+            let base = self.service_comment(spn.clone());
+            let mut hairpin = base.clone();
+            hairpin.push(Match::Source {
+                negated: false,
+                net: Ipv4Net::from(ep.ip),
+            });
+            self.nat(&sep, hairpin, jump(KUBE_MARK_MASQ));
+            let mut m = base;
+            if matches!(svc.affinity, Affinity::ClientIp { .. }) {
+                m.push(Match::Recent {
+                    name: sep.clone(),
+                    action: RecentAction::Set,
+                });
+            }
+            m.extend(tcp(None));
+            self.nat(
+                &sep,
+                m,
+                Target::Dnat {
+                    to: ep.ip,
+                    port: Some(ep.port),
+                },
+            );
+        }
+    }
+}
+
+/// The rules kube-proxy writes on `node` for `services` (one entry per
+/// Service port, in the order given; headless ones are skipped).
+pub fn render(node: &ProxyNode, services: &[ServicePortInfo]) -> ProxyRules {
+    let total_endpoints: usize = services
+        .iter()
+        .filter(|s| s.cluster_ip.is_some())
+        .map(|s| s.endpoints.len())
+        .sum();
+    let mut w = Writer {
+        node,
+        large_cluster: total_endpoints > LARGE_CLUSTER_ENDPOINTS,
+        nat: BTreeMap::new(),
+        filter: BTreeMap::new(),
+    };
+    for c in [
+        KUBE_SERVICES,
+        KUBE_EXTERNAL_SERVICES,
+        KUBE_FORWARD,
+        KUBE_NODEPORTS,
+        KUBE_PROXY_FIREWALL,
+        KUBE_FIREWALL,
+        KUBE_PROXY_CANARY,
+    ] {
+        w.filter.entry(c.to_string()).or_default();
+    }
+    for c in [
+        KUBE_SERVICES,
+        KUBE_NODEPORTS,
+        KUBE_POSTROUTING,
+        KUBE_MARK_MASQ,
+        KUBE_PROXY_CANARY,
+    ] {
+        w.declare_nat(c);
+    }
+
+    w.nat(
+        KUBE_POSTROUTING,
+        vec![Match::Mark {
+            negated: true,
+            value: MASQ_MARK,
+            mask: MASQ_MARK,
+        }],
+        Target::Return,
+    );
+    // Clear the mark so a packet that re-traverses the stack is not masqueraded twice.
+    w.nat(
+        KUBE_POSTROUTING,
+        vec![],
+        Target::SetXmark {
+            value: MASQ_MARK,
+            mask: 0,
+        },
+    );
+    w.nat(
+        KUBE_POSTROUTING,
+        vec![comment("kubernetes service traffic requiring SNAT")],
+        Target::Masquerade { random_fully: true },
+    );
+    w.nat(
+        KUBE_MARK_MASQ,
+        vec![],
+        Target::SetXmark {
+            value: MASQ_MARK,
+            mask: MASQ_MARK,
+        },
+    );
+    // route_localnet's guard (localhost NodePorts are on).
+    let loopback: Ipv4Net = "127.0.0.0/8".parse().expect("literal");
+    w.filter(
+        KUBE_FIREWALL,
+        vec![
+            comment("block incoming localnet connections"),
+            Match::Destination {
+                negated: false,
+                net: loopback,
+            },
+            Match::Source {
+                negated: true,
+                net: loopback,
+            },
+            Match::Conntrack {
+                negated: true,
+                states: vec![CtState::Related, CtState::Established, CtState::Dnat],
+            },
+        ],
+        Target::Drop,
+    );
+
+    for svc in services {
+        w.service(svc);
+    }
+
+    // The tail-call to the NodePorts chain: after every service portal.
+    w.nat(
+        KUBE_SERVICES,
+        vec![
+            comment(NODEPORTS_COMMENT),
+            Match::AddrType {
+                negated: false,
+                side: AddrSide::Dst,
+            },
+        ],
+        jump(KUBE_NODEPORTS),
+    );
+
+    w.filter(KUBE_FORWARD, vec![ctstate(&[CtState::Invalid])], Target::Drop);
+    w.filter(
+        KUBE_FORWARD,
+        vec![
+            comment("kubernetes forwarding rules"),
+            Match::Mark {
+                negated: false,
+                value: MASQ_MARK,
+                mask: MASQ_MARK,
+            },
+        ],
+        Target::Accept,
+    );
+    w.filter(
+        KUBE_FORWARD,
+        vec![
+            comment("kubernetes forwarding conntrack rule"),
+            ctstate(&[CtState::Related, CtState::Established]),
+        ],
+        Target::Accept,
+    );
+
+    let mut mangle = BTreeMap::new();
+    mangle.insert(KUBE_PROXY_CANARY.to_string(), Chain::default());
+    ProxyRules {
+        nat: w.nat,
+        filter: w.filter,
+        mangle,
+        jumps: jump_rules(),
+    }
+}
+
+/// `iptablesKubeletJumpChains` then `iptablesJumpChains`, each ensured with
+/// `EnsureRule(Prepend, …)`. The kubelet's KUBE-FIREWALL jumps come first
+/// (the kubelet starts before kube-proxy), so on a fresh node they end up
+/// below kube-proxy's, as on a real node.
+fn jump_rules() -> Vec<JumpRule> {
+    let new = || ctstate(&[CtState::New]);
+    let j = |table, chain, mut extra: Vec<Match>, c: &str, to: &str| {
+        if !c.is_empty() {
+            extra.push(comment(c));
+        }
+        JumpRule {
+            table,
+            chain,
+            rule: Rule::new(extra, jump(to)),
+        }
+    };
+    use Table::{Filter, Nat};
+    vec![
+        j(Filter, "INPUT", vec![], "", KUBE_FIREWALL),
+        j(Filter, "OUTPUT", vec![], "", KUBE_FIREWALL),
+        j(
+            Filter,
+            "INPUT",
+            vec![new()],
+            "kubernetes externally-visible service portals",
+            KUBE_EXTERNAL_SERVICES,
+        ),
+        j(
+            Filter,
+            "FORWARD",
+            vec![new()],
+            "kubernetes externally-visible service portals",
+            KUBE_EXTERNAL_SERVICES,
+        ),
+        j(
+            Filter,
+            "INPUT",
+            vec![],
+            "kubernetes health check service ports",
+            KUBE_NODEPORTS,
+        ),
+        j(
+            Filter,
+            "FORWARD",
+            vec![new()],
+            "kubernetes service portals",
+            KUBE_SERVICES,
+        ),
+        j(
+            Filter,
+            "OUTPUT",
+            vec![new()],
+            "kubernetes service portals",
+            KUBE_SERVICES,
+        ),
+        j(
+            Filter,
+            "FORWARD",
+            vec![],
+            "kubernetes forwarding rules",
+            KUBE_FORWARD,
+        ),
+        j(
+            Filter,
+            "INPUT",
+            vec![new()],
+            "kubernetes load balancer firewall",
+            KUBE_PROXY_FIREWALL,
+        ),
+        j(
+            Filter,
+            "OUTPUT",
+            vec![new()],
+            "kubernetes load balancer firewall",
+            KUBE_PROXY_FIREWALL,
+        ),
+        j(
+            Filter,
+            "FORWARD",
+            vec![new()],
+            "kubernetes load balancer firewall",
+            KUBE_PROXY_FIREWALL,
+        ),
+        j(
+            Nat,
+            "OUTPUT",
+            vec![],
+            "kubernetes service portals",
+            KUBE_SERVICES,
+        ),
+        j(
+            Nat,
+            "PREROUTING",
+            vec![],
+            "kubernetes service portals",
+            KUBE_SERVICES,
+        ),
+        j(
+            Nat,
+            "POSTROUTING",
+            vec![],
+            "kubernetes postrouting rules",
+            KUBE_POSTROUTING,
+        ),
+    ]
+}
+
+/// Installs a sync's rules on a node: kube-proxy's chains are replaced (and
+/// stale service chains deleted), other chains are left alone, and each jump
+/// rule is inserted at the top of its built-in chain unless it is already
+/// there. Installing the same rules twice changes nothing.
+pub fn install(host: &mut Host, rules: &ProxyRules) {
+    for table in [Table::Mangle, Table::Filter, Table::Nat] {
+        host.netfilter.replace_user_chains(
+            table,
+            |name| owned(table, name),
+            rules.chains(table).clone(),
+        );
+    }
+    for j in &rules.jumps {
+        let present = host
+            .netfilter
+            .chain(j.table, j.chain)
+            .is_some_and(|c| c.rules.contains(&j.rule));
+        if !present {
+            host.netfilter.insert(j.table, j.chain, 0, j.rule.clone());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::net::Netfilter;
+
+    fn node(name: &str) -> ProxyNode {
+        ProxyNode {
+            name: name.to_string(),
+            cluster_cidr: "10.244.0.0/16".parse().unwrap(),
+        }
+    }
+
+    fn ep(ip: &str, node: &str) -> ProxyEndpoint {
+        ProxyEndpoint {
+            ip: ip.parse().unwrap(),
+            port: 80,
+            node: node.to_string(),
+            ready: true,
+        }
+    }
+
+    fn kubernetes() -> ServicePortInfo {
+        ServicePortInfo {
+            namespace: "default".into(),
+            name: "kubernetes".into(),
+            port_name: "https".into(),
+            cluster_ip: Some("10.96.0.1".parse().unwrap()),
+            port: 443,
+            node_port: None,
+            external_ips: vec![],
+            load_balancer_ips: vec![],
+            external_policy_local: false,
+            internal_policy_local: false,
+            affinity: Affinity::None,
+            endpoints: vec![ProxyEndpoint {
+                ip: "192.168.1.2".parse().unwrap(),
+                port: 6443,
+                node: "node01".into(),
+                ready: true,
+            }],
+        }
+    }
+
+    /// §4 of the reference: `myapp-service`, NodePort 30008, three endpoints.
+    fn myapp() -> ServicePortInfo {
+        ServicePortInfo {
+            namespace: "default".into(),
+            name: "myapp-service".into(),
+            port_name: String::new(),
+            cluster_ip: Some("10.106.1.12".parse().unwrap()),
+            port: 80,
+            node_port: Some(30008),
+            external_ips: vec![],
+            load_balancer_ips: vec![],
+            external_policy_local: false,
+            internal_policy_local: false,
+            affinity: Affinity::None,
+            endpoints: vec![
+                ep("10.244.0.2", "node01"),
+                ep("10.244.0.3", "node01"),
+                ep("10.244.0.4", "node01"),
+            ],
+        }
+    }
+
+    fn installed(services: &[ServicePortInfo]) -> Host {
+        let mut host = Host::new("node01", crate::net::HostKind::Node);
+        install(&mut host, &render(&node("node01"), services));
+        host
+    }
+
+    fn lines(nf: &Netfilter, table: Table) -> Vec<String> {
+        nf.save_table(table)
+            .lines()
+            .filter(|l| l.starts_with("-A "))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn chain_names_match_kube_proxy() {
+        assert_eq!(
+            svc_chain("default/kubernetes:https"),
+            "KUBE-SVC-NPX46M4PTMTKRN6Y"
+        );
+        assert_eq!(svc_chain("ns1/svc1:p80"), "KUBE-SVC-XPGD46QRK7WJZT7O");
+        assert_eq!(
+            svc_chain("default/myapp-service"),
+            "KUBE-SVC-HV6ZUR45AI72VIJI"
+        );
+        assert_eq!(
+            ext_chain("default/myapp-service"),
+            "KUBE-EXT-HV6ZUR45AI72VIJI"
+        );
+        assert_eq!(
+            sep_chain("default/myapp-service", "10.244.0.2:80"),
+            "KUBE-SEP-Q5JOQ2TNM742LKJL"
+        );
+        assert_eq!(
+            sep_chain("default/myapp-service", "10.244.0.3:80"),
+            "KUBE-SEP-IWHWVFBAZZGGLST3"
+        );
+        assert_eq!(
+            sep_chain("default/myapp-service", "10.244.0.4:80"),
+            "KUBE-SEP-Q3GOWWVB2EKSFZT2"
+        );
+        // The golden test's ns3/svc3 and ns5/svc5.
+        assert_eq!(svc_chain("ns3/svc3:p80"), "KUBE-SVC-X27LE4BHSL4DOUIK");
+        assert_eq!(
+            sep_chain("ns3/svc3:p80", "10.180.0.3:80"),
+            "KUBE-SEP-OYPFS5VJICHGATKP"
+        );
+        assert_eq!(
+            sep_chain("ns5/svc5:p80", "10.180.0.3:80"),
+            "KUBE-SEP-I77PXRDZVX7PMWMN"
+        );
+    }
+
+    /// The worked example renders to exactly §4b's `iptables-save -t nat` lines.
+    #[test]
+    fn worked_example_matches_iptables_save() {
+        let host = installed(&[kubernetes(), myapp()]);
+        let expected = r#"-A PREROUTING -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A OUTPUT -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A POSTROUTING -m comment --comment "kubernetes postrouting rules" -j KUBE-POSTROUTING
+-A KUBE-EXT-HV6ZUR45AI72VIJI -m comment --comment "masquerade traffic for default/myapp-service external destinations" -j KUBE-MARK-MASQ
+-A KUBE-EXT-HV6ZUR45AI72VIJI -j KUBE-SVC-HV6ZUR45AI72VIJI
+-A KUBE-MARK-MASQ -j MARK --set-xmark 0x4000/0x4000
+-A KUBE-NODEPORTS -p tcp -m comment --comment "default/myapp-service" -m tcp --dport 30008 -j KUBE-EXT-HV6ZUR45AI72VIJI
+-A KUBE-POSTROUTING -m mark ! --mark 0x4000/0x4000 -j RETURN
+-A KUBE-POSTROUTING -j MARK --set-xmark 0x4000/0x0
+-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE --random-fully
+-A KUBE-SEP-IWHWVFBAZZGGLST3 -s 10.244.0.3/32 -m comment --comment "default/myapp-service" -j KUBE-MARK-MASQ
+-A KUBE-SEP-IWHWVFBAZZGGLST3 -p tcp -m comment --comment "default/myapp-service" -m tcp -j DNAT --to-destination 10.244.0.3:80
+-A KUBE-SEP-Q3GOWWVB2EKSFZT2 -s 10.244.0.4/32 -m comment --comment "default/myapp-service" -j KUBE-MARK-MASQ
+-A KUBE-SEP-Q3GOWWVB2EKSFZT2 -p tcp -m comment --comment "default/myapp-service" -m tcp -j DNAT --to-destination 10.244.0.4:80
+-A KUBE-SEP-Q5JOQ2TNM742LKJL -s 10.244.0.2/32 -m comment --comment "default/myapp-service" -j KUBE-MARK-MASQ
+-A KUBE-SEP-Q5JOQ2TNM742LKJL -p tcp -m comment --comment "default/myapp-service" -m tcp -j DNAT --to-destination 10.244.0.2:80
+-A KUBE-SERVICES -d 10.96.0.1/32 -p tcp -m comment --comment "default/kubernetes:https cluster IP" -m tcp --dport 443 -j KUBE-SVC-NPX46M4PTMTKRN6Y
+-A KUBE-SERVICES -d 10.106.1.12/32 -p tcp -m comment --comment "default/myapp-service cluster IP" -m tcp --dport 80 -j KUBE-SVC-HV6ZUR45AI72VIJI
+-A KUBE-SERVICES -m comment --comment "kubernetes service nodeports; NOTE: this must be the last rule in this chain" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS
+-A KUBE-SVC-HV6ZUR45AI72VIJI ! -s 10.244.0.0/16 -d 10.106.1.12/32 -p tcp -m comment --comment "default/myapp-service cluster IP" -m tcp --dport 80 -j KUBE-MARK-MASQ
+-A KUBE-SVC-HV6ZUR45AI72VIJI -m comment --comment "default/myapp-service -> 10.244.0.2:80" -m statistic --mode random --probability 0.33333333349 -j KUBE-SEP-Q5JOQ2TNM742LKJL
+-A KUBE-SVC-HV6ZUR45AI72VIJI -m comment --comment "default/myapp-service -> 10.244.0.3:80" -m statistic --mode random --probability 0.50000000000 -j KUBE-SEP-IWHWVFBAZZGGLST3
+-A KUBE-SVC-HV6ZUR45AI72VIJI -m comment --comment "default/myapp-service -> 10.244.0.4:80" -j KUBE-SEP-Q3GOWWVB2EKSFZT2"#;
+        let got = lines(&host.netfilter, Table::Nat);
+        // §4b lists this service's rules and the kubernetes portal; the
+        // kubernetes Service's own SVC/SEP chains are "other rules".
+        let ours: Vec<&String> = got
+            .iter()
+            .filter(|l| {
+                !l.contains("KUBE-SVC-NPX46M4PTMTKRN6Y ") || l.starts_with("-A KUBE-SERVICES")
+            })
+            .filter(|l| !l.contains("default/kubernetes:https\""))
+            .collect();
+        let want: Vec<&str> = expected.lines().collect();
+        assert_eq!(ours, want, "\n{}", host.netfilter.save_table(Table::Nat));
+    }
+
+    #[test]
+    fn chain_declarations_are_sorted_like_iptables_save() {
+        let host = installed(&[myapp()]);
+        let save = host.netfilter.save_table(Table::Nat);
+        let decl: Vec<&str> = save.lines().filter(|l| l.starts_with(':')).collect();
+        assert_eq!(
+            decl,
+            [
+                ":PREROUTING ACCEPT [0:0]",
+                ":INPUT ACCEPT [0:0]",
+                ":OUTPUT ACCEPT [0:0]",
+                ":POSTROUTING ACCEPT [0:0]",
+                ":KUBE-EXT-HV6ZUR45AI72VIJI - [0:0]",
+                ":KUBE-MARK-MASQ - [0:0]",
+                ":KUBE-NODEPORTS - [0:0]",
+                ":KUBE-POSTROUTING - [0:0]",
+                ":KUBE-PROXY-CANARY - [0:0]",
+                ":KUBE-SEP-IWHWVFBAZZGGLST3 - [0:0]",
+                ":KUBE-SEP-Q3GOWWVB2EKSFZT2 - [0:0]",
+                ":KUBE-SEP-Q5JOQ2TNM742LKJL - [0:0]",
+                ":KUBE-SERVICES - [0:0]",
+                ":KUBE-SVC-HV6ZUR45AI72VIJI - [0:0]",
+            ]
+        );
+    }
+
+    /// The filter table of a real kubeadm node, kube-proxy's part.
+    #[test]
+    fn filter_table_jumps_and_fixed_chains() {
+        let host = installed(&[myapp()]);
+        let got = lines(&host.netfilter, Table::Filter);
+        let expected = r#"-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL
+-A INPUT -m comment --comment "kubernetes health check service ports" -j KUBE-NODEPORTS
+-A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+-A INPUT -j KUBE-FIREWALL
+-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL
+-A FORWARD -m comment --comment "kubernetes forwarding rules" -j KUBE-FORWARD
+-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A FORWARD -m conntrack --ctstate NEW -m comment --comment "kubernetes externally-visible service portals" -j KUBE-EXTERNAL-SERVICES
+-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL
+-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes service portals" -j KUBE-SERVICES
+-A OUTPUT -j KUBE-FIREWALL
+-A KUBE-FIREWALL ! -s 127.0.0.0/8 -d 127.0.0.0/8 -m comment --comment "block incoming localnet connections" -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP
+-A KUBE-FORWARD -m conntrack --ctstate INVALID -j DROP
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding rules" -m mark --mark 0x4000/0x4000 -j ACCEPT
+-A KUBE-FORWARD -m comment --comment "kubernetes forwarding conntrack rule" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT"#;
+        assert_eq!(got, expected.lines().collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn installing_twice_changes_nothing() {
+        let rules = render(&node("node01"), &[kubernetes(), myapp()]);
+        let mut host = Host::new("node01", crate::net::HostKind::Node);
+        install(&mut host, &rules);
+        let once = host.netfilter.clone();
+        install(&mut host, &rules);
+        assert_eq!(host.netfilter, once);
+        // A later sync without the Service removes its chains.
+        install(&mut host, &render(&node("node01"), &[kubernetes()]));
+        let nat = host.netfilter.save_table(Table::Nat);
+        assert!(!nat.contains("HV6ZUR45AI72VIJI"), "{nat}");
+        assert!(!nat.contains("KUBE-SEP-Q5JOQ2TNM742LKJL"), "{nat}");
+        assert_eq!(nat.matches("-A PREROUTING").count(), 1);
+    }
+
+    /// §4d: no endpoints, so no nat chains and two REJECT rules.
+    #[test]
+    fn no_endpoints_rejects() {
+        let mut svc = myapp();
+        svc.endpoints.clear();
+        let host = installed(&[svc]);
+        let nat = lines(&host.netfilter, Table::Nat);
+        assert!(!nat.iter().any(|l| l.contains("myapp")), "{nat:#?}");
+        assert!(nat.contains(&"-A KUBE-SERVICES -m comment --comment \"kubernetes service nodeports; NOTE: this must be the last rule in this chain\" -m addrtype --dst-type LOCAL -j KUBE-NODEPORTS".to_string()));
+        let filter = lines(&host.netfilter, Table::Filter);
+        for want in [
+            "-A KUBE-SERVICES -d 10.106.1.12/32 -p tcp -m comment --comment \"default/myapp-service has no endpoints\" -m tcp --dport 80 -j REJECT --reject-with icmp-port-unreachable",
+            "-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment \"default/myapp-service has no endpoints\" -m addrtype --dst-type LOCAL -m tcp --dport 30008 -j REJECT --reject-with icmp-port-unreachable",
+        ] {
+            assert!(filter.contains(&want.to_string()), "{filter:#?}");
+        }
+    }
+
+    #[test]
+    fn unready_endpoints_are_not_used() {
+        let mut svc = myapp();
+        for e in &mut svc.endpoints {
+            e.ready = false;
+        }
+        let host = installed(&[svc]);
+        assert!(lines(&host.netfilter, Table::Filter)
+            .iter()
+            .any(|l| l.contains("has no endpoints")));
+    }
+
+    #[test]
+    fn headless_services_get_no_rules() {
+        let mut svc = myapp();
+        svc.cluster_ip = None;
+        let host = installed(&[svc]);
+        let all = host.netfilter.save_table(Table::Nat) + &host.netfilter.save_table(Table::Filter);
+        assert!(!all.contains("myapp"), "{all}");
+    }
+
+    /// eTP Local on a node without an endpoint: DROP in the filter table,
+    /// and the short-circuits in KUBE-EXT for local and pod traffic.
+    #[test]
+    fn external_policy_local_without_local_endpoint_drops() {
+        let mut svc = myapp();
+        svc.external_policy_local = true;
+        let rules = render(&node("node02"), &[svc]);
+        let mut host = Host::new("node02", crate::net::HostKind::Node);
+        install(&mut host, &rules);
+        let filter = lines(&host.netfilter, Table::Filter);
+        assert!(filter.contains(&"-A KUBE-EXTERNAL-SERVICES -p tcp -m comment --comment \"default/myapp-service has no local endpoints\" -m addrtype --dst-type LOCAL -m tcp --dport 30008 -j DROP".to_string()), "{filter:#?}");
+        let nat = lines(&host.netfilter, Table::Nat);
+        let ext: Vec<&String> = nat
+            .iter()
+            .filter(|l| l.starts_with("-A KUBE-EXT-HV6ZUR45AI72VIJI"))
+            .collect();
+        assert_eq!(
+            ext,
+            [
+                "-A KUBE-EXT-HV6ZUR45AI72VIJI -s 10.244.0.0/16 -m comment --comment \"pod traffic for default/myapp-service external destinations\" -j KUBE-SVC-HV6ZUR45AI72VIJI",
+                "-A KUBE-EXT-HV6ZUR45AI72VIJI -m comment --comment \"masquerade LOCAL traffic for default/myapp-service external destinations\" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ",
+                "-A KUBE-EXT-HV6ZUR45AI72VIJI -m comment --comment \"route LOCAL traffic for default/myapp-service external destinations\" -m addrtype --src-type LOCAL -j KUBE-SVC-HV6ZUR45AI72VIJI",
+            ]
+        );
+        assert!(!nat.iter().any(|l| l.contains("KUBE-SVL-")), "{nat:#?}");
+
+        // On the node with the pods, the last rule goes to the Local chain.
+        let host = installed(&[ServicePortInfo {
+            external_policy_local: true,
+            ..myapp()
+        }]);
+        let nat = lines(&host.netfilter, Table::Nat);
+        assert!(nat.contains(
+            &"-A KUBE-EXT-HV6ZUR45AI72VIJI -j KUBE-SVL-HV6ZUR45AI72VIJI".to_string()
+        ));
+        assert!(nat.contains(&"-A KUBE-SVL-HV6ZUR45AI72VIJI -m comment --comment \"default/myapp-service -> 10.244.0.4:80\" -j KUBE-SEP-Q3GOWWVB2EKSFZT2".to_string()), "{nat:#?}");
+    }
+
+    #[test]
+    fn internal_policy_local_without_local_endpoint_drops_the_cluster_ip() {
+        let svc = ServicePortInfo {
+            internal_policy_local: true,
+            node_port: None,
+            ..myapp()
+        };
+        let host = {
+            let mut h = Host::new("node02", crate::net::HostKind::Node);
+            install(&mut h, &render(&node("node02"), &[svc]));
+            h
+        };
+        let filter = lines(&host.netfilter, Table::Filter);
+        assert!(filter.contains(&"-A KUBE-SERVICES -d 10.106.1.12/32 -p tcp -m comment --comment \"default/myapp-service has no local endpoints\" -m tcp --dport 80 -j DROP".to_string()), "{filter:#?}");
+    }
+
+    /// ns5/svc5 of the golden test: ClientIP affinity.
+    #[test]
+    fn affinity_rules() {
+        let svc = ServicePortInfo {
+            namespace: "ns5".into(),
+            name: "svc5".into(),
+            port_name: "p80".into(),
+            cluster_ip: Some("172.30.0.45".parse().unwrap()),
+            affinity: Affinity::ClientIp {
+                timeout_seconds: 10800,
+            },
+            node_port: None,
+            endpoints: vec![ep("10.180.0.3", "node01")],
+            ..myapp()
+        };
+        let host = installed(&[svc]);
+        let nat = lines(&host.netfilter, Table::Nat);
+        for want in [
+            "-A KUBE-SVC-NUKIZ6OKUXPJNT4C -m comment --comment \"ns5/svc5:p80 -> 10.180.0.3:80\" -m recent --rcheck --seconds 10800 --reap --name KUBE-SEP-I77PXRDZVX7PMWMN --mask 255.255.255.255 --rsource -j KUBE-SEP-I77PXRDZVX7PMWMN",
+            "-A KUBE-SVC-NUKIZ6OKUXPJNT4C -m comment --comment \"ns5/svc5:p80 -> 10.180.0.3:80\" -j KUBE-SEP-I77PXRDZVX7PMWMN",
+            "-A KUBE-SEP-I77PXRDZVX7PMWMN -p tcp -m comment --comment \"ns5/svc5:p80\" -m recent --set --name KUBE-SEP-I77PXRDZVX7PMWMN --mask 255.255.255.255 --rsource -m tcp -j DNAT --to-destination 10.180.0.3:80",
+        ] {
+            assert!(nat.contains(&want.to_string()), "missing {want}\n{nat:#?}");
+        }
+        // The affinity checks come before the load-balancing rules.
+        let svc_rules: Vec<&String> = nat
+            .iter()
+            .filter(|l| l.starts_with("-A KUBE-SVC-NUKIZ6OKUXPJNT4C"))
+            .collect();
+        assert!(svc_rules[1].contains("--rcheck"), "{svc_rules:#?}");
+    }
+
+    /// kube-proxy sorts endpoints by their `ip:port` string, so .10 sorts before .2.
+    #[test]
+    fn endpoints_sort_as_strings() {
+        let svc = ServicePortInfo {
+            endpoints: vec![ep("10.244.0.2", "node01"), ep("10.244.0.10", "node01")],
+            ..myapp()
+        };
+        let host = installed(&[svc]);
+        let nat = lines(&host.netfilter, Table::Nat);
+        let to_sep: Vec<&String> = nat
+            .iter()
+            .filter(|l| l.starts_with("-A KUBE-SVC-HV6ZUR45AI72VIJI -m comment"))
+            .collect();
+        assert!(to_sep[0].contains("10.244.0.10:80") && to_sep[0].contains("0.50000000000"));
+        assert!(to_sep[1].contains("10.244.0.2:80"));
+    }
+
+    #[test]
+    fn large_clusters_drop_endpoint_comments() {
+        let eps: Vec<ProxyEndpoint> = (0..1001u32)
+            .map(|i| ProxyEndpoint {
+                ip: Ipv4Addr::from(0x0af4_0000 + i + 2),
+                port: 80,
+                node: "node01".into(),
+                ready: true,
+            })
+            .collect();
+        let svc = ServicePortInfo {
+            endpoints: eps,
+            ..myapp()
+        };
+        let rules = render(&node("node01"), &[svc]);
+        let sep = rules
+            .nat
+            .get(&sep_chain("default/myapp-service", "10.244.0.2:80"))
+            .unwrap();
+        assert!(sep.rules.iter().all(|r| r.comment().is_none()));
+        let svc = rules.nat.get("KUBE-SVC-HV6ZUR45AI72VIJI").unwrap();
+        assert!(svc.rules[0].comment().is_some(), "the masquerade rule keeps its comment");
+        assert!(svc.rules[1].comment().is_none());
+    }
+
+    #[test]
+    fn external_and_load_balancer_ips() {
+        let svc = ServicePortInfo {
+            external_ips: vec!["192.168.1.200".parse().unwrap()],
+            load_balancer_ips: vec!["203.0.113.100".parse().unwrap()],
+            ..myapp()
+        };
+        let host = installed(&[svc]);
+        let nat = lines(&host.netfilter, Table::Nat);
+        assert!(nat.contains(&"-A KUBE-SERVICES -d 192.168.1.200/32 -p tcp -m comment --comment \"default/myapp-service external IP\" -m tcp --dport 80 -j KUBE-EXT-HV6ZUR45AI72VIJI".to_string()), "{nat:#?}");
+        assert!(nat.contains(&"-A KUBE-SERVICES -d 203.0.113.100/32 -p tcp -m comment --comment \"default/myapp-service loadbalancer IP\" -m tcp --dport 80 -j KUBE-EXT-HV6ZUR45AI72VIJI".to_string()), "{nat:#?}");
+        // The nodeports tail rule is still last.
+        let services: Vec<&String> = nat
+            .iter()
+            .filter(|l| l.starts_with("-A KUBE-SERVICES"))
+            .collect();
+        assert!(services.last().unwrap().contains("-j KUBE-NODEPORTS"));
+    }
+}

@@ -1,0 +1,336 @@
+//! Judging a world by its outcome, not by the keystrokes that made it. Every
+//! check either passes or says, in one sentence, what is still missing; a
+//! request that stops says at which hop and by which rule.
+
+use super::*;
+use crate::cluster::objects::{format_labels, selector_matches, IntOrString, Service};
+use crate::shell::{Observed, RequestOutcome, Session};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckResult {
+    pub passed: bool,
+    /// What the check looks for, e.g. "curl from laptop to http://… gives 200 OK".
+    pub goal: String,
+    /// Why it fails (empty when it passes).
+    pub problem: String,
+}
+
+fn matches_expect(o: &Observed, e: &Expect) -> bool {
+    matches!(
+        (o, e),
+        (Observed::Refused, Expect::Refused) | (Observed::Timeout, Expect::Timeout) | (Observed::Unresolved, Expect::Unresolved)
+    ) || matches!((o, e), (Observed::Status(a), Expect::Status(b)) if a == b)
+}
+
+/// Where and why a request stopped, from its trace.
+pub fn why(outcome: &RequestOutcome) -> String {
+    match &outcome.trace {
+        Some(t) => match &t.outcome {
+            Some(crate::net::TraceOutcome::Answered { host, process }) => format!("{process} on {host} answered"),
+            Some(_) => {
+                let s = t.summary();
+                s.trim_end_matches('.').to_string()
+            }
+            None => String::new(),
+        },
+        None => String::new(),
+    }
+}
+
+pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
+    let c = &s.world().cluster;
+    let (goal, problem) = match &check.kind {
+        CheckKind::Request(r) => {
+            let goal = format!("curl from {} to {} gives {}", r.from, r.url, r.expect);
+            match s.request(&r.from, &r.url) {
+                None => (goal, format!("there is no host or pod named `{}`", r.from)),
+                Some(o) => {
+                    let mut problem = String::new();
+                    if !matches_expect(&o.observed, &r.expect) {
+                        let w = why(&o);
+                        problem = format!("it gave {}", o.observed);
+                        if !w.is_empty() {
+                            problem.push_str(&format!(": {w}"));
+                        }
+                    } else if let Some(needle) = &r.body_contains {
+                        if !o.body.contains(needle.as_str()) {
+                            problem = format!("the page does not contain \"{needle}\"");
+                        }
+                    }
+                    (goal, problem)
+                }
+            }
+        }
+        CheckKind::Service(sc) => {
+            let goal = describe_service_goal(sc);
+            let ns = sc.namespace.clone().unwrap_or_else(|| "default".into());
+            let candidates: Vec<&Service> = c
+                .services
+                .iter()
+                .filter(|(k, _)| k.0 == ns && sc.name.as_ref().is_none_or(|n| *n == k.1))
+                .filter(|(k, _)| !(k.0 == "default" && k.1 == "kubernetes"))
+                .map(|(_, v)| v)
+                .collect();
+            if candidates.is_empty() {
+                let problem = match &sc.name {
+                    Some(n) => format!("there is no Service named {n} in namespace {ns}"),
+                    None => format!("there is no Service in namespace {ns} yet"),
+                };
+                (goal, problem)
+            } else {
+                // The candidate with the fewest differences explains best what is missing.
+                let mut best: Option<Vec<String>> = None;
+                for svc in candidates {
+                    let diffs = service_diffs(s, sc, svc);
+                    if best.as_ref().is_none_or(|b| diffs.len() < b.len()) {
+                        best = Some(diffs);
+                    }
+                }
+                let diffs = best.unwrap_or_default();
+                (goal, diffs.join("; "))
+            }
+        }
+        CheckKind::Pod(pc) => {
+            let ns = pc.namespace.clone().unwrap_or_else(|| "default".into());
+            let want_status = pc.status.clone().unwrap_or_else(|| "Running".into());
+            let want_count = pc.count.unwrap_or(1);
+            let mut goal = match &pc.name {
+                Some(n) => format!("pod {n} is {want_status}"),
+                None => format!("{want_count} pod(s) are {want_status}"),
+            };
+            if !pc.labels.is_empty() {
+                goal.push_str(&format!(" with labels {}", format_labels(&pc.labels)));
+            }
+            let now = s.now() as i64;
+            let matching: Vec<_> = c
+                .pods
+                .iter()
+                .filter(|(k, p)| {
+                    k.0 == ns && pc.name.as_ref().is_none_or(|n| *n == k.1) && selector_matches(&pc.labels, &p.metadata.labels)
+                })
+                .collect();
+            let good = matching.iter().filter(|(_, p)| c.pod_status(p, now) == want_status).count();
+            let problem = if good >= want_count {
+                String::new()
+            } else if matching.is_empty() {
+                match &pc.name {
+                    Some(n) => format!("there is no pod named {n}"),
+                    None => "no pod has these labels".to_string(),
+                }
+            } else {
+                let states: Vec<String> = matching
+                    .iter()
+                    .map(|(k, p)| format!("{} is {}", k.1, c.pod_status(p, now)))
+                    .collect();
+                format!("found {good} of {want_count}: {}", states.join(", "))
+            };
+            (goal, problem)
+        }
+        CheckKind::Deployment(dc) => {
+            let ns = dc.namespace.clone().unwrap_or_else(|| "default".into());
+            let goal = match dc.replicas {
+                Some(r) => format!("deployment {} has {r} ready replicas", dc.name),
+                None => format!("deployment {} is ready", dc.name),
+            };
+            let problem = match c.deployments.get(&(ns.clone(), dc.name.clone())) {
+                None => format!("there is no deployment named {}", dc.name),
+                Some(d) => {
+                    let pods: Vec<_> = c
+                        .pods
+                        .iter()
+                        .filter(|(k, p)| k.0 == ns && selector_matches(&d.spec.selector.match_labels, &p.metadata.labels))
+                        .collect();
+                    let ready = pods.iter().filter(|(_, p)| p.status.ready).count() as i32;
+                    let want = dc.replicas.unwrap_or(d.spec.replicas.unwrap_or(1));
+                    if d.spec.replicas.unwrap_or(1) != want {
+                        format!("it asks for {} replicas", d.spec.replicas.unwrap_or(1))
+                    } else if dc.ready.unwrap_or(true) && ready < want {
+                        format!("{ready} of {want} replicas are ready")
+                    } else {
+                        String::new()
+                    }
+                }
+            };
+            (goal, problem)
+        }
+        CheckKind::Endpoints(ec) => {
+            let ns = ec.namespace.clone().unwrap_or_else(|| "default".into());
+            let goal = format!("Service {} has {} ready endpoint(s)", ec.service, ec.count);
+            let problem = match c.services.get(&(ns, ec.service.clone())) {
+                None => format!("there is no Service named {}", ec.service),
+                Some(svc) => {
+                    let n = ready_endpoints(s, svc);
+                    if n == ec.count {
+                        String::new()
+                    } else {
+                        format!("it has {n}")
+                    }
+                }
+            };
+            (goal, problem)
+        }
+        CheckKind::Responders(rc) => {
+            let goal = format!(
+                "{} requests from {} to {} are answered by {}",
+                rc.requests,
+                rc.from,
+                rc.url,
+                match (rc.at_least, rc.at_most) {
+                    (Some(a), Some(b)) => format!("{a} to {b} different pods"),
+                    (Some(a), None) => format!("at least {a} different pods"),
+                    (None, Some(b)) => format!("at most {b} different pod(s)"),
+                    (None, None) => "any pods".into(),
+                }
+            );
+            match s.requests(&rc.from, &rc.url, rc.requests) {
+                None => (goal, format!("there is no host or pod named `{}`", rc.from)),
+                Some(outcomes) => {
+                    let mut who: Vec<String> = outcomes.iter().filter_map(|o| o.answered_by.clone()).collect();
+                    let answered = who.len();
+                    who.sort();
+                    who.dedup();
+                    let n = who.len();
+                    let problem = if answered < rc.requests {
+                        let failed = outcomes.iter().find(|o| o.answered_by.is_none());
+                        format!(
+                            "{} of {} requests failed{}",
+                            rc.requests - answered,
+                            rc.requests,
+                            failed.map(|f| format!(" ({}: {})", f.observed, why(f))).unwrap_or_default()
+                        )
+                    } else if rc.at_least.is_some_and(|a| n < a) || rc.at_most.is_some_and(|b| n > b) {
+                        format!("{n} answered: {}", who.join(", "))
+                    } else {
+                        String::new()
+                    };
+                    (goal, problem)
+                }
+            }
+        }
+    };
+    CheckResult {
+        passed: problem.is_empty(),
+        goal,
+        problem,
+    }
+}
+
+fn ready_endpoints(s: &Session, svc: &Service) -> usize {
+    s.world()
+        .cluster
+        .endpoints(svc)
+        .and_then(|e| e.first().map(|(_, a)| a.iter().filter(|a| a.ready).count()))
+        .unwrap_or(0)
+}
+
+fn describe_service_goal(sc: &ServiceCheck) -> String {
+    let mut g = String::from("a ");
+    if let Some(t) = &sc.type_ {
+        g.push_str(t);
+        g.push(' ');
+    }
+    g.push_str("Service");
+    if let Some(n) = &sc.name {
+        g.push_str(&format!(" named {n}"));
+    }
+    let mut parts = vec![];
+    if let Some(sel) = &sc.selector {
+        parts.push(format!("selects {}", format_labels(sel)));
+    }
+    if let Some(p) = sc.port {
+        parts.push(format!("port {p}"));
+    }
+    if let Some(t) = &sc.target_port {
+        parts.push(format!("targetPort {t}"));
+    }
+    if let Some(n) = sc.node_port {
+        parts.push(format!("nodePort {n}"));
+    }
+    if let Some(e) = &sc.external_ip {
+        parts.push(format!("external IP {e}"));
+    }
+    if let Some(a) = &sc.session_affinity {
+        parts.push(format!("sessionAffinity {a}"));
+    }
+    if let Some(e) = &sc.external_traffic_policy {
+        parts.push(format!("externalTrafficPolicy {e}"));
+    }
+    if let Some(n) = sc.endpoints {
+        parts.push(format!("at least {n} ready endpoint(s)"));
+    }
+    if !parts.is_empty() {
+        g.push_str(" with ");
+        g.push_str(&parts.join(", "));
+    }
+    g
+}
+
+fn service_diffs(s: &Session, sc: &ServiceCheck, svc: &Service) -> Vec<String> {
+    let name = &svc.metadata.name;
+    let mut d = vec![];
+    if let Some(t) = &sc.type_ {
+        if svc.type_name() != t {
+            d.push(format!("{name} is of type {}, not {t}", svc.type_name()));
+        }
+    }
+    if let Some(sel) = &sc.selector {
+        let have = svc.spec.selector.clone().unwrap_or_default();
+        if &have != sel {
+            d.push(format!("{name} selects {}, not {}", format_labels(&have), format_labels(sel)));
+        }
+    }
+    let port = sc.port.and_then(|p| svc.spec.ports.iter().find(|sp| sp.port == p));
+    if let Some(p) = sc.port {
+        if port.is_none() {
+            let have: Vec<String> = svc.spec.ports.iter().map(|p| p.port.to_string()).collect();
+            d.push(format!("{name} exposes port {}, not {p}", have.join(",")));
+        }
+    }
+    let ports: Vec<_> = match port {
+        Some(p) => vec![p],
+        None => svc.spec.ports.iter().collect(),
+    };
+    if let Some(t) = &sc.target_port {
+        if !ports.iter().any(|p| p.target_port.as_ref() == Some(t) || (p.target_port.is_none() && *t == IntOrString::Int(p.port))) {
+            let have: Vec<String> = ports.iter().filter_map(|p| p.target_port.as_ref().map(|t| t.to_string())).collect();
+            d.push(format!("{name} sends to targetPort {}, not {t}", have.join(",")));
+        }
+    }
+    if let Some(n) = sc.node_port {
+        if !ports.iter().any(|p| p.node_port == Some(n)) {
+            let have: Vec<String> = ports.iter().filter_map(|p| p.node_port.map(|n| n.to_string())).collect();
+            if have.is_empty() {
+                d.push(format!("{name} has no nodePort (expected {n})"));
+            } else {
+                d.push(format!("{name} has nodePort {}, not {n}", have.join(",")));
+            }
+        }
+    }
+    if let Some(e) = &sc.external_ip {
+        let assigned = !svc.status.load_balancer.ingress.is_empty();
+        match e.as_str() {
+            "pending" if assigned => d.push(format!("{name} has an external IP")),
+            "assigned" if !assigned => d.push(format!("{name}'s external IP is <pending>")),
+            _ => {}
+        }
+    }
+    if let Some(a) = &sc.session_affinity {
+        let have = svc.spec.session_affinity.as_deref().unwrap_or("None");
+        if have != a {
+            d.push(format!("{name} has sessionAffinity {have}, not {a}"));
+        }
+    }
+    if let Some(e) = &sc.external_traffic_policy {
+        let have = svc.spec.external_traffic_policy.as_deref().unwrap_or("Cluster");
+        if have != e {
+            d.push(format!("{name} has externalTrafficPolicy {have}, not {e}"));
+        }
+    }
+    if let Some(n) = sc.endpoints {
+        let have = ready_endpoints(s, svc);
+        if have < n {
+            d.push(format!("{name} has {have} ready endpoint(s), not {n}: its selector matches no Ready pod"));
+        }
+    }
+    d
+}

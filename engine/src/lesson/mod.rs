@@ -1,0 +1,303 @@
+//! Lessons: the course authors' file format, its parser, and the checks
+//! that judge a student's world.
+//!
+//! # The format
+//!
+//! One lesson per Markdown file, readable as-is on a code host. A YAML front
+//! matter declares the world; `## ` headings start the steps; fenced blocks
+//! whose info string names a part carry what the engine reads:
+//!
+//! ````markdown
+//! ---
+//! title: "NodePort: open a port on every node"
+//! summary: The laptop reaches the pod through node01:30008.
+//! world:
+//!   nodes: 1
+//!   cloud: false
+//!   pods:
+//!   - name: myapp-pod
+//!     image: nginx
+//!     labels: {app: myapp, type: front-end}
+//! ---
+//!
+//! Text before the first step introduces the lesson.
+//!
+//! ## Write the Service
+//!
+//! Prose for the student.
+//!
+//! ```console
+//! $ kubectl apply -f myapp-service.yaml
+//! ```
+//!
+//! ```yaml file=myapp-service.yaml
+//! apiVersion: v1
+//! kind: Service
+//! …
+//! ```
+//!
+//! ```check
+//! - service: {name: myapp-service, type: NodePort, nodePort: 30008}
+//! - request: {from: laptop, url: "http://192.168.1.2:30008", expect: 200}
+//! ```
+//!
+//! ```probe
+//! - {from: laptop, url: "http://192.168.1.2:30008", before: timeout, after: 200}
+//! ```
+//!
+//! ```hint
+//! The Service's type decides whether the node opens a port.
+//! ```
+//!
+//! ```solution
+//! kubectl apply -f myapp-service.yaml
+//! ```
+//! ````
+//!
+//! `lessons/README.md` is the authors' guide to every field; this module's
+//! types are its reference.
+
+pub mod checks;
+pub mod diag;
+pub mod parse;
+pub mod replay;
+
+pub use diag::Diagnostic;
+pub use parse::parse_lesson;
+
+use crate::cluster::objects::Labels;
+use serde::Deserialize;
+
+/// A parsed lesson.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Lesson {
+    /// The file's stem, e.g. `02-nodeport`.
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub summary: String,
+    pub world: WorldSpec,
+    /// Markdown before the first step.
+    pub intro: String,
+    pub steps: Vec<Step>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub title: String,
+    /// 1-based line of the step's heading.
+    pub line: usize,
+    /// The step's prose, as Markdown, without the engine's blocks.
+    pub text: String,
+    /// Commands the student can click to run (`$ ` lines of console blocks).
+    pub commands: Vec<String>,
+    /// Manifests the student can open in the editor; also written to the
+    /// laptop's home directory when the step starts.
+    pub files: Vec<FileBlock>,
+    pub checks: Vec<Check>,
+    pub probes: Vec<Probe>,
+    pub hints: Vec<String>,
+    /// Lines of shell, run in order by `servicelab check` and "show solution".
+    pub solution: Vec<String>,
+    /// Whether the checks must fail before the solution runs (default true).
+    pub fails_before: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FileBlock {
+    pub name: String,
+    pub content: String,
+    pub line: usize,
+}
+
+/// The world at the start of the lesson.
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct WorldSpec {
+    #[serde(default = "one")]
+    pub nodes: u8,
+    #[serde(default)]
+    pub cloud: bool,
+    #[serde(default)]
+    pub seed: Option<u64>,
+    #[serde(default)]
+    pub pods: Vec<PodSpec>,
+    #[serde(default)]
+    pub deployments: Vec<DeploymentSpec>,
+    /// Manifests (YAML, several documents allowed) applied before the lesson starts.
+    #[serde(default)]
+    pub apply: Option<String>,
+}
+
+fn one() -> u8 {
+    1
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PodSpec {
+    pub name: String,
+    pub image: String,
+    #[serde(default)]
+    pub labels: Labels,
+    /// `node01`…; the scheduler decides when absent.
+    #[serde(default)]
+    pub node: Option<String>,
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentSpec {
+    pub name: String,
+    pub image: String,
+    #[serde(default = "one_i32")]
+    pub replicas: i32,
+    #[serde(default)]
+    pub labels: Labels,
+    #[serde(default)]
+    pub port: Option<u16>,
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+fn one_i32() -> i32 {
+    1
+}
+
+/// What a request is expected to end in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    /// An HTTP status code (200, 404…).
+    Status(u16),
+    /// Connection refused at once (curl exit 7).
+    Refused,
+    /// The SYN was lost (curl exit 28).
+    Timeout,
+    /// The name did not resolve (curl exit 6).
+    Unresolved,
+}
+
+impl Expect {
+    pub fn parse(s: &str) -> Option<Expect> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "refused" => Expect::Refused,
+            "timeout" => Expect::Timeout,
+            "unresolved" => Expect::Unresolved,
+            "ok" => Expect::Status(200),
+            n => Expect::Status(n.parse().ok().filter(|c| (100..600).contains(c))?),
+        })
+    }
+}
+
+impl std::fmt::Display for Expect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expect::Status(200) => f.write_str("200 OK"),
+            Expect::Status(c) => write!(f, "HTTP {c}"),
+            Expect::Refused => f.write_str("connection refused"),
+            Expect::Timeout => f.write_str("timeout"),
+            Expect::Unresolved => f.write_str("could not resolve host"),
+        }
+    }
+}
+
+/// One outcome check.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub line: usize,
+    pub kind: CheckKind,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckKind {
+    Service(ServiceCheck),
+    Request(RequestCheck),
+    Pod(PodCheck),
+    Deployment(DeploymentCheck),
+    Endpoints(EndpointsCheck),
+    Responders(RespondersCheck),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct ServiceCheck {
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    pub selector: Option<Labels>,
+    pub port: Option<i32>,
+    pub target_port: Option<crate::cluster::objects::IntOrString>,
+    pub node_port: Option<i32>,
+    /// `assigned` or `pending`, for LoadBalancers.
+    pub external_ip: Option<String>,
+    pub session_affinity: Option<String>,
+    pub external_traffic_policy: Option<String>,
+    /// How many Ready endpoints it must have (at least).
+    pub endpoints: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestCheck {
+    /// `laptop`, `node01`, or a pod's name.
+    pub from: String,
+    pub url: String,
+    pub expect: Expect,
+    pub body_contains: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct PodCheck {
+    pub name: Option<String>,
+    pub namespace: Option<String>,
+    #[serde(default)]
+    pub labels: Labels,
+    /// `Running` (default) or another STATUS column value.
+    pub status: Option<String>,
+    /// How many such pods (at least); default 1.
+    pub count: Option<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct DeploymentCheck {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub replicas: Option<i32>,
+    /// All replicas Ready (default true).
+    pub ready: Option<bool>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointsCheck {
+    pub service: String,
+    pub namespace: Option<String>,
+    /// Exactly this many Ready endpoints.
+    pub count: usize,
+}
+
+/// Repeated requests: how many different pods answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RespondersCheck {
+    pub from: String,
+    pub url: String,
+    pub requests: usize,
+    pub at_least: Option<usize>,
+    pub at_most: Option<usize>,
+}
+
+/// A request shown before and after the step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Probe {
+    pub line: usize,
+    pub from: String,
+    pub url: String,
+    pub before: Option<Expect>,
+    pub after: Option<Expect>,
+}

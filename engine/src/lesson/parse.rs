@@ -1,0 +1,607 @@
+//! The lesson parser: `&str` in, a [`Lesson`] or every problem found out.
+//! Pure, so the browser and `servicelab check` report the same things.
+
+use super::*;
+use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::de::DeserializeOwned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FrontMatter {
+    title: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    world: WorldSpec,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum Scalar {
+    Int(i64),
+    Str(String),
+}
+
+impl Scalar {
+    fn text(&self) -> String {
+        match self {
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Str(s) => s.clone(),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RequestSpec {
+    from: String,
+    url: String,
+    expect: Scalar,
+    #[serde(default)]
+    body_contains: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RespondersSpec {
+    from: String,
+    url: String,
+    #[serde(default = "twelve")]
+    requests: usize,
+    #[serde(default)]
+    at_least: Option<usize>,
+    #[serde(default)]
+    at_most: Option<usize>,
+}
+
+fn twelve() -> usize {
+    12
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckSpec {
+    #[serde(default)]
+    service: Option<ServiceCheck>,
+    #[serde(default)]
+    request: Option<RequestSpec>,
+    #[serde(default)]
+    pod: Option<PodCheck>,
+    #[serde(default)]
+    deployment: Option<DeploymentCheck>,
+    #[serde(default)]
+    endpoints: Option<EndpointsCheck>,
+    #[serde(default)]
+    responders: Option<RespondersSpec>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProbeSpec {
+    from: String,
+    url: String,
+    #[serde(default)]
+    before: Option<Scalar>,
+    #[serde(default)]
+    after: Option<Scalar>,
+}
+
+const PARTS: [&str; 4] = ["check", "probe", "hint", "solution"];
+
+struct Ctx<'a> {
+    path: &'a str,
+    text: &'a str,
+    line_starts: Vec<usize>,
+    errors: Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let line = match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let col = self.text[self.line_starts[line]..offset.min(self.text.len())].chars().count() + 1;
+        (line + 1, col)
+    }
+
+    fn error(&mut self, line: usize, col: usize, message: impl Into<String>) {
+        let d = Diagnostic::new(self.path, self.text, line, col, message);
+        self.errors.push(d);
+    }
+
+    /// Deserializes YAML that starts at `first_line` of the file.
+    fn yaml<T: DeserializeOwned>(&mut self, src: &str, first_line: usize, indent: usize) -> Option<T> {
+        match serde_norway::from_str::<T>(src) {
+            Ok(v) => Some(v),
+            Err(e) => {
+                let msg = e.to_string();
+                let msg = match msg.rfind(" at line ") {
+                    Some(i) => msg[..i].to_string(),
+                    None => msg,
+                };
+                // serde_norway puts the path first (`.[0].pod: unknown field…`);
+                // the line and caret already say where.
+                let msg = match msg.split_once(": ") {
+                    Some((path, rest)) if !path.contains(' ') && (path.starts_with('.') || path.contains('.') || path.contains('[')) => rest.to_string(),
+                    _ => msg,
+                };
+                let (l, c) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+                self.error(first_line + l - 1, c + indent, msg);
+                None
+            }
+        }
+    }
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// Groups solution lines into commands: a heredoc runs until its delimiter.
+pub fn group_commands(block: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut lines = block.lines().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim_end();
+        if trimmed.trim().is_empty() || trimmed.trim_start().starts_with('#') {
+            continue;
+        }
+        let mut cmd = trimmed.to_string();
+        if let Some(pos) = trimmed.find("<<") {
+            let rest = trimmed[pos + 2..].trim_start_matches('-').trim();
+            let delim: String = rest
+                .trim_matches(|c| c == '\'' || c == '"')
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !delim.is_empty() {
+                for l in lines.by_ref() {
+                    cmd.push('\n');
+                    cmd.push_str(l);
+                    if l.trim() == delim {
+                        break;
+                    }
+                }
+            }
+        }
+        while cmd.ends_with('\\') {
+            match lines.next() {
+                Some(l) => {
+                    cmd.pop();
+                    cmd.push_str(l.trim_start());
+                }
+                None => break,
+            }
+        }
+        out.push(cmd);
+    }
+    out
+}
+
+/// Lines of each top-level `- ` item in a YAML list block.
+fn item_lines(src: &str, first_line: usize) -> Vec<usize> {
+    src.lines()
+        .enumerate()
+        .filter(|(_, l)| l.starts_with("- ") || *l == "-")
+        .map(|(i, _)| first_line + i)
+        .collect()
+}
+
+/// Parses a lesson file. `path` is used in messages (`lessons/02-nodeport.md`).
+pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
+    let mut cx = Ctx {
+        path,
+        text,
+        line_starts: std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect(),
+        errors: vec![],
+    };
+    let id = path
+        .rsplit('/')
+        .next()
+        .unwrap_or(path)
+        .trim_end_matches(".md")
+        .to_string();
+
+    // Front matter: between a first line `---` and the next `---`.
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if first.trim_end() != "---" {
+        cx.error(1, 1, "a lesson starts with front matter: a `---` line, then `title:` and `world:`, then `---`");
+        return Err(cx.errors);
+    }
+    let mut fm_end = None;
+    let mut offset = first.len();
+    for l in lines {
+        if l.trim_end() == "---" {
+            fm_end = Some((offset, offset + l.len()));
+            break;
+        }
+        offset += l.len();
+    }
+    let Some((fm_close, body_start)) = fm_end else {
+        let last = text.lines().count().max(1);
+        cx.error(last, 1, "the front matter is not closed: add a `---` line after it");
+        return Err(cx.errors);
+    };
+    let fm_src = &text[first.len()..fm_close];
+    let fm: Option<FrontMatter> = if fm_src.trim().is_empty() {
+        cx.error(2, 1, "missing field `title` in the front matter");
+        None
+    } else {
+        cx.yaml(fm_src, 2, 0)
+    };
+    if let Some(fm) = &fm {
+        if fm.title.trim().is_empty() {
+            cx.error(2, 1, "the title is empty");
+        }
+        if fm.world.nodes == 0 || fm.world.nodes > crate::world::MAX_NODES {
+            let l = fm_src.lines().position(|l| l.trim_start().starts_with("nodes:")).map(|i| i + 2).unwrap_or(2);
+            cx.error(l, 1, format!("world.nodes must be between 1 and {}, got {}", crate::world::MAX_NODES, fm.world.nodes));
+        }
+        for p in &fm.world.pods {
+            if let Some(n) = &p.node {
+                check_node(&mut cx, fm_src, n, fm.world.nodes);
+            }
+        }
+    }
+
+    // The body: steps at `## ` headings.
+    let body = &text[body_start..];
+    let mut steps: Vec<Step> = vec![];
+    let mut intro_end = body.len();
+    let mut cut: Vec<(usize, usize)> = vec![];
+    let mut heading: Option<(usize, String)> = None;
+    let mut step_starts: Vec<usize> = vec![];
+    let mut in_code: Option<(String, usize)> = None;
+    let mut code = String::new();
+
+    let parser = Parser::new_ext(body, Options::empty()).into_offset_iter();
+    for (ev, range) in parser {
+        let abs = body_start + range.start;
+        match ev {
+            Event::Start(Tag::Heading { level: HeadingLevel::H2, .. }) => {
+                heading = Some((abs, String::new()));
+            }
+            Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
+                if let Some((start, title)) = heading.take() {
+                    if steps.is_empty() {
+                        intro_end = start - body_start;
+                    }
+                    let (line, _) = cx.line_col(start);
+                    step_starts.push(range.end + body_start);
+                    steps.push(Step {
+                        title: title.trim().to_string(),
+                        line,
+                        text: String::new(),
+                        commands: vec![],
+                        files: vec![],
+                        checks: vec![],
+                        probes: vec![],
+                        hints: vec![],
+                        solution: vec![],
+                        fails_before: true,
+                    });
+                }
+            }
+            Event::Text(t) | Event::Code(t) if heading.is_some() => {
+                if let Some((_, title)) = heading.as_mut() {
+                    title.push_str(&t);
+                }
+            }
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                in_code = Some((info.to_string(), abs));
+                code.clear();
+            }
+            Event::Text(t) if in_code.is_some() => code.push_str(&t),
+            Event::End(TagEnd::CodeBlock) => {
+                let Some((info, start)) = in_code.take() else { continue };
+                let end = body_start + range.end;
+                let (fence_line, _) = cx.line_col(start);
+                let content_line = fence_line + 1;
+                let mut words = info.split_whitespace();
+                let lang = words.next().unwrap_or("").to_string();
+                let attrs: Vec<&str> = words.collect();
+                let indent = text[cx.line_starts[fence_line - 1]..start].chars().count();
+                let Some(step) = steps.last_mut() else {
+                    if PARTS.contains(&lang.as_str()) {
+                        cx.error(fence_line, 1, format!("a `{lang}` block must be inside a step: put it after a `## ` heading"));
+                    }
+                    continue;
+                };
+                match lang.as_str() {
+                    "check" => {
+                        cut.push((start, end));
+                        if attrs.contains(&"passes-before") {
+                            step.fails_before = false;
+                        } else if let Some(a) = attrs.first() {
+                            cx.error(fence_line, indent + 4 + lang.len(), format!("unknown option `{a}` for a check block, expected `passes-before`"));
+                        }
+                        let specs: Option<Vec<CheckSpec>> = cx.yaml(&code, content_line, indent);
+                        let item_at = item_lines(&code, content_line);
+                        for (i, spec) in specs.into_iter().flatten().enumerate() {
+                            let line = item_at.get(i).copied().unwrap_or(content_line);
+                            if let Some(c) = convert_check(&mut cx, spec, line, fm.as_ref().map(|f| f.world.nodes).unwrap_or(1)) {
+                                let step = steps.last_mut().expect("checked above");
+                                step.checks.push(c);
+                            }
+                        }
+                    }
+                    "probe" => {
+                        cut.push((start, end));
+                        let specs: Option<Vec<ProbeSpec>> = cx.yaml(&code, content_line, indent);
+                        let item_at = item_lines(&code, content_line);
+                        for (i, p) in specs.into_iter().flatten().enumerate() {
+                            let line = item_at.get(i).copied().unwrap_or(content_line);
+                            let before = p.before.as_ref().and_then(|b| expectation(&mut cx, &b.text(), line));
+                            let after = p.after.as_ref().and_then(|b| expectation(&mut cx, &b.text(), line));
+                            check_from(&mut cx, &p.from, line, fm.as_ref().map(|f| f.world.nodes).unwrap_or(1));
+                            let step = steps.last_mut().expect("checked above");
+                            step.probes.push(Probe {
+                                line,
+                                from: p.from,
+                                url: p.url,
+                                before,
+                                after,
+                            });
+                        }
+                    }
+                    "hint" => {
+                        cut.push((start, end));
+                        step.hints.push(code.trim_end().to_string());
+                    }
+                    "solution" => {
+                        cut.push((start, end));
+                        step.solution.extend(group_commands(&code));
+                    }
+                    "console" | "sh" | "bash" | "shell" => {
+                        for l in code.lines() {
+                            if let Some(cmd) = l.strip_prefix("$ ") {
+                                step.commands.push(cmd.trim().to_string());
+                            }
+                        }
+                    }
+                    "yaml" | "yml" => {
+                        if let Some(f) = attrs.iter().find_map(|a| a.strip_prefix("file=")) {
+                            let name = f.trim_matches('"').to_string();
+                            if name.is_empty() || name.contains('/') || name.starts_with('.') {
+                                cx.error(fence_line, 1, format!("file name `{name}` must be a plain name like `service.yaml`"));
+                            }
+                            step.files.push(FileBlock {
+                                name,
+                                content: code.clone(),
+                                line: fence_line,
+                            });
+                        }
+                    }
+                    other if !other.is_empty() => {
+                        if let Some(p) = PARTS.iter().find(|p| edit_distance(p, other) <= 2 && other.len() > 3) {
+                            cx.error(fence_line, indent + 4, format!("unknown block `{other}`, did you mean `{p}`?"));
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    step_starts.push(text.len());
+
+    // Each step's prose: its section without the engine's blocks.
+    for (i, step) in steps.iter_mut().enumerate() {
+        let (from, to) = (step_starts[i], step_starts[i + 1]);
+        let to = if i + 1 < step_starts.len() - 1 {
+            // Up to the next heading's line.
+            text[..to].rfind("\n##").map(|p| p + 1).filter(|p| *p >= from).unwrap_or(to)
+        } else {
+            to
+        };
+        step.text = prose(text, from, to, &cut);
+    }
+    let intro = prose(text, body_start, body_start + intro_end, &cut);
+
+    if steps.is_empty() && cx.errors.is_empty() {
+        let last = text.lines().count().max(1);
+        cx.error(last, 1, "the lesson has no steps: start each step with a `## ` heading");
+    }
+    for s in &steps {
+        if s.title.is_empty() {
+            cx.error(s.line, 1, "a step needs a title after `## `");
+        }
+        if !s.checks.is_empty() && s.solution.is_empty() {
+            cx.error(s.line, 1, format!("step \"{}\" has checks but no `solution` block", s.title));
+        }
+    }
+    if !cx.errors.is_empty() {
+        return Err(cx.errors);
+    }
+    let fm = fm.expect("no errors means the front matter parsed");
+    Ok(Lesson {
+        id,
+        path: path.to_string(),
+        title: fm.title,
+        summary: fm.summary,
+        world: fm.world,
+        intro,
+        steps,
+    })
+}
+
+fn prose(text: &str, from: usize, to: usize, cut: &[(usize, usize)]) -> String {
+    let mut out = String::new();
+    let mut pos = from;
+    for (s, e) in cut.iter().filter(|(s, _)| *s >= from && *s < to) {
+        out.push_str(&text[pos..*s]);
+        pos = *e;
+    }
+    if pos < to {
+        out.push_str(&text[pos..to]);
+    }
+    // Collapse the blank lines cutting leaves behind.
+    let mut collapsed = String::new();
+    let mut blank = 0;
+    for l in out.lines() {
+        if l.trim().is_empty() {
+            blank += 1;
+            if blank > 1 {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        collapsed.push_str(l);
+        collapsed.push('\n');
+    }
+    collapsed.trim().to_string()
+}
+
+fn check_node(cx: &mut Ctx<'_>, src: &str, node: &str, nodes: u8) {
+    let ok = node
+        .strip_prefix("node")
+        .and_then(|n| n.parse::<u8>().ok())
+        .is_some_and(|n| n >= 1 && n <= nodes);
+    if !ok {
+        let l = src.lines().position(|l| l.contains(node)).map(|i| i + 2).unwrap_or(2);
+        let c = src.lines().nth(l - 2).and_then(|t| t.find(node)).map(|c| c + 1).unwrap_or(1);
+        cx.error(l, c, format!("node `{node}` does not exist: the world has {nodes} node(s), node01 to node{nodes:02}"));
+    }
+}
+
+fn check_from(cx: &mut Ctx<'_>, from: &str, line: usize, nodes: u8) {
+    if let Some(n) = from.strip_prefix("node").and_then(|n| n.parse::<u8>().ok()) {
+        if n == 0 || n > nodes {
+            let col = cx.text.lines().nth(line - 1).and_then(|t| t.find(from)).map(|c| c + 1).unwrap_or(1);
+            cx.error(line, col, format!("`{from}` does not exist: the world has {nodes} node(s)"));
+        }
+    }
+}
+
+fn expectation(cx: &mut Ctx<'_>, s: &str, line: usize) -> Option<Expect> {
+    let e = Expect::parse(s);
+    if e.is_none() {
+        let col = cx.text.lines().nth(line - 1).and_then(|t| t.find(s)).map(|c| c + 1).unwrap_or(1);
+        cx.error(line, col, format!("unknown expectation `{s}`, expected an HTTP status (200, 404…) or one of `refused`, `timeout`, `unresolved`"));
+    }
+    e
+}
+
+fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> Option<Check> {
+    let mut kinds = vec![];
+    if let Some(s) = spec.service {
+        kinds.push(CheckKind::Service(s));
+    }
+    if let Some(r) = spec.request {
+        check_from(cx, &r.from, line, nodes);
+        let expect = expectation(cx, &r.expect.text(), line)?;
+        kinds.push(CheckKind::Request(RequestCheck {
+            from: r.from,
+            url: r.url,
+            expect,
+            body_contains: r.body_contains,
+        }));
+    }
+    if let Some(p) = spec.pod {
+        kinds.push(CheckKind::Pod(p));
+    }
+    if let Some(d) = spec.deployment {
+        kinds.push(CheckKind::Deployment(d));
+    }
+    if let Some(e) = spec.endpoints {
+        kinds.push(CheckKind::Endpoints(e));
+    }
+    if let Some(r) = spec.responders {
+        check_from(cx, &r.from, line, nodes);
+        if r.at_least.is_none() && r.at_most.is_none() {
+            cx.error(line, 3, "a `responders` check needs `at_least` or `at_most`");
+            return None;
+        }
+        kinds.push(CheckKind::Responders(RespondersCheck {
+            from: r.from,
+            url: r.url,
+            requests: r.requests.clamp(1, 100),
+            at_least: r.at_least,
+            at_most: r.at_most,
+        }));
+    }
+    match kinds.len() {
+        1 => Some(Check {
+            line,
+            kind: kinds.pop().expect("one"),
+        }),
+        0 => {
+            cx.error(line, 3, "empty check: expected one of `service`, `request`, `pod`, `deployment`, `endpoints`, `responders`");
+            None
+        }
+        _ => {
+            cx.error(line, 3, "one check per list item: split this item into several `- ` items");
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "---\ntitle: T\nworld:\n  nodes: 1\n  pods:\n  - name: myapp-pod\n    image: nginx\n    labels: {app: myapp}\n---\n\nIntro.\n\n## First step\n\nDo it.\n\n```console\n$ kubectl get pods\n```\n\n```check\n- pod: {name: myapp-pod}\n```\n\n```hint\nLook.\n```\n\n```solution\nkubectl get pods\n```\n";
+
+    #[test]
+    fn a_good_lesson_parses() {
+        let l = parse_lesson("lessons/t.md", GOOD).unwrap();
+        assert_eq!(l.title, "T");
+        assert_eq!(l.steps.len(), 1);
+        let s = &l.steps[0];
+        assert_eq!(s.title, "First step");
+        assert_eq!(s.commands, vec!["kubectl get pods"]);
+        assert_eq!(s.hints, vec!["Look."]);
+        assert_eq!(s.checks[0].line, 22);
+        assert!(s.text.contains("Do it.") && !s.text.contains("hint"));
+        assert_eq!(l.intro, "Intro.");
+    }
+
+    #[test]
+    fn unknown_field_points_at_it() {
+        let bad = GOOD.replace("- pod: {name: myapp-pod}", "- pod: {nme: myapp-pod}");
+        let e = parse_lesson("lessons/t.md", &bad).unwrap_err();
+        assert_eq!(e[0].line, 22);
+        assert!(e[0].message.starts_with("unknown field `nme`, expected one of"), "{}", e[0]);
+    }
+
+    #[test]
+    fn typo_in_block_name() {
+        let bad = GOOD.replace("```check", "```chek");
+        let e = parse_lesson("lessons/t.md", &bad).unwrap_err();
+        assert!(e.iter().any(|d| d.message == "unknown block `chek`, did you mean `check`?"), "{e:?}");
+    }
+
+    #[test]
+    fn missing_front_matter_and_empty_files() {
+        for text in ["", "# Just a title\n", "---\ntitle: x\n", "\u{0}\u{1}"] {
+            assert!(parse_lesson("x.md", text).is_err(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn heredocs_group_into_one_command() {
+        let c = group_commands("cat > a.yaml <<'EOF'\nkind: x\nEOF\nkubectl apply -f a.yaml\n");
+        assert_eq!(c, vec!["cat > a.yaml <<'EOF'\nkind: x\nEOF", "kubectl apply -f a.yaml"]);
+    }
+
+    #[test]
+    fn nodes_outside_the_world_are_errors() {
+        let bad = GOOD.replace("- pod: {name: myapp-pod}", "- request: {from: node02, url: 'http://x', expect: 200}");
+        let e = parse_lesson("lessons/t.md", &bad).unwrap_err();
+        assert!(e[0].message.contains("`node02` does not exist"), "{e:?}");
+    }
+}

@@ -1,0 +1,219 @@
+//! `servicelab check`: build each lesson's world, and for every step make sure
+//! the checks fail before the solution and pass after it, and that the probes
+//! show the before and after the lesson promises.
+
+use super::checks::evaluate;
+use super::*;
+use crate::cluster::apiserver::Object;
+use crate::cluster::manifest;
+use crate::cluster::objects::{Container, ContainerPort, Deployment, ObjectMeta, Pod};
+use crate::shell::{Observed, Session};
+use crate::world::{World, WorldOptions, ARTICLE_POD_AGE_MS};
+
+/// The session at the start of a lesson, or why the world cannot be built.
+pub fn start(lesson: &Lesson) -> Result<Session, String> {
+    let w = &lesson.world;
+    let seed = w.seed.unwrap_or(1);
+    let mut world = World::empty(WorldOptions {
+        nodes: w.nodes,
+        cloud: w.cloud,
+        seed,
+    })
+    .map_err(|e| e.to_string())?;
+    let at = ARTICLE_POD_AGE_MS;
+    for p in &w.pods {
+        let mut ct = Container {
+            name: p.name.clone(),
+            image: p.image.clone(),
+            args: p.args.clone(),
+            ..Default::default()
+        };
+        if let Some(port) = p.port {
+            ct.ports.push(ContainerPort {
+                container_port: port.into(),
+                ..Default::default()
+            });
+        }
+        let pod = Pod {
+            metadata: ObjectMeta {
+                name: p.name.clone(),
+                namespace: Some("default".into()),
+                labels: p.labels.clone(),
+                ..Default::default()
+            },
+            spec: crate::cluster::objects::PodSpec {
+                containers: vec![ct],
+                node_name: p.node.clone(),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        world
+            .cluster
+            .create(Object::Pod(pod), at)
+            .map_err(|e| format!("pod {}: {}", p.name, e.message))?;
+    }
+    for d in &w.deployments {
+        let mut dep = Deployment::default();
+        dep.metadata.name = d.name.clone();
+        dep.metadata.namespace = Some("default".into());
+        let labels = if d.labels.is_empty() {
+            [("app".to_string(), d.name.clone())].into()
+        } else {
+            d.labels.clone()
+        };
+        dep.metadata.labels = labels.clone();
+        dep.spec.replicas = Some(d.replicas);
+        dep.spec.selector.match_labels = labels.clone();
+        dep.spec.template.metadata.labels = labels;
+        let mut ct = Container {
+            name: crate::cluster::images::repository(&d.image).rsplit('/').next().unwrap_or("app").replace('_', "-"),
+            image: d.image.clone(),
+            args: d.args.clone(),
+            ..Default::default()
+        };
+        if let Some(port) = d.port {
+            ct.ports.push(ContainerPort {
+                container_port: port.into(),
+                ..Default::default()
+            });
+        }
+        dep.spec.template.spec.containers.push(ct);
+        world
+            .cluster
+            .create(Object::Deployment(dep), at)
+            .map_err(|e| format!("deployment {}: {}", d.name, e.message))?;
+    }
+    if let Some(text) = &w.apply {
+        let docs = manifest::parse(text).map_err(|e| format!("world.apply: {e}"))?;
+        for d in docs {
+            let obj = d.result.map_err(|e| format!("world.apply: {e:?}"))?;
+            world.cluster.apply(obj, at).map_err(|e| format!("world.apply: {}", e.message))?;
+        }
+    }
+    world.sync();
+    Ok(Session::from_world(world, seed))
+}
+
+/// Writes a step's files into the laptop's home directory.
+pub fn enter_step(s: &mut Session, step: &Step) {
+    for f in &step.files {
+        s.put_file("laptop", &f.name, &f.content);
+    }
+}
+
+/// The session at the start of step `n` (1-based): the solutions of the
+/// earlier steps have run.
+pub fn start_at(lesson: &Lesson, n: usize) -> Result<Session, String> {
+    let mut s = start(lesson)?;
+    for step in lesson.steps.iter().take(n.saturating_sub(1)) {
+        enter_step(&mut s, step);
+        for cmd in &step.solution {
+            s.run(cmd);
+        }
+    }
+    if let Some(step) = lesson.steps.get(n.saturating_sub(1)) {
+        enter_step(&mut s, step);
+    }
+    Ok(s)
+}
+
+fn observed_matches(o: &Observed, e: &Expect) -> bool {
+    matches!(
+        (o, e),
+        (Observed::Refused, Expect::Refused) | (Observed::Timeout, Expect::Timeout) | (Observed::Unresolved, Expect::Unresolved)
+    ) || matches!((o, e), (Observed::Status(a), Expect::Status(b)) if a == b)
+}
+
+/// Replays a parsed lesson; every problem is a diagnostic at the line of the
+/// step, check or probe concerned. `text` is the file's source, for carets.
+pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
+    let path = &lesson.path;
+    let mut out = vec![];
+    let mut s = match start(lesson) {
+        Ok(s) => s,
+        Err(e) => {
+            out.push(Diagnostic::new(path, text, 2, 1, format!("the world cannot be built: {e}")));
+            return out;
+        }
+    };
+    for step in &lesson.steps {
+        enter_step(&mut s, step);
+        for p in &step.probes {
+            if let Some(want) = &p.before {
+                match s.request(&p.from, &p.url) {
+                    None => out.push(Diagnostic::new(path, text, p.line, 3, format!("probe: there is no host or pod named `{}`", p.from))),
+                    Some(o) if !observed_matches(&o.observed, want) => out.push(Diagnostic::new(
+                        path,
+                        text,
+                        p.line,
+                        3,
+                        format!("probe before step \"{}\": curl from {} to {} gave {}, the probe says {want}", step.title, p.from, p.url, o.observed),
+                    )),
+                    _ => {}
+                }
+            }
+        }
+        if step.fails_before && !step.checks.is_empty() {
+            let all_pass = step.checks.iter().all(|c| evaluate(&s, c).passed);
+            if all_pass {
+                out.push(Diagnostic::new(
+                    path,
+                    text,
+                    step.line,
+                    1,
+                    format!("the checks of step \"{}\" already pass before its solution runs; write ```check passes-before if that is intended", step.title),
+                ));
+            }
+        }
+        for cmd in &step.solution {
+            let e = s.run(cmd);
+            if e.status != 0 {
+                let first = e.text().lines().next().unwrap_or("").to_string();
+                out.push(Diagnostic::new(
+                    path,
+                    text,
+                    step.line,
+                    1,
+                    format!("solution command `{}` exited with status {}: {first}", cmd.lines().next().unwrap_or(""), e.status),
+                ));
+            }
+        }
+        for c in &step.checks {
+            let r = evaluate(&s, c);
+            if !r.passed {
+                out.push(Diagnostic::new(
+                    path,
+                    text,
+                    c.line,
+                    3,
+                    format!("after the solution, check failed: {}: {}", r.goal, r.problem),
+                ));
+            }
+        }
+        for p in &step.probes {
+            if let Some(want) = &p.after {
+                match s.request(&p.from, &p.url) {
+                    None => out.push(Diagnostic::new(path, text, p.line, 3, format!("probe: there is no host or pod named `{}`", p.from))),
+                    Some(o) if !observed_matches(&o.observed, want) => out.push(Diagnostic::new(
+                        path,
+                        text,
+                        p.line,
+                        3,
+                        format!("probe after step \"{}\": curl from {} to {} gave {}, the probe says {want}", step.title, p.from, p.url, o.observed),
+                    )),
+                    _ => {}
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Parses then replays: everything `servicelab check` says about one file.
+pub fn check_file(path: &str, text: &str) -> Vec<Diagnostic> {
+    match parse::parse_lesson(path, text) {
+        Err(errs) => errs,
+        Ok(lesson) => replay(&lesson, text),
+    }
+}

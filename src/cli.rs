@@ -14,6 +14,11 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Validate lesson files and replay each lesson's solutions.
+    Check {
+        /// Lesson files or directories (default: lessons/).
+        paths: Vec<String>,
+    },
     /// Run the tutorial's terminal: commands from stdin, output exactly as the browser shows it.
     Shell {
         /// Start in the world of this lesson file.
@@ -35,17 +40,15 @@ enum Command {
 pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
+        Command::Check { paths } => check(paths),
         Command::Shell {
             lesson,
-            step: _,
+            step,
             nodes,
             cloud,
         } => {
             if let Some(file) = lesson {
-                eprintln!(
-                    "servicelab: cannot open lesson {file}: lesson files are not supported by this version yet"
-                );
-                return 2;
+                return lesson_shell(&file, step.unwrap_or(1) as usize);
             }
             let options = WorldOptions {
                 nodes,
@@ -59,6 +62,120 @@ pub fn main() -> i32 {
                     2
                 }
             }
+        }
+    }
+}
+
+/// Reads a file as text, or says why not as a diagnostic.
+fn read_lesson(path: &str) -> Result<String, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        format!("{path}: the file is not UTF-8 text (invalid byte at offset {at})")
+    })
+}
+
+fn io_reason(e: &io::Error) -> String {
+    match e.kind() {
+        io::ErrorKind::NotFound => "No such file or directory".into(),
+        io::ErrorKind::PermissionDenied => "Permission denied".into(),
+        _ => e.to_string(),
+    }
+}
+
+/// Lesson files under the given paths, in name order.
+fn lesson_files(paths: &[String]) -> Result<Vec<String>, String> {
+    let mut out = vec![];
+    for p in paths {
+        let meta = std::fs::metadata(p).map_err(|e| format!("{p}: cannot read: {}", io_reason(&e)))?;
+        if meta.is_dir() {
+            let mut found: Vec<String> = std::fs::read_dir(p)
+                .map_err(|e| format!("{p}: cannot read: {}", io_reason(&e)))?
+                .filter_map(|e| e.ok())
+                .map(|e| e.path())
+                .filter(|f| f.extension().is_some_and(|x| x == "md"))
+                .filter(|f| f.file_name().is_some_and(|n| n != "README.md"))
+                .map(|f| f.to_string_lossy().into_owned())
+                .collect();
+            found.sort();
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    Ok(out)
+}
+
+fn check(paths: Vec<String>) -> i32 {
+    let paths = if paths.is_empty() { vec!["lessons".to_string()] } else { paths };
+    let files = match lesson_files(&paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let mut problems = 0;
+    let mut steps = 0;
+    for f in &files {
+        let diags = match read_lesson(f) {
+            Ok(text) => {
+                let d = servicelab_engine::lesson::replay::check_file(f, &text);
+                if let Ok(l) = servicelab_engine::lesson::parse_lesson(f, &text) {
+                    steps += l.steps.len();
+                }
+                d
+            }
+            Err(e) => {
+                println!("{e}");
+                problems += 1;
+                continue;
+            }
+        };
+        for d in &diags {
+            println!("{d}");
+        }
+        problems += diags.len();
+    }
+    let noun = if files.len() == 1 { "lesson" } else { "lessons" };
+    if problems == 0 {
+        println!("checked {} {noun} ({steps} steps): no problems", files.len());
+        0
+    } else {
+        println!("checked {} {noun}: {problems} problem(s)", files.len());
+        1
+    }
+}
+
+fn lesson_shell(path: &str, step: usize) -> i32 {
+    let text = match read_lesson(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("servicelab: {e}");
+            return 2;
+        }
+    };
+    let lesson = match servicelab_engine::lesson::parse_lesson(path, &text) {
+        Ok(l) => l,
+        Err(diags) => {
+            for d in diags {
+                eprintln!("{d}");
+            }
+            return 2;
+        }
+    };
+    if step == 0 || step > lesson.steps.len() {
+        eprintln!(
+            "servicelab: --step {step}: the lesson has {} step(s)",
+            lesson.steps.len()
+        );
+        return 2;
+    }
+    match servicelab_engine::lesson::replay::start_at(&lesson, step) {
+        Ok(s) => shell(s),
+        Err(e) => {
+            eprintln!("servicelab: {path}: the world cannot be built: {e}");
+            2
         }
     }
 }

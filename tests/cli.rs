@@ -73,7 +73,7 @@ fn bad_options_are_refused_with_a_message() {
         &["shell", "--nodes", "99"][..],
         &["shell", "--nodes", "two"][..],
         &["shell", "--step", "2"][..],
-        &["shell", "--lesson", "lessons/01.md"][..],
+        &["shell", "--lesson", "no/such/lesson.md"][..],
         &["bogus"][..],
     ] {
         let o = servicelab(args, "");

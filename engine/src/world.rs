@@ -87,6 +87,8 @@ pub const LAN: &str = "192.168.1.0/24";
 pub const ROUTER_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 1);
 pub const LAPTOP_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 10);
 pub const CLUSTER_CIDR: &str = "10.244.0.0/16";
+/// The simulated cloud's load balancer host (worlds with `cloud: true`).
+pub const LB_HOST: &str = "cloud-lb";
 /// The article's pod was deployed six minutes before the lesson starts.
 pub const ARTICLE_POD_AGE_MS: i64 = -6 * 60 * 1000;
 
@@ -321,6 +323,33 @@ impl World {
             });
         }
 
+        if options.cloud {
+            // The cloud's load balancer: public addresses on the uplink side,
+            // and a leg on the nodes' network to reach their NodePorts.
+            let mut lb = Host::new(LB_HOST, HostKind::LoadBalancer);
+            lb.forwarding = true;
+            lb.interfaces
+                .push(iface("eth0", LB_HOST, Some("192.168.1.250/24"), Some(lan), 1500));
+            lb.interfaces
+                .push(iface("wan0", LB_HOST, Some("203.0.113.99/24"), Some(wan), 1500));
+            lb.routes.add(Route {
+                dest: "0.0.0.0/0".parse().expect("literal"),
+                via: Some(Ipv4Addr::new(203, 0, 113, 1)),
+                dev: "wan0".into(),
+                proto: RouteProto::Static,
+                src: None,
+                metric: None,
+            });
+            lb.routes
+                .add(kernel_route(lan_net, "eth0", Ipv4Addr::new(192, 168, 1, 250), None));
+            lb.routes.add(kernel_route(
+                "203.0.113.0/24".parse().expect("literal"),
+                "wan0",
+                Ipv4Addr::new(203, 0, 113, 99),
+                None,
+            ));
+            net.add_host(lb);
+        }
         let nodes = (1..=options.nodes)
             .map(|i| NodeInfo {
                 name: node_name(i),
@@ -445,7 +474,101 @@ impl World {
     }
 
     /// kube-proxy's sync on every node.
-    fn program_nodes(&mut self) {}
+    fn program_nodes(&mut self) {
+        self.program_load_balancer();
+    }
+
+    /// The cloud load balancer's configuration: each LoadBalancer Service's
+    /// external IP is an address of the LB host, and its port is forwarded to
+    /// the Service's NodePort on a node chosen at random per connection.
+    fn program_load_balancer(&mut self) {
+        let Some(lb) = self.net.host_id(LB_HOST) else {
+            return;
+        };
+        let wan = self.net.host(lb).iface("wan0").and_then(|i| i.segment);
+        let node_ips: Vec<Ipv4Addr> = self.cluster.nodes.iter().map(|n| n.ip).collect();
+        let mut addrs: Vec<Ipv4Addr> = vec![];
+        let mut rules = vec![];
+        for svc in self.cluster.services.values() {
+            if svc.type_name() != "LoadBalancer" {
+                continue;
+            }
+            for ing in &svc.status.load_balancer.ingress {
+                let Some(ip) = ing.ip.as_deref().and_then(|i| i.parse::<Ipv4Addr>().ok()) else {
+                    continue;
+                };
+                addrs.push(ip);
+                for p in &svc.spec.ports {
+                    let Some(np) = p.node_port.and_then(|n| u16::try_from(n).ok()) else {
+                        continue;
+                    };
+                    let n = node_ips.len();
+                    for (i, node) in node_ips.iter().enumerate() {
+                        let mut m = vec![
+                            Match::Destination {
+                                negated: false,
+                                net: Ipv4Net::new(ip, 32).expect("/32"),
+                            },
+                            Match::Protocol(crate::net::netfilter::Protocol::Tcp),
+                            Match::Comment(format!(
+                                "{}/{} load balancer",
+                                svc.metadata.namespace.as_deref().unwrap_or("default"),
+                                svc.metadata.name
+                            )),
+                            Match::Tcp {
+                                dport: Some(p.port as u16),
+                            },
+                        ];
+                        if i + 1 < n {
+                            m.push(Match::Statistic(crate::net::netfilter::Probability::one_in(n - i)));
+                        }
+                        rules.push(Rule::new(
+                            m,
+                            Target::Dnat {
+                                to: *node,
+                                port: Some(np),
+                            },
+                        ));
+                    }
+                }
+            }
+        }
+        let host = self.net.host_mut(lb);
+        host.interfaces.retain(|i| !i.name.starts_with("lb"));
+        for (i, a) in addrs.iter().enumerate() {
+            host.interfaces.push(Interface {
+                name: format!("lb{i}"),
+                addr: Some(Ipv4Net::new(*a, 24).expect("/24")),
+                segment: wan,
+                mac: mac_for(&format!("{LB_HOST}/lb{i}")),
+                mtu: 1500,
+                master: None,
+                peer_index: None,
+            });
+        }
+        let mut nat = BTreeMap::new();
+        nat.insert(
+            "PREROUTING".to_string(),
+            crate::net::netfilter::Chain {
+                policy: Some(crate::net::netfilter::Policy::Accept),
+                rules,
+            },
+        );
+        nat.insert(
+            "POSTROUTING".to_string(),
+            crate::net::netfilter::Chain {
+                policy: Some(crate::net::netfilter::Policy::Accept),
+                rules: vec![Rule::new(
+                    vec![Match::OutInterface {
+                        negated: false,
+                        name: "eth0".into(),
+                    }],
+                    Target::Masquerade { random_fully: false },
+                )],
+            },
+        );
+        host.netfilter.replace_user_chains(Table::Nat, |_| false, nat);
+    }
 
     /// A pod's network namespace: a veth into its node's `cni0` bridge.
     fn attach_pod(&mut self, name: &str, node: &str, ip: Ipv4Addr) -> Option<HostId> {

@@ -122,6 +122,10 @@ fn segment_of(
     lan: Option<&str>,
     has_wan: bool,
 ) -> Option<String> {
+    // The engine says where each interface is plugged in; guess only without it.
+    if let Some((_, seg)) = host.links.iter().find(|(i, _)| i == iface) {
+        return Some(seg.clone());
+    }
     if host.kind == HostKind::Pod {
         return host.parent.as_deref().map(bridge_of);
     }
@@ -180,7 +184,8 @@ fn top_row_rank(kind: HostKind) -> u8 {
     match kind {
         HostKind::Laptop => 0,
         HostKind::Router => 1,
-        HostKind::Node | HostKind::Pod => 2,
+        HostKind::LoadBalancer => 2,
+        HostKind::Node | HostKind::Pod => 3,
     }
 }
 

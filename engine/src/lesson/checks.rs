@@ -169,6 +169,12 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
             };
             (goal, problem)
         }
+        CheckKind::At(h) => {
+            let goal = format!("the terminal is on {h}");
+            let here = s.current_host();
+            let problem = if here == h { String::new() } else { format!("it is on {here}") };
+            (goal, problem)
+        }
         CheckKind::Responders(rc) => {
             let goal = format!(
                 "{} requests from {} to {} are answered by {}",

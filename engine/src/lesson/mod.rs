@@ -220,6 +220,8 @@ pub enum CheckKind {
     Deployment(DeploymentCheck),
     Endpoints(EndpointsCheck),
     Responders(RespondersCheck),
+    /// The terminal is on this host (after `ssh`, or inside a pod).
+    At(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Default)]

@@ -73,6 +73,8 @@ struct CheckSpec {
     endpoints: Option<EndpointsCheck>,
     #[serde(default)]
     responders: Option<RespondersSpec>,
+    #[serde(default)]
+    at: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -419,8 +421,12 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         if s.title.is_empty() {
             cx.error(s.line, 1, "a step needs a title after `## `");
         }
-        if !s.checks.is_empty() && s.solution.is_empty() {
-            cx.error(s.line, 1, format!("step \"{}\" has checks but no `solution` block", s.title));
+        if s.fails_before && !s.checks.is_empty() && s.solution.is_empty() {
+            cx.error(
+                s.line,
+                1,
+                format!("step \"{}\" has checks that must fail first but no `solution` block; add one, or write ```check passes-before", s.title),
+            );
         }
     }
     if !cx.errors.is_empty() {
@@ -534,13 +540,17 @@ fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> O
             at_most: r.at_most,
         }));
     }
+    if let Some(h) = spec.at {
+        check_from(cx, &h, line, nodes);
+        kinds.push(CheckKind::At(h));
+    }
     match kinds.len() {
         1 => Some(Check {
             line,
             kind: kinds.pop().expect("one"),
         }),
         0 => {
-            cx.error(line, 3, "empty check: expected one of `service`, `request`, `pod`, `deployment`, `endpoints`, `responders`");
+            cx.error(line, 3, "empty check: expected one of `service`, `request`, `pod`, `deployment`, `endpoints`, `responders`, `at`");
             None
         }
         _ => {

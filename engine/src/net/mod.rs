@@ -36,6 +36,8 @@ pub enum HostKind {
     Router,
     Node,
     Pod,
+    /// A cloud provider's load balancer in front of the nodes.
+    LoadBalancer,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

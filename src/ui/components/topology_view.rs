@@ -27,6 +27,7 @@ pub fn kind_word(kind: HostKind) -> &'static str {
         HostKind::Router => "router",
         HostKind::Node => "node",
         HostKind::Pod => "pod",
+        HostKind::LoadBalancer => "cloud load balancer",
     }
 }
 

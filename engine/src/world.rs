@@ -669,6 +669,10 @@ impl World {
             if h.kind == HostKind::Pod && h.interfaces.is_empty() {
                 continue;
             }
+            // The cluster's own pods (CoreDNS) are real, but not part of the lesson's picture.
+            if self.pod_hosts.iter().any(|(k, v)| *v == id && k.0 == "kube-system") {
+                continue;
+            }
             let parent = match h.kind {
                 HostKind::Pod => node_of(id),
                 _ => None,

@@ -6,6 +6,7 @@
 //! replay, undo and shared links exact.
 
 mod curl;
+mod iptables;
 mod kubectl;
 mod lexer;
 mod netcmds;
@@ -367,6 +368,9 @@ impl Session {
         let args = &words[1..];
         match name.as_str() {
             "curl" => curl::run(self, args, exec),
+            "iptables" => iptables::iptables(self, args, exec),
+            "iptables-save" => iptables::save(self, args, exec),
+            "sudo" => iptables::sudo(self, args, exec),
             "kubectl" | "k" => kubectl::run(self, args, None, exec),
             "nslookup" => nslookup::nslookup(self, args, exec),
             "ssh" => netcmds::ssh(self, args, exec),

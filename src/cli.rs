@@ -191,12 +191,29 @@ fn shell(mut session: Session) -> i32 {
             let _ = write!(out, "{}", session.prompt());
             let _ = out.flush();
         }
-        let line = match lines.next() {
+        let mut text = match lines.next() {
             Some(Ok(l)) => l,
             // End of input, or input that is not text: stop as bash does at EOF.
             Some(Err(_)) | None => break,
         };
-        let exec = session.run(&line);
+        // A command may span lines (a here-document, an open quote, a line
+        // ending in `|` or `\`): read on, with bash's `> ` prompt, until it
+        // is complete. At end of input, run what there is: bash then warns
+        // about the open here-document or reports the syntax error.
+        while session.needs_more(&text) {
+            if interactive {
+                let _ = write!(out, "> ");
+                let _ = out.flush();
+            }
+            match lines.next() {
+                Some(Ok(l)) => {
+                    text.push('\n');
+                    text.push_str(&l);
+                }
+                Some(Err(_)) | None => break,
+            }
+        }
+        let exec = session.run(&text);
         if exec.clear && interactive {
             let _ = write!(out, "\x1b[H\x1b[2J\x1b[3J");
         }

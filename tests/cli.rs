@@ -106,3 +106,17 @@ fn binary_input_does_not_crash() {
     let o = servicelab(&["shell"], "\u{0}\u{1}\u{fffd}curl '\n\"\n$(\n");
     assert_eq!(o.status.code(), Some(0));
 }
+
+#[test]
+fn commands_span_lines_until_complete() {
+    // A here-document, a trailing pipe and an open quote read on; input
+    // ending inside a here-document runs it with bash's warning.
+    let input = "cat > svc.yaml <<'EOF'\nkind: Service\nEOF\ncat svc.yaml |\nwc -l\necho 'a\nb'\ncat <<EOF\nno end\n";
+    let o = servicelab(&["shell"], input);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(String::from_utf8(o.stdout).unwrap(), "1\na\nb\nno end\n");
+    assert_eq!(
+        String::from_utf8(o.stderr).unwrap(),
+        "bash: warning: here-document at line 8 delimited by end-of-file (wanted `EOF')\n"
+    );
+}

@@ -13,7 +13,7 @@
 //!
 //! Run with `cargo bench -p servicelab-engine --bench services`.
 
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion};
 use servicelab_engine::apps::App;
 use servicelab_engine::cluster::kubeproxy::{install, render};
 use servicelab_engine::cluster::proxy_model::{
@@ -110,6 +110,12 @@ fn cluster() -> (Network, Vec<HostId>, HostId) {
         ));
         node.routes
             .add(route("192.168.0.0/16", None, "eth0", RouteProto::Kernel));
+        node.routes.add(route(
+            "0.0.0.0/0",
+            Some(Ipv4Addr::new(192, 168, 255, 254)),
+            "eth0",
+            RouteProto::Static,
+        ));
         for j in (1..=NODES).filter(|j| *j != i) {
             node.routes.add(route(
                 &format!("10.244.{}.0/24", j - 1),
@@ -185,8 +191,13 @@ fn services(n: u32) -> Vec<ServicePortInfo> {
                 port_name: String::new(),
                 cluster_ip: Some(cluster_ip(j)),
                 port: 80,
-                // The NodePort range holds 2,768 ports; the target always gets one.
-                node_port: (j < 2000 || target).then(|| 30000 + (j % 2700) as u16),
+                // The NodePort range holds 2,768 ports: the first 2,000
+                // Services get 30000-31999, the target 32767.
+                node_port: if target {
+                    Some(32767)
+                } else {
+                    (j < 2000).then(|| 30000 + j as u16)
+                },
                 external_ips: vec![],
                 load_balancer_ips: vec![],
                 external_policy_local: false,
@@ -225,8 +236,9 @@ fn bench_connect(
     net: &mut Network,
     from: HostId,
     dst: SocketAddrV4,
+    clock: &mut u64,
 ) {
-    let mut now = 0u64;
+    let mut now = *clock;
     let mut rng = SimRng::new(1);
     let check = net.connect(from, 40000, dst, now, &mut rng);
     assert!(
@@ -241,6 +253,7 @@ fn bench_connect(
             std::hint::black_box(r.rtt_us)
         })
     });
+    *clock = now + STEP_MS;
 }
 
 fn benches(c: &mut Criterion) {
@@ -250,7 +263,13 @@ fn benches(c: &mut Criterion) {
     let svcs_2000 = services(2000);
     let all: Vec<u32> = (1..=NODES).collect();
     let t = std::time::Instant::now();
-    sync_nodes(&mut net, &nodes, &all, &svcs_2000);
+    // No Service has a Local traffic policy, so every node's rules are the
+    // same: render once, install everywhere.
+    let rules = render(&proxy_node(1), &svcs_2000);
+    for &i in &all {
+        install(net.host_mut(nodes[i as usize - 1]), &rules);
+    }
+    drop(rules);
     eprintln!(
         "built: {} hosts, {} Services on {} nodes in {:.1?}; node001 has {} nat chains",
         net.hosts.len(),
@@ -263,28 +282,50 @@ fn benches(c: &mut Criterion) {
             .count()
     );
 
-    let mut g = c.benchmark_group("sync");
-    g.sample_size(10).measurement_time(Duration::from_secs(8));
+    // One more Service appears: node001's kube-proxy renders all 2,001
+    // Service ports and installs them over the 2,000-Service state.
     let svcs_2001 = services(2001);
+    let before = net.host(nodes[0]).clone();
+    let t = std::time::Instant::now();
+    let rules = render(&proxy_node(1), &svcs_2001);
+    let rendered = t.elapsed();
+    let mut h = before.clone();
+    let t = std::time::Instant::now();
+    install(&mut h, &rules);
+    eprintln!(
+        "one sync: render {rendered:.1?}, install {:.1?}",
+        t.elapsed()
+    );
+
+    let mut g = c.benchmark_group("sync");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(4))
+        .warm_up_time(Duration::from_secs(1))
+        .nresamples(10_000);
     g.bench_function("2001-services", |b| {
-        b.iter(|| {
-            let rules = render(&proxy_node(1), &svcs_2001);
-            install(net.host_mut(nodes[0]), &rules);
-        })
+        b.iter_batched(
+            || before.clone(),
+            |mut h| {
+                install(&mut h, &render(&proxy_node(1), &svcs_2001));
+                h
+            },
+            BatchSize::LargeInput,
+        )
     });
     g.finish();
-    // Back to 2,000 Services.
-    sync_nodes(&mut net, &nodes, &[1], &svcs_2000);
 
     let mut g = c.benchmark_group("connect");
     g.sample_size(20)
-        .measurement_time(Duration::from_secs(2))
-        .warm_up_time(Duration::from_millis(500));
+        .measurement_time(Duration::from_millis(1500))
+        .warm_up_time(Duration::from_millis(300))
+        .nresamples(10_000);
+    // Simulated time only moves forward, across all the handshakes.
+    let mut clock = 0u64;
     let target = SocketAddrV4::new(cluster_ip(1999), 80);
     for mode in [EvalMode::Indexed, EvalMode::Reference] {
         set_mode(&mut net, mode);
         let id = BenchmarkId::new("full-cluster", format!("{mode:?}").to_lowercase());
-        bench_connect(&mut g, id, &mut net, nodes[0], target);
+        bench_connect(&mut g, id, &mut net, nodes[0], target, &mut clock);
     }
     set_mode(&mut net, EvalMode::Indexed);
 
@@ -305,6 +346,7 @@ fn benches(c: &mut Criterion) {
                 &mut net,
                 nodes[0],
                 vip,
+                &mut clock,
             );
             bench_connect(
                 &mut g,
@@ -312,6 +354,7 @@ fn benches(c: &mut Criterion) {
                 &mut net,
                 laptop,
                 np,
+                &mut clock,
             );
         }
         set_mode(&mut net, EvalMode::Indexed);

@@ -160,7 +160,7 @@ impl World {
         router.interfaces.push(iface(
             "wan0",
             "router",
-            Some("203.0.113.2/30"),
+            Some("203.0.113.2/24"),
             Some(wan),
             1500,
         ));
@@ -176,7 +176,7 @@ impl World {
             .routes
             .add(kernel_route(lan_net, "eth0", ROUTER_IP, None));
         router.routes.add(kernel_route(
-            "203.0.113.0/30".parse().expect("literal"),
+            "203.0.113.0/24".parse().expect("literal"),
             "wan0",
             Ipv4Addr::new(203, 0, 113, 2),
             None,
@@ -475,6 +475,22 @@ impl World {
 
     /// kube-proxy's sync on every node.
     fn program_nodes(&mut self) {
+        let services = self.cluster.proxy_view();
+        let cidr: Ipv4Net = CLUSTER_CIDR.parse().expect("literal CIDR");
+        let nodes: Vec<(String, HostId)> = self
+            .cluster
+            .nodes
+            .iter()
+            .filter_map(|n| self.net.host_id(&n.name).map(|id| (n.name.clone(), id)))
+            .collect();
+        for (name, id) in nodes {
+            let node = crate::cluster::proxy_model::ProxyNode {
+                name,
+                cluster_cidr: cidr,
+            };
+            let rules = crate::cluster::kubeproxy::render(&node, &services);
+            crate::cluster::kubeproxy::install(self.net.host_mut(id), &rules);
+        }
         self.program_load_balancer();
     }
 

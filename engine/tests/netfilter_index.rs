@@ -104,7 +104,11 @@ fn packet() -> impl Strategy<Value = PacketView> {
             in_iface: Some("eth0".into()),
             out_iface: None,
             mark,
-            ct_state: if new { CtState::New } else { CtState::Established },
+            ct_state: if new {
+                CtState::New
+            } else {
+                CtState::Established
+            },
             ct_snat: false,
             ct_dnat: !new,
         })
@@ -218,8 +222,18 @@ fn run_hook_reference_is_the_plain_walk() {
         }
     }
     let mut rng = SimRng::new(1);
-    let a = nf.run_hook(Table::Nat, "PREROUTING", &mut pkt.clone(), &mut env(&mut rng));
-    let b = nf.run_hook_reference(Table::Nat, "PREROUTING", &mut pkt.clone(), &mut env(&mut rng));
+    let a = nf.run_hook(
+        Table::Nat,
+        "PREROUTING",
+        &mut pkt.clone(),
+        &mut env(&mut rng),
+    );
+    let b = nf.run_hook_reference(
+        Table::Nat,
+        "PREROUTING",
+        &mut pkt.clone(),
+        &mut env(&mut rng),
+    );
     assert_eq!(a, b);
     assert_eq!(a.hits[0].index, 3);
 }

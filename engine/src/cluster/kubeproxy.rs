@@ -87,6 +87,15 @@ fn hash16(s: &str) -> String {
     BASE32.encode(&digest)[..16].to_string()
 }
 
+/// An endpoint with the names kube-proxy derives from it.
+struct Named<'a> {
+    ep: &'a ProxyEndpoint,
+    /// `10.244.0.2:80`.
+    addr: String,
+    /// `KUBE-SEP-…`.
+    chain: String,
+}
+
 /// `KUBE-SVC-…` for a service port name such as `default/kubernetes:https`.
 pub fn svc_chain(service_port_name: &str) -> String {
     format!("KUBE-SVC-{}", hash16(&format!("{service_port_name}tcp")))
@@ -112,9 +121,15 @@ pub fn sep_chain(service_port_name: &str, endpoint: &str) -> String {
 
 /// Whether a chain name is one kube-proxy writes and deletes (`isServiceChainName`).
 pub fn is_service_chain(name: &str) -> bool {
-    ["KUBE-SVC-", "KUBE-SVL-", "KUBE-SEP-", "KUBE-FW-", "KUBE-EXT-"]
-        .iter()
-        .any(|p| name.starts_with(p))
+    [
+        "KUBE-SVC-",
+        "KUBE-SVL-",
+        "KUBE-SEP-",
+        "KUBE-FW-",
+        "KUBE-EXT-",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
 }
 
 /// The chains kube-proxy owns in a table: replaced wholesale on every sync.
@@ -250,32 +265,28 @@ impl Writer<'_> {
         spn: &str,
         svc: &ServicePortInfo,
         chain: &str,
-        endpoints: &[&ProxyEndpoint],
+        endpoints: &[&Named<'_>],
     ) {
         if let Affinity::ClientIp { timeout_seconds } = svc.affinity {
             for ep in endpoints {
-                let ep_str = format!("{}:{}", ep.ip, ep.port);
-                let sep = sep_chain(spn, &ep_str);
-                let mut m = self.service_comment(format!("{spn} -> {ep_str}"));
+                let mut m = self.service_comment(format!("{spn} -> {}", ep.addr));
                 m.push(Match::Recent {
-                    name: sep.clone(),
+                    name: ep.chain.clone(),
                     action: RecentAction::Check {
                         seconds: timeout_seconds,
                         reap: true,
                     },
                 });
-                self.nat(chain, m, Target::Jump(sep));
+                self.nat(chain, m, Target::Jump(ep.chain.clone()));
             }
         }
         let n = endpoints.len();
         for (i, ep) in endpoints.iter().enumerate() {
-            let ep_str = format!("{}:{}", ep.ip, ep.port);
-            let sep = sep_chain(spn, &ep_str);
-            let mut m = self.service_comment(format!("{spn} -> {ep_str}"));
+            let mut m = self.service_comment(format!("{spn} -> {}", ep.addr));
             if i + 1 < n {
                 m.push(Match::Statistic(Probability::one_in(n - i)));
             }
-            self.nat(chain, m, Target::Jump(sep));
+            self.nat(chain, m, Target::Jump(ep.chain.clone()));
         }
     }
 
@@ -285,9 +296,10 @@ impl Writer<'_> {
             return;
         };
         let spn = svc.service_port_name();
-        let svc_chain = svc_chain(&spn);
-        let svl_chain = svl_chain(&spn);
-        let ext_chain = ext_chain(&spn);
+        let hash = hash16(&format!("{spn}tcp"));
+        let svc_chain = format!("KUBE-SVC-{hash}");
+        let svl_chain = format!("KUBE-SVL-{hash}");
+        let ext_chain = format!("KUBE-EXT-{hash}");
 
         let externally_accessible = svc.node_port.is_some()
             || !svc.external_ips.is_empty()
@@ -298,31 +310,43 @@ impl Writer<'_> {
         let uses_local_endpoints = internal_local || external_local;
 
         // CategorizeEndpoints, with Ready endpoints only.
-        let all = sorted_endpoints(svc);
-        let ready: Vec<&ProxyEndpoint> = all.iter().copied().filter(|e| e.ready).collect();
+        let ready: Vec<Named<'_>> = sorted_endpoints(svc)
+            .into_iter()
+            .filter(|e| e.ready)
+            .map(|ep| {
+                let addr = format!("{}:{}", ep.ip, ep.port);
+                let chain = sep_chain(&spn, &addr);
+                Named { ep, addr, chain }
+            })
+            .collect();
+        let ready: Vec<&Named<'_>> = ready.iter().collect();
         let mut has_endpoints = false;
-        let cluster: Vec<&ProxyEndpoint> = if uses_cluster_endpoints {
+        let cluster: Vec<&Named<'_>> = if uses_cluster_endpoints {
             ready.clone()
         } else {
             vec![]
         };
         has_endpoints |= !cluster.is_empty();
-        let mut local: Vec<&ProxyEndpoint> = vec![];
+        let mut local: Vec<&Named<'_>> = vec![];
         if uses_local_endpoints {
             has_endpoints |= !ready.is_empty();
             local = ready
                 .iter()
                 .copied()
-                .filter(|e| e.node == self.node.name)
+                .filter(|e| e.ep.node == self.node.name)
                 .collect();
         }
-        let reachable: Vec<&ProxyEndpoint> = if !uses_local_endpoints {
+        let reachable: Vec<&Named<'_>> = if !uses_local_endpoints {
             cluster.clone()
         } else if !uses_cluster_endpoints {
             local.clone()
         } else {
             let mut r = cluster.clone();
-            r.extend(local.iter().filter(|l| !cluster.contains(l)));
+            r.extend(
+                local
+                    .iter()
+                    .filter(|l| !cluster.iter().any(|c| c.addr == l.addr)),
+            );
             r
         };
 
@@ -494,15 +518,14 @@ impl Writer<'_> {
         }
 
         for ep in reachable {
-            let ep_str = format!("{}:{}", ep.ip, ep.port);
-            let sep = sep_chain(&spn, &ep_str);
+            let sep = &ep.chain;
             let base = self.service_comment(spn.clone());
             let mut hairpin = base.clone();
             hairpin.push(Match::Source {
                 negated: false,
-                net: Ipv4Net::from(ep.ip),
+                net: Ipv4Net::from(ep.ep.ip),
             });
-            self.nat(&sep, hairpin, jump(KUBE_MARK_MASQ));
+            self.nat(sep, hairpin, jump(KUBE_MARK_MASQ));
             let mut m = base;
             if matches!(svc.affinity, Affinity::ClientIp { .. }) {
                 m.push(Match::Recent {
@@ -512,11 +535,11 @@ impl Writer<'_> {
             }
             m.extend(tcp(None));
             self.nat(
-                &sep,
+                sep,
                 m,
                 Target::Dnat {
-                    to: ep.ip,
-                    port: Some(ep.port),
+                    to: ep.ep.ip,
+                    port: Some(ep.ep.port),
                 },
             );
         }
@@ -628,7 +651,11 @@ pub fn render(node: &ProxyNode, services: &[ServicePortInfo]) -> ProxyRules {
         jump(KUBE_NODEPORTS),
     );
 
-    w.filter(KUBE_FORWARD, vec![ctstate(&[CtState::Invalid])], Target::Drop);
+    w.filter(
+        KUBE_FORWARD,
+        vec![ctstate(&[CtState::Invalid])],
+        Target::Drop,
+    );
     w.filter(
         KUBE_FORWARD,
         vec![
@@ -773,11 +800,8 @@ fn jump_rules() -> Vec<JumpRule> {
 /// there. Installing the same rules twice changes nothing.
 pub fn install(host: &mut Host, rules: &ProxyRules) {
     for table in [Table::Mangle, Table::Filter, Table::Nat] {
-        host.netfilter.replace_user_chains(
-            table,
-            |name| owned(table, name),
-            rules.chains(table).clone(),
-        );
+        host.netfilter
+            .sync_user_chains(table, |name| owned(table, name), rules.chains(table));
     }
     for j in &rules.jumps {
         let present = host
@@ -1085,9 +1109,9 @@ mod tests {
             ..myapp()
         }]);
         let nat = lines(&host.netfilter, Table::Nat);
-        assert!(nat.contains(
-            &"-A KUBE-EXT-HV6ZUR45AI72VIJI -j KUBE-SVL-HV6ZUR45AI72VIJI".to_string()
-        ));
+        assert!(
+            nat.contains(&"-A KUBE-EXT-HV6ZUR45AI72VIJI -j KUBE-SVL-HV6ZUR45AI72VIJI".to_string())
+        );
         assert!(nat.contains(&"-A KUBE-SVL-HV6ZUR45AI72VIJI -m comment --comment \"default/myapp-service -> 10.244.0.4:80\" -j KUBE-SEP-Q3GOWWVB2EKSFZT2".to_string()), "{nat:#?}");
     }
 
@@ -1177,7 +1201,10 @@ mod tests {
             .unwrap();
         assert!(sep.rules.iter().all(|r| r.comment().is_none()));
         let svc = rules.nat.get("KUBE-SVC-HV6ZUR45AI72VIJI").unwrap();
-        assert!(svc.rules[0].comment().is_some(), "the masquerade rule keeps its comment");
+        assert!(
+            svc.rules[0].comment().is_some(),
+            "the masquerade rule keeps its comment"
+        );
         assert!(svc.rules[1].comment().is_none());
     }
 

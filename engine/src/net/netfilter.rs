@@ -374,8 +374,7 @@ impl Rule {
 /// bare; anything else is quoted, with `"`, `\` and `'` escaped.
 fn quote_if_needed(s: &str) -> String {
     if !s.is_empty()
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'))
     {
         s.to_string()
@@ -752,6 +751,34 @@ impl Netfilter {
                 Some(existing) if existing.chain == chain => {}
                 _ => {
                     t.insert(name, Slot::new(chain));
+                }
+            }
+        }
+    }
+
+    /// [`Netfilter::replace_user_chains`] from borrowed chains: only chains
+    /// that differ from what is installed are copied, so a sync that
+    /// changes one Service costs a comparison of the others, not a copy.
+    pub fn sync_user_chains(
+        &mut self,
+        table: Table,
+        owned: impl Fn(&str) -> bool,
+        chains: &BTreeMap<String, Chain>,
+    ) {
+        let t = self.tables.entry(table).or_default();
+        t.retain(|name, s| s.chain.policy.is_some() || !owned(name) || chains.contains_key(name));
+        for (name, chain) in chains {
+            match t.get_mut(name) {
+                Some(existing) if existing.chain.policy.is_some() => {
+                    if existing.chain.rules != chain.rules {
+                        existing.counters = vec![Counter::default(); chain.rules.len()];
+                        existing.index = ChainIndex::build(&chain.rules);
+                        existing.chain.rules = chain.rules.clone();
+                    }
+                }
+                Some(existing) if existing.chain == *chain => {}
+                _ => {
+                    t.insert(name.clone(), Slot::new(chain.clone()));
                 }
             }
         }

@@ -10,8 +10,7 @@
 
 use super::{Execution, Session, Stream};
 use crate::net::netfilter::{
-    AddrSide, Chain, Counter, Match, Netfilter, Policy, Protocol, RecentAction, Rule, Table,
-    Target,
+    AddrSide, Chain, Counter, Match, Netfilter, Policy, Protocol, RecentAction, Rule, Table, Target,
 };
 use crate::net::HostKind;
 use crate::time::{http_date, EPOCH_UNIX};
@@ -61,7 +60,12 @@ pub(super) fn save(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
 }
 
 /// `sudo [options] command …`: the student may run anything as root.
-pub(super) fn sudo(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn sudo(
+    s: &mut Session,
+    args: &[String],
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
     if in_pod(s) {
         return not_found("sudo", exec);
     }
@@ -99,14 +103,14 @@ pub(super) fn sudo(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
     match cmd.as_str() {
         "iptables" => run_iptables(s, &rest[1..], exec, true),
         "iptables-save" => run_save(s, &rest[1..], exec, true),
-        "sudo" => sudo(s, &rest[1..], exec),
+        "sudo" => sudo(s, &rest[1..], stdin, exec),
         "whoami" => {
             exec.out("root\n");
             0
         }
         _ => {
             let mut inner = Execution::default();
-            let status = s.run_command(rest, &mut inner);
+            let status = s.run_as_root(rest, stdin, &mut inner);
             let not_found = format!("bash: {cmd}: command not found\n");
             if status == 127 && inner.output == [(Stream::Stderr, not_found)] {
                 exec.err(format!("sudo: {cmd}: command not found\n"));
@@ -282,8 +286,33 @@ fn parse(args: &[String], exec: &mut Execution) -> Result<Options, Exit> {
                 let c = chars[k];
                 k += 1;
                 // Options whose argument may be attached: the rest of the word is it.
-                if matches!(c, 't' | 'L' | 'S' | 'A' | 'D' | 'I' | 'R' | 'F' | 'Z' | 'N' | 'X' | 'E' | 'P' | 'p' | 's' | 'd' | 'j' | 'm' | 'i' | 'o' | 'g' | 'c' | 'w' | 'W' | 'h')
-                    && k < chars.len()
+                if matches!(
+                    c,
+                    't' | 'L'
+                        | 'S'
+                        | 'A'
+                        | 'D'
+                        | 'I'
+                        | 'R'
+                        | 'F'
+                        | 'Z'
+                        | 'N'
+                        | 'X'
+                        | 'E'
+                        | 'P'
+                        | 'p'
+                        | 's'
+                        | 'd'
+                        | 'j'
+                        | 'm'
+                        | 'i'
+                        | 'o'
+                        | 'g'
+                        | 'c'
+                        | 'w'
+                        | 'W'
+                        | 'h'
+                ) && k < chars.len()
                 {
                     letters.push((c, Some(chars[k..].iter().collect())));
                     break;
@@ -508,7 +537,13 @@ fn run_iptables(s: &mut Session, args: &[String], exec: &mut Execution, root: bo
             } else {
                 let c = selected[0];
                 match o.rulenum {
-                    Some(n) => rule_line(&mut out, &c.name, &c.rules[n - 1], c.counters.get(n - 1), o.verbose),
+                    Some(n) => rule_line(
+                        &mut out,
+                        &c.name,
+                        &c.rules[n - 1],
+                        c.counters.get(n - 1),
+                        o.verbose,
+                    ),
                     None => {
                         spec_line(&mut out, c, o.verbose);
                         for (i, r) in c.rules.iter().enumerate() {
@@ -1203,7 +1238,9 @@ mod tests {
         );
         let e = s.run("iptables-save");
         assert_eq!(e.status, 4);
-        assert!(e.text().starts_with("iptables-save v1.8.10 (nf_tables): Could not fetch"));
+        assert!(e
+            .text()
+            .starts_with("iptables-save v1.8.10 (nf_tables): Could not fetch"));
     }
 
     /// §4c's shape, with the columns of print_rule_details/print_ipv4_addresses.
@@ -1226,13 +1263,22 @@ KUBE-NODEPORTS  all  --  0.0.0.0/0            0.0.0.0/0            /* kubernetes
     #[test]
     fn list_matches_and_targets() {
         let mut s = session();
-        let svc = s.run("sudo iptables -t nat -L KUBE-SVC-HV6ZUR45AI72VIJI -n").text();
+        let svc = s
+            .run("sudo iptables -t nat -L KUBE-SVC-HV6ZUR45AI72VIJI -n")
+            .text();
         assert!(svc.contains("KUBE-MARK-MASQ  tcp  -- !10.244.0.0/16        10.106.1.12          /* default/myapp-service cluster IP */ tcp dpt:80\n"), "{svc}");
         assert!(svc.contains("KUBE-SEP-Q5JOQ2TNM742LKJL  all  --  0.0.0.0/0            0.0.0.0/0            /* default/myapp-service -> 10.244.0.2:80 */ statistic mode random probability 0.33333333349\n"), "{svc}");
-        let sep = s.run("sudo iptables -t nat -L KUBE-SEP-Q5JOQ2TNM742LKJL -n").text();
+        let sep = s
+            .run("sudo iptables -t nat -L KUBE-SEP-Q5JOQ2TNM742LKJL -n")
+            .text();
         assert!(sep.contains("DNAT       tcp  --  0.0.0.0/0            0.0.0.0/0            /* default/myapp-service */ tcp to:10.244.0.2:80\n"), "{sep}");
         let masq = s.run("sudo iptables -t nat -L KUBE-MARK-MASQ -n").text();
-        assert!(masq.contains("MARK       all  --  0.0.0.0/0            0.0.0.0/0            MARK or 0x4000\n"), "{masq}");
+        assert!(
+            masq.contains(
+                "MARK       all  --  0.0.0.0/0            0.0.0.0/0            MARK or 0x4000\n"
+            ),
+            "{masq}"
+        );
         let post = s.run("sudo iptables -t nat -L KUBE-POSTROUTING -n").text();
         assert!(post.contains("RETURN     all  --  0.0.0.0/0            0.0.0.0/0            mark match ! 0x4000/0x4000\n"), "{post}");
         assert!(post.contains("MARK xor 0x4000\n"), "{post}");
@@ -1296,7 +1342,12 @@ num  target     prot opt source               destination
 "
         );
         let all = s.run("sudo iptables -S").text();
-        assert!(all.starts_with("-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N KUBE-EXTERNAL-SERVICES\n"), "{all}");
+        assert!(
+            all.starts_with(
+                "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N KUBE-EXTERNAL-SERVICES\n"
+            ),
+            "{all}"
+        );
         assert_eq!(s.run("sudo iptables -S OUTPUT 2").text(), "-A OUTPUT -m conntrack --ctstate NEW -m comment --comment \"kubernetes service portals\" -j KUBE-SERVICES\n");
     }
 
@@ -1379,8 +1430,14 @@ num  target     prot opt source               destination
         }
         assert_eq!(s.run("sudo iptables -nvL INPUT").status, 0);
         assert_eq!(s.run("sudo iptables --list --numeric -t nat").status, 0);
-        assert_eq!(s.run("sudo iptables -V").text(), "iptables v1.8.10 (nf_tables)\n");
-        assert!(s.run("iptables -h").text().starts_with("iptables v1.8.10 (nf_tables)\n\nUsage:"));
+        assert_eq!(
+            s.run("sudo iptables -V").text(),
+            "iptables v1.8.10 (nf_tables)\n"
+        );
+        assert!(s
+            .run("iptables -h")
+            .text()
+            .starts_with("iptables v1.8.10 (nf_tables)\n\nUsage:"));
         assert_eq!(s.run("sudo whoami").text(), "root\n");
     }
 

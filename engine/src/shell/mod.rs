@@ -5,19 +5,25 @@
 //! function of its options and the lines run so far, which is what makes
 //! replay, undo and shared links exact.
 
+mod arith;
+mod builtins;
 mod curl;
+mod files;
+mod filters;
+mod interp;
 mod iptables;
 mod kubectl;
 mod lexer;
 mod netcmds;
 mod nslookup;
+mod pattern;
 pub mod tabwriter;
 
 use crate::net::{HostId, Trace};
 use crate::rng::SimRng;
 use crate::time::Millis;
 use crate::world::{OptionsError, Topology, World, WorldOptions};
-pub use lexer::{expand, parse_line, Command, Connector, LexError, Part, Word};
+pub use lexer::{needs_more, ParseError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stream {
@@ -140,6 +146,8 @@ pub struct Session {
     now: Millis,
     rng: SimRng,
     last_status: i32,
+    /// Shell variables, aliases, directories, and the line being run.
+    rt: interp::Runtime,
 }
 
 impl Session {
@@ -152,6 +160,7 @@ impl Session {
             now: 0,
             rng: SimRng::new(options.seed),
             last_status: 0,
+            rt: interp::Runtime::default(),
         })
     }
 
@@ -164,6 +173,7 @@ impl Session {
             now: 0,
             rng: SimRng::new(seed),
             last_status: 0,
+            rt: interp::Runtime::default(),
         }
     }
 
@@ -225,7 +235,7 @@ impl Session {
     fn run_words(&mut self, words: &[&str]) -> Execution {
         let mut exec = Execution::default();
         let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-        exec.status = self.run_command(&words, &mut exec);
+        exec.status = self.run_command(&words, None, &mut exec);
         exec
     }
 
@@ -263,7 +273,11 @@ impl Session {
     pub fn prompt(&self) -> String {
         let user = self.user();
         let sigil = if user == "root" { '#' } else { '$' };
-        let dir = if self.current_pod_namespace().is_some() { "/" } else { "~" };
+        let dir = if self.current_pod_namespace().is_some() {
+            "/".to_string()
+        } else {
+            self.prompt_dir()
+        };
         format!("{user}@{}:{dir}{sigil} ", self.current_host())
     }
 
@@ -285,7 +299,7 @@ impl Session {
     /// Runs already-split words on another host (`kubectl exec POD -- cmd`).
     fn run_words_in(&mut self, host: HostId, words: &[String], exec: &mut Execution) -> i32 {
         self.logins.push(host);
-        let code = self.run_command(words, exec);
+        let code = self.run_command(words, None, exec);
         self.logins.pop();
         code
     }
@@ -306,62 +320,42 @@ impl Session {
 
     /// A file on the current host, by the path as typed.
     fn read_file(&self, path: &str) -> Option<String> {
-        let abs = self.abs_path(path);
-        self.world.machine(self.here()).and_then(|m| m.files.get(&abs).cloned())
+        self.read_path(path).ok()
     }
 
-    /// Runs one command line.
-    pub fn run(&mut self, line: &str) -> Execution {
-        let mut exec = Execution::default();
-        let commands = match parse_line(line) {
-            Ok(c) => c,
-            Err(e) => {
-                exec.err(format!("bash: {e}\n"));
-                exec.status = 2;
-                self.last_status = 2;
-                return exec;
-            }
-        };
-        let mut status = self.last_status;
-        for (i, cmd) in commands.iter().enumerate() {
-            if i > 0 {
-                let skip = match commands[i - 1].connector {
-                    Some(Connector::And) => status != 0,
-                    Some(Connector::Or) => status == 0,
-                    _ => false,
-                };
-                if skip {
-                    continue;
-                }
-            }
-            let before = self.now;
-            let words = self.expand(&cmd.words);
-            status = self.run_command(&words, &mut exec);
-            exec.elapsed_ms += self.now - before;
-            self.last_status = status;
-            if exec.exit_session {
-                break;
-            }
-        }
-        exec.status = status;
-        exec
+    /// Runs a command text: one line, or several joined with `\n` when a
+    /// terminal collected continuation lines (a here-document, an open quote,
+    /// a line ending in `\\`, `|`, `&&` or `||`) while [`Session::needs_more`]
+    /// said so. Bash's syntax: pipelines, redirections, here-documents,
+    /// variables, `$(…)`, `for` loops; see [`interp`].
+    pub fn run(&mut self, text: &str) -> Execution {
+        self.run_text(text)
     }
 
-    fn expand(&self, words: &[Word]) -> Vec<String> {
-        let home = self.home();
-        let user = self.user().to_string();
-        let host = self.current_host().to_string();
-        let status = self.last_status.to_string();
-        expand(words, &|name: &str| match name {
-            "?" => Some(status.clone()),
-            "HOME" => Some(home.clone()),
-            "USER" => Some(user.clone()),
-            "HOSTNAME" => Some(host.clone()),
-            _ => None,
-        })
+    /// Whether bash would show its `> ` continuation prompt after `input`
+    /// (the lines so far, joined with `\n`) instead of running it: a
+    /// here-document is still open, or a quote, `$(` or `for … done`, or
+    /// the text ends in `\\`, `|`, `&&` or `||`. A terminal keeps reading
+    /// lines until this is false, then calls [`Session::run`] with them all.
+    pub fn needs_more(&self, input: &str) -> bool {
+        lexer::needs_more(input)
     }
 
-    fn run_command(&mut self, words: &[String], exec: &mut Execution) -> i32 {
+    /// Runs one command, already expanded: `words[0]` is its name. This is
+    /// the one dispatch, and every command follows its convention:
+    ///
+    /// - `stdin` is the command's standard input: `Some(text)` from a pipe, a
+    ///   `<` redirection, a here-document or a here-string (`kubectl apply -f -`
+    ///   reads it); `None` when it is the terminal (nothing to read: treat it
+    ///   as empty and never wait).
+    /// - Write with `exec.out(…)` (stdout) and `exec.err(…)` (stderr) only, in
+    ///   the order the real tool writes. The caller decides where each stream
+    ///   goes: the terminal, a file (`>`, `2>&1`…), the next command of a
+    ///   pipeline, or a `$(…)`. [`Session::stdout_is_tty`] tells the rare
+    ///   command whose format depends on it (`ls`).
+    /// - Return the exit status; set `exec.trace` after a packet probe; move
+    ///   simulated time with `self.advance(ms)`.
+    fn run_command(&mut self, words: &[String], stdin: Option<&str>, exec: &mut Execution) -> i32 {
         let Some(name) = words.first() else {
             return self.last_status;
         };
@@ -370,8 +364,8 @@ impl Session {
             "curl" => curl::run(self, args, exec),
             "iptables" => iptables::iptables(self, args, exec),
             "iptables-save" => iptables::save(self, args, exec),
-            "sudo" => iptables::sudo(self, args, exec),
-            "kubectl" | "k" => kubectl::run(self, args, None, exec),
+            "sudo" => iptables::sudo(self, args, stdin, exec),
+            "kubectl" | "k" => kubectl::run(self, args, stdin, exec),
             "nslookup" => nslookup::nslookup(self, args, exec),
             "ssh" => netcmds::ssh(self, args, exec),
             "exit" | "logout" => self.exit(args, exec),
@@ -388,10 +382,35 @@ impl Session {
                 exec.out(HELP);
                 0
             }
-            "echo" => {
-                exec.out(format!("{}\n", args.join(" ")));
-                0
+            "echo" => builtins::echo(self, args, stdin, exec),
+            "printf" => builtins::printf(self, args, stdin, exec),
+            "export" | "declare" | "typeset" | "readonly" => {
+                builtins::export(self, name, args, exec)
             }
+            "unset" => builtins::unset(self, args, stdin, exec),
+            "read" => builtins::read(self, args, stdin, exec),
+            "alias" => builtins::alias(self, args, stdin, exec),
+            "unalias" => builtins::unalias(self, args, stdin, exec),
+            "seq" => builtins::seq(self, args, stdin, exec),
+            "sleep" => builtins::sleep(self, args, stdin, exec),
+            "date" => builtins::date(self, args, stdin, exec),
+            ":" => 0,
+            "cat" | "less" | "more" => files::cat(self, args, stdin, exec),
+            "ls" => files::ls(self, args, stdin, exec),
+            "rm" => files::rm(self, args, stdin, exec),
+            "touch" => files::touch(self, args, stdin, exec),
+            "mkdir" => files::mkdir(self, args, stdin, exec),
+            "cp" | "mv" => files::copy(self, name, args, exec),
+            "cd" => files::cd(self, args, stdin, exec),
+            "pwd" => files::pwd(self, args, stdin, exec),
+            "grep" => filters::grep(self, args, stdin, exec),
+            "head" | "tail" => filters::head_tail(self, name, args, stdin, exec),
+            "wc" => filters::wc(self, args, stdin, exec),
+            "sort" => filters::sort(self, args, stdin, exec),
+            "uniq" => filters::uniq(self, args, stdin, exec),
+            "cut" => filters::cut(self, args, stdin, exec),
+            "tr" => filters::tr(self, args, stdin, exec),
+            "tee" => filters::tee(self, args, stdin, exec),
             "true" => 0,
             "false" => 1,
             "whoami" => {
@@ -410,16 +429,23 @@ impl Session {
             .first()
             .and_then(|a| a.parse::<i32>().ok())
             .unwrap_or(0);
+        if self.rt.subshell > 0 {
+            // In a pipeline stage, `$(…)` or `sh -c`: only that shell ends.
+            exec.exit_session = true;
+            return code;
+        }
         if self.current_pod_namespace().is_some() && self.logins.len() > 1 {
             // Leaving `kubectl exec -it … -- bash`.
             exec.out("exit\n");
             self.logins.pop();
+            self.rt.shells.truncate(self.logins.len());
             return code;
         }
         exec.out("logout\n");
         if self.logins.len() > 1 {
             let left = self.current_host().to_string();
             self.logins.pop();
+            self.rt.shells.truncate(self.logins.len());
             exec.out(format!("Connection to {left} closed.\n"));
         } else {
             exec.exit_session = true;
@@ -435,23 +461,25 @@ impl Session {
         }
     }
 
-    /// An absolute path for `path` as typed on the current host.
+    /// An absolute path for `path` as typed on the current host: relative
+    /// to the shell's current directory (the home directory at login), with
+    /// `~`, `.` and `..` resolved.
     fn abs_path(&self, path: &str) -> String {
-        if path.starts_with('/') {
+        let joined = if path.starts_with('/') {
             path.to_string()
+        } else if path == "~" {
+            self.home()
         } else if let Some(rest) = path.strip_prefix("~/") {
             format!("{}/{rest}", self.home())
         } else {
-            format!("{}/{}", self.home(), path.trim_start_matches("./"))
-        }
+            format!("{}/{path}", self.cwd())
+        };
+        files::normalize(&joined)
     }
 
     fn write_file(&mut self, path: &str, contents: String) {
         let abs = self.abs_path(path);
-        let here = self.here();
-        if let Some(m) = self.world.machine_mut(here) {
-            m.files.insert(abs, contents);
-        }
+        self.store(&abs, contents);
     }
 
     fn advance(&mut self, ms: Millis) {
@@ -497,5 +525,10 @@ Commands on this terminal:
   ping -c N HOST      send N ICMP echo requests
   clear               clear the screen (Ctrl+L)
   help                this list
-Lines can be joined with ;, && and ||. Up and Down recall history.
+  cat ls rm touch mkdir cp mv cd pwd    files on this host
+  grep head tail wc sort uniq cut tr tee   filters for pipelines
+  echo printf seq sleep date export alias  shell builtins and helpers
+Lines can be joined with ;, &&, || and |; redirect with >, >>, 2>&1 and <;
+here-documents (cat <<EOF), $VAR, $(command) and for loops work as in bash.
+Up and Down recall history.
 ";

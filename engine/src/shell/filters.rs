@@ -1,0 +1,1195 @@
+//! Text filters for pipelines: `grep`, `head`, `tail`, `wc`, `sort`,
+//! `uniq`, `cut`, `tr`, `tee`. Each reads its file operands (`-` is stdin)
+//! or, with none, stdin, and prints what GNU coreutils and GNU grep print
+//! (Ubuntu 24.04, `C.UTF-8`: `sort` orders by code point).
+
+use super::files::{curly, quote, FsError};
+use super::pattern::{Regex, Syntax};
+use super::{Execution, Session};
+
+/// One input of a filter: its display name and its text (or why not).
+struct Input {
+    name: String,
+    text: Result<String, FsError>,
+    stdin: bool,
+}
+
+fn inputs(s: &Session, files: &[String], stdin: Option<&str>) -> Vec<Input> {
+    let stdin_input = || Input {
+        name: "-".into(),
+        text: Ok(stdin.unwrap_or_default().to_string()),
+        stdin: true,
+    };
+    if files.is_empty() {
+        return vec![stdin_input()];
+    }
+    files
+        .iter()
+        .map(|f| {
+            if f == "-" {
+                stdin_input()
+            } else {
+                Input {
+                    name: f.clone(),
+                    text: s.read_path(f),
+                    stdin: false,
+                }
+            }
+        })
+        .collect()
+}
+
+/// Lines with their terminators dropped; a last line without `\n` counts.
+fn lines(text: &str) -> Vec<&str> {
+    text.split_inclusive('\n')
+        .map(|l| l.strip_suffix('\n').unwrap_or(l))
+        .collect()
+}
+
+fn try_help(exec: &mut Execution, tool: &str) {
+    exec.err(format!("Try '{tool} --help' for more information.\n"));
+}
+
+/// Options as GNU getopt reads them: clustered short flags, flags with a
+/// value (`-n5`, `-n 5`), long options, `--`.
+struct Opts {
+    flags: Vec<(char, Option<String>)>,
+    operands: Vec<String>,
+}
+
+enum OptError {
+    Invalid(char),
+    Unrecognized(String),
+    NeedsArg(char),
+}
+
+fn getopt(
+    args: &[String],
+    plain: &str,
+    valued: &str,
+    long: &[(&str, char, bool)],
+    numeric: bool,
+) -> Result<Opts, OptError> {
+    let mut o = Opts {
+        flags: vec![],
+        operands: vec![],
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let a = &args[i];
+        i += 1;
+        if a == "--" {
+            o.operands.extend(args[i..].iter().cloned());
+            break;
+        }
+        if let Some(name) = a.strip_prefix("--") {
+            let (name, inline) = match name.split_once('=') {
+                Some((n, v)) => (n, Some(v.to_string())),
+                None => (name, None),
+            };
+            let Some(&(_, c, takes)) = long.iter().find(|(n, _, _)| *n == name) else {
+                return Err(OptError::Unrecognized(a.clone()));
+            };
+            let value = if takes {
+                match inline {
+                    Some(v) => Some(v),
+                    None => {
+                        let v = args.get(i).cloned().ok_or(OptError::NeedsArg(c))?;
+                        i += 1;
+                        Some(v)
+                    }
+                }
+            } else {
+                None
+            };
+            o.flags.push((c, value));
+            continue;
+        }
+        if a.len() < 2 || !a.starts_with('-') {
+            o.operands.push(a.clone());
+            continue;
+        }
+        // `head -5`, `tail -20`: a count in the old style.
+        if numeric && a[1..].chars().all(|c| c.is_ascii_digit()) {
+            o.flags.push(('n', Some(a[1..].to_string())));
+            continue;
+        }
+        let chars: Vec<char> = a.chars().skip(1).collect();
+        let mut j = 0;
+        while j < chars.len() {
+            let c = chars[j];
+            j += 1;
+            if valued.contains(c) {
+                let rest: String = chars[j..].iter().collect();
+                let v = if rest.is_empty() {
+                    let v = args.get(i).cloned().ok_or(OptError::NeedsArg(c))?;
+                    i += 1;
+                    v
+                } else {
+                    rest
+                };
+                o.flags.push((c, Some(v)));
+                break;
+            } else if plain.contains(c) {
+                o.flags.push((c, None));
+            } else {
+                return Err(OptError::Invalid(c));
+            }
+        }
+    }
+    Ok(o)
+}
+
+fn opt_error(exec: &mut Execution, tool: &str, e: OptError) {
+    match e {
+        OptError::Invalid(c) => exec.err(format!("{tool}: invalid option -- '{c}'\n")),
+        OptError::Unrecognized(a) => exec.err(format!("{tool}: unrecognized option '{a}'\n")),
+        OptError::NeedsArg(c) => {
+            exec.err(format!("{tool}: option requires an argument -- '{c}'\n"))
+        }
+    }
+}
+
+// ---- grep -----------------------------------------------------------------
+
+const GREP_USAGE: &str =
+    "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n";
+
+/// `grep [-iEFvcnowxqlhHs] [-A N] [-B N] [-C N] [-e PATTERN]… PATTERN [FILE…]`
+pub(super) fn grep(
+    s: &mut Session,
+    args: &[String],
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
+    let long = [
+        ("ignore-case", 'i', false),
+        ("invert-match", 'v', false),
+        ("count", 'c', false),
+        ("line-number", 'n', false),
+        ("only-matching", 'o', false),
+        ("extended-regexp", 'E', false),
+        ("fixed-strings", 'F', false),
+        ("basic-regexp", 'G', false),
+        ("word-regexp", 'w', false),
+        ("line-regexp", 'x', false),
+        ("quiet", 'q', false),
+        ("silent", 'q', false),
+        ("files-with-matches", 'l', false),
+        ("no-filename", 'h', false),
+        ("with-filename", 'H', false),
+        ("no-messages", 's', false),
+        ("regexp", 'e', true),
+        ("recursive", 'r', false),
+        ("after-context", 'A', true),
+        ("before-context", 'B', true),
+        ("context", 'C', true),
+        ("color", 'K', false),
+        ("colour", 'K', false),
+    ];
+    // `--color=auto` carries a value; accept and ignore it.
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| {
+            if a.starts_with("--color=") || a.starts_with("--colour=") {
+                "--color".to_string()
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    let o = match getopt(&args, "ivcnoEFGwxqlhHsyPrR", "eABC", &long, false) {
+        Ok(o) => o,
+        Err(e) => {
+            opt_error(exec, "grep", e);
+            exec.err(GREP_USAGE);
+            return 2;
+        }
+    };
+    let mut syntax = Syntax::default();
+    let (mut invert, mut count, mut number, mut only, mut quiet, mut list) =
+        (false, false, false, false, false, false);
+    let (mut no_name, mut with_name, mut no_messages) = (false, false, false);
+    let mut recursive = false;
+    let (mut after, mut before) = (0usize, 0usize);
+    let mut patterns: Vec<String> = vec![];
+    for (c, v) in &o.flags {
+        match c {
+            'i' | 'y' => syntax.ignore_case = true,
+            'v' => invert = true,
+            'c' => count = true,
+            'n' => number = true,
+            'o' => only = true,
+            'E' | 'P' => syntax.extended = true,
+            'F' => syntax.fixed = true,
+            'G' => syntax.extended = false,
+            'w' => syntax.word = true,
+            'x' => syntax.line = true,
+            'q' => quiet = true,
+            'l' => list = true,
+            'h' => no_name = true,
+            'H' => with_name = true,
+            's' => no_messages = true,
+            'r' | 'R' => recursive = true,
+            'e' => patterns.push(v.clone().unwrap_or_default()),
+            'A' | 'B' | 'C' => {
+                let raw = v.clone().unwrap_or_default();
+                let Ok(n) = raw.parse::<usize>() else {
+                    exec.err(format!("grep: {raw}: invalid context length argument\n"));
+                    return 2;
+                };
+                if *c != 'B' {
+                    after = n;
+                }
+                if *c != 'A' {
+                    before = n;
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut operands = o.operands;
+    if patterns.is_empty() {
+        if operands.is_empty() {
+            exec.err(GREP_USAGE);
+            return 2;
+        }
+        patterns.push(operands.remove(0));
+    }
+    let pats: Vec<&str> = patterns.iter().flat_map(|p| p.split('\n')).collect();
+    let re = match Regex::any_of(&pats, syntax) {
+        Ok(r) => r,
+        Err(e) => {
+            exec.err(format!("grep: {e}\n"));
+            return 2;
+        }
+    };
+    if recursive {
+        // Directories are searched through: `grep -r PATTERN` searches `.`
+        // and names files relative to it.
+        let mut files = vec![];
+        let dirs = if operands.is_empty() {
+            vec![String::new()]
+        } else {
+            std::mem::take(&mut operands)
+        };
+        for d in dirs {
+            let abs = if d.is_empty() {
+                s.cwd()
+            } else {
+                s.abs_path(&d)
+            };
+            if !d.is_empty() && !s.fs_is_dir(&abs) {
+                files.push(d);
+                continue;
+            }
+            for rel in s.fs_walk(&abs) {
+                files.push(match d.as_str() {
+                    "" => rel,
+                    d if d.ends_with('/') => format!("{d}{rel}"),
+                    d => format!("{d}/{rel}"),
+                });
+            }
+        }
+        operands = files;
+        with_name |= !no_name;
+    }
+    let show_name = with_name || (operands.len() > 1 && !no_name);
+    let mut any = false;
+    let mut error = false;
+    for input in inputs(s, &operands, stdin) {
+        let name = if input.stdin {
+            "(standard input)".to_string()
+        } else {
+            input.name.clone()
+        };
+        let text = match input.text {
+            Ok(t) => t,
+            Err(e) => {
+                if !no_messages {
+                    exec.err(format!("grep: {}: {e}\n", input.name));
+                }
+                error = true;
+                continue;
+            }
+        };
+        let ls = lines(&text);
+        let selected: Vec<bool> = ls.iter().map(|l| re.is_match(l) != invert).collect();
+        let hits = selected.iter().filter(|&&b| b).count();
+        any |= hits > 0;
+        if quiet {
+            if any {
+                return 0;
+            }
+            continue;
+        }
+        if list {
+            if hits > 0 {
+                exec.out(format!("{name}\n"));
+            }
+            continue;
+        }
+        if count {
+            let prefix = if show_name {
+                format!("{name}:")
+            } else {
+                String::new()
+            };
+            exec.out(format!("{prefix}{hits}\n"));
+            continue;
+        }
+        let mut out = String::new();
+        let mut last_printed: Option<usize> = None;
+        let mut after_left = 0usize;
+        for (i, line) in ls.iter().enumerate() {
+            let prefix = |sep: char| {
+                let mut p = String::new();
+                if show_name {
+                    p.push_str(&name);
+                    p.push(sep);
+                }
+                if number {
+                    p.push_str(&format!("{}{sep}", i + 1));
+                }
+                p
+            };
+            if selected[i] {
+                // Context before, and a `--` between separate groups.
+                let from = i.saturating_sub(before);
+                let from = last_printed.map_or(from, |l| from.max(l + 1));
+                if (before > 0 || after > 0) && last_printed.is_some_and(|l| from > l + 1) {
+                    out.push_str("--\n");
+                }
+                for (j, ctx) in ls.iter().enumerate().take(i).skip(from) {
+                    let mut p = String::new();
+                    if show_name {
+                        p.push_str(&name);
+                        p.push('-');
+                    }
+                    if number {
+                        p.push_str(&format!("{}-", j + 1));
+                    }
+                    out.push_str(&format!("{p}{ctx}\n"));
+                }
+                if only && !invert {
+                    let chars: Vec<char> = line.chars().collect();
+                    let mut at = 0;
+                    while let Some((a, b)) = re.find_at(&chars, at) {
+                        if b > a {
+                            let m: String = chars[a..b].iter().collect();
+                            out.push_str(&format!("{}{m}\n", prefix(':')));
+                            at = b;
+                        } else {
+                            at = a + 1;
+                        }
+                        if at > chars.len() {
+                            break;
+                        }
+                    }
+                } else if !only {
+                    out.push_str(&format!("{}{line}\n", prefix(':')));
+                }
+                last_printed = Some(i);
+                after_left = after;
+            } else if after_left > 0 {
+                out.push_str(&format!("{}{line}\n", prefix('-')));
+                last_printed = Some(i);
+                after_left -= 1;
+            }
+        }
+        exec.out(out);
+    }
+    if error && !(quiet && any) {
+        2
+    } else if any {
+        0
+    } else {
+        1
+    }
+}
+
+// ---- head and tail --------------------------------------------------------
+
+enum Count {
+    /// The first (head) or last (tail) N.
+    N(usize),
+    /// head: all but the last N.
+    AllBut(usize),
+    /// tail: from the Nth on.
+    From(usize),
+}
+
+fn parse_count(tool: &str, raw: &str, what: &str, exec: &mut Execution) -> Option<Count> {
+    let (kind, digits) = if let Some(d) = raw.strip_prefix('-') {
+        ('-', d)
+    } else if let Some(d) = raw.strip_prefix('+') {
+        ('+', d)
+    } else {
+        (' ', raw)
+    };
+    match digits.parse::<usize>() {
+        Ok(n) => Some(match (tool, kind) {
+            ("head", '-') => Count::AllBut(n),
+            ("tail", '+') => Count::From(n),
+            _ => Count::N(n),
+        }),
+        Err(_) => {
+            exec.err(format!(
+                "{tool}: invalid number of {what}: {}\n",
+                curly(raw)
+            ));
+            None
+        }
+    }
+}
+
+/// `head [-n N|-N|-n -N] [-c N] [FILE…]` and `tail [-n N|-N|-n +N] [-c N] [FILE…]`
+pub(super) fn head_tail(
+    s: &mut Session,
+    tool: &str,
+    args: &[String],
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
+    let long = [
+        ("lines", 'n', true),
+        ("bytes", 'c', true),
+        ("quiet", 'q', false),
+        ("silent", 'q', false),
+        ("verbose", 'v', false),
+        ("follow", 'f', false),
+    ];
+    let o = match getopt(args, "qvfF", "nc", &long, true) {
+        Ok(o) => o,
+        Err(e) => {
+            opt_error(exec, tool, e);
+            try_help(exec, tool);
+            return 1;
+        }
+    };
+    let mut count = Count::N(10);
+    let mut bytes = false;
+    let mut headers = o.operands.len() > 1;
+    for (c, v) in &o.flags {
+        match c {
+            'n' | 'c' => {
+                let what = if *c == 'n' { "lines" } else { "bytes" };
+                match parse_count(tool, v.as_deref().unwrap_or_default(), what, exec) {
+                    Some(n) => count = n,
+                    None => return 1,
+                }
+                bytes = *c == 'c';
+            }
+            'q' => headers = false,
+            'v' => headers = true,
+            _ => {}
+        }
+    }
+    let mut status = 0;
+    let mut first = true;
+    for input in inputs(s, &o.operands, stdin) {
+        let text = match input.text {
+            Ok(t) => t,
+            Err(e) => {
+                exec.err(format!(
+                    "{tool}: cannot open {} for reading: {e}\n",
+                    quote(&input.name)
+                ));
+                status = 1;
+                continue;
+            }
+        };
+        if headers {
+            let name = if input.stdin {
+                "standard input"
+            } else {
+                &input.name
+            };
+            exec.out(format!("{}==> {name} <==\n", if first { "" } else { "\n" }));
+        }
+        first = false;
+        let pieces: Vec<String> = if bytes {
+            text.chars().map(String::from).collect()
+        } else {
+            text.split_inclusive('\n').map(String::from).collect()
+        };
+        let n = pieces.len();
+        let range = match (tool, &count) {
+            ("head", Count::N(k)) => 0..(*k).min(n),
+            ("head", Count::AllBut(k)) => 0..n.saturating_sub(*k),
+            (_, Count::From(k)) => (*k).saturating_sub(1).min(n)..n,
+            (_, Count::N(k)) | (_, Count::AllBut(k)) => n.saturating_sub(*k)..n,
+        };
+        exec.out(pieces[range].concat());
+    }
+    status
+}
+
+// ---- wc -------------------------------------------------------------------
+
+/// `wc [-lwcmL] [FILE…]`
+pub(super) fn wc(
+    s: &mut Session,
+    args: &[String],
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
+    let long = [
+        ("lines", 'l', false),
+        ("words", 'w', false),
+        ("bytes", 'c', false),
+        ("chars", 'm', false),
+        ("max-line-length", 'L', false),
+    ];
+    let o = match getopt(args, "lwcmL", "", &long, false) {
+        Ok(o) => o,
+        Err(e) => {
+            opt_error(exec, "wc", e);
+            try_help(exec, "wc");
+            return 1;
+        }
+    };
+    let has = |c: char| o.flags.iter().any(|(f, _)| *f == c);
+    let mut which: Vec<char> = "lwmcL".chars().filter(|&c| has(c)).collect();
+    if which.is_empty() {
+        which = vec!['l', 'w', 'c'];
+    }
+    let ins = inputs(s, &o.operands, stdin);
+    let mut rows: Vec<(Vec<usize>, Option<String>)> = vec![];
+    let mut totals = vec![0usize; which.len()];
+    let mut status = 0;
+    let mut errors = vec![];
+    let mut regular_total = 0usize;
+    let mut min_width = 1;
+    for (k, input) in ins.iter().enumerate() {
+        let text = match &input.text {
+            Ok(t) => t,
+            Err(e) => {
+                errors.push((k, format!("wc: {}: {e}\n", input.name)));
+                status = 1;
+                continue;
+            }
+        };
+        if input.stdin {
+            min_width = 7;
+        } else {
+            regular_total += text.len();
+        }
+        let counts: Vec<usize> = which
+            .iter()
+            .map(|c| match c {
+                'l' => text.matches('\n').count(),
+                'w' => text.split_whitespace().count(),
+                'c' => text.len(),
+                'm' => text.chars().count(),
+                _ => lines(text)
+                    .iter()
+                    .map(|l| l.chars().count())
+                    .max()
+                    .unwrap_or(0),
+            })
+            .collect();
+        for (t, c) in totals.iter_mut().zip(&counts) {
+            *t += c;
+        }
+        let name = (!o.operands.is_empty()).then(|| input.name.clone());
+        rows.push((counts, name));
+    }
+    let first_failed = ins.first().is_some_and(|i| i.text.is_err());
+    let width = if which.len() == 1 && ins.len() == 1 || first_failed {
+        1
+    } else {
+        regular_total.to_string().len().max(min_width)
+    };
+    if ins.len() > 1 {
+        let max_l = which.iter().position(|&c| c == 'L');
+        let mut t = totals.clone();
+        if let Some(i) = max_l {
+            t[i] = rows.iter().map(|r| r.0[i]).max().unwrap_or(0);
+        }
+        rows.push((t, Some("total".into())));
+    }
+    let mut errors = errors.into_iter().peekable();
+    let mut row_index = 0;
+    for k in 0..=ins.len() {
+        while let Some((_, e)) = errors.next_if(|(i, _)| *i == k) {
+            exec.err(e);
+        }
+        if k < ins.len() && ins[k].text.is_err() {
+            continue;
+        }
+        let Some((counts, name)) = rows.get(row_index) else {
+            break;
+        };
+        row_index += 1;
+        let mut line: Vec<String> = counts.iter().map(|c| format!("{c:>width$}")).collect();
+        if let Some(n) = name {
+            line.push(n.clone());
+        }
+        exec.out(format!("{}\n", line.join(" ")));
+    }
+    status
+}
+
+// ---- sort and uniq --------------------------------------------------------
+
+/// The leading number of a line as `sort -n` reads it.
+fn numeric_key(s: &str) -> f64 {
+    let t = s.trim_start();
+    let mut end = 0;
+    for (i, c) in t.char_indices() {
+        if c.is_ascii_digit() || c == '.' || (i == 0 && c == '-') {
+            end = i + c.len_utf8();
+        } else {
+            break;
+        }
+    }
+    t[..end].parse().unwrap_or(0.0)
+}
+
+/// Fields as `sort -k` counts them: without `-t`, each field keeps the
+/// blanks before it.
+fn sort_key(line: &str, sep: Option<char>, from: usize, to: Option<usize>) -> &str {
+    let mut starts = vec![];
+    match sep {
+        Some(c) => {
+            starts.push(0);
+            for (i, ch) in line.char_indices() {
+                if ch == c {
+                    starts.push(i + ch.len_utf8());
+                }
+            }
+        }
+        None => {
+            let mut prev_blank = true;
+            let mut i0 = 0;
+            for (i, ch) in line.char_indices() {
+                let blank = ch == ' ' || ch == '\t';
+                if !blank && prev_blank {
+                    starts.push(i0);
+                }
+                if blank && !prev_blank {
+                    i0 = i;
+                }
+                if !blank {
+                    i0 = i + ch.len_utf8();
+                }
+                prev_blank = blank;
+            }
+        }
+    }
+    let Some(&begin) = starts.get(from.saturating_sub(1)) else {
+        return "";
+    };
+    let end = match to.and_then(|t| starts.get(t)) {
+        Some(&e) => match sep {
+            Some(c) => e - c.len_utf8(),
+            None => e,
+        },
+        None => line.len(),
+    };
+    line.get(begin..end.max(begin)).unwrap_or("")
+}
+
+/// `sort [-rnuf] [-t SEP] [-k N[,M]] [FILE…]`
+pub(super) fn sort(
+    s: &mut Session,
+    args: &[String],
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
+    let long = [
+        ("reverse", 'r', false),
+        ("numeric-sort", 'n', false),
+        ("unique", 'u', false),
+        ("ignore-case", 'f', false),
+        ("field-separator", 't', true),
+        ("key", 'k', true),
+    ];
+    let o = match getopt(args, "rnufbsh", "tk", &long, false) {
+        Ok(o) => o,
+        Err(e) => {
+            opt_error(exec, "sort", e);
+            try_help(exec, "sort");
+            return 2;
+        }
+    };
+    let has = |c: char| o.flags.iter().any(|(f, _)| *f == c);
+    let (reverse, numeric, unique, fold) = (has('r'), has('n') || has('h'), has('u'), has('f'));
+    let mut sep = None;
+    let mut key: Option<(usize, Option<usize>)> = None;
+    for (c, v) in &o.flags {
+        let v = v.clone().unwrap_or_default();
+        match c {
+            't' => {
+                let mut chars = v.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => sep = Some(c),
+                    _ => {
+                        exec.err(format!("sort: multi-character tab {}\n", quote(&v)));
+                        return 2;
+                    }
+                }
+            }
+            'k' => {
+                let field = |t: &str| {
+                    t.split('.')
+                        .next()
+                        .unwrap_or_default()
+                        .trim_end_matches(|c: char| c.is_ascii_alphabetic())
+                        .parse::<usize>()
+                        .ok()
+                        .filter(|&n| n > 0)
+                };
+                let (a, b) = match v.split_once(',') {
+                    Some((a, b)) => (field(a), Some(field(b))),
+                    None => (field(&v), None),
+                };
+                match (a, b) {
+                    (Some(a), None) => key = Some((a, None)),
+                    (Some(a), Some(Some(b))) => key = Some((a, Some(b))),
+                    _ => {
+                        exec.err(format!(
+                            "sort: invalid number at field start: invalid count at start of {}\n",
+                            quote(&v)
+                        ));
+                        return 2;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut all: Vec<String> = vec![];
+    for input in inputs(s, &o.operands, stdin) {
+        match input.text {
+            Ok(t) => all.extend(lines(&t).into_iter().map(String::from)),
+            Err(e) => {
+                exec.err(format!("sort: cannot read: {}: {e}\n", input.name));
+                return 2;
+            }
+        }
+    }
+    let keyed = |l: &str| -> String {
+        let k = match key {
+            Some((a, b)) => sort_key(l, sep, a, b),
+            None => l,
+        };
+        if fold {
+            k.to_uppercase()
+        } else {
+            k.to_string()
+        }
+    };
+    let compare = |a: &String, b: &String| {
+        let (ka, kb) = (keyed(a), keyed(b));
+        if numeric {
+            numeric_key(&ka).total_cmp(&numeric_key(&kb))
+        } else {
+            ka.cmp(&kb)
+        }
+    };
+    all.sort_by(|a, b| {
+        let o = compare(a, b).then_with(|| {
+            if unique {
+                std::cmp::Ordering::Equal
+            } else {
+                a.cmp(b)
+            }
+        });
+        if reverse {
+            o.reverse()
+        } else {
+            o
+        }
+    });
+    if unique {
+        all.dedup_by(|b, a| compare(a, b).is_eq());
+    }
+    exec.out(all.iter().map(|l| format!("{l}\n")).collect::<String>());
+    0
+}
+
+/// `uniq [-c] [-d] [-u] [-i] [FILE]`
+pub(super) fn uniq(
+    s: &mut Session,
+    args: &[String],
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
+    let long = [
+        ("count", 'c', false),
+        ("repeated", 'd', false),
+        ("unique", 'u', false),
+        ("ignore-case", 'i', false),
+    ];
+    let o = match getopt(args, "cdui", "", &long, false) {
+        Ok(o) => o,
+        Err(e) => {
+            opt_error(exec, "uniq", e);
+            try_help(exec, "uniq");
+            return 1;
+        }
+    };
+    let has = |c: char| o.flags.iter().any(|(f, _)| *f == c);
+    let files = &o.operands[..o.operands.len().min(1)];
+    let input = inputs(s, files, stdin).remove(0);
+    let text = match input.text {
+        Ok(t) => t,
+        Err(e) => {
+            exec.err(format!("uniq: {}: {e}\n", input.name));
+            return 1;
+        }
+    };
+    let same = |a: &str, b: &str| {
+        if has('i') {
+            a.to_lowercase() == b.to_lowercase()
+        } else {
+            a == b
+        }
+    };
+    let mut groups: Vec<(&str, usize)> = vec![];
+    for l in lines(&text) {
+        match groups.last_mut() {
+            Some((g, n)) if same(g, l) => *n += 1,
+            _ => groups.push((l, 1)),
+        }
+    }
+    let mut out = String::new();
+    for (l, n) in groups {
+        if (has('d') && n < 2) || (has('u') && n > 1) {
+            continue;
+        }
+        if has('c') {
+            out.push_str(&format!("{n:>7} {l}\n"));
+        } else {
+            out.push_str(&format!("{l}\n"));
+        }
+    }
+    exec.out(out);
+    0
+}
+
+// ---- cut ------------------------------------------------------------------
+
+fn parse_list(spec: &str) -> Result<Vec<(usize, usize)>, String> {
+    let mut ranges = vec![];
+    for part in spec.split(',') {
+        let num = |t: &str| -> Result<usize, String> {
+            match t.parse::<usize>() {
+                Ok(0) => Err(if spec.contains('-') {
+                    "invalid byte or character range".into()
+                } else {
+                    "fields and positions are numbered from 1".into()
+                }),
+                Ok(n) => Ok(n),
+                Err(_) => Err(format!("invalid field value {}", quote(t))),
+            }
+        };
+        let r = match part.split_once('-') {
+            Some(("", "")) => return Err("invalid range with no endpoint: -".into()),
+            Some((a, "")) => (num(a)?, usize::MAX),
+            Some(("", b)) => (1, num(b)?),
+            Some((a, b)) => {
+                let (a, b) = (num(a)?, num(b)?);
+                if b < a {
+                    return Err("invalid decreasing range".into());
+                }
+                (a, b)
+            }
+            None => {
+                let n = num(part)?;
+                (n, n)
+            }
+        };
+        ranges.push(r);
+    }
+    Ok(ranges)
+}
+
+/// `cut -f LIST [-d C] [-s]` and `cut -c LIST`
+pub(super) fn cut(
+    s: &mut Session,
+    args: &[String],
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
+    let long = [
+        ("fields", 'f', true),
+        ("characters", 'c', true),
+        ("bytes", 'b', true),
+        ("delimiter", 'd', true),
+        ("only-delimited", 's', false),
+    ];
+    let o = match getopt(args, "sn", "fcbd", &long, false) {
+        Ok(o) => o,
+        Err(e) => {
+            opt_error(exec, "cut", e);
+            try_help(exec, "cut");
+            return 1;
+        }
+    };
+    let mut mode = None;
+    let mut delim = '\t';
+    let mut only = false;
+    for (c, v) in &o.flags {
+        let v = v.clone().unwrap_or_default();
+        match c {
+            'f' | 'c' | 'b' => mode = Some((*c, v)),
+            'd' => {
+                let mut chars = v.chars();
+                match (chars.next(), chars.next()) {
+                    (Some(c), None) => delim = c,
+                    _ => {
+                        exec.err("cut: the delimiter must be a single character\n");
+                        try_help(exec, "cut");
+                        return 1;
+                    }
+                }
+            }
+            's' => only = true,
+            _ => {}
+        }
+    }
+    let Some((kind, spec)) = mode else {
+        exec.err("cut: you must specify a list of bytes, characters, or fields\n");
+        try_help(exec, "cut");
+        return 1;
+    };
+    let ranges = match parse_list(&spec) {
+        Ok(r) => r,
+        Err(e) => {
+            exec.err(format!("cut: {e}\n"));
+            try_help(exec, "cut");
+            return 1;
+        }
+    };
+    let wanted = |i: usize| ranges.iter().any(|&(a, b)| a <= i && i <= b);
+    let mut status = 0;
+    let mut out = String::new();
+    for input in inputs(s, &o.operands, stdin) {
+        let text = match input.text {
+            Ok(t) => t,
+            Err(e) => {
+                exec.err(format!("cut: {}: {e}\n", input.name));
+                status = 1;
+                continue;
+            }
+        };
+        for line in lines(&text) {
+            if kind == 'f' {
+                if !line.contains(delim) {
+                    if !only {
+                        out.push_str(line);
+                        out.push('\n');
+                    }
+                    continue;
+                }
+                let picked: Vec<&str> = line
+                    .split(delim)
+                    .enumerate()
+                    .filter(|(i, _)| wanted(i + 1))
+                    .map(|(_, f)| f)
+                    .collect();
+                out.push_str(&picked.join(&delim.to_string()));
+            } else {
+                out.extend(
+                    line.chars()
+                        .enumerate()
+                        .filter(|(i, _)| wanted(i + 1))
+                        .map(|(_, c)| c),
+                );
+            }
+            out.push('\n');
+        }
+    }
+    exec.out(out);
+    status
+}
+
+// ---- tr and tee -----------------------------------------------------------
+
+/// A `tr` set: ranges, classes and escapes expanded to characters.
+fn tr_set(spec: &str) -> Vec<char> {
+    let mut raw: Vec<char> = vec![];
+    let chars: Vec<char> = spec.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i] == '[' && chars.get(i + 1) == Some(&':') {
+            if let Some(rel) = chars[i + 2..].windows(2).position(|w| w == [':', ']']) {
+                let name: String = chars[i + 2..i + 2 + rel].iter().collect();
+                let class: Vec<char> = match name.as_str() {
+                    "upper" => ('A'..='Z').collect(),
+                    "lower" => ('a'..='z').collect(),
+                    "digit" => ('0'..='9').collect(),
+                    "alpha" => ('A'..='Z').chain('a'..='z').collect(),
+                    "alnum" => ('0'..='9').chain('A'..='Z').chain('a'..='z').collect(),
+                    "space" => vec![' ', '\t', '\n', '\r', '\x0b', '\x0c'],
+                    "blank" => vec![' ', '\t'],
+                    _ => vec![],
+                };
+                raw.extend(class);
+                i += rel + 4;
+                continue;
+            }
+        }
+        let (c, len) = if chars[i] == '\\' && i + 1 < chars.len() {
+            let c = match chars[i + 1] {
+                'n' => '\n',
+                't' => '\t',
+                'r' => '\r',
+                '\\' => '\\',
+                c => c,
+            };
+            (c, 2)
+        } else {
+            (chars[i], 1)
+        };
+        i += len;
+        if chars.get(i) == Some(&'-') && i + 1 < chars.len() {
+            let end = chars[i + 1];
+            if end >= c {
+                raw.extend(c..=end);
+                i += 2;
+                continue;
+            }
+        }
+        raw.push(c);
+    }
+    raw
+}
+
+/// `tr [-d] [-s] SET1 [SET2]`
+pub(super) fn tr(
+    _s: &mut Session,
+    args: &[String],
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
+    let o = match getopt(
+        args,
+        "dsc",
+        "",
+        &[("delete", 'd', false), ("squeeze-repeats", 's', false)],
+        false,
+    ) {
+        Ok(o) => o,
+        Err(e) => {
+            opt_error(exec, "tr", e);
+            try_help(exec, "tr");
+            return 1;
+        }
+    };
+    let has = |c: char| o.flags.iter().any(|(f, _)| *f == c);
+    let (delete, squeeze) = (has('d'), has('s'));
+    let needed = if delete || (squeeze && o.operands.len() < 2) {
+        1
+    } else {
+        2
+    };
+    if o.operands.len() < needed {
+        if o.operands.is_empty() {
+            exec.err("tr: missing operand\n");
+        } else {
+            exec.err(format!(
+                "tr: missing operand after {}\nTwo strings must be given when translating.\n",
+                quote(&o.operands[0])
+            ));
+        }
+        try_help(exec, "tr");
+        return 1;
+    }
+    let set1 = tr_set(&o.operands[0]);
+    let set2 = o.operands.get(1).map(|s| tr_set(s)).unwrap_or_default();
+    let text = stdin.unwrap_or_default();
+    let mut out = String::new();
+    let mut last: Option<char> = None;
+    let squeeze_set = if delete || set2.is_empty() {
+        &set1
+    } else {
+        &set2
+    };
+    for c in text.chars() {
+        let mapped = if delete {
+            if set1.contains(&c) {
+                continue;
+            }
+            c
+        } else if let Some(i) = set1.iter().position(|&x| x == c) {
+            set2.get(i).or(set2.last()).copied().unwrap_or(c)
+        } else {
+            c
+        };
+        if squeeze && last == Some(mapped) && squeeze_set.contains(&mapped) {
+            continue;
+        }
+        last = Some(mapped);
+        out.push(mapped);
+    }
+    exec.out(out);
+    0
+}
+
+/// `tee [-a] [FILE…]`
+pub(super) fn tee(
+    s: &mut Session,
+    args: &[String],
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
+    let o = match getopt(args, "ai", "", &[("append", 'a', false)], false) {
+        Ok(o) => o,
+        Err(e) => {
+            opt_error(exec, "tee", e);
+            try_help(exec, "tee");
+            return 1;
+        }
+    };
+    let append = o.flags.iter().any(|(f, _)| *f == 'a');
+    let text = stdin.unwrap_or_default();
+    let mut status = 0;
+    for f in &o.operands {
+        let abs = s.abs_path(f);
+        if let Err(e) = s.fs_write(&abs, text, append) {
+            exec.err(format!("tee: {f}: {e}\n"));
+            status = 1;
+        }
+    }
+    exec.out(text);
+    status
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_keys_follow_gnu_fields() {
+        assert_eq!(sort_key("a  b c", None, 2, Some(2)), "  b");
+        assert_eq!(sort_key("a  b c", None, 2, None), "  b c");
+        assert_eq!(sort_key("a:b:c", Some(':'), 2, Some(2)), "b");
+        assert_eq!(sort_key("a:b:c", Some(':'), 2, None), "b:c");
+        assert_eq!(sort_key("a", None, 3, None), "");
+        assert_eq!(numeric_key("  42 pods"), 42.0);
+        assert_eq!(numeric_key("x"), 0.0);
+    }
+
+    #[test]
+    fn cut_lists() {
+        assert_eq!(
+            parse_list("1,3-4,6-").unwrap(),
+            vec![(1, 1), (3, 4), (6, usize::MAX)]
+        );
+        assert_eq!(parse_list("-2").unwrap(), vec![(1, 2)]);
+        assert!(parse_list("0").is_err());
+        assert!(parse_list("3-1").is_err());
+    }
+
+    #[test]
+    fn tr_sets() {
+        assert_eq!(tr_set("a-c"), vec!['a', 'b', 'c']);
+        assert_eq!(tr_set("\\n"), vec!['\n']);
+        assert_eq!(tr_set("[:digit:]").len(), 10);
+        assert_eq!(tr_set("x-"), vec!['x', '-']);
+    }
+}

@@ -1,0 +1,1184 @@
+//! Runs a parsed [`Script`] against the session, as bash would: expansion
+//! (parameters, `$(…)`, `$((…))`, `~`, word splitting, globs), redirections,
+//! pipelines, `&&`/`||` lists, `for` loops, variables and aliases.
+//!
+//! # Where output goes
+//!
+//! Every command writes into an [`Execution`] (its *sink*) with
+//! `exec.out`/`exec.err` and never decides where the text ends up. The
+//! plumbing here gives each command a sink and then routes what it wrote:
+//!
+//! - a lone command writes straight into the caller's sink (the terminal);
+//! - with redirections it writes into a fresh sink, whose stdout and stderr
+//!   chunks then go, in order, to the terminal, a file, or nowhere
+//!   (`/dev/null`), following `>`, `>>`, `2>&1`, `&>` left to right;
+//! - in a pipeline, each stage but the last writes into a fresh sink whose
+//!   stdout becomes the next stage's stdin; stderr still reaches the
+//!   terminal;
+//! - `$(…)` captures stdout the same way (trailing newlines removed).
+//!
+//! Pipeline stages and `$(…)` run in a subshell, as in bash: variables,
+//! `cd` and `ssh` made there do not outlive it, and `exit` only leaves it.
+//! Effects on the world (files written, objects applied) do.
+
+use super::arith;
+use super::lexer::{
+    self, expansions, is_name, AndOr, AndOrOp, Command, ForLoop, Part, Pipeline, Redir, RedirOp,
+    Script, Simple, Word,
+};
+use super::{Execution, Session, Stream};
+use crate::net::HostId;
+use crate::time::Millis;
+use std::collections::BTreeMap;
+
+/// The most simple commands one command line may run: a runaway loop stops
+/// here instead of freezing the browser tab.
+pub(super) const MAX_COMMANDS: u32 = 10_000;
+
+/// What one shell (one login on one host) remembers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(super) struct ShellState {
+    pub vars: BTreeMap<String, String>,
+    pub aliases: BTreeMap<String, String>,
+    /// `None`: the home directory.
+    pub cwd: Option<String>,
+    pub oldpwd: Option<String>,
+}
+
+/// The shell's own state in a [`Session`]: one [`ShellState`] per login,
+/// and the bookkeeping of the line being run.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Runtime {
+    /// Parallel to the login chain (created when first needed).
+    pub shells: Vec<ShellState>,
+    /// Physical lines read so far (bash numbers here-document warnings by it).
+    pub lines_read: usize,
+    /// Inside a pipeline stage, `$(…)` or a nested `sh -c`.
+    pub subshell: u32,
+    /// `run` calls in progress (a `kubectl exec … sh -c` runs one inside another).
+    pub running: u32,
+    /// Simple commands this line may still run.
+    pub budget: u32,
+    /// The budget ran out: stop everything.
+    pub halted: bool,
+    /// The running command's stdout is the terminal.
+    pub tty: bool,
+    /// The status of the last `$(…)` of the current command.
+    pub subst_status: Option<i32>,
+    /// When each file was last written (simulated time), for `ls -l`.
+    pub mtimes: BTreeMap<(HostId, String), Millis>,
+    /// A command runs under `sudo`: file permissions are root's.
+    pub root: bool,
+}
+
+/// Where a descriptor writes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Dest {
+    /// The enclosing sink's stdout.
+    Out,
+    /// The enclosing sink's stderr.
+    Err,
+    File(String),
+    Null,
+}
+
+struct Fds {
+    stdin: Option<String>,
+    out: Dest,
+    err: Dest,
+}
+
+impl Fds {
+    fn set(&mut self, fd: u32, dest: Dest) {
+        match fd {
+            1 => self.out = dest,
+            2 => self.err = dest,
+            // Other descriptors are opened (files created) but nothing writes to them.
+            _ => {}
+        }
+    }
+}
+
+/// What a subshell may change and must give back.
+pub(super) struct Saved {
+    shells: Vec<ShellState>,
+    logins: Vec<HostId>,
+    tty: bool,
+}
+
+/// Moves a sub-sink's output into `out` (stdout into `capture` if given) and
+/// carries its trace and flags. A subshell's `exit` ends only the subshell.
+fn merge(out: &mut Execution, sub: Execution, mut capture: Option<&mut String>, subshell: bool) {
+    for (stream, text) in sub.output {
+        match (stream, capture.as_deref_mut()) {
+            (Stream::Stdout, Some(buf)) => buf.push_str(&text),
+            (s, _) => out.push(s, text),
+        }
+    }
+    if sub.trace.is_some() {
+        out.trace = sub.trace;
+    }
+    out.clear |= sub.clear;
+    if !subshell {
+        out.exit_session |= sub.exit_session;
+    }
+}
+
+/// Words being split into fields. `pattern` is the field with quoted glob
+/// characters escaped, for pathname expansion.
+#[derive(Default)]
+struct Fields {
+    done: Vec<Field>,
+    cur: Field,
+    started: bool,
+}
+
+#[derive(Default)]
+struct Field {
+    text: String,
+    pattern: String,
+    glob: bool,
+}
+
+impl Fields {
+    fn unquoted(&mut self, s: &str) {
+        for c in s.chars() {
+            self.cur.text.push(c);
+            if c == '\\' {
+                self.cur.pattern.push('\\');
+            }
+            self.cur.pattern.push(c);
+            self.cur.glob |= matches!(c, '*' | '?' | '[');
+            self.started = true;
+        }
+    }
+
+    fn quoted(&mut self, s: &str) {
+        for c in s.chars() {
+            self.cur.text.push(c);
+            if matches!(c, '*' | '?' | '[' | '\\') {
+                self.cur.pattern.push('\\');
+            }
+            self.cur.pattern.push(c);
+        }
+        self.started = true;
+    }
+
+    /// An unquoted expansion: split on blanks and newlines.
+    fn split(&mut self, s: &str) {
+        let mut buf = [0u8; 4];
+        for c in s.chars() {
+            if matches!(c, ' ' | '\t' | '\n') {
+                self.end();
+            } else {
+                self.unquoted(c.encode_utf8(&mut buf));
+            }
+        }
+    }
+
+    fn end(&mut self) {
+        if self.started {
+            self.done.push(std::mem::take(&mut self.cur));
+            self.started = false;
+        }
+    }
+}
+
+/// The most words one brace expansion may make.
+const MAX_BRACE_WORDS: usize = 100_000;
+
+/// The alternatives of a `{…}` sequence expression: `1..12`, `01..10..3`,
+/// `a..e`.
+fn brace_sequence(body: &str) -> Option<Vec<String>> {
+    let parts: Vec<&str> = body.split("..").collect();
+    let (a, b, step) = match parts.as_slice() {
+        [a, b] => (*a, *b, 1i64),
+        [a, b, s] => (*a, *b, s.parse::<i64>().ok()?.checked_abs()?.max(1)),
+        _ => return None,
+    };
+    if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
+        let padded = |t: &str| t.trim_start_matches('-').starts_with('0') && t.len() > 1;
+        let width = if padded(a) || padded(b) {
+            a.len().max(b.len())
+        } else {
+            0
+        };
+        let mut out = vec![];
+        let mut v = x;
+        loop {
+            if out.len() >= MAX_BRACE_WORDS {
+                break;
+            }
+            out.push(if v < 0 {
+                format!("-{:0>w$}", v.unsigned_abs(), w = width.saturating_sub(1))
+            } else {
+                format!("{v:0>width$}")
+            });
+            if v == y {
+                break;
+            }
+            let next = if x <= y {
+                v.checked_add(step)
+            } else {
+                v.checked_sub(step)
+            };
+            match next {
+                Some(n) if (x <= y && n <= y) || (x > y && n >= y) => v = n,
+                _ => break,
+            }
+        }
+        return Some(out);
+    }
+    let (mut ca, mut cb) = (a.chars(), b.chars());
+    match (ca.next(), ca.next(), cb.next(), cb.next()) {
+        (Some(x), None, Some(y), None) if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() => {
+            let (lo, hi) = (x.min(y) as u8, x.max(y) as u8);
+            let mut v: Vec<String> = (lo..=hi)
+                .step_by(step as usize)
+                .map(|c| (c as char).to_string())
+                .collect();
+            if x > y {
+                v.reverse();
+            }
+            Some(v)
+        }
+        _ => None,
+    }
+}
+
+/// The first brace expression in `text`: what comes before it, its
+/// alternatives, and what follows.
+fn find_brace(text: &str) -> Option<(String, Vec<String>, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    for start in (0..chars.len()).filter(|&i| chars[i] == '{') {
+        let mut depth = 0;
+        let mut commas = vec![];
+        let mut end = None;
+        for (i, &c) in chars.iter().enumerate().skip(start) {
+            match c {
+                '{' => depth += 1,
+                '}' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = Some(i);
+                        break;
+                    }
+                }
+                ',' if depth == 1 => commas.push(i),
+                _ => {}
+            }
+        }
+        let Some(end) = end else { continue };
+        let pre: String = chars[..start].iter().collect();
+        let post: String = chars[end + 1..].iter().collect();
+        if commas.is_empty() {
+            let body: String = chars[start + 1..end].iter().collect();
+            if let Some(alts) = brace_sequence(&body) {
+                return Some((pre, alts, post));
+            }
+            continue;
+        }
+        let mut alts = vec![];
+        let mut from = start + 1;
+        for &c in commas.iter().chain([&end]) {
+            alts.push(chars[from..c].iter().collect());
+            from = c + 1;
+        }
+        return Some((pre, alts, post));
+    }
+    None
+}
+
+/// Brace expansion of a word's unquoted text (`pod-{a,b}`, `{1..12}`),
+/// before any other expansion, as bash does it.
+fn braces(w: &Word, budget: &mut usize, depth: usize) -> Vec<Word> {
+    if depth < 64 {
+        for (k, part) in w.parts.iter().enumerate() {
+            let Part::Lit(text) = part else { continue };
+            let Some((pre, alts, post)) = find_brace(text) else {
+                continue;
+            };
+            let mut out = vec![];
+            for alt in alts {
+                if *budget == 0 {
+                    break;
+                }
+                let mut parts = w.parts[..k].to_vec();
+                let joined = format!("{pre}{alt}{post}");
+                if !joined.is_empty() {
+                    parts.push(Part::Lit(joined));
+                }
+                parts.extend(w.parts[k + 1..].iter().cloned());
+                out.extend(braces(&Word { parts }, budget, depth + 1));
+            }
+            return out;
+        }
+    }
+    *budget = budget.saturating_sub(1);
+    vec![w.clone()]
+}
+
+/// Longest/shortest prefix or suffix removal for `${v#p}`, `${v%%p}`, …
+fn trim_pattern(v: &str, pat: &str, suffix: bool, longest: bool) -> String {
+    let mut cuts: Vec<usize> = v.char_indices().map(|(i, _)| i).collect();
+    cuts.push(v.len());
+    if longest != suffix {
+        cuts.reverse();
+    }
+    for i in cuts {
+        let (part, rest) = if suffix {
+            (&v[i..], &v[..i])
+        } else {
+            (&v[..i], &v[i..])
+        };
+        if super::pattern::glob_match(pat, part) {
+            return rest.to_string();
+        }
+    }
+    v.to_string()
+}
+
+/// `${v/pat/rep}` (first) and `${v//pat/rep}` (all): leftmost, longest.
+fn replace_pattern(v: &str, pat: &str, rep: &str, all: bool) -> String {
+    if pat.is_empty() {
+        return v.to_string();
+    }
+    let idx: Vec<usize> = v.char_indices().map(|(i, _)| i).chain([v.len()]).collect();
+    let mut out = String::new();
+    let mut k = 0;
+    let mut replaced = false;
+    while k < idx.len() - 1 {
+        let start = idx[k];
+        let hit = if replaced && !all {
+            None
+        } else {
+            idx[k + 1..]
+                .iter()
+                .rev()
+                .position(|&end| super::pattern::glob_match(pat, &v[start..end]))
+                .map(|p| idx.len() - 1 - p)
+        };
+        match hit {
+            Some(e) => {
+                out.push_str(rep);
+                k = e;
+                replaced = true;
+            }
+            None => {
+                out.push_str(&v[start..idx[k + 1]]);
+                k += 1;
+            }
+        }
+    }
+    out
+}
+
+impl Session {
+    // ---- shell state ------------------------------------------------------
+
+    /// The state of the shell on the current login, if it has any yet.
+    pub(super) fn shell_state(&self) -> Option<&ShellState> {
+        self.rt.shells.get(self.logins.len().saturating_sub(1))
+    }
+
+    pub(super) fn shell_state_mut(&mut self) -> &mut ShellState {
+        let n = self.logins.len().max(1);
+        self.rt.shells.truncate(n);
+        while self.rt.shells.len() < n {
+            self.rt.shells.push(ShellState::default());
+        }
+        &mut self.rt.shells[n - 1]
+    }
+
+    pub(super) fn set_var(&mut self, name: &str, value: String) {
+        self.shell_state_mut().vars.insert(name.to_string(), value);
+    }
+
+    /// Runs one command with root's file permissions (`sudo tee /etc/hosts`).
+    pub(super) fn run_as_root(
+        &mut self,
+        words: &[String],
+        stdin: Option<&str>,
+        exec: &mut Execution,
+    ) -> i32 {
+        let was = self.rt.root;
+        self.rt.root = true;
+        let status = self.run_command(words, stdin, exec);
+        self.rt.root = was;
+        status
+    }
+
+    /// Whether the running command's stdout is the terminal (`ls` prints
+    /// columns there and one name a line into a pipe or file).
+    pub(super) fn stdout_is_tty(&self) -> bool {
+        self.rt.tty
+    }
+
+    fn var(&mut self, name: &str) -> Option<String> {
+        match name {
+            "?" => return Some(self.last_status.to_string()),
+            "$" => return Some((2400 + 17 * self.logins.len()).to_string()),
+            "#" => return Some("0".into()),
+            "0" => return Some("bash".into()),
+            "-" => return Some("himBHs".into()),
+            "RANDOM" => return Some(self.rng.range_inclusive(0, 32767).to_string()),
+            n if n.chars().all(|c| c.is_ascii_digit()) || matches!(n, "@" | "*" | "!") => {
+                return None
+            }
+            _ => {}
+        }
+        if let Some(v) = self.shell_state().and_then(|s| s.vars.get(name)) {
+            return Some(v.clone());
+        }
+        let root = self.user() == "root";
+        Some(match name {
+            "HOME" => self.home(),
+            "USER" | "LOGNAME" => self.user().to_string(),
+            "HOSTNAME" => self.current_host().to_string(),
+            "PWD" => self.cwd(),
+            "OLDPWD" => return self.shell_state().and_then(|s| s.oldpwd.clone()),
+            "SHELL" => "/bin/bash".into(),
+            "PATH" => "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin".into(),
+            "TERM" => "xterm-256color".into(),
+            "LANG" => "C.UTF-8".into(),
+            "SHLVL" => "1".into(),
+            "BASH_VERSION" => "5.2.21(1)-release".into(),
+            "UID" | "EUID" => if root { "0" } else { "1000" }.into(),
+            _ => return None,
+        })
+    }
+
+    fn enter_subshell(&mut self, tty: bool) -> Saved {
+        self.rt.subshell += 1;
+        let saved = Saved {
+            shells: self.rt.shells.clone(),
+            logins: self.logins.clone(),
+            tty: self.rt.tty,
+        };
+        self.rt.tty = self.rt.tty && tty;
+        saved
+    }
+
+    fn leave_subshell(&mut self, saved: Saved) {
+        self.rt.subshell -= 1;
+        self.rt.shells = saved.shells;
+        self.logins = saved.logins;
+        self.rt.tty = saved.tty;
+    }
+
+    fn stopped(&self, out: &Execution) -> bool {
+        out.exit_session || self.rt.halted
+    }
+
+    /// Counts one command against the line's budget.
+    fn spend(&mut self, out: &mut Execution) -> bool {
+        if self.rt.halted {
+            return false;
+        }
+        if self.rt.budget == 0 {
+            out.err(format!(
+                "servicelab: stopped after {MAX_COMMANDS} commands on one line\n"
+            ));
+            self.rt.halted = true;
+            return false;
+        }
+        self.rt.budget -= 1;
+        true
+    }
+
+    // ---- command texts ------------------------------------------------------
+
+    /// Parses and runs a command text; see [`Session::run`]. As bash reading
+    /// a terminal, the text runs one complete command at a time: a syntax
+    /// error costs only its own command, never what came before or after.
+    pub(super) fn run_text(&mut self, text: &str) -> Execution {
+        let mut exec = Execution::default();
+        let start = self.now;
+        let nested = self.rt.running > 0;
+        let first_line = self.rt.lines_read;
+        if !nested {
+            self.rt.lines_read += text.split('\n').count();
+        }
+        self.rt.running += 1;
+        // `sh -c '…'` inside a command: a shell of its own.
+        let saved = nested.then(|| self.enter_subshell(true));
+        if !nested {
+            self.rt.budget = MAX_COMMANDS;
+            self.rt.halted = false;
+            self.rt.tty = true;
+            self.rt.subshell = 0;
+        }
+        let lines: Vec<&str> = text.split('\n').collect();
+        let mut status = self.last_status;
+        let mut i = 0;
+        while i < lines.len() && !self.stopped(&exec) {
+            let mut end = i + 1;
+            while end < lines.len() && lexer::needs_more(&lines[i..end].join("\n")) {
+                end += 1;
+            }
+            status = self.run_command_text(&lines[i..end].join("\n"), first_line + i, &mut exec);
+            self.last_status = status;
+            i = end;
+        }
+        if let Some(saved) = saved {
+            self.leave_subshell(saved);
+            exec.exit_session = false;
+        }
+        self.rt.running -= 1;
+        exec.status = status;
+        exec.elapsed_ms = self.now - start;
+        exec
+    }
+
+    /// One complete command (possibly several lines), whose first line is
+    /// line `line_before + 1` of the session.
+    fn run_command_text(&mut self, text: &str, line_before: usize, exec: &mut Execution) -> i32 {
+        let parsed = match lexer::parse(text) {
+            Ok(p) => p,
+            Err(e) => {
+                exec.err(format!("bash: {e}\n"));
+                return 2;
+            }
+        };
+        for w in &parsed.warnings {
+            exec.err(format!(
+                "bash: warning: here-document at line {} delimited by end-of-file (wanted `{}')\n",
+                line_before + w.line,
+                w.delimiter
+            ));
+        }
+        self.exec_script(&parsed.script, None, exec)
+    }
+
+    /// The directory part of the prompt: `~`, `~/manifests`, `/tmp`.
+    pub(super) fn prompt_dir(&self) -> String {
+        let cwd = self.cwd();
+        let home = self.home();
+        if cwd == home {
+            "~".into()
+        } else if let Some(rest) = cwd.strip_prefix(&format!("{home}/")) {
+            format!("~/{rest}")
+        } else {
+            cwd
+        }
+    }
+
+    // ---- lists, pipelines, commands ---------------------------------------
+
+    pub(super) fn exec_script(
+        &mut self,
+        script: &Script,
+        stdin: Option<&str>,
+        out: &mut Execution,
+    ) -> i32 {
+        let mut status = self.last_status;
+        for item in &script.items {
+            if self.stopped(out) {
+                break;
+            }
+            status = self.exec_and_or(item, stdin, out);
+        }
+        status
+    }
+
+    fn exec_and_or(&mut self, a: &AndOr, stdin: Option<&str>, out: &mut Execution) -> i32 {
+        let mut status = self.exec_pipeline(&a.first, stdin, out);
+        for (op, p) in &a.rest {
+            if self.stopped(out) {
+                break;
+            }
+            let go = match op {
+                AndOrOp::And => status == 0,
+                AndOrOp::Or => status != 0,
+            };
+            if go {
+                status = self.exec_pipeline(p, stdin, out);
+            }
+        }
+        status
+    }
+
+    fn exec_pipeline(&mut self, p: &Pipeline, stdin: Option<&str>, out: &mut Execution) -> i32 {
+        let started = self.now;
+        let mut status = 0;
+        if let [only] = p.commands.as_slice() {
+            status = self.exec_command(only, stdin, out);
+        } else {
+            let mut input: Option<String> = stdin.map(str::to_string);
+            let n = p.commands.len();
+            for (i, c) in p.commands.iter().enumerate() {
+                if self.rt.halted {
+                    break;
+                }
+                let last = i + 1 == n;
+                let saved = self.enter_subshell(last);
+                let mut sink = Execution::default();
+                status = self.exec_command(c, input.as_deref(), &mut sink);
+                self.leave_subshell(saved);
+                let mut piped = String::new();
+                merge(out, sink, (!last).then_some(&mut piped), true);
+                input = Some(piped);
+            }
+        }
+        if p.negated {
+            status = i32::from(status == 0);
+        }
+        if let Some(posix) = p.timed {
+            // Simulated time; the simulation spends no CPU.
+            let ms = self.now - started;
+            out.err(if posix {
+                format!(
+                    "real {}.{:02}\nuser 0.00\nsys 0.00\n",
+                    ms / 1000,
+                    ms % 1000 / 10
+                )
+            } else {
+                format!(
+                    "\nreal\t{}m{}.{:03}s\nuser\t0m0.000s\nsys\t0m0.000s\n",
+                    ms / 60_000,
+                    ms / 1000 % 60,
+                    ms % 1000
+                )
+            });
+        }
+        self.last_status = status;
+        status
+    }
+
+    fn exec_command(&mut self, c: &Command, stdin: Option<&str>, out: &mut Execution) -> i32 {
+        match c {
+            Command::Simple(s) => self.exec_simple(s, stdin, out),
+            Command::For(f) => self.with_redirs(&f.redirs, stdin, out, |sh, stdin, sink| {
+                sh.exec_for(f, stdin, sink)
+            }),
+        }
+    }
+
+    fn exec_for(&mut self, f: &ForLoop, stdin: Option<&str>, out: &mut Execution) -> i32 {
+        if !is_name(&f.var) {
+            out.err(format!("bash: `{}': not a valid identifier\n", f.var));
+            return 1;
+        }
+        let items = match &f.items {
+            Some(words) => match self.expand_words(words, out) {
+                Ok(w) => w,
+                Err(()) => return 1,
+            },
+            None => vec![],
+        };
+        let mut status = 0;
+        for item in items {
+            if self.stopped(out) {
+                break;
+            }
+            self.set_var(&f.var, item);
+            status = self.exec_script(&f.body, stdin, out);
+        }
+        status
+    }
+
+    /// A simple command's words, with an alias on the first word replaced.
+    fn dealias(&self, words: &[Word]) -> Vec<Word> {
+        let alias = words
+            .first()
+            .and_then(Word::literal)
+            .and_then(|w| self.shell_state()?.aliases.get(w));
+        if let Some(value) = alias {
+            if let Ok(parsed) = lexer::parse(value) {
+                if let [AndOr { first, rest }] = parsed.script.items.as_slice() {
+                    if let (true, false, [Command::Simple(s)]) =
+                        (rest.is_empty(), first.negated, first.commands.as_slice())
+                    {
+                        if s.redirs.is_empty() && s.assigns.is_empty() {
+                            return s.words.iter().chain(&words[1..]).cloned().collect();
+                        }
+                    }
+                }
+            }
+        }
+        words.to_vec()
+    }
+
+    fn exec_simple(&mut self, s: &Simple, stdin: Option<&str>, out: &mut Execution) -> i32 {
+        if !self.spend(out) {
+            return 1;
+        }
+        self.rt.subst_status = None;
+        let words = self.dealias(&s.words);
+        let declaration = matches!(
+            words.first().and_then(Word::literal),
+            Some("export" | "declare" | "typeset" | "local" | "readonly")
+        );
+        let mut fields = vec![];
+        for (i, w) in words.iter().enumerate() {
+            let expanded = match w.assignment() {
+                // `export POD=$(…)`: an assignment, so no word splitting.
+                Some((name, value)) if declaration && i > 0 => self
+                    .expand_string(&value, out)
+                    .map(|v| vec![format!("{name}={v}")]),
+                _ => self.expand_words(std::slice::from_ref(w), out),
+            };
+            match expanded {
+                Ok(f) => fields.extend(f),
+                Err(()) => return 1,
+            }
+        }
+        if fields.is_empty() {
+            for (name, value) in &s.assigns {
+                match self.expand_string(value, out) {
+                    Ok(v) => self.set_var(name, v),
+                    Err(()) => return 1,
+                }
+            }
+            let status = self.rt.subst_status.unwrap_or(0);
+            return self.with_redirs(&s.redirs, stdin, out, |_, _, _| status);
+        }
+        // `NAME=value command` only sets the command's environment, which no
+        // simulated command reads.
+        self.with_redirs(&s.redirs, stdin, out, |sh, stdin, sink| {
+            sh.run_command(&fields, stdin, sink)
+        })
+    }
+
+    // ---- redirections -----------------------------------------------------
+
+    fn with_redirs(
+        &mut self,
+        redirs: &[Redir],
+        stdin: Option<&str>,
+        out: &mut Execution,
+        f: impl FnOnce(&mut Session, Option<&str>, &mut Execution) -> i32,
+    ) -> i32 {
+        if redirs.is_empty() {
+            return f(self, stdin, out);
+        }
+        let fds = match self.open_redirs(redirs, out) {
+            Ok(fds) => fds,
+            Err(()) => return 1,
+        };
+        let tty = self.rt.tty;
+        self.rt.tty = tty && fds.out == Dest::Out;
+        let mut sink = Execution::default();
+        let status = f(self, fds.stdin.as_deref().or(stdin), &mut sink);
+        self.rt.tty = tty;
+        self.route(sink, &fds, out);
+        status
+    }
+
+    fn route(&mut self, sink: Execution, fds: &Fds, out: &mut Execution) {
+        let mut files: Vec<(String, String)> = vec![];
+        let mut rest = Execution {
+            trace: sink.trace,
+            clear: sink.clear,
+            exit_session: sink.exit_session,
+            ..Execution::default()
+        };
+        for (stream, text) in sink.output {
+            let dest = if stream == Stream::Stdout {
+                &fds.out
+            } else {
+                &fds.err
+            };
+            match dest {
+                Dest::Out => rest.push(Stream::Stdout, text),
+                Dest::Err => rest.push(Stream::Stderr, text),
+                Dest::File(path) => match files.iter_mut().find(|(p, _)| p == path) {
+                    Some((_, buf)) => buf.push_str(&text),
+                    None => files.push((path.clone(), text)),
+                },
+                Dest::Null => {}
+            }
+        }
+        for (path, text) in files {
+            // The file was checked when it was opened.
+            let _ = self.fs_write(&path, &text, true);
+        }
+        merge(out, rest, None, false);
+    }
+
+    /// A redirection's file name: exactly one word after expansion.
+    fn redir_target(&mut self, r: &Redir, out: &mut Execution) -> Result<String, ()> {
+        let fields = self.expand_words(std::slice::from_ref(&r.target), out)?;
+        match <[String; 1]>::try_from(fields) {
+            Ok([one]) => Ok(one),
+            Err(_) => {
+                out.err(format!("bash: {}: ambiguous redirect\n", r.raw));
+                Err(())
+            }
+        }
+    }
+
+    fn open_output(&mut self, path: &str, append: bool, out: &mut Execution) -> Result<Dest, ()> {
+        match path {
+            "/dev/null" => return Ok(Dest::Null),
+            "/dev/stdout" | "/dev/tty" | "/proc/self/fd/1" => return Ok(Dest::Out),
+            "/dev/stderr" | "/proc/self/fd/2" => return Ok(Dest::Err),
+            _ => {}
+        }
+        let abs = self.abs_path(path);
+        match self.fs_write(&abs, "", append) {
+            Ok(()) => Ok(Dest::File(abs)),
+            Err(e) => {
+                out.err(format!("bash: {path}: {e}\n"));
+                Err(())
+            }
+        }
+    }
+
+    fn open_redirs(&mut self, redirs: &[Redir], out: &mut Execution) -> Result<Fds, ()> {
+        let mut fds = Fds {
+            stdin: None,
+            out: Dest::Out,
+            err: Dest::Err,
+        };
+        for r in redirs {
+            let fd = r.fd();
+            match r.op {
+                RedirOp::Heredoc { .. } | RedirOp::HereString => {
+                    let mut text = self.expand_string(&r.target, out)?;
+                    if r.op == RedirOp::HereString {
+                        text.push('\n');
+                    }
+                    if fd == 0 {
+                        fds.stdin = Some(text);
+                    }
+                }
+                RedirOp::In => {
+                    let path = self.redir_target(r, out)?;
+                    match self.read_path(&path) {
+                        Ok(text) if fd == 0 => fds.stdin = Some(text),
+                        Ok(_) => {}
+                        Err(e) => {
+                            out.err(format!("bash: {path}: {e}\n"));
+                            return Err(());
+                        }
+                    }
+                }
+                RedirOp::Out | RedirOp::Append | RedirOp::Both | RedirOp::AppendBoth => {
+                    let path = self.redir_target(r, out)?;
+                    let append = matches!(r.op, RedirOp::Append | RedirOp::AppendBoth);
+                    let dest = self.open_output(&path, append, out)?;
+                    if matches!(r.op, RedirOp::Both | RedirOp::AppendBoth) {
+                        fds.out = dest.clone();
+                        fds.err = dest;
+                    } else {
+                        fds.set(fd, dest);
+                    }
+                }
+                RedirOp::DupOut | RedirOp::DupIn => {
+                    let target = self.redir_target(r, out)?;
+                    let dest = match target.as_str() {
+                        "1" => fds.out.clone(),
+                        "2" => fds.err.clone(),
+                        "0" => Dest::Out,
+                        "-" => Dest::Null,
+                        t if t.chars().all(|c| c.is_ascii_digit()) => {
+                            out.err(format!("bash: {t}: Bad file descriptor\n"));
+                            return Err(());
+                        }
+                        // `>&file` is `&>file`.
+                        path if r.op == RedirOp::DupOut && r.fd.is_none() => {
+                            let d = self.open_output(path, false, out)?;
+                            fds.out = d.clone();
+                            fds.err = d;
+                            continue;
+                        }
+                        _ => {
+                            out.err(format!("bash: {}: ambiguous redirect\n", r.raw));
+                            return Err(());
+                        }
+                    };
+                    if r.op == RedirOp::DupIn {
+                        if fd == 0 && dest == Dest::Null {
+                            fds.stdin = Some(String::new());
+                        }
+                    } else {
+                        fds.set(fd, dest);
+                    }
+                }
+            }
+        }
+        Ok(fds)
+    }
+
+    // ---- expansion ----------------------------------------------------------
+
+    /// Expands words into fields: `~`, parameters, `$(…)`, `$((…))`, word
+    /// splitting of unquoted results, pathname expansion, quote removal.
+    /// On an expansion error (already printed) the command must not run.
+    pub(super) fn expand_words(
+        &mut self,
+        words: &[Word],
+        out: &mut Execution,
+    ) -> Result<Vec<String>, ()> {
+        let mut fields = Fields::default();
+        let mut budget = MAX_BRACE_WORDS;
+        let words: Vec<Word> = words
+            .iter()
+            .flat_map(|w| braces(w, &mut budget, 0))
+            .collect();
+        if budget == 0 {
+            out.err(format!(
+                "servicelab: brace expansion stopped at {MAX_BRACE_WORDS} words\n"
+            ));
+        }
+        for w in &words {
+            for (k, part) in w.parts.iter().enumerate() {
+                match part {
+                    Part::Lit(t) if k == 0 && (t == "~" || t.starts_with("~/")) => {
+                        fields.quoted(&self.home());
+                        fields.unquoted(&t[1..]);
+                    }
+                    Part::Lit(t) => fields.unquoted(t),
+                    Part::Quoted(t) => fields.quoted(t),
+                    _ => {
+                        let v = self.expand_part(part, out)?;
+                        if part.is_quoted() {
+                            fields.quoted(&v);
+                        } else {
+                            fields.split(&v);
+                        }
+                    }
+                }
+            }
+            fields.end();
+        }
+        let mut result = vec![];
+        for f in fields.done {
+            let matches = if f.glob {
+                self.glob(&f.pattern)
+            } else {
+                vec![]
+            };
+            if matches.is_empty() {
+                result.push(f.text);
+            } else {
+                result.extend(matches);
+            }
+        }
+        Ok(result)
+    }
+
+    /// Expands a word to one string: no splitting, no globbing (assignment
+    /// values, here-documents).
+    pub(super) fn expand_string(&mut self, w: &Word, out: &mut Execution) -> Result<String, ()> {
+        let mut s = String::new();
+        for (k, part) in w.parts.iter().enumerate() {
+            match part {
+                Part::Lit(t) if k == 0 && (t == "~" || t.starts_with("~/")) => {
+                    s.push_str(&self.home());
+                    s.push_str(&t[1..]);
+                }
+                Part::Lit(t) | Part::Quoted(t) => s.push_str(t),
+                _ => s.push_str(&self.expand_part(part, out)?),
+            }
+        }
+        Ok(s)
+    }
+
+    fn expand_part(&mut self, part: &Part, out: &mut Execution) -> Result<String, ()> {
+        match part {
+            Part::Lit(t) | Part::Quoted(t) => Ok(t.clone()),
+            Part::Param { expr, .. } => self.param(expr, out),
+            Part::Subst { script, .. } => Ok(self.command_subst(script, out)),
+            Part::Arith { expr, .. } => {
+                let text = match expansions(expr) {
+                    Ok(w) => self.expand_string(&w, out)?,
+                    Err(e) => {
+                        out.err(format!("bash: {e}\n"));
+                        return Err(());
+                    }
+                };
+                let mut lookup = |n: &str| self.var(n);
+                match arith::eval(&text, &mut lookup) {
+                    Ok(v) => Ok(v.to_string()),
+                    Err(e) => {
+                        out.err(format!("bash: {}: {e}\n", text.trim()));
+                        Err(())
+                    }
+                }
+            }
+        }
+    }
+
+    /// `$(…)`: runs the script in a subshell and returns its stdout without
+    /// trailing newlines; stderr goes to the terminal.
+    fn command_subst(&mut self, script: &Script, out: &mut Execution) -> String {
+        let saved = self.enter_subshell(false);
+        let mut sink = Execution::default();
+        let status = self.exec_script(script, None, &mut sink);
+        self.leave_subshell(saved);
+        let mut text = String::new();
+        merge(out, sink, Some(&mut text), true);
+        self.rt.subst_status = Some(status);
+        self.last_status = status;
+        let trimmed = text.trim_end_matches('\n').len();
+        text.truncate(trimmed);
+        text
+    }
+
+    /// The value of `$NAME` or `${…}`.
+    fn param(&mut self, expr: &str, out: &mut Execution) -> Result<String, ()> {
+        let special = |s: &str| {
+            is_name(s)
+                || (s.len() == 1 && "?$#@*!-".contains(s))
+                || (!s.is_empty() && s.chars().all(|c| c.is_ascii_digit()))
+        };
+        if special(expr) {
+            return Ok(self.var(expr).unwrap_or_default());
+        }
+        if let Some(name) = expr.strip_prefix('#') {
+            if special(name) {
+                return Ok(self
+                    .var(name)
+                    .unwrap_or_default()
+                    .chars()
+                    .count()
+                    .to_string());
+            }
+        }
+        let name_len = if expr.starts_with(|c: char| "?$#@*!-".contains(c)) {
+            1
+        } else {
+            expr.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(expr.len())
+        };
+        let (name, rest) = expr.split_at(name_len);
+        if name.is_empty() || !special(name) {
+            out.err(format!("bash: ${{{expr}}}: bad substitution\n"));
+            return Err(());
+        }
+        let value = self.var(name);
+        let set = value.is_some();
+        let v = value.unwrap_or_default();
+        let word = |op: &str| rest[op.len()..].to_string();
+        if let Some(spec) = rest
+            .strip_prefix(':')
+            .filter(|r| !r.starts_with(['-', '=', '+', '?']))
+        {
+            // `${v:offset}` and `${v:offset:length}`
+            let (off, len) = match spec.split_once(':') {
+                Some((o, l)) => (o, Some(l)),
+                None => (spec, None),
+            };
+            let chars: Vec<char> = v.chars().collect();
+            let n = chars.len() as i64;
+            let off: i64 = off.trim().parse().unwrap_or(0);
+            let start = if off < 0 {
+                (n + off).max(0)
+            } else {
+                off.min(n)
+            } as usize;
+            let end = match len.map(|l| l.trim().parse::<i64>().unwrap_or(0)) {
+                None => chars.len(),
+                Some(l) if l < 0 => ((n + l).max(start as i64)) as usize,
+                Some(l) => (start + l as usize).min(chars.len()),
+            };
+            return Ok(chars[start..end.max(start)].iter().collect());
+        }
+        let ops = [
+            ":-", ":=", ":+", ":?", "##", "#", "%%", "%", "//", "/", "-", "=", "+", "?",
+        ];
+        let Some(op) = ops.iter().find(|op| rest.starts_with(**op)) else {
+            out.err(format!("bash: ${{{expr}}}: bad substitution\n"));
+            return Err(());
+        };
+        let arg = word(op);
+        let empty = v.is_empty();
+        Ok(match *op {
+            ":-" if empty => arg,
+            "-" if !set => arg,
+            ":=" | "=" if (*op == ":=" && empty) || !set => {
+                if is_name(name) {
+                    self.set_var(name, arg.clone());
+                }
+                arg
+            }
+            ":+" => {
+                if empty {
+                    String::new()
+                } else {
+                    arg
+                }
+            }
+            "+" => {
+                if set {
+                    arg
+                } else {
+                    String::new()
+                }
+            }
+            ":?" | "?" if (*op == ":?" && empty) || !set => {
+                let msg = if arg.is_empty() {
+                    "parameter null or not set".to_string()
+                } else {
+                    arg
+                };
+                out.err(format!("bash: {name}: {msg}\n"));
+                return Err(());
+            }
+            "#" | "##" | "%" | "%%" => trim_pattern(&v, &arg, op.starts_with('%'), op.len() == 2),
+            "/" | "//" => {
+                let (pat, rep) = arg.split_once('/').unwrap_or((&arg, ""));
+                replace_pattern(&v, pat, rep, *op == "//")
+            }
+            _ => v,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brace_expansion() {
+        let expand = |t: &str| -> Vec<String> {
+            let w = Word {
+                parts: vec![Part::Lit(t.into())],
+            };
+            braces(&w, &mut MAX_BRACE_WORDS.clone(), 0)
+                .into_iter()
+                .map(|w| w.literal().unwrap_or_default().to_string())
+                .collect()
+        };
+        assert_eq!(expand("a{b,c}d"), vec!["abd", "acd"]);
+        assert_eq!(expand("{1..3}"), vec!["1", "2", "3"]);
+        assert_eq!(expand("{3..1}"), vec!["3", "2", "1"]);
+        assert_eq!(expand("{01..10..4}"), vec!["01", "05", "09"]);
+        assert_eq!(expand("{a..c}"), vec!["a", "b", "c"]);
+        assert_eq!(expand("{x,y{1,2}}"), vec!["x", "y1", "y2"]);
+        assert_eq!(expand("{a,b}{1,2}"), vec!["a1", "a2", "b1", "b2"]);
+        assert_eq!(expand("{}"), vec!["{}"]);
+        assert_eq!(expand("{a}"), vec!["{a}"]);
+        assert_eq!(expand("{a,b"), vec!["{a,b"]);
+        assert_eq!(expand("{-2..1}"), vec!["-2", "-1", "0", "1"]);
+        assert_eq!(expand(&"{a,b}".repeat(20)).len(), MAX_BRACE_WORDS);
+    }
+
+    #[test]
+    fn pattern_trimming() {
+        assert_eq!(trim_pattern("pod/web-1", "pod/", false, false), "web-1");
+        assert_eq!(trim_pattern("a.b.c", "*.", false, false), "b.c");
+        assert_eq!(trim_pattern("a.b.c", "*.", false, true), "c");
+        assert_eq!(trim_pattern("a.b.c", ".*", true, false), "a.b");
+        assert_eq!(trim_pattern("a.b.c", ".*", true, true), "a");
+        assert_eq!(trim_pattern("abc", "x", true, true), "abc");
+        assert_eq!(replace_pattern("a-b-c", "-", "_", false), "a_b-c");
+        assert_eq!(replace_pattern("a-b-c", "-", "_", true), "a_b_c");
+        assert_eq!(replace_pattern("héllo", "é", "e", true), "hello");
+    }
+
+    #[test]
+    fn fields_split_and_escape_globs() {
+        let mut f = Fields::default();
+        f.unquoted("a");
+        f.split(" b  c ");
+        f.quoted("*");
+        f.end();
+        let texts: Vec<&str> = f.done.iter().map(|x| x.text.as_str()).collect();
+        assert_eq!(texts, vec!["a", "b", "c", "*"]);
+        assert_eq!(f.done[3].pattern, "\\*");
+        assert!(!f.done[3].glob);
+    }
+}

@@ -1,0 +1,109 @@
+//! Properties of Services over generated worlds: a Service with at least one
+//! Ready endpoint is reachable through every port it exposes (by ClusterIP
+//! from a node, and by NodePort from the laptop on every node); a Service
+//! with none never returns a page; and the pod that answers is always one
+//! its selector matches.
+
+use proptest::prelude::*;
+use servicelab_engine::shell::Observed;
+use servicelab_engine::{Session, WorldOptions};
+
+#[derive(Debug, Clone)]
+struct PodGen {
+    app: u8,
+    image: &'static str,
+    node: u8,
+}
+
+#[derive(Debug, Clone)]
+struct SvcGen {
+    app: u8,
+    node_port: bool,
+    ports: Vec<u16>,
+}
+
+fn pod() -> impl Strategy<Value = PodGen> {
+    (0u8..3, prop::sample::select(vec!["nginx", "traefik/whoami", "ngnix"]), 1u8..=3).prop_map(|(app, image, node)| PodGen { app, image, node })
+}
+
+fn svc() -> impl Strategy<Value = SvcGen> {
+    // app 3 is a label no pod carries.
+    (0u8..4, any::<bool>(), prop::collection::btree_set(prop::sample::select(vec![80u16, 8080, 443]), 1..=2))
+        .prop_map(|(app, node_port, ports)| SvcGen { app, node_port, ports: ports.into_iter().collect() })
+}
+
+fn ok(s: &mut Session, line: &str) -> String {
+    let e = s.run(line);
+    assert_eq!(e.status, 0, "`{line}`: {}", e.text());
+    e.text()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn services_reach_exactly_their_ready_endpoints(
+        nodes in 1u8..=3,
+        pods in prop::collection::vec(pod(), 0..6),
+        svcs in prop::collection::vec(svc(), 1..3),
+    ) {
+        let mut s = Session::new(WorldOptions { nodes, ..Default::default() }).unwrap();
+        ok(&mut s, "kubectl delete pod myapp-pod");
+        for (i, p) in pods.iter().enumerate() {
+            let node = p.node.min(nodes);
+            let manifest = format!(
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  labels:\n    app: a{}\nspec:\n  nodeName: node{node:02}\n  containers:\n  - name: c\n    image: {}\n",
+                p.app, p.image
+            );
+            s.put_file("laptop", &format!("p{i}.yaml"), &manifest);
+            ok(&mut s, &format!("kubectl apply -f p{i}.yaml"));
+        }
+        for (i, v) in svcs.iter().enumerate() {
+            let mut m = format!(
+                "apiVersion: v1\nkind: Service\nmetadata:\n  name: s{i}\nspec:\n  type: {}\n  selector:\n    app: a{}\n  ports:\n",
+                if v.node_port { "NodePort" } else { "ClusterIP" },
+                v.app
+            );
+            for p in &v.ports {
+                m.push_str(&format!("  - name: p{p}\n    port: {p}\n    targetPort: 80\n"));
+            }
+            s.put_file("laptop", &format!("s{i}.yaml"), &m);
+            ok(&mut s, &format!("kubectl apply -f s{i}.yaml"));
+        }
+        for (i, v) in svcs.iter().enumerate() {
+            // Ready endpoints: pods with the label whose image could be pulled.
+            let ready: Vec<String> = pods
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.app == v.app && p.image != "ngnix")
+                .map(|(j, _)| format!("p{j}"))
+                .collect();
+            let ip = ok(&mut s, &format!("kubectl get svc s{i} -o jsonpath='{{.spec.clusterIP}}'"));
+            let mut targets: Vec<(String, String)> = v
+                .ports
+                .iter()
+                .map(|p| ("node01".to_string(), format!("http://{ip}:{p}")))
+                .collect();
+            if v.node_port {
+                for (k, p) in v.ports.iter().enumerate() {
+                    let np = ok(&mut s, &format!("kubectl get svc s{i} -o jsonpath='{{.spec.ports[{k}].nodePort}}'"));
+                    let _ = p;
+                    for n in 1..=nodes {
+                        targets.push(("laptop".into(), format!("http://192.168.1.{}:{np}", 1 + n)));
+                    }
+                }
+            }
+            for (from, url) in targets {
+                let o = s.request(&from, &url).expect("host exists");
+                if ready.is_empty() {
+                    prop_assert!(!matches!(o.observed, Observed::Status(_)), "s{i} {url} from {from} has no endpoints but answered");
+                    prop_assert_eq!(&o.observed, &Observed::Refused, "no endpoints: REJECT");
+                } else {
+                    prop_assert_eq!(&o.observed, &Observed::Status(200), "s{} {} from {}: {:?}", i, url, from, o.trace.map(|t| t.to_string()));
+                    let who = o.answered_by.clone().unwrap_or_default();
+                    prop_assert!(ready.contains(&who), "s{i} answered by {who}, not one of {ready:?}");
+                }
+            }
+        }
+    }
+}

@@ -193,6 +193,19 @@ fn unfinished_input_at_the_end() {
 }
 
 #[test]
+fn a_syntax_error_costs_only_its_own_command() {
+    // Several lines at once (a paste): as bash, each complete command runs
+    // on its own, and a mistake in one loses none of the others.
+    let mut s = Session::new(WorldOptions::default()).unwrap();
+    let e = s.run("echo a > f\n| oops\ncat <<EOF\nb\nEOF\necho $?");
+    assert_eq!(
+        e.text(),
+        "bash: syntax error near unexpected token `|'\nb\n0\n"
+    );
+    assert_eq!(s.run("cat f").text(), "a\n");
+}
+
+#[test]
 fn an_unterminated_heredoc_runs_with_a_warning() {
     // What the native binary does at end of input.
     let mut s = Session::new(WorldOptions::default()).unwrap();

@@ -70,8 +70,12 @@ pub fn main() -> i32 {
 fn read_lesson(path: &str) -> Result<String, String> {
     let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
     String::from_utf8(bytes).map_err(|e| {
+        // Point at the first byte that is not UTF-8, as file:line:col.
         let at = e.utf8_error().valid_up_to();
-        format!("{path}: the file is not UTF-8 text (invalid byte at offset {at})")
+        let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+        let line = valid.matches('\n').count() + 1;
+        let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        format!("{path}:{line}:{col}: the file is not UTF-8 text (byte 0x{:02x} at offset {at})", e.as_bytes()[at])
     })
 }
 

@@ -1,0 +1,84 @@
+//! `servicelab check` must never panic, whatever a lesson file holds: empty,
+//! truncated anywhere, a YAML or Markdown fragment cut in half, or mangled.
+//! Every shipped lesson is cut at every line and at random characters, and
+//! mutated at random; the parser must answer with a lesson or diagnostics
+//! (with in-range lines), and replay must finish.
+
+use proptest::prelude::*;
+use servicelab_engine::lesson::{parse_lesson, replay};
+
+fn lessons() -> Vec<(String, String)> {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../lessons");
+    let mut v: Vec<(String, String)> = std::fs::read_dir(dir)
+        .expect("lessons/ exists")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "md") && p.file_name().is_some_and(|n| n != "README.md"))
+        .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).expect("utf-8")))
+        .collect();
+    v.sort();
+    assert!(v.len() >= 6, "the course has at least six lessons");
+    v
+}
+
+fn assert_sane(path: &str, text: &str) {
+    match parse_lesson(path, text) {
+        Ok(l) => {
+            // Replaying a truncated lesson may report problems, but must finish.
+            let _ = replay::replay(&l, text);
+        }
+        Err(diags) => {
+            assert!(!diags.is_empty());
+            let lines = text.lines().count().max(1);
+            for d in diags {
+                assert!(d.line >= 1 && d.line <= lines + 1, "{d} (file has {lines} lines)");
+                let _ = d.to_string();
+            }
+        }
+    }
+}
+
+#[test]
+fn every_line_cut_of_every_lesson() {
+    for (path, text) in lessons() {
+        let mut cut = 0;
+        for line in text.split_inclusive('\n') {
+            cut += line.len();
+            assert_sane(&path, &text[..cut]);
+            // Half a line, too: a YAML or Markdown fragment cut in the middle.
+            let half = cut - line.len() + line.len() / 2;
+            if text.is_char_boundary(half) {
+                assert_sane(&path, &text[..half]);
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn mutated_lessons_never_panic(which in 0usize..7, at in any::<prop::sample::Index>(), junk in "[ -~\\n\\t`:{}\\[\\]-]{0,12}", delete in 0usize..20) {
+        let all = lessons();
+        let (path, text) = &all[which % all.len()];
+        let mut pos = at.index(text.len());
+        while !text.is_char_boundary(pos) {
+            pos -= 1;
+        }
+        let mut end = (pos + delete).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mutated = format!("{}{}{}", &text[..pos], junk, &text[end..]);
+        match parse_lesson(path, &mutated) {
+            Ok(_) => {}
+            Err(d) => prop_assert!(!d.is_empty()),
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics(text in any::<String>()) {
+        let _ = parse_lesson("x.md", &text);
+        let _ = parse_lesson("x.md", &format!("---\n{text}\n---\n## s\n```check\n{text}\n```\n"));
+    }
+}

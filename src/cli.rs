@@ -68,14 +68,18 @@ pub fn main() -> i32 {
 
 /// Reads a file as text, or says why not as a diagnostic.
 fn read_lesson(path: &str) -> Result<String, String> {
-    let bytes = std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
+    let bytes =
+        std::fs::read(path).map_err(|e| format!("{path}: cannot read: {}", io_reason(&e)))?;
     String::from_utf8(bytes).map_err(|e| {
         // Point at the first byte that is not UTF-8, as file:line:col.
         let at = e.utf8_error().valid_up_to();
         let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
         let line = valid.matches('\n').count() + 1;
         let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-        format!("{path}:{line}:{col}: the file is not UTF-8 text (byte 0x{:02x} at offset {at})", e.as_bytes()[at])
+        format!(
+            "{path}:{line}:{col}: the file is not UTF-8 text (byte 0x{:02x} at offset {at})",
+            e.as_bytes()[at]
+        )
     })
 }
 
@@ -91,7 +95,8 @@ fn io_reason(e: &io::Error) -> String {
 fn lesson_files(paths: &[String]) -> Result<Vec<String>, String> {
     let mut out = vec![];
     for p in paths {
-        let meta = std::fs::metadata(p).map_err(|e| format!("{p}: cannot read: {}", io_reason(&e)))?;
+        let meta =
+            std::fs::metadata(p).map_err(|e| format!("{p}: cannot read: {}", io_reason(&e)))?;
         if meta.is_dir() {
             let mut found: Vec<String> = std::fs::read_dir(p)
                 .map_err(|e| format!("{p}: cannot read: {}", io_reason(&e)))?
@@ -111,7 +116,11 @@ fn lesson_files(paths: &[String]) -> Result<Vec<String>, String> {
 }
 
 fn check(paths: Vec<String>) -> i32 {
-    let paths = if paths.is_empty() { vec!["lessons".to_string()] } else { paths };
+    let paths = if paths.is_empty() {
+        vec!["lessons".to_string()]
+    } else {
+        paths
+    };
     let files = match lesson_files(&paths) {
         Ok(f) => f,
         Err(e) => {
@@ -141,9 +150,16 @@ fn check(paths: Vec<String>) -> i32 {
         }
         problems += diags.len();
     }
-    let noun = if files.len() == 1 { "lesson" } else { "lessons" };
+    let noun = if files.len() == 1 {
+        "lesson"
+    } else {
+        "lessons"
+    };
     if problems == 0 {
-        println!("checked {} {noun} ({steps} steps): no problems", files.len());
+        println!(
+            "checked {} {noun} ({steps} steps): no problems",
+            files.len()
+        );
         0
     } else {
         println!("checked {} {noun}: {problems} problem(s)", files.len());

@@ -94,7 +94,11 @@ impl App {
                 status: 200,
                 reason: "OK",
                 headers,
-                body: if req.method == "HEAD" { String::new() } else { body },
+                body: if req.method == "HEAD" {
+                    String::new()
+                } else {
+                    body
+                },
             }
         };
         match self {

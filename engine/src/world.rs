@@ -328,10 +328,20 @@ impl World {
             // and a leg on the nodes' network to reach their NodePorts.
             let mut lb = Host::new(LB_HOST, HostKind::LoadBalancer);
             lb.forwarding = true;
-            lb.interfaces
-                .push(iface("eth0", LB_HOST, Some("192.168.1.250/24"), Some(lan), 1500));
-            lb.interfaces
-                .push(iface("wan0", LB_HOST, Some("203.0.113.99/24"), Some(wan), 1500));
+            lb.interfaces.push(iface(
+                "eth0",
+                LB_HOST,
+                Some("192.168.1.250/24"),
+                Some(lan),
+                1500,
+            ));
+            lb.interfaces.push(iface(
+                "wan0",
+                LB_HOST,
+                Some("203.0.113.99/24"),
+                Some(wan),
+                1500,
+            ));
             lb.routes.add(Route {
                 dest: "0.0.0.0/0".parse().expect("literal"),
                 via: Some(Ipv4Addr::new(203, 0, 113, 1)),
@@ -340,8 +350,12 @@ impl World {
                 src: None,
                 metric: None,
             });
-            lb.routes
-                .add(kernel_route(lan_net, "eth0", Ipv4Addr::new(192, 168, 1, 250), None));
+            lb.routes.add(kernel_route(
+                lan_net,
+                "eth0",
+                Ipv4Addr::new(192, 168, 1, 250),
+                None,
+            ));
             lb.routes.add(kernel_route(
                 "203.0.113.0/24".parse().expect("literal"),
                 "wan0",
@@ -400,7 +414,10 @@ impl World {
             metadata: ObjectMeta {
                 name: name.to_string(),
                 namespace: Some("default".into()),
-                labels: labels.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+                labels: labels
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
                 ..Default::default()
             },
             spec: PodSpec {
@@ -436,14 +453,23 @@ impl World {
                 let ip = p.status.pod_ip.as_deref()?.parse().ok()?;
                 let node = p.spec.node_name.clone()?;
                 let images = if p.status.phase.as_deref() == Some("Running") {
-                    p.spec.containers.iter().map(|c| (c.image.clone(), c.args.clone())).collect()
+                    p.spec
+                        .containers
+                        .iter()
+                        .map(|c| (c.image.clone(), c.args.clone()))
+                        .collect()
                 } else {
                     vec![]
                 };
                 Some((k.clone(), (node, ip, images)))
             })
             .collect();
-        let gone: Vec<Key> = self.pod_hosts.keys().filter(|k| !wanted.contains_key(*k)).cloned().collect();
+        let gone: Vec<Key> = self
+            .pod_hosts
+            .keys()
+            .filter(|k| !wanted.contains_key(*k))
+            .cloned()
+            .collect();
         for k in gone {
             if let Some(id) = self.pod_hosts.remove(&k) {
                 self.detach_pod(id);
@@ -536,7 +562,9 @@ impl World {
                             },
                         ];
                         if i + 1 < n {
-                            m.push(Match::Statistic(crate::net::netfilter::Probability::one_in(n - i)));
+                            m.push(Match::Statistic(
+                                crate::net::netfilter::Probability::one_in(n - i),
+                            ));
                         }
                         rules.push(Rule::new(
                             m,
@@ -579,21 +607,34 @@ impl World {
                         negated: false,
                         name: "eth0".into(),
                     }],
-                    Target::Masquerade { random_fully: false },
+                    Target::Masquerade {
+                        random_fully: false,
+                    },
                 )],
             },
         );
-        host.netfilter.replace_user_chains(Table::Nat, |_| false, nat);
+        host.netfilter
+            .replace_user_chains(Table::Nat, |_| false, nat);
     }
 
     /// A pod's network namespace: a veth into its node's `cni0` bridge.
     fn attach_pod(&mut self, name: &str, node: &str, ip: Ipv4Addr) -> Option<HostId> {
         let node_id = self.net.host_id(node)?;
         let cidr = self.cluster.node(node)?.pod_cidr;
-        let bridge = self.net.host(node_id).iface("cni0").and_then(|i| i.segment)?;
+        let bridge = self
+            .net
+            .host(node_id)
+            .iface("cni0")
+            .and_then(|i| i.segment)?;
         let gw = cidr.hosts().next()?;
         let mut pod = Host::new(name, HostKind::Pod);
-        let mut eth0 = iface("eth0", name, Some(&format!("{ip}/{}", cidr.prefix_len())), Some(bridge), 1500);
+        let mut eth0 = iface(
+            "eth0",
+            name,
+            Some(&format!("{ip}/{}", cidr.prefix_len())),
+            Some(bridge),
+            1500,
+        );
         let node_ifaces = self.net.host(node_id).interfaces.len() as u32;
         eth0.peer_index = Some(node_ifaces + 2);
         pod.interfaces.push(eth0);
@@ -613,7 +654,10 @@ impl World {
             etc_hosts: vec![(name.to_string(), ip)],
             files: BTreeMap::new(),
         });
-        let (a, b) = (mac_for(&format!("{name}/{ip}")), mac_for(&format!("{ip}/{name}")));
+        let (a, b) = (
+            mac_for(&format!("{name}/{ip}")),
+            mac_for(&format!("{ip}/{name}")),
+        );
         let veth_name = format!("veth{:08x}", u32::from_be_bytes([a[3], a[4], a[5], b[5]]));
         self.net.host_mut(node_id).interfaces.push(Interface {
             name: veth_name,
@@ -636,8 +680,14 @@ impl World {
         h.interfaces.clear();
         h.listeners.clear();
         h.routes = crate::net::RoutingTable::new();
-        for n in self.net.hosts.iter_mut().filter(|h| h.kind == HostKind::Node) {
-            n.interfaces.retain(|i| !(i.master.is_some() && i.mac == veth_mac));
+        for n in self
+            .net
+            .hosts
+            .iter_mut()
+            .filter(|h| h.kind == HostKind::Node)
+        {
+            n.interfaces
+                .retain(|i| !(i.master.is_some() && i.mac == veth_mac));
         }
     }
 
@@ -645,7 +695,12 @@ impl World {
     pub fn pod_host(&self, name: &str) -> Option<HostId> {
         self.pod_hosts
             .get(&("default".to_string(), name.to_string()))
-            .or_else(|| self.pod_hosts.iter().find(|(k, _)| k.1 == name).map(|(_, v)| v))
+            .or_else(|| {
+                self.pod_hosts
+                    .iter()
+                    .find(|(k, _)| k.1 == name)
+                    .map(|(_, v)| v)
+            })
             .copied()
     }
 
@@ -686,7 +741,11 @@ impl World {
                 continue;
             }
             // The cluster's own pods (CoreDNS) are real, but not part of the lesson's picture.
-            if self.pod_hosts.iter().any(|(k, v)| *v == id && k.0 == "kube-system") {
+            if self
+                .pod_hosts
+                .iter()
+                .any(|(k, v)| *v == id && k.0 == "kube-system")
+            {
                 continue;
             }
             let parent = match h.kind {
@@ -704,7 +763,10 @@ impl World {
                 links: h
                     .interfaces
                     .iter()
-                    .filter_map(|i| i.segment.map(|s| (i.name.clone(), self.net.segments[s].name.clone())))
+                    .filter_map(|i| {
+                        i.segment
+                            .map(|s| (i.name.clone(), self.net.segments[s].name.clone()))
+                    })
                     .collect(),
                 parent,
             });
@@ -825,7 +887,9 @@ mod tests {
             ..Default::default()
         })
         .unwrap();
-        let other = w.run_pod("web-2", &[("app", "web")], Some(2), "nginx", 0).unwrap();
+        let other = w
+            .run_pod("web-2", &[("app", "web")], Some(2), "nginx", 0)
+            .unwrap();
         assert_eq!(other, Ipv4Addr::new(10, 244, 1, 2));
         assert!(matches!(
             connect(&mut w, "myapp-pod", other, 80),
@@ -844,7 +908,14 @@ mod tests {
         assert_eq!(p.status.pod_ip.as_deref(), Some("10.244.0.2"));
         assert_eq!(p.spec.node_name.as_deref(), Some("node01"));
         // CoreDNS runs too, from the top of node01's range.
-        assert_eq!(w.cluster.pods.keys().filter(|k| k.0 == "kube-system").count(), 2);
+        assert_eq!(
+            w.cluster
+                .pods
+                .keys()
+                .filter(|k| k.0 == "kube-system")
+                .count(),
+            2
+        );
     }
 
     #[test]
@@ -852,7 +923,10 @@ mod tests {
         let mut w = world();
         w.cluster.delete("pods", "default", "myapp-pod", 0).unwrap();
         w.sync();
-        assert!(matches!(connect(&mut w, "node01", POD, 80), ConnectOutcome::HostUnreachable { .. }));
+        assert!(matches!(
+            connect(&mut w, "node01", POD, 80),
+            ConnectOutcome::HostUnreachable { .. }
+        ));
         assert!(w.topology().hosts.iter().all(|h| h.name != "myapp-pod"));
     }
 

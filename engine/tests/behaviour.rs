@@ -25,16 +25,26 @@ fn ok(s: &mut Session, line: &str) -> String {
     text
 }
 
-const NODEPORT_SVC: &str = "kubectl expose pod myapp-pod --name=myapp-service --type=NodePort --port=80";
+const NODEPORT_SVC: &str =
+    "kubectl expose pod myapp-pod --name=myapp-service --type=NodePort --port=80";
 
 /// A NodePort Service on 30008, as the article writes it.
 fn with_nodeport(s: &mut Session) {
-    ok(s, "kubectl create service nodeport myapp-service --tcp=80:80 --node-port=30008");
-    ok(s, "kubectl label pod myapp-pod app=myapp-service --overwrite");
+    ok(
+        s,
+        "kubectl create service nodeport myapp-service --tcp=80:80 --node-port=30008",
+    );
+    ok(
+        s,
+        "kubectl label pod myapp-pod app=myapp-service --overwrite",
+    );
 }
 
 fn cluster_ip(s: &mut Session, svc: &str) -> String {
-    ok(s, &format!("kubectl get svc {svc} -o jsonpath='{{.spec.clusterIP}}'"))
+    ok(
+        s,
+        &format!("kubectl get svc {svc} -o jsonpath='{{.spec.clusterIP}}'"),
+    )
 }
 
 #[test]
@@ -44,7 +54,10 @@ fn row_01_laptop_to_cluster_ip_times_out() {
     let ip = cluster_ip(&mut s, "myapp-service");
     let (status, text) = run(&mut s, &format!("curl http://{ip}"));
     assert_eq!(status, 28, "{text}");
-    assert!(text.contains(&format!("Failed to connect to {ip} port 80 after 130")), "{text}");
+    assert!(
+        text.contains(&format!("Failed to connect to {ip} port 80 after 130")),
+        "{text}"
+    );
 }
 
 #[test]
@@ -89,8 +102,14 @@ fn row_05_pod_to_service_by_name_and_address() {
 #[test]
 fn row_06_laptop_to_node_port_is_served_and_snatted() {
     let mut s = world(1);
-    ok(&mut s, "kubectl create deployment who --image=traefik/whoami");
-    ok(&mut s, "kubectl create service nodeport who --tcp=80:80 --node-port=30008");
+    ok(
+        &mut s,
+        "kubectl create deployment who --image=traefik/whoami",
+    );
+    ok(
+        &mut s,
+        "kubectl create service nodeport who --tcp=80:80 --node-port=30008",
+    );
     let out = ok(&mut s, "curl -s http://192.168.1.2:30008");
     // eTP Cluster: the pod sees the node's address on its bridge, not the laptop's.
     assert!(out.contains("RemoteAddr: 10.244.0.1:"), "{out}");
@@ -108,7 +127,10 @@ fn row_07_node_port_on_a_node_without_the_pod() {
 #[test]
 fn row_08_external_traffic_policy_local() {
     let mut s = world(2);
-    ok(&mut s, "kubectl run who --image=traefik/whoami --labels=app=who");
+    ok(
+        &mut s,
+        "kubectl run who --image=traefik/whoami --labels=app=who",
+    );
     let manifest = "apiVersion: v1\nkind: Service\nmetadata:\n  name: who\nspec:\n  type: NodePort\n  externalTrafficPolicy: Local\n  selector:\n    app: who\n  ports:\n  - port: 80\n    nodePort: 30008\n";
     s.put_file("laptop", "who.yaml", manifest);
     ok(&mut s, "kubectl apply -f who.yaml");
@@ -121,7 +143,10 @@ fn row_08_external_traffic_policy_local() {
     let (status, text) = run(&mut s, &format!("curl http://{without}:30008"));
     assert_eq!(status, 28, "{text}");
     let out = ok(&mut s, &format!("curl -s http://{with}:30008"));
-    assert!(out.contains("RemoteAddr: 192.168.1.10:"), "the pod sees the laptop: {out}");
+    assert!(
+        out.contains("RemoteAddr: 192.168.1.10:"),
+        "the pod sees the laptop: {out}"
+    );
     // From the node without the pod itself, the --src-type LOCAL short-circuit applies.
     let other = if node == "node01" { "node02" } else { "node01" };
     ok(&mut s, &format!("ssh {other}"));
@@ -131,7 +156,10 @@ fn row_08_external_traffic_policy_local() {
 #[test]
 fn row_09_no_endpoints_is_refused_at_once() {
     let mut s = world(1);
-    ok(&mut s, "kubectl create service nodeport nobody --tcp=80:80 --node-port=30008");
+    ok(
+        &mut s,
+        "kubectl create service nodeport nobody --tcp=80:80 --node-port=30008",
+    );
     let (status, text) = run(&mut s, "curl http://192.168.1.2:30008");
     assert_eq!(status, 7, "{text}");
     assert_eq!(
@@ -150,13 +178,23 @@ fn row_09_no_endpoints_is_refused_at_once() {
 #[test]
 fn row_10_wrong_target_port_is_refused_by_the_pod() {
     let mut s = world(1);
-    ok(&mut s, "kubectl expose pod myapp-pod --name=web --type=NodePort --port=80 --target-port=8080");
+    ok(
+        &mut s,
+        "kubectl expose pod myapp-pod --name=web --type=NodePort --port=80 --target-port=8080",
+    );
     assert!(ok(&mut s, "kubectl get endpoints web").contains("10.244.0.2:8080"));
-    let np = ok(&mut s, "kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}'");
+    let np = ok(
+        &mut s,
+        "kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}'",
+    );
     let (status, _) = run(&mut s, &format!("curl http://192.168.1.2:{np}"));
     assert_eq!(status, 7);
     let e = s.run(&format!("curl http://192.168.1.2:{np}"));
-    assert!(e.trace.unwrap().summary().starts_with("Stopped at myapp-pod: nothing listens on 10.244.0.2:8080"));
+    assert!(e
+        .trace
+        .unwrap()
+        .summary()
+        .starts_with("Stopped at myapp-pod: nothing listens on 10.244.0.2:8080"));
 }
 
 #[test]
@@ -189,7 +227,11 @@ fn answering_pods(s: &mut Session, url: &str, n: usize) -> Vec<String> {
     let mut who = vec![];
     for _ in 0..n {
         let out = ok(s, &format!("curl -s {url}"));
-        let host = out.lines().find_map(|l| l.strip_prefix("Hostname: ")).unwrap().to_string();
+        let host = out
+            .lines()
+            .find_map(|l| l.strip_prefix("Hostname: "))
+            .unwrap()
+            .to_string();
         who.push(host);
     }
     who
@@ -198,8 +240,14 @@ fn answering_pods(s: &mut Session, url: &str, n: usize) -> Vec<String> {
 #[test]
 fn row_14_three_replicas_answer_in_turn_at_random() {
     let mut s = world(1);
-    ok(&mut s, "kubectl create deployment web --image=traefik/whoami --replicas=3");
-    ok(&mut s, "kubectl create service nodeport web --tcp=80:80 --node-port=30008");
+    ok(
+        &mut s,
+        "kubectl create deployment web --image=traefik/whoami --replicas=3",
+    );
+    ok(
+        &mut s,
+        "kubectl create service nodeport web --tcp=80:80 --node-port=30008",
+    );
     let mut who = answering_pods(&mut s, "http://192.168.1.2:30008", 12);
     who.sort();
     who.dedup();
@@ -209,7 +257,10 @@ fn row_14_three_replicas_answer_in_turn_at_random() {
 #[test]
 fn row_15_session_affinity_sticks() {
     let mut s = world(1);
-    ok(&mut s, "kubectl create deployment web --image=traefik/whoami --replicas=3");
+    ok(
+        &mut s,
+        "kubectl create deployment web --image=traefik/whoami --replicas=3",
+    );
     let manifest = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  sessionAffinity: ClientIP\n  selector:\n    app: web\n  ports:\n  - port: 80\n    nodePort: 30008\n";
     s.put_file("laptop", "web.yaml", manifest);
     ok(&mut s, "kubectl apply -f web.yaml");
@@ -224,7 +275,10 @@ fn row_16_service_names_do_not_resolve_outside_pods() {
     ok(&mut s, NODEPORT_SVC);
     assert_eq!(
         run(&mut s, "curl http://myapp-service"),
-        (6, "curl: (6) Could not resolve host: myapp-service\n".to_string())
+        (
+            6,
+            "curl: (6) Could not resolve host: myapp-service\n".to_string()
+        )
     );
     ok(&mut s, "ssh node01");
     assert_eq!(run(&mut s, "curl http://myapp-service").0, 6);
@@ -233,10 +287,16 @@ fn row_16_service_names_do_not_resolve_outside_pods() {
 #[test]
 fn row_17_load_balancer_on_bare_metal_stays_pending() {
     let mut s = world(1);
-    ok(&mut s, "kubectl expose pod myapp-pod --name=lb --type=LoadBalancer --port=80");
+    ok(
+        &mut s,
+        "kubectl expose pod myapp-pod --name=lb --type=LoadBalancer --port=80",
+    );
     let out = ok(&mut s, "kubectl get svc lb");
     assert!(out.contains("<pending>"), "{out}");
-    let np = ok(&mut s, "kubectl get svc lb -o jsonpath='{.spec.ports[0].nodePort}'");
+    let np = ok(
+        &mut s,
+        "kubectl get svc lb -o jsonpath='{.spec.ports[0].nodePort}'",
+    );
     assert!(ok(&mut s, &format!("curl -s http://192.168.1.2:{np}")).contains("Welcome to nginx!"));
 }
 
@@ -248,8 +308,14 @@ fn row_17b_load_balancer_on_a_cloud_gets_an_address() {
         ..Default::default()
     })
     .unwrap();
-    ok(&mut s, "kubectl expose pod myapp-pod --name=lb --type=LoadBalancer --port=80");
-    let ip = ok(&mut s, "kubectl get svc lb -o jsonpath='{.status.loadBalancer.ingress[0].ip}'");
+    ok(
+        &mut s,
+        "kubectl expose pod myapp-pod --name=lb --type=LoadBalancer --port=80",
+    );
+    let ip = ok(
+        &mut s,
+        "kubectl get svc lb -o jsonpath='{.status.loadBalancer.ingress[0].ip}'",
+    );
     assert_eq!(ip, "203.0.113.100");
     assert!(ok(&mut s, "curl -s http://203.0.113.100").contains("Welcome to nginx!"));
 }
@@ -257,7 +323,10 @@ fn row_17b_load_balancer_on_a_cloud_gets_an_address() {
 #[test]
 fn row_18_headless_service_resolves_to_pods() {
     let mut s = world(1);
-    ok(&mut s, "kubectl create deployment web --image=nginx --replicas=2");
+    ok(
+        &mut s,
+        "kubectl create deployment web --image=nginx --replicas=2",
+    );
     let manifest = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  clusterIP: None\n  selector:\n    app: web\n  ports:\n  - port: 80\n";
     s.put_file("laptop", "web.yaml", manifest);
     ok(&mut s, "kubectl apply -f web.yaml");

@@ -13,8 +13,16 @@ fn lessons() -> Vec<(String, String)> {
         .expect("lessons/ exists")
         .filter_map(|e| e.ok())
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "md") && p.file_name().is_some_and(|n| n != "README.md"))
-        .map(|p| (p.display().to_string(), std::fs::read_to_string(&p).expect("utf-8")))
+        .filter(|p| {
+            p.extension().is_some_and(|x| x == "md")
+                && p.file_name().is_some_and(|n| n != "README.md")
+        })
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read_to_string(&p).expect("utf-8"),
+            )
+        })
         .collect();
     v.sort();
     assert!(v.len() >= 6, "the course has at least six lessons");
@@ -31,7 +39,10 @@ fn assert_sane(path: &str, text: &str) {
             assert!(!diags.is_empty());
             let lines = text.lines().count().max(1);
             for d in diags {
-                assert!(d.line >= 1 && d.line <= lines + 1, "{d} (file has {lines} lines)");
+                assert!(
+                    d.line >= 1 && d.line <= lines + 1,
+                    "{d} (file has {lines} lines)"
+                );
                 let _ = d.to_string();
             }
         }

@@ -23,13 +23,26 @@ struct SvcGen {
 }
 
 fn pod() -> impl Strategy<Value = PodGen> {
-    (0u8..3, prop::sample::select(vec!["nginx", "traefik/whoami", "ngnix"]), 1u8..=3).prop_map(|(app, image, node)| PodGen { app, image, node })
+    (
+        0u8..3,
+        prop::sample::select(vec!["nginx", "traefik/whoami", "ngnix"]),
+        1u8..=3,
+    )
+        .prop_map(|(app, image, node)| PodGen { app, image, node })
 }
 
 fn svc() -> impl Strategy<Value = SvcGen> {
     // app 3 is a label no pod carries.
-    (0u8..4, any::<bool>(), prop::collection::btree_set(prop::sample::select(vec![80u16, 8080, 443]), 1..=2))
-        .prop_map(|(app, node_port, ports)| SvcGen { app, node_port, ports: ports.into_iter().collect() })
+    (
+        0u8..4,
+        any::<bool>(),
+        prop::collection::btree_set(prop::sample::select(vec![80u16, 8080, 443]), 1..=2),
+    )
+        .prop_map(|(app, node_port, ports)| SvcGen {
+            app,
+            node_port,
+            ports: ports.into_iter().collect(),
+        })
 }
 
 fn ok(s: &mut Session, line: &str) -> String {

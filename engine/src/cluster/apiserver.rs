@@ -135,7 +135,10 @@ impl ApiError {
             [one] => format!("{kind} \"{name}\" is invalid: {one}"),
             many => format!(
                 "{kind} \"{name}\" is invalid: [{}]",
-                many.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(", ")
+                many.iter()
+                    .map(|c| c.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
         ApiError {
@@ -167,7 +170,9 @@ pub fn default_service(svc: &mut Service) {
             spec.session_affinity_config = None;
         }
         "ClientIP" => {
-            let cfg = spec.session_affinity_config.get_or_insert_with(Default::default);
+            let cfg = spec
+                .session_affinity_config
+                .get_or_insert_with(Default::default);
             let ip = cfg.client_ip.get_or_insert_with(Default::default);
             if ip.timeout_seconds.is_none() {
                 ip.timeout_seconds = Some(10800);
@@ -191,7 +196,13 @@ pub fn default_service(svc: &mut Service) {
     }
     let ty = spec.type_.clone().unwrap_or_default();
     let external = ty == "NodePort" || ty == "LoadBalancer" || !spec.external_ips.is_empty();
-    if external && spec.external_traffic_policy.as_deref().unwrap_or("").is_empty() {
+    if external
+        && spec
+            .external_traffic_policy
+            .as_deref()
+            .unwrap_or("")
+            .is_empty()
+    {
         spec.external_traffic_policy = Some("Cluster".into());
     }
     if spec.internal_traffic_policy.is_none() && ty != "ExternalName" {
@@ -217,7 +228,10 @@ fn service_cidr() -> Ipv4Net {
 fn go_string_slice(v: &[String]) -> String {
     format!(
         "[]string{{{}}}",
-        v.iter().map(|s| format!("{s:?}")).collect::<Vec<_>>().join(", ")
+        v.iter()
+            .map(|s| format!("{s:?}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
@@ -240,15 +254,28 @@ impl Cluster {
 
     /// Allocation, before validation: the ClusterIP, then the NodePorts. An
     /// allocation error is the only error the client sees.
-    fn allocate(&mut self, svc: &mut Service, key: &Key, old: Option<&Service>) -> Result<(), ApiError> {
+    fn allocate(
+        &mut self,
+        svc: &mut Service,
+        key: &Key,
+        old: Option<&Service>,
+    ) -> Result<(), ApiError> {
         let name = svc.metadata.name.clone();
         let ty = svc.type_name().to_string();
         if ty == "ExternalName" {
-            if svc.spec.cluster_ip.as_deref().is_some_and(|c| !c.is_empty()) {
+            if svc
+                .spec
+                .cluster_ip
+                .as_deref()
+                .is_some_and(|c| !c.is_empty())
+            {
                 return Err(ApiError::invalid(
                     "Service",
                     &name,
-                    vec![FieldError::forbidden("spec.clusterIPs", "may not be set for ExternalName services")],
+                    vec![FieldError::forbidden(
+                        "spec.clusterIPs",
+                        "may not be set for ExternalName services",
+                    )],
                 ));
             }
             svc.spec.cluster_ip = None;
@@ -285,12 +312,17 @@ impl Cluster {
                     )
                 })?;
                 let cidr = service_cidr();
-                let detail = if !cidr.contains(&ip) || ip == cidr.network() || ip == cidr.broadcast() {
+                let detail = if !cidr.contains(&ip)
+                    || ip == cidr.network()
+                    || ip == cidr.broadcast()
+                {
                     Some(format!(
                         "failed to allocate IP {ip}: provided IP is not in the valid range. The range of valid IPs is {SERVICE_CIDR}"
                     ))
                 } else if self.used_cluster_ips(Some(key)).contains(&ip) {
-                    Some(format!("failed to allocate IP {ip}: provided IP is already allocated"))
+                    Some(format!(
+                        "failed to allocate IP {ip}: provided IP is already allocated"
+                    ))
                 } else {
                     None
                 };
@@ -298,7 +330,11 @@ impl Cluster {
                     return Err(ApiError::invalid(
                         "Service",
                         &name,
-                        vec![FieldError::invalid("spec.clusterIPs", BadValue::Raw(go_string_slice(std::slice::from_ref(r))), d)],
+                        vec![FieldError::invalid(
+                            "spec.clusterIPs",
+                            BadValue::Raw(go_string_slice(std::slice::from_ref(r))),
+                            d,
+                        )],
                     ));
                 }
             }
@@ -341,7 +377,12 @@ impl Cluster {
             if ty == "ClusterIP" {
                 if let Some(o) = old {
                     for p in &mut svc.spec.ports {
-                        let was = o.spec.ports.iter().find(|op| op.port == p.port).and_then(|op| op.node_port);
+                        let was = o
+                            .spec
+                            .ports
+                            .iter()
+                            .find(|op| op.port == p.port)
+                            .and_then(|op| op.node_port);
                         if p.node_port.is_some() && p.node_port == was {
                             p.node_port = None;
                         }
@@ -378,7 +419,11 @@ impl Cluster {
                         return Err(ApiError::invalid(
                             "Service",
                             &name,
-                            vec![FieldError::invalid(format!("spec.ports[{i}].nodePort"), BadValue::Int(n.into()), d)],
+                            vec![FieldError::invalid(
+                                format!("spec.ports[{i}].nodePort"),
+                                BadValue::Int(n.into()),
+                                d,
+                            )],
                         ));
                     }
                     n
@@ -389,7 +434,10 @@ impl Cluster {
                     let lo = NODE_PORT_RANGE.0 + 86;
                     let mut chosen = None;
                     for _ in 0..256 {
-                        let n = self.rng.range_inclusive(lo as u64, NODE_PORT_RANGE.1 as u64) as i32;
+                        let n = self
+                            .rng
+                            .range_inclusive(lo as u64, NODE_PORT_RANGE.1 as u64)
+                            as i32;
                         if !used.contains(&n) {
                             chosen = Some(n);
                             break;
@@ -420,7 +468,11 @@ impl Cluster {
 
     /// Creates an object (`kubectl create`, and `apply` of a new one).
     pub fn create(&mut self, obj: Object, now: i64) -> Result<(), ApiError> {
-        let ns = obj.meta().namespace.clone().unwrap_or_else(|| "default".into());
+        let ns = obj
+            .meta()
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
         let name = obj.meta().name.clone();
         if obj.namespaced() {
             self.check_namespace(&ns)?;
@@ -444,7 +496,8 @@ impl Cluster {
                 self.stamp(&mut svc.metadata, now);
                 if svc.spec.selector.is_some() {
                     let suffix = self.random_suffix();
-                    self.slice_names.insert(key.clone(), format!("{name}-{suffix}"));
+                    self.slice_names
+                        .insert(key.clone(), format!("{name}-{suffix}"));
                 }
                 self.services.insert(key, svc);
             }
@@ -507,7 +560,11 @@ impl Cluster {
     /// `kubectl apply`: create, or update from the new manifest keeping what
     /// the server filled in (ClusterIP, NodePorts) when the manifest is silent.
     pub fn apply(&mut self, mut obj: Object, now: i64) -> Result<Applied, ApiError> {
-        let ns = obj.meta().namespace.clone().unwrap_or_else(|| "default".into());
+        let ns = obj
+            .meta()
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
         let name = obj.meta().name.clone();
         let key = (ns.clone(), name.clone());
         let manifest = match &obj {
@@ -517,12 +574,26 @@ impl Cluster {
             Object::Namespace(o) => serde_json::to_string(o),
         }
         .unwrap_or_default();
-        obj.meta_mut().annotations.insert(LAST_APPLIED.into(), format!("{manifest}\n"));
+        obj.meta_mut()
+            .annotations
+            .insert(LAST_APPLIED.into(), format!("{manifest}\n"));
         let previous = match &obj {
-            Object::Service(_) => self.services.get(&key).map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
-            Object::Pod(_) => self.pods.get(&key).map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
-            Object::Deployment(_) => self.deployments.get(&key).map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
-            Object::Namespace(_) => self.namespaces.get(&name).map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
+            Object::Service(_) => self
+                .services
+                .get(&key)
+                .map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
+            Object::Pod(_) => self
+                .pods
+                .get(&key)
+                .map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
+            Object::Deployment(_) => self
+                .deployments
+                .get(&key)
+                .map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
+            Object::Namespace(_) => self
+                .namespaces
+                .get(&name)
+                .map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
         };
         let Some(previous) = previous else {
             self.create(obj, now)?;
@@ -548,7 +619,8 @@ impl Cluster {
                 self.bump(&mut svc.metadata);
                 if svc.spec.selector.is_some() && !self.slice_names.contains_key(&key) {
                     let suffix = self.random_suffix();
-                    self.slice_names.insert(key.clone(), format!("{name}-{suffix}"));
+                    self.slice_names
+                        .insert(key.clone(), format!("{name}-{suffix}"));
                 }
                 self.services.insert(key, svc);
             }
@@ -606,10 +678,15 @@ impl Cluster {
             "pods" => self.pods.remove(&key).is_some(),
             "deployments.apps" => self.deployments.remove(&key).is_some(),
             "namespaces" => {
-                if matches!(name, "default" | "kube-system" | "kube-public" | "kube-node-lease") {
+                if matches!(
+                    name,
+                    "default" | "kube-system" | "kube-public" | "kube-node-lease"
+                ) {
                     return Err(ApiError {
                         reason: Reason::Invalid,
-                        message: format!("namespaces \"{name}\" is forbidden: this namespace may not be deleted"),
+                        message: format!(
+                            "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
+                        ),
                         kind: String::new(),
                         name: name.into(),
                         causes: vec![],
@@ -654,10 +731,16 @@ fn validate_pod_spec(name: &str, spec: &PodSpec, path: &str) -> Vec<FieldError> 
     }
     for (i, c) in spec.containers.iter().enumerate() {
         if c.name.is_empty() {
-            errs.push(FieldError::required(format!("{path}.containers[{i}].name"), ""));
+            errs.push(FieldError::required(
+                format!("{path}.containers[{i}].name"),
+                "",
+            ));
         }
         if c.image.is_empty() {
-            errs.push(FieldError::required(format!("{path}.containers[{i}].image"), ""));
+            errs.push(FieldError::required(
+                format!("{path}.containers[{i}].image"),
+                "",
+            ));
         }
         for (j, p) in c.ports.iter().enumerate() {
             if !(1..=65535).contains(&p.container_port) {
@@ -679,7 +762,10 @@ fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
     }
     if d.spec.selector.match_labels.is_empty() {
         errs.push(FieldError::required("spec.selector", ""));
-    } else if !selector_matches(&d.spec.selector.match_labels, &d.spec.template.metadata.labels) {
+    } else if !selector_matches(
+        &d.spec.selector.match_labels,
+        &d.spec.template.metadata.labels,
+    ) {
         let labels = d
             .spec
             .template
@@ -695,7 +781,11 @@ fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
             "`selector` does not match template `labels`",
         ));
     }
-    errs.extend(validate_pod_spec("", &d.spec.template.spec, "spec.template.spec"));
+    errs.extend(validate_pod_spec(
+        "",
+        &d.spec.template.spec,
+        "spec.template.spec",
+    ));
     if d.spec.replicas.is_some_and(|r| r < 0) {
         errs.push(FieldError::invalid(
             "spec.replicas",

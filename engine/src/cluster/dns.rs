@@ -46,11 +46,20 @@ pub fn lookup_fqdn(cluster: &Cluster, fqdn: &str) -> Option<Vec<Ipv4Addr>> {
 
 /// Resolves `name` as a pod in `namespace` would: names with fewer than five
 /// dots try the search path first (ndots:5), then the name as given.
-pub fn resolve_from_pod(cluster: &Cluster, namespace: &str, name: &str) -> Option<(String, Vec<Ipv4Addr>)> {
+pub fn resolve_from_pod(
+    cluster: &Cluster,
+    namespace: &str,
+    name: &str,
+) -> Option<(String, Vec<Ipv4Addr>)> {
     let name = name.trim_end_matches('.');
-    let mut candidates: Vec<String> = search_path(namespace).iter().map(|d| format!("{name}.{d}")).collect();
+    let mut candidates: Vec<String> = search_path(namespace)
+        .iter()
+        .map(|d| format!("{name}.{d}"))
+        .collect();
     candidates.push(name.to_string());
-    candidates
-        .into_iter()
-        .find_map(|c| lookup_fqdn(cluster, &c).filter(|v| !v.is_empty()).map(|ips| (c, ips)))
+    candidates.into_iter().find_map(|c| {
+        lookup_fqdn(cluster, &c)
+            .filter(|v| !v.is_empty())
+            .map(|ips| (c, ips))
+    })
 }

@@ -52,7 +52,9 @@ pub fn known(image: &str, args: &[String]) -> Option<Vec<Program>> {
     let repo = repository(image);
     Some(match repo.as_str() {
         "traefik/whoami" => {
-            let port = flag_value(args, "port").and_then(|p| p.parse().ok()).unwrap_or(80);
+            let port = flag_value(args, "port")
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(80);
             vec![Program {
                 app: App::Whoami,
                 port,
@@ -101,7 +103,10 @@ pub fn known(image: &str, args: &[String]) -> Option<Vec<Program>> {
 /// Whether `cmd` exists in the image's filesystem (what `kubectl exec` can run).
 pub fn has_command(image: &str, cmd: &str) -> bool {
     let repo = repository(image);
-    let common = ["cat", "ls", "echo", "hostname", "env", "sh", "true", "false", "sleep", "grep", "head", "tail", "wc", "sort", "exit"];
+    let common = [
+        "cat", "ls", "echo", "hostname", "env", "sh", "true", "false", "sleep", "grep", "head",
+        "tail", "wc", "sort", "exit",
+    ];
     match repo.as_str() {
         // Debian-based: bash and curl, no ping, ip or nslookup.
         "nginx" => common.contains(&cmd) || matches!(cmd, "bash" | "curl"),
@@ -111,7 +116,13 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
             common.contains(&cmd) || matches!(cmd, "curl" | "nslookup" | "ping" | "ip")
         }
         "ubuntu" => common.contains(&cmd) || cmd == "bash",
-        "nicolaka/netshoot" => common.contains(&cmd) || matches!(cmd, "bash" | "curl" | "nslookup" | "ping" | "ip" | "iptables"),
+        "nicolaka/netshoot" => {
+            common.contains(&cmd)
+                || matches!(
+                    cmd,
+                    "bash" | "curl" | "nslookup" | "ping" | "ip" | "iptables"
+                )
+        }
         // Scratch images (coredns, whoami, …) have no shell at all.
         _ => false,
     }
@@ -126,11 +137,18 @@ mod tests {
         assert_eq!(repository("nginx"), "nginx");
         assert_eq!(repository("nginx:1.27"), "nginx");
         assert_eq!(repository("docker.io/library/nginx:latest"), "nginx");
-        assert_eq!(repository("registry.k8s.io/serve_hostname:1.4"), "registry.k8s.io/serve_hostname");
+        assert_eq!(
+            repository("registry.k8s.io/serve_hostname:1.4"),
+            "registry.k8s.io/serve_hostname"
+        );
         assert_eq!(repository("localhost:5000/app"), "localhost:5000/app");
         assert!(known("nginx:alpine", &[]).is_some());
         assert!(known("ngnix", &[]).is_none());
-        let echo = known("hashicorp/http-echo", &["-text=hi".into(), "-listen=:8080".into()]).unwrap();
+        let echo = known(
+            "hashicorp/http-echo",
+            &["-text=hi".into(), "-listen=:8080".into()],
+        )
+        .unwrap();
         assert_eq!(echo[0].port, 8080);
         assert_eq!(echo[0].app, App::HttpEcho { text: "hi".into() });
     }

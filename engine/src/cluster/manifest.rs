@@ -20,7 +20,11 @@ pub enum DocError {
         version: String,
     },
     /// The server could not decode it (BadRequest): unknown fields, wrong types.
-    Decode { kind: String, version: String, detail: String },
+    Decode {
+        kind: String,
+        version: String,
+        detail: String,
+    },
 }
 
 /// A YAML syntax error, worded as go-yaml (a libyaml port) words it.
@@ -103,10 +107,16 @@ pub fn decode(v: Value) -> Result<Object, DocError> {
     }
     let decode_as = |v: Value| -> Result<Object, DocError> {
         match (api_version.as_str(), kind.as_str()) {
-            ("v1", "Service") => strict::<super::objects::Service>(v, "Service").map(Object::Service),
+            ("v1", "Service") => {
+                strict::<super::objects::Service>(v, "Service").map(Object::Service)
+            }
             ("v1", "Pod") => strict::<super::objects::Pod>(v, "Pod").map(Object::Pod),
-            ("apps/v1", "Deployment") => strict::<super::objects::Deployment>(v, "Deployment").map(Object::Deployment),
-            ("v1", "Namespace") => strict::<super::objects::Namespace>(v, "Namespace").map(Object::Namespace),
+            ("apps/v1", "Deployment") => {
+                strict::<super::objects::Deployment>(v, "Deployment").map(Object::Deployment)
+            }
+            ("v1", "Namespace") => {
+                strict::<super::objects::Namespace>(v, "Namespace").map(Object::Namespace)
+            }
             _ => unreachable!("checked by the caller"),
         }
         .map_err(|detail| DocError::Decode {
@@ -118,8 +128,12 @@ pub fn decode(v: Value) -> Result<Object, DocError> {
     match (api_version.as_str(), kind.as_str()) {
         ("v1", "Service" | "Pod" | "Namespace") | ("apps/v1", "Deployment") => decode_as(v),
         _ => Err(DocError::NoKindMatch {
-            name: str_field(&v, &["metadata", "name"]).unwrap_or("").to_string(),
-            namespace: str_field(&v, &["metadata", "namespace"]).unwrap_or("").to_string(),
+            name: str_field(&v, &["metadata", "name"])
+                .unwrap_or("")
+                .to_string(),
+            namespace: str_field(&v, &["metadata", "namespace"])
+                .unwrap_or("")
+                .to_string(),
             kind: kind.clone(),
             version: api_version.clone(),
         }),
@@ -167,7 +181,8 @@ fn go_type(expected: &str) -> &'static str {
 }
 
 fn strict<T: DeserializeOwned>(v: Value, root: &str) -> Result<T, String> {
-    let result: Result<T, serde_path_to_error::Error<serde_json::Error>> = serde_path_to_error::deserialize(v);
+    let result: Result<T, serde_path_to_error::Error<serde_json::Error>> =
+        serde_path_to_error::deserialize(v);
     result.map_err(|e| {
         let segments: Vec<String> = e
             .path()
@@ -254,7 +269,10 @@ mod tests {
         .unwrap();
         match &docs[0].result {
             Err(DocError::Decode { detail, .. }) => {
-                assert_eq!(detail, "strict decoding error: unknown field \"spec.ports[0].nodeport\"")
+                assert_eq!(
+                    detail,
+                    "strict decoding error: unknown field \"spec.ports[0].nodeport\""
+                )
             }
             other => panic!("{other:?}"),
         }
@@ -274,14 +292,22 @@ mod tests {
 
     #[test]
     fn kind_and_version_are_checked() {
-        let docs = parse("apiVersion: v1\nkind: service\nmetadata:\n  name: s\n---\nkind: Service\n").unwrap();
-        assert!(matches!(&docs[0].result, Err(DocError::NoKindMatch { kind, .. }) if kind == "service"));
-        assert_eq!(docs[1].result, Err(DocError::Missing(vec!["apiVersion not set"])));
+        let docs =
+            parse("apiVersion: v1\nkind: service\nmetadata:\n  name: s\n---\nkind: Service\n")
+                .unwrap();
+        assert!(
+            matches!(&docs[0].result, Err(DocError::NoKindMatch { kind, .. }) if kind == "service")
+        );
+        assert_eq!(
+            docs[1].result,
+            Err(DocError::Missing(vec!["apiVersion not set"]))
+        );
     }
 
     #[test]
     fn yaml_syntax_errors_have_a_line() {
-        let e = parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n spec: x\n").unwrap_err();
+        let e =
+            parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n spec: x\n").unwrap_err();
         assert!(e.line.is_some(), "{e:?}");
         assert!(e.to_string().starts_with("yaml: line "), "{e}");
     }

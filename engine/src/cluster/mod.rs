@@ -102,7 +102,9 @@ impl Cluster {
                 ..Default::default()
             };
             n.metadata.name = ns.into();
-            n.metadata.labels.insert("kubernetes.io/metadata.name".into(), ns.into());
+            n.metadata
+                .labels
+                .insert("kubernetes.io/metadata.name".into(), ns.into());
             c.stamp(&mut n.metadata, CLUSTER_AGE_MS);
             c.namespaces.insert(ns.into(), n);
         }
@@ -113,8 +115,14 @@ impl Cluster {
         };
         kubernetes.metadata.name = "kubernetes".into();
         kubernetes.metadata.namespace = Some("default".into());
-        kubernetes.metadata.labels.insert("component".into(), "apiserver".into());
-        kubernetes.metadata.labels.insert("provider".into(), "kubernetes".into());
+        kubernetes
+            .metadata
+            .labels
+            .insert("component".into(), "apiserver".into());
+        kubernetes
+            .metadata
+            .labels
+            .insert("provider".into(), "kubernetes".into());
         kubernetes.spec.cluster_ip = Some("10.96.0.1".into());
         kubernetes.spec.ports.push(ServicePort {
             name: "https".into(),
@@ -125,7 +133,8 @@ impl Cluster {
         apiserver::default_service(&mut kubernetes);
         kubernetes.spec.cluster_ips = vec!["10.96.0.1".into()];
         c.stamp(&mut kubernetes.metadata, CLUSTER_AGE_MS);
-        c.services.insert(("default".into(), "kubernetes".into()), kubernetes);
+        c.services
+            .insert(("default".into(), "kubernetes".into()), kubernetes);
 
         let mut dns = Service {
             api_version: "v1".into(),
@@ -143,7 +152,11 @@ impl Cluster {
         }
         dns.spec.selector = Some([("k8s-app".to_string(), "kube-dns".to_string())].into());
         dns.spec.cluster_ip = Some(DNS_IP.to_string());
-        for (name, port, proto) in [("dns", 53, "UDP"), ("dns-tcp", 53, "TCP"), ("metrics", 9153, "TCP")] {
+        for (name, port, proto) in [
+            ("dns", 53, "UDP"),
+            ("dns-tcp", 53, "TCP"),
+            ("metrics", 9153, "TCP"),
+        ] {
             dns.spec.ports.push(ServicePort {
                 name: name.into(),
                 port,
@@ -157,7 +170,8 @@ impl Cluster {
         c.stamp(&mut dns.metadata, CLUSTER_AGE_MS);
         let key = ("kube-system".to_string(), "kube-dns".to_string());
         let suffix = c.random_suffix();
-        c.slice_names.insert(key.clone(), format!("kube-dns-{suffix}"));
+        c.slice_names
+            .insert(key.clone(), format!("kube-dns-{suffix}"));
         c.services.insert(key, dns);
 
         // CoreDNS: a Deployment of two replicas in kube-system.
@@ -168,10 +182,22 @@ impl Cluster {
         };
         coredns.metadata.name = "coredns".into();
         coredns.metadata.namespace = Some("kube-system".into());
-        coredns.metadata.labels.insert("k8s-app".into(), "kube-dns".into());
+        coredns
+            .metadata
+            .labels
+            .insert("k8s-app".into(), "kube-dns".into());
         coredns.spec.replicas = Some(2);
-        coredns.spec.selector.match_labels.insert("k8s-app".into(), "kube-dns".into());
-        coredns.spec.template.metadata.labels.insert("k8s-app".into(), "kube-dns".into());
+        coredns
+            .spec
+            .selector
+            .match_labels
+            .insert("k8s-app".into(), "kube-dns".into());
+        coredns
+            .spec
+            .template
+            .metadata
+            .labels
+            .insert("k8s-app".into(), "kube-dns".into());
         coredns.spec.template.spec.containers.push(Container {
             name: "coredns".into(),
             image: images::COREDNS.into(),
@@ -198,7 +224,8 @@ impl Cluster {
             ..Default::default()
         });
         c.stamp(&mut coredns.metadata, CLUSTER_AGE_MS);
-        c.deployments.insert(("kube-system".into(), "coredns".into()), coredns);
+        c.deployments
+            .insert(("kube-system".into(), "coredns".into()), coredns);
         c.reconcile(CLUSTER_AGE_MS);
         c
     }
@@ -230,7 +257,10 @@ impl Cluster {
     /// Five characters of `rand.String`, as pod and slice name suffixes use.
     pub(crate) fn random_suffix(&mut self) -> String {
         (0..5)
-            .map(|_| SAFE_CHARS[self.rng.range_inclusive(0, SAFE_CHARS.len() as u64 - 1) as usize] as char)
+            .map(|_| {
+                SAFE_CHARS[self.rng.range_inclusive(0, SAFE_CHARS.len() as u64 - 1) as usize]
+                    as char
+            })
             .collect()
     }
 
@@ -241,20 +271,32 @@ impl Cluster {
     /// Runs every controller until nothing changes.
     pub fn reconcile(&mut self, now: i64) {
         for _ in 0..8 {
-            let before = (self.pods.len(), self.replicasets.len(), self.resource_version);
+            let before = (
+                self.pods.len(),
+                self.replicasets.len(),
+                self.resource_version,
+            );
             self.reconcile_deployments(now);
             self.reconcile_replicasets(now);
             self.schedule_and_run(now);
             self.reconcile_load_balancers();
-            if (self.pods.len(), self.replicasets.len(), self.resource_version) == before {
+            if (
+                self.pods.len(),
+                self.replicasets.len(),
+                self.resource_version,
+            ) == before
+            {
                 break;
             }
         }
     }
 
     fn reconcile_deployments(&mut self, now: i64) {
-        let deployments: Vec<(Key, Deployment)> =
-            self.deployments.iter().map(|(k, d)| (k.clone(), d.clone())).collect();
+        let deployments: Vec<(Key, Deployment)> = self
+            .deployments
+            .iter()
+            .map(|(k, d)| (k.clone(), d.clone()))
+            .collect();
         for ((ns, name), d) in deployments {
             let hash = pod_template_hash(&d.spec.template);
             let rs_name = format!("{name}-{hash}");
@@ -271,7 +313,10 @@ impl Cluster {
                     let mut selector = d.spec.selector.match_labels.clone();
                     selector.insert("pod-template-hash".into(), hash.clone());
                     let mut template = d.spec.template.clone();
-                    template.metadata.labels.insert("pod-template-hash".into(), hash.clone());
+                    template
+                        .metadata
+                        .labels
+                        .insert("pod-template-hash".into(), hash.clone());
                     let mut meta = ObjectMeta {
                         name: rs_name.clone(),
                         namespace: Some(ns.clone()),
@@ -310,26 +355,42 @@ impl Cluster {
         let orphans: Vec<Key> = self
             .replicasets
             .iter()
-            .filter(|(k, rs)| !self.deployments.contains_key(&(k.0.clone(), rs.deployment.clone())))
+            .filter(|(k, rs)| {
+                !self
+                    .deployments
+                    .contains_key(&(k.0.clone(), rs.deployment.clone()))
+            })
             .map(|(k, _)| k.clone())
             .collect();
         for k in orphans {
             self.replicasets.remove(&k);
             self.pods.retain(|pk, p| {
-                !(pk.0 == k.0 && p.metadata.owner_references.iter().any(|o| o.kind == "ReplicaSet" && o.name == k.1))
+                !(pk.0 == k.0
+                    && p.metadata
+                        .owner_references
+                        .iter()
+                        .any(|o| o.kind == "ReplicaSet" && o.name == k.1))
             });
             self.resource_version += 1;
         }
     }
 
     fn reconcile_replicasets(&mut self, now: i64) {
-        let sets: Vec<(Key, ReplicaSet)> = self.replicasets.iter().map(|(k, r)| (k.clone(), r.clone())).collect();
+        let sets: Vec<(Key, ReplicaSet)> = self
+            .replicasets
+            .iter()
+            .map(|(k, r)| (k.clone(), r.clone()))
+            .collect();
         for ((ns, name), rs) in sets {
             let mut owned: Vec<(Key, i64)> = self
                 .pods
                 .iter()
                 .filter(|(k, p)| {
-                    k.0 == ns && p.metadata.owner_references.iter().any(|o| o.kind == "ReplicaSet" && o.name == name)
+                    k.0 == ns
+                        && p.metadata
+                            .owner_references
+                            .iter()
+                            .any(|o| o.kind == "ReplicaSet" && o.name == name)
                 })
                 .map(|(k, p)| (k.clone(), p.metadata.created_ms))
                 .collect();
@@ -391,7 +452,10 @@ impl Cluster {
                     .min_by_key(|n| {
                         self.pods
                             .values()
-                            .filter(|p| p.spec.node_name.as_deref() == Some(n.name.as_str()) && p.spec.host_network != Some(true))
+                            .filter(|p| {
+                                p.spec.node_name.as_deref() == Some(n.name.as_str())
+                                    && p.spec.host_network != Some(true)
+                            })
                             .count()
                     })
                     .map(|n| n.name.clone());
@@ -403,7 +467,12 @@ impl Cluster {
             if pod.status.phase.is_some() {
                 continue;
             }
-            let Some(node) = pod.spec.node_name.clone().and_then(|n| self.node(&n).cloned()) else {
+            let Some(node) = pod
+                .spec
+                .node_name
+                .clone()
+                .and_then(|n| self.node(&n).cloned())
+            else {
                 continue;
             };
             let ip = if pod.spec.host_network == Some(true) {
@@ -427,7 +496,11 @@ impl Cluster {
                     None => continue,
                 }
             };
-            let images_ok = pod.spec.containers.iter().all(|c| images::known(&c.image, &c.args).is_some());
+            let images_ok = pod
+                .spec
+                .containers
+                .iter()
+                .all(|c| images::known(&c.image, &c.args).is_some());
             let p = self.pods.get_mut(&key).expect("key from the map");
             p.status.pod_ip = Some(ip.to_string());
             p.status.host_ip = Some(node.ip.to_string());
@@ -461,7 +534,9 @@ impl Cluster {
             let is_lb = svc.type_name() == "LoadBalancer";
             if is_lb && svc.status.load_balancer.ingress.is_empty() {
                 let base = u32::from(LB_POOL_START);
-                let ip = (0..100u32).map(|i| Ipv4Addr::from(base + i)).find(|a| !used.contains(a));
+                let ip = (0..100u32)
+                    .map(|i| Ipv4Addr::from(base + i))
+                    .find(|a| !used.contains(a));
                 if let Some(ip) = ip {
                     used.push(ip);
                     svc.status.load_balancer.ingress.push(LoadBalancerIngress {
@@ -500,12 +575,19 @@ impl Cluster {
     /// selector, which has no Endpoints object.
     pub fn endpoints(&self, svc: &Service) -> Option<PortEndpoints> {
         let selector = svc.spec.selector.as_ref()?;
-        let ns = svc.metadata.namespace.clone().unwrap_or_else(|| "default".into());
+        let ns = svc
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
         let mut out = vec![];
         for port in &svc.spec.ports {
             let mut addrs = vec![];
             for (k, pod) in &self.pods {
-                if k.0 != ns || selector.is_empty() || !selector_matches(selector, &pod.metadata.labels) {
+                if k.0 != ns
+                    || selector.is_empty()
+                    || !selector_matches(selector, &pod.metadata.labels)
+                {
                     continue;
                 }
                 let Some(ip) = pod.status.pod_ip.as_deref().and_then(|i| i.parse().ok()) else {
@@ -556,7 +638,10 @@ impl Cluster {
         for ((ns, name), svc) in &self.services {
             let cluster_ip = svc.spec.cluster_ip.as_deref().and_then(|i| i.parse().ok());
             let eps = if ns == "default" && name == "kubernetes" {
-                Some(vec![(String::new(), self.apiserver_endpoint().into_iter().collect::<Vec<_>>())])
+                Some(vec![(
+                    String::new(),
+                    self.apiserver_endpoint().into_iter().collect::<Vec<_>>(),
+                )])
             } else {
                 self.endpoints(svc)
             };
@@ -598,8 +683,16 @@ impl Cluster {
                     port_name: port.name.clone(),
                     cluster_ip,
                     port: port.port as u16,
-                    node_port: port.node_port.and_then(|n| u16::try_from(n).ok()).filter(|n| *n != 0),
-                    external_ips: svc.spec.external_ips.iter().filter_map(|i| i.parse().ok()).collect(),
+                    node_port: port
+                        .node_port
+                        .and_then(|n| u16::try_from(n).ok())
+                        .filter(|n| *n != 0),
+                    external_ips: svc
+                        .spec
+                        .external_ips
+                        .iter()
+                        .filter_map(|i| i.parse().ok())
+                        .collect(),
                     load_balancer_ips: svc
                         .status
                         .load_balancer
@@ -607,8 +700,10 @@ impl Cluster {
                         .iter()
                         .filter_map(|i| i.ip.as_deref().and_then(|a| a.parse().ok()))
                         .collect(),
-                    external_policy_local: svc.spec.external_traffic_policy.as_deref() == Some("Local"),
-                    internal_policy_local: svc.spec.internal_traffic_policy.as_deref() == Some("Local"),
+                    external_policy_local: svc.spec.external_traffic_policy.as_deref()
+                        == Some("Local"),
+                    internal_policy_local: svc.spec.internal_traffic_policy.as_deref()
+                        == Some("Local"),
                     affinity,
                     endpoints,
                 });
@@ -669,7 +764,11 @@ pub fn human_duration(ms: i64) -> String {
     let m = s / 60;
     if m < 10 {
         let rem = s % 60;
-        return if rem == 0 { format!("{m}m") } else { format!("{m}m{rem}s") };
+        return if rem == 0 {
+            format!("{m}m")
+        } else {
+            format!("{m}m{rem}s")
+        };
     }
     if m < 180 {
         return format!("{m}m");
@@ -677,7 +776,11 @@ pub fn human_duration(ms: i64) -> String {
     let h = s / 3600;
     if h < 8 {
         let rem = (s % 3600) / 60;
-        return if rem == 0 { format!("{h}h") } else { format!("{h}h{rem}m") };
+        return if rem == 0 {
+            format!("{h}h")
+        } else {
+            format!("{h}h{rem}m")
+        };
     }
     if h < 48 {
         return format!("{h}h");
@@ -685,7 +788,11 @@ pub fn human_duration(ms: i64) -> String {
     let d = h / 24;
     if h < 24 * 8 {
         let rem = h % 24;
-        return if rem == 0 { format!("{d}d") } else { format!("{d}d{rem}h") };
+        return if rem == 0 {
+            format!("{d}d")
+        } else {
+            format!("{d}d{rem}h")
+        };
     }
     if d < 365 * 2 {
         return format!("{d}d");

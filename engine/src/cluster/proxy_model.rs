@@ -36,7 +36,7 @@ pub struct ServicePortInfo {
     pub external_policy_local: bool,
     pub internal_policy_local: bool,
     pub affinity: Affinity,
-    /// Endpoints in the order kube-proxy sorts them (by IP, then port).
+    /// Endpoints; kube-proxy sorts them itself, as strings (`ip:port`).
     pub endpoints: Vec<ProxyEndpoint>,
 }
 

@@ -90,7 +90,11 @@ impl fmt::Display for FieldError {
             ErrorType::Duplicate(v) => write!(f, "Duplicate value: {v}")?,
             ErrorType::Unsupported(v, supported) => {
                 let list: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
-                return write!(f, "Unsupported value: {v}: supported values: {}", list.join(", "));
+                return write!(
+                    f,
+                    "Unsupported value: {v}: supported values: {}",
+                    list.join(", ")
+                );
             }
         }
         if !self.detail.is_empty() {
@@ -112,7 +116,8 @@ pub fn is_dns1035_label(s: &str) -> bool {
     !b.is_empty()
         && b[0].is_ascii_lowercase()
         && (b[b.len() - 1].is_ascii_lowercase() || b[b.len() - 1].is_ascii_digit())
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
 pub fn is_dns1123_label(s: &str) -> bool {
@@ -120,7 +125,8 @@ pub fn is_dns1123_label(s: &str) -> bool {
     !b.is_empty()
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        && b.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
 }
 
 pub fn is_dns1123_subdomain(s: &str) -> bool {
@@ -133,7 +139,8 @@ fn label_name_ok(s: &str) -> bool {
         && b.len() <= 63
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
 /// `IsQualifiedName` and `IsValidLabelValue` for each pair.
@@ -154,14 +161,30 @@ pub fn validate_labels(labels: &Labels, field: &str) -> Vec<FieldError> {
             None => k.as_str(),
         };
         if name.len() > 63 {
-            errs.push(FieldError::invalid(field, BadValue::Str(k.clone()), "name part must be no more than 63 characters"));
+            errs.push(FieldError::invalid(
+                field,
+                BadValue::Str(k.clone()),
+                "name part must be no more than 63 characters",
+            ));
         } else if !label_name_ok(name) {
-            errs.push(FieldError::invalid(field, BadValue::Str(k.clone()), LABEL_KEY_MSG));
+            errs.push(FieldError::invalid(
+                field,
+                BadValue::Str(k.clone()),
+                LABEL_KEY_MSG,
+            ));
         }
         if v.len() > 63 {
-            errs.push(FieldError::invalid(field, BadValue::Str(v.clone()), "must be no more than 63 characters"));
+            errs.push(FieldError::invalid(
+                field,
+                BadValue::Str(v.clone()),
+                "must be no more than 63 characters",
+            ));
         } else if !v.is_empty() && !label_name_ok(v) {
-            errs.push(FieldError::invalid(field, BadValue::Str(v.clone()), LABEL_VALUE_MSG));
+            errs.push(FieldError::invalid(
+                field,
+                BadValue::Str(v.clone()),
+                LABEL_VALUE_MSG,
+            ));
         }
     }
     errs
@@ -173,7 +196,10 @@ fn port_name_errors(s: &str) -> Vec<&'static str> {
     if s.len() > 15 {
         e.push("must be no more than 15 characters");
     }
-    if !s.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
+    if !s
+        .bytes()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+    {
         e.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
     }
     if !s.bytes().any(|c| c.is_ascii_lowercase()) {
@@ -212,9 +238,17 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     let mut errs = vec![];
     let name = &svc.metadata.name;
     if name.len() > 63 {
-        errs.push(FieldError::invalid("metadata.name", BadValue::Str(name.clone()), "must be no more than 63 characters"));
+        errs.push(FieldError::invalid(
+            "metadata.name",
+            BadValue::Str(name.clone()),
+            "must be no more than 63 characters",
+        ));
     } else if !is_dns1035_label(name) {
-        errs.push(FieldError::invalid("metadata.name", BadValue::Str(name.clone()), DNS1035_MSG));
+        errs.push(FieldError::invalid(
+            "metadata.name",
+            BadValue::Str(name.clone()),
+            DNS1035_MSG,
+        ));
     }
     errs.extend(validate_labels(&svc.metadata.labels, "metadata.labels"));
 
@@ -236,14 +270,26 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
                 }
             }
             if headless {
-                errs.push(FieldError::invalid("spec.clusterIPs[0]", BadValue::Str("None".into()), "may not be set to 'None' for LoadBalancer services"));
+                errs.push(FieldError::invalid(
+                    "spec.clusterIPs[0]",
+                    BadValue::Str("None".into()),
+                    "may not be set to 'None' for LoadBalancer services",
+                ));
             }
         }
         "NodePort" if headless => {
-            errs.push(FieldError::invalid("spec.clusterIPs[0]", BadValue::Str("None".into()), "may not be set to 'None' for NodePort services"));
+            errs.push(FieldError::invalid(
+                "spec.clusterIPs[0]",
+                BadValue::Str("None".into()),
+                "may not be set to 'None' for NodePort services",
+            ));
         }
         "ExternalName" => {
-            match spec.external_name.as_deref().map(|n| n.trim_end_matches('.')) {
+            match spec
+                .external_name
+                .as_deref()
+                .map(|n| n.trim_end_matches('.'))
+            {
                 None | Some("") => errs.push(FieldError::required("spec.externalName", "")),
                 Some(n) if !is_dns1123_subdomain(n) => errs.push(FieldError::invalid(
                     "spec.externalName",
@@ -263,29 +309,60 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
             errs.push(FieldError::required(format!("{f}.name"), ""));
         } else if !p.name.is_empty() {
             if p.name.len() > 63 {
-                errs.push(FieldError::invalid(format!("{f}.name"), BadValue::Str(p.name.clone()), "must be no more than 63 characters"));
+                errs.push(FieldError::invalid(
+                    format!("{f}.name"),
+                    BadValue::Str(p.name.clone()),
+                    "must be no more than 63 characters",
+                ));
             } else if !is_dns1123_label(&p.name) {
-                let detail = if is_dns1123_subdomain(&p.name) { "must not contain dots" } else { DNS1123_LABEL_MSG };
-                errs.push(FieldError::invalid(format!("{f}.name"), BadValue::Str(p.name.clone()), detail));
+                let detail = if is_dns1123_subdomain(&p.name) {
+                    "must not contain dots"
+                } else {
+                    DNS1123_LABEL_MSG
+                };
+                errs.push(FieldError::invalid(
+                    format!("{f}.name"),
+                    BadValue::Str(p.name.clone()),
+                    detail,
+                ));
             }
             if !names.insert(p.name.clone()) {
-                errs.push(FieldError::duplicate(format!("{f}.name"), BadValue::Str(p.name.clone())));
+                errs.push(FieldError::duplicate(
+                    format!("{f}.name"),
+                    BadValue::Str(p.name.clone()),
+                ));
             }
         }
         if !(1..=65535).contains(&p.port) {
-            errs.push(FieldError::invalid(format!("{f}.port"), BadValue::Int(p.port.into()), PORT_RANGE_MSG));
+            errs.push(FieldError::invalid(
+                format!("{f}.port"),
+                BadValue::Int(p.port.into()),
+                PORT_RANGE_MSG,
+            ));
         }
         let proto = p.protocol.as_deref().unwrap_or("TCP");
         if !["SCTP", "TCP", "UDP"].contains(&proto) {
-            errs.push(FieldError::unsupported(format!("{f}.protocol"), proto, &["SCTP", "TCP", "UDP"]));
+            errs.push(FieldError::unsupported(
+                format!("{f}.protocol"),
+                proto,
+                &["SCTP", "TCP", "UDP"],
+            ));
         }
         match &p.target_port {
             Some(IntOrString::Int(n)) if !(1..=65535).contains(n) => {
-                errs.push(FieldError::invalid(format!("{f}.targetPort"), BadValue::Int((*n).into()), PORT_RANGE_MSG));
+                errs.push(FieldError::invalid(
+                    format!("{f}.targetPort"),
+                    BadValue::Int((*n).into()),
+                    PORT_RANGE_MSG,
+                ));
             }
             Some(IntOrString::Str(s)) => {
                 for d in port_name_errors(s) {
-                    errs.push(FieldError::invalid(format!("{f}.targetPort"), BadValue::Str(s.clone()), d));
+                    errs.push(FieldError::invalid(
+                        format!("{f}.targetPort"),
+                        BadValue::Str(s.clone()),
+                        d,
+                    ));
                 }
             }
             _ => {}
@@ -297,7 +374,11 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     }
     let affinity = spec.session_affinity.as_deref().unwrap_or("None");
     if !["ClientIP", "None"].contains(&affinity) {
-        errs.push(FieldError::unsupported("spec.sessionAffinity", affinity, &["ClientIP", "None"]));
+        errs.push(FieldError::unsupported(
+            "spec.sessionAffinity",
+            affinity,
+            &["ClientIP", "None"],
+        ));
     }
     if affinity == "ClientIP" {
         if let Some(t) = spec
@@ -318,10 +399,26 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     for (i, ip) in spec.external_ips.iter().enumerate() {
         let f = format!("spec.externalIPs[{i}]");
         match ip.parse::<std::net::Ipv4Addr>() {
-            Err(_) => errs.push(FieldError::invalid(f, BadValue::Str(ip.clone()), "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)")),
-            Ok(a) if a.is_unspecified() => errs.push(FieldError::invalid(f, BadValue::Str(ip.clone()), "may not be unspecified (0.0.0.0)")),
-            Ok(a) if a.is_loopback() => errs.push(FieldError::invalid(f, BadValue::Str(ip.clone()), "may not be in the loopback range (127.0.0.0/8, ::1/128)")),
-            Ok(a) if a.is_link_local() => errs.push(FieldError::invalid(f, BadValue::Str(ip.clone()), "may not be in the link-local range (169.254.0.0/16, fe80::/10)")),
+            Err(_) => errs.push(FieldError::invalid(
+                f,
+                BadValue::Str(ip.clone()),
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            )),
+            Ok(a) if a.is_unspecified() => errs.push(FieldError::invalid(
+                f,
+                BadValue::Str(ip.clone()),
+                "may not be unspecified (0.0.0.0)",
+            )),
+            Ok(a) if a.is_loopback() => errs.push(FieldError::invalid(
+                f,
+                BadValue::Str(ip.clone()),
+                "may not be in the loopback range (127.0.0.0/8, ::1/128)",
+            )),
+            Ok(a) if a.is_link_local() => errs.push(FieldError::invalid(
+                f,
+                BadValue::Str(ip.clone()),
+                "may not be in the link-local range (169.254.0.0/16, fe80::/10)",
+            )),
             _ => {}
         }
     }
@@ -331,7 +428,10 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     if ty == "ClusterIP" {
         for (i, p) in spec.ports.iter().enumerate() {
             if p.node_port.is_some_and(|n| n != 0) {
-                errs.push(FieldError::forbidden(format!("spec.ports[{i}].nodePort"), "may not be used when `type` is 'ClusterIP'"));
+                errs.push(FieldError::forbidden(
+                    format!("spec.ports[{i}].nodePort"),
+                    "may not be used when `type` is 'ClusterIP'",
+                ));
             }
         }
     }
@@ -341,28 +441,51 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
         let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
         if let Some(np) = p.node_port.filter(|n| *n != 0) {
             if !seen_np.insert((proto.clone(), np)) {
-                errs.push(FieldError::duplicate(format!("spec.ports[{i}].nodePort"), BadValue::Int(np.into())));
+                errs.push(FieldError::duplicate(
+                    format!("spec.ports[{i}].nodePort"),
+                    BadValue::Int(np.into()),
+                ));
             }
         }
         if !seen_port.insert((proto, p.port)) {
-            errs.push(FieldError::duplicate(format!("spec.ports[{i}]"), BadValue::Raw(go_service_port(p))));
+            errs.push(FieldError::duplicate(
+                format!("spec.ports[{i}]"),
+                BadValue::Raw(go_service_port(p)),
+            ));
         }
     }
     if !spec.load_balancer_source_ranges.is_empty() && ty != "LoadBalancer" {
-        errs.push(FieldError::forbidden("spec.LoadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'"));
+        errs.push(FieldError::forbidden(
+            "spec.LoadBalancerSourceRanges",
+            "may only be used when `type` is 'LoadBalancer'",
+        ));
     }
     if spec.allocate_load_balancer_node_ports.is_some() && ty != "LoadBalancer" {
-        errs.push(FieldError::forbidden("spec.allocateLoadBalancerNodePorts", "may only be used when `type` is 'LoadBalancer'"));
+        errs.push(FieldError::forbidden(
+            "spec.allocateLoadBalancerNodePorts",
+            "may only be used when `type` is 'LoadBalancer'",
+        ));
     }
     if spec.load_balancer_class.is_some() && ty != "LoadBalancer" {
-        errs.push(FieldError::forbidden("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"));
+        errs.push(FieldError::forbidden(
+            "spec.loadBalancerClass",
+            "may only be used when `type` is 'LoadBalancer'",
+        ));
     }
     let external = matches!(ty, "NodePort" | "LoadBalancer") || !spec.external_ips.is_empty();
     if let Some(etp) = spec.external_traffic_policy.as_deref() {
         if !external {
-            errs.push(FieldError::invalid("spec.externalTrafficPolicy", BadValue::Str(etp.into()), "may only be set for externally-accessible services"));
+            errs.push(FieldError::invalid(
+                "spec.externalTrafficPolicy",
+                BadValue::Str(etp.into()),
+                "may only be set for externally-accessible services",
+            ));
         } else if !["Cluster", "Local"].contains(&etp) {
-            errs.push(FieldError::unsupported("spec.externalTrafficPolicy", etp, &["Cluster", "Local"]));
+            errs.push(FieldError::unsupported(
+                "spec.externalTrafficPolicy",
+                etp,
+                &["Cluster", "Local"],
+            ));
         }
     }
     if let Some(h) = spec.health_check_node_port.filter(|h| *h != 0) {
@@ -376,12 +499,20 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     }
     if let Some(itp) = spec.internal_traffic_policy.as_deref() {
         if !["Cluster", "Local"].contains(&itp) {
-            errs.push(FieldError::unsupported("spec.internalTrafficPolicy", itp, &["Cluster", "Local"]));
+            errs.push(FieldError::unsupported(
+                "spec.internalTrafficPolicy",
+                itp,
+                &["Cluster", "Local"],
+            ));
         }
     }
     if let Some(td) = spec.traffic_distribution.as_deref() {
         if td != "PreferClose" {
-            errs.push(FieldError::unsupported("spec.trafficDistribution", td, &["PreferClose"]));
+            errs.push(FieldError::unsupported(
+                "spec.trafficDistribution",
+                td,
+                &["PreferClose"],
+            ));
         }
     }
     errs
@@ -391,14 +522,34 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
 pub fn validate_name(name: &str, subdomain: bool) -> Option<FieldError> {
     if subdomain {
         if name.len() > 253 {
-            return Some(FieldError::invalid("metadata.name", BadValue::Str(name.into()), "must be no more than 253 characters"));
+            return Some(FieldError::invalid(
+                "metadata.name",
+                BadValue::Str(name.into()),
+                "must be no more than 253 characters",
+            ));
         }
-        (!is_dns1123_subdomain(name)).then(|| FieldError::invalid("metadata.name", BadValue::Str(name.into()), DNS1123_SUBDOMAIN_MSG))
+        (!is_dns1123_subdomain(name)).then(|| {
+            FieldError::invalid(
+                "metadata.name",
+                BadValue::Str(name.into()),
+                DNS1123_SUBDOMAIN_MSG,
+            )
+        })
     } else {
         if name.len() > 63 {
-            return Some(FieldError::invalid("metadata.name", BadValue::Str(name.into()), "must be no more than 63 characters"));
+            return Some(FieldError::invalid(
+                "metadata.name",
+                BadValue::Str(name.into()),
+                "must be no more than 63 characters",
+            ));
         }
-        (!is_dns1123_label(name)).then(|| FieldError::invalid("metadata.name", BadValue::Str(name.into()), DNS1123_LABEL_MSG))
+        (!is_dns1123_label(name)).then(|| {
+            FieldError::invalid(
+                "metadata.name",
+                BadValue::Str(name.into()),
+                DNS1123_LABEL_MSG,
+            )
+        })
     }
 }
 
@@ -425,27 +576,74 @@ mod tests {
 
     #[test]
     fn messages_match_the_api_server() {
-        let e = validate_service(&svc("MyApp", ServiceSpec { ports: vec![port(80)], ..Default::default() }));
+        let e = validate_service(&svc(
+            "MyApp",
+            ServiceSpec {
+                ports: vec![port(80)],
+                ..Default::default()
+            },
+        ));
         assert_eq!(e[0].to_string(), "metadata.name: Invalid value: \"MyApp\": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')");
 
-        let e = validate_service(&svc("a", ServiceSpec { ports: vec![port(80), port(81)], ..Default::default() }));
+        let e = validate_service(&svc(
+            "a",
+            ServiceSpec {
+                ports: vec![port(80), port(81)],
+                ..Default::default()
+            },
+        ));
         let text: Vec<String> = e.iter().map(|x| x.to_string()).collect();
-        assert_eq!(text, vec!["spec.ports[0].name: Required value", "spec.ports[1].name: Required value"]);
+        assert_eq!(
+            text,
+            vec![
+                "spec.ports[0].name: Required value",
+                "spec.ports[1].name: Required value"
+            ]
+        );
 
         let mut p = port(80);
         p.node_port = Some(30008);
-        let e = validate_service(&svc("a", ServiceSpec { ports: vec![p], type_: Some("ClusterIP".into()), ..Default::default() }));
-        assert_eq!(e[0].to_string(), "spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
+        let e = validate_service(&svc(
+            "a",
+            ServiceSpec {
+                ports: vec![p],
+                type_: Some("ClusterIP".into()),
+                ..Default::default()
+            },
+        ));
+        assert_eq!(
+            e[0].to_string(),
+            "spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'"
+        );
 
-        let e = validate_service(&svc("a", ServiceSpec { ports: vec![port(80)], type_: Some("nodeport".into()), ..Default::default() }));
+        let e = validate_service(&svc(
+            "a",
+            ServiceSpec {
+                ports: vec![port(80)],
+                type_: Some("nodeport".into()),
+                ..Default::default()
+            },
+        ));
         assert_eq!(e[0].to_string(), "spec.type: Unsupported value: \"nodeport\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
 
         let mut p = port(80);
         p.target_port = Some(IntOrString::Str("80".into()));
-        let e = validate_service(&svc("a", ServiceSpec { ports: vec![p], ..Default::default() }));
+        let e = validate_service(&svc(
+            "a",
+            ServiceSpec {
+                ports: vec![p],
+                ..Default::default()
+            },
+        ));
         assert_eq!(e[0].to_string(), "spec.ports[0].targetPort: Invalid value: \"80\": must contain at least one letter (a-z)");
 
-        let e = validate_service(&svc("a", ServiceSpec { ports: vec![port(80), port(80)], ..Default::default() }));
+        let e = validate_service(&svc(
+            "a",
+            ServiceSpec {
+                ports: vec![port(80), port(80)],
+                ..Default::default()
+            },
+        ));
         assert!(e.iter().any(|x| x.to_string().starts_with("spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:80, StrVal:\"\"}, NodePort:0}")));
     }
 
@@ -453,7 +651,14 @@ mod tests {
     fn a_valid_nodeport_service_passes() {
         let mut p = port(80);
         p.node_port = Some(30008);
-        let mut s = svc("myapp-service", ServiceSpec { ports: vec![p], type_: Some("NodePort".into()), ..Default::default() });
+        let mut s = svc(
+            "myapp-service",
+            ServiceSpec {
+                ports: vec![p],
+                type_: Some("NodePort".into()),
+                ..Default::default()
+            },
+        );
         s.spec.selector = Some([("app".to_string(), "myapp".to_string())].into());
         assert!(validate_service(&s).is_empty());
     }

@@ -18,7 +18,9 @@ pub struct CheckResult {
 fn matches_expect(o: &Observed, e: &Expect) -> bool {
     matches!(
         (o, e),
-        (Observed::Refused, Expect::Refused) | (Observed::Timeout, Expect::Timeout) | (Observed::Unresolved, Expect::Unresolved)
+        (Observed::Refused, Expect::Refused)
+            | (Observed::Timeout, Expect::Timeout)
+            | (Observed::Unresolved, Expect::Unresolved)
     ) || matches!((o, e), (Observed::Status(a), Expect::Status(b)) if a == b)
 }
 
@@ -26,7 +28,9 @@ fn matches_expect(o: &Observed, e: &Expect) -> bool {
 pub fn why(outcome: &RequestOutcome) -> String {
     match &outcome.trace {
         Some(t) => match &t.outcome {
-            Some(crate::net::TraceOutcome::Answered { host, process }) => format!("{process} on {host} answered"),
+            Some(crate::net::TraceOutcome::Answered { host, process }) => {
+                format!("{process} on {host} answered")
+            }
             Some(_) => {
                 let s = t.summary();
                 s.trim_end_matches('.').to_string()
@@ -106,10 +110,15 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                 .pods
                 .iter()
                 .filter(|(k, p)| {
-                    k.0 == ns && pc.name.as_ref().is_none_or(|n| *n == k.1) && selector_matches(&pc.labels, &p.metadata.labels)
+                    k.0 == ns
+                        && pc.name.as_ref().is_none_or(|n| *n == k.1)
+                        && selector_matches(&pc.labels, &p.metadata.labels)
                 })
                 .collect();
-            let good = matching.iter().filter(|(_, p)| c.pod_status(p, now) == want_status).count();
+            let good = matching
+                .iter()
+                .filter(|(_, p)| c.pod_status(p, now) == want_status)
+                .count();
             let problem = if good >= want_count {
                 String::new()
             } else if matching.is_empty() {
@@ -138,7 +147,13 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                     let pods: Vec<_> = c
                         .pods
                         .iter()
-                        .filter(|(k, p)| k.0 == ns && selector_matches(&d.spec.selector.match_labels, &p.metadata.labels))
+                        .filter(|(k, p)| {
+                            k.0 == ns
+                                && selector_matches(
+                                    &d.spec.selector.match_labels,
+                                    &p.metadata.labels,
+                                )
+                        })
                         .collect();
                     let ready = pods.iter().filter(|(_, p)| p.status.ready).count() as i32;
                     let want = dc.replicas.unwrap_or(d.spec.replicas.unwrap_or(1));
@@ -172,7 +187,11 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
         CheckKind::At(h) => {
             let goal = format!("the terminal is on {h}");
             let here = s.current_host();
-            let problem = if here == h { String::new() } else { format!("it is on {here}") };
+            let problem = if here == h {
+                String::new()
+            } else {
+                format!("it is on {here}")
+            };
             (goal, problem)
         }
         CheckKind::Responders(rc) => {
@@ -191,7 +210,10 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
             match s.requests(&rc.from, &rc.url, rc.requests) {
                 None => (goal, format!("there is no host or pod named `{}`", rc.from)),
                 Some(outcomes) => {
-                    let mut who: Vec<String> = outcomes.iter().filter_map(|o| o.answered_by.clone()).collect();
+                    let mut who: Vec<String> = outcomes
+                        .iter()
+                        .filter_map(|o| o.answered_by.clone())
+                        .collect();
                     let answered = who.len();
                     who.sort();
                     who.dedup();
@@ -202,9 +224,13 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                             "{} of {} requests failed{}",
                             rc.requests - answered,
                             rc.requests,
-                            failed.map(|f| format!(" ({}: {})", f.observed, why(f))).unwrap_or_default()
+                            failed
+                                .map(|f| format!(" ({}: {})", f.observed, why(f)))
+                                .unwrap_or_default()
                         )
-                    } else if rc.at_least.is_some_and(|a| n < a) || rc.at_most.is_some_and(|b| n > b) {
+                    } else if rc.at_least.is_some_and(|a| n < a)
+                        || rc.at_most.is_some_and(|b| n > b)
+                    {
                         format!("{n} answered: {}", who.join(", "))
                     } else {
                         String::new()
@@ -282,10 +308,16 @@ fn service_diffs(s: &Session, sc: &ServiceCheck, svc: &Service) -> Vec<String> {
     if let Some(sel) = &sc.selector {
         let have = svc.spec.selector.clone().unwrap_or_default();
         if &have != sel {
-            d.push(format!("{name} selects {}, not {}", format_labels(&have), format_labels(sel)));
+            d.push(format!(
+                "{name} selects {}, not {}",
+                format_labels(&have),
+                format_labels(sel)
+            ));
         }
     }
-    let port = sc.port.and_then(|p| svc.spec.ports.iter().find(|sp| sp.port == p));
+    let port = sc
+        .port
+        .and_then(|p| svc.spec.ports.iter().find(|sp| sp.port == p));
     if let Some(p) = sc.port {
         if port.is_none() {
             let have: Vec<String> = svc.spec.ports.iter().map(|p| p.port.to_string()).collect();
@@ -297,14 +329,26 @@ fn service_diffs(s: &Session, sc: &ServiceCheck, svc: &Service) -> Vec<String> {
         None => svc.spec.ports.iter().collect(),
     };
     if let Some(t) = &sc.target_port {
-        if !ports.iter().any(|p| p.target_port.as_ref() == Some(t) || (p.target_port.is_none() && *t == IntOrString::Int(p.port))) {
-            let have: Vec<String> = ports.iter().filter_map(|p| p.target_port.as_ref().map(|t| t.to_string())).collect();
-            d.push(format!("{name} sends to targetPort {}, not {t}", have.join(",")));
+        if !ports.iter().any(|p| {
+            p.target_port.as_ref() == Some(t)
+                || (p.target_port.is_none() && *t == IntOrString::Int(p.port))
+        }) {
+            let have: Vec<String> = ports
+                .iter()
+                .filter_map(|p| p.target_port.as_ref().map(|t| t.to_string()))
+                .collect();
+            d.push(format!(
+                "{name} sends to targetPort {}, not {t}",
+                have.join(",")
+            ));
         }
     }
     if let Some(n) = sc.node_port {
         if !ports.iter().any(|p| p.node_port == Some(n)) {
-            let have: Vec<String> = ports.iter().filter_map(|p| p.node_port.map(|n| n.to_string())).collect();
+            let have: Vec<String> = ports
+                .iter()
+                .filter_map(|p| p.node_port.map(|n| n.to_string()))
+                .collect();
             if have.is_empty() {
                 d.push(format!("{name} has no nodePort (expected {n})"));
             } else {
@@ -327,7 +371,11 @@ fn service_diffs(s: &Session, sc: &ServiceCheck, svc: &Service) -> Vec<String> {
         }
     }
     if let Some(e) = &sc.external_traffic_policy {
-        let have = svc.spec.external_traffic_policy.as_deref().unwrap_or("Cluster");
+        let have = svc
+            .spec
+            .external_traffic_policy
+            .as_deref()
+            .unwrap_or("Cluster");
         if have != e {
             d.push(format!("{name} has externalTrafficPolicy {have}, not {e}"));
         }
@@ -335,7 +383,9 @@ fn service_diffs(s: &Session, sc: &ServiceCheck, svc: &Service) -> Vec<String> {
     if let Some(n) = sc.endpoints {
         let have = ready_endpoints(s, svc);
         if have < n {
-            d.push(format!("{name} has {have} ready endpoint(s), not {n}: its selector matches no Ready pod"));
+            d.push(format!(
+                "{name} has {have} ready endpoint(s), not {n}: its selector matches no Ready pod"
+            ));
         }
     }
     d

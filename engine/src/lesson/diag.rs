@@ -22,7 +22,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(path: &str, text: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn new(
+        path: &str,
+        text: &str,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         let line = line.max(1);
         Diagnostic {
             path: path.to_string(),
@@ -49,7 +55,11 @@ impl fmt::Display for Diagnostic {
                 .take(self.col - 1)
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
-            write!(f, "\n{gutter} |\n{} | {src}\n{gutter} | {caret_pad}^", self.line)?;
+            write!(
+                f,
+                "\n{gutter} |\n{} | {src}\n{gutter} | {caret_pad}^",
+                self.line
+            )?;
         }
         Ok(())
     }

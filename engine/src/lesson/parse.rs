@@ -103,7 +103,10 @@ impl Ctx<'_> {
             Ok(i) => i,
             Err(i) => i - 1,
         };
-        let col = self.text[self.line_starts[line]..offset.min(self.text.len())].chars().count() + 1;
+        let col = self.text[self.line_starts[line]..offset.min(self.text.len())]
+            .chars()
+            .count()
+            + 1;
         (line + 1, col)
     }
 
@@ -113,7 +116,12 @@ impl Ctx<'_> {
     }
 
     /// Deserializes YAML that starts at `first_line` of the file.
-    fn yaml<T: DeserializeOwned>(&mut self, src: &str, first_line: usize, indent: usize) -> Option<T> {
+    fn yaml<T: DeserializeOwned>(
+        &mut self,
+        src: &str,
+        first_line: usize,
+        indent: usize,
+    ) -> Option<T> {
         match serde_norway::from_str::<T>(src) {
             Ok(v) => Some(v),
             Err(e) => {
@@ -125,10 +133,20 @@ impl Ctx<'_> {
                 // serde_norway puts the path first (`.[0].pod: unknown field…`);
                 // the line and caret already say where.
                 let msg = match msg.split_once(": ") {
-                    Some((path, rest)) if !path.contains(' ') && (path.starts_with('.') || path.contains('.') || path.contains('[')) => rest.to_string(),
+                    Some((path, rest))
+                        if !path.contains(' ')
+                            && (path.starts_with('.')
+                                || path.contains('.')
+                                || path.contains('[')) =>
+                    {
+                        rest.to_string()
+                    }
                     _ => msg,
                 };
-                let (l, c) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+                let (l, c) = e
+                    .location()
+                    .map(|l| (l.line(), l.column()))
+                    .unwrap_or((1, 1));
                 self.error(first_line + l - 1, c + indent, msg);
                 None
             }
@@ -142,7 +160,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
     for (i, ca) in a.chars().enumerate() {
         let mut cur = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
-            cur.push((prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1));
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
         }
         prev = cur;
     }
@@ -234,7 +256,11 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
     }
     let Some((fm_close, body_start)) = fm_end else {
         let last = text.lines().count().max(1);
-        cx.error(last, 1, "the front matter is not closed: add a `---` line after it");
+        cx.error(
+            last,
+            1,
+            "the front matter is not closed: add a `---` line after it",
+        );
         return Err(cx.errors);
     };
     let fm_src = &text[first.len()..fm_close];
@@ -249,8 +275,20 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
             cx.error(2, 1, "the title is empty");
         }
         if fm.world.nodes == 0 || fm.world.nodes > crate::world::MAX_NODES {
-            let l = fm_src.lines().position(|l| l.trim_start().starts_with("nodes:")).map(|i| i + 2).unwrap_or(2);
-            cx.error(l, 1, format!("world.nodes must be between 1 and {}, got {}", crate::world::MAX_NODES, fm.world.nodes));
+            let l = fm_src
+                .lines()
+                .position(|l| l.trim_start().starts_with("nodes:"))
+                .map(|i| i + 2)
+                .unwrap_or(2);
+            cx.error(
+                l,
+                1,
+                format!(
+                    "world.nodes must be between 1 and {}, got {}",
+                    crate::world::MAX_NODES,
+                    fm.world.nodes
+                ),
+            );
         }
         for p in &fm.world.pods {
             if let Some(n) = &p.node {
@@ -273,7 +311,10 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
     for (ev, range) in parser {
         let abs = body_start + range.start;
         match ev {
-            Event::Start(Tag::Heading { level: HeadingLevel::H2, .. }) => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ..
+            }) => {
                 heading = Some((abs, String::new()));
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {
@@ -308,7 +349,9 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
             }
             Event::Text(t) if in_code.is_some() => code.push_str(&t),
             Event::End(TagEnd::CodeBlock) => {
-                let Some((info, start)) = in_code.take() else { continue };
+                let Some((info, start)) = in_code.take() else {
+                    continue;
+                };
                 let end = body_start + range.end;
                 let (fence_line, _) = cx.line_col(start);
                 let content_line = fence_line + 1;
@@ -334,7 +377,12 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         let item_at = item_lines(&code, content_line);
                         for (i, spec) in specs.into_iter().flatten().enumerate() {
                             let line = item_at.get(i).copied().unwrap_or(content_line);
-                            if let Some(c) = convert_check(&mut cx, spec, line, fm.as_ref().map(|f| f.world.nodes).unwrap_or(1)) {
+                            if let Some(c) = convert_check(
+                                &mut cx,
+                                spec,
+                                line,
+                                fm.as_ref().map(|f| f.world.nodes).unwrap_or(1),
+                            ) {
                                 let step = steps.last_mut().expect("checked above");
                                 step.checks.push(c);
                             }
@@ -346,9 +394,20 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         let item_at = item_lines(&code, content_line);
                         for (i, p) in specs.into_iter().flatten().enumerate() {
                             let line = item_at.get(i).copied().unwrap_or(content_line);
-                            let before = p.before.as_ref().and_then(|b| expectation(&mut cx, &b.text(), line));
-                            let after = p.after.as_ref().and_then(|b| expectation(&mut cx, &b.text(), line));
-                            check_from(&mut cx, &p.from, line, fm.as_ref().map(|f| f.world.nodes).unwrap_or(1));
+                            let before = p
+                                .before
+                                .as_ref()
+                                .and_then(|b| expectation(&mut cx, &b.text(), line));
+                            let after = p
+                                .after
+                                .as_ref()
+                                .and_then(|b| expectation(&mut cx, &b.text(), line));
+                            check_from(
+                                &mut cx,
+                                &p.from,
+                                line,
+                                fm.as_ref().map(|f| f.world.nodes).unwrap_or(1),
+                            );
                             let step = steps.last_mut().expect("checked above");
                             step.probes.push(Probe {
                                 line,
@@ -388,8 +447,15 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         }
                     }
                     other if !other.is_empty() => {
-                        if let Some(p) = PARTS.iter().find(|p| edit_distance(p, other) <= 2 && other.len() > 3) {
-                            cx.error(fence_line, indent + 4, format!("unknown block `{other}`, did you mean `{p}`?"));
+                        if let Some(p) = PARTS
+                            .iter()
+                            .find(|p| edit_distance(p, other) <= 2 && other.len() > 3)
+                        {
+                            cx.error(
+                                fence_line,
+                                indent + 4,
+                                format!("unknown block `{other}`, did you mean `{p}`?"),
+                            );
                         }
                     }
                     _ => {}
@@ -405,7 +471,11 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         let (from, to) = (step_starts[i], step_starts[i + 1]);
         let to = if i + 1 < step_starts.len() - 1 {
             // Up to the next heading's line.
-            text[..to].rfind("\n##").map(|p| p + 1).filter(|p| *p >= from).unwrap_or(to)
+            text[..to]
+                .rfind("\n##")
+                .map(|p| p + 1)
+                .filter(|p| *p >= from)
+                .unwrap_or(to)
         } else {
             to
         };
@@ -415,7 +485,11 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
 
     if steps.is_empty() && cx.errors.is_empty() {
         let last = text.lines().count().max(1);
-        cx.error(last, 1, "the lesson has no steps: start each step with a `## ` heading");
+        cx.error(
+            last,
+            1,
+            "the lesson has no steps: start each step with a `## ` heading",
+        );
     }
     for s in &steps {
         if s.title.is_empty() {
@@ -478,8 +552,17 @@ fn check_node(cx: &mut Ctx<'_>, src: &str, node: &str, nodes: u8) {
         .and_then(|n| n.parse::<u8>().ok())
         .is_some_and(|n| n >= 1 && n <= nodes);
     if !ok {
-        let l = src.lines().position(|l| l.contains(node)).map(|i| i + 2).unwrap_or(2);
-        let c = src.lines().nth(l - 2).and_then(|t| t.find(node)).map(|c| c + 1).unwrap_or(1);
+        let l = src
+            .lines()
+            .position(|l| l.contains(node))
+            .map(|i| i + 2)
+            .unwrap_or(2);
+        let c = src
+            .lines()
+            .nth(l - 2)
+            .and_then(|t| t.find(node))
+            .map(|c| c + 1)
+            .unwrap_or(1);
         cx.error(l, c, format!("node `{node}` does not exist: the world has {nodes} node(s), node01 to node{nodes:02}"));
     }
 }
@@ -487,8 +570,18 @@ fn check_node(cx: &mut Ctx<'_>, src: &str, node: &str, nodes: u8) {
 fn check_from(cx: &mut Ctx<'_>, from: &str, line: usize, nodes: u8) {
     if let Some(n) = from.strip_prefix("node").and_then(|n| n.parse::<u8>().ok()) {
         if n == 0 || n > nodes {
-            let col = cx.text.lines().nth(line - 1).and_then(|t| t.find(from)).map(|c| c + 1).unwrap_or(1);
-            cx.error(line, col, format!("`{from}` does not exist: the world has {nodes} node(s)"));
+            let col = cx
+                .text
+                .lines()
+                .nth(line - 1)
+                .and_then(|t| t.find(from))
+                .map(|c| c + 1)
+                .unwrap_or(1);
+            cx.error(
+                line,
+                col,
+                format!("`{from}` does not exist: the world has {nodes} node(s)"),
+            );
         }
     }
 }
@@ -496,7 +589,13 @@ fn check_from(cx: &mut Ctx<'_>, from: &str, line: usize, nodes: u8) {
 fn expectation(cx: &mut Ctx<'_>, s: &str, line: usize) -> Option<Expect> {
     let e = Expect::parse(s);
     if e.is_none() {
-        let col = cx.text.lines().nth(line - 1).and_then(|t| t.find(s)).map(|c| c + 1).unwrap_or(1);
+        let col = cx
+            .text
+            .lines()
+            .nth(line - 1)
+            .and_then(|t| t.find(s))
+            .map(|c| c + 1)
+            .unwrap_or(1);
         cx.error(line, col, format!("unknown expectation `{s}`, expected an HTTP status (200, 404…) or one of `refused`, `timeout`, `unresolved`"));
     }
     e
@@ -529,7 +628,11 @@ fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> O
     if let Some(r) = spec.responders {
         check_from(cx, &r.from, line, nodes);
         if r.at_least.is_none() && r.at_most.is_none() {
-            cx.error(line, 3, "a `responders` check needs `at_least` or `at_most`");
+            cx.error(
+                line,
+                3,
+                "a `responders` check needs `at_least` or `at_most`",
+            );
             return None;
         }
         kinds.push(CheckKind::Responders(RespondersCheck {
@@ -554,7 +657,11 @@ fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> O
             None
         }
         _ => {
-            cx.error(line, 3, "one check per list item: split this item into several `- ` items");
+            cx.error(
+                line,
+                3,
+                "one check per list item: split this item into several `- ` items",
+            );
             None
         }
     }
@@ -585,14 +692,23 @@ mod tests {
         let bad = GOOD.replace("- pod: {name: myapp-pod}", "- pod: {nme: myapp-pod}");
         let e = parse_lesson("lessons/t.md", &bad).unwrap_err();
         assert_eq!(e[0].line, 22);
-        assert!(e[0].message.starts_with("unknown field `nme`, expected one of"), "{}", e[0]);
+        assert!(
+            e[0].message
+                .starts_with("unknown field `nme`, expected one of"),
+            "{}",
+            e[0]
+        );
     }
 
     #[test]
     fn typo_in_block_name() {
         let bad = GOOD.replace("```check", "```chek");
         let e = parse_lesson("lessons/t.md", &bad).unwrap_err();
-        assert!(e.iter().any(|d| d.message == "unknown block `chek`, did you mean `check`?"), "{e:?}");
+        assert!(
+            e.iter()
+                .any(|d| d.message == "unknown block `chek`, did you mean `check`?"),
+            "{e:?}"
+        );
     }
 
     #[test]
@@ -605,12 +721,21 @@ mod tests {
     #[test]
     fn heredocs_group_into_one_command() {
         let c = group_commands("cat > a.yaml <<'EOF'\nkind: x\nEOF\nkubectl apply -f a.yaml\n");
-        assert_eq!(c, vec!["cat > a.yaml <<'EOF'\nkind: x\nEOF", "kubectl apply -f a.yaml"]);
+        assert_eq!(
+            c,
+            vec![
+                "cat > a.yaml <<'EOF'\nkind: x\nEOF",
+                "kubectl apply -f a.yaml"
+            ]
+        );
     }
 
     #[test]
     fn nodes_outside_the_world_are_errors() {
-        let bad = GOOD.replace("- pod: {name: myapp-pod}", "- request: {from: node02, url: 'http://x', expect: 200}");
+        let bad = GOOD.replace(
+            "- pod: {name: myapp-pod}",
+            "- request: {from: node02, url: 'http://x', expect: 200}",
+        );
         let e = parse_lesson("lessons/t.md", &bad).unwrap_err();
         assert!(e[0].message.contains("`node02` does not exist"), "{e:?}");
     }

@@ -67,7 +67,11 @@ pub fn start(lesson: &Lesson) -> Result<Session, String> {
         dep.spec.selector.match_labels = labels.clone();
         dep.spec.template.metadata.labels = labels;
         let mut ct = Container {
-            name: crate::cluster::images::repository(&d.image).rsplit('/').next().unwrap_or("app").replace('_', "-"),
+            name: crate::cluster::images::repository(&d.image)
+                .rsplit('/')
+                .next()
+                .unwrap_or("app")
+                .replace('_', "-"),
             image: d.image.clone(),
             args: d.args.clone(),
             ..Default::default()
@@ -88,7 +92,10 @@ pub fn start(lesson: &Lesson) -> Result<Session, String> {
         let docs = manifest::parse(text).map_err(|e| format!("world.apply: {e}"))?;
         for d in docs {
             let obj = d.result.map_err(|e| format!("world.apply: {e:?}"))?;
-            world.cluster.apply(obj, at).map_err(|e| format!("world.apply: {}", e.message))?;
+            world
+                .cluster
+                .apply(obj, at)
+                .map_err(|e| format!("world.apply: {}", e.message))?;
         }
     }
     world.sync();
@@ -121,7 +128,9 @@ pub fn start_at(lesson: &Lesson, n: usize) -> Result<Session, String> {
 fn observed_matches(o: &Observed, e: &Expect) -> bool {
     matches!(
         (o, e),
-        (Observed::Refused, Expect::Refused) | (Observed::Timeout, Expect::Timeout) | (Observed::Unresolved, Expect::Unresolved)
+        (Observed::Refused, Expect::Refused)
+            | (Observed::Timeout, Expect::Timeout)
+            | (Observed::Unresolved, Expect::Unresolved)
     ) || matches!((o, e), (Observed::Status(a), Expect::Status(b)) if a == b)
 }
 
@@ -133,7 +142,13 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
     let mut s = match start(lesson) {
         Ok(s) => s,
         Err(e) => {
-            out.push(Diagnostic::new(path, text, 2, 1, format!("the world cannot be built: {e}")));
+            out.push(Diagnostic::new(
+                path,
+                text,
+                2,
+                1,
+                format!("the world cannot be built: {e}"),
+            ));
             return out;
         }
     };
@@ -175,7 +190,11 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
                     text,
                     step.line,
                     1,
-                    format!("solution command `{}` exited with status {}: {first}", cmd.lines().next().unwrap_or(""), e.status),
+                    format!(
+                        "solution command `{}` exited with status {}: {first}",
+                        cmd.lines().next().unwrap_or(""),
+                        e.status
+                    ),
                 ));
             }
         }
@@ -187,7 +206,10 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
                     text,
                     c.line,
                     3,
-                    format!("after the solution, check failed: {}: {}", r.goal, r.problem),
+                    format!(
+                        "after the solution, check failed: {}: {}",
+                        r.goal, r.problem
+                    ),
                 ));
             }
         }

@@ -878,8 +878,8 @@ impl Netfilter {
         self.save_table_with(table, false)
     }
 
-    /// `iptables-save -t TABLE [-c]`: with `counters`, each chain line shows
-    /// the policy's `[packets:bytes]` and each rule is prefixed with its own.
+    /// `iptables-save -t TABLE [-c]`: built-in chain lines show the policy's
+    /// `[packets:bytes]`; with `counters`, each rule is prefixed with its own.
     pub fn save_table_with(&self, table: Table, counters: bool) -> String {
         let mut out = format!("*{}\n", table.name());
         let Some(chains) = self.tables.get(&table) else {
@@ -892,11 +892,8 @@ impl Netfilter {
                     Some(Policy::Drop) => "DROP",
                     _ => "ACCEPT",
                 };
-                let c = if counters {
-                    s.policy_counter
-                } else {
-                    Counter::default()
-                };
+                // Chain lines always carry the policy's counters, as iptables-save prints them.
+                let c = s.policy_counter;
                 let _ = writeln!(out, ":{name} {policy} [{}:{}]", c.packets, c.bytes);
             }
         }

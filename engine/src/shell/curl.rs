@@ -490,7 +490,11 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
     let server_host = s.world.net.host(server);
     let ctx = crate::apps::ServerCtx {
         hostname: server_host.name.clone(),
-        addrs: server_host.interfaces.iter().filter_map(|i| i.addr.map(|a| a.addr())).collect(),
+        addrs: server_host
+            .interfaces
+            .iter()
+            .filter_map(|i| i.addr.map(|a| a.addr()))
+            .collect(),
         remote: peer_seen_by_server,
     };
     let Some(resp) = listener.app.http(&req, now_unix, &ctx) else {

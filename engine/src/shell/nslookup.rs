@@ -10,14 +10,21 @@ pub(super) fn nslookup(s: &mut Session, args: &[String], exec: &mut Execution) -
         return 1;
     };
     let in_pod = s.current_pod_namespace();
-    let server = if in_pod.is_some() { "10.96.0.10" } else { "127.0.0.53" };
+    let server = if in_pod.is_some() {
+        "10.96.0.10"
+    } else {
+        "127.0.0.53"
+    };
     let mut out = format!("Server:\t\t{server}\nAddress:\t{server}#53\n\n");
     if let Ok(ip) = name.parse::<std::net::Ipv4Addr>() {
         // Reverse lookups: only the cluster's names are known.
-        out.push_str(&format!("** server can't find {}.in-addr.arpa: NXDOMAIN\n\n", {
-            let o = ip.octets();
-            format!("{}.{}.{}.{}", o[3], o[2], o[1], o[0])
-        }));
+        out.push_str(&format!(
+            "** server can't find {}.in-addr.arpa: NXDOMAIN\n\n",
+            {
+                let o = ip.octets();
+                format!("{}.{}.{}.{}", o[3], o[2], o[1], o[0])
+            }
+        ));
         exec.out(out);
         return 1;
     }
@@ -39,7 +46,9 @@ pub(super) fn nslookup(s: &mut Session, args: &[String], exec: &mut Execution) -
         },
         None => match s.resolve(name) {
             Some(ip) => {
-                out.push_str(&format!("Non-authoritative answer:\nName:\t{name}\nAddress: {ip}\n\n"));
+                out.push_str(&format!(
+                    "Non-authoritative answer:\nName:\t{name}\nAddress: {ip}\n\n"
+                ));
                 exec.out(out);
                 0
             }

@@ -9,9 +9,15 @@ pub struct TabWriter {
 }
 
 /// kubectl's table printer: minwidth 6, padding 3.
-pub const TABLE: TabWriter = TabWriter { minwidth: 6, padding: 3 };
+pub const TABLE: TabWriter = TabWriter {
+    minwidth: 6,
+    padding: 3,
+};
 /// kubectl describe: minwidth 0, padding 2.
-pub const DESCRIBE: TabWriter = TabWriter { minwidth: 0, padding: 2 };
+pub const DESCRIBE: TabWriter = TabWriter {
+    minwidth: 0,
+    padding: 2,
+};
 
 impl TabWriter {
     pub fn format(&self, text: &str) -> String {
@@ -26,7 +32,14 @@ impl TabWriter {
         }
     }
 
-    fn block(&self, lines: &[Vec<&str>], mut line0: usize, line1: usize, widths: &mut Vec<usize>, out: &mut String) {
+    fn block(
+        &self,
+        lines: &[Vec<&str>],
+        mut line0: usize,
+        line1: usize,
+        widths: &mut Vec<usize>,
+        out: &mut String,
+    ) {
         let column = widths.len();
         let mut this = line0;
         while this < line1 {
@@ -50,7 +63,14 @@ impl TabWriter {
         self.write_lines(lines, line0, line1, widths, out);
     }
 
-    fn write_lines(&self, lines: &[Vec<&str>], from: usize, to: usize, widths: &[usize], out: &mut String) {
+    fn write_lines(
+        &self,
+        lines: &[Vec<&str>],
+        from: usize,
+        to: usize,
+        widths: &[usize],
+        out: &mut String,
+    ) {
         for line in &lines[from..to] {
             for (j, cell) in line.iter().enumerate() {
                 if j + 1 < line.len() && j < widths.len() {

@@ -10,7 +10,10 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         exec.err("error: pod, type/name or --filename must be specified\n");
         return 1;
     };
-    let pod_name = pod_name.strip_prefix("pod/").unwrap_or(&pod_name).to_string();
+    let pod_name = pod_name
+        .strip_prefix("pod/")
+        .unwrap_or(&pod_name)
+        .to_string();
     if !args.saw_dashdash {
         if args.positional.len() > 1 {
             exec.err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n");
@@ -26,16 +29,24 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let ns = args.ns();
     let key = (ns.clone(), pod_name.clone());
     let Some(pod) = s.world.cluster.pods.get(&key).cloned() else {
-        exec.err(format!("Error from server (NotFound): pods \"{pod_name}\" not found\n"));
+        exec.err(format!(
+            "Error from server (NotFound): pods \"{pod_name}\" not found\n"
+        ));
         return 1;
     };
     let container = pod.spec.containers.first().cloned().unwrap_or_default();
     if !pod.status.ready {
-        exec.err(format!("error: unable to upgrade connection: container not found (\"{}\")\n", container.name));
+        exec.err(format!(
+            "error: unable to upgrade connection: container not found (\"{}\")\n",
+            container.name
+        ));
         return 1;
     }
     let Some(host) = s.world.pod_hosts.get(&key).copied() else {
-        exec.err(format!("error: unable to upgrade connection: container not found (\"{}\")\n", container.name));
+        exec.err(format!(
+            "error: unable to upgrade connection: container not found (\"{}\")\n",
+            container.name
+        ));
         return 1;
     };
     let cmd = args.command[0].clone();
@@ -52,7 +63,9 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         s.enter_host(host);
         return 0;
     }
-    if matches!(cmd.as_str(), "sh" | "bash") && args.command.get(1).map(String::as_str) == Some("-c") {
+    if matches!(cmd.as_str(), "sh" | "bash")
+        && args.command.get(1).map(String::as_str) == Some("-c")
+    {
         let line = args.command.get(2).cloned().unwrap_or_default();
         let code = s.run_line_in(host, &line, exec);
         if code != 0 {

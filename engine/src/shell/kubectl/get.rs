@@ -19,13 +19,26 @@ pub(crate) struct Item {
 
 pub(crate) fn headers(r: Resource) -> (Vec<&'static str>, Vec<&'static str>) {
     match r {
-        Resource::Services => (vec!["NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"], vec!["SELECTOR"]),
+        Resource::Services => (
+            vec![
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
+            vec!["SELECTOR"],
+        ),
         Resource::Pods => (
             vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
             vec!["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
         ),
         Resource::Endpoints => (vec!["NAME", "ENDPOINTS", "AGE"], vec![]),
-        Resource::EndpointSlices => (vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"], vec![]),
+        Resource::EndpointSlices => (
+            vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+            vec![],
+        ),
         Resource::Deployments => (
             vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
             vec!["CONTAINERS", "IMAGES", "SELECTOR"],
@@ -36,7 +49,13 @@ pub(crate) fn headers(r: Resource) -> (Vec<&'static str>, Vec<&'static str>) {
         ),
         Resource::Nodes => (
             vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
-            vec!["INTERNAL-IP", "EXTERNAL-IP", "OS-IMAGE", "KERNEL-VERSION", "CONTAINER-RUNTIME"],
+            vec![
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
         ),
         Resource::Namespaces => (vec!["NAME", "STATUS", "AGE"], vec![]),
         Resource::All => (vec![], vec![]),
@@ -49,7 +68,12 @@ pub(crate) fn sorted(v: Value) -> Value {
         Value::Object(m) => {
             let mut entries: Vec<(String, Value)> = m.into_iter().collect();
             entries.sort_by(|a, b| a.0.cmp(&b.0));
-            Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect::<Map<_, _>>())
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted(v)))
+                    .collect::<Map<_, _>>(),
+            )
         }
         Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
         other => other,
@@ -128,14 +152,21 @@ fn service_json(svc: &Service) -> Value {
 pub(crate) fn endpoints_cell(cluster: &Cluster, svc: &Service) -> Option<(String, PortEndpoints)> {
     let key_ns = svc.metadata.namespace.clone().unwrap_or_default();
     let eps = if key_ns == "default" && svc.metadata.name == "kubernetes" {
-        vec![("https".to_string(), cluster.apiserver_endpoint().into_iter().collect())]
+        vec![(
+            "https".to_string(),
+            cluster.apiserver_endpoint().into_iter().collect(),
+        )]
     } else {
         cluster.endpoints(svc)?
     };
     let any = eps.iter().any(|(_, a)| !a.is_empty());
     let ready: Vec<String> = eps
         .iter()
-        .flat_map(|(_, a)| a.iter().filter(|a| a.ready).map(|a| format!("{}:{}", a.ip, a.port)))
+        .flat_map(|(_, a)| {
+            a.iter()
+                .filter(|a| a.ready)
+                .map(|a| format!("{}:{}", a.ip, a.port))
+        })
         .collect();
     let cell = if !any {
         "<none>".to_string()
@@ -179,7 +210,11 @@ fn endpoints_json(svc: &Service, eps: &[(String, Vec<EndpointAddr>)]) -> Value {
         subset.insert("notReadyAddresses".into(), Value::Array(not_ready));
     }
     subset.insert("ports".into(), Value::Array(ports));
-    let subsets = if subset.len() > 1 { vec![Value::Object(subset)] } else { vec![] };
+    let subsets = if subset.len() > 1 {
+        vec![Value::Object(subset)]
+    } else {
+        vec![]
+    };
     let mut v = json!({
         "apiVersion": "v1",
         "kind": "Endpoints",
@@ -216,7 +251,12 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                         service_ports(svc),
                         age(now, svc.metadata.created_ms),
                     ],
-                    wide: vec![svc.spec.selector.as_ref().map(format_labels).unwrap_or_else(|| "<none>".into())],
+                    wide: vec![svc
+                        .spec
+                        .selector
+                        .as_ref()
+                        .map(format_labels)
+                        .unwrap_or_else(|| "<none>".into())],
                     json: service_json(svc),
                 });
             }
@@ -227,7 +267,12 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                 let ready = if pod.status.ready { total } else { 0 };
                 let mut v = serde_json::to_value(pod).unwrap_or(Value::Null);
                 if let Some(st) = v.get_mut("status") {
-                    st["podIPs"] = json!(pod.status.pod_ip.iter().map(|i| json!({"ip": i})).collect::<Vec<_>>());
+                    st["podIPs"] = json!(pod
+                        .status
+                        .pod_ip
+                        .iter()
+                        .map(|i| json!({"ip": i}))
+                        .collect::<Vec<_>>());
                 }
                 out.push(Item {
                     namespace: Some(n.clone()),
@@ -242,7 +287,10 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                     ],
                     wide: vec![
                         pod.status.pod_ip.clone().unwrap_or_else(|| "<none>".into()),
-                        pod.spec.node_name.clone().unwrap_or_else(|| "<none>".into()),
+                        pod.spec
+                            .node_name
+                            .clone()
+                            .unwrap_or_else(|| "<none>".into()),
                         "<none>".into(),
                         "<none>".into(),
                     ],
@@ -273,10 +321,16 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                 let slice = if n == "default" && name == "kubernetes" {
                     "kubernetes".to_string()
                 } else {
-                    c.slice_names.get(&(n.clone(), name.clone())).cloned().unwrap_or_else(|| name.clone())
+                    c.slice_names
+                        .get(&(n.clone(), name.clone()))
+                        .cloned()
+                        .unwrap_or_else(|| name.clone())
                 };
                 let ports: Vec<String> = {
-                    let mut p: Vec<String> = eps.iter().filter_map(|(_, a)| a.first().map(|a| a.port.to_string())).collect();
+                    let mut p: Vec<String> = eps
+                        .iter()
+                        .filter_map(|(_, a)| a.first().map(|a| a.port.to_string()))
+                        .collect();
                     p.dedup();
                     if p.is_empty() {
                         vec!["<unset>".into()]
@@ -286,13 +340,25 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                 };
                 let mut ips: Vec<String> = eps
                     .first()
-                    .map(|(_, a)| a.iter().filter(|a| a.ready).map(|a| a.ip.to_string()).collect())
+                    .map(|(_, a)| {
+                        a.iter()
+                            .filter(|a| a.ready)
+                            .map(|a| a.ip.to_string())
+                            .collect()
+                    })
                     .unwrap_or_default();
                 ips.dedup();
-                let cell = if ips.is_empty() { "<unset>".to_string() } else { format_endpoints(&ips) };
+                let cell = if ips.is_empty() {
+                    "<unset>".to_string()
+                } else {
+                    format_endpoints(&ips)
+                };
                 let mut labels = Labels::new();
                 labels.insert("kubernetes.io/service-name".into(), name.clone());
-                labels.insert("endpointslice.kubernetes.io/managed-by".into(), "endpointslice-controller.k8s.io".into());
+                labels.insert(
+                    "endpointslice.kubernetes.io/managed-by".into(),
+                    "endpointslice-controller.k8s.io".into(),
+                );
                 out.push(Item {
                     namespace: Some(n.clone()),
                     name: slice.clone(),
@@ -314,7 +380,13 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                 let pods: Vec<_> = c
                     .pods
                     .iter()
-                    .filter(|(k, p)| k.0 == *n && crate::cluster::objects::selector_matches(&d.spec.selector.match_labels, &p.metadata.labels))
+                    .filter(|(k, p)| {
+                        k.0 == *n
+                            && crate::cluster::objects::selector_matches(
+                                &d.spec.selector.match_labels,
+                                &p.metadata.labels,
+                            )
+                    })
                     .collect();
                 let ready = pods.iter().filter(|(_, p)| p.status.ready).count();
                 let want = d.spec.replicas.unwrap_or(1);
@@ -332,8 +404,22 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                         age(now, d.metadata.created_ms),
                     ],
                     wide: vec![
-                        d.spec.template.spec.containers.iter().map(|c| c.name.clone()).collect::<Vec<_>>().join(","),
-                        d.spec.template.spec.containers.iter().map(|c| c.image.clone()).collect::<Vec<_>>().join(","),
+                        d.spec
+                            .template
+                            .spec
+                            .containers
+                            .iter()
+                            .map(|c| c.name.clone())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                        d.spec
+                            .template
+                            .spec
+                            .containers
+                            .iter()
+                            .map(|c| c.image.clone())
+                            .collect::<Vec<_>>()
+                            .join(","),
                         format_labels(&d.spec.selector.match_labels),
                     ],
                     json: v,
@@ -345,7 +431,9 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                 let pods: Vec<_> = c
                     .pods
                     .iter()
-                    .filter(|(k, p)| k.0 == *n && p.metadata.owner_references.iter().any(|o| o.name == *name))
+                    .filter(|(k, p)| {
+                        k.0 == *n && p.metadata.owner_references.iter().any(|o| o.name == *name)
+                    })
                     .collect();
                 let ready = pods.iter().filter(|(_, p)| p.status.ready).count();
                 out.push(Item {
@@ -375,7 +463,10 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                 labels.insert("kubernetes.io/hostname".into(), node.name.clone());
                 labels.insert("kubernetes.io/os".into(), "linux".into());
                 if i == 0 {
-                    labels.insert("node-role.kubernetes.io/control-plane".into(), String::new());
+                    labels.insert(
+                        "node-role.kubernetes.io/control-plane".into(),
+                        String::new(),
+                    );
                 }
                 out.push(Item {
                     namespace: None,
@@ -399,7 +490,11 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                     namespace: None,
                     name: name.clone(),
                     labels: n.metadata.labels.clone(),
-                    cells: vec![name.clone(), "Active".into(), age(now, n.metadata.created_ms)],
+                    cells: vec![
+                        name.clone(),
+                        "Active".into(),
+                        age(now, n.metadata.created_ms),
+                    ],
                     wide: vec![],
                     json: serde_json::to_value(n).unwrap_or(Value::Null),
                 });
@@ -420,7 +515,12 @@ pub(crate) fn to_yaml(v: &Value) -> String {
     let mut out = String::with_capacity(raw.len());
     for line in raw.lines() {
         let fixed = match line.split_once(": ") {
-            Some((k, val)) if val.len() >= 2 && val.starts_with('\'') && val.ends_with('\'') && !val[1..val.len() - 1].contains(['\'', '"', '\\']) => {
+            Some((k, val))
+                if val.len() >= 2
+                    && val.starts_with('\'')
+                    && val.ends_with('\'')
+                    && !val[1..val.len() - 1].contains(['\'', '"', '\\']) =>
+            {
                 format!("{k}: \"{}\"", &val[1..val.len() - 1])
             }
             Some((k, val)) if looks_like_timestamp(val) => format!("{k}: \"{val}\""),
@@ -465,10 +565,17 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         }
     };
     let ns_name = args.ns();
-    if !args.all_namespaces && !s.world.cluster.namespaces.contains_key(&ns_name) && targets.iter().any(|(r, _)| r.namespaced()) {
+    if !args.all_namespaces
+        && !s.world.cluster.namespaces.contains_key(&ns_name)
+        && targets.iter().any(|(r, _)| r.namespaced())
+    {
         // kubectl lists an empty result for a namespace that does not exist.
     }
-    let ns = if args.all_namespaces { None } else { Some(ns_name.as_str()) };
+    let ns = if args.all_namespaces {
+        None
+    } else {
+        Some(ns_name.as_str())
+    };
     let output = args.output.clone().unwrap_or_default();
     let wide = output == "wide";
     let mut status = 0;
@@ -479,7 +586,12 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let mut expanded = vec![];
     for (r, n) in targets {
         if r == Resource::All {
-            for rr in [Resource::Pods, Resource::Services, Resource::Deployments, Resource::ReplicaSets] {
+            for rr in [
+                Resource::Pods,
+                Resource::Services,
+                Resource::Deployments,
+                Resource::ReplicaSets,
+            ] {
                 expanded.push((rr, n.clone()));
             }
         } else {
@@ -500,7 +612,10 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             Some(n) => match all.into_iter().find(|i| &i.name == n) {
                 Some(i) => vec![i],
                 None => {
-                    exec.err(format!("Error from server (NotFound): {} \"{n}\" not found\n", r.plural()));
+                    exec.err(format!(
+                        "Error from server (NotFound): {} \"{n}\" not found\n",
+                        r.plural()
+                    ));
                     status = 1;
                     continue;
                 }
@@ -575,7 +690,10 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         return status;
     }
     let single = expanded.len() == 1 && expanded[0].1.is_some();
-    let values: Vec<Value> = collected.iter().map(|(_, i)| sorted(i.json.clone())).collect();
+    let values: Vec<Value> = collected
+        .iter()
+        .map(|(_, i)| sorted(i.json.clone()))
+        .collect();
     let doc = if single && values.len() == 1 {
         values[0].clone()
     } else {
@@ -601,14 +719,18 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         }
         o if o.starts_with("custom-columns=") => {
             let spec = &o["custom-columns=".len()..];
-            let cols: Vec<(&str, &str)> = spec.split(',').filter_map(|c| c.split_once(':')).collect();
+            let cols: Vec<(&str, &str)> =
+                spec.split(',').filter_map(|c| c.split_once(':')).collect();
             let mut t = cols.iter().map(|(h, _)| *h).collect::<Vec<_>>().join("\t") + "\n";
             for v in &values {
                 let row: Vec<String> = cols
                     .iter()
                     .map(|(_, p)| {
                         let tpl = format!("{{{p}}}");
-                        jsonpath::apply(&tpl, v).ok().filter(|x| !x.is_empty()).unwrap_or_else(|| "<none>".into())
+                        jsonpath::apply(&tpl, v)
+                            .ok()
+                            .filter(|x| !x.is_empty())
+                            .unwrap_or_else(|| "<none>".into())
                     })
                     .collect();
                 t.push_str(&row.join("\t"));

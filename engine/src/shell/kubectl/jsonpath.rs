@@ -59,10 +59,13 @@ fn parse_path(expr: &str) -> Result<Vec<Step>, String> {
                     steps.push(Step::All);
                 } else if let Ok(i) = inner.parse::<i64>() {
                     steps.push(Step::Index(i));
-                } else if let Some(q) = inner.strip_prefix('\'').and_then(|x| x.strip_suffix('\'')) {
+                } else if let Some(q) = inner.strip_prefix('\'').and_then(|x| x.strip_suffix('\''))
+                {
                     steps.push(Step::Field(q.to_string()));
                 } else {
-                    return Err(format!("unrecognized character in action: U+005B '['{inner}"));
+                    return Err(format!(
+                        "unrecognized character in action: U+005B '['{inner}"
+                    ));
                 }
             }
             ' ' => {}
@@ -78,12 +81,18 @@ fn parse(template: &str) -> Result<Vec<Node>, String> {
     while !rest.is_empty() {
         match rest.find('{') {
             Some(0) => {
-                let end = rest.find('}').ok_or_else(|| "unclosed action".to_string())?;
+                let end = rest
+                    .find('}')
+                    .ok_or_else(|| "unclosed action".to_string())?;
                 let action = rest[1..end].trim();
                 rest = &rest[end + 1..];
                 if let Some(lit) = action.strip_prefix('"').and_then(|a| a.strip_suffix('"')) {
                     let text = lit.replace("\\n", "\n").replace("\\t", "\t");
-                    stack.last_mut().expect("stack never empty").1.push(Node::Text(text));
+                    stack
+                        .last_mut()
+                        .expect("stack never empty")
+                        .1
+                        .push(Node::Text(text));
                 } else if let Some(p) = action.strip_prefix("range ") {
                     stack.push((parse_path(p)?, vec![]));
                 } else if action == "end" {
@@ -91,20 +100,36 @@ fn parse(template: &str) -> Result<Vec<Node>, String> {
                         return Err("not in range, nothing to end".into());
                     }
                     let (path, body) = stack.pop().expect("checked");
-                    stack.last_mut().expect("stack never empty").1.push(Node::Range(path, body));
+                    stack
+                        .last_mut()
+                        .expect("stack never empty")
+                        .1
+                        .push(Node::Range(path, body));
                 } else if action.is_empty() {
                     continue;
                 } else {
                     let path = parse_path(action)?;
-                    stack.last_mut().expect("stack never empty").1.push(Node::Path(path));
+                    stack
+                        .last_mut()
+                        .expect("stack never empty")
+                        .1
+                        .push(Node::Path(path));
                 }
             }
             Some(i) => {
-                stack.last_mut().expect("stack never empty").1.push(Node::Text(rest[..i].to_string()));
+                stack
+                    .last_mut()
+                    .expect("stack never empty")
+                    .1
+                    .push(Node::Text(rest[..i].to_string()));
                 rest = &rest[i..];
             }
             None => {
-                stack.last_mut().expect("stack never empty").1.push(Node::Text(rest.to_string()));
+                stack
+                    .last_mut()
+                    .expect("stack never empty")
+                    .1
+                    .push(Node::Text(rest.to_string()));
                 rest = "";
             }
         }
@@ -179,7 +204,8 @@ fn render(nodes: &[Node], v: &Value, out: &mut String) -> Result<(), String> {
 
 /// Applies a template to a JSON value; errors read as kubectl's.
 pub fn apply(template: &str, v: &Value) -> Result<String, String> {
-    let nodes = parse(template).map_err(|e| format!("error: error parsing jsonpath {template}, {e}"))?;
+    let nodes =
+        parse(template).map_err(|e| format!("error: error parsing jsonpath {template}, {e}"))?;
     let mut out = String::new();
     render(&nodes, v, &mut out).map_err(|e| format!("error: error executing jsonpath \"{template}\": Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{v}\n\n"))?;
     Ok(out)
@@ -194,8 +220,14 @@ mod tests {
     fn paths_ranges_and_literals() {
         let v = json!({"items": [{"metadata": {"name": "a"}, "spec": {"ports": [{"nodePort": 30008}]}}, {"metadata": {"name": "b"}}]});
         assert_eq!(apply("{.items[*].metadata.name}", &v).unwrap(), "a b");
-        assert_eq!(apply("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &v).unwrap(), "a\nb\n");
-        assert_eq!(apply("{.items[0].spec.ports[0].nodePort}", &v).unwrap(), "30008");
+        assert_eq!(
+            apply("{range .items[*]}{.metadata.name}{\"\\n\"}{end}", &v).unwrap(),
+            "a\nb\n"
+        );
+        assert_eq!(
+            apply("{.items[0].spec.ports[0].nodePort}", &v).unwrap(),
+            "30008"
+        );
         assert!(apply("{.items[0].nope}", &v).is_err());
         assert!(apply("{range .items[*]}", &v).is_err());
     }

@@ -36,7 +36,11 @@ pub(crate) struct Args {
 
 impl Args {
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.values.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+        self.values
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -140,7 +144,10 @@ pub(crate) fn parse_args(words: &[String]) -> Result<Args, ArgError> {
                     Some(v) => v,
                     None => {
                         i += 1;
-                        words.get(i).cloned().ok_or_else(|| ArgError::NeedsArgument(format!("--{name}")))?
+                        words
+                            .get(i)
+                            .cloned()
+                            .ok_or_else(|| ArgError::NeedsArgument(format!("--{name}")))?
                     }
                 };
                 set(&mut a, &name, v);
@@ -154,7 +161,10 @@ pub(crate) fn parse_args(words: &[String]) -> Result<Args, ArgError> {
             } else {
                 return Err(ArgError::UnknownFlag(format!("--{name}")));
             }
-        } else if w.len() > 1 && w.starts_with('-') && !w[1..].starts_with(|c: char| c.is_ascii_digit()) {
+        } else if w.len() > 1
+            && w.starts_with('-')
+            && !w[1..].starts_with(|c: char| c.is_ascii_digit())
+        {
             let chars: Vec<char> = w[1..].chars().collect();
             let mut j = 0;
             while j < chars.len() {
@@ -169,7 +179,10 @@ pub(crate) fn parse_args(words: &[String]) -> Result<Args, ArgError> {
                         rest
                     } else {
                         i += 1;
-                        words.get(i).cloned().ok_or_else(|| ArgError::NeedsArgument(format!("-{c}")))?
+                        words
+                            .get(i)
+                            .cloned()
+                            .ok_or_else(|| ArgError::NeedsArgument(format!("-{c}")))?
                     };
                     set(&mut a, name, v);
                     break;
@@ -208,9 +221,15 @@ impl Resource {
             "svc" | "service" | "services" => Resource::Services,
             "po" | "pod" | "pods" => Resource::Pods,
             "ep" | "endpoints" => Resource::Endpoints,
-            "endpointslice" | "endpointslices" | "endpointslices.discovery.k8s.io" => Resource::EndpointSlices,
-            "deploy" | "deployment" | "deployments" | "deployment.apps" | "deployments.apps" => Resource::Deployments,
-            "rs" | "replicaset" | "replicasets" | "replicaset.apps" | "replicasets.apps" => Resource::ReplicaSets,
+            "endpointslice" | "endpointslices" | "endpointslices.discovery.k8s.io" => {
+                Resource::EndpointSlices
+            }
+            "deploy" | "deployment" | "deployments" | "deployment.apps" | "deployments.apps" => {
+                Resource::Deployments
+            }
+            "rs" | "replicaset" | "replicasets" | "replicaset.apps" | "replicasets.apps" => {
+                Resource::ReplicaSets
+            }
             "no" | "node" | "nodes" => Resource::Nodes,
             "ns" | "namespace" | "namespaces" => Resource::Namespaces,
             "all" => Resource::All,
@@ -258,7 +277,10 @@ pub(crate) fn print_api_error(exec: &mut Execution, err: &ApiError, source: Opti
     match err.reason {
         Reason::Invalid if !err.causes.is_empty() => {
             if err.causes.len() == 1 {
-                exec.err(format!("The {} \"{}\" is invalid: {}\n", err.kind, err.name, err.causes[0]));
+                exec.err(format!(
+                    "The {} \"{}\" is invalid: {}\n",
+                    err.kind, err.name, err.causes[0]
+                ));
             } else {
                 let mut seen = vec![];
                 let mut s = format!("The {} \"{}\" is invalid: \n", err.kind, err.name);
@@ -278,7 +300,11 @@ pub(crate) fn print_api_error(exec: &mut Execution, err: &ApiError, source: Opti
                 err.reason.name(),
                 err.message
             )),
-            None => exec.err(format!("Error from server ({}): {}\n", err.reason.name(), err.message)),
+            None => exec.err(format!(
+                "Error from server ({}): {}\n",
+                err.reason.name(),
+                err.message
+            )),
         },
     }
 }
@@ -326,7 +352,12 @@ Usage:
 Use \"kubectl <command> --help\" for more information about a given command.
 ";
 
-pub(crate) fn run(s: &mut Session, words: &[String], stdin: Option<&str>, exec: &mut Execution) -> i32 {
+pub(crate) fn run(
+    s: &mut Session,
+    words: &[String],
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
     let Some(sub) = words.first().cloned() else {
         exec.out(KUBECTL_HELP);
         return 0;
@@ -336,8 +367,17 @@ pub(crate) fn run(s: &mut Session, words: &[String], stdin: Option<&str>, exec: 
         Err(e) => {
             let msg = match e {
                 ArgError::UnknownFlag(f) => format!("error: unknown flag: {f}\n"),
-                ArgError::UnknownShorthand(c, w) => format!("error: unknown shorthand flag: '{c}' in {w}\n"),
-                ArgError::NeedsArgument(f) => format!("error: flag needs an argument: {}\n", f.trim_start_matches('-').chars().next().map(|_| f.clone()).unwrap_or_default()),
+                ArgError::UnknownShorthand(c, w) => {
+                    format!("error: unknown shorthand flag: '{c}' in {w}\n")
+                }
+                ArgError::NeedsArgument(f) => format!(
+                    "error: flag needs an argument: {}\n",
+                    f.trim_start_matches('-')
+                        .chars()
+                        .next()
+                        .map(|_| f.clone())
+                        .unwrap_or_default()
+                ),
             };
             exec.err(msg);
             exec.err(usage_hint(&sub));
@@ -354,7 +394,9 @@ pub(crate) fn run(s: &mut Session, words: &[String], stdin: Option<&str>, exec: 
         } else {
             String::new()
         };
-        exec.out(format!("Client Version: {CLIENT_VERSION}\nKustomize Version: v5.4.2\n{server}"));
+        exec.out(format!(
+            "Client Version: {CLIENT_VERSION}\nKustomize Version: v5.4.2\n{server}"
+        ));
         return 0;
     }
     if let Some(ns) = &args.namespace {
@@ -383,10 +425,15 @@ pub(crate) fn run(s: &mut Session, words: &[String], stdin: Option<&str>, exec: 
             0
         }
         other => {
-            exec.err(format!("error: unknown command \"{other}\" for \"kubectl\"\n"));
-            let suggestion = ["get", "describe", "apply", "create", "delete", "expose", "run", "scale", "label", "exec"]
-                .into_iter()
-                .find(|c| edit_distance(c, other) <= 2);
+            exec.err(format!(
+                "error: unknown command \"{other}\" for \"kubectl\"\n"
+            ));
+            let suggestion = [
+                "get", "describe", "apply", "create", "delete", "expose", "run", "scale", "label",
+                "exec",
+            ]
+            .into_iter()
+            .find(|c| edit_distance(c, other) <= 2);
             if let Some(c) = suggestion {
                 exec.err(format!("\nDid you mean this?\n\t{c}\n\n"));
             }
@@ -414,7 +461,10 @@ fn reach_apiserver(s: &mut Session) -> Result<(), String> {
         .unwrap_or(Ipv4Addr::new(192, 168, 1, 2));
     let port = s.ephemeral_port();
     let now = s.now;
-    let r = s.world.net.connect(here, port, SocketAddrV4::new(server, 6443), now, &mut s.rng);
+    let r = s
+        .world
+        .net
+        .connect(here, port, SocketAddrV4::new(server, 6443), now, &mut s.rng);
     match r.outcome {
         ConnectOutcome::Established { .. } => Ok(()),
         ConnectOutcome::Refused { .. } => Err(format!(
@@ -444,7 +494,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 }
 
 /// Splits `svc/name` or `svc name` into a resource and names.
-pub(crate) fn resource_and_names(args: &[String]) -> Result<Vec<(Resource, Option<String>)>, String> {
+pub(crate) fn resource_and_names(
+    args: &[String],
+) -> Result<Vec<(Resource, Option<String>)>, String> {
     let mut out = vec![];
     let Some(first) = args.first() else {
         return Ok(out);
@@ -454,14 +506,20 @@ pub(crate) fn resource_and_names(args: &[String]) -> Result<Vec<(Resource, Optio
             let Some((r, n)) = a.split_once('/') else {
                 return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n".into());
             };
-            let res = Resource::parse(r).ok_or_else(|| format!("error: the server doesn't have a resource type \"{r}\"\n"))?;
+            let res = Resource::parse(r).ok_or_else(|| {
+                format!("error: the server doesn't have a resource type \"{r}\"\n")
+            })?;
             out.push((res, Some(n.to_string())));
         }
         return Ok(out);
     }
     let mut types = vec![];
     for t in first.split(',') {
-        types.push(Resource::parse(t).ok_or_else(|| format!("error: the server doesn't have a resource type \"{t}\"\n"))?);
+        types.push(
+            Resource::parse(t).ok_or_else(|| {
+                format!("error: the server doesn't have a resource type \"{t}\"\n")
+            })?,
+        );
     }
     if args.len() == 1 {
         out.extend(types.into_iter().map(|t| (t, None)));
@@ -494,7 +552,10 @@ pub(crate) fn parse_selector(s: &str) -> Result<Vec<(String, String, bool)>, Str
     Ok(out)
 }
 
-pub(crate) fn selector_ok(sel: &[(String, String, bool)], labels: &std::collections::BTreeMap<String, String>) -> bool {
+pub(crate) fn selector_ok(
+    sel: &[(String, String, bool)],
+    labels: &std::collections::BTreeMap<String, String>,
+) -> bool {
     sel.iter().all(|(k, v, eq)| {
         let got = labels.get(k);
         match (v.as_str(), eq) {

@@ -8,7 +8,12 @@ use crate::cluster::objects::*;
 use crate::shell::{Execution, Session};
 
 /// Reads `-f` sources: a file on the current host, or `-` for stdin.
-fn read_sources(s: &Session, args: &Args, stdin: Option<&str>, exec: &mut Execution) -> Option<Vec<(String, String)>> {
+fn read_sources(
+    s: &Session,
+    args: &Args,
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> Option<Vec<(String, String)>> {
     let mut out = vec![];
     for f in &args.files {
         if f == "-" {
@@ -37,7 +42,9 @@ fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<(String, 
         let docs = match manifest::parse(text) {
             Ok(d) => d,
             Err(e) => {
-                exec.err(format!("error: error parsing {name}: error converting YAML to JSON: {e}\n"));
+                exec.err(format!(
+                    "error: error parsing {name}: error converting YAML to JSON: {e}\n"
+                ));
                 failed = true;
                 continue;
             }
@@ -46,15 +53,28 @@ fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<(String, 
             match d.result {
                 Ok(o) => objs.push((name.clone(), o)),
                 Err(DocError::Missing(what)) => {
-                    let list = if what.len() == 1 { what[0].to_string() } else { format!("[{}]", what.join(", ")) };
+                    let list = if what.len() == 1 {
+                        what[0].to_string()
+                    } else {
+                        format!("[{}]", what.join(", "))
+                    };
                     exec.err(format!("error: error validating \"{name}\": error validating data: {list}; if you choose to ignore these errors, turn validation off with --validate=false\n"));
                     failed = true;
                 }
-                Err(DocError::NoKindMatch { name: n, namespace, kind, version }) => {
+                Err(DocError::NoKindMatch {
+                    name: n,
+                    namespace,
+                    kind,
+                    version,
+                }) => {
                     exec.err(format!("error: resource mapping not found for name: \"{n}\" namespace: \"{namespace}\" from \"{name}\": no matches for kind \"{kind}\" in version \"{version}\"\nensure CRDs are installed first\n"));
                     failed = true;
                 }
-                Err(DocError::Decode { kind, version, detail }) => {
+                Err(DocError::Decode {
+                    kind,
+                    version,
+                    detail,
+                }) => {
                     exec.err(format!("Error from server (BadRequest): error when creating \"{name}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {detail}\n"));
                     failed = true;
                 }
@@ -65,11 +85,19 @@ fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<(String, 
 }
 
 fn no_files(exec: &mut Execution, verb: &str) -> i32 {
-    exec.err(format!("error: must specify one of -f and -k\n\nSee 'kubectl {verb} -h' for help and examples\n"));
+    exec.err(format!(
+        "error: must specify one of -f and -k\n\nSee 'kubectl {verb} -h' for help and examples\n"
+    ));
     1
 }
 
-pub(crate) fn apply(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &mut Execution, _create: bool) -> i32 {
+pub(crate) fn apply(
+    s: &mut Session,
+    args: &Args,
+    stdin: Option<&str>,
+    exec: &mut Execution,
+    _create: bool,
+) -> i32 {
     if args.files.is_empty() {
         return no_files(exec, "apply");
     }
@@ -83,11 +111,17 @@ pub(crate) fn apply(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &mu
             obj.meta_mut().namespace = args.namespace.clone();
         }
         if obj.meta().name.is_empty() {
-            let ns = obj.meta().namespace.clone().unwrap_or_else(|| "default".into());
+            let ns = obj
+                .meta()
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into());
             let (res, kind) = match &obj {
                 Object::Service(_) => ("/v1, Resource=services", "/v1, Kind=Service"),
                 Object::Pod(_) => ("/v1, Resource=pods", "/v1, Kind=Pod"),
-                Object::Deployment(_) => ("apps/v1, Resource=deployments", "apps/v1, Kind=Deployment"),
+                Object::Deployment(_) => {
+                    ("apps/v1, Resource=deployments", "apps/v1, Kind=Deployment")
+                }
                 Object::Namespace(_) => ("/v1, Resource=namespaces", "/v1, Kind=Namespace"),
             };
             exec.err(format!("error: error when retrieving current configuration of:\nResource: \"{res}\", GroupVersionKind: \"{kind}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty\n"));
@@ -120,7 +154,12 @@ fn parse_port(v: &str, flag: &str, exec: &mut Execution) -> Option<i32> {
     }
 }
 
-pub(crate) fn create(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &mut Execution) -> i32 {
+pub(crate) fn create(
+    s: &mut Session,
+    args: &Args,
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
     let now = s.now as i64;
     let ns = args.namespace.clone();
     let mut pos = args.positional.iter().map(String::as_str);
@@ -169,7 +208,10 @@ pub(crate) fn create(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &m
                 exec.err("error: required flag(s) \"image\" not set\n");
                 return 1;
             };
-            let replicas = match args.value("replicas").map(|v| parse_port(v, "replicas", exec)) {
+            let replicas = match args
+                .value("replicas")
+                .map(|v| parse_port(v, "replicas", exec))
+            {
                 Some(None) => return 1,
                 Some(Some(r)) => r,
                 None => 1,
@@ -179,8 +221,15 @@ pub(crate) fn create(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &m
             d.metadata.namespace = ns.clone();
             d.metadata.labels.insert("app".into(), name.into());
             d.spec.replicas = Some(replicas);
-            d.spec.selector.match_labels.insert("app".into(), name.into());
-            d.spec.template.metadata.labels.insert("app".into(), name.into());
+            d.spec
+                .selector
+                .match_labels
+                .insert("app".into(), name.into());
+            d.spec
+                .template
+                .metadata
+                .labels
+                .insert("app".into(), name.into());
             let cname = crate::cluster::images::repository(image)
                 .rsplit('/')
                 .next()
@@ -192,7 +241,9 @@ pub(crate) fn create(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &m
                 ..Default::default()
             };
             if let Some(p) = args.value("port") {
-                let Some(p) = parse_port(p, "port", exec) else { return 1 };
+                let Some(p) = parse_port(p, "port", exec) else {
+                    return 1;
+                };
                 ct.ports.push(ContainerPort {
                     container_port: p,
                     ..Default::default()
@@ -209,7 +260,9 @@ pub(crate) fn create(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &m
                 Some("loadbalancer") => "LoadBalancer",
                 Some("externalname") => "ExternalName",
                 Some(other) => {
-                    exec.err(format!("error: unknown command \"{other}\" for \"kubectl create service\"\n"));
+                    exec.err(format!(
+                        "error: unknown command \"{other}\" for \"kubectl create service\"\n"
+                    ));
                     return 1;
                 }
                 None => {
@@ -227,27 +280,39 @@ pub(crate) fn create(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &m
             svc.metadata.labels.insert("app".into(), name.into());
             svc.spec.type_ = Some(ty.into());
             svc.spec.selector = Some([("app".to_string(), name.to_string())].into());
-            let tcp: Vec<&str> = args.values.iter().filter(|(k, _)| k == "tcp").map(|(_, v)| v.as_str()).collect();
+            let tcp: Vec<&str> = args
+                .values
+                .iter()
+                .filter(|(k, _)| k == "tcp")
+                .map(|(_, v)| v.as_str())
+                .collect();
             if tcp.is_empty() && ty != "ExternalName" {
                 exec.err("error: at least one tcp port specifier must be provided\n");
                 return 1;
             }
             for spec in tcp {
                 let (port, target) = spec.split_once(':').unwrap_or((spec, spec));
-                let Some(p) = parse_port(port, "tcp", exec) else { return 1 };
+                let Some(p) = parse_port(port, "tcp", exec) else {
+                    return 1;
+                };
                 let target = match target.parse::<i32>() {
                     Ok(t) => IntOrString::Int(t),
                     Err(_) => IntOrString::Str(target.to_string()),
                 };
                 let mut sp = ServicePort {
-                    name: format!("{port}-{}", spec.split_once(':').map(|x| x.1).unwrap_or(port)),
+                    name: format!(
+                        "{port}-{}",
+                        spec.split_once(':').map(|x| x.1).unwrap_or(port)
+                    ),
                     port: p,
                     protocol: Some("TCP".into()),
                     target_port: Some(target),
                     ..Default::default()
                 };
                 if let Some(np) = args.value("node-port") {
-                    let Some(np) = parse_port(np, "node-port", exec) else { return 1 };
+                    let Some(np) = parse_port(np, "node-port", exec) else {
+                        return 1;
+                    };
                     sp.node_port = Some(np);
                 }
                 svc.spec.ports.push(sp);
@@ -255,7 +320,9 @@ pub(crate) fn create(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &m
             Object::Service(svc)
         }
         Some(other) => {
-            exec.err(format!("error: unknown command \"{other}\" for \"kubectl create\"\n"));
+            exec.err(format!(
+                "error: unknown command \"{other}\" for \"kubectl create\"\n"
+            ));
             return 1;
         }
     };
@@ -275,7 +342,12 @@ pub(crate) fn create(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &m
     status
 }
 
-pub(crate) fn delete(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &mut Execution) -> i32 {
+pub(crate) fn delete(
+    s: &mut Session,
+    args: &Args,
+    stdin: Option<&str>,
+    exec: &mut Execution,
+) -> i32 {
     let now = s.now as i64;
     let ns = args.ns();
     let mut failed = false;
@@ -318,17 +390,32 @@ pub(crate) fn delete(s: &mut Session, args: &Args, stdin: Option<&str>, exec: &m
                     exec.err("error: resource(s) were provided, but no name was specified\n");
                     return 1;
                 }
-                let sel = args.selector.as_deref().map(super::parse_selector).transpose().ok().flatten();
+                let sel = args
+                    .selector
+                    .as_deref()
+                    .map(super::parse_selector)
+                    .transpose()
+                    .ok()
+                    .flatten();
                 super::get::items(s, r, Some(&ns))
                     .into_iter()
-                    .filter(|i| sel.as_ref().is_none_or(|sl| super::selector_ok(sl, &i.labels)))
+                    .filter(|i| {
+                        sel.as_ref()
+                            .is_none_or(|sl| super::selector_ok(sl, &i.labels))
+                    })
                     .map(|i| i.name)
                     .collect()
             }
         };
         for n in names {
             let plural = r.plural();
-            if matches!(r, Resource::Endpoints | Resource::EndpointSlices | Resource::ReplicaSets | Resource::Nodes) {
+            if matches!(
+                r,
+                Resource::Endpoints
+                    | Resource::EndpointSlices
+                    | Resource::ReplicaSets
+                    | Resource::Nodes
+            ) {
                 exec.err(format!("error: deleting {plural} is not simulated; delete the Service or Deployment that owns them\n"));
                 failed = true;
                 continue;
@@ -364,20 +451,34 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
         Resource::Deployments => match c.deployments.get(&(ns.clone(), name.clone())) {
             Some(d) => (
                 d.spec.selector.match_labels.clone(),
-                d.spec.template.spec.containers.iter().flat_map(|c| c.ports.iter().map(|p| p.container_port)).collect(),
+                d.spec
+                    .template
+                    .spec
+                    .containers
+                    .iter()
+                    .flat_map(|c| c.ports.iter().map(|p| p.container_port))
+                    .collect(),
             ),
             None => {
-                exec.err(format!("Error from server (NotFound): deployments.apps \"{name}\" not found\n"));
+                exec.err(format!(
+                    "Error from server (NotFound): deployments.apps \"{name}\" not found\n"
+                ));
                 return 1;
             }
         },
         Resource::Pods => match c.pods.get(&(ns.clone(), name.clone())) {
             Some(p) => (
                 p.metadata.labels.clone(),
-                p.spec.containers.iter().flat_map(|c| c.ports.iter().map(|p| p.container_port)).collect(),
+                p.spec
+                    .containers
+                    .iter()
+                    .flat_map(|c| c.ports.iter().map(|p| p.container_port))
+                    .collect(),
             ),
             None => {
-                exec.err(format!("Error from server (NotFound): pods \"{name}\" not found\n"));
+                exec.err(format!(
+                    "Error from server (NotFound): pods \"{name}\" not found\n"
+                ));
                 return 1;
             }
         },
@@ -387,7 +488,9 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
                 svc.spec.ports.iter().map(|p| p.port).collect(),
             ),
             None => {
-                exec.err(format!("Error from server (NotFound): services \"{name}\" not found\n"));
+                exec.err(format!(
+                    "Error from server (NotFound): services \"{name}\" not found\n"
+                ));
                 return 1;
             }
         },
@@ -488,7 +591,9 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
         ..Default::default()
     };
     if let Some(p) = args.value("port") {
-        let Some(p) = parse_port(p, "port", exec) else { return 1 };
+        let Some(p) = parse_port(p, "port", exec) else {
+            return 1;
+        };
         ct.ports.push(ContainerPort {
             container_port: p,
             ..Default::default()
@@ -521,7 +626,9 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         exec.err("error: required flag(s) \"replicas\" not set\n");
         return 1;
     };
-    let Some(replicas) = parse_port(replicas, "replicas", exec) else { return 1 };
+    let Some(replicas) = parse_port(replicas, "replicas", exec) else {
+        return 1;
+    };
     let targets = match resource_and_names(&args.positional) {
         Ok(t) => t,
         Err(e) => {
@@ -537,17 +644,27 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             return 1;
         };
         if r != Resource::Deployments {
-            exec.err(format!("error: no scaler has been implemented for {{\"\" \"{}\"}}\n", r.singular()));
+            exec.err(format!(
+                "error: no scaler has been implemented for {{\"\" \"{}\"}}\n",
+                r.singular()
+            ));
             failed = true;
             continue;
         }
-        match s.world.cluster.deployments.get_mut(&(ns.clone(), name.clone())) {
+        match s
+            .world
+            .cluster
+            .deployments
+            .get_mut(&(ns.clone(), name.clone()))
+        {
             Some(d) => {
                 d.spec.replicas = Some(replicas);
                 exec.out(format!("deployment.apps/{name} scaled\n"));
             }
             None => {
-                exec.err(format!("Error from server (NotFound): deployments.apps \"{name}\" not found\n"));
+                exec.err(format!(
+                    "Error from server (NotFound): deployments.apps \"{name}\" not found\n"
+                ));
                 failed = true;
             }
         }
@@ -560,7 +677,11 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
 
 pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let mut pos = args.positional.clone();
-    let changes: Vec<String> = pos.iter().filter(|p| p.contains('=') || p.ends_with('-')).cloned().collect();
+    let changes: Vec<String> = pos
+        .iter()
+        .filter(|p| p.contains('=') || p.ends_with('-'))
+        .cloned()
+        .collect();
     pos.retain(|p| !changes.contains(p));
     let targets = match resource_and_names(&pos) {
         Ok(t) => t,
@@ -590,7 +711,10 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             _ => None,
         };
         let Some(labels) = labels else {
-            exec.err(format!("Error from server (NotFound): {} \"{name}\" not found\n", r.plural()));
+            exec.err(format!(
+                "Error from server (NotFound): {} \"{name}\" not found\n",
+                r.plural()
+            ));
             failed = true;
             continue;
         };
@@ -602,14 +726,20 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                 only_removals = false;
                 if let Some(old) = labels.get(k) {
                     if !overwrite && old != v {
-                        exec.err(format!("error: '{k}' already has a value ({old}), and --overwrite is false\n"));
+                        exec.err(format!(
+                            "error: '{k}' already has a value ({old}), and --overwrite is false\n"
+                        ));
                         return 1;
                     }
                 }
                 labels.insert(k.into(), v.into());
             }
         }
-        let verb = if only_removals { "unlabeled" } else { "labeled" };
+        let verb = if only_removals {
+            "unlabeled"
+        } else {
+            "labeled"
+        };
         exec.out(format!("{}/{name} {verb}\n", r.singular()));
     }
     s.world.sync();

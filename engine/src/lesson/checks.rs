@@ -15,7 +15,8 @@ pub struct CheckResult {
     pub problem: String,
 }
 
-fn matches_expect(o: &Observed, e: &Expect) -> bool {
+/// Whether what a request did is what a check or a probe expects.
+pub fn matches_expect(o: &Observed, e: &Expect) -> bool {
     matches!(
         (o, e),
         (Observed::Refused, Expect::Refused)

@@ -154,23 +154,6 @@ impl Ctx<'_> {
     }
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 /// Groups solution lines into commands: a heredoc runs until its delimiter.
 pub fn group_commands(block: &str) -> Vec<String> {
     let mut out = vec![];
@@ -449,7 +432,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                     other if !other.is_empty() => {
                         if let Some(p) = PARTS
                             .iter()
-                            .find(|p| edit_distance(p, other) <= 2 && other.len() > 3)
+                            .find(|p| crate::text::edit_distance(p, other) <= 2 && other.len() > 3)
                         {
                             cx.error(
                                 fence_line,

@@ -2,12 +2,12 @@
 //! the checks fail before the solution and pass after it, and that the probes
 //! show the before and after the lesson promises.
 
-use super::checks::evaluate;
+use super::checks::{evaluate, matches_expect};
 use super::*;
 use crate::cluster::apiserver::Object;
 use crate::cluster::manifest;
 use crate::cluster::objects::{Container, ContainerPort, Deployment, ObjectMeta, Pod};
-use crate::shell::{Observed, Session};
+use crate::shell::Session;
 use crate::world::{World, WorldOptions, ARTICLE_POD_AGE_MS};
 
 /// The session at the start of a lesson, or why the world cannot be built.
@@ -125,15 +125,6 @@ pub fn start_at(lesson: &Lesson, n: usize) -> Result<Session, String> {
     Ok(s)
 }
 
-fn observed_matches(o: &Observed, e: &Expect) -> bool {
-    matches!(
-        (o, e),
-        (Observed::Refused, Expect::Refused)
-            | (Observed::Timeout, Expect::Timeout)
-            | (Observed::Unresolved, Expect::Unresolved)
-    ) || matches!((o, e), (Observed::Status(a), Expect::Status(b)) if a == b)
-}
-
 /// Replays a parsed lesson; every problem is a diagnostic at the line of the
 /// step, check or probe concerned. `text` is the file's source, for carets.
 pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
@@ -158,7 +149,7 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
             if let Some(want) = &p.before {
                 match s.request(&p.from, &p.url) {
                     None => out.push(Diagnostic::new(path, text, p.line, 3, format!("probe: there is no host or pod named `{}`", p.from))),
-                    Some(o) if !observed_matches(&o.observed, want) => out.push(Diagnostic::new(
+                    Some(o) if !matches_expect(&o.observed, want) => out.push(Diagnostic::new(
                         path,
                         text,
                         p.line,
@@ -217,7 +208,7 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
             if let Some(want) = &p.after {
                 match s.request(&p.from, &p.url) {
                     None => out.push(Diagnostic::new(path, text, p.line, 3, format!("probe: there is no host or pod named `{}`", p.from))),
-                    Some(o) if !observed_matches(&o.observed, want) => out.push(Diagnostic::new(
+                    Some(o) if !matches_expect(&o.observed, want) => out.push(Diagnostic::new(
                         path,
                         text,
                         p.line,

@@ -433,7 +433,7 @@ pub(crate) fn run(
                 "exec",
             ]
             .into_iter()
-            .find(|c| edit_distance(c, other) <= 2);
+            .find(|c| crate::text::edit_distance(c, other) <= 2);
             if let Some(c) = suggestion {
                 exec.err(format!("\nDid you mean this?\n\t{c}\n\n"));
             }
@@ -477,20 +477,6 @@ fn reach_apiserver(s: &mut Session) -> Result<(), String> {
             ))
         }
     }
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 /// Splits `svc/name` or `svc name` into a resource and names.

@@ -39,7 +39,14 @@ fn fresh_root() -> Element {
 
 async fn mount_app(options: Result<WorldOptions, String>) -> Element {
     let root = fresh_root();
-    yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { options }).render();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            options,
+            ..Default::default()
+        },
+    )
+    .render();
     flush().await;
     root
 }
@@ -398,6 +405,7 @@ async fn the_picture_draws_a_request_and_its_reply() {
         TopologyViewProps {
             topology,
             trace: Some(Rc::new(trace)),
+            hop: None,
         },
     )
     .render();

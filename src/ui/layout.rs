@@ -208,7 +208,7 @@ impl Layout {
             .filter(|h| match h.kind {
                 HostKind::Node => false,
                 HostKind::Pod => !h.parent.as_deref().is_some_and(is_node),
-                HostKind::Laptop | HostKind::Router => true,
+                HostKind::Laptop | HostKind::Router | HostKind::LoadBalancer => true,
             })
             .collect();
         top_row.sort_by_key(|h| top_row_rank(h.kind));

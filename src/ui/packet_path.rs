@@ -10,6 +10,8 @@ pub struct Crossing {
     pub to: String,
     pub segment: String,
     pub direction: Direction,
+    /// The index in the trace of the hop that sent it.
+    pub hop: usize,
 }
 
 /// How the packet's story ended, and where.
@@ -34,12 +36,14 @@ impl PacketPath {
         let crossings = trace
             .hops
             .iter()
-            .filter_map(|hop| {
+            .enumerate()
+            .filter_map(|(i, hop)| {
                 hop.left_by.as_ref().map(|link| Crossing {
                     from: hop.host.clone(),
                     to: link.next_host.clone(),
                     segment: link.segment.clone(),
                     direction: hop.direction,
+                    hop: i,
                 })
             })
             .collect();

@@ -1,10 +1,17 @@
 //! Everything the page shows, as one value changed only by [`State::reduce`].
 //!
-//! The session is a pure function of its options and the lines run so far,
-//! so `reduce` is pure too: the same actions always give the same page.
+//! The session is a pure function of where it started ([`Scope`] and a
+//! step) and what the student did since (the [`Act`] log), so `reduce` is
+//! pure too: the same actions always give the same page. Undo, reset,
+//! reload and share links all rebuild a state from a log ([`State::open`]).
 
+use super::codec::{Act, Origin, Record};
+use super::route::Route;
+use crate::engine::lesson::checks::{evaluate, CheckResult};
+use crate::engine::lesson::{replay, Lesson};
 use crate::engine::net::Trace;
 use crate::engine::{Session, Stream, Topology, WorldOptions};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -25,12 +32,13 @@ pub struct Entry {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryKind {
-    /// A line that ran: the prompt it was typed at, the line, and what it
-    /// printed, chunk by chunk.
+    /// A line that ran: the prompt it was typed at, the line, what it
+    /// printed chunk by chunk, and the simulated time it took.
     Command {
         prompt: String,
         line: String,
         output: Vec<(Stream, String)>,
+        elapsed_ms: u64,
     },
     /// Output with no command line above it: what a line that ran `clear`
     /// printed after clearing the screen.
@@ -41,6 +49,87 @@ pub enum EntryKind {
     Note(String),
 }
 
+/// Where a session starts.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scope {
+    /// A free world. `saved`: its progress is kept (the sandbox page); the
+    /// home page's scratch terminal is not.
+    Sandbox { options: WorldOptions, saved: bool },
+    /// A lesson: built in (by id), or a file an author opened (`preview`).
+    Lesson {
+        lesson: Rc<Lesson>,
+        preview: bool,
+        fingerprint: u32,
+    },
+}
+
+/// How to build a state: a scope, the step to start from, what to replay,
+/// and anything the page should say about it (a damaged saved state).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Opening {
+    pub scope: Scope,
+    pub start_step: usize,
+    pub done: BTreeSet<usize>,
+    pub acts: Vec<Act>,
+    /// For the status line.
+    pub notice: Option<String>,
+    /// For the terminal, before anything else (a garbled page address).
+    pub note: Option<String>,
+}
+
+impl Opening {
+    pub fn fresh(scope: Scope, step: usize) -> Opening {
+        Opening {
+            scope,
+            start_step: step,
+            done: BTreeSet::new(),
+            acts: vec![],
+            notice: None,
+            note: None,
+        }
+    }
+}
+
+/// One row of the before/after table: a probe's request at the step's
+/// start and now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProbeRow {
+    pub from: String,
+    pub url: String,
+    pub before: String,
+    pub now: String,
+    /// What the lesson says the request gives once the step is done.
+    pub after: Option<String>,
+}
+
+impl ProbeRow {
+    /// Whether "now" is what the lesson promises after the step.
+    pub fn reached(&self) -> Option<bool> {
+        self.after.as_ref().map(|a| *a == self.now)
+    }
+}
+
+/// How the current step stands.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct StepStatus {
+    pub checks: Vec<CheckResult>,
+    pub probes: Vec<ProbeRow>,
+}
+
+impl StepStatus {
+    pub fn passed(&self) -> bool {
+        self.checks.iter().all(|c| c.passed)
+    }
+}
+
+/// What the editor's last "Apply" gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyResult {
+    pub file: String,
+    pub status: i32,
+    pub output: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// Enter: run the line.
@@ -49,10 +138,32 @@ pub enum Action {
     Interrupt(String),
     /// Ctrl+L: clear the screen (what `clear` does).
     Clear,
+    /// The editor's Apply: save the file on the terminal's host, then
+    /// `kubectl apply -f` it there.
+    Apply { file: String, text: String },
+    /// Next/previous/a step in the list: move on, keeping the world.
+    Goto(usize),
+    /// Take back the last command (replay the log without it).
+    Undo,
+    /// Back to the world at the start of the current step.
+    ResetStep,
+    /// Replace the session: another lesson, a sandbox, a saved or shared state.
+    Open(Rc<Opening>),
+    /// The student read the notice.
+    DismissNotice,
+    /// Judge the goals and probes after the last command (see `State::stale`).
+    Refresh,
 }
 
 #[derive(Debug, Clone)]
 pub struct State {
+    pub scope: Scope,
+    /// The current step, 1-based (0 in a sandbox).
+    pub step: usize,
+    /// The step the log replays from.
+    pub start_step: usize,
+    /// What the student did since `start_step` began.
+    pub log: Rc<Vec<Act>>,
     pub session: Session,
     pub scrollback: Rc<Vec<Entry>>,
     /// Lines that ran, oldest first, without blanks or repeats in a row
@@ -64,21 +175,109 @@ pub struct State {
     /// The trace of the last command that sent a packet. Commands that send
     /// none (`hostname`, `clear`) leave the picture as it was.
     pub last_trace: Option<Rc<Trace>>,
+    pub status: Rc<StepStatus>,
+    /// Steps whose checks have all passed at some point.
+    pub done: Rc<BTreeSet<usize>>,
+    pub last_apply: Option<Rc<ApplyResult>>,
+    /// A message for the status line (a replayed or damaged saved state…).
+    pub notice: Option<String>,
+    /// Entries with this id or more were made live, not replayed: only
+    /// they play out their simulated time.
+    pub live_from: u64,
+    /// Bumped whenever the record changes, so the page knows to save it.
+    pub revision: u64,
+    /// The goals and the before/after table are not judged yet for the
+    /// last command; [`Action::Refresh`] does it, once its output is shown.
+    pub stale: bool,
+    before: Option<(usize, Rc<Vec<String>>)>,
     next_id: u64,
 }
 
+/// The world as the picture draws it: the engine's hosts, and on every node
+/// the Services kube-proxy makes it answer for (a ClusterIP exists only as
+/// rules on the nodes; a NodePort opens on each of them).
+pub fn display_topology(session: &Session) -> Topology {
+    let mut topology = session.topology();
+    let cluster = &session.world().cluster;
+    let lines: Vec<(String, String)> = cluster
+        .services
+        .iter()
+        .filter(|(k, _)| k.0 != "kube-system" && !(k.0 == "default" && k.1 == "kubernetes"))
+        .flat_map(|(k, svc)| {
+            let ip = svc.spec.cluster_ip.clone().unwrap_or_else(|| "None".into());
+            svc.spec.ports.iter().map(move |p| {
+                let mut line = format!("{} {ip}:{}", k.1, p.port);
+                if let Some(np) = p.node_port {
+                    line.push_str(&format!(" node:{np}"));
+                }
+                ("svc".to_string(), line)
+            })
+        })
+        .collect();
+    if !lines.is_empty() {
+        for host in topology
+            .hosts
+            .iter_mut()
+            .filter(|h| h.kind == crate::engine::net::HostKind::Node)
+        {
+            host.addresses.extend(lines.iter().cloned());
+        }
+    }
+    topology
+}
+
+/// What each of a step's probes gives in `session`.
+fn probe_results(session: &Session, step: &crate::engine::lesson::Step) -> Rc<Vec<String>> {
+    Rc::new(
+        step.probes
+            .iter()
+            .map(|p| observed(session, &p.from, &p.url))
+            .collect(),
+    )
+}
+
+fn observed(session: &Session, from: &str, url: &str) -> String {
+    match session.request(from, url) {
+        Some(o) => o.observed.to_string(),
+        None => format!("no host {from}"),
+    }
+}
+
 impl State {
-    /// A fresh page on a new world.
+    /// A fresh page on a new world (the home page's scratch terminal).
     pub fn new(options: WorldOptions) -> Result<State, crate::engine::world::OptionsError> {
         let session = Session::new(options)?;
-        Ok(State {
-            topology: Rc::new(session.topology()),
+        Ok(State::with_session(
+            Scope::Sandbox {
+                options,
+                saved: false,
+            },
+            0,
+            session,
+        ))
+    }
+
+    fn with_session(scope: Scope, step: usize, session: Session) -> State {
+        State {
+            scope,
+            step,
+            start_step: step,
+            log: Rc::default(),
+            topology: Rc::new(display_topology(&session)),
             session,
             scrollback: Rc::default(),
             history: Rc::default(),
             last_trace: None,
+            status: Rc::default(),
+            done: Rc::default(),
+            last_apply: None,
+            notice: None,
+            live_from: 0,
+            revision: 0,
+            stale: false,
+            before: None,
             next_id: 0,
-        })
+        }
     }
 
     /// The world `options` asks for; when the engine cannot build it (or the
@@ -97,9 +296,156 @@ impl State {
         state
     }
 
+    /// Builds the state an [`Opening`] describes: the world at the start of
+    /// its step, then every act replayed. Never fails: a world that cannot
+    /// be built falls back to the default one, and acts that no longer fit
+    /// (a step the lesson no longer has) end the replay; `notice` says so.
+    pub fn open(opening: &Opening) -> State {
+        let mut notices: Vec<String> = opening.notice.iter().cloned().collect();
+        let mut state = match &opening.scope {
+            Scope::Sandbox { options, .. } => match Session::new(*options) {
+                Ok(session) => State::with_session(opening.scope.clone(), 0, session),
+                Err(e) => {
+                    notices.push(format!(
+                        "That world cannot be built ({e}); this is the default world."
+                    ));
+                    State::new(WorldOptions::default()).expect("the default world is valid")
+                }
+            },
+            Scope::Lesson { lesson, .. } => {
+                let step = opening.start_step.clamp(1, lesson.steps.len().max(1));
+                match replay::start_at(lesson, step) {
+                    Ok(session) => {
+                        // The probes at the step's start, from this very
+                        // session: no second world to build for the table.
+                        let before = lesson
+                            .steps
+                            .get(step - 1)
+                            .map(|s| probe_results(&session, s));
+                        let mut state = State::with_session(opening.scope.clone(), step, session);
+                        state.before = before.map(|b| (step, b));
+                        state
+                    }
+                    Err(e) => {
+                        notices.push(format!(
+                            "The world of “{}” cannot be built ({e}); this is the default world.",
+                            lesson.title
+                        ));
+                        State::new(WorldOptions::default()).expect("the default world is valid")
+                    }
+                }
+            }
+        };
+        state.done = Rc::new(opening.done.clone());
+        if let Some(note) = &opening.note {
+            state.push(EntryKind::Note(note.clone()));
+        }
+        if state.lesson().is_some() {
+            // The record is exact only if the step it starts from exists.
+            state.start_step = state.step;
+        }
+        for (replayed, act) in opening.acts.iter().enumerate() {
+            if let Err(problem) = state.apply(act) {
+                notices.push(format!(
+                    "The saved work was replayed as far as it goes: {replayed} of {} entries ({problem}).",
+                    opening.acts.len()
+                ));
+                break;
+            }
+            if matches!(act, Act::Run(_) | Act::Apply { .. } | Act::Goto(_)) {
+                state.mark_done();
+            }
+        }
+        state.refresh();
+        state.live_from = state.next_id;
+        state.notice = (!notices.is_empty()).then(|| notices.join(" "));
+        state
+    }
+
+    /// The lesson being played, if any.
+    pub fn lesson(&self) -> Option<&Rc<Lesson>> {
+        match &self.scope {
+            Scope::Lesson { lesson, .. } => Some(lesson),
+            Scope::Sandbox { .. } => None,
+        }
+    }
+
+    /// The current step of the lesson, if any.
+    pub fn current_step(&self) -> Option<&crate::engine::lesson::Step> {
+        self.lesson()
+            .and_then(|l| l.steps.get(self.step.wrapping_sub(1)))
+    }
+
+    /// The place this state is, for the page address.
+    pub fn route(&self) -> Route {
+        match &self.scope {
+            Scope::Sandbox { saved: false, .. } => Route::Home,
+            Scope::Sandbox { options, .. } => Route::Sandbox(*options),
+            Scope::Lesson { preview: true, .. } => Route::Preview { step: self.step },
+            Scope::Lesson { lesson, .. } => Route::Lesson {
+                id: lesson.id.clone(),
+                step: self.step,
+            },
+        }
+    }
+
+    /// The name this state's record is saved under.
+    pub fn storage_key(&self) -> Option<String> {
+        match &self.scope {
+            Scope::Sandbox { saved: false, .. } => None,
+            Scope::Sandbox { .. } => Some(super::storage::SANDBOX_KEY.to_string()),
+            Scope::Lesson { preview: true, .. } => Some(super::storage::PREVIEW_KEY.to_string()),
+            Scope::Lesson { lesson, .. } => Some(super::storage::lesson_key(&lesson.id)),
+        }
+    }
+
+    /// What to save, or `None` for the home page's scratch terminal.
+    pub fn record(&self) -> Option<Record> {
+        let origin = match &self.scope {
+            Scope::Sandbox { saved: false, .. } => return None,
+            Scope::Sandbox { options, .. } => Origin::Sandbox(*options),
+            Scope::Lesson {
+                lesson,
+                preview,
+                fingerprint,
+            } => {
+                if *preview {
+                    Origin::Preview {
+                        fingerprint: *fingerprint,
+                    }
+                } else {
+                    Origin::Lesson {
+                        id: lesson.id.clone(),
+                        fingerprint: *fingerprint,
+                    }
+                }
+            }
+        };
+        Some(Record {
+            origin,
+            start_step: self.start_step,
+            done: self.done.iter().copied().collect(),
+            acts: (*self.log).clone(),
+        })
+    }
+
     /// The prompt to show before the input line.
     pub fn prompt(&self) -> String {
         self.session.prompt()
+    }
+
+    /// The text of a file on the terminal's host (by a name in the home
+    /// directory), for the editor.
+    pub fn file_text(&self, name: &str) -> Option<String> {
+        let world = self.session.world();
+        let host = world.net.host_id(self.session.current_host())?;
+        let machine = world.machine(host)?;
+        let home = if machine.user == "root" {
+            "/root".to_string()
+        } else {
+            format!("/home/{}", machine.user)
+        };
+        machine.files.get(&format!("{home}/{name}")).cloned()
     }
 
     fn push(&mut self, kind: EntryKind) {
@@ -126,10 +472,10 @@ impl State {
         }
     }
 
-    fn run(&mut self, line: String) {
+    fn run(&mut self, line: &str) -> crate::engine::Execution {
         let prompt = self.session.prompt();
-        let execution = self.session.run(&line);
-        self.remember(&line);
+        let execution = self.session.run(line);
+        self.remember(line);
         if execution.clear {
             // `clear` wipes the screen, this line's prompt included. The
             // engine hands back only what was printed after the clear
@@ -141,8 +487,9 @@ impl State {
         } else {
             self.push(EntryKind::Command {
                 prompt,
-                line,
+                line: line.to_string(),
                 output: execution.output.clone(),
+                elapsed_ms: execution.elapsed_ms,
             });
         }
         if execution.exit_session {
@@ -154,29 +501,264 @@ impl State {
                 self.session.current_host()
             )));
         }
-        if let Some(trace) = execution.trace {
-            self.last_trace = Some(Rc::new(trace));
+        if let Some(trace) = &execution.trace {
+            self.last_trace = Some(Rc::new(trace.clone()));
         }
-        let topology = self.session.topology();
+        let topology = display_topology(&self.session);
         if *self.topology != topology {
             self.topology = Rc::new(topology);
         }
+        execution
     }
+
+    /// Does one act. `Err` when it cannot apply to this session (a step the
+    /// lesson does not have), which ends a replay.
+    fn apply(&mut self, act: &Act) -> Result<(), String> {
+        match act {
+            Act::Run(line) => {
+                self.run(line);
+            }
+            Act::Interrupt(line) => {
+                let prompt = self.session.prompt();
+                self.push(EntryKind::Interrupted {
+                    prompt,
+                    line: line.clone(),
+                });
+            }
+            Act::Clear => Rc::make_mut(&mut self.scrollback).clear(),
+            Act::Apply { file, text } => {
+                if !valid_file_name(file) {
+                    return Err(format!("`{file}` is not a plain file name"));
+                }
+                let host = self.session.current_host().to_string();
+                self.session.put_file(&host, file, text);
+                self.push(EntryKind::Note(format!(
+                    "[Saved {file} from the editor on {host}.]"
+                )));
+                let e = self.run(&format!("kubectl apply -f {file}"));
+                self.last_apply = Some(Rc::new(ApplyResult {
+                    file: file.clone(),
+                    status: e.status,
+                    output: e.text(),
+                }));
+            }
+            Act::Goto(n) => {
+                let Some(lesson) = self.lesson().cloned() else {
+                    return Err("a step in a world without a lesson".into());
+                };
+                let Some(step) = lesson.steps.get(n.wrapping_sub(1)) else {
+                    return Err(format!("the lesson has no step {n}"));
+                };
+                replay::enter_step(&mut self.session, step);
+                self.step = *n;
+            }
+        }
+        Rc::make_mut(&mut self.log).push(act.clone());
+        Ok(())
+    }
+
+    /// Marks the current step done if its checks pass (and were not already).
+    fn mark_done(&mut self) {
+        if self.step == 0 || self.done.contains(&self.step) {
+            return;
+        }
+        let passed = match self.current_step() {
+            Some(step) => step
+                .checks
+                .iter()
+                .all(|c| evaluate(&self.session, c).passed),
+            None => false,
+        };
+        if passed {
+            Rc::make_mut(&mut self.done).insert(self.step);
+        }
+    }
+
+    /// Re-evaluates the current step's checks and probes.
+    fn refresh(&mut self) {
+        let (Some(lesson), Some(step)) = (self.lesson().cloned(), self.current_step().cloned())
+        else {
+            self.status = Rc::default();
+            return;
+        };
+        let checks: Vec<CheckResult> = step
+            .checks
+            .iter()
+            .map(|c| evaluate(&self.session, c))
+            .collect();
+        if checks.iter().all(|c| c.passed) && !self.done.contains(&self.step) {
+            Rc::make_mut(&mut self.done).insert(self.step);
+        }
+        let before = match &self.before {
+            Some((n, b)) if *n == self.step => b.clone(),
+            _ => {
+                let b = match replay::start_at(&lesson, self.step) {
+                    Ok(start) => probe_results(&start, &step),
+                    Err(_) => Rc::new(vec!["?".to_string(); step.probes.len()]),
+                };
+                self.before = Some((self.step, b.clone()));
+                b
+            }
+        };
+        let probes = step
+            .probes
+            .iter()
+            .zip(before.iter())
+            .map(|(p, b)| ProbeRow {
+                from: p.from.clone(),
+                url: p.url.clone(),
+                before: b.clone(),
+                now: observed(&self.session, &p.from, &p.url),
+                after: p.after.as_ref().map(|a| a.to_string()),
+            })
+            .collect();
+        let status = StepStatus { checks, probes };
+        if *self.status != status {
+            self.status = Rc::new(status);
+        }
+    }
+
+    /// An act done live: applied, evaluated, and recorded for saving.
+    fn live(&mut self, act: Act) {
+        if let Err(problem) = self.apply(&act) {
+            self.notice = Some(problem);
+            return;
+        }
+        self.notice = None;
+        if matches!(act, Act::Goto(_)) {
+            self.refresh();
+        } else {
+            // Judged just after: the command's output is drawn first.
+            self.stale = true;
+        }
+        self.revision += 1;
+    }
+
+    fn reopen(&self, start_step: usize, acts: Vec<Act>, notice: Option<String>) -> State {
+        let mut next = State::open(&Opening {
+            scope: self.scope.clone(),
+            start_step,
+            done: (*self.done).clone(),
+            acts,
+            notice: None,
+            note: None,
+        });
+        next.revision = self.revision + 1;
+        // Entries keep unique ids across the rebuild, so the view redraws
+        // them all and plays none of them out again.
+        next.next_id += self.next_id;
+        let shift = self.next_id;
+        for e in Rc::make_mut(&mut next.scrollback) {
+            e.id += shift;
+        }
+        next.live_from = next.next_id;
+        if notice.is_some() {
+            next.notice = notice;
+        }
+        next
+    }
+}
+
+/// What the editor may save: a plain name in the home directory.
+pub fn valid_file_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
 }
 
 impl Reducible for State {
     type Action = Action;
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        match action {
-            Action::Run(line) => next.run(line),
-            Action::Interrupt(line) => {
-                let prompt = next.session.prompt();
-                next.push(EntryKind::Interrupted { prompt, line });
+        let next = match action {
+            Action::Run(line) => {
+                let mut next = (*self).clone();
+                next.live(Act::Run(line));
+                next
             }
-            Action::Clear => Rc::make_mut(&mut next.scrollback).clear(),
-        }
+            Action::Interrupt(line) => {
+                let mut next = (*self).clone();
+                next.live(Act::Interrupt(line));
+                next
+            }
+            Action::Clear => {
+                let mut next = (*self).clone();
+                next.live(Act::Clear);
+                next
+            }
+            Action::Apply { file, text } => {
+                let mut next = (*self).clone();
+                next.live(Act::Apply { file, text });
+                next
+            }
+            Action::Goto(n) => {
+                if n == self.step {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.live(Act::Goto(n));
+                next
+            }
+            Action::Undo => {
+                let Some(at) = self.log.iter().rposition(Act::is_command) else {
+                    let mut next = (*self).clone();
+                    next.notice = Some("Nothing to undo since this step started.".into());
+                    return Rc::new(next);
+                };
+                let mut acts = (*self.log).clone();
+                let undone = acts.remove(at);
+                let what = match undone {
+                    Act::Run(line) => line,
+                    Act::Apply { file, .. } => format!("the editor's apply of {file}"),
+                    _ => String::new(),
+                };
+                let what = what.lines().next().unwrap_or("").to_string();
+                self.reopen(
+                    self.start_step,
+                    acts,
+                    Some(format!("Undid `{what}`: the world is as it was before it.")),
+                )
+            }
+            Action::ResetStep => {
+                let step = self.step.max(1);
+                let notice = match self.lesson() {
+                    Some(_) => format!(
+                        "Step {step} was reset: the world is as it is at the start of the step."
+                    ),
+                    None => "The world was reset.".to_string(),
+                };
+                self.reopen(step, vec![], Some(notice))
+            }
+            Action::Open(opening) => {
+                let mut next = State::open(&opening);
+                // Ids stay unique across worlds, for the keyed scrollback.
+                let shift = self.next_id;
+                for e in Rc::make_mut(&mut next.scrollback) {
+                    e.id += shift;
+                }
+                next.next_id += shift;
+                next.live_from = next.next_id;
+                next.revision = self.revision + 1;
+                next
+            }
+            Action::DismissNotice => {
+                let mut next = (*self).clone();
+                next.notice = None;
+                next
+            }
+            Action::Refresh => {
+                if !self.stale {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.refresh();
+                next.stale = false;
+                next.revision += 1;
+                next
+            }
+        };
         Rc::new(next)
     }
 }

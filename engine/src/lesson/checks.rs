@@ -268,7 +268,7 @@ fn describe_service_goal(sc: &ServiceCheck) -> String {
     }
     let mut parts = vec![];
     if let Some(sel) = &sc.selector {
-        parts.push(format!("selects {}", format_labels(sel)));
+        parts.push(format!("selector {}", format_labels(sel)));
     }
     if let Some(p) = sc.port {
         parts.push(format!("port {p}"));

@@ -1,66 +1,498 @@
-//! The page: owns the one [`State`] and lays out the panes.
+//! The page: owns the one [`State`], follows the page address, saves the
+//! student's work, and lays out the panes (lesson, terminal, editor,
+//! network). Effects live here; everything they change goes through the
+//! reducer.
 
+use super::editor::{Editor, EditorFile};
+use super::lesson_list::LessonList;
+use super::lesson_view::LessonView;
 use super::terminal::Terminal;
 use super::topology_view::TopologyView;
 use super::trace_panel::TracePanel;
+use crate::engine::lesson::replay::check_file;
 use crate::engine::WorldOptions;
-use crate::ui::state::{Action, State};
+use crate::ui::codec::{self, Origin, Record};
+use crate::ui::completion::{self, Completion};
+use crate::ui::opening;
+use crate::ui::route::Route;
+use crate::ui::state::{Action, Scope, State};
+use crate::ui::storage::{self, Store};
+use std::rc::Rc;
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct AppProps {
-    /// The world to build, or why the page address did not describe one.
+    /// The world of the home page, or why the page address did not describe one.
     pub options: Result<WorldOptions, String>,
+    /// Where to start. `None`: the page address, followed as it changes
+    /// (the real page); `Some`: there, without touching the address (tests).
+    pub route: Option<Route>,
+    /// Where the student's work is kept; `None`: nowhere.
+    pub store: Option<Store>,
 }
 
 impl Default for AppProps {
     fn default() -> Self {
         AppProps {
             options: Ok(WorldOptions::default()),
+            route: Some(Route::Home),
+            store: None,
         }
     }
 }
 
+fn location_route() -> Route {
+    let hash = web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default();
+    Route::parse(&hash)
+}
+
+/// Puts `route` in the address bar without reloading (and without a
+/// `hashchange`): a new history entry, or a replacement of the current one.
+fn show_route(route: &Route, replace: bool) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(history) = window.history() else {
+        return;
+    };
+    let hash = route.to_hash();
+    let _ = if replace {
+        history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash))
+    } else {
+        history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&hash))
+    };
+}
+
+/// The record a share link carries: the home page's scratch world is shared
+/// as a sandbox.
+fn share_record(state: &State) -> Record {
+    state.record().unwrap_or_else(|| Record {
+        origin: Origin::Sandbox(match &state.scope {
+            Scope::Sandbox { options, .. } => *options,
+            Scope::Lesson { .. } => WorldOptions::default(),
+        }),
+        start_step: 0,
+        done: vec![],
+        acts: (*state.log).clone(),
+    })
+}
+
+fn share_url(state: &State) -> String {
+    let payload = codec::to_link(&share_record(state));
+    let base = web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!(
+                "{}{}{}",
+                l.origin().ok()?,
+                l.pathname().ok()?,
+                l.search().ok()?
+            ))
+        })
+        .unwrap_or_default();
+    format!("{base}{}", Route::Share(payload).to_hash())
+}
+
+const NEW_MANIFEST: &str = "apiVersion: v1
+kind: Service
+metadata:
+  name: myapp-service
+spec:
+  type: NodePort
+  selector:
+    app: myapp
+  ports:
+  - port: 80
+    targetPort: 80
+    nodePort: 30008
+";
+
 #[component]
 pub fn App(props: &AppProps) -> Html {
+    let follow = props.route.is_none();
     let state = use_reducer({
-        let options = props.options.clone();
-        move || State::requested(options)
+        let props = props.clone();
+        move || {
+            let route = props.route.clone().unwrap_or_else(location_route);
+            State::open(&opening::for_route(
+                &route,
+                props.store.as_ref(),
+                &props.options,
+            ))
+        }
     });
+    let dispatcher = state.dispatcher();
+    // Stable across renders, so components given it can skip redrawing.
     let on_action = {
-        let dispatcher = state.dispatcher();
-        Callback::from(move |action: Action| dispatcher.dispatch(action))
+        let dispatcher = dispatcher.clone();
+        use_callback((), move |action: Action, _| dispatcher.dispatch(action))
     };
+
+    // Where the page is, for callbacks registered once (the address bar's).
+    let current = use_mut_ref(|| state.route());
+    *current.borrow_mut() = state.route();
+
+    // After the student moves to another step or lesson, the focus goes to
+    // its title (the control they used may be gone), not at page load.
+    let focus_title = use_mut_ref(|| false);
+    let navigate = {
+        let dispatcher = dispatcher.clone();
+        let current = current.clone();
+        let focus_title = focus_title.clone();
+        let store = props.store.clone();
+        let options = props.options.clone();
+        Callback::from(move |route: Route| {
+            let action = match (&*current.borrow(), &route) {
+                (Route::Lesson { id: a, .. }, Route::Lesson { id: b, step }) if a == b => {
+                    Action::Goto(*step)
+                }
+                (Route::Preview { .. }, Route::Preview { step }) => Action::Goto(*step),
+                (here, there) if here == there => return,
+                _ => Action::Open(Rc::new(opening::for_route(
+                    &route,
+                    store.as_ref(),
+                    &options,
+                ))),
+            };
+            *focus_title.borrow_mut() = true;
+            dispatcher.dispatch(action);
+        })
+    };
+
+    // The address bar: followed when it changes (back, forward, a typed
+    // address), and kept showing where the page is.
+    {
+        let navigate = navigate.clone();
+        use_effect_with(follow, move |follow| {
+            let listener = follow.then(|| {
+                web_sys::window().map(|w| {
+                    gloo_events::EventListener::new(&w, "hashchange", move |_| {
+                        navigate.emit(location_route())
+                    })
+                })
+            });
+            move || drop(listener)
+        });
+    }
+    use_effect_with(state.route(), move |route| {
+        if follow {
+            let here = location_route();
+            if here != *route {
+                show_route(route, matches!(here, Route::Share(_) | Route::Unknown(_)));
+            }
+        }
+    });
+
+    {
+        let focus_title = focus_title.clone();
+        use_effect_with((state.route(), state.revision), move |_| {
+            if std::mem::take(&mut *focus_title.borrow_mut()) {
+                let document = web_sys::window().and_then(|w| w.document());
+                let title = document.and_then(|d| {
+                    d.get_element_by_id("step-title")
+                        .or_else(|| d.get_element_by_id("lesson-pane-heading"))
+                });
+                if let Some(title) = title
+                    .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+                {
+                    let _ = title.focus();
+                }
+            }
+        });
+    }
+
+    // The goals and the before/after table are judged after a command's
+    // output is on screen: in the next task, once the browser has painted.
+    let refresh_timer = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
+    {
+        let dispatcher = dispatcher.clone();
+        use_effect_with((state.revision, state.stale), move |(_, stale)| {
+            if *stale {
+                let dispatcher = dispatcher.clone();
+                *refresh_timer.borrow_mut() =
+                    Some(gloo_timers::callback::Timeout::new(0, move || {
+                        dispatcher.dispatch(Action::Refresh)
+                    }));
+            }
+        });
+    }
+
+    // The student's work, saved after every change.
+    {
+        let state = state.clone();
+        let store = props.store.clone();
+        use_effect_with(state.revision, move |_| {
+            if let (Some(store), Some(key), Some(record)) =
+                (store, state.storage_key(), state.record())
+            {
+                store.save(&key, &codec::encode(&record));
+            }
+        });
+    }
+
+    // Packet stepping: back to the whole path whenever a new packet is sent.
+    let hop = use_state(|| None::<usize>);
+    {
+        let hop = hop.clone();
+        use_effect_with(state.last_trace.clone(), move |_| hop.set(None));
+    }
+    let on_hop = {
+        let hop = hop.clone();
+        Callback::from(move |h: Option<usize>| hop.set(h))
+    };
+
+    // The editor.
+    let editor = use_state(|| None::<Rc<EditorFile>>);
+    let generation = use_mut_ref(|| 0u64);
+    // The latest state, for the callbacks kept stable across renders.
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
+    let open_file = {
+        let editor = editor.clone();
+        let latest = latest.clone();
+        let generation = generation.clone();
+        use_callback((), move |name: String, _| {
+            let state = latest.borrow().clone();
+            let text = state
+                .file_text(&name)
+                .or_else(|| {
+                    state.lesson().and_then(|l| {
+                        l.steps
+                            .iter()
+                            .flat_map(|s| &s.files)
+                            .find(|f| f.name == name)
+                            .map(|f| f.content.clone())
+                    })
+                })
+                .unwrap_or_else(|| NEW_MANIFEST.to_string());
+            *generation.borrow_mut() += 1;
+            editor.set(Some(Rc::new(EditorFile {
+                name,
+                text,
+                generation: *generation.borrow(),
+            })));
+        })
+    };
+    // Opening a file takes the focus there.
+    use_effect_with(editor.as_ref().map(|f| f.generation), |g| {
+        if g.is_some() {
+            if let Some(area) = web_sys::window()
+                .and_then(|w| w.document())
+                .and_then(|d| d.get_element_by_id("editor-text"))
+                .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            {
+                let _ = area.focus();
+            }
+        }
+    });
+    let on_apply = on_action.reform(|(file, text): (String, String)| Action::Apply { file, text });
+    let close_editor = {
+        let editor = editor.clone();
+        Callback::from(move |_| {
+            editor.set(None);
+            focus_terminal();
+        })
+    };
+
+    // Authors: a lesson file from disk.
+    let preview_errors = use_state(|| None::<Rc<Vec<String>>>);
+    let report = use_state(|| None::<Rc<Vec<String>>>);
+    let on_preview = {
+        let preview_errors = preview_errors.clone();
+        let report = report.clone();
+        let dispatcher = dispatcher.clone();
+        let store = props.store.clone();
+        Callback::from(
+            move |(name, text): (String, String)| match opening::preview(&name, &text) {
+                Ok(opening) => {
+                    if let Some(store) = &store {
+                        store.save(storage::PREVIEW_FILE_KEY, &format!("{name}\n{text}"));
+                        store.remove(storage::PREVIEW_KEY);
+                    }
+                    let diagnostics = check_file(&name, &text);
+                    report.set(Some(Rc::new(
+                        diagnostics.iter().map(ToString::to_string).collect(),
+                    )));
+                    preview_errors.set(None);
+                    dispatcher.dispatch(Action::Open(Rc::new(opening)));
+                }
+                Err(errors) => preview_errors.set(Some(Rc::new(errors))),
+            },
+        )
+    };
+
+    let needs_more = {
+        let state = state.clone();
+        Callback::from(move |text: String| state.session.needs_more(&text))
+    };
+    let complete = {
+        let state = state.clone();
+        Callback::from(move |before: String| -> Completion {
+            completion::complete(&state.session, &before)
+        })
+    };
+
+    // Share.
+    let share = use_state(|| None::<String>);
+    let on_share = {
+        let share = share.clone();
+        let state = state.clone();
+        Callback::from(move |_: MouseEvent| share.set(Some(share_url(&state))))
+    };
+    let copy_share = {
+        let share = share.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let (Some(url), Some(window)) = (share.as_ref(), web_sys::window()) {
+                let _ = window.navigator().clipboard().write_text(url);
+            }
+        })
+    };
+    let select_all = Callback::from(|e: FocusEvent| {
+        e.target_unchecked_into::<HtmlInputElement>().select();
+    });
+
+    let can_undo = state.log.iter().any(|a| a.is_command());
+    let undo = on_action.reform(|_: MouseEvent| Action::Undo);
+    let reset = on_action.reform(|_: MouseEvent| Action::ResetStep);
+    let dismiss = on_action.reform(|_: MouseEvent| Action::DismissNotice);
+    let new_file = {
+        let open_file = open_file.clone();
+        Callback::from(move |_: MouseEvent| open_file.emit("manifest.yaml".to_string()))
+    };
+    let skip = Callback::from(|e: MouseEvent| {
+        e.prevent_default();
+        focus_terminal();
+    });
+
+    let lesson_pane = match &state.scope {
+        Scope::Lesson {
+            lesson, preview, ..
+        } => html! {
+            <LessonView
+                lesson={lesson.clone()}
+                step={state.step}
+                status={state.status.clone()}
+                done={state.done.clone()}
+                preview={*preview}
+                report={(*report).clone()}
+                on_navigate={navigate.clone()}
+                on_action={on_action.clone()}
+                on_open_file={open_file.clone()}
+            />
+        },
+        Scope::Sandbox { options, saved } => html! {
+            <>
+                if *saved {
+                    <p class="sandbox-badge">
+                        { format!(
+                            "Sandbox: {} node(s), {}.",
+                            options.nodes,
+                            if options.cloud { "on a cloud" } else { "bare metal" }
+                        ) }
+                    </p>
+                }
+                <LessonList
+                    on_navigate={navigate.clone()}
+                    progress={Rc::new(opening::progress(props.store.as_ref()))}
+                    on_preview={on_preview.clone()}
+                    preview_errors={(*preview_errors).clone()}
+                />
+            </>
+        },
+    };
+    let in_lesson = state.lesson().is_some();
 
     html! {
         <div class="app">
+            <a class="skip-link" href="#terminal-input" onclick={skip}>{ "Skip to the terminal" }</a>
             <header class="app-header">
-                <h1>{ "servicelab" }</h1>
+                <h1 class="app-name">{ "servicelab" }</h1>
                 <p class="tagline">
                     { "Kubernetes Services, simulated in your browser. Type a command in the terminal and watch where the packet goes." }
                 </p>
+                <div class="notice-area" role="status">
+                    if let Some(notice) = &state.notice {
+                        <p class="notice">
+                            <span class="notice-glyph" aria-hidden="true">{ "ℹ " }</span>
+                            { notice.clone() }
+                            <button type="button" class="link-button" onclick={dismiss}>{ "Dismiss" }</button>
+                        </p>
+                    }
+                </div>
             </header>
-            <main class="workspace">
-                <section class="pane terminal-pane">
-                    <h2>{ "Terminal" }</h2>
+            <main class={classes!("workspace", editor.is_some().then_some("with-editor"))}>
+                <section class="pane lesson-pane" aria-labelledby="lesson-pane-heading">
+                    { lesson_pane }
+                </section>
+                <div class="middle">
+                <section class="pane terminal-pane" aria-labelledby="terminal-heading">
+                    <div class="pane-head">
+                        <h2 id="terminal-heading">{ "Terminal" }</h2>
+                        <div class="toolbar" role="group" aria-label="Terminal actions">
+                            <button type="button" onclick={undo} disabled={!can_undo}>{ "Undo last command" }</button>
+                            <button type="button" onclick={reset}>{ if in_lesson { "Reset step" } else { "Reset world" } }</button>
+                            <button type="button" onclick={new_file}>{ "New manifest" }</button>
+                            <button type="button" onclick={on_share}>{ "Share" }</button>
+                        </div>
+                    </div>
+                    if let Some(url) = share.as_ref() {
+                        <div class="share-box">
+                            <label for="share-url">{ format!("A link to this world ({} command(s) replayed when opened):", state.log.iter().filter(|a| a.is_command()).count()) }</label>
+                            <input id="share-url" type="text" readonly=true value={url.clone()} onfocus={select_all} />
+                            <button type="button" onclick={copy_share}>{ "Copy link" }</button>
+                        </div>
+                    }
                     <Terminal
                         prompt={AttrValue::from(state.prompt())}
                         scrollback={state.scrollback.clone()}
                         history={state.history.clone()}
+                        live_from={state.live_from}
+                        complete={Some(complete)}
+                        {needs_more}
                         {on_action}
                     />
-                    <p class="hint">
-                        { "Try " }<code>{ "curl http://10.244.0.2" }</code>
-                        { " from the laptop, then " }<code>{ "ssh node01" }</code>
-                        { " and try again. " }<code>{ "help" }</code>{ " lists every command." }
+                    <p class="hint" id="terminal-keys">
+                        { "Enter runs a line; Up and Down recall; Tab completes (on an empty line, or after Esc, Tab moves on); Ctrl+L clears; Ctrl+C abandons a line. " }
+                        if !in_lesson {
+                            { "Try " }<code>{ "curl http://10.244.0.2" }</code>
+                            { " from the laptop, then " }<code>{ "ssh node01" }</code>
+                            { " and try again. " }<code>{ "help" }</code>{ " lists every command." }
+                        }
                     </p>
                 </section>
-                <section class="pane network-pane">
-                    <h2>{ "Network" }</h2>
-                    <TopologyView topology={state.topology.clone()} trace={state.last_trace.clone()} />
-                    <TracePanel trace={state.last_trace.clone()} />
+                if let Some(file) = editor.as_ref() {
+                    <section class="pane editor-pane" aria-labelledby="editor-heading">
+                        <h2 id="editor-heading">{ "Editor" }</h2>
+                        <Editor
+                            key={file.generation.to_string()}
+                            file={file.clone()}
+                            host={AttrValue::from(state.session.current_host().to_string())}
+                            last_apply={state.last_apply.clone()}
+                            {on_apply}
+                            on_close={close_editor}
+                        />
+                    </section>
+                }
+                </div>
+                <section class="pane network-pane" aria-labelledby="network-heading">
+                    <h2 id="network-heading">{ "Network" }</h2>
+                    <TopologyView topology={state.topology.clone()} trace={state.last_trace.clone()} hop={*hop} />
+                    <TracePanel trace={state.last_trace.clone()} hop={*hop} {on_hop} />
                 </section>
             </main>
         </div>
+    }
+}
+
+fn focus_terminal() {
+    if let Some(input) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("terminal-input"))
+        .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+    {
+        let _ = input.focus();
     }
 }

@@ -2,6 +2,10 @@
 //! given and report what the student did; the engine does everything else.
 
 pub mod app;
+pub mod editor;
+pub mod lesson_list;
+pub mod lesson_view;
+pub mod nav_link;
 pub mod network_text;
 pub mod scrollback;
 pub mod terminal;

@@ -12,6 +12,15 @@ use yew::prelude::*;
 #[derive(Properties, PartialEq)]
 pub struct ScrollbackProps {
     pub entries: Rc<Vec<Entry>>,
+    /// An entry whose output is not shown yet (its simulated time is being
+    /// played out). It is in the page, hidden, so it is announced once shown.
+    #[prop_or_default]
+    pub hidden: Option<u64>,
+}
+
+/// A command line as bash echoes it: a heredoc's further lines after `> `.
+fn command_text(line: &str) -> String {
+    line.replace('\n', "\n> ")
 }
 
 fn output(chunks: &[(Stream, String)]) -> Html {
@@ -29,19 +38,22 @@ fn output(chunks: &[(Stream, String)]) -> Html {
         .collect()
 }
 
-fn entry(entry: &Entry) -> Html {
+fn entry(entry: &Entry, hidden: Option<u64>) -> Html {
     let key = entry.id;
     match &entry.kind {
         EntryKind::Command {
             prompt,
             line,
             output: chunks,
+            ..
         } => html! {
             <span {key} class="entry">
                 <span class="prompt">{ prompt.clone() }</span>
-                <span class="command">{ line.clone() }</span>
+                <span class="command">{ command_text(line) }</span>
                 { "\n" }
-                { output(chunks) }
+                <span class={classes!("output", (hidden == Some(entry.id)).then_some("pending"))}>
+                    { output(chunks) }
+                </span>
             </span>
         },
         EntryKind::Output(chunks) => html! {
@@ -50,7 +62,7 @@ fn entry(entry: &Entry) -> Html {
         EntryKind::Interrupted { prompt, line } => html! {
             <span {key} class="entry">
                 <span class="prompt">{ prompt.clone() }</span>
-                <span class="command">{ line.clone() }</span>
+                <span class="command">{ command_text(line) }</span>
                 { "^C\n" }
             </span>
         },
@@ -64,7 +76,7 @@ fn entry(entry: &Entry) -> Html {
 pub fn Scrollback(props: &ScrollbackProps) -> Html {
     html! {
         <div id="terminal-output" class="scrollback" role="log" aria-live="polite" aria-label="Command output">
-            { for props.entries.iter().map(entry) }
+            { for props.entries.iter().map(|e| entry(e, props.hidden)) }
         </div>
     }
 }

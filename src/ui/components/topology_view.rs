@@ -16,6 +16,10 @@ use yew::prelude::*;
 pub struct TopologyViewProps {
     pub topology: Rc<Topology>,
     pub trace: Option<Rc<Trace>>,
+    /// While stepping through the packet hop by hop: the hop shown. The
+    /// picture then draws the wires up to that hop and rings its host.
+    #[prop_or_default]
+    pub hop: Option<usize>,
 }
 
 /// How far a reply's wire is drawn beside the request's, so both show.
@@ -31,17 +35,23 @@ pub fn kind_word(kind: HostKind) -> &'static str {
     }
 }
 
-fn host(shape: &HostShape, path: &PacketPath) -> Html {
+fn host(shape: &HostShape, path: &PacketPath, current: Option<&(usize, String)>) -> Html {
     let r = shape.rect;
     let on_path = path.visits(&shape.name);
+    let here = current.filter(|(_, h)| *h == shape.name);
     let class = classes!(
         "host",
         format!("host-{}", kind_word(shape.kind)),
-        on_path.then_some("on-path")
+        on_path.then_some("on-path"),
+        here.is_some().then_some("current-hop")
     );
     html! {
         <g {class} data-host={shape.name.clone()}>
             <rect x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="6" />
+            if let Some((i, _)) = here {
+                <rect class="hop-ring" x={(r.x - 4).to_string()} y={(r.y - 4).to_string()} width={(r.w + 8).to_string()} height={(r.h + 8).to_string()} rx="9" />
+                <text class="hop-label" x={(r.x + 10).to_string()} y={(r.y - 7).to_string()}>{ format!("hop {}", i + 1) }</text>
+            }
             <text class="host-name" x={(r.x + 10).to_string()} y={(r.y + LINE + 2).to_string()}>
                 { shape.name.clone() }
             </text>
@@ -100,6 +110,16 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
         t.as_deref().map(PacketPath::of).unwrap_or_default()
     });
     let summary = props.trace.as_ref().map(|t| t.summary());
+    let current = props.hop.and_then(|i| {
+        props
+            .trace
+            .as_ref()
+            .and_then(|t| t.hops.get(i))
+            .map(|h| (i, h.host.clone()))
+    });
+    let last_hop = props.trace.as_ref().map(|t| t.hops.len().saturating_sub(1));
+    // The end is marked once the stepping reaches it (or when not stepping).
+    let show_ending = props.hop.is_none() || props.hop == last_hop;
 
     let nodes = layout.hosts.iter().filter(|h| h.kind == HostKind::Node);
     let others = layout.hosts.iter().filter(|h| h.kind != HostKind::Node);
@@ -120,29 +140,33 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
         ),
         None => "No packet has been sent yet. The same in text follows the picture.".to_string(),
     };
-    let wires = path.crossings.iter().filter_map(|c| {
-        let (class, offset) = match c.direction {
-            Direction::Request => ("request", 0),
-            Direction::Reply => ("reply", REPLY_OFFSET),
-        };
-        layout.wire(&c.from, &c.to, &c.segment).map(|p| {
-            html! {
-                <polyline
-                    class={classes!("wire-path", class)}
-                    points={points(&p, offset)}
-                    marker-end={format!("url(#arrow-{class})")}
-                    data-from={c.from.clone()}
-                    data-to={c.to.clone()}
-                />
-            }
-        })
-    });
+    let wires = path
+        .crossings
+        .iter()
+        .filter(|c| props.hop.is_none_or(|i| c.hop < i))
+        .filter_map(|c| {
+            let (class, offset) = match c.direction {
+                Direction::Request => ("request", 0),
+                Direction::Reply => ("reply", REPLY_OFFSET),
+            };
+            layout.wire(&c.from, &c.to, &c.segment).map(|p| {
+                html! {
+                    <polyline
+                        class={classes!("wire-path", class)}
+                        points={points(&p, offset)}
+                        marker-end={format!("url(#arrow-{class})")}
+                        data-from={c.from.clone()}
+                        data-to={c.to.clone()}
+                    />
+                }
+            })
+        });
     // Wide worlds keep readable text and scroll sideways instead of shrinking.
     let style = format!("min-width: {}px", layout.width * 7 / 10);
 
     html! {
         <figure class="topology">
-            <div class="topology-scroll">
+            <div class="topology-scroll" tabindex="0" role="group" aria-label="The picture of the network (scrolls sideways when wide)">
                 <svg
                     id="topology"
                     xmlns="http://www.w3.org/2000/svg"
@@ -161,7 +185,7 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
                             <path d="M 0 0 L 10 5 L 0 10 z" />
                         </marker>
                     </defs>
-                    { for nodes.map(|n| host(n, &path)) }
+                    { for nodes.map(|n| host(n, &path, current.as_ref())) }
                     { for layout.buses.iter().map(|b| html! {
                         <g class="segment" data-segment={b.segment.clone()}>
                             <line x1={b.x1.to_string()} y1={b.y.to_string()} x2={b.x2.to_string()} y2={b.y.to_string()} />
@@ -171,9 +195,9 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
                     { for layout.taps.iter().filter_map(|t| layout.bus(&t.segment).map(|b| html! {
                         <line class="tap" x1={t.x.to_string()} y1={t.y_host.to_string()} x2={t.x.to_string()} y2={b.y.to_string()} />
                     })) }
-                    { for others.map(|h| host(h, &path)) }
+                    { for others.map(|h| host(h, &path, current.as_ref())) }
                     { for wires }
-                    if let (Some(end), Some(summary)) = (&path.ending, &summary) {
+                    if let (Some(end), Some(summary), true) = (&path.ending, &summary, show_ending) {
                         { ending(&layout, end, summary) }
                     }
                 </svg>

@@ -1,0 +1,220 @@
+//! The home of the lesson pane: the course, a free world to build, and a
+//! lesson file to preview (for authors).
+
+use super::nav_link::NavLink;
+use crate::engine::world::MAX_NODES;
+use crate::engine::WorldOptions;
+use crate::ui::catalog;
+use crate::ui::route::Route;
+use std::rc::Rc;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+/// Where a student is in a lesson, from their saved work.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LessonProgress {
+    pub id: String,
+    pub step: usize,
+    pub done: usize,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonListProps {
+    pub on_navigate: Callback<Route>,
+    #[prop_or_default]
+    pub progress: Rc<Vec<LessonProgress>>,
+    /// A lesson file was opened: its name and text.
+    pub on_preview: Callback<(String, String)>,
+    /// The errors of the last file opened, as `file:line:col: message` blocks.
+    #[prop_or_default]
+    pub preview_errors: Option<Rc<Vec<String>>>,
+}
+
+#[component]
+fn SandboxForm(props: &SandboxFormProps) -> Html {
+    let nodes = use_state(|| 2u8);
+    let cloud = use_state(|| false);
+    let onchange_nodes = {
+        let nodes = nodes.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Ok(n) = select.value().parse() {
+                nodes.set(n);
+            }
+        })
+    };
+    let set_cloud = |value: bool| {
+        let cloud = cloud.clone();
+        Callback::from(move |_: Event| cloud.set(value))
+    };
+    let onsubmit = {
+        let (nodes, cloud) = (nodes.clone(), cloud.clone());
+        let on_navigate = props.on_navigate.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_navigate.emit(Route::Sandbox(WorldOptions {
+                nodes: *nodes,
+                cloud: *cloud,
+                ..WorldOptions::default()
+            }));
+        })
+    };
+    html! {
+        <section class="sandbox-form" aria-labelledby="sandbox-heading">
+            <h3 id="sandbox-heading">{ "Sandbox: a world of your own" }</h3>
+            <p>{ "No lesson, no checks: build a cluster and try anything." }</p>
+            <form {onsubmit}>
+                <label for="sandbox-nodes">{ "Nodes" }</label>
+                <select id="sandbox-nodes" onchange={onchange_nodes}>
+                    { for (1..=MAX_NODES).map(|n| html! {
+                        <option value={n.to_string()} selected={n == *nodes}>{ n.to_string() }</option>
+                    }) }
+                </select>
+                <fieldset>
+                    <legend>{ "Where it runs" }</legend>
+                    <label>
+                        <input type="radio" name="sandbox-where" checked={!*cloud} onchange={set_cloud(false)} />
+                        { " Bare metal (LoadBalancer stays <pending>)" }
+                    </label>
+                    <label>
+                        <input type="radio" name="sandbox-where" checked={*cloud} onchange={set_cloud(true)} />
+                        { " A cloud (LoadBalancer gets an external IP)" }
+                    </label>
+                </fieldset>
+                <button type="submit">{ "Build this world" }</button>
+            </form>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct SandboxFormProps {
+    on_navigate: Callback<Route>,
+}
+
+/// Reads a picked or dropped file as text, then hands it on.
+fn read(file: web_sys::File, then: Callback<(String, String)>) {
+    let name = file.name();
+    wasm_bindgen_futures::spawn_local(async move {
+        let text = JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
+        then.emit((name, text));
+    });
+}
+
+#[derive(Properties, PartialEq)]
+struct AuthorPreviewProps {
+    on_preview: Callback<(String, String)>,
+    errors: Option<Rc<Vec<String>>>,
+}
+
+#[component]
+fn AuthorPreview(props: &AuthorPreviewProps) -> Html {
+    let dragging = use_state(|| false);
+    let onchange = {
+        let on_preview = props.on_preview.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(file) = input.files().and_then(|f| f.get(0)) {
+                read(file, on_preview.clone());
+            }
+            // The same file can be picked again after fixing it.
+            input.set_value("");
+        })
+    };
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let ondrop = {
+        let on_preview = props.on_preview.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            let file = e
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
+            if let Some(file) = file {
+                read(file, on_preview.clone());
+            }
+        })
+    };
+    html! {
+        <section class="author-preview" aria-labelledby="preview-heading">
+            <h3 id="preview-heading">{ "For authors: preview a lesson file" }</h3>
+            <div class={classes!("drop-zone", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+                <label for="lesson-file">{ "Open a lesson file (.md), or drop one here" }</label>
+                <input id="lesson-file" type="file" accept=".md,text/markdown,text/plain" {onchange} />
+            </div>
+            if let Some(errors) = &props.errors {
+                <div class="diagnostics" role="alert">
+                    <p>{ format!("{} problem(s), as `servicelab check` reports them:", errors.len()) }</p>
+                    <pre tabindex="0">{ errors.join("\n\n") }</pre>
+                </div>
+            }
+        </section>
+    }
+}
+
+#[component]
+pub fn LessonList(props: &LessonListProps) -> Html {
+    let lessons = catalog::sources().iter().map(|b| {
+        let id = b.id().to_string();
+        let steps = b.steps;
+        let (route, status) = match props.progress.iter().find(|p| p.id == id) {
+            Some(p) => (
+                Route::Lesson {
+                    id: id.clone(),
+                    step: p.step,
+                },
+                Some(if p.done >= steps {
+                    format!("✓ done ({steps} of {steps} steps)")
+                } else {
+                    format!("in progress: step {} of {steps}, {} done", p.step, p.done)
+                }),
+            ),
+            None => (
+                Route::Lesson {
+                    id: id.clone(),
+                    step: 1,
+                },
+                None,
+            ),
+        };
+        let title = if b.title.is_empty() { b.path } else { b.title };
+        html! {
+            <li class="lesson-item" data-lesson={id.clone()}>
+                <NavLink {route} on_navigate={props.on_navigate.clone()} class="lesson-link">
+                    { title }
+                </NavLink>
+                <p class="lesson-summary">{ format!("{} ({steps} steps)", b.summary) }</p>
+                if let Some(status) = status {
+                    <p class="lesson-progress">{ status }</p>
+                }
+            </li>
+        }
+    });
+    html! {
+        <div class="lesson-home">
+            <h2 id="lesson-pane-heading" tabindex="-1">{ "Lessons" }</h2>
+            <ol class="lesson-list">{ for lessons }</ol>
+            <SandboxForm on_navigate={props.on_navigate.clone()} />
+            <AuthorPreview on_preview={props.on_preview.clone()} errors={props.preview_errors.clone()} />
+        </div>
+    }
+}

@@ -1,0 +1,49 @@
+//! Saved progress in the browser's localStorage, behind the smallest
+//! wrapper that works: text in, text out, and every failure (storage
+//! disabled, full, or holding something else) is "nothing saved". The
+//! values are [`super::codec`] records; gloo-storage does the browser part.
+
+use gloo_storage::{LocalStorage, Storage};
+
+/// Where one kind of state is kept. `prefix` separates apps sharing an
+/// origin (and tests from each other).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Store {
+    prefix: String,
+}
+
+impl Store {
+    pub fn new(prefix: &str) -> Store {
+        Store {
+            prefix: prefix.to_string(),
+        }
+    }
+
+    fn key(&self, name: &str) -> String {
+        format!("{}/{name}", self.prefix)
+    }
+
+    pub fn load(&self, name: &str) -> Option<String> {
+        LocalStorage::get::<String>(self.key(name)).ok()
+    }
+
+    pub fn save(&self, name: &str, value: &str) {
+        // A full or disabled storage only means the work is not kept.
+        let _ = LocalStorage::set(self.key(name), value);
+    }
+
+    pub fn remove(&self, name: &str) {
+        LocalStorage::delete(self.key(name));
+    }
+}
+
+/// The name a lesson's progress is saved under.
+pub fn lesson_key(id: &str) -> String {
+    format!("lesson/{id}")
+}
+
+pub const SANDBOX_KEY: &str = "sandbox";
+/// The record of the previewed lesson file…
+pub const PREVIEW_KEY: &str = "preview";
+/// …and the file itself: its name, a newline, its text.
+pub const PREVIEW_FILE_KEY: &str = "preview-file";

@@ -1,0 +1,859 @@
+//! Component tests of the tutorial around the terminal: lessons, the
+//! before/after table, the editor, saved progress, share links, Tab
+//! completion, heredocs, simulated time and packet stepping. In headless
+//! Chromium: `CHROMEDRIVER=/usr/bin/chromedriver cargo test --target
+//! wasm32-unknown-unknown --test web_lessons`.
+//!
+//! Each test mounts its own app into a fresh element with a fixed place
+//! (`AppProps::route`) and, where it saves, a storage prefix of its own; it
+//! waits with `yew::scheduler::flush()`, never with sleeps. Expected
+//! outcomes come from the engine itself (a second session, the lesson's
+//! checks), not from copies of today's wording.
+
+#![cfg(target_arch = "wasm32")]
+
+use servicelab::engine::lesson::checks::evaluate;
+use servicelab::engine::lesson::replay;
+use servicelab::engine::{Session, WorldOptions};
+use servicelab::ui::catalog;
+use servicelab::ui::codec::{self, Act, Origin, Record};
+use servicelab::ui::completion::complete;
+use servicelab::ui::components::app::{App, AppProps};
+use servicelab::ui::components::lesson_list::{LessonList, LessonListProps};
+use servicelab::ui::opening;
+use servicelab::ui::route::Route;
+use servicelab::ui::storage::{self, Store};
+use servicelab::ui::yaml_lines;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{
+    Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent,
+    KeyboardEventInit,
+};
+use yew::scheduler::flush;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+// ---- helpers -------------------------------------------------------------
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn fresh_root() -> Element {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+/// A store no other test uses, emptied.
+fn store(name: &str) -> Store {
+    let s = Store::new(&format!("test-{name}"));
+    for b in catalog::all().iter() {
+        s.remove(&storage::lesson_key(b.id()));
+    }
+    for k in [
+        storage::SANDBOX_KEY,
+        storage::PREVIEW_KEY,
+        storage::PREVIEW_FILE_KEY,
+    ] {
+        s.remove(k);
+    }
+    s
+}
+
+async fn mount(route: Route, store: Option<Store>) -> Element {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            options: Ok(WorldOptions::default()),
+            route: Some(route),
+            store,
+        },
+    )
+    .render();
+    flush().await;
+    root
+}
+
+fn lesson_route(id: &str, step: usize) -> Route {
+    Route::Lesson {
+        id: id.into(),
+        step,
+    }
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+fn input(root: &Element) -> HtmlInputElement {
+    find(root, "#terminal-input").dyn_into().unwrap()
+}
+
+/// The first button (or link) whose text or aria-label is `label`.
+fn control(root: &Element, label: &str) -> HtmlElement {
+    let all = root.query_selector_all("button, a").unwrap();
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .find(|e| {
+            e.get_attribute("aria-label").as_deref() == Some(label)
+                || e.text_content().unwrap_or_default().trim() == label
+        })
+        .unwrap_or_else(|| panic!("no button or link {label:?}"))
+}
+
+/// Lets the page finish what it does right after drawing a command's output
+/// (judging the step's goals, in the next task): a zero-delay turn of the
+/// event loop, not a wait for time to pass.
+async fn settle() {
+    flush().await;
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    flush().await;
+}
+
+async fn click(root: &Element, label: &str) {
+    control(root, label).click();
+    settle().await;
+}
+
+async fn type_text(root: &Element, line: &str) {
+    let input = input(root);
+    input.set_value(line);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    flush().await;
+}
+
+async fn key(root: &Element, key: &str, ctrl: bool) -> bool {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_ctrl_key(ctrl);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    input(root).dispatch_event(&event).unwrap();
+    flush().await;
+    event.default_prevented()
+}
+
+async fn run(root: &Element, line: &str) {
+    type_text(root, line).await;
+    key(root, "Enter", false).await;
+    settle().await;
+}
+
+fn log(root: &Element) -> String {
+    text(root, "#terminal-output")
+}
+
+// ---- the course ----------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn every_lesson_is_built_in_and_parses() {
+    let all = catalog::all();
+    assert!(all.len() >= 6, "the course has at least six lessons");
+    for b in all.iter() {
+        let lesson = b
+            .lesson
+            .as_ref()
+            .unwrap_or_else(|e| panic!("{}: {e:?}", b.path));
+        assert_eq!(lesson.id, b.id());
+        assert!(!lesson.steps.is_empty());
+    }
+    assert!(catalog::find("02-nodeport").is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_home_page_lists_every_lesson_with_its_summary() {
+    let root = mount(Route::Home, None).await;
+    for b in catalog::all().iter() {
+        let lesson = b.lesson.as_ref().unwrap();
+        let source = catalog::sources()
+            .iter()
+            .find(|s| s.path == b.path)
+            .unwrap();
+        // What the list shows without parsing is what the parser reads.
+        assert_eq!(source.title, lesson.title);
+        assert_eq!(source.summary, lesson.summary);
+        assert_eq!(source.steps, lesson.steps.len());
+        let item = find(&root, &format!("[data-lesson=\"{}\"]", b.id()));
+        let words = item.text_content().unwrap();
+        assert!(words.contains(&lesson.title), "{words}");
+        assert!(words.contains(&lesson.summary), "{words}");
+    }
+    // The article's world is there to try, as before.
+    assert_eq!(
+        input(&root).get_attribute("aria-label").as_deref(),
+        Some("Terminal")
+    );
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_lesson_opens_it_at_step_one() {
+    let root = mount(Route::Home, None).await;
+    let title = catalog::find("02-nodeport")
+        .unwrap()
+        .lesson
+        .unwrap()
+        .title
+        .clone();
+    click(&root, &title).await;
+    assert_eq!(text(&root, "#lesson-pane-heading"), title);
+    assert!(text(&root, "#step-title").starts_with("Step 1 of 4:"));
+}
+
+#[wasm_bindgen_test]
+async fn a_step_shows_its_text_goals_and_probes() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    let lesson = catalog::find("02-nodeport").unwrap().lesson.unwrap();
+    let step = &lesson.steps[1];
+    assert_eq!(
+        text(&root, "#step-title"),
+        format!("Step 2 of 4: {}", step.title)
+    );
+    // Each goal is the engine's own words, with a mark that is not only colour.
+    let start = replay::start_at(&lesson, 2).unwrap();
+    for (i, check) in step.checks.iter().enumerate() {
+        let expected = evaluate(&start, check);
+        let item = root
+            .query_selector_all(".check-list .check")
+            .unwrap()
+            .item(i as u32)
+            .unwrap();
+        let words = item.text_content().unwrap();
+        assert!(words.contains(&expected.goal), "{words}");
+        assert!(words.contains(&expected.problem), "{words}");
+        assert!(words.contains('✗') && words.contains("Not yet"), "{words}");
+    }
+    assert!(text(&root, "#step-state").contains("Not yet"));
+    // The before/after table: one row per probe, "now" equal to "before" at first.
+    assert_eq!(
+        count(&root, "#probe-table tbody tr"),
+        step.probes.len() as u32
+    );
+    let first = find(&root, "#probe-table tbody tr");
+    let observed = start
+        .request(&step.probes[0].from, &step.probes[0].url)
+        .unwrap()
+        .observed
+        .to_string();
+    assert_eq!(
+        first.get_attribute("data-summary").unwrap(),
+        format!(
+            "{} → {}: {observed} → {observed}",
+            step.probes[0].from, step.probes[0].url
+        )
+    );
+    // A manifest to edit, commands to run.
+    control(&root, "Edit myapp-service.yaml");
+    control(&root, "Run kubectl apply -f myapp-service.yaml");
+}
+
+#[wasm_bindgen_test]
+async fn a_run_button_runs_its_command_in_the_terminal_and_the_goals_follow() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    click(&root, "Run kubectl apply -f myapp-service.yaml").await;
+    assert!(
+        log(&root).contains("student@laptop:~$ kubectl apply -f myapp-service.yaml\nservice/myapp-service created\n"),
+        "{}",
+        log(&root)
+    );
+    // The Service goal is reached now; the page says so with a ✓.
+    let first = find(&root, ".check-list .check");
+    assert_eq!(first.get_attribute("data-passed").as_deref(), Some("true"));
+    assert!(first.text_content().unwrap().contains('✓'));
+}
+
+#[wasm_bindgen_test]
+async fn a_solved_step_turns_green_and_is_marked_done() {
+    let root = mount(lesson_route("01-the-world", 3), None).await;
+    assert_eq!(
+        find(&root, "#step-state")
+            .get_attribute("data-passed")
+            .as_deref(),
+        Some("false")
+    );
+    run(&root, "ssh node01").await;
+    assert_eq!(
+        find(&root, "#step-state")
+            .get_attribute("data-passed")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(text(&root, "#step-state").contains("Step done"));
+    assert!(find(&root, ".steps-nav li:nth-child(3)")
+        .class_list()
+        .contains("done"));
+}
+
+#[wasm_bindgen_test]
+async fn hints_come_one_at_a_time_and_the_solution_runs() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    assert_eq!(count(&root, ".hint-list li"), 0);
+    click(&root, "Show a hint (1 of 2)").await;
+    assert_eq!(count(&root, ".hint-list li"), 1);
+    click(&root, "Show another hint (2 of 2)").await;
+    assert_eq!(count(&root, ".hint-list li"), 2);
+    assert_eq!(count(&root, ".hints button"), 0, "no more hints to show");
+    click(&root, "Show the solution").await;
+    assert_eq!(
+        text(&root, ".solution-lines"),
+        "kubectl apply -f myapp-service.yaml"
+    );
+    click(&root, "Run the solution").await;
+    assert!(log(&root).contains("service/myapp-service created"));
+}
+
+#[wasm_bindgen_test]
+async fn next_keeps_the_world_and_reset_restores_the_step() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    run(&root, "kubectl apply -f myapp-service.yaml").await;
+    click(&root, "Next step →").await;
+    assert!(text(&root, "#step-title").starts_with("Step 3 of 4"));
+    run(&root, "kubectl get svc myapp-service -o name").await;
+    assert!(
+        log(&root).ends_with("service/myapp-service\n"),
+        "{}",
+        log(&root)
+    );
+    run(&root, "kubectl delete svc myapp-service").await;
+    click(&root, "Reset step").await;
+    // Step 3 starts with the earlier steps' solutions run: the Service is back.
+    assert_eq!(log(&root), "");
+    assert!(text(&root, ".notice").contains("reset"));
+    run(&root, "kubectl get svc myapp-service -o name").await;
+    assert_eq!(
+        log(&root),
+        "student@laptop:~$ kubectl get svc myapp-service -o name\nservice/myapp-service\n"
+    );
+    click(&root, "← Previous step").await;
+    assert!(text(&root, "#step-title").starts_with("Step 2 of 4"));
+}
+
+#[wasm_bindgen_test]
+async fn undo_takes_back_the_last_command_and_its_effect() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    run(&root, "hostname").await;
+    run(&root, "kubectl apply -f myapp-service.yaml").await;
+    click(&root, "Undo last command").await;
+    assert_eq!(log(&root), "student@laptop:~$ hostname\nlaptop\n");
+    run(&root, "kubectl get svc myapp-service").await;
+    assert!(
+        log(&root).contains("services \"myapp-service\" not found"),
+        "{}",
+        log(&root)
+    );
+}
+
+// ---- saved progress, deep links, share links ---------------------------
+
+#[wasm_bindgen_test]
+async fn progress_survives_a_reload() {
+    let s = store("reload");
+    let root = mount(lesson_route("02-nodeport", 2), Some(s.clone())).await;
+    run(&root, "kubectl apply -f myapp-service.yaml").await;
+    click(&root, "Next step →").await;
+    run(&root, "kubectl get svc").await;
+    let before = log(&root);
+    // The same place opened again, as a reload does.
+    let again = mount(lesson_route("02-nodeport", 3), Some(s.clone())).await;
+    assert_eq!(log(&again), before);
+    assert!(text(&again, "#step-title").starts_with("Step 3 of 4"));
+    // Step 3 (an observation step) was done on arrival; that is kept too.
+    assert!(find(&again, ".steps-nav li:nth-child(3)")
+        .class_list()
+        .contains("done"));
+    // Up recalls what was typed before the reload.
+    key(&again, "ArrowUp", false).await;
+    assert_eq!(input(&again).value(), "kubectl get svc");
+}
+
+#[wasm_bindgen_test]
+async fn a_deep_link_opens_the_step_it_names() {
+    let root = mount(lesson_route("04-clusterip", 2), None).await;
+    assert!(text(&root, "#step-title").starts_with("Step 2 of 3"));
+    let current = find(&root, ".steps-nav [aria-current=\"step\"]")
+        .text_content()
+        .unwrap();
+    assert!(
+        current.contains(&catalog::find("04-clusterip").unwrap().lesson.unwrap().steps[1].title)
+    );
+    // A step past the end opens the last one and says so.
+    let root = mount(lesson_route("04-clusterip", 9), None).await;
+    assert!(text(&root, "#step-title").starts_with("Step 3 of 3"));
+    assert!(text(&root, ".notice").contains("3 steps"));
+}
+
+#[wasm_bindgen_test]
+async fn a_share_link_reproduces_the_world() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    run(&root, "kubectl apply -f myapp-service.yaml").await;
+    run(&root, "ssh node01").await;
+    let record = Record {
+        origin: Origin::Lesson {
+            id: "02-nodeport".into(),
+            fingerprint: catalog::fingerprint(catalog::find("02-nodeport").unwrap().text),
+        },
+        start_step: 2,
+        done: vec![],
+        acts: vec![
+            Act::Run("kubectl apply -f myapp-service.yaml".into()),
+            Act::Run("ssh node01".into()),
+        ],
+    };
+    let shared = mount(Route::Share(codec::to_link(&record)), None).await;
+    assert_eq!(log(&shared), log(&root));
+    assert_eq!(text(&shared, "#terminal-prompt"), "student@node01:~$ ");
+    assert!(text(&shared, "#step-title").starts_with("Step 2 of 4"));
+}
+
+#[wasm_bindgen_test]
+async fn damaged_saved_state_replays_as_far_as_it_goes() {
+    let s = store("damaged");
+    let good = codec::encode(&Record {
+        origin: Origin::Lesson {
+            id: "02-nodeport".into(),
+            fingerprint: catalog::fingerprint(catalog::find("02-nodeport").unwrap().text),
+        },
+        start_step: 2,
+        done: vec![],
+        acts: vec![Act::Run("hostname".into()), Act::Run("whoami".into())],
+    });
+    // The second entry is garbled: the first still replays.
+    let damaged = good.replace("run whoami", "rnu whoami");
+    s.save(&storage::lesson_key("02-nodeport"), &damaged);
+    let root = mount(lesson_route("02-nodeport", 2), Some(s.clone())).await;
+    assert_eq!(log(&root), "student@laptop:~$ hostname\nlaptop\n");
+    assert!(
+        text(&root, ".notice").contains("could not be read"),
+        "{}",
+        text(&root, ".notice")
+    );
+    // Not a record at all: the step starts afresh, and says so.
+    s.save(&storage::lesson_key("02-nodeport"), "\u{0}garbage");
+    let root = mount(lesson_route("02-nodeport", 2), Some(s.clone())).await;
+    assert_eq!(log(&root), "");
+    assert!(text(&root, ".notice").contains("could not be read"));
+    // A broken share link: the home page, with a sentence.
+    let root = mount(Route::Share("%%%".into()), None).await;
+    assert!(text(&root, ".notice").contains("could not be read"));
+    assert_eq!(count(&root, ".lesson-list li"), catalog::all().len() as u32);
+}
+
+#[wasm_bindgen_test]
+fn records_round_trip_through_text_and_links() {
+    let record = Record {
+        origin: Origin::Sandbox(WorldOptions {
+            nodes: 3,
+            cloud: true,
+            seed: 7,
+        }),
+        start_step: 0,
+        done: vec![1, 2],
+        acts: vec![
+            Act::Run("cat > a.yaml <<'EOF'\nkind: x\t\\ y\nEOF".into()),
+            Act::Interrupt("hostn".into()),
+            Act::Clear,
+            Act::Apply {
+                file: "a.yaml".into(),
+                text: "a: 1\n".into(),
+            },
+            Act::Goto(2),
+        ],
+    };
+    let decoded = codec::decode(&codec::encode(&record)).unwrap();
+    assert_eq!(decoded.record, record);
+    assert_eq!(decoded.problem, None);
+    assert_eq!(
+        codec::from_link(&codec::to_link(&record)).unwrap().record,
+        record
+    );
+    assert!(codec::decode("not a record").is_err());
+}
+
+#[wasm_bindgen_test]
+fn routes_parse_and_print() {
+    for r in [
+        Route::Home,
+        lesson_route("02-nodeport", 3),
+        Route::Preview { step: 2 },
+        Route::Share("abc".into()),
+        Route::Sandbox(WorldOptions {
+            nodes: 3,
+            cloud: true,
+            seed: 1,
+        }),
+    ] {
+        assert_eq!(Route::parse(&r.to_hash()), r, "{}", r.to_hash());
+    }
+    assert_eq!(Route::parse(""), Route::Home);
+    assert_eq!(
+        Route::parse("#/lessons/02-nodeport"),
+        lesson_route("02-nodeport", 1)
+    );
+    assert!(matches!(Route::parse("#/lessons/x/0"), Route::Unknown(_)));
+    assert!(matches!(Route::parse("#/nowhere"), Route::Unknown(_)));
+}
+
+// ---- the sandbox ---------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn the_sandbox_builds_the_world_asked_for_and_keeps_it() {
+    let s = store("sandbox");
+    let options = WorldOptions {
+        nodes: 3,
+        cloud: true,
+        seed: 1,
+    };
+    let root = mount(Route::Sandbox(options), Some(s.clone())).await;
+    assert_eq!(count(&root, "#topology [data-host=\"node03\"]"), 1);
+    assert_eq!(count(&root, "#topology [data-host=\"node04\"]"), 0);
+    run(&root, "kubectl get nodes -o name").await;
+    let again = mount(Route::Sandbox(options), Some(s)).await;
+    assert_eq!(log(&again), log(&root));
+    assert!(log(&again).contains("node/node03"));
+}
+
+#[wasm_bindgen_test]
+async fn the_sandbox_form_asks_for_nodes_and_a_cloud() {
+    let root = mount(Route::Home, None).await;
+    let select: web_sys::HtmlSelectElement = find(&root, "#sandbox-nodes").dyn_into().unwrap();
+    assert_eq!(select.options().length(), 8);
+    select.set_value("4");
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    select
+        .dispatch_event(&Event::new_with_event_init_dict("change", &init).unwrap())
+        .unwrap();
+    flush().await;
+    click(&root, "Build this world").await;
+    assert_eq!(count(&root, "#topology [data-host=\"node04\"]"), 1);
+    assert!(text(&root, ".sandbox-badge").contains("4 node(s)"));
+}
+
+// ---- the editor ----------------------------------------------------------
+
+fn textarea(root: &Element) -> HtmlTextAreaElement {
+    find(root, "#editor-text").dyn_into().unwrap()
+}
+
+async fn edit(root: &Element, text: &str) {
+    let area = textarea(root);
+    area.set_value(text);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    area.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    flush().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_editor_applies_through_kubectl_and_points_at_the_bad_line() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    click(&root, "Edit myapp-service.yaml").await;
+    let lesson = catalog::find("02-nodeport").unwrap().lesson.unwrap();
+    let original = lesson.steps[1].files[0].content.clone();
+    assert_eq!(textarea(&root).value(), original);
+    let lines = original.lines().count() as u32;
+    assert!(count(&root, ".gutter .line-number") >= lines);
+    // Out of range: the API server's words, at the nodePort line.
+    let bad = original.replace("30008", "40000");
+    edit(&root, &bad).await;
+    click(&root, "Apply").await;
+    let mut session = replay::start_at(&lesson, 2).unwrap();
+    session.put_file("laptop", "myapp-service.yaml", &bad);
+    let expected = session.run("kubectl apply -f myapp-service.yaml").text();
+    let result = text(&root, "#editor-result");
+    assert!(result.contains(expected.trim()), "{result}\n{expected}");
+    let line = bad.lines().position(|l| l.contains("40000")).unwrap() + 1;
+    control(&root, &format!("Line {line}"));
+    assert_eq!(count(&root, ".gutter .error-line"), 1);
+    // The same apply went through the terminal's session, on the record.
+    assert!(log(&root).contains("kubectl apply -f myapp-service.yaml"));
+    // Fixed: applied.
+    edit(&root, &original).await;
+    click(&root, "Apply").await;
+    assert!(text(&root, "#editor-result").contains("service/myapp-service created"));
+    assert_eq!(count(&root, ".gutter .error-line"), 0);
+}
+
+#[wasm_bindgen_test]
+fn error_messages_point_at_lines() {
+    let svc = "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  type: NodePort\n  selector:\n    app: myapp\n  ports:\n  - targetPort: 80\n    port: 80\n    nodePort: 40000\n  - port: 81\n    nodeport: 1\n";
+    assert_eq!(
+        yaml_lines::line_of_path(svc, "spec.ports[0].nodePort"),
+        Some(12)
+    );
+    assert_eq!(
+        yaml_lines::line_of_path(svc, "spec.ports[1].nodeport"),
+        Some(14)
+    );
+    assert_eq!(yaml_lines::line_of_path(svc, "spec.ports[0]"), Some(10));
+    assert_eq!(yaml_lines::line_of_path(svc, "metadata.name"), Some(4));
+    assert_eq!(yaml_lines::line_of_path(svc, "spec.selector.app"), Some(8));
+    // A field that is not there: as deep as it goes.
+    assert_eq!(yaml_lines::line_of_path(svc, "spec.clusterIP"), Some(5));
+    let located = yaml_lines::locate(
+        svc,
+        "Error from server (BadRequest): error when creating \"a.yaml\": Service in version \"v1\" cannot be handled as a Service: strict decoding error: unknown field \"spec.ports[1].nodeport\"\n",
+    );
+    assert_eq!(located[0].line, Some(14));
+    let located = yaml_lines::locate(
+        svc,
+        "error: error parsing a.yaml: error converting YAML to JSON: yaml: line 9: mapping values are not allowed in this context\n",
+    );
+    assert_eq!(located[0].line, Some(9));
+    // Flow style: the line that holds the key.
+    let flow = "spec:\n  ports:\n  - {port: 80, nodePort: 40000}\n";
+    assert_eq!(
+        yaml_lines::line_of_path(flow, "spec.ports[0].nodePort"),
+        Some(3)
+    );
+}
+
+// ---- authors -------------------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn a_lesson_file_with_mistakes_shows_the_checker_messages() {
+    let text = "---\ntitle: T\nworld:\n  nodes: 1\n---\n\n## A step\n\n```check\n- pod: {nme: x}\n```\n\n```solution\ntrue\n```\n";
+    let errors = opening::preview("my-lesson.md", text).unwrap_err();
+    let diags = servicelab::engine::lesson::parse_lesson("my-lesson.md", text).unwrap_err();
+    assert_eq!(
+        errors,
+        diags.iter().map(|d| d.to_string()).collect::<Vec<_>>()
+    );
+    assert!(errors[0].starts_with("my-lesson.md:10:"), "{}", errors[0]);
+    assert!(
+        errors[0].contains("^"),
+        "with the line and a caret: {}",
+        errors[0]
+    );
+    let root = fresh_root();
+    yew::Renderer::<LessonList>::with_root_and_props(
+        root.clone(),
+        LessonListProps {
+            on_navigate: Default::default(),
+            progress: Default::default(),
+            on_preview: Default::default(),
+            preview_errors: Some(std::rc::Rc::new(errors.clone())),
+        },
+    )
+    .render();
+    flush().await;
+    let shown = find(&root, ".author-preview .diagnostics");
+    assert_eq!(shown.get_attribute("role").as_deref(), Some("alert"));
+    assert!(shown.text_content().unwrap().contains(&errors[0]));
+}
+
+#[wasm_bindgen_test]
+async fn a_good_lesson_file_opens_as_a_preview() {
+    let text = catalog::find("01-the-world").unwrap().text;
+    let opening = opening::preview("01-the-world.md", text).unwrap();
+    assert!(matches!(
+        &opening.scope,
+        servicelab::ui::state::Scope::Lesson { preview: true, .. }
+    ));
+    assert_eq!(opening.start_step, 1);
+}
+
+// ---- the terminal --------------------------------------------------------
+
+#[wasm_bindgen_test]
+fn tab_completes_commands_verbs_types_names_and_hosts() {
+    let mut s = Session::new(WorldOptions {
+        nodes: 2,
+        ..WorldOptions::default()
+    })
+    .unwrap();
+    assert_eq!(complete(&s, "kubec").line, "kubectl ");
+    assert_eq!(complete(&s, "kubectl ge").line, "kubectl get ");
+    assert_eq!(complete(&s, "kubectl get po").line, "kubectl get pods ");
+    assert_eq!(
+        complete(&s, "kubectl get pods my").line,
+        "kubectl get pods myapp-pod "
+    );
+    assert_eq!(
+        complete(&s, "kubectl exec -it my").line,
+        "kubectl exec -it myapp-pod "
+    );
+    assert_eq!(complete(&s, "ssh no").line, "ssh node0");
+    assert_eq!(
+        complete(&s, "ssh node0").candidates,
+        vec!["node01", "node02"]
+    );
+    assert_eq!(
+        complete(&s, "hostname && ssh node02").line,
+        "hostname && ssh node02 "
+    );
+    s.run("kubectl create deployment web --image=nginx");
+    assert_eq!(
+        complete(&s, "kubectl scale deployment w").line,
+        "kubectl scale deployment web "
+    );
+    assert_eq!(complete(&s, "nosuch").line, "nosuch");
+}
+
+#[wasm_bindgen_test]
+async fn tab_in_the_terminal_completes_and_an_empty_line_lets_focus_go() {
+    let root = mount(Route::Home, None).await;
+    type_text(&root, "kubectl des").await;
+    assert!(key(&root, "Tab", false).await, "Tab is taken to complete");
+    assert_eq!(input(&root).value(), "kubectl describe ");
+    type_text(&root, "ssh node0").await;
+    key(&root, "Tab", false).await;
+    // The only node: completed.
+    assert_eq!(input(&root).value(), "ssh node01 ");
+    type_text(&root, "").await;
+    assert!(
+        !key(&root, "Tab", false).await,
+        "on an empty line Tab moves on"
+    );
+    type_text(&root, "kubectl").await;
+    key(&root, "Escape", false).await;
+    assert!(!key(&root, "Tab", false).await, "after Escape Tab moves on");
+}
+
+#[wasm_bindgen_test]
+async fn a_heredoc_continues_on_greater_than_lines() {
+    let root = mount(Route::Home, None).await;
+    run(&root, "cat > note.txt <<EOF").await;
+    assert_eq!(text(&root, "#terminal-prompt"), "> ");
+    assert_eq!(log(&root), "", "nothing ran yet");
+    run(&root, "hello").await;
+    run(&root, "EOF").await;
+    assert_eq!(text(&root, "#terminal-prompt"), "student@laptop:~$ ");
+    let mut expected = Session::new(WorldOptions::default()).unwrap();
+    let line = "cat > note.txt <<EOF\nhello\nEOF";
+    let out = expected.run(line).text();
+    assert_eq!(
+        log(&root),
+        format!("student@laptop:~$ cat > note.txt <<EOF\n> hello\n> EOF\n{out}")
+    );
+    // Ctrl+C abandons a half-typed heredoc.
+    run(&root, "cat <<END").await;
+    type_text(&root, "half").await;
+    key(&root, "c", true).await;
+    assert_eq!(text(&root, "#terminal-prompt"), "student@laptop:~$ ");
+    assert!(
+        log(&root).ends_with("cat <<END\n> half^C\n"),
+        "{}",
+        log(&root)
+    );
+}
+
+#[wasm_bindgen_test]
+async fn pasting_several_lines_runs_them_one_by_one() {
+    let root = mount(Route::Home, None).await;
+    let data = web_sys::DataTransfer::new().unwrap();
+    data.set_data("text", "hostname\ncat > a.txt <<EOF\nx\nEOF\nwho")
+        .unwrap();
+    let init = web_sys::ClipboardEventInit::new();
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    init.set_clipboard_data(Some(&data));
+    let event = web_sys::ClipboardEvent::new_with_event_init_dict("paste", &init).unwrap();
+    input(&root).dispatch_event(&event).unwrap();
+    settle().await;
+    assert!(event.default_prevented());
+    let mut s = Session::new(WorldOptions::default()).unwrap();
+    let first = s.run("hostname").text();
+    let second = s.run("cat > a.txt <<EOF\nx\nEOF").text();
+    assert_eq!(
+        log(&root),
+        format!("student@laptop:~$ hostname\n{first}student@laptop:~$ cat > a.txt <<EOF\n> x\n> EOF\n{second}")
+    );
+    // The last, unfinished line waits in the input.
+    assert_eq!(input(&root).value(), "who");
+}
+
+#[wasm_bindgen_test]
+async fn simulated_time_is_shown_passing_then_the_output() {
+    let root = mount(Route::Home, None).await;
+    run(&root, "curl http://10.244.0.2").await;
+    // The output is in the page already (announced once shown), hidden while
+    // the 2 minutes of simulated time play out in about a second.
+    assert_eq!(count(&root, ".time-passing"), 1);
+    assert_eq!(count(&root, "#terminal-output .output.pending"), 1);
+    assert!(log(&root).contains("curl: (28)"));
+    // Ctrl+C skips the wait.
+    key(&root, "c", true).await;
+    assert_eq!(count(&root, ".time-passing"), 0);
+    assert_eq!(count(&root, "#terminal-output .output.pending"), 0);
+    // Quick commands show their output at once.
+    run(&root, "hostname").await;
+    assert_eq!(count(&root, ".time-passing"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn replayed_commands_do_not_play_their_time_again() {
+    let s = store("replay-time");
+    let root = mount(Route::Sandbox(WorldOptions::default()), Some(s.clone())).await;
+    run(&root, "curl http://10.244.0.2").await;
+    assert_eq!(count(&root, ".time-passing"), 1);
+    let again = mount(Route::Sandbox(WorldOptions::default()), Some(s)).await;
+    assert_eq!(count(&again, ".time-passing"), 0);
+    assert!(log(&again).contains("curl: (28)"));
+}
+
+// ---- packet stepping -----------------------------------------------------
+
+#[wasm_bindgen_test]
+async fn the_packet_can_be_stepped_through_hop_by_hop() {
+    let root = mount(Route::Home, None).await;
+    run(&root, "ssh node01").await;
+    run(&root, "curl -s http://10.244.0.2").await;
+    let mut s = Session::new(WorldOptions::default()).unwrap();
+    s.run("ssh node01");
+    let trace = s.run("curl -s http://10.244.0.2").trace.unwrap();
+    click(&root, "Step through it hop by hop").await;
+    assert_eq!(
+        find(&root, "#hop-detail")
+            .get_attribute("data-hop")
+            .as_deref(),
+        Some("0")
+    );
+    assert!(text(&root, "#hop-detail").starts_with(&format!(
+        "Hop 1 of {}: {}",
+        trace.hops.len(),
+        trace.hops[0].host
+    )));
+    assert_eq!(count(&root, "#topology .current-hop"), 1);
+    assert_eq!(
+        count(&root, "#topology .wire-path"),
+        0,
+        "nothing crossed yet"
+    );
+    click(&root, "Next hop").await;
+    assert_eq!(
+        find(&root, "#hop-detail")
+            .get_attribute("data-hop-host")
+            .unwrap(),
+        trace.hops[1].host
+    );
+    assert_eq!(
+        find(&root, "#topology .current-hop")
+            .get_attribute("data-host")
+            .unwrap(),
+        trace.hops[1].host
+    );
+    assert_eq!(count(&root, "#topology .wire-path"), 1);
+    click(&root, "Whole path").await;
+    assert_eq!(count(&root, "#hop-detail"), 0);
+    assert_eq!(count(&root, "#topology .current-hop"), 0);
+}

@@ -70,14 +70,27 @@ pub fn parse(text: &str) -> Result<Vec<Doc>, YamlError> {
 
 fn yaml_error(e: &serde_norway::Error) -> YamlError {
     let text = e.to_string();
-    // serde_norway appends " at line L column C"; go-yaml puts the line first.
-    let problem = match text.rfind(" at line ") {
+    // serde_norway writes "PROBLEM at line L column C[, CONTEXT at line …]";
+    // go-yaml (and so kubectl) writes "line N: PROBLEM".
+    let problem = match text.find(" at line ") {
         Some(i) => text[..i].to_string(),
         None => text.clone(),
     };
     let loc = e.location();
+    // go-yaml reports the problem mark's 0-based line for parser errors and
+    // adds one only for scanner errors: kubectl's well-known off-by-one.
+    let parser_error = problem.starts_with("did not find expected key")
+        || problem.starts_with("did not find expected node content")
+        || problem.starts_with("did not find expected '-' indicator")
+        || problem.starts_with("did not find expected ',' or");
     YamlError {
-        line: loc.as_ref().map(|l| l.line()),
+        line: loc.as_ref().map(|l| {
+            if parser_error {
+                l.line().saturating_sub(1).max(1)
+            } else {
+                l.line()
+            }
+        }),
         column: loc.as_ref().map(|l| l.column()),
         problem,
     }
@@ -310,6 +323,19 @@ mod tests {
             parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n spec: x\n").unwrap_err();
         assert!(e.line.is_some(), "{e:?}");
         assert!(e.to_string().starts_with("yaml: line "), "{e}");
+    }
+
+    #[test]
+    fn parser_errors_use_go_yamls_line() {
+        // The bad indentation is on line 8; go-yaml says line 7.
+        let e = parse("apiVersion: v1\nkind: Service\nmetadata:\n  name: bad\nspec:\n  ports:\n  - port: 80\n   nodePort: 3\n").unwrap_err();
+        assert_eq!(e.to_string(), "yaml: line 7: did not find expected key");
+        // A scanner error keeps its own line.
+        let e = parse("a: b: c\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "yaml: line 1: mapping values are not allowed in this context"
+        );
     }
 
     #[test]

@@ -193,20 +193,97 @@ fn go_type(expected: &str) -> &'static str {
     }
 }
 
+/// Where in `v` the value serde complained about sits: the first place, in
+/// document order, that `hit` accepts. serde_json's errors from a `Value`
+/// carry no path, and a path-tracking deserializer doubles the decoding code
+/// in the wasm bundle; the document is small, so searching it is cheap.
+fn find_path(v: &Value, hit: &dyn Fn(Option<&str>, &Value) -> bool) -> Option<Vec<String>> {
+    fn walk(
+        v: &Value,
+        key: Option<&str>,
+        hit: &dyn Fn(Option<&str>, &Value) -> bool,
+        path: &mut Vec<String>,
+    ) -> bool {
+        if hit(key, v) {
+            return true;
+        }
+        match v {
+            Value::Object(m) => {
+                for (k, child) in m {
+                    path.push(k.clone());
+                    if walk(child, Some(k), hit, path) {
+                        return true;
+                    }
+                    path.pop();
+                }
+                false
+            }
+            Value::Array(a) => {
+                for (i, child) in a.iter().enumerate() {
+                    path.push(format!("[{i}]"));
+                    if walk(child, None, hit, path) {
+                        return true;
+                    }
+                    path.pop();
+                }
+                false
+            }
+            _ => false,
+        }
+    }
+    let mut path = vec![];
+    walk(v, None, hit, &mut path).then_some(path)
+}
+
+/// The path of the value serde's message is about.
+fn error_path(v: &Value, inner: &str) -> Vec<String> {
+    if let Some(rest) = inner.strip_prefix("unknown field `") {
+        let field = rest.split('`').next().unwrap_or("");
+        return find_path(v, &|k, _| k == Some(field)).unwrap_or_default();
+    }
+    if let Some(rest) = inner.strip_prefix("invalid type: ") {
+        let got = rest.split(", expected ").next().unwrap_or(rest);
+        let target: Option<Value> = if let Some(q) = got.strip_prefix("string ") {
+            serde_json::from_str::<String>(q).ok().map(Value::String)
+        } else if let Some(n) = got
+            .strip_prefix("integer `")
+            .or_else(|| got.strip_prefix("floating point `"))
+        {
+            serde_json::from_str::<Value>(n.trim_end_matches('`')).ok()
+        } else if let Some(b) = got.strip_prefix("boolean `") {
+            Some(Value::Bool(b.starts_with("true")))
+        } else {
+            None
+        };
+        let kind_of = |x: &Value| match x {
+            Value::Object(_) => "map",
+            Value::Array(_) => "sequence",
+            Value::Null => "null",
+            _ => "scalar",
+        };
+        return match target {
+            Some(t) => find_path(v, &|k, x| k.is_some() && *x == t),
+            None => find_path(v, &|k, x| {
+                k.is_some() && got.starts_with(kind_of(x)) && kind_of(x) != "scalar"
+            }),
+        }
+        .unwrap_or_default();
+    }
+    if inner.contains("untagged enum IntOrString") {
+        return find_path(v, &|k, x| {
+            k == Some("targetPort") && !(x.is_string() || x.is_number())
+        })
+        .unwrap_or_default();
+    }
+    vec![]
+}
+
 fn strict<T: DeserializeOwned>(v: Value, root: &str) -> Result<T, String> {
-    let result: Result<T, serde_path_to_error::Error<serde_json::Error>> =
-        serde_path_to_error::deserialize(v);
-    result.map_err(|e| {
-        let segments: Vec<String> = e
-            .path()
-            .iter()
-            .map(|s| match s {
-                serde_path_to_error::Segment::Seq { index } => format!("[{index}]"),
-                serde_path_to_error::Segment::Map { key } => key.clone(),
-                serde_path_to_error::Segment::Enum { variant } => variant.clone(),
-                serde_path_to_error::Segment::Unknown => "?".into(),
-            })
-            .collect();
+    let doc = v.clone();
+    serde_json::from_value::<T>(v).map_err(|e| {
+        let inner = e.to_string();
+        let inner = inner.split(" at line ").next().unwrap_or(&inner).to_string();
+        let segments = error_path(&doc, &inner);
         let dotted = |segs: &[String]| {
             let mut s = String::new();
             for seg in segs {
@@ -221,8 +298,6 @@ fn strict<T: DeserializeOwned>(v: Value, root: &str) -> Result<T, String> {
             }
             s
         };
-        let inner = e.inner().to_string();
-        let inner = inner.split(" at line ").next().unwrap_or(&inner).to_string();
         if let Some(rest) = inner.strip_prefix("unknown field `") {
             let field = rest.split('`').next().unwrap_or("");
             // The path ends at the unknown field itself.
@@ -301,6 +376,26 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn decode_errors_find_their_field() {
+        let detail = |yaml: &str| match &parse(yaml).unwrap()[0].result {
+            Err(DocError::Decode { detail, .. }) => detail.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            detail("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labes: {a: b}\n"),
+            "strict decoding error: unknown field \"metadata.labes\""
+        );
+        assert_eq!(
+            detail("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector: {app: web}\n  ports:\n  - port: 80\n  - port: 81\n    nodePort: \"30008\"\n"),
+            "json: cannot unmarshal string into Go struct field ServicePort.spec.ports.nodePort of type int32"
+        );
+        assert_eq!(
+            detail("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d\nspec:\n  replicas: three\n"),
+            "json: cannot unmarshal string into Go struct field DeploymentSpec.spec.replicas of type int32"
+        );
     }
 
     #[test]

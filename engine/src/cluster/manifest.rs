@@ -250,10 +250,9 @@ fn error_path(v: &Value, inner: &str) -> Vec<String> {
             .or_else(|| got.strip_prefix("floating point `"))
         {
             serde_json::from_str::<Value>(n.trim_end_matches('`')).ok()
-        } else if let Some(b) = got.strip_prefix("boolean `") {
-            Some(Value::Bool(b.starts_with("true")))
         } else {
-            None
+            got.strip_prefix("boolean `")
+                .map(|b| Value::Bool(b.starts_with("true")))
         };
         let kind_of = |x: &Value| match x {
             Value::Object(_) => "map",

@@ -441,7 +441,15 @@ pub(crate) fn run(
             1
         }
     };
-    s.world.sync();
+    // The network is derived from the cluster, and only writes change the
+    // cluster: bring pods' namespaces and kube-proxy's rules up to date once,
+    // after the command, and not after reads.
+    if matches!(
+        sub.as_str(),
+        "apply" | "create" | "delete" | "expose" | "run" | "scale" | "label"
+    ) {
+        s.world.sync();
+    }
     status
 }
 

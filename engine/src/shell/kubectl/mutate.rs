@@ -91,6 +91,23 @@ fn no_files(exec: &mut Execution, verb: &str) -> i32 {
     1
 }
 
+/// Creates one object made from flags (`create deployment`, `expose`,
+/// `run`…) and prints `resource/name VERB`, or the API error.
+fn submit(s: &mut Session, obj: Object, verb: &str, exec: &mut Execution) -> i32 {
+    let name = obj.meta().name.clone();
+    let resource = obj.resource();
+    match s.world.cluster.create(obj, s.now as i64) {
+        Ok(()) => {
+            exec.out(format!("{resource}/{name} {verb}\n"));
+            0
+        }
+        Err(e) => {
+            print_api_error(exec, &e, None);
+            1
+        }
+    }
+}
+
 pub(crate) fn apply(
     s: &mut Session,
     args: &Args,
@@ -139,7 +156,6 @@ pub(crate) fn apply(
                 failed = true;
             }
         }
-        s.world.sync();
     }
     i32::from(failed)
 }
@@ -186,7 +202,6 @@ pub(crate) fn create(
                         failed = true;
                     }
                 }
-                s.world.sync();
             }
             return i32::from(failed);
         }
@@ -326,20 +341,7 @@ pub(crate) fn create(
             return 1;
         }
     };
-    let name = obj.meta().name.clone();
-    let resource = obj.resource();
-    let status = match s.world.cluster.create(obj, now) {
-        Ok(()) => {
-            exec.out(format!("{resource}/{name} created\n"));
-            0
-        }
-        Err(e) => {
-            print_api_error(exec, &e, None);
-            1
-        }
-    };
-    s.world.sync();
-    status
+    submit(s, obj, "created", exec)
 }
 
 pub(crate) fn delete(
@@ -368,7 +370,6 @@ pub(crate) fn delete(
                 }
             }
         }
-        s.world.sync();
         return i32::from(failed);
     }
     let targets = match resource_and_names(&args.positional) {
@@ -429,7 +430,6 @@ pub(crate) fn delete(
             }
         }
     }
-    s.world.sync();
     i32::from(failed)
 }
 
@@ -544,19 +544,7 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
     if let Some(ip) = args.value("cluster-ip") {
         svc.spec.cluster_ip = Some(ip.to_string());
     }
-    let now = s.now as i64;
-    let status = match s.world.cluster.create(Object::Service(svc), now) {
-        Ok(()) => {
-            exec.out(format!("service/{svc_name} exposed\n"));
-            0
-        }
-        Err(e) => {
-            print_api_error(exec, &e, None);
-            1
-        }
-    };
-    s.world.sync();
-    status
+    submit(s, Object::Service(svc), "exposed", exec)
 }
 
 pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
@@ -606,19 +594,7 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
     }
     pod.spec.containers.push(ct);
     pod.spec.restart_policy = Some(args.value("restart").unwrap_or("Always").to_string());
-    let now = s.now as i64;
-    let status = match s.world.cluster.create(Object::Pod(pod), now) {
-        Ok(()) => {
-            exec.out(format!("pod/{name} created\n"));
-            0
-        }
-        Err(e) => {
-            print_api_error(exec, &e, None);
-            1
-        }
-    };
-    s.world.sync();
-    status
+    submit(s, Object::Pod(pod), "created", exec)
 }
 
 pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
@@ -671,7 +647,6 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     }
     let now = s.now as i64;
     s.world.cluster.reconcile(now);
-    s.world.sync();
     i32::from(failed)
 }
 
@@ -742,6 +717,5 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         };
         exec.out(format!("{}/{name} {verb}\n", r.singular()));
     }
-    s.world.sync();
     i32::from(failed)
 }

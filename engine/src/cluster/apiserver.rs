@@ -458,6 +458,36 @@ impl Cluster {
         Ok(())
     }
 
+    /// A Service write as the server processes it: defaulting, allocation
+    /// (keeping `old`'s ClusterIP and NodePorts where the manifest is
+    /// silent), then validation.
+    fn admit_service(
+        &mut self,
+        svc: &mut Service,
+        key: &Key,
+        old: Option<&Service>,
+    ) -> Result<(), ApiError> {
+        svc.api_version = "v1".into();
+        svc.kind = "Service".into();
+        default_service(svc);
+        self.allocate(svc, key, old)?;
+        let errs = validation::validate_service(svc);
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::invalid("Service", &svc.metadata.name, errs))
+        }
+    }
+
+    /// A Service with a selector gets its EndpointSlice's name once.
+    fn ensure_slice_name(&mut self, svc: &Service, key: &Key) {
+        if svc.spec.selector.is_some() && !self.slice_names.contains_key(key) {
+            let suffix = self.random_suffix();
+            self.slice_names
+                .insert(key.clone(), format!("{}-{suffix}", key.1));
+        }
+    }
+
     fn check_namespace(&self, ns: &str) -> Result<(), ApiError> {
         if self.namespaces.contains_key(ns) {
             Ok(())
@@ -483,22 +513,11 @@ impl Cluster {
                 if self.services.contains_key(&key) {
                     return Err(ApiError::already_exists("services", &name));
                 }
-                svc.api_version = "v1".into();
-                svc.kind = "Service".into();
                 svc.metadata.namespace = Some(ns.clone());
-                default_service(&mut svc);
-                self.allocate(&mut svc, &key, None)?;
-                let errs = validation::validate_service(&svc);
-                if !errs.is_empty() {
-                    return Err(ApiError::invalid("Service", &name, errs));
-                }
+                self.admit_service(&mut svc, &key, None)?;
                 svc.status = ServiceStatus::default();
                 self.stamp(&mut svc.metadata, now);
-                if svc.spec.selector.is_some() {
-                    let suffix = self.random_suffix();
-                    self.slice_names
-                        .insert(key.clone(), format!("{name}-{suffix}"));
-                }
+                self.ensure_slice_name(&svc, &key);
                 self.services.insert(key, svc);
             }
             Object::Pod(mut pod) => {
@@ -523,16 +542,8 @@ impl Cluster {
                 if self.deployments.contains_key(&key) {
                     return Err(ApiError::already_exists("deployments.apps", &name));
                 }
-                let errs = validate_deployment(&d);
-                if !errs.is_empty() {
-                    return Err(ApiError::invalid("Deployment", &name, errs));
-                }
-                d.api_version = "apps/v1".into();
-                d.kind = "Deployment".into();
                 d.metadata.namespace = Some(ns);
-                if d.spec.replicas.is_none() {
-                    d.spec.replicas = Some(1);
-                }
+                admit_deployment(&mut d)?;
                 self.stamp(&mut d.metadata, now);
                 self.deployments.insert(key, d);
             }
@@ -605,23 +616,12 @@ impl Cluster {
         match obj {
             Object::Service(mut svc) => {
                 let old = self.services.get(&key).cloned().expect("checked above");
-                svc.api_version = "v1".into();
-                svc.kind = "Service".into();
                 svc.metadata.namespace = Some(ns);
-                default_service(&mut svc);
-                self.allocate(&mut svc, &key, Some(&old))?;
-                let errs = validation::validate_service(&svc);
-                if !errs.is_empty() {
-                    return Err(ApiError::invalid("Service", &name, errs));
-                }
+                self.admit_service(&mut svc, &key, Some(&old))?;
                 svc.status = old.status.clone();
                 keep_identity(&mut svc.metadata, &old.metadata);
                 self.bump(&mut svc.metadata);
-                if svc.spec.selector.is_some() && !self.slice_names.contains_key(&key) {
-                    let suffix = self.random_suffix();
-                    self.slice_names
-                        .insert(key.clone(), format!("{name}-{suffix}"));
-                }
+                self.ensure_slice_name(&svc, &key);
                 self.services.insert(key, svc);
             }
             Object::Pod(mut pod) => {
@@ -635,16 +635,8 @@ impl Cluster {
             }
             Object::Deployment(mut d) => {
                 let old = self.deployments.get(&key).cloned().expect("checked above");
-                let errs = validate_deployment(&d);
-                if !errs.is_empty() {
-                    return Err(ApiError::invalid("Deployment", &name, errs));
-                }
-                d.api_version = "apps/v1".into();
-                d.kind = "Deployment".into();
                 d.metadata.namespace = Some(ns);
-                if d.spec.replicas.is_none() {
-                    d.spec.replicas = Some(1);
-                }
+                admit_deployment(&mut d)?;
                 keep_identity(&mut d.metadata, &old.metadata);
                 self.bump(&mut d.metadata);
                 self.deployments.insert(key, d);
@@ -753,6 +745,20 @@ fn validate_pod_spec(name: &str, spec: &PodSpec, path: &str) -> Vec<FieldError> 
         }
     }
     errs
+}
+
+/// A Deployment write: validation, then defaulting.
+fn admit_deployment(d: &mut Deployment) -> Result<(), ApiError> {
+    let errs = validate_deployment(d);
+    if !errs.is_empty() {
+        return Err(ApiError::invalid("Deployment", &d.metadata.name, errs));
+    }
+    d.api_version = "apps/v1".into();
+    d.kind = "Deployment".into();
+    if d.spec.replicas.is_none() {
+        d.spec.replicas = Some(1);
+    }
+    Ok(())
 }
 
 fn validate_deployment(d: &Deployment) -> Vec<FieldError> {

@@ -125,6 +125,39 @@ pub fn start_at(lesson: &Lesson, n: usize) -> Result<Session, String> {
     Ok(s)
 }
 
+#[derive(Clone, Copy)]
+enum Phase {
+    Before,
+    After,
+}
+
+/// Checks a step's probes against what they promise for `phase`.
+fn probes(
+    s: &Session,
+    lesson: &Lesson,
+    text: &str,
+    step: &Step,
+    phase: Phase,
+    out: &mut Vec<Diagnostic>,
+) {
+    for p in &step.probes {
+        let (want, when) = match phase {
+            Phase::Before => (&p.before, "before"),
+            Phase::After => (&p.after, "after"),
+        };
+        let Some(want) = want else { continue };
+        let problem = match s.request(&p.from, &p.url) {
+            None => format!("probe: there is no host or pod named `{}`", p.from),
+            Some(o) if !matches_expect(&o.observed, want) => format!(
+                "probe {when} step \"{}\": curl from {} to {} gave {}, the probe says {want}",
+                step.title, p.from, p.url, o.observed
+            ),
+            Some(_) => continue,
+        };
+        out.push(Diagnostic::new(&lesson.path, text, p.line, 3, problem));
+    }
+}
+
 /// Replays a parsed lesson; every problem is a diagnostic at the line of the
 /// step, check or probe concerned. `text` is the file's source, for carets.
 pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
@@ -145,21 +178,7 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
     };
     for step in &lesson.steps {
         enter_step(&mut s, step);
-        for p in &step.probes {
-            if let Some(want) = &p.before {
-                match s.request(&p.from, &p.url) {
-                    None => out.push(Diagnostic::new(path, text, p.line, 3, format!("probe: there is no host or pod named `{}`", p.from))),
-                    Some(o) if !matches_expect(&o.observed, want) => out.push(Diagnostic::new(
-                        path,
-                        text,
-                        p.line,
-                        3,
-                        format!("probe before step \"{}\": curl from {} to {} gave {}, the probe says {want}", step.title, p.from, p.url, o.observed),
-                    )),
-                    _ => {}
-                }
-            }
-        }
+        probes(&s, lesson, text, step, Phase::Before, &mut out);
         if step.fails_before && !step.checks.is_empty() {
             let all_pass = step.checks.iter().all(|c| evaluate(&s, c).passed);
             if all_pass {
@@ -204,21 +223,7 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
                 ));
             }
         }
-        for p in &step.probes {
-            if let Some(want) = &p.after {
-                match s.request(&p.from, &p.url) {
-                    None => out.push(Diagnostic::new(path, text, p.line, 3, format!("probe: there is no host or pod named `{}`", p.from))),
-                    Some(o) if !matches_expect(&o.observed, want) => out.push(Diagnostic::new(
-                        path,
-                        text,
-                        p.line,
-                        3,
-                        format!("probe after step \"{}\": curl from {} to {} gave {}, the probe says {want}", step.title, p.from, p.url, o.observed),
-                    )),
-                    _ => {}
-                }
-            }
-        }
+        probes(&s, lesson, text, step, Phase::After, &mut out);
     }
     out
 }

@@ -332,6 +332,15 @@ fn describe_node(c: &Cluster, name: &str, now: i64) -> Option<String> {
     Some(DESCRIBE.format(&o))
 }
 
+/// The names of a namespace's objects, in the API's (alphabetical) order.
+fn names_in<V>(objects: &BTreeMap<crate::cluster::Key, V>, ns: &str) -> Vec<String> {
+    objects
+        .keys()
+        .filter(|k| k.0 == ns)
+        .map(|k| k.1.clone())
+        .collect()
+}
+
 pub(crate) fn describe(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let targets = match resource_and_names(&args.positional) {
         Ok(t) if !t.is_empty() => t,
@@ -353,24 +362,9 @@ pub(crate) fn describe(s: &mut Session, args: &Args, exec: &mut Execution) -> i3
         let names: Vec<String> = match &name {
             Some(n) => vec![n.clone()],
             None => match r {
-                Resource::Services => c
-                    .services
-                    .keys()
-                    .filter(|k| k.0 == ns)
-                    .map(|k| k.1.clone())
-                    .collect(),
-                Resource::Pods => c
-                    .pods
-                    .keys()
-                    .filter(|k| k.0 == ns)
-                    .map(|k| k.1.clone())
-                    .collect(),
-                Resource::Deployments => c
-                    .deployments
-                    .keys()
-                    .filter(|k| k.0 == ns)
-                    .map(|k| k.1.clone())
-                    .collect(),
+                Resource::Services => names_in(&c.services, &ns),
+                Resource::Pods => names_in(&c.pods, &ns),
+                Resource::Deployments => names_in(&c.deployments, &ns),
                 Resource::Nodes => c.nodes.iter().map(|n| n.name.clone()).collect(),
                 _ => vec![],
             },

@@ -27,24 +27,16 @@ use servicelab::ui::yaml_lines;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{
-    Element, Event, EventInit, HtmlElement, HtmlInputElement, HtmlTextAreaElement, KeyboardEvent,
-    KeyboardEventInit,
+    Element, Event, EventInit, HtmlElement, HtmlTextAreaElement, KeyboardEvent, KeyboardEventInit,
 };
 use yew::scheduler::flush;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
+mod web_support;
+use web_support::{count, find, fresh_root, input, text, type_text};
+
 // ---- helpers -------------------------------------------------------------
-
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-fn fresh_root() -> Element {
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    root
-}
 
 /// A store no other test uses, emptied.
 fn store(name: &str) -> Store {
@@ -84,24 +76,6 @@ fn lesson_route(id: &str, step: usize) -> Route {
     }
 }
 
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
-fn input(root: &Element) -> HtmlInputElement {
-    find(root, "#terminal-input").dyn_into().unwrap()
-}
-
 /// The first button (or link) whose text or aria-label is `label`.
 fn control(root: &Element, label: &str) -> HtmlElement {
     let all = root.query_selector_all("button, a").unwrap();
@@ -127,17 +101,6 @@ async fn settle() {
 async fn click(root: &Element, label: &str) {
     control(root, label).click();
     settle().await;
-}
-
-async fn type_text(root: &Element, line: &str) {
-    let input = input(root);
-    input.set_value(line);
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-    flush().await;
 }
 
 async fn key(root: &Element, key: &str, ctrl: bool) -> bool {

@@ -19,23 +19,14 @@ use servicelab::ui::layout::{Layout, Rect};
 use servicelab::ui::{panic_banner, world_options};
 use std::net::SocketAddrV4;
 use std::rc::Rc;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
-use web_sys::{Element, Event, EventInit, HtmlInputElement, KeyboardEvent, KeyboardEventInit};
+use web_sys::{Element, KeyboardEvent, KeyboardEventInit};
 use yew::scheduler::flush;
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-fn document() -> web_sys::Document {
-    web_sys::window().unwrap().document().unwrap()
-}
-
-/// A fresh element in the page to mount one app into.
-fn fresh_root() -> Element {
-    let root = document().create_element("div").unwrap();
-    document().body().unwrap().append_child(&root).unwrap();
-    root
-}
+mod web_support;
+use web_support::{count, document, find, fresh_root, input, text, type_text};
 
 async fn mount_app(options: Result<WorldOptions, String>) -> Element {
     let root = fresh_root();
@@ -53,36 +44,6 @@ async fn mount_app(options: Result<WorldOptions, String>) -> Element {
 
 async fn mount_default() -> Element {
     mount_app(Ok(WorldOptions::default())).await
-}
-
-fn find(root: &Element, selector: &str) -> Element {
-    root.query_selector(selector)
-        .unwrap()
-        .unwrap_or_else(|| panic!("nothing matches {selector}"))
-}
-
-fn count(root: &Element, selector: &str) -> u32 {
-    root.query_selector_all(selector).unwrap().length()
-}
-
-fn text(root: &Element, selector: &str) -> String {
-    find(root, selector).text_content().unwrap_or_default()
-}
-
-fn input(root: &Element) -> HtmlInputElement {
-    find(root, "#terminal-input").dyn_into().unwrap()
-}
-
-/// Types `line` into the terminal the way a browser reports typing.
-async fn type_text(root: &Element, line: &str) {
-    let input = input(root);
-    input.set_value(line);
-    let init = EventInit::new();
-    init.set_bubbles(true);
-    input
-        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
-        .unwrap();
-    flush().await;
 }
 
 async fn key(root: &Element, key: &str, ctrl: bool) {

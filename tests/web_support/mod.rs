@@ -1,0 +1,46 @@
+//! DOM helpers shared by the wasm component tests (`tests/web_*.rs`).
+
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, EventInit, HtmlInputElement};
+use yew::scheduler::flush;
+
+pub fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+/// A fresh element in the page to mount one app into.
+pub fn fresh_root() -> Element {
+    let root = document().create_element("div").unwrap();
+    document().body().unwrap().append_child(&root).unwrap();
+    root
+}
+
+pub fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector)
+        .unwrap()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"))
+}
+
+pub fn count(root: &Element, selector: &str) -> u32 {
+    root.query_selector_all(selector).unwrap().length()
+}
+
+pub fn text(root: &Element, selector: &str) -> String {
+    find(root, selector).text_content().unwrap_or_default()
+}
+
+pub fn input(root: &Element) -> HtmlInputElement {
+    find(root, "#terminal-input").dyn_into().unwrap()
+}
+
+/// Types `line` into the terminal the way a browser reports typing.
+pub async fn type_text(root: &Element, line: &str) {
+    let input = input(root);
+    input.set_value(line);
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    input
+        .dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    flush().await;
+}

@@ -154,42 +154,25 @@ impl Ctx<'_> {
     }
 }
 
-/// Groups solution lines into commands: a heredoc runs until its delimiter.
+/// Groups solution lines into commands the way the terminal does: a line
+/// that leaves a heredoc, a quote or a `\\` continuation open takes the next
+/// lines with it (the shell's own `needs_more`).
 pub fn group_commands(block: &str) -> Vec<String> {
     let mut out = vec![];
-    let mut lines = block.lines().peekable();
-    while let Some(line) = lines.next() {
-        let trimmed = line.trim_end();
-        if trimmed.trim().is_empty() || trimmed.trim_start().starts_with('#') {
+    let mut cmd = String::new();
+    for line in block.lines() {
+        if cmd.is_empty() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
             continue;
         }
-        let mut cmd = trimmed.to_string();
-        if let Some(pos) = trimmed.find("<<") {
-            let rest = trimmed[pos + 2..].trim_start_matches('-').trim();
-            let delim: String = rest
-                .trim_matches(|c| c == '\'' || c == '"')
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_')
-                .collect();
-            if !delim.is_empty() {
-                for l in lines.by_ref() {
-                    cmd.push('\n');
-                    cmd.push_str(l);
-                    if l.trim() == delim {
-                        break;
-                    }
-                }
-            }
+        if !cmd.is_empty() {
+            cmd.push('\n');
         }
-        while cmd.ends_with('\\') {
-            match lines.next() {
-                Some(l) => {
-                    cmd.pop();
-                    cmd.push_str(l.trim_start());
-                }
-                None => break,
-            }
+        cmd.push_str(line.trim_end());
+        if !crate::shell::needs_more(&cmd) {
+            out.push(std::mem::take(&mut cmd));
         }
+    }
+    if !cmd.is_empty() {
         out.push(cmd);
     }
     out

@@ -338,7 +338,7 @@ impl Session {
     /// the text ends in `\\`, `|`, `&&` or `||`. A terminal keeps reading
     /// lines until this is false, then calls [`Session::run`] with them all.
     pub fn needs_more(&self, input: &str) -> bool {
-        lexer::needs_more(input)
+        needs_more(input)
     }
 
     /// Runs one command, already expanded: `words[0]` is its name. This is

@@ -217,3 +217,17 @@ fn an_unterminated_heredoc_runs_with_a_warning() {
     );
     assert_eq!(e.status, 0);
 }
+
+#[test]
+fn every_listed_command_is_dispatched() {
+    // The list Tab completes from must name only commands the shell runs.
+    for name in servicelab_engine::shell::COMMANDS {
+        let mut s = Session::new(WorldOptions::default()).unwrap();
+        let e = s.run(&format!("{name} </dev/null"));
+        assert!(
+            !e.text().contains("command not found"),
+            "{name}: {}",
+            e.text()
+        );
+    }
+}

@@ -4,62 +4,8 @@
 //!
 //! Pure: it reads the session, changes nothing.
 
+use crate::engine::shell::COMMANDS;
 use crate::engine::Session;
-
-/// The commands the simulated shell knows (`help` lists them). A copy of
-/// the engine's dispatch list; `Session` does not list its commands.
-const COMMANDS: &[&str] = &[
-    "alias",
-    "cat",
-    "cd",
-    "clear",
-    "cp",
-    "curl",
-    "cut",
-    "date",
-    "declare",
-    "echo",
-    "exit",
-    "export",
-    "false",
-    "grep",
-    "head",
-    "help",
-    "hostname",
-    "ip",
-    "iptables",
-    "iptables-save",
-    "kubectl",
-    "less",
-    "logout",
-    "ls",
-    "mkdir",
-    "more",
-    "mv",
-    "nslookup",
-    "ping",
-    "printf",
-    "pwd",
-    "read",
-    "readonly",
-    "rm",
-    "seq",
-    "sleep",
-    "sort",
-    "ssh",
-    "sudo",
-    "tail",
-    "tee",
-    "touch",
-    "tr",
-    "true",
-    "typeset",
-    "unalias",
-    "uniq",
-    "unset",
-    "wc",
-    "whoami",
-];
 
 const VERBS: &[&str] = &[
     "apply",

@@ -378,6 +378,53 @@ pub struct DeploymentStatus {
     pub updated_replicas: Option<i32>,
 }
 
+impl Deployment {
+    /// What `kubectl create deployment NAME --image=IMAGE` makes: the same
+    /// labels on the Deployment, its selector and its pod template (`app: NAME`
+    /// unless `labels` are given), and one container named after the image.
+    pub fn generated(
+        name: &str,
+        namespace: Option<String>,
+        image: &str,
+        replicas: i32,
+        labels: Labels,
+        port: Option<i32>,
+        args: Vec<String>,
+    ) -> Deployment {
+        let labels = if labels.is_empty() {
+            [("app".to_string(), name.to_string())].into()
+        } else {
+            labels
+        };
+        let mut d = Deployment::default();
+        d.metadata.name = name.into();
+        d.metadata.namespace = namespace;
+        d.metadata.labels = labels.clone();
+        d.spec.replicas = Some(replicas);
+        d.spec.selector.match_labels = labels.clone();
+        d.spec.template.metadata.labels = labels;
+        let container_name = super::images::repository(image)
+            .rsplit('/')
+            .next()
+            .unwrap_or("app")
+            .replace('_', "-");
+        d.spec.template.spec.containers.push(Container {
+            name: container_name,
+            image: image.into(),
+            args,
+            ports: port
+                .map(|p| ContainerPort {
+                    container_port: p,
+                    ..Default::default()
+                })
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        });
+        d
+    }
+}
+
 /// A ReplicaSet, owned by a Deployment (created by the controller only).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReplicaSet {

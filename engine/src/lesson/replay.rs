@@ -54,35 +54,15 @@ pub fn start(lesson: &Lesson) -> Result<Session, String> {
             .map_err(|e| format!("pod {}: {}", p.name, e.message))?;
     }
     for d in &w.deployments {
-        let mut dep = Deployment::default();
-        dep.metadata.name = d.name.clone();
-        dep.metadata.namespace = Some("default".into());
-        let labels = if d.labels.is_empty() {
-            [("app".to_string(), d.name.clone())].into()
-        } else {
-            d.labels.clone()
-        };
-        dep.metadata.labels = labels.clone();
-        dep.spec.replicas = Some(d.replicas);
-        dep.spec.selector.match_labels = labels.clone();
-        dep.spec.template.metadata.labels = labels;
-        let mut ct = Container {
-            name: crate::cluster::images::repository(&d.image)
-                .rsplit('/')
-                .next()
-                .unwrap_or("app")
-                .replace('_', "-"),
-            image: d.image.clone(),
-            args: d.args.clone(),
-            ..Default::default()
-        };
-        if let Some(port) = d.port {
-            ct.ports.push(ContainerPort {
-                container_port: port.into(),
-                ..Default::default()
-            });
-        }
-        dep.spec.template.spec.containers.push(ct);
+        let dep = Deployment::generated(
+            &d.name,
+            Some("default".into()),
+            &d.image,
+            d.replicas,
+            d.labels.clone(),
+            d.port.map(i32::from),
+            d.args.clone(),
+        );
         world
             .cluster
             .create(Object::Deployment(dep), at)

@@ -231,41 +231,20 @@ pub(crate) fn create(
                 Some(Some(r)) => r,
                 None => 1,
             };
-            let mut d = Deployment::default();
-            d.metadata.name = name.into();
-            d.metadata.namespace = ns.clone();
-            d.metadata.labels.insert("app".into(), name.into());
-            d.spec.replicas = Some(replicas);
-            d.spec
-                .selector
-                .match_labels
-                .insert("app".into(), name.into());
-            d.spec
-                .template
-                .metadata
-                .labels
-                .insert("app".into(), name.into());
-            let cname = crate::cluster::images::repository(image)
-                .rsplit('/')
-                .next()
-                .unwrap_or("app")
-                .replace('_', "-");
-            let mut ct = Container {
-                name: cname,
-                image: image.into(),
-                ..Default::default()
+            let port = match args.value("port").map(|p| parse_port(p, "port", exec)) {
+                Some(None) => return 1,
+                Some(Some(p)) => Some(p),
+                None => None,
             };
-            if let Some(p) = args.value("port") {
-                let Some(p) = parse_port(p, "port", exec) else {
-                    return 1;
-                };
-                ct.ports.push(ContainerPort {
-                    container_port: p,
-                    ..Default::default()
-                });
-            }
-            ct.args = args.command.clone();
-            d.spec.template.spec.containers.push(ct);
+            let d = Deployment::generated(
+                name,
+                ns.clone(),
+                image,
+                replicas,
+                Labels::new(),
+                port,
+                args.command.clone(),
+            );
             Object::Deployment(d)
         }
         Some("service" | "svc") => {

@@ -31,6 +31,7 @@ pub mod lesson;
 pub mod net;
 pub mod rng;
 pub mod shell;
+pub mod sort;
 pub mod text;
 pub mod time;
 pub mod world;

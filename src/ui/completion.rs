@@ -196,7 +196,7 @@ pub fn complete(session: &Session, before: &str) -> Completion {
         .into_iter()
         .filter(|c| c.starts_with(current))
         .collect();
-    found.sort();
+    servicelab_engine::sort::sort(&mut found);
     found.dedup();
     let keep = &before[..start + word_start];
     match found.len() {

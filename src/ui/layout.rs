@@ -211,7 +211,7 @@ impl Layout {
                 HostKind::Laptop | HostKind::Router | HostKind::LoadBalancer => true,
             })
             .collect();
-        top_row.sort_by_key(|h| top_row_rank(h.kind));
+        servicelab_engine::sort::sort_by_key(&mut top_row, |h| top_row_rank(h.kind));
 
         let mut layout = Layout {
             width: 0,

@@ -203,7 +203,7 @@ fn sorted_endpoints(svc: &ServicePortInfo) -> Vec<&ProxyEndpoint> {
         .iter()
         .map(|e| (format!("{}:{}", e.ip, e.port), e))
         .collect();
-    eps.sort_by(|a, b| a.0.cmp(&b.0));
+    crate::sort::sort_by(&mut eps, |a, b| a.0.cmp(&b.0));
     eps.dedup_by(|a, b| a.0 == b.0);
     eps.into_iter().map(|(_, e)| e).collect()
 }

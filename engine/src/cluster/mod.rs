@@ -430,7 +430,7 @@ impl Cluster {
             }
             if owned.len() > want {
                 // The newest pods go first, as the ReplicaSet controller prefers.
-                owned.sort_by(|a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+                crate::sort::sort_by(&mut owned, |a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
                 for (k, _) in owned.iter().take(owned.len() - want) {
                     self.pods.remove(k);
                 }
@@ -615,7 +615,7 @@ impl Cluster {
                     ready: pod.status.ready,
                 });
             }
-            addrs.sort_by_key(|a| (u32::from(a.ip), a.port));
+            crate::sort::sort_by_key(&mut addrs, |a| (u32::from(a.ip), a.port));
             out.push((port.name.clone(), addrs));
         }
         Some(out)

@@ -216,7 +216,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                         .filter_map(|o| o.answered_by.clone())
                         .collect();
                     let answered = who.len();
-                    who.sort();
+                    crate::sort::sort(&mut who);
                     who.dedup();
                     let n = who.len();
                     let problem = if answered < rc.requests {

@@ -111,7 +111,7 @@ impl RoutingTable {
     /// destination address.
     pub fn listing(&self) -> Vec<&Route> {
         let mut v: Vec<&Route> = self.routes.iter().collect();
-        v.sort_by_key(|r| {
+        crate::sort::sort_by_key(&mut v, |r| {
             (
                 !r.is_default(),
                 u32::from(r.dest.network()),

@@ -790,8 +790,8 @@ pub(super) fn ls(
             status = 2;
         }
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    dirs.sort();
+    crate::sort::sort_by(&mut files, |a, b| a.name.cmp(&b.name));
+    crate::sort::sort(&mut dirs);
     let mut blocks = vec![];
     if !files.is_empty() {
         blocks.push(render(s, &files, long, one, false));

@@ -789,7 +789,7 @@ pub(super) fn sort(
             ka.cmp(&kb)
         }
     };
-    all.sort_by(|a, b| {
+    crate::sort::sort_by(&mut all, |a, b| {
         let o = compare(a, b).then_with(|| {
             if unique {
                 std::cmp::Ordering::Equal

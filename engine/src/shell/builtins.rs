@@ -180,6 +180,7 @@ fn escapes(s: &str, echo: bool) -> (String, bool) {
 }
 
 /// `echo [-neE] [ARG…]`
+#[inline(never)]
 pub(super) fn echo(
     _s: &mut Session,
     args: &[String],
@@ -530,6 +531,7 @@ fn printf_once(
 }
 
 /// `printf [-v VAR] FORMAT [ARG…]`
+#[inline(never)]
 pub(super) fn printf(
     s: &mut Session,
     args: &[String],
@@ -581,6 +583,7 @@ pub(super) fn printf(
 }
 
 /// `export [NAME[=VALUE]…]`, `declare`, `local`, `readonly`, `typeset`
+#[inline(never)]
 pub(super) fn export(s: &mut Session, name: &str, args: &[String], exec: &mut Execution) -> i32 {
     let mut status = 0;
     for a in args.iter().filter(|a| !a.starts_with('-')) {
@@ -603,6 +606,7 @@ pub(super) fn export(s: &mut Session, name: &str, args: &[String], exec: &mut Ex
 /// `read [-r] [-p PROMPT] [NAME…]`: one line of stdin into variables (the
 /// last takes the rest of the line; `REPLY` without names). Status 1 at the
 /// end of input; the terminal gives none here.
+#[inline(never)]
 pub(super) fn read(
     s: &mut Session,
     args: &[String],
@@ -647,6 +651,7 @@ pub(super) fn read(
 }
 
 /// `unset NAME…`
+#[inline(never)]
 pub(super) fn unset(
     s: &mut Session,
     args: &[String],
@@ -670,6 +675,7 @@ fn alias_line(name: &str, value: &str) -> String {
 }
 
 /// `alias [NAME[=VALUE]…]`
+#[inline(never)]
 pub(super) fn alias(
     s: &mut Session,
     args: &[String],
@@ -710,6 +716,7 @@ pub(super) fn alias(
 }
 
 /// `unalias [-a] NAME…`
+#[inline(never)]
 pub(super) fn unalias(
     s: &mut Session,
     args: &[String],
@@ -744,6 +751,7 @@ fn decimals(s: &str) -> usize {
 }
 
 /// `seq [-s SEP] [-w] [FIRST [INCREMENT]] LAST`
+#[inline(never)]
 pub(super) fn seq(
     _s: &mut Session,
     args: &[String],
@@ -864,6 +872,7 @@ pub(super) fn seq(
 }
 
 /// `sleep NUMBER[smhd]…`: the simulated clock moves on; no real time passes.
+#[inline(never)]
 pub(super) fn sleep(
     s: &mut Session,
     args: &[String],
@@ -901,6 +910,7 @@ pub(super) fn sleep(
 }
 
 /// `date [-u] [+FORMAT]`
+#[inline(never)]
 pub(super) fn date(
     s: &mut Session,
     args: &[String],

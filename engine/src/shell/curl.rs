@@ -210,6 +210,7 @@ fn parse_url(raw: &str) -> Result<Url, UrlError> {
 
 const TRY_HELP: &str = "curl: try 'curl --help' or 'curl --manual' for more information\n";
 
+#[inline(never)]
 pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
     let opts = match parse_args(args) {
         Ok(o) => o,

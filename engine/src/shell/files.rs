@@ -433,6 +433,7 @@ fn invalid_option(exec: &mut Execution, tool: &str, c: char) {
 }
 
 /// `cat [-n] [FILE…]`
+#[inline(never)]
 pub(super) fn cat(
     s: &mut Session,
     args: &[String],
@@ -477,6 +478,7 @@ pub(super) fn cat(
 }
 
 /// `touch FILE…`
+#[inline(never)]
 pub(super) fn touch(
     s: &mut Session,
     args: &[String],
@@ -515,6 +517,7 @@ pub(super) fn touch(
 }
 
 /// `mkdir [-p] DIR…`
+#[inline(never)]
 pub(super) fn mkdir(
     s: &mut Session,
     args: &[String],
@@ -574,6 +577,7 @@ pub(super) fn mkdir(
 }
 
 /// `rm [-f] [-r] FILE…`
+#[inline(never)]
 pub(super) fn rm(
     s: &mut Session,
     args: &[String],
@@ -623,6 +627,7 @@ pub(super) fn rm(
 }
 
 /// `cp SRC DST` and `mv SRC DST` (files; DST may be a directory).
+#[inline(never)]
 pub(super) fn copy(s: &mut Session, tool: &str, args: &[String], exec: &mut Execution) -> i32 {
     let (_, names) = match flags(args, "fiv") {
         Ok(v) => v,
@@ -685,6 +690,7 @@ pub(super) fn copy(s: &mut Session, tool: &str, args: &[String], exec: &mut Exec
 }
 
 /// `pwd`
+#[inline(never)]
 pub(super) fn pwd(
     s: &mut Session,
     _args: &[String],
@@ -696,6 +702,7 @@ pub(super) fn pwd(
 }
 
 /// `cd [DIR|-]`
+#[inline(never)]
 pub(super) fn cd(
     s: &mut Session,
     args: &[String],
@@ -751,6 +758,7 @@ struct Entry {
 }
 
 /// `ls [-l] [-a] [-A] [-1] [-d] [PATH…]`
+#[inline(never)]
 pub(super) fn ls(
     s: &mut Session,
     args: &[String],

@@ -156,6 +156,7 @@ const GREP_USAGE: &str =
     "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n";
 
 /// `grep [-iEFvcnowxqlhHs] [-A N] [-B N] [-C N] [-e PATTERN]… PATTERN [FILE…]`
+#[inline(never)]
 pub(super) fn grep(
     s: &mut Session,
     args: &[String],
@@ -444,6 +445,7 @@ fn parse_count(tool: &str, raw: &str, what: &str, exec: &mut Execution) -> Optio
 }
 
 /// `head [-n N|-N|-n -N] [-c N] [FILE…]` and `tail [-n N|-N|-n +N] [-c N] [FILE…]`
+#[inline(never)]
 pub(super) fn head_tail(
     s: &mut Session,
     tool: &str,
@@ -528,6 +530,7 @@ pub(super) fn head_tail(
 // ---- wc -------------------------------------------------------------------
 
 /// `wc [-lwcmL] [FILE…]`
+#[inline(never)]
 pub(super) fn wc(
     s: &mut Session,
     args: &[String],
@@ -692,6 +695,7 @@ fn sort_key(line: &str, sep: Option<char>, from: usize, to: Option<usize>) -> &s
 }
 
 /// `sort [-rnuf] [-t SEP] [-k N[,M]] [FILE…]`
+#[inline(never)]
 pub(super) fn sort(
     s: &mut Session,
     args: &[String],
@@ -811,6 +815,7 @@ pub(super) fn sort(
 }
 
 /// `uniq [-c] [-d] [-u] [-i] [FILE]`
+#[inline(never)]
 pub(super) fn uniq(
     s: &mut Session,
     args: &[String],
@@ -908,6 +913,7 @@ fn parse_list(spec: &str) -> Result<Vec<(usize, usize)>, String> {
 }
 
 /// `cut -f LIST [-d C] [-s]` and `cut -c LIST`
+#[inline(never)]
 pub(super) fn cut(
     s: &mut Session,
     args: &[String],
@@ -1060,6 +1066,7 @@ fn tr_set(spec: &str) -> Vec<char> {
 }
 
 /// `tr [-d] [-s] SET1 [SET2]`
+#[inline(never)]
 pub(super) fn tr(
     _s: &mut Session,
     args: &[String],
@@ -1131,6 +1138,7 @@ pub(super) fn tr(
 }
 
 /// `tee [-a] [FILE…]`
+#[inline(never)]
 pub(super) fn tee(
     s: &mut Session,
     args: &[String],

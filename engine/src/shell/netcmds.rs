@@ -8,6 +8,7 @@ use std::net::Ipv4Addr;
 /// The release every simulated host runs; what `ssh` greets with.
 const OS_BANNER: &str = "Welcome to Ubuntu 24.04.1 LTS (GNU/Linux 6.8.0-49-generic x86_64)";
 
+#[inline(never)]
 pub(super) fn hostname(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
     match args.first().map(String::as_str) {
         None => {
@@ -40,6 +41,7 @@ pub(super) fn hostname(s: &mut Session, args: &[String], exec: &mut Execution) -
     }
 }
 
+#[inline(never)]
 pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
     let mut target: Option<&str> = None;
     for a in args {
@@ -128,6 +130,7 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     }
 }
 
+#[inline(never)]
 pub(super) fn ip(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
     let words: Vec<&str> = args
         .iter()
@@ -350,6 +353,7 @@ fn ip_route(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
     }
 }
 
+#[inline(never)]
 pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
     let mut count: Option<u32> = None;
     let mut target: Option<&str> = None;

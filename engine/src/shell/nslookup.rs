@@ -4,6 +4,7 @@
 
 use super::{Execution, Session};
 
+#[inline(never)]
 pub(super) fn nslookup(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
     let Some(name) = args.iter().find(|a| !a.starts_with('-')) else {
         exec.err("Usage: nslookup [-opt ...] host\n");

@@ -362,7 +362,6 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                 <Scrollback entries={props.scrollback.clone()} {hidden} />
                 if let Some(w) = *waiting {
                     <div class="time-passing" role="status">
-                        <span class="time-glyph" aria-hidden="true">{ "⏳ " }</span>
                         { format!(
                             "{} s of {} s pass (simulated time, shown faster)",
                             ((w.total_ms as f64 * w.done) / 1000.0).round(),

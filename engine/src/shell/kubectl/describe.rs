@@ -341,6 +341,7 @@ fn names_in<V>(objects: &BTreeMap<crate::cluster::Key, V>, ns: &str) -> Vec<Stri
         .collect()
 }
 
+#[inline(never)]
 pub(crate) fn describe(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let targets = match resource_and_names(&args.positional) {
         Ok(t) if !t.is_empty() => t,

@@ -5,6 +5,7 @@ use super::Args;
 use crate::cluster::images;
 use crate::shell::{Execution, Session};
 
+#[inline(never)]
 pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let Some(pod_name) = args.positional.first().cloned() else {
         exec.err("error: pod, type/name or --filename must be specified\n");

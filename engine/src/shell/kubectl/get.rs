@@ -545,6 +545,7 @@ fn to_json(v: &Value) -> String {
     String::from_utf8(buf).unwrap_or_default() + "\n"
 }
 
+#[inline(never)]
 pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     if args.positional.is_empty() {
         exec.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n");

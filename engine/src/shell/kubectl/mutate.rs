@@ -108,6 +108,7 @@ fn submit(s: &mut Session, obj: Object, verb: &str, exec: &mut Execution) -> i32
     }
 }
 
+#[inline(never)]
 pub(crate) fn apply(
     s: &mut Session,
     args: &Args,
@@ -170,6 +171,7 @@ fn parse_port(v: &str, flag: &str, exec: &mut Execution) -> Option<i32> {
     }
 }
 
+#[inline(never)]
 pub(crate) fn create(
     s: &mut Session,
     args: &Args,
@@ -323,6 +325,7 @@ pub(crate) fn create(
     submit(s, obj, "created", exec)
 }
 
+#[inline(never)]
 pub(crate) fn delete(
     s: &mut Session,
     args: &Args,
@@ -412,6 +415,7 @@ pub(crate) fn delete(
     i32::from(failed)
 }
 
+#[inline(never)]
 pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let targets = match resource_and_names(&args.positional) {
         Ok(t) => t,
@@ -526,6 +530,7 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
     submit(s, Object::Service(svc), "exposed", exec)
 }
 
+#[inline(never)]
 pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let Some(name) = args.positional.first().cloned() else {
         exec.err("error: NAME is required for run\nSee 'kubectl run -h' for help and examples\n");
@@ -576,6 +581,7 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
     submit(s, Object::Pod(pod), "created", exec)
 }
 
+#[inline(never)]
 pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let Some(replicas) = args.value("replicas") else {
         exec.err("error: required flag(s) \"replicas\" not set\n");
@@ -629,6 +635,7 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     i32::from(failed)
 }
 
+#[inline(never)]
 pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let mut pos = args.positional.clone();
     let changes: Vec<String> = pos

@@ -131,13 +131,15 @@ export async function launchBrowser(options = {}) {
 }
 
 /**
- * Records everything the page reports as an error: console.error, uncaught
- * exceptions, failed requests and HTTP errors for its own assets.
+ * Records everything the page reports as a problem: console errors and
+ * warnings, uncaught exceptions, failed requests and HTTP errors for its own
+ * assets.
  */
 export function collectErrors(page) {
   const errors = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console.error: ${msg.text()}`);
+    // The page must be silent in normal use: no errors and no warnings.
+    if (msg.type() === 'error' || msg.type() === 'warning') errors.push(`console.${msg.type()}: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`uncaught: ${err.stack ?? err}`));
   page.on('requestfailed', (req) => errors.push(`request failed: ${req.url()} (${req.failure()?.errorText})`));

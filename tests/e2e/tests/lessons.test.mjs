@@ -19,9 +19,6 @@ const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const STEP = 20_000;
 const LESSON = '#/lessons/02-nodeport';
-// Chromium's warning about trunk's <link rel="preload" integrity=…> for the
-// wasm (index.html, owned by the build); not something the app does.
-const KNOWN_WARNINGS = [/`integrity` attribute is currently ignored for preload/];
 
 async function shot(target, name) {
   await mkdir(ARTIFACTS, { recursive: true });
@@ -36,11 +33,6 @@ async function openPage(server, hash = '', options = {}) {
   const browser = await launchBrowser(options);
   const page = browser.context.pages()[0] ?? (await browser.context.newPage());
   const errors = collectErrors(page);
-  page.on('console', (msg) => {
-    if (msg.type() === 'warning' && !KNOWN_WARNINGS.some((w) => w.test(msg.text()))) {
-      errors.push(`console.warning: ${msg.text()}`);
-    }
-  });
   await page.goto(server.url + hash, { waitUntil: 'load' });
   const terminal = page.getByRole('textbox', { name: 'Terminal' });
   await terminal.waitFor({ timeout: STEP });

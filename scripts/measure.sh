@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Measures, does not test: dist/ sizes (raw and gzip -9), the time from
-# navigation to the terminal accepting input in headless Chromium, and with
-# flags, build and test timings. `make measure` runs it (after make setup-test).
+# navigation to the terminal accepting input in headless Chromium, each
+# command's time to output, and with flags, build and test timings.
+# `make measure` runs it (after make setup-test).
 #
 #   scripts/measure.sh [--runs N] [--build] [--test] [--no-dist]
 #     --runs N    page loads for the time-to-input median (default 7)
@@ -79,3 +80,5 @@ others=$(find dist -type f ! -name '*.wasm' ! -name '*.js' ! -name '*.css' ! -na
 row total "" "$total_raw" "$total_gz"
 
 (cd tests/e2e && node measure.mjs --runs "$runs")
+# Time to input on a deep link with saved work, and each command's latency.
+(cd tests/e2e && node tests/budget.measure.mjs --runs "$runs")

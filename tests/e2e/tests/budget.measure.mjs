@@ -36,15 +36,20 @@ function watchForInput() {
   observer.observe(document, { subtree: true, childList: true, attributes: true });
 }
 
+/** Runs `fn(page)` in a fresh browser profile (a cold HTTP and code cache). */
+async function inFreshBrowser(fn) {
+  const browser = await launchBrowser();
+  try {
+    await fn(browser.context.pages()[0] ?? (await browser.context.newPage()));
+  } finally {
+    await browser.close();
+  }
+}
+
 async function timeToInput(server, hash, seed) {
-  // A student reads the page for a moment before typing the first command
-  // (the page uses that time to compile the packet path: see app.rs).
-  const READING_MS = 2000;
   const samples = [];
   for (let i = 0; i < runs; i++) {
-    const browser = await launchBrowser();
-    try {
-      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await inFreshBrowser(async (page) => {
       if (seed) {
         // Saved work to replay: done once in the profile, then a fresh load.
         await page.goto(server.url + hash, { waitUntil: 'load' });
@@ -56,9 +61,7 @@ async function timeToInput(server, hash, seed) {
       if (seed) await page.reload({ waitUntil: 'load' });
       await page.waitForFunction(() => window.__inputReadyAt !== undefined, null, { timeout: 30_000 });
       samples.push(await page.evaluate(() => window.__inputReadyAt));
-    } finally {
-      await browser.close();
-    }
+    });
   }
   return samples;
 }
@@ -126,9 +129,7 @@ try {
   const READING_MS = 2000;
   const samples = [];
   for (let i = 0; i < runs; i++) {
-    const browser = await launchBrowser();
-    try {
-      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    await inFreshBrowser(async (page) => {
       await page.goto(server.url, { waitUntil: 'load' });
       await page.getByRole('textbox', { name: 'Terminal' }).waitFor();
       await page.waitForTimeout(READING_MS);
@@ -138,9 +139,7 @@ try {
       await page.waitForTimeout(READING_MS);
       rows.push(...(await commandTimes(page, nodeport)));
       samples.push(rows);
-    } finally {
-      await browser.close();
-    }
+    });
   }
   console.log(`command output (Enter keydown → output in the DOM → next frame painted; median of ${runs}; first command ${READING_MS / 1000} s after the page is up):`);
   let worst = 0;

@@ -110,6 +110,22 @@ spec:
     nodePort: 30008
 ";
 
+/// What the page runs, unseen, on a copy of the world once it is up: a
+/// connection that is answered, a packet that stops, and a Service applied.
+const WARM_UP: &str = "curl -s -m 1 http://192.168.1.1 ; curl -s -m 1 http://10.244.0.2
+kubectl apply -f - >/dev/null <<EOF
+apiVersion: v1
+kind: Service
+metadata:
+  name: warm-up
+spec:
+  selector:
+    app: warm-up
+  ports:
+  - port: 80
+EOF
+";
+
 #[component]
 pub fn App(props: &AppProps) -> Html {
     let follow = props.route.is_none();
@@ -234,18 +250,18 @@ pub fn App(props: &AppProps) -> Html {
     }
 
     // The browser compiles wasm lazily, a function on its first call: the
-    // first packet a student sends would pay ~10 ms compiling the packet
-    // walk and curl. A second after the page is up, one probe on a throwaway
-    // copy of the world compiles them while the student reads; nothing of it
-    // is kept or shown.
+    // first packet a student sends, or the first manifest applied, would pay
+    // several ms compiling the packet walk, curl, the YAML decoder and the
+    // API server. A second after the page is up, `WARM_UP` runs on a
+    // throwaway copy of the world to compile them while the student reads;
+    // nothing of it is kept or shown.
     {
         let session = state.session.clone();
         let warm_up = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
         use_effect_with((), move |_| {
             *warm_up.borrow_mut() = Some(gloo_timers::callback::Timeout::new(1_000, move || {
                 let mut copy = session;
-                let _ =
-                    copy.run("curl -s -m 1 http://192.168.1.1 ; curl -s -m 1 http://10.244.0.2");
+                let _ = copy.run(WARM_UP);
             }));
         });
     }

@@ -34,7 +34,7 @@ use yew::scheduler::flush;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod web_support;
-use web_support::{count, find, fresh_root, input, text, type_text};
+use web_support::{count, find, fresh_root, input, settle, text, type_text};
 
 // ---- helpers -------------------------------------------------------------
 
@@ -87,15 +87,6 @@ fn control(root: &Element, label: &str) -> HtmlElement {
                 || e.text_content().unwrap_or_default().trim() == label
         })
         .unwrap_or_else(|| panic!("no button or link {label:?}"))
-}
-
-/// Lets the page finish what it does right after drawing a command's output
-/// (judging the step's goals, in the next task): a zero-delay turn of the
-/// event loop, not a wait for time to pass.
-async fn settle() {
-    flush().await;
-    gloo_timers::future::TimeoutFuture::new(0).await;
-    flush().await;
 }
 
 async fn click(root: &Element, label: &str) {

@@ -26,7 +26,7 @@ use yew::scheduler::flush;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod web_support;
-use web_support::{count, document, find, fresh_root, input, text, type_text};
+use web_support::{count, document, find, fresh_root, input, settle, text, type_text};
 
 async fn mount_app(options: Result<WorldOptions, String>) -> Element {
     let root = fresh_root();
@@ -57,9 +57,12 @@ async fn key(root: &Element, key: &str, ctrl: bool) {
     flush().await;
 }
 
+/// Types a line, presses Enter, and lets the page draw the packet's path
+/// (which it does in the task after the output).
 async fn run(root: &Element, line: &str) {
     type_text(root, line).await;
     key(root, "Enter", false).await;
+    settle().await;
 }
 
 /// What a terminal shows after running `lines` in a fresh default session.
@@ -278,6 +281,23 @@ async fn a_curl_that_stops_highlights_its_path_and_says_why() {
     }
     // Every hop is listed as text.
     assert_eq!(count(&root, ".trace-details .hop"), trace.hops.len() as u32);
+}
+
+#[wasm_bindgen_test]
+async fn the_output_comes_first_and_the_path_in_the_next_task() {
+    let root = mount_default().await;
+    let before = text(&root, "#trace-summary");
+    let line = "curl -m 2 http://10.244.0.2";
+    type_text(&root, line).await;
+    key(&root, "Enter", false).await;
+    // The command's output is on screen; the picture has not moved yet.
+    assert_eq!(
+        text(&root, "#terminal-output"),
+        expected_scrollback(&[line])
+    );
+    assert_eq!(text(&root, "#trace-summary"), before);
+    settle().await;
+    assert_ne!(text(&root, "#trace-summary"), before);
 }
 
 #[wasm_bindgen_test]

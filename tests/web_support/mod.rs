@@ -44,3 +44,12 @@ pub async fn type_text(root: &Element, line: &str) {
         .unwrap();
     flush().await;
 }
+
+/// Lets the page finish what it does right after drawing a command's output
+/// (drawing the packet's path and judging the step's goals, in the next
+/// task): a zero-delay turn of the event loop, not a wait for time to pass.
+pub async fn settle() {
+    flush().await;
+    gloo_timers::future::TimeoutFuture::new(0).await;
+    flush().await;
+}

@@ -266,11 +266,31 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // Packet stepping: back to the whole path whenever a new packet is sent.
+    // The picture follows the world one task after the terminal, as the goals
+    // do: a command's output is on screen in the frame after Enter, and the
+    // path it drew (tens of new SVG and list nodes, the costliest layout of
+    // the page) comes in the task after.
+    let picture = use_state(|| (state.topology.clone(), state.last_trace.clone()));
+    let picture_timer = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
+    {
+        let picture = picture.clone();
+        use_effect_with(
+            (state.topology.clone(), state.last_trace.clone()),
+            move |now| {
+                let now = now.clone();
+                *picture_timer.borrow_mut() =
+                    Some(gloo_timers::callback::Timeout::new(0, move || {
+                        picture.set(now)
+                    }));
+            },
+        );
+    }
+
+    // Packet stepping: back to the whole path whenever a new packet is drawn.
     let hop = use_state(|| None::<usize>);
     {
         let hop = hop.clone();
-        use_effect_with(state.last_trace.clone(), move |_| hop.set(None));
+        use_effect_with(picture.1.clone(), move |_| hop.set(None));
     }
     let on_hop = {
         let hop = hop.clone();
@@ -512,8 +532,8 @@ pub fn App(props: &AppProps) -> Html {
                 </div>
                 <section class="pane network-pane" aria-labelledby="network-heading">
                     <h2 id="network-heading">{ "Network" }</h2>
-                    <TopologyView topology={state.topology.clone()} trace={state.last_trace.clone()} hop={*hop} />
-                    <TracePanel trace={state.last_trace.clone()} hop={*hop} {on_hop} />
+                    <TopologyView topology={picture.0.clone()} trace={picture.1.clone()} hop={*hop} />
+                    <TracePanel trace={picture.1.clone()} hop={*hop} {on_hop} />
                 </section>
             </main>
         </div>

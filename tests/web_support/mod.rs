@@ -45,11 +45,18 @@ pub async fn type_text(root: &Element, line: &str) {
     flush().await;
 }
 
-/// Lets the page finish what it does right after drawing a command's output
-/// (drawing the packet's path and judging the step's goals, in the next
-/// task): a zero-delay turn of the event loop, not a wait for time to pass.
+/// Lets the page finish what it does right after a command's output: judge
+/// the step's goals (in the next task) and draw the packet's path (once the
+/// output's frame is painted). Waits for one frame and a zero-delay turn of
+/// the event loop, never for time to pass.
 pub async fn settle() {
     flush().await;
+    let frame = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(frame).await;
     gloo_timers::future::TimeoutFuture::new(0).await;
     flush().await;
 }

@@ -266,22 +266,27 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // The picture follows the world one task after the terminal, as the goals
-    // do: a command's output is on screen in the frame after Enter, and the
-    // path it drew (tens of new SVG and list nodes, the costliest layout of
-    // the page) comes in the task after.
+    // The picture follows the world one frame after the terminal: a command's
+    // output is painted in the frame after Enter, and the path it drew (tens
+    // of new SVG and list nodes, the costliest layout of the page) is drawn
+    // once that frame is on screen. A timeout set from an animation-frame
+    // callback runs after the frame's paint.
     let picture = use_state(|| (state.topology.clone(), state.last_trace.clone()));
-    let picture_timer = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
     {
         let picture = picture.clone();
         use_effect_with(
             (state.topology.clone(), state.last_trace.clone()),
             move |now| {
-                let now = now.clone();
-                *picture_timer.borrow_mut() =
-                    Some(gloo_timers::callback::Timeout::new(0, move || {
-                        picture.set(now)
-                    }));
+                if *picture != *now {
+                    let now = now.clone();
+                    let draw = wasm_bindgen::closure::Closure::once_into_js(move || {
+                        gloo_timers::callback::Timeout::new(0, move || picture.set(now)).forget();
+                    });
+                    if let Some(window) = web_sys::window() {
+                        let _ = window
+                            .request_animation_frame(wasm_bindgen::JsCast::unchecked_ref(&draw));
+                    }
+                }
             },
         );
     }

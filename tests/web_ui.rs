@@ -58,7 +58,7 @@ async fn key(root: &Element, key: &str, ctrl: bool) {
 }
 
 /// Types a line, presses Enter, and lets the page draw the packet's path
-/// (which it does in the task after the output).
+/// (which it does once the output's frame is painted).
 async fn run(root: &Element, line: &str) {
     type_text(root, line).await;
     key(root, "Enter", false).await;
@@ -284,7 +284,7 @@ async fn a_curl_that_stops_highlights_its_path_and_says_why() {
 }
 
 #[wasm_bindgen_test]
-async fn the_output_comes_first_and_the_path_in_the_next_task() {
+async fn the_output_comes_first_and_the_path_after_its_frame() {
     let root = mount_default().await;
     let before = text(&root, "#trace-summary");
     let line = "curl -m 2 http://10.244.0.2";

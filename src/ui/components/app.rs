@@ -256,11 +256,13 @@ pub fn App(props: &AppProps) -> Html {
     // throwaway copy of the world to compile them while the student reads;
     // nothing of it is kept or shown.
     {
-        let session = state.session.clone();
+        // The handle, not the session: this runs on every render, and only
+        // the first render's effect copies the world.
+        let state = state.clone();
         let warm_up = use_mut_ref(|| None::<gloo_timers::callback::Timeout>);
         use_effect_with((), move |_| {
             *warm_up.borrow_mut() = Some(gloo_timers::callback::Timeout::new(1_000, move || {
-                let mut copy = session;
+                let mut copy = state.session.clone();
                 let _ = copy.run(WARM_UP);
             }));
         });

@@ -1,6 +1,7 @@
 //! The native `servicelab` command: the browser's terminal in a terminal.
 
 use clap::{Parser, Subcommand};
+use servicelab_engine::shell::CommandReader;
 use servicelab_engine::world::MAX_NODES;
 use servicelab_engine::{Session, Stream, WorldOptions};
 use std::io::{self, BufRead, IsTerminal, Write};
@@ -202,58 +203,81 @@ fn lesson_shell(path: &str, step: usize) -> i32 {
 
 fn shell(mut session: Session) -> i32 {
     let stdin = io::stdin();
-    let interactive = stdin.is_terminal();
-    let mut out = io::stdout().lock();
-    let mut err = io::stderr();
-    let mut lines = stdin.lock().lines();
-    loop {
-        if interactive {
-            let _ = write!(out, "{}", session.prompt());
-            let _ = out.flush();
+    if !stdin.is_terminal() {
+        // A script: read whole and cut into complete commands in one pass
+        // (a long here-document costs its length, not its length squared).
+        let mut bytes = vec![];
+        if io::Read::read_to_end(&mut stdin.lock(), &mut bytes).is_err() {
+            return 0;
         }
-        let mut text = match lines.next() {
-            Some(Ok(l)) => l,
-            // End of input, or input that is not text: stop as bash does at EOF.
-            Some(Err(_)) | None => break,
+        // Input that is not text ends the script, as bash stops at EOF.
+        let text = match String::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) => {
+                String::from_utf8_lossy(&e.as_bytes()[..e.utf8_error().valid_up_to()]).into_owned()
+            }
         };
+        let split = servicelab_engine::shell::split_commands(&text);
+        for chunk in split.commands.iter().chain(split.rest.iter()) {
+            if let Some(status) = run_and_print(&mut session, &chunk.text, false) {
+                return status;
+            }
+        }
+        return 0;
+    }
+    let mut out = io::stdout().lock();
+    let mut lines = stdin.lock().lines();
+    let mut reader = CommandReader::default();
+    loop {
+        let _ = write!(
+            out,
+            "{}",
+            if reader.pending() {
+                "> ".to_string()
+            } else {
+                session.prompt()
+            }
+        );
+        let _ = out.flush();
         // A command may span lines (a here-document, an open quote, a line
         // ending in `|` or `\`): read on, with bash's `> ` prompt, until it
         // is complete. At end of input, run what there is: bash then warns
         // about the open here-document or reports the syntax error.
-        while session.needs_more(&text) {
-            if interactive {
-                let _ = write!(out, "> ");
+        let text = match lines.next() {
+            Some(Ok(l)) => match reader.push_line(&l) {
+                Some(text) => text,
+                None => continue,
+            },
+            Some(Err(_)) | None if reader.pending() => reader.take(),
+            Some(Err(_)) | None => break,
+        };
+        if let Some(status) = run_and_print(&mut session, &text, true) {
+            return status;
+        }
+    }
+    let _ = writeln!(out);
+    0
+}
+
+/// Runs one command text and prints its output; `Some(status)` when the
+/// shell exited.
+fn run_and_print(session: &mut Session, text: &str, interactive: bool) -> Option<i32> {
+    let exec = session.run(text);
+    let mut out = io::stdout().lock();
+    let mut err = io::stderr();
+    if exec.clear && interactive {
+        let _ = write!(out, "\x1b[H\x1b[2J\x1b[3J");
+    }
+    for (stream, text) in &exec.output {
+        match stream {
+            Stream::Stdout => {
+                let _ = out.write_all(text.as_bytes());
                 let _ = out.flush();
             }
-            match lines.next() {
-                Some(Ok(l)) => {
-                    text.push('\n');
-                    text.push_str(&l);
-                }
-                Some(Err(_)) | None => break,
+            Stream::Stderr => {
+                let _ = err.write_all(text.as_bytes());
             }
         }
-        let exec = session.run(&text);
-        if exec.clear && interactive {
-            let _ = write!(out, "\x1b[H\x1b[2J\x1b[3J");
-        }
-        for (stream, text) in &exec.output {
-            match stream {
-                Stream::Stdout => {
-                    let _ = out.write_all(text.as_bytes());
-                    let _ = out.flush();
-                }
-                Stream::Stderr => {
-                    let _ = err.write_all(text.as_bytes());
-                }
-            }
-        }
-        if exec.exit_session {
-            return exec.status;
-        }
     }
-    if interactive {
-        let _ = writeln!(out);
-    }
-    0
+    exec.exit_session.then_some(exec.status)
 }

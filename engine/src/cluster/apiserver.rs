@@ -11,6 +11,15 @@ use std::net::Ipv4Addr;
 /// The annotation `kubectl apply` keeps its last manifest in.
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
+/// The most replicas one workload may ask for in servicelab. A real API
+/// server takes any int32; the simulation would take minutes to run a
+/// hundred thousand pods, so it says so instead of freezing the page.
+pub const MAX_REPLICAS: i32 = 500;
+/// The most pods the simulated cluster holds, running or pending.
+pub const MAX_PODS: usize = 1000;
+/// The most objects of one kind (Services, namespaces, …) it holds.
+pub const MAX_OBJECTS: usize = 1000;
+
 /// A typed object from a manifest or a generator command.
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)] // short-lived values; boxing buys nothing here
@@ -81,6 +90,7 @@ pub enum Reason {
     Invalid,
     NotFound,
     AlreadyExists,
+    Forbidden,
     InternalError,
 }
 
@@ -91,6 +101,7 @@ impl Reason {
             Reason::Invalid => "Invalid",
             Reason::NotFound => "NotFound",
             Reason::AlreadyExists => "AlreadyExists",
+            Reason::Forbidden => "Forbidden",
             Reason::InternalError => "InternalError",
         }
     }
@@ -124,6 +135,17 @@ impl ApiError {
         ApiError {
             reason: Reason::AlreadyExists,
             message: format!("{plural} \"{name}\" already exists"),
+            kind: String::new(),
+            name: name.into(),
+            causes: vec![],
+        }
+    }
+
+    /// servicelab's own size limits, worded as a quota refusal is.
+    pub fn over_capacity(plural: &str, name: &str, what: String) -> Self {
+        ApiError {
+            reason: Reason::Forbidden,
+            message: format!("{plural} \"{name}\" is forbidden: {what}"),
             kind: String::new(),
             name: name.into(),
             causes: vec![],
@@ -496,6 +518,79 @@ impl Cluster {
         }
     }
 
+    /// The pods the cluster is asked to hold if `workload` (a Deployment's
+    /// key) wants `replicas`: standalone pods and every workload's replicas.
+    fn pods_wanted(&self, workload: Option<&Key>, replicas: i32) -> usize {
+        let standalone = self
+            .pods
+            .values()
+            .filter(|p| p.metadata.owner_references.is_empty())
+            .count();
+        let others: usize = self
+            .deployments
+            .iter()
+            .filter(|(k, _)| Some(*k) != workload)
+            .map(|(_, d)| d.spec.replicas.unwrap_or(1).max(0) as usize)
+            .sum();
+        standalone + others + replicas.max(0) as usize
+    }
+
+    /// Refuses a write that would make the cluster hold more pods than
+    /// servicelab simulates ([`MAX_PODS`]).
+    fn check_pods(
+        &self,
+        plural: &str,
+        name: &str,
+        workload: Option<&Key>,
+        replicas: i32,
+    ) -> Result<(), ApiError> {
+        let wanted = self.pods_wanted(workload, replicas);
+        if wanted > MAX_PODS {
+            return Err(ApiError::over_capacity(
+                plural,
+                name,
+                format!("servicelab's simulated cluster holds at most {MAX_PODS} pods, and this would make {wanted}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Refuses a new object of a kind the cluster already holds [`MAX_OBJECTS`] of.
+    fn check_count(&self, plural: &str, name: &str, count: usize) -> Result<(), ApiError> {
+        if count >= MAX_OBJECTS {
+            return Err(ApiError::over_capacity(
+                plural,
+                name,
+                format!("servicelab's simulated cluster holds at most {MAX_OBJECTS} {plural}"),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `kubectl scale`: a Deployment's replicas, through validation.
+    pub fn scale_deployment(
+        &mut self,
+        ns: &str,
+        name: &str,
+        replicas: i32,
+        now: i64,
+    ) -> Result<(), ApiError> {
+        let key = (ns.to_string(), name.to_string());
+        let Some(mut d) = self.deployments.get(&key).cloned() else {
+            return Err(ApiError::not_found("deployments.apps", name));
+        };
+        d.spec.replicas = Some(replicas);
+        let errs = validate_deployment(&d);
+        if !errs.is_empty() {
+            return Err(ApiError::invalid("Deployment", name, errs));
+        }
+        self.check_pods("deployments.apps", name, Some(&key), replicas)?;
+        self.bump(&mut d.metadata);
+        self.deployments.insert(key, d);
+        self.reconcile(now);
+        Ok(())
+    }
+
     /// Creates an object (`kubectl create`, and `apply` of a new one).
     pub fn create(&mut self, obj: Object, now: i64) -> Result<(), ApiError> {
         let ns = obj
@@ -514,6 +609,7 @@ impl Cluster {
                     return Err(ApiError::already_exists("services", &name));
                 }
                 svc.metadata.namespace = Some(ns.clone());
+                self.check_count("services", &name, self.services.len())?;
                 self.admit_service(&mut svc, &key, None)?;
                 svc.status = ServiceStatus::default();
                 self.stamp(&mut svc.metadata, now);
@@ -528,6 +624,7 @@ impl Cluster {
                 if !errs.is_empty() {
                     return Err(ApiError::invalid("Pod", &name, errs));
                 }
+                self.check_pods("pods", &name, None, 1)?;
                 pod.api_version = "v1".into();
                 pod.kind = "Pod".into();
                 pod.metadata.namespace = Some(ns);
@@ -544,6 +641,9 @@ impl Cluster {
                 }
                 d.metadata.namespace = Some(ns);
                 admit_deployment(&mut d)?;
+                self.check_count("deployments.apps", &name, self.deployments.len())?;
+                let replicas = d.spec.replicas.unwrap_or(1);
+                self.check_pods("deployments.apps", &name, None, replicas)?;
                 self.stamp(&mut d.metadata, now);
                 self.deployments.insert(key, d);
             }
@@ -554,6 +654,7 @@ impl Cluster {
                 if let Some(e) = validation::validate_name(&name, false) {
                     return Err(ApiError::invalid("Namespace", &name, vec![e]));
                 }
+                self.check_count("namespaces", &name, self.namespaces.len())?;
                 n.api_version = "v1".into();
                 n.kind = "Namespace".into();
                 n.metadata.namespace = None;
@@ -637,6 +738,8 @@ impl Cluster {
                 let old = self.deployments.get(&key).cloned().expect("checked above");
                 d.metadata.namespace = Some(ns);
                 admit_deployment(&mut d)?;
+                let replicas = d.spec.replicas.unwrap_or(1);
+                self.check_pods("deployments.apps", &name, Some(&key), replicas)?;
                 keep_identity(&mut d.metadata, &old.metadata);
                 self.bump(&mut d.metadata);
                 self.deployments.insert(key, d);
@@ -797,6 +900,13 @@ fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
             "spec.replicas",
             BadValue::Int(d.spec.replicas.unwrap_or(0).into()),
             "must be greater than or equal to 0",
+        ));
+    }
+    if let Some(r) = d.spec.replicas.filter(|&r| r > MAX_REPLICAS) {
+        errs.push(FieldError::invalid(
+            "spec.replicas",
+            BadValue::Int(r.into()),
+            format!("must be less than or equal to {MAX_REPLICAS} (servicelab's limit for one workload)"),
         ));
     }
     errs

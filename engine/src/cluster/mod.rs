@@ -34,6 +34,8 @@ pub const DNS_IP: Ipv4Addr = Ipv4Addr::new(10, 96, 0, 10);
 pub const CLUSTER_DOMAIN: &str = "cluster.local";
 /// The cluster was set up ten days before the lesson starts.
 pub const CLUSTER_AGE_MS: i64 = -10 * 24 * 3600 * 1000;
+/// The kubelet's default `maxPods`.
+pub const MAX_PODS_PER_NODE: usize = 110;
 /// External addresses the simulated cloud hands to LoadBalancers.
 pub const LB_POOL_START: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 100);
 
@@ -446,19 +448,25 @@ impl Cluster {
         for key in keys {
             let needs_node = self.pods[&key].spec.node_name.is_none();
             if needs_node {
+                // The kubelet's default `maxPods`: a full node takes no more,
+                // and a pod no node can take stays Pending.
                 let node = self
                     .nodes
                     .iter()
-                    .min_by_key(|n| {
-                        self.pods
+                    .map(|n| {
+                        let count = self
+                            .pods
                             .values()
                             .filter(|p| {
                                 p.spec.node_name.as_deref() == Some(n.name.as_str())
                                     && p.spec.host_network != Some(true)
                             })
-                            .count()
+                            .count();
+                        (count, n)
                     })
-                    .map(|n| n.name.clone());
+                    .filter(|(count, _)| *count < MAX_PODS_PER_NODE)
+                    .min_by_key(|(count, _)| *count)
+                    .map(|(_, n)| n.name.clone());
                 if let Some(p) = self.pods.get_mut(&key) {
                     p.spec.node_name = node;
                 }

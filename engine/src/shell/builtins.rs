@@ -2,6 +2,7 @@
 //! `alias`, `unalias`, `seq`, `sleep` and `date`. `sleep` advances the
 //! simulated clock; `date` reads it.
 
+use super::budget::{self, Limit};
 use super::files::curly;
 use super::lexer::is_name;
 use super::{Execution, Session};
@@ -329,6 +330,10 @@ fn printf_once(
     };
     let mut i = 0;
     while i < fmt.len() {
+        if out.len() > budget::MAX_VALUE {
+            // Widths repeat: a short format can ask for far more than it holds.
+            return true;
+        }
         let c = fmt[i];
         i += 1;
         if c == '\\' {
@@ -571,12 +576,18 @@ pub(super) fn printf(
         if printf_once(&fmt, rest, &mut next, &mut out, exec, &mut status) {
             break;
         }
-        if next >= rest.len() || next == before || out.len() > 1 << 20 {
+        if next >= rest.len() || next == before || out.len() > budget::MAX_VALUE {
             break;
         }
     }
+    if out.len() > budget::MAX_VALUE {
+        s.over(Limit::Value, "bash: printf", exec);
+        return 1;
+    }
     match var {
-        Some(v) => s.set_var(&v, out),
+        Some(v) => {
+            s.set_var(&v, out, exec);
+        }
         None => exec.out(out),
     }
     status
@@ -597,7 +608,9 @@ pub(super) fn export(s: &mut Session, name: &str, args: &[String], exec: &mut Ex
             continue;
         }
         if let Some(v) = v {
-            s.set_var(n, v.to_string());
+            if !s.set_var(n, v.to_string(), exec) {
+                return 1;
+            }
         }
     }
     status
@@ -632,8 +645,11 @@ pub(super) fn read(
     };
     let line = text.split('\n').next().unwrap_or_default();
     if names.is_empty() {
-        s.set_var("REPLY", line.to_string());
-        return 0;
+        return if s.set_var("REPLY", line.to_string(), exec) {
+            0
+        } else {
+            1
+        };
     }
     let mut rest = line.trim_start_matches([' ', '\t']);
     for (k, n) in names.iter().enumerate() {
@@ -645,7 +661,9 @@ pub(super) fn read(
             rest = rest[end..].trim_start_matches([' ', '\t']);
             v
         };
-        s.set_var(n, value);
+        if !s.set_var(n, value, exec) {
+            return 1;
+        }
     }
     0
 }
@@ -665,7 +683,7 @@ pub(super) fn unset(
             status = 1;
             continue;
         }
-        s.shell_state_mut().vars.remove(a);
+        s.shell_state_mut().unset_var(a);
     }
     status
 }
@@ -686,7 +704,7 @@ pub(super) fn alias(
     if args.is_empty() {
         let all: String = s
             .shell_state()
-            .map(|st| st.aliases.iter().map(|(n, v)| alias_line(n, v)).collect())
+            .map(|st| st.aliases().iter().map(|(n, v)| alias_line(n, v)).collect())
             .unwrap_or_default();
         exec.out(all);
         return 0;
@@ -695,15 +713,16 @@ pub(super) fn alias(
     for a in args {
         match a.split_once('=') {
             Some((n, v)) if !n.is_empty() && !n.contains(['/', '$', '`', '\'', '"']) => {
-                s.shell_state_mut()
-                    .aliases
-                    .insert(n.to_string(), v.to_string());
+                if let Err(limit) = s.shell_state_mut().set_alias(n, v.to_string()) {
+                    s.over(limit, "bash: alias", exec);
+                    return 1;
+                }
             }
             Some(_) => {
                 exec.err(format!("bash: alias: `{a}': invalid alias name\n"));
                 status = 1;
             }
-            None => match s.shell_state().and_then(|st| st.aliases.get(a.as_str())) {
+            None => match s.shell_state().and_then(|st| st.aliases().get(a.as_str())) {
                 Some(v) => exec.out(alias_line(a, v)),
                 None => {
                     exec.err(format!("bash: alias: {a}: not found\n"));
@@ -730,18 +749,14 @@ pub(super) fn unalias(
     let mut status = 0;
     for a in args {
         if a == "-a" {
-            s.shell_state_mut().aliases.clear();
-        } else if s.shell_state_mut().aliases.remove(a).is_none() {
+            s.shell_state_mut().clear_aliases();
+        } else if !s.shell_state_mut().unalias(a) {
             exec.err(format!("bash: unalias: {a}: not found\n"));
             status = 1;
         }
     }
     status
 }
-
-/// The most numbers `seq` prints: a terminal in a browser tab is no place
-/// for millions of lines.
-const SEQ_MAX: usize = 100_000;
 
 fn decimals(s: &str) -> usize {
     match s.split_once('.') {
@@ -753,7 +768,7 @@ fn decimals(s: &str) -> usize {
 /// `seq [-s SEP] [-w] [FIRST [INCREMENT]] LAST`
 #[inline(never)]
 pub(super) fn seq(
-    _s: &mut Session,
+    sh: &mut Session,
     args: &[String],
     _stdin: Option<&str>,
     exec: &mut Execution,
@@ -841,32 +856,35 @@ pub(super) fn seq(
     } else {
         0
     };
-    let mut out: Vec<String> = vec![];
+    let mut out = String::new();
     let mut k = 0usize;
     loop {
         let v = first + step * k as f64;
         if (step > 0.0 && v > last + 1e-9) || (step < 0.0 && v < last - 1e-9) || !v.is_finite() {
             break;
         }
-        if out.len() >= SEQ_MAX {
-            exec.err(format!(
-                "servicelab: seq: stopped after {SEQ_MAX} numbers\n"
-            ));
-            break;
+        if out.len() > budget::MAX_OUTPUT {
+            // `seq 1e9` would print for ever: stop at what one line may print.
+            sh.over(Limit::Output, "seq", exec);
+            return 1;
+        }
+        if k > 0 {
+            out.push_str(&sep);
         }
         let s = fmt(v);
-        out.push(if s.len() < width {
+        if s.len() < width {
             match s.strip_prefix('-') {
-                Some(d) => format!("-{}{d}", "0".repeat(width - s.len())),
-                None => format!("{}{s}", "0".repeat(width - s.len())),
+                Some(d) => out.push_str(&format!("-{}{d}", "0".repeat(width - s.len()))),
+                None => out.push_str(&format!("{}{s}", "0".repeat(width - s.len()))),
             }
         } else {
-            s
-        });
+            out.push_str(&s);
+        }
         k += 1;
     }
-    if !out.is_empty() {
-        exec.out(format!("{}\n", out.join(&sep)));
+    if k > 0 {
+        out.push('\n');
+        exec.out(out);
     }
     0
 }

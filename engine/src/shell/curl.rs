@@ -356,6 +356,9 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
     if opts.verbose {
         exec.err(format!("*   Trying {dst}...\n"));
     }
+    if !s.spend_packet("curl", exec) {
+        return 1;
+    }
     let here = s.here();
     let sport = s.ephemeral_port();
     let now = s.now;
@@ -555,8 +558,9 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
             if opts.verbose && received > 0 {
                 exec.err(format!("{{ [{received} bytes data]\n"));
             }
-            if path != "/dev/null" {
-                s.write_file(path, payload);
+            if path != "/dev/null" && s.write_file(path, payload).is_err() {
+                exec.err("curl: (23) Failure writing output to destination\n");
+                return 23;
             }
         }
         None => exec.out(payload),

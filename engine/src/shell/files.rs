@@ -47,6 +47,10 @@ pub(super) enum FsError {
     NotDir,
     PermissionDenied,
     Exists,
+    /// Over one file's budget ([`super::budget::MAX_VALUE`]).
+    TooLarge,
+    /// Over the budget of all files ([`super::budget::MAX_FILES`]).
+    NoSpace,
 }
 
 /// strerror(3) wording.
@@ -58,6 +62,8 @@ impl fmt::Display for FsError {
             FsError::NotDir => "Not a directory",
             FsError::PermissionDenied => "Permission denied",
             FsError::Exists => "File exists",
+            FsError::TooLarge => "File too large",
+            FsError::NoSpace => "No space left on device",
         })
     }
 }
@@ -226,20 +232,69 @@ impl Session {
         if abs == "/dev/null" {
             return Ok(());
         }
+        let stored = self.files().is_some_and(|f| f.contains_key(abs));
+        if append && stored {
+            // In place: appending in a loop must not copy the file each time.
+            let old = self.files().and_then(|f| f.get(abs)).map_or(0, String::len);
+            self.account(abs, old, old + data.len())?;
+            let here = self.here();
+            if let Some(file) = self
+                .world
+                .machine_mut(here)
+                .and_then(|m| m.files.get_mut(abs))
+            {
+                file.push_str(data);
+            }
+            if abs == "/etc/hosts" {
+                let text = self.fs_read(abs).unwrap_or_default();
+                if let Some(m) = self.world.machine_mut(here) {
+                    m.etc_hosts = parse_hosts(&text);
+                }
+            }
+            self.rt.mtimes.insert((here, abs.to_string()), self.now);
+            return Ok(());
+        }
         let mut contents = if append {
             self.fs_read(abs).unwrap_or_default()
         } else {
             String::new()
         };
         contents.push_str(data);
-        self.store(abs, contents);
+        self.store(abs, contents)
+    }
+
+    /// The bytes a file takes from the budget of all files: its path, its
+    /// contents, and something for the entry itself.
+    fn footprint(abs: &str, len: usize) -> usize {
+        abs.len() + len + 64
+    }
+
+    /// Checks and counts a file growing (or shrinking) from `old` to `new`
+    /// bytes; `old` is `None` for a new file.
+    fn account_entry(&mut self, abs: &str, old: Option<usize>, new: usize) -> Result<(), FsError> {
+        if new > super::budget::MAX_VALUE {
+            return Err(FsError::TooLarge);
+        }
+        let before = old.map_or(0, |o| Self::footprint(abs, o));
+        let total = self.rt.file_bytes - before + Self::footprint(abs, new);
+        if total > super::budget::MAX_FILES && total > self.rt.file_bytes {
+            return Err(FsError::NoSpace);
+        }
+        self.rt.file_bytes = total;
         Ok(())
     }
 
-    /// Stores a file without checks (the caller has made them).
-    pub(super) fn store(&mut self, abs: &str, contents: String) {
+    fn account(&mut self, abs: &str, old: usize, new: usize) -> Result<(), FsError> {
+        self.account_entry(abs, Some(old), new)
+    }
+
+    /// Stores a file (the caller has checked permissions), within the
+    /// budget of files.
+    pub(super) fn store(&mut self, abs: &str, contents: String) -> Result<(), FsError> {
         let here = self.here();
         let now = self.now;
+        let old = self.files().and_then(|f| f.get(abs)).map(String::len);
+        self.account_entry(abs, old, contents.len())?;
         if let Some(m) = self.world.machine_mut(here) {
             if abs == "/etc/hosts" {
                 m.etc_hosts = parse_hosts(&contents);
@@ -247,6 +302,7 @@ impl Session {
             m.files.insert(abs.to_string(), contents);
         }
         self.rt.mtimes.insert((here, abs.to_string()), now);
+        Ok(())
     }
 
     fn mtime(&self, abs: &str) -> Millis {
@@ -259,10 +315,18 @@ impl Session {
 
     fn remove(&mut self, abs: &str) {
         let here = self.here();
+        let mut freed = 0;
         if let Some(m) = self.world.machine_mut(here) {
             let prefix = format!("{abs}/");
-            m.files.retain(|k, _| k != abs && !k.starts_with(&prefix));
+            m.files.retain(|k, v| {
+                let keep = k != abs && !k.starts_with(&prefix);
+                if !keep {
+                    freed += Self::footprint(k, v.len());
+                }
+                keep
+            });
         }
+        self.rt.file_bytes = self.rt.file_bytes.saturating_sub(freed);
         self.rt
             .mtimes
             .retain(|(h, k), _| *h != here || !under(k, abs));
@@ -453,6 +517,10 @@ pub(super) fn cat(
     let mut status = 0;
     let mut n = 0usize;
     for name in &names {
+        if exec.overflowed() {
+            // `cat f f f …` repeats a file as often as it is named.
+            break;
+        }
         let text = if name == "-" {
             Ok(stdin.unwrap_or_default().to_string())
         } else {
@@ -502,11 +570,12 @@ pub(super) fn touch(
         if s.fs_is_dir(&abs) {
             continue;
         }
-        let res = s.fs_check_write(&abs).map(|_| {
+        let res = s.fs_check_write(&abs).and_then(|_| {
             let old = s.fs_read(&abs).unwrap_or_default();
             if abs != "/dev/null" {
-                s.store(&abs, old);
+                s.store(&abs, old)?;
             }
+            Ok(())
         });
         if let Err(e) = res {
             exec.err(format!("touch: cannot touch {}: {e}\n", quote(name)));
@@ -558,10 +627,11 @@ pub(super) fn mkdir(
             } else if s.fs_is_file(&dir) {
                 Err(FsError::Exists)
             } else {
-                s.fs_check_write(&dir).map(|_| {
-                    s.store(&format!("{dir}/"), String::new());
-                    s.rt.mtimes.insert((s.here(), dir.clone()), s.now);
-                })
+                s.fs_check_write(&dir)
+                    .and_then(|_| s.store(&format!("{dir}/"), String::new()))
+                    .map(|_| {
+                        s.rt.mtimes.insert((s.here(), dir.clone()), s.now);
+                    })
             };
             if let Err(e) = res {
                 exec.err(format!(

@@ -3,6 +3,7 @@
 //! or, with none, stdin, and prints what GNU coreutils and GNU grep print
 //! (Ubuntu 24.04, `C.UTF-8`: `sort` orders by code point).
 
+use super::budget::{self, Limit};
 use super::files::{curly, quote, FsError};
 use super::pattern::{Regex, Syntax};
 use super::{Execution, Session};
@@ -14,29 +15,48 @@ struct Input {
     stdin: bool,
 }
 
-fn inputs(s: &Session, files: &[String], stdin: Option<&str>) -> Vec<Input> {
+/// A filter's inputs, read whole. What they hold together is one command's
+/// input budget ([`Limit::Read`]), and reading it is work; `None` (the
+/// message printed, the line stopped) over budget.
+fn inputs(
+    s: &mut Session,
+    files: &[String],
+    stdin: Option<&str>,
+    tool: &str,
+    exec: &mut Execution,
+) -> Option<Vec<Input>> {
     let stdin_input = || Input {
         name: "-".into(),
         text: Ok(stdin.unwrap_or_default().to_string()),
         stdin: true,
     };
     if files.is_empty() {
-        return vec![stdin_input()];
+        return Some(vec![stdin_input()]);
     }
-    files
-        .iter()
-        .map(|f| {
-            if f == "-" {
-                stdin_input()
-            } else {
-                Input {
-                    name: f.clone(),
-                    text: s.read_path(f),
-                    stdin: false,
-                }
+    let mut all = vec![];
+    let mut total = 0usize;
+    for f in files {
+        let input = if f == "-" {
+            stdin_input()
+        } else {
+            Input {
+                name: f.clone(),
+                text: s.read_path(f),
+                stdin: false,
             }
-        })
-        .collect()
+        };
+        let len = input.text.as_ref().map_or(0, String::len);
+        total += len;
+        if total > budget::MAX_VALUE {
+            s.over(Limit::Read, tool, exec);
+            return None;
+        }
+        if !s.charge(len as u64, exec) {
+            return None;
+        }
+        all.push(input);
+    }
+    Some(all)
 }
 
 /// Lines with their terminators dropped; a last line without `\n` counts.
@@ -298,7 +318,19 @@ pub(super) fn grep(
     let show_name = with_name || (operands.len() > 1 && !no_name);
     let mut any = false;
     let mut error = false;
-    for input in inputs(s, &operands, stdin) {
+    let Some(ins) = inputs(s, &operands, stdin, "grep", exec) else {
+        return 2;
+    };
+    // The matcher's steps: every character against every instruction, at
+    // several units a step.
+    let bytes: usize = ins
+        .iter()
+        .map(|i| i.text.as_ref().map_or(0, String::len))
+        .sum();
+    if !s.charge((bytes * re.size()) as u64 * 8, exec) {
+        return 2;
+    }
+    for input in ins {
         let name = if input.stdin {
             "(standard input)".to_string()
         } else {
@@ -489,7 +521,10 @@ pub(super) fn head_tail(
     }
     let mut status = 0;
     let mut first = true;
-    for input in inputs(s, &o.operands, stdin) {
+    let Some(ins) = inputs(s, &o.operands, stdin, tool, exec) else {
+        return 1;
+    };
+    for input in ins {
         let text = match input.text {
             Ok(t) => t,
             Err(e) => {
@@ -557,7 +592,9 @@ pub(super) fn wc(
     if which.is_empty() {
         which = vec!['l', 'w', 'c'];
     }
-    let ins = inputs(s, &o.operands, stdin);
+    let Some(ins) = inputs(s, &o.operands, stdin, "wc", exec) else {
+        return 1;
+    };
     let mut rows: Vec<(Vec<usize>, Option<String>)> = vec![];
     let mut totals = vec![0usize; which.len()];
     let mut status = 0;
@@ -765,7 +802,10 @@ pub(super) fn sort(
         }
     }
     let mut all: Vec<String> = vec![];
-    for input in inputs(s, &o.operands, stdin) {
+    let Some(ins) = inputs(s, &o.operands, stdin, "sort", exec) else {
+        return 2;
+    };
+    for input in ins {
         match input.text {
             Ok(t) => all.extend(lines(&t).into_iter().map(String::from)),
             Err(e) => {
@@ -838,7 +878,10 @@ pub(super) fn uniq(
     };
     let has = |c: char| o.flags.iter().any(|(f, _)| *f == c);
     let files = &o.operands[..o.operands.len().min(1)];
-    let input = inputs(s, files, stdin).remove(0);
+    let Some(mut ins) = inputs(s, files, stdin, "uniq", exec) else {
+        return 1;
+    };
+    let input = ins.remove(0);
     let text = match input.text {
         Ok(t) => t,
         Err(e) => {
@@ -973,7 +1016,10 @@ pub(super) fn cut(
     let wanted = |i: usize| ranges.iter().any(|&(a, b)| a <= i && i <= b);
     let mut status = 0;
     let mut out = String::new();
-    for input in inputs(s, &o.operands, stdin) {
+    let Some(ins) = inputs(s, &o.operands, stdin, "cut", exec) else {
+        return 1;
+    };
+    for input in ins {
         let text = match input.text {
             Ok(t) => t,
             Err(e) => {

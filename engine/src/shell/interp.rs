@@ -22,27 +22,95 @@
 //! Effects on the world (files written, objects applied) do.
 
 use super::arith;
+use super::braces;
+use super::budget::{self, Budget, Limit};
 use super::lexer::{
     self, expansions, is_name, AndOr, AndOrOp, Command, ForLoop, Part, Pipeline, Redir, RedirOp,
     Script, Simple, Word,
 };
+use super::pattern::Glob;
 use super::{Execution, Session, Stream};
 use crate::net::HostId;
 use crate::time::Millis;
 use std::collections::BTreeMap;
 
-/// The most simple commands one command line may run: a runaway loop stops
-/// here instead of freezing the browser tab.
-pub(super) const MAX_COMMANDS: u32 = 10_000;
-
-/// What one shell (one login on one host) remembers.
+/// What one shell (one login on one host) remembers. Variables and aliases
+/// change only through its methods, which keep their size in
+/// [`budget::MAX_VARIABLES`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(super) struct ShellState {
-    pub vars: BTreeMap<String, String>,
-    pub aliases: BTreeMap<String, String>,
+    vars: BTreeMap<String, String>,
+    aliases: BTreeMap<String, String>,
+    /// Bytes of the names and values above.
+    bytes: usize,
     /// `None`: the home directory.
     pub cwd: Option<String>,
     pub oldpwd: Option<String>,
+}
+
+impl ShellState {
+    pub fn vars(&self) -> &BTreeMap<String, String> {
+        &self.vars
+    }
+
+    pub fn aliases(&self) -> &BTreeMap<String, String> {
+        &self.aliases
+    }
+
+    fn store(
+        map: &mut BTreeMap<String, String>,
+        bytes: &mut usize,
+        name: &str,
+        value: String,
+    ) -> Result<(), Limit> {
+        let old = map.get(name).map_or(0, |v| name.len() + v.len());
+        let total = *bytes - old + name.len() + value.len();
+        if total > budget::MAX_VARIABLES {
+            return Err(Limit::Variables);
+        }
+        *bytes = total;
+        map.insert(name.to_string(), value);
+        Ok(())
+    }
+
+    fn forget(map: &mut BTreeMap<String, String>, bytes: &mut usize, name: &str) -> bool {
+        match map.remove(name) {
+            Some(v) => {
+                *bytes -= name.len() + v.len();
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn set_var(&mut self, name: &str, value: String) -> Result<(), Limit> {
+        Self::store(&mut self.vars, &mut self.bytes, name, value)
+    }
+
+    pub fn unset_var(&mut self, name: &str) {
+        Self::forget(&mut self.vars, &mut self.bytes, name);
+    }
+
+    pub fn set_alias(&mut self, name: &str, value: String) -> Result<(), Limit> {
+        Self::store(&mut self.aliases, &mut self.bytes, name, value)
+    }
+
+    /// Whether there was such an alias.
+    pub fn unalias(&mut self, name: &str) -> bool {
+        Self::forget(&mut self.aliases, &mut self.bytes, name)
+    }
+
+    pub fn clear_aliases(&mut self) {
+        let names: Vec<String> = self.aliases.keys().cloned().collect();
+        for n in names {
+            self.unalias(&n);
+        }
+    }
+
+    /// Bytes a copy of this shell holds (what a subshell copies).
+    pub fn size(&self) -> usize {
+        self.bytes
+    }
 }
 
 /// The shell's own state in a [`Session`]: one [`ShellState`] per login,
@@ -57,10 +125,8 @@ pub(super) struct Runtime {
     pub subshell: u32,
     /// `run` calls in progress (a `kubectl exec … sh -c` runs one inside another).
     pub running: u32,
-    /// Simple commands this line may still run.
-    pub budget: u32,
-    /// The budget ran out: stop everything.
-    pub halted: bool,
+    /// What the line being run may still consume.
+    pub budget: Budget,
     /// The running command's stdout is the terminal.
     pub tty: bool,
     /// The status of the last `$(…)` of the current command.
@@ -69,6 +135,8 @@ pub(super) struct Runtime {
     pub mtimes: BTreeMap<(HostId, String), Millis>,
     /// A command runs under `sudo`: file permissions are root's.
     pub root: bool,
+    /// Bytes the files of all hosts take ([`budget::MAX_FILES`]).
+    pub file_bytes: usize,
 }
 
 /// Where a descriptor writes.
@@ -118,6 +186,7 @@ fn merge(out: &mut Execution, sub: Execution, mut capture: Option<&mut String>, 
     if sub.trace.is_some() {
         out.trace = sub.trace;
     }
+    out.overflowed |= sub.overflowed;
     out.clear |= sub.clear;
     if !subshell {
         out.exit_session |= sub.exit_session;
@@ -131,6 +200,8 @@ struct Fields {
     done: Vec<Field>,
     cur: Field,
     started: bool,
+    /// Bytes of text in all the fields.
+    bytes: usize,
 }
 
 #[derive(Default)]
@@ -142,6 +213,7 @@ struct Field {
 
 impl Fields {
     fn unquoted(&mut self, s: &str) {
+        self.bytes += s.len();
         for c in s.chars() {
             self.cur.text.push(c);
             if c == '\\' {
@@ -154,6 +226,7 @@ impl Fields {
     }
 
     fn quoted(&mut self, s: &str) {
+        self.bytes += s.len();
         for c in s.chars() {
             self.cur.text.push(c);
             if matches!(c, '*' | '?' | '[' | '\\') {
@@ -182,181 +255,90 @@ impl Fields {
             self.started = false;
         }
     }
+
+    /// Whether the fields so far are within one command's budget.
+    fn within(&self) -> Result<(), Limit> {
+        if self.bytes > budget::MAX_VALUE {
+            Err(Limit::Value)
+        } else if self.done.len() > budget::MAX_WORDS {
+            Err(Limit::Words)
+        } else {
+            Ok(())
+        }
+    }
 }
 
-/// The most words one brace expansion may make.
-const MAX_BRACE_WORDS: usize = 100_000;
-
-/// The alternatives of a `{…}` sequence expression: `1..12`, `01..10..3`,
-/// `a..e`.
-fn brace_sequence(body: &str) -> Option<Vec<String>> {
-    let parts: Vec<&str> = body.split("..").collect();
-    let (a, b, step) = match parts.as_slice() {
-        [a, b] => (*a, *b, 1i64),
-        [a, b, s] => (*a, *b, s.parse::<i64>().ok()?.checked_abs()?.max(1)),
-        _ => return None,
+/// Longest/shortest prefix or suffix removal for `${v#p}`, `${v%%p}`, …,
+/// in one pass of the glob over the value (reversed, for a suffix).
+fn trim_pattern(
+    v: &str,
+    pat: &str,
+    suffix: bool,
+    longest: bool,
+    budget: &mut Budget,
+) -> Result<String, Limit> {
+    let mut chars: Vec<char> = v.chars().collect();
+    let mut glob = Glob::new(pat);
+    if suffix {
+        chars.reverse();
+        glob = glob.reversed();
+    }
+    let (ends, steps) = glob
+        .match_ends(&chars, 0, budget.work_left())
+        .ok_or_else(|| budget.exhaust(Limit::Work))?;
+    budget.work(steps)?;
+    let cut = if longest { ends.last() } else { ends.first() };
+    let Some(&cut) = cut else {
+        return Ok(v.to_string());
     };
-    if let (Ok(x), Ok(y)) = (a.parse::<i64>(), b.parse::<i64>()) {
-        let padded = |t: &str| t.trim_start_matches('-').starts_with('0') && t.len() > 1;
-        let width = if padded(a) || padded(b) {
-            a.len().max(b.len())
-        } else {
-            0
-        };
-        let mut out = vec![];
-        let mut v = x;
-        loop {
-            if out.len() >= MAX_BRACE_WORDS {
-                break;
-            }
-            out.push(if v < 0 {
-                format!("-{:0>w$}", v.unsigned_abs(), w = width.saturating_sub(1))
-            } else {
-                format!("{v:0>width$}")
-            });
-            if v == y {
-                break;
-            }
-            let next = if x <= y {
-                v.checked_add(step)
-            } else {
-                v.checked_sub(step)
-            };
-            match next {
-                Some(n) if (x <= y && n <= y) || (x > y && n >= y) => v = n,
-                _ => break,
-            }
-        }
-        return Some(out);
-    }
-    let (mut ca, mut cb) = (a.chars(), b.chars());
-    match (ca.next(), ca.next(), cb.next(), cb.next()) {
-        (Some(x), None, Some(y), None) if x.is_ascii_alphabetic() && y.is_ascii_alphabetic() => {
-            let (lo, hi) = (x.min(y) as u8, x.max(y) as u8);
-            let mut v: Vec<String> = (lo..=hi)
-                .step_by(step as usize)
-                .map(|c| (c as char).to_string())
-                .collect();
-            if x > y {
-                v.reverse();
-            }
-            Some(v)
-        }
-        _ => None,
-    }
+    Ok(if suffix {
+        chars[cut..].iter().rev().collect()
+    } else {
+        chars[cut..].iter().collect()
+    })
 }
 
-/// The first brace expression in `text`: what comes before it, its
-/// alternatives, and what follows.
-fn find_brace(text: &str) -> Option<(String, Vec<String>, String)> {
-    let chars: Vec<char> = text.chars().collect();
-    for start in (0..chars.len()).filter(|&i| chars[i] == '{') {
-        let mut depth = 0;
-        let mut commas = vec![];
-        let mut end = None;
-        for (i, &c) in chars.iter().enumerate().skip(start) {
-            match c {
-                '{' => depth += 1,
-                '}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = Some(i);
-                        break;
-                    }
-                }
-                ',' if depth == 1 => commas.push(i),
-                _ => {}
-            }
-        }
-        let Some(end) = end else { continue };
-        let pre: String = chars[..start].iter().collect();
-        let post: String = chars[end + 1..].iter().collect();
-        if commas.is_empty() {
-            let body: String = chars[start + 1..end].iter().collect();
-            if let Some(alts) = brace_sequence(&body) {
-                return Some((pre, alts, post));
-            }
-            continue;
-        }
-        let mut alts = vec![];
-        let mut from = start + 1;
-        for &c in commas.iter().chain([&end]) {
-            alts.push(chars[from..c].iter().collect());
-            from = c + 1;
-        }
-        return Some((pre, alts, post));
-    }
-    None
-}
-
-/// Brace expansion of a word's unquoted text (`pod-{a,b}`, `{1..12}`),
-/// before any other expansion, as bash does it.
-fn braces(w: &Word, budget: &mut usize, depth: usize) -> Vec<Word> {
-    if depth < 64 {
-        for (k, part) in w.parts.iter().enumerate() {
-            let Part::Lit(text) = part else { continue };
-            let Some((pre, alts, post)) = find_brace(text) else {
-                continue;
-            };
-            let mut out = vec![];
-            for alt in alts {
-                if *budget == 0 {
-                    break;
-                }
-                let mut parts = w.parts[..k].to_vec();
-                let joined = format!("{pre}{alt}{post}");
-                if !joined.is_empty() {
-                    parts.push(Part::Lit(joined));
-                }
-                parts.extend(w.parts[k + 1..].iter().cloned());
-                out.extend(braces(&Word { parts }, budget, depth + 1));
-            }
-            return out;
-        }
-    }
-    *budget = budget.saturating_sub(1);
-    vec![w.clone()]
-}
-
-/// Longest/shortest prefix or suffix removal for `${v#p}`, `${v%%p}`, …
-fn trim_pattern(v: &str, pat: &str, suffix: bool, longest: bool) -> String {
-    let mut cuts: Vec<usize> = v.char_indices().map(|(i, _)| i).collect();
-    cuts.push(v.len());
-    if longest != suffix {
-        cuts.reverse();
-    }
-    for i in cuts {
-        let (part, rest) = if suffix {
-            (&v[i..], &v[..i])
-        } else {
-            (&v[..i], &v[i..])
-        };
-        if super::pattern::glob_match(pat, part) {
-            return rest.to_string();
-        }
-    }
-    v.to_string()
-}
-
-/// `${v/pat/rep}` (first) and `${v//pat/rep}` (all): leftmost, longest.
-fn replace_pattern(v: &str, pat: &str, rep: &str, all: bool) -> String {
+/// `${v/pat/rep}` (first) and `${v//pat/rep}` (all): leftmost, longest,
+/// never empty. The result stays within one value's budget.
+fn replace_pattern(
+    v: &str,
+    pat: &str,
+    rep: &str,
+    all: bool,
+    budget: &mut Budget,
+) -> Result<String, Limit> {
     if pat.is_empty() {
-        return v.to_string();
+        return Ok(v.to_string());
     }
-    let idx: Vec<usize> = v.char_indices().map(|(i, _)| i).chain([v.len()]).collect();
+    let glob = Glob::new(pat);
+    if let Some(lit) = glob.literal().filter(|l| !l.is_empty()) {
+        let count = if all {
+            v.matches(lit.as_str()).count()
+        } else {
+            usize::from(v.contains(lit.as_str()))
+        };
+        Budget::value(v.len() - count * lit.len() + count.saturating_mul(rep.len()))?;
+        // Counting, then copying with the replacements.
+        budget.work(v.len() as u64 * 4)?;
+        return Ok(if all {
+            v.replace(lit.as_str(), rep)
+        } else {
+            v.replacen(lit.as_str(), rep, 1)
+        });
+    }
+    let chars: Vec<char> = v.chars().collect();
     let mut out = String::new();
     let mut k = 0;
     let mut replaced = false;
-    while k < idx.len() - 1 {
-        let start = idx[k];
+    while k < chars.len() {
         let hit = if replaced && !all {
             None
         } else {
-            idx[k + 1..]
-                .iter()
-                .rev()
-                .position(|&end| super::pattern::glob_match(pat, &v[start..end]))
-                .map(|p| idx.len() - 1 - p)
+            let (ends, steps) = glob
+                .match_ends(&chars, k, budget.work_left())
+                .ok_or_else(|| budget.exhaust(Limit::Work))?;
+            budget.work(steps)?;
+            ends.last().copied().filter(|&e| e > k)
         };
         match hit {
             Some(e) => {
@@ -365,12 +347,13 @@ fn replace_pattern(v: &str, pat: &str, rep: &str, all: bool) -> String {
                 replaced = true;
             }
             None => {
-                out.push_str(&v[start..idx[k + 1]]);
+                out.push(chars[k]);
                 k += 1;
             }
         }
+        Budget::value(out.len())?;
     }
-    out
+    Ok(out)
 }
 
 impl Session {
@@ -390,8 +373,47 @@ impl Session {
         &mut self.rt.shells[n - 1]
     }
 
-    pub(super) fn set_var(&mut self, name: &str, value: String) {
-        self.shell_state_mut().vars.insert(name.to_string(), value);
+    /// Sets a variable of the current shell; false (the message printed, the
+    /// line stopped) when the shell's variables would outgrow their budget.
+    pub(super) fn set_var(&mut self, name: &str, value: String, out: &mut Execution) -> bool {
+        match self.shell_state_mut().set_var(name, value) {
+            Ok(()) => true,
+            Err(limit) => {
+                self.over(limit, &format!("bash: {name}"), out);
+                false
+            }
+        }
+    }
+
+    /// Stops the line: it ran into `limit`. The message, prefixed with
+    /// `context` (`bash: x`, `seq`), is printed once a line.
+    pub(super) fn over(&mut self, limit: Limit, context: &str, out: &mut Execution) {
+        if self.rt.budget.stop(limit) {
+            out.limit_err(limit.message(context));
+        }
+    }
+
+    /// Counts one simulated connection or probe against the line's budget;
+    /// false (the message printed, the line stopped) when none is left.
+    pub(super) fn spend_packet(&mut self, tool: &str, out: &mut Execution) -> bool {
+        match self.rt.budget.packets(1) {
+            Ok(()) => true,
+            Err(limit) => {
+                self.over(limit, tool, out);
+                false
+            }
+        }
+    }
+
+    /// Charges `units` of work; false (the line stopped) when none is left.
+    pub(super) fn charge(&mut self, units: u64, out: &mut Execution) -> bool {
+        match self.rt.budget.work(units) {
+            Ok(()) => true,
+            Err(limit) => {
+                self.over(limit, "bash", out);
+                false
+            }
+        }
     }
 
     /// Runs one command with root's file permissions (`sudo tee /etc/hosts`).
@@ -427,7 +449,7 @@ impl Session {
             }
             _ => {}
         }
-        if let Some(v) = self.shell_state().and_then(|s| s.vars.get(name)) {
+        if let Some(v) = self.shell_state().and_then(|s| s.vars().get(name)) {
             return Some(v.clone());
         }
         let root = self.user() == "root";
@@ -450,6 +472,10 @@ impl Session {
 
     fn enter_subshell(&mut self, tty: bool) -> Saved {
         self.rt.subshell += 1;
+        // A subshell is a copy of the shell: its size is work. Running out
+        // stops the line at its next command.
+        let copied: usize = self.rt.shells.iter().map(ShellState::size).sum();
+        let _ = self.rt.budget.work(copied as u64);
         let saved = Saved {
             shells: self.rt.shells.clone(),
             logins: self.logins.clone(),
@@ -467,23 +493,18 @@ impl Session {
     }
 
     fn stopped(&self, out: &Execution) -> bool {
-        out.exit_session || self.rt.halted
+        out.exit_session || self.rt.budget.exhausted().is_some()
     }
 
     /// Counts one command against the line's budget.
     fn spend(&mut self, out: &mut Execution) -> bool {
-        if self.rt.halted {
-            return false;
+        match self.rt.budget.command() {
+            Ok(()) => true,
+            Err(limit) => {
+                self.over(limit, "bash", out);
+                false
+            }
         }
-        if self.rt.budget == 0 {
-            out.err(format!(
-                "servicelab: stopped after {MAX_COMMANDS} commands on one line\n"
-            ));
-            self.rt.halted = true;
-            return false;
-        }
-        self.rt.budget -= 1;
-        true
     }
 
     // ---- command texts ------------------------------------------------------
@@ -503,22 +524,24 @@ impl Session {
         // `sh -c '…'` inside a command: a shell of its own.
         let saved = nested.then(|| self.enter_subshell(true));
         if !nested {
-            self.rt.budget = MAX_COMMANDS;
-            self.rt.halted = false;
+            self.rt.budget = Budget::fresh();
             self.rt.tty = true;
             self.rt.subshell = 0;
         }
-        let lines: Vec<&str> = text.split('\n').collect();
         let mut status = self.last_status;
-        let mut i = 0;
-        while i < lines.len() && !self.stopped(&exec) {
-            let mut end = i + 1;
-            while end < lines.len() && lexer::needs_more(&lines[i..end].join("\n")) {
-                end += 1;
+        if text.len() > budget::MAX_INPUT {
+            self.over(Limit::Text, "bash", &mut exec);
+            status = 2;
+        } else {
+            // One pass over the text, one complete command at a time.
+            let split = lexer::split_commands(text);
+            for chunk in split.commands.iter().chain(split.rest.iter()) {
+                if self.stopped(&exec) {
+                    break;
+                }
+                status = self.run_command_text(&chunk.text, first_line + chunk.line - 1, &mut exec);
+                self.last_status = status;
             }
-            status = self.run_command_text(&lines[i..end].join("\n"), first_line + i, &mut exec);
-            self.last_status = status;
-            i = end;
         }
         if let Some(saved) = saved {
             self.leave_subshell(saved);
@@ -607,7 +630,7 @@ impl Session {
             let mut input: Option<String> = stdin.map(str::to_string);
             let n = p.commands.len();
             for (i, c) in p.commands.iter().enumerate() {
-                if self.rt.halted {
+                if self.rt.budget.exhausted().is_some() {
                     break;
                 }
                 let last = i + 1 == n;
@@ -617,8 +640,15 @@ impl Session {
                 self.leave_subshell(saved);
                 let mut piped = String::new();
                 merge(out, sink, (!last).then_some(&mut piped), true);
+                if out.overflowed() {
+                    self.over(Limit::Output, "bash", out);
+                    break;
+                }
                 input = Some(piped);
             }
+        }
+        if out.overflowed() {
+            self.over(Limit::Output, "bash", out);
         }
         if p.negated {
             status = i32::from(status == 0);
@@ -671,7 +701,9 @@ impl Session {
             if self.stopped(out) {
                 break;
             }
-            self.set_var(&f.var, item);
+            if !self.set_var(&f.var, item, out) {
+                return 1;
+            }
             status = self.exec_script(&f.body, stdin, out);
         }
         status
@@ -682,7 +714,7 @@ impl Session {
         let alias = words
             .first()
             .and_then(Word::literal)
-            .and_then(|w| self.shell_state()?.aliases.get(w));
+            .and_then(|w| self.shell_state()?.aliases().get(w));
         if let Some(value) = alias {
             if let Ok(parsed) = lexer::parse(value) {
                 if let [AndOr { first, rest }] = parsed.script.items.as_slice() {
@@ -726,7 +758,11 @@ impl Session {
         if fields.is_empty() {
             for (name, value) in &s.assigns {
                 match self.expand_string(value, out) {
-                    Ok(v) => self.set_var(name, v),
+                    Ok(v) => {
+                        if !self.set_var(name, v, out) {
+                            return 1;
+                        }
+                    }
                     Err(()) => return 1,
                 }
             }
@@ -735,8 +771,14 @@ impl Session {
         }
         // `NAME=value command` only sets the command's environment, which no
         // simulated command reads.
+        let args: usize = fields.iter().map(String::len).sum();
         self.with_redirs(&s.redirs, stdin, out, |sh, stdin, sink| {
-            sh.run_command(&fields, stdin, sink)
+            let before = sink.bytes();
+            let status = sh.run_command(&fields, stdin, sink);
+            // What the command read and wrote: linear tools' work.
+            let moved = args + stdin.map_or(0, str::len) + (sink.bytes() - before);
+            sh.charge(moved as u64, sink);
+            status
         })
     }
 
@@ -771,6 +813,7 @@ impl Session {
             trace: sink.trace,
             clear: sink.clear,
             exit_session: sink.exit_session,
+            overflowed: sink.overflowed,
             ..Execution::default()
         };
         for (stream, text) in sink.output {
@@ -790,8 +833,11 @@ impl Session {
             }
         }
         for (path, text) in files {
-            // The file was checked when it was opened.
-            let _ = self.fs_write(&path, &text, true);
+            // Permissions were checked when the file was opened; only the
+            // budget of files can refuse the write now.
+            if let Err(e) = self.fs_write(&path, &text, true) {
+                rest.push(Stream::Stderr, format!("bash: {path}: {e}\n"));
+            }
         }
         merge(out, rest, None, false);
     }
@@ -846,8 +892,14 @@ impl Session {
                 RedirOp::In => {
                     let path = self.redir_target(r, out)?;
                     match self.read_path(&path) {
-                        Ok(text) if fd == 0 => fds.stdin = Some(text),
-                        Ok(_) => {}
+                        Ok(text) => {
+                            if !self.charge(text.len() as u64, out) {
+                                return Err(());
+                            }
+                            if fd == 0 {
+                                fds.stdin = Some(text);
+                            }
+                        }
                         Err(e) => {
                             out.err(format!("bash: {path}: {e}\n"));
                             return Err(());
@@ -912,17 +964,18 @@ impl Session {
         out: &mut Execution,
     ) -> Result<Vec<String>, ()> {
         let mut fields = Fields::default();
-        let mut budget = MAX_BRACE_WORDS;
-        let words: Vec<Word> = words
-            .iter()
-            .flat_map(|w| braces(w, &mut budget, 0))
-            .collect();
-        if budget == 0 {
-            out.err(format!(
-                "servicelab: brace expansion stopped at {MAX_BRACE_WORDS} words\n"
-            ));
+        let mut allowance = braces::Allowance::default();
+        let mut expanded = vec![];
+        for w in words {
+            match braces::expand_word(w, &mut allowance) {
+                Ok(ws) => expanded.extend(ws),
+                Err(limit) => {
+                    self.over(limit, "bash: brace expansion", out);
+                    return Err(());
+                }
+            }
         }
-        for w in &words {
+        for w in &expanded {
             for (k, part) in w.parts.iter().enumerate() {
                 match part {
                     Part::Lit(t) if k == 0 && (t == "~" || t.starts_with("~/")) => {
@@ -940,10 +993,19 @@ impl Session {
                         }
                     }
                 }
+                if let Err(limit) = fields.within() {
+                    self.over(limit, "bash: expansion", out);
+                    return Err(());
+                }
             }
             fields.end();
         }
+        if let Err(limit) = fields.within() {
+            self.over(limit, "bash: expansion", out);
+            return Err(());
+        }
         let mut result = vec![];
+        let (mut words, mut bytes) = (0usize, 0usize);
         for f in fields.done {
             let matches = if f.glob {
                 self.glob(&f.pattern)
@@ -954,6 +1016,19 @@ impl Session {
                 result.push(f.text);
             } else {
                 result.extend(matches);
+            }
+            for w in &result[words..] {
+                bytes += w.len();
+            }
+            words = result.len();
+            if bytes > budget::MAX_VALUE || words > budget::MAX_WORDS {
+                let limit = if words > budget::MAX_WORDS {
+                    Limit::Words
+                } else {
+                    Limit::Value
+                };
+                self.over(limit, "bash: pathname expansion", out);
+                return Err(());
             }
         }
         Ok(result)
@@ -971,6 +1046,10 @@ impl Session {
                 }
                 Part::Lit(t) | Part::Quoted(t) => s.push_str(t),
                 _ => s.push_str(&self.expand_part(part, out)?),
+            }
+            if let Err(limit) = Budget::value(s.len()) {
+                self.over(limit, "bash: expansion", out);
+                return Err(());
             }
         }
         Ok(s)
@@ -1010,6 +1089,9 @@ impl Session {
         self.leave_subshell(saved);
         let mut text = String::new();
         merge(out, sink, Some(&mut text), true);
+        if out.overflowed() {
+            self.over(Limit::Output, "bash: $(…)", out);
+        }
         self.rt.subst_status = Some(status);
         self.last_status = status;
         let trimmed = text.trim_end_matches('\n').len();
@@ -1089,8 +1171,8 @@ impl Session {
             ":-" if empty => arg,
             "-" if !set => arg,
             ":=" | "=" if (*op == ":=" && empty) || !set => {
-                if is_name(name) {
-                    self.set_var(name, arg.clone());
+                if is_name(name) && !self.set_var(name, arg.clone(), out) {
+                    return Err(());
                 }
                 arg
             }
@@ -1117,10 +1199,25 @@ impl Session {
                 out.err(format!("bash: {name}: {msg}\n"));
                 return Err(());
             }
-            "#" | "##" | "%" | "%%" => trim_pattern(&v, &arg, op.starts_with('%'), op.len() == 2),
+            "#" | "##" | "%" | "%%" => {
+                let (suffix, longest) = (op.starts_with('%'), op.len() == 2);
+                match trim_pattern(&v, &arg, suffix, longest, &mut self.rt.budget) {
+                    Ok(t) => t,
+                    Err(limit) => {
+                        self.over(limit, &format!("bash: ${{{expr}}}"), out);
+                        return Err(());
+                    }
+                }
+            }
             "/" | "//" => {
                 let (pat, rep) = arg.split_once('/').unwrap_or((&arg, ""));
-                replace_pattern(&v, pat, rep, *op == "//")
+                match replace_pattern(&v, pat, rep, *op == "//", &mut self.rt.budget) {
+                    Ok(t) => t,
+                    Err(limit) => {
+                        self.over(limit, &format!("bash: ${{{expr}}}"), out);
+                        return Err(());
+                    }
+                }
             }
             _ => v,
         })
@@ -1132,41 +1229,46 @@ mod tests {
     use super::*;
 
     #[test]
-    fn brace_expansion() {
-        let expand = |t: &str| -> Vec<String> {
-            let w = Word {
-                parts: vec![Part::Lit(t.into())],
-            };
-            braces(&w, &mut MAX_BRACE_WORDS.clone(), 0)
-                .into_iter()
-                .map(|w| w.literal().unwrap_or_default().to_string())
-                .collect()
-        };
-        assert_eq!(expand("a{b,c}d"), vec!["abd", "acd"]);
-        assert_eq!(expand("{1..3}"), vec!["1", "2", "3"]);
-        assert_eq!(expand("{3..1}"), vec!["3", "2", "1"]);
-        assert_eq!(expand("{01..10..4}"), vec!["01", "05", "09"]);
-        assert_eq!(expand("{a..c}"), vec!["a", "b", "c"]);
-        assert_eq!(expand("{x,y{1,2}}"), vec!["x", "y1", "y2"]);
-        assert_eq!(expand("{a,b}{1,2}"), vec!["a1", "a2", "b1", "b2"]);
-        assert_eq!(expand("{}"), vec!["{}"]);
-        assert_eq!(expand("{a}"), vec!["{a}"]);
-        assert_eq!(expand("{a,b"), vec!["{a,b"]);
-        assert_eq!(expand("{-2..1}"), vec!["-2", "-1", "0", "1"]);
-        assert_eq!(expand(&"{a,b}".repeat(20)).len(), MAX_BRACE_WORDS);
+    fn pattern_trimming() {
+        let b = &mut Budget::fresh();
+        let trim =
+            |v, p, suffix, longest, b: &mut Budget| trim_pattern(v, p, suffix, longest, b).unwrap();
+        assert_eq!(trim("pod/web-1", "pod/", false, false, b), "web-1");
+        assert_eq!(trim("a.b.c", "*.", false, false, b), "b.c");
+        assert_eq!(trim("a.b.c", "*.", false, true, b), "c");
+        assert_eq!(trim("a.b.c", ".*", true, false, b), "a.b");
+        assert_eq!(trim("a.b.c", ".*", true, true, b), "a");
+        assert_eq!(trim("abc", "x", true, true, b), "abc");
+        assert_eq!(trim("abc", "*", false, false, b), "abc");
+        assert_eq!(trim("abc", "*", true, true, b), "");
+        let rep = |v, p, r, all, b: &mut Budget| replace_pattern(v, p, r, all, b).unwrap();
+        assert_eq!(rep("a-b-c", "-", "_", false, b), "a_b-c");
+        assert_eq!(rep("a-b-c", "-", "_", true, b), "a_b_c");
+        assert_eq!(rep("héllo", "é", "e", true, b), "hello");
+        assert_eq!(rep("a-b-c", "?-", "", true, b), "c");
+        assert_eq!(rep("aXbXc", "X*", "!", false, b), "a!");
+        assert_eq!(rep("abc", "[ab]", "-", true, b), "--c");
     }
 
     #[test]
-    fn pattern_trimming() {
-        assert_eq!(trim_pattern("pod/web-1", "pod/", false, false), "web-1");
-        assert_eq!(trim_pattern("a.b.c", "*.", false, false), "b.c");
-        assert_eq!(trim_pattern("a.b.c", "*.", false, true), "c");
-        assert_eq!(trim_pattern("a.b.c", ".*", true, false), "a.b");
-        assert_eq!(trim_pattern("a.b.c", ".*", true, true), "a");
-        assert_eq!(trim_pattern("abc", "x", true, true), "abc");
-        assert_eq!(replace_pattern("a-b-c", "-", "_", false), "a_b-c");
-        assert_eq!(replace_pattern("a-b-c", "-", "_", true), "a_b_c");
-        assert_eq!(replace_pattern("héllo", "é", "e", true), "hello");
+    fn pattern_work_is_bounded() {
+        // Quadratic at worst: stopped by the work budget, not by time.
+        let v = "a".repeat(2_000);
+        let mut b = Budget::with_work(1_000_000);
+        assert_eq!(
+            replace_pattern(&v, "*b", "x", true, &mut b),
+            Err(Limit::Work)
+        );
+        let mut b = Budget::with_work(1_000_000);
+        assert_eq!(replace_pattern(&v, "a*", "x", true, &mut b), Ok("x".into()));
+        // The result of a replacement stays within one value.
+        let mut b = Budget::fresh();
+        let v = "a".repeat(20_000);
+        let rep = "x".repeat(100);
+        assert_eq!(
+            replace_pattern(&v, "a", &rep, true, &mut b),
+            Err(Limit::Value)
+        );
     }
 
     #[test]

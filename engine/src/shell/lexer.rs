@@ -272,10 +272,160 @@ pub fn parse(text: &str) -> Result<Parsed, ParseError> {
 /// a line ending in `\`, `|`, `&&` or `||`. A text with a syntax error needs
 /// no more: it is run, and the error reported.
 pub fn needs_more(text: &str) -> bool {
+    waiting_for(text).is_some()
+}
+
+/// What an unfinished command text waits for, if it is unfinished.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Waiting {
+    /// A here-document's delimiter line (tabs stripped first for `<<-`):
+    /// no other line can finish the text.
+    Delimiter(String, bool),
+    /// Anything (an open quote, `$(`, `for`, a trailing `|`…).
+    More,
+}
+
+fn waiting_for(text: &str) -> Option<Waiting> {
     let mut p = Parser::new(text, 0);
-    match p.parse_all() {
-        Ok(_) => p.heredoc_at_eof || p.trailing_backslash,
-        Err(e) => e.is_incomplete(),
+    let done = match p.parse_all() {
+        Ok(_) => !(p.heredoc_at_eof || p.trailing_backslash),
+        Err(e) => !e.is_incomplete(),
+    };
+    if done {
+        return None;
+    }
+    Some(match p.open_heredoc {
+        Some((d, strip)) if !p.trailing_backslash => Waiting::Delimiter(d, strip),
+        _ => Waiting::More,
+    })
+}
+
+/// One complete command of a script, and the line it starts on (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Chunk {
+    pub text: String,
+    pub line: usize,
+}
+
+/// A script cut into complete commands, as bash reads a script: each
+/// command (possibly several lines: a here-document, an open quote, a `for`
+/// loop) runs before the next is read. A syntax error costs its own lines
+/// only. `rest` is an unfinished last command (bash would wait for more).
+/// One pass over the text, however long.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Split {
+    pub commands: Vec<Chunk>,
+    pub rest: Option<Chunk>,
+}
+
+pub fn split_commands(text: &str) -> Split {
+    let mut p = Parser::new(text, 0);
+    let mut split = Split::default();
+    loop {
+        let start = p.pos;
+        let result = p.parse_next();
+        let incomplete = match &result {
+            Ok(None) => break,
+            Ok(Some(_)) => p.heredoc_at_eof || p.trailing_backslash,
+            Err(e) if e.is_incomplete() => true,
+            Err(_) => {
+                p.resync();
+                false
+            }
+        };
+        let line = p.line_at(start);
+        let end = if incomplete { p.src.len() } else { p.pos };
+        let mut body: String = p.src[start..end.max(start)].iter().collect();
+        if body.ends_with('\n') && !incomplete {
+            body.pop();
+        }
+        let chunk = Chunk { text: body, line };
+        if incomplete {
+            split.rest = Some(chunk);
+            break;
+        }
+        split.commands.push(chunk);
+        p.heredoc_at_eof = false;
+        p.open_heredoc = None;
+    }
+    split
+}
+
+/// Reads one command as a terminal does, line by line, and says when it is
+/// complete. While a here-document's body arrives it compares each line
+/// with the delimiter only, so a pasted here-document of any length is read
+/// in time proportional to its length.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CommandReader {
+    text: String,
+    lines: usize,
+    waiting: Option<Waiting>,
+}
+
+impl CommandReader {
+    /// Adds a line; the whole command text once it is complete.
+    pub fn push_line(&mut self, line: &str) -> Option<String> {
+        if self.lines > 0 {
+            self.text.push('\n');
+        }
+        self.text.push_str(line);
+        self.lines += 1;
+        if let Some(Waiting::Delimiter(d, strip)) = &self.waiting {
+            let l = if *strip {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            };
+            if l.strip_suffix('\r').unwrap_or(l) != d {
+                return None;
+            }
+        }
+        self.waiting = waiting_for(&self.text);
+        match self.waiting {
+            Some(_) => None,
+            None => Some(self.take()),
+        }
+    }
+
+    /// Adds several lines at once (a paste): the commands they complete, in
+    /// order, each to run on its own. What is left unfinished stays. One
+    /// pass over the text, however long.
+    pub fn push_text(&mut self, text: &str) -> Vec<String> {
+        let whole = if self.lines > 0 {
+            format!("{}\n{text}", self.take())
+        } else {
+            text.to_string()
+        };
+        let split = split_commands(&whole);
+        if let Some(rest) = split.rest {
+            self.resume(&rest.text);
+        }
+        split.commands.into_iter().map(|c| c.text).collect()
+    }
+
+    /// Starts again from lines of an unfinished command (recalled from the
+    /// history, or left over from a paste).
+    pub fn resume(&mut self, text: &str) {
+        self.text = text.to_string();
+        self.lines = text.split('\n').count();
+        self.waiting = waiting_for(text);
+    }
+
+    /// Whether lines are waiting for the rest of their command (bash's `> `).
+    pub fn pending(&self) -> bool {
+        self.lines > 0
+    }
+
+    /// The lines of the unfinished command so far.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The lines so far, and a fresh start (Ctrl+C, or end of input).
+    pub fn take(&mut self) -> String {
+        self.lines = 0;
+        self.waiting = None;
+        std::mem::take(&mut self.text)
     }
 }
 
@@ -360,6 +510,11 @@ struct Parser {
     warnings: Vec<HeredocWarning>,
     heredoc_at_eof: bool,
     trailing_backslash: bool,
+    /// The first here-document whose delimiter line never came: its
+    /// delimiter and whether tabs are stripped (`<<-`).
+    open_heredoc: Option<(String, bool)>,
+    /// The last position [`Parser::line_at`] counted to, and its line.
+    line_mark: (usize, usize),
 }
 
 fn is_meta(c: char) -> bool {
@@ -381,6 +536,8 @@ impl Parser {
             warnings: vec![],
             heredoc_at_eof: false,
             trailing_backslash: false,
+            open_heredoc: None,
+            line_mark: (0, 1),
         }
     }
 
@@ -394,15 +551,79 @@ impl Parser {
         Ok(script)
     }
 
+    /// The next complete command of a script: and-or lists up to a newline
+    /// at the top level, with the here-documents that newline starts.
+    /// `Ok(None)` when only blank lines and comments are left.
+    fn parse_next(&mut self) -> Result<Option<Script>, ParseError> {
+        self.skip_newlines()?;
+        if *self.peek()? == Tok::Eof {
+            return Ok(None);
+        }
+        let mut items = vec![];
+        loop {
+            items.push(self.parse_and_or()?);
+            match self.peek()? {
+                Tok::Op(";" | "&") => {
+                    self.next()?;
+                    match self.peek()? {
+                        Tok::Newline => {
+                            self.next()?;
+                            break;
+                        }
+                        Tok::Eof => break,
+                        _ => {}
+                    }
+                }
+                Tok::Newline => {
+                    self.next()?;
+                    break;
+                }
+                Tok::Eof => break,
+                Tok::Op("(") => {
+                    self.next()?;
+                    return Err(match self.next()? {
+                        Tok::Op(")") => ParseError::Unsupported("function definitions".into()),
+                        t => ParseError::UnexpectedToken(t.text()),
+                    });
+                }
+                t => return Err(ParseError::UnexpectedToken(t.text())),
+            }
+        }
+        let mut script = Script { items };
+        let mut bodies = std::mem::take(&mut self.bodies);
+        fill_script(&mut script, &mut bodies);
+        Ok(Some(script))
+    }
+
+    /// After a syntax error: forget the broken command and go on at the
+    /// line after the one the parser stopped in, as bash reading a script.
+    fn resync(&mut self) {
+        let stop = self.pos.saturating_sub(1).min(self.src.len());
+        self.pos = self.src[stop..]
+            .iter()
+            .position(|&c| c == '\n')
+            .map_or(self.src.len(), |i| stop + i + 1);
+        self.peeked = None;
+        self.pending.clear();
+        self.bodies.clear();
+        self.depth = 0;
+    }
+
     fn at(&self, offset: usize) -> Option<char> {
         self.src.get(self.pos + offset).copied()
     }
 
-    fn line_at(&self, pos: usize) -> usize {
-        1 + self.src[..pos.min(self.src.len())]
-            .iter()
-            .filter(|&&c| c == '\n')
-            .count()
+    /// The 1-based line of `pos`. Positions are asked in increasing order
+    /// while a script is read, so counting goes on from the last answer.
+    fn line_at(&mut self, pos: usize) -> usize {
+        let pos = pos.min(self.src.len());
+        let (mut at, mut line) = self.line_mark;
+        if pos < at {
+            (at, line) = (0, 1);
+        }
+        line += self.src[at..pos].iter().filter(|&&c| c == '\n').count();
+        self.line_mark = (pos, line);
+        line
     }
 
     // ---- tokens -------------------------------------------------------
@@ -729,6 +950,8 @@ impl Parser {
             }
             if !found {
                 self.heredoc_at_eof = true;
+                self.open_heredoc
+                    .get_or_insert((p.delimiter.clone(), p.strip_tabs));
                 self.warnings.push(HeredocWarning {
                     line: p.line,
                     delimiter: p.delimiter.clone(),
@@ -752,6 +975,8 @@ impl Parser {
     fn flush_pending_at_eof(&mut self) {
         for p in std::mem::take(&mut self.pending) {
             self.heredoc_at_eof = true;
+            self.open_heredoc
+                .get_or_insert((p.delimiter.clone(), p.strip_tabs));
             self.warnings.push(HeredocWarning {
                 line: p.line,
                 delimiter: p.delimiter,
@@ -974,12 +1199,13 @@ impl Parser {
             let (delimiter, quoted) = heredoc_delimiter(&raw);
             let id = self.bodies.len();
             self.bodies.push(None);
+            let line = self.line_at(op_start);
             self.pending.push(Pending {
                 id,
                 delimiter,
                 strip_tabs,
                 quoted,
-                line: self.line_at(op_start),
+                line,
             });
             heredoc = Some(id);
         }

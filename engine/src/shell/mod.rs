@@ -6,6 +6,8 @@
 //! replay, undo and shared links exact.
 
 mod arith;
+mod braces;
+pub mod budget;
 mod builtins;
 mod curl;
 mod files;
@@ -23,7 +25,7 @@ use crate::net::{HostId, Trace};
 use crate::rng::SimRng;
 use crate::time::Millis;
 use crate::world::{OptionsError, Topology, World, WorldOptions};
-pub use lexer::{needs_more, ParseError};
+pub use lexer::{needs_more, split_commands, Chunk, CommandReader, ParseError, Split};
 
 /// Every command `run_command` dispatches, in name order: what Tab completes
 /// and what `help` is about. A test keeps it equal to the dispatch.
@@ -101,6 +103,10 @@ pub struct Execution {
     pub clear: bool,
     /// The line ran `exit` in the outermost shell.
     pub exit_session: bool,
+    /// Bytes written so far (at most [`budget::MAX_OUTPUT`]).
+    bytes: usize,
+    /// More than [`budget::MAX_OUTPUT`] was written; the rest was dropped.
+    overflowed: bool,
 }
 
 impl Execution {
@@ -117,10 +123,44 @@ impl Execution {
         self.push(Stream::Stderr, s.into());
     }
 
-    fn push(&mut self, stream: Stream, s: String) {
-        if s.is_empty() {
+    /// A message about the line's budget: it gets through even when the
+    /// output is full, since it says why the output stops.
+    fn limit_err(&mut self, s: String) {
+        match self.output.last_mut() {
+            Some((Stream::Stderr, text)) => text.push_str(&s),
+            _ => self.output.push((Stream::Stderr, s)),
+        }
+    }
+
+    /// More was written than one line may print; the rest was dropped.
+    pub fn overflowed(&self) -> bool {
+        self.overflowed
+    }
+
+    /// Bytes written so far.
+    pub fn bytes(&self) -> usize {
+        self.bytes
+    }
+
+    /// Keeps what fits in [`budget::MAX_OUTPUT`], and remembers that more
+    /// was written: a tool that prints without end cannot exhaust memory.
+    fn push(&mut self, stream: Stream, mut s: String) {
+        if s.is_empty() || self.overflowed {
             return;
         }
+        let room = budget::MAX_OUTPUT - self.bytes;
+        if s.len() > room {
+            let mut cut = room;
+            while !s.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            s.truncate(cut);
+            self.overflowed = true;
+            if s.is_empty() {
+                return;
+            }
+        }
+        self.bytes += s.len();
         match self.output.last_mut() {
             Some((last, text)) if *last == stream => text.push_str(&s),
             _ => self.output.push((stream, s)),
@@ -247,9 +287,9 @@ impl Session {
             return false;
         };
         let saved = std::mem::replace(&mut self.logins, vec![id]);
-        self.write_file(path, contents.to_string());
+        let written = self.write_file(path, contents.to_string());
         self.logins = saved;
-        true
+        written.is_ok()
     }
 
     /// A request from `from` (a host or a pod's name) to `url`, made on a copy
@@ -535,9 +575,9 @@ impl Session {
         files::normalize(&joined)
     }
 
-    fn write_file(&mut self, path: &str, contents: String) {
+    fn write_file(&mut self, path: &str, contents: String) -> Result<(), files::FsError> {
         let abs = self.abs_path(path);
-        self.store(&abs, contents);
+        self.store(&abs, contents)
     }
 
     fn advance(&mut self, ms: Millis) {

@@ -68,6 +68,9 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
         ));
         return 255;
     };
+    if !s.spend_packet("ssh", exec) {
+        return 255;
+    }
     let here = s.here();
     let sport = s.ephemeral_port();
     let now = s.now;
@@ -409,6 +412,9 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
     let mut errors = 0;
     let mut last_trace = None;
     for seq in 1..=count {
+        if !s.spend_packet("ping", exec) {
+            break;
+        }
         let now = s.now;
         match s.world.net.ping(here, ip, now, &mut s.rng) {
             PingResult::Reply { ttl, rtt_us, trace } => {

@@ -658,6 +658,11 @@ impl Regex {
         })
     }
 
+    /// Instructions in the program: the steps per character at worst.
+    pub fn size(&self) -> usize {
+        self.prog.len()
+    }
+
     pub fn is_match(&self, line: &str) -> bool {
         let chars: Vec<char> = line.chars().collect();
         self.find_at(&chars, 0).is_some()
@@ -778,67 +783,188 @@ fn assert_holds(a: Assert, line: &[char], pos: usize) -> bool {
 
 /// Whether `name` matches the shell glob `pattern` (`*`, `?`, `[…]`, `\x`).
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let s: Vec<char> = name.chars().collect();
-    let (mut pi, mut si) = (0, 0);
-    let mut star: Option<(usize, usize)> = None;
-    while si < s.len() {
-        let step = match p.get(pi) {
-            Some('*') => {
-                star = Some((pi, si));
-                pi += 1;
-                continue;
-            }
-            Some('?') => Some(pi + 1),
-            Some('[') => match glob_set(&p, pi, s[si]) {
-                Some((true, next)) => Some(next),
-                Some((false, _)) => None,
-                // No closing `]`: the `[` is literal.
-                None => (s[si] == '[').then_some(pi + 1),
-            },
-            Some('\\') if pi + 1 < p.len() => (p[pi + 1] == s[si]).then_some(pi + 2),
-            Some(&c) => (c == s[si]).then_some(pi + 1),
-            None => None,
-        };
-        match step {
-            Some(next) => {
-                pi = next;
-                si += 1;
-            }
-            None => match star {
-                Some((sp, ss)) => {
-                    pi = sp + 1;
-                    si = ss + 1;
-                    star = Some((sp, ss + 1));
-                }
-                None => return false,
-            },
-        }
-    }
-    p[pi..].iter().all(|&c| c == '*')
+    let text: Vec<char> = name.chars().collect();
+    Glob::new(pattern).matches(&text)
 }
 
-/// A glob bracket expression at `p[at]`: whether `c` is in it, and where it ends.
-fn glob_set(p: &[char], at: usize, c: char) -> Option<(bool, usize)> {
+/// One element of a glob.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Atom {
+    /// `*`: any run of characters.
+    Star,
+    /// `?`: one character.
+    Any,
+    Char(char),
+    /// `[…]`: one character in (or, negated, not in) the ranges.
+    Set {
+        negated: bool,
+        ranges: Vec<(char, char)>,
+    },
+}
+
+impl Atom {
+    fn takes(&self, c: char) -> bool {
+        match self {
+            Atom::Star | Atom::Any => true,
+            Atom::Char(x) => *x == c,
+            Atom::Set { negated, ranges } => {
+                ranges.iter().any(|&(lo, hi)| lo <= c && c <= hi) != *negated
+            }
+        }
+    }
+}
+
+/// A shell glob, compiled. Matching runs every position of the pattern at
+/// once (a Thompson simulation), so it takes at most `text × pattern`
+/// steps, whatever the pattern: no backtracking to blow up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Glob {
+    atoms: Vec<Atom>,
+}
+
+impl Glob {
+    pub fn new(pattern: &str) -> Glob {
+        let p: Vec<char> = pattern.chars().collect();
+        let mut atoms = vec![];
+        let mut i = 0;
+        while i < p.len() {
+            match p[i] {
+                '*' => {
+                    if atoms.last() != Some(&Atom::Star) {
+                        atoms.push(Atom::Star);
+                    }
+                    i += 1;
+                }
+                '?' => {
+                    atoms.push(Atom::Any);
+                    i += 1;
+                }
+                '[' => match glob_set(&p, i) {
+                    Some((negated, ranges, next)) => {
+                        atoms.push(Atom::Set { negated, ranges });
+                        i = next;
+                    }
+                    // No closing `]`: the `[` is literal.
+                    None => {
+                        atoms.push(Atom::Char('['));
+                        i += 1;
+                    }
+                },
+                '\\' if i + 1 < p.len() => {
+                    atoms.push(Atom::Char(p[i + 1]));
+                    i += 2;
+                }
+                c => {
+                    atoms.push(Atom::Char(c));
+                    i += 1;
+                }
+            }
+        }
+        Glob { atoms }
+    }
+
+    /// The text the glob matches when it has no wildcards.
+    pub fn literal(&self) -> Option<String> {
+        self.atoms
+            .iter()
+            .map(|a| match a {
+                Atom::Char(c) => Some(*c),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The same glob read right to left (for suffixes).
+    pub fn reversed(&self) -> Glob {
+        let mut atoms = self.atoms.clone();
+        atoms.reverse();
+        Glob { atoms }
+    }
+
+    /// Positions reachable without reading a character from those in `live`.
+    fn close(&self, live: &mut [bool]) {
+        for (i, atom) in self.atoms.iter().enumerate() {
+            if live[i] && *atom == Atom::Star {
+                live[i + 1] = true;
+            }
+        }
+    }
+
+    /// Every `end` such that the glob matches `text[start..end]`, in
+    /// increasing order, and the steps it took (for the work budget); `None`
+    /// if it would take more than `max_steps`.
+    pub fn match_ends(
+        &self,
+        text: &[char],
+        start: usize,
+        max_steps: u64,
+    ) -> Option<(Vec<usize>, u64)> {
+        let m = self.atoms.len();
+        let mut live = vec![false; m + 1];
+        let mut next = vec![false; m + 1];
+        live[0] = true;
+        self.close(&mut live);
+        let mut ends = vec![];
+        let mut steps = 0u64;
+        let mut pos = start;
+        loop {
+            if live[m] {
+                ends.push(pos);
+            }
+            if pos == text.len() || !live.iter().any(|&l| l) {
+                break;
+            }
+            let c = text[pos];
+            next.fill(false);
+            for (i, atom) in self.atoms.iter().enumerate() {
+                if live[i] && atom.takes(c) {
+                    let to = if *atom == Atom::Star { i } else { i + 1 };
+                    next[to] = true;
+                }
+            }
+            self.close(&mut next);
+            // A step costs a few units: every position, plus the bookkeeping.
+            steps += 4 * (m as u64 + 1);
+            if steps > max_steps {
+                return None;
+            }
+            std::mem::swap(&mut live, &mut next);
+            pos += 1;
+        }
+        Some((ends, steps))
+    }
+
+    /// Whether the glob matches all of `text` (file names: short).
+    pub fn matches(&self, text: &[char]) -> bool {
+        self.match_ends(text, 0, u64::MAX)
+            .is_some_and(|(ends, _)| ends.last() == Some(&text.len()))
+    }
+}
+
+/// A glob bracket expression read: whether it is negated, its ranges, and
+/// the index after its `]`.
+type GlobSet = (bool, Vec<(char, char)>, usize);
+
+/// A glob bracket expression at `p[at]`; `None` without a closing `]`.
+fn glob_set(p: &[char], at: usize) -> Option<GlobSet> {
     let mut i = at + 1;
     let negated = matches!(p.get(i), Some('!' | '^'));
     if negated {
         i += 1;
     }
-    let mut hit = false;
+    let mut ranges = vec![];
     let mut first = true;
     loop {
         let &ch = p.get(i)?;
         if ch == ']' && !first {
-            return Some((hit != negated, i + 1));
+            return Some((negated, ranges, i + 1));
         }
         first = false;
         if p.get(i + 1) == Some(&'-') && p.get(i + 2).is_some_and(|&e| e != ']') {
-            let end = p[i + 2];
-            hit |= ch <= c && c <= end;
+            ranges.push((ch, p[i + 2]));
             i += 3;
         } else {
-            hit |= ch == c;
+            ranges.push((ch, ch));
             i += 1;
         }
     }
@@ -1009,5 +1135,13 @@ mod tests {
         assert!(glob_match("*", ""));
         assert!(glob_match("a*b*c", "aXbYbc"));
         assert!(glob_match("[x", "[x"));
+        assert!(glob_match("[]a]", "]"));
+        assert!(glob_match("**x", "abx"));
+        assert!(!glob_match("?", ""));
+        let g = Glob::new("a*");
+        let text: Vec<char> = "xaab".chars().collect();
+        assert_eq!(g.match_ends(&text, 1, 100).unwrap().0, vec![2, 3, 4]);
+        assert_eq!(g.match_ends(&text, 0, 100).unwrap().0, Vec::<usize>::new());
+        assert_eq!(g.match_ends(&text, 1, 3), None);
     }
 }

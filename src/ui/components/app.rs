@@ -384,10 +384,6 @@ pub fn App(props: &AppProps) -> Html {
         )
     };
 
-    let needs_more = {
-        let state = state.clone();
-        Callback::from(move |text: String| state.session.needs_more(&text))
-    };
     let complete = {
         let state = state.clone();
         Callback::from(move |before: String| -> Completion {
@@ -511,7 +507,6 @@ pub fn App(props: &AppProps) -> Html {
                         history={state.history.clone()}
                         live_from={state.live_from}
                         complete={Some(complete)}
-                        {needs_more}
                         {on_action}
                     />
                     <p class="hint" id="terminal-keys">

@@ -12,6 +12,7 @@
 //! output: the student sees time pass without waiting for it.
 
 use super::scrollback::Scrollback;
+use crate::engine::shell::CommandReader;
 use crate::ui::completion::Completion;
 use crate::ui::history::Recall;
 use crate::ui::state::{Action, Entry, EntryKind};
@@ -45,10 +46,6 @@ pub struct TerminalProps {
     /// Tab: completes the text before the cursor.
     #[prop_or_default]
     pub complete: Option<Callback<String, Completion>>,
-    /// Whether the text typed so far is an unfinished command (an open
-    /// heredoc or quote) that Enter continues on a `> ` line.
-    #[prop_or(Callback::from(|text: String| crate::engine::shell::needs_more(&text)))]
-    pub needs_more: Callback<String, bool>,
 }
 
 /// Whether the input's caret is a plain caret, not a selection to copy.
@@ -72,8 +69,9 @@ struct Waiting {
 pub fn Terminal(props: &TerminalProps) -> Html {
     let line = use_state(String::new);
     let recall = use_mut_ref(Recall::default);
-    // Lines typed so far of an unfinished command (a heredoc's body).
-    let pending = use_mut_ref(Vec::<String>::new);
+    // Lines typed so far of an unfinished command (a heredoc's body): the
+    // engine's reader, which knows when the command is complete.
+    let pending = use_mut_ref(CommandReader::default);
     let candidates = use_state(Vec::<String>::new);
     // After Escape, Tab leaves the terminal instead of completing.
     let tab_leaves = use_mut_ref(|| false);
@@ -173,18 +171,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     // command goes on (the line joins the pending ones).
     let feed = {
         let pending = pending.clone();
-        let needs_more = props.needs_more.clone();
-        Rc::new(move |typed: String| -> Option<String> {
-            let mut p = pending.borrow_mut();
-            p.push(typed);
-            let text = p.join("\n");
-            if needs_more.emit(text.clone()) {
-                None
-            } else {
-                p.clear();
-                Some(text)
-            }
-        })
+        Rc::new(move |typed: String| -> Option<String> { pending.borrow_mut().push_line(&typed) })
     };
 
     let onkeydown = {
@@ -288,11 +275,15 @@ pub fn Terminal(props: &TerminalProps) -> Html {
                         waiting.set(None);
                         return;
                     }
-                    let mut abandoned = std::mem::take(&mut *pending.borrow_mut());
-                    abandoned.push(typed);
+                    let was_pending = pending.borrow().pending();
+                    let mut abandoned = pending.borrow_mut().take();
+                    if was_pending {
+                        abandoned.push('\n');
+                    }
+                    abandoned.push_str(&typed);
                     take_line();
                     force.force_update();
-                    on_action.emit(Action::Interrupt(abandoned.join("\n")));
+                    on_action.emit(Action::Interrupt(abandoned));
                 }
                 _ => {}
             }
@@ -304,7 +295,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let onpaste = {
         let on_action = props.on_action.clone();
         let line = line.clone();
-        let feed = feed.clone();
+        let pending = pending.clone();
         let force = force.clone();
         Callback::from(move |e: Event| {
             let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else {
@@ -319,12 +310,13 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             e.prevent_default();
             let input: HtmlInputElement = e.target_unchecked_into();
             let text = format!("{}{}", input.value(), text.replace("\r\n", "\n"));
-            let mut lines: Vec<&str> = text.split('\n').collect();
-            let last = lines.pop().unwrap_or("").to_string();
-            for l in lines {
-                if let Some(command) = feed(l.to_string()) {
-                    on_action.emit(Action::Run(command));
-                }
+            // The complete lines, cut into commands in one pass (a pasted
+            // here-document of any length); the last line stays in the input.
+            let (complete, last) = text.rsplit_once('\n').unwrap_or(("", &text));
+            let last = last.to_string();
+            let commands = pending.borrow_mut().push_text(complete);
+            for command in commands {
+                on_action.emit(Action::Run(command));
             }
             input.set_value(&last);
             line.set(last);
@@ -348,7 +340,15 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         })
     };
 
-    let pending_lines = pending.borrow().clone();
+    let pending_lines: Vec<String> = match pending.borrow().pending() {
+        true => pending
+            .borrow()
+            .text()
+            .split('\n')
+            .map(str::to_string)
+            .collect(),
+        false => vec![],
+    };
     let prompt = if pending_lines.is_empty() {
         props.prompt.clone()
     } else {
@@ -413,13 +413,20 @@ pub fn Terminal(props: &TerminalProps) -> Html {
 /// become the pending lines, its last one the input, so Enter finishes it.
 fn recall_into(
     text: &str,
-    pending: &Rc<RefCell<Vec<String>>>,
+    pending: &Rc<RefCell<CommandReader>>,
     line: &UseStateHandle<String>,
     input: &HtmlInputElement,
 ) {
-    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
-    let last = lines.pop().unwrap_or_default();
-    *pending.borrow_mut() = lines;
-    input.set_value(&last);
-    line.set(last);
+    let (first, last) = match text.rsplit_once('\n') {
+        Some((first, last)) => (Some(first), last),
+        None => (None, text),
+    };
+    match first {
+        Some(f) => pending.borrow_mut().resume(f),
+        None => {
+            pending.borrow_mut().take();
+        }
+    }
+    input.set_value(last);
+    line.set(last.to_string());
 }

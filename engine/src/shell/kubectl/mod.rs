@@ -406,6 +406,9 @@ pub(crate) fn run(
             return 1;
         }
     }
+    if !s.spend_packet("kubectl", exec) {
+        return 1;
+    }
     if let Err(msg) = reach_apiserver(s) {
         exec.err(msg);
         return 1;
@@ -452,6 +455,10 @@ pub(crate) fn run(
         "apply" | "create" | "delete" | "expose" | "run" | "scale" | "label"
     ) {
         s.world.sync();
+        // Rendering every node's rules is the costly part of a write.
+        let c = &s.world.cluster;
+        let size = (c.pods.len() + c.services.len()) * c.nodes.len();
+        s.charge(size as u64 * 600, exec);
     }
     status
 }

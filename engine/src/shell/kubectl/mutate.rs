@@ -9,7 +9,7 @@ use crate::shell::{Execution, Session};
 
 /// Reads `-f` sources: a file on the current host, or `-` for stdin.
 fn read_sources(
-    s: &Session,
+    s: &mut Session,
     args: &Args,
     stdin: Option<&str>,
     exec: &mut Execution,
@@ -23,7 +23,13 @@ fn read_sources(
             return None;
         } else {
             match s.read_file(f) {
-                Some(text) => out.push((f.clone(), text)),
+                Some(text) => {
+                    // Decoding YAML costs a few dozen steps a byte.
+                    if !s.charge(text.len() as u64 * 20, exec) {
+                        return None;
+                    }
+                    out.push((f.clone(), text));
+                }
                 None => {
                     exec.err(format!("error: the path \"{f}\" does not exist\n"));
                     return None;
@@ -612,26 +618,15 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             failed = true;
             continue;
         }
-        match s
-            .world
-            .cluster
-            .deployments
-            .get_mut(&(ns.clone(), name.clone()))
-        {
-            Some(d) => {
-                d.spec.replicas = Some(replicas);
-                exec.out(format!("deployment.apps/{name} scaled\n"));
-            }
-            None => {
-                exec.err(format!(
-                    "Error from server (NotFound): deployments.apps \"{name}\" not found\n"
-                ));
+        let now = s.now as i64;
+        match s.world.cluster.scale_deployment(&ns, &name, replicas, now) {
+            Ok(()) => exec.out(format!("deployment.apps/{name} scaled\n")),
+            Err(e) => {
+                super::print_api_error(exec, &e, None);
                 failed = true;
             }
         }
     }
-    let now = s.now as i64;
-    s.world.cluster.reconcile(now);
     i32::from(failed)
 }
 

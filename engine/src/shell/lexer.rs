@@ -515,6 +515,8 @@ struct Parser {
     open_heredoc: Option<(String, bool)>,
     /// The last position [`Parser::line_at`] counted to, and its line.
     line_mark: (usize, usize),
+    /// Where the last token ended (a syntax error is on the line it ends in).
+    tok_end: usize,
 }
 
 fn is_meta(c: char) -> bool {
@@ -538,6 +540,7 @@ impl Parser {
             trailing_backslash: false,
             open_heredoc: None,
             line_mark: (0, 1),
+            tok_end: 0,
         }
     }
 
@@ -596,9 +599,9 @@ impl Parser {
     }
 
     /// After a syntax error: forget the broken command and go on at the
-    /// line after the one the parser stopped in, as bash reading a script.
+    /// line after the offending token's, as bash reading a script.
     fn resync(&mut self) {
-        let stop = self.pos.saturating_sub(1).min(self.src.len());
+        let stop = self.tok_end.saturating_sub(1).min(self.src.len());
         self.pos = self.src[stop..]
             .iter()
             .position(|&c| c == '\n')
@@ -673,6 +676,8 @@ impl Parser {
         let (tok, len) = match (c, c1, c2) {
             ('\n', _, _) => {
                 self.pos += 1;
+                // The token ends here; the here-documents it starts follow.
+                self.tok_end = self.pos;
                 self.read_heredoc_bodies()?;
                 return Ok(Tok::Newline);
             }
@@ -687,10 +692,21 @@ impl Parser {
             ('|', _, _) => (Tok::Op("|"), 1),
             ('(', _, _) => (Tok::Op("("), 1),
             (')', _, _) => (Tok::Op(")"), 1),
-            ('<' | '>', _, _) => return Ok(self.lex_redir(None)),
-            _ => return self.lex_word_token(),
+            ('<' | '>', _, _) => {
+                let t = self.lex_redir(None);
+                self.tok_end = self.pos;
+                return Ok(t);
+            }
+            _ => {
+                // A word can hold a whole `$(…)`: an error inside it was
+                // placed by the inner token, and stays.
+                let t = self.lex_word_token()?;
+                self.tok_end = self.pos;
+                return Ok(t);
+            }
         };
         self.pos += len;
+        self.tok_end = self.pos;
         Ok(tok)
     }
 
@@ -913,6 +929,9 @@ impl Parser {
         }
         self.pos += 1;
         let mut sub = Parser::new(&inner, self.depth + 1);
+        // An error inside is placed at the closing backquote: the inner text
+        // is parsed only once it is whole.
+        self.tok_end = self.pos;
         let script = sub.parse_all()?;
         self.warnings.extend(sub.warnings);
         word.parts.push(Part::Subst { script, quoted });
@@ -963,7 +982,19 @@ impl Parser {
                 }
             } else {
                 let mut sub = Parser::new(&body, self.depth + 1);
-                let w = sub.heredoc_word()?;
+                let w = match sub.heredoc_word() {
+                    Ok(w) => w,
+                    // A body still arriving cannot be wrong yet: bash reads
+                    // on to the delimiter and expands the body only then.
+                    Err(_) if !found => Word {
+                        parts: vec![Part::Quoted(body)],
+                    },
+                    Err(e) => {
+                        // Found at the delimiter line, when the body is whole.
+                        self.tok_end = self.pos;
+                        return Err(e);
+                    }
+                };
                 self.warnings.extend(sub.warnings);
                 w
             };

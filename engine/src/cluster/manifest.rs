@@ -56,8 +56,8 @@ pub struct Doc {
 pub fn parse(text: &str) -> Result<Vec<Doc>, YamlError> {
     let mut values = vec![];
     for de in serde_norway::Deserializer::from_str(text) {
-        match Value::deserialize(de) {
-            Ok(v) => values.push(v),
+        match GoYaml::deserialize(de) {
+            Ok(GoYaml(v)) => values.push(v),
             Err(e) => return Err(yaml_error(&e)),
         }
     }
@@ -66,6 +66,113 @@ pub fn parse(text: &str) -> Result<Vec<Doc>, YamlError> {
         .filter(|v| !v.is_null())
         .map(|v| Doc { result: decode(v) })
         .collect())
+}
+
+/// A YAML document read as kubectl's YAML-to-JSON step reads it: like
+/// serde_json's own `Value`, except that an integer too large for 64 bits
+/// becomes a float, as go-yaml resolves it (so `port: 99999999999999999999`
+/// reaches the server as `1e+20`, not as a YAML error).
+struct GoYaml(Value);
+
+impl<'de> Deserialize<'de> for GoYaml {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(GoYamlVisitor).map(GoYaml)
+    }
+}
+
+struct GoYamlVisitor;
+
+impl<'de> serde::de::Visitor<'de> for GoYamlVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a YAML value")
+    }
+
+    fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+
+    fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
+        Ok(Value::from(v))
+    }
+
+    fn visit_i128<E>(self, v: i128) -> Result<Value, E> {
+        Ok(i64::try_from(v).map_or_else(|_| Value::from(v as f64), Value::from))
+    }
+
+    fn visit_u128<E>(self, v: u128) -> Result<Value, E> {
+        Ok(u64::try_from(v).map_or_else(|_| Value::from(v as f64), Value::from))
+    }
+
+    fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
+        // NaN and the infinities have no JSON form; go-yaml's JSON step fails
+        // on them too, and a manifest never needs them.
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+
+    fn visit_str<E>(self, v: &str) -> Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+
+    fn visit_string<E>(self, v: String) -> Result<Value, E> {
+        Ok(Value::String(v))
+    }
+
+    fn visit_unit<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Value, E> {
+        Ok(Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(GoYamlVisitor)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut out = vec![];
+        while let Some(GoYaml(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut out = serde_json::Map::new();
+        while let Some((k, GoYaml(v))) = map.next_entry::<GoYaml, GoYaml>()? {
+            // go-yaml turns non-string keys into their text (`80: x`).
+            let key = match k.0 {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
+/// A JSON number as Go's encoding/json writes a float64 (`80.5`, `1e+23`).
+fn go_number(text: &str) -> String {
+    match text.parse::<f64>() {
+        Ok(f) if f.fract() != 0.0 || f.abs() >= 1e21 => {
+            if f.abs() >= 1e21 || (f != 0.0 && f.abs() < 1e-6) {
+                let e = format!("{f:e}");
+                match e.split_once('e') {
+                    Some((m, x)) if !x.starts_with('-') => format!("{m}e+{x}"),
+                    _ => e,
+                }
+            } else {
+                format!("{f}")
+            }
+        }
+        _ => text.to_string(),
+    }
 }
 
 fn yaml_error(e: &serde_norway::Error) -> YamlError {
@@ -241,7 +348,10 @@ fn error_path(v: &Value, inner: &str) -> Vec<String> {
         let field = rest.split('`').next().unwrap_or("");
         return find_path(v, &|k, _| k == Some(field)).unwrap_or_default();
     }
-    if let Some(rest) = inner.strip_prefix("invalid type: ") {
+    let value = inner
+        .strip_prefix("invalid type: ")
+        .or_else(|| inner.strip_prefix("invalid value: "));
+    if let Some(rest) = value {
         let got = rest.split(", expected ").next().unwrap_or(rest);
         let target: Option<Value> = if let Some(q) = got.strip_prefix("string ") {
             serde_json::from_str::<String>(q).ok().map(Value::String)
@@ -308,12 +418,22 @@ fn strict<T: DeserializeOwned>(v: Value, root: &str) -> Result<T, String> {
             let full = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
             return format!("strict decoding error: unknown field \"{full}\"");
         }
-        if let Some(rest) = inner.strip_prefix("invalid type: ") {
+        let value = inner
+            .strip_prefix("invalid type: ")
+            .or_else(|| inner.strip_prefix("invalid value: "));
+        if let Some(rest) = value {
             let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
+            // Go names the number it could not take (`number 80.5`).
+            let literal = got
+                .split('`')
+                .nth(1)
+                .map(go_number)
+                .unwrap_or_default();
+            let number = format!("number {literal}");
             let json_type = if got.starts_with("string") {
                 "string"
             } else if got.starts_with("integer") || got.starts_with("floating") {
-                "number"
+                number.as_str()
             } else if got.starts_with("boolean") {
                 "bool"
             } else if got.starts_with("sequence") {
@@ -375,6 +495,29 @@ mod tests {
             ),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn numbers_read_as_go_reads_them() {
+        let detail = |yaml: &str| match &parse(yaml).unwrap()[0].result {
+            Err(DocError::Decode { detail, .. }) => detail.clone(),
+            other => panic!("{other:?}"),
+        };
+        let svc = |port: &str| {
+            format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  ports:\n  - port: {port}\n")
+        };
+        assert_eq!(
+            detail(&svc("99999999999999999999999")),
+            "json: cannot unmarshal number 1e+23 into Go struct field ServicePort.spec.ports.port of type int32"
+        );
+        assert_eq!(
+            detail(&svc("80.5")),
+            "json: cannot unmarshal number 80.5 into Go struct field ServicePort.spec.ports.port of type int32"
+        );
+        assert_eq!(
+            detail(&svc("99999999999")),
+            "json: cannot unmarshal number 99999999999 into Go struct field ServicePort.spec.ports.port of type int32"
+        );
     }
 
     #[test]

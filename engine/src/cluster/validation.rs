@@ -133,14 +133,31 @@ pub fn is_dns1123_subdomain(s: &str) -> bool {
     s.len() <= 253 && !s.is_empty() && s.split('.').all(is_dns1123_label)
 }
 
-fn label_name_ok(s: &str) -> bool {
+/// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, whatever the length.
+fn label_shape_ok(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
-        && b.len() <= 63
         && b[0].is_ascii_alphanumeric()
         && b[b.len() - 1].is_ascii_alphanumeric()
         && b.iter()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+fn label_name_ok(s: &str) -> bool {
+    s.len() <= 63 && label_shape_ok(s)
+}
+
+/// `IsValidLabelValue`: why `v` is no label value, if it is not (the
+/// problems joined as kubectl joins them).
+pub fn label_value_problem(v: &str) -> Option<String> {
+    let mut problems = vec![];
+    if v.len() > 63 {
+        problems.push("must be no more than 63 characters");
+    }
+    if !v.is_empty() && !label_shape_ok(v) {
+        problems.push(LABEL_VALUE_MSG);
+    }
+    (!problems.is_empty()).then(|| problems.join(";"))
 }
 
 /// `IsQualifiedName` and `IsValidLabelValue` for each pair.

@@ -9,6 +9,9 @@ pub(super) enum ArithError {
     Syntax(String),
     DivisionByZero(String),
     MissingParen(String),
+    /// A digit the number's base does not have (`08`).
+    TooGreat(String),
+    InvalidBase(String),
 }
 
 /// Worded as bash words it, after `bash: EXPR: `.
@@ -23,6 +26,12 @@ impl fmt::Display for ArithError {
             }
             ArithError::DivisionByZero(t) => write!(f, "division by 0 (error token is \"{t}\")"),
             ArithError::MissingParen(t) => write!(f, "missing `)' (error token is \"{t}\")"),
+            ArithError::TooGreat(t) => {
+                write!(f, "value too great for base (error token is \"{t}\")")
+            }
+            ArithError::InvalidBase(t) => {
+                write!(f, "invalid arithmetic base (error token is \"{t}\")")
+            }
         }
     }
 }
@@ -39,44 +48,78 @@ const OPS: [&str; 26] = [
     "|", "^", "!", "~", "(", ")", "?", ":", ",",
 ];
 
+/// A number as bash reads one: decimal, `0x` hex, `0` octal, or `BASE#N`
+/// (bases 2 to 64), accumulated with 64-bit wrapping, as bash does: the
+/// literal 9223372036854775808 is -9223372036854775808.
+fn number(text: &str) -> Result<i64, ArithError> {
+    let too_great = || ArithError::TooGreat(text.to_string());
+    let (base, digits) = if let Some((b, d)) = text.split_once('#') {
+        match b.parse::<u32>() {
+            Ok(b) if (2..=64).contains(&b) => (b, d),
+            _ => return Err(ArithError::InvalidBase(text.to_string())),
+        }
+    } else if let Some(h) = text.strip_prefix("0x").or(text.strip_prefix("0X")) {
+        (16, h)
+    } else if text.len() > 1 && text.starts_with('0') {
+        (8, &text[1..])
+    } else {
+        (10, text)
+    };
+    let mut v: i64 = 0;
+    for c in digits.chars() {
+        // bash's digits past 9: a–z, then A–Z (or a–z again up to base
+        // 36), then `@` and `_`.
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 10,
+            'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
+            'A'..='Z' => c as u32 - 'A' as u32 + 36,
+            '@' => 62,
+            '_' => 63,
+            _ => return Err(too_great()),
+        };
+        if d >= base {
+            return Err(too_great());
+        }
+        v = v.wrapping_mul(i64::from(base)).wrapping_add(i64::from(d));
+    }
+    Ok(v)
+}
+
 fn lex(expr: &str) -> Result<Vec<(Tok, usize)>, ArithError> {
-    let chars: Vec<char> = expr.chars().collect();
-    let byte = |i: usize| chars[..i].iter().map(|c| c.len_utf8()).sum::<usize>();
+    // (byte offset, char), so an error can quote the rest in one step.
+    let chars: Vec<(usize, char)> = expr.char_indices().collect();
+    let byte = |i: usize| chars.get(i).map_or(expr.len(), |(b, _)| *b);
     let mut out = vec![];
     let mut i = 0;
     while i < chars.len() {
-        let c = chars[i];
+        let c = chars[i].1;
         if c.is_whitespace() {
             i += 1;
             continue;
         }
         let start = i;
         if c.is_ascii_digit() {
-            while i < chars.len() && chars[i].is_ascii_alphanumeric() {
+            while i < chars.len()
+                && (chars[i].1.is_ascii_alphanumeric() || matches!(chars[i].1, '#' | '@' | '_'))
+            {
                 i += 1;
             }
-            let text: String = chars[start..i].iter().collect();
-            let v = if let Some(h) = text.strip_prefix("0x").or(text.strip_prefix("0X")) {
-                i64::from_str_radix(h, 16)
-            } else if text.len() > 1 && text.starts_with('0') {
-                i64::from_str_radix(&text[1..], 8)
-            } else {
-                text.parse::<i64>()
-            };
-            let v = v.map_err(|_| {
-                ArithError::Syntax(format!("{text}{}", &expr[byte(i)..]).trim().to_string())
-            })?;
-            out.push((Tok::Num(v), byte(start)));
+            let text = &expr[byte(start)..byte(i)];
+            out.push((Tok::Num(number(text)?), byte(start)));
             continue;
         }
         if c.is_ascii_alphabetic() || c == '_' {
-            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_') {
+            while i < chars.len() && (chars[i].1.is_ascii_alphanumeric() || chars[i].1 == '_') {
                 i += 1;
             }
-            out.push((Tok::Name(chars[start..i].iter().collect()), byte(start)));
+            out.push((
+                Tok::Name(expr[byte(start)..byte(i)].to_string()),
+                byte(start),
+            ));
             continue;
         }
-        let rest: String = chars[i..].iter().take(2).collect();
+        let rest = &expr[byte(i)..byte(i + 2)];
         match OPS.iter().find(|op| rest.starts_with(**op)) {
             Some(op) => {
                 i += op.chars().count();
@@ -272,6 +315,25 @@ mod tests {
         assert_eq!(ev("0x10 + 010"), Ok(24));
         assert_eq!(ev(""), Ok(0));
         assert_eq!(ev("!0 + ~0"), Ok(0));
+    }
+
+    #[test]
+    fn edges_as_bash() {
+        assert_eq!(ev("-9223372036854775808/-1"), Ok(i64::MIN));
+        assert_eq!(ev("-9223372036854775808%-1"), Ok(0));
+        assert_eq!(ev("9223372036854775808"), Ok(i64::MIN));
+        assert_eq!(ev("9223372036854775807+1"), Ok(i64::MIN));
+        assert_eq!(ev("2**63"), Ok(i64::MIN));
+        assert_eq!(ev("2#101 + 16#ff + 0x10 + 010"), Ok(5 + 255 + 16 + 8));
+        assert_eq!(ev("64#_"), Ok(63));
+        assert_eq!(
+            ev("08"),
+            Err("value too great for base (error token is \"08\")".into())
+        );
+        assert_eq!(
+            ev("1#1"),
+            Err("invalid arithmetic base (error token is \"1#1\")".into())
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! simulated clock; `date` reads it.
 
 use super::budget::{self, Limit};
+use super::escapes::{self, Flavor};
 use super::files::curly;
 use super::lexer::is_name;
 use super::{Execution, Session};
@@ -94,92 +95,6 @@ impl Clock {
     }
 }
 
-/// Decodes the escape after a backslash (`chars[i]` is the character after
-/// it): the text, the index after the escape, and whether it was `\c` (stop
-/// all output). `echo` reads octal as `\0NNN`, printf formats as `\NNN`.
-fn escape_at(chars: &[char], i: usize, echo: bool) -> (String, usize, bool) {
-    let Some(&e) = chars.get(i) else {
-        return ("\\".into(), i, false);
-    };
-    let mut j = i + 1;
-    let text: String = match e {
-        'a' => "\x07".into(),
-        'b' => "\x08".into(),
-        'c' => return (String::new(), j, true),
-        'e' | 'E' => "\x1b".into(),
-        'f' => "\x0c".into(),
-        'n' => "\n".into(),
-        'r' => "\r".into(),
-        't' => "\t".into(),
-        'v' => "\x0b".into(),
-        '\\' => "\\".into(),
-        '"' | '\'' if !echo => e.to_string(),
-        '0'..='7' if !echo || e == '0' => {
-            let (mut v, mut left) = if echo {
-                (0, 3)
-            } else {
-                (e.to_digit(8).unwrap_or(0), 2)
-            };
-            while left > 0 {
-                match chars.get(j).and_then(|c| c.to_digit(8)) {
-                    Some(d) => {
-                        v = v * 8 + d;
-                        j += 1;
-                        left -= 1;
-                    }
-                    None => break,
-                }
-            }
-            char::from_u32(v & 0xff)
-                .map(String::from)
-                .unwrap_or_default()
-        }
-        'x' => {
-            let mut v = 0;
-            let mut n = 0;
-            while n < 2 {
-                match chars.get(j).and_then(|c| c.to_digit(16)) {
-                    Some(d) => {
-                        v = v * 16 + d;
-                        j += 1;
-                        n += 1;
-                    }
-                    None => break,
-                }
-            }
-            if n == 0 {
-                "\\x".into()
-            } else {
-                char::from_u32(v).map(String::from).unwrap_or_default()
-            }
-        }
-        other => format!("\\{other}"),
-    };
-    (text, j, false)
-}
-
-/// Backslash escapes as `echo -e` and `printf %b` read them. Returns the
-/// text and whether `\c` asked to stop all output.
-fn escapes(s: &str, echo: bool) -> (String, bool) {
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::new();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i] == '\\' && i + 1 < chars.len() {
-            let (t, next, stop) = escape_at(&chars, i + 1, echo);
-            out.push_str(&t);
-            if stop {
-                return (out, true);
-            }
-            i = next;
-        } else {
-            out.push(chars[i]);
-            i += 1;
-        }
-    }
-    (out, false)
-}
-
 /// `echo [-neE] [ARG…]`
 #[inline(never)]
 pub(super) fn echo(
@@ -207,7 +122,7 @@ pub(super) fn echo(
     }
     let text = args[i..].join(" ");
     if interpret {
-        let (t, stop) = escapes(&text, true);
+        let (t, stop) = escapes::decode(&text, Flavor::Echo);
         exec.out(t);
         if stop {
             return 0;
@@ -337,8 +252,13 @@ fn printf_once(
         let c = fmt[i];
         i += 1;
         if c == '\\' {
-            let (text, next, _) = escape_at(fmt, i, false);
-            out.push_str(&text);
+            // A run of escapes makes bytes together (`\xe2\x80\xae`).
+            let mut bytes = vec![];
+            let (mut next, _) = escapes::decode_at(fmt, i, Flavor::Printf, &mut bytes);
+            while fmt.get(next) == Some(&'\\') && next + 1 < fmt.len() {
+                next = escapes::decode_at(fmt, next + 1, Flavor::Printf, &mut bytes).0;
+            }
+            out.push_str(&String::from_utf8_lossy(&bytes));
             i = next;
             continue;
         }
@@ -427,7 +347,7 @@ fn printf_once(
                 pad(&spec, a, false)
             }
             'b' => {
-                let (t, stop) = escapes(&a.unwrap_or_default(), true);
+                let (t, stop) = escapes::decode(&a.unwrap_or_default(), Flavor::Echo);
                 out.push_str(&pad(&spec, t, false));
                 if stop {
                     return true;
@@ -998,14 +918,6 @@ mod tests {
             ("0\n".into(), "bash: printf: abc: invalid number\n".into())
         );
         assert_eq!(printf_text(&["\\101\\x42\\n"]).0, "AB\n");
-    }
-
-    #[test]
-    fn echo_escapes() {
-        assert_eq!(escapes("a\\tb\\n", true), ("a\tb\n".into(), false));
-        assert_eq!(escapes("x\\cy", true), ("x".into(), true));
-        assert_eq!(escapes("\\0101", true).0, "A");
-        assert_eq!(escapes("\\q", true).0, "\\q");
     }
 
     #[test]

@@ -14,6 +14,7 @@
 //! `while`, `until`, `case`, `select`, functions, `{ …; }` groups, `[[ … ]]`
 //! and `( … )` subshells.
 
+use super::escapes::{self, Flavor};
 use std::fmt;
 
 /// Nesting deeper than this (`$( $( $( …`) is refused rather than risking the
@@ -864,22 +865,20 @@ impl Parser {
             }
             Some('\'') if !quoted => {
                 self.pos += 1;
-                let mut s = String::new();
+                let start = self.pos;
                 loop {
                     match self.at(0) {
                         None => return Err(ParseError::Unmatched('\'')),
                         Some('\'') => break,
-                        Some('\\') if self.at(1).is_some() => {
-                            self.pos += 1;
-                            let e = self.at(0).unwrap_or('\\');
-                            s.push_str(&ansi_escape(e));
-                        }
-                        Some(c) => s.push(c),
+                        // `\'` does not end the quote.
+                        Some('\\') if self.at(1).is_some() => self.pos += 2,
+                        Some(_) => self.pos += 1,
                     }
-                    self.pos += 1;
                 }
+                let raw: String = self.src[start..self.pos].iter().collect();
                 self.pos += 1;
-                word.parts.push(Part::Quoted(s));
+                word.parts
+                    .push(Part::Quoted(escapes::decode(&raw, Flavor::AnsiC).0));
             }
             Some('"') if !quoted => {
                 self.pos += 1;
@@ -1342,22 +1341,6 @@ fn heredoc_delimiter(raw: &str) -> (String, bool) {
         }
     }
     (out, quoted)
-}
-
-/// `$'…'` escapes.
-fn ansi_escape(c: char) -> String {
-    match c {
-        'n' => "\n".into(),
-        't' => "\t".into(),
-        'r' => "\r".into(),
-        'a' => "\x07".into(),
-        'b' => "\x08".into(),
-        'e' | 'E' => "\x1b".into(),
-        'f' => "\x0c".into(),
-        'v' => "\x0b".into(),
-        '\\' | '\'' | '"' | '?' => c.to_string(),
-        c => format!("\\{c}"),
-    }
 }
 
 fn fill_word(w: &mut Word, bodies: &mut [Option<Word>]) {

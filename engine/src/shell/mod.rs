@@ -10,6 +10,7 @@ mod braces;
 pub mod budget;
 mod builtins;
 mod curl;
+mod escapes;
 mod files;
 mod filters;
 mod interp;

@@ -48,11 +48,16 @@ fn parse_path(expr: &str) -> Result<Vec<Step>, String> {
             }
             '[' => {
                 let mut inner = String::new();
+                let mut closed = false;
                 for n in chars.by_ref() {
                     if n == ']' {
+                        closed = true;
                         break;
                     }
                     inner.push(n);
+                }
+                if !closed {
+                    return Err("unterminated array".into());
                 }
                 let inner = inner.trim();
                 if inner == "*" {
@@ -63,9 +68,7 @@ fn parse_path(expr: &str) -> Result<Vec<Step>, String> {
                 {
                     steps.push(Step::Field(q.to_string()));
                 } else {
-                    return Err(format!(
-                        "unrecognized character in action: U+005B '['{inner}"
-                    ));
+                    return Err(format!("invalid array index {inner}"));
                 }
             }
             ' ' => {}
@@ -205,7 +208,7 @@ fn render(nodes: &[Node], v: &Value, out: &mut String) -> Result<(), String> {
 /// Applies a template to a JSON value; errors read as kubectl's.
 pub fn apply(template: &str, v: &Value) -> Result<String, String> {
     let nodes =
-        parse(template).map_err(|e| format!("error: error parsing jsonpath {template}, {e}"))?;
+        parse(template).map_err(|e| format!("error: error parsing jsonpath {template}, {e}\n"))?;
     let mut out = String::new();
     render(&nodes, v, &mut out).map_err(|e| format!("error: error executing jsonpath \"{template}\": Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{v}\n\n"))?;
     Ok(out)
@@ -230,5 +233,17 @@ mod tests {
         );
         assert!(apply("{.items[0].nope}", &v).is_err());
         assert!(apply("{range .items[*]}", &v).is_err());
+        assert_eq!(
+            apply("{.items[0].metadata.name", &v).unwrap_err(),
+            "error: error parsing jsonpath {.items[0].metadata.name, unclosed action\n"
+        );
+        assert_eq!(
+            apply("{.items[x]}", &v).unwrap_err(),
+            "error: error parsing jsonpath {.items[x]}, invalid array index x\n"
+        );
+        assert_eq!(
+            apply("{.items[}", &v).unwrap_err(),
+            "error: error parsing jsonpath {.items[}, unterminated array\n"
+        );
     }
 }

@@ -270,6 +270,21 @@ impl Resource {
     pub fn namespaced(self) -> bool {
         !matches!(self, Resource::Nodes | Resource::Namespaces)
     }
+
+    /// The kind, as API errors name it (`The Pod "x" is invalid`).
+    pub fn kind(self) -> &'static str {
+        match self {
+            Resource::Services => "Service",
+            Resource::Pods => "Pod",
+            Resource::Endpoints => "Endpoints",
+            Resource::EndpointSlices => "EndpointSlice",
+            Resource::Deployments => "Deployment",
+            Resource::ReplicaSets => "ReplicaSet",
+            Resource::Nodes => "Node",
+            Resource::Namespaces => "Namespace",
+            Resource::All => "",
+        }
+    }
 }
 
 /// kubectl's way of printing an API error (`checkErr`).

@@ -650,6 +650,19 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         exec.err("error: at least one label update is required\n");
         return 1;
     }
+    // kubectl's own checks of each `key=value` before it sends anything;
+    // keys are the API server's to judge.
+    for ch in changes.iter().filter(|c| c.contains('=')) {
+        let parts: Vec<&str> = ch.split('=').collect();
+        if parts.len() != 2 {
+            exec.err(format!("error: invalid label spec: {ch}\n"));
+            return 1;
+        }
+        if let Some(problem) = crate::cluster::validation::label_value_problem(parts[1]) {
+            exec.err(format!("error: invalid label value: \"{ch}\": {problem}\n"));
+            return 1;
+        }
+    }
     let ns = args.ns();
     let overwrite = args.has("overwrite");
     let mut failed = false;
@@ -674,6 +687,7 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             failed = true;
             continue;
         };
+        let before = labels.clone();
         let mut only_removals = true;
         for ch in &changes {
             if let Some(k) = ch.strip_suffix('-') {
@@ -690,6 +704,14 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                 }
                 labels.insert(k.into(), v.into());
             }
+        }
+        let errs = crate::cluster::validation::validate_labels(labels, "metadata.labels");
+        if !errs.is_empty() {
+            *labels = before;
+            let e = crate::cluster::apiserver::ApiError::invalid(r.kind(), &name, errs);
+            print_api_error(exec, &e, None);
+            failed = true;
+            continue;
         }
         let verb = if only_removals {
             "unlabeled"

@@ -20,8 +20,10 @@ use servicelab::ui::codec::{self, Act, Origin, Record};
 use servicelab::ui::completion::complete;
 use servicelab::ui::components::app::{App, AppProps};
 use servicelab::ui::components::lesson_list::{LessonList, LessonListProps};
+use servicelab::ui::crash_guard::{self, Doing, Mark};
 use servicelab::ui::opening;
 use servicelab::ui::route::Route;
+use servicelab::ui::state::Stash;
 use servicelab::ui::storage::{self, Store};
 use servicelab::ui::yaml_lines;
 use wasm_bindgen::JsCast;
@@ -366,6 +368,7 @@ async fn a_share_link_reproduces_the_world() {
         },
         start_step: 2,
         done: vec![],
+        shared: false,
         acts: vec![
             Act::Run("kubectl apply -f myapp-service.yaml".into()),
             Act::Run("ssh node01".into()),
@@ -375,6 +378,122 @@ async fn a_share_link_reproduces_the_world() {
     assert_eq!(log(&shared), log(&root));
     assert_eq!(text(&shared, "#terminal-prompt"), "student@node01:~$ ");
     assert!(text(&shared, "#step-title").starts_with("Step 2 of 4"));
+}
+
+/// A share link never erases the student's own work on its lesson: it is
+/// kept aside, "Back to your work" (or Undo, with nothing to undo) brings it
+/// back, and the shared world is kept aside in turn.
+#[wasm_bindgen_test]
+async fn a_share_link_keeps_the_students_own_work() {
+    let s = store("share-keeps");
+    let key = storage::lesson_key("02-nodeport");
+    let mine = mount(lesson_route("02-nodeport", 2), Some(s.clone())).await;
+    run(&mine, "hostname").await;
+    run(&mine, "whoami").await;
+    let own_log = log(&mine);
+    let record = Record {
+        origin: Origin::Lesson {
+            id: "02-nodeport".into(),
+            fingerprint: catalog::fingerprint(catalog::find("02-nodeport").unwrap().text),
+        },
+        start_step: 2,
+        done: vec![],
+        shared: false,
+        acts: vec![Act::Run("kubectl apply -f myapp-service.yaml".into())],
+    };
+    let shared = mount(Route::Share(codec::to_link(&record)), Some(s.clone())).await;
+    assert!(log(&shared).contains("service/myapp-service created"));
+    assert!(text(&shared, ".stash-bar").contains("your own work here is kept"));
+    // Saved: the shared world is the lesson's now, and the student's is aside.
+    let saved = codec::decode(&s.load(&key).unwrap()).unwrap().record;
+    assert!(saved.shared);
+    assert!(s.load(&opening::stash_key(&key, Stash::Own)).is_some());
+    // Undo takes back the link's command, and then, with nothing left to
+    // undo, goes back to the student's own work.
+    let undo = find(&shared, ".toolbar button");
+    assert_eq!(undo.text_content().unwrap().trim(), "Undo last command");
+    undo.dyn_ref::<HtmlElement>().unwrap().click();
+    settle().await;
+    let undo = find(&shared, ".toolbar button");
+    assert_eq!(
+        undo.text_content().unwrap().trim(),
+        "Undo (back to your work)"
+    );
+    undo.dyn_ref::<HtmlElement>().unwrap().click();
+    settle().await;
+    assert_eq!(log(&shared), own_log, "the student's own work is back");
+    assert!(text(&shared, ".stash-bar").contains("kept beside your work"));
+    // And the shared world is one click away, as it was left (its one
+    // command undone).
+    find(&shared, ".stash-bar button")
+        .dyn_ref::<HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    assert!(text(&shared, ".stash-bar").contains("your own work here is kept"));
+    assert!(!log(&shared).contains("whoami"), "{}", log(&shared));
+}
+
+/// What a trapped engine leaves behind: the mark of the command it was
+/// running. Coming back, that command is left out, everything else is
+/// replayed, and the student is told which command and why.
+#[wasm_bindgen_test]
+async fn a_crash_mark_leaves_its_command_out() {
+    let s = store("crash-mark");
+    let key = storage::lesson_key("02-nodeport");
+    let first = mount(lesson_route("02-nodeport", 2), Some(s.clone())).await;
+    run(&first, "hostname").await;
+    run(&first, "whoami").await;
+    // As if `whoami` (act 1) had trapped the engine before it was saved.
+    crash_guard::mark(
+        &s,
+        &Mark {
+            key: key.clone(),
+            doing: Doing::ReplayAct {
+                index: 1,
+                what: "whoami".into(),
+            },
+        },
+    );
+    let back = mount(lesson_route("02-nodeport", 2), Some(s.clone())).await;
+    assert_eq!(log(&back), "student@laptop:~$ hostname\nlaptop\n");
+    assert!(
+        text(&back, ".notice").contains("`whoami`"),
+        "{}",
+        text(&back, ".notice")
+    );
+    assert!(
+        s.load(&crash_guard::mark_key(&key)).is_none(),
+        "the mark is gone"
+    );
+    // A mark for other work is left for that work.
+    crash_guard::mark(
+        &s,
+        &Mark {
+            key: "sandbox".into(),
+            doing: Doing::Replay,
+        },
+    );
+    let _ = mount(lesson_route("02-nodeport", 2), Some(s.clone())).await;
+    assert_eq!(
+        crash_guard::take_for(&s, "sandbox").map(|m| m.key),
+        Some("sandbox".to_string())
+    );
+    // Marks read back, shortened to one line.
+    let m = Mark {
+        key: key.clone(),
+        doing: Doing::Act {
+            index: 3,
+            what: "x=a\nmore".into(),
+        },
+    };
+    assert_eq!(
+        Mark::decode(&m.encode()).map(|m| m.doing),
+        Some(Doing::Act {
+            index: 3,
+            what: "x=a".into()
+        })
+    );
 }
 
 #[wasm_bindgen_test]
@@ -387,6 +506,7 @@ async fn damaged_saved_state_replays_as_far_as_it_goes() {
         },
         start_step: 2,
         done: vec![],
+        shared: false,
         acts: vec![Act::Run("hostname".into()), Act::Run("whoami".into())],
     });
     // The second entry is garbled: the first still replays.
@@ -420,6 +540,7 @@ fn records_round_trip_through_text_and_links() {
         }),
         start_step: 0,
         done: vec![1, 2],
+        shared: true,
         acts: vec![
             Act::Run("cat > a.yaml <<'EOF'\nkind: x\t\\ y\nEOF".into()),
             Act::Interrupt("hostn".into()),

@@ -11,6 +11,7 @@
 //! lesson 02-nodeport 1a2b3c4d       (or: preview FINGERPRINT, sandbox NODES CLOUD SEED)
 //! start 2
 //! done 1                             (steps already done, optional)
+//! shared                             (the world came from a share link, optional)
 //! run kubectl apply -f myapp-service.yaml
 //! apply myapp-service.yaml\tapiVersion: v1\nkind: Service…
 //! goto 3
@@ -65,6 +66,9 @@ pub struct Record {
     pub start_step: usize,
     /// Steps already done (their checks all passed at some point).
     pub done: Vec<usize>,
+    /// The world came from someone's share link (the student's own work on
+    /// the lesson is kept aside, see `opening::swap_stash`).
+    pub shared: bool,
     pub acts: Vec<Act>,
 }
 
@@ -127,6 +131,9 @@ pub fn encode(record: &Record) -> String {
     if !record.done.is_empty() {
         let done: Vec<String> = record.done.iter().map(usize::to_string).collect();
         out.push_str(&format!("done {}\n", done.join(" ")));
+    }
+    if record.shared {
+        out.push_str("shared\n");
     }
     for act in &record.acts {
         match act {
@@ -201,11 +208,16 @@ pub fn decode(text: &str) -> Result<Decoded, String> {
         origin,
         start_step,
         done: vec![],
+        shared: false,
         acts: vec![],
     };
     let mut lines = lines.peekable();
     if let Some(done) = lines.peek().and_then(|l| l.strip_prefix("done ")) {
         record.done = done.split(' ').filter_map(|n| n.parse().ok()).collect();
+        lines.next();
+    }
+    if lines.peek() == Some(&"shared") {
+        record.shared = true;
         lines.next();
     }
     let mut problem = None;

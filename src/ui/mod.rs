@@ -32,6 +32,7 @@ pub mod catalog;
 pub mod codec;
 pub mod completion;
 pub mod components;
+pub mod crash_guard;
 pub mod history;
 pub mod layout;
 pub mod markdown;

@@ -5,8 +5,9 @@
 
 use super::catalog;
 use super::codec::{self, Act, Decoded, Origin};
+use super::crash_guard::{self, Doing};
 use super::route::Route;
-use super::state::{Opening, Scope};
+use super::state::{Opening, Scope, Stash};
 use super::storage::{self, Store};
 use crate::engine::lesson::{parse_lesson, Lesson};
 use crate::engine::world::{OptionsError, MAX_NODES};
@@ -60,6 +61,18 @@ fn lesson(
     step: usize,
     saved: Option<Result<Decoded, String>>,
 ) -> Opening {
+    lesson_guarded(lesson, preview, fingerprint, step, saved, None)
+}
+
+/// [`lesson`], and with a store: the work kept aside, and what a crash left.
+fn lesson_guarded(
+    lesson: Rc<Lesson>,
+    preview: bool,
+    fingerprint: u32,
+    step: usize,
+    saved: Option<Result<Decoded, String>>,
+    store: Option<(&Store, &str)>,
+) -> Opening {
     let steps = lesson.steps.len().max(1);
     let mut notices = vec![];
     if step > steps {
@@ -102,7 +115,12 @@ fn lesson(
                 let at = current_step(&record);
                 opening.start_step = record.start_step;
                 opening.done = record.done.into_iter().collect();
+                opening.shared = record.shared;
                 opening.acts = record.acts;
+                if let Some((store, key)) = store {
+                    recover(store, key, &mut opening, &mut notices);
+                    opening.stash = stash_of(store, key, opening.shared);
+                }
                 if at != step {
                     opening.acts.push(Act::Goto(step));
                 }
@@ -111,6 +129,59 @@ fn lesson(
     }
     opening.notice = (!notices.is_empty()).then(|| notices.join(" "));
     opening
+}
+
+/// What a trapped engine left for the work under `key` (`crash_guard`): the
+/// act at fault is left out of the replay, or, if the whole replay
+/// stopped, the next replay marks each act to find it.
+fn recover(store: &Store, key: &str, opening: &mut Opening, notices: &mut Vec<String>) {
+    let Some(mark) = crash_guard::take_for(store, key) else {
+        return;
+    };
+    match &mark.doing {
+        Doing::Act { index, .. } | Doing::ReplayAct { index, .. } => {
+            if *index < opening.acts.len() {
+                opening.acts.remove(*index);
+            }
+        }
+        Doing::Replay => opening.mark_each = Some((store.clone(), key.to_string())),
+    }
+    notices.push(mark.notice());
+}
+
+/// The storage names of the work kept aside for a lesson.
+pub fn stash_key(key: &str, which: Stash) -> String {
+    match which {
+        Stash::Own => format!("{key}@own"),
+        Stash::Shared => format!("{key}@shared"),
+    }
+}
+
+/// What is kept aside for the lesson whose current work is under `key`.
+fn stash_of(store: &Store, key: &str, shared: bool) -> Option<Stash> {
+    let which = if shared { Stash::Own } else { Stash::Shared };
+    store.load(&stash_key(key, which)).map(|_| which)
+}
+
+/// Swaps the lesson's current work and the work kept aside: back to the
+/// student's own work from a shared world, or back to the shared world.
+/// Both stay kept; nothing is overwritten.
+pub fn swap_stash(store: &Store, key: &str) {
+    let Some(current) = store.load(key) else {
+        return;
+    };
+    let shared = codec::decode(&current).is_ok_and(|d| d.record.shared);
+    let (aside, keep_as) = if shared {
+        (Stash::Own, Stash::Shared)
+    } else {
+        (Stash::Shared, Stash::Own)
+    };
+    let Some(other) = store.load(&stash_key(key, aside)) else {
+        return;
+    };
+    store.save(&stash_key(key, keep_as), &current);
+    store.save(key, &other);
+    store.remove(&stash_key(key, aside));
 }
 
 /// The previewed lesson file, from storage: `name\ntext`.
@@ -142,7 +213,22 @@ pub fn for_route(
 ) -> Opening {
     let load = |key: &str| store.and_then(|s| s.load(key)).map(|t| codec::decode(&t));
     match route {
-        Route::Home => home(home_options, None),
+        Route::Home => {
+            let mut opening = home(home_options, None);
+            // Only after a crash does the scratch terminal come back.
+            if let Some(store) = store {
+                if let Some(mark) = crash_guard::take_for(store, storage::SCRATCH_KEY) {
+                    if let Some(Ok(d)) = load(storage::SCRATCH_KEY) {
+                        opening.acts = d.record.acts;
+                        crash_guard::mark(store, &mark);
+                        let mut notices = vec![];
+                        recover(store, storage::SCRATCH_KEY, &mut opening, &mut notices);
+                        opening.notice = Some(notices.join(" "));
+                    }
+                }
+            }
+            opening
+        }
         Route::Unknown(hash) => home(
             home_options,
             Some(format!(
@@ -164,13 +250,17 @@ pub fn for_route(
                         diags.first().map(|d| d.headline()).unwrap_or_default()
                     )),
                 ),
-                Ok(l) => lesson(
-                    l.clone(),
-                    false,
-                    catalog::fingerprint(b.text),
-                    *step,
-                    load(&storage::lesson_key(id)),
-                ),
+                Ok(l) => {
+                    let key = storage::lesson_key(id);
+                    lesson_guarded(
+                        l.clone(),
+                        false,
+                        catalog::fingerprint(b.text),
+                        *step,
+                        load(&key),
+                        store.map(|s| (s, key.as_str())),
+                    )
+                }
             },
         },
         Route::Sandbox(options) => {
@@ -182,9 +272,17 @@ pub fn for_route(
             match load(storage::SANDBOX_KEY) {
                 Some(Ok(d)) if d.record.origin == Origin::Sandbox(*options) => {
                     opening.acts = d.record.acts;
-                    opening.notice = d
+                    opening.shared = d.record.shared;
+                    let mut notices: Vec<String> = d
                         .problem
-                        .map(|p| format!("Part of your saved sandbox could not be read ({p})."));
+                        .map(|p| format!("Part of your saved sandbox could not be read ({p})."))
+                        .into_iter()
+                        .collect();
+                    if let Some(store) = store {
+                        recover(store, storage::SANDBOX_KEY, &mut opening, &mut notices);
+                        opening.stash = stash_of(store, storage::SANDBOX_KEY, opening.shared);
+                    }
+                    opening.notice = (!notices.is_empty()).then(|| notices.join(" "));
                 }
                 Some(Err(e)) => {
                     opening.notice = Some(format!(
@@ -216,12 +314,16 @@ pub fn for_route(
                 ),
             },
         },
-        Route::Share(payload) => shared(payload, home_options),
+        Route::Share(payload) => shared(payload, store, home_options),
     }
 }
 
 /// A share link: the world it describes, replayed.
-fn shared(payload: &str, home_options: &Result<WorldOptions, String>) -> Opening {
+fn shared(
+    payload: &str,
+    store: Option<&Store>,
+    home_options: &Result<WorldOptions, String>,
+) -> Opening {
     let decoded = match codec::from_link(payload) {
         Ok(d) => d,
         Err(e) => {
@@ -277,6 +379,26 @@ fn shared(payload: &str, home_options: &Result<WorldOptions, String>) -> Opening
     };
     opening.done = record.done.into_iter().collect();
     opening.acts = record.acts;
+    // The student's own work there (a lesson's, or their sandbox) is kept
+    // aside, never replaced: "Back to your work" (or Undo) returns to it.
+    let key = match &record.origin {
+        Origin::Lesson { id, .. } => Some(storage::lesson_key(id)),
+        Origin::Sandbox(_) => Some(storage::SANDBOX_KEY.to_string()),
+        Origin::Preview { .. } => None,
+    };
+    if let (Some(key), Some(store)) = (key, store) {
+        opening.shared = true;
+        let own = store.load(&key).filter(|t| {
+            codec::decode(t).is_ok_and(|d| !d.record.shared && !d.record.acts.is_empty())
+        });
+        if let Some(own) = own {
+            store.save(&stash_key(&key, Stash::Own), &own);
+        }
+        opening.stash = stash_of(store, &key, true);
+        if opening.stash.is_some() {
+            notices.push("Your own work here is kept: “Back to your work” returns to it.".into());
+        }
+    }
     notices.insert(
         0,
         "This is a shared world: the lesson, step and commands of the link.".into(),

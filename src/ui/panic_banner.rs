@@ -56,6 +56,6 @@ pub fn show(what: &str) {
     };
     banner.set_text_content(Some(&format!(
         "servicelab stopped working because of an internal error: {what}. \
-         The terminal will not respond any more; reload the page to start again."
+         The page restarts with your work, leaving out what was running."
     )));
 }

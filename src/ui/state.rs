@@ -22,12 +22,34 @@ pub const SCROLLBACK_LIMIT: usize = 1000;
 /// How many lines Up can recall: bash's default `HISTSIZE`.
 pub const HISTORY_LIMIT: usize = 500;
 
+/// How many bytes of output the scrollback keeps: a line may print up to
+/// the engine's output budget (1 MiB), and a few of those are plenty.
+pub const SCROLLBACK_BYTES: usize = 4 << 20;
+
 /// One thing in the scrollback. `id` is unique for the page's lifetime, so
 /// the view can key entries and only draw new ones.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Entry {
     pub id: u64,
     pub kind: EntryKind,
+}
+
+impl Entry {
+    /// The text it holds, in bytes.
+    pub fn bytes(&self) -> usize {
+        let chunks = |o: &[(Stream, String)]| o.iter().map(|(_, t)| t.len()).sum::<usize>();
+        match &self.kind {
+            EntryKind::Command {
+                prompt,
+                line,
+                output,
+                ..
+            } => prompt.len() + line.len() + chunks(output),
+            EntryKind::Output(o) => chunks(o),
+            EntryKind::Interrupted { prompt, line } => prompt.len() + line.len(),
+            EntryKind::Note(n) => n.len(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -63,6 +85,21 @@ pub enum Scope {
     },
 }
 
+impl Scope {
+    /// Where this scope's work is kept. The home page's scratch terminal's
+    /// goes under [`super::storage::SCRATCH_KEY`] and is read back only
+    /// after a crash (`crash_guard`).
+    pub fn work_key(&self) -> String {
+        use super::storage::{lesson_key, PREVIEW_KEY, SANDBOX_KEY, SCRATCH_KEY};
+        match self {
+            Scope::Sandbox { saved: false, .. } => SCRATCH_KEY.to_string(),
+            Scope::Sandbox { .. } => SANDBOX_KEY.to_string(),
+            Scope::Lesson { preview: true, .. } => PREVIEW_KEY.to_string(),
+            Scope::Lesson { lesson, .. } => lesson_key(&lesson.id),
+        }
+    }
+}
+
 /// How to build a state: a scope, the step to start from, what to replay,
 /// and anything the page should say about it (a damaged saved state).
 #[derive(Debug, Clone, PartialEq)]
@@ -75,6 +112,23 @@ pub struct Opening {
     pub notice: Option<String>,
     /// For the terminal, before anything else (a garbled page address).
     pub note: Option<String>,
+    /// The world came from a share link (saved as such).
+    pub shared: bool,
+    /// Replay one act at a time, each marked first: the last replay of this
+    /// work stopped the engine (see `crash_guard`). The store and the key.
+    pub mark_each: Option<(super::storage::Store, String)>,
+    /// What the student may go back to: their own work kept aside while a
+    /// shared world is open, or the shared world kept aside.
+    pub stash: Option<Stash>,
+}
+
+/// Work kept aside for the current lesson (`opening::swap_stash`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stash {
+    /// The student's own work, while a shared world is open.
+    Own,
+    /// A shared world, while the student's own work is open.
+    Shared,
 }
 
 impl Opening {
@@ -86,6 +140,9 @@ impl Opening {
             acts: vec![],
             notice: None,
             note: None,
+            shared: false,
+            mark_each: None,
+            stash: None,
         }
     }
 }
@@ -186,6 +243,10 @@ pub struct State {
     pub live_from: u64,
     /// Bumped whenever the record changes, so the page knows to save it.
     pub revision: u64,
+    /// The world came from a share link.
+    pub shared: bool,
+    /// Work kept aside for this lesson that the student may go back to.
+    pub stash: Option<Stash>,
     /// The goals and the before/after table are not judged yet for the
     /// last command; [`Action::Refresh`] does it, once its output is shown.
     pub stale: bool,
@@ -274,6 +335,8 @@ impl State {
             notice: None,
             live_from: 0,
             revision: 0,
+            shared: false,
+            stash: None,
             stale: false,
             before: None,
             next_id: 0,
@@ -345,6 +408,24 @@ impl State {
             state.start_step = state.step;
         }
         for (replayed, act) in opening.acts.iter().enumerate() {
+            if let Some((store, key)) = &opening.mark_each {
+                let what = match act {
+                    Act::Run(line) | Act::Interrupt(line) => line.clone(),
+                    Act::Apply { file, .. } => format!("the editor's apply of {file}"),
+                    Act::Clear => "Ctrl+L".into(),
+                    Act::Goto(n) => format!("going to step {n}"),
+                };
+                super::crash_guard::mark(
+                    store,
+                    &super::crash_guard::Mark {
+                        key: key.clone(),
+                        doing: super::crash_guard::Doing::ReplayAct {
+                            index: replayed,
+                            what,
+                        },
+                    },
+                );
+            }
             if let Err(problem) = state.apply(act) {
                 notices.push(format!(
                     "The saved work was replayed as far as it goes: {replayed} of {} entries ({problem}).",
@@ -359,6 +440,8 @@ impl State {
         state.refresh();
         state.live_from = state.next_id;
         state.notice = (!notices.is_empty()).then(|| notices.join(" "));
+        state.shared = opening.shared;
+        state.stash = opening.stash;
         state
     }
 
@@ -393,10 +476,13 @@ impl State {
     pub fn storage_key(&self) -> Option<String> {
         match &self.scope {
             Scope::Sandbox { saved: false, .. } => None,
-            Scope::Sandbox { .. } => Some(super::storage::SANDBOX_KEY.to_string()),
-            Scope::Lesson { preview: true, .. } => Some(super::storage::PREVIEW_KEY.to_string()),
-            Scope::Lesson { lesson, .. } => Some(super::storage::lesson_key(&lesson.id)),
+            scope => Some(scope.work_key()),
         }
+    }
+
+    /// Where this state's work is kept, or would be (see [`Scope::work_key`]).
+    pub fn work_key(&self) -> String {
+        self.scope.work_key()
     }
 
     /// What to save, or `None` for the home page's scratch terminal.
@@ -425,6 +511,7 @@ impl State {
             origin,
             start_step: self.start_step,
             done: self.done.iter().copied().collect(),
+            shared: self.shared,
             acts: (*self.log).clone(),
         })
     }
@@ -459,6 +546,14 @@ impl State {
             let excess = scrollback.len() - SCROLLBACK_LIMIT;
             scrollback.drain(..excess);
         }
+        // And within its bytes: the oldest entries go first (the newest stays).
+        let mut total: usize = scrollback.iter().map(Entry::bytes).sum();
+        let mut drop = 0;
+        while total > SCROLLBACK_BYTES && drop + 1 < scrollback.len() {
+            total -= scrollback[drop].bytes();
+            drop += 1;
+        }
+        scrollback.drain(..drop);
     }
 
     fn remember(&mut self, line: &str) {
@@ -642,6 +737,9 @@ impl State {
             acts,
             notice: None,
             note: None,
+            shared: self.shared,
+            mark_each: None,
+            stash: self.stash,
         });
         next.revision = self.revision + 1;
         // Entries keep unique ids across the rebuild, so the view redraws

@@ -43,6 +43,9 @@ pub fn lesson_key(id: &str) -> String {
 }
 
 pub const SANDBOX_KEY: &str = "sandbox";
+/// The home page's scratch terminal: not offered back on a new visit, but
+/// replayed after a crash so that nothing typed is lost.
+pub const SCRATCH_KEY: &str = "scratch";
 /// The record of the previewed lesson file…
 pub const PREVIEW_KEY: &str = "preview";
 /// …and the file itself: its name, a newline, its text.

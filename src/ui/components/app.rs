@@ -13,9 +13,10 @@ use crate::engine::lesson::replay::check_file;
 use crate::engine::WorldOptions;
 use crate::ui::codec::{self, Origin, Record};
 use crate::ui::completion::{self, Completion};
+use crate::ui::crash_guard::{self, Doing};
 use crate::ui::opening;
 use crate::ui::route::Route;
-use crate::ui::state::{Action, Scope, State};
+use crate::ui::state::{Action, Scope, Stash, State};
 use crate::ui::storage::{self, Store};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
@@ -76,6 +77,7 @@ fn share_record(state: &State) -> Record {
         }),
         start_step: 0,
         done: vec![],
+        shared: false,
         acts: (*state.log).clone(),
     })
 }
@@ -133,18 +135,48 @@ pub fn App(props: &AppProps) -> Html {
         let props = props.clone();
         move || {
             let route = props.route.clone().unwrap_or_else(location_route);
-            State::open(&opening::for_route(
-                &route,
-                props.store.as_ref(),
-                &props.options,
-            ))
+            let opening = opening::for_route(&route, props.store.as_ref(), &props.options);
+            if let Some(store) = &props.store {
+                guard(store, &opening.scope.work_key(), Doing::Replay);
+            }
+            State::open(&opening)
         }
     });
     let dispatcher = state.dispatcher();
-    // Stable across renders, so components given it can skip redrawing.
+    // The latest state, for the callbacks kept stable across renders.
+    let latest = use_mut_ref(|| state.clone());
+    *latest.borrow_mut() = state.clone();
+    // Every action that runs the engine is marked first (`crash_guard`), and
+    // the mark is rubbed out once its result is saved.
     let on_action = {
         let dispatcher = dispatcher.clone();
-        use_callback((), move |action: Action, _| dispatcher.dispatch(action))
+        let latest = latest.clone();
+        let store = props.store.clone();
+        use_callback((), move |action: Action, _| {
+            if let Some(store) = &store {
+                let state = latest.borrow();
+                let doing = match &action {
+                    Action::Run(line) => Some(Doing::Act {
+                        index: state.log.len(),
+                        what: line.clone(),
+                    }),
+                    Action::Apply { file, .. } => Some(Doing::Act {
+                        index: state.log.len(),
+                        what: format!("the editor's apply of {file}"),
+                    }),
+                    Action::Undo | Action::ResetStep => Some(Doing::Replay),
+                    _ => None,
+                };
+                let key = match &action {
+                    Action::Open(o) => Some((o.scope.work_key(), Doing::Replay)),
+                    _ => doing.map(|d| (state.work_key(), d)),
+                };
+                if let Some((key, doing)) = key {
+                    guard(store, &key, doing);
+                }
+            }
+            dispatcher.dispatch(action)
+        })
     };
 
     // Where the page is, for callbacks registered once (the address bar's).
@@ -236,15 +268,16 @@ pub fn App(props: &AppProps) -> Html {
         });
     }
 
-    // The student's work, saved after every change.
+    // The student's work, saved after every change; then the engine's work
+    // is safe, and its crash mark goes.
     {
         let state = state.clone();
         let store = props.store.clone();
         use_effect_with(state.revision, move |_| {
-            if let (Some(store), Some(key), Some(record)) =
-                (store, state.storage_key(), state.record())
-            {
-                store.save(&key, &codec::encode(&record));
+            if let Some(store) = store {
+                let record = state.record().unwrap_or_else(|| share_record(&state));
+                store.save(&state.work_key(), &codec::encode(&record));
+                crash_guard::clear(&store, &state.work_key());
             }
         });
     }
@@ -307,9 +340,6 @@ pub fn App(props: &AppProps) -> Html {
     // The editor.
     let editor = use_state(|| None::<Rc<EditorFile>>);
     let generation = use_mut_ref(|| 0u64);
-    // The latest state, for the callbacks kept stable across renders.
-    let latest = use_mut_ref(|| state.clone());
-    *latest.borrow_mut() = state.clone();
     let open_file = {
         let editor = editor.clone();
         let latest = latest.clone();
@@ -410,8 +440,33 @@ pub fn App(props: &AppProps) -> Html {
         e.target_unchecked_into::<HtmlInputElement>().select();
     });
 
+    // Work kept aside (a share link opened over the student's own work):
+    // swap it back in. Undo with nothing left to undo since the link does
+    // the same, so Undo always leads back to the student's own work.
+    let swap_stash = {
+        let store = props.store.clone();
+        let latest = latest.clone();
+        let on_action = on_action.clone();
+        let options = props.options.clone();
+        Callback::from(move |_: MouseEvent| {
+            let Some(store) = &store else { return };
+            let state = latest.borrow().clone();
+            opening::swap_stash(store, &state.work_key());
+            let route = state.route();
+            on_action.emit(Action::Open(Rc::new(opening::for_route(
+                &route,
+                Some(store),
+                &options,
+            ))));
+        })
+    };
     let can_undo = state.log.iter().any(|a| a.is_command());
-    let undo = on_action.reform(|_: MouseEvent| Action::Undo);
+    let undo_returns = !can_undo && state.stash == Some(Stash::Own);
+    let undo = if undo_returns {
+        swap_stash.clone()
+    } else {
+        on_action.reform(|_: MouseEvent| Action::Undo)
+    };
     let reset = on_action.reform(|_: MouseEvent| Action::ResetStep);
     let dismiss = on_action.reform(|_: MouseEvent| Action::DismissNotice);
     let new_file = {
@@ -469,6 +524,20 @@ pub fn App(props: &AppProps) -> Html {
                 <p class="tagline">
                     { "Kubernetes Services, simulated in your browser. Type a command in the terminal and watch where the packet goes." }
                 </p>
+                if let Some(stash) = state.stash {
+                    <p class="stash-bar">
+                        { match stash {
+                            Stash::Own => "This is a world from a share link; your own work here is kept. ",
+                            Stash::Shared => "A world from a share link is kept beside your work. ",
+                        } }
+                        <button type="button" class="link-button" onclick={swap_stash.clone()}>
+                            { match stash {
+                                Stash::Own => "Back to your work",
+                                Stash::Shared => "Open the shared world",
+                            } }
+                        </button>
+                    </p>
+                }
                 <div class="notice-area" role="status">
                     if let Some(notice) = &state.notice {
                         <p class="notice">
@@ -488,7 +557,9 @@ pub fn App(props: &AppProps) -> Html {
                     <div class="pane-head">
                         <h2 id="terminal-heading">{ "Terminal" }</h2>
                         <div class="toolbar" role="group" aria-label="Terminal actions">
-                            <button type="button" onclick={undo} disabled={!can_undo}>{ "Undo last command" }</button>
+                            <button type="button" onclick={undo} disabled={!can_undo && !undo_returns}>
+                                { if undo_returns { "Undo (back to your work)" } else { "Undo last command" } }
+                            </button>
                             <button type="button" onclick={reset}>{ if in_lesson { "Reset step" } else { "Reset world" } }</button>
                             <button type="button" onclick={new_file}>{ "New manifest" }</button>
                             <button type="button" onclick={on_share}>{ "Share" }</button>
@@ -550,4 +621,14 @@ fn focus_terminal() {
     {
         let _ = input.focus();
     }
+}
+
+fn guard(store: &Store, key: &str, doing: Doing) {
+    crash_guard::mark(
+        store,
+        &crash_guard::Mark {
+            key: key.to_string(),
+            doing,
+        },
+    );
 }

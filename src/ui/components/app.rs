@@ -225,7 +225,10 @@ pub fn App(props: &AppProps) -> Html {
             move || drop(listener)
         });
     }
-    use_effect_with(state.route(), move |route| {
+    // Also after every change: a share link opened over the same lesson
+    // and step leaves the route as it was, and the address must still
+    // stop showing the link (a reload would open it again).
+    use_effect_with((state.route(), state.revision), move |(route, _)| {
         if follow {
             let here = location_route();
             if here != *route {

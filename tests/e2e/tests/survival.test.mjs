@@ -1,0 +1,150 @@
+// Nothing a student types may kill the page or erase their work, in the
+// release build, in Debian's headless Chromium.
+//
+// The engine's budgets keep every command far inside the 4 GiB a wasm page
+// may grow to, so no command traps a normal page. To make a real trap, this
+// test starts Chromium with V8's own cap on wasm memory a few MiB above what
+// the page needs, then runs a command that is within servicelab's budgets
+// but needs more memory than that cap: the wasm instance dies as it would if
+// the browser ran out of memory. The page must come back by itself, without
+// the command, with everything else the student did.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { ARTIFACTS, CHROMIUM_ARGS, DIST, collectErrors, launchBrowser, serveStatic } from '../lib.mjs';
+
+const STEP = 20_000;
+const PAGE = 64 * 1024;
+
+async function shot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+}
+
+// The wasm memory of the page, as trunk's start-up event hands it over.
+const KEEP_MEMORY = () => {
+  addEventListener('TrunkApplicationStarted', (e) => {
+    window.__servicelabMemory = e.detail.wasm.memory;
+  });
+};
+
+async function open(browser, url) {
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  await page.addInitScript(KEEP_MEMORY);
+  await page.goto(url, { waitUntil: 'load' });
+  const terminal = page.getByRole('textbox', { name: 'Terminal' });
+  await terminal.waitFor({ timeout: STEP });
+  return { page, terminal, log: page.getByRole('log') };
+}
+
+async function run({ page, terminal, log }, command, expect) {
+  await terminal.fill(command);
+  await terminal.press('Enter');
+  if (expect) await log.filter({ hasText: expect }).waitFor({ timeout: STEP });
+  else await page.waitForTimeout(300);
+}
+
+// Half a MiB in $x, then thirty files of it: 15 MiB of files, within the
+// 16 MiB budget; each copy of the world the page makes holds them all.
+const HEAVY =
+  'x=a; for i in $(seq 1 19); do x=$x$x; done; for i in $(seq 30); do echo $x > big$i; done; cat big1 | wc -c';
+
+describe('a command that needs more memory than the page has', { timeout: 180_000 }, () => {
+  let server, browser;
+
+  before(async () => {
+    server = await serveStatic(DIST);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('restarts the page without it, keeping everything else', async () => {
+    // How much the page needs: a first browser, without a cap.
+    const probe = await launchBrowser();
+    const p = await open(probe, `${server.url}#/sandbox`);
+    await run(p, 'hostname', 'laptop');
+    await p.page.waitForTimeout(1500); // the warm-up run
+    const pages = await p.page.evaluate(() => window.__servicelabMemory.buffer.byteLength) / PAGE;
+    await probe.close();
+    assert.ok(pages > 0, 'the memory was measured');
+
+    // Capped a few MiB above that: the heavy command cannot fit.
+    const cap = Math.ceil(pages) + 96;
+    browser = await launchBrowser({ args: [...CHROMIUM_ARGS, `--js-flags=--wasm-max-mem-pages=${cap}`] });
+    const s = await open(browser, `${server.url}#/sandbox`);
+    const errors = collectErrors(s.page);
+    await run(s, 'echo before the crash', 'before the crash');
+    const reloaded = s.page.waitForEvent('framenavigated', { timeout: STEP * 2 });
+    await run(s, HEAVY);
+    await reloaded;
+    await s.terminal.waitFor({ timeout: STEP });
+    // What the student did before is there; the command at fault is not,
+    // and the page says which command it left out, and why.
+    await s.log.filter({ hasText: 'before the crash' }).waitFor({ timeout: STEP });
+    const notice = await s.page.locator('.notice').textContent({ timeout: STEP });
+    assert.match(notice, /stopped while running `x=a; for i in/);
+    assert.match(notice, /left out; everything else you did is here/);
+    await shot(s.page, 'survival-restarted');
+    await run(s, 'ls big1 ; echo after', 'after');
+    assert.match(await s.log.textContent(), /ls: cannot access 'big1': No such file or directory/);
+    // The trap was the only error the page reported.
+    assert.ok(errors.some((e) => /RuntimeError/.test(e)), errors.join('\n'));
+    assert.deepEqual(errors.filter((e) => !/RuntimeError|panicked|RefCell/.test(e)), []);
+
+    // A second reload replays the saved work, which no longer holds the
+    // command: no freeze, no notice.
+    await s.page.reload({ waitUntil: 'load' });
+    await s.terminal.waitFor({ timeout: STEP });
+    await s.log.filter({ hasText: 'after' }).waitFor({ timeout: STEP });
+    assert.equal(await s.page.locator('.notice').count(), 0);
+  });
+});
+
+describe('a share link', { timeout: 120_000 }, () => {
+  let server, browser;
+
+  before(async () => {
+    server = await serveStatic(DIST);
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('opened over the student\'s own work keeps it, one click away', async () => {
+    // Someone else's world: the NodePort lesson with its Service applied.
+    const other = await launchBrowser();
+    const o = await open(other, `${server.url}#/lessons/02-nodeport/2`);
+    await run(o, 'kubectl apply -f myapp-service.yaml', 'service/myapp-service created');
+    await o.page.getByRole('button', { name: 'Share' }).click();
+    const link = await o.page.locator('#share-url').inputValue();
+    await other.close();
+
+    // The student's own work on the same lesson.
+    const s = await open(browser, `${server.url}#/lessons/02-nodeport/2`);
+    const errors = collectErrors(s.page);
+    await run(s, 'echo my own work', 'my own work');
+    await s.page.goto(link, { waitUntil: 'load' });
+    await s.log.filter({ hasText: 'service/myapp-service created' }).waitFor({ timeout: STEP });
+    assert.doesNotMatch(await s.log.textContent(), /my own work/);
+    const bar = s.page.locator('.stash-bar');
+    assert.match(await bar.textContent(), /your own work here is kept/);
+    await shot(s.page, 'share-kept');
+
+    // Back to it; and it survives a reload.
+    await bar.getByRole('button', { name: 'Back to your work' }).click();
+    await s.log.filter({ hasText: 'my own work' }).waitFor({ timeout: STEP });
+    await s.page.reload({ waitUntil: 'load' });
+    await s.log.filter({ hasText: 'my own work' }).waitFor({ timeout: STEP });
+    // The shared world is kept too.
+    await s.page.locator('.stash-bar').getByRole('button', { name: 'Open the shared world' }).click();
+    await s.log.filter({ hasText: 'service/myapp-service created' }).waitFor({ timeout: STEP });
+    assert.deepEqual(errors, []);
+  });
+});

@@ -1,4 +1,12 @@
-//! Small text helpers shared by the shell and the lesson parser.
+//! Small text helpers shared by the shell, the cluster and the lessons.
+
+/// 32-bit FNV-1a: the stable little hash the simulation derives names and
+/// addresses from (MAC addresses, `pod-template-hash`, lesson fingerprints).
+pub fn fnv1a(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5, |h: u32, &b| {
+        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
+}
 
 /// Levenshtein distance, for "did you mean" suggestions.
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -20,6 +28,12 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fnv1a_is_the_standard_one() {
+        assert_eq!(super::fnv1a(b""), 0x811c_9dc5);
+        assert_eq!(super::fnv1a(b"a"), 0xe40c_292c);
+    }
+
     #[test]
     fn distances() {
         assert_eq!(super::edit_distance("chek", "check"), 1);

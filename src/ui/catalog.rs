@@ -91,7 +91,5 @@ pub fn find(id: &str) -> Option<Builtin> {
 /// A short fingerprint of a lesson's text (FNV-1a, 32 bits), saved with
 /// progress so that a lesson changed since is noticed on replay.
 pub fn fingerprint(text: &str) -> u32 {
-    text.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-    })
+    crate::engine::text::fnv1a(text.as_bytes())
 }

@@ -724,12 +724,8 @@ impl Cluster {
 /// `pod-template-hash`: FNV-1a of the template, spelled with `rand.SafeEncodeString`.
 fn pod_template_hash(t: &PodTemplate) -> String {
     let text = serde_json::to_string(t).unwrap_or_default();
-    let mut h: u32 = 0x811c_9dc5;
-    for b in text.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    h.to_string()
+    crate::text::fnv1a(text.as_bytes())
+        .to_string()
         .bytes()
         .map(|d| SAFE_CHARS[(d as usize) % SAFE_CHARS.len()] as char)
         .collect()
@@ -737,30 +733,7 @@ fn pod_template_hash(t: &PodTemplate) -> String {
 
 /// An RFC 3339 timestamp for simulated time (ms since the lesson began).
 pub fn rfc3339(ms: i64) -> String {
-    let unix = crate::time::EPOCH_UNIX as i64 + ms.div_euclid(1000);
-    let date = crate::time::http_date(unix.max(0) as u64);
-    // "Thu, 26 Nov 2026 09:00:00 GMT" → "2026-11-26T09:00:00Z"
-    let p: Vec<&str> = date.split(' ').collect();
-    let month = match p.get(2).copied().unwrap_or("Jan") {
-        "Jan" => 1,
-        "Feb" => 2,
-        "Mar" => 3,
-        "Apr" => 4,
-        "May" => 5,
-        "Jun" => 6,
-        "Jul" => 7,
-        "Aug" => 8,
-        "Sep" => 9,
-        "Oct" => 10,
-        "Nov" => 11,
-        _ => 12,
-    };
-    format!(
-        "{}-{month:02}-{}T{}Z",
-        p.get(3).copied().unwrap_or("1970"),
-        p.get(1).copied().unwrap_or("01"),
-        p.get(4).copied().unwrap_or("00:00:00")
-    )
+    crate::time::DateTime::at(ms).rfc3339()
 }
 
 /// `duration.HumanDuration`, as the AGE column prints it.

@@ -170,11 +170,6 @@ impl Network {
 /// A locally administered MAC address derived from a name, so every world
 /// prints the same addresses every time.
 pub fn mac_for(name: &str) -> [u8; 6] {
-    let mut h: u32 = 0x811c_9dc5;
-    for b in name.bytes() {
-        h ^= u32::from(b);
-        h = h.wrapping_mul(0x0100_0193);
-    }
-    let b = h.to_be_bytes();
+    let b = crate::text::fnv1a(name.as_bytes()).to_be_bytes();
     [0x52, 0x54, 0x00, b[1], b[2], b[3]]
 }

@@ -7,93 +7,7 @@ use super::escapes::{self, Flavor};
 use super::files::curly;
 use super::lexer::is_name;
 use super::{Execution, Session};
-use crate::time::{http_date, Millis, EPOCH_UNIX};
-
-/// The simulated wall clock, broken down (UTC).
-pub(super) struct Clock {
-    pub unix: u64,
-    pub weekday: String,
-    pub day: u32,
-    pub month: usize,
-    pub year: String,
-    pub hour: u32,
-    pub minute: u32,
-    pub second: u32,
-}
-
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-
-impl Clock {
-    /// The clock `ms` simulated milliseconds after the session started.
-    pub fn at(ms: Millis) -> Clock {
-        let unix = EPOCH_UNIX + ms / 1000;
-        // `Thu, 26 Nov 2026 09:00:00 GMT`
-        let d = http_date(unix);
-        let f: Vec<&str> = d.split([' ', ',', ':']).filter(|s| !s.is_empty()).collect();
-        let num = |i: usize| f.get(i).and_then(|s| s.parse::<u32>().ok()).unwrap_or(0);
-        Clock {
-            unix,
-            weekday: f.first().copied().unwrap_or("Thu").to_string(),
-            day: num(1),
-            month: f
-                .get(2)
-                .and_then(|m| MONTHS.iter().position(|x| x == m))
-                .map_or(1, |i| i + 1),
-            year: f.get(3).copied().unwrap_or("1970").to_string(),
-            hour: num(4),
-            minute: num(5),
-            second: num(6),
-        }
-    }
-
-    pub fn month_name(&self) -> &'static str {
-        MONTHS[(self.month - 1) % 12]
-    }
-
-    /// `date +FORMAT`'s conversions.
-    fn format(&self, fmt: &str) -> String {
-        let mut out = String::new();
-        let mut chars = fmt.chars();
-        while let Some(c) = chars.next() {
-            if c != '%' {
-                out.push(c);
-                continue;
-            }
-            match chars.next() {
-                Some('Y') => out.push_str(&self.year),
-                Some('m') => out.push_str(&format!("{:02}", self.month)),
-                Some('d') => out.push_str(&format!("{:02}", self.day)),
-                Some('e') => out.push_str(&format!("{:>2}", self.day)),
-                Some('H') => out.push_str(&format!("{:02}", self.hour)),
-                Some('M') => out.push_str(&format!("{:02}", self.minute)),
-                Some('S') => out.push_str(&format!("{:02}", self.second)),
-                Some('T') => out.push_str(&format!(
-                    "{:02}:{:02}:{:02}",
-                    self.hour, self.minute, self.second
-                )),
-                Some('F') => {
-                    out.push_str(&format!("{}-{:02}-{:02}", self.year, self.month, self.day))
-                }
-                Some('s') => out.push_str(&self.unix.to_string()),
-                Some('a') => out.push_str(&self.weekday),
-                Some('b') | Some('h') => out.push_str(self.month_name()),
-                Some('Z') => out.push_str("UTC"),
-                Some('z') => out.push_str("+0000"),
-                Some('n') => out.push('\n'),
-                Some('t') => out.push('\t'),
-                Some('%') => out.push('%'),
-                Some(o) => {
-                    out.push('%');
-                    out.push(o);
-                }
-                None => out.push('%'),
-            }
-        }
-        out
-    }
-}
+use crate::time::{DateTime, Millis};
 
 /// `echo [-neE] [ARG…]`
 #[inline(never)]
@@ -855,7 +769,7 @@ pub(super) fn date(
     _stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let clock = Clock::at(s.now());
+    let clock = DateTime::at(s.now() as i64);
     let mut fmt = "%a %b %e %H:%M:%S %Z %Y".to_string();
     for a in args {
         if let Some(f) = a.strip_prefix('+') {
@@ -868,7 +782,7 @@ pub(super) fn date(
             return 1;
         }
     }
-    exec.out(format!("{}\n", clock.format(&fmt)));
+    exec.out(format!("{}\n", clock.strftime(&fmt)));
     0
 }
 
@@ -918,14 +832,5 @@ mod tests {
             ("0\n".into(), "bash: printf: abc: invalid number\n".into())
         );
         assert_eq!(printf_text(&["\\101\\x42\\n"]).0, "AB\n");
-    }
-
-    #[test]
-    fn clock_fields() {
-        let c = Clock::at(61_000);
-        assert_eq!(
-            c.format("%a %b %e %H:%M:%S %Z %Y|%F %T|%s"),
-            "Thu Nov 26 09:01:01 UTC 2026|2026-11-26 09:01:01|1795683661"
-        );
     }
 }

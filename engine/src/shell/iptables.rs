@@ -13,7 +13,7 @@ use crate::net::netfilter::{
     AddrSide, Chain, Counter, Match, Netfilter, Policy, Protocol, RecentAction, Rule, Table, Target,
 };
 use crate::net::HostKind;
-use crate::time::{http_date, EPOCH_UNIX};
+use crate::time::DateTime;
 use ipnet::Ipv4Net;
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
@@ -995,16 +995,7 @@ fn etc_hosts(s: &Session) -> Vec<(String, Ipv4Addr)> {
 
 /// `asctime` form of the simulated clock: `Thu Nov 26 09:00:00 2026`.
 fn ctime(now_ms: u64) -> String {
-    // http_date gives "Thu, 26 Nov 2026 09:00:00 GMT".
-    let d = http_date(EPOCH_UNIX + now_ms / 1000);
-    let parts: Vec<&str> = d.split([' ', ',']).filter(|p| !p.is_empty()).collect();
-    match parts.as_slice() {
-        [wday, day, mon, year, time, ..] => {
-            let day: u32 = day.parse().unwrap_or(0);
-            format!("{wday} {mon} {day:>2} {time} {year}")
-        }
-        _ => d,
-    }
+    DateTime::at(now_ms as i64).asctime()
 }
 
 fn run_save(s: &mut Session, args: &[String], exec: &mut Execution, root: bool) -> i32 {

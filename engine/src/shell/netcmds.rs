@@ -2,7 +2,6 @@
 
 use super::{Execution, Session};
 use crate::net::{ConnectOutcome, HostKind, PingResult};
-use crate::time::EPOCH_UNIX;
 use std::net::Ipv4Addr;
 
 /// The release every simulated host runs; what `ssh` greets with.
@@ -97,21 +96,8 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
             if s.world.machine(server).is_none() {
                 return err(exec, "Connection refused");
             }
-            let last = crate::time::http_date(EPOCH_UNIX + s.now / 1000 - 180);
-            // "Thu, 26 Nov 2026 08:57:00 GMT" -> "Thu Nov 26 08:57:00 2026", as `last` prints it.
-            let p: Vec<&str> = last.split(' ').collect();
-            let when = if p.len() == 6 {
-                format!(
-                    "{} {} {} {} {}",
-                    p[0].trim_end_matches(','),
-                    p[2],
-                    p[1],
-                    p[4],
-                    p[3]
-                )
-            } else {
-                last.clone()
-            };
+            // The previous login, three minutes ago, as `last` prints it.
+            let when = crate::time::DateTime::at(s.now as i64 - 180_000).asctime();
             exec.out(format!(
                 "{OS_BANNER}\n\nLast login: {when} from {}\n",
                 peer_seen_by_server.ip()

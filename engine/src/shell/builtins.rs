@@ -6,6 +6,7 @@ use super::budget::{self, Limit};
 use super::escapes::{self, Flavor};
 use super::files::curly;
 use super::lexer::is_name;
+use super::opts::{self, Opt};
 use super::{Execution, Session};
 use crate::time::{DateTime, Millis};
 
@@ -607,41 +608,28 @@ pub(super) fn seq(
     _stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let mut sep = "\n".to_string();
-    let mut equal_width = false;
-    let mut nums: Vec<&String> = vec![];
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
-        let looks_numeric = a.parse::<f64>().is_ok();
-        if nums.is_empty() && !looks_numeric && a.starts_with('-') && a.len() > 1 {
-            match a.as_str() {
-                "-w" | "--equal-width" => equal_width = true,
-                "-s" => match args.get(i) {
-                    Some(v) => {
-                        sep = v.clone();
-                        i += 1;
-                    }
-                    None => {
-                        exec.err("seq: option requires an argument -- 's'\nTry 'seq --help' for more information.\n");
-                        return 1;
-                    }
-                },
-                "--" => {}
-                s if s.starts_with("-s") => sep = s[2..].to_string(),
-                s if s.starts_with("--separator=") => sep = s[12..].to_string(),
-                s => {
-                    let c = s.chars().nth(1).unwrap_or('-');
-                    exec.err(format!(
-                        "seq: invalid option -- '{c}'\nTry 'seq --help' for more information.\n"
-                    ));
-                    return 1;
-                }
-            }
-        } else {
-            nums.push(a);
+    const OPTS: &[Opt] = &[
+        opts::valued("s", 's', "separator"),
+        opts::flag("w", 'w', "equal-width"),
+        opts::valued("f", 'f', "format"),
+    ];
+    // `seq -5 5`: a negative number is an operand, not an option.
+    let spec = opts::Spec {
+        numbers_are_operands: true,
+        ..opts::Spec::gnu(OPTS)
+    };
+    let parsed = match opts::parse(args, &spec) {
+        Ok(p) => p,
+        Err(e) => {
+            exec.err(e.gnu("seq"));
+            exec.err("Try 'seq --help' for more information.\n");
+            return 1;
         }
-    }
+    };
+    let sep = parsed.value("s").unwrap_or("\n").to_string();
+    let equal_width = parsed.has("w");
+    let operands = parsed.operands();
+    let nums: Vec<&String> = operands.iter().collect();
     if nums.is_empty() {
         exec.err("seq: missing operand\nTry 'seq --help' for more information.\n");
         return 1;

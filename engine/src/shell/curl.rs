@@ -5,6 +5,7 @@
 //! kernel's connect timeout (exit 28 after about 130 s of simulated time),
 //! unless `--connect-timeout` or `-m` gives up earlier.
 
+use super::opts::{self, Opt, OptError, Spec};
 use super::{Execution, Session};
 use crate::apps::{App, HttpRequest};
 use crate::net::ConnectOutcome;
@@ -37,8 +38,7 @@ struct Options {
 }
 
 enum ArgError {
-    Unknown(String),
-    NeedsParameter(String),
+    Opt(OptError),
     NotNumber(String),
 }
 
@@ -49,100 +49,51 @@ fn parse_seconds(flag: &str, v: &str) -> Result<Millis, ArgError> {
     }
 }
 
+/// The options this curl takes (the others of curl 8 are not simulated).
+const OPTS: &[Opt] = &[
+    opts::flag("silent", 's', "silent"),
+    opts::flag("show-error", 'S', "show-error"),
+    opts::flag("verbose", 'v', "verbose"),
+    opts::flag("head", 'I', "head"),
+    opts::flag("include", 'i', "include"),
+    opts::flag("fail", 'f', "fail"),
+    // Accepted and harmless here: no redirects or TLS to skip.
+    opts::flag("location", 'L', "location"),
+    opts::flag("insecure", 'k', "insecure"),
+    opts::flag("ipv4", '4', "ipv4"),
+    opts::flag("no-buffer", 'N', "no-buffer"),
+    opts::valued("output", 'o', "output"),
+    opts::valued("write-out", 'w', "write-out"),
+    opts::valued("max-time", 'm', "max-time"),
+    opts::long("connect-timeout", "connect-timeout", true),
+    opts::valued("request", 'X', "request"),
+    opts::valued("header", 'H', "header"),
+    opts::valued("user-agent", 'A', "user-agent"),
+];
+
 fn parse_args(args: &[String]) -> Result<Options, ArgError> {
+    let parsed = opts::parse(args, &Spec::gnu(OPTS)).map_err(ArgError::Opt)?;
     let mut o = Options::default();
-    let mut i = 0;
-    // Flags that take a parameter, long and short spellings.
-    fn takes_value(flag: &str) -> bool {
-        matches!(
-            flag,
-            "-o" | "--output"
-                | "-w"
-                | "--write-out"
-                | "-m"
-                | "--max-time"
-                | "--connect-timeout"
-                | "-X"
-                | "--request"
-                | "-H"
-                | "--header"
-                | "-A"
-                | "--user-agent"
-        )
-    }
-    let apply = |o: &mut Options, flag: &str, value: Option<&str>| -> Result<(), ArgError> {
+    for (name, value) in parsed.opts() {
         let v = || value.unwrap_or_default().to_string();
-        match flag {
-            "-s" | "--silent" => o.silent = true,
-            "-S" | "--show-error" => o.show_error = true,
-            "-v" | "--verbose" => o.verbose = true,
-            "-I" | "--head" => o.head = true,
-            "-i" | "--include" => o.include = true,
-            "-f" | "--fail" => o.fail = true,
-            // Accepted and harmless here: no redirects or TLS to skip.
-            "-L" | "--location" | "-k" | "--insecure" | "-4" | "--ipv4" | "-N" | "--no-buffer" => {}
-            "-o" | "--output" => o.output = Some(v()),
-            "-w" | "--write-out" => o.write_out = Some(v()),
-            "-m" | "--max-time" => o.max_time_ms = Some(parse_seconds(flag, &v())?),
-            "--connect-timeout" => o.connect_timeout_ms = Some(parse_seconds(flag, &v())?),
-            "-X" | "--request" => o.method = Some(v()),
-            "-H" | "--header" | "-A" | "--user-agent" => {}
-            _ => return Err(ArgError::Unknown(flag.to_string())),
+        match name {
+            "silent" => o.silent = true,
+            "show-error" => o.show_error = true,
+            "verbose" => o.verbose = true,
+            "head" => o.head = true,
+            "include" => o.include = true,
+            "fail" => o.fail = true,
+            "output" => o.output = Some(v()),
+            "write-out" => o.write_out = Some(v()),
+            "max-time" => o.max_time_ms = Some(parse_seconds("--max-time", &v())?),
+            "connect-timeout" => {
+                o.connect_timeout_ms = Some(parse_seconds("--connect-timeout", &v())?)
+            }
+            "request" => o.method = Some(v()),
+            _ => {}
         }
-        Ok(())
-    };
-    while i < args.len() {
-        let a = &args[i];
-        if let Some(long) = a.strip_prefix("--") {
-            if long.is_empty() {
-                o.urls.extend(args[i + 1..].iter().cloned());
-                break;
-            }
-            let (flag, inline) = match a.split_once('=') {
-                Some((f, v)) => (f.to_string(), Some(v.to_string())),
-                None => (a.clone(), None),
-            };
-            if takes_value(&flag) {
-                let value = match inline {
-                    Some(v) => v,
-                    None => {
-                        i += 1;
-                        args.get(i)
-                            .cloned()
-                            .ok_or(ArgError::NeedsParameter(flag.clone()))?
-                    }
-                };
-                apply(&mut o, &flag, Some(&value))?;
-            } else {
-                apply(&mut o, &flag, None)?;
-            }
-        } else if a.len() > 1 && a.starts_with('-') {
-            // A cluster of short flags: `-sS`, `-so out.html`, `-m3`.
-            let chars: Vec<char> = a[1..].chars().collect();
-            let mut j = 0;
-            while j < chars.len() {
-                let flag = format!("-{}", chars[j]);
-                if takes_value(&flag) {
-                    let rest: String = chars[j + 1..].iter().collect();
-                    let value = if !rest.is_empty() {
-                        rest
-                    } else {
-                        i += 1;
-                        args.get(i)
-                            .cloned()
-                            .ok_or(ArgError::NeedsParameter(flag.clone()))?
-                    };
-                    apply(&mut o, &flag, Some(&value))?;
-                    break;
-                }
-                apply(&mut o, &flag, None)?;
-                j += 1;
-            }
-        } else {
-            o.urls.push(a.clone());
-        }
-        i += 1;
     }
+    o.urls = parsed.operands();
     Ok(o)
 }
 
@@ -215,15 +166,15 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     let opts = match parse_args(args) {
         Ok(o) => o,
         Err(e) => {
-            let msg = match e {
-                ArgError::Unknown(f) => format!("curl: option {f}: is unknown\n"),
-                ArgError::NeedsParameter(f) => format!("curl: option {f}: requires parameter\n"),
+            match e {
+                ArgError::Opt(e) => exec.err(e.curl()),
                 ArgError::NotNumber(f) => {
-                    format!("curl: option {f}: expected a proper numerical parameter\n")
+                    exec.err(format!(
+                        "curl: option {f}: expected a proper numerical parameter\n"
+                    ));
+                    exec.err(TRY_HELP);
                 }
-            };
-            exec.err(msg);
-            exec.err(TRY_HELP);
+            }
             return 2;
         }
     };
@@ -676,11 +627,11 @@ mod tests {
         assert_eq!(o.urls, vec!["x"]);
         assert!(matches!(
             parse_args(&["-o".into()]),
-            Err(ArgError::NeedsParameter(_))
+            Err(ArgError::Opt(OptError::NeedsValue { .. }))
         ));
         assert!(matches!(
             parse_args(&["--nope".into()]),
-            Err(ArgError::Unknown(_))
+            Err(ArgError::Opt(OptError::UnknownLong(_)))
         ));
     }
 }

@@ -11,6 +11,7 @@
 //! A student may write under their home and `/tmp`; root anywhere.
 //! Messages are GNU coreutils' (Ubuntu 24.04, `C.UTF-8`).
 
+use super::opts::{self, Opt, OptError, Spec};
 use super::{Execution, Session};
 use crate::time::Millis;
 use std::collections::BTreeSet;
@@ -448,51 +449,48 @@ fn parse_hosts(text: &str) -> Vec<(String, std::net::Ipv4Addr)> {
     out
 }
 
-/// Splits `-abc` style flags; returns the flags and the operands. An
-/// unknown flag is returned as `Err(flag)`.
-fn flags(args: &[String], known: &str) -> Result<(BTreeSet<char>, Vec<String>), char> {
-    let mut set = BTreeSet::new();
-    let mut operands = vec![];
-    let mut only_operands = false;
-    for a in args {
-        if only_operands || a == "-" || !a.starts_with('-') {
-            operands.push(a.clone());
-        } else if a == "--" {
-            only_operands = true;
-        } else if a.starts_with("--") {
-            // Long options are accepted for the flags we know by their letter.
-            let letter = match a.as_str() {
-                "--all" => 'a',
-                "--almost-all" => 'A',
-                "--force" => 'f',
-                "--recursive" => 'r',
-                "--parents" => 'p',
-                "--number" => 'n',
-                "--directory" => 'd',
-                _ => return Err('-'),
-            };
-            if !known.contains(letter) {
-                return Err('-');
-            }
-            set.insert(letter);
-        } else {
-            for c in a.chars().skip(1) {
-                if !known.contains(c) {
-                    return Err(c);
-                }
-                set.insert(c);
-            }
+/// coreutils' long names for the letters these tools take.
+const LONG_NAMES: &[(char, &str)] = &[
+    ('a', "all"),
+    ('A', "almost-all"),
+    ('f', "force"),
+    ('r', "recursive"),
+    ('R', "recursive"),
+    ('p', "parents"),
+    ('n', "number"),
+    ('d', "directory"),
+    ('v', "verbose"),
+    ('i', "interactive"),
+    ('h', "human-readable"),
+    ('F', "classify"),
+    ('b', "number-nonblank"),
+    ('s', "squeeze-blank"),
+    ('A', "show-all"),
+    ('E', "show-ends"),
+    ('T', "show-tabs"),
+];
+
+/// A files tool's flags (letters, none taking a value) and its operands,
+/// through the shell's one option parser with GNU's rules.
+fn flags(args: &[String], known: &str) -> Result<(BTreeSet<char>, Vec<String>), OptError> {
+    let mut spec: Vec<Opt> = vec![];
+    for c in known.chars() {
+        let name = opts::letter(c);
+        spec.push(opts::short(name, c, false));
+        for (_, l) in LONG_NAMES.iter().filter(|(k, _)| *k == c) {
+            spec.push(opts::long(name, l, false));
         }
     }
-    Ok((set, operands))
+    let parsed = opts::parse(args, &Spec::gnu(&spec))?;
+    let set = parsed
+        .opts()
+        .filter_map(|(n, _)| n.chars().next())
+        .collect();
+    Ok((set, parsed.operands()))
 }
 
-fn invalid_option(exec: &mut Execution, tool: &str, c: char) {
-    if c == '-' {
-        exec.err(format!("{tool}: unrecognized option\n"));
-    } else {
-        exec.err(format!("{tool}: invalid option -- '{c}'\n"));
-    }
+fn invalid_option(exec: &mut Execution, tool: &str, e: OptError) {
+    exec.err(e.gnu(tool));
     exec.err(format!("Try '{tool} --help' for more information.\n"));
 }
 
@@ -506,8 +504,8 @@ pub(super) fn cat(
 ) -> i32 {
     let (fl, mut names) = match flags(args, "nAbEsTuv") {
         Ok(v) => v,
-        Err(c) => {
-            invalid_option(exec, "cat", c);
+        Err(e) => {
+            invalid_option(exec, "cat", e);
             return 1;
         }
     };
@@ -555,8 +553,8 @@ pub(super) fn touch(
 ) -> i32 {
     let (_, names) = match flags(args, "acm") {
         Ok(v) => v,
-        Err(c) => {
-            invalid_option(exec, "touch", c);
+        Err(e) => {
+            invalid_option(exec, "touch", e);
             return 1;
         }
     };
@@ -595,8 +593,8 @@ pub(super) fn mkdir(
 ) -> i32 {
     let (fl, names) = match flags(args, "pv") {
         Ok(v) => v,
-        Err(c) => {
-            invalid_option(exec, "mkdir", c);
+        Err(e) => {
+            invalid_option(exec, "mkdir", e);
             return 1;
         }
     };
@@ -656,8 +654,8 @@ pub(super) fn rm(
 ) -> i32 {
     let (fl, names) = match flags(args, "fRrivd") {
         Ok(v) => v,
-        Err(c) => {
-            invalid_option(exec, "rm", c);
+        Err(e) => {
+            invalid_option(exec, "rm", e);
             return 1;
         }
     };
@@ -701,8 +699,8 @@ pub(super) fn rm(
 pub(super) fn copy(s: &mut Session, tool: &str, args: &[String], exec: &mut Execution) -> i32 {
     let (_, names) = match flags(args, "fiv") {
         Ok(v) => v,
-        Err(c) => {
-            invalid_option(exec, tool, c);
+        Err(e) => {
+            invalid_option(exec, tool, e);
             return 1;
         }
     };
@@ -837,8 +835,8 @@ pub(super) fn ls(
 ) -> i32 {
     let (fl, mut paths) = match flags(args, "laA1dhF") {
         Ok(v) => v,
-        Err(c) => {
-            invalid_option(exec, "ls", c);
+        Err(e) => {
+            invalid_option(exec, "ls", e);
             return 2;
         }
     };

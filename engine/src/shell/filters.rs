@@ -5,6 +5,7 @@
 
 use super::budget::{self, Limit};
 use super::files::{curly, quote, FsError};
+use super::opts::{self, flag, long, short, valued, Opt, OptError, Spec};
 use super::pattern::{Regex, Syntax};
 use super::{Execution, Session};
 
@@ -70,104 +71,26 @@ fn try_help(exec: &mut Execution, tool: &str) {
     exec.err(format!("Try '{tool} --help' for more information.\n"));
 }
 
-/// Options as GNU getopt reads them: clustered short flags, flags with a
-/// value (`-n5`, `-n 5`), long options, `--`.
+/// A filter's options as (letter, value) pairs in order, and its operands:
+/// the shell's one option parser ([`opts`]) with GNU's rules.
 struct Opts {
     flags: Vec<(char, Option<String>)>,
     operands: Vec<String>,
 }
 
-enum OptError {
-    Invalid(char),
-    Unrecognized(String),
-    NeedsArg(char),
-}
-
-fn getopt(
-    args: &[String],
-    plain: &str,
-    valued: &str,
-    long: &[(&str, char, bool)],
-    numeric: bool,
-) -> Result<Opts, OptError> {
-    let mut o = Opts {
-        flags: vec![],
-        operands: vec![],
-    };
-    let mut i = 0;
-    while i < args.len() {
-        let a = &args[i];
-        i += 1;
-        if a == "--" {
-            o.operands.extend(args[i..].iter().cloned());
-            break;
-        }
-        if let Some(name) = a.strip_prefix("--") {
-            let (name, inline) = match name.split_once('=') {
-                Some((n, v)) => (n, Some(v.to_string())),
-                None => (name, None),
-            };
-            let Some(&(_, c, takes)) = long.iter().find(|(n, _, _)| *n == name) else {
-                return Err(OptError::Unrecognized(a.clone()));
-            };
-            let value = if takes {
-                match inline {
-                    Some(v) => Some(v),
-                    None => {
-                        let v = args.get(i).cloned().ok_or(OptError::NeedsArg(c))?;
-                        i += 1;
-                        Some(v)
-                    }
-                }
-            } else {
-                None
-            };
-            o.flags.push((c, value));
-            continue;
-        }
-        if a.len() < 2 || !a.starts_with('-') {
-            o.operands.push(a.clone());
-            continue;
-        }
-        // `head -5`, `tail -20`: a count in the old style.
-        if numeric && a[1..].chars().all(|c| c.is_ascii_digit()) {
-            o.flags.push(('n', Some(a[1..].to_string())));
-            continue;
-        }
-        let chars: Vec<char> = a.chars().skip(1).collect();
-        let mut j = 0;
-        while j < chars.len() {
-            let c = chars[j];
-            j += 1;
-            if valued.contains(c) {
-                let rest: String = chars[j..].iter().collect();
-                let v = if rest.is_empty() {
-                    let v = args.get(i).cloned().ok_or(OptError::NeedsArg(c))?;
-                    i += 1;
-                    v
-                } else {
-                    rest
-                };
-                o.flags.push((c, Some(v)));
-                break;
-            } else if plain.contains(c) {
-                o.flags.push((c, None));
-            } else {
-                return Err(OptError::Invalid(c));
-            }
-        }
-    }
-    Ok(o)
+fn getopt(args: &[String], spec: &Spec) -> Result<Opts, OptError> {
+    let p = opts::parse(args, spec)?;
+    Ok(Opts {
+        flags: p
+            .opts()
+            .map(|(n, v)| (n.chars().next().unwrap_or('?'), v.map(String::from)))
+            .collect(),
+        operands: p.operands(),
+    })
 }
 
 fn opt_error(exec: &mut Execution, tool: &str, e: OptError) {
-    match e {
-        OptError::Invalid(c) => exec.err(format!("{tool}: invalid option -- '{c}'\n")),
-        OptError::Unrecognized(a) => exec.err(format!("{tool}: unrecognized option '{a}'\n")),
-        OptError::NeedsArg(c) => {
-            exec.err(format!("{tool}: option requires an argument -- '{c}'\n"))
-        }
-    }
+    exec.err(e.gnu(tool));
 }
 
 // ---- grep -----------------------------------------------------------------
@@ -183,30 +106,33 @@ pub(super) fn grep(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let long = [
-        ("ignore-case", 'i', false),
-        ("invert-match", 'v', false),
-        ("count", 'c', false),
-        ("line-number", 'n', false),
-        ("only-matching", 'o', false),
-        ("extended-regexp", 'E', false),
-        ("fixed-strings", 'F', false),
-        ("basic-regexp", 'G', false),
-        ("word-regexp", 'w', false),
-        ("line-regexp", 'x', false),
-        ("quiet", 'q', false),
-        ("silent", 'q', false),
-        ("files-with-matches", 'l', false),
-        ("no-filename", 'h', false),
-        ("with-filename", 'H', false),
-        ("no-messages", 's', false),
-        ("regexp", 'e', true),
-        ("recursive", 'r', false),
-        ("after-context", 'A', true),
-        ("before-context", 'B', true),
-        ("context", 'C', true),
-        ("color", 'K', false),
-        ("colour", 'K', false),
+    const OPTS: &[Opt] = &[
+        flag("i", 'i', "ignore-case"),
+        flag("v", 'v', "invert-match"),
+        flag("c", 'c', "count"),
+        flag("n", 'n', "line-number"),
+        flag("o", 'o', "only-matching"),
+        flag("E", 'E', "extended-regexp"),
+        flag("F", 'F', "fixed-strings"),
+        flag("G", 'G', "basic-regexp"),
+        flag("w", 'w', "word-regexp"),
+        flag("x", 'x', "line-regexp"),
+        flag("q", 'q', "quiet"),
+        flag("q", 'q', "silent"),
+        flag("l", 'l', "files-with-matches"),
+        flag("h", 'h', "no-filename"),
+        flag("H", 'H', "with-filename"),
+        flag("s", 's', "no-messages"),
+        valued("e", 'e', "regexp"),
+        flag("r", 'r', "recursive"),
+        valued("A", 'A', "after-context"),
+        valued("B", 'B', "before-context"),
+        valued("C", 'C', "context"),
+        long("K", "color", false),
+        long("K", "colour", false),
+        short("y", 'y', false),
+        short("P", 'P', false),
+        short("R", 'R', false),
     ];
     // `--color=auto` carries a value; accept and ignore it.
     let args: Vec<String> = args
@@ -219,7 +145,7 @@ pub(super) fn grep(
             }
         })
         .collect();
-    let o = match getopt(&args, "ivcnoEFGwxqlhHsyPrR", "eABC", &long, false) {
+    let o = match getopt(&args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
             opt_error(exec, "grep", e);
@@ -485,15 +411,22 @@ pub(super) fn head_tail(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let long = [
-        ("lines", 'n', true),
-        ("bytes", 'c', true),
-        ("quiet", 'q', false),
-        ("silent", 'q', false),
-        ("verbose", 'v', false),
-        ("follow", 'f', false),
+    const OPTS: &[Opt] = &[
+        valued("n", 'n', "lines"),
+        valued("c", 'c', "bytes"),
+        flag("q", 'q', "quiet"),
+        flag("q", 'q', "silent"),
+        flag("v", 'v', "verbose"),
+        flag("f", 'f', "follow"),
+        short("F", 'F', false),
     ];
-    let o = match getopt(args, "qvfF", "nc", &long, true) {
+    let o = match getopt(
+        args,
+        &Spec {
+            bare_number: Some("n"),
+            ..Spec::gnu(OPTS)
+        },
+    ) {
         Ok(o) => o,
         Err(e) => {
             opt_error(exec, tool, e);
@@ -572,14 +505,14 @@ pub(super) fn wc(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let long = [
-        ("lines", 'l', false),
-        ("words", 'w', false),
-        ("bytes", 'c', false),
-        ("chars", 'm', false),
-        ("max-line-length", 'L', false),
+    const OPTS: &[Opt] = &[
+        flag("l", 'l', "lines"),
+        flag("w", 'w', "words"),
+        flag("c", 'c', "bytes"),
+        flag("m", 'm', "chars"),
+        flag("L", 'L', "max-line-length"),
     ];
-    let o = match getopt(args, "lwcmL", "", &long, false) {
+    let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
             opt_error(exec, "wc", e);
@@ -739,15 +672,18 @@ pub(super) fn sort(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let long = [
-        ("reverse", 'r', false),
-        ("numeric-sort", 'n', false),
-        ("unique", 'u', false),
-        ("ignore-case", 'f', false),
-        ("field-separator", 't', true),
-        ("key", 'k', true),
+    const OPTS: &[Opt] = &[
+        flag("r", 'r', "reverse"),
+        flag("n", 'n', "numeric-sort"),
+        flag("u", 'u', "unique"),
+        flag("f", 'f', "ignore-case"),
+        valued("t", 't', "field-separator"),
+        valued("k", 'k', "key"),
+        short("b", 'b', false),
+        short("s", 's', false),
+        short("h", 'h', false),
     ];
-    let o = match getopt(args, "rnufbsh", "tk", &long, false) {
+    let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
             opt_error(exec, "sort", e);
@@ -862,13 +798,13 @@ pub(super) fn uniq(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let long = [
-        ("count", 'c', false),
-        ("repeated", 'd', false),
-        ("unique", 'u', false),
-        ("ignore-case", 'i', false),
+    const OPTS: &[Opt] = &[
+        flag("c", 'c', "count"),
+        flag("d", 'd', "repeated"),
+        flag("u", 'u', "unique"),
+        flag("i", 'i', "ignore-case"),
     ];
-    let o = match getopt(args, "cdui", "", &long, false) {
+    let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
             opt_error(exec, "uniq", e);
@@ -963,14 +899,15 @@ pub(super) fn cut(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let long = [
-        ("fields", 'f', true),
-        ("characters", 'c', true),
-        ("bytes", 'b', true),
-        ("delimiter", 'd', true),
-        ("only-delimited", 's', false),
+    const OPTS: &[Opt] = &[
+        valued("f", 'f', "fields"),
+        valued("c", 'c', "characters"),
+        valued("b", 'b', "bytes"),
+        valued("d", 'd', "delimiter"),
+        flag("s", 's', "only-delimited"),
+        short("n", 'n', false),
     ];
-    let o = match getopt(args, "sn", "fcbd", &long, false) {
+    let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
             opt_error(exec, "cut", e);
@@ -1119,13 +1056,12 @@ pub(super) fn tr(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let o = match getopt(
-        args,
-        "dsc",
-        "",
-        &[("delete", 'd', false), ("squeeze-repeats", 's', false)],
-        false,
-    ) {
+    const OPTS: &[Opt] = &[
+        flag("d", 'd', "delete"),
+        flag("s", 's', "squeeze-repeats"),
+        short("c", 'c', false),
+    ];
+    let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
             opt_error(exec, "tr", e);
@@ -1191,7 +1127,8 @@ pub(super) fn tee(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let o = match getopt(args, "ai", "", &[("append", 'a', false)], false) {
+    const OPTS: &[Opt] = &[flag("a", 'a', "append"), short("i", 'i', false)];
+    let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
             opt_error(exec, "tee", e);

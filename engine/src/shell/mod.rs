@@ -19,6 +19,7 @@ mod kubectl;
 mod lexer;
 mod netcmds;
 mod nslookup;
+pub mod opts;
 mod pattern;
 pub mod tabwriter;
 

@@ -1,5 +1,6 @@
 //! `ssh`, `hostname`, `ip` and `ping`: the network tools of a Linux host.
 
+use super::opts::{self, Opt};
 use super::{Execution, Session};
 use crate::net::{ConnectOutcome, HostKind, PingResult};
 use std::net::Ipv4Addr;
@@ -344,36 +345,31 @@ fn ip_route(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
 
 #[inline(never)]
 pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
-    let mut count: Option<u32> = None;
-    let mut target: Option<&str> = None;
-    let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
-        if let Some(v) = a.strip_prefix("-c") {
-            let v = if v.is_empty() {
-                i += 1;
-                args.get(i).map(String::as_str).unwrap_or("")
-            } else {
-                v
-            };
-            match v.parse::<u32>() {
-                Ok(n) if n >= 1 => count = Some(n.min(100)),
-                _ => {
-                    exec.err(format!("ping: invalid argument: '{v}': out of range: 1 <= value <= 9223372036854775807\n"));
-                    return 1;
-                }
-            }
-        } else if a.starts_with('-') {
-            exec.err(format!(
-                "ping: invalid option -- '{}'\n",
-                a.trim_start_matches('-')
-            ));
+    const OPTS: &[Opt] = &[
+        opts::short("c", 'c', true),
+        opts::short("q", 'q', false),
+        opts::short("n", 'n', false),
+        opts::short("4", '4', false),
+    ];
+    let parsed = match opts::parse(args, &opts::Spec::gnu(OPTS)) {
+        Ok(p) => p,
+        Err(e) => {
+            exec.err(e.gnu("ping"));
             return 2;
-        } else {
-            target = Some(a);
         }
-        i += 1;
-    }
+    };
+    let count = match parsed.value("c") {
+        None => None,
+        Some(v) => match v.parse::<u32>() {
+            Ok(n) if n >= 1 => Some(n.min(100)),
+            _ => {
+                exec.err(format!("ping: invalid argument: '{v}': out of range: 1 <= value <= 9223372036854775807\n"));
+                return 1;
+            }
+        },
+    };
+    let operands = parsed.operands();
+    let target = operands.last().map(String::as_str);
     let Some(target) = target else {
         exec.err("ping: usage error: Destination address required\n");
         return 1;

@@ -9,6 +9,7 @@ mod get;
 mod jsonpath;
 mod mutate;
 
+use super::opts::{self, Item, Opt, OptError, Spec};
 use super::{Execution, Session};
 use crate::cluster::apiserver::{ApiError, Reason};
 use crate::net::ConnectOutcome;
@@ -95,108 +96,62 @@ const BOOL_FLAGS: &[&str] = &[
     "client",
 ];
 
-fn short_to_long(c: char) -> Option<&'static str> {
-    Some(match c {
-        'n' => "namespace",
-        'o' => "output",
-        'l' => "selector",
-        'f' => "filename",
-        'A' => "all-namespaces",
-        'i' => "stdin",
-        't' => "tty",
-        'c' => "container",
-        'h' => "help",
-        'w' => "watch",
-        _ => return None,
-    })
+/// The flags with a one-letter shorthand.
+const SHORTHANDS: &[(char, &str)] = &[
+    ('n', "namespace"),
+    ('o', "output"),
+    ('l', "selector"),
+    ('f', "filename"),
+    ('A', "all-namespaces"),
+    ('i', "stdin"),
+    ('t', "tty"),
+    ('c', "container"),
+    ('h', "help"),
+    ('w', "watch"),
+];
+
+/// The flags kubectl takes here, as the shell's one option parser reads
+/// them with pflag's rules: the lists above, with their shorthands.
+fn flag_spec() -> Vec<Opt> {
+    let short = |name: &str| SHORTHANDS.iter().find(|(_, l)| *l == name).map(|(c, _)| *c);
+    VALUE_FLAGS
+        .iter()
+        .map(|n| (n, true))
+        .chain(BOOL_FLAGS.iter().map(|n| (n, false)))
+        .map(|(name, value)| Opt {
+            name,
+            short: short(name),
+            long: Some(name),
+            value,
+        })
+        .collect()
 }
 
-pub(crate) enum ArgError {
-    UnknownFlag(String),
-    UnknownShorthand(char, String),
-    NeedsArgument(String),
-}
-
-pub(crate) fn parse_args(words: &[String]) -> Result<Args, ArgError> {
+pub(crate) fn parse_args(words: &[String]) -> Result<Args, OptError> {
+    let spec = flag_spec();
+    let parsed = opts::parse(words, &Spec::pflag(&spec))?;
     let mut a = Args::default();
-    let mut i = 0;
-    let set = |a: &mut Args, name: &str, value: String| match name {
-        "namespace" => a.namespace = Some(value),
-        "output" => a.output = Some(value),
-        "selector" => a.selector = Some(value),
-        "filename" => a.files.push(value),
-        _ => a.values.push((name.to_string(), value)),
-    };
-    while i < words.len() {
-        let w = &words[i];
-        if w == "--" {
-            a.saw_dashdash = true;
-            a.command = words[i + 1..].to_vec();
-            break;
-        }
-        if let Some(long) = w.strip_prefix("--") {
-            let (name, inline) = match long.split_once('=') {
-                Some((n, v)) => (n.to_string(), Some(v.to_string())),
-                None => (long.to_string(), None),
-            };
-            if VALUE_FLAGS.contains(&name.as_str()) {
-                let v = match inline {
-                    Some(v) => v,
-                    None => {
-                        i += 1;
-                        words
-                            .get(i)
-                            .cloned()
-                            .ok_or_else(|| ArgError::NeedsArgument(format!("--{name}")))?
-                    }
-                };
-                set(&mut a, &name, v);
-            } else if BOOL_FLAGS.contains(&name.as_str()) {
-                if inline.as_deref() != Some("false") {
-                    if name == "all-namespaces" {
-                        a.all_namespaces = true;
-                    }
-                    a.bools.push(name);
-                }
-            } else {
-                return Err(ArgError::UnknownFlag(format!("--{name}")));
-            }
-        } else if w.len() > 1
-            && w.starts_with('-')
-            && !w[1..].starts_with(|c: char| c.is_ascii_digit())
-        {
-            let chars: Vec<char> = w[1..].chars().collect();
-            let mut j = 0;
-            while j < chars.len() {
-                let c = chars[j];
-                let Some(name) = short_to_long(c) else {
-                    return Err(ArgError::UnknownShorthand(c, w.clone()));
-                };
-                if VALUE_FLAGS.contains(&name) {
-                    let rest: String = chars[j + 1..].iter().collect();
-                    let rest = rest.strip_prefix('=').map(str::to_string).unwrap_or(rest);
-                    let v = if !rest.is_empty() {
-                        rest
-                    } else {
-                        i += 1;
-                        words
-                            .get(i)
-                            .cloned()
-                            .ok_or_else(|| ArgError::NeedsArgument(format!("-{c}")))?
-                    };
-                    set(&mut a, name, v);
-                    break;
-                }
-                if name == "all-namespaces" {
+    for item in &parsed.items {
+        match item {
+            Item::Operand(w) => a.positional.push(w.clone()),
+            Item::Opt(name, Some(v)) => match *name {
+                "namespace" => a.namespace = Some(v.clone()),
+                "output" => a.output = Some(v.clone()),
+                "selector" => a.selector = Some(v.clone()),
+                "filename" => a.files.push(v.clone()),
+                other => a.values.push((other.to_string(), v.clone())),
+            },
+            Item::Opt(name, None) => {
+                if *name == "all-namespaces" {
                     a.all_namespaces = true;
                 }
                 a.bools.push(name.to_string());
-                j += 1;
             }
-        } else {
-            a.positional.push(w.clone());
         }
-        i += 1;
+    }
+    if let Some(command) = parsed.after_dashdash {
+        a.saw_dashdash = true;
+        a.command = command;
     }
     Ok(a)
 }
@@ -381,20 +336,7 @@ pub(crate) fn run(
     let args = match parse_args(&words[1..]) {
         Ok(a) => a,
         Err(e) => {
-            let msg = match e {
-                ArgError::UnknownFlag(f) => format!("error: unknown flag: {f}\n"),
-                ArgError::UnknownShorthand(c, w) => {
-                    format!("error: unknown shorthand flag: '{c}' in {w}\n")
-                }
-                ArgError::NeedsArgument(f) => format!(
-                    "error: flag needs an argument: {}\n",
-                    f.trim_start_matches('-')
-                        .chars()
-                        .next()
-                        .map(|_| f.clone())
-                        .unwrap_or_default()
-                ),
-            };
+            let msg = e.pflag();
             exec.err(msg);
             exec.err(usage_hint(&sub));
             return 1;

@@ -5,23 +5,21 @@
 //! function of its options and the lines run so far, which is what makes
 //! replay, undo and shared links exact.
 
-mod arith;
-mod braces;
 pub mod budget;
 mod builtins;
 mod curl;
-mod escapes;
 mod files;
 mod filters;
-mod interp;
 mod iptables;
 mod kubectl;
-mod lexer;
+mod lang;
 mod netcmds;
 mod nslookup;
 pub mod opts;
-mod pattern;
 pub mod tabwriter;
+
+// The language's parts, by their short names, for the tools.
+use lang::{escapes, interp, lexer, pattern};
 
 use crate::net::{HostId, Trace};
 use crate::rng::SimRng;

@@ -8,7 +8,7 @@
 //! checked against the budget after every segment: the work done is
 //! proportional to what is kept, and a hopeless expansion stops at once.
 
-use super::budget::{Limit, MAX_VALUE, MAX_WORDS};
+use crate::shell::budget::{Limit, MAX_VALUE, MAX_WORDS};
 use super::lexer::{Part, Word};
 
 /// A piece of brace-expanded text.
@@ -139,7 +139,7 @@ fn parse(chars: &[char], from: usize, end: usize) -> Vec<Seg> {
 
 /// What a command's brace expansions may still make.
 #[derive(Debug, Clone)]
-pub(super) struct Allowance {
+pub(in crate::shell) struct Allowance {
     words: usize,
     bytes: usize,
 }
@@ -200,7 +200,7 @@ fn expand(segs: &[Seg]) -> Result<Vec<String>, Limit> {
 }
 
 /// The words brace expansion makes of `w`, charged to `left`.
-pub(super) fn expand_word(w: &Word, left: &mut Allowance) -> Result<Vec<Word>, Limit> {
+pub(in crate::shell) fn expand_word(w: &Word, left: &mut Allowance) -> Result<Vec<Word>, Limit> {
     let mut words: Vec<Vec<Part>> = vec![vec![]];
     for part in &w.parts {
         // Each alternative's part; an empty one leaves the word without it.

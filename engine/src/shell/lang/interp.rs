@@ -23,13 +23,13 @@
 
 use super::arith;
 use super::braces;
-use super::budget::{self, Budget, Limit};
+use crate::shell::budget::{self, Budget, Limit};
 use super::lexer::{
     self, expansions, is_name, AndOr, AndOrOp, Command, ForLoop, Part, Pipeline, Redir, RedirOp,
     Script, Simple, Word,
 };
 use super::pattern::Glob;
-use super::{Execution, Session, Stream};
+use crate::shell::{Execution, Session, Stream};
 use crate::net::HostId;
 use crate::time::Millis;
 use std::collections::BTreeMap;
@@ -38,7 +38,7 @@ use std::collections::BTreeMap;
 /// change only through its methods, which keep their size in
 /// [`budget::MAX_VARIABLES`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct ShellState {
+pub(in crate::shell) struct ShellState {
     vars: BTreeMap<String, String>,
     aliases: BTreeMap<String, String>,
     /// Bytes of the names and values above.
@@ -116,7 +116,7 @@ impl ShellState {
 /// The shell's own state in a [`Session`]: one [`ShellState`] per login,
 /// and the bookkeeping of the line being run.
 #[derive(Debug, Clone, Default)]
-pub(super) struct Runtime {
+pub(in crate::shell) struct Runtime {
     /// Parallel to the login chain (created when first needed).
     pub shells: Vec<ShellState>,
     /// Physical lines read so far (bash numbers here-document warnings by it).
@@ -168,7 +168,7 @@ impl Fds {
 }
 
 /// What a subshell may change and must give back.
-pub(super) struct Saved {
+pub(in crate::shell) struct Saved {
     shells: Vec<ShellState>,
     logins: Vec<HostId>,
     tty: bool,
@@ -360,11 +360,11 @@ impl Session {
     // ---- shell state ------------------------------------------------------
 
     /// The state of the shell on the current login, if it has any yet.
-    pub(super) fn shell_state(&self) -> Option<&ShellState> {
+    pub(in crate::shell) fn shell_state(&self) -> Option<&ShellState> {
         self.rt.shells.get(self.logins.len().saturating_sub(1))
     }
 
-    pub(super) fn shell_state_mut(&mut self) -> &mut ShellState {
+    pub(in crate::shell) fn shell_state_mut(&mut self) -> &mut ShellState {
         let n = self.logins.len().max(1);
         self.rt.shells.truncate(n);
         while self.rt.shells.len() < n {
@@ -375,7 +375,7 @@ impl Session {
 
     /// Sets a variable of the current shell; false (the message printed, the
     /// line stopped) when the shell's variables would outgrow their budget.
-    pub(super) fn set_var(&mut self, name: &str, value: String, out: &mut Execution) -> bool {
+    pub(in crate::shell) fn set_var(&mut self, name: &str, value: String, out: &mut Execution) -> bool {
         match self.shell_state_mut().set_var(name, value) {
             Ok(()) => true,
             Err(limit) => {
@@ -387,7 +387,7 @@ impl Session {
 
     /// Stops the line: it ran into `limit`. The message, prefixed with
     /// `context` (`bash: x`, `seq`), is printed once a line.
-    pub(super) fn over(&mut self, limit: Limit, context: &str, out: &mut Execution) {
+    pub(in crate::shell) fn over(&mut self, limit: Limit, context: &str, out: &mut Execution) {
         if self.rt.budget.stop(limit) {
             out.limit_err(limit.message(context));
         }
@@ -395,7 +395,7 @@ impl Session {
 
     /// Counts one simulated connection or probe against the line's budget;
     /// false (the message printed, the line stopped) when none is left.
-    pub(super) fn spend_packet(&mut self, tool: &str, out: &mut Execution) -> bool {
+    pub(in crate::shell) fn spend_packet(&mut self, tool: &str, out: &mut Execution) -> bool {
         match self.rt.budget.packets(1) {
             Ok(()) => true,
             Err(limit) => {
@@ -406,7 +406,7 @@ impl Session {
     }
 
     /// Charges `units` of work; false (the line stopped) when none is left.
-    pub(super) fn charge(&mut self, units: u64, out: &mut Execution) -> bool {
+    pub(in crate::shell) fn charge(&mut self, units: u64, out: &mut Execution) -> bool {
         match self.rt.budget.work(units) {
             Ok(()) => true,
             Err(limit) => {
@@ -417,7 +417,7 @@ impl Session {
     }
 
     /// Runs one command with root's file permissions (`sudo tee /etc/hosts`).
-    pub(super) fn run_as_root(
+    pub(in crate::shell) fn run_as_root(
         &mut self,
         words: &[String],
         stdin: Option<&str>,
@@ -432,7 +432,7 @@ impl Session {
 
     /// Whether the running command's stdout is the terminal (`ls` prints
     /// columns there and one name a line into a pipe or file).
-    pub(super) fn stdout_is_tty(&self) -> bool {
+    pub(in crate::shell) fn stdout_is_tty(&self) -> bool {
         self.rt.tty
     }
 
@@ -512,7 +512,7 @@ impl Session {
     /// Parses and runs a command text; see [`Session::run`]. As bash reading
     /// a terminal, the text runs one complete command at a time: a syntax
     /// error costs only its own command, never what came before or after.
-    pub(super) fn run_text(&mut self, text: &str) -> Execution {
+    pub(in crate::shell) fn run_text(&mut self, text: &str) -> Execution {
         let mut exec = Execution::default();
         let start = self.now;
         let nested = self.rt.running > 0;
@@ -574,7 +574,7 @@ impl Session {
     }
 
     /// The directory part of the prompt: `~`, `~/manifests`, `/tmp`.
-    pub(super) fn prompt_dir(&self) -> String {
+    pub(in crate::shell) fn prompt_dir(&self) -> String {
         let cwd = self.cwd();
         let home = self.home();
         if cwd == home {
@@ -588,7 +588,7 @@ impl Session {
 
     // ---- lists, pipelines, commands ---------------------------------------
 
-    pub(super) fn exec_script(
+    pub(in crate::shell) fn exec_script(
         &mut self,
         script: &Script,
         stdin: Option<&str>,
@@ -958,7 +958,7 @@ impl Session {
     /// Expands words into fields: `~`, parameters, `$(…)`, `$((…))`, word
     /// splitting of unquoted results, pathname expansion, quote removal.
     /// On an expansion error (already printed) the command must not run.
-    pub(super) fn expand_words(
+    pub(in crate::shell) fn expand_words(
         &mut self,
         words: &[Word],
         out: &mut Execution,
@@ -1036,7 +1036,7 @@ impl Session {
 
     /// Expands a word to one string: no splitting, no globbing (assignment
     /// values, here-documents).
-    pub(super) fn expand_string(&mut self, w: &Word, out: &mut Execution) -> Result<String, ()> {
+    pub(in crate::shell) fn expand_string(&mut self, w: &Word, out: &mut Execution) -> Result<String, ()> {
         let mut s = String::new();
         for (k, part) in w.parts.iter().enumerate() {
             match part {

@@ -4,7 +4,7 @@
 use std::fmt;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum ArithError {
+pub(in crate::shell) enum ArithError {
     OperandExpected(String),
     Syntax(String),
     DivisionByZero(String),
@@ -270,7 +270,7 @@ impl Eval<'_> {
 }
 
 /// Evaluates `expr`; `var` looks variables up.
-pub(super) fn eval(
+pub(in crate::shell) fn eval(
     expr: &str,
     var: &mut dyn FnMut(&str) -> Option<String>,
 ) -> Result<i64, ArithError> {

@@ -6,10 +6,7 @@
 //! replay, undo and shared links exact.
 
 pub mod budget;
-mod builtins;
 mod curl;
-mod files;
-mod filters;
 mod iptables;
 mod kubectl;
 mod lang;
@@ -17,9 +14,11 @@ mod netcmds;
 mod nslookup;
 pub mod opts;
 pub mod tabwriter;
+mod text;
 
 // The language's parts, by their short names, for the tools.
-use lang::{escapes, interp, lexer, pattern};
+use lang::{builtins, escapes, interp, lexer, pattern};
+use text::fs::{self as files, Fs};
 
 use crate::net::{HostId, Trace};
 use crate::rng::SimRng;
@@ -414,8 +413,8 @@ impl Session {
     }
 
     /// A file on the current host, by the path as typed.
-    fn read_file(&self, path: &str) -> Option<String> {
-        self.read_path(path).ok()
+    fn read_file(&mut self, path: &str) -> Option<String> {
+        self.fs().read_path(path).ok()
     }
 
     /// Runs a command text: one line, or several joined with `\n` when a
@@ -446,10 +445,12 @@ impl Session {
     /// - Write with `exec.out(…)` (stdout) and `exec.err(…)` (stderr) only, in
     ///   the order the real tool writes. The caller decides where each stream
     ///   goes: the terminal, a file (`>`, `2>&1`…), the next command of a
-    ///   pipeline, or a `$(…)`. [`Session::stdout_is_tty`] tells the rare
-    ///   command whose format depends on it (`ls`).
+    ///   pipeline, or a `$(…)`.
     /// - Return the exit status; set `exec.trace` after a packet probe; move
     ///   simulated time with `self.advance(ms)`.
+    /// - The text tools ([`text`]) get a narrow context instead of the
+    ///   session: their input, their output, the host's files, the clock
+    ///   and the budget.
     // Every tool's entry point is `#[inline(never)]`: inlined, they made this
     // one 86 KB wasm function, which the browser compiles whole on the first
     // command (8 ms for `hostname`). Apart, each tool compiles on first use.
@@ -480,8 +481,9 @@ impl Session {
                 exec.out(HELP);
                 0
             }
-            "echo" => builtins::echo(self, args, stdin, exec),
-            "printf" => builtins::printf(self, args, stdin, exec),
+            "printf" if args.first().is_some_and(|a| a == "-v") => {
+                self.printf_to_var(args, stdin, exec)
+            }
             "export" | "declare" | "typeset" | "readonly" => {
                 builtins::export(self, name, args, exec)
             }
@@ -489,37 +491,105 @@ impl Session {
             "read" => builtins::read(self, args, stdin, exec),
             "alias" => builtins::alias(self, args, stdin, exec),
             "unalias" => builtins::unalias(self, args, stdin, exec),
-            "seq" => builtins::seq(self, args, stdin, exec),
-            "sleep" => builtins::sleep(self, args, stdin, exec),
-            "date" => builtins::date(self, args, stdin, exec),
+            "cd" => builtins::cd(self, args, stdin, exec),
+            "pwd" => builtins::pwd(self, args, stdin, exec),
             ":" => 0,
-            "cat" | "less" | "more" => files::cat(self, args, stdin, exec),
-            "ls" => files::ls(self, args, stdin, exec),
-            "rm" => files::rm(self, args, stdin, exec),
-            "touch" => files::touch(self, args, stdin, exec),
-            "mkdir" => files::mkdir(self, args, stdin, exec),
-            "cp" | "mv" => files::copy(self, name, args, exec),
-            "cd" => files::cd(self, args, stdin, exec),
-            "pwd" => files::pwd(self, args, stdin, exec),
-            "grep" => filters::grep(self, args, stdin, exec),
-            "head" | "tail" => filters::head_tail(self, name, args, stdin, exec),
-            "wc" => filters::wc(self, args, stdin, exec),
-            "sort" => filters::sort(self, args, stdin, exec),
-            "uniq" => filters::uniq(self, args, stdin, exec),
-            "cut" => filters::cut(self, args, stdin, exec),
-            "tr" => filters::tr(self, args, stdin, exec),
-            "tee" => filters::tee(self, args, stdin, exec),
             "true" => 0,
             "false" => 1,
             "whoami" => {
                 exec.out(format!("{}\n", self.user()));
                 0
             }
-            _ => {
-                exec.err(format!("bash: {name}: command not found\n"));
-                127
+            _ => match text::find(name) {
+                Some(run) => self.run_text_tool(run, name, args, stdin, exec),
+                None => {
+                    exec.err(format!("bash: {name}: command not found\n"));
+                    127
+                }
+            },
+        }
+    }
+
+    /// Runs a text tool with only what it may touch (see [`text`]).
+    fn run_text_tool(
+        &mut self,
+        run: text::Run,
+        name: &str,
+        args: &[String],
+        stdin: Option<&str>,
+        exec: &mut Execution,
+    ) -> i32 {
+        let tty = self.rt.tty;
+        let (fs, budget, clock) = self.parts();
+        let mut cx = text::Tool {
+            name,
+            stdin,
+            out: exec,
+            fs,
+            budget,
+            clock,
+            tty,
+        };
+        run(&mut cx, args)
+    }
+
+    /// The files of the current host, as the current user sees them.
+    pub(in crate::shell) fn fs(&mut self) -> Fs<'_> {
+        self.parts().0
+    }
+
+    /// The files, the budget and the clock, borrowed apart.
+    fn parts(&mut self) -> (Fs<'_>, &mut budget::Budget, &mut Millis) {
+        let here = self.here();
+        let cwd = self.cwd();
+        let home = self.home();
+        let user = self.user().to_string();
+        let root = self.rt.root || user == "root";
+        let now = self.now;
+        let World { net, machines, .. } = &mut self.world;
+        let fs = Fs {
+            machine: machines.iter_mut().find(|m| m.host == here),
+            host: here,
+            host_name: &net.host(here).name,
+            mtimes: &mut self.rt.mtimes,
+            file_bytes: &mut self.rt.file_bytes,
+            cwd,
+            home,
+            user,
+            root,
+            now,
+        };
+        (fs, &mut self.rt.budget, &mut self.now)
+    }
+
+    /// `printf -v VAR FORMAT…`: bash's printf, into a variable.
+    fn printf_to_var(&mut self, args: &[String], stdin: Option<&str>, exec: &mut Execution) -> i32 {
+        const USAGE: &str = "printf: usage: printf [-v var] format [arguments]\n";
+        let Some(var) = args.get(1) else {
+            exec.err("bash: printf: -v: option requires an argument\n");
+            exec.err(USAGE);
+            return 2;
+        };
+        if !lexer::is_name(var) {
+            exec.err(format!("bash: printf: `{var}': not a valid identifier\n"));
+            return 2;
+        }
+        let mut sink = Execution::default();
+        let words: Vec<String> = std::iter::once("printf".to_string())
+            .chain(args[2..].iter().cloned())
+            .collect();
+        let status = self.run_command(&words, stdin, &mut sink);
+        let mut value = String::new();
+        for (stream, text) in sink.output {
+            match stream {
+                Stream::Stdout => value.push_str(&text),
+                Stream::Stderr => exec.push(stream, text),
             }
         }
+        if !self.set_var(var, value, exec) {
+            return 1;
+        }
+        status
     }
 
     fn exit(&mut self, args: &[String], exec: &mut Execution) -> i32 {
@@ -559,25 +629,31 @@ impl Session {
         }
     }
 
-    /// An absolute path for `path` as typed on the current host: relative
-    /// to the shell's current directory (the home directory at login), with
-    /// `~`, `.` and `..` resolved.
-    fn abs_path(&self, path: &str) -> String {
-        let joined = if path.starts_with('/') {
-            path.to_string()
-        } else if path == "~" {
-            self.home()
-        } else if let Some(rest) = path.strip_prefix("~/") {
-            format!("{}/{rest}", self.home())
-        } else {
-            format!("{}/{path}", self.cwd())
-        };
-        files::normalize(&joined)
+    /// The current directory of the shell on this host: the home directory
+    /// at login, `/` in a container.
+    pub(super) fn cwd(&self) -> String {
+        self.shell_state()
+            .and_then(|s| s.cwd.clone())
+            .unwrap_or_else(|| {
+                let container = self.current_pod_namespace().is_some()
+                    || self.world.machine(self.here()).is_none();
+                if container {
+                    "/".into()
+                } else {
+                    self.home()
+                }
+            })
+    }
+
+    /// An absolute path for `path` as typed on the current host.
+    fn abs_path(&mut self, path: &str) -> String {
+        self.fs().abs_path(path)
     }
 
     fn write_file(&mut self, path: &str, contents: String) -> Result<(), files::FsError> {
-        let abs = self.abs_path(path);
-        self.store(&abs, contents)
+        let mut fs = self.fs();
+        let abs = fs.abs_path(path);
+        fs.store(&abs, contents)
     }
 
     fn advance(&mut self, ms: Millis) {

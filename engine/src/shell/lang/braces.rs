@@ -8,8 +8,8 @@
 //! checked against the budget after every segment: the work done is
 //! proportional to what is kept, and a hopeless expansion stops at once.
 
-use crate::shell::budget::{Limit, MAX_VALUE, MAX_WORDS};
 use super::lexer::{Part, Word};
+use crate::shell::budget::{Limit, MAX_VALUE, MAX_WORDS};
 
 /// A piece of brace-expanded text.
 #[derive(Debug, Clone, PartialEq, Eq)]

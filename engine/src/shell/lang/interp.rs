@@ -23,14 +23,14 @@
 
 use super::arith;
 use super::braces;
-use crate::shell::budget::{self, Budget, Limit};
 use super::lexer::{
     self, expansions, is_name, AndOr, AndOrOp, Command, ForLoop, Part, Pipeline, Redir, RedirOp,
     Script, Simple, Word,
 };
 use super::pattern::Glob;
-use crate::shell::{Execution, Session, Stream};
 use crate::net::HostId;
+use crate::shell::budget::{self, Budget, Limit};
+use crate::shell::{Execution, Session, Stream};
 use crate::time::Millis;
 use std::collections::BTreeMap;
 
@@ -375,7 +375,12 @@ impl Session {
 
     /// Sets a variable of the current shell; false (the message printed, the
     /// line stopped) when the shell's variables would outgrow their budget.
-    pub(in crate::shell) fn set_var(&mut self, name: &str, value: String, out: &mut Execution) -> bool {
+    pub(in crate::shell) fn set_var(
+        &mut self,
+        name: &str,
+        value: String,
+        out: &mut Execution,
+    ) -> bool {
         match self.shell_state_mut().set_var(name, value) {
             Ok(()) => true,
             Err(limit) => {
@@ -428,12 +433,6 @@ impl Session {
         let status = self.run_command(words, stdin, exec);
         self.rt.root = was;
         status
-    }
-
-    /// Whether the running command's stdout is the terminal (`ls` prints
-    /// columns there and one name a line into a pipe or file).
-    pub(in crate::shell) fn stdout_is_tty(&self) -> bool {
-        self.rt.tty
     }
 
     fn var(&mut self, name: &str) -> Option<String> {
@@ -835,7 +834,7 @@ impl Session {
         for (path, text) in files {
             // Permissions were checked when the file was opened; only the
             // budget of files can refuse the write now.
-            if let Err(e) = self.fs_write(&path, &text, true) {
+            if let Err(e) = self.fs().write(&path, &text, true) {
                 rest.push(Stream::Stderr, format!("bash: {path}: {e}\n"));
             }
         }
@@ -862,7 +861,7 @@ impl Session {
             _ => {}
         }
         let abs = self.abs_path(path);
-        match self.fs_write(&abs, "", append) {
+        match self.fs().write(&abs, "", append) {
             Ok(()) => Ok(Dest::File(abs)),
             Err(e) => {
                 out.err(format!("bash: {path}: {e}\n"));
@@ -891,7 +890,7 @@ impl Session {
                 }
                 RedirOp::In => {
                     let path = self.redir_target(r, out)?;
-                    match self.read_path(&path) {
+                    match self.fs().read_path(&path) {
                         Ok(text) => {
                             if !self.charge(text.len() as u64, out) {
                                 return Err(());
@@ -1008,7 +1007,7 @@ impl Session {
         let (mut words, mut bytes) = (0usize, 0usize);
         for f in fields.done {
             let matches = if f.glob {
-                self.glob(&f.pattern)
+                self.fs().glob(&f.pattern)
             } else {
                 vec![]
             };
@@ -1036,7 +1035,11 @@ impl Session {
 
     /// Expands a word to one string: no splitting, no globbing (assignment
     /// values, here-documents).
-    pub(in crate::shell) fn expand_string(&mut self, w: &Word, out: &mut Execution) -> Result<String, ()> {
+    pub(in crate::shell) fn expand_string(
+        &mut self,
+        w: &Word,
+        out: &mut Execution,
+    ) -> Result<String, ()> {
         let mut s = String::new();
         for (k, part) in w.parts.iter().enumerate() {
             match part {

@@ -5,6 +5,7 @@
 
 pub(in crate::shell) mod arith;
 pub(in crate::shell) mod braces;
+pub(in crate::shell) mod builtins;
 pub(in crate::shell) mod escapes;
 pub(in crate::shell) mod interp;
 pub mod lexer;

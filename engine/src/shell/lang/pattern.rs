@@ -781,12 +781,6 @@ fn assert_holds(a: Assert, line: &[char], pos: usize) -> bool {
     }
 }
 
-/// Whether `name` matches the shell glob `pattern` (`*`, `?`, `[…]`, `\x`).
-pub fn glob_match(pattern: &str, name: &str) -> bool {
-    let text: Vec<char> = name.chars().collect();
-    Glob::new(pattern).matches(&text)
-}
-
 /// One element of a glob.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Atom {
@@ -1121,6 +1115,10 @@ mod tests {
         assert!(!r.is_match(&s));
         assert!(ere("(|a)*").is_match("aaa"));
         assert!(ere("()*").is_match(""));
+    }
+
+    fn glob_match(pattern: &str, name: &str) -> bool {
+        Glob::new(pattern).matches(&name.chars().collect::<Vec<_>>())
     }
 
     #[test]

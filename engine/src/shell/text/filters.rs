@@ -3,11 +3,12 @@
 //! or, with none, stdin, and prints what GNU coreutils and GNU grep print
 //! (Ubuntu 24.04, `C.UTF-8`: `sort` orders by code point).
 
-use super::budget::{self, Limit};
-use super::files::{curly, quote, FsError};
-use super::opts::{self, flag, long, short, valued, Opt, OptError, Spec};
-use super::pattern::{Regex, Syntax};
-use super::{Execution, Session};
+use super::fs::{curly, quote, FsError};
+use super::Tool;
+use crate::shell::budget::{self, Limit};
+use crate::shell::opts::{self, flag, long, short, valued, Opt, OptError, Spec};
+use crate::shell::pattern::{Regex, Syntax};
+use crate::shell::Execution;
 
 /// One input of a filter: its display name and its text (or why not).
 struct Input {
@@ -19,13 +20,9 @@ struct Input {
 /// A filter's inputs, read whole. What they hold together is one command's
 /// input budget ([`Limit::Read`]), and reading it is work; `None` (the
 /// message printed, the line stopped) over budget.
-fn inputs(
-    s: &mut Session,
-    files: &[String],
-    stdin: Option<&str>,
-    tool: &str,
-    exec: &mut Execution,
-) -> Option<Vec<Input>> {
+fn inputs(cx: &mut Tool, files: &[String]) -> Option<Vec<Input>> {
+    let stdin = cx.stdin;
+    let tool = cx.name;
     let stdin_input = || Input {
         name: "-".into(),
         text: Ok(stdin.unwrap_or_default().to_string()),
@@ -42,17 +39,17 @@ fn inputs(
         } else {
             Input {
                 name: f.clone(),
-                text: s.read_path(f),
+                text: cx.fs.read_path(f),
                 stdin: false,
             }
         };
         let len = input.text.as_ref().map_or(0, String::len);
         total += len;
         if total > budget::MAX_VALUE {
-            s.over(Limit::Read, tool, exec);
+            cx.over(Limit::Read, tool);
             return None;
         }
-        if !s.charge(len as u64, exec) {
+        if !cx.charge(len as u64) {
             return None;
         }
         all.push(input);
@@ -100,12 +97,7 @@ const GREP_USAGE: &str =
 
 /// `grep [-iEFvcnowxqlhHs] [-A N] [-B N] [-C N] [-e PATTERN]… PATTERN [FILE…]`
 #[inline(never)]
-pub(super) fn grep(
-    s: &mut Session,
-    args: &[String],
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(super) fn grep(cx: &mut Tool, args: &[String]) -> i32 {
     const OPTS: &[Opt] = &[
         flag("i", 'i', "ignore-case"),
         flag("v", 'v', "invert-match"),
@@ -148,8 +140,8 @@ pub(super) fn grep(
     let o = match getopt(&args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
-            opt_error(exec, "grep", e);
-            exec.err(GREP_USAGE);
+            opt_error(cx.out, "grep", e);
+            cx.out.err(GREP_USAGE);
             return 2;
         }
     };
@@ -182,7 +174,8 @@ pub(super) fn grep(
             'A' | 'B' | 'C' => {
                 let raw = v.clone().unwrap_or_default();
                 let Ok(n) = raw.parse::<usize>() else {
-                    exec.err(format!("grep: {raw}: invalid context length argument\n"));
+                    cx.out
+                        .err(format!("grep: {raw}: invalid context length argument\n"));
                     return 2;
                 };
                 if *c != 'B' {
@@ -198,7 +191,7 @@ pub(super) fn grep(
     let mut operands = o.operands;
     if patterns.is_empty() {
         if operands.is_empty() {
-            exec.err(GREP_USAGE);
+            cx.out.err(GREP_USAGE);
             return 2;
         }
         patterns.push(operands.remove(0));
@@ -207,7 +200,7 @@ pub(super) fn grep(
     let re = match Regex::any_of(&pats, syntax) {
         Ok(r) => r,
         Err(e) => {
-            exec.err(format!("grep: {e}\n"));
+            cx.out.err(format!("grep: {e}\n"));
             return 2;
         }
     };
@@ -222,15 +215,15 @@ pub(super) fn grep(
         };
         for d in dirs {
             let abs = if d.is_empty() {
-                s.cwd()
+                cx.fs.cwd.clone()
             } else {
-                s.abs_path(&d)
+                cx.fs.abs_path(&d)
             };
-            if !d.is_empty() && !s.fs_is_dir(&abs) {
+            if !d.is_empty() && !cx.fs.is_dir(&abs) {
                 files.push(d);
                 continue;
             }
-            for rel in s.fs_walk(&abs) {
+            for rel in cx.fs.walk(&abs) {
                 files.push(match d.as_str() {
                     "" => rel,
                     d if d.ends_with('/') => format!("{d}{rel}"),
@@ -244,7 +237,7 @@ pub(super) fn grep(
     let show_name = with_name || (operands.len() > 1 && !no_name);
     let mut any = false;
     let mut error = false;
-    let Some(ins) = inputs(s, &operands, stdin, "grep", exec) else {
+    let Some(ins) = inputs(cx, &operands) else {
         return 2;
     };
     // The matcher's steps: every character against every instruction, at
@@ -253,7 +246,7 @@ pub(super) fn grep(
         .iter()
         .map(|i| i.text.as_ref().map_or(0, String::len))
         .sum();
-    if !s.charge((bytes * re.size()) as u64 * 8, exec) {
+    if !cx.charge((bytes * re.size()) as u64 * 8) {
         return 2;
     }
     for input in ins {
@@ -266,7 +259,7 @@ pub(super) fn grep(
             Ok(t) => t,
             Err(e) => {
                 if !no_messages {
-                    exec.err(format!("grep: {}: {e}\n", input.name));
+                    cx.out.err(format!("grep: {}: {e}\n", input.name));
                 }
                 error = true;
                 continue;
@@ -284,7 +277,7 @@ pub(super) fn grep(
         }
         if list {
             if hits > 0 {
-                exec.out(format!("{name}\n"));
+                cx.out.out(format!("{name}\n"));
             }
             continue;
         }
@@ -294,7 +287,7 @@ pub(super) fn grep(
             } else {
                 String::new()
             };
-            exec.out(format!("{prefix}{hits}\n"));
+            cx.out.out(format!("{prefix}{hits}\n"));
             continue;
         }
         let mut out = String::new();
@@ -356,7 +349,7 @@ pub(super) fn grep(
                 after_left -= 1;
             }
         }
-        exec.out(out);
+        cx.out.out(out);
     }
     if error && !(quiet && any) {
         2
@@ -404,13 +397,8 @@ fn parse_count(tool: &str, raw: &str, what: &str, exec: &mut Execution) -> Optio
 
 /// `head [-n N|-N|-n -N] [-c N] [FILE…]` and `tail [-n N|-N|-n +N] [-c N] [FILE…]`
 #[inline(never)]
-pub(super) fn head_tail(
-    s: &mut Session,
-    tool: &str,
-    args: &[String],
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(super) fn head_tail(cx: &mut Tool, args: &[String]) -> i32 {
+    let tool = cx.name;
     const OPTS: &[Opt] = &[
         valued("n", 'n', "lines"),
         valued("c", 'c', "bytes"),
@@ -429,8 +417,8 @@ pub(super) fn head_tail(
     ) {
         Ok(o) => o,
         Err(e) => {
-            opt_error(exec, tool, e);
-            try_help(exec, tool);
+            opt_error(cx.out, tool, e);
+            try_help(cx.out, tool);
             return 1;
         }
     };
@@ -441,7 +429,7 @@ pub(super) fn head_tail(
         match c {
             'n' | 'c' => {
                 let what = if *c == 'n' { "lines" } else { "bytes" };
-                match parse_count(tool, v.as_deref().unwrap_or_default(), what, exec) {
+                match parse_count(tool, v.as_deref().unwrap_or_default(), what, cx.out) {
                     Some(n) => count = n,
                     None => return 1,
                 }
@@ -454,14 +442,14 @@ pub(super) fn head_tail(
     }
     let mut status = 0;
     let mut first = true;
-    let Some(ins) = inputs(s, &o.operands, stdin, tool, exec) else {
+    let Some(ins) = inputs(cx, &o.operands) else {
         return 1;
     };
     for input in ins {
         let text = match input.text {
             Ok(t) => t,
             Err(e) => {
-                exec.err(format!(
+                cx.out.err(format!(
                     "{tool}: cannot open {} for reading: {e}\n",
                     quote(&input.name)
                 ));
@@ -475,7 +463,8 @@ pub(super) fn head_tail(
             } else {
                 &input.name
             };
-            exec.out(format!("{}==> {name} <==\n", if first { "" } else { "\n" }));
+            cx.out
+                .out(format!("{}==> {name} <==\n", if first { "" } else { "\n" }));
         }
         first = false;
         let pieces: Vec<String> = if bytes {
@@ -490,7 +479,7 @@ pub(super) fn head_tail(
             (_, Count::From(k)) => (*k).saturating_sub(1).min(n)..n,
             (_, Count::N(k)) | (_, Count::AllBut(k)) => n.saturating_sub(*k)..n,
         };
-        exec.out(pieces[range].concat());
+        cx.out.out(pieces[range].concat());
     }
     status
 }
@@ -499,12 +488,7 @@ pub(super) fn head_tail(
 
 /// `wc [-lwcmL] [FILE…]`
 #[inline(never)]
-pub(super) fn wc(
-    s: &mut Session,
-    args: &[String],
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(super) fn wc(cx: &mut Tool, args: &[String]) -> i32 {
     const OPTS: &[Opt] = &[
         flag("l", 'l', "lines"),
         flag("w", 'w', "words"),
@@ -515,8 +499,8 @@ pub(super) fn wc(
     let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
-            opt_error(exec, "wc", e);
-            try_help(exec, "wc");
+            opt_error(cx.out, "wc", e);
+            try_help(cx.out, "wc");
             return 1;
         }
     };
@@ -525,7 +509,7 @@ pub(super) fn wc(
     if which.is_empty() {
         which = vec!['l', 'w', 'c'];
     }
-    let Some(ins) = inputs(s, &o.operands, stdin, "wc", exec) else {
+    let Some(ins) = inputs(cx, &o.operands) else {
         return 1;
     };
     let mut rows: Vec<(Vec<usize>, Option<String>)> = vec![];
@@ -586,7 +570,7 @@ pub(super) fn wc(
     let mut row_index = 0;
     for k in 0..=ins.len() {
         while let Some((_, e)) = errors.next_if(|(i, _)| *i == k) {
-            exec.err(e);
+            cx.out.err(e);
         }
         if k < ins.len() && ins[k].text.is_err() {
             continue;
@@ -599,7 +583,7 @@ pub(super) fn wc(
         if let Some(n) = name {
             line.push(n.clone());
         }
-        exec.out(format!("{}\n", line.join(" ")));
+        cx.out.out(format!("{}\n", line.join(" ")));
     }
     status
 }
@@ -666,12 +650,7 @@ fn sort_key(line: &str, sep: Option<char>, from: usize, to: Option<usize>) -> &s
 
 /// `sort [-rnuf] [-t SEP] [-k N[,M]] [FILE…]`
 #[inline(never)]
-pub(super) fn sort(
-    s: &mut Session,
-    args: &[String],
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(super) fn sort(cx: &mut Tool, args: &[String]) -> i32 {
     const OPTS: &[Opt] = &[
         flag("r", 'r', "reverse"),
         flag("n", 'n', "numeric-sort"),
@@ -686,8 +665,8 @@ pub(super) fn sort(
     let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
-            opt_error(exec, "sort", e);
-            try_help(exec, "sort");
+            opt_error(cx.out, "sort", e);
+            try_help(cx.out, "sort");
             return 2;
         }
     };
@@ -703,7 +682,8 @@ pub(super) fn sort(
                 match (chars.next(), chars.next()) {
                     (Some(c), None) => sep = Some(c),
                     _ => {
-                        exec.err(format!("sort: multi-character tab {}\n", quote(&v)));
+                        cx.out
+                            .err(format!("sort: multi-character tab {}\n", quote(&v)));
                         return 2;
                     }
                 }
@@ -726,7 +706,7 @@ pub(super) fn sort(
                     (Some(a), None) => key = Some((a, None)),
                     (Some(a), Some(Some(b))) => key = Some((a, Some(b))),
                     _ => {
-                        exec.err(format!(
+                        cx.out.err(format!(
                             "sort: invalid number at field start: invalid count at start of {}\n",
                             quote(&v)
                         ));
@@ -738,14 +718,15 @@ pub(super) fn sort(
         }
     }
     let mut all: Vec<String> = vec![];
-    let Some(ins) = inputs(s, &o.operands, stdin, "sort", exec) else {
+    let Some(ins) = inputs(cx, &o.operands) else {
         return 2;
     };
     for input in ins {
         match input.text {
             Ok(t) => all.extend(lines(&t).into_iter().map(String::from)),
             Err(e) => {
-                exec.err(format!("sort: cannot read: {}: {e}\n", input.name));
+                cx.out
+                    .err(format!("sort: cannot read: {}: {e}\n", input.name));
                 return 2;
             }
         }
@@ -786,18 +767,14 @@ pub(super) fn sort(
     if unique {
         all.dedup_by(|b, a| compare(a, b).is_eq());
     }
-    exec.out(all.iter().map(|l| format!("{l}\n")).collect::<String>());
+    cx.out
+        .out(all.iter().map(|l| format!("{l}\n")).collect::<String>());
     0
 }
 
 /// `uniq [-c] [-d] [-u] [-i] [FILE]`
 #[inline(never)]
-pub(super) fn uniq(
-    s: &mut Session,
-    args: &[String],
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(super) fn uniq(cx: &mut Tool, args: &[String]) -> i32 {
     const OPTS: &[Opt] = &[
         flag("c", 'c', "count"),
         flag("d", 'd', "repeated"),
@@ -807,21 +784,21 @@ pub(super) fn uniq(
     let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
-            opt_error(exec, "uniq", e);
-            try_help(exec, "uniq");
+            opt_error(cx.out, "uniq", e);
+            try_help(cx.out, "uniq");
             return 1;
         }
     };
     let has = |c: char| o.flags.iter().any(|(f, _)| *f == c);
     let files = &o.operands[..o.operands.len().min(1)];
-    let Some(mut ins) = inputs(s, files, stdin, "uniq", exec) else {
+    let Some(mut ins) = inputs(cx, files) else {
         return 1;
     };
     let input = ins.remove(0);
     let text = match input.text {
         Ok(t) => t,
         Err(e) => {
-            exec.err(format!("uniq: {}: {e}\n", input.name));
+            cx.out.err(format!("uniq: {}: {e}\n", input.name));
             return 1;
         }
     };
@@ -850,7 +827,7 @@ pub(super) fn uniq(
             out.push_str(&format!("{l}\n"));
         }
     }
-    exec.out(out);
+    cx.out.out(out);
     0
 }
 
@@ -893,12 +870,7 @@ fn parse_list(spec: &str) -> Result<Vec<(usize, usize)>, String> {
 
 /// `cut -f LIST [-d C] [-s]` and `cut -c LIST`
 #[inline(never)]
-pub(super) fn cut(
-    s: &mut Session,
-    args: &[String],
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(super) fn cut(cx: &mut Tool, args: &[String]) -> i32 {
     const OPTS: &[Opt] = &[
         valued("f", 'f', "fields"),
         valued("c", 'c', "characters"),
@@ -910,8 +882,8 @@ pub(super) fn cut(
     let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
-            opt_error(exec, "cut", e);
-            try_help(exec, "cut");
+            opt_error(cx.out, "cut", e);
+            try_help(cx.out, "cut");
             return 1;
         }
     };
@@ -927,8 +899,9 @@ pub(super) fn cut(
                 match (chars.next(), chars.next()) {
                     (Some(c), None) => delim = c,
                     _ => {
-                        exec.err("cut: the delimiter must be a single character\n");
-                        try_help(exec, "cut");
+                        cx.out
+                            .err("cut: the delimiter must be a single character\n");
+                        try_help(cx.out, "cut");
                         return 1;
                     }
                 }
@@ -938,29 +911,30 @@ pub(super) fn cut(
         }
     }
     let Some((kind, spec)) = mode else {
-        exec.err("cut: you must specify a list of bytes, characters, or fields\n");
-        try_help(exec, "cut");
+        cx.out
+            .err("cut: you must specify a list of bytes, characters, or fields\n");
+        try_help(cx.out, "cut");
         return 1;
     };
     let ranges = match parse_list(&spec) {
         Ok(r) => r,
         Err(e) => {
-            exec.err(format!("cut: {e}\n"));
-            try_help(exec, "cut");
+            cx.out.err(format!("cut: {e}\n"));
+            try_help(cx.out, "cut");
             return 1;
         }
     };
     let wanted = |i: usize| ranges.iter().any(|&(a, b)| a <= i && i <= b);
     let mut status = 0;
     let mut out = String::new();
-    let Some(ins) = inputs(s, &o.operands, stdin, "cut", exec) else {
+    let Some(ins) = inputs(cx, &o.operands) else {
         return 1;
     };
     for input in ins {
         let text = match input.text {
             Ok(t) => t,
             Err(e) => {
-                exec.err(format!("cut: {}: {e}\n", input.name));
+                cx.out.err(format!("cut: {}: {e}\n", input.name));
                 status = 1;
                 continue;
             }
@@ -992,7 +966,7 @@ pub(super) fn cut(
             out.push('\n');
         }
     }
-    exec.out(out);
+    cx.out.out(out);
     status
 }
 
@@ -1050,12 +1024,8 @@ fn tr_set(spec: &str) -> Vec<char> {
 
 /// `tr [-d] [-s] SET1 [SET2]`
 #[inline(never)]
-pub(super) fn tr(
-    _s: &mut Session,
-    args: &[String],
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(super) fn tr(cx: &mut Tool, args: &[String]) -> i32 {
+    let stdin = cx.stdin;
     const OPTS: &[Opt] = &[
         flag("d", 'd', "delete"),
         flag("s", 's', "squeeze-repeats"),
@@ -1064,8 +1034,8 @@ pub(super) fn tr(
     let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
-            opt_error(exec, "tr", e);
-            try_help(exec, "tr");
+            opt_error(cx.out, "tr", e);
+            try_help(cx.out, "tr");
             return 1;
         }
     };
@@ -1078,14 +1048,14 @@ pub(super) fn tr(
     };
     if o.operands.len() < needed {
         if o.operands.is_empty() {
-            exec.err("tr: missing operand\n");
+            cx.out.err("tr: missing operand\n");
         } else {
-            exec.err(format!(
+            cx.out.err(format!(
                 "tr: missing operand after {}\nTwo strings must be given when translating.\n",
                 quote(&o.operands[0])
             ));
         }
-        try_help(exec, "tr");
+        try_help(cx.out, "tr");
         return 1;
     }
     let set1 = tr_set(&o.operands[0]);
@@ -1115,24 +1085,20 @@ pub(super) fn tr(
         last = Some(mapped);
         out.push(mapped);
     }
-    exec.out(out);
+    cx.out.out(out);
     0
 }
 
 /// `tee [-a] [FILE…]`
 #[inline(never)]
-pub(super) fn tee(
-    s: &mut Session,
-    args: &[String],
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(super) fn tee(cx: &mut Tool, args: &[String]) -> i32 {
+    let stdin = cx.stdin;
     const OPTS: &[Opt] = &[flag("a", 'a', "append"), short("i", 'i', false)];
     let o = match getopt(args, &Spec::gnu(OPTS)) {
         Ok(o) => o,
         Err(e) => {
-            opt_error(exec, "tee", e);
-            try_help(exec, "tee");
+            opt_error(cx.out, "tee", e);
+            try_help(cx.out, "tee");
             return 1;
         }
     };
@@ -1140,13 +1106,13 @@ pub(super) fn tee(
     let text = stdin.unwrap_or_default();
     let mut status = 0;
     for f in &o.operands {
-        let abs = s.abs_path(f);
-        if let Err(e) = s.fs_write(&abs, text, append) {
-            exec.err(format!("tee: {f}: {e}\n"));
+        let abs = cx.fs.abs_path(f);
+        if let Err(e) = cx.fs.write(&abs, text, append) {
+            cx.out.err(format!("tee: {f}: {e}\n"));
             status = 1;
         }
     }
-    exec.out(text);
+    cx.out.out(text);
     status
 }
 

@@ -1,23 +1,13 @@
-//! bash builtins and small utilities: `echo`, `printf`, `export`, `unset`,
-//! `alias`, `unalias`, `seq`, `sleep` and `date`. `sleep` advances the
-//! simulated clock; `date` reads it.
+//! `echo` and `printf`, as bash's builtins print.
 
-use super::budget::{self, Limit};
-use super::escapes::{self, Flavor};
-use super::files::curly;
-use super::lexer::is_name;
-use super::opts::{self, Opt};
-use super::{Execution, Session};
-use crate::time::{DateTime, Millis};
+use super::Tool;
+use crate::shell::budget::{self, Limit};
+use crate::shell::escapes::{self, Flavor};
+use crate::shell::Execution;
 
 /// `echo [-neE] [ARG…]`
 #[inline(never)]
-pub(super) fn echo(
-    _s: &mut Session,
-    args: &[String],
-    _stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(super) fn echo(cx: &mut Tool, args: &[String]) -> i32 {
     let mut newline = true;
     let mut interpret = false;
     let mut i = 0;
@@ -38,15 +28,15 @@ pub(super) fn echo(
     let text = args[i..].join(" ");
     if interpret {
         let (t, stop) = escapes::decode(&text, Flavor::Echo);
-        exec.out(t);
+        cx.out.out(t);
         if stop {
             return 0;
         }
     } else {
-        exec.out(text);
+        cx.out.out(text);
     }
     if newline {
-        exec.out("\n");
+        cx.out.out("\n");
     }
     0
 }
@@ -370,35 +360,16 @@ fn printf_once(
     false
 }
 
-/// `printf [-v VAR] FORMAT [ARG…]`
+/// `printf FORMAT [ARG…]` (`-v VAR` is the shell's: see `Session::run_command`)
 #[inline(never)]
-pub(super) fn printf(
-    s: &mut Session,
-    args: &[String],
-    _stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(super) fn printf(cx: &mut Tool, args: &[String]) -> i32 {
     const USAGE: &str = "printf: usage: printf [-v var] format [arguments]\n";
     let mut args = args;
-    let mut var = None;
-    if args.first().map(String::as_str) == Some("-v") {
-        let Some(v) = args.get(1) else {
-            exec.err("bash: printf: -v: option requires an argument\n");
-            exec.err(USAGE);
-            return 2;
-        };
-        if !is_name(v) {
-            exec.err(format!("bash: printf: `{v}': not a valid identifier\n"));
-            return 2;
-        }
-        var = Some(v.clone());
-        args = &args[2..];
-    }
     if args.first().map(String::as_str) == Some("--") {
         args = &args[1..];
     }
     let Some(fmt) = args.first() else {
-        exec.err(USAGE);
+        cx.out.err(USAGE);
         return 2;
     };
     let fmt: Vec<char> = fmt.chars().collect();
@@ -408,7 +379,7 @@ pub(super) fn printf(
     let mut next = 0;
     loop {
         let before = next;
-        if printf_once(&fmt, rest, &mut next, &mut out, exec, &mut status) {
+        if printf_once(&fmt, rest, &mut next, &mut out, cx.out, &mut status) {
             break;
         }
         if next >= rest.len() || next == before || out.len() > budget::MAX_VALUE {
@@ -416,383 +387,33 @@ pub(super) fn printf(
         }
     }
     if out.len() > budget::MAX_VALUE {
-        s.over(Limit::Value, "bash: printf", exec);
+        cx.over(Limit::Value, "bash: printf");
         return 1;
     }
-    match var {
-        Some(v) => {
-            s.set_var(&v, out, exec);
-        }
-        None => exec.out(out),
-    }
+    cx.out.out(out);
     status
-}
-
-/// `export [NAME[=VALUE]…]`, `declare`, `local`, `readonly`, `typeset`
-#[inline(never)]
-pub(super) fn export(s: &mut Session, name: &str, args: &[String], exec: &mut Execution) -> i32 {
-    let mut status = 0;
-    for a in args.iter().filter(|a| !a.starts_with('-')) {
-        let (n, v) = match a.split_once('=') {
-            Some((n, v)) => (n, Some(v)),
-            None => (a.as_str(), None),
-        };
-        if !is_name(n) {
-            exec.err(format!("bash: {name}: `{a}': not a valid identifier\n"));
-            status = 1;
-            continue;
-        }
-        if let Some(v) = v {
-            if !s.set_var(n, v.to_string(), exec) {
-                return 1;
-            }
-        }
-    }
-    status
-}
-
-/// `read [-r] [-p PROMPT] [NAME…]`: one line of stdin into variables (the
-/// last takes the rest of the line; `REPLY` without names). Status 1 at the
-/// end of input; the terminal gives none here.
-#[inline(never)]
-pub(super) fn read(
-    s: &mut Session,
-    args: &[String],
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
-    let mut names = vec![];
-    let mut i = 0;
-    while let Some(a) = args.get(i) {
-        i += 1;
-        match a.as_str() {
-            "-r" | "-s" | "-e" => {}
-            "-p" | "-t" | "-n" | "-d" | "-u" => i += 1,
-            n if is_name(n) => names.push(n.to_string()),
-            other => {
-                exec.err(format!("bash: read: `{other}': not a valid identifier\n"));
-                return 1;
-            }
-        }
-    }
-    let Some(text) = stdin.filter(|t| !t.is_empty()) else {
-        return 1;
-    };
-    let line = text.split('\n').next().unwrap_or_default();
-    if names.is_empty() {
-        return if s.set_var("REPLY", line.to_string(), exec) {
-            0
-        } else {
-            1
-        };
-    }
-    let mut rest = line.trim_start_matches([' ', '\t']);
-    for (k, n) in names.iter().enumerate() {
-        let value = if k + 1 == names.len() {
-            rest.trim_end_matches([' ', '\t']).to_string()
-        } else {
-            let end = rest.find([' ', '\t']).unwrap_or(rest.len());
-            let v = rest[..end].to_string();
-            rest = rest[end..].trim_start_matches([' ', '\t']);
-            v
-        };
-        if !s.set_var(n, value, exec) {
-            return 1;
-        }
-    }
-    0
-}
-
-/// `unset NAME…`
-#[inline(never)]
-pub(super) fn unset(
-    s: &mut Session,
-    args: &[String],
-    _stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
-    let mut status = 0;
-    for a in args.iter().filter(|a| !a.starts_with('-')) {
-        if !is_name(a) {
-            exec.err(format!("bash: unset: `{a}': not a valid identifier\n"));
-            status = 1;
-            continue;
-        }
-        s.shell_state_mut().unset_var(a);
-    }
-    status
-}
-
-fn alias_line(name: &str, value: &str) -> String {
-    format!("alias {name}='{}'\n", value.replace('\'', "'\\''"))
-}
-
-/// `alias [NAME[=VALUE]…]`
-#[inline(never)]
-pub(super) fn alias(
-    s: &mut Session,
-    args: &[String],
-    _stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
-    let args: Vec<&String> = args.iter().filter(|a| *a != "-p").collect();
-    if args.is_empty() {
-        let all: String = s
-            .shell_state()
-            .map(|st| st.aliases().iter().map(|(n, v)| alias_line(n, v)).collect())
-            .unwrap_or_default();
-        exec.out(all);
-        return 0;
-    }
-    let mut status = 0;
-    for a in args {
-        match a.split_once('=') {
-            Some((n, v)) if !n.is_empty() && !n.contains(['/', '$', '`', '\'', '"']) => {
-                if let Err(limit) = s.shell_state_mut().set_alias(n, v.to_string()) {
-                    s.over(limit, "bash: alias", exec);
-                    return 1;
-                }
-            }
-            Some(_) => {
-                exec.err(format!("bash: alias: `{a}': invalid alias name\n"));
-                status = 1;
-            }
-            None => match s.shell_state().and_then(|st| st.aliases().get(a.as_str())) {
-                Some(v) => exec.out(alias_line(a, v)),
-                None => {
-                    exec.err(format!("bash: alias: {a}: not found\n"));
-                    status = 1;
-                }
-            },
-        }
-    }
-    status
-}
-
-/// `unalias [-a] NAME…`
-#[inline(never)]
-pub(super) fn unalias(
-    s: &mut Session,
-    args: &[String],
-    _stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
-    if args.is_empty() {
-        exec.err("unalias: usage: unalias [-a] name [name ...]\n");
-        return 2;
-    }
-    let mut status = 0;
-    for a in args {
-        if a == "-a" {
-            s.shell_state_mut().clear_aliases();
-        } else if !s.shell_state_mut().unalias(a) {
-            exec.err(format!("bash: unalias: {a}: not found\n"));
-            status = 1;
-        }
-    }
-    status
-}
-
-fn decimals(s: &str) -> usize {
-    match s.split_once('.') {
-        Some((_, frac)) => frac.chars().take_while(|c| c.is_ascii_digit()).count(),
-        None => 0,
-    }
-}
-
-/// `seq [-s SEP] [-w] [FIRST [INCREMENT]] LAST`
-#[inline(never)]
-pub(super) fn seq(
-    sh: &mut Session,
-    args: &[String],
-    _stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
-    const OPTS: &[Opt] = &[
-        opts::valued("s", 's', "separator"),
-        opts::flag("w", 'w', "equal-width"),
-        opts::valued("f", 'f', "format"),
-    ];
-    // `seq -5 5`: a negative number is an operand, not an option.
-    let spec = opts::Spec {
-        numbers_are_operands: true,
-        ..opts::Spec::gnu(OPTS)
-    };
-    let parsed = match opts::parse(args, &spec) {
-        Ok(p) => p,
-        Err(e) => {
-            exec.err(e.gnu("seq"));
-            exec.err("Try 'seq --help' for more information.\n");
-            return 1;
-        }
-    };
-    let sep = parsed.value("s").unwrap_or("\n").to_string();
-    let equal_width = parsed.has("w");
-    let operands = parsed.operands();
-    let nums: Vec<&String> = operands.iter().collect();
-    if nums.is_empty() {
-        exec.err("seq: missing operand\nTry 'seq --help' for more information.\n");
-        return 1;
-    }
-    if nums.len() > 3 {
-        exec.err(format!(
-            "seq: extra operand {}\nTry 'seq --help' for more information.\n",
-            curly(nums[3])
-        ));
-        return 1;
-    }
-    let mut values = vec![];
-    for n in &nums {
-        match n.parse::<f64>() {
-            Ok(v) if !v.is_nan() => values.push(v),
-            _ => {
-                exec.err(format!(
-                    "seq: invalid floating point argument: {}\nTry 'seq --help' for more information.\n",
-                    curly(n)
-                ));
-                return 1;
-            }
-        }
-    }
-    let (first, step, last) = match values.as_slice() {
-        [l] => (1.0, 1.0, *l),
-        [f, l] => (*f, 1.0, *l),
-        [f, s, l] => (*f, *s, *l),
-        _ => return 1,
-    };
-    if step == 0.0 {
-        exec.err(format!(
-            "seq: invalid Zero increment value: {}\nTry 'seq --help' for more information.\n",
-            curly(nums[1])
-        ));
-        return 1;
-    }
-    let prec = match nums.len() {
-        1 => 0,
-        2 => decimals(nums[0]),
-        _ => decimals(nums[0]).max(decimals(nums[1])),
-    };
-    let fmt = |v: f64| format!("{v:.prec$}");
-    let width = if equal_width {
-        fmt(first).len().max(fmt(last).len())
-    } else {
-        0
-    };
-    let mut out = String::new();
-    let mut k = 0usize;
-    loop {
-        let v = first + step * k as f64;
-        if (step > 0.0 && v > last + 1e-9) || (step < 0.0 && v < last - 1e-9) || !v.is_finite() {
-            break;
-        }
-        if out.len() > budget::MAX_OUTPUT {
-            // `seq 1e9` would print for ever: stop at what one line may print.
-            sh.over(Limit::Output, "seq", exec);
-            return 1;
-        }
-        if k > 0 {
-            out.push_str(&sep);
-        }
-        let s = fmt(v);
-        if s.len() < width {
-            match s.strip_prefix('-') {
-                Some(d) => out.push_str(&format!("-{}{d}", "0".repeat(width - s.len()))),
-                None => out.push_str(&format!("{}{s}", "0".repeat(width - s.len()))),
-            }
-        } else {
-            out.push_str(&s);
-        }
-        k += 1;
-    }
-    if k > 0 {
-        out.push('\n');
-        exec.out(out);
-    }
-    0
-}
-
-/// `sleep NUMBER[smhd]…`: the simulated clock moves on; no real time passes.
-#[inline(never)]
-pub(super) fn sleep(
-    s: &mut Session,
-    args: &[String],
-    _stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
-    if args.is_empty() {
-        exec.err("sleep: missing operand\nTry 'sleep --help' for more information.\n");
-        return 1;
-    }
-    let mut total = 0f64;
-    for a in args {
-        let (num, mult) = match a.chars().last() {
-            Some('s') => (&a[..a.len() - 1], 1.0),
-            Some('m') => (&a[..a.len() - 1], 60.0),
-            Some('h') => (&a[..a.len() - 1], 3600.0),
-            Some('d') => (&a[..a.len() - 1], 86400.0),
-            _ => (a.as_str(), 1.0),
-        };
-        match num.parse::<f64>() {
-            Ok(v) if v >= 0.0 && !v.is_nan() => total += v * mult,
-            _ => {
-                exec.err(format!(
-                    "sleep: invalid time interval {}\nTry 'sleep --help' for more information.\n",
-                    curly(a)
-                ));
-                return 1;
-            }
-        }
-    }
-    // A year is as long as anyone waits; `sleep inf` would stop the clock's arithmetic.
-    const YEAR_MS: f64 = 365.0 * 86_400_000.0;
-    s.advance((total * 1000.0).round().min(YEAR_MS) as Millis);
-    0
-}
-
-/// `date [-u] [+FORMAT]`
-#[inline(never)]
-pub(super) fn date(
-    s: &mut Session,
-    args: &[String],
-    _stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
-    let clock = DateTime::at(s.now() as i64);
-    let mut fmt = "%a %b %e %H:%M:%S %Z %Y".to_string();
-    for a in args {
-        if let Some(f) = a.strip_prefix('+') {
-            fmt = f.to_string();
-        } else if a == "-u" || a == "--utc" {
-        } else if a == "-R" {
-            fmt = "%a, %d %b %Y %H:%M:%S +0000".into();
-        } else {
-            exec.err(format!("date: invalid date {}\n", curly(a)));
-            return 1;
-        }
-    }
-    exec.out(format!("{}\n", clock.strftime(&fmt)));
-    0
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::shell::Session;
 
     fn printf_text(args: &[&str]) -> (String, String) {
         let mut s = Session::new(crate::world::WorldOptions::default()).unwrap();
-        let mut e = Execution::default();
-        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
-        printf(&mut s, &args, None, &mut e);
+        let words: Vec<&str> = std::iter::once("printf")
+            .chain(args.iter().copied())
+            .collect();
+        let e = s.run_words(&words);
         let out = e
             .output
             .iter()
-            .filter(|(st, _)| *st == super::super::Stream::Stdout)
+            .filter(|(st, _)| *st == crate::shell::Stream::Stdout)
             .map(|(_, t)| t.as_str())
             .collect();
         let err = e
             .output
             .iter()
-            .filter(|(st, _)| *st == super::super::Stream::Stderr)
+            .filter(|(st, _)| *st == crate::shell::Stream::Stderr)
             .map(|(_, t)| t.as_str())
             .collect();
         (out, err)

@@ -7,6 +7,7 @@
 #   make lint      cargo fmt --check, clippy (native and wasm32) with -D warnings
 #   make measure   dist/ sizes (raw, gzip) and time to a usable terminal in headless Chromium;
 #                  MEASURE_FLAGS="--build --test" adds build and per-step test timings
+#   make fuzz      the property tests with many cases (before a release; FUZZ_CASES=… to change)
 #   make setup     install the build tools only (make setup-test: also Chromium, npm packages)
 #
 # Each target first runs scripts/setup.sh, which installs what is missing from
@@ -33,10 +34,10 @@ export CARGO_TERM_COLOR ?= $(if $(CI),never,auto)
 PORT ?= 8080
 SETUP := scripts/setup.sh
 
-.PHONY: help setup setup-test serve dist lint test test-native test-wasm test-lessons test-e2e measure clean
+.PHONY: help setup setup-test serve dist lint test test-native test-wasm test-lessons test-e2e measure fuzz clean
 
 help:
-	@sed -n '3,14p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	@$(SETUP) build
@@ -80,6 +81,18 @@ test-e2e: setup-test dist
 
 measure: setup-test
 	scripts/measure.sh $(MEASURE_FLAGS)
+
+# The fuzzers of `make test`, run long: every shell line, manifest and lesson
+# they make must get an answer without a panic, within bounded memory and
+# time. Optimised (as the benches are), so that many cases fit in minutes.
+FUZZ_CASES ?= 20000
+fuzz: setup
+	PROPTEST_CASES=$(FUZZ_CASES) BUDGET_CASES=$$(( $(FUZZ_CASES) / 20 )) \
+	CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false \
+	CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true \
+	CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true CARGO_PROFILE_RELEASE_PANIC=unwind \
+	cargo test --release -p servicelab-engine \
+		--test no_panics --test budgets --test reading --test lesson_robustness
 
 clean:
 	rm -rf dist tests/e2e/artifacts

@@ -21,6 +21,7 @@ enum Command {
         paths: Vec<String>,
     },
     /// Run the tutorial's terminal: commands from stdin, output exactly as the browser shows it.
+    #[command(after_help = shell_help())]
     Shell {
         /// Start in the world of this lesson file.
         #[arg(long, value_name = "FILE")]
@@ -36,6 +37,16 @@ enum Command {
         #[arg(long)]
         cloud: bool,
     },
+}
+
+/// What `servicelab shell --help` adds after the options: how a script is
+/// read, and the limits of one command line.
+fn shell_help() -> String {
+    format!(
+        "With no terminal on stdin, the whole input is read as a script and cut into\n\
+         commands as bash would, each printing its output as it runs.\n\n{}",
+        servicelab_engine::shell::budget::limits_help()
+    )
 }
 
 pub fn main() -> i32 {

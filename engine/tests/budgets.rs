@@ -8,58 +8,13 @@
 //! bounded. A property test then throws generated lines made of the pieces
 //! that grow fastest at the shell and asserts the same of each.
 
+mod support;
+
 use proptest::prelude::*;
 use servicelab_engine::shell::budget::{MAX_FILES, MAX_VALUE};
 use servicelab_engine::{Session, WorldOptions};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
-use std::time::{Duration, Instant};
-
-/// Counts the bytes each thread has allocated and not freed, and the peak.
-struct Counting;
-
-thread_local! {
-    static LIVE: Cell<isize> = const { Cell::new(0) };
-    static PEAK: Cell<isize> = const { Cell::new(0) };
-}
-
-fn note(delta: isize) {
-    // `try_with`: the allocator also runs while a thread's locals are torn down.
-    let _ = LIVE.try_with(|live| {
-        let now = live.get() + delta;
-        live.set(now);
-        let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
-    });
-}
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        note(layout.size() as isize);
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        note(-(layout.size() as isize));
-        unsafe { System.dealloc(ptr, layout) }
-    }
-
-    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        note(new_size as isize - layout.size() as isize);
-        unsafe { System.realloc(ptr, layout, new_size) }
-    }
-}
-
-#[global_allocator]
-static ALLOCATOR: Counting = Counting;
-
-/// The most a line may take above what the session held before it. The
-/// budgets allow a few MiB of values and 16 MiB of files; copies for
-/// subshells and pipes multiply that by a small factor.
-const MEMORY_BOUND: isize = 256 << 20;
-
-/// A hang detector, not a speed target: the work budget stops a line in
-/// well under a second of optimised time; a debug build is slower.
-const TIME_BOUND: Duration = Duration::from_secs(60);
+use std::time::Duration;
+use support::{measure, MEMORY_BOUND, TIME_BOUND};
 
 /// What running one line took, and what it printed.
 struct Ran {
@@ -69,16 +24,11 @@ struct Ran {
 }
 
 fn run(session: &mut Session, line: &str) -> Ran {
-    let base = LIVE.with(Cell::get);
-    PEAK.with(|p| p.set(base));
-    let start = Instant::now();
-    let exec = session.run(line);
-    let took = start.elapsed();
-    let peak = PEAK.with(Cell::get) - base;
+    let t = measure(|| session.run(line).text());
     Ran {
-        text: exec.text(),
-        peak,
-        took,
+        text: t.value,
+        peak: t.peak,
+        took: t.time,
     }
 }
 
@@ -243,17 +193,15 @@ fn long_heredocs_read_in_linear_time() {
     assert!(ran.took < Duration::from_secs(10), "took {:?}", ran.took);
     // The same, line by line as a terminal reads it.
     let mut reader = servicelab_engine::shell::CommandReader::default();
-    let mut done = vec![];
-    let start = Instant::now();
-    for line in text.split('\n') {
-        done.extend(reader.push_line(line));
-    }
-    assert_eq!(done.len(), 2);
-    assert!(
-        start.elapsed() < Duration::from_secs(10),
-        "{:?}",
-        start.elapsed()
-    );
+    let read = measure(|| {
+        let mut done = vec![];
+        for line in text.split('\n') {
+            done.extend(reader.push_line(line));
+        }
+        done
+    });
+    assert_eq!(read.value.len(), 2);
+    assert!(read.time < Duration::from_secs(10), "{:?}", read.time);
 }
 
 /// Pieces that grow fastest at the shell, and the commands that copy,

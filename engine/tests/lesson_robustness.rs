@@ -4,8 +4,11 @@
 //! mutated at random; the parser must answer with a lesson or diagnostics
 //! (with in-range lines), and replay must finish.
 
+mod support;
+
 use proptest::prelude::*;
 use servicelab_engine::lesson::{parse_lesson, replay};
+use support::measure;
 
 fn lessons() -> Vec<(String, String)> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../lessons");
@@ -81,9 +84,17 @@ proptest! {
             end -= 1;
         }
         let mutated = format!("{}{}{}", &text[..pos], junk, &text[end..]);
-        match parse_lesson(path, &mutated) {
-            Ok(_) => {}
-            Err(d) => prop_assert!(!d.is_empty()),
+        let took = measure(|| match parse_lesson(path, &mutated) {
+            // A lesson that still parses replays, within bounds.
+            Ok(l) => {
+                let _ = replay::replay(&l, &mutated);
+                true
+            }
+            Err(d) => !d.is_empty(),
+        });
+        prop_assert!(took.value);
+        if let Err(problem) = took.within_bounds() {
+            prop_assert!(false, "{}", problem);
         }
     }
 

@@ -2,8 +2,12 @@
 //! in wasm kills the page). Lines are generated from the pieces people
 //! really type, mangled with arbitrary characters.
 
+mod support;
+
 use proptest::prelude::*;
+use servicelab_engine::cluster::manifest;
 use servicelab_engine::{Session, WorldOptions};
+use support::measure;
 
 /// The shell's own syntax and tools: here-documents, pipes, redirections,
 /// substitutions, loops, filters and files.
@@ -137,9 +141,13 @@ proptest! {
         let mut s = Session::new(WorldOptions::default()).unwrap();
         for words in lines {
             let line = words.join(" ");
-            let e = s.run(&line);
+            let took = measure(|| s.run(&line));
+            // Within bounded memory and time, whatever the line.
+            if let Err(problem) = took.within_bounds() {
+                prop_assert!(false, "{}: {}", line, problem);
+            }
             // Output is text a terminal can show, and the prompt is still sane.
-            prop_assert!(e.status >= 0);
+            prop_assert!(took.value.status >= 0);
             prop_assert!(s.prompt().ends_with("$ ") || s.prompt().ends_with("# "));
         }
     }
@@ -172,4 +180,56 @@ proptest! {
         let mut b = Session::new(WorldOptions::default()).unwrap();
         prop_assert_eq!(a.run(&line), b.run(&line));
     }
+
+    /// Manifests mangled anywhere: kubectl answers, within bounds, and
+    /// the API server's state stays consistent enough to answer again.
+    #[test]
+    fn mutated_manifests_get_an_answer(
+        which in 0usize..MANIFESTS.len(),
+        at in any::<prop::sample::Index>(),
+        junk in prop_oneof![
+            Just("*a".to_string()),
+            Just("&a ".to_string()),
+            Just("[".to_string()),
+            Just("{".to_string()),
+            Just(": ".to_string()),
+            Just("- ".to_string()),
+            Just("\n---\n".to_string()),
+            Just("\t".to_string()),
+            Just("99999999999999999999".to_string()),
+            Just("-1".to_string()),
+            Just("null".to_string()),
+            Just("\"".to_string()),
+            "[ -~\n]{0,16}",
+            any::<String>(),
+        ],
+        delete in 0usize..24,
+    ) {
+        let text = MANIFESTS[which];
+        let mut pos = at.index(text.len());
+        while !text.is_char_boundary(pos) {
+            pos -= 1;
+        }
+        let mut end = (pos + delete).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mutated = format!("{}{}{}", &text[..pos], junk, &text[end..]);
+        let _ = manifest::parse(&mutated);
+        let mut s = Session::new(WorldOptions::default()).unwrap();
+        s.put_file("laptop", "m.yaml", &mutated);
+        let took = measure(|| s.run("kubectl apply -f m.yaml; kubectl get all -A -o yaml"));
+        if let Err(problem) = took.within_bounds() {
+            prop_assert!(false, "{:?}: {}", mutated, problem);
+        }
+        prop_assert_eq!(s.run("kubectl get svc kubernetes -o name").text(), "service/kubernetes\n");
+    }
 }
+
+/// What mutations start from: the kinds a lesson applies.
+const MANIFESTS: &[&str] = &[
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels: {app: web}\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n  - name: http\n    port: 80\n    targetPort: 80\n    nodePort: 30008\n",
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 3\n  selector:\n    matchLabels: {app: web}\n  template:\n    metadata:\n      labels: {app: web}\n    spec:\n      containers:\n      - name: nginx\n        image: nginx\n        ports:\n        - containerPort: 80\n",
+    "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  labels: {app: web}\nspec:\n  containers:\n  - name: c\n    image: nginx\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: shop\n",
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: lb\nspec:\n  type: LoadBalancer\n  externalTrafficPolicy: Local\n  sessionAffinity: ClientIP\n  selector: {app: web}\n  ports:\n  - port: 80\n    targetPort: http\n",
+];

@@ -229,7 +229,7 @@ Limits of one command line (servicelab's, not bash's; a lesson never meets them)
   {} in one value (a word, a variable, a here-document, what $(...) captures),
   {MAX_WORDS} words from one expansion, {} of output, {} of variables,
   {} in one command text, {} of files on all hosts (then: No space left on device),
-  and about half a second of work. Over a limit, the line stops with a message
+  and under a second of work. Over a limit, the line stops with a message
   naming it, and the shell goes on.
 ",
         size(MAX_VALUE),

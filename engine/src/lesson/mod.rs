@@ -76,10 +76,17 @@ pub struct Lesson {
     pub path: String,
     pub title: String,
     pub summary: String,
+    /// What the student will be able to do: shown at the top.
+    pub objectives: Vec<String>,
+    /// The estimated time, in minutes: shown in the lesson list.
+    pub minutes: Option<u32>,
     pub world: WorldSpec,
     /// Markdown before the first step.
     pub intro: String,
     pub steps: Vec<Step>,
+    /// What the student did, in two or three lines: shown when the last
+    /// step is done, with the way on.
+    pub recap: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -101,6 +108,63 @@ pub struct Step {
     pub solution: Vec<String>,
     /// Whether the checks must fail before the solution runs (default true).
     pub fails_before: bool,
+    /// A `Challenge:` step: the goal and its checks, no commands to click
+    /// and no manifest given; hints one at a time, the solution on request.
+    pub challenge: bool,
+    pub quizzes: Vec<Quiz>,
+    /// The step's text in reading order: prose, and where each quiz is asked.
+    pub segments: Vec<Segment>,
+}
+
+/// A piece of a step, in reading order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    /// Markdown.
+    Prose(String),
+    /// The quiz of this index in [`Step::quizzes`].
+    Quiz(usize),
+}
+
+/// A question with choices, asked where it stands in the step (a quiz
+/// before a command is a prediction: asked before the student runs it).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quiz {
+    pub line: usize,
+    pub question: String,
+    pub choices: Vec<Choice>,
+    /// The index of the right choice.
+    pub answer: usize,
+    /// One explanation for every choice, or one per choice.
+    pub explain: Vec<String>,
+    /// A request whose outcome decides which choice is right: `servicelab
+    /// check` makes it and reports an `answer` the engine contradicts.
+    pub probe: Option<QuizProbe>,
+}
+
+impl Quiz {
+    /// What to say after `choice` was picked.
+    pub fn explanation(&self, choice: usize) -> &str {
+        match self.explain.as_slice() {
+            [one] => one,
+            all => all.get(choice).map(String::as_str).unwrap_or(""),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub text: String,
+    /// With a probe: the outcome this choice predicts.
+    pub expect: Option<Expect>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuizProbe {
+    pub from: String,
+    pub url: String,
+    /// When the request is made: before the step's solution (the default),
+    /// or after it.
+    pub after: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

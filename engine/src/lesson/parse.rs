@@ -12,7 +12,49 @@ struct FrontMatter {
     #[serde(default)]
     summary: String,
     #[serde(default)]
+    objectives: Vec<String>,
+    #[serde(default)]
+    minutes: Option<u32>,
+    #[serde(default)]
     world: WorldSpec,
+}
+
+/// A quiz block. `choices` and `explain` are read by hand from YAML values,
+/// so that a text with a `: ` in it (which YAML reads as a mapping) gets a
+/// message that says to quote it, not serde's "did not match any variant".
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuizSpec {
+    question: String,
+    choices: Vec<serde_norway::Value>,
+    answer: String,
+    #[serde(default)]
+    explain: Option<serde_norway::Value>,
+    #[serde(default)]
+    probe: Option<QuizProbeSpec>,
+}
+
+/// A YAML scalar as text (numbers and booleans as written).
+fn yaml_text(v: &serde_norway::Value) -> Option<String> {
+    use serde_norway::Value;
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+const QUOTE_HINT: &str = "(a text with `: ` in it must be quoted: \"like: this\")";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct QuizProbeSpec {
+    from: String,
+    url: String,
+    /// `before` (the default) or `after` the step's solution.
+    #[serde(default)]
+    when: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -88,7 +130,7 @@ struct ProbeSpec {
     after: Option<Scalar>,
 }
 
-const PARTS: [&str; 4] = ["check", "probe", "hint", "solution"];
+const PARTS: [&str; 6] = ["check", "probe", "hint", "solution", "quiz", "recap"];
 
 struct Ctx<'a> {
     path: &'a str,
@@ -240,6 +282,14 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         if fm.title.trim().is_empty() {
             cx.error(2, 1, "the title is empty");
         }
+        if let Some(m) = fm.minutes.filter(|m| !(1..=120).contains(m)) {
+            let l = fm_src
+                .lines()
+                .position(|l| l.trim_start().starts_with("minutes:"))
+                .map(|i| i + 2)
+                .unwrap_or(2);
+            cx.error(l, 1, format!("minutes must be between 1 and 120, got {m}"));
+        }
         if fm.world.nodes == 0 || fm.world.nodes > crate::world::MAX_NODES {
             let l = fm_src
                 .lines()
@@ -272,6 +322,9 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
     let mut step_starts: Vec<usize> = vec![];
     let mut in_code: Option<(String, usize)> = None;
     let mut code = String::new();
+    // Where each step's quizzes stand: (start, end) of their blocks.
+    let mut quiz_cuts: Vec<Vec<(usize, usize)>> = vec![];
+    let mut recap: Option<(String, usize)> = None;
 
     let parser = Parser::new_ext(body, Options::empty()).into_offset_iter();
     for (ev, range) in parser {
@@ -290,8 +343,10 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                     }
                     let (line, _) = cx.line_col(start);
                     step_starts.push(range.end + body_start);
+                    let title = title.trim().to_string();
                     steps.push(Step {
-                        title: title.trim().to_string(),
+                        challenge: title.starts_with("Challenge:"),
+                        title,
                         line,
                         text: String::new(),
                         commands: vec![],
@@ -301,7 +356,10 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         hints: vec![],
                         solution: vec![],
                         fails_before: true,
+                        quizzes: vec![],
+                        segments: vec![],
                     });
+                    quiz_cuts.push(vec![]);
                 }
             }
             Event::Text(t) | Event::Code(t) if heading.is_some() => {
@@ -388,6 +446,27 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         cut.push((start, end));
                         step.hints.push(code.trim_end().to_string());
                     }
+                    "quiz" => {
+                        cut.push((start, end));
+                        let spec: Option<QuizSpec> = cx.yaml(&code, content_line, indent);
+                        let nodes = fm.as_ref().map(|f| f.world.nodes).unwrap_or(1);
+                        if let Some(q) =
+                            spec.and_then(|q| convert_quiz(&mut cx, q, fence_line, nodes))
+                        {
+                            let step = steps.last_mut().expect("checked above");
+                            step.quizzes.push(q);
+                            if let Some(cuts) = quiz_cuts.last_mut() {
+                                cuts.push((start, end));
+                            }
+                        }
+                    }
+                    "recap" => {
+                        cut.push((start, end));
+                        if recap.is_some() {
+                            cx.error(fence_line, 1, "a lesson has one `recap` block: merge them");
+                        }
+                        recap = Some((code.trim_end().to_string(), fence_line));
+                    }
                     "solution" => {
                         cut.push((start, end));
                         step.solution.extend(group_commands(&code));
@@ -395,12 +474,19 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                     "console" | "sh" | "bash" | "shell" => {
                         for l in code.lines() {
                             if let Some(cmd) = l.strip_prefix("$ ") {
+                                if step.challenge {
+                                    cx.error(fence_line, 1, format!("a Challenge step gives no commands to click: write `{}` in the prose, or make \"{}\" a plain step", cmd.trim(), step.title));
+                                    break;
+                                }
                                 step.commands.push(cmd.trim().to_string());
                             }
                         }
                     }
                     "yaml" | "yml" => {
                         if let Some(f) = attrs.iter().find_map(|a| a.strip_prefix("file=")) {
+                            if step.challenge {
+                                cx.error(fence_line, 1, format!("a Challenge step gives no manifest: the student writes it; or make \"{}\" a plain step", step.title));
+                            }
                             let name = f.trim_matches('"').to_string();
                             if name.is_empty() || name.contains('/') || name.starts_with('.') {
                                 cx.error(fence_line, 1, format!("file name `{name}` must be a plain name like `service.yaml`"));
@@ -446,6 +532,20 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
             to
         };
         step.text = prose(text, from, to, &cut);
+        // The same prose, cut where each quiz is asked.
+        let mut at = from;
+        for (k, &(qs, qe)) in quiz_cuts[i].iter().enumerate() {
+            let before = prose(text, at, qs, &cut);
+            if !before.is_empty() {
+                step.segments.push(Segment::Prose(before));
+            }
+            step.segments.push(Segment::Quiz(k));
+            at = qe;
+        }
+        let rest = prose(text, at.min(to), to, &cut);
+        if !rest.is_empty() {
+            step.segments.push(Segment::Prose(rest));
+        }
     }
     let intro = prose(text, body_start, body_start + intro_end, &cut);
 
@@ -460,6 +560,23 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
     for s in &steps {
         if s.title.is_empty() {
             cx.error(s.line, 1, "a step needs a title after `## `");
+        }
+        if s.challenge && s.checks.is_empty() {
+            cx.error(
+                s.line,
+                1,
+                format!(
+                    "Challenge step \"{}\" has no `check` block: its goal is what the checks judge",
+                    s.title
+                ),
+            );
+        }
+        if s.challenge && !s.fails_before {
+            cx.error(
+                s.line,
+                1,
+                format!("Challenge step \"{}\" is a task: its checks must fail until the student acts; remove `passes-before`", s.title),
+            );
         }
         if s.fails_before && !s.checks.is_empty() && s.solution.is_empty() {
             cx.error(
@@ -478,9 +595,12 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         path: path.to_string(),
         title: fm.title,
         summary: fm.summary,
+        objectives: fm.objectives,
+        minutes: fm.minutes,
         world: fm.world,
         intro,
         steps,
+        recap: recap.map(|(r, _)| r),
     })
 }
 
@@ -565,6 +685,153 @@ fn expectation(cx: &mut Ctx<'_>, s: &str, line: usize) -> Option<Expect> {
         cx.error(line, col, format!("unknown expectation `{s}`, expected an HTTP status (200, 404…) or one of `refused`, `timeout`, `unresolved`"));
     }
     e
+}
+
+/// A quiz block read: 2 to 5 choices, the answer one of them, one
+/// explanation or one per choice, and with a probe, each choice's
+/// prediction (no two alike, so that exactly one can be right).
+fn convert_quiz(cx: &mut Ctx<'_>, q: QuizSpec, line: usize, nodes: u8) -> Option<Quiz> {
+    let errors = cx.errors.len();
+    if q.question.trim().is_empty() {
+        cx.error(line, 1, "a quiz needs a `question`");
+    }
+    if !(2..=5).contains(&q.choices.len()) {
+        cx.error(
+            line,
+            1,
+            format!(
+                "a quiz has 2 to 5 choices, this one has {}",
+                q.choices.len()
+            ),
+        );
+    }
+    let mut choices = vec![];
+    for c in &q.choices {
+        if let Some(text) = yaml_text(c) {
+            choices.push(Choice { text, expect: None });
+            continue;
+        }
+        let field = |k: &str| c.get(k).and_then(yaml_text);
+        let known = c.as_mapping().is_some_and(|m| {
+            m.keys()
+                .all(|k| matches!(k.as_str(), Some("text" | "expect")))
+        });
+        match (field("text"), known) {
+            (Some(text), true) => {
+                let expect = field("expect").and_then(|e| expectation(cx, &e, line));
+                choices.push(Choice { text, expect });
+            }
+            _ => cx.error(
+                line,
+                1,
+                format!("a choice is a text, or `{{text: …, expect: …}}` {QUOTE_HINT}"),
+            ),
+        }
+    }
+    let answer = choices.iter().position(|c| c.text == q.answer);
+    if answer.is_none() {
+        cx.error(
+            line,
+            1,
+            format!(
+                "the quiz's `answer` must be one of its choices, word for word: `{}` is not",
+                q.answer
+            ),
+        );
+    }
+    let explain = match &q.explain {
+        None => vec![],
+        Some(v) if yaml_text(v).is_some() => yaml_text(v).into_iter().collect(),
+        Some(serde_norway::Value::Sequence(items)) => {
+            let all: Vec<String> = items.iter().filter_map(yaml_text).collect();
+            if all.len() != items.len() {
+                cx.error(
+                    line,
+                    1,
+                    format!("`explain` is one text, or a list of texts {QUOTE_HINT}"),
+                );
+            } else if all.len() != choices.len() {
+                cx.error(
+                    line,
+                    1,
+                    format!(
+                        "`explain` has one text, or one per choice: {} for {} choices",
+                        all.len(),
+                        choices.len()
+                    ),
+                );
+            }
+            all
+        }
+        Some(_) => {
+            cx.error(
+                line,
+                1,
+                format!("`explain` is one text, or a list of texts {QUOTE_HINT}"),
+            );
+            vec![]
+        }
+    };
+    if explain.is_empty() && cx.errors.len() == errors {
+        cx.error(
+            line,
+            1,
+            "a quiz needs `explain`: what the student learns from each choice",
+        );
+    }
+    let probe = q.probe.map(|p| {
+        check_from(cx, &p.from, line, nodes);
+        let after = match p.when.as_deref() {
+            None | Some("before") => false,
+            Some("after") => true,
+            Some(other) => {
+                cx.error(
+                    line,
+                    1,
+                    format!("`when` is `before` or `after` the step's solution, not `{other}`"),
+                );
+                false
+            }
+        };
+        QuizProbe {
+            from: p.from,
+            url: p.url,
+            after,
+        }
+    });
+    if probe.is_some() {
+        for c in &choices {
+            if c.expect.is_none() {
+                cx.error(
+                    line,
+                    1,
+                    format!("with a `probe`, every choice says what it predicts: `{{text: \"{}\", expect: …}}`", c.text),
+                );
+            }
+        }
+        if let Some(a) = answer {
+            let same = choices
+                .iter()
+                .enumerate()
+                .filter(|(i, c)| *i != a && c.expect.is_some() && c.expect == choices[a].expect)
+                .count();
+            if same > 0 {
+                cx.error(
+                    line,
+                    1,
+                    "another choice predicts the same outcome as the answer: only one choice may be right",
+                );
+            }
+        }
+    }
+    (cx.errors.len() == errors).then(|| Quiz {
+        line,
+        question: q.question,
+        choices,
+        answer: answer.unwrap_or(0),
+        explain,
+        probe,
+    })
 }
 
 fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> Option<Check> {

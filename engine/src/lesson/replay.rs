@@ -138,6 +138,51 @@ fn probes(
     }
 }
 
+/// Checks the quizzes of `step` whose probe is made at `phase`: the marked
+/// answer must predict what the engine does, so a quiz can never lie.
+fn quizzes(
+    s: &Session,
+    lesson: &Lesson,
+    text: &str,
+    step: &Step,
+    phase: Phase,
+    out: &mut Vec<Diagnostic>,
+) {
+    for q in &step.quizzes {
+        let Some(p) = &q.probe else { continue };
+        if p.after != matches!(phase, Phase::After) {
+            continue;
+        }
+        let answer = &q.choices[q.answer];
+        let Some(want) = &answer.expect else { continue };
+        let problem = match s.request(&p.from, &p.url) {
+            None => format!("quiz probe: there is no host or pod named `{}`", p.from),
+            Some(o) if !matches_expect(&o.observed, want) => {
+                let right = q
+                    .choices
+                    .iter()
+                    .find(|c| {
+                        c.expect
+                            .as_ref()
+                            .is_some_and(|e| matches_expect(&o.observed, e))
+                    })
+                    .map(|c| format!(" The choice that says so is \"{}\".", c.text))
+                    .unwrap_or_else(|| " No choice says so.".to_string());
+                format!(
+                    "quiz: the answer \"{}\" predicts {want}, but curl from {} to {} gives {}. {}.{right}",
+                    answer.text,
+                    p.from,
+                    p.url,
+                    o.observed,
+                    crate::lesson::checks::why(&o),
+                )
+            }
+            Some(_) => continue,
+        };
+        out.push(Diagnostic::new(&lesson.path, text, q.line, 1, problem));
+    }
+}
+
 /// Replays a parsed lesson; every problem is a diagnostic at the line of the
 /// step, check or probe concerned. `text` is the file's source, for carets.
 pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
@@ -159,6 +204,7 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
     for step in &lesson.steps {
         enter_step(&mut s, step);
         probes(&s, lesson, text, step, Phase::Before, &mut out);
+        quizzes(&s, lesson, text, step, Phase::Before, &mut out);
         if step.fails_before && !step.checks.is_empty() {
             let all_pass = step.checks.iter().all(|c| evaluate(&s, c).passed);
             if all_pass {
@@ -204,6 +250,7 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
             }
         }
         probes(&s, lesson, text, step, Phase::After, &mut out);
+        quizzes(&s, lesson, text, step, Phase::After, &mut out);
     }
     out
 }

@@ -205,9 +205,7 @@ impl World {
         }
         router.listeners.push(Listener {
             addr: Some(ROUTER_IP),
-            port: 80,
-            process: "httpd".into(),
-            app: App::Other,
+            ..Listener::tcp(80, "httpd", App::Other)
         });
         net.add_host(router);
 
@@ -281,25 +279,12 @@ impl World {
                     });
                 }
             }
-            node.listeners.push(Listener {
-                addr: None,
-                port: 22,
-                process: "sshd".into(),
-                app: App::Sshd,
-            });
-            node.listeners.push(Listener {
-                addr: None,
-                port: 10250,
-                process: "kubelet".into(),
-                app: App::Other,
-            });
+            node.listeners.push(Listener::tcp(22, "sshd", App::Sshd));
+            node.listeners
+                .push(Listener::tcp(10250, "kubelet", App::Other));
             if i == 1 {
-                node.listeners.push(Listener {
-                    addr: None,
-                    port: 6443,
-                    process: "kube-apiserver".into(),
-                    app: App::Other,
-                });
+                node.listeners
+                    .push(Listener::tcp(6443, "kube-apiserver", App::Other));
             }
             let id = net.add_host(node);
             node_ids.push((id, bridge));
@@ -487,6 +472,7 @@ impl World {
                     .filter_map(|(i, a)| images::known(i, a))
                     .flatten()
                     .map(|p| Listener {
+                        proto: p.proto,
                         addr: None,
                         port: p.port,
                         process: p.process.to_string(),
@@ -511,6 +497,7 @@ impl World {
             .collect();
         for (name, id) in nodes {
             let node = crate::cluster::proxy_model::ProxyNode {
+                ip: self.cluster.node(&name).map(|n| n.ip),
                 name,
                 cluster_cidr: cidr,
             };
@@ -928,6 +915,56 @@ mod tests {
             ConnectOutcome::HostUnreachable { .. }
         ));
         assert!(w.topology().hosts.iter().all(|h| h.name != "myapp-pod"));
+    }
+
+    #[test]
+    fn a_dns_datagram_reaches_coredns_through_kube_dns_and_comes_back() {
+        let mut w = world();
+        let from = w.pod_host("myapp-pod").unwrap();
+        let mut rng = SimRng::new(3);
+        let r = w.net.exchange_udp(
+            from,
+            41000,
+            SocketAddrV4::new(crate::cluster::DNS_IP, 53),
+            0,
+            &mut rng,
+        );
+        match &r.outcome {
+            ConnectOutcome::Established {
+                listener,
+                server_addr,
+                ..
+            } => {
+                assert_eq!(listener.process, "coredns");
+                assert_eq!(server_addr.port(), 53);
+                assert_ne!(*server_addr.ip(), crate::cluster::DNS_IP, "DNATed to a pod");
+            }
+            other => panic!("{other:?}\n{}", r.trace),
+        }
+        let text = r.trace.to_string();
+        assert!(text.contains("-p udp"), "{text}");
+        assert!(text.contains("conntrack reverse NAT"), "{text}");
+    }
+
+    #[test]
+    fn a_datagram_to_a_closed_udp_port_is_refused() {
+        let mut w = world();
+        let mut rng = SimRng::new(3);
+        let id = w.net.host_id("node01").unwrap();
+        let r = w
+            .net
+            .exchange_udp(id, 41000, SocketAddrV4::new(POD, 53), 0, &mut rng);
+        assert!(
+            matches!(
+                r.outcome,
+                ConnectOutcome::Refused {
+                    reason: crate::net::DropReason::PortUnreachable { .. },
+                    ..
+                }
+            ),
+            "{:?}",
+            r.outcome
+        );
     }
 
     #[test]

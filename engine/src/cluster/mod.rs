@@ -646,9 +646,12 @@ impl Cluster {
                 self.endpoints(svc)
             };
             for (i, port) in svc.spec.ports.iter().enumerate() {
-                if port.protocol.as_deref().unwrap_or("TCP") != "TCP" {
-                    continue;
-                }
+                let protocol = match port.protocol.as_deref().unwrap_or("TCP") {
+                    "TCP" => crate::net::netfilter::Protocol::Tcp,
+                    "UDP" => crate::net::netfilter::Protocol::Udp,
+                    // SCTP is not simulated.
+                    _ => continue,
+                };
                 let endpoints = eps
                     .as_ref()
                     .and_then(|e| e.get(i))
@@ -681,6 +684,7 @@ impl Cluster {
                     namespace: ns.clone(),
                     name: name.clone(),
                     port_name: port.name.clone(),
+                    protocol,
                     cluster_ip,
                     port: port.port as u16,
                     node_port: port
@@ -704,6 +708,17 @@ impl Cluster {
                         == Some("Local"),
                     internal_policy_local: svc.spec.internal_traffic_policy.as_deref()
                         == Some("Local"),
+                    load_balancer_source_ranges: svc
+                        .spec
+                        .load_balancer_source_ranges
+                        .iter()
+                        .filter_map(|r| r.trim().parse().ok())
+                        .collect(),
+                    health_check_node_port: svc
+                        .spec
+                        .health_check_node_port
+                        .and_then(|p| u16::try_from(p).ok())
+                        .filter(|p| *p != 0),
                     affinity,
                     endpoints,
                 });

@@ -297,14 +297,14 @@ impl World {
             host: laptop_id,
             user: "student".into(),
             etc_hosts: laptop_hosts,
-            files: BTreeMap::new(),
+            files: ubuntu_resolv_conf(),
         });
         for (id, _) in &node_ids {
             machines.push(Machine {
                 host: *id,
                 user: "student".into(),
                 etc_hosts: all_hosts.clone(),
-                files: BTreeMap::new(),
+                files: ubuntu_resolv_conf(),
             });
         }
 
@@ -462,7 +462,13 @@ impl World {
         }
         for (k, (node, ip, images)) in wanted {
             if !self.pod_hosts.contains_key(&k) {
-                if let Some(id) = self.attach_pod(&k.1, &node, ip) {
+                let files = self
+                    .cluster
+                    .pods
+                    .get(&k)
+                    .map(|p| pod_files(&k.0, p, ip))
+                    .unwrap_or_default();
+                if let Some(id) = self.attach_pod(&k.1, &node, ip, files) {
                     self.pod_hosts.insert(k.clone(), id);
                 }
             }
@@ -605,7 +611,13 @@ impl World {
     }
 
     /// A pod's network namespace: a veth into its node's `cni0` bridge.
-    fn attach_pod(&mut self, name: &str, node: &str, ip: Ipv4Addr) -> Option<HostId> {
+    fn attach_pod(
+        &mut self,
+        name: &str,
+        node: &str,
+        ip: Ipv4Addr,
+        files: BTreeMap<String, String>,
+    ) -> Option<HostId> {
         let node_id = self.net.host_id(node)?;
         let cidr = self.cluster.node(node)?.pod_cidr;
         let bridge = self
@@ -639,7 +651,7 @@ impl World {
             host: pod_id,
             user: "root".into(),
             etc_hosts: vec![(name.to_string(), ip)],
-            files: BTreeMap::new(),
+            files,
         });
         let (a, b) = (
             mac_for(&format!("{name}/{ip}")),
@@ -768,6 +780,71 @@ impl World {
             .collect();
         Topology { hosts, segments }
     }
+}
+
+/// Ubuntu 24.04's `/etc/resolv.conf`: systemd-resolved's stub.
+fn ubuntu_resolv_conf() -> BTreeMap<String, String> {
+    let text = "# This is /run/systemd/resolve/stub-resolv.conf managed by man:systemd-resolved(8).
+# Do not edit.
+#
+# This file might be symlinked as /etc/resolv.conf. If you're looking at
+# /etc/resolv.conf and seeing this text, you have followed the symlink.
+#
+# This is a dynamic resolv.conf file for connecting local clients to the
+# internal DNS stub resolver of systemd-resolved. This file lists all
+# configured search domains.
+#
+# Run \"resolvectl status\" to see details about the uplink DNS servers
+# currently in use.
+#
+# Third party programs should typically not access this file directly, but only
+# through the symlink at /etc/resolv.conf. To manage man:resolv.conf(5) in a
+# different way, replace this symlink by a static file or a different symlink.
+#
+# See man:systemd-resolved.service(8) for details about the supported modes of
+# operation for /etc/resolv.conf.
+
+nameserver 127.0.0.53
+options edns0 trust-ad
+search .
+";
+    [("/etc/resolv.conf".to_string(), text.to_string())].into()
+}
+
+/// The files the kubelet writes into a pod: `/etc/resolv.conf` for its DNS
+/// policy (`ClusterFirst` unless it says `Default`) and the managed `/etc/hosts`.
+fn pod_files(namespace: &str, pod: &Pod, ip: Ipv4Addr) -> BTreeMap<String, String> {
+    let policy = pod
+        .spec
+        .dns_policy
+        .as_ref()
+        .and_then(|v| v.as_str())
+        .unwrap_or("ClusterFirst");
+    let resolv = if policy == "Default" {
+        // The node's upstream resolver, as systemd-resolved lists it.
+        format!("nameserver {ROUTER_IP}\n")
+    } else {
+        crate::cluster::dns::resolv_conf(namespace)
+    };
+    let hostname = pod
+        .spec
+        .hostname
+        .clone()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| pod.metadata.name.clone());
+    let mut hosts = String::from("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n");
+    match pod.spec.subdomain.as_deref().filter(|s| !s.is_empty()) {
+        Some(sub) => hosts.push_str(&format!(
+            "{ip}\t{hostname}.{sub}.{namespace}.svc.{}\t{hostname}\n",
+            crate::cluster::CLUSTER_DOMAIN
+        )),
+        None => hosts.push_str(&format!("{ip}\t{hostname}\n")),
+    }
+    [
+        ("/etc/resolv.conf".to_string(), resolv),
+        ("/etc/hosts".to_string(), hosts),
+    ]
+    .into()
 }
 
 /// What the UI needs to draw the world.

@@ -115,7 +115,7 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
             common.contains(&cmd)
                 || matches!(
                     cmd,
-                    "bash" | "curl" | "nslookup" | "ping" | "ip" | "iptables"
+                    "bash" | "curl" | "nslookup" | "dig" | "host" | "ping" | "ip" | "iptables"
                 )
         }
         // Scratch images (coredns, whoami, …) have no shell at all.

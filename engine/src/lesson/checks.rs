@@ -248,12 +248,24 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
     }
 }
 
+/// The Ready addresses a Service's EndpointSlices give it, one per address.
+fn ready_addresses(s: &Session, svc: &Service) -> Vec<String> {
+    let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+    let mut out: Vec<String> = vec![];
+    for slice in s.world().cluster.slices_of(ns, &svc.metadata.name) {
+        for ep in slice.endpoints().iter().filter(|e| e.is_ready()) {
+            if let Some(a) = ep.addresses.first() {
+                if !out.contains(a) {
+                    out.push(a.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 fn ready_endpoints(s: &Session, svc: &Service) -> usize {
-    s.world()
-        .cluster
-        .endpoints(svc)
-        .and_then(|e| e.first().map(|(_, a)| a.iter().filter(|a| a.ready).count()))
-        .unwrap_or(0)
+    ready_addresses(s, svc).len()
 }
 
 fn describe_service_goal(sc: &ServiceCheck) -> String {

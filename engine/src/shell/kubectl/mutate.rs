@@ -3,7 +3,7 @@
 
 use super::{print_api_error, resource_and_names, Args, Resource};
 use crate::cluster::apiserver::{Applied, Object};
-use crate::cluster::manifest::{self, DocError};
+use crate::cluster::manifest;
 use crate::cluster::objects::*;
 use crate::shell::{Execution, Session};
 
@@ -34,8 +34,16 @@ fn read_sources(
     Some(out)
 }
 
+/// One object read from a manifest: its source, the document as kubectl
+/// sends it, and its decoded form.
+struct Read {
+    source: String,
+    raw: serde_json::Value,
+    obj: Object,
+}
+
 /// Parses every source; prints kubectl's client-side errors.
-fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<(String, Object)>, bool) {
+fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<Read>, bool) {
     let mut objs = vec![];
     let mut failed = false;
     for (name, text) in sources {
@@ -51,31 +59,13 @@ fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<(String, 
         };
         for d in docs {
             match d.result {
-                Ok(o) => objs.push((name.clone(), o)),
-                Err(DocError::Missing(what)) => {
-                    let list = if what.len() == 1 {
-                        what[0].to_string()
-                    } else {
-                        format!("[{}]", what.join(", "))
-                    };
-                    exec.err(format!("error: error validating \"{name}\": error validating data: {list}; if you choose to ignore these errors, turn validation off with --validate=false\n"));
-                    failed = true;
-                }
-                Err(DocError::NoKindMatch {
-                    name: n,
-                    namespace,
-                    kind,
-                    version,
-                }) => {
-                    exec.err(format!("error: resource mapping not found for name: \"{n}\" namespace: \"{namespace}\" from \"{name}\": no matches for kind \"{kind}\" in version \"{version}\"\nensure CRDs are installed first\n"));
-                    failed = true;
-                }
-                Err(DocError::Decode {
-                    kind,
-                    version,
-                    detail,
-                }) => {
-                    exec.err(format!("Error from server (BadRequest): error when creating \"{name}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {detail}\n"));
+                Ok(obj) => objs.push(Read {
+                    source: name.clone(),
+                    raw: d.raw,
+                    obj,
+                }),
+                Err(e) => {
+                    exec.err(e.message(name));
                     failed = true;
                 }
             }
@@ -124,7 +114,12 @@ pub(crate) fn apply(
     };
     let (objs, mut failed) = objects(&sources, exec);
     let now = s.now as i64;
-    for (source, mut obj) in objs {
+    for Read {
+        source,
+        raw,
+        mut obj,
+    } in objs
+    {
         if obj.namespaced() && obj.meta().namespace.is_none() {
             obj.meta_mut().namespace = args.namespace.clone();
         }
@@ -134,21 +129,23 @@ pub(crate) fn apply(
                 .namespace
                 .clone()
                 .unwrap_or_else(|| "default".into());
-            let (res, kind) = match &obj {
-                Object::Service(_) => ("/v1, Resource=services", "/v1, Kind=Service"),
-                Object::Pod(_) => ("/v1, Resource=pods", "/v1, Kind=Pod"),
-                Object::Deployment(_) => {
-                    ("apps/v1, Resource=deployments", "apps/v1, Kind=Deployment")
-                }
-                Object::Namespace(_) => ("/v1, Resource=namespaces", "/v1, Kind=Namespace"),
+            // `/v1, Resource=services`, `apps/v1, Resource=deployments`.
+            let version = obj.api_version();
+            let gv = if version.contains('/') {
+                version
+            } else {
+                format!("/{version}")
             };
-            exec.err(format!("error: error when retrieving current configuration of:\nResource: \"{res}\", GroupVersionKind: \"{kind}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty\n"));
+            let plural = obj.plural();
+            let resource = plural.split('.').next().unwrap_or_default();
+            let kind = obj.kind();
+            exec.err(format!("error: error when retrieving current configuration of:\nResource: \"{gv}, Resource={resource}\", GroupVersionKind: \"{gv}, Kind={kind}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty\n"));
             failed = true;
             continue;
         }
         let name = obj.meta().name.clone();
         let resource = obj.resource();
-        match s.world.cluster.apply(obj, now) {
+        match s.world.cluster.apply_manifest(obj, &raw, now) {
             Ok(Applied::Created) => exec.out(format!("{resource}/{name} created\n")),
             Ok(Applied::Configured) => exec.out(format!("{resource}/{name} configured\n")),
             Ok(Applied::Unchanged) => exec.out(format!("{resource}/{name} unchanged\n")),
@@ -191,7 +188,10 @@ pub(crate) fn create(
                 return 1;
             };
             let (objs, mut failed) = objects(&sources, exec);
-            for (source, mut obj) in objs {
+            for Read {
+                source, mut obj, ..
+            } in objs
+            {
                 if obj.namespaced() && obj.meta().namespace.is_none() {
                     obj.meta_mut().namespace = ns.clone();
                 }
@@ -341,10 +341,10 @@ pub(crate) fn delete(
         };
         let (objs, f) = objects(&sources, exec);
         failed |= f;
-        for (source, obj) in objs {
+        for Read { source, obj, .. } in objs {
             let name = obj.meta().name.clone();
             let obj_ns = obj.meta().namespace.clone().unwrap_or_else(|| ns.clone());
-            match s.world.cluster.delete(obj.plural(), &obj_ns, &name, now) {
+            match s.world.cluster.delete(&obj.plural(), &obj_ns, &name, now) {
                 Ok(()) => exec.out(format!("{} \"{name}\" deleted\n", obj.resource())),
                 Err(e) => {
                     print_api_error(exec, &e, Some(("deleting", &source)));
@@ -380,7 +380,7 @@ pub(crate) fn delete(
                     .transpose()
                     .ok()
                     .flatten();
-                super::get::items(s, r, Some(&ns))
+                super::columns::items(s, r, Some(&ns))
                     .into_iter()
                     .filter(|i| {
                         sel.as_ref()
@@ -392,18 +392,14 @@ pub(crate) fn delete(
         };
         for n in names {
             let plural = r.plural();
-            if matches!(
-                r,
-                Resource::Endpoints
-                    | Resource::EndpointSlices
-                    | Resource::ReplicaSets
-                    | Resource::Nodes
-            ) {
-                exec.err(format!("error: deleting {plural} is not simulated; delete the Service or Deployment that owns them\n"));
+            if r == Resource::Nodes {
+                exec.err(format!(
+                    "error: deleting {plural} is not simulated: the world's nodes are fixed\n"
+                ));
                 failed = true;
                 continue;
             }
-            match s.world.cluster.delete(plural, &ns, &n, now) {
+            match s.world.cluster.delete(&plural, &ns, &n, now) {
                 Ok(()) => exec.out(format!("{} \"{n}\" deleted\n", r.singular())),
                 Err(e) => {
                     print_api_error(exec, &e, None);
@@ -587,7 +583,7 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         exec.err("error: required flag(s) \"replicas\" not set\n");
         return 1;
     };
-    let Some(replicas) = parse_port(replicas, "replicas", exec) else {
+    let Some(replicas_wanted) = parse_port(replicas, "replicas", exec) else {
         return 1;
     };
     let targets = match resource_and_names(&args.positional) {
@@ -604,27 +600,31 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             exec.err("error: resource(s) were provided, but no name was specified\n");
             return 1;
         };
-        if r != Resource::Deployments {
-            exec.err(format!(
-                "error: no scaler has been implemented for {{\"\" \"{}\"}}\n",
-                r.singular()
-            ));
-            failed = true;
-            continue;
-        }
-        match s
-            .world
-            .cluster
-            .deployments
-            .get_mut(&(ns.clone(), name.clone()))
-        {
-            Some(d) => {
-                d.spec.replicas = Some(replicas);
-                exec.out(format!("deployment.apps/{name} scaled\n"));
+        let key = (ns.clone(), name.clone());
+        let c = &mut s.world.cluster;
+        let target = match r {
+            Resource::Deployments => c.deployments.get_mut(&key).map(|d| &mut d.spec.replicas),
+            Resource::ReplicaSets => c.replicasets.get_mut(&key).map(|d| &mut d.spec.replicas),
+            Resource::StatefulSets => c.statefulsets.get_mut(&key).map(|d| &mut d.spec.replicas),
+            _ => {
+                exec.err(format!(
+                    "error: no scaler has been implemented for {{\"\" \"{}\"}}\n",
+                    r.singular()
+                ));
+                failed = true;
+                continue;
+            }
+        };
+        match target {
+            Some(replicas) => {
+                *replicas = Some(replicas_wanted);
+                c.changed();
+                exec.out(format!("{}/{name} scaled\n", r.singular()));
             }
             None => {
                 exec.err(format!(
-                    "Error from server (NotFound): deployments.apps \"{name}\" not found\n"
+                    "Error from server (NotFound): {} \"{name}\" not found\n",
+                    r.plural()
                 ));
                 failed = true;
             }
@@ -669,6 +669,16 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             Resource::Pods => c.pods.get_mut(&key).map(|p| &mut p.metadata.labels),
             Resource::Services => c.services.get_mut(&key).map(|p| &mut p.metadata.labels),
             Resource::Deployments => c.deployments.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::ReplicaSets => c.replicasets.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::StatefulSets => c.statefulsets.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::DaemonSets => c.daemonsets.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::Endpoints => c.endpoints.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::EndpointSlices => c
+                .endpoint_slices
+                .get_mut(&key)
+                .map(|p| &mut p.metadata.labels),
+            Resource::ConfigMaps => c.configmaps.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::Secrets => c.secrets.get_mut(&key).map(|p| &mut p.metadata.labels),
             _ => None,
         };
         let Some(labels) = labels else {
@@ -703,5 +713,9 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         };
         exec.out(format!("{}/{name} {verb}\n", r.singular()));
     }
+    // Selectors see the new labels: the controllers run again.
+    let now = s.now as i64;
+    s.world.cluster.changed();
+    s.world.cluster.reconcile(now);
     i32::from(failed)
 }

@@ -205,7 +205,7 @@ impl World {
         }
         router.listeners.push(Listener {
             addr: Some(ROUTER_IP),
-            ..Listener::tcp(80, "httpd", App::Other)
+            ..Listener::tcp(80, "lighttpd", App::RouterAdmin)
         });
         net.add_host(router);
 
@@ -491,7 +491,8 @@ impl World {
         self.program_nodes();
     }
 
-    /// kube-proxy's sync on every node.
+    /// kube-proxy's sync on every node: its rules, and the health-check
+    /// server it runs for each `externalTrafficPolicy: Local` LoadBalancer.
     fn program_nodes(&mut self) {
         let services = self.cluster.proxy_view();
         let cidr: Ipv4Net = CLUSTER_CIDR.parse().expect("literal CIDR");
@@ -504,30 +505,143 @@ impl World {
         for (name, id) in nodes {
             let node = crate::cluster::proxy_model::ProxyNode {
                 ip: self.cluster.node(&name).map(|n| n.ip),
-                name,
+                name: name.clone(),
                 cluster_cidr: cidr,
             };
             let rules = crate::cluster::kubeproxy::render(&node, &services);
-            crate::cluster::kubeproxy::install(self.net.host_mut(id), &rules);
+            let host = self.net.host_mut(id);
+            crate::cluster::kubeproxy::install(host, &rules);
+            // The health-check servers: one per Service, counting this node's
+            // ready endpoints (the first port's, as kube-proxy keeps one per Service).
+            host.listeners
+                .retain(|l| !matches!(l.app, App::ServiceHealth { .. }));
+            let mut seen = vec![];
+            for svc in services
+                .iter()
+                .filter(|s| s.health_check_node_port.is_some())
+            {
+                let key = (svc.namespace.clone(), svc.name.clone());
+                if seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+                let local = svc
+                    .endpoints
+                    .iter()
+                    .filter(|e| e.ready && e.node == name)
+                    .count();
+                host.listeners.push(Listener::tcp(
+                    svc.health_check_node_port.unwrap_or_default(),
+                    "kube-proxy",
+                    App::ServiceHealth {
+                        namespace: svc.namespace.clone(),
+                        name: svc.name.clone(),
+                        local_endpoints: local,
+                    },
+                ));
+            }
         }
         self.program_load_balancer();
     }
 
+    /// The nodes the cloud load balancer sends a Service to: for an
+    /// `externalTrafficPolicy: Local` Service, those whose health-check port
+    /// answers 200 to the load balancer's probe (all of them if none does,
+    /// as cloud load balancers fail open); otherwise every node.
+    fn healthy_nodes(
+        &mut self,
+        lb: HostId,
+        svc: &crate::cluster::objects::Service,
+    ) -> Vec<Ipv4Addr> {
+        let all: Vec<Ipv4Addr> = self.cluster.nodes.iter().map(|n| n.ip).collect();
+        let Some(port) = svc
+            .spec
+            .health_check_node_port
+            .and_then(|p| u16::try_from(p).ok())
+            .filter(|_| svc.spec.external_traffic_policy.as_deref() == Some("Local"))
+        else {
+            return all;
+        };
+        // The probes are deterministic and leave nothing the student sees.
+        let mut rng = crate::rng::SimRng::new(u64::from(port));
+        let healthy: Vec<Ipv4Addr> = all
+            .iter()
+            .copied()
+            .filter(|node| {
+                let r = self.net.connect(
+                    lb,
+                    40000,
+                    std::net::SocketAddrV4::new(*node, port),
+                    0,
+                    &mut rng,
+                );
+                match r.outcome {
+                    crate::net::ConnectOutcome::Established {
+                        listener,
+                        server_addr,
+                        peer_seen_by_server,
+                        ..
+                    } => {
+                        let req = crate::apps::HttpRequest {
+                            method: "GET".into(),
+                            path: "/healthz".into(),
+                            host_header: format!("{server_addr}"),
+                        };
+                        let ctx = crate::apps::ServerCtx {
+                            hostname: String::new(),
+                            addrs: vec![*server_addr.ip()],
+                            remote: peer_seen_by_server,
+                        };
+                        listener
+                            .app
+                            .http(&req, crate::time::EPOCH_UNIX, &ctx)
+                            .is_some_and(|resp| resp.status == 200)
+                    }
+                    _ => false,
+                }
+            })
+            .collect();
+        if healthy.is_empty() {
+            all
+        } else {
+            healthy
+        }
+    }
+
     /// The cloud load balancer's configuration: each LoadBalancer Service's
-    /// external IP is an address of the LB host, and its port is forwarded to
-    /// the Service's NodePort on a node chosen at random per connection.
+    /// external IP is an address of the LB host; a connection from a source
+    /// its `loadBalancerSourceRanges` (or their annotation) allow is
+    /// forwarded to the Service's NodePort on a healthy node chosen at
+    /// random, and one from anywhere else is dropped by the cloud's firewall.
     fn program_load_balancer(&mut self) {
         let Some(lb) = self.net.host_id(LB_HOST) else {
             return;
         };
         let wan = self.net.host(lb).iface("wan0").and_then(|i| i.segment);
-        let node_ips: Vec<Ipv4Addr> = self.cluster.nodes.iter().map(|n| n.ip).collect();
         let mut addrs: Vec<Ipv4Addr> = vec![];
         let mut rules = vec![];
-        for svc in self.cluster.services.values() {
-            if svc.type_name() != "LoadBalancer" {
-                continue;
-            }
+        let mut firewall = vec![];
+        let services: Vec<crate::cluster::objects::Service> = self
+            .cluster
+            .services
+            .values()
+            .filter(|s| s.type_name() == "LoadBalancer")
+            .cloned()
+            .collect();
+        for svc in services {
+            let node_ips = self.healthy_nodes(lb, &svc);
+            let ranges = crate::cluster::validation::load_balancer_source_ranges(&svc);
+            let ranges: Vec<Option<Ipv4Net>> =
+                if ranges.is_empty() || ranges.iter().any(|r| r.prefix_len() == 0) {
+                    vec![None]
+                } else {
+                    ranges.into_iter().map(Some).collect()
+                };
+            let svc_name = format!(
+                "{}/{}",
+                svc.metadata.namespace.as_deref().unwrap_or("default"),
+                svc.metadata.name
+            );
             for ing in &svc.status.load_balancer.ingress {
                 let Some(ip) = ing.ip.as_deref().and_then(|i| i.parse::<Ipv4Addr>().ok()) else {
                     continue;
@@ -537,35 +651,53 @@ impl World {
                     let Some(np) = p.node_port.and_then(|n| u16::try_from(n).ok()) else {
                         continue;
                     };
-                    let n = node_ips.len();
-                    for (i, node) in node_ips.iter().enumerate() {
-                        let mut m = vec![
-                            Match::Destination {
-                                negated: false,
-                                net: Ipv4Net::new(ip, 32).expect("/32"),
-                            },
-                            Match::Protocol(crate::net::netfilter::Protocol::Tcp),
-                            Match::Comment(format!(
-                                "{}/{} load balancer",
-                                svc.metadata.namespace.as_deref().unwrap_or("default"),
-                                svc.metadata.name
-                            )),
-                            Match::Tcp {
+                    let vip = vec![
+                        Match::Destination {
+                            negated: false,
+                            net: Ipv4Net::new(ip, 32).expect("/32"),
+                        },
+                        Match::Protocol(crate::net::netfilter::Protocol::Tcp),
+                    ];
+                    for range in &ranges {
+                        let n = node_ips.len();
+                        for (i, node) in node_ips.iter().enumerate() {
+                            let mut m = vec![];
+                            if let Some(r) = range {
+                                m.push(Match::Source {
+                                    negated: false,
+                                    net: *r,
+                                });
+                            }
+                            m.extend(vip.clone());
+                            m.push(Match::Comment(format!("{svc_name} load balancer")));
+                            m.push(Match::Tcp {
                                 dport: Some(p.port as u16),
-                            },
-                        ];
-                        if i + 1 < n {
-                            m.push(Match::Statistic(
-                                crate::net::netfilter::Probability::one_in(n - i),
+                            });
+                            if i + 1 < n {
+                                m.push(Match::Statistic(
+                                    crate::net::netfilter::Probability::one_in(n - i),
+                                ));
+                            }
+                            rules.push(Rule::new(
+                                m,
+                                Target::Dnat {
+                                    to: *node,
+                                    port: Some(np),
+                                },
                             ));
                         }
-                        rules.push(Rule::new(
-                            m,
-                            Target::Dnat {
-                                to: *node,
-                                port: Some(np),
-                            },
-                        ));
+                    }
+                    if ranges.iter().any(Option::is_some) {
+                        // What no range let through is still addressed to the
+                        // load balancer itself: the firewall drops it.
+                        let mut m = vip.clone();
+                        m.push(Match::Comment(format!(
+                            "{svc_name} source not in loadBalancerSourceRanges"
+                        )));
+                        m.push(Match::Tcp {
+                            dport: Some(p.port as u16),
+                        });
+                        firewall.push(Rule::new(m, Target::Drop));
                     }
                 }
             }
@@ -608,6 +740,16 @@ impl World {
         );
         host.netfilter
             .replace_user_chains(Table::Nat, |_| false, nat);
+        let mut filter = BTreeMap::new();
+        filter.insert(
+            "INPUT".to_string(),
+            crate::net::netfilter::Chain {
+                policy: Some(crate::net::netfilter::Policy::Accept),
+                rules: firewall,
+            },
+        );
+        host.netfilter
+            .replace_user_chains(Table::Filter, |_| false, filter);
     }
 
     /// A pod's network namespace: a veth into its node's `cni0` bridge.

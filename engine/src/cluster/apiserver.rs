@@ -112,6 +112,26 @@ impl Object {
         self.info().namespaced
     }
 
+    /// What `kubectl apply` says of a manifest without a name.
+    pub fn missing_name_message(&self, source: &str) -> String {
+        let ns = self
+            .meta()
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
+        // `/v1, Resource=services`, `apps/v1, Resource=deployments`.
+        let version = self.api_version();
+        let gv = if version.contains('/') {
+            version
+        } else {
+            format!("/{version}")
+        };
+        let plural = self.plural();
+        let resource = plural.split('.').next().unwrap_or_default();
+        let kind = self.kind();
+        format!("error: error when retrieving current configuration of:\nResource: \"{gv}, Resource={resource}\", GroupVersionKind: \"{gv}, Kind={kind}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty\n")
+    }
+
     /// The object as the API returns it (JSON).
     pub fn to_value(&self) -> Value {
         each!(self, o => serde_json::to_value(o)).unwrap_or(Value::Null)
@@ -190,6 +210,46 @@ impl ApiError {
             kind: kind.into(),
             name: name.into(),
             causes,
+        }
+    }
+}
+
+impl ApiError {
+    /// What kubectl prints for it (`checkErr`): the Invalid causes one per
+    /// line, or `Error from server (REASON): [error when VERB "FILE": ]MESSAGE`.
+    pub fn kubectl_message(&self, source: Option<(&str, &str)>) -> String {
+        match self.reason {
+            Reason::Invalid if !self.causes.is_empty() => {
+                if self.causes.len() == 1 {
+                    format!(
+                        "The {} \"{}\" is invalid: {}\n",
+                        self.kind, self.name, self.causes[0]
+                    )
+                } else {
+                    let mut seen = vec![];
+                    let mut s = format!("The {} \"{}\" is invalid: \n", self.kind, self.name);
+                    for c in &self.causes {
+                        let line = c.to_string();
+                        if !seen.contains(&line) {
+                            s.push_str(&format!("* {line}\n"));
+                            seen.push(line);
+                        }
+                    }
+                    s
+                }
+            }
+            _ => match source {
+                Some((verb, file)) => format!(
+                    "Error from server ({}): error when {verb} \"{file}\": {}\n",
+                    self.reason.name(),
+                    self.message
+                ),
+                None => format!(
+                    "Error from server ({}): {}\n",
+                    self.reason.name(),
+                    self.message
+                ),
+            },
         }
     }
 }

@@ -8,7 +8,7 @@
 mod arith;
 mod builtins;
 mod curl;
-mod dns;
+pub mod dns;
 mod files;
 mod filters;
 mod interp;

@@ -14,12 +14,13 @@ mod dig;
 mod host;
 mod nslookup;
 
+pub use crate::cluster::dns::RrType;
 pub(super) use dig::dig;
 pub(super) use host::host;
 pub(super) use nslookup::nslookup;
 
 use super::Session;
-use crate::cluster::dns::{self, Rcode, Record, Response, RrType};
+use crate::cluster::dns::{self, Rcode, Record, Response};
 use crate::net::{ConnectOutcome, HostKind, Trace};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -353,5 +354,99 @@ mod tests {
         );
         assert_eq!(candidates("a.b.c.d.e.f", &conf)[0], "a.b.c.d.e.f");
         assert_eq!(candidates("web.", &conf), ["web"]);
+    }
+}
+
+/// How a lesson's DNS lookup ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DnsStatus {
+    /// The server answered the name (possibly with no record of the type).
+    Answered,
+    /// No name of the search path exists.
+    NxDomain,
+    /// The server answered with another error (SERVFAIL, REFUSED).
+    Failed(String),
+    /// No answer came back: the query was lost on its way or on the way back.
+    TimedOut,
+    /// ICMP port unreachable: nothing listens there, or a REJECT rule.
+    Refused,
+}
+
+/// A lookup as a lesson check sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnsLookup {
+    pub status: DnsStatus,
+    /// The name that answered (the search path's first that exists).
+    pub name: String,
+    /// The records of the asked type, in `dig +short` form without final
+    /// dots: `10.96.0.1`, `db.example.com`, `0 100 80 web.default.svc.cluster.local`.
+    pub answers: Vec<String>,
+    /// The query's packet path, when it stopped on the way.
+    pub trace: Option<Trace>,
+}
+
+impl Session {
+    /// A DNS lookup from `from` (a host or a pod) as its resolver makes
+    /// it (resolv.conf's server and search path), on a copy of the session.
+    pub fn dns_lookup(&self, from: &str, name: &str, qtype: RrType) -> Option<DnsLookup> {
+        let mut probe = self.clone();
+        probe.position_at(from)?;
+        let conf = probe.resolv_conf();
+        let server = conf.nameservers.first().copied()?;
+        let names = match name.parse::<Ipv4Addr>() {
+            Ok(ip) => vec![reverse_name(ip)],
+            Err(_) => candidates(name, &conf),
+        };
+        let mut last = None;
+        for candidate in names {
+            let q = probe.dns_query(server, &candidate, qtype);
+            let resp = match q.reply {
+                Reply::Answer(r) => r,
+                Reply::TimedOut | Reply::Refused => {
+                    let status = if q.reply == Reply::Refused {
+                        DnsStatus::Refused
+                    } else {
+                        DnsStatus::TimedOut
+                    };
+                    return Some(DnsLookup {
+                        status,
+                        name: candidate,
+                        answers: vec![],
+                        trace: q.trace,
+                    });
+                }
+            };
+            match resp.rcode {
+                Rcode::NoError => {
+                    let answers = resp
+                        .answers
+                        .iter()
+                        .filter(|r| r.data.rr_type() == qtype)
+                        .map(|r| bare(&r.data.text()).to_string())
+                        .collect();
+                    return Some(DnsLookup {
+                        status: DnsStatus::Answered,
+                        name: candidate,
+                        answers,
+                        trace: None,
+                    });
+                }
+                Rcode::NxDomain => last = Some(candidate),
+                other => {
+                    return Some(DnsLookup {
+                        status: DnsStatus::Failed(other.name().to_string()),
+                        name: candidate,
+                        answers: vec![],
+                        trace: None,
+                    })
+                }
+            }
+        }
+        Some(DnsLookup {
+            status: DnsStatus::NxDomain,
+            name: last.unwrap_or_else(|| name.to_string()),
+            answers: vec![],
+            trace: None,
+        })
     }
 }

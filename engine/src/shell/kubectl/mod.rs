@@ -12,7 +12,7 @@ mod jsonpath;
 mod mutate;
 
 use super::{Execution, Session};
-use crate::cluster::apiserver::{ApiError, Reason};
+use crate::cluster::apiserver::ApiError;
 use crate::net::ConnectOutcome;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -316,39 +316,7 @@ pub(crate) fn unknown_resource(word: &str) -> String {
 
 /// kubectl's way of printing an API error (`checkErr`).
 pub(crate) fn print_api_error(exec: &mut Execution, err: &ApiError, source: Option<(&str, &str)>) {
-    match err.reason {
-        Reason::Invalid if !err.causes.is_empty() => {
-            if err.causes.len() == 1 {
-                exec.err(format!(
-                    "The {} \"{}\" is invalid: {}\n",
-                    err.kind, err.name, err.causes[0]
-                ));
-            } else {
-                let mut seen = vec![];
-                let mut s = format!("The {} \"{}\" is invalid: \n", err.kind, err.name);
-                for c in &err.causes {
-                    let line = c.to_string();
-                    if !seen.contains(&line) {
-                        s.push_str(&format!("* {line}\n"));
-                        seen.push(line);
-                    }
-                }
-                exec.err(s);
-            }
-        }
-        _ => match source {
-            Some((verb, file)) => exec.err(format!(
-                "Error from server ({}): error when {verb} \"{file}\": {}\n",
-                err.reason.name(),
-                err.message
-            )),
-            None => exec.err(format!(
-                "Error from server ({}): {}\n",
-                err.reason.name(),
-                err.message
-            )),
-        },
-    }
+    exec.err(err.kubectl_message(source));
 }
 
 fn usage_hint(sub: &str) -> String {

@@ -124,22 +124,7 @@ pub(crate) fn apply(
             obj.meta_mut().namespace = args.namespace.clone();
         }
         if obj.meta().name.is_empty() {
-            let ns = obj
-                .meta()
-                .namespace
-                .clone()
-                .unwrap_or_else(|| "default".into());
-            // `/v1, Resource=services`, `apps/v1, Resource=deployments`.
-            let version = obj.api_version();
-            let gv = if version.contains('/') {
-                version
-            } else {
-                format!("/{version}")
-            };
-            let plural = obj.plural();
-            let resource = plural.split('.').next().unwrap_or_default();
-            let kind = obj.kind();
-            exec.err(format!("error: error when retrieving current configuration of:\nResource: \"{gv}, Resource={resource}\", GroupVersionKind: \"{gv}, Kind={kind}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty\n"));
+            exec.err(obj.missing_name_message(&source));
             failed = true;
             continue;
         }

@@ -266,6 +266,11 @@ impl World {
             });
             node.routes.add(kernel_route(pod_cidr, "cni0", gw, None));
             node.routes.add(kernel_route(lan_net, "eth0", ip, None));
+            crate::cluster::flannel::install(
+                &mut node,
+                pod_cidr,
+                CLUSTER_CIDR.parse().expect("literal CIDR"),
+            );
             // host-gw style routes to every other node's pod subnet.
             for j in 1..=options.nodes {
                 if j != i {

@@ -18,6 +18,7 @@ pub mod apiserver;
 mod bootstrap;
 mod controllers;
 pub mod dns;
+pub mod flannel;
 pub mod images;
 pub mod kinds;
 pub mod kubeproxy;

@@ -1356,7 +1356,7 @@ num  target     prot opt source               destination
         let all = s.run("sudo iptables -S").text();
         assert!(
             all.starts_with(
-                "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N KUBE-EXTERNAL-SERVICES\n"
+                "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N FLANNEL-FWD\n-N KUBE-EXTERNAL-SERVICES\n"
             ),
             "{all}"
         );

@@ -734,14 +734,6 @@ fn describe_node(c: &Cluster, name: &str, now: i64) -> Option<String> {
 }
 
 /// The names of a namespace's objects, in the API's (alphabetical) order.
-fn names_in<V>(objects: &BTreeMap<crate::cluster::Key, V>, ns: &str) -> Vec<String> {
-    objects
-        .keys()
-        .filter(|k| k.0 == ns)
-        .map(|k| k.1.clone())
-        .collect()
-}
-
 #[inline(never)]
 pub(crate) fn describe(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let targets = match resource_and_names(&args.positional) {
@@ -757,27 +749,40 @@ pub(crate) fn describe(s: &mut Session, args: &Args, exec: &mut Execution) -> i3
     };
     let ns = args.ns();
     let now = s.now as i64;
-    let c = &s.world.cluster;
     let mut docs = vec![];
     let mut status = 0;
     for (r, name) in targets {
         let names: Vec<String> = match &name {
             Some(n) => vec![n.clone()],
-            None => match r {
-                Resource::Services => names_in(&c.services, &ns),
-                Resource::Pods => names_in(&c.pods, &ns),
-                Resource::Deployments => names_in(&c.deployments, &ns),
-                Resource::ReplicaSets => names_in(&c.replicasets, &ns),
-                Resource::StatefulSets => names_in(&c.statefulsets, &ns),
-                Resource::DaemonSets => names_in(&c.daemonsets, &ns),
-                Resource::Endpoints => names_in(&c.endpoints, &ns),
-                Resource::EndpointSlices => names_in(&c.endpoint_slices, &ns),
-                Resource::ConfigMaps => names_in(&c.configmaps, &ns),
-                Resource::Secrets => names_in(&c.secrets, &ns),
-                Resource::Nodes => c.nodes.iter().map(|n| n.name.clone()).collect(),
-                _ => vec![],
-            },
+            None => {
+                let selector = match args.selector.as_deref().map(super::parse_selector) {
+                    Some(Ok(sel)) => Some(sel),
+                    Some(Err(e)) => {
+                        exec.err(e);
+                        return 1;
+                    }
+                    None => None,
+                };
+                let names: Vec<String> = super::columns::items(s, r, Some(&ns))
+                    .into_iter()
+                    .filter(|i| {
+                        selector
+                            .as_ref()
+                            .is_none_or(|sel| super::selector_ok(sel, &i.labels))
+                    })
+                    .map(|i| i.name)
+                    .collect();
+                if names.is_empty() {
+                    exec.err(if r.namespaced() {
+                        format!("No resources found in {ns} namespace.\n")
+                    } else {
+                        "No resources found\n".to_string()
+                    });
+                }
+                names
+            }
         };
+        let c = &s.world.cluster;
         for n in names {
             let key = (ns.clone(), n.clone());
             let text = match r {

@@ -83,6 +83,8 @@ const VALUE_FLAGS: &[&str] = &[
     "api-group",
     "namespaced",
     "sort-by",
+    "external-name",
+    "from-literal",
 ];
 const BOOL_FLAGS: &[&str] = &[
     "all-namespaces",
@@ -370,11 +372,38 @@ pub(crate) fn run(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let Some(sub) = words.first().cloned() else {
+    // Global flags may come before the command (`kubectl -n kube-system get
+    // pods`): the command is the first word that is neither a flag nor the
+    // value of one.
+    let mut at = 0;
+    while let Some(w) = words.get(at) {
+        if !w.starts_with('-') || w == "-" {
+            break;
+        }
+        let long = w.trim_start_matches('-');
+        let takes_value = !w.contains('=')
+            && if w.starts_with("--") {
+                VALUE_FLAGS.contains(&long)
+            } else {
+                long.len() == 1
+                    && long
+                        .chars()
+                        .next()
+                        .and_then(short_to_long)
+                        .is_some_and(|l| VALUE_FLAGS.contains(&l))
+            };
+        at += if takes_value { 2 } else { 1 };
+    }
+    let Some(sub) = words.get(at).cloned() else {
         exec.out(KUBECTL_HELP);
         return 0;
     };
-    let args = match parse_args(&words[1..]) {
+    let rest: Vec<String> = words[..at]
+        .iter()
+        .chain(&words[at + 1..])
+        .cloned()
+        .collect();
+    let args = match parse_args(&rest) {
         Ok(a) => a,
         Err(e) => {
             let msg = match e {

@@ -267,7 +267,15 @@ pub(crate) fn create(
                 .filter(|(k, _)| k == "tcp")
                 .map(|(_, v)| v.as_str())
                 .collect();
-            if tcp.is_empty() && ty != "ExternalName" {
+            if ty == "ExternalName" {
+                match args.value("external-name") {
+                    Some(target) => svc.spec.external_name = Some(target.to_string()),
+                    None => {
+                        exec.err("error: required flag(s) \"external-name\" not set\n");
+                        return 1;
+                    }
+                }
+            } else if tcp.is_empty() {
                 exec.err("error: at least one tcp port specifier must be provided\n");
                 return 1;
             }
@@ -300,6 +308,52 @@ pub(crate) fn create(
             }
             Object::Service(svc)
         }
+        Some("configmap" | "cm") => {
+            let Some(name) = pos.next() else {
+                exec.err("error: exactly one NAME is required, got 0\nSee 'kubectl create configmap -h' for help and examples\n");
+                return 1;
+            };
+            let Some(data) = literal_sources(args, exec) else {
+                return 1;
+            };
+            let mut cm = ConfigMap::default();
+            cm.metadata.name = name.into();
+            cm.metadata.namespace = ns.clone();
+            cm.data = data;
+            Object::ConfigMap(cm)
+        }
+        Some("secret") => {
+            match pos.next() {
+                Some("generic") => {}
+                Some(other) => {
+                    exec.err(format!(
+                        "error: unknown command \"{other}\" for \"kubectl create secret\"\n"
+                    ));
+                    return 1;
+                }
+                None => {
+                    exec.err("Create a secret with specified type.\n\n A docker-registry type secret is for accessing a container registry.\n\n A generic type secret indicate an Opaque secret type.\n\n A tls type secret holds private key and certificate for TLS.\n\nAvailable Commands:\n  docker-registry   Create a secret for use with a Docker registry\n  generic           Create a secret from a local file, directory, or literal value\n  tls               Create a TLS secret\n\nUsage:\n  kubectl create secret (docker-registry | generic | tls) [options]\n\nUse \"kubectl create secret <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
+                    return 1;
+                }
+            }
+            let Some(name) = pos.next() else {
+                exec.err("error: exactly one NAME is required, got 0\nSee 'kubectl create secret generic -h' for help and examples\n");
+                return 1;
+            };
+            let Some(data) = literal_sources(args, exec) else {
+                return 1;
+            };
+            let mut secret = Secret::default();
+            secret.metadata.name = name.into();
+            secret.metadata.namespace = ns.clone();
+            secret.type_ = Some("Opaque".into());
+            // kubectl sends the bytes; on the wire they are base64.
+            secret.data = data
+                .into_iter()
+                .map(|(k, v)| (k, data_encoding::BASE64.encode(v.as_bytes())))
+                .collect();
+            Object::Secret(secret)
+        }
         Some(other) => {
             exec.err(format!(
                 "error: unknown command \"{other}\" for \"kubectl create\"\n"
@@ -308,6 +362,29 @@ pub(crate) fn create(
         }
     };
     submit(s, obj, "created", exec)
+}
+
+/// `--from-literal=key=value` flags, split as kubectl's
+/// `ParseLiteralSource` does: at the first `=`, which may not lead.
+fn literal_sources(
+    args: &Args,
+    exec: &mut Execution,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    let mut data = std::collections::BTreeMap::new();
+    for (_, source) in args.values.iter().filter(|(k, _)| k == "from-literal") {
+        match source.split_once('=') {
+            Some((key, value)) if !key.is_empty() => {
+                data.insert(key.to_string(), value.to_string());
+            }
+            _ => {
+                exec.err(format!(
+                    "error: invalid literal source {source}, expected key=value\n"
+                ));
+                return None;
+            }
+        }
+    }
+    Some(data)
 }
 
 #[inline(never)]
@@ -580,11 +657,36 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     };
     let ns = args.ns();
     let mut failed = false;
+    // `-l SELECTOR` or `--all` stand for the names.
+    let mut named = vec![];
     for (r, name) in targets {
-        let Some(name) = name else {
-            exec.err("error: resource(s) were provided, but no name was specified\n");
-            return 1;
-        };
+        match name {
+            Some(n) => named.push((r, n)),
+            None if args.selector.is_some() || args.has("all") => {
+                let sel = match args.selector.as_deref().map(super::parse_selector) {
+                    Some(Err(e)) => {
+                        exec.err(e);
+                        return 1;
+                    }
+                    Some(Ok(sel)) => Some(sel),
+                    None => None,
+                };
+                for i in super::columns::items(s, r, Some(&ns)) {
+                    if sel
+                        .as_ref()
+                        .is_none_or(|sl| super::selector_ok(sl, &i.labels))
+                    {
+                        named.push((r, i.name));
+                    }
+                }
+            }
+            None => {
+                exec.err("error: resource(s) were provided, but no name was specified\n");
+                return 1;
+            }
+        }
+    }
+    for (r, name) in named {
         let key = (ns.clone(), name.clone());
         let c = &mut s.world.cluster;
         let target = match r {
@@ -643,11 +745,36 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let ns = args.ns();
     let overwrite = args.has("overwrite");
     let mut failed = false;
+    // `-l SELECTOR` or `--all` stand for the names.
+    let mut named = vec![];
     for (r, name) in targets {
-        let Some(name) = name else {
-            exec.err("error: resource(s) were provided, but no name was specified\n");
-            return 1;
-        };
+        match name {
+            Some(n) => named.push((r, n)),
+            None if args.selector.is_some() || args.has("all") => {
+                let sel = match args.selector.as_deref().map(super::parse_selector) {
+                    Some(Err(e)) => {
+                        exec.err(e);
+                        return 1;
+                    }
+                    Some(Ok(sel)) => Some(sel),
+                    None => None,
+                };
+                for i in super::columns::items(s, r, Some(&ns)) {
+                    if sel
+                        .as_ref()
+                        .is_none_or(|sl| super::selector_ok(sl, &i.labels))
+                    {
+                        named.push((r, i.name));
+                    }
+                }
+            }
+            None => {
+                exec.err("error: resource(s) were provided, but no name was specified\n");
+                return 1;
+            }
+        }
+    }
+    for (r, name) in named {
         let key = (ns.clone(), name.clone());
         let c = &mut s.world.cluster;
         let labels = match r {

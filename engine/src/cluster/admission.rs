@@ -138,6 +138,12 @@ impl Cluster {
                 }
                 verdict(kind, &name, errs)?;
                 default_pod_spec(&mut ds.spec.template.spec);
+                // apps/v1 carries the internal templateGeneration as this
+                // annotation; the simulator does not count template changes.
+                ds.metadata
+                    .annotations
+                    .entry("deprecated.daemonset.template.generation".into())
+                    .or_insert_with(|| "1".into());
                 Ok(())
             }
             Object::Endpoints(ep) => {

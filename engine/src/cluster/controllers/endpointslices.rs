@@ -13,8 +13,10 @@
 use super::controller_ref;
 use super::endpoints::{pod_hostname, pod_ref};
 use super::kubelet::resolve_target_port;
+use crate::cluster::apiserver::LAST_APPLIED;
 use crate::cluster::objects::*;
 use crate::cluster::{rfc3339, Cluster, Key};
+use std::collections::BTreeMap;
 
 /// What a controller wants one slice to hold.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,6 +154,7 @@ fn sync(
     prefix: &str,
     labels: &Labels,
     owner: Option<OwnerReference>,
+    annotations: &SliceAnnotations,
     desired: Vec<Desired>,
     now: i64,
 ) {
@@ -171,7 +174,11 @@ fn sync(
                     && slice.ports == want.ports
                     && slice.endpoints == want.endpoints
                     && slice.metadata.labels == *labels
-                    && slice.metadata.owner_references == owner.iter().cloned().collect::<Vec<_>>();
+                    && slice.metadata.owner_references == owner.iter().cloned().collect::<Vec<_>>()
+                    && match annotations {
+                        SliceAnnotations::TriggerTime => true,
+                        SliceAnnotations::Copied(a) => slice.metadata.annotations == *a,
+                    };
                 if same {
                     continue;
                 }
@@ -181,10 +188,7 @@ fn sync(
                 slice.endpoints = want.endpoints.clone();
                 slice.metadata.labels = labels.clone();
                 slice.metadata.owner_references = owner.iter().cloned().collect();
-                slice
-                    .metadata
-                    .annotations
-                    .insert(ANNOTATION_TRIGGER_TIME.into(), rfc3339(now));
+                annotations.stamp(&mut slice.metadata, now);
                 c.bump(&mut slice.metadata);
                 c.endpoint_slices.insert(key.clone(), slice);
             }
@@ -205,10 +209,7 @@ fn sync(
                     endpoints: want.endpoints.clone(),
                     ports: want.ports.clone(),
                 };
-                slice
-                    .metadata
-                    .annotations
-                    .insert(ANNOTATION_TRIGGER_TIME.into(), rfc3339(now));
+                annotations.stamp(&mut slice.metadata, now);
                 c.stamp(&mut slice.metadata, now);
                 c.endpoint_slices.insert((ns.to_string(), name), slice);
             }
@@ -217,6 +218,34 @@ fn sync(
     for key in existing.iter().skip(desired.len()) {
         c.endpoint_slices.remove(key);
         c.changed();
+    }
+}
+
+/// What a controller writes in a slice's annotations.
+enum SliceAnnotations {
+    /// The EndpointSlice controller notes when the change it mirrors happened.
+    TriggerTime,
+    /// The mirroring controller copies the Endpoints' annotations, all but the
+    /// trigger time and kubectl's last-applied-configuration.
+    Copied(BTreeMap<String, String>),
+}
+
+impl SliceAnnotations {
+    fn from_endpoints(ep: &Endpoints) -> Self {
+        let mut a = ep.metadata.annotations.clone();
+        a.remove(ANNOTATION_TRIGGER_TIME);
+        a.remove(LAST_APPLIED);
+        SliceAnnotations::Copied(a)
+    }
+
+    fn stamp(&self, meta: &mut ObjectMeta, now: i64) {
+        match self {
+            SliceAnnotations::TriggerTime => {
+                meta.annotations
+                    .insert(ANNOTATION_TRIGGER_TIME.into(), rfc3339(now));
+            }
+            SliceAnnotations::Copied(a) => meta.annotations = a.clone(),
+        }
     }
 }
 
@@ -261,6 +290,7 @@ pub(crate) fn reconcile(c: &mut Cluster, now: i64) {
             &format!("{name}-"),
             &labels,
             Some(owner),
+            &SliceAnnotations::TriggerTime,
             desired,
             now,
         );
@@ -320,6 +350,7 @@ pub(crate) fn mirror(c: &mut Cluster, now: i64) {
             &format!("{name}-"),
             &labels,
             Some(owner),
+            &SliceAnnotations::from_endpoints(ep),
             desired,
             now,
         );

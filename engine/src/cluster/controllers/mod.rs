@@ -31,3 +31,33 @@ fn controlled_by(meta: &ObjectMeta, kind: &str, name: &str) -> bool {
         .iter()
         .any(|o| o.kind == kind && o.name == name && o.controller == Some(true))
 }
+
+/// `ControllerRefManager`'s release: a pod this controller owns whose labels
+/// its selector no longer matches is let go (its controller reference is
+/// removed), so the controller makes a replacement and the pod lives on.
+fn release_unmatched(
+    c: &mut super::Cluster,
+    ns: &str,
+    kind: &str,
+    name: &str,
+    selector: &super::objects::LabelSelector,
+) {
+    let released: Vec<super::Key> = c
+        .pods
+        .iter()
+        .filter(|(k, p)| {
+            k.0 == ns
+                && controlled_by(&p.metadata, kind, name)
+                && !selector.matches(&p.metadata.labels)
+        })
+        .map(|(k, _)| k.clone())
+        .collect();
+    for k in released {
+        if let Some(p) = c.pods.get_mut(&k) {
+            p.metadata
+                .owner_references
+                .retain(|o| !(o.kind == kind && o.name == name && o.controller == Some(true)));
+        }
+        c.changed();
+    }
+}

@@ -2,7 +2,7 @@
 //! ordinal pods, DaemonSet → a pod per node, and the garbage collector that
 //! removes what lost its owner.
 
-use super::{controlled_by, controller_ref};
+use super::{controlled_by, controller_ref, release_unmatched};
 use crate::cluster::objects::*;
 use crate::cluster::{pod_template_hash, Cluster, Key};
 
@@ -153,6 +153,7 @@ pub(crate) fn replicasets(c: &mut Cluster, now: i64) {
                 }
             }
         }
+        release_unmatched(c, &ns, "ReplicaSet", &name, &rs.spec.selector);
         let mut owned: Vec<(Key, i64)> = c
             .pods
             .iter()
@@ -312,6 +313,7 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
     let nodes: Vec<String> = c.nodes.iter().map(|n| n.name.clone()).collect();
     for ((ns, name), ds) in sets {
         let hash = pod_template_hash(&ds.spec.template);
+        release_unmatched(c, &ns, "DaemonSet", &name, &ds.spec.selector);
         for node in &nodes {
             let has = c.pods.iter().any(|(k, p)| {
                 k.0 == ns

@@ -101,7 +101,7 @@ pub fn validate_endpoints(ep: &Endpoints) -> Vec<FieldError> {
                     Err(_) => errs.push(FieldError::invalid(
                         format!("{af}.ip"),
                         BadValue::Str(a.ip.clone()),
-                        "must be a valid IP address",
+                        "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
                     )),
                 }
                 if let Some(h) = a.hostname.as_deref().filter(|h| !h.is_empty()) {

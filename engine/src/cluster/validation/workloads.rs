@@ -61,6 +61,55 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
             ));
         }
     }
+    errs.extend(validate_dns(spec, path));
+    errs
+}
+
+/// `validateDNSPolicy` and the `None` case of `validatePodDNSConfig`.
+fn validate_dns(spec: &PodSpec, path: &str) -> Vec<FieldError> {
+    let mut errs = vec![];
+    let policy = spec.dns_policy.as_ref().and_then(|v| v.as_str());
+    if let Some(p) = policy {
+        if !["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"].contains(&p) {
+            errs.push(FieldError::unsupported(
+                format!("{path}.dnsPolicy"),
+                p,
+                &["ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"],
+            ));
+        }
+    }
+    let config = spec.dns_config.as_ref().filter(|c| !c.is_null());
+    let nameservers: Vec<&serde_json::Value> = config
+        .and_then(|c| c.get("nameservers"))
+        .and_then(|n| n.as_array())
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    if policy == Some("None") {
+        if config.is_none() {
+            errs.push(FieldError::required(
+                format!("{path}.dnsConfig"),
+                "must provide `dnsConfig` when `dnsPolicy` is None",
+            ));
+            return errs;
+        }
+        if nameservers.is_empty() {
+            errs.push(FieldError::required(
+                format!("{path}.dnsConfig.nameservers"),
+                "must provide at least one DNS nameserver when `dnsPolicy` is None",
+            ));
+            return errs;
+        }
+    }
+    for (i, ns) in nameservers.iter().enumerate() {
+        let text = ns.as_str().unwrap_or_default();
+        if text.parse::<std::net::IpAddr>().is_err() {
+            errs.push(FieldError::invalid(
+                format!("{path}.dnsConfig.nameservers[{i}]"),
+                BadValue::Str(text.to_string()),
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            ));
+        }
+    }
     errs
 }
 

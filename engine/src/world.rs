@@ -959,20 +959,16 @@ search .
 }
 
 /// The files the kubelet writes into a pod: `/etc/resolv.conf` for its DNS
-/// policy (`ClusterFirst` unless it says `Default`) and the managed `/etc/hosts`.
+/// policy and config, and the managed `/etc/hosts`.
 fn pod_files(namespace: &str, pod: &Pod, ip: Ipv4Addr) -> BTreeMap<String, String> {
-    let policy = pod
-        .spec
-        .dns_policy
-        .as_ref()
-        .and_then(|v| v.as_str())
-        .unwrap_or("ClusterFirst");
-    let resolv = if policy == "Default" {
-        // The node's upstream resolver, as systemd-resolved lists it.
-        format!("nameserver {ROUTER_IP}\n")
-    } else {
-        crate::cluster::dns::resolv_conf(namespace)
-    };
+    // `Default` gives the node's upstream resolver, as systemd-resolved
+    // lists it for the kubelet.
+    let resolv = crate::cluster::dns::pod_resolv_conf(
+        namespace,
+        pod.spec.dns_policy.as_ref().and_then(|v| v.as_str()),
+        pod.spec.dns_config.as_ref(),
+        ROUTER_IP,
+    );
     let hostname = pod
         .spec
         .hostname

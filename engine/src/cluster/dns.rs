@@ -619,6 +619,93 @@ pub fn resolv_conf(namespace: &str) -> String {
     )
 }
 
+/// A pod's `/etc/resolv.conf` as the kubelet asks the runtime to write it
+/// for its `dnsPolicy` and `dnsConfig`: `ClusterFirst` (the default) is the
+/// cluster's search path and CoreDNS with `dnsConfig` appended; `Default` is
+/// the node's upstream (`upstream`); `None` is `dnsConfig` alone. Options
+/// given twice keep the last value (the kubelet merges them by name).
+pub fn pod_resolv_conf(
+    namespace: &str,
+    policy: Option<&str>,
+    dns_config: Option<&serde_json::Value>,
+    upstream: Ipv4Addr,
+) -> String {
+    let strings = |key: &str| -> Vec<String> {
+        dns_config
+            .and_then(|c| c.get(key))
+            .and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (mut servers, mut searches, mut options): (
+        Vec<String>,
+        Vec<String>,
+        Vec<(String, String)>,
+    ) = match policy.unwrap_or("ClusterFirst") {
+        "None" => (vec![], vec![], vec![]),
+        "Default" => (vec![upstream.to_string()], vec![], vec![]),
+        _ => (
+            vec![super::DNS_IP.to_string()],
+            search_path(namespace),
+            vec![("ndots".into(), "5".into())],
+        ),
+    };
+    for v in strings("nameservers") {
+        if !servers.contains(&v) {
+            servers.push(v);
+        }
+    }
+    for v in strings("searches") {
+        if !searches.contains(&v) {
+            searches.push(v);
+        }
+    }
+    let extra = dns_config
+        .and_then(|c| c.get("options"))
+        .and_then(|v| v.as_array())
+        .cloned()
+        .unwrap_or_default();
+    for o in extra {
+        let Some(name) = o.get("name").and_then(|n| n.as_str()) else {
+            continue;
+        };
+        let value = o
+            .get("value")
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .to_string();
+        match options.iter_mut().find(|(n, _)| n == name) {
+            Some(slot) => slot.1 = value,
+            None => options.push((name.to_string(), value)),
+        }
+    }
+    let mut out = String::new();
+    if !searches.is_empty() {
+        out.push_str(&format!("search {}\n", searches.join(" ")));
+    }
+    for server in &servers {
+        out.push_str(&format!("nameserver {server}\n"));
+    }
+    if !options.is_empty() {
+        let list: Vec<String> = options
+            .iter()
+            .map(|(n, v)| {
+                if v.is_empty() {
+                    n.clone()
+                } else {
+                    format!("{n}:{v}")
+                }
+            })
+            .collect();
+        out.push_str(&format!("options {}\n", list.join(" ")));
+    }
+    out
+}
+
 /// The size of the response on the wire (what `dig` reports as `MSG SIZE
 /// rcvd`): header, question, records and the OPT record echoing the
 /// client's 8-byte cookie when the query had EDNS. CoreDNS compresses

@@ -107,9 +107,11 @@ fn parse(args: &[String]) -> Result<Options, String> {
             o.qtype = Some(RrType::Ptr);
         } else if a.starts_with('-') && a.len() > 1 {
             return Err(format!("Invalid option: {a}\n{USAGE}"));
-        } else if let (Some(_), Some(t)) = (&o.name, RrType::parse(a)) {
+        } else if let Some(t) = RrType::parse(a) {
+            // dig reads any word that names a type as the type, before
+            // or after the name (`dig SRV _http._tcp.web`).
             o.qtype = Some(t);
-        } else if a.eq_ignore_ascii_case("IN") && o.name.is_some() {
+        } else if a.eq_ignore_ascii_case("IN") {
         } else {
             o.name = Some(a.clone());
         }

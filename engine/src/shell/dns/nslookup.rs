@@ -145,7 +145,7 @@ fn busybox(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
         let mut answers: Vec<(String, Response)> = vec![];
         let mut refused = false;
         for (name, t) in &queries {
-            let q = s.dns_query(server, name, *t);
+            let q = s.dns_send(server, name, *t);
             if exec.trace.is_none() {
                 exec.trace = q.trace.clone();
             }

@@ -404,7 +404,7 @@ impl Session {
             Ok(ip) => vec![reverse_name(ip)],
             Err(_) => candidates(name, &conf),
         };
-        let mut last = None;
+        let tried = names.len();
         for candidate in names {
             let q = probe.dns_query(server, &candidate, qtype);
             let resp = match q.reply {
@@ -438,7 +438,7 @@ impl Session {
                         trace: None,
                     });
                 }
-                Rcode::NxDomain => last = Some(candidate),
+                Rcode::NxDomain => {}
                 other => {
                     return Some(DnsLookup {
                         status: DnsStatus::Failed(other.name().to_string()),
@@ -449,9 +449,16 @@ impl Session {
                 }
             }
         }
+        // Every candidate failed: name what was asked, not the last
+        // search-path expansion tried.
+        let name = if tried > 1 {
+            format!("{name} and each name of its search path")
+        } else {
+            name.to_string()
+        };
         Some(DnsLookup {
             status: DnsStatus::NxDomain,
-            name: last.unwrap_or_else(|| name.to_string()),
+            name,
             answers: vec![],
             trace: None,
         })

@@ -230,23 +230,30 @@ impl Session {
     /// network's upstream has no names of its own.
     fn stub_answer(&self, name: &str, qtype: RrType) -> Response {
         let wanted = dns::fqdn(name);
-        let answers: Vec<Record> = self
+        let known: Vec<Ipv4Addr> = self
             .world
             .machine(self.here())
             .map(|m| {
                 m.etc_hosts
                     .iter()
-                    .filter(|(n, _)| dns::fqdn(n) == wanted && qtype == RrType::A)
-                    .map(|(_, ip)| Record {
-                        name: wanted.clone(),
-                        ttl: 0,
-                        data: dns::Rdata::A(*ip),
-                    })
+                    .filter(|(n, _)| dns::fqdn(n) == wanted)
+                    .map(|(_, ip)| *ip)
                     .collect()
             })
             .unwrap_or_default();
+        let answers: Vec<Record> = known
+            .iter()
+            .filter(|_| qtype == RrType::A)
+            .map(|ip| Record {
+                name: wanted.clone(),
+                ttl: 0,
+                data: dns::Rdata::A(*ip),
+            })
+            .collect();
+        // A name resolved knows from /etc/hosts exists: asked for another
+        // type (AAAA), it has no data rather than no name.
         Response {
-            rcode: if answers.is_empty() {
+            rcode: if known.is_empty() {
                 Rcode::NxDomain
             } else {
                 Rcode::NoError

@@ -159,7 +159,9 @@ pub(crate) fn reconcile(c: &mut Cluster, now: i64) {
             kubernetes_endpoints(c, now);
             continue;
         }
-        if svc.spec.selector.is_none() {
+        // Services without a selector get no Endpoints from this
+        // controller, and neither do ExternalName ones (kubernetes#105986).
+        if svc.spec.selector.is_none() || svc.type_name() == "ExternalName" {
             continue;
         }
         let mut labels = svc.metadata.labels.clone();

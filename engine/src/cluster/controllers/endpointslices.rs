@@ -269,7 +269,8 @@ pub(crate) fn reconcile(c: &mut Cluster, now: i64) {
             kubernetes_slice(c, now);
             continue;
         }
-        if svc.spec.selector.is_none() {
+        // As the Endpoints controller: nothing for an ExternalName Service.
+        if svc.spec.selector.is_none() || svc.type_name() == "ExternalName" {
             continue;
         }
         let mut labels = slice_labels(&svc.metadata.labels, name, MANAGED_BY_CONTROLLER);

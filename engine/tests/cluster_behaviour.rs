@@ -581,7 +581,12 @@ fn an_external_name_service_answers_with_a_cname() {
     );
     let out = ok(&mut s, "kubectl exec tools -- curl -s http://alias");
     assert!(out.contains("Welcome to nginx!"), "{out}");
-    // kube-proxy writes no rules for it.
+    // No controller writes endpoints for it, and kube-proxy writes no rules.
+    let (status, out) = run(&mut s, "kubectl get endpoints docs");
+    assert_eq!(
+        (status, out.as_str()),
+        (1, "Error from server (NotFound): endpoints \"docs\" not found\n")
+    );
     ok(&mut s, "ssh node01");
     let nat = ok(&mut s, "sudo iptables -t nat -S");
     assert!(!nat.contains("default/docs"), "{nat}");

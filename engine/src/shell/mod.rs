@@ -8,7 +8,7 @@
 mod arith;
 mod builtins;
 mod curl;
-pub mod dns;
+pub(crate) mod dns;
 mod files;
 mod filters;
 mod interp;

@@ -585,7 +585,10 @@ fn an_external_name_service_answers_with_a_cname() {
     let (status, out) = run(&mut s, "kubectl get endpoints docs");
     assert_eq!(
         (status, out.as_str()),
-        (1, "Error from server (NotFound): endpoints \"docs\" not found\n")
+        (
+            1,
+            "Error from server (NotFound): endpoints \"docs\" not found\n"
+        )
     );
     ok(&mut s, "ssh node01");
     let nat = ok(&mut s, "sudo iptables -t nat -S");

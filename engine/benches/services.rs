@@ -146,12 +146,7 @@ fn cluster() -> (Network, Vec<HostId>, HostId) {
                 "eth0",
                 RouteProto::Kernel,
             ));
-            pod.listeners.push(Listener {
-                addr: None,
-                port: 80,
-                process: "nginx".into(),
-                app: App::Nginx,
-            });
+            pod.listeners.push(Listener::tcp(80, "nginx", App::Nginx));
             net.add_host(pod);
         }
     }
@@ -202,6 +197,9 @@ fn services(n: u32) -> Vec<ServicePortInfo> {
                 load_balancer_ips: vec![],
                 external_policy_local: false,
                 internal_policy_local: false,
+                protocol: servicelab_engine::net::netfilter::Protocol::Tcp,
+                load_balancer_source_ranges: vec![],
+                health_check_node_port: None,
                 affinity: Affinity::None,
                 endpoints,
             }
@@ -213,6 +211,7 @@ fn proxy_node(i: u32) -> ProxyNode {
     ProxyNode {
         name: node_name(i),
         cluster_cidr: "10.244.0.0/16".parse().unwrap(),
+        ip: None,
     }
 }
 

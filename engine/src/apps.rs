@@ -16,6 +16,15 @@ pub enum App {
     HttpEcho { text: String },
     /// OpenSSH's daemon on a host.
     Sshd,
+    /// The home router's web interface: a login page, as such routers serve.
+    RouterAdmin,
+    /// kube-proxy's health-check server for one `externalTrafficPolicy:
+    /// Local` Service: 200 while this node has a ready endpoint, else 503.
+    ServiceHealth {
+        namespace: String,
+        name: String,
+        local_endpoints: usize,
+    },
     /// A port held by a process that does not speak HTTP (kubelet, etcd…).
     Other,
 }
@@ -46,6 +55,19 @@ Commercial support is available at
 <a href=\"http://nginx.com/\">nginx.com</a>.</p>
 
 <p><em>Thank you for using nginx.</em></p>
+</body>
+</html>
+";
+
+/// The home router's login page.
+const ROUTER_LOGIN: &str = "<!DOCTYPE html>
+<html>
+<head><title>Home Router</title></head>
+<body>
+<h1>Home Router</h1>
+<form method=\"post\" action=\"/login\">
+Password: <input type=\"password\" name=\"password\"> <input type=\"submit\" value=\"Log in\">
+</form>
 </body>
 </html>
 ";
@@ -122,6 +144,58 @@ impl App {
                     ("X-App-Version".into(), "1.0.0".into()),
                 ],
             )),
+            App::RouterAdmin => {
+                let body = ROUTER_LOGIN.to_string();
+                Some(HttpResponse {
+                    status: 200,
+                    reason: "OK",
+                    headers: vec![
+                        ("Content-Type".into(), "text/html".into()),
+                        ("Content-Length".into(), body.len().to_string()),
+                        ("Date".into(), date),
+                        ("Server".into(), "lighttpd/1.4.59".into()),
+                    ],
+                    body: if req.method == "HEAD" {
+                        String::new()
+                    } else {
+                        body
+                    },
+                })
+            }
+            App::ServiceHealth {
+                namespace,
+                name,
+                local_endpoints,
+            } => {
+                // kube-proxy's `hcHandler`: a tab-indented JSON document.
+                let body = format!(
+                    "{{\n\t\"service\": {{\n\t\t\"namespace\": {namespace:?},\n\t\t\"name\": {name:?}\n\t}},\n\t\"localEndpoints\": {local_endpoints},\n\t\"serviceProxyHealthy\": true\n}}"
+                );
+                let (status, reason) = if *local_endpoints > 0 {
+                    (200, "OK")
+                } else {
+                    (503, "Service Unavailable")
+                };
+                Some(HttpResponse {
+                    status,
+                    reason,
+                    headers: vec![
+                        ("Content-Type".into(), "application/json".into()),
+                        ("X-Content-Type-Options".into(), "nosniff".into()),
+                        (
+                            "X-Load-Balancing-Endpoint-Weight".into(),
+                            local_endpoints.to_string(),
+                        ),
+                        ("Date".into(), date),
+                        ("Content-Length".into(), body.len().to_string()),
+                    ],
+                    body: if req.method == "HEAD" {
+                        String::new()
+                    } else {
+                        body
+                    },
+                })
+            }
             App::Sshd | App::Other => None,
         }
     }
@@ -185,6 +259,33 @@ mod tests {
     #[test]
     fn welcome_page_is_the_classic_615_bytes() {
         assert_eq!(NGINX_WELCOME.len(), 615);
+    }
+
+    #[test]
+    fn health_check_body_is_kube_proxys() {
+        let app = App::ServiceHealth {
+            namespace: "default".into(),
+            name: "wp-nginx-service".into(),
+            local_endpoints: 1,
+        };
+        let r = app
+            .http(
+                &HttpRequest {
+                    method: "GET".into(),
+                    path: "/healthz".into(),
+                    host_header: "x".into(),
+                },
+                EPOCH_UNIX,
+                &ServerCtx {
+                    hostname: String::new(),
+                    addrs: vec![],
+                    remote: "10.0.0.1:1".parse().unwrap(),
+                },
+            )
+            .unwrap();
+        // The length a real kube-proxy sends for this Service (seen by nmap).
+        assert_eq!(r.body.len(), 127);
+        assert_eq!(r.status, 200);
     }
 
     #[test]

@@ -205,9 +205,7 @@ impl World {
         }
         router.listeners.push(Listener {
             addr: Some(ROUTER_IP),
-            port: 80,
-            process: "httpd".into(),
-            app: App::Other,
+            ..Listener::tcp(80, "lighttpd", App::RouterAdmin)
         });
         net.add_host(router);
 
@@ -268,6 +266,11 @@ impl World {
             });
             node.routes.add(kernel_route(pod_cidr, "cni0", gw, None));
             node.routes.add(kernel_route(lan_net, "eth0", ip, None));
+            crate::cluster::flannel::install(
+                &mut node,
+                pod_cidr,
+                CLUSTER_CIDR.parse().expect("literal CIDR"),
+            );
             // host-gw style routes to every other node's pod subnet.
             for j in 1..=options.nodes {
                 if j != i {
@@ -281,25 +284,12 @@ impl World {
                     });
                 }
             }
-            node.listeners.push(Listener {
-                addr: None,
-                port: 22,
-                process: "sshd".into(),
-                app: App::Sshd,
-            });
-            node.listeners.push(Listener {
-                addr: None,
-                port: 10250,
-                process: "kubelet".into(),
-                app: App::Other,
-            });
+            node.listeners.push(Listener::tcp(22, "sshd", App::Sshd));
+            node.listeners
+                .push(Listener::tcp(10250, "kubelet", App::Other));
             if i == 1 {
-                node.listeners.push(Listener {
-                    addr: None,
-                    port: 6443,
-                    process: "kube-apiserver".into(),
-                    app: App::Other,
-                });
+                node.listeners
+                    .push(Listener::tcp(6443, "kube-apiserver", App::Other));
             }
             let id = net.add_host(node);
             node_ids.push((id, bridge));
@@ -312,14 +302,14 @@ impl World {
             host: laptop_id,
             user: "student".into(),
             etc_hosts: laptop_hosts,
-            files: BTreeMap::new(),
+            files: ubuntu_resolv_conf(),
         });
         for (id, _) in &node_ids {
             machines.push(Machine {
                 host: *id,
                 user: "student".into(),
                 etc_hosts: all_hosts.clone(),
-                files: BTreeMap::new(),
+                files: ubuntu_resolv_conf(),
             });
         }
 
@@ -477,7 +467,13 @@ impl World {
         }
         for (k, (node, ip, images)) in wanted {
             if !self.pod_hosts.contains_key(&k) {
-                if let Some(id) = self.attach_pod(&k.1, &node, ip) {
+                let files = self
+                    .cluster
+                    .pods
+                    .get(&k)
+                    .map(|p| pod_files(&k.0, p, ip))
+                    .unwrap_or_default();
+                if let Some(id) = self.attach_pod(&k.1, &node, ip, files) {
                     self.pod_hosts.insert(k.clone(), id);
                 }
             }
@@ -487,6 +483,7 @@ impl World {
                     .filter_map(|(i, a)| images::known(i, a))
                     .flatten()
                     .map(|p| Listener {
+                        proto: p.proto,
                         addr: None,
                         port: p.port,
                         process: p.process.to_string(),
@@ -499,7 +496,8 @@ impl World {
         self.program_nodes();
     }
 
-    /// kube-proxy's sync on every node.
+    /// kube-proxy's sync on every node: its rules, and the health-check
+    /// server it runs for each `externalTrafficPolicy: Local` LoadBalancer.
     fn program_nodes(&mut self) {
         let services = self.cluster.proxy_view();
         let cidr: Ipv4Net = CLUSTER_CIDR.parse().expect("literal CIDR");
@@ -511,30 +509,144 @@ impl World {
             .collect();
         for (name, id) in nodes {
             let node = crate::cluster::proxy_model::ProxyNode {
-                name,
+                ip: self.cluster.node(&name).map(|n| n.ip),
+                name: name.clone(),
                 cluster_cidr: cidr,
             };
             let rules = crate::cluster::kubeproxy::render(&node, &services);
-            crate::cluster::kubeproxy::install(self.net.host_mut(id), &rules);
+            let host = self.net.host_mut(id);
+            crate::cluster::kubeproxy::install(host, &rules);
+            // The health-check servers: one per Service, counting this node's
+            // ready endpoints (the first port's, as kube-proxy keeps one per Service).
+            host.listeners
+                .retain(|l| !matches!(l.app, App::ServiceHealth { .. }));
+            let mut seen = vec![];
+            for svc in services
+                .iter()
+                .filter(|s| s.health_check_node_port.is_some())
+            {
+                let key = (svc.namespace.clone(), svc.name.clone());
+                if seen.contains(&key) {
+                    continue;
+                }
+                seen.push(key);
+                let local = svc
+                    .endpoints
+                    .iter()
+                    .filter(|e| e.ready && e.node == name)
+                    .count();
+                host.listeners.push(Listener::tcp(
+                    svc.health_check_node_port.unwrap_or_default(),
+                    "kube-proxy",
+                    App::ServiceHealth {
+                        namespace: svc.namespace.clone(),
+                        name: svc.name.clone(),
+                        local_endpoints: local,
+                    },
+                ));
+            }
         }
         self.program_load_balancer();
     }
 
+    /// The nodes the cloud load balancer sends a Service to: for an
+    /// `externalTrafficPolicy: Local` Service, those whose health-check port
+    /// answers 200 to the load balancer's probe (all of them if none does,
+    /// as cloud load balancers fail open); otherwise every node.
+    fn healthy_nodes(
+        &mut self,
+        lb: HostId,
+        svc: &crate::cluster::objects::Service,
+    ) -> Vec<Ipv4Addr> {
+        let all: Vec<Ipv4Addr> = self.cluster.nodes.iter().map(|n| n.ip).collect();
+        let Some(port) = svc
+            .spec
+            .health_check_node_port
+            .and_then(|p| u16::try_from(p).ok())
+            .filter(|_| svc.spec.external_traffic_policy.as_deref() == Some("Local"))
+        else {
+            return all;
+        };
+        // The probes are deterministic and leave nothing the student sees.
+        let mut rng = crate::rng::SimRng::new(u64::from(port));
+        let healthy: Vec<Ipv4Addr> = all
+            .iter()
+            .copied()
+            .filter(|node| {
+                let r = self.net.connect(
+                    lb,
+                    40000,
+                    std::net::SocketAddrV4::new(*node, port),
+                    0,
+                    &mut rng,
+                );
+                match r.outcome {
+                    crate::net::ConnectOutcome::Established {
+                        listener,
+                        server_addr,
+                        peer_seen_by_server,
+                        ..
+                    } => {
+                        let req = crate::apps::HttpRequest {
+                            method: "GET".into(),
+                            path: "/healthz".into(),
+                            host_header: format!("{server_addr}"),
+                        };
+                        let ctx = crate::apps::ServerCtx {
+                            hostname: String::new(),
+                            addrs: vec![*server_addr.ip()],
+                            remote: peer_seen_by_server,
+                        };
+                        listener
+                            .app
+                            .http(&req, crate::time::EPOCH_UNIX, &ctx)
+                            .is_some_and(|resp| resp.status == 200)
+                    }
+                    _ => false,
+                }
+            })
+            .collect();
+        if healthy.is_empty() {
+            all
+        } else {
+            healthy
+        }
+    }
+
     /// The cloud load balancer's configuration: each LoadBalancer Service's
-    /// external IP is an address of the LB host, and its port is forwarded to
-    /// the Service's NodePort on a node chosen at random per connection.
+    /// external IP is an address of the LB host; a connection from a source
+    /// its `loadBalancerSourceRanges` (or their annotation) allow is
+    /// forwarded to the Service's NodePort on a healthy node chosen at
+    /// random, and one from anywhere else is dropped by the cloud's firewall.
     fn program_load_balancer(&mut self) {
         let Some(lb) = self.net.host_id(LB_HOST) else {
             return;
         };
         let wan = self.net.host(lb).iface("wan0").and_then(|i| i.segment);
-        let node_ips: Vec<Ipv4Addr> = self.cluster.nodes.iter().map(|n| n.ip).collect();
         let mut addrs: Vec<Ipv4Addr> = vec![];
         let mut rules = vec![];
-        for svc in self.cluster.services.values() {
-            if svc.type_name() != "LoadBalancer" {
-                continue;
-            }
+        let mut firewall = vec![];
+        let services: Vec<crate::cluster::objects::Service> = self
+            .cluster
+            .services
+            .values()
+            .filter(|s| s.type_name() == "LoadBalancer")
+            .cloned()
+            .collect();
+        for svc in services {
+            let node_ips = self.healthy_nodes(lb, &svc);
+            let ranges = crate::cluster::validation::load_balancer_source_ranges(&svc);
+            let ranges: Vec<Option<Ipv4Net>> =
+                if ranges.is_empty() || ranges.iter().any(|r| r.prefix_len() == 0) {
+                    vec![None]
+                } else {
+                    ranges.into_iter().map(Some).collect()
+                };
+            let svc_name = format!(
+                "{}/{}",
+                svc.metadata.namespace.as_deref().unwrap_or("default"),
+                svc.metadata.name
+            );
             for ing in &svc.status.load_balancer.ingress {
                 let Some(ip) = ing.ip.as_deref().and_then(|i| i.parse::<Ipv4Addr>().ok()) else {
                     continue;
@@ -544,35 +656,53 @@ impl World {
                     let Some(np) = p.node_port.and_then(|n| u16::try_from(n).ok()) else {
                         continue;
                     };
-                    let n = node_ips.len();
-                    for (i, node) in node_ips.iter().enumerate() {
-                        let mut m = vec![
-                            Match::Destination {
-                                negated: false,
-                                net: Ipv4Net::new(ip, 32).expect("/32"),
-                            },
-                            Match::Protocol(crate::net::netfilter::Protocol::Tcp),
-                            Match::Comment(format!(
-                                "{}/{} load balancer",
-                                svc.metadata.namespace.as_deref().unwrap_or("default"),
-                                svc.metadata.name
-                            )),
-                            Match::Tcp {
+                    let vip = vec![
+                        Match::Destination {
+                            negated: false,
+                            net: Ipv4Net::new(ip, 32).expect("/32"),
+                        },
+                        Match::Protocol(crate::net::netfilter::Protocol::Tcp),
+                    ];
+                    for range in &ranges {
+                        let n = node_ips.len();
+                        for (i, node) in node_ips.iter().enumerate() {
+                            let mut m = vec![];
+                            if let Some(r) = range {
+                                m.push(Match::Source {
+                                    negated: false,
+                                    net: *r,
+                                });
+                            }
+                            m.extend(vip.clone());
+                            m.push(Match::Comment(format!("{svc_name} load balancer")));
+                            m.push(Match::Tcp {
                                 dport: Some(p.port as u16),
-                            },
-                        ];
-                        if i + 1 < n {
-                            m.push(Match::Statistic(
-                                crate::net::netfilter::Probability::one_in(n - i),
+                            });
+                            if i + 1 < n {
+                                m.push(Match::Statistic(
+                                    crate::net::netfilter::Probability::one_in(n - i),
+                                ));
+                            }
+                            rules.push(Rule::new(
+                                m,
+                                Target::Dnat {
+                                    to: *node,
+                                    port: Some(np),
+                                },
                             ));
                         }
-                        rules.push(Rule::new(
-                            m,
-                            Target::Dnat {
-                                to: *node,
-                                port: Some(np),
-                            },
-                        ));
+                    }
+                    if ranges.iter().any(Option::is_some) {
+                        // What no range let through is still addressed to the
+                        // load balancer itself: the firewall drops it.
+                        let mut m = vip.clone();
+                        m.push(Match::Comment(format!(
+                            "{svc_name} source not in loadBalancerSourceRanges"
+                        )));
+                        m.push(Match::Tcp {
+                            dport: Some(p.port as u16),
+                        });
+                        firewall.push(Rule::new(m, Target::Drop));
                     }
                 }
             }
@@ -615,10 +745,26 @@ impl World {
         );
         host.netfilter
             .replace_user_chains(Table::Nat, |_| false, nat);
+        let mut filter = BTreeMap::new();
+        filter.insert(
+            "INPUT".to_string(),
+            crate::net::netfilter::Chain {
+                policy: Some(crate::net::netfilter::Policy::Accept),
+                rules: firewall,
+            },
+        );
+        host.netfilter
+            .replace_user_chains(Table::Filter, |_| false, filter);
     }
 
     /// A pod's network namespace: a veth into its node's `cni0` bridge.
-    fn attach_pod(&mut self, name: &str, node: &str, ip: Ipv4Addr) -> Option<HostId> {
+    fn attach_pod(
+        &mut self,
+        name: &str,
+        node: &str,
+        ip: Ipv4Addr,
+        files: BTreeMap<String, String>,
+    ) -> Option<HostId> {
         let node_id = self.net.host_id(node)?;
         let cidr = self.cluster.node(node)?.pod_cidr;
         let bridge = self
@@ -652,7 +798,7 @@ impl World {
             host: pod_id,
             user: "root".into(),
             etc_hosts: vec![(name.to_string(), ip)],
-            files: BTreeMap::new(),
+            files,
         });
         let (a, b) = (
             mac_for(&format!("{name}/{ip}")),
@@ -781,6 +927,67 @@ impl World {
             .collect();
         Topology { hosts, segments }
     }
+}
+
+/// Ubuntu 24.04's `/etc/resolv.conf`: systemd-resolved's stub.
+fn ubuntu_resolv_conf() -> BTreeMap<String, String> {
+    let text = "# This is /run/systemd/resolve/stub-resolv.conf managed by man:systemd-resolved(8).
+# Do not edit.
+#
+# This file might be symlinked as /etc/resolv.conf. If you're looking at
+# /etc/resolv.conf and seeing this text, you have followed the symlink.
+#
+# This is a dynamic resolv.conf file for connecting local clients to the
+# internal DNS stub resolver of systemd-resolved. This file lists all
+# configured search domains.
+#
+# Run \"resolvectl status\" to see details about the uplink DNS servers
+# currently in use.
+#
+# Third party programs should typically not access this file directly, but only
+# through the symlink at /etc/resolv.conf. To manage man:resolv.conf(5) in a
+# different way, replace this symlink by a static file or a different symlink.
+#
+# See man:systemd-resolved.service(8) for details about the supported modes of
+# operation for /etc/resolv.conf.
+
+nameserver 127.0.0.53
+options edns0 trust-ad
+search .
+";
+    [("/etc/resolv.conf".to_string(), text.to_string())].into()
+}
+
+/// The files the kubelet writes into a pod: `/etc/resolv.conf` for its DNS
+/// policy and config, and the managed `/etc/hosts`.
+fn pod_files(namespace: &str, pod: &Pod, ip: Ipv4Addr) -> BTreeMap<String, String> {
+    // `Default` gives the node's upstream resolver, as systemd-resolved
+    // lists it for the kubelet.
+    let resolv = crate::cluster::dns::pod_resolv_conf(
+        namespace,
+        pod.spec.dns_policy.as_ref().and_then(|v| v.as_str()),
+        pod.spec.dns_config.as_ref(),
+        ROUTER_IP,
+    );
+    let hostname = pod
+        .spec
+        .hostname
+        .clone()
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| pod.metadata.name.clone());
+    let mut hosts = String::from("# Kubernetes-managed hosts file.\n127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\nfe00::0\tip6-localnet\nfe00::0\tip6-mcastprefix\nfe00::1\tip6-allnodes\nfe00::2\tip6-allrouters\n");
+    match pod.spec.subdomain.as_deref().filter(|s| !s.is_empty()) {
+        Some(sub) => hosts.push_str(&format!(
+            "{ip}\t{hostname}.{sub}.{namespace}.svc.{}\t{hostname}\n",
+            crate::cluster::CLUSTER_DOMAIN
+        )),
+        None => hosts.push_str(&format!("{ip}\t{hostname}\n")),
+    }
+    [
+        ("/etc/resolv.conf".to_string(), resolv),
+        ("/etc/hosts".to_string(), hosts),
+    ]
+    .into()
 }
 
 /// What the UI needs to draw the world.
@@ -928,6 +1135,56 @@ mod tests {
             ConnectOutcome::HostUnreachable { .. }
         ));
         assert!(w.topology().hosts.iter().all(|h| h.name != "myapp-pod"));
+    }
+
+    #[test]
+    fn a_dns_datagram_reaches_coredns_through_kube_dns_and_comes_back() {
+        let mut w = world();
+        let from = w.pod_host("myapp-pod").unwrap();
+        let mut rng = SimRng::new(3);
+        let r = w.net.exchange_udp(
+            from,
+            41000,
+            SocketAddrV4::new(crate::cluster::DNS_IP, 53),
+            0,
+            &mut rng,
+        );
+        match &r.outcome {
+            ConnectOutcome::Established {
+                listener,
+                server_addr,
+                ..
+            } => {
+                assert_eq!(listener.process, "coredns");
+                assert_eq!(server_addr.port(), 53);
+                assert_ne!(*server_addr.ip(), crate::cluster::DNS_IP, "DNATed to a pod");
+            }
+            other => panic!("{other:?}\n{}", r.trace),
+        }
+        let text = r.trace.to_string();
+        assert!(text.contains("-p udp"), "{text}");
+        assert!(text.contains("conntrack reverse NAT"), "{text}");
+    }
+
+    #[test]
+    fn a_datagram_to_a_closed_udp_port_is_refused() {
+        let mut w = world();
+        let mut rng = SimRng::new(3);
+        let id = w.net.host_id("node01").unwrap();
+        let r = w
+            .net
+            .exchange_udp(id, 41000, SocketAddrV4::new(POD, 53), 0, &mut rng);
+        assert!(
+            matches!(
+                r.outcome,
+                ConnectOutcome::Refused {
+                    reason: crate::net::DropReason::PortUnreachable { .. },
+                    ..
+                }
+            ),
+            "{:?}",
+            r.outcome
+        );
     }
 
     #[test]

@@ -332,19 +332,40 @@ fn row_18_headless_service_resolves_to_pods() {
     ok(&mut s, "kubectl apply -f web.yaml");
     assert!(ok(&mut s, "kubectl get svc web").contains("None"));
     ok(&mut s, "kubectl run dns --image=busybox -- sleep 3600");
-    let out = ok(&mut s, "kubectl exec dns -- nslookup web");
+    // busybox 1.36 asks every search domain and reports each NXDOMAIN,
+    // so it exits 1 even though the name resolved.
+    let (status, out) = run(&mut s, "kubectl exec dns -- nslookup web");
+    assert_eq!(status, 1, "{out}");
     assert_eq!(out.matches("Address: 10.244.").count(), 2, "{out}");
+    assert!(
+        out.contains("** server can't find web.svc.cluster.local: NXDOMAIN"),
+        "{out}"
+    );
+    // bind9's nslookup stops at the first name of the search path that exists.
+    ok(
+        &mut s,
+        "kubectl run tools --image=nicolaka/netshoot -- sleep infinity",
+    );
+    let out = ok(&mut s, "kubectl exec tools -- nslookup web");
+    assert_eq!(out.matches("Address: 10.244.").count(), 2, "{out}");
+    assert!(!out.contains("NXDOMAIN"), "{out}");
 }
 
 #[test]
 fn kubectl_get_svc_columns_match_the_real_layout() {
     let mut s = world(1);
     with_nodeport(&mut s);
+    let ip = cluster_ip(&mut s, "myapp-service");
     let out = ok(&mut s, "kubectl get svc");
     let mut lines = out.lines();
+    // The CLUSTER-IP column is as wide as its widest cell, plus 3.
+    let width = ip.len().max("CLUSTER-IP".len()) + 3;
     assert_eq!(
         lines.next().unwrap(),
-        "NAME            TYPE        CLUSTER-IP      EXTERNAL-IP   PORT(S)        AGE"
+        format!(
+            "NAME            TYPE        {:<width$}EXTERNAL-IP   PORT(S)        AGE",
+            "CLUSTER-IP"
+        )
     );
     let row = lines.nth(1).unwrap();
     assert!(row.starts_with("myapp-service   NodePort    10."), "{row}");

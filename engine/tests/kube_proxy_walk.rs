@@ -49,6 +49,9 @@ fn service(w: &World) -> ServicePortInfo {
         load_balancer_ips: vec![],
         external_policy_local: false,
         internal_policy_local: false,
+        protocol: servicelab_engine::net::netfilter::Protocol::Tcp,
+        load_balancer_source_ranges: vec![],
+        health_check_node_port: None,
         affinity: Affinity::None,
         endpoints,
     }
@@ -67,6 +70,7 @@ fn sync(w: &mut World, services: &[ServicePortInfo]) {
         let node = ProxyNode {
             name,
             cluster_cidr: CLUSTER_CIDR.parse().unwrap(),
+            ip: None,
         };
         install(w.net.host_mut(id), &render(&node, services));
     }

@@ -1,24 +1,15 @@
-//! What the API server does with a write, in its order: defaulting,
-//! allocation (ClusterIP, NodePorts), validation, storage. Errors carry the
-//! status reason and the field causes that kubectl prints.
+//! What the API server does with a write, in its order: decoding (in
+//! [`super::manifest`]), defaulting, allocation ([`super::allocation`]),
+//! validation ([`super::admission`]), storage. Errors carry the status
+//! reason and the field causes that kubectl prints.
 
 use super::objects::*;
-use super::validation::{self, BadValue, FieldError};
-use super::{Cluster, Key, NODE_PORT_RANGE, SERVICE_CIDR};
-use ipnet::Ipv4Net;
-use std::net::Ipv4Addr;
+use super::validation::FieldError;
+use super::{Cluster, Key};
+use serde_json::{Map, Value};
 
 /// The annotation `kubectl apply` keeps its last manifest in.
 pub const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
-
-/// The most replicas one workload may ask for in servicelab. A real API
-/// server takes any int32; the simulation would take minutes to run a
-/// hundred thousand pods, so it says so instead of freezing the page.
-pub const MAX_REPLICAS: i32 = 500;
-/// The most pods the simulated cluster holds, running or pending.
-pub const MAX_PODS: usize = 1000;
-/// The most objects of one kind (Services, namespaces, …) it holds.
-pub const MAX_OBJECTS: usize = 1000;
 
 /// A typed object from a manifest or a generator command.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,26 +18,42 @@ pub enum Object {
     Service(Service),
     Pod(Pod),
     Deployment(Deployment),
+    ReplicaSet(ReplicaSet),
+    StatefulSet(StatefulSet),
+    DaemonSet(DaemonSet),
+    Endpoints(Endpoints),
+    EndpointSlice(EndpointSlice),
+    ConfigMap(ConfigMap),
+    Secret(Secret),
     Namespace(Namespace),
+}
+
+/// Applies `$body` to the object inside whichever variant it is.
+macro_rules! each {
+    ($obj:expr, $o:ident => $body:expr) => {
+        match $obj {
+            Object::Service($o) => $body,
+            Object::Pod($o) => $body,
+            Object::Deployment($o) => $body,
+            Object::ReplicaSet($o) => $body,
+            Object::StatefulSet($o) => $body,
+            Object::DaemonSet($o) => $body,
+            Object::Endpoints($o) => $body,
+            Object::EndpointSlice($o) => $body,
+            Object::ConfigMap($o) => $body,
+            Object::Secret($o) => $body,
+            Object::Namespace($o) => $body,
+        }
+    };
 }
 
 impl Object {
     pub fn meta(&self) -> &ObjectMeta {
-        match self {
-            Object::Service(o) => &o.metadata,
-            Object::Pod(o) => &o.metadata,
-            Object::Deployment(o) => &o.metadata,
-            Object::Namespace(o) => &o.metadata,
-        }
+        each!(self, o => &o.metadata)
     }
 
     pub fn meta_mut(&mut self) -> &mut ObjectMeta {
-        match self {
-            Object::Service(o) => &mut o.metadata,
-            Object::Pod(o) => &mut o.metadata,
-            Object::Deployment(o) => &mut o.metadata,
-            Object::Namespace(o) => &mut o.metadata,
-        }
+        each!(self, o => &mut o.metadata)
     }
 
     /// `Service`, `Pod`, …
@@ -55,32 +62,79 @@ impl Object {
             Object::Service(_) => "Service",
             Object::Pod(_) => "Pod",
             Object::Deployment(_) => "Deployment",
+            Object::ReplicaSet(_) => "ReplicaSet",
+            Object::StatefulSet(_) => "StatefulSet",
+            Object::DaemonSet(_) => "DaemonSet",
+            Object::Endpoints(_) => "Endpoints",
+            Object::EndpointSlice(_) => "EndpointSlice",
+            Object::ConfigMap(_) => "ConfigMap",
+            Object::Secret(_) => "Secret",
             Object::Namespace(_) => "Namespace",
         }
     }
 
-    /// The resource as kubectl names it in `service/x created`.
-    pub fn resource(&self) -> &'static str {
-        match self {
-            Object::Service(_) => "service",
-            Object::Pod(_) => "pod",
-            Object::Deployment(_) => "deployment.apps",
-            Object::Namespace(_) => "namespace",
+    fn info(&self) -> &'static super::kinds::ResourceInfo {
+        super::kinds::SERVED
+            .iter()
+            .find(|r| r.kind == self.kind())
+            .expect("every Object kind is served")
+    }
+
+    /// `v1`, `apps/v1`, `discovery.k8s.io/v1`.
+    pub fn api_version(&self) -> String {
+        self.info().api_version()
+    }
+
+    /// The resource as kubectl names it in `service/x created`:
+    /// `deployment.apps`, `endpointslice.discovery.k8s.io`.
+    pub fn resource(&self) -> String {
+        let info = self.info();
+        let singular = self.kind().to_ascii_lowercase();
+        if info.group.is_empty() {
+            singular
+        } else {
+            format!("{singular}.{}", info.group)
         }
     }
 
-    /// The plural used in API errors: `services "x" not found`.
-    pub fn plural(&self) -> &'static str {
-        match self {
-            Object::Service(_) => "services",
-            Object::Pod(_) => "pods",
-            Object::Deployment(_) => "deployments.apps",
-            Object::Namespace(_) => "namespaces",
+    /// The plural used in API errors: `services "x" not found`,
+    /// `deployments.apps "x" not found`.
+    pub fn plural(&self) -> String {
+        let info = self.info();
+        if info.group.is_empty() {
+            info.name.to_string()
+        } else {
+            format!("{}.{}", info.name, info.group)
         }
     }
 
     pub fn namespaced(&self) -> bool {
-        !matches!(self, Object::Namespace(_))
+        self.info().namespaced
+    }
+
+    /// What `kubectl apply` says of a manifest without a name.
+    pub fn missing_name_message(&self, source: &str) -> String {
+        let ns = self
+            .meta()
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
+        // `/v1, Resource=services`, `apps/v1, Resource=deployments`.
+        let version = self.api_version();
+        let gv = if version.contains('/') {
+            version
+        } else {
+            format!("/{version}")
+        };
+        let plural = self.plural();
+        let resource = plural.split('.').next().unwrap_or_default();
+        let kind = self.kind();
+        format!("error: error when retrieving current configuration of:\nResource: \"{gv}, Resource={resource}\", GroupVersionKind: \"{gv}, Kind={kind}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty\n")
+    }
+
+    /// The object as the API returns it (JSON).
+    pub fn to_value(&self) -> Value {
+        each!(self, o => serde_json::to_value(o)).unwrap_or(Value::Null)
     }
 }
 
@@ -141,17 +195,6 @@ impl ApiError {
         }
     }
 
-    /// servicelab's own size limits, worded as a quota refusal is.
-    pub fn over_capacity(plural: &str, name: &str, what: String) -> Self {
-        ApiError {
-            reason: Reason::Forbidden,
-            message: format!("{plural} \"{name}\" is forbidden: {what}"),
-            kind: String::new(),
-            name: name.into(),
-            causes: vec![],
-        }
-    }
-
     pub fn invalid(kind: &str, name: &str, causes: Vec<FieldError>) -> Self {
         let message = match causes.as_slice() {
             [one] => format!("{kind} \"{name}\" is invalid: {one}"),
@@ -169,6 +212,46 @@ impl ApiError {
             kind: kind.into(),
             name: name.into(),
             causes,
+        }
+    }
+}
+
+impl ApiError {
+    /// What kubectl prints for it (`checkErr`): the Invalid causes one per
+    /// line, or `Error from server (REASON): [error when VERB "FILE": ]MESSAGE`.
+    pub fn kubectl_message(&self, source: Option<(&str, &str)>) -> String {
+        match self.reason {
+            Reason::Invalid if !self.causes.is_empty() => {
+                if self.causes.len() == 1 {
+                    format!(
+                        "The {} \"{}\" is invalid: {}\n",
+                        self.kind, self.name, self.causes[0]
+                    )
+                } else {
+                    let mut seen = vec![];
+                    let mut s = format!("The {} \"{}\" is invalid: \n", self.kind, self.name);
+                    for c in &self.causes {
+                        let line = c.to_string();
+                        if !seen.contains(&line) {
+                            s.push_str(&format!("* {line}\n"));
+                            seen.push(line);
+                        }
+                    }
+                    s
+                }
+            }
+            _ => match source {
+                Some((verb, file)) => format!(
+                    "Error from server ({}): error when {verb} \"{file}\": {}\n",
+                    self.reason.name(),
+                    self.message
+                ),
+                None => format!(
+                    "Error from server ({}): {}\n",
+                    self.reason.name(),
+                    self.message
+                ),
+            },
         }
     }
 }
@@ -243,273 +326,7 @@ pub fn default_service(svc: &mut Service) {
     }
 }
 
-fn service_cidr() -> Ipv4Net {
-    SERVICE_CIDR.parse().expect("literal CIDR")
-}
-
-fn go_string_slice(v: &[String]) -> String {
-    format!(
-        "[]string{{{}}}",
-        v.iter()
-            .map(|s| format!("{s:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
 impl Cluster {
-    fn used_cluster_ips(&self, except: Option<&Key>) -> Vec<Ipv4Addr> {
-        self.services
-            .iter()
-            .filter(|(k, _)| Some(*k) != except)
-            .filter_map(|(_, s)| s.spec.cluster_ip.as_deref().and_then(|i| i.parse().ok()))
-            .collect()
-    }
-
-    fn used_node_ports(&self, except: Option<&Key>) -> Vec<i32> {
-        self.services
-            .iter()
-            .filter(|(k, _)| Some(*k) != except)
-            .flat_map(|(_, s)| s.spec.ports.iter().filter_map(|p| p.node_port))
-            .collect()
-    }
-
-    /// Allocation, before validation: the ClusterIP, then the NodePorts. An
-    /// allocation error is the only error the client sees.
-    fn allocate(
-        &mut self,
-        svc: &mut Service,
-        key: &Key,
-        old: Option<&Service>,
-    ) -> Result<(), ApiError> {
-        let name = svc.metadata.name.clone();
-        let ty = svc.type_name().to_string();
-        if ty == "ExternalName" {
-            if svc
-                .spec
-                .cluster_ip
-                .as_deref()
-                .is_some_and(|c| !c.is_empty())
-            {
-                return Err(ApiError::invalid(
-                    "Service",
-                    &name,
-                    vec![FieldError::forbidden(
-                        "spec.clusterIPs",
-                        "may not be set for ExternalName services",
-                    )],
-                ));
-            }
-            svc.spec.cluster_ip = None;
-            svc.spec.cluster_ips.clear();
-            svc.spec.ip_families.clear();
-            svc.spec.ip_family_policy = None;
-            return Ok(());
-        }
-        // ClusterIP.
-        let requested = svc.spec.cluster_ip.clone().filter(|c| !c.is_empty());
-        match (&requested, old.and_then(|o| o.spec.cluster_ip.clone())) {
-            (Some(r), Some(o)) if *r != o => {
-                return Err(ApiError::invalid(
-                    "Service",
-                    &name,
-                    vec![FieldError::invalid(
-                        "spec.clusterIPs[0]",
-                        BadValue::Raw(go_string_slice(std::slice::from_ref(r))),
-                        "may not change once set",
-                    )],
-                ));
-            }
-            (None, Some(o)) => svc.spec.cluster_ip = Some(o),
-            (Some(r), None) if r != "None" => {
-                let ip: Ipv4Addr = r.parse().map_err(|_| {
-                    ApiError::invalid(
-                        "Service",
-                        &name,
-                        vec![FieldError::invalid(
-                            "spec.clusterIPs[0]",
-                            BadValue::Str(r.clone()),
-                            "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
-                        )],
-                    )
-                })?;
-                let cidr = service_cidr();
-                let detail = if !cidr.contains(&ip)
-                    || ip == cidr.network()
-                    || ip == cidr.broadcast()
-                {
-                    Some(format!(
-                        "failed to allocate IP {ip}: provided IP is not in the valid range. The range of valid IPs is {SERVICE_CIDR}"
-                    ))
-                } else if self.used_cluster_ips(Some(key)).contains(&ip) {
-                    Some(format!(
-                        "failed to allocate IP {ip}: provided IP is already allocated"
-                    ))
-                } else {
-                    None
-                };
-                if let Some(d) = detail {
-                    return Err(ApiError::invalid(
-                        "Service",
-                        &name,
-                        vec![FieldError::invalid(
-                            "spec.clusterIPs",
-                            BadValue::Raw(go_string_slice(std::slice::from_ref(r))),
-                            d,
-                        )],
-                    ));
-                }
-            }
-            (Some(_), _) => {}
-            (None, None) => {
-                let cidr = service_cidr();
-                let used = self.used_cluster_ips(Some(key));
-                let size = 1u64 << (32 - cidr.prefix_len());
-                let base = u32::from(cidr.network());
-                let mut chosen = None;
-                for _ in 0..64 {
-                    let off = self.rng.range_inclusive(2, size - 2) as u32;
-                    let ip = Ipv4Addr::from(base + off);
-                    if !used.contains(&ip) {
-                        chosen = Some(ip);
-                        break;
-                    }
-                }
-                match chosen {
-                    Some(ip) => svc.spec.cluster_ip = Some(ip.to_string()),
-                    None => {
-                        return Err(ApiError {
-                            reason: Reason::InternalError,
-                            message: "failed to allocate a serviceIP: range is full".into(),
-                            kind: "Service".into(),
-                            name,
-                            causes: vec![],
-                        })
-                    }
-                }
-            }
-        }
-        svc.spec.cluster_ips = svc.spec.cluster_ip.iter().cloned().collect();
-
-        // NodePorts.
-        let wants_node_ports = ty == "NodePort"
-            || (ty == "LoadBalancer" && svc.spec.allocate_load_balancer_node_ports != Some(false));
-        if !wants_node_ports {
-            // Changing to ClusterIP releases the ports the server allocated.
-            if ty == "ClusterIP" {
-                if let Some(o) = old {
-                    for p in &mut svc.spec.ports {
-                        let was = o
-                            .spec
-                            .ports
-                            .iter()
-                            .find(|op| op.port == p.port)
-                            .and_then(|op| op.node_port);
-                        if p.node_port.is_some() && p.node_port == was {
-                            p.node_port = None;
-                        }
-                    }
-                }
-            }
-            return Ok(());
-        }
-        let mut used = self.used_node_ports(Some(key));
-        for i in 0..svc.spec.ports.len() {
-            let port = svc.spec.ports[i].clone();
-            let requested = port.node_port.filter(|n| *n != 0).or_else(|| {
-                old.and_then(|o| {
-                    o.spec
-                        .ports
-                        .iter()
-                        .find(|op| op.port == port.port && op.protocol == port.protocol)
-                        .and_then(|op| op.node_port)
-                })
-            });
-            let np = match requested {
-                Some(n) => {
-                    let detail = if !(NODE_PORT_RANGE.0..=NODE_PORT_RANGE.1).contains(&n) {
-                        Some(format!(
-                            "provided port is not in the valid range. The range of valid ports is {}-{}",
-                            NODE_PORT_RANGE.0, NODE_PORT_RANGE.1
-                        ))
-                    } else if used.contains(&n) {
-                        Some("provided port is already allocated".to_string())
-                    } else {
-                        None
-                    };
-                    if let Some(d) = detail {
-                        return Err(ApiError::invalid(
-                            "Service",
-                            &name,
-                            vec![FieldError::invalid(
-                                format!("spec.ports[{i}].nodePort"),
-                                BadValue::Int(n.into()),
-                                d,
-                            )],
-                        ));
-                    }
-                    n
-                }
-                None => {
-                    // Since v1.29 dynamic allocation prefers the upper band of the
-                    // range, leaving the lowest 86 ports for static choices.
-                    let lo = NODE_PORT_RANGE.0 + 86;
-                    let mut chosen = None;
-                    for _ in 0..256 {
-                        let n = self
-                            .rng
-                            .range_inclusive(lo as u64, NODE_PORT_RANGE.1 as u64)
-                            as i32;
-                        if !used.contains(&n) {
-                            chosen = Some(n);
-                            break;
-                        }
-                    }
-                    chosen.ok_or_else(|| ApiError {
-                        reason: Reason::InternalError,
-                        message: "failed to allocate a nodePort: range is full".into(),
-                        kind: "Service".into(),
-                        name: name.clone(),
-                        causes: vec![],
-                    })?
-                }
-            };
-            used.push(np);
-            svc.spec.ports[i].node_port = Some(np);
-        }
-        Ok(())
-    }
-
-    /// A Service write as the server processes it: defaulting, allocation
-    /// (keeping `old`'s ClusterIP and NodePorts where the manifest is
-    /// silent), then validation.
-    fn admit_service(
-        &mut self,
-        svc: &mut Service,
-        key: &Key,
-        old: Option<&Service>,
-    ) -> Result<(), ApiError> {
-        svc.api_version = "v1".into();
-        svc.kind = "Service".into();
-        default_service(svc);
-        self.allocate(svc, key, old)?;
-        let errs = validation::validate_service(svc);
-        if errs.is_empty() {
-            Ok(())
-        } else {
-            Err(ApiError::invalid("Service", &svc.metadata.name, errs))
-        }
-    }
-
-    /// A Service with a selector gets its EndpointSlice's name once.
-    fn ensure_slice_name(&mut self, svc: &Service, key: &Key) {
-        if svc.spec.selector.is_some() && !self.slice_names.contains_key(key) {
-            let suffix = self.random_suffix();
-            self.slice_names
-                .insert(key.clone(), format!("{}-{suffix}", key.1));
-        }
-    }
-
     fn check_namespace(&self, ns: &str) -> Result<(), ApiError> {
         if self.namespaces.contains_key(ns) {
             Ok(())
@@ -518,246 +335,176 @@ impl Cluster {
         }
     }
 
-    /// The pods the cluster is asked to hold if `workload` (a Deployment's
-    /// key) wants `replicas`: standalone pods and every workload's replicas.
-    fn pods_wanted(&self, workload: Option<&Key>, replicas: i32) -> usize {
-        let standalone = self
-            .pods
-            .values()
-            .filter(|p| p.metadata.owner_references.is_empty())
-            .count();
-        let others: usize = self
-            .deployments
-            .iter()
-            .filter(|(k, _)| Some(*k) != workload)
-            .map(|(_, d)| d.spec.replicas.unwrap_or(1).max(0) as usize)
-            .sum();
-        standalone + others + replicas.max(0) as usize
+    /// The stored object of `obj`'s kind at `key`.
+    fn stored(&self, obj: &Object, key: &Key) -> Option<Object> {
+        Some(match obj {
+            Object::Service(_) => Object::Service(self.services.get(key)?.clone()),
+            Object::Pod(_) => Object::Pod(self.pods.get(key)?.clone()),
+            Object::Deployment(_) => Object::Deployment(self.deployments.get(key)?.clone()),
+            Object::ReplicaSet(_) => Object::ReplicaSet(self.replicasets.get(key)?.clone()),
+            Object::StatefulSet(_) => Object::StatefulSet(self.statefulsets.get(key)?.clone()),
+            Object::DaemonSet(_) => Object::DaemonSet(self.daemonsets.get(key)?.clone()),
+            Object::Endpoints(_) => Object::Endpoints(self.endpoints.get(key)?.clone()),
+            Object::EndpointSlice(_) => {
+                Object::EndpointSlice(self.endpoint_slices.get(key)?.clone())
+            }
+            Object::ConfigMap(_) => Object::ConfigMap(self.configmaps.get(key)?.clone()),
+            Object::Secret(_) => Object::Secret(self.secrets.get(key)?.clone()),
+            Object::Namespace(_) => Object::Namespace(self.namespaces.get(&key.1)?.clone()),
+        })
     }
 
-    /// Refuses a write that would make the cluster hold more pods than
-    /// servicelab simulates ([`MAX_PODS`]).
-    fn check_pods(
-        &self,
-        plural: &str,
-        name: &str,
-        workload: Option<&Key>,
-        replicas: i32,
-    ) -> Result<(), ApiError> {
-        let wanted = self.pods_wanted(workload, replicas);
-        if wanted > MAX_PODS {
-            return Err(ApiError::over_capacity(
-                plural,
-                name,
-                format!("servicelab's simulated cluster holds at most {MAX_PODS} pods, and this would make {wanted}"),
-            ));
+    fn store(&mut self, obj: Object, key: Key) {
+        match obj {
+            Object::Service(o) => drop(self.services.insert(key, o)),
+            Object::Pod(o) => drop(self.pods.insert(key, o)),
+            Object::Deployment(o) => drop(self.deployments.insert(key, o)),
+            Object::ReplicaSet(o) => drop(self.replicasets.insert(key, o)),
+            Object::StatefulSet(o) => drop(self.statefulsets.insert(key, o)),
+            Object::DaemonSet(o) => drop(self.daemonsets.insert(key, o)),
+            Object::Endpoints(o) => drop(self.endpoints.insert(key, o)),
+            Object::EndpointSlice(o) => drop(self.endpoint_slices.insert(key, o)),
+            Object::ConfigMap(o) => drop(self.configmaps.insert(key, o)),
+            Object::Secret(o) => drop(self.secrets.insert(key, o)),
+            Object::Namespace(o) => drop(self.namespaces.insert(key.1, o)),
         }
-        Ok(())
     }
 
-    /// Refuses a new object of a kind the cluster already holds [`MAX_OBJECTS`] of.
-    fn check_count(&self, plural: &str, name: &str, count: usize) -> Result<(), ApiError> {
-        if count >= MAX_OBJECTS {
-            return Err(ApiError::over_capacity(
-                plural,
-                name,
-                format!("servicelab's simulated cluster holds at most {MAX_OBJECTS} {plural}"),
-            ));
-        }
-        Ok(())
-    }
-
-    /// `kubectl scale`: a Deployment's replicas, through validation.
-    pub fn scale_deployment(
-        &mut self,
-        ns: &str,
-        name: &str,
-        replicas: i32,
-        now: i64,
-    ) -> Result<(), ApiError> {
-        let key = (ns.to_string(), name.to_string());
-        let Some(mut d) = self.deployments.get(&key).cloned() else {
-            return Err(ApiError::not_found("deployments.apps", name));
+    /// `(namespace, name)` of an object, `""` namespace for cluster-scoped ones.
+    fn key_of(obj: &Object) -> Key {
+        let ns = if obj.namespaced() {
+            obj.meta()
+                .namespace
+                .clone()
+                .unwrap_or_else(|| "default".into())
+        } else {
+            String::new()
         };
-        d.spec.replicas = Some(replicas);
-        let errs = validate_deployment(&d);
-        if !errs.is_empty() {
-            return Err(ApiError::invalid("Deployment", name, errs));
-        }
-        self.check_pods("deployments.apps", name, Some(&key), replicas)?;
-        self.bump(&mut d.metadata);
-        self.deployments.insert(key, d);
-        self.reconcile(now);
-        Ok(())
+        (ns, obj.meta().name.clone())
     }
 
     /// Creates an object (`kubectl create`, and `apply` of a new one).
-    pub fn create(&mut self, obj: Object, now: i64) -> Result<(), ApiError> {
-        let ns = obj
-            .meta()
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".into());
-        let name = obj.meta().name.clone();
+    pub fn create(&mut self, mut obj: Object, now: i64) -> Result<(), ApiError> {
         if obj.namespaced() {
+            let (ns, _) = Self::key_of(&obj);
             self.check_namespace(&ns)?;
+            obj.meta_mut().namespace = Some(ns);
+        } else {
+            obj.meta_mut().namespace = None;
         }
-        let key = (ns.clone(), name.clone());
-        match obj {
-            Object::Service(mut svc) => {
-                if self.services.contains_key(&key) {
-                    return Err(ApiError::already_exists("services", &name));
+        if obj.meta().name.is_empty() {
+            if let Some(prefix) = obj.meta().generate_name.clone().filter(|p| !p.is_empty()) {
+                let ns = Self::key_of(&obj).0;
+                let mut name;
+                loop {
+                    name = format!("{prefix}{}", self.random_suffix());
+                    let probe = (ns.clone(), name.clone());
+                    if self.stored(&obj, &probe).is_none() {
+                        break;
+                    }
                 }
-                svc.metadata.namespace = Some(ns.clone());
-                self.check_count("services", &name, self.services.len())?;
-                self.admit_service(&mut svc, &key, None)?;
-                svc.status = ServiceStatus::default();
-                self.stamp(&mut svc.metadata, now);
-                self.ensure_slice_name(&svc, &key);
-                self.services.insert(key, svc);
-            }
-            Object::Pod(mut pod) => {
-                if self.pods.contains_key(&key) {
-                    return Err(ApiError::already_exists("pods", &name));
-                }
-                let errs = validate_pod_spec(&name, &pod.spec, "spec");
-                if !errs.is_empty() {
-                    return Err(ApiError::invalid("Pod", &name, errs));
-                }
-                self.check_pods("pods", &name, None, 1)?;
-                pod.api_version = "v1".into();
-                pod.kind = "Pod".into();
-                pod.metadata.namespace = Some(ns);
-                pod.status = PodStatus::default();
-                if pod.spec.restart_policy.is_none() {
-                    pod.spec.restart_policy = Some("Always".into());
-                }
-                self.stamp(&mut pod.metadata, now);
-                self.pods.insert(key, pod);
-            }
-            Object::Deployment(mut d) => {
-                if self.deployments.contains_key(&key) {
-                    return Err(ApiError::already_exists("deployments.apps", &name));
-                }
-                d.metadata.namespace = Some(ns);
-                admit_deployment(&mut d)?;
-                self.check_count("deployments.apps", &name, self.deployments.len())?;
-                let replicas = d.spec.replicas.unwrap_or(1);
-                self.check_pods("deployments.apps", &name, None, replicas)?;
-                self.stamp(&mut d.metadata, now);
-                self.deployments.insert(key, d);
-            }
-            Object::Namespace(mut n) => {
-                if self.namespaces.contains_key(&name) {
-                    return Err(ApiError::already_exists("namespaces", &name));
-                }
-                if let Some(e) = validation::validate_name(&name, false) {
-                    return Err(ApiError::invalid("Namespace", &name, vec![e]));
-                }
-                self.check_count("namespaces", &name, self.namespaces.len())?;
-                n.api_version = "v1".into();
-                n.kind = "Namespace".into();
-                n.metadata.namespace = None;
-                n.metadata
-                    .labels
-                    .insert("kubernetes.io/metadata.name".into(), name.clone());
-                self.stamp(&mut n.metadata, now);
-                self.namespaces.insert(name, n);
+                obj.meta_mut().name = name;
             }
         }
+        let key = Self::key_of(&obj);
+        if self.stored(&obj, &key).is_some() {
+            return Err(ApiError::already_exists(&obj.plural(), &key.1));
+        }
+        self.admit(&mut obj, &key, None)?;
+        self.check_capacity(&obj, &key, true)?;
+        let mut meta = std::mem::take(obj.meta_mut());
+        self.stamp(&mut meta, now);
+        *obj.meta_mut() = meta;
+        self.store(obj, key);
         self.reconcile(now);
         Ok(())
     }
 
-    /// `kubectl apply`: create, or update from the new manifest keeping what
-    /// the server filled in (ClusterIP, NodePorts) when the manifest is silent.
-    pub fn apply(&mut self, mut obj: Object, now: i64) -> Result<Applied, ApiError> {
-        let ns = obj
-            .meta()
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".into());
-        let name = obj.meta().name.clone();
-        let key = (ns.clone(), name.clone());
-        let manifest = match &obj {
-            Object::Service(o) => serde_json::to_string(o),
-            Object::Pod(o) => serde_json::to_string(o),
-            Object::Deployment(o) => serde_json::to_string(o),
-            Object::Namespace(o) => serde_json::to_string(o),
-        }
-        .unwrap_or_default();
+    /// `kubectl apply` of an object decoded from a manifest: its
+    /// `last-applied-configuration` is `manifest` itself (as kubectl sends
+    /// it), a new object is created, an existing one updated from the
+    /// manifest keeping what the server filled in, and nothing is done when
+    /// the manifest matches both the last one applied and the live object.
+    pub fn apply_manifest(
+        &mut self,
+        mut obj: Object,
+        manifest: &Value,
+        now: i64,
+    ) -> Result<Applied, ApiError> {
+        let (ns, name) = Self::key_of(&obj);
+        let last = last_applied(manifest, obj.namespaced().then_some(ns.as_str()));
         obj.meta_mut()
             .annotations
-            .insert(LAST_APPLIED.into(), format!("{manifest}\n"));
-        let previous = match &obj {
-            Object::Service(_) => self
-                .services
-                .get(&key)
-                .map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
-            Object::Pod(_) => self
-                .pods
-                .get(&key)
-                .map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
-            Object::Deployment(_) => self
-                .deployments
-                .get(&key)
-                .map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
-            Object::Namespace(_) => self
-                .namespaces
-                .get(&name)
-                .map(|o| o.metadata.annotations.get(LAST_APPLIED).cloned()),
-        };
-        let Some(previous) = previous else {
+            .insert(LAST_APPLIED.into(), last.clone());
+        let key = (ns, name);
+        let Some(old) = self.stored(&obj, &key) else {
             self.create(obj, now)?;
             return Ok(Applied::Created);
         };
-        if previous.as_deref() == Some(&format!("{manifest}\n")) {
+        if old.meta().annotations.get(LAST_APPLIED) == Some(&last)
+            && subset_of(manifest, &old.to_value())
+        {
             return Ok(Applied::Unchanged);
         }
-        match obj {
-            Object::Service(mut svc) => {
-                let old = self.services.get(&key).cloned().expect("checked above");
-                svc.metadata.namespace = Some(ns);
-                self.admit_service(&mut svc, &key, Some(&old))?;
-                svc.status = old.status.clone();
-                keep_identity(&mut svc.metadata, &old.metadata);
-                self.bump(&mut svc.metadata);
-                self.ensure_slice_name(&svc, &key);
-                self.services.insert(key, svc);
-            }
-            Object::Pod(mut pod) => {
-                let old = self.pods.get(&key).cloned().expect("checked above");
-                // Only a few pod fields may change; labels and the image may.
-                let mut next = old.clone();
-                next.metadata.labels = std::mem::take(&mut pod.metadata.labels);
-                next.metadata.annotations = std::mem::take(&mut pod.metadata.annotations);
-                self.bump(&mut next.metadata);
-                self.pods.insert(key, next);
-            }
-            Object::Deployment(mut d) => {
-                let old = self.deployments.get(&key).cloned().expect("checked above");
-                d.metadata.namespace = Some(ns);
-                admit_deployment(&mut d)?;
-                let replicas = d.spec.replicas.unwrap_or(1);
-                self.check_pods("deployments.apps", &name, Some(&key), replicas)?;
-                keep_identity(&mut d.metadata, &old.metadata);
-                self.bump(&mut d.metadata);
-                self.deployments.insert(key, d);
-            }
-            Object::Namespace(mut n) => {
-                let old = self.namespaces.get(&name).cloned().expect("checked above");
-                keep_identity(&mut n.metadata, &old.metadata);
-                n.metadata
-                    .labels
-                    .insert("kubernetes.io/metadata.name".into(), name.clone());
-                self.namespaces.insert(name, n);
-            }
-        }
+        let mut next = obj;
+        self.admit(&mut next, &key, Some(&old))?;
+        self.check_capacity(&next, &key, false)?;
+        keep_identity(next.meta_mut(), old.meta());
+        merge_server_fields(&mut next, &old);
+        let mut meta = std::mem::take(next.meta_mut());
+        self.bump(&mut meta);
+        *next.meta_mut() = meta;
+        self.store(next, key);
         self.reconcile(now);
         Ok(Applied::Configured)
     }
 
-    /// Deletes by resource (`services`, `pods`, `deployments.apps`, `namespaces`).
+    /// `kubectl apply` of an object built in code: its manifest is the
+    /// object as written (without status).
+    pub fn apply(&mut self, obj: Object, now: i64) -> Result<Applied, ApiError> {
+        let mut manifest = obj.to_value();
+        if let Value::Object(m) = &mut manifest {
+            m.remove("status");
+        }
+        self.apply_manifest(obj, &manifest, now)
+    }
+
+    /// `kubectl scale`: a workload's replicas, as an update through
+    /// admission (validation and servicelab's capacity).
+    pub fn scale(
+        &mut self,
+        plural: &str,
+        key: &Key,
+        replicas: i32,
+        now: i64,
+    ) -> Result<(), ApiError> {
+        let stored = match plural {
+            "deployments.apps" => self.deployments.get(key).cloned().map(Object::Deployment),
+            "replicasets.apps" => self.replicasets.get(key).cloned().map(Object::ReplicaSet),
+            "statefulsets.apps" => self.statefulsets.get(key).cloned().map(Object::StatefulSet),
+            _ => None,
+        };
+        let Some(old) = stored else {
+            return Err(ApiError::not_found(plural, &key.1));
+        };
+        let mut next = old.clone();
+        match &mut next {
+            Object::Deployment(d) => d.spec.replicas = Some(replicas),
+            Object::ReplicaSet(rs) => rs.spec.replicas = Some(replicas),
+            Object::StatefulSet(sts) => sts.spec.replicas = Some(replicas),
+            _ => {}
+        }
+        self.admit(&mut next, key, Some(&old))?;
+        self.check_capacity(&next, key, false)?;
+        let mut meta = std::mem::take(next.meta_mut());
+        self.bump(&mut meta);
+        *next.meta_mut() = meta;
+        self.store(next, key.clone());
+        self.reconcile(now);
+        Ok(())
+    }
+
+    /// Deletes by resource plural (`services`, `deployments.apps`, …).
     pub fn delete(&mut self, plural: &str, ns: &str, name: &str, now: i64) -> Result<(), ApiError> {
         let key = (ns.to_string(), name.to_string());
         let found = match plural {
@@ -766,12 +513,23 @@ impl Cluster {
                     // The apiserver recreates it at once.
                     true
                 } else {
-                    self.slice_names.remove(&key);
-                    self.services.remove(&key).is_some()
+                    let found = self.services.remove(&key).is_some();
+                    if found {
+                        // The Endpoints controller deletes a deleted Service's Endpoints.
+                        self.endpoints.remove(&key);
+                    }
+                    found
                 }
             }
             "pods" => self.pods.remove(&key).is_some(),
             "deployments.apps" => self.deployments.remove(&key).is_some(),
+            "replicasets.apps" => self.replicasets.remove(&key).is_some(),
+            "statefulsets.apps" => self.statefulsets.remove(&key).is_some(),
+            "daemonsets.apps" => self.daemonsets.remove(&key).is_some(),
+            "endpoints" => self.endpoints.remove(&key).is_some(),
+            "endpointslices.discovery.k8s.io" => self.endpoint_slices.remove(&key).is_some(),
+            "configmaps" => self.configmaps.remove(&key).is_some(),
+            "secrets" => self.secrets.remove(&key).is_some(),
             "namespaces" => {
                 if matches!(
                     name,
@@ -793,6 +551,12 @@ impl Cluster {
                     self.services.retain(|k, _| k.0 != name);
                     self.deployments.retain(|k, _| k.0 != name);
                     self.replicasets.retain(|k, _| k.0 != name);
+                    self.statefulsets.retain(|k, _| k.0 != name);
+                    self.daemonsets.retain(|k, _| k.0 != name);
+                    self.endpoints.retain(|k, _| k.0 != name);
+                    self.endpoint_slices.retain(|k, _| k.0 != name);
+                    self.configmaps.retain(|k, _| k.0 != name);
+                    self.secrets.retain(|k, _| k.0 != name);
                 }
                 existed
             }
@@ -801,7 +565,7 @@ impl Cluster {
         if !found {
             return Err(ApiError::not_found(plural, name));
         }
-        self.resource_version += 1;
+        self.changed();
         self.reconcile(now);
         Ok(())
     }
@@ -812,102 +576,113 @@ fn keep_identity(new: &mut ObjectMeta, old: &ObjectMeta) {
     new.creation_timestamp = old.creation_timestamp.clone();
     new.created_ms = old.created_ms;
     new.resource_version = old.resource_version.clone();
+    new.generate_name = old.generate_name.clone().or(new.generate_name.take());
+    if new.owner_references.is_empty() {
+        new.owner_references = old.owner_references.clone();
+    }
 }
 
-fn validate_pod_spec(name: &str, spec: &PodSpec, path: &str) -> Vec<FieldError> {
-    let mut errs = vec![];
-    if !name.is_empty() {
-        if let Some(e) = validation::validate_name(name, true) {
-            errs.push(e);
+/// What an update keeps of the stored object that the manifest cannot set:
+/// statuses, and a pod's spec (only labels and annotations may change).
+fn merge_server_fields(next: &mut Object, old: &Object) {
+    match (next, old) {
+        (Object::Service(n), Object::Service(o)) => n.status = o.status.clone(),
+        (Object::Pod(n), Object::Pod(o)) => {
+            let labels = std::mem::take(&mut n.metadata.labels);
+            let annotations = std::mem::take(&mut n.metadata.annotations);
+            let meta = n.metadata.clone();
+            *n = o.clone();
+            n.metadata = meta;
+            n.metadata.labels = labels;
+            n.metadata.annotations = annotations;
         }
+        (Object::Deployment(n), Object::Deployment(o)) => n.status = o.status.clone(),
+        (Object::ReplicaSet(n), Object::ReplicaSet(o)) => n.status = o.status.clone(),
+        (Object::StatefulSet(n), Object::StatefulSet(o)) => n.status = o.status.clone(),
+        (Object::DaemonSet(n), Object::DaemonSet(o)) => n.status = o.status.clone(),
+        (Object::Namespace(n), Object::Namespace(_)) => {
+            let name = n.metadata.name.clone();
+            n.metadata
+                .labels
+                .insert("kubernetes.io/metadata.name".into(), name);
+        }
+        _ => {}
     }
-    if spec.containers.is_empty() {
-        errs.push(FieldError::required(format!("{path}.containers"), ""));
-    }
-    for (i, c) in spec.containers.iter().enumerate() {
-        if c.name.is_empty() {
-            errs.push(FieldError::required(
-                format!("{path}.containers[{i}].name"),
-                "",
-            ));
-        }
-        if c.image.is_empty() {
-            errs.push(FieldError::required(
-                format!("{path}.containers[{i}].image"),
-                "",
-            ));
-        }
-        for (j, p) in c.ports.iter().enumerate() {
-            if !(1..=65535).contains(&p.container_port) {
-                errs.push(FieldError::invalid(
-                    format!("{path}.containers[{i}].ports[{j}].containerPort"),
-                    BadValue::Int(p.container_port.into()),
-                    "must be between 1 and 65535, inclusive",
-                ));
+}
+
+/// What `kubectl apply` stores in `last-applied-configuration`: the manifest
+/// as it sent it, with the namespace it applied to filled in and the
+/// annotation itself taken out (leaving `"annotations":{}`), keys in order
+/// (Go's JSON of a map), and a newline.
+pub fn last_applied(manifest: &Value, namespace: Option<&str>) -> String {
+    let mut m = manifest.clone();
+    if let Value::Object(root) = &mut m {
+        let meta = root
+            .entry("metadata")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(meta) = meta {
+            let ann = meta
+                .entry("annotations")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Value::Object(ann) = ann {
+                ann.remove(LAST_APPLIED);
+            } else {
+                *ann = Value::Object(Map::new());
+            }
+            if let Some(ns) = namespace {
+                if !meta.get("namespace").is_some_and(|v| v.is_string()) {
+                    meta.insert("namespace".into(), Value::String(ns.to_string()));
+                }
             }
         }
     }
-    errs
+    format!("{}\n", sorted(m))
 }
 
-/// A Deployment write: validation, then defaulting.
-fn admit_deployment(d: &mut Deployment) -> Result<(), ApiError> {
-    let errs = validate_deployment(d);
-    if !errs.is_empty() {
-        return Err(ApiError::invalid("Deployment", &d.metadata.name, errs));
+/// Recursively sorts object keys, as Go's JSON encoding of maps does.
+pub fn sorted(v: Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut entries: Vec<(String, Value)> = m.into_iter().collect();
+            crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k, sorted(v)))
+                    .collect::<Map<_, _>>(),
+            )
+        }
+        Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
+        other => other,
     }
-    d.api_version = "apps/v1".into();
-    d.kind = "Deployment".into();
-    if d.spec.replicas.is_none() {
-        d.spec.replicas = Some(1);
-    }
-    Ok(())
 }
 
-fn validate_deployment(d: &Deployment) -> Vec<FieldError> {
-    let mut errs = vec![];
-    if let Some(e) = validation::validate_name(&d.metadata.name, true) {
-        errs.push(e);
+/// Whether every field the manifest sets has that value in the live object
+/// (the live one may have more: defaults, allocations, status): when it
+/// does, apply's patch is empty.
+fn subset_of(manifest: &Value, live: &Value) -> bool {
+    match (manifest, live) {
+        (Value::Object(m), Value::Object(l)) => m.iter().all(|(k, v)| {
+            if k == "status" {
+                return true;
+            }
+            match l.get(k) {
+                Some(lv) => subset_of(v, lv),
+                // An empty map or list, or null, in the manifest sets nothing.
+                None => match v {
+                    Value::Object(o) => o.values().all(|x| subset_of(x, &Value::Null)),
+                    Value::Array(a) => a.is_empty(),
+                    Value::Null => true,
+                    _ => false,
+                },
+            }
+        }),
+        (Value::Array(m), Value::Array(l)) => {
+            m.len() == l.len() && m.iter().zip(l).all(|(a, b)| subset_of(a, b))
+        }
+        (Value::Object(m), Value::Null) => m.values().all(|x| subset_of(x, &Value::Null)),
+        (Value::Null, _) => true,
+        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
+        (a, b) => a == b,
     }
-    if d.spec.selector.match_labels.is_empty() {
-        errs.push(FieldError::required("spec.selector", ""));
-    } else if !selector_matches(
-        &d.spec.selector.match_labels,
-        &d.spec.template.metadata.labels,
-    ) {
-        let labels = d
-            .spec
-            .template
-            .metadata
-            .labels
-            .iter()
-            .map(|(k, v)| format!("{k:?}:{v:?}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        errs.push(FieldError::invalid(
-            "spec.template.metadata.labels",
-            BadValue::Raw(format!("map[string]string{{{labels}}}")),
-            "`selector` does not match template `labels`",
-        ));
-    }
-    errs.extend(validate_pod_spec(
-        "",
-        &d.spec.template.spec,
-        "spec.template.spec",
-    ));
-    if d.spec.replicas.is_some_and(|r| r < 0) {
-        errs.push(FieldError::invalid(
-            "spec.replicas",
-            BadValue::Int(d.spec.replicas.unwrap_or(0).into()),
-            "must be greater than or equal to 0",
-        ));
-    }
-    if let Some(r) = d.spec.replicas.filter(|&r| r > MAX_REPLICAS) {
-        errs.push(FieldError::invalid(
-            "spec.replicas",
-            BadValue::Int(r.into()),
-            format!("must be less than or equal to {MAX_REPLICAS} (servicelab's limit for one workload)"),
-        ));
-    }
-    errs
 }

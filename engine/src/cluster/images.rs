@@ -3,6 +3,7 @@
 //! on a cluster without access to it.
 
 use crate::apps::App;
+use crate::net::netfilter::Protocol;
 
 pub const COREDNS: &str = "registry.k8s.io/coredns/coredns:v1.11.3";
 
@@ -10,8 +11,20 @@ pub const COREDNS: &str = "registry.k8s.io/coredns/coredns:v1.11.3";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
     pub app: App,
+    pub proto: Protocol,
     pub port: u16,
     pub process: &'static str,
+}
+
+impl Program {
+    fn tcp(app: App, port: u16, process: &'static str) -> Program {
+        Program {
+            app,
+            proto: Protocol::Tcp,
+            port,
+            process,
+        }
+    }
 }
 
 /// The repository of an image reference, without registry, `library/`, tag or digest.
@@ -55,45 +68,27 @@ pub fn known(image: &str, args: &[String]) -> Option<Vec<Program>> {
             let port = flag_value(args, "port")
                 .and_then(|p| p.parse().ok())
                 .unwrap_or(80);
-            vec![Program {
-                app: App::Whoami,
-                port,
-                process: "whoami",
-            }]
+            vec![Program::tcp(App::Whoami, port, "whoami")]
         }
-        "registry.k8s.io/serve_hostname" | "k8s.gcr.io/serve_hostname" => vec![Program {
-            app: App::ServeHostname,
-            port: 9376,
-            process: "serve_hostname",
-        }],
+        "registry.k8s.io/serve_hostname" | "k8s.gcr.io/serve_hostname" => {
+            vec![Program::tcp(App::ServeHostname, 9376, "serve_hostname")]
+        }
         "hashicorp/http-echo" => {
             let port = flag_value(args, "listen")
                 .and_then(|l| l.rsplit(':').next().and_then(|p| p.parse().ok()))
                 .unwrap_or(5678);
-            vec![Program {
-                app: App::HttpEcho {
-                    text: flag_value(args, "text").unwrap_or_else(|| "hello-world".into()),
-                },
-                port,
-                process: "http-echo",
-            }]
+            let text = flag_value(args, "text").unwrap_or_else(|| "hello-world".into());
+            vec![Program::tcp(App::HttpEcho { text }, port, "http-echo")]
         }
-        "nginx" => vec![Program {
-            app: App::Nginx,
-            port: 80,
-            process: "nginx",
-        }],
+        "nginx" => vec![Program::tcp(App::Nginx, 80, "nginx")],
+        // CoreDNS answers DNS on UDP and TCP 53 and serves metrics on 9153.
         "registry.k8s.io/coredns/coredns" | "coredns/coredns" => vec![
             Program {
-                app: App::Other,
-                port: 53,
-                process: "coredns",
+                proto: Protocol::Udp,
+                ..Program::tcp(App::Other, 53, "coredns")
             },
-            Program {
-                app: App::Other,
-                port: 9153,
-                process: "coredns",
-            },
+            Program::tcp(App::Other, 53, "coredns"),
+            Program::tcp(App::Other, 9153, "coredns"),
         ],
         "busybox" | "curlimages/curl" | "alpine" | "ubuntu" | "nicolaka/netshoot" => vec![],
         _ => return None,
@@ -120,7 +115,7 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
             common.contains(&cmd)
                 || matches!(
                     cmd,
-                    "bash" | "curl" | "nslookup" | "ping" | "ip" | "iptables"
+                    "bash" | "curl" | "nslookup" | "dig" | "host" | "ping" | "ip" | "iptables"
                 )
         }
         // Scratch images (coredns, whoami, …) have no shell at all.

@@ -14,9 +14,11 @@
 //! The configuration is kubeadm's default: masquerade bit 14 (0x4000),
 //! `--cluster-cidr` for the local-traffic detector, localhost NodePorts on,
 //! no `nfacct`, iptables with `--random-fully`, `nf_conntrack_tcp_be_liberal`
-//! off. Not modelled: UDP/SCTP ports, `loadBalancerSourceRanges`
-//! (KUBE-FW-*), health-check NodePorts, terminating endpoints, topology hints
-//! and `--nodeport-addresses`.
+//! off. TCP and UDP ports are programmed (`-m udp -p udp` for kube-dns'
+//! `dns` port); `loadBalancerSourceRanges` get their KUBE-FW chain and
+//! KUBE-PROXY-FIREWALL drops; health-check NodePorts are accepted in the
+//! filter KUBE-NODEPORTS chain. Not modelled: SCTP ports, terminating
+//! endpoints, topology hints and `--nodeport-addresses`.
 
 use super::proxy_model::{Affinity, ProxyEndpoint, ProxyNode, ServicePortInfo};
 use crate::net::netfilter::{
@@ -96,27 +98,37 @@ struct Named<'a> {
     chain: String,
 }
 
-/// `KUBE-SVC-…` for a service port name such as `default/kubernetes:https`.
-pub fn svc_chain(service_port_name: &str) -> String {
-    format!("KUBE-SVC-{}", hash16(&format!("{service_port_name}tcp")))
+/// `KUBE-SVC-…` for a service port name such as `default/kubernetes:https`
+/// and its protocol (`portProtoHash` hashes the lower-case protocol in).
+pub fn svc_chain(service_port_name: &str, proto: Protocol) -> String {
+    format!("KUBE-SVC-{}", port_proto_hash(service_port_name, proto))
 }
 
 /// `KUBE-SVL-…`: the Local-policy chain.
-pub fn svl_chain(service_port_name: &str) -> String {
-    format!("KUBE-SVL-{}", hash16(&format!("{service_port_name}tcp")))
+pub fn svl_chain(service_port_name: &str, proto: Protocol) -> String {
+    format!("KUBE-SVL-{}", port_proto_hash(service_port_name, proto))
 }
 
 /// `KUBE-EXT-…`: the external-destinations chain.
-pub fn ext_chain(service_port_name: &str) -> String {
-    format!("KUBE-EXT-{}", hash16(&format!("{service_port_name}tcp")))
+pub fn ext_chain(service_port_name: &str, proto: Protocol) -> String {
+    format!("KUBE-EXT-{}", port_proto_hash(service_port_name, proto))
+}
+
+/// `KUBE-FW-…`: the load balancer's source-range firewall chain.
+pub fn fw_chain(service_port_name: &str, proto: Protocol) -> String {
+    format!("KUBE-FW-{}", port_proto_hash(service_port_name, proto))
 }
 
 /// `KUBE-SEP-…` for one endpoint (`10.244.0.2:80`).
-pub fn sep_chain(service_port_name: &str, endpoint: &str) -> String {
+pub fn sep_chain(service_port_name: &str, proto: Protocol, endpoint: &str) -> String {
     format!(
         "KUBE-SEP-{}",
-        hash16(&format!("{service_port_name}tcp{endpoint}"))
+        hash16(&format!("{service_port_name}{}{endpoint}", proto.name()))
     )
+}
+
+fn port_proto_hash(service_port_name: &str, proto: Protocol) -> String {
+    hash16(&format!("{service_port_name}{}", proto.name()))
 }
 
 /// Whether a chain name is one kube-proxy writes and deletes (`isServiceChainName`).
@@ -175,8 +187,13 @@ fn dst(ip: Ipv4Addr) -> Match {
     }
 }
 
-fn tcp(dport: Option<u16>) -> [Match; 2] {
-    [Match::Tcp { dport }, Match::Protocol(Protocol::Tcp)]
+/// `-m PROTO -p PROTO [--dport N]`, kube-proxy's order.
+fn proto_match(proto: Protocol, dport: Option<u16>) -> [Match; 2] {
+    let module = match proto {
+        Protocol::Udp => Match::Udp { dport },
+        _ => Match::Tcp { dport },
+    };
+    [module, Match::Protocol(proto)]
 }
 
 fn ctstate(states: &[CtState]) -> Match {
@@ -188,9 +205,9 @@ fn ctstate(states: &[CtState]) -> Match {
 
 /// `-m comment --comment C -m tcp -p tcp -d IP --dport P`, kube-proxy's
 /// argument order for a VIP rule.
-fn vip_matches(c: String, ip: Ipv4Addr, port: u16) -> Vec<Match> {
+fn vip_matches(c: String, proto: Protocol, ip: Ipv4Addr, port: u16) -> Vec<Match> {
     let mut m = vec![comment(c)];
-    m.extend(tcp(Some(port)));
+    m.extend(proto_match(proto, Some(port)));
     m.push(dst(ip));
     m
 }
@@ -296,10 +313,12 @@ impl Writer<'_> {
             return;
         };
         let spn = svc.service_port_name();
-        let hash = hash16(&format!("{spn}tcp"));
+        let proto = svc.protocol;
+        let hash = port_proto_hash(&spn, proto);
         let svc_chain = format!("KUBE-SVC-{hash}");
         let svl_chain = format!("KUBE-SVL-{hash}");
         let ext_chain = format!("KUBE-EXT-{hash}");
+        let fw_chain = format!("KUBE-FW-{hash}");
 
         let externally_accessible = svc.node_port.is_some()
             || !svc.external_ips.is_empty()
@@ -315,7 +334,7 @@ impl Writer<'_> {
             .filter(|e| e.ready)
             .map(|ep| {
                 let addr = format!("{}:{}", ep.ip, ep.port);
-                let chain = sep_chain(&spn, &addr);
+                let chain = sep_chain(&spn, proto, &addr);
                 Named { ep, addr, chain }
             })
             .collect();
@@ -363,6 +382,19 @@ impl Writer<'_> {
             (&svc_chain, has_endpoints)
         };
         let uses_ext_chain = has_endpoints && externally_accessible;
+        // 0.0.0.0/0 among the ranges means "allow any", as no ranges do.
+        let source_ranges: Vec<Ipv4Net> = if svc
+            .load_balancer_source_ranges
+            .iter()
+            .any(|r| r.prefix_len() == 0)
+        {
+            vec![]
+        } else {
+            svc.load_balancer_source_ranges.clone()
+        };
+        let uses_fw_chain =
+            has_endpoints && !svc.load_balancer_ips.is_empty() && !source_ranges.is_empty();
+        let load_balancer_chain = if uses_fw_chain { &fw_chain } else { &ext_chain };
 
         let (internal_filter, external_filter, filter_comment) = if !has_endpoints {
             (
@@ -382,13 +414,13 @@ impl Writer<'_> {
         if has_internal {
             self.nat(
                 KUBE_SERVICES,
-                vip_matches(format!("{spn} cluster IP"), cluster_ip, svc.port),
+                vip_matches(format!("{spn} cluster IP"), proto, cluster_ip, svc.port),
                 jump(internal_chain),
             );
         } else {
             self.filter(
                 KUBE_SERVICES,
-                vip_matches(filter_comment.clone(), cluster_ip, svc.port),
+                vip_matches(filter_comment.clone(), proto, cluster_ip, svc.port),
                 internal_filter,
             );
         }
@@ -398,14 +430,14 @@ impl Writer<'_> {
             if has_endpoints {
                 self.nat(
                     KUBE_SERVICES,
-                    vip_matches(format!("{spn} external IP"), *ip, svc.port),
+                    vip_matches(format!("{spn} external IP"), proto, *ip, svc.port),
                     jump(&ext_chain),
                 );
             }
             if !has_external {
                 self.filter(
                     KUBE_EXTERNAL_SERVICES,
-                    vip_matches(filter_comment.clone(), *ip, svc.port),
+                    vip_matches(filter_comment.clone(), proto, *ip, svc.port),
                     external_filter.clone(),
                 );
             }
@@ -416,8 +448,21 @@ impl Writer<'_> {
             if has_endpoints {
                 self.nat(
                     KUBE_SERVICES,
-                    vip_matches(format!("{spn} loadbalancer IP"), *ip, svc.port),
-                    jump(&ext_chain),
+                    vip_matches(format!("{spn} loadbalancer IP"), proto, *ip, svc.port),
+                    jump(load_balancer_chain),
+                );
+            }
+            if uses_fw_chain {
+                let fw = fw_chain.clone();
+                self.filter(
+                    KUBE_PROXY_FIREWALL,
+                    vip_matches(
+                        format!("{spn} traffic not accepted by {fw}"),
+                        proto,
+                        *ip,
+                        svc.port,
+                    ),
+                    Target::Drop,
                 );
             }
         }
@@ -425,7 +470,7 @@ impl Writer<'_> {
             for ip in &svc.load_balancer_ips {
                 self.filter(
                     KUBE_EXTERNAL_SERVICES,
-                    vip_matches(filter_comment.clone(), *ip, svc.port),
+                    vip_matches(filter_comment.clone(), proto, *ip, svc.port),
                     external_filter.clone(),
                 );
             }
@@ -435,7 +480,7 @@ impl Writer<'_> {
         if let Some(np) = svc.node_port {
             if has_endpoints {
                 let mut m = vec![comment(spn.clone())];
-                m.extend(tcp(Some(np)));
+                m.extend(proto_match(proto, Some(np)));
                 self.nat(KUBE_NODEPORTS, m, jump(&ext_chain));
             }
             if !has_external {
@@ -446,14 +491,22 @@ impl Writer<'_> {
                         side: AddrSide::Dst,
                     },
                 ];
-                m.extend(tcp(Some(np)));
+                m.extend(proto_match(proto, Some(np)));
                 self.filter(KUBE_EXTERNAL_SERVICES, m, external_filter.clone());
             }
         }
 
+        // The health-check port: accepted whether or not this node has a
+        // local endpoint; kube-proxy's server answers 200 or 503 on it.
+        if let Some(hc) = svc.health_check_node_port {
+            let mut m = vec![comment(format!("{spn} health check node port"))];
+            m.extend(proto_match(Protocol::Tcp, Some(hc)));
+            self.filter(KUBE_NODEPORTS, m, Target::Accept);
+        }
+
         // Internal traffic: masquerade off-cluster sources.
         if has_internal {
-            let mut m = vip_matches(format!("{spn} cluster IP"), cluster_ip, svc.port);
+            let mut m = vip_matches(format!("{spn} cluster IP"), proto, cluster_ip, svc.port);
             m.push(self.not_local());
             self.nat(internal_chain, m, jump(KUBE_MARK_MASQ));
         }
@@ -508,6 +561,50 @@ impl Writer<'_> {
             }
         }
 
+        // The firewall: listed sources go on to the EXT chain; anything that
+        // falls off the end is not DNATed and meets KUBE-PROXY-FIREWALL.
+        if uses_fw_chain {
+            self.declare_nat(&fw_chain);
+            let lb_comment = format!("{spn} loadbalancer IP");
+            let mut allow_from_node = false;
+            for cidr in &source_ranges {
+                self.nat(
+                    &fw_chain,
+                    vec![
+                        comment(lb_comment.clone()),
+                        Match::Source {
+                            negated: false,
+                            net: *cidr,
+                        },
+                    ],
+                    jump(&ext_chain),
+                );
+                allow_from_node |= self.node.ip.is_some_and(|ip| cidr.contains(&ip));
+            }
+            if allow_from_node {
+                for ip in &svc.load_balancer_ips {
+                    self.nat(
+                        &fw_chain,
+                        vec![
+                            comment(lb_comment.clone()),
+                            Match::Source {
+                                negated: false,
+                                net: Ipv4Net::from(*ip),
+                            },
+                        ],
+                        jump(&ext_chain),
+                    );
+                }
+            }
+            self.nat(
+                &fw_chain,
+                vec![comment(format!(
+                    "other traffic to {spn} will be dropped by KUBE-PROXY-FIREWALL"
+                ))],
+                Target::None,
+            );
+        }
+
         if uses_cluster_chain {
             self.declare_nat(&svc_chain);
             self.service_to_endpoints(&spn, svc, &svc_chain, &cluster);
@@ -533,7 +630,7 @@ impl Writer<'_> {
                     action: RecentAction::Set,
                 });
             }
-            m.extend(tcp(None));
+            m.extend(proto_match(proto, None));
             self.nat(
                 sep,
                 m,
@@ -823,6 +920,7 @@ mod tests {
         ProxyNode {
             name: name.to_string(),
             cluster_cidr: "10.244.0.0/16".parse().unwrap(),
+            ip: None,
         }
     }
 
@@ -847,6 +945,9 @@ mod tests {
             load_balancer_ips: vec![],
             external_policy_local: false,
             internal_policy_local: false,
+            protocol: Protocol::Tcp,
+            load_balancer_source_ranges: vec![],
+            health_check_node_port: None,
             affinity: Affinity::None,
             endpoints: vec![ProxyEndpoint {
                 ip: "192.168.1.2".parse().unwrap(),
@@ -870,6 +971,9 @@ mod tests {
             load_balancer_ips: vec![],
             external_policy_local: false,
             internal_policy_local: false,
+            protocol: Protocol::Tcp,
+            load_balancer_source_ranges: vec![],
+            health_check_node_port: None,
             affinity: Affinity::None,
             endpoints: vec![
                 ep("10.244.0.2", "node01"),
@@ -896,38 +1000,44 @@ mod tests {
     #[test]
     fn chain_names_match_kube_proxy() {
         assert_eq!(
-            svc_chain("default/kubernetes:https"),
+            svc_chain("default/kubernetes:https", Protocol::Tcp),
             "KUBE-SVC-NPX46M4PTMTKRN6Y"
         );
-        assert_eq!(svc_chain("ns1/svc1:p80"), "KUBE-SVC-XPGD46QRK7WJZT7O");
         assert_eq!(
-            svc_chain("default/myapp-service"),
+            svc_chain("ns1/svc1:p80", Protocol::Tcp),
+            "KUBE-SVC-XPGD46QRK7WJZT7O"
+        );
+        assert_eq!(
+            svc_chain("default/myapp-service", Protocol::Tcp),
             "KUBE-SVC-HV6ZUR45AI72VIJI"
         );
         assert_eq!(
-            ext_chain("default/myapp-service"),
+            ext_chain("default/myapp-service", Protocol::Tcp),
             "KUBE-EXT-HV6ZUR45AI72VIJI"
         );
         assert_eq!(
-            sep_chain("default/myapp-service", "10.244.0.2:80"),
+            sep_chain("default/myapp-service", Protocol::Tcp, "10.244.0.2:80"),
             "KUBE-SEP-Q5JOQ2TNM742LKJL"
         );
         assert_eq!(
-            sep_chain("default/myapp-service", "10.244.0.3:80"),
+            sep_chain("default/myapp-service", Protocol::Tcp, "10.244.0.3:80"),
             "KUBE-SEP-IWHWVFBAZZGGLST3"
         );
         assert_eq!(
-            sep_chain("default/myapp-service", "10.244.0.4:80"),
+            sep_chain("default/myapp-service", Protocol::Tcp, "10.244.0.4:80"),
             "KUBE-SEP-Q3GOWWVB2EKSFZT2"
         );
         // The golden test's ns3/svc3 and ns5/svc5.
-        assert_eq!(svc_chain("ns3/svc3:p80"), "KUBE-SVC-X27LE4BHSL4DOUIK");
         assert_eq!(
-            sep_chain("ns3/svc3:p80", "10.180.0.3:80"),
+            svc_chain("ns3/svc3:p80", Protocol::Tcp),
+            "KUBE-SVC-X27LE4BHSL4DOUIK"
+        );
+        assert_eq!(
+            sep_chain("ns3/svc3:p80", Protocol::Tcp, "10.180.0.3:80"),
             "KUBE-SEP-OYPFS5VJICHGATKP"
         );
         assert_eq!(
-            sep_chain("ns5/svc5:p80", "10.180.0.3:80"),
+            sep_chain("ns5/svc5:p80", Protocol::Tcp, "10.180.0.3:80"),
             "KUBE-SEP-I77PXRDZVX7PMWMN"
         );
     }
@@ -1119,6 +1229,9 @@ mod tests {
     fn internal_policy_local_without_local_endpoint_drops_the_cluster_ip() {
         let svc = ServicePortInfo {
             internal_policy_local: true,
+            protocol: Protocol::Tcp,
+            load_balancer_source_ranges: vec![],
+            health_check_node_port: None,
             node_port: None,
             ..myapp()
         };
@@ -1197,7 +1310,11 @@ mod tests {
         let rules = render(&node("node01"), &[svc]);
         let sep = rules
             .nat
-            .get(&sep_chain("default/myapp-service", "10.244.0.2:80"))
+            .get(&sep_chain(
+                "default/myapp-service",
+                Protocol::Tcp,
+                "10.244.0.2:80",
+            ))
             .unwrap();
         assert!(sep.rules.iter().all(|r| r.comment().is_none()));
         let svc = rules.nat.get("KUBE-SVC-HV6ZUR45AI72VIJI").unwrap();
@@ -1225,5 +1342,107 @@ mod tests {
             .filter(|l| l.starts_with("-A KUBE-SERVICES"))
             .collect();
         assert!(services.last().unwrap().contains("-j KUBE-NODEPORTS"));
+    }
+
+    /// kube-dns' three ports as a kubeadm node's `iptables-save` prints them.
+    #[test]
+    fn kube_dns_rules_name_their_protocol() {
+        let port = |name: &str, protocol: Protocol, p: u16| ServicePortInfo {
+            namespace: "kube-system".into(),
+            name: "kube-dns".into(),
+            port_name: name.into(),
+            protocol,
+            cluster_ip: Some("10.96.0.10".parse().unwrap()),
+            port: p,
+            node_port: None,
+            endpoints: vec![ProxyEndpoint {
+                ip: "10.244.0.254".parse().unwrap(),
+                port: p,
+                node: "node01".into(),
+                ready: true,
+            }],
+            ..myapp()
+        };
+        let host = installed(&[
+            port("dns", Protocol::Udp, 53),
+            port("dns-tcp", Protocol::Tcp, 53),
+            port("metrics", Protocol::Tcp, 9153),
+        ]);
+        let nat = lines(&host.netfilter, Table::Nat);
+        for want in [
+            r#"-A KUBE-SERVICES -d 10.96.0.10/32 -p udp -m comment --comment "kube-system/kube-dns:dns cluster IP" -m udp --dport 53 -j KUBE-SVC-TCOU7JCQXEZGVUNU"#,
+            r#"-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m comment --comment "kube-system/kube-dns:dns-tcp cluster IP" -m tcp --dport 53 -j KUBE-SVC-ERIFXISQEP7F7OF4"#,
+            r#"-A KUBE-SERVICES -d 10.96.0.10/32 -p tcp -m comment --comment "kube-system/kube-dns:metrics cluster IP" -m tcp --dport 9153 -j KUBE-SVC-JD5MR3NA4I4DYORP"#,
+        ] {
+            assert!(nat.iter().any(|l| l == want), "{want}\n{nat:#?}");
+        }
+        assert!(nat.iter().any(
+            |l| l.contains("-p udp") && l.contains("-j DNAT --to-destination 10.244.0.254:53")
+        ));
+    }
+
+    /// `loadBalancerSourceRanges`: a KUBE-FW chain in nat, a DROP in filter.
+    #[test]
+    fn source_ranges_write_a_firewall_chain() {
+        let svc = ServicePortInfo {
+            load_balancer_ips: vec!["203.0.113.100".parse().unwrap()],
+            load_balancer_source_ranges: vec!["192.168.1.0/24".parse().unwrap()],
+            ..myapp()
+        };
+        let node = ProxyNode {
+            ip: Some("192.168.1.2".parse().unwrap()),
+            ..node("node01")
+        };
+        let mut host = Host::new("node01", crate::net::HostKind::Node);
+        install(&mut host, &render(&node, &[svc]));
+        let nat = lines(&host.netfilter, Table::Nat);
+        let fw = fw_chain("default/myapp-service", Protocol::Tcp);
+        let expected = [
+            format!(
+                r#"-A KUBE-SERVICES -d 203.0.113.100/32 -p tcp -m comment --comment "default/myapp-service loadbalancer IP" -m tcp --dport 80 -j {fw}"#
+            ),
+            format!(
+                r#"-A {fw} -s 192.168.1.0/24 -m comment --comment "default/myapp-service loadbalancer IP" -j KUBE-EXT-HV6ZUR45AI72VIJI"#
+            ),
+            // The node is inside the range, so the VIP may be its source too.
+            format!(
+                r#"-A {fw} -s 203.0.113.100/32 -m comment --comment "default/myapp-service loadbalancer IP" -j KUBE-EXT-HV6ZUR45AI72VIJI"#
+            ),
+            format!(
+                r#"-A {fw} -m comment --comment "other traffic to default/myapp-service will be dropped by KUBE-PROXY-FIREWALL""#
+            ),
+        ];
+        for want in &expected {
+            assert!(nat.contains(want), "{want}\n{nat:#?}");
+        }
+        let filter = lines(&host.netfilter, Table::Filter);
+        let drop = format!(
+            r#"-A KUBE-PROXY-FIREWALL -d 203.0.113.100/32 -p tcp -m comment --comment "default/myapp-service traffic not accepted by {fw}" -m tcp --dport 80 -j DROP"#
+        );
+        assert!(filter.contains(&drop), "{filter:#?}");
+    }
+
+    #[test]
+    fn a_zero_source_range_allows_everyone() {
+        let svc = ServicePortInfo {
+            load_balancer_ips: vec!["203.0.113.100".parse().unwrap()],
+            load_balancer_source_ranges: vec!["0.0.0.0/0".parse().unwrap()],
+            ..myapp()
+        };
+        let host = installed(&[svc]);
+        assert!(!lines(&host.netfilter, Table::Nat)
+            .iter()
+            .any(|l| l.contains("KUBE-FW-")));
+    }
+
+    #[test]
+    fn health_check_node_port_is_accepted() {
+        let svc = ServicePortInfo {
+            health_check_node_port: Some(32123),
+            ..myapp()
+        };
+        let host = installed(&[svc]);
+        let filter = lines(&host.netfilter, Table::Filter);
+        assert!(filter.contains(&r#"-A KUBE-NODEPORTS -p tcp -m comment --comment "default/myapp-service health check node port" -m tcp --dport 32123 -j ACCEPT"#.to_string()), "{filter:#?}");
     }
 }

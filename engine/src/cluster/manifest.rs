@@ -19,6 +19,13 @@ pub enum DocError {
         kind: String,
         version: String,
     },
+    /// A kind Kubernetes has at this version, which this cluster does not simulate.
+    NotSimulated {
+        name: String,
+        namespace: String,
+        kind: String,
+        version: String,
+    },
     /// The server could not decode it (BadRequest): unknown fields, wrong types.
     Decode {
         kind: String,
@@ -44,11 +51,81 @@ impl std::fmt::Display for YamlError {
     }
 }
 
-/// One document of a manifest file: its first line (for authors' messages)
-/// and what it decoded to.
+impl DocError {
+    /// The message kubectl prints for this document of `source` (a file
+    /// name, or `STDIN`), newline included.
+    pub fn message(&self, source: &str) -> String {
+        match self {
+            DocError::Missing(what) => {
+                let list = if what.len() == 1 {
+                    what[0].to_string()
+                } else {
+                    format!("[{}]", what.join(", "))
+                };
+                format!("error: error validating \"{source}\": error validating data: {list}; if you choose to ignore these errors, turn validation off with --validate=false\n")
+            }
+            DocError::NoKindMatch {
+                name,
+                namespace,
+                kind,
+                version,
+            } => format!("error: resource mapping not found for name: \"{name}\" namespace: \"{namespace}\" from \"{source}\": no matches for kind \"{kind}\" in version \"{version}\"\nensure CRDs are installed first\n"),
+            DocError::NotSimulated {
+                name,
+                kind,
+                version,
+                ..
+            } => format!(
+                "error: {kind} (\"{version}\") is a Kubernetes kind this simulator does not model, so {kind} \"{name}\" from \"{source}\" was not created; the simulated kinds are {}\n",
+                super::kinds::simulated_kinds()
+            ),
+            DocError::Decode {
+                kind,
+                version,
+                detail,
+            } => format!("Error from server (BadRequest): error when creating \"{source}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {detail}\n"),
+        }
+    }
+}
+
+/// One document of a manifest file: the line it starts on (1-based, in the
+/// text given to [`parse`]), the document as kubectl sends it, and what it
+/// decoded to.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Doc {
+    pub line: usize,
+    pub raw: Value,
     pub result: Result<Object, DocError>,
+}
+
+/// The line each document of `text` starts on: its first line with
+/// content after a `---` separator (or the start). A document of nothing
+/// but comments and blank lines is empty, as YAML has it.
+fn document_lines(text: &str) -> Vec<Option<usize>> {
+    let mut out = vec![];
+    let mut first: Option<usize> = None;
+    let mut seen_separator_or_content = false;
+    for (i, line) in text.lines().enumerate() {
+        let t = line.trim_end();
+        if t == "---" || t.starts_with("--- ") {
+            if seen_separator_or_content {
+                out.push(first.take());
+            }
+            seen_separator_or_content = true;
+            continue;
+        }
+        let content = !t.trim_start().is_empty() && !t.trim_start().starts_with('#');
+        if content && first.is_none() {
+            first = Some(i + 1);
+        }
+        if content {
+            seen_separator_or_content = true;
+        }
+    }
+    if seen_separator_or_content {
+        out.push(first);
+    }
+    out
 }
 
 /// Parses every document of a manifest. A YAML syntax error anywhere fails
@@ -61,10 +138,23 @@ pub fn parse(text: &str) -> Result<Vec<Doc>, YamlError> {
             Err(e) => return Err(yaml_error(&e)),
         }
     }
+    // The documents' lines, when the separators can be matched to them
+    // one for one; otherwise each starts at line 1.
+    let lines = document_lines(text);
+    let lines: Vec<Option<usize>> = if lines.len() == values.len() {
+        lines
+    } else {
+        vec![None; values.len()]
+    };
     Ok(values
         .into_iter()
-        .filter(|v| !v.is_null())
-        .map(|v| Doc { result: decode(v) })
+        .zip(lines)
+        .filter(|(v, _)| !v.is_null())
+        .map(|(v, line)| Doc {
+            line: line.unwrap_or(1),
+            raw: v.clone(),
+            result: decode(v),
+        })
         .collect())
 }
 
@@ -225,39 +315,64 @@ pub fn decode(v: Value) -> Result<Object, DocError> {
     if !missing.is_empty() {
         return Err(DocError::Missing(missing));
     }
-    let decode_as = |v: Value| -> Result<Object, DocError> {
-        match (api_version.as_str(), kind.as_str()) {
-            ("v1", "Service") => {
-                strict::<super::objects::Service>(v, "Service").map(Object::Service)
+    let Some(info) = super::kinds::served(&api_version, &kind) else {
+        let name = str_field(&v, &["metadata", "name"])
+            .unwrap_or("")
+            .to_string();
+        let namespace = str_field(&v, &["metadata", "namespace"])
+            .unwrap_or("")
+            .to_string();
+        return Err(if super::kinds::not_simulated(&api_version, &kind) {
+            DocError::NotSimulated {
+                name,
+                namespace,
+                kind,
+                version: api_version,
             }
-            ("v1", "Pod") => strict::<super::objects::Pod>(v, "Pod").map(Object::Pod),
-            ("apps/v1", "Deployment") => {
-                strict::<super::objects::Deployment>(v, "Deployment").map(Object::Deployment)
+        } else {
+            DocError::NoKindMatch {
+                name,
+                namespace,
+                kind,
+                version: api_version,
             }
-            ("v1", "Namespace") => {
-                strict::<super::objects::Namespace>(v, "Namespace").map(Object::Namespace)
-            }
-            _ => unreachable!("checked by the caller"),
-        }
-        .map_err(|detail| DocError::Decode {
-            kind: kind.clone(),
-            version: api_version.clone(),
-            detail,
-        })
+        });
     };
-    match (api_version.as_str(), kind.as_str()) {
-        ("v1", "Service" | "Pod" | "Namespace") | ("apps/v1", "Deployment") => decode_as(v),
-        _ => Err(DocError::NoKindMatch {
-            name: str_field(&v, &["metadata", "name"])
-                .unwrap_or("")
-                .to_string(),
-            namespace: str_field(&v, &["metadata", "namespace"])
-                .unwrap_or("")
-                .to_string(),
-            kind: kind.clone(),
-            version: api_version.clone(),
-        }),
+    use super::objects as o;
+    let root = info.kind;
+    let object = match root {
+        "Service" => strict::<o::Service>(v, root).map(Object::Service),
+        "Pod" => strict::<o::Pod>(v, root).map(Object::Pod),
+        "Deployment" => strict::<o::Deployment>(v, root).map(Object::Deployment),
+        "ReplicaSet" => strict::<o::ReplicaSet>(v, root).map(Object::ReplicaSet),
+        "StatefulSet" => strict::<o::StatefulSet>(v, root).map(Object::StatefulSet),
+        "DaemonSet" => strict::<o::DaemonSet>(v, root).map(Object::DaemonSet),
+        "Endpoints" => strict::<o::Endpoints>(v, root).map(Object::Endpoints),
+        "EndpointSlice" => strict::<o::EndpointSlice>(v, root).map(Object::EndpointSlice),
+        "ConfigMap" => strict::<o::ConfigMap>(v, root).map(Object::ConfigMap),
+        "Secret" => strict::<o::Secret>(v, root)
+            .and_then(|s| secret_data_decodes(&s).map(|()| s))
+            .map(Object::Secret),
+        "Namespace" => strict::<o::Namespace>(v, root).map(Object::Namespace),
+        _ => Err(format!("no decoder for kind {root}")),
+    };
+    object.map_err(|detail| DocError::Decode {
+        kind: kind.clone(),
+        // The server names the version without its group: `Deployment in version "v1"`.
+        version: info.version.to_string(),
+        detail,
+    })
+}
+
+/// A Secret's `data` is `map[string][]byte`: each value must be base64,
+/// or Go's decoder stops at the first bad byte.
+fn secret_data_decodes(s: &super::objects::Secret) -> Result<(), String> {
+    for value in s.data.values() {
+        if let Err(e) = data_encoding::BASE64.decode(value.as_bytes()) {
+            return Err(format!("illegal base64 data at input byte {}", e.position));
+        }
     }
+    Ok(())
 }
 
 /// The Go struct that holds the field at `path` (for json's type errors).
@@ -276,8 +391,25 @@ fn go_struct(root: &str, path: &[String]) -> String {
             ("PodSpec", "containers") => "Container",
             ("Container", "ports") => "ContainerPort",
             ("Deployment", "spec") => "DeploymentSpec",
-            ("DeploymentSpec", "template") => "PodTemplateSpec",
-            ("DeploymentSpec", "selector") => "LabelSelector",
+            ("ReplicaSet", "spec") => "ReplicaSetSpec",
+            ("StatefulSet", "spec") => "StatefulSetSpec",
+            ("DaemonSet", "spec") => "DaemonSetSpec",
+            (
+                "DeploymentSpec" | "ReplicaSetSpec" | "StatefulSetSpec" | "DaemonSetSpec",
+                "template",
+            ) => "PodTemplateSpec",
+            (
+                "DeploymentSpec" | "ReplicaSetSpec" | "StatefulSetSpec" | "DaemonSetSpec",
+                "selector",
+            ) => "LabelSelector",
+            ("LabelSelector", "matchExpressions") => "LabelSelectorRequirement",
+            ("Endpoints", "subsets") => "EndpointSubset",
+            ("EndpointSubset", "addresses" | "notReadyAddresses") => "EndpointAddress",
+            ("EndpointSubset", "ports") => "EndpointPort",
+            ("EndpointSlice", "endpoints") => "Endpoint",
+            ("EndpointSlice", "ports") => "EndpointPort",
+            ("Endpoint", "conditions") => "EndpointConditions",
+            ("EndpointAddress" | "Endpoint", "targetRef") => "ObjectReference",
             (other, _) => other,
         }
         .to_string();

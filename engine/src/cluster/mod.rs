@@ -4,26 +4,38 @@
 //! [`Cluster`] is the apiserver's storage plus the controllers that act on
 //! it. Writes go through [`apiserver`] (defaulting, allocation, validation,
 //! in the real server's order); [`Cluster::reconcile`] then runs the
-//! controllers (deployments → replicasets → pods, the scheduler, the kubelet,
-//! the cloud load-balancer controller). Endpoints are derived from Services
-//! and Ready pods on demand, so they can never be stale. The world turns the
-//! result into network namespaces and kube-proxy rules.
+//! controllers until nothing changes: Deployments → ReplicaSets → pods,
+//! StatefulSets and DaemonSets → pods, the scheduler and the kubelet, the
+//! Endpoints and EndpointSlice controllers (and the mirroring controller for
+//! Services without a selector), and the cloud's load-balancer controller.
+//! kube-proxy ([`proxy_view`]) and CoreDNS ([`dns`]) read the stored
+//! EndpointSlices, as the real ones do. The world turns the result into
+//! network namespaces and kube-proxy rules.
 
+mod admission;
+mod allocation;
 pub mod apiserver;
+mod bootstrap;
+pub mod capacity;
+mod controllers;
 pub mod dns;
+pub mod flannel;
 pub mod images;
+pub mod kinds;
 pub mod kubeproxy;
 pub mod manifest;
 pub mod objects;
 pub mod proxy_model;
+mod proxy_view;
 pub mod validation;
 
 use crate::rng::SimRng;
 use ipnet::Ipv4Net;
 use objects::*;
-use proxy_model::{Affinity, ProxyEndpoint, ServicePortInfo};
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
+
+pub use controllers::kubelet::probe_outcome;
 
 /// `(namespace, name)`.
 pub type Key = (String, String);
@@ -34,8 +46,6 @@ pub const DNS_IP: Ipv4Addr = Ipv4Addr::new(10, 96, 0, 10);
 pub const CLUSTER_DOMAIN: &str = "cluster.local";
 /// The cluster was set up ten days before the lesson starts.
 pub const CLUSTER_AGE_MS: i64 = -10 * 24 * 3600 * 1000;
-/// The kubelet's default `maxPods`.
-pub const MAX_PODS_PER_NODE: usize = 110;
 /// External addresses the simulated cloud hands to LoadBalancers.
 pub const LB_POOL_START: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 100);
 
@@ -47,17 +57,17 @@ pub struct NodeInfo {
     pub created_ms: i64,
 }
 
-/// A Service's endpoints, port by port: the port's name and its addresses.
-pub type PortEndpoints = Vec<(String, Vec<EndpointAddr>)>;
-
-/// One endpoint as the Endpoints/EndpointSlice controllers compute it.
+/// One endpoint of one Service port, as kube-proxy reads it from the slices.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointAddr {
     pub ip: Ipv4Addr,
     pub port: u16,
+    /// The pod it points at (its `targetRef`), if any.
     pub pod: String,
     pub node: String,
     pub ready: bool,
+    /// The DNS hostname the slice gives it (a StatefulSet pod's name).
+    pub hostname: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,22 +77,26 @@ pub struct Cluster {
     pub pods: BTreeMap<Key, Pod>,
     pub deployments: BTreeMap<Key, Deployment>,
     pub replicasets: BTreeMap<Key, ReplicaSet>,
+    pub statefulsets: BTreeMap<Key, StatefulSet>,
+    pub daemonsets: BTreeMap<Key, DaemonSet>,
     pub services: BTreeMap<Key, Service>,
-    /// The EndpointSlice name of each Service with a selector (`<svc>-<5 chars>`).
-    pub slice_names: BTreeMap<Key, String>,
+    pub endpoints: BTreeMap<Key, Endpoints>,
+    pub endpoint_slices: BTreeMap<Key, EndpointSlice>,
+    pub configmaps: BTreeMap<Key, ConfigMap>,
+    pub secrets: BTreeMap<Key, Secret>,
     pub cloud: bool,
     pub(crate) rng: SimRng,
     next_uid: u64,
     resource_version: u64,
+    /// Simulated time of the last change CoreDNS saw (its SOA serial).
+    pub(crate) last_change_ms: i64,
 }
 
 /// Kubernetes' `rand.String` alphabet: no vowels, no confusable digits.
 const SAFE_CHARS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 impl Cluster {
-    /// A cluster as kubeadm leaves it: the `default`, `kube-system`,
-    /// `kube-public` and `kube-node-lease` namespaces, the `kubernetes`
-    /// Service at 10.96.0.1 and CoreDNS's `kube-dns` at 10.96.0.10.
+    /// A cluster as kubeadm leaves it: see [`bootstrap`].
     pub fn bootstrap(nodes: Vec<NodeInfo>, cloud: bool, seed: u64) -> Cluster {
         let mut c = Cluster {
             nodes,
@@ -90,144 +104,20 @@ impl Cluster {
             pods: BTreeMap::new(),
             deployments: BTreeMap::new(),
             replicasets: BTreeMap::new(),
+            statefulsets: BTreeMap::new(),
+            daemonsets: BTreeMap::new(),
             services: BTreeMap::new(),
-            slice_names: BTreeMap::new(),
+            endpoints: BTreeMap::new(),
+            endpoint_slices: BTreeMap::new(),
+            configmaps: BTreeMap::new(),
+            secrets: BTreeMap::new(),
             cloud,
             rng: SimRng::new(seed ^ 0x6b75_6265),
             next_uid: 1,
             resource_version: 1000,
+            last_change_ms: CLUSTER_AGE_MS,
         };
-        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-            let mut n = Namespace {
-                api_version: "v1".into(),
-                kind: "Namespace".into(),
-                ..Default::default()
-            };
-            n.metadata.name = ns.into();
-            n.metadata
-                .labels
-                .insert("kubernetes.io/metadata.name".into(), ns.into());
-            c.stamp(&mut n.metadata, CLUSTER_AGE_MS);
-            c.namespaces.insert(ns.into(), n);
-        }
-        let mut kubernetes = Service {
-            api_version: "v1".into(),
-            kind: "Service".into(),
-            ..Default::default()
-        };
-        kubernetes.metadata.name = "kubernetes".into();
-        kubernetes.metadata.namespace = Some("default".into());
-        kubernetes
-            .metadata
-            .labels
-            .insert("component".into(), "apiserver".into());
-        kubernetes
-            .metadata
-            .labels
-            .insert("provider".into(), "kubernetes".into());
-        kubernetes.spec.cluster_ip = Some("10.96.0.1".into());
-        kubernetes.spec.ports.push(ServicePort {
-            name: "https".into(),
-            port: 443,
-            target_port: Some(IntOrString::Int(6443)),
-            ..Default::default()
-        });
-        apiserver::default_service(&mut kubernetes);
-        kubernetes.spec.cluster_ips = vec!["10.96.0.1".into()];
-        c.stamp(&mut kubernetes.metadata, CLUSTER_AGE_MS);
-        c.services
-            .insert(("default".into(), "kubernetes".into()), kubernetes);
-
-        let mut dns = Service {
-            api_version: "v1".into(),
-            kind: "Service".into(),
-            ..Default::default()
-        };
-        dns.metadata.name = "kube-dns".into();
-        dns.metadata.namespace = Some("kube-system".into());
-        for (k, v) in [
-            ("k8s-app", "kube-dns"),
-            ("kubernetes.io/cluster-service", "true"),
-            ("kubernetes.io/name", "CoreDNS"),
-        ] {
-            dns.metadata.labels.insert(k.into(), v.into());
-        }
-        dns.spec.selector = Some([("k8s-app".to_string(), "kube-dns".to_string())].into());
-        dns.spec.cluster_ip = Some(DNS_IP.to_string());
-        for (name, port, proto) in [
-            ("dns", 53, "UDP"),
-            ("dns-tcp", 53, "TCP"),
-            ("metrics", 9153, "TCP"),
-        ] {
-            dns.spec.ports.push(ServicePort {
-                name: name.into(),
-                port,
-                protocol: Some(proto.into()),
-                target_port: Some(IntOrString::Int(port)),
-                ..Default::default()
-            });
-        }
-        apiserver::default_service(&mut dns);
-        dns.spec.cluster_ips = vec![DNS_IP.to_string()];
-        c.stamp(&mut dns.metadata, CLUSTER_AGE_MS);
-        let key = ("kube-system".to_string(), "kube-dns".to_string());
-        let suffix = c.random_suffix();
-        c.slice_names
-            .insert(key.clone(), format!("kube-dns-{suffix}"));
-        c.services.insert(key, dns);
-
-        // CoreDNS: a Deployment of two replicas in kube-system.
-        let mut coredns = Deployment {
-            api_version: "apps/v1".into(),
-            kind: "Deployment".into(),
-            ..Default::default()
-        };
-        coredns.metadata.name = "coredns".into();
-        coredns.metadata.namespace = Some("kube-system".into());
-        coredns
-            .metadata
-            .labels
-            .insert("k8s-app".into(), "kube-dns".into());
-        coredns.spec.replicas = Some(2);
-        coredns
-            .spec
-            .selector
-            .match_labels
-            .insert("k8s-app".into(), "kube-dns".into());
-        coredns
-            .spec
-            .template
-            .metadata
-            .labels
-            .insert("k8s-app".into(), "kube-dns".into());
-        coredns.spec.template.spec.containers.push(Container {
-            name: "coredns".into(),
-            image: images::COREDNS.into(),
-            ports: vec![
-                ContainerPort {
-                    name: "dns".into(),
-                    container_port: 53,
-                    protocol: Some("UDP".into()),
-                    host_port: None,
-                },
-                ContainerPort {
-                    name: "dns-tcp".into(),
-                    container_port: 53,
-                    protocol: Some("TCP".into()),
-                    host_port: None,
-                },
-                ContainerPort {
-                    name: "metrics".into(),
-                    container_port: 9153,
-                    protocol: Some("TCP".into()),
-                    host_port: None,
-                },
-            ],
-            ..Default::default()
-        });
-        c.stamp(&mut coredns.metadata, CLUSTER_AGE_MS);
-        c.deployments
-            .insert(("kube-system".into(), "coredns".into()), coredns);
+        bootstrap::kubeadm(&mut c);
         c.reconcile(CLUSTER_AGE_MS);
         c
     }
@@ -252,11 +142,16 @@ impl Cluster {
     }
 
     pub(crate) fn bump(&mut self, meta: &mut ObjectMeta) {
-        self.resource_version += 1;
+        self.changed();
         meta.resource_version = Some(self.resource_version.to_string());
     }
 
-    /// Five characters of `rand.String`, as pod and slice name suffixes use.
+    /// Records that something changed, so the controllers run again.
+    pub(crate) fn changed(&mut self) {
+        self.resource_version += 1;
+    }
+
+    /// Five characters of `rand.String`, as generated names use.
     pub(crate) fn random_suffix(&mut self) -> String {
         (0..5)
             .map(|_| {
@@ -266,296 +161,45 @@ impl Cluster {
             .collect()
     }
 
+    /// `generateName`: the prefix and five random characters, not yet taken.
+    pub(crate) fn generate_name<V>(
+        &mut self,
+        taken: impl Fn(&Cluster) -> &BTreeMap<Key, V>,
+        ns: &str,
+        prefix: &str,
+    ) -> String {
+        loop {
+            let candidate = format!("{prefix}{}", self.random_suffix());
+            if !taken(self).contains_key(&(ns.to_string(), candidate.clone())) {
+                return candidate;
+            }
+        }
+    }
+
     pub fn node(&self, name: &str) -> Option<&NodeInfo> {
         self.nodes.iter().find(|n| n.name == name)
     }
 
-    /// Runs every controller until nothing changes.
+    /// Runs every controller until nothing changes (each controller writes
+    /// only when what it wants differs from what is stored).
     pub fn reconcile(&mut self, now: i64) {
-        for _ in 0..8 {
-            let before = (
-                self.pods.len(),
-                self.replicasets.len(),
-                self.resource_version,
-            );
-            self.reconcile_deployments(now);
-            self.reconcile_replicasets(now);
-            self.schedule_and_run(now);
-            self.reconcile_load_balancers();
-            if (
-                self.pods.len(),
-                self.replicasets.len(),
-                self.resource_version,
-            ) == before
-            {
+        for _ in 0..64 {
+            let before = self.resource_version;
+            controllers::workloads::deployments(self, now);
+            controllers::workloads::replicasets(self, now);
+            controllers::workloads::statefulsets(self, now);
+            controllers::workloads::daemonsets(self, now);
+            controllers::workloads::collect_garbage(self);
+            controllers::kubelet::schedule_and_run(self, now);
+            controllers::endpoints::reconcile(self, now);
+            controllers::endpointslices::reconcile(self, now);
+            controllers::endpointslices::mirror(self, now);
+            controllers::cloud::load_balancers(self);
+            controllers::namespaces::root_ca(self, now);
+            if self.resource_version == before {
                 break;
             }
-        }
-    }
-
-    fn reconcile_deployments(&mut self, now: i64) {
-        let deployments: Vec<(Key, Deployment)> = self
-            .deployments
-            .iter()
-            .map(|(k, d)| (k.clone(), d.clone()))
-            .collect();
-        for ((ns, name), d) in deployments {
-            let hash = pod_template_hash(&d.spec.template);
-            let rs_name = format!("{name}-{hash}");
-            let key = (ns.clone(), rs_name.clone());
-            let replicas = d.spec.replicas.unwrap_or(1);
-            match self.replicasets.get_mut(&key) {
-                Some(rs) => {
-                    if rs.replicas != replicas {
-                        rs.replicas = replicas;
-                        self.resource_version += 1;
-                    }
-                }
-                None => {
-                    let mut selector = d.spec.selector.match_labels.clone();
-                    selector.insert("pod-template-hash".into(), hash.clone());
-                    let mut template = d.spec.template.clone();
-                    template
-                        .metadata
-                        .labels
-                        .insert("pod-template-hash".into(), hash.clone());
-                    let mut meta = ObjectMeta {
-                        name: rs_name.clone(),
-                        namespace: Some(ns.clone()),
-                        labels: template.metadata.labels.clone(),
-                        ..Default::default()
-                    };
-                    meta.owner_references.push(OwnerReference {
-                        api_version: "apps/v1".into(),
-                        kind: "Deployment".into(),
-                        name: name.clone(),
-                        uid: d.metadata.uid.clone().unwrap_or_default(),
-                        controller: Some(true),
-                        block_owner_deletion: Some(true),
-                    });
-                    self.stamp(&mut meta, now.max(d.metadata.created_ms));
-                    // An older template's ReplicaSet is scaled to zero (a rollout).
-                    for (k, rs) in self.replicasets.iter_mut() {
-                        if k.0 == ns && rs.deployment == name {
-                            rs.replicas = 0;
-                        }
-                    }
-                    self.replicasets.insert(
-                        key,
-                        ReplicaSet {
-                            metadata: meta,
-                            replicas,
-                            selector,
-                            template,
-                            deployment: name.clone(),
-                        },
-                    );
-                }
-            }
-        }
-        // ReplicaSets whose Deployment is gone are garbage-collected with their pods.
-        let orphans: Vec<Key> = self
-            .replicasets
-            .iter()
-            .filter(|(k, rs)| {
-                !self
-                    .deployments
-                    .contains_key(&(k.0.clone(), rs.deployment.clone()))
-            })
-            .map(|(k, _)| k.clone())
-            .collect();
-        for k in orphans {
-            self.replicasets.remove(&k);
-            self.pods.retain(|pk, p| {
-                !(pk.0 == k.0
-                    && p.metadata
-                        .owner_references
-                        .iter()
-                        .any(|o| o.kind == "ReplicaSet" && o.name == k.1))
-            });
-            self.resource_version += 1;
-        }
-    }
-
-    fn reconcile_replicasets(&mut self, now: i64) {
-        let sets: Vec<(Key, ReplicaSet)> = self
-            .replicasets
-            .iter()
-            .map(|(k, r)| (k.clone(), r.clone()))
-            .collect();
-        for ((ns, name), rs) in sets {
-            let mut owned: Vec<(Key, i64)> = self
-                .pods
-                .iter()
-                .filter(|(k, p)| {
-                    k.0 == ns
-                        && p.metadata
-                            .owner_references
-                            .iter()
-                            .any(|o| o.kind == "ReplicaSet" && o.name == name)
-                })
-                .map(|(k, p)| (k.clone(), p.metadata.created_ms))
-                .collect();
-            let want = rs.replicas.max(0) as usize;
-            while owned.len() < want {
-                let pod_name = loop {
-                    let candidate = format!("{name}-{}", self.random_suffix());
-                    if !self.pods.contains_key(&(ns.clone(), candidate.clone())) {
-                        break candidate;
-                    }
-                };
-                let mut pod = Pod {
-                    api_version: "v1".into(),
-                    kind: "Pod".into(),
-                    metadata: ObjectMeta {
-                        name: pod_name.clone(),
-                        namespace: Some(ns.clone()),
-                        labels: rs.template.metadata.labels.clone(),
-                        generate_name: Some(format!("{name}-")),
-                        ..Default::default()
-                    },
-                    spec: rs.template.spec.clone(),
-                    status: PodStatus::default(),
-                };
-                pod.metadata.owner_references.push(OwnerReference {
-                    api_version: "apps/v1".into(),
-                    kind: "ReplicaSet".into(),
-                    name: name.clone(),
-                    uid: rs.metadata.uid.clone().unwrap_or_default(),
-                    controller: Some(true),
-                    block_owner_deletion: Some(true),
-                });
-                self.stamp(&mut pod.metadata, now.max(rs.metadata.created_ms));
-                let key = (ns.clone(), pod_name);
-                owned.push((key.clone(), pod.metadata.created_ms));
-                self.pods.insert(key, pod);
-            }
-            if owned.len() > want {
-                // The newest pods go first, as the ReplicaSet controller prefers.
-                crate::sort::sort_by(&mut owned, |a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
-                for (k, _) in owned.iter().take(owned.len() - want) {
-                    self.pods.remove(k);
-                }
-                self.resource_version += 1;
-            }
-        }
-    }
-
-    /// The scheduler (fewest pods first, then node order) and the kubelet
-    /// (pull the image, get an address from the node's pod CIDR, start).
-    fn schedule_and_run(&mut self, now: i64) {
-        let keys: Vec<Key> = self.pods.keys().cloned().collect();
-        for key in keys {
-            let needs_node = self.pods[&key].spec.node_name.is_none();
-            if needs_node {
-                // The kubelet's default `maxPods`: a full node takes no more,
-                // and a pod no node can take stays Pending.
-                let node = self
-                    .nodes
-                    .iter()
-                    .map(|n| {
-                        let count = self
-                            .pods
-                            .values()
-                            .filter(|p| {
-                                p.spec.node_name.as_deref() == Some(n.name.as_str())
-                                    && p.spec.host_network != Some(true)
-                            })
-                            .count();
-                        (count, n)
-                    })
-                    .filter(|(count, _)| *count < MAX_PODS_PER_NODE)
-                    .min_by_key(|(count, _)| *count)
-                    .map(|(_, n)| n.name.clone());
-                if let Some(p) = self.pods.get_mut(&key) {
-                    p.spec.node_name = node;
-                }
-            }
-            let pod = &self.pods[&key];
-            if pod.status.phase.is_some() {
-                continue;
-            }
-            let Some(node) = pod
-                .spec
-                .node_name
-                .clone()
-                .and_then(|n| self.node(&n).cloned())
-            else {
-                continue;
-            };
-            let ip = if pod.spec.host_network == Some(true) {
-                node.ip
-            } else {
-                let used: Vec<Ipv4Addr> = self
-                    .pods
-                    .values()
-                    .filter(|p| p.spec.host_network != Some(true))
-                    .filter_map(|p| p.status.pod_ip.as_deref().and_then(|i| i.parse().ok()))
-                    .collect();
-                // CoreDNS takes addresses from the top of the range so that the
-                // lesson's pods number from .2 as in the article.
-                let system = key.0 == "kube-system";
-                let mut hosts: Vec<Ipv4Addr> = node.pod_cidr.hosts().skip(1).collect();
-                if system {
-                    hosts.reverse();
-                }
-                match hosts.into_iter().find(|a| !used.contains(a)) {
-                    Some(a) => a,
-                    None => continue,
-                }
-            };
-            let images_ok = pod
-                .spec
-                .containers
-                .iter()
-                .all(|c| images::known(&c.image, &c.args).is_some());
-            let p = self.pods.get_mut(&key).expect("key from the map");
-            p.status.pod_ip = Some(ip.to_string());
-            p.status.host_ip = Some(node.ip.to_string());
-            if images_ok {
-                p.status.phase = Some("Running".into());
-                p.status.reason = "Running".into();
-                p.status.ready = true;
-            } else {
-                p.status.phase = Some("Pending".into());
-                p.status.reason = "ErrImagePull".into();
-                p.status.ready = false;
-            }
-            let _ = now;
-            self.resource_version += 1;
-        }
-    }
-
-    /// The cloud controller: with a cloud, every LoadBalancer gets the next
-    /// external address of the pool; without one, it stays `<pending>`.
-    fn reconcile_load_balancers(&mut self) {
-        if !self.cloud {
-            return;
-        }
-        let mut used: Vec<Ipv4Addr> = self
-            .services
-            .values()
-            .flat_map(|s| s.status.load_balancer.ingress.iter())
-            .filter_map(|i| i.ip.as_deref().and_then(|a| a.parse().ok()))
-            .collect();
-        for svc in self.services.values_mut() {
-            let is_lb = svc.type_name() == "LoadBalancer";
-            if is_lb && svc.status.load_balancer.ingress.is_empty() {
-                let base = u32::from(LB_POOL_START);
-                let ip = (0..100u32)
-                    .map(|i| Ipv4Addr::from(base + i))
-                    .find(|a| !used.contains(a));
-                if let Some(ip) = ip {
-                    used.push(ip);
-                    svc.status.load_balancer.ingress.push(LoadBalancerIngress {
-                        ip: Some(ip.to_string()),
-                        hostname: None,
-                        ip_mode: Some("VIP".into()),
-                    });
-                }
-            } else if !is_lb && !svc.status.load_balancer.ingress.is_empty() {
-                svc.status.load_balancer.ingress.clear();
-            }
+            self.last_change_ms = now;
         }
     }
 
@@ -577,152 +221,73 @@ impl Cluster {
         }
     }
 
-    /// The endpoints of a Service: Ready pods its selector matches, with each
-    /// port's targetPort resolved (a name is looked up in the pod's container
-    /// ports; pods without it are left out). `None` for a Service without a
-    /// selector, which has no Endpoints object.
-    pub fn endpoints(&self, svc: &Service) -> Option<PortEndpoints> {
-        let selector = svc.spec.selector.as_ref()?;
-        let ns = svc
-            .metadata
-            .namespace
-            .clone()
-            .unwrap_or_else(|| "default".into());
-        let mut out = vec![];
-        for port in &svc.spec.ports {
-            let mut addrs = vec![];
-            for (k, pod) in &self.pods {
-                if k.0 != ns
-                    || selector.is_empty()
-                    || !selector_matches(selector, &pod.metadata.labels)
-                {
-                    continue;
-                }
-                let Some(ip) = pod.status.pod_ip.as_deref().and_then(|i| i.parse().ok()) else {
-                    continue;
-                };
-                let target = match &port.target_port {
-                    Some(IntOrString::Int(n)) => Some(*n),
-                    Some(IntOrString::Str(name)) => pod
-                        .spec
-                        .containers
-                        .iter()
-                        .flat_map(|c| c.ports.iter())
-                        .find(|p| &p.name == name)
-                        .map(|p| p.container_port),
-                    None => Some(port.port),
-                };
-                let Some(target) = target.and_then(|t| u16::try_from(t).ok()) else {
-                    continue;
-                };
-                addrs.push(EndpointAddr {
-                    ip,
-                    port: target,
-                    pod: k.1.clone(),
-                    node: pod.spec.node_name.clone().unwrap_or_default(),
-                    ready: pod.status.ready,
-                });
+    /// The EndpointSlices of a Service: every slice in its namespace whose
+    /// `kubernetes.io/service-name` label names it, whoever wrote it.
+    pub fn slices_of(&self, ns: &str, service: &str) -> Vec<&EndpointSlice> {
+        self.endpoint_slices
+            .iter()
+            .filter(|(k, s)| k.0 == ns && s.service_name() == Some(service))
+            .map(|(_, s)| s)
+            .collect()
+    }
+
+    /// The endpoints of one port of a Service (by the port's name and
+    /// protocol), read from its slices as kube-proxy reads them: the first
+    /// address of each IPv4 endpoint, with the slice's port for that name.
+    pub fn port_endpoints(
+        &self,
+        ns: &str,
+        service: &str,
+        port_name: &str,
+        protocol: &str,
+    ) -> Vec<EndpointAddr> {
+        let mut out: Vec<EndpointAddr> = vec![];
+        for slice in self.slices_of(ns, service) {
+            if slice.address_type != "IPv4" {
+                continue;
             }
-            crate::sort::sort_by_key(&mut addrs, |a| (u32::from(a.ip), a.port));
-            out.push((port.name.clone(), addrs));
-        }
-        Some(out)
-    }
-
-    /// The `kubernetes` Service's endpoint: the apiserver on node01.
-    pub fn apiserver_endpoint(&self) -> Option<EndpointAddr> {
-        self.nodes.first().map(|n| EndpointAddr {
-            ip: n.ip,
-            port: 6443,
-            pod: String::new(),
-            node: n.name.clone(),
-            ready: true,
-        })
-    }
-
-    /// What kube-proxy sees: every TCP Service port with its endpoints.
-    pub fn proxy_view(&self) -> Vec<ServicePortInfo> {
-        let mut out = vec![];
-        for ((ns, name), svc) in &self.services {
-            let cluster_ip = svc.spec.cluster_ip.as_deref().and_then(|i| i.parse().ok());
-            let eps = if ns == "default" && name == "kubernetes" {
-                Some(vec![(
-                    String::new(),
-                    self.apiserver_endpoint().into_iter().collect::<Vec<_>>(),
-                )])
-            } else {
-                self.endpoints(svc)
+            let Some(port) = slice.ports().iter().find(|p| {
+                p.name.as_deref().unwrap_or("") == port_name
+                    && p.protocol.as_deref().unwrap_or("TCP") == protocol
+            }) else {
+                continue;
             };
-            for (i, port) in svc.spec.ports.iter().enumerate() {
-                if port.protocol.as_deref().unwrap_or("TCP") != "TCP" {
+            let Some(port) = port.port.and_then(|p| u16::try_from(p).ok()) else {
+                continue;
+            };
+            for ep in slice.endpoints() {
+                let Some(ip) = ep.addresses.first().and_then(|a| a.parse().ok()) else {
+                    continue;
+                };
+                if out.iter().any(|e| e.ip == ip && e.port == port) {
                     continue;
                 }
-                let endpoints = eps
-                    .as_ref()
-                    .and_then(|e| e.get(i))
-                    .map(|(_, a)| {
-                        a.iter()
-                            .filter(|a| a.ready)
-                            .map(|a| ProxyEndpoint {
-                                ip: a.ip,
-                                port: a.port,
-                                node: a.node.clone(),
-                                ready: a.ready,
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                let affinity = if svc.spec.session_affinity.as_deref() == Some("ClientIP") {
-                    Affinity::ClientIp {
-                        timeout_seconds: svc
-                            .spec
-                            .session_affinity_config
-                            .as_ref()
-                            .and_then(|c| c.client_ip.as_ref())
-                            .and_then(|c| c.timeout_seconds)
-                            .unwrap_or(10800) as u32,
-                    }
-                } else {
-                    Affinity::None
-                };
-                out.push(ServicePortInfo {
-                    namespace: ns.clone(),
-                    name: name.clone(),
-                    port_name: port.name.clone(),
-                    cluster_ip,
-                    port: port.port as u16,
-                    node_port: port
-                        .node_port
-                        .and_then(|n| u16::try_from(n).ok())
-                        .filter(|n| *n != 0),
-                    external_ips: svc
-                        .spec
-                        .external_ips
-                        .iter()
-                        .filter_map(|i| i.parse().ok())
-                        .collect(),
-                    load_balancer_ips: svc
-                        .status
-                        .load_balancer
-                        .ingress
-                        .iter()
-                        .filter_map(|i| i.ip.as_deref().and_then(|a| a.parse().ok()))
-                        .collect(),
-                    external_policy_local: svc.spec.external_traffic_policy.as_deref()
-                        == Some("Local"),
-                    internal_policy_local: svc.spec.internal_traffic_policy.as_deref()
-                        == Some("Local"),
-                    affinity,
-                    endpoints,
+                out.push(EndpointAddr {
+                    ip,
+                    port,
+                    pod: ep
+                        .target_ref
+                        .as_ref()
+                        .and_then(|r| r.name.clone())
+                        .unwrap_or_default(),
+                    node: ep.node_name.clone().unwrap_or_default(),
+                    ready: ep.is_ready(),
+                    hostname: ep.hostname.clone(),
                 });
             }
         }
+        crate::sort::sort_by_key(&mut out, |a| (u32::from(a.ip), a.port));
         out
+    }
+
+    /// What kube-proxy sees: every TCP and UDP Service port with its endpoints.
+    pub fn proxy_view(&self) -> Vec<proxy_model::ServicePortInfo> {
+        proxy_view::services(self)
     }
 }
 
 /// `pod-template-hash`: FNV-1a of the template, spelled with `rand.SafeEncodeString`.
-fn pod_template_hash(t: &PodTemplate) -> String {
+pub(crate) fn pod_template_hash(t: &PodTemplate) -> String {
     let text = serde_json::to_string(t).unwrap_or_default();
     crate::text::fnv1a(text.as_bytes())
         .to_string()

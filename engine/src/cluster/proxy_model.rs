@@ -2,6 +2,8 @@
 //! The apiserver and controllers produce these; [`super::kubeproxy`] turns
 //! them into every node's iptables rules.
 
+use crate::net::netfilter::Protocol;
+use ipnet::Ipv4Net;
 use std::net::Ipv4Addr;
 
 /// `sessionAffinity: ClientIP` with its timeout, or none.
@@ -27,6 +29,8 @@ pub struct ServicePortInfo {
     pub name: String,
     /// The port's `name`; empty for an unnamed port.
     pub port_name: String,
+    /// TCP or UDP (kube-proxy writes `-m udp -p udp` rules for UDP ports).
+    pub protocol: Protocol,
     /// `None` for a headless Service (no rules at all).
     pub cluster_ip: Option<Ipv4Addr>,
     pub port: u16,
@@ -35,6 +39,11 @@ pub struct ServicePortInfo {
     pub load_balancer_ips: Vec<Ipv4Addr>,
     pub external_policy_local: bool,
     pub internal_policy_local: bool,
+    /// `loadBalancerSourceRanges`: with LB IPs, a KUBE-FW chain lets only
+    /// these sources in (an empty list, or 0.0.0.0/0, allows everyone).
+    pub load_balancer_source_ranges: Vec<Ipv4Net>,
+    /// The health-check port of an `externalTrafficPolicy: Local` LoadBalancer.
+    pub health_check_node_port: Option<u16>,
     pub affinity: Affinity,
     /// Endpoints; kube-proxy sorts them itself, as strings (`ip:port`).
     pub endpoints: Vec<ProxyEndpoint>,
@@ -57,4 +66,7 @@ pub struct ProxyNode {
     pub name: String,
     /// `--cluster-cidr`, for the `! -s 10.244.0.0/16 -j KUBE-MARK-MASQ` rules.
     pub cluster_cidr: ipnet::Ipv4Net,
+    /// The node's own address: a source range that contains it also lets
+    /// the node reach a load balancer's address (`allowFromNode`).
+    pub ip: Option<Ipv4Addr>,
 }

@@ -171,17 +171,44 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
         }
         CheckKind::Endpoints(ec) => {
             let ns = ec.namespace.clone().unwrap_or_else(|| "default".into());
-            let goal = format!("Service {} has {} ready endpoint(s)", ec.service, ec.count);
+            let goal = match (&ec.addresses, ec.count) {
+                (Some(a), _) if a.is_empty() => {
+                    format!("Service {} has no ready endpoint", ec.service)
+                }
+                (Some(a), _) => format!(
+                    "Service {} has exactly the ready endpoints {}",
+                    ec.service,
+                    a.join(", ")
+                ),
+                (None, Some(n)) => format!("Service {} has {n} ready endpoint(s)", ec.service),
+                (None, None) => format!("Service {} has ready endpoints", ec.service),
+            };
             let problem = match c.services.get(&(ns, ec.service.clone())) {
                 None => format!("there is no Service named {}", ec.service),
-                Some(svc) => {
-                    let n = ready_endpoints(s, svc);
-                    if n == ec.count {
-                        String::new()
-                    } else {
-                        format!("it has {n}")
-                    }
-                }
+                Some(svc) => endpoints_problem(s, svc, ec),
+            };
+            (goal, problem)
+        }
+        CheckKind::Dns(dc) => {
+            let goal = match &dc.answers {
+                Some(a) if a.is_empty() => format!("{} does not resolve from {}", dc.name, dc.from),
+                Some(a) => format!(
+                    "a DNS {} query for {} from {} answers {}",
+                    dc.rr_type.name(),
+                    dc.name,
+                    dc.from,
+                    a.join(", ")
+                ),
+                None => format!(
+                    "a DNS {} query for {} from {} gets an answer",
+                    dc.rr_type.name(),
+                    dc.name,
+                    dc.from
+                ),
+            };
+            let problem = match s.dns_lookup(&dc.from, &dc.name, dc.rr_type) {
+                None => format!("there is no host or pod named `{}`", dc.from),
+                Some(l) => dns_problem(dc, &l),
             };
             (goal, problem)
         }
@@ -248,12 +275,130 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
     }
 }
 
+/// The Ready addresses a Service's EndpointSlices give it, one per address.
+fn ready_addresses(s: &Session, svc: &Service) -> Vec<String> {
+    let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+    let mut out: Vec<String> = vec![];
+    for slice in s.world().cluster.slices_of(ns, &svc.metadata.name) {
+        for ep in slice.endpoints().iter().filter(|e| e.is_ready()) {
+            if let Some(a) = ep.addresses.first() {
+                if !out.contains(a) {
+                    out.push(a.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
 fn ready_endpoints(s: &Session, svc: &Service) -> usize {
-    s.world()
-        .cluster
-        .endpoints(svc)
-        .and_then(|e| e.first().map(|(_, a)| a.iter().filter(|a| a.ready).count()))
-        .unwrap_or(0)
+    ready_addresses(s, svc).len()
+}
+
+/// The Ready endpoints of a Service as `ip:port`, from its slices.
+fn ready_ip_ports(s: &Session, svc: &Service) -> Vec<String> {
+    let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+    let mut out: Vec<String> = vec![];
+    for slice in s.world().cluster.slices_of(ns, &svc.metadata.name) {
+        for ep in slice.endpoints().iter().filter(|e| e.is_ready()) {
+            let Some(a) = ep.addresses.first() else {
+                continue;
+            };
+            for p in slice.ports() {
+                if let Some(port) = p.port {
+                    let entry = format!("{a}:{port}");
+                    if !out.contains(&entry) {
+                        out.push(entry);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn endpoints_problem(s: &Session, svc: &Service, ec: &EndpointsCheck) -> String {
+    let ips = ready_addresses(s, svc);
+    if let Some(want) = &ec.addresses {
+        let with_ports = ready_ip_ports(s, svc);
+        let missing: Vec<&String> = want
+            .iter()
+            .filter(|w| {
+                if w.contains(':') {
+                    !with_ports.contains(w)
+                } else {
+                    !ips.contains(w)
+                }
+            })
+            .collect();
+        let extra: Vec<&String> = ips
+            .iter()
+            .filter(|ip| {
+                !want
+                    .iter()
+                    .any(|w| w == *ip || w.split(':').next() == Some(ip.as_str()))
+            })
+            .collect();
+        if missing.is_empty() && extra.is_empty() {
+            return String::new();
+        }
+        let have = if with_ports.is_empty() {
+            "none".to_string()
+        } else {
+            with_ports.join(", ")
+        };
+        return format!("its ready endpoints are {have}");
+    }
+    match ec.count {
+        Some(n) if ips.len() != n => format!("it has {}", ips.len()),
+        _ => String::new(),
+    }
+}
+
+fn dns_problem(dc: &DnsCheck, l: &crate::shell::dns::DnsLookup) -> String {
+    use crate::shell::dns::DnsStatus;
+    let why = |t: &Option<crate::net::Trace>| {
+        t.as_ref()
+            .map(|t| format!(": {}", t.summary().trim_end_matches('.')))
+            .unwrap_or_default()
+    };
+    let norm = |a: &str| a.trim_end_matches('.').to_ascii_lowercase();
+    let want: Option<Vec<String>> = dc
+        .answers
+        .as_ref()
+        .map(|a| a.iter().map(|x| norm(x)).collect());
+    match &l.status {
+        DnsStatus::TimedOut => format!("the query timed out{}", why(&l.trace)),
+        DnsStatus::Refused => format!("the query was refused{}", why(&l.trace)),
+        DnsStatus::Failed(rcode) => format!("the server answered {rcode}"),
+        DnsStatus::NxDomain => match &want {
+            Some(w) if w.is_empty() => String::new(),
+            _ => format!("the server answered NXDOMAIN for {}", l.name),
+        },
+        DnsStatus::Answered => {
+            let mut got: Vec<String> = l.answers.iter().map(|a| norm(a)).collect();
+            crate::sort::sort(&mut got);
+            let shown = if got.is_empty() {
+                format!("no {} record", dc.rr_type.name())
+            } else {
+                got.join(", ")
+            };
+            match want {
+                None if got.is_empty() => {
+                    format!("{} has {shown}", l.name)
+                }
+                None => String::new(),
+                Some(mut w) => {
+                    crate::sort::sort(&mut w);
+                    if w == got {
+                        String::new()
+                    } else {
+                        format!("{} answers {shown}", l.name)
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn describe_service_goal(sc: &ServiceCheck) -> String {
@@ -290,6 +435,12 @@ fn describe_service_goal(sc: &ServiceCheck) -> String {
     }
     if let Some(n) = sc.endpoints {
         parts.push(format!("at least {n} ready endpoint(s)"));
+    }
+    if let Some(ip) = &sc.cluster_ip {
+        parts.push(format!("clusterIP {ip}"));
+    }
+    if let Some(n) = &sc.external_name {
+        parts.push(format!("externalName {n}"));
     }
     if !parts.is_empty() {
         g.push_str(" with ");
@@ -379,6 +530,38 @@ fn service_diffs(s: &Session, sc: &ServiceCheck, svc: &Service) -> Vec<String> {
             .unwrap_or("Cluster");
         if have != e {
             d.push(format!("{name} has externalTrafficPolicy {have}, not {e}"));
+        }
+    }
+    if let Some(want) = &sc.cluster_ip {
+        let have = svc.spec.cluster_ip.clone().unwrap_or_default();
+        let assigned = !have.is_empty() && have != "None";
+        let ok = match want.as_str() {
+            "None" => have == "None",
+            "assigned" => assigned,
+            ip => have == ip,
+        };
+        if !ok {
+            let shown = if have.is_empty() {
+                "no clusterIP".to_string()
+            } else {
+                format!("clusterIP {have}")
+            };
+            let wanted = if want == "assigned" {
+                "an assigned one".to_string()
+            } else {
+                want.clone()
+            };
+            d.push(format!("{name} has {shown}, not {wanted}"));
+        }
+    }
+    if let Some(want) = &sc.external_name {
+        let have = svc.spec.external_name.clone().unwrap_or_default();
+        if have.trim_end_matches('.') != want.trim_end_matches('.') {
+            if have.is_empty() {
+                d.push(format!("{name} has no externalName (expected {want})"));
+            } else {
+                d.push(format!("{name} has externalName {have}, not {want}"));
+            }
         }
     }
     if let Some(n) = sc.endpoints {

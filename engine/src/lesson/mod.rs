@@ -284,6 +284,7 @@ pub enum CheckKind {
     Deployment(DeploymentCheck),
     Endpoints(EndpointsCheck),
     Responders(RespondersCheck),
+    Dns(DnsCheck),
     /// The terminal is on this host (after `ssh`, or inside a pod).
     At(String),
 }
@@ -305,6 +306,11 @@ pub struct ServiceCheck {
     pub external_traffic_policy: Option<String>,
     /// How many Ready endpoints it must have (at least).
     pub endpoints: Option<usize>,
+    /// `None` (headless), `assigned` (any address), or the address itself.
+    #[serde(rename = "clusterIP")]
+    pub cluster_ip: Option<String>,
+    /// The name an ExternalName Service points at.
+    pub external_name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -345,7 +351,21 @@ pub struct EndpointsCheck {
     pub service: String,
     pub namespace: Option<String>,
     /// Exactly this many Ready endpoints.
-    pub count: usize,
+    pub count: Option<usize>,
+    /// Exactly these Ready endpoints: `10.244.0.2` or `10.244.0.2:80`.
+    pub addresses: Option<Vec<String>>,
+}
+
+/// A DNS lookup from a pod or a host, through its resolver and search path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DnsCheck {
+    pub from: String,
+    pub name: String,
+    /// `A` (default), `CNAME` or `SRV`.
+    pub rr_type: crate::cluster::dns::RrType,
+    /// Exactly these answers (any order); `[]` means the name must not
+    /// resolve; absent, any answer will do.
+    pub answers: Option<Vec<String>>,
 }
 
 /// Repeated requests: how many different pods answer.

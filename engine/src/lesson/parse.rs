@@ -102,6 +102,17 @@ fn twelve() -> usize {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct DnsSpec {
+    from: String,
+    name: String,
+    #[serde(rename = "type", default)]
+    rr_type: Option<String>,
+    #[serde(default)]
+    answers: Option<Vec<Scalar>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct CheckSpec {
     #[serde(default)]
     service: Option<ServiceCheck>,
@@ -115,6 +126,8 @@ struct CheckSpec {
     endpoints: Option<EndpointsCheck>,
     #[serde(default)]
     responders: Option<RespondersSpec>,
+    #[serde(default)]
+    dns: Option<DnsSpec>,
     #[serde(default)]
     at: Option<String>,
 }
@@ -856,7 +869,36 @@ fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> O
         kinds.push(CheckKind::Deployment(d));
     }
     if let Some(e) = spec.endpoints {
+        if e.count.is_none() && e.addresses.is_none() {
+            cx.error(line, 3, "an `endpoints` check needs `count` or `addresses`");
+            return None;
+        }
         kinds.push(CheckKind::Endpoints(e));
+    }
+    if let Some(d) = spec.dns {
+        check_from(cx, &d.from, line, nodes);
+        let ty = d.rr_type.as_deref().unwrap_or("A");
+        let rr_type = match crate::cluster::dns::RrType::parse(ty) {
+            Some(
+                t @ (crate::cluster::dns::RrType::A
+                | crate::cluster::dns::RrType::Cname
+                | crate::cluster::dns::RrType::Srv),
+            ) => t,
+            _ => {
+                cx.error(
+                    line,
+                    3,
+                    format!("unknown DNS type `{ty}`, expected `A`, `CNAME` or `SRV`"),
+                );
+                return None;
+            }
+        };
+        kinds.push(CheckKind::Dns(DnsCheck {
+            from: d.from,
+            name: d.name,
+            rr_type,
+            answers: d.answers.map(|a| a.iter().map(Scalar::text).collect()),
+        }));
     }
     if let Some(r) = spec.responders {
         check_from(cx, &r.from, line, nodes);
@@ -886,7 +928,7 @@ fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> O
             kind: kinds.pop().expect("one"),
         }),
         0 => {
-            cx.error(line, 3, "empty check: expected one of `service`, `request`, `pod`, `deployment`, `endpoints`, `responders`, `at`");
+            cx.error(line, 3, "empty check: expected one of `service`, `request`, `pod`, `deployment`, `endpoints`, `responders`, `dns`, `at`");
             None
         }
         _ => {

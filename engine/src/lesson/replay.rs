@@ -10,8 +10,37 @@ use crate::cluster::objects::{Container, ContainerPort, Deployment, ObjectMeta, 
 use crate::shell::Session;
 use crate::world::{World, WorldOptions, ARTICLE_POD_AGE_MS};
 
+/// Where in the front matter a world's object came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorldPlace {
+    /// The world's options themselves.
+    Options,
+    /// `world.pods[]`, by name.
+    Pod(String),
+    /// `world.deployments[]`, by name.
+    Deployment(String),
+    /// A document of `world.apply`, by its first line within the block.
+    ApplyDoc(usize),
+}
+
+/// Why a lesson's world cannot be built: kubectl's words, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorldError {
+    pub place: WorldPlace,
+    pub message: String,
+}
+
 /// The session at the start of a lesson, or why the world cannot be built.
 pub fn start(lesson: &Lesson) -> Result<Session, String> {
+    start_checked(lesson).map_err(|e| e.message)
+}
+
+/// [`start`], saying where the problem is.
+pub fn start_checked(lesson: &Lesson) -> Result<Session, WorldError> {
+    let fail = |place: WorldPlace, message: String| WorldError {
+        place,
+        message: message.trim_end().to_string(),
+    };
     let w = &lesson.world;
     let seed = w.seed.unwrap_or(1);
     let mut world = World::empty(WorldOptions {
@@ -19,7 +48,7 @@ pub fn start(lesson: &Lesson) -> Result<Session, String> {
         cloud: w.cloud,
         seed,
     })
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| fail(WorldPlace::Options, e.to_string()))?;
     let at = ARTICLE_POD_AGE_MS;
     for p in &w.pods {
         let mut ct = Container {
@@ -51,7 +80,7 @@ pub fn start(lesson: &Lesson) -> Result<Session, String> {
         world
             .cluster
             .create(Object::Pod(pod), at)
-            .map_err(|e| format!("pod {}: {}", p.name, e.message))?;
+            .map_err(|e| fail(WorldPlace::Pod(p.name.clone()), e.kubectl_message(None)))?;
     }
     for d in &w.deployments {
         let dep = Deployment::generated(
@@ -66,20 +95,82 @@ pub fn start(lesson: &Lesson) -> Result<Session, String> {
         world
             .cluster
             .create(Object::Deployment(dep), at)
-            .map_err(|e| format!("deployment {}: {}", d.name, e.message))?;
+            .map_err(|e| {
+                fail(
+                    WorldPlace::Deployment(d.name.clone()),
+                    e.kubectl_message(None),
+                )
+            })?;
     }
     if let Some(text) = &w.apply {
-        let docs = manifest::parse(text).map_err(|e| format!("world.apply: {e}"))?;
+        // kubectl's words for each failure, with `world.apply` as the file.
+        const SOURCE: &str = "world.apply";
+        let docs = manifest::parse(text).map_err(|e| {
+            fail(
+                WorldPlace::ApplyDoc(e.line.unwrap_or(1)),
+                format!("error: error parsing {SOURCE}: error converting YAML to JSON: {e}"),
+            )
+        })?;
         for d in docs {
-            let obj = d.result.map_err(|e| format!("world.apply: {e:?}"))?;
+            let place = WorldPlace::ApplyDoc(d.line);
+            let mut obj = d
+                .result
+                .map_err(|e| fail(place.clone(), e.message(SOURCE)))?;
+            if obj.namespaced() && obj.meta().namespace.is_none() {
+                obj.meta_mut().namespace = Some("default".into());
+            }
+            if obj.meta().name.is_empty() {
+                return Err(fail(place, obj.missing_name_message(SOURCE)));
+            }
             world
                 .cluster
-                .apply(obj, at)
-                .map_err(|e| format!("world.apply: {}", e.message))?;
+                .apply_manifest(obj, &d.raw, at)
+                .map_err(|e| fail(place, e.kubectl_message(Some(("creating", SOURCE)))))?;
         }
     }
     world.sync();
     Ok(Session::from_world(world, seed))
+}
+
+/// The front matter's lines (1-based, in the file), up to its closing `---`.
+fn front_matter(text: &str) -> Vec<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .skip(1)
+        .take_while(|(_, l)| l.trim_end() != "---")
+        .map(|(i, l)| (i + 1, l))
+        .collect()
+}
+
+/// The line of the file a world problem points at.
+fn world_line(text: &str, place: &WorldPlace) -> usize {
+    let fm = front_matter(text);
+    let find = |pred: &dyn Fn(&str) -> bool| fm.iter().find(|(_, l)| pred(l)).map(|(n, _)| *n);
+    let world = find(&|l| l.trim_start().starts_with("world:")).unwrap_or(2);
+    match place {
+        WorldPlace::Options => world,
+        WorldPlace::Pod(name) | WorldPlace::Deployment(name) => {
+            let wanted = format!("name: {name}");
+            find(&|l| l.trim_start().trim_start_matches("- ").trim() == wanted).unwrap_or(world)
+        }
+        WorldPlace::ApplyDoc(doc_line) => {
+            // A block scalar (`apply: |`) keeps the documents' lines one for one.
+            match find(&|l| l.trim_start().starts_with("apply:")) {
+                Some(key) => {
+                    let block = fm
+                        .iter()
+                        .find(|(n, _)| *n == key)
+                        .is_some_and(|(_, l)| l.trim_end().ends_with('|') || l.contains(": |"));
+                    if block {
+                        key + doc_line
+                    } else {
+                        key
+                    }
+                }
+                None => world,
+            }
+        }
+    }
 }
 
 /// Writes a step's files into the laptop's home directory.
@@ -188,15 +279,21 @@ fn quizzes(
 pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
     let path = &lesson.path;
     let mut out = vec![];
-    let mut s = match start(lesson) {
+    let mut s = match start_checked(lesson) {
         Ok(s) => s,
         Err(e) => {
+            let line = world_line(text, &e.place);
+            let col = text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .map(|l| l.len() - l.trim_start().len() + 1)
+                .unwrap_or(1);
             out.push(Diagnostic::new(
                 path,
                 text,
-                2,
-                1,
-                format!("the world cannot be built: {e}"),
+                line,
+                col,
+                format!("the world cannot be built: {}", e.message),
             ));
             return out;
         }

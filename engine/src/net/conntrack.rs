@@ -1,12 +1,14 @@
 //! Connection tracking: the kernel's memory of each connection's original and
 //! reply tuples, which is how NAT is undone on the way back.
 
+use super::netfilter::Protocol;
 use crate::time::Millis;
 use std::net::SocketAddrV4;
 
 /// A connection as one direction of it looks on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Tuple {
+    pub proto: Protocol,
     pub src: SocketAddrV4,
     pub dst: SocketAddrV4,
 }
@@ -28,6 +30,8 @@ impl Entry {
 
 /// How long a closed TCP connection's entry lingers (TIME_WAIT, 120 s).
 pub const TIME_WAIT_MS: Millis = 120_000;
+/// `nf_conntrack_udp_timeout`: a UDP flow that saw a reply, 30 s.
+pub const UDP_TIMEOUT_MS: Millis = 30_000;
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Conntrack {
@@ -37,10 +41,14 @@ pub struct Conntrack {
 impl Conntrack {
     pub fn insert(&mut self, now: Millis, original: Tuple, reply: Tuple) {
         self.expire(now);
+        let lifetime = match original.proto {
+            Protocol::Udp => UDP_TIMEOUT_MS,
+            _ => TIME_WAIT_MS,
+        };
         self.entries.push(Entry {
             original,
             reply,
-            expires: now + TIME_WAIT_MS,
+            expires: now + lifetime,
         });
     }
 

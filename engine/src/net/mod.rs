@@ -53,14 +53,28 @@ pub struct Interface {
     pub peer_index: Option<u32>,
 }
 
-/// A socket in LISTEN state.
+/// A socket in LISTEN state (TCP) or bound and waiting for datagrams (UDP).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listener {
+    pub proto: netfilter::Protocol,
     /// `None` listens on every address (0.0.0.0).
     pub addr: Option<Ipv4Addr>,
     pub port: u16,
     pub process: String,
     pub app: App,
+}
+
+impl Listener {
+    /// A TCP socket listening on every address.
+    pub fn tcp(port: u16, process: &str, app: App) -> Listener {
+        Listener {
+            proto: netfilter::Protocol::Tcp,
+            addr: None,
+            port,
+            process: process.to_string(),
+            app,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,9 +124,15 @@ impl Host {
             .find_map(|i| i.addr.map(|a| a.addr()))
     }
 
-    pub fn listener(&self, addr: Ipv4Addr, port: u16) -> Option<&Listener> {
+    pub fn listener(
+        &self,
+        proto: netfilter::Protocol,
+        addr: Ipv4Addr,
+        port: u16,
+    ) -> Option<&Listener> {
         self.listeners.iter().find(|l| {
-            l.port == port
+            l.proto == proto
+                && l.port == port
                 && l.addr
                     .is_none_or(|a| a == addr || (addr.is_loopback() && a.is_loopback()))
         })

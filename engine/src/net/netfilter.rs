@@ -197,6 +197,10 @@ pub enum Match {
     Tcp {
         dport: Option<u16>,
     },
+    /// `-m udp [--dport N]`.
+    Udp {
+        dport: Option<u16>,
+    },
     AddrType {
         negated: bool,
         side: AddrSide,
@@ -240,6 +244,9 @@ pub enum Target {
         value: u32,
         mask: u32,
     },
+    /// No `-j` at all: the rule only counts the packet, which goes on to
+    /// the next rule (kube-proxy ends each KUBE-FW chain with one).
+    None,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -297,8 +304,13 @@ impl Rule {
                 Match::Comment(c) => {
                     let _ = write!(out, " -m comment --comment {}", quote_if_needed(c));
                 }
-                Match::Tcp { dport } => {
-                    out.push_str(" -m tcp");
+                Match::Tcp { dport } | Match::Udp { dport } => {
+                    let module = if matches!(m, Match::Tcp { .. }) {
+                        "tcp"
+                    } else {
+                        "udp"
+                    };
+                    let _ = write!(out, " -m {module}");
                     if let Some(p) = dport {
                         let _ = write!(out, " --dport {p}");
                     }
@@ -365,6 +377,7 @@ impl Rule {
             Target::SetXmark { value, mask } => {
                 format!(" -j MARK --set-xmark {value:#x}/{mask:#x}")
             }
+            Target::None => String::new(),
         });
         out.trim_start().to_string()
     }
@@ -546,7 +559,9 @@ fn rule_key(rule: &Rule) -> RuleKey {
     for m in &rule.matches {
         match m {
             Match::Statistic(_) => break,
-            Match::Tcp { dport: Some(p) } if port.is_none() => port = Some(*p),
+            Match::Tcp { dport: Some(p) } | Match::Udp { dport: Some(p) } if port.is_none() => {
+                port = Some(*p)
+            }
             Match::Destination {
                 negated: false,
                 net,
@@ -580,7 +595,9 @@ impl ChainIndex {
     }
 
     fn candidates(&self, pkt: &PacketView) -> Candidates<'_> {
-        let (a, b) = if pkt.proto == Protocol::Tcp {
+        // A rule keyed by a port also names its protocol, so a packet of
+        // another protocol that shares the key just fails the rule's match.
+        let (a, b) = if matches!(pkt.proto, Protocol::Tcp | Protocol::Udp) {
             (
                 self.by_dst_port
                     .get(&(pkt.dst, pkt.dport))
@@ -1015,6 +1032,7 @@ impl Walk<'_> {
                 Target::SetXmark { value, mask } => {
                     pkt.mark = (pkt.mark & !mask) ^ value;
                 }
+                Target::None => {}
             }
         }
         Flow::Continue
@@ -1044,6 +1062,9 @@ impl Netfilter {
                 Match::Comment(_) => true,
                 Match::Tcp { dport } => {
                     pkt.proto == Protocol::Tcp && dport.is_none_or(|p| p == pkt.dport)
+                }
+                Match::Udp { dport } => {
+                    pkt.proto == Protocol::Udp && dport.is_none_or(|p| p == pkt.dport)
                 }
                 Match::AddrType { negated, side } => {
                     let addr = match side {

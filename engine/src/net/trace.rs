@@ -32,6 +32,9 @@ pub enum DropReason {
     NotForwarding { dst: Ipv4Addr },
     /// Nothing listens on the port: the kernel answered with a TCP RST.
     NothingListening { addr: SocketAddrV4 },
+    /// Nothing is bound to the UDP port: the kernel answered with ICMP port
+    /// unreachable, which the client reads as ECONNREFUSED.
+    PortUnreachable { addr: SocketAddrV4 },
     /// The reply came from an address the client never sent to, so the
     /// client's kernel discarded it.
     ReplyFromWrongAddress {
@@ -51,6 +54,7 @@ impl DropReason {
             DropReason::NoRoute { .. }
                 | DropReason::RejectedByRule { .. }
                 | DropReason::NothingListening { .. }
+                | DropReason::PortUnreachable { .. }
                 | DropReason::NeighbourUnreachable { .. }
         )
     }
@@ -95,6 +99,10 @@ impl fmt::Display for DropReason {
             DropReason::NothingListening { addr } => write!(
                 f,
                 "nothing listens on {addr}, so the kernel answered with a TCP reset (connection refused)"
+            ),
+            DropReason::PortUnreachable { addr } => write!(
+                f,
+                "nothing is bound to UDP {addr}, so the kernel answered with ICMP port unreachable (connection refused)"
             ),
             DropReason::ReplyFromWrongAddress { expected, got } => write!(
                 f,

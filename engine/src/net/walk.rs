@@ -99,6 +99,36 @@ impl Network {
         now: Millis,
         rng: &mut SimRng,
     ) -> ConnectResult {
+        self.exchange(Protocol::Tcp, from, src_port, dst, now, rng)
+    }
+
+    /// Sends one UDP datagram from `from` to `dst` and walks the answer of
+    /// the process bound there back (a DNS query and its response).
+    /// `Established` means the answer arrived; `Refused` is an ICMP port
+    /// unreachable (nothing bound, or a REJECT rule), which the client's
+    /// next read reports as ECONNREFUSED; `Lost` leaves it waiting.
+    pub fn exchange_udp(
+        &mut self,
+        from: HostId,
+        src_port: u16,
+        dst: SocketAddrV4,
+        now: Millis,
+        rng: &mut SimRng,
+    ) -> ConnectResult {
+        self.exchange(Protocol::Udp, from, src_port, dst, now, rng)
+    }
+
+    /// A request and its answer: the SYN and SYN-ACK of TCP, or a datagram
+    /// and the datagram that answers it.
+    fn exchange(
+        &mut self,
+        proto: Protocol,
+        from: HostId,
+        src_port: u16,
+        dst: SocketAddrV4,
+        now: Millis,
+        rng: &mut SimRng,
+    ) -> ConnectResult {
         let mut trace = Trace::default();
         let Some(src_ip) = self.source_for(from, *dst.ip()) else {
             let reason = DropReason::NoRoute { dst: *dst.ip() };
@@ -113,7 +143,7 @@ impl Network {
         let syn = Packet {
             src: local,
             dst,
-            proto: Protocol::Tcp,
+            proto,
             mark: 0,
         };
         let request_hops_before = trace.hops.len();
@@ -131,10 +161,13 @@ impl Network {
                 let server = host;
                 let Some(listener) = self
                     .host(server)
-                    .listener(*pkt.dst.ip(), pkt.dst.port())
+                    .listener(proto, *pkt.dst.ip(), pkt.dst.port())
                     .cloned()
                 else {
-                    let reason = DropReason::NothingListening { addr: pkt.dst };
+                    let reason = match proto {
+                        Protocol::Udp => DropReason::PortUnreachable { addr: pkt.dst },
+                        _ => DropReason::NothingListening { addr: pkt.dst },
+                    };
                     mark_stopped(&mut trace, &reason);
                     set_outcome(&mut trace, self.host(server).name.clone(), reason.clone());
                     return ConnectResult {
@@ -153,7 +186,7 @@ impl Network {
                 let synack = Packet {
                     src: pkt.dst,
                     dst: pkt.src,
-                    proto: Protocol::Tcp,
+                    proto,
                     mark: 0,
                 };
                 let reply_start = trace.hops.len();
@@ -366,6 +399,7 @@ impl Network {
     ) -> Next {
         let sent_here = in_iface.is_none();
         let arrived = Tuple {
+            proto: pkt.proto,
             src: pkt.src,
             dst: pkt.dst,
         };
@@ -547,6 +581,7 @@ impl Network {
             return (neighbour, iface);
         }
         let tuple = Tuple {
+            proto: pkt.proto,
             src: pkt.src,
             dst: pkt.dst,
         };
@@ -570,6 +605,7 @@ impl Network {
     /// every hook, as the kernel confirms an entry at the end of the path.
     fn confirm(&mut self, at: HostId, now: Millis, arrived: Tuple, pkt: &Packet) {
         let reply = Tuple {
+            proto: pkt.proto,
             src: pkt.dst,
             dst: pkt.src,
         };
@@ -660,9 +696,9 @@ impl Network {
 fn classify_stop(host: HostId, reason: DropReason) -> ConnectOutcome {
     match reason {
         DropReason::NoRoute { .. } => ConnectOutcome::NetUnreachable { reason },
-        DropReason::RejectedByRule { .. } | DropReason::NothingListening { .. } => {
-            ConnectOutcome::Refused { at: host, reason }
-        }
+        DropReason::RejectedByRule { .. }
+        | DropReason::NothingListening { .. }
+        | DropReason::PortUnreachable { .. } => ConnectOutcome::Refused { at: host, reason },
         DropReason::NeighbourUnreachable { .. } => {
             ConnectOutcome::HostUnreachable { at: host, reason }
         }

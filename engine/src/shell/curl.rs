@@ -285,23 +285,27 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
     if shows_meter(opts) {
         exec.err(METER_HEADER);
     }
-    let Some(ip) = s.resolve(&url.host) else {
-        if shows_meter(opts) {
-            exec.err(meter_line(0, 0, 0));
+    let ip = match s.lookup_host(&url.host) {
+        super::dns::HostLookup::Found(ip) => ip,
+        super::dns::HostLookup::NotFound { trace } => {
+            if shows_meter(opts) {
+                exec.err(meter_line(0, 0, 0));
+            }
+            // The path of the DNS query that failed, when one was sent.
+            exec.trace = Some(trace.unwrap_or_else(|| crate::net::Trace {
+                request: format!("curl {raw} (from {})", s.current_host()),
+                hops: vec![],
+                outcome: Some(crate::net::TraceOutcome::NotResolved {
+                    name: url.host.clone(),
+                }),
+            }));
+            return fail(
+                opts,
+                exec,
+                6,
+                format!("Could not resolve host: {}", url.host),
+            );
         }
-        exec.trace = Some(crate::net::Trace {
-            request: format!("curl {raw} (from {})", s.current_host()),
-            hops: vec![],
-            outcome: Some(crate::net::TraceOutcome::NotResolved {
-                name: url.host.clone(),
-            }),
-        });
-        return fail(
-            opts,
-            exec,
-            6,
-            format!("Could not resolve host: {}", url.host),
-        );
     };
     let dst = SocketAddrV4::new(ip, url.port);
     if opts.verbose {

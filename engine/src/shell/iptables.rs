@@ -751,6 +751,7 @@ fn target_name(t: &Target) -> &str {
         Target::Snat { .. } => "SNAT",
         Target::Masquerade { .. } => "MASQUERADE",
         Target::SetXmark { .. } => "MARK",
+        Target::None => "",
     }
 }
 
@@ -874,8 +875,12 @@ fn print_match(out: &mut String, m: &Match, numeric: bool) {
         Match::Comment(c) => {
             let _ = write!(out, " /* {c} */");
         }
-        Match::Tcp { dport } => {
-            out.push_str(" tcp");
+        Match::Tcp { dport } | Match::Udp { dport } => {
+            out.push_str(if matches!(m, Match::Tcp { .. }) {
+                " tcp"
+            } else {
+                " udp"
+            });
             if let Some(p) = dport {
                 match service_name(*p).filter(|_| !numeric) {
                     Some(name) => {
@@ -982,7 +987,7 @@ fn print_target(out: &mut String, t: &Target) {
                 write!(out, " MARK xset {value:#x}/{mask:#x}")
             };
         }
-        Target::Accept | Target::Drop | Target::Return | Target::Jump(_) => {}
+        Target::Accept | Target::Drop | Target::Return | Target::Jump(_) | Target::None => {}
     }
 }
 
@@ -1181,6 +1186,9 @@ mod tests {
                 load_balancer_ips: vec![],
                 external_policy_local: false,
                 internal_policy_local: false,
+                protocol: crate::net::netfilter::Protocol::Tcp,
+                load_balancer_source_ranges: vec![],
+                health_check_node_port: None,
                 affinity: Affinity::None,
                 endpoints: eps
                     .into_iter()
@@ -1214,6 +1222,7 @@ mod tests {
         let node = ProxyNode {
             name: "node01".into(),
             cluster_cidr: "10.244.0.0/16".parse().unwrap(),
+            ip: None,
         };
         let id = s.world().net.host_id("node01").unwrap();
         install(s.world_mut().net.host_mut(id), &render(&node, &services));
@@ -1338,7 +1347,7 @@ num  target     prot opt source               destination
         let all = s.run("sudo iptables -S").text();
         assert!(
             all.starts_with(
-                "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N KUBE-EXTERNAL-SERVICES\n"
+                "-P INPUT ACCEPT\n-P FORWARD ACCEPT\n-P OUTPUT ACCEPT\n-N FLANNEL-FWD\n-N KUBE-EXTERNAL-SERVICES\n"
             ),
             "{all}"
         );

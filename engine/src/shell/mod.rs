@@ -7,11 +7,11 @@
 
 pub mod budget;
 mod curl;
+pub(crate) mod dns;
 mod iptables;
 mod kubectl;
 mod lang;
 mod netcmds;
-mod nslookup;
 pub mod opts;
 pub mod tabwriter;
 mod text;
@@ -38,6 +38,7 @@ pub const COMMANDS: &[&str] = &[
     "cut",
     "date",
     "declare",
+    "dig",
     "echo",
     "exit",
     "export",
@@ -45,6 +46,7 @@ pub const COMMANDS: &[&str] = &[
     "grep",
     "head",
     "help",
+    "host",
     "hostname",
     "ip",
     "iptables",
@@ -465,7 +467,10 @@ impl Session {
             "iptables-save" => iptables::save(self, args, exec),
             "sudo" => iptables::sudo(self, args, stdin, exec),
             "kubectl" | "k" => kubectl::run(self, args, stdin, exec),
-            "nslookup" => nslookup::nslookup(self, args, exec),
+            "nslookup" | "dig" | "host" if !self.image_has(name) => self.not_in_image(name, exec),
+            "nslookup" => dns::nslookup(self, args, exec),
+            "dig" => dns::dig(self, args, exec),
+            "host" => dns::host(self, args, exec),
             "ssh" => netcmds::ssh(self, args, exec),
             "exit" | "logout" => self.exit(args, exec),
             "hostname" => netcmds::hostname(self, args, exec),
@@ -592,6 +597,27 @@ impl Session {
         status
     }
 
+    /// Whether the program exists where the terminal is: everything on the
+    /// laptop and the nodes; in a pod, what its image ships.
+    fn image_has(&self, program: &str) -> bool {
+        match self.pod_image() {
+            Some(image) => crate::cluster::images::has_command(&image, program),
+            None => true,
+        }
+    }
+
+    /// The shell's answer to a program the image does not have: busybox's
+    /// `sh` or bash, as the image's shell words it.
+    fn not_in_image(&self, program: &str, exec: &mut Execution) -> i32 {
+        let image = self.pod_image().unwrap_or_default();
+        if crate::cluster::images::has_command(&image, "bash") {
+            exec.err(format!("bash: {program}: command not found\n"));
+        } else {
+            exec.err(format!("sh: {program}: not found\n"));
+        }
+        127
+    }
+
     fn exit(&mut self, args: &[String], exec: &mut Execution) -> i32 {
         let code = args
             .first()
@@ -665,8 +691,10 @@ impl Session {
         self.rng.range_inclusive(32768, 60999) as u16
     }
 
-    /// Resolves a host name the way this host's libc would: an address
-    /// literal, then `/etc/hosts`. (Cluster DNS arrives with pods' resolv.conf.)
+    /// Resolves a host name the way the laptop's or a node's libc would: an
+    /// address literal, then `/etc/hosts` (systemd-resolved knows no other
+    /// names on the home network). Pods go through [`Session::lookup_host`],
+    /// which asks the cluster's DNS over the network.
     fn resolve(&self, name: &str) -> Option<std::net::Ipv4Addr> {
         if let Ok(a) = name.parse() {
             return Some(a);
@@ -676,11 +704,6 @@ impl Session {
         }
         if name == self.current_host() {
             return self.world.net.host(self.here()).primary_addr();
-        }
-        if let Some(ns) = self.current_pod_namespace() {
-            // Pods ask CoreDNS, with their namespace's search path.
-            return crate::cluster::dns::resolve_from_pod(&self.world.cluster, &ns, name)
-                .and_then(|(_, ips)| ips.first().copied());
         }
         self.world
             .machine(self.here())

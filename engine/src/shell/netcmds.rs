@@ -374,11 +374,15 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
         exec.err("ping: usage error: Destination address required\n");
         return 1;
     };
-    let Some(ip) = s.resolve(target) else {
-        exec.err(format!(
-            "ping: {target}: Temporary failure in name resolution\n"
-        ));
-        return 2;
+    let ip = match s.lookup_host(target) {
+        super::dns::HostLookup::Found(ip) => ip,
+        super::dns::HostLookup::NotFound { trace } => {
+            exec.trace = trace;
+            exec.err(format!(
+                "ping: {target}: Temporary failure in name resolution\n"
+            ));
+            return 2;
+        }
     };
     // Without -c, ping runs until Ctrl+C; here the student "presses" it after four packets.
     let interrupted = count.is_none();

@@ -1,15 +1,19 @@
-//! `kubectl describe` for Services (exactly as kubectl 1.31 prints them),
-//! Pods, Deployments and Nodes.
+//! `kubectl describe`, as kubectl 1.31 prints it (`pkg/describe`): Services
+//! (with their EndpointSlices), Pods, the workload kinds, Endpoints,
+//! EndpointSlices, ConfigMaps, Secrets and Nodes. Every describer writes
+//! through one tab writer, so label/value columns align per block.
 
-use super::get::{endpoints_cell, format_endpoints};
+use super::columns::format_endpoint_slices;
 use super::{resource_and_names, Args, Resource};
 use crate::cluster::apiserver::LAST_APPLIED;
-use crate::cluster::objects::{format_labels, IntOrString, Labels, Service};
+use crate::cluster::objects::*;
 use crate::cluster::Cluster;
 use crate::shell::tabwriter::DESCRIBE;
 use crate::shell::{Execution, Session};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
+/// `printLabelsMultiline`: `Labels:\tk=v` then `\tk2=v2`, or `<none>`.
 fn multiline(label: &str, map: &BTreeMap<String, String>, out: &mut String) {
     if map.is_empty() {
         out.push_str(&format!("{label}:\t<none>\n"));
@@ -25,26 +29,195 @@ fn multiline(label: &str, map: &BTreeMap<String, String>, out: &mut String) {
     }
 }
 
-fn visible_annotations(a: &BTreeMap<String, String>) -> BTreeMap<String, String> {
-    a.iter()
-        .filter(|(k, _)| k.as_str() != LAST_APPLIED)
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+/// `printAnnotationsMultiline`: `key: value`, the last-applied
+/// configuration hidden, long or multi-line values on lines of their own.
+fn annotations(label: &str, map: &BTreeMap<String, String>, out: &mut String) {
+    let keys: Vec<&String> = map.keys().filter(|k| k.as_str() != LAST_APPLIED).collect();
+    if keys.is_empty() {
+        out.push_str(&format!("{label}:\t<none>\n"));
+        return;
+    }
+    for (i, k) in keys.iter().enumerate() {
+        let head = if i == 0 {
+            format!("{label}:")
+        } else {
+            String::new()
+        };
+        let value = map[*k].trim_end_matches('\n');
+        if value.len() + k.len() + 2 > 140 || value.contains('\n') {
+            out.push_str(&format!("{head}\t{k}:\n"));
+            for line in value.split('\n') {
+                let short = if line.len() > 138 {
+                    format!("{}...", &line[..138])
+                } else {
+                    line.to_string()
+                };
+                out.push_str(&format!("\t  {short}\n"));
+            }
+        } else {
+            out.push_str(&format!("{head}\t{k}: {value}\n"));
+        }
+    }
+}
+
+/// `Port:\t80/TCP`, `Ports:\t80/TCP, 443/TCP`, or `Port:\t<none>`.
+fn ports_line(ct: &Container) -> String {
+    let list: Vec<String> = ct
+        .ports
+        .iter()
+        .map(|p| {
+            format!(
+                "{}/{}",
+                p.container_port,
+                p.protocol.as_deref().unwrap_or("TCP")
+            )
+        })
+        .collect();
+    match list.len() {
+        0 => "Port:\t<none>".into(),
+        1 => format!("Port:\t{}", list[0]),
+        _ => format!("Ports:\t{}", list.join(", ")),
+    }
+}
+
+/// `describeContainerHostPorts`: each port's host port (0 when unset).
+fn host_ports(ct: &Container) -> String {
+    if ct.ports.is_empty() {
+        return "<none>".into();
+    }
+    ct.ports
+        .iter()
+        .map(|p| {
+            format!(
+                "{}/{}",
+                p.host_port.unwrap_or(0),
+                p.protocol.as_deref().unwrap_or("TCP")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// `DescribeProbe` of a readiness probe, with the API's defaults.
+fn probe(ct: &Container) -> Option<String> {
+    let p = ct.readiness_probe.as_ref()?;
+    let num = |k: &str, d: i64| p.get(k).and_then(Value::as_i64).unwrap_or(d);
+    let attrs = format!(
+        "delay={}s timeout={}s period={}s #success={} #failure={}",
+        num("initialDelaySeconds", 0),
+        num("timeoutSeconds", 1),
+        num("periodSeconds", 10),
+        num("successThreshold", 1),
+        num("failureThreshold", 3)
+    );
+    let port = |v: Option<&Value>| match v {
+        Some(Value::Number(n)) => n.to_string(),
+        Some(Value::String(s)) => s.clone(),
+        _ => String::new(),
+    };
+    if let Some(get) = p.get("httpGet") {
+        let scheme = get
+            .get("scheme")
+            .and_then(Value::as_str)
+            .unwrap_or("HTTP")
+            .to_ascii_lowercase();
+        let host = get.get("host").and_then(Value::as_str).unwrap_or("");
+        let path = get.get("path").and_then(Value::as_str).unwrap_or("");
+        return Some(format!(
+            "http-get {scheme}://{host}:{}{path} {attrs}",
+            port(get.get("port"))
+        ));
+    }
+    if let Some(tcp) = p.get("tcpSocket") {
+        let host = tcp.get("host").and_then(Value::as_str).unwrap_or("");
+        return Some(format!(
+            "tcp-socket {host}:{} {attrs}",
+            port(tcp.get("port"))
+        ));
+    }
+    if let Some(cmd) = p
+        .get("exec")
+        .and_then(|e| e.get("command"))
+        .and_then(Value::as_array)
+    {
+        let words: Vec<&str> = cmd.iter().filter_map(Value::as_str).collect();
+        return Some(format!("exec [{}] {attrs}", words.join(" ")));
+    }
+    Some(attrs)
+}
+
+/// `DescribePodTemplate`.
+fn pod_template(t: &PodTemplate, o: &mut String) {
+    o.push_str("Pod Template:\n");
+    multiline("  Labels", &t.metadata.labels, o);
+    if !t.metadata.annotations.is_empty() {
+        annotations("  Annotations", &t.metadata.annotations, o);
+    }
+    if t.spec.containers.is_empty() {
+        o.push_str("  Containers: <none>\n");
+    } else {
+        o.push_str("  Containers:\n");
+    }
+    for ct in &t.spec.containers {
+        o.push_str(&format!("   {}:\n", ct.name));
+        o.push_str(&format!("    Image:\t{}\n", ct.image));
+        o.push_str(&format!("    {}\n", ports_line(ct)));
+        o.push_str(&format!("    Host Port:\t{}\n", host_ports(ct)));
+        if !ct.command.is_empty() {
+            o.push_str("    Command:\n");
+            for c in &ct.command {
+                o.push_str(&format!("      {c}\n"));
+            }
+        }
+        if !ct.args.is_empty() {
+            o.push_str("    Args:\n");
+            for a in &ct.args {
+                o.push_str(&format!("      {a}\n"));
+            }
+        }
+        if let Some(p) = probe(ct) {
+            o.push_str(&format!("    Readiness:\t{p}\n"));
+        }
+        o.push_str("    Environment:\t<none>\n    Mounts:\t<none>\n");
+    }
+    o.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
+}
+
+/// `N Running / N Waiting / N Succeeded / N Failed` of the pods `owner` controls.
+fn pods_status(c: &Cluster, ns: &str, kind: &str, owner: &str) -> String {
+    let pods: Vec<&Pod> = c
+        .pods
+        .iter()
+        .filter(|(k, p)| {
+            k.0 == ns
+                && p.metadata
+                    .owner_references
+                    .iter()
+                    .any(|o| o.kind == kind && o.name == owner)
+        })
+        .map(|(_, p)| p)
+        .collect();
+    let running = pods
+        .iter()
+        .filter(|p| p.status.phase.as_deref() == Some("Running"))
+        .count();
+    let waiting = pods.len() - running;
+    format!("{running} Running / {waiting} Waiting / 0 Succeeded / 0 Failed")
+}
+
+/// RFC 1123 with a numeric zone, as Go's `time.RFC1123Z` prints it.
+fn rfc1123z(ms: i64) -> String {
+    let unix = crate::time::EPOCH_UNIX as i64 + ms.div_euclid(1000);
+    crate::time::http_date(unix.max(0) as u64).replace(" GMT", " +0000")
 }
 
 pub(crate) fn describe_service(c: &Cluster, svc: &Service) -> String {
+    let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
     let mut o = String::new();
     o.push_str(&format!("Name:\t{}\n", svc.metadata.name));
-    o.push_str(&format!(
-        "Namespace:\t{}\n",
-        svc.metadata.namespace.as_deref().unwrap_or("default")
-    ));
+    o.push_str(&format!("Namespace:\t{ns}\n"));
     multiline("Labels", &svc.metadata.labels, &mut o);
-    multiline(
-        "Annotations",
-        &visible_annotations(&svc.metadata.annotations),
-        &mut o,
-    );
+    annotations("Annotations", &svc.metadata.annotations, &mut o);
     o.push_str(&format!(
         "Selector:\t{}\n",
         svc.spec
@@ -55,20 +228,24 @@ pub(crate) fn describe_service(c: &Cluster, svc: &Service) -> String {
     ));
     let ty = svc.type_name();
     o.push_str(&format!("Type:\t{ty}\n"));
-    if ty != "ExternalName" {
-        o.push_str(&format!(
-            "IP Family Policy:\t{}\n",
-            svc.spec
-                .ip_family_policy
-                .as_deref()
-                .unwrap_or("SingleStack")
-        ));
+    if let Some(p) = &svc.spec.ip_family_policy {
+        o.push_str(&format!("IP Family Policy:\t{p}\n"));
+    }
+    if svc.spec.ip_families.is_empty() {
+        o.push_str("IP Families:\t<none>\n");
+    } else {
         o.push_str(&format!(
             "IP Families:\t{}\n",
             svc.spec.ip_families.join(",")
         ));
-        let ip = svc.spec.cluster_ip.clone().unwrap_or_default();
-        o.push_str(&format!("IP:\t{ip}\n"));
+    }
+    o.push_str(&format!(
+        "IP:\t{}\n",
+        svc.spec.cluster_ip.clone().unwrap_or_default()
+    ));
+    if svc.spec.cluster_ips.is_empty() {
+        o.push_str("IPs:\t<none>\n");
+    } else {
         o.push_str(&format!("IPs:\t{}\n", svc.spec.cluster_ips.join(",")));
     }
     if !svc.spec.external_ips.is_empty() {
@@ -77,7 +254,15 @@ pub(crate) fn describe_service(c: &Cluster, svc: &Service) -> String {
             svc.spec.external_ips.join(",")
         ));
     }
-    if let Some(n) = &svc.spec.external_name {
+    if let Some(ip) = svc
+        .spec
+        .load_balancer_ip
+        .as_deref()
+        .filter(|i| !i.is_empty())
+    {
+        o.push_str(&format!("Desired LoadBalancer IP:\t{ip}\n"));
+    }
+    if let Some(n) = svc.spec.external_name.as_deref().filter(|n| !n.is_empty()) {
         o.push_str(&format!("External Name:\t{n}\n"));
     }
     if !svc.status.load_balancer.ingress.is_empty() {
@@ -89,15 +274,15 @@ pub(crate) fn describe_service(c: &Cluster, svc: &Service) -> String {
             .filter_map(|i| {
                 let a = i.ip.clone().or_else(|| i.hostname.clone())?;
                 Some(match &i.ip_mode {
-                    Some(m) => format!("{a} ({m})"),
-                    None => a,
+                    Some(m) if i.ip.is_some() => format!("{a} ({m})"),
+                    _ => a,
                 })
             })
             .collect();
         o.push_str(&format!("LoadBalancer Ingress:\t{}\n", list.join(", ")));
     }
-    let eps = endpoints_cell(c, svc).map(|(_, e)| e).unwrap_or_default();
-    for (i, p) in svc.spec.ports.iter().enumerate() {
+    let slices = c.slices_of(ns, &svc.metadata.name);
+    for p in &svc.spec.ports {
         let name = if p.name.is_empty() {
             "<unset>"
         } else {
@@ -114,17 +299,10 @@ pub(crate) fn describe_service(c: &Cluster, svc: &Service) -> String {
         if let Some(np) = p.node_port.filter(|n| *n != 0) {
             o.push_str(&format!("NodePort:\t{name}\t{np}/{proto}\n"));
         }
-        // kubectl ≥ 1.31 reads EndpointSlices: no ready endpoint prints an empty value.
-        let ready: Vec<String> = eps
-            .get(i)
-            .map(|(_, a)| {
-                a.iter()
-                    .filter(|a| a.ready)
-                    .map(|a| format!("{}:{}", a.ip, a.port))
-                    .collect()
-            })
-            .unwrap_or_default();
-        o.push_str(&format!("Endpoints:\t{}\n", format_endpoints(&ready)));
+        o.push_str(&format!(
+            "Endpoints:\t{}\n",
+            format_endpoint_slices(&slices, Some(&p.name))
+        ));
     }
     o.push_str(&format!(
         "Session Affinity:\t{}\n",
@@ -136,7 +314,261 @@ pub(crate) fn describe_service(c: &Cluster, svc: &Service) -> String {
     if let Some(i) = &svc.spec.internal_traffic_policy {
         o.push_str(&format!("Internal Traffic Policy:\t{i}\n"));
     }
+    if let Some(h) = svc.spec.health_check_node_port.filter(|h| *h != 0) {
+        o.push_str(&format!("HealthCheck NodePort:\t{h}\n"));
+    }
+    if !svc.spec.load_balancer_source_ranges.is_empty() {
+        o.push_str(&format!(
+            "LoadBalancer Source Ranges:\t{}\n",
+            svc.spec.load_balancer_source_ranges.join(",")
+        ));
+    }
     o.push_str("Events:\t<none>\n");
+    DESCRIBE.format(&o)
+}
+
+fn describe_endpoints(ep: &Endpoints) -> String {
+    let mut o = String::new();
+    o.push_str(&format!(
+        "Name:\t{}\nNamespace:\t{}\n",
+        ep.metadata.name,
+        ep.metadata.namespace.as_deref().unwrap_or("default")
+    ));
+    multiline("Labels", &ep.metadata.labels, &mut o);
+    annotations("Annotations", &ep.metadata.annotations, &mut o);
+    o.push_str("Subsets:\n");
+    for ss in &ep.subsets {
+        let list = |a: &[EndpointAddress]| {
+            let ips: Vec<&str> = a.iter().map(|a| a.ip.as_str()).collect();
+            if ips.is_empty() {
+                "<none>".to_string()
+            } else {
+                ips.join(",")
+            }
+        };
+        o.push_str(&format!("  Addresses:\t{}\n", list(&ss.addresses)));
+        o.push_str(&format!(
+            "  NotReadyAddresses:\t{}\n",
+            list(&ss.not_ready_addresses)
+        ));
+        if !ss.ports.is_empty() {
+            o.push_str("  Ports:\n    Name\tPort\tProtocol\n    ----\t----\t--------\n");
+            for p in &ss.ports {
+                let name = if p.name.is_empty() {
+                    "<unset>"
+                } else {
+                    &p.name
+                };
+                o.push_str(&format!(
+                    "    {name}\t{}\t{}\n",
+                    p.port,
+                    p.protocol.as_deref().unwrap_or("TCP")
+                ));
+            }
+        }
+        o.push('\n');
+    }
+    o.push_str("Events:\t<none>\n");
+    DESCRIBE.format(&o)
+}
+
+fn describe_endpoint_slice(slice: &EndpointSlice) -> String {
+    let mut o = String::new();
+    o.push_str(&format!(
+        "Name:\t{}\nNamespace:\t{}\n",
+        slice.metadata.name,
+        slice.metadata.namespace.as_deref().unwrap_or("default")
+    ));
+    multiline("Labels", &slice.metadata.labels, &mut o);
+    annotations("Annotations", &slice.metadata.annotations, &mut o);
+    o.push_str(&format!("AddressType:\t{}\n", slice.address_type));
+    if slice.ports().is_empty() {
+        o.push_str("Ports: <unset>\n");
+    } else {
+        o.push_str("Ports:\n  Name\tPort\tProtocol\n  ----\t----\t--------\n");
+        for p in slice.ports() {
+            let name = p
+                .name
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .unwrap_or("<unset>");
+            let port = p
+                .port
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "<unset>".into());
+            o.push_str(&format!(
+                "  {name}\t{port}\t{}\n",
+                p.protocol.as_deref().unwrap_or("TCP")
+            ));
+        }
+    }
+    if slice.endpoints().is_empty() {
+        o.push_str("Endpoints: <none>\n");
+    } else {
+        o.push_str("Endpoints:\n");
+        for e in slice.endpoints() {
+            let addrs = if e.addresses.is_empty() {
+                "<none>".to_string()
+            } else {
+                e.addresses.join(", ")
+            };
+            o.push_str(&format!("  - Addresses:\t{addrs}\n"));
+            o.push_str("    Conditions:\n");
+            let ready = e
+                .conditions
+                .ready
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "<unset>".into());
+            o.push_str(&format!("      Ready:\t{ready}\n"));
+            o.push_str(&format!(
+                "    Hostname:\t{}\n",
+                e.hostname.as_deref().unwrap_or("<unset>")
+            ));
+            if let Some(r) = &e.target_ref {
+                o.push_str(&format!(
+                    "    TargetRef:\t{}/{}\n",
+                    r.kind.as_deref().unwrap_or(""),
+                    r.name.as_deref().unwrap_or("")
+                ));
+            }
+            o.push_str(&format!(
+                "    NodeName:\t{}\n",
+                e.node_name.as_deref().unwrap_or("<unset>")
+            ));
+            o.push_str(&format!(
+                "    Zone:\t{}\n",
+                e.zone.as_deref().unwrap_or("<unset>")
+            ));
+        }
+    }
+    o.push_str("Events:\t<none>\n");
+    DESCRIBE.format(&o)
+}
+
+fn describe_statefulset(c: &Cluster, ns: &str, sts: &StatefulSet) -> String {
+    let mut o = String::new();
+    o.push_str(&format!(
+        "Name:\t{}\nNamespace:\t{ns}\nCreationTimestamp:\t{}\nSelector:\t{}\n",
+        sts.metadata.name,
+        rfc1123z(sts.metadata.created_ms),
+        sts.spec.selector.format()
+    ));
+    multiline("Labels", &sts.metadata.labels, &mut o);
+    annotations("Annotations", &sts.metadata.annotations, &mut o);
+    o.push_str(&format!(
+        "Replicas:\t{} desired | {} total\n",
+        sts.replicas(),
+        sts.status.replicas
+    ));
+    o.push_str("Update Strategy:\tRollingUpdate\n  Partition:\t0\n");
+    o.push_str(&format!(
+        "Pods Status:\t{}\n",
+        pods_status(c, ns, "StatefulSet", &sts.metadata.name)
+    ));
+    pod_template(&sts.spec.template, &mut o);
+    o.push_str("Volume Claims:\t<none>\nEvents:\t<none>\n");
+    DESCRIBE.format(&o)
+}
+
+fn describe_daemonset(c: &Cluster, ns: &str, ds: &DaemonSet) -> String {
+    let mut o = String::new();
+    o.push_str(&format!(
+        "Name:\t{}\nSelector:\t{}\nNode-Selector:\t<none>\n",
+        ds.metadata.name,
+        ds.spec.selector.format()
+    ));
+    multiline("Labels", &ds.metadata.labels, &mut o);
+    annotations("Annotations", &ds.metadata.annotations, &mut o);
+    let st = &ds.status;
+    o.push_str(&format!(
+        "Desired Number of Nodes Scheduled: {}\nCurrent Number of Nodes Scheduled: {}\nNumber of Nodes Scheduled with Up-to-date Pods: {}\nNumber of Nodes Scheduled with Available Pods: {}\nNumber of Nodes Misscheduled: {}\n",
+        st.desired_number_scheduled,
+        st.current_number_scheduled,
+        st.updated_number_scheduled.unwrap_or(0),
+        st.number_available.unwrap_or(0),
+        st.number_misscheduled
+    ));
+    o.push_str(&format!(
+        "Pods Status:\t{}\n",
+        pods_status(c, ns, "DaemonSet", &ds.metadata.name)
+    ));
+    pod_template(&ds.spec.template, &mut o);
+    o.push_str("Events:\t<none>\n");
+    DESCRIBE.format(&o)
+}
+
+fn describe_replicaset(c: &Cluster, ns: &str, rs: &ReplicaSet) -> String {
+    let mut o = String::new();
+    o.push_str(&format!(
+        "Name:\t{}\nNamespace:\t{ns}\nSelector:\t{}\n",
+        rs.metadata.name,
+        rs.spec.selector.format()
+    ));
+    multiline("Labels", &rs.metadata.labels, &mut o);
+    annotations("Annotations", &rs.metadata.annotations, &mut o);
+    if let Some(owner) = rs
+        .metadata
+        .owner_references
+        .iter()
+        .find(|o| o.controller == Some(true))
+    {
+        o.push_str(&format!("Controlled By:\t{}/{}\n", owner.kind, owner.name));
+    }
+    o.push_str(&format!(
+        "Replicas:\t{} current / {} desired\n",
+        rs.status.replicas,
+        rs.replicas()
+    ));
+    o.push_str(&format!(
+        "Pods Status:\t{}\n",
+        pods_status(c, ns, "ReplicaSet", &rs.metadata.name)
+    ));
+    pod_template(&rs.spec.template, &mut o);
+    o.push_str("Events:\t<none>\n");
+    DESCRIBE.format(&o)
+}
+
+fn describe_config_map(cm: &ConfigMap) -> String {
+    let mut o = String::new();
+    o.push_str(&format!(
+        "Name:\t{}\nNamespace:\t{}\n",
+        cm.metadata.name,
+        cm.metadata.namespace.as_deref().unwrap_or("default")
+    ));
+    multiline("Labels", &cm.metadata.labels, &mut o);
+    annotations("Annotations", &cm.metadata.annotations, &mut o);
+    o.push_str("\nData\n====\n");
+    for (k, v) in &cm.data {
+        o.push_str(&format!("{k}:\n----\n{v}\n\n"));
+    }
+    o.push_str("\nBinaryData\n====\n");
+    for (k, v) in &cm.binary_data {
+        let n = data_encoding::BASE64
+            .decode(v.as_bytes())
+            .map(|b| b.len())
+            .unwrap_or(0);
+        o.push_str(&format!("{k}: {n} bytes\n"));
+    }
+    o.push_str("\nEvents:\t<none>\n");
+    DESCRIBE.format(&o)
+}
+
+fn describe_secret(secret: &Secret) -> String {
+    let mut o = String::new();
+    o.push_str(&format!(
+        "Name:\t{}\nNamespace:\t{}\n",
+        secret.metadata.name,
+        secret.metadata.namespace.as_deref().unwrap_or("default")
+    ));
+    multiline("Labels", &secret.metadata.labels, &mut o);
+    annotations("Annotations", &secret.metadata.annotations, &mut o);
+    o.push_str(&format!(
+        "\nType:\t{}\n\nData\n====\n",
+        secret.type_.as_deref().unwrap_or("Opaque")
+    ));
+    for (k, n) in secret.data_sizes() {
+        o.push_str(&format!("{k}:\t{n} bytes\n"));
+    }
     DESCRIBE.format(&o)
 }
 
@@ -152,11 +584,7 @@ fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
     ));
     o.push_str(&format!("Node:\t{node}/{node_ip}\nStart Time:\t{start}\n"));
     multiline("Labels", &pod.metadata.labels, &mut o);
-    multiline(
-        "Annotations",
-        &visible_annotations(&pod.metadata.annotations),
-        &mut o,
-    );
+    annotations("Annotations", &pod.metadata.annotations, &mut o);
     o.push_str(&format!(
         "Status:\t{}\n",
         pod.status.phase.as_deref().unwrap_or("Pending")
@@ -170,25 +598,23 @@ fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
     for ct in &pod.spec.containers {
         o.push_str(&format!("  {}:\n", ct.name));
         o.push_str(&format!("    Image:\t{}\n", ct.image));
-        match ct.ports.first() {
-            Some(p) => o.push_str(&format!(
-                "    Port:\t{}/{}\n",
-                p.container_port,
-                p.protocol.as_deref().unwrap_or("TCP")
-            )),
-            None => o.push_str("    Port:\t<none>\n"),
-        }
-        o.push_str("    Host Port:\t<none>\n");
-        if pod.status.ready {
+        o.push_str(&format!("    {}\n", ports_line(ct)));
+        o.push_str(&format!("    Host Port:\t{}\n", host_ports(ct)));
+        if pod.status.phase.as_deref() == Some("Running") {
             o.push_str(&format!(
-                "    State:\tRunning\n      Started:\t{start}\n    Ready:\tTrue\n"
+                "    State:\tRunning\n      Started:\t{start}\n    Ready:\t{}\n",
+                if pod.status.ready { "True" } else { "False" }
             ));
         } else {
             o.push_str(&format!(
                 "    State:\tWaiting\n      Reason:\t{status}\n    Ready:\tFalse\n"
             ));
         }
-        o.push_str("    Restart Count:\t0\n    Environment:\t<none>\n");
+        o.push_str("    Restart Count:\t0\n");
+        if let Some(p) = probe(ct) {
+            o.push_str(&format!("    Readiness:\t{p}\n"));
+        }
+        o.push_str("    Environment:\t<none>\n");
     }
     let t = |b: bool| if b { "True " } else { "False " };
     o.push_str("Conditions:\n  Type\tStatus\n");
@@ -230,11 +656,7 @@ fn describe_deployment(c: &Cluster, ns: &str, name: &str) -> Option<String> {
         .pods
         .iter()
         .filter(|(k, p)| {
-            k.0 == ns
-                && crate::cluster::objects::selector_matches(
-                    &d.spec.selector.match_labels,
-                    &p.metadata.labels,
-                )
+            k.0 == ns && !d.spec.selector.is_empty() && d.spec.selector.matches(&p.metadata.labels)
         })
         .collect();
     let ready = pods.iter().filter(|(_, p)| p.status.ready).count();
@@ -242,16 +664,13 @@ fn describe_deployment(c: &Cluster, ns: &str, name: &str) -> Option<String> {
     let mut o = String::new();
     o.push_str(&format!(
         "Name:\t{name}\nNamespace:\t{ns}\nCreationTimestamp:\t{}\n",
-        d.metadata.creation_timestamp.clone().unwrap_or_default()
+        rfc1123z(d.metadata.created_ms)
     ));
     multiline("Labels", &d.metadata.labels, &mut o);
-    let mut ann: Labels = visible_annotations(&d.metadata.annotations);
+    let mut ann: Labels = d.metadata.annotations.clone();
     ann.insert("deployment.kubernetes.io/revision".into(), "1".into());
-    multiline("Annotations", &ann, &mut o);
-    o.push_str(&format!(
-        "Selector:\t{}\n",
-        format_labels(&d.spec.selector.match_labels)
-    ));
+    annotations("Annotations", &ann, &mut o);
+    o.push_str(&format!("Selector:\t{}\n", d.spec.selector.format()));
     o.push_str(&format!(
         "Replicas:\t{want} desired | {} updated | {} total | {ready} available | {} unavailable\n",
         pods.len(),
@@ -259,30 +678,12 @@ fn describe_deployment(c: &Cluster, ns: &str, name: &str) -> Option<String> {
         pods.len() - ready
     ));
     o.push_str("StrategyType:\tRollingUpdate\nMinReadySeconds:\t0\nRollingUpdateStrategy:\t25% max unavailable, 25% max surge\n");
-    o.push_str("Pod Template:\n");
-    o.push_str(&format!(
-        "  Labels:\t{}\n",
-        format_labels(&d.spec.template.metadata.labels).replace(',', "\n\t")
-    ));
-    o.push_str("  Containers:\n");
-    for ct in &d.spec.template.spec.containers {
-        o.push_str(&format!("   {}:\n    Image:\t{}\n", ct.name, ct.image));
-        match ct.ports.first() {
-            Some(p) => o.push_str(&format!(
-                "    Port:\t{}/{}\n",
-                p.container_port,
-                p.protocol.as_deref().unwrap_or("TCP")
-            )),
-            None => o.push_str("    Port:\t<none>\n"),
-        }
-        o.push_str("    Host Port:\t<none>\n    Environment:\t<none>\n    Mounts:\t<none>\n");
-    }
-    o.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
+    pod_template(&d.spec.template, &mut o);
     let rs = c
         .replicasets
         .iter()
-        .find(|(k, r)| k.0 == ns && r.deployment == name && r.replicas > 0)
-        .map(|(k, r)| format!("{} ({}/{} replicas created)", k.1, pods.len(), r.replicas))
+        .find(|(k, r)| k.0 == ns && r.deployment() == Some(name) && r.replicas() > 0)
+        .map(|(k, r)| format!("{} ({}/{} replicas created)", k.1, pods.len(), r.replicas()))
         .unwrap_or_else(|| "<none>".into());
     o.push_str(&format!("NewReplicaSet:\t{rs}\nEvents:\t<none>\n"));
     Some(DESCRIBE.format(&o))
@@ -333,14 +734,6 @@ fn describe_node(c: &Cluster, name: &str, now: i64) -> Option<String> {
 }
 
 /// The names of a namespace's objects, in the API's (alphabetical) order.
-fn names_in<V>(objects: &BTreeMap<crate::cluster::Key, V>, ns: &str) -> Vec<String> {
-    objects
-        .keys()
-        .filter(|k| k.0 == ns)
-        .map(|k| k.1.clone())
-        .collect()
-}
-
 #[inline(never)]
 pub(crate) fn describe(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let targets = match resource_and_names(&args.positional) {
@@ -356,28 +749,64 @@ pub(crate) fn describe(s: &mut Session, args: &Args, exec: &mut Execution) -> i3
     };
     let ns = args.ns();
     let now = s.now as i64;
-    let c = &s.world.cluster;
     let mut docs = vec![];
     let mut status = 0;
     for (r, name) in targets {
         let names: Vec<String> = match &name {
             Some(n) => vec![n.clone()],
-            None => match r {
-                Resource::Services => names_in(&c.services, &ns),
-                Resource::Pods => names_in(&c.pods, &ns),
-                Resource::Deployments => names_in(&c.deployments, &ns),
-                Resource::Nodes => c.nodes.iter().map(|n| n.name.clone()).collect(),
-                _ => vec![],
-            },
+            None => {
+                let selector = match args.selector.as_deref().map(super::parse_selector) {
+                    Some(Ok(sel)) => Some(sel),
+                    Some(Err(e)) => {
+                        exec.err(e);
+                        return 1;
+                    }
+                    None => None,
+                };
+                let names: Vec<String> = super::columns::items(s, r, Some(&ns))
+                    .into_iter()
+                    .filter(|i| {
+                        selector
+                            .as_ref()
+                            .is_none_or(|sel| super::selector_ok(sel, &i.labels))
+                    })
+                    .map(|i| i.name)
+                    .collect();
+                if names.is_empty() {
+                    exec.err(if r.namespaced() {
+                        format!("No resources found in {ns} namespace.\n")
+                    } else {
+                        "No resources found\n".to_string()
+                    });
+                }
+                names
+            }
         };
+        let c = &s.world.cluster;
         for n in names {
+            let key = (ns.clone(), n.clone());
             let text = match r {
-                Resource::Services => c
-                    .services
-                    .get(&(ns.clone(), n.clone()))
-                    .map(|svc| describe_service(c, svc)),
+                Resource::Services => c.services.get(&key).map(|svc| describe_service(c, svc)),
                 Resource::Pods => describe_pod(c, &ns, &n, now),
                 Resource::Deployments => describe_deployment(c, &ns, &n),
+                Resource::ReplicaSets => c
+                    .replicasets
+                    .get(&key)
+                    .map(|rs| describe_replicaset(c, &ns, rs)),
+                Resource::StatefulSets => c
+                    .statefulsets
+                    .get(&key)
+                    .map(|sts| describe_statefulset(c, &ns, sts)),
+                Resource::DaemonSets => c
+                    .daemonsets
+                    .get(&key)
+                    .map(|ds| describe_daemonset(c, &ns, ds)),
+                Resource::Endpoints => c.endpoints.get(&key).map(describe_endpoints),
+                Resource::EndpointSlices => {
+                    c.endpoint_slices.get(&key).map(describe_endpoint_slice)
+                }
+                Resource::ConfigMaps => c.configmaps.get(&key).map(describe_config_map),
+                Resource::Secrets => c.secrets.get(&key).map(describe_secret),
                 Resource::Nodes => describe_node(c, &n, now),
                 other => {
                     exec.err(format!(

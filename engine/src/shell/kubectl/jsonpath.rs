@@ -187,12 +187,10 @@ fn render(nodes: &[Node], v: &Value, out: &mut String) -> Result<(), String> {
         match n {
             Node::Text(t) => out.push_str(t),
             Node::Path(p) => {
+                // `kubectl get` runs its templates with
+                // `--allow-missing-template-keys=true`: a missing field
+                // prints nothing.
                 let found = eval(v, p);
-                if found.is_empty() && !p.is_empty() {
-                    if let Some(Step::Field(f)) = p.last() {
-                        return Err(format!("{f} is not found"));
-                    }
-                }
                 out.push_str(&found.iter().map(|x| text(x)).collect::<Vec<_>>().join(" "));
             }
             Node::Range(p, body) => {
@@ -231,7 +229,8 @@ mod tests {
             apply("{.items[0].spec.ports[0].nodePort}", &v).unwrap(),
             "30008"
         );
-        assert!(apply("{.items[0].nope}", &v).is_err());
+        // kubectl get allows missing keys: nothing is printed.
+        assert_eq!(apply("{.items[0].nope}", &v).unwrap(), "");
         assert!(apply("{range .items[*]}", &v).is_err());
         assert_eq!(
             apply("{.items[0].metadata.name", &v).unwrap_err(),

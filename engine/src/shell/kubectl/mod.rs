@@ -3,6 +3,8 @@
 //! kubeconfig for https://192.168.1.2:6443); every call first opens a real
 //! connection to the apiserver through the simulated network.
 
+mod api_resources;
+mod columns;
 mod describe;
 mod exec;
 mod get;
@@ -11,7 +13,7 @@ mod mutate;
 
 use super::opts::{self, Item, Opt, OptError, Spec};
 use super::{Execution, Session};
-use crate::cluster::apiserver::{ApiError, Reason};
+use crate::cluster::apiserver::ApiError;
 use crate::net::ConnectOutcome;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -79,6 +81,11 @@ const VALUE_FLAGS: &[&str] = &[
     "validate",
     "timeout",
     "grace-period",
+    "api-group",
+    "namespaced",
+    "sort-by",
+    "external-name",
+    "from-literal",
 ];
 const BOOL_FLAGS: &[&str] = &[
     "all-namespaces",
@@ -165,6 +172,10 @@ pub(crate) enum Resource {
     EndpointSlices,
     Deployments,
     ReplicaSets,
+    StatefulSets,
+    DaemonSets,
+    ConfigMaps,
+    Secrets,
     Nodes,
     Namespaces,
     All,
@@ -172,111 +183,102 @@ pub(crate) enum Resource {
 
 impl Resource {
     pub fn parse(s: &str) -> Option<Resource> {
-        Some(match s.to_ascii_lowercase().as_str() {
-            "svc" | "service" | "services" => Resource::Services,
-            "po" | "pod" | "pods" => Resource::Pods,
-            "ep" | "endpoints" => Resource::Endpoints,
-            "endpointslice" | "endpointslices" | "endpointslices.discovery.k8s.io" => {
-                Resource::EndpointSlices
-            }
-            "deploy" | "deployment" | "deployments" | "deployment.apps" | "deployments.apps" => {
-                Resource::Deployments
-            }
-            "rs" | "replicaset" | "replicasets" | "replicaset.apps" | "replicasets.apps" => {
-                Resource::ReplicaSets
-            }
-            "no" | "node" | "nodes" => Resource::Nodes,
-            "ns" | "namespace" | "namespaces" => Resource::Namespaces,
-            "all" => Resource::All,
+        let s = s.to_ascii_lowercase();
+        if s == "all" {
+            return Some(Resource::All);
+        }
+        // `NAME`, its singular, its short names, and each with `.GROUP`.
+        let info = crate::cluster::kinds::SERVED.iter().find(|r| {
+            let singular = r.kind.to_ascii_lowercase();
+            let qualified = |w: &str| !r.group.is_empty() && s == format!("{w}.{}", r.group);
+            s == r.name
+                || s == singular
+                || r.short_names.contains(&s.as_str())
+                || qualified(r.name)
+                || qualified(&singular)
+        })?;
+        Some(match info.name {
+            "services" => Resource::Services,
+            "pods" => Resource::Pods,
+            "endpoints" => Resource::Endpoints,
+            "endpointslices" => Resource::EndpointSlices,
+            "deployments" => Resource::Deployments,
+            "replicasets" => Resource::ReplicaSets,
+            "statefulsets" => Resource::StatefulSets,
+            "daemonsets" => Resource::DaemonSets,
+            "configmaps" => Resource::ConfigMaps,
+            "secrets" => Resource::Secrets,
+            "nodes" => Resource::Nodes,
+            "namespaces" => Resource::Namespaces,
             _ => return None,
         })
     }
 
-    /// The plural the API uses in messages (`services "x" not found`).
-    pub fn plural(self) -> &'static str {
-        match self {
+    fn info(self) -> Option<&'static crate::cluster::kinds::ResourceInfo> {
+        let name = match self {
             Resource::Services => "services",
             Resource::Pods => "pods",
             Resource::Endpoints => "endpoints",
-            Resource::EndpointSlices => "endpointslices.discovery.k8s.io",
-            Resource::Deployments => "deployments.apps",
-            Resource::ReplicaSets => "replicasets.apps",
+            Resource::EndpointSlices => "endpointslices",
+            Resource::Deployments => "deployments",
+            Resource::ReplicaSets => "replicasets",
+            Resource::StatefulSets => "statefulsets",
+            Resource::DaemonSets => "daemonsets",
+            Resource::ConfigMaps => "configmaps",
+            Resource::Secrets => "secrets",
             Resource::Nodes => "nodes",
             Resource::Namespaces => "namespaces",
-            Resource::All => "all",
+            Resource::All => return None,
+        };
+        crate::cluster::kinds::SERVED
+            .iter()
+            .find(|r| r.name == name)
+    }
+
+    /// The plural the API uses in messages (`services "x" not found`,
+    /// `deployments.apps "x" not found`).
+    pub fn plural(self) -> String {
+        match self.info() {
+            Some(i) if i.group.is_empty() => i.name.to_string(),
+            Some(i) => format!("{}.{}", i.name, i.group),
+            None => "all".into(),
         }
     }
 
     /// `service`, `deployment.apps`: the prefix of `-o name` and of messages.
-    pub fn singular(self) -> &'static str {
-        match self {
-            Resource::Services => "service",
-            Resource::Pods => "pod",
-            Resource::Endpoints => "endpoints",
-            Resource::EndpointSlices => "endpointslice.discovery.k8s.io",
-            Resource::Deployments => "deployment.apps",
-            Resource::ReplicaSets => "replicaset.apps",
-            Resource::Nodes => "node",
-            Resource::Namespaces => "namespace",
-            Resource::All => "all",
+    pub fn singular(self) -> String {
+        match self.info() {
+            Some(i) if i.group.is_empty() => i.kind.to_ascii_lowercase(),
+            Some(i) => format!("{}.{}", i.kind.to_ascii_lowercase(), i.group),
+            None => "all".into(),
         }
     }
 
     pub fn namespaced(self) -> bool {
-        !matches!(self, Resource::Nodes | Resource::Namespaces)
+        self.info().is_none_or(|i| i.namespaced)
     }
 
     /// The kind, as API errors name it (`The Pod "x" is invalid`).
     pub fn kind(self) -> &'static str {
-        match self {
-            Resource::Services => "Service",
-            Resource::Pods => "Pod",
-            Resource::Endpoints => "Endpoints",
-            Resource::EndpointSlices => "EndpointSlice",
-            Resource::Deployments => "Deployment",
-            Resource::ReplicaSets => "ReplicaSet",
-            Resource::Nodes => "Node",
-            Resource::Namespaces => "Namespace",
-            Resource::All => "",
-        }
+        self.info().map_or("", |i| i.kind)
+    }
+}
+
+/// kubectl's error for a resource type it does not know, or this
+/// simulator's honest one for a type Kubernetes has that it does not model.
+pub(crate) fn unknown_resource(word: &str) -> String {
+    match crate::cluster::kinds::unsimulated_resource(word) {
+        Some(plural) => format!(
+            "error: the resource type \"{plural}\" exists in Kubernetes but is not simulated here; the simulated types are {}\n",
+            crate::cluster::kinds::simulated_resources()
+        ),
+        None => format!("error: the server doesn't have a resource type \"{word}\"\n"),
     }
 }
 
 /// kubectl's way of printing an API error (`checkErr`).
 pub(crate) fn print_api_error(exec: &mut Execution, err: &ApiError, source: Option<(&str, &str)>) {
-    match err.reason {
-        Reason::Invalid if !err.causes.is_empty() => {
-            if err.causes.len() == 1 {
-                exec.err(format!(
-                    "The {} \"{}\" is invalid: {}\n",
-                    err.kind, err.name, err.causes[0]
-                ));
-            } else {
-                let mut seen = vec![];
-                let mut s = format!("The {} \"{}\" is invalid: \n", err.kind, err.name);
-                for c in &err.causes {
-                    let line = c.to_string();
-                    if !seen.contains(&line) {
-                        s.push_str(&format!("* {line}\n"));
-                        seen.push(line);
-                    }
-                }
-                exec.err(s);
-            }
-        }
-        _ => match source {
-            Some((verb, file)) => exec.err(format!(
-                "Error from server ({}): error when {verb} \"{file}\": {}\n",
-                err.reason.name(),
-                err.message
-            )),
-            None => exec.err(format!(
-                "Error from server ({}): {}\n",
-                err.reason.name(),
-                err.message
-            )),
-        },
-    }
+    exec.err(err.kubectl_message(source));
 }
 
 fn usage_hint(sub: &str) -> String {
@@ -314,6 +316,7 @@ Settings Commands:
   label           Update the labels on a resource
 
 Other Commands:
+  api-resources   Print the supported API resources on the server
   version         Print the client and server version information
 
 Usage:
@@ -329,11 +332,38 @@ pub(crate) fn run(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let Some(sub) = words.first().cloned() else {
+    // Global flags may come before the command (`kubectl -n kube-system get
+    // pods`): the command is the first word that is neither a flag nor the
+    // value of one.
+    let mut at = 0;
+    while let Some(w) = words.get(at) {
+        if !w.starts_with('-') || w == "-" {
+            break;
+        }
+        let long = w.trim_start_matches('-');
+        let takes_value = !w.contains('=')
+            && if w.starts_with("--") {
+                VALUE_FLAGS.contains(&long)
+            } else {
+                long.len() == 1
+                    && long.chars().next().is_some_and(|c| {
+                        SHORTHANDS
+                            .iter()
+                            .any(|(s, l)| *s == c && VALUE_FLAGS.contains(l))
+                    })
+            };
+        at += if takes_value { 2 } else { 1 };
+    }
+    let Some(sub) = words.get(at).cloned() else {
         exec.out(KUBECTL_HELP);
         return 0;
     };
-    let args = match parse_args(&words[1..]) {
+    let rest: Vec<String> = words[..at]
+        .iter()
+        .chain(&words[at + 1..])
+        .cloned()
+        .collect();
+    let args = match parse_args(&rest) {
         Ok(a) => a,
         Err(e) => {
             let msg = e.pflag();
@@ -383,6 +413,7 @@ pub(crate) fn run(
         "scale" => mutate::scale(s, &args, exec),
         "label" => mutate::label(s, &args, exec),
         "exec" => exec::exec(s, &args, exec),
+        "api-resources" => api_resources::api_resources(&args, exec),
         "cluster-info" => {
             exec.out("Kubernetes control plane is running at https://192.168.1.2:6443\nCoreDNS is running at https://192.168.1.2:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
             0
@@ -392,8 +423,17 @@ pub(crate) fn run(
                 "error: unknown command \"{other}\" for \"kubectl\"\n"
             ));
             let suggestion = [
-                "get", "describe", "apply", "create", "delete", "expose", "run", "scale", "label",
+                "get",
+                "describe",
+                "apply",
+                "create",
+                "delete",
+                "expose",
+                "run",
+                "scale",
+                "label",
                 "exec",
+                "api-resources",
             ]
             .into_iter()
             .find(|c| crate::text::edit_distance(c, other) <= 2);
@@ -467,20 +507,14 @@ pub(crate) fn resource_and_names(
             let Some((r, n)) = a.split_once('/') else {
                 return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n".into());
             };
-            let res = Resource::parse(r).ok_or_else(|| {
-                format!("error: the server doesn't have a resource type \"{r}\"\n")
-            })?;
+            let res = Resource::parse(r).ok_or_else(|| unknown_resource(r))?;
             out.push((res, Some(n.to_string())));
         }
         return Ok(out);
     }
     let mut types = vec![];
     for t in first.split(',') {
-        types.push(
-            Resource::parse(t).ok_or_else(|| {
-                format!("error: the server doesn't have a resource type \"{t}\"\n")
-            })?,
-        );
+        types.push(Resource::parse(t).ok_or_else(|| unknown_resource(t))?);
     }
     if args.len() == 1 {
         out.extend(types.into_iter().map(|t| (t, None)));

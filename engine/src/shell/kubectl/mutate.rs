@@ -3,7 +3,7 @@
 
 use super::{print_api_error, resource_and_names, Args, Resource};
 use crate::cluster::apiserver::{Applied, Object};
-use crate::cluster::manifest::{self, DocError};
+use crate::cluster::manifest;
 use crate::cluster::objects::*;
 use crate::shell::{Execution, Session};
 
@@ -40,8 +40,16 @@ fn read_sources(
     Some(out)
 }
 
+/// One object read from a manifest: its source, the document as kubectl
+/// sends it, and its decoded form.
+struct Read {
+    source: String,
+    raw: serde_json::Value,
+    obj: Object,
+}
+
 /// Parses every source; prints kubectl's client-side errors.
-fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<(String, Object)>, bool) {
+fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<Read>, bool) {
     let mut objs = vec![];
     let mut failed = false;
     for (name, text) in sources {
@@ -57,31 +65,13 @@ fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<(String, 
         };
         for d in docs {
             match d.result {
-                Ok(o) => objs.push((name.clone(), o)),
-                Err(DocError::Missing(what)) => {
-                    let list = if what.len() == 1 {
-                        what[0].to_string()
-                    } else {
-                        format!("[{}]", what.join(", "))
-                    };
-                    exec.err(format!("error: error validating \"{name}\": error validating data: {list}; if you choose to ignore these errors, turn validation off with --validate=false\n"));
-                    failed = true;
-                }
-                Err(DocError::NoKindMatch {
-                    name: n,
-                    namespace,
-                    kind,
-                    version,
-                }) => {
-                    exec.err(format!("error: resource mapping not found for name: \"{n}\" namespace: \"{namespace}\" from \"{name}\": no matches for kind \"{kind}\" in version \"{version}\"\nensure CRDs are installed first\n"));
-                    failed = true;
-                }
-                Err(DocError::Decode {
-                    kind,
-                    version,
-                    detail,
-                }) => {
-                    exec.err(format!("Error from server (BadRequest): error when creating \"{name}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {detail}\n"));
+                Ok(obj) => objs.push(Read {
+                    source: name.clone(),
+                    raw: d.raw,
+                    obj,
+                }),
+                Err(e) => {
+                    exec.err(e.message(name));
                     failed = true;
                 }
             }
@@ -130,31 +120,23 @@ pub(crate) fn apply(
     };
     let (objs, mut failed) = objects(&sources, exec);
     let now = s.now as i64;
-    for (source, mut obj) in objs {
+    for Read {
+        source,
+        raw,
+        mut obj,
+    } in objs
+    {
         if obj.namespaced() && obj.meta().namespace.is_none() {
             obj.meta_mut().namespace = args.namespace.clone();
         }
         if obj.meta().name.is_empty() {
-            let ns = obj
-                .meta()
-                .namespace
-                .clone()
-                .unwrap_or_else(|| "default".into());
-            let (res, kind) = match &obj {
-                Object::Service(_) => ("/v1, Resource=services", "/v1, Kind=Service"),
-                Object::Pod(_) => ("/v1, Resource=pods", "/v1, Kind=Pod"),
-                Object::Deployment(_) => {
-                    ("apps/v1, Resource=deployments", "apps/v1, Kind=Deployment")
-                }
-                Object::Namespace(_) => ("/v1, Resource=namespaces", "/v1, Kind=Namespace"),
-            };
-            exec.err(format!("error: error when retrieving current configuration of:\nResource: \"{res}\", GroupVersionKind: \"{kind}\"\nName: \"\", Namespace: \"{ns}\"\nfrom server for: \"{source}\": resource name may not be empty\n"));
+            exec.err(obj.missing_name_message(&source));
             failed = true;
             continue;
         }
         let name = obj.meta().name.clone();
         let resource = obj.resource();
-        match s.world.cluster.apply(obj, now) {
+        match s.world.cluster.apply_manifest(obj, &raw, now) {
             Ok(Applied::Created) => exec.out(format!("{resource}/{name} created\n")),
             Ok(Applied::Configured) => exec.out(format!("{resource}/{name} configured\n")),
             Ok(Applied::Unchanged) => exec.out(format!("{resource}/{name} unchanged\n")),
@@ -197,7 +179,10 @@ pub(crate) fn create(
                 return 1;
             };
             let (objs, mut failed) = objects(&sources, exec);
-            for (source, mut obj) in objs {
+            for Read {
+                source, mut obj, ..
+            } in objs
+            {
                 if obj.namespaced() && obj.meta().namespace.is_none() {
                     obj.meta_mut().namespace = ns.clone();
                 }
@@ -288,7 +273,15 @@ pub(crate) fn create(
                 .filter(|(k, _)| k == "tcp")
                 .map(|(_, v)| v.as_str())
                 .collect();
-            if tcp.is_empty() && ty != "ExternalName" {
+            if ty == "ExternalName" {
+                match args.value("external-name") {
+                    Some(target) => svc.spec.external_name = Some(target.to_string()),
+                    None => {
+                        exec.err("error: required flag(s) \"external-name\" not set\n");
+                        return 1;
+                    }
+                }
+            } else if tcp.is_empty() {
                 exec.err("error: at least one tcp port specifier must be provided\n");
                 return 1;
             }
@@ -321,6 +314,52 @@ pub(crate) fn create(
             }
             Object::Service(svc)
         }
+        Some("configmap" | "cm") => {
+            let Some(name) = pos.next() else {
+                exec.err("error: exactly one NAME is required, got 0\nSee 'kubectl create configmap -h' for help and examples\n");
+                return 1;
+            };
+            let Some(data) = literal_sources(args, exec) else {
+                return 1;
+            };
+            let mut cm = ConfigMap::default();
+            cm.metadata.name = name.into();
+            cm.metadata.namespace = ns.clone();
+            cm.data = data;
+            Object::ConfigMap(cm)
+        }
+        Some("secret") => {
+            match pos.next() {
+                Some("generic") => {}
+                Some(other) => {
+                    exec.err(format!(
+                        "error: unknown command \"{other}\" for \"kubectl create secret\"\n"
+                    ));
+                    return 1;
+                }
+                None => {
+                    exec.err("Create a secret with specified type.\n\n A docker-registry type secret is for accessing a container registry.\n\n A generic type secret indicate an Opaque secret type.\n\n A tls type secret holds private key and certificate for TLS.\n\nAvailable Commands:\n  docker-registry   Create a secret for use with a Docker registry\n  generic           Create a secret from a local file, directory, or literal value\n  tls               Create a TLS secret\n\nUsage:\n  kubectl create secret (docker-registry | generic | tls) [options]\n\nUse \"kubectl create secret <command> --help\" for more information about a given command.\nUse \"kubectl options\" for a list of global command-line options (applies to all commands).\n");
+                    return 1;
+                }
+            }
+            let Some(name) = pos.next() else {
+                exec.err("error: exactly one NAME is required, got 0\nSee 'kubectl create secret generic -h' for help and examples\n");
+                return 1;
+            };
+            let Some(data) = literal_sources(args, exec) else {
+                return 1;
+            };
+            let mut secret = Secret::default();
+            secret.metadata.name = name.into();
+            secret.metadata.namespace = ns.clone();
+            secret.type_ = Some("Opaque".into());
+            // kubectl sends the bytes; on the wire they are base64.
+            secret.data = data
+                .into_iter()
+                .map(|(k, v)| (k, data_encoding::BASE64.encode(v.as_bytes())))
+                .collect();
+            Object::Secret(secret)
+        }
         Some(other) => {
             exec.err(format!(
                 "error: unknown command \"{other}\" for \"kubectl create\"\n"
@@ -329,6 +368,29 @@ pub(crate) fn create(
         }
     };
     submit(s, obj, "created", exec)
+}
+
+/// `--from-literal=key=value` flags, split as kubectl's
+/// `ParseLiteralSource` does: at the first `=`, which may not lead.
+fn literal_sources(
+    args: &Args,
+    exec: &mut Execution,
+) -> Option<std::collections::BTreeMap<String, String>> {
+    let mut data = std::collections::BTreeMap::new();
+    for (_, source) in args.values.iter().filter(|(k, _)| k == "from-literal") {
+        match source.split_once('=') {
+            Some((key, value)) if !key.is_empty() => {
+                data.insert(key.to_string(), value.to_string());
+            }
+            _ => {
+                exec.err(format!(
+                    "error: invalid literal source {source}, expected key=value\n"
+                ));
+                return None;
+            }
+        }
+    }
+    Some(data)
 }
 
 #[inline(never)]
@@ -347,10 +409,10 @@ pub(crate) fn delete(
         };
         let (objs, f) = objects(&sources, exec);
         failed |= f;
-        for (source, obj) in objs {
+        for Read { source, obj, .. } in objs {
             let name = obj.meta().name.clone();
             let obj_ns = obj.meta().namespace.clone().unwrap_or_else(|| ns.clone());
-            match s.world.cluster.delete(obj.plural(), &obj_ns, &name, now) {
+            match s.world.cluster.delete(&obj.plural(), &obj_ns, &name, now) {
                 Ok(()) => exec.out(format!("{} \"{name}\" deleted\n", obj.resource())),
                 Err(e) => {
                     print_api_error(exec, &e, Some(("deleting", &source)));
@@ -386,7 +448,7 @@ pub(crate) fn delete(
                     .transpose()
                     .ok()
                     .flatten();
-                super::get::items(s, r, Some(&ns))
+                super::columns::items(s, r, Some(&ns))
                     .into_iter()
                     .filter(|i| {
                         sel.as_ref()
@@ -398,18 +460,14 @@ pub(crate) fn delete(
         };
         for n in names {
             let plural = r.plural();
-            if matches!(
-                r,
-                Resource::Endpoints
-                    | Resource::EndpointSlices
-                    | Resource::ReplicaSets
-                    | Resource::Nodes
-            ) {
-                exec.err(format!("error: deleting {plural} is not simulated; delete the Service or Deployment that owns them\n"));
+            if r == Resource::Nodes {
+                exec.err(format!(
+                    "error: deleting {plural} is not simulated: the world's nodes are fixed\n"
+                ));
                 failed = true;
                 continue;
             }
-            match s.world.cluster.delete(plural, &ns, &n, now) {
+            match s.world.cluster.delete(&plural, &ns, &n, now) {
                 Ok(()) => exec.out(format!("{} \"{n}\" deleted\n", r.singular())),
                 Err(e) => {
                     print_api_error(exec, &e, None);
@@ -593,7 +651,7 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         exec.err("error: required flag(s) \"replicas\" not set\n");
         return 1;
     };
-    let Some(replicas) = parse_port(replicas, "replicas", exec) else {
+    let Some(replicas_wanted) = parse_port(replicas, "replicas", exec) else {
         return 1;
     };
     let targets = match resource_and_names(&args.positional) {
@@ -605,12 +663,40 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     };
     let ns = args.ns();
     let mut failed = false;
+    // `-l SELECTOR` or `--all` stand for the names.
+    let mut named = vec![];
     for (r, name) in targets {
-        let Some(name) = name else {
-            exec.err("error: resource(s) were provided, but no name was specified\n");
-            return 1;
-        };
-        if r != Resource::Deployments {
+        match name {
+            Some(n) => named.push((r, n)),
+            None if args.selector.is_some() || args.has("all") => {
+                let sel = match args.selector.as_deref().map(super::parse_selector) {
+                    Some(Err(e)) => {
+                        exec.err(e);
+                        return 1;
+                    }
+                    Some(Ok(sel)) => Some(sel),
+                    None => None,
+                };
+                for i in super::columns::items(s, r, Some(&ns)) {
+                    if sel
+                        .as_ref()
+                        .is_none_or(|sl| super::selector_ok(sl, &i.labels))
+                    {
+                        named.push((r, i.name));
+                    }
+                }
+            }
+            None => {
+                exec.err("error: resource(s) were provided, but no name was specified\n");
+                return 1;
+            }
+        }
+    }
+    for (r, name) in named {
+        if !matches!(
+            r,
+            Resource::Deployments | Resource::ReplicaSets | Resource::StatefulSets
+        ) {
             exec.err(format!(
                 "error: no scaler has been implemented for {{\"\" \"{}\"}}\n",
                 r.singular()
@@ -618,11 +704,16 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             failed = true;
             continue;
         }
+        let key = (ns.clone(), name.clone());
         let now = s.now as i64;
-        match s.world.cluster.scale_deployment(&ns, &name, replicas, now) {
-            Ok(()) => exec.out(format!("deployment.apps/{name} scaled\n")),
+        match s
+            .world
+            .cluster
+            .scale(&r.plural(), &key, replicas_wanted, now)
+        {
+            Ok(()) => exec.out(format!("{}/{name} scaled\n", r.singular())),
             Err(e) => {
-                super::print_api_error(exec, &e, None);
+                print_api_error(exec, &e, None);
                 failed = true;
             }
         }
@@ -666,17 +757,52 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let ns = args.ns();
     let overwrite = args.has("overwrite");
     let mut failed = false;
+    // `-l SELECTOR` or `--all` stand for the names.
+    let mut named = vec![];
     for (r, name) in targets {
-        let Some(name) = name else {
-            exec.err("error: resource(s) were provided, but no name was specified\n");
-            return 1;
-        };
+        match name {
+            Some(n) => named.push((r, n)),
+            None if args.selector.is_some() || args.has("all") => {
+                let sel = match args.selector.as_deref().map(super::parse_selector) {
+                    Some(Err(e)) => {
+                        exec.err(e);
+                        return 1;
+                    }
+                    Some(Ok(sel)) => Some(sel),
+                    None => None,
+                };
+                for i in super::columns::items(s, r, Some(&ns)) {
+                    if sel
+                        .as_ref()
+                        .is_none_or(|sl| super::selector_ok(sl, &i.labels))
+                    {
+                        named.push((r, i.name));
+                    }
+                }
+            }
+            None => {
+                exec.err("error: resource(s) were provided, but no name was specified\n");
+                return 1;
+            }
+        }
+    }
+    for (r, name) in named {
         let key = (ns.clone(), name.clone());
         let c = &mut s.world.cluster;
         let labels = match r {
             Resource::Pods => c.pods.get_mut(&key).map(|p| &mut p.metadata.labels),
             Resource::Services => c.services.get_mut(&key).map(|p| &mut p.metadata.labels),
             Resource::Deployments => c.deployments.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::ReplicaSets => c.replicasets.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::StatefulSets => c.statefulsets.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::DaemonSets => c.daemonsets.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::Endpoints => c.endpoints.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::EndpointSlices => c
+                .endpoint_slices
+                .get_mut(&key)
+                .map(|p| &mut p.metadata.labels),
+            Resource::ConfigMaps => c.configmaps.get_mut(&key).map(|p| &mut p.metadata.labels),
+            Resource::Secrets => c.secrets.get_mut(&key).map(|p| &mut p.metadata.labels),
             _ => None,
         };
         let Some(labels) = labels else {
@@ -720,5 +846,9 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         };
         exec.out(format!("{}/{name} {verb}\n", r.singular()));
     }
+    // Selectors see the new labels: the controllers run again.
+    let now = s.now as i64;
+    s.world.cluster.changed();
+    s.world.cluster.reconcile(now);
     i32::from(failed)
 }

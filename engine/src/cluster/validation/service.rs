@@ -1,254 +1,86 @@
-//! The API server's validation of Services (and the little it checks of
-//! Pods and Deployments), with Kubernetes' exact messages
-//! (`pkg/apis/core/validation`, v1.31; see `fidelity/service-validation.md`).
+//! `ValidateService`: every rule, in the API server's order, with its messages.
 
-use super::objects::{IntOrString, Labels, Service};
-use std::fmt;
+use super::*;
+use crate::cluster::objects::{IntOrString, Service};
 
-/// A field value as `field.Error` renders it: ints bare, strings quoted.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum BadValue {
-    Int(i64),
-    Str(String),
-    /// Go's `%#v` of a struct or slice (Kubernetes ≤ 1.33).
-    Raw(String),
+/// Go's `%#v` of the duplicate check's key, as Kubernetes 1.31 prints it
+/// in a Duplicate value error: `core.ServicePort{Protocol: p.Protocol,
+/// Port: p.Port}`, every other field at its zero value.
+fn go_service_port(p: &crate::cluster::objects::ServicePort) -> String {
+    format!(
+        "core.ServicePort{{Name:\"\", Protocol:{:?}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:0, IntVal:0, StrVal:\"\"}}, NodePort:0}}",
+        p.protocol.as_deref().unwrap_or("TCP"),
+        p.port,
+    )
 }
 
-impl fmt::Display for BadValue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BadValue::Int(i) => write!(f, "{i}"),
-            BadValue::Str(s) => write!(f, "{s:?}"),
-            BadValue::Raw(r) => f.write_str(r),
-        }
-    }
-}
+/// The annotation cloud providers read source ranges from, when
+/// `spec.loadBalancerSourceRanges` is empty.
+pub const SOURCE_RANGES_ANNOTATION: &str = "service.beta.kubernetes.io/load-balancer-source-ranges";
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ErrorType {
-    Required,
-    Invalid(BadValue),
-    Unsupported(BadValue, Vec<&'static str>),
-    Forbidden,
-    Duplicate(BadValue),
-}
+pub const SERVICE_TYPES: [&str; 4] = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
 
-/// One `field.Error`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FieldError {
-    pub field: String,
-    pub kind: ErrorType,
-    pub detail: String,
-}
-
-impl FieldError {
-    pub fn required(field: impl Into<String>, detail: &str) -> Self {
-        FieldError {
-            field: field.into(),
-            kind: ErrorType::Required,
-            detail: detail.to_string(),
+/// `loadBalancerSourceRanges`, or when it is empty the annotation of the
+/// same meaning: only on LoadBalancers, and every entry a CIDR (entries may
+/// be space-padded, a historical accident the server still allows).
+fn source_ranges(svc: &Service) -> Vec<FieldError> {
+    let mut errs = vec![];
+    let lb = svc.type_name() == "LoadBalancer";
+    let ranges = &svc.spec.load_balancer_source_ranges;
+    let forbidden = "may only be used when `type` is 'LoadBalancer'";
+    if !ranges.is_empty() {
+        let f = "spec.LoadBalancerSourceRanges";
+        if !lb {
+            errs.push(FieldError::forbidden(f, forbidden));
         }
-    }
-    pub fn invalid(field: impl Into<String>, v: BadValue, detail: impl Into<String>) -> Self {
-        FieldError {
-            field: field.into(),
-            kind: ErrorType::Invalid(v),
-            detail: detail.into(),
-        }
-    }
-    pub fn unsupported(field: impl Into<String>, v: &str, supported: &[&'static str]) -> Self {
-        FieldError {
-            field: field.into(),
-            kind: ErrorType::Unsupported(BadValue::Str(v.to_string()), supported.to_vec()),
-            detail: String::new(),
-        }
-    }
-    pub fn forbidden(field: impl Into<String>, detail: &str) -> Self {
-        FieldError {
-            field: field.into(),
-            kind: ErrorType::Forbidden,
-            detail: detail.to_string(),
-        }
-    }
-    pub fn duplicate(field: impl Into<String>, v: BadValue) -> Self {
-        FieldError {
-            field: field.into(),
-            kind: ErrorType::Duplicate(v),
-            detail: String::new(),
-        }
-    }
-}
-
-/// `field.Error.Error()`: `<field>: <Type>[: <value>][: <detail>]`.
-impl fmt::Display for FieldError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: ", self.field)?;
-        match &self.kind {
-            ErrorType::Required => f.write_str("Required value")?,
-            ErrorType::Forbidden => f.write_str("Forbidden")?,
-            ErrorType::Invalid(v) => write!(f, "Invalid value: {v}")?,
-            ErrorType::Duplicate(v) => write!(f, "Duplicate value: {v}")?,
-            ErrorType::Unsupported(v, supported) => {
-                let list: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
-                return write!(
-                    f,
-                    "Unsupported value: {v}: supported values: {}",
-                    list.join(", ")
-                );
+        for (i, value) in ranges.iter().enumerate() {
+            let value = value.trim();
+            if !is_cidr(value) {
+                errs.push(FieldError::invalid(
+                    format!("{f}[{i}]"),
+                    BadValue::Str(value.to_string()),
+                    CIDR_MSG,
+                ));
             }
         }
-        if !self.detail.is_empty() {
-            write!(f, ": {}", self.detail)?;
+    } else if let Some(val) = svc.metadata.annotations.get(SOURCE_RANGES_ANNOTATION) {
+        let f = format!("metadata.annotations[{SOURCE_RANGES_ANNOTATION}]");
+        if !lb {
+            errs.push(FieldError::forbidden(f.clone(), forbidden));
         }
-        Ok(())
-    }
-}
-
-const DNS1035_MSG: &str = "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
-const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
-const DNS1123_SUBDOMAIN_MSG: &str = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
-const LABEL_KEY_MSG: &str = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
-const LABEL_VALUE_MSG: &str = "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')";
-const PORT_RANGE_MSG: &str = "must be between 1 and 65535, inclusive";
-
-pub fn is_dns1035_label(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b[0].is_ascii_lowercase()
-        && (b[b.len() - 1].is_ascii_lowercase() || b[b.len() - 1].is_ascii_digit())
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-}
-
-pub fn is_dns1123_label(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
-}
-
-pub fn is_dns1123_subdomain(s: &str) -> bool {
-    s.len() <= 253 && !s.is_empty() && s.split('.').all(is_dns1123_label)
-}
-
-/// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, whatever the length.
-fn label_shape_ok(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && b[0].is_ascii_alphanumeric()
-        && b[b.len() - 1].is_ascii_alphanumeric()
-        && b.iter()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
-}
-
-fn label_name_ok(s: &str) -> bool {
-    s.len() <= 63 && label_shape_ok(s)
-}
-
-/// `IsValidLabelValue`: why `v` is no label value, if it is not (the
-/// problems joined as kubectl joins them).
-pub fn label_value_problem(v: &str) -> Option<String> {
-    let mut problems = vec![];
-    if v.len() > 63 {
-        problems.push("must be no more than 63 characters");
-    }
-    if !v.is_empty() && !label_shape_ok(v) {
-        problems.push(LABEL_VALUE_MSG);
-    }
-    (!problems.is_empty()).then(|| problems.join(";"))
-}
-
-/// `IsQualifiedName` and `IsValidLabelValue` for each pair.
-pub fn validate_labels(labels: &Labels, field: &str) -> Vec<FieldError> {
-    let mut errs = vec![];
-    for (k, v) in labels {
-        let name = match k.split_once('/') {
-            Some((prefix, name)) => {
-                if !is_dns1123_subdomain(prefix) {
+        let val = val.trim();
+        if !val.is_empty() {
+            for value in val.split(',').map(str::trim) {
+                if !is_cidr(value) {
                     errs.push(FieldError::invalid(
-                        field,
-                        BadValue::Str(k.clone()),
-                        format!("prefix part {DNS1123_SUBDOMAIN_MSG}"),
+                        f.clone(),
+                        BadValue::Str(value.to_string()),
+                        CIDR_MSG,
                     ));
                 }
-                name
             }
-            None => k.as_str(),
-        };
-        if name.len() > 63 {
-            errs.push(FieldError::invalid(
-                field,
-                BadValue::Str(k.clone()),
-                "name part must be no more than 63 characters",
-            ));
-        } else if !label_name_ok(name) {
-            errs.push(FieldError::invalid(
-                field,
-                BadValue::Str(k.clone()),
-                LABEL_KEY_MSG,
-            ));
-        }
-        if v.len() > 63 {
-            errs.push(FieldError::invalid(
-                field,
-                BadValue::Str(v.clone()),
-                "must be no more than 63 characters",
-            ));
-        } else if !v.is_empty() && !label_name_ok(v) {
-            errs.push(FieldError::invalid(
-                field,
-                BadValue::Str(v.clone()),
-                LABEL_VALUE_MSG,
-            ));
         }
     }
     errs
 }
 
-/// `IsValidPortName` (IANA_SVC_NAME): every failed rule is its own error.
-fn port_name_errors(s: &str) -> Vec<&'static str> {
-    let mut e = vec![];
-    if s.len() > 15 {
-        e.push("must be no more than 15 characters");
-    }
-    if !s
-        .bytes()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-    {
-        e.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
-    }
-    if !s.bytes().any(|c| c.is_ascii_lowercase()) {
-        e.push("must contain at least one letter (a-z)");
-    }
-    if s.contains("--") {
-        e.push("must not contain consecutive hyphens");
-    }
-    if s.starts_with('-') || s.ends_with('-') {
-        e.push("must not begin or end with a hyphen");
-    }
-    e
-}
-
-/// Go's `%#v` of a `core.ServicePort`, as Kubernetes 1.31 prints it in a
-/// Duplicate value error.
-fn go_service_port(p: &super::objects::ServicePort) -> String {
-    let (t, i, s) = match &p.target_port {
-        Some(IntOrString::Int(n)) => (0, *n, String::new()),
-        Some(IntOrString::Str(st)) => (1, 0, st.clone()),
-        None => (0, 0, String::new()),
+/// The ranges a LoadBalancer admits: `spec.loadBalancerSourceRanges`, else
+/// the annotation (`GetLoadBalancerSourceRanges`); empty means everyone.
+pub fn load_balancer_source_ranges(svc: &Service) -> Vec<ipnet::Ipv4Net> {
+    let ranges: Vec<String> = if !svc.spec.load_balancer_source_ranges.is_empty() {
+        svc.spec.load_balancer_source_ranges.clone()
+    } else {
+        svc.metadata
+            .annotations
+            .get(SOURCE_RANGES_ANNOTATION)
+            .map(|v| v.split(',').map(str::to_string).collect())
+            .unwrap_or_default()
     };
-    format!(
-        "core.ServicePort{{Name:{:?}, Protocol:{:?}, AppProtocol:(*string)(nil), Port:{}, TargetPort:intstr.IntOrString{{Type:{t}, IntVal:{i}, StrVal:{s:?}}}, NodePort:{}}}",
-        p.name,
-        p.protocol.as_deref().unwrap_or("TCP"),
-        p.port,
-        p.node_port.unwrap_or(0)
-    )
+    ranges
+        .iter()
+        .filter_map(|r| r.trim().parse().ok())
+        .collect()
 }
-
-pub const SERVICE_TYPES: [&str; 4] = ["ClusterIP", "ExternalName", "LoadBalancer", "NodePort"];
 
 /// `ValidateService` on a defaulted Service, errors in the API server's order.
 pub fn validate_service(svc: &Service) -> Vec<FieldError> {
@@ -268,6 +100,10 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
         ));
     }
     errs.extend(validate_labels(&svc.metadata.labels, "metadata.labels"));
+    errs.extend(validate_annotations(
+        &svc.metadata.annotations,
+        "metadata.annotations",
+    ));
 
     let spec = &svc.spec;
     let ty = svc.type_name();
@@ -384,6 +220,15 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
             }
             _ => {}
         }
+        if let Some(app) = &p.app_protocol {
+            for d in qualified_name_errors(app) {
+                errs.push(FieldError::invalid(
+                    format!("{f}.appProtocol"),
+                    BadValue::Str(app.clone()),
+                    d,
+                ));
+            }
+        }
     }
 
     if let Some(sel) = &spec.selector {
@@ -471,12 +316,7 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
             ));
         }
     }
-    if !spec.load_balancer_source_ranges.is_empty() && ty != "LoadBalancer" {
-        errs.push(FieldError::forbidden(
-            "spec.LoadBalancerSourceRanges",
-            "may only be used when `type` is 'LoadBalancer'",
-        ));
-    }
+    errs.extend(source_ranges(svc));
     if spec.allocate_load_balancer_node_ports.is_some() && ty != "LoadBalancer" {
         errs.push(FieldError::forbidden(
             "spec.allocateLoadBalancerNodePorts",
@@ -535,45 +375,10 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     errs
 }
 
-/// Object names for Pods, Deployments and Namespaces.
-pub fn validate_name(name: &str, subdomain: bool) -> Option<FieldError> {
-    if subdomain {
-        if name.len() > 253 {
-            return Some(FieldError::invalid(
-                "metadata.name",
-                BadValue::Str(name.into()),
-                "must be no more than 253 characters",
-            ));
-        }
-        (!is_dns1123_subdomain(name)).then(|| {
-            FieldError::invalid(
-                "metadata.name",
-                BadValue::Str(name.into()),
-                DNS1123_SUBDOMAIN_MSG,
-            )
-        })
-    } else {
-        if name.len() > 63 {
-            return Some(FieldError::invalid(
-                "metadata.name",
-                BadValue::Str(name.into()),
-                "must be no more than 63 characters",
-            ));
-        }
-        (!is_dns1123_label(name)).then(|| {
-            FieldError::invalid(
-                "metadata.name",
-                BadValue::Str(name.into()),
-                DNS1123_LABEL_MSG,
-            )
-        })
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::objects::{ServicePort, ServiceSpec};
+    use crate::cluster::objects::{IntOrString, ServicePort, ServiceSpec};
 
     fn svc(name: &str, spec: ServiceSpec) -> Service {
         let mut s = Service::default();
@@ -661,7 +466,7 @@ mod tests {
                 ..Default::default()
             },
         ));
-        assert!(e.iter().any(|x| x.to_string().starts_with("spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:80, StrVal:\"\"}, NodePort:0}")));
+        assert!(e.iter().any(|x| x.to_string() == "spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"), "{e:?}");
     }
 
     #[test]

@@ -1,0 +1,529 @@
+//! The table kubectl prints for each resource (the server's Table columns,
+//! `pkg/printers/internalversion/printers.go`) and each object's API form.
+
+use super::Resource;
+use crate::cluster::apiserver::sorted;
+use crate::cluster::objects::*;
+use crate::cluster::{human_duration, Cluster};
+use crate::shell::Session;
+use serde_json::{json, Value};
+
+/// One listed object: its namespace and name, labels, table cells and API form.
+pub(crate) struct Item {
+    pub namespace: Option<String>,
+    pub name: String,
+    pub labels: Labels,
+    pub cells: Vec<String>,
+    pub wide: Vec<String>,
+    pub json: Value,
+}
+
+pub(crate) fn headers(r: Resource) -> (Vec<&'static str>, Vec<&'static str>) {
+    match r {
+        Resource::Services => (
+            vec![
+                "NAME",
+                "TYPE",
+                "CLUSTER-IP",
+                "EXTERNAL-IP",
+                "PORT(S)",
+                "AGE",
+            ],
+            vec!["SELECTOR"],
+        ),
+        Resource::Pods => (
+            vec!["NAME", "READY", "STATUS", "RESTARTS", "AGE"],
+            vec!["IP", "NODE", "NOMINATED NODE", "READINESS GATES"],
+        ),
+        Resource::Endpoints => (vec!["NAME", "ENDPOINTS", "AGE"], vec![]),
+        Resource::EndpointSlices => (
+            vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
+            vec![],
+        ),
+        Resource::Deployments => (
+            vec!["NAME", "READY", "UP-TO-DATE", "AVAILABLE", "AGE"],
+            vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        Resource::ReplicaSets => (
+            vec!["NAME", "DESIRED", "CURRENT", "READY", "AGE"],
+            vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        Resource::StatefulSets => (vec!["NAME", "READY", "AGE"], vec!["CONTAINERS", "IMAGES"]),
+        Resource::DaemonSets => (
+            vec![
+                "NAME",
+                "DESIRED",
+                "CURRENT",
+                "READY",
+                "UP-TO-DATE",
+                "AVAILABLE",
+                "NODE SELECTOR",
+                "AGE",
+            ],
+            vec!["CONTAINERS", "IMAGES", "SELECTOR"],
+        ),
+        Resource::ConfigMaps => (vec!["NAME", "DATA", "AGE"], vec![]),
+        Resource::Secrets => (vec!["NAME", "TYPE", "DATA", "AGE"], vec![]),
+        Resource::Nodes => (
+            vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
+            vec![
+                "INTERNAL-IP",
+                "EXTERNAL-IP",
+                "OS-IMAGE",
+                "KERNEL-VERSION",
+                "CONTAINER-RUNTIME",
+            ],
+        ),
+        Resource::Namespaces => (vec!["NAME", "STATUS", "AGE"], vec![]),
+        Resource::All => (vec![], vec![]),
+    }
+}
+
+fn age(now: i64, created: i64) -> String {
+    human_duration(now - created)
+}
+
+/// `listWithMoreString`: at most three entries, then ` + N more...`;
+/// `<unset>` when there are none.
+fn list_with_more(list: &[String], unset: &str) -> String {
+    if list.is_empty() {
+        return unset.to_string();
+    }
+    if list.len() <= 3 {
+        list.join(",")
+    } else {
+        format!("{} + {} more...", list[..3].join(","), list.len() - 3)
+    }
+}
+
+/// `formatEndpoints` of an Endpoints object: subset by subset, port by
+/// port, each Ready address as `ip:port`; `<none>` without subsets.
+pub(crate) fn format_endpoints(ep: &Endpoints) -> String {
+    if ep.subsets.is_empty() {
+        return "<none>".into();
+    }
+    let mut list = vec![];
+    for ss in &ep.subsets {
+        if ss.ports.is_empty() {
+            list.extend(ss.addresses.iter().map(|a| a.ip.clone()));
+            continue;
+        }
+        for p in &ss.ports {
+            list.extend(ss.addresses.iter().map(|a| format!("{}:{}", a.ip, p.port)));
+        }
+    }
+    if list.len() <= 3 {
+        list.join(",")
+    } else {
+        format!("{} + {} more...", list[..3].join(","), list.len() - 3)
+    }
+}
+
+/// `formatDiscoveryPorts`: each port's number (its name, or `*`, if unset).
+fn slice_ports(slice: &EndpointSlice) -> String {
+    let list: Vec<String> = slice
+        .ports()
+        .iter()
+        .map(|p| match (p.port, &p.name) {
+            (Some(n), _) => n.to_string(),
+            (None, Some(name)) if !name.is_empty() => name.clone(),
+            _ => "*".into(),
+        })
+        .collect();
+    list_with_more(&list, "<unset>")
+}
+
+/// `formatDiscoveryEndpoints`: every address of every endpoint, Ready or not.
+fn slice_endpoints(slice: &EndpointSlice) -> String {
+    let list: Vec<String> = slice
+        .endpoints()
+        .iter()
+        .flat_map(|e| e.addresses.iter().cloned())
+        .collect();
+    list_with_more(&list, "<unset>")
+}
+
+/// `formatEndpointSlices` (describe): `ip:port` of each slice's first
+/// address for the named port; `<none>` when there is no slice at all.
+pub(crate) fn format_endpoint_slices(slices: &[&EndpointSlice], port: Option<&str>) -> String {
+    if slices.is_empty() {
+        return "<none>".into();
+    }
+    let mut list = vec![];
+    for s in slices {
+        if s.ports().is_empty() {
+            list.extend(
+                s.endpoints()
+                    .iter()
+                    .filter_map(|e| e.addresses.first().cloned()),
+            );
+            continue;
+        }
+        for p in s.ports() {
+            if port.is_none_or(|n| p.name.as_deref().unwrap_or("") == n) {
+                for e in s.endpoints() {
+                    if let (Some(a), Some(n)) = (e.addresses.first(), p.port) {
+                        list.push(format!("{a}:{n}"));
+                    }
+                }
+            }
+        }
+    }
+    if list.len() <= 3 {
+        list.join(",")
+    } else {
+        format!("{} + {} more...", list[..3].join(","), list.len() - 3)
+    }
+}
+
+pub(crate) fn service_ports(svc: &Service) -> String {
+    if svc.spec.ports.is_empty() {
+        return "<none>".into();
+    }
+    svc.spec
+        .ports
+        .iter()
+        .map(|p| {
+            let proto = p.protocol.as_deref().unwrap_or("TCP");
+            match p.node_port {
+                Some(np) if np != 0 => format!("{}:{np}/{proto}", p.port),
+                _ => format!("{}/{proto}", p.port),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+pub(crate) fn external_ip(svc: &Service, wide: bool) -> String {
+    match svc.type_name() {
+        "ExternalName" => svc.spec.external_name.clone().unwrap_or_default(),
+        "LoadBalancer" => {
+            let mut ips: Vec<String> = svc
+                .status
+                .load_balancer
+                .ingress
+                .iter()
+                .filter_map(|i| i.ip.clone().or_else(|| i.hostname.clone()))
+                .collect();
+            ips.extend(svc.spec.external_ips.iter().cloned());
+            if ips.is_empty() {
+                return "<pending>".into();
+            }
+            let s = ips.join(",");
+            if !wide && s.len() > 16 {
+                format!("{}...", &s[..13])
+            } else {
+                s
+            }
+        }
+        _ => {
+            if svc.spec.external_ips.is_empty() {
+                "<none>".into()
+            } else {
+                svc.spec.external_ips.join(",")
+            }
+        }
+    }
+}
+
+fn containers(t: &PodTemplate) -> (String, String) {
+    let names: Vec<&str> = t.spec.containers.iter().map(|c| c.name.as_str()).collect();
+    let images: Vec<&str> = t.spec.containers.iter().map(|c| c.image.as_str()).collect();
+    (names.join(","), images.join(","))
+}
+
+fn to_json<T: serde::Serialize>(o: &T) -> Value {
+    sorted(serde_json::to_value(o).unwrap_or(Value::Null))
+}
+
+/// The pods that match a selector in a namespace.
+fn selected<'a>(c: &'a Cluster, ns: &str, sel: &LabelSelector) -> Vec<&'a Pod> {
+    c.pods
+        .iter()
+        .filter(|(k, p)| k.0 == ns && !sel.is_empty() && sel.matches(&p.metadata.labels))
+        .map(|(_, p)| p)
+        .collect()
+}
+
+/// Lists the objects of one resource type.
+pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
+    let c = &s.world.cluster;
+    let now = s.now as i64;
+    let in_ns = |k: &str| ns.is_none_or(|n| n == k);
+    let item =
+        |n: &str, meta: &ObjectMeta, cells: Vec<String>, wide: Vec<String>, json: Value| Item {
+            namespace: Some(n.to_string()),
+            name: meta.name.clone(),
+            labels: meta.labels.clone(),
+            cells,
+            wide,
+            json,
+        };
+    let mut out = vec![];
+    match r {
+        Resource::Services => {
+            for ((n, name), svc) in c.services.iter().filter(|((n, _), _)| in_ns(n)) {
+                let cip = match svc.spec.cluster_ip.as_deref() {
+                    Some(ip) => ip.to_string(),
+                    None => "<none>".into(),
+                };
+                out.push(item(
+                    n,
+                    &svc.metadata,
+                    vec![
+                        name.clone(),
+                        svc.type_name().to_string(),
+                        cip,
+                        external_ip(svc, false),
+                        service_ports(svc),
+                        age(now, svc.metadata.created_ms),
+                    ],
+                    vec![svc
+                        .spec
+                        .selector
+                        .as_ref()
+                        .map(format_labels)
+                        .unwrap_or_else(|| "<none>".into())],
+                    to_json(svc),
+                ));
+            }
+        }
+        Resource::Pods => {
+            for ((n, name), pod) in c.pods.iter().filter(|((n, _), _)| in_ns(n)) {
+                let total = pod.spec.containers.len();
+                let ready = if pod.status.ready { total } else { 0 };
+                let mut v = serde_json::to_value(pod).unwrap_or(Value::Null);
+                if let Some(st) = v.get_mut("status") {
+                    st["podIPs"] = json!(pod
+                        .status
+                        .pod_ip
+                        .iter()
+                        .map(|i| json!({"ip": i}))
+                        .collect::<Vec<_>>());
+                }
+                out.push(item(
+                    n,
+                    &pod.metadata,
+                    vec![
+                        name.clone(),
+                        format!("{ready}/{total}"),
+                        c.pod_status(pod, now),
+                        "0".into(),
+                        age(now, pod.metadata.created_ms),
+                    ],
+                    vec![
+                        pod.status.pod_ip.clone().unwrap_or_else(|| "<none>".into()),
+                        pod.spec
+                            .node_name
+                            .clone()
+                            .unwrap_or_else(|| "<none>".into()),
+                        "<none>".into(),
+                        "<none>".into(),
+                    ],
+                    sorted(v),
+                ));
+            }
+        }
+        Resource::Endpoints => {
+            for ((n, name), ep) in c.endpoints.iter().filter(|((n, _), _)| in_ns(n)) {
+                out.push(item(
+                    n,
+                    &ep.metadata,
+                    vec![
+                        name.clone(),
+                        format_endpoints(ep),
+                        age(now, ep.metadata.created_ms),
+                    ],
+                    vec![],
+                    to_json(ep),
+                ));
+            }
+        }
+        Resource::EndpointSlices => {
+            for ((n, name), slice) in c.endpoint_slices.iter().filter(|((n, _), _)| in_ns(n)) {
+                out.push(item(
+                    n,
+                    &slice.metadata,
+                    vec![
+                        name.clone(),
+                        slice.address_type.clone(),
+                        slice_ports(slice),
+                        slice_endpoints(slice),
+                        age(now, slice.metadata.created_ms),
+                    ],
+                    vec![],
+                    to_json(slice),
+                ));
+            }
+        }
+        Resource::Deployments => {
+            for ((n, name), d) in c.deployments.iter().filter(|((n, _), _)| in_ns(n)) {
+                let pods = selected(c, n, &d.spec.selector);
+                let ready = pods.iter().filter(|p| p.status.ready).count();
+                let want = d.spec.replicas.unwrap_or(1);
+                let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
+                v["status"] = json!({"replicas": pods.len(), "readyReplicas": ready, "availableReplicas": ready, "updatedReplicas": pods.len()});
+                let (names, images) = containers(&d.spec.template);
+                out.push(item(
+                    n,
+                    &d.metadata,
+                    vec![
+                        name.clone(),
+                        format!("{ready}/{want}"),
+                        pods.len().to_string(),
+                        ready.to_string(),
+                        age(now, d.metadata.created_ms),
+                    ],
+                    vec![names, images, d.spec.selector.format()],
+                    sorted(v),
+                ));
+            }
+        }
+        Resource::ReplicaSets => {
+            for ((n, name), rs) in c.replicasets.iter().filter(|((n, _), _)| in_ns(n)) {
+                let (names, images) = containers(&rs.spec.template);
+                out.push(item(
+                    n,
+                    &rs.metadata,
+                    vec![
+                        name.clone(),
+                        rs.replicas().to_string(),
+                        rs.status.replicas.to_string(),
+                        rs.status.ready_replicas.unwrap_or(0).to_string(),
+                        age(now, rs.metadata.created_ms),
+                    ],
+                    vec![names, images, rs.spec.selector.format()],
+                    to_json(rs),
+                ));
+            }
+        }
+        Resource::StatefulSets => {
+            for ((n, name), sts) in c.statefulsets.iter().filter(|((n, _), _)| in_ns(n)) {
+                let (names, images) = containers(&sts.spec.template);
+                out.push(item(
+                    n,
+                    &sts.metadata,
+                    vec![
+                        name.clone(),
+                        format!(
+                            "{}/{}",
+                            sts.status.ready_replicas.unwrap_or(0),
+                            sts.replicas()
+                        ),
+                        age(now, sts.metadata.created_ms),
+                    ],
+                    vec![names, images],
+                    to_json(sts),
+                ));
+            }
+        }
+        Resource::DaemonSets => {
+            for ((n, name), ds) in c.daemonsets.iter().filter(|((n, _), _)| in_ns(n)) {
+                let (names, images) = containers(&ds.spec.template);
+                let st = &ds.status;
+                let node_selector = ds
+                    .spec
+                    .template
+                    .spec
+                    .node_selector
+                    .as_ref()
+                    .and_then(|v| serde_json::from_value::<Labels>(v.clone()).ok())
+                    .map(|l| format_labels(&l))
+                    .unwrap_or_else(|| "<none>".into());
+                out.push(item(
+                    n,
+                    &ds.metadata,
+                    vec![
+                        name.clone(),
+                        st.desired_number_scheduled.to_string(),
+                        st.current_number_scheduled.to_string(),
+                        st.number_ready.to_string(),
+                        st.updated_number_scheduled.unwrap_or(0).to_string(),
+                        st.number_available.unwrap_or(0).to_string(),
+                        node_selector,
+                        age(now, ds.metadata.created_ms),
+                    ],
+                    vec![names, images, ds.spec.selector.format()],
+                    to_json(ds),
+                ));
+            }
+        }
+        Resource::ConfigMaps => {
+            for ((n, name), cm) in c.configmaps.iter().filter(|((n, _), _)| in_ns(n)) {
+                out.push(item(
+                    n,
+                    &cm.metadata,
+                    vec![
+                        name.clone(),
+                        (cm.data.len() + cm.binary_data.len()).to_string(),
+                        age(now, cm.metadata.created_ms),
+                    ],
+                    vec![],
+                    to_json(cm),
+                ));
+            }
+        }
+        Resource::Secrets => {
+            for ((n, name), secret) in c.secrets.iter().filter(|((n, _), _)| in_ns(n)) {
+                out.push(item(
+                    n,
+                    &secret.metadata,
+                    vec![
+                        name.clone(),
+                        secret.type_.clone().unwrap_or_else(|| "Opaque".into()),
+                        secret.data.len().to_string(),
+                        age(now, secret.metadata.created_ms),
+                    ],
+                    vec![],
+                    to_json(secret),
+                ));
+            }
+        }
+        Resource::Nodes => {
+            for (i, node) in c.nodes.iter().enumerate() {
+                let role = if i == 0 { "control-plane" } else { "<none>" };
+                let mut labels = Labels::new();
+                labels.insert("kubernetes.io/hostname".into(), node.name.clone());
+                labels.insert("kubernetes.io/os".into(), "linux".into());
+                if i == 0 {
+                    labels.insert(
+                        "node-role.kubernetes.io/control-plane".into(),
+                        String::new(),
+                    );
+                }
+                out.push(Item {
+                    namespace: None,
+                    name: node.name.clone(),
+                    labels: labels.clone(),
+                    cells: vec![node.name.clone(), "Ready".into(), role.into(), age(now, node.created_ms), super::CLIENT_VERSION.into()],
+                    wide: vec![
+                        node.ip.to_string(),
+                        "<none>".into(),
+                        "Ubuntu 24.04.1 LTS".into(),
+                        "6.8.0-49-generic".into(),
+                        "containerd://1.7.22".into(),
+                    ],
+                    json: json!({"apiVersion": "v1", "kind": "Node", "metadata": {"labels": labels, "name": node.name}, "spec": {"podCIDR": node.pod_cidr.to_string(), "podCIDRs": [node.pod_cidr.to_string()]}, "status": {"addresses": [{"address": node.ip.to_string(), "type": "InternalIP"}, {"address": node.name, "type": "Hostname"}]}}),
+                });
+            }
+        }
+        Resource::Namespaces => {
+            for (name, n) in &c.namespaces {
+                out.push(Item {
+                    namespace: None,
+                    name: name.clone(),
+                    labels: n.metadata.labels.clone(),
+                    cells: vec![
+                        name.clone(),
+                        "Active".into(),
+                        age(now, n.metadata.created_ms),
+                    ],
+                    wide: vec![],
+                    json: to_json(n),
+                });
+            }
+        }
+        Resource::All => {}
+    }
+    out
+}

@@ -114,6 +114,9 @@ pub struct Step {
     pub quizzes: Vec<Quiz>,
     /// The step's text in reading order: prose, and where each quiz is asked.
     pub segments: Vec<Segment>,
+    /// Markdown shown once the step is done: the explanation a diagnosis
+    /// step keeps until the student has found the cause.
+    pub why: Option<String>,
 }
 
 /// A piece of a step, in reading order.

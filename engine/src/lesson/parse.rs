@@ -143,7 +143,7 @@ struct ProbeSpec {
     after: Option<Scalar>,
 }
 
-const PARTS: [&str; 6] = ["check", "probe", "hint", "solution", "quiz", "recap"];
+const PARTS: [&str; 7] = ["check", "probe", "hint", "solution", "quiz", "recap", "why"];
 
 struct Ctx<'a> {
     path: &'a str,
@@ -371,6 +371,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         fails_before: true,
                         quizzes: vec![],
                         segments: vec![],
+                        why: None,
                     });
                     quiz_cuts.push(vec![]);
                 }
@@ -472,6 +473,13 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                                 cuts.push((start, end));
                             }
                         }
+                    }
+                    "why" => {
+                        cut.push((start, end));
+                        if step.why.is_some() {
+                            cx.error(fence_line, 1, "a step has one `why` block: merge them");
+                        }
+                        step.why = Some(code.trim_end().to_string());
                     }
                     "recap" => {
                         cut.push((start, end));

@@ -46,8 +46,14 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
     let c = &s.world().cluster;
     let (goal, problem) = match &check.kind {
         CheckKind::Request(r) => {
-            let goal = format!("curl from {} to {} gives {}", r.from, r.url, r.expect);
-            match s.request(&r.from, &r.url) {
+            let url = placeholders::resolve(s, &r.url);
+            let shown = url.as_deref().unwrap_or(&r.url);
+            let goal = format!("curl from {} to {shown} gives {}", r.from, r.expect);
+            let url = match url {
+                Ok(u) => u,
+                Err(problem) => return failed(goal, problem),
+            };
+            match s.request(&r.from, &url) {
                 None => (goal, format!("there is no host or pod named `{}`", r.from)),
                 Some(o) => {
                     let mut problem = String::new();
@@ -223,11 +229,12 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
             (goal, problem)
         }
         CheckKind::Responders(rc) => {
+            let url = placeholders::resolve(s, &rc.url);
             let goal = format!(
                 "{} requests from {} to {} are answered by {}",
                 rc.requests,
                 rc.from,
-                rc.url,
+                url.as_deref().unwrap_or(&rc.url),
                 match (rc.at_least, rc.at_most) {
                     (Some(a), Some(b)) => format!("{a} to {b} different pods"),
                     (Some(a), None) => format!("at least {a} different pods"),
@@ -235,7 +242,11 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                     (None, None) => "any pods".into(),
                 }
             );
-            match s.requests(&rc.from, &rc.url, rc.requests) {
+            let url = match url {
+                Ok(u) => u,
+                Err(problem) => return failed(goal, problem),
+            };
+            match s.requests(&rc.from, &url, rc.requests) {
                 None => (goal, format!("there is no host or pod named `{}`", rc.from)),
                 Some(outcomes) => {
                     let mut who: Vec<String> = outcomes
@@ -270,6 +281,14 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
     };
     CheckResult {
         passed: problem.is_empty(),
+        goal,
+        problem,
+    }
+}
+
+fn failed(goal: String, problem: String) -> CheckResult {
+    CheckResult {
+        passed: false,
         goal,
         problem,
     }

@@ -60,6 +60,7 @@
 pub mod checks;
 pub mod diag;
 pub mod parse;
+pub mod placeholders;
 pub mod replay;
 
 pub use diag::Diagnostic;

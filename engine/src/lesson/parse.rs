@@ -446,6 +446,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                                 line,
                                 fm.as_ref().map(|f| f.world.nodes).unwrap_or(1),
                             );
+                            check_url(&mut cx, &p.url, line);
                             let step = steps.last_mut().expect("checked above");
                             step.probes.push(Probe {
                                 line,
@@ -693,6 +694,20 @@ fn check_from(cx: &mut Ctx<'_>, from: &str, line: usize, nodes: u8) {
     }
 }
 
+/// A URL's placeholders (`{nodePort:web}`) must name a value the engine knows.
+fn check_url(cx: &mut Ctx<'_>, url: &str, line: usize) {
+    if let Some(problem) = super::placeholders::problem(url) {
+        let col = cx
+            .text
+            .lines()
+            .nth(line - 1)
+            .and_then(|t| t.find(url))
+            .map(|c| c + 1)
+            .unwrap_or(1);
+        cx.error(line, col, problem);
+    }
+}
+
 fn expectation(cx: &mut Ctx<'_>, s: &str, line: usize) -> Option<Expect> {
     let e = Expect::parse(s);
     if e.is_none() {
@@ -802,6 +817,7 @@ fn convert_quiz(cx: &mut Ctx<'_>, q: QuizSpec, line: usize, nodes: u8) -> Option
     }
     let probe = q.probe.map(|p| {
         check_from(cx, &p.from, line, nodes);
+        check_url(cx, &p.url, line);
         let after = match p.when.as_deref() {
             None | Some("before") => false,
             Some("after") => true,
@@ -862,6 +878,7 @@ fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> O
     }
     if let Some(r) = spec.request {
         check_from(cx, &r.from, line, nodes);
+        check_url(cx, &r.url, line);
         let expect = expectation(cx, &r.expect.text(), line)?;
         kinds.push(CheckKind::Request(RequestCheck {
             from: r.from,
@@ -910,6 +927,7 @@ fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> O
     }
     if let Some(r) = spec.responders {
         check_from(cx, &r.from, line, nodes);
+        check_url(cx, &r.url, line);
         if r.at_least.is_none() && r.at_most.is_none() {
             cx.error(
                 line,

@@ -217,11 +217,19 @@ fn probes(
             Phase::After => (&p.after, "after"),
         };
         let Some(want) = want else { continue };
-        let problem = match s.request(&p.from, &p.url) {
+        let url = match super::placeholders::resolve(s, &p.url) {
+            Ok(u) => u,
+            Err(why) => {
+                let problem = format!("probe {when} step \"{}\": {}: {why}", step.title, p.url);
+                out.push(Diagnostic::new(&lesson.path, text, p.line, 3, problem));
+                continue;
+            }
+        };
+        let problem = match s.request(&p.from, &url) {
             None => format!("probe: there is no host or pod named `{}`", p.from),
             Some(o) if !matches_expect(&o.observed, want) => format!(
                 "probe {when} step \"{}\": curl from {} to {} gave {}, the probe says {want}",
-                step.title, p.from, p.url, o.observed
+                step.title, p.from, url, o.observed
             ),
             Some(_) => continue,
         };
@@ -246,7 +254,15 @@ fn quizzes(
         }
         let answer = &q.choices[q.answer];
         let Some(want) = &answer.expect else { continue };
-        let problem = match s.request(&p.from, &p.url) {
+        let url = match super::placeholders::resolve(s, &p.url) {
+            Ok(u) => u,
+            Err(why) => {
+                let problem = format!("quiz probe: {}: {why}", p.url);
+                out.push(Diagnostic::new(&lesson.path, text, q.line, 1, problem));
+                continue;
+            }
+        };
+        let problem = match s.request(&p.from, &url) {
             None => format!("quiz probe: there is no host or pod named `{}`", p.from),
             Some(o) if !matches_expect(&o.observed, want) => {
                 let right = q
@@ -263,7 +279,7 @@ fn quizzes(
                     "quiz: the answer \"{}\" predicts {want}, but curl from {} to {} gives {}. {}.{right}",
                     answer.text,
                     p.from,
-                    p.url,
+                    url,
                     o.observed,
                     crate::lesson::checks::why(&o),
                 )

@@ -59,11 +59,14 @@
 
 pub mod checks;
 pub mod diag;
+pub mod doc;
+#[cfg(feature = "authoring")]
 pub mod parse;
 pub mod placeholders;
 pub mod replay;
 
 pub use diag::Diagnostic;
+#[cfg(feature = "authoring")]
 pub use parse::parse_lesson;
 
 use crate::cluster::objects::Labels;

@@ -61,7 +61,9 @@ fn scan(url: &str) -> Result<Vec<Placeholder<'_>>, String> {
         };
         let (name, namespace) = service.split_once('.').unwrap_or((service, "default"));
         if name.is_empty() || namespace.is_empty() || port == Some("") {
-            return Err(format!("`{{{inner}}}` names no Service: write `{{{kind}:NAME}}`"));
+            return Err(format!(
+                "`{{{inner}}}` names no Service: write `{{{kind}:NAME}}`"
+            ));
         }
         out.push(Placeholder {
             span: (open, close + 1),
@@ -143,9 +145,12 @@ fn node_port(svc: &Service, port: Option<&str>) -> Result<String, String> {
             Some(p) => format!("Service {name} has no port {p}"),
         });
     };
-    sp.node_port
-        .map(|n| n.to_string())
-        .ok_or_else(|| format!("Service {name} is of type {} and has no node port", svc.type_name()))
+    sp.node_port.map(|n| n.to_string()).ok_or_else(|| {
+        format!(
+            "Service {name} is of type {} and has no node port",
+            svc.type_name()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -160,10 +165,18 @@ mod tests {
         assert!(problem("http://x:{nodeport:web}")
             .unwrap()
             .starts_with("unknown placeholder `nodeport`"));
-        assert!(problem("http://x:{nodePort:web").unwrap().contains("never closes"));
-        assert!(problem("http://x:{web}").unwrap().contains("names no Service"));
-        assert!(problem("http://{clusterIP:web:80}").unwrap().contains("only `nodePort`"));
-        assert!(problem("http://x:{nodePort:}").unwrap().contains("names no Service"));
+        assert!(problem("http://x:{nodePort:web")
+            .unwrap()
+            .contains("never closes"));
+        assert!(problem("http://x:{web}")
+            .unwrap()
+            .contains("names no Service"));
+        assert!(problem("http://{clusterIP:web:80}")
+            .unwrap()
+            .contains("only `nodePort`"));
+        assert!(problem("http://x:{nodePort:}")
+            .unwrap()
+            .contains("names no Service"));
     }
 
     #[test]
@@ -182,7 +195,10 @@ mod tests {
         );
         let ip = resolve(&s, "{clusterIP:web}").unwrap();
         let range: ipnet::Ipv4Net = "10.96.0.0/12".parse().unwrap();
-        assert!(range.contains(&ip.parse::<std::net::Ipv4Addr>().unwrap()), "{ip}");
+        assert!(
+            range.contains(&ip.parse::<std::net::Ipv4Addr>().unwrap()),
+            "{ip}"
+        );
         s.run("kubectl delete service web");
         s.run("kubectl create service nodeport web --tcp=80:80 --node-port=30123");
         assert_eq!(resolve(&s, url).unwrap(), "http://192.168.1.2:30123/");

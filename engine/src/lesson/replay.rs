@@ -369,6 +369,7 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
 }
 
 /// Parses then replays: everything `servicelab check` says about one file.
+#[cfg(feature = "authoring")]
 pub fn check_file(path: &str, text: &str) -> Vec<Diagnostic> {
     match parse::parse_lesson(path, text) {
         Err(errs) => errs,

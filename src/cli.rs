@@ -20,6 +20,15 @@ enum Command {
         /// Lesson files or directories (default: lessons/).
         paths: Vec<String>,
     },
+    /// Check lesson files as `check` does, then publish them as the course of a built site.
+    #[command(after_help = BUILD_HELP)]
+    Build {
+        /// Lesson files or directories (default: lessons/).
+        paths: Vec<String>,
+        /// The built site (a copy of servicelab's dist/) whose course to replace.
+        #[arg(long, value_name = "DIR")]
+        site: String,
+    },
     /// Run the tutorial's terminal: commands from stdin, output exactly as the browser shows it.
     #[command(after_help = shell_help())]
     Shell {
@@ -49,10 +58,17 @@ fn shell_help() -> String {
     )
 }
 
+const BUILD_HELP: &str =
+    "Nothing is written when a lesson has a problem. The course goes into the\n\
+site's index.html; index.html.gz and index.html.br are written again, and\n\
+every other file of the site gets its .gz and .br beside it if it has none\n\
+or an older one. Serve the site from any static web server.";
+
 pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { paths } => check(paths),
+        Command::Build { paths, site } => build(paths, &site),
         Command::Shell {
             lesson,
             step,
@@ -127,55 +143,106 @@ fn lesson_files(paths: &[String]) -> Result<Vec<String>, String> {
     Ok(out)
 }
 
-fn check(paths: Vec<String>) -> i32 {
+/// Every lesson under `paths`, checked: what `servicelab check` prints, and
+/// the parsed lessons with their sources when there is no problem at all.
+struct Checked {
+    files: usize,
+    steps: usize,
+    problems: usize,
+    lessons: Vec<(servicelab_engine::lesson::Lesson, String)>,
+}
+
+fn check_all(paths: Vec<String>) -> Result<Checked, String> {
     let paths = if paths.is_empty() {
         vec!["lessons".to_string()]
     } else {
         paths
     };
-    let files = match lesson_files(&paths) {
-        Ok(f) => f,
+    let files = lesson_files(&paths)?;
+    let mut checked = Checked {
+        files: files.len(),
+        steps: 0,
+        problems: 0,
+        lessons: vec![],
+    };
+    for f in &files {
+        let text = match read_lesson(f) {
+            Ok(text) => text,
+            Err(e) => {
+                println!("{e}");
+                checked.problems += 1;
+                continue;
+            }
+        };
+        let diags = servicelab_engine::lesson::replay::check_file(f, &text);
+        for d in &diags {
+            println!("{d}");
+        }
+        checked.problems += diags.len();
+        if let Ok(l) = servicelab_engine::lesson::parse_lesson(f, &text) {
+            checked.steps += l.steps.len();
+            checked.lessons.push((l, text));
+        }
+    }
+    Ok(checked)
+}
+
+fn check(paths: Vec<String>) -> i32 {
+    let c = match check_all(paths) {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("{e}");
             return 1;
         }
     };
-    let mut problems = 0;
-    let mut steps = 0;
-    for f in &files {
-        let diags = match read_lesson(f) {
-            Ok(text) => {
-                let d = servicelab_engine::lesson::replay::check_file(f, &text);
-                if let Ok(l) = servicelab_engine::lesson::parse_lesson(f, &text) {
-                    steps += l.steps.len();
-                }
-                d
-            }
-            Err(e) => {
-                println!("{e}");
-                problems += 1;
-                continue;
-            }
-        };
-        for d in &diags {
-            println!("{d}");
-        }
-        problems += diags.len();
-    }
-    let noun = if files.len() == 1 {
-        "lesson"
-    } else {
-        "lessons"
-    };
-    if problems == 0 {
+    let noun = if c.files == 1 { "lesson" } else { "lessons" };
+    if c.problems == 0 {
         println!(
-            "checked {} {noun} ({steps} steps): no problems",
-            files.len()
+            "checked {} {noun} ({} steps): no problems",
+            c.files, c.steps
         );
         0
     } else {
-        println!("checked {} {noun}: {problems} problem(s)", files.len());
+        println!("checked {} {noun}: {} problem(s)", c.files, c.problems);
         1
+    }
+}
+
+fn build(paths: Vec<String>, site: &str) -> i32 {
+    let c = match check_all(paths) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return 1;
+        }
+    };
+    let noun = if c.files == 1 { "lesson" } else { "lessons" };
+    if c.problems > 0 {
+        println!(
+            "checked {} {noun}: {} problem(s); nothing was written to {site}",
+            c.files, c.problems
+        );
+        return 1;
+    }
+    if c.files == 0 {
+        println!("no lesson files found; nothing was written to {site}");
+        return 1;
+    }
+    let course = servicelab_engine::lesson::course::Course::new(
+        c.lessons.iter().map(|(l, text)| (l.clone(), text.as_str())),
+    );
+    match crate::site::publish(std::path::Path::new(site), &course) {
+        Ok(report) => {
+            println!(
+                "checked {} {noun} ({} steps): no problems\nwrote the course into {site}/index.html ({} bytes of course data); compressed {} file(s)",
+                c.files, c.steps, report.course_bytes, report.compressed
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("servicelab build: {e}");
+            1
+        }
     }
 }
 

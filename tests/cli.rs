@@ -120,3 +120,81 @@ fn commands_span_lines_until_complete() {
         "bash: warning: here-document at line 8 delimited by end-of-file (wanted `EOF')\n"
     );
 }
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("servicelab-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const PAGE: &str = "<!DOCTYPE html><html><head><title>servicelab</title><script type=\"application/json\" id=\"servicelab-course\"></script></head><body></body></html>";
+
+const GOOD: &str = "---\ntitle: One more\nworld: {nodes: 1}\n---\n\n## Look\n\n```check passes-before\n- at: laptop\n```\n";
+
+#[test]
+fn build_refuses_a_broken_lesson_with_checks_message_and_writes_nothing() {
+    let dir = temp_dir("broken");
+    let lessons = dir.join("lessons");
+    let site = dir.join("site");
+    std::fs::create_dir_all(&lessons).unwrap();
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("index.html"), PAGE).unwrap();
+    std::fs::write(lessons.join("01-good.md"), GOOD).unwrap();
+    let broken = GOOD.replace("- at: laptop", "- chek: laptop");
+    std::fs::write(lessons.join("02-broken.md"), &broken).unwrap();
+    let l = lessons.to_str().unwrap();
+    let check = servicelab(&["check", l], "");
+    let build = servicelab(&["build", l, "--site", site.to_str().unwrap()], "");
+    assert_eq!(build.status.code(), Some(1));
+    let (check_out, build_out) = (
+        String::from_utf8(check.stdout).unwrap(),
+        String::from_utf8(build.stdout).unwrap(),
+    );
+    let diagnostics = check_out.lines().next().unwrap();
+    assert!(diagnostics.contains("02-broken.md:9:3: "), "{check_out}");
+    assert!(build_out.starts_with(diagnostics), "{build_out}");
+    assert!(
+        build_out.ends_with(&format!("; nothing was written to {}\n", site.display())),
+        "{build_out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.join("index.html")).unwrap(),
+        PAGE
+    );
+    assert!(!site.join("index.html.gz").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn build_writes_the_course_the_page_reads() {
+    let dir = temp_dir("good");
+    let site = dir.join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join("index.html"), PAGE).unwrap();
+    let lesson = dir.join("01-good.md");
+    std::fs::write(&lesson, GOOD).unwrap();
+    let o = servicelab(
+        &[
+            "build",
+            lesson.to_str().unwrap(),
+            "--site",
+            site.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let html = std::fs::read_to_string(site.join("index.html")).unwrap();
+    let start = html.find("id=\"servicelab-course\">").unwrap() + "id=\"servicelab-course\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    let course = servicelab::engine::lesson::course::Course::from_json(&html[start..end]).unwrap();
+    assert_eq!(course.lessons.len(), 1);
+    assert_eq!(course.lessons[0].lesson.title, "One more");
+    assert!(site.join("index.html.gz").exists() && site.join("index.html.br").exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}

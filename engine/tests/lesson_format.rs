@@ -82,8 +82,8 @@ fn a_lesson_with_objectives_a_quiz_a_challenge_and_a_recap_parses() {
     );
     assert_eq!(l.minutes, Some(5));
     assert_eq!(
-        l.recap.as_deref(),
-        Some("You predicted a refusal, saw it, and opened the port yourself.")
+        l.recap.as_ref().map(|r| r.plain_text()),
+        Some("You predicted a refusal, saw it, and opened the port yourself.\n".to_string())
     );
     let step = &l.steps[0];
     assert!(!step.challenge);
@@ -91,14 +91,18 @@ fn a_lesson_with_objectives_a_quiz_a_challenge_and_a_recap_parses() {
     assert_eq!(q.answer, 1);
     assert_eq!(q.choices[1].expect, Some(Expect::Refused));
     assert_eq!(
-        q.explanation(2),
-        "A timeout would mean the packet was lost on the way."
+        q.explanation(2).map(|d| d.plain_text()),
+        Some("A timeout would mean the packet was lost on the way.\n".to_string())
     );
     // The quiz stands between the prose before it and what follows.
-    assert!(matches!(&step.segments[0], Segment::Prose(p) if p.contains("what will this give?")));
+    assert!(
+        matches!(&step.segments[0], Segment::Prose(p) if p.plain_text().contains("what will this give?"))
+    );
     assert_eq!(step.segments[1], Segment::Quiz(0));
-    assert!(matches!(&step.segments[2], Segment::Prose(p) if p.contains("After the quiz.")));
-    assert!(!step.text.contains("question:"));
+    assert!(
+        matches!(&step.segments[2], Segment::Prose(p) if p.plain_text().contains("After the quiz."))
+    );
+    assert!(!step.prose_text().contains("question:"));
     let challenge = &l.steps[1];
     assert!(challenge.challenge);
     assert!(challenge.commands.is_empty());
@@ -170,4 +174,37 @@ fn quiz_mistakes_are_reported_at_the_quiz() {
     );
     assert!(bad("```recap\nYou", "```recap\nA\n```\n\n```recap\nYou")
         .contains("a lesson has one `recap` block"));
+}
+
+/// Every lesson of the course and of the fixtures, through the data the
+/// student's page reads: nothing is lost or changed on the way.
+#[test]
+fn every_lesson_round_trips_as_course_data() {
+    use servicelab_engine::lesson::course::{script_safe, Course};
+    let mut sources = vec![];
+    for dir in ["../lessons", "tests/lessons"] {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .filter(|p| p.file_name().is_some_and(|n| n != "README.md"))
+            .collect();
+        files.sort();
+        for f in files {
+            sources.push((
+                f.display().to_string(),
+                std::fs::read_to_string(&f).unwrap(),
+            ));
+        }
+    }
+    assert!(sources.len() >= 10, "{}", sources.len());
+    let lessons: Vec<_> = sources
+        .iter()
+        .map(|(path, text)| (parse_lesson(path, text).unwrap(), text.as_str()))
+        .collect();
+    let course = Course::new(lessons);
+    let json = script_safe(&course.to_json());
+    assert!(!json.contains('<'));
+    assert_eq!(Course::from_json(&json).unwrap(), course);
 }

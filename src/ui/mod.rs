@@ -20,7 +20,7 @@
 //!
 //! Pure helpers sit beside the components: [`catalog`] (the lessons built
 //! in), [`codec`] (the log as text and links), [`route`] (the address),
-//! [`opening`] (a place and its saved work → a state to open), [`markdown`]
+//! [`opening`] (a place and its saved work → a state to open), [`prose`]
 //! (lesson text to nodes), [`completion`] (Tab), [`yaml_lines`] (where an
 //! error points in a manifest), [`layout`] (where each host and wire of the
 //! picture goes), [`packet_path`] (what a trace crossed), [`history`]
@@ -35,10 +35,10 @@ pub mod components;
 pub mod crash_guard;
 pub mod history;
 pub mod layout;
-pub mod markdown;
 pub mod opening;
 pub mod packet_path;
 pub mod panic_banner;
+pub mod prose;
 pub mod route;
 pub mod state;
 pub mod storage;

@@ -23,7 +23,7 @@ use std::net::Ipv4Addr;
 /// `ttl 30` in kubeadm's Corefile.
 pub const TTL: u32 = 30;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum RrType {
     A,
     Aaaa,

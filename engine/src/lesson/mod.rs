@@ -58,6 +58,7 @@
 //! types are its reference.
 
 pub mod checks;
+pub mod course;
 pub mod diag;
 pub mod doc;
 #[cfg(feature = "authoring")]
@@ -70,10 +71,12 @@ pub use diag::Diagnostic;
 pub use parse::parse_lesson;
 
 use crate::cluster::objects::Labels;
-use serde::Deserialize;
+pub use doc::Doc;
+use serde::{Deserialize, Serialize};
 
-/// A parsed lesson.
-#[derive(Debug, Clone, PartialEq)]
+/// A parsed lesson. Serialized, it is the course data the student's page
+/// reads (`servicelab build`): prose already read into [`Doc`]s.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lesson {
     /// The file's stem, e.g. `02-nodeport`.
     pub id: String,
@@ -85,21 +88,19 @@ pub struct Lesson {
     /// The estimated time, in minutes: shown in the lesson list.
     pub minutes: Option<u32>,
     pub world: WorldSpec,
-    /// Markdown before the first step.
-    pub intro: String,
+    /// The prose before the first step.
+    pub intro: Doc,
     pub steps: Vec<Step>,
     /// What the student did, in two or three lines: shown when the last
     /// step is done, with the way on.
-    pub recap: Option<String>,
+    pub recap: Option<Doc>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Step {
     pub title: String,
     /// 1-based line of the step's heading.
     pub line: usize,
-    /// The step's prose, as Markdown, without the engine's blocks.
-    pub text: String,
     /// Commands the student can click to run (`$ ` lines of console blocks).
     pub commands: Vec<String>,
     /// Manifests the student can open in the editor; also written to the
@@ -107,7 +108,7 @@ pub struct Step {
     pub files: Vec<FileBlock>,
     pub checks: Vec<Check>,
     pub probes: Vec<Probe>,
-    pub hints: Vec<String>,
+    pub hints: Vec<Doc>,
     /// Lines of shell, run in order by `servicelab check` and "show solution".
     pub solution: Vec<String>,
     /// Whether the checks must fail before the solution runs (default true).
@@ -118,31 +119,44 @@ pub struct Step {
     pub quizzes: Vec<Quiz>,
     /// The step's text in reading order: prose, and where each quiz is asked.
     pub segments: Vec<Segment>,
-    /// Markdown shown once the step is done: the explanation a diagnosis
-    /// step keeps until the student has found the cause.
-    pub why: Option<String>,
+    /// Shown once the step is done: the explanation a diagnosis step keeps
+    /// until the student has found the cause.
+    pub why: Option<Doc>,
+}
+
+impl Step {
+    /// The step's prose as plain text, without markup or quizzes.
+    pub fn prose_text(&self) -> String {
+        let mut out = String::new();
+        for s in &self.segments {
+            if let Segment::Prose(d) = s {
+                out.push_str(&d.plain_text());
+            }
+        }
+        out
+    }
 }
 
 /// A piece of a step, in reading order.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Segment {
-    /// Markdown.
-    Prose(String),
+    /// Prose, without the engine's blocks.
+    Prose(Doc),
     /// The quiz of this index in [`Step::quizzes`].
     Quiz(usize),
 }
 
 /// A question with choices, asked where it stands in the step (a quiz
 /// before a command is a prediction: asked before the student runs it).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Quiz {
     pub line: usize,
-    pub question: String,
+    pub question: Doc,
     pub choices: Vec<Choice>,
     /// The index of the right choice.
     pub answer: usize,
     /// One explanation for every choice, or one per choice.
-    pub explain: Vec<String>,
+    pub explain: Vec<Doc>,
     /// A request whose outcome decides which choice is right: `servicelab
     /// check` makes it and reports an `answer` the engine contradicts.
     pub probe: Option<QuizProbe>,
@@ -150,22 +164,22 @@ pub struct Quiz {
 
 impl Quiz {
     /// What to say after `choice` was picked.
-    pub fn explanation(&self, choice: usize) -> &str {
+    pub fn explanation(&self, choice: usize) -> Option<&Doc> {
         match self.explain.as_slice() {
-            [one] => one,
-            all => all.get(choice).map(String::as_str).unwrap_or(""),
+            [one] => Some(one),
+            all => all.get(choice),
         }
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     pub text: String,
     /// With a probe: the outcome this choice predicts.
     pub expect: Option<Expect>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuizProbe {
     pub from: String,
     pub url: String,
@@ -174,7 +188,7 @@ pub struct QuizProbe {
     pub after: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileBlock {
     pub name: String,
     pub content: String,
@@ -182,7 +196,7 @@ pub struct FileBlock {
 }
 
 /// The world at the start of the lesson.
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct WorldSpec {
     #[serde(default = "one")]
@@ -204,7 +218,7 @@ fn one() -> u8 {
     1
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PodSpec {
     pub name: String,
@@ -220,7 +234,7 @@ pub struct PodSpec {
     pub args: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentSpec {
     pub name: String,
@@ -240,7 +254,7 @@ fn one_i32() -> i32 {
 }
 
 /// What a request is expected to end in.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Expect {
     /// An HTTP status code (200, 404…).
     Status(u16),
@@ -277,13 +291,13 @@ impl std::fmt::Display for Expect {
 }
 
 /// One outcome check.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Check {
     pub line: usize,
     pub kind: CheckKind,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum CheckKind {
     Service(ServiceCheck),
     Request(RequestCheck),
@@ -296,7 +310,7 @@ pub enum CheckKind {
     At(String),
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields, rename_all = "camelCase")]
 pub struct ServiceCheck {
     pub name: Option<String>,
@@ -320,7 +334,7 @@ pub struct ServiceCheck {
     pub external_name: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestCheck {
     /// `laptop`, `node01`, or a pod's name.
     pub from: String,
@@ -329,7 +343,7 @@ pub struct RequestCheck {
     pub body_contains: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct PodCheck {
     pub name: Option<String>,
@@ -342,7 +356,7 @@ pub struct PodCheck {
     pub count: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentCheck {
     pub name: String,
@@ -352,7 +366,7 @@ pub struct DeploymentCheck {
     pub ready: Option<bool>,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointsCheck {
     pub service: String,
@@ -364,7 +378,7 @@ pub struct EndpointsCheck {
 }
 
 /// A DNS lookup from a pod or a host, through its resolver and search path.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DnsCheck {
     pub from: String,
     pub name: String,
@@ -376,7 +390,7 @@ pub struct DnsCheck {
 }
 
 /// Repeated requests: how many different pods answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RespondersCheck {
     pub from: String,
     pub url: String,
@@ -386,7 +400,7 @@ pub struct RespondersCheck {
 }
 
 /// A request shown before and after the step.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Probe {
     pub line: usize,
     pub from: String,

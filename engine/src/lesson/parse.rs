@@ -1,6 +1,7 @@
 //! The lesson parser: `&str` in, a [`Lesson`] or every problem found out.
 //! Pure, so the browser and `servicelab check` report the same things.
 
+use super::doc::from_markdown;
 use super::*;
 use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use serde::de::DeserializeOwned;
@@ -361,7 +362,6 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         challenge: title.starts_with("Challenge:"),
                         title,
                         line,
-                        text: String::new(),
                         commands: vec![],
                         files: vec![],
                         checks: vec![],
@@ -459,7 +459,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                     }
                     "hint" => {
                         cut.push((start, end));
-                        step.hints.push(code.trim_end().to_string());
+                        step.hints.push(from_markdown(code.trim_end()));
                     }
                     "quiz" => {
                         cut.push((start, end));
@@ -480,7 +480,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         if step.why.is_some() {
                             cx.error(fence_line, 1, "a step has one `why` block: merge them");
                         }
-                        step.why = Some(code.trim_end().to_string());
+                        step.why = Some(from_markdown(code.trim_end()));
                     }
                     "recap" => {
                         cut.push((start, end));
@@ -553,20 +553,19 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         } else {
             to
         };
-        step.text = prose(text, from, to, &cut);
         // The same prose, cut where each quiz is asked.
         let mut at = from;
         for (k, &(qs, qe)) in quiz_cuts[i].iter().enumerate() {
             let before = prose(text, at, qs, &cut);
             if !before.is_empty() {
-                step.segments.push(Segment::Prose(before));
+                step.segments.push(Segment::Prose(from_markdown(&before)));
             }
             step.segments.push(Segment::Quiz(k));
             at = qe;
         }
         let rest = prose(text, at.min(to), to, &cut);
         if !rest.is_empty() {
-            step.segments.push(Segment::Prose(rest));
+            step.segments.push(Segment::Prose(from_markdown(&rest)));
         }
     }
     let intro = prose(text, body_start, body_start + intro_end, &cut);
@@ -620,9 +619,9 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         objectives: fm.objectives,
         minutes: fm.minutes,
         world: fm.world,
-        intro,
+        intro: from_markdown(&intro),
         steps,
-        recap: recap.map(|(r, _)| r),
+        recap: recap.map(|(r, _)| from_markdown(&r)),
     })
 }
 
@@ -863,10 +862,10 @@ fn convert_quiz(cx: &mut Ctx<'_>, q: QuizSpec, line: usize, nodes: u8) -> Option
     }
     (cx.errors.len() == errors).then(|| Quiz {
         line,
-        question: q.question,
+        question: from_markdown(&q.question),
         choices,
         answer: answer.unwrap_or(0),
-        explain,
+        explain: explain.iter().map(|e| from_markdown(e)).collect(),
         probe,
     })
 }
@@ -982,10 +981,11 @@ mod tests {
         let s = &l.steps[0];
         assert_eq!(s.title, "First step");
         assert_eq!(s.commands, vec!["kubectl get pods"]);
-        assert_eq!(s.hints, vec!["Look."]);
+        assert_eq!(s.hints.len(), 1);
+        assert_eq!(s.hints[0].plain_text(), "Look.\n");
         assert_eq!(s.checks[0].line, 22);
-        assert!(s.text.contains("Do it.") && !s.text.contains("hint"));
-        assert_eq!(l.intro, "Intro.");
+        assert!(s.prose_text().contains("Do it.") && !s.prose_text().contains("hint"));
+        assert_eq!(l.intro.plain_text(), "Intro.\n");
     }
 
     #[test]

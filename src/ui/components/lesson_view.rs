@@ -4,7 +4,8 @@
 
 use super::nav_link::NavLink;
 use crate::engine::lesson::Lesson;
-use crate::ui::markdown::{self, Controls};
+use crate::engine::lesson::{Doc, Segment};
+use crate::ui::prose::{self, Controls};
 use crate::ui::route::Route;
 use crate::ui::state::{Action, ProbeRow, StepStatus};
 use std::collections::BTreeSet;
@@ -105,16 +106,16 @@ fn ProbeTable(props: &ProbeTableProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct ProseProps {
-    text: AttrValue,
+    doc: Doc,
     controls: Controls,
     shift: u8,
 }
 
-/// Lesson Markdown, drawn again only when the text changes (not after
-/// every command the student runs).
+/// Lesson prose, drawn again only when it changes (not after every
+/// command the student runs).
 #[component]
 fn Prose(props: &ProseProps) -> Html {
-    markdown::render(&props.text, &props.controls, props.shift)
+    prose::render(&props.doc, &props.controls, props.shift)
 }
 
 #[derive(Properties, PartialEq)]
@@ -199,9 +200,14 @@ fn StepView(props: &StepViewProps) -> Html {
         <section class="step" aria-labelledby="step-title" data-step={v.step.to_string()}>
             <h3 id="step-title" tabindex="-1">{ format!("Step {} of {count}: {}", v.step, step.title) }</h3>
             if v.step == 1 && !v.lesson.intro.is_empty() {
-                <div class="intro"><Prose text={AttrValue::from(v.lesson.intro.clone())} controls={controls.clone()} shift={2} /></div>
+                <div class="intro"><Prose doc={v.lesson.intro.clone()} controls={controls.clone()} shift={2} /></div>
             }
-            <div class="step-text"><Prose text={AttrValue::from(step.text.clone())} controls={controls.clone()} shift={2} /></div>
+            <div class="step-text">
+                { for step.segments.iter().filter_map(|s| match s {
+                    Segment::Prose(doc) => Some(html! { <Prose doc={doc.clone()} controls={controls.clone()} shift={2} /> }),
+                    Segment::Quiz(_) => None,
+                }) }
+            </div>
 
             <section class="checks" aria-labelledby="checks-heading">
                 <h4 id="checks-heading">{ "Goals of this step" }</h4>
@@ -230,7 +236,7 @@ fn StepView(props: &StepViewProps) -> Html {
                     if *hints_shown > 0 {
                         <ol class="hint-list">
                             { for step.hints.iter().take(*hints_shown).map(|h| html! {
-                                <li><Prose text={AttrValue::from(h.clone())} controls={controls.clone()} shift={3} /></li>
+                                <li><Prose doc={h.clone()} controls={controls.clone()} shift={3} /></li>
                             }) }
                         </ol>
                     }

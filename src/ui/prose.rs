@@ -1,0 +1,135 @@
+//! A lesson's prose, drawn from the course data ([`Doc`]): the Markdown was
+//! read when the course was built, so the page carries no Markdown parser.
+//! Every node becomes a Yew node; no HTML string is ever parsed by the
+//! browser, so a lesson (or hand-edited course data) cannot inject markup or
+//! script. Links are checked again here, as the data may come from anywhere.
+//!
+//! Two kinds of block become controls:
+//! - a console block's commands get a "Run" button that runs the command in
+//!   the terminal;
+//! - a manifest (`yaml file=NAME`) gets an "Edit" button that opens NAME in
+//!   the editor.
+
+use crate::engine::lesson::doc::{safe_href, ConsoleLine, Doc, Node};
+use yew::prelude::*;
+
+/// What the controls in the text do.
+#[derive(Clone, PartialEq, Default)]
+pub struct Controls {
+    /// Run a command line in the terminal.
+    pub run: Callback<String>,
+    /// Open a lesson file (by name) in the editor.
+    pub open: Callback<String>,
+}
+
+fn console(lines: &[ConsoleLine], controls: &Controls) -> Html {
+    let parts = lines.iter().map(|line| match line {
+        ConsoleLine::Output(text) => {
+            html! { <pre class="console-output" tabindex="0"><code>{ text.clone() }</code></pre> }
+        }
+        ConsoleLine::Command(cmd) => {
+            let onclick = {
+                let run = controls.run.clone();
+                let cmd = cmd.clone();
+                Callback::from(move |_: MouseEvent| run.emit(cmd.clone()))
+            };
+            html! {
+                <div class="console-command">
+                    <code><span class="console-prompt" aria-hidden="true">{ "$ " }</span>{ cmd.clone() }</code>
+                    <button type="button" class="run-button" aria-label={format!("Run {cmd}")} {onclick}>
+                        { "Run" }
+                    </button>
+                </div>
+            }
+        }
+    });
+    html! { <div class="console">{ for parts }</div> }
+}
+
+fn file_block(name: &str, text: &str, controls: &Controls) -> Html {
+    let onclick = {
+        let open = controls.open.clone();
+        let name = name.to_string();
+        Callback::from(move |_: MouseEvent| open.emit(name.clone()))
+    };
+    html! {
+        <figure class="file-block">
+            <figcaption>
+                <code class="file-name">{ name.to_string() }</code>
+                <button type="button" class="edit-button" aria-label={format!("Edit {name}")} {onclick}>
+                    { "Edit" }
+                </button>
+            </figcaption>
+            <pre tabindex="0"><code>{ text.to_string() }</code></pre>
+        </figure>
+    }
+}
+
+fn nodes(kids: &[Node], controls: &Controls, shift: u8) -> Html {
+    html! { <>{ for kids.iter().map(|k| node(k, controls, shift)) }</> }
+}
+
+fn node(n: &Node, controls: &Controls, shift: u8) -> Html {
+    let kids = |k: &[Node]| nodes(k, controls, shift);
+    match n {
+        Node::Text(t) => html! { { t.clone() } },
+        Node::Para(k) => html! { <p>{ kids(k) }</p> },
+        Node::Heading(level, k) => {
+            let tag = format!("h{}", level.saturating_add(shift).clamp(1, 6));
+            html! { <@{tag}>{ kids(k) }</@> }
+        }
+        Node::Quote(k) => html! { <blockquote>{ kids(k) }</blockquote> },
+        Node::Bullets(items) => {
+            html! { <ul>{ for items.iter().map(|i| html! { <li>{ kids(i) }</li> }) }</ul> }
+        }
+        Node::Numbered(start, items) => html! {
+            <ol start={start.to_string()}>{ for items.iter().map(|i| html! { <li>{ kids(i) }</li> }) }</ol>
+        },
+        Node::Em(k) => html! { <em>{ kids(k) }</em> },
+        Node::Strong(k) => html! { <strong>{ kids(k) }</strong> },
+        Node::Struck(k) => html! { <del>{ kids(k) }</del> },
+        Node::Link {
+            href,
+            title,
+            kids: k,
+        } => match safe_href(href) {
+            Some(href) => {
+                let external = href.starts_with("http");
+                let title = (!title.is_empty()).then(|| title.clone());
+                html! {
+                    <a {href} {title}
+                        target={external.then_some("_blank")}
+                        rel={external.then_some("noopener noreferrer")}>
+                        { kids(k) }
+                    </a>
+                }
+            }
+            None => kids(k),
+        },
+        Node::Code(t) => html! { <code>{ t.clone() }</code> },
+        // Only the image's text: an image from elsewhere would be a request
+        // from the page.
+        Node::ImageAlt(k) => html! { <span class="image-alt">{ kids(k) }</span> },
+        Node::Table { head, rows } => html! {
+            <div class="table-scroll" tabindex="0">
+                <table>
+                    <thead><tr>{ for head.iter().map(|c| html! { <th scope="col">{ kids(c) }</th> }) }</tr></thead>
+                    <tbody>{ for rows.iter().map(|r| html! {
+                        <tr>{ for r.iter().map(|c| html! { <td>{ kids(c) }</td> }) }</tr>
+                    }) }</tbody>
+                </table>
+            </div>
+        },
+        Node::Break => html! { <br /> },
+        Node::Rule => html! { <hr /> },
+        Node::Pre(t) => html! { <pre tabindex="0"><code>{ t.clone() }</code></pre> },
+        Node::Console(lines) => console(lines, controls),
+        Node::File { name, text } => file_block(name, text, controls),
+    }
+}
+
+/// Draws `doc`. Headings are shifted down by `shift` levels (a step's
+/// `###` under the page's `h3` step title becomes an `h5`), never past `h6`.
+pub fn render(doc: &Doc, controls: &Controls, shift: u8) -> Html {
+    nodes(&doc.0, controls, shift)
+}

@@ -13,12 +13,22 @@ compgen -G "$dist/*.js" >/dev/null || fail "no .js in $dist/"
 compgen -G "$dist/*.css" >/dev/null || fail "no .css in $dist/"
 
 # Every src=, href= and import/module path in index.html must be relative.
-refs="$(grep -oE "(src|href)=\"[^\"]*\"|(from|import\(|module_or_path:) *'[^']*'|(from|import\(|module_or_path:) *\"[^\"]*\"" "$dist/index.html" || true)"
+# (The course data, JSON in one script element, is left out: its text is not markup.)
+page="$(sed -E 's#(<script type="application/json" id="servicelab-course">).*(</script>)#\1\2#' "$dist/index.html")"
+refs="$(printf '%s\n' "$page" | grep -oE "(src|href)=\"[^\"]*\"|(from|import\(|module_or_path:) *'[^']*'|(from|import\(|module_or_path:) *\"[^\"]*\"" || true)"
 [ -n "$refs" ] || fail "index.html references no assets"
 bad="$(printf '%s\n' "$refs" | grep -E "[\"'](/|[a-z]+:)" || true)"
 [ -z "$bad" ] || fail "index.html has absolute references: $(echo $bad)"
 # Each referenced local file exists.
 printf '%s\n' "$refs" | sed -E "s/^[^\"']*[\"']//; s/[\"']$//; s/[?#].*//" | while read -r ref; do
     [ -e "$dist/$ref" ] || fail "index.html refers to $ref, which is not in $dist/"
+done
+# The course is in the page (servicelab build), not empty.
+grep -q '<script type="application/json" id="servicelab-course">{"format":' "$dist/index.html" \
+    || fail "index.html holds no course data (servicelab build did not run)"
+# A release site ships each text asset precompressed beside it.
+for f in "$dist"/*.html "$dist"/*.wasm "$dist"/*.js "$dist"/*.css; do
+    [ -f "$f.gz" ] && [ -f "$f.br" ] || fail "$f has no .gz and .br beside it"
+    [ "$f.gz" -nt "$f" ] || [ ! "$f" -nt "$f.gz" ] || fail "$f.gz is older than $f"
 done
 echo "check-dist: $dist/ is a relative-path static site ($(ls "$dist" | wc -l) files)"

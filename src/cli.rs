@@ -28,6 +28,9 @@ enum Command {
         /// The built site (a copy of servicelab's dist/) whose course to replace.
         #[arg(long, value_name = "DIR")]
         site: String,
+        /// Write no .gz and .br files (and remove index.html's, now stale): for a development server.
+        #[arg(long)]
+        no_compress: bool,
     },
     /// Run the tutorial's terminal: commands from stdin, output exactly as the browser shows it.
     #[command(after_help = shell_help())]
@@ -68,7 +71,11 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Command::Check { paths } => check(paths),
-        Command::Build { paths, site } => build(paths, &site),
+        Command::Build {
+            paths,
+            site,
+            no_compress,
+        } => build(paths, &site, !no_compress),
         Command::Shell {
             lesson,
             step,
@@ -208,7 +215,7 @@ fn check(paths: Vec<String>) -> i32 {
     }
 }
 
-fn build(paths: Vec<String>, site: &str) -> i32 {
+fn build(paths: Vec<String>, site: &str, compress: bool) -> i32 {
     let c = match check_all(paths) {
         Ok(c) => c,
         Err(e) => {
@@ -231,7 +238,7 @@ fn build(paths: Vec<String>, site: &str) -> i32 {
     let course = servicelab_engine::lesson::course::Course::new(
         c.lessons.iter().map(|(l, text)| (l.clone(), text.as_str())),
     );
-    match crate::site::publish(std::path::Path::new(site), &course) {
+    match crate::site::publish(std::path::Path::new(site), &course, compress) {
         Ok(report) => {
             println!(
                 "checked {} {noun} ({} steps): no problems\nwrote the course into {site}/index.html ({} bytes of course data); compressed {} file(s)",

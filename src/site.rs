@@ -103,8 +103,10 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
     Ok(())
 }
 
-/// Writes `course` into the site at `dir`, then compresses what needs it.
-pub fn publish(dir: &Path, course: &Course) -> Result<Report, String> {
+/// Writes `course` into the site at `dir`, then compresses what needs it
+/// (or, with `compress` false, removes index.html's compressed copies,
+/// which would now be stale).
+pub fn publish(dir: &Path, course: &Course, compress_files: bool) -> Result<Report, String> {
     let index = dir.join("index.html");
     let html = fs::read_to_string(&index).map_err(|e| {
         format!(
@@ -122,6 +124,15 @@ pub fn publish(dir: &Path, course: &Course) -> Result<Report, String> {
     })?;
     let course_bytes = built.len().saturating_sub(html.len()) + course_length_in(&html);
     write_atomic(&index, built.as_bytes())?;
+    if !compress_files {
+        for suffix in [".gz", ".br"] {
+            let _ = fs::remove_file(with_suffix(&index, suffix));
+        }
+        return Ok(Report {
+            course_bytes,
+            compressed: 0,
+        });
+    }
     let mut files = vec![];
     files_under(dir, &mut files)?;
     files.sort();
@@ -177,7 +188,7 @@ mod tests {
         let text = "---\ntitle: T\nworld: {nodes: 1}\n---\n\n## S\n\n```check passes-before\n- at: laptop\n```\n";
         let lesson = servicelab_engine::lesson::parse_lesson("l/01-t.md", text).unwrap();
         let course = Course::new([(lesson, text)]);
-        let r = publish(&dir, &course).unwrap();
+        let r = publish(&dir, &course, true).unwrap();
         assert_eq!(r.compressed, 2);
         assert_eq!(r.course_bytes, course.to_json().len());
         let html = fs::read_to_string(dir.join("index.html")).unwrap();
@@ -196,9 +207,14 @@ mod tests {
         assert_eq!(br, fs::read(dir.join("assets/app.js")).unwrap());
         assert!(!dir.join("assets/pic.png.gz").exists());
         // Again: the page's data is replaced and recompressed; the rest is fresh.
-        let r = publish(&dir, &course).unwrap();
+        let r = publish(&dir, &course, true).unwrap();
         assert_eq!(r.compressed, 1);
         assert_eq!(fs::read_to_string(dir.join("index.html")).unwrap(), html);
+        // Without compression, index.html's stale copies go.
+        let r = publish(&dir, &course, false).unwrap();
+        assert_eq!(r.compressed, 0);
+        assert!(!dir.join("index.html.gz").exists() && !dir.join("index.html.br").exists());
+        assert!(dir.join("assets/app.js.gz").exists());
         let _ = fs::remove_dir_all(&dir);
     }
 
@@ -207,7 +223,9 @@ mod tests {
         let dir = temp_site("empty");
         let text = "---\ntitle: T\nworld: {nodes: 1}\n---\n\n## S\n\n```check passes-before\n- at: laptop\n```\n";
         let lesson = servicelab_engine::lesson::parse_lesson("l/01-t.md", text).unwrap();
-        let err = publish(&dir, &Course::new([(lesson, text)])).err().unwrap();
+        let err = publish(&dir, &Course::new([(lesson, text)]), true)
+            .err()
+            .unwrap();
         assert!(
             err.contains("index.html: cannot read: No such file or directory (is "),
             "{err}"

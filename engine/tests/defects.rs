@@ -93,3 +93,23 @@ fn no_check_message_is_a_rust_debug_struct() {
         );
     }
 }
+
+/// A key with nothing under it is YAML's null, which Go's JSON decoder
+/// leaves alone: the API server then says what is missing (found by a
+/// lesson author writing a manifest step by step).
+#[test]
+fn an_empty_key_is_absent_not_a_type_error() {
+    let mut s = Session::new(WorldOptions::default()).unwrap();
+    s.run("printf 'apiVersion: v1\\nkind: Service\\nmetadata:\\n  name: web\\nspec:\\n  ports:\\n' > s.yaml");
+    assert_eq!(
+        s.run("kubectl apply -f s.yaml").text(),
+        "The Service \"web\" is invalid: spec.ports: Required value\n"
+    );
+    s.run("printf 'apiVersion: v1\\nkind: Service\\nmetadata:\\n  name: web\\nspec:\\n  ports:\\n  - port:\\n    targetPort: 80\\n' > t.yaml");
+    assert_eq!(
+        s.run("kubectl apply -f t.yaml").text(),
+        "The Service \"web\" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n"
+    );
+    s.run("printf 'apiVersion: v1\\nkind: Service\\nmetadata:\\n  name: web\\n  labels:\\nspec:\\n  selector:\\n  ports:\\n  - port: 80\\n' > u.yaml");
+    assert_eq!(s.run("kubectl apply -f u.yaml").text(), "service/web created\n");
+}

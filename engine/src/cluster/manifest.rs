@@ -519,7 +519,24 @@ fn error_path(v: &Value, inner: &str) -> Vec<String> {
     vec![]
 }
 
+/// Go's encoding/json leaves a field alone when the JSON says `null`: an
+/// empty `ports:` or `labels:` in YAML is as good as no key at all (and the
+/// API server's validation then says what is missing).
+fn without_nulls(v: Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
+}
+
 fn strict<T: DeserializeOwned>(v: Value, root: &str) -> Result<T, String> {
+    let v = without_nulls(v);
     let doc = v.clone();
     serde_json::from_value::<T>(v).map_err(|e| {
         let inner = e.to_string();

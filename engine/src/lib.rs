@@ -27,6 +27,7 @@
 
 pub mod apps;
 pub mod cluster;
+pub mod explain;
 pub mod lesson;
 pub mod net;
 pub mod rng;

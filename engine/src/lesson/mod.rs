@@ -59,6 +59,7 @@
 
 pub mod checks;
 pub mod diag;
+pub mod done;
 pub mod parse;
 pub mod replay;
 

@@ -97,4 +97,7 @@ fn the_home_directory_comes_from_the_session() {
     assert_eq!(s.home_files(), ["a.yaml"]);
     s.run("ssh node01");
     assert_eq!(s.home_file("a.yaml"), None);
+    assert_eq!(s.file_on("laptop", "a.yaml").as_deref(), Some("a"));
+    assert_eq!(s.file_on("laptop", "/home/student/a.yaml").as_deref(), Some("a"));
+    assert_eq!(s.file_on("node01", "a.yaml"), None);
 }

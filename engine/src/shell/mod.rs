@@ -388,6 +388,24 @@ impl Session {
         written.is_ok()
     }
 
+    /// A file on a host (`laptop`, `node01`…), by absolute path or
+    /// relative to the user's home there: what [`Session::put_file`] wrote.
+    pub fn file_on(&self, host: &str, path: &str) -> Option<String> {
+        let id = self.world.net.host_id(host)?;
+        let machine = self.world.machine(id)?;
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            let home = if machine.user == "root" {
+                "/root".to_string()
+            } else {
+                format!("/home/{}", machine.user)
+            };
+            format!("{home}/{path}")
+        };
+        machine.files.get(&path).cloned()
+    }
+
     /// A request from `from` (a host or a pod's name) to `url`, made on a copy
     /// of the session so that looking changes nothing. This is how lessons
     /// check outcomes and draw the before/after table.

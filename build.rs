@@ -23,11 +23,13 @@ fn scalar(raw: &str) -> String {
     }
 }
 
-/// (title, summary, steps): what the list needs. The parser has the last
-/// word when the lesson is opened.
-fn describe(text: &str) -> (String, String, usize) {
+/// (title, summary, minutes, steps): what the list needs. The parser has
+/// the last word when the lesson is opened. `minutes` is the front matter's
+/// estimate, when the lesson gives one.
+fn describe(text: &str) -> (String, String, Option<u32>, usize) {
     let mut lines = text.lines();
     let (mut title, mut summary) = (String::new(), String::new());
+    let mut minutes = None;
     if lines.next().map(str::trim_end) == Some("---") {
         for line in lines.by_ref() {
             if line.trim_end() == "---" {
@@ -37,6 +39,8 @@ fn describe(text: &str) -> (String, String, usize) {
                 title = scalar(v);
             } else if let Some(v) = line.strip_prefix("summary:") {
                 summary = scalar(v);
+            } else if let Some(v) = line.strip_prefix("minutes:") {
+                minutes = scalar(v).parse().ok();
             }
         }
     }
@@ -53,7 +57,7 @@ fn describe(text: &str) -> (String, String, usize) {
             None => {}
         }
     }
-    (title, summary, steps)
+    (title, summary, minutes, steps)
 }
 
 fn main() {
@@ -78,9 +82,9 @@ fn main() {
     for name in names {
         let file = dir.join(&name);
         let text = fs::read_to_string(&file).unwrap_or_default();
-        let (title, summary, steps) = describe(&text);
+        let (title, summary, minutes, steps) = describe(&text);
         out.push_str(&format!(
-            "    Source {{ path: {:?}, text: include_str!({:?}), title: {title:?}, summary: {summary:?}, steps: {steps} }},\n",
+            "    Source {{ path: {:?}, text: include_str!({:?}), title: {title:?}, summary: {summary:?}, minutes: {minutes:?}, steps: {steps} }},\n",
             format!("lessons/{name}"),
             file.display().to_string()
         ));

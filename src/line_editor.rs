@@ -169,10 +169,7 @@ impl LineEditor {
             }
             Key::Up => Outcome {
                 handled: true,
-                line: self
-                    .recall
-                    .older(history, typed)
-                    .map(|l| self.recalled(&l)),
+                line: self.recall.older(history, typed).map(|l| self.recalled(&l)),
                 effect: None,
             },
             Key::Down => Outcome {
@@ -231,6 +228,11 @@ impl LineEditor {
         self.candidates.clear();
     }
 
+    /// Any other key: Tab completes again (after an Escape).
+    pub fn other_key(&mut self) {
+        self.tab_leaves = false;
+    }
+
     /// A paste of `text` into an input holding `current`: the complete
     /// commands to run in order, and what stays in the input (the last,
     /// unfinished line). `None` for a paste of one line, which the input
@@ -284,7 +286,10 @@ mod tests {
     #[test]
     fn a_heredoc_waits_for_its_end_on_greater_than_lines() {
         let mut e = LineEditor::default();
-        assert_eq!(e.key(Key::Enter, "cat <<EOF", &[], false, none).effect, None);
+        assert_eq!(
+            e.key(Key::Enter, "cat <<EOF", &[], false, none).effect,
+            None
+        );
         assert_eq!(e.pending_lines(), ["cat <<EOF"]);
         assert_eq!(e.key(Key::Enter, "hello", &[], false, none).effect, None);
         let o = e.key(Key::Enter, "EOF", &[], false, none);
@@ -296,11 +301,27 @@ mod tests {
     fn up_and_down_walk_the_history_and_keep_the_draft() {
         let mut e = LineEditor::default();
         let h = history();
-        assert_eq!(e.key(Key::Up, "ech", &h, false, none).line, Some(("whoami".into(), 6)));
-        assert_eq!(e.key(Key::Up, "whoami", &h, false, none).line, Some(("hostname".into(), 8)));
-        assert_eq!(e.key(Key::Up, "hostname", &h, false, none).line, None, "the oldest stays");
-        assert_eq!(e.key(Key::Down, "hostname", &h, false, none).line, Some(("whoami".into(), 6)));
-        assert_eq!(e.key(Key::Down, "whoami", &h, false, none).line, Some(("ech".into(), 3)));
+        assert_eq!(
+            e.key(Key::Up, "ech", &h, false, none).line,
+            Some(("whoami".into(), 6))
+        );
+        assert_eq!(
+            e.key(Key::Up, "whoami", &h, false, none).line,
+            Some(("hostname".into(), 8))
+        );
+        assert_eq!(
+            e.key(Key::Up, "hostname", &h, false, none).line,
+            None,
+            "the oldest stays"
+        );
+        assert_eq!(
+            e.key(Key::Down, "hostname", &h, false, none).line,
+            Some(("whoami".into(), 6))
+        );
+        assert_eq!(
+            e.key(Key::Down, "whoami", &h, false, none).line,
+            Some(("ech".into(), 3))
+        );
         assert_eq!(e.key(Key::Down, "ech", &h, false, none).line, None);
     }
 
@@ -308,7 +329,10 @@ mod tests {
     fn a_recalled_heredoc_comes_back_with_its_pending_lines() {
         let mut e = LineEditor::default();
         let h = vec!["cat <<EOF\nhi\nEOF".to_string()];
-        assert_eq!(e.key(Key::Up, "", &h, false, none).line, Some(("EOF".into(), 3)));
+        assert_eq!(
+            e.key(Key::Up, "", &h, false, none).line,
+            Some(("EOF".into(), 3))
+        );
         assert_eq!(e.pending_lines(), ["cat <<EOF", "hi"]);
         let o = e.key(Key::Enter, "EOF", &h, false, none);
         assert_eq!(o.effect, Some(Effect::Run("cat <<EOF\nhi\nEOF".into())));
@@ -342,7 +366,7 @@ mod tests {
         e.key(Key::Escape, "ls", &[], false, none);
         assert!(!e.key(Key::Tab { caret: 2 }, "ls", &[], false, none).handled);
         // Any other key ends that.
-        e.key(Key::Up, "ls", &[], false, none);
+        e.other_key();
         assert!(e.key(Key::Tab { caret: 2 }, "ls", &[], false, none).handled);
     }
 
@@ -358,14 +382,19 @@ mod tests {
         assert_eq!(o.line, None, "the line stays");
         let o = e.key(Key::CtrlC { selection: true }, "x", &[], false, none);
         assert!(!o.handled, "with a selection, the browser copies");
-        assert_eq!(e.key(Key::CtrlL, "x", &[], false, none).effect, Some(Effect::Clear));
+        assert_eq!(
+            e.key(Key::CtrlL, "x", &[], false, none).effect,
+            Some(Effect::Clear)
+        );
     }
 
     #[test]
     fn a_paste_runs_each_complete_command_and_keeps_the_last_line() {
         let mut e = LineEditor::default();
         assert_eq!(e.paste("", "hostname"), None);
-        let (run, last) = e.paste("echo ", "a\nwhoami\ncat <<EOF\nx\nEOF\nhost").unwrap();
+        let (run, last) = e
+            .paste("echo ", "a\nwhoami\ncat <<EOF\nx\nEOF\nhost")
+            .unwrap();
         assert_eq!(run, ["echo a", "whoami", "cat <<EOF\nx\nEOF"]);
         assert_eq!(last, "host");
     }

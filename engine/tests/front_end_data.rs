@@ -98,6 +98,9 @@ fn the_home_directory_comes_from_the_session() {
     s.run("ssh node01");
     assert_eq!(s.home_file("a.yaml"), None);
     assert_eq!(s.file_on("laptop", "a.yaml").as_deref(), Some("a"));
-    assert_eq!(s.file_on("laptop", "/home/student/a.yaml").as_deref(), Some("a"));
+    assert_eq!(
+        s.file_on("laptop", "/home/student/a.yaml").as_deref(),
+        Some("a")
+    );
     assert_eq!(s.file_on("node01", "a.yaml"), None);
 }

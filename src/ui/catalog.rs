@@ -17,6 +17,8 @@ pub struct Source {
     pub text: &'static str,
     pub title: &'static str,
     pub summary: &'static str,
+    /// The lesson's time estimate (front matter `minutes:`), if it has one.
+    pub minutes: Option<u32>,
     pub steps: usize,
 }
 

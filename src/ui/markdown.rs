@@ -12,12 +12,29 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 use yew::prelude::*;
 
 /// What the controls in the text do.
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 pub struct Controls {
     /// Run a command line in the terminal.
     pub run: Callback<String>,
     /// Open a lesson file (by name) in the editor.
     pub open: Callback<String>,
+    /// The step's files as they are now: a file the student edited is
+    /// shown as theirs.
+    pub files: std::rc::Rc<crate::ui::files::StepFiles>,
+    /// Commands get Run buttons and manifests are shown. A `Challenge:`
+    /// step has neither: the student finds the way.
+    pub buttons: bool,
+}
+
+impl Default for Controls {
+    fn default() -> Self {
+        Controls {
+            run: Callback::noop(),
+            open: Callback::noop(),
+            files: Default::default(),
+            buttons: true,
+        }
+    }
 }
 
 enum Frame {
@@ -69,13 +86,19 @@ fn console(code: &str, controls: &Controls) -> Html {
     let flush = |output: &mut String, parts: &mut Vec<Html>| {
         if !output.is_empty() {
             let text = std::mem::take(output);
-            parts.push(
-                html! { <pre class="console-output" tabindex="0"><code>{ text }</code></pre> },
-            );
+            parts.push(html! { <pre class="console-output"><code>{ text }</code></pre> });
         }
     };
     for line in code.lines() {
         match line.strip_prefix("$ ") {
+            Some(cmd) if !controls.buttons => {
+                flush(&mut output, &mut parts);
+                parts.push(html! {
+                    <div class="console-command">
+                        <code><span class="console-prompt" aria-hidden="true">{ "$ " }</span>{ cmd.trim().to_string() }</code>
+                    </div>
+                });
+            }
             Some(cmd) => {
                 flush(&mut output, &mut parts);
                 let cmd = cmd.trim().to_string();
@@ -109,25 +132,42 @@ fn code_block(info: &str, code: String, controls: &Controls) -> Html {
     let file = words.find_map(|w| w.strip_prefix("file=").map(|f| f.trim_matches('"')));
     match (lang, file) {
         ("console" | "sh" | "bash" | "shell", _) => console(&code, controls),
+        // A challenge gives no manifest.
+        (_, Some(_)) if !controls.buttons => Html::default(),
         (_, Some(file)) => {
             let onclick = {
                 let open = controls.open.clone();
                 let file = file.to_string();
                 Callback::from(move |_: MouseEvent| open.emit(file.clone()))
             };
+            let state = controls.files.get(file);
+            let edited = state.is_some_and(|f| f.edited());
+            let shown = match state.and_then(|f| f.current.clone()) {
+                Some(current) if edited => current,
+                _ => code.clone(),
+            };
             html! {
-                <figure class="file-block">
+                <figure class={classes!("file-block", edited.then_some("edited"))} data-file={file.to_string()}>
                     <figcaption>
                         <code class="file-name">{ file.to_string() }</code>
+                        if edited {
+                            <span class="edited-mark">{ "your edited version" }</span>
+                        }
                         <button type="button" class="edit-button" aria-label={format!("Edit {file}")} {onclick}>
                             { "Edit" }
                         </button>
                     </figcaption>
-                    <pre tabindex="0"><code>{ code }</code></pre>
+                    <pre><code>{ shown }</code></pre>
+                    if edited {
+                        <details class="original">
+                            <summary>{ "The lesson's version" }</summary>
+                            <pre><code>{ code }</code></pre>
+                        </details>
+                    }
                 </figure>
             }
         }
-        _ => html! { <pre tabindex="0"><code>{ code }</code></pre> },
+        _ => html! { <pre><code>{ code }</code></pre> },
     }
 }
 
@@ -237,9 +277,7 @@ pub fn render(markdown: &str, controls: &Controls, shift: u8) -> Html {
                         let mut children = children.into_iter();
                         let head = children.next();
                         html! {
-                            <div class="table-scroll" tabindex="0">
-                                <table>{ for head }<tbody>{ for children }</tbody></table>
-                            </div>
+                            <table class="prose-table">{ for head }<tbody>{ for children }</tbody></table>
                         }
                     }
                     Frame::TableHead => {

@@ -115,6 +115,7 @@ fn lesson_guarded(
                 let at = current_step(&record);
                 opening.start_step = record.start_step;
                 opening.done = record.done.into_iter().collect();
+                opening.given = record.given.into_iter().collect();
                 opening.shared = record.shared;
                 opening.acts = record.acts;
                 if let Some((store, key)) = store {
@@ -378,6 +379,7 @@ fn shared(
         }
     };
     opening.done = record.done.into_iter().collect();
+    opening.given = record.given.into_iter().collect();
     opening.acts = record.acts;
     // The student's own work there (a lesson's, or their sandbox) is kept
     // aside, never replaced: "Back to your work" (or Undo) returns to it.

@@ -60,3 +60,22 @@ pub async fn settle() {
     gloo_timers::future::TimeoutFuture::new(0).await;
     flush().await;
 }
+
+/// The first button (or link) whose text or aria-label is `label`.
+pub fn control(root: &Element, label: &str) -> web_sys::HtmlElement {
+    let all = root.query_selector_all("button, a").unwrap();
+    (0..all.length())
+        .filter_map(|i| all.item(i))
+        .filter_map(|n| n.dyn_into::<web_sys::HtmlElement>().ok())
+        .find(|e| {
+            e.get_attribute("aria-label").as_deref() == Some(label)
+                || e.text_content().unwrap_or_default().trim() == label
+        })
+        .unwrap_or_else(|| panic!("no button or link {label:?}"))
+}
+
+/// Clicks `control(root, label)` and lets the page settle.
+pub async fn click(root: &Element, label: &str) {
+    control(root, label).click();
+    settle().await;
+}

@@ -233,6 +233,13 @@ pub fn story(trace: &Trace, world: &World) -> Story {
     }
 }
 
+impl crate::shell::Session {
+    /// The story of `trace`, in this session's world (see [`story`]).
+    pub fn story(&self, trace: &Trace) -> Story {
+        story(trace, self.world())
+    }
+}
+
 fn stop_sentence(reason: &DropReason) -> String {
     reason.to_string()
 }

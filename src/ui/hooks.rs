@@ -162,7 +162,7 @@ pub fn use_warm_up(state: UseReducerHandle<State>) {
             let mut copy = (*state.session).clone();
             let e = copy.run(WARM_UP);
             if let Some(trace) = e.trace {
-                let _ = crate::engine::explain::story(&trace, copy.world());
+                let _ = copy.story(&trace);
             }
         }));
     });

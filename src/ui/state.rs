@@ -7,7 +7,7 @@
 
 use super::codec::{Act, Origin, Record};
 use super::route::Route;
-use crate::engine::explain::{self, Story};
+use crate::engine::explain::Story;
 use crate::engine::lesson::checks::{evaluate, CheckResult};
 use crate::engine::lesson::done::{self, GoalState};
 use crate::engine::lesson::{replay, Lesson};
@@ -374,10 +374,7 @@ fn before_of(session: &Session, step: usize, s: &crate::engine::lesson::Step) ->
 fn observed(session: &Session, from: &str, url: &str) -> Rc<Observation> {
     Rc::new(match session.request(from, url) {
         Some(o) => {
-            let story = o
-                .trace
-                .as_ref()
-                .map(|t| Rc::new(explain::story(t, session.world())));
+            let story = o.trace.as_ref().map(|t| Rc::new(session.story(t)));
             Observation {
                 text: o.observed.to_string(),
                 trace: o.trace.map(Rc::new),
@@ -709,7 +706,7 @@ impl State {
         }
         if let Some(trace) = &execution.trace {
             // Told now, while the world still has the rules it met.
-            self.story = Some(Rc::new(explain::story(trace, self.session.world())));
+            self.story = Some(Rc::new(self.session.story(trace)));
             self.last_trace = Some(Rc::new(trace.clone()));
         }
         let topology = self.session.topology();

@@ -262,14 +262,17 @@ pub fn App(props: &AppProps) -> Html {
             focus_id("terminal-input");
         })
     };
-    // A command clicked in the lesson runs in the terminal, which a phone
-    // then shows.
+    // A command clicked in the lesson runs in the terminal, which comes
+    // forward (its tab, and on a phone its pane).
+    let show_terminal = use_state(|| 0u64);
     let lesson_action = {
         let on_action = on_action.clone();
         let pane = pane.clone();
+        let show_terminal = show_terminal.clone();
         Callback::from(move |action: Action| {
             if matches!(action, Action::Run(_)) {
                 pane.set(Pane::Terminal);
+                show_terminal.set(*show_terminal + 1);
             }
             on_action.emit(action)
         })
@@ -376,6 +379,7 @@ pub fn App(props: &AppProps) -> Html {
                     on_open_editor={open_editor}
                     on_close_editor={close_editor}
                     on_swap_stash={swap_stash}
+                    show_terminal={*show_terminal}
                 />
                 <NetworkPane
                     topology={state.topology.clone()}

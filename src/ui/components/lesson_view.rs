@@ -153,7 +153,7 @@ fn ProbeTable(props: &ProbeTableProps) -> Html {
                                 }
                             </dl>
                             <button type="button" class="compare-button" onclick={compare}
-                                aria-label={format!("Compare the paths of {} → {}, at the step's start and now", r.from, r.url)}>
+                                aria-label={format!("Compare paths: {} → {}, at the step's start and now", r.from, r.url)}>
                                 { "Compare paths" }
                             </button>
                         </li>
@@ -431,11 +431,10 @@ fn StepView(props: &StepViewProps) -> Html {
                         let name = f.name.clone();
                         let open = v.on_open_file.reform(move |_: MouseEvent| name.clone());
                         html! {
-                            <button type="button" class={classes!("file-chip", f.edited().then_some("edited"))}
-                                aria-label={format!("Open {} in the editor{}", f.name, if f.edited() { " (edited by you)" } else { "" })}
-                                onclick={open}>
+                            <button type="button" class={classes!("file-chip", f.edited().then_some("edited"))} onclick={open}>
                                 { f.name.clone() }
                                 if f.edited() { <span class="edited-mark">{ "edited" }</span> }
+                                <span class="visually-hidden">{ ": open it in the editor" }</span>
                             </button>
                         }
                     }) }

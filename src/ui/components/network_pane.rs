@@ -155,6 +155,15 @@ fn PacketPanel(props: &PacketPanelProps) -> Html {
         let on_select = props.on_select.clone();
         Callback::from(move |_: MouseEvent| on_select.emit(to.map(Selected::Hop)))
     };
+    // Starting to step: the focus goes on to "Next hop" (the button
+    // pressed is gone).
+    let start = {
+        let on_select = props.on_select.clone();
+        Callback::from(move |_: MouseEvent| {
+            on_select.emit(Some(Selected::Hop(0)));
+            gloo_timers::callback::Timeout::new(0, || hooks::focus_id("next-hop")).forget();
+        })
+    };
     let strip = story.hops.iter().enumerate().map(|(i, h)| {
         let class = classes!(
             "hop-chip",
@@ -165,20 +174,20 @@ fn PacketPanel(props: &PacketPanelProps) -> Html {
             (stop_hop == Some(i)).then_some("stopped"),
             (!h.changes.is_empty()).then_some("changed")
         );
-        let label = format!(
-            "Hop {} of {count}: {} ({}){}",
+        let said = format!(
+            ": hop {} of {count}, {}{}{}",
             i + 1,
-            h.host,
             direction(h.direction),
-            if h.changes.is_empty() { "" } else { ", addresses rewritten" }
+            if h.changes.is_empty() { "" } else { ", addresses rewritten" },
+            if stop_hop == Some(i) { ", stopped here" } else { "" }
         );
         html! {
             <li>
-                <button type="button" {class} aria-pressed={(hop == Some(i)).to_string()}
-                    aria-label={label} onclick={go(Some(i))}>
-                    <span class="chip-number">{ i + 1 }</span>{ h.host.clone() }
+                <button type="button" {class} aria-pressed={(hop == Some(i)).to_string()} onclick={go(Some(i))}>
+                    <span class="chip-number">{ i + 1 }</span>{ " " }{ h.host.clone() }
                     if !h.changes.is_empty() { <span class="chip-mark" aria-hidden="true">{ " ⇄" }</span> }
                     if stop_hop == Some(i) { <span class="chip-mark" aria-hidden="true">{ " ✕" }</span> }
+                    <span class="visually-hidden">{ said }</span>
                 </button>
             </li>
         }
@@ -201,10 +210,10 @@ fn PacketPanel(props: &PacketPanelProps) -> Html {
                         <button type="button" onclick={go(Some(0))} disabled={i == 0}>{ "First hop" }</button>
                         <button type="button" onclick={go(Some(i.saturating_sub(1)))} disabled={i == 0}>{ "Previous hop" }</button>
                         <span class="hop-count" aria-live="polite">{ format!("hop {} of {count}", i + 1) }</span>
-                        <button type="button" onclick={go(Some((i + 1).min(count - 1)))} disabled={i + 1 >= count}>{ "Next hop" }</button>
+                        <button type="button" id="next-hop" onclick={go(Some((i + 1).min(count - 1)))} disabled={i + 1 >= count}>{ "Next hop" }</button>
                         <button type="button" onclick={go(None)}>{ "Whole path" }</button>
                     } else {
-                        <button type="button" class="primary" onclick={go(Some(0))}>{ "Step through it hop by hop" }</button>
+                        <button type="button" class="primary" onclick={start}>{ "Step through it hop by hop" }</button>
                         if let Some(s) = stop_hop {
                             <button type="button" onclick={go(Some(s))}>{ "Where it stopped" }</button>
                         }

@@ -37,6 +37,10 @@ pub struct TerminalPaneProps {
     pub on_open_editor: Callback<(String, String, String, Option<String>)>,
     pub on_close_editor: Callback<()>,
     pub on_swap_stash: Callback<()>,
+    /// Changes when the terminal tab must come forward (a command clicked
+    /// in the lesson).
+    #[prop_or_default]
+    pub show_terminal: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +65,14 @@ pub fn TerminalPane(props: &TerminalPaneProps) -> Html {
                     gloo_timers::callback::Timeout::new(0, || focus_id("editor-text")).forget();
                 }
                 None => tab.set(Tab::Terminal),
+            }
+        });
+    }
+    {
+        let tab = tab.clone();
+        use_effect_with(props.show_terminal, move |n| {
+            if *n > 0 {
+                tab.set(Tab::Terminal);
             }
         });
     }

@@ -80,16 +80,16 @@ fn host(
         on_host.is_some().then_some("clickable")
     );
     let hops = hops_at(trace, &shape.name);
+    // The name starts with what the box shows, then says what a press does.
+    let shown = std::iter::once(shape.name.as_str())
+        .chain(shape.addresses.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
     let label = if hops.is_empty() {
-        format!(
-            "{} ({}): show its addresses and Services",
-            shape.name,
-            kind_word(shape.kind)
-        )
+        format!("{shown}, {}: show what it is", kind_word(shape.kind))
     } else {
         format!(
-            "{} ({}): hop{} {} of the last packet",
-            shape.name,
+            "{shown}, {}: hop{} {} of the last packet",
             kind_word(shape.kind),
             if hops.len() == 1 { "" } else { "s" },
             hops.iter()
@@ -134,25 +134,29 @@ fn host(
             </g>
         }
     });
+    // The button holds what the box shows (its accessible name starts with
+    // that); the ring and the hop numbers beside it are drawings only.
     html! {
-        <g {class} data-host={shape.name.clone()}
-            role={interactive.then_some("button")}
-            tabindex={interactive.then_some("0")}
-            aria-label={interactive.then_some(label)}
-            {onclick} {onkeydown}>
-            <rect class="box" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="6" />
-            if let Some((i, _)) = here {
-                <rect class="hop-ring" x={(r.x - 4).to_string()} y={(r.y - 4).to_string()} width={(r.w + 8).to_string()} height={(r.h + 8).to_string()} rx="9" />
-                <text class="hop-label" x={(r.x + r.w - 8).to_string()} y={(r.y + LINE + 2).to_string()} text-anchor="end">{ format!("hop {}", i + 1) }</text>
-            }
-            <text class="host-name" x={(r.x + 10).to_string()} y={(r.y + LINE + 2).to_string()}>
-                { shape.name.clone() }
-            </text>
-            { for shape.addresses.iter().enumerate().map(|(i, line)| html! {
-                <text class="host-addr" x={(r.x + 10).to_string()} y={(r.y + LINE * (i as i32 + 2) + 2).to_string()}>
-                    { line.clone() }
+        <g {class} data-host={shape.name.clone()} {onclick} {onkeydown}>
+            <g class="host-button"
+                role={interactive.then_some("button")}
+                tabindex={interactive.then_some("0")}
+                aria-label={interactive.then_some(label)}>
+                <rect class="box" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="6" />
+                <text class="host-name" x={(r.x + 10).to_string()} y={(r.y + LINE + 2).to_string()}>
+                    // A space after each line, so that its text reads as words.
+                    { format!("{} ", shape.name) }
                 </text>
-            }) }
+                { for shape.addresses.iter().enumerate().map(|(i, line)| html! {
+                    <text class="host-addr" x={(r.x + 10).to_string()} y={(r.y + LINE * (i as i32 + 2) + 2).to_string()}>
+                        { format!("{line} ") }
+                    </text>
+                }) }
+            </g>
+            if let Some((i, _)) = here {
+                <rect class="hop-ring" x={(r.x - 4).to_string()} y={(r.y - 4).to_string()} width={(r.w + 8).to_string()} height={(r.h + 8).to_string()} rx="9" aria-hidden="true" />
+                <text class="hop-label" x={(r.x + r.w - 8).to_string()} y={(r.y + LINE + 2).to_string()} text-anchor="end" aria-hidden="true">{ format!("hop {}", i + 1) }</text>
+            }
             { badge }
         </g>
     }
@@ -216,7 +220,7 @@ fn ending(
         <>
             <title>{ summary.to_string() }</title>
             <circle cx={cx.to_string()} cy={cy.to_string()} r="11" />
-            <text class="marker-glyph" x={cx.to_string()} y={(cy + 5).to_string()} text-anchor="middle">{ glyph }</text>
+            <text class="marker-glyph" x={cx.to_string()} y={(cy + 5).to_string()} text-anchor="middle" aria-hidden="true">{ glyph }</text>
             <text class="marker-label" x={(cx - 15).to_string()} y={(shape.rect.y - 6).to_string()} text-anchor="end">{ words }</text>
         </>
     };

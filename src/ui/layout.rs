@@ -433,7 +433,7 @@ impl Layout {
                 let label_w = 36 + bridge_label.chars().count() as i32 * ADDR_GLYPH;
                 let band_w = services
                     .iter()
-                    .map(|s| (band_text(s, crowded).chars().count() as i32 + 9) * BAND_GLYPH + 16)
+                    .map(|s| (band_text(s, crowded).chars().count() as i32 + 13) * BAND_GLYPH + 16)
                     .max()
                     .unwrap_or(0);
                 let w = header_w

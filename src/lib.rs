@@ -3,5 +3,7 @@
 
 pub use servicelab_engine as engine;
 
+pub mod line_editor;
+
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

@@ -17,7 +17,6 @@ use servicelab::engine::lesson::replay;
 use servicelab::engine::{Session, WorldOptions};
 use servicelab::ui::catalog;
 use servicelab::ui::codec::{self, Act, Origin, Record};
-use servicelab::ui::completion::complete;
 use servicelab::ui::components::app::{App, AppProps};
 use servicelab::ui::components::lesson_list::{LessonList, LessonListProps};
 use servicelab::ui::crash_guard::{self, Doing, Mark};
@@ -36,14 +35,17 @@ use yew::scheduler::flush;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod web_support;
-use web_support::{count, find, fresh_root, input, settle, text, type_text};
+use web_support::{
+    click, control, count, find, fresh_root, input, install_course, settle, text, type_text,
+};
 
 // ---- helpers -------------------------------------------------------------
 
 /// A store no other test uses, emptied.
 fn store(name: &str) -> Store {
     let s = Store::new(&format!("test-{name}"));
-    for b in catalog::all().iter() {
+    install_course();
+    for b in catalog::sources().iter() {
         s.remove(&storage::lesson_key(b.id()));
     }
     for k in [
@@ -78,24 +80,6 @@ fn lesson_route(id: &str, step: usize) -> Route {
     }
 }
 
-/// The first button (or link) whose text or aria-label is `label`.
-fn control(root: &Element, label: &str) -> HtmlElement {
-    let all = root.query_selector_all("button, a").unwrap();
-    (0..all.length())
-        .filter_map(|i| all.item(i))
-        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
-        .find(|e| {
-            e.get_attribute("aria-label").as_deref() == Some(label)
-                || e.text_content().unwrap_or_default().trim() == label
-        })
-        .unwrap_or_else(|| panic!("no button or link {label:?}"))
-}
-
-async fn click(root: &Element, label: &str) {
-    control(root, label).click();
-    settle().await;
-}
-
 async fn key(root: &Element, key: &str, ctrl: bool) -> bool {
     let init = KeyboardEventInit::new();
     init.set_key(key);
@@ -121,33 +105,23 @@ fn log(root: &Element) -> String {
 // ---- the course ----------------------------------------------------------
 
 #[wasm_bindgen_test]
-fn every_lesson_is_built_in_and_parses() {
-    let all = catalog::all();
+fn every_lesson_of_the_course_data_is_there() {
+    install_course();
+    let all = catalog::sources();
     assert!(all.len() >= 6, "the course has at least six lessons");
     for b in all.iter() {
-        let lesson = b
-            .lesson
-            .as_ref()
-            .unwrap_or_else(|e| panic!("{}: {e:?}", b.path));
-        assert_eq!(lesson.id, b.id());
-        assert!(!lesson.steps.is_empty());
+        assert_eq!(b.lesson.id, b.id());
+        assert!(!b.lesson.steps.is_empty());
     }
+    assert_eq!(catalog::problem(), None);
     assert!(catalog::find("02-nodeport").is_some());
 }
 
 #[wasm_bindgen_test]
 async fn the_home_page_lists_every_lesson_with_its_summary() {
     let root = mount(Route::Home, None).await;
-    for b in catalog::all().iter() {
-        let lesson = b.lesson.as_ref().unwrap();
-        let source = catalog::sources()
-            .iter()
-            .find(|s| s.path == b.path)
-            .unwrap();
-        // What the list shows without parsing is what the parser reads.
-        assert_eq!(source.title, lesson.title);
-        assert_eq!(source.summary, lesson.summary);
-        assert_eq!(source.steps, lesson.steps.len());
+    for b in catalog::sources().iter() {
+        let lesson = &b.lesson;
         let item = find(&root, &format!("[data-lesson=\"{}\"]", b.id()));
         let words = item.text_content().unwrap();
         assert!(words.contains(&lesson.title), "{words}");
@@ -163,12 +137,7 @@ async fn the_home_page_lists_every_lesson_with_its_summary() {
 #[wasm_bindgen_test]
 async fn clicking_a_lesson_opens_it_at_step_one() {
     let root = mount(Route::Home, None).await;
-    let title = catalog::find("02-nodeport")
-        .unwrap()
-        .lesson
-        .unwrap()
-        .title
-        .clone();
+    let title = catalog::find("02-nodeport").unwrap().lesson.title.clone();
     click(&root, &title).await;
     assert_eq!(text(&root, "#lesson-pane-heading"), title);
     assert!(text(&root, "#step-title").starts_with("Step 1 of 4:"));
@@ -177,7 +146,7 @@ async fn clicking_a_lesson_opens_it_at_step_one() {
 #[wasm_bindgen_test]
 async fn a_step_shows_its_text_goals_and_probes() {
     let root = mount(lesson_route("02-nodeport", 2), None).await;
-    let lesson = catalog::find("02-nodeport").unwrap().lesson.unwrap();
+    let lesson = catalog::find("02-nodeport").unwrap().lesson;
     let step = &lesson.steps[1];
     assert_eq!(
         text(&root, "#step-title"),
@@ -195,15 +164,15 @@ async fn a_step_shows_its_text_goals_and_probes() {
         let words = item.text_content().unwrap();
         assert!(words.contains(&expected.goal), "{words}");
         assert!(words.contains(&expected.problem), "{words}");
-        assert!(words.contains('✗') && words.contains("Not yet"), "{words}");
+        assert!(words.contains('○') && words.contains("Not yet"), "{words}");
     }
     assert!(text(&root, "#step-state").contains("Not yet"));
     // The before/after table: one row per probe, "now" equal to "before" at first.
     assert_eq!(
-        count(&root, "#probe-table tbody tr"),
+        count(&root, "#probe-table .probe"),
         step.probes.len() as u32
     );
-    let first = find(&root, "#probe-table tbody tr");
+    let first = find(&root, "#probe-table .probe");
     let observed = start
         .request(&step.probes[0].from, &step.probes[0].url)
         .unwrap()
@@ -268,9 +237,13 @@ async fn hints_come_one_at_a_time_and_the_solution_runs() {
     assert_eq!(count(&root, ".hint-list li"), 2);
     assert_eq!(count(&root, ".hints button"), 0, "no more hints to show");
     click(&root, "Show the solution").await;
+    // It asks first.
+    assert_eq!(count(&root, ".solution-lines"), 0);
+    click(&root, "Yes, show the solution").await;
+    let lesson = catalog::find("02-nodeport").unwrap().lesson;
     assert_eq!(
         text(&root, ".solution-lines"),
-        "kubectl apply -f myapp-service.yaml"
+        lesson.steps[1].solution.join("\n")
     );
     click(&root, "Run the solution").await;
     assert!(log(&root).contains("service/myapp-service created"));
@@ -347,9 +320,7 @@ async fn a_deep_link_opens_the_step_it_names() {
     let current = find(&root, ".steps-nav [aria-current=\"step\"]")
         .text_content()
         .unwrap();
-    assert!(
-        current.contains(&catalog::find("04-clusterip").unwrap().lesson.unwrap().steps[1].title)
-    );
+    assert!(current.contains(&catalog::find("04-clusterip").unwrap().lesson.steps[1].title));
     // A step past the end opens the last one and says so.
     let root = mount(lesson_route("04-clusterip", 9), None).await;
     assert!(text(&root, "#step-title").starts_with("Step 3 of 3"));
@@ -364,10 +335,11 @@ async fn a_share_link_reproduces_the_world() {
     let record = Record {
         origin: Origin::Lesson {
             id: "02-nodeport".into(),
-            fingerprint: catalog::fingerprint(catalog::find("02-nodeport").unwrap().text),
+            fingerprint: catalog::find("02-nodeport").unwrap().fingerprint,
         },
         start_step: 2,
         done: vec![],
+        given: vec![],
         shared: false,
         acts: vec![
             Act::Run("kubectl apply -f myapp-service.yaml".into()),
@@ -394,10 +366,11 @@ async fn a_share_link_keeps_the_students_own_work() {
     let record = Record {
         origin: Origin::Lesson {
             id: "02-nodeport".into(),
-            fingerprint: catalog::fingerprint(catalog::find("02-nodeport").unwrap().text),
+            fingerprint: catalog::find("02-nodeport").unwrap().fingerprint,
         },
         start_step: 2,
         done: vec![],
+        given: vec![],
         shared: false,
         acts: vec![Act::Run("kubectl apply -f myapp-service.yaml".into())],
     };
@@ -502,10 +475,11 @@ async fn damaged_saved_state_replays_as_far_as_it_goes() {
     let good = codec::encode(&Record {
         origin: Origin::Lesson {
             id: "02-nodeport".into(),
-            fingerprint: catalog::fingerprint(catalog::find("02-nodeport").unwrap().text),
+            fingerprint: catalog::find("02-nodeport").unwrap().fingerprint,
         },
         start_step: 2,
         done: vec![],
+        given: vec![],
         shared: false,
         acts: vec![Act::Run("hostname".into()), Act::Run("whoami".into())],
     });
@@ -527,7 +501,10 @@ async fn damaged_saved_state_replays_as_far_as_it_goes() {
     // A broken share link: the home page, with a sentence.
     let root = mount(Route::Share("%%%".into()), None).await;
     assert!(text(&root, ".notice").contains("could not be read"));
-    assert_eq!(count(&root, ".lesson-list li"), catalog::all().len() as u32);
+    assert_eq!(
+        count(&root, ".lesson-list li"),
+        catalog::sources().len() as u32
+    );
 }
 
 #[wasm_bindgen_test]
@@ -540,6 +517,7 @@ fn records_round_trip_through_text_and_links() {
         }),
         start_step: 0,
         done: vec![1, 2],
+        given: vec![2],
         shared: true,
         acts: vec![
             Act::Run("cat > a.yaml <<'EOF'\nkind: x\t\\ y\nEOF".into()),
@@ -548,6 +526,10 @@ fn records_round_trip_through_text_and_links() {
             Act::Apply {
                 file: "a.yaml".into(),
                 text: "a: 1\n".into(),
+            },
+            Act::Save {
+                file: "/home/student/b.yaml".into(),
+                text: "b: 2\n".into(),
             },
             Act::Goto(2),
         ],
@@ -642,7 +624,7 @@ async fn edit(root: &Element, text: &str) {
 async fn the_editor_applies_through_kubectl_and_points_at_the_bad_line() {
     let root = mount(lesson_route("02-nodeport", 2), None).await;
     click(&root, "Edit myapp-service.yaml").await;
-    let lesson = catalog::find("02-nodeport").unwrap().lesson.unwrap();
+    let lesson = catalog::find("02-nodeport").unwrap().lesson;
     let original = lesson.steps[1].files[0].content.clone();
     assert_eq!(textarea(&root).value(), original);
     let lines = original.lines().count() as u32;
@@ -738,7 +720,7 @@ async fn a_lesson_file_with_mistakes_shows_the_checker_messages() {
 
 #[wasm_bindgen_test]
 async fn a_good_lesson_file_opens_as_a_preview() {
-    let text = catalog::find("01-the-world").unwrap().text;
+    let text = include_str!("fixtures/lessons/01-the-world.md");
     let opening = opening::preview("01-the-world.md", text).unwrap();
     assert!(matches!(
         &opening.scope,
@@ -748,41 +730,6 @@ async fn a_good_lesson_file_opens_as_a_preview() {
 }
 
 // ---- the terminal --------------------------------------------------------
-
-#[wasm_bindgen_test]
-fn tab_completes_commands_verbs_types_names_and_hosts() {
-    let mut s = Session::new(WorldOptions {
-        nodes: 2,
-        ..WorldOptions::default()
-    })
-    .unwrap();
-    assert_eq!(complete(&s, "kubec").line, "kubectl ");
-    assert_eq!(complete(&s, "kubectl ge").line, "kubectl get ");
-    assert_eq!(complete(&s, "kubectl get po").line, "kubectl get pods ");
-    assert_eq!(
-        complete(&s, "kubectl get pods my").line,
-        "kubectl get pods myapp-pod "
-    );
-    assert_eq!(
-        complete(&s, "kubectl exec -it my").line,
-        "kubectl exec -it myapp-pod "
-    );
-    assert_eq!(complete(&s, "ssh no").line, "ssh node0");
-    assert_eq!(
-        complete(&s, "ssh node0").candidates,
-        vec!["node01", "node02"]
-    );
-    assert_eq!(
-        complete(&s, "hostname && ssh node02").line,
-        "hostname && ssh node02 "
-    );
-    s.run("kubectl create deployment web --image=nginx");
-    assert_eq!(
-        complete(&s, "kubectl scale deployment w").line,
-        "kubectl scale deployment web "
-    );
-    assert_eq!(complete(&s, "nosuch").line, "nosuch");
-}
 
 #[wasm_bindgen_test]
 async fn tab_in_the_terminal_completes_and_an_empty_line_lets_focus_go() {
@@ -931,4 +878,230 @@ async fn the_packet_can_be_stepped_through_hop_by_hop() {
     click(&root, "Whole path").await;
     assert_eq!(count(&root, "#hop-detail"), 0);
     assert_eq!(count(&root, "#topology .current-hop"), 0);
+}
+
+// ---- feedback the student sees -------------------------------------------
+
+fn goal(root: &Element, i: u32) -> Element {
+    root.query_selector_all(".check-list .check")
+        .unwrap()
+        .item(i)
+        .unwrap()
+        .dyn_into()
+        .unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn a_request_goal_is_ready_until_the_students_own_request() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    run(&root, "kubectl apply -f myapp-service.yaml").await;
+    // The world would answer, but the student has not seen it.
+    assert_eq!(
+        goal(&root, 0).get_attribute("data-goal").as_deref(),
+        Some("passed")
+    );
+    assert_eq!(
+        goal(&root, 1).get_attribute("data-goal").as_deref(),
+        Some("ready")
+    );
+    assert_eq!(
+        find(&root, "#step-state")
+            .get_attribute("data-ready")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(!find(&root, ".steps-nav li:nth-child(2)")
+        .class_list()
+        .contains("done"));
+    // A request that ends otherwise is not it.
+    run(&root, "curl -s http://192.168.1.2:30009").await;
+    assert_eq!(
+        goal(&root, 1).get_attribute("data-goal").as_deref(),
+        Some("ready")
+    );
+    run(&root, "curl -s http://192.168.1.2:30008 > /dev/null").await;
+    assert_eq!(
+        goal(&root, 1).get_attribute("data-goal").as_deref(),
+        Some("passed")
+    );
+    assert_eq!(
+        find(&root, "#step-state")
+            .get_attribute("data-passed")
+            .as_deref(),
+        Some("true")
+    );
+    assert!(find(&root, ".steps-nav li:nth-child(2)")
+        .class_list()
+        .contains("done"));
+}
+
+#[wasm_bindgen_test]
+async fn reset_step_clears_the_steps_marks() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    click(&root, "Run kubectl apply -f myapp-service.yaml").await;
+    click(&root, "Run curl http://192.168.1.2:30008").await;
+    assert!(find(&root, ".steps-nav li:nth-child(2)")
+        .class_list()
+        .contains("done"));
+    click(&root, "Reset step").await;
+    assert!(!find(&root, ".steps-nav li:nth-child(2)")
+        .class_list()
+        .contains("done"));
+    assert_eq!(
+        find(&root, "#step-state")
+            .get_attribute("data-passed")
+            .as_deref(),
+        Some("false")
+    );
+    assert_eq!(count(&root, ".check-list .check[data-passed=\"true\"]"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_step_already_so_reads_differently_and_a_finished_lesson_offers_the_next() {
+    let root = mount(lesson_route("02-nodeport", 1), None).await;
+    run(&root, "curl http://192.168.1.2:30008").await;
+    assert!(text(&root, "#step-state").contains("Step done"));
+    click(&root, "Next step →").await;
+    click(&root, "Run kubectl apply -f myapp-service.yaml").await;
+    click(&root, "Run curl http://192.168.1.2:30008").await;
+    click(&root, "Next step →").await;
+    // Step 3 asks nothing the world does not already show.
+    let state = find(&root, "#step-state");
+    assert_eq!(state.get_attribute("data-given").as_deref(), Some("true"));
+    assert!(state.text_content().unwrap().contains("Already so"));
+    assert!(find(&root, ".steps-nav li:nth-child(3)")
+        .class_list()
+        .contains("given"));
+    assert_eq!(count(&root, ".lesson-complete"), 0);
+    click(&root, "Next step →").await;
+    // The last step: the lesson is finished, and the next one is offered.
+    assert_eq!(count(&root, ".lesson-complete"), 1);
+    assert_eq!(count(&root, "article.lesson.finished"), 1);
+    let next = control(&root, "Next lesson: Many pods, many nodes →");
+    assert_eq!(
+        next.get_attribute("href").as_deref(),
+        Some("#/lessons/03-many-pods/1")
+    );
+    click(&root, "Next lesson: Many pods, many nodes →").await;
+    assert!(text(&root, "#step-title").starts_with("Step 1 of 4"));
+}
+
+// ---- editing where the student expects it --------------------------------
+
+#[wasm_bindgen_test]
+async fn vi_opens_the_file_in_the_editor_tab_and_apply_runs_in_the_terminal() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    run(&root, "vi myapp-service.yaml").await;
+    settle().await;
+    let tab = find(&root, "#tab-editor");
+    assert_eq!(tab.get_attribute("aria-selected").as_deref(), Some("true"));
+    assert!(find(&root, "#terminal-panel").has_attribute("hidden"));
+    let lesson = catalog::find("02-nodeport").unwrap().lesson;
+    let original = lesson.steps[1].files[0].content.clone();
+    assert_eq!(textarea(&root).value(), original);
+    edit(
+        &root,
+        &original.replace("nodePort: 30008", "nodePort: 30009"),
+    )
+    .await;
+    click(&root, "Apply").await;
+    assert!(text(&root, "#editor-result").contains("service/myapp-service created"));
+    // The lesson pane shows the file as the student's now.
+    assert_eq!(count(&root, ".file-block.edited"), 1);
+    assert_eq!(count(&root, ".file-chip.edited"), 1);
+    assert!(text(&root, ".file-block.edited pre").contains("30009"));
+    // Back to the terminal: the apply is there.
+    click(&root, "Terminal · laptop").await;
+    assert!(log(&root).contains("kubectl apply -f myapp-service.yaml"));
+    run(
+        &root,
+        "kubectl get svc myapp-service -o jsonpath='{.spec.ports[0].nodePort}'",
+    )
+    .await;
+    assert!(log(&root).ends_with("30009"), "{}", log(&root));
+}
+
+#[wasm_bindgen_test]
+async fn new_manifest_asks_for_a_name_and_never_overwrites() {
+    let root = mount(lesson_route("02-nodeport", 2), None).await;
+    click(&root, "New manifest").await;
+    let name: web_sys::HtmlInputElement = find(&root, "#new-file-name").dyn_into().unwrap();
+    name.set_value("myapp-service.yaml");
+    let init = EventInit::new();
+    init.set_bubbles(true);
+    name.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    flush().await;
+    click(&root, "Create").await;
+    assert!(text(&root, "#new-file-problem").contains("already exists"));
+    assert_eq!(count(&root, "#tab-editor"), 0);
+    name.set_value("web.yaml");
+    name.dispatch_event(&Event::new_with_event_init_dict("input", &init).unwrap())
+        .unwrap();
+    flush().await;
+    click(&root, "Create").await;
+    settle().await;
+    assert_eq!(text(&root, "#tab-editor"), "web.yaml");
+    assert_eq!(textarea(&root).value(), "");
+    edit(&root, "kind: x\n").await;
+    click(&root, "Save").await;
+    click(&root, "Terminal · laptop").await;
+    run(&root, "cat web.yaml").await;
+    assert!(log(&root).ends_with("kind: x\n"), "{}", log(&root));
+}
+
+#[wasm_bindgen_test]
+async fn a_challenge_step_gives_no_commands_and_no_manifest() {
+    let s = store("challenge");
+    let lesson = "---\ntitle: T\nworld:\n  nodes: 1\n---\n\n## Challenge: open it\n\nMake node port 30008 lead to the pod.\n\n```console\n$ kubectl get svc\n```\n\n```yaml file=a.yaml\nkind: Service\n```\n\n```check\n- service: {nodePort: 30008}\n```\n\n```hint\nA Service of type NodePort.\n```\n\n```solution\nkubectl create service nodeport myapp-pod --tcp=80:80 --node-port=30008\n```\n";
+    s.save(storage::PREVIEW_FILE_KEY, &format!("t.md\n{lesson}"));
+    let root = mount(Route::Preview { step: 1 }, Some(s)).await;
+    assert_eq!(count(&root, ".step.challenge"), 1);
+    assert_eq!(count(&root, ".run-button"), 0);
+    assert_eq!(count(&root, ".file-block"), 0);
+    assert!(text(&root, ".step-text").contains("kubectl get svc"));
+    click(&root, "Show a hint (1 of 1)").await;
+    assert_eq!(count(&root, ".hint-list li"), 1);
+}
+
+#[wasm_bindgen_test]
+async fn a_quiz_card_explains_a_wrong_choice_without_scolding() {
+    use servicelab::ui::components::lesson_view::{Quiz, QuizCard, QuizCardProps};
+    let root = fresh_root();
+    let chosen = std::rc::Rc::new(std::cell::Cell::new(None));
+    let quiz = std::rc::Rc::new(Quiz {
+        question: "What does curl print?".into(),
+        choices: vec!["200 OK".into(), "connection refused".into()],
+        answer: 1,
+        explain: vec!["Nothing listens on 30008 yet.".into()],
+    });
+    let on_choose = {
+        let chosen = chosen.clone();
+        yew::Callback::from(move |i| chosen.set(Some(i)))
+    };
+    let mut handle = yew::Renderer::<QuizCard>::with_root_and_props(
+        root.clone(),
+        QuizCardProps {
+            quiz: quiz.clone(),
+            chosen: None,
+            on_choose: on_choose.clone(),
+            id: "q".into(),
+        },
+    )
+    .render();
+    flush().await;
+    assert_eq!(count(&root, ".quiz-choice"), 2);
+    assert_eq!(count(&root, ".quiz-explain"), 0);
+    click(&root, "200 OK").await;
+    assert_eq!(chosen.get(), Some(0));
+    handle.update(QuizCardProps {
+        quiz,
+        chosen: Some(0),
+        on_choose,
+        id: "q".into(),
+    });
+    flush().await;
+    assert!(text(&root, ".quiz-explain").starts_with("Not quite. Nothing listens"));
+    assert_eq!(count(&root, ".quiz-choice.right"), 1);
+    assert_eq!(count(&root, ".quiz-choice.wrong"), 1);
 }

@@ -9,16 +9,18 @@
 
 #![cfg(target_arch = "wasm32")]
 
+use servicelab::engine::explain::{self, ChangeKind, Ending};
 use servicelab::engine::net::{Direction, Hop, HostKind, Link, Step, Trace, TraceOutcome};
 use servicelab::engine::world::{TopoHost, MAX_NODES};
 use servicelab::engine::{Session, Topology, WorldOptions};
 use servicelab::ui::components::app::{App, AppProps};
 use servicelab::ui::components::topology_view::{TopologyView, TopologyViewProps};
-use servicelab::ui::history::Recall;
 use servicelab::ui::layout::{Layout, Rect};
+use servicelab::ui::route::Route;
 use servicelab::ui::{panic_banner, world_options};
 use std::net::SocketAddrV4;
 use std::rc::Rc;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use web_sys::{Element, KeyboardEvent, KeyboardEventInit};
 use yew::scheduler::flush;
@@ -26,7 +28,7 @@ use yew::scheduler::flush;
 wasm_bindgen_test_configure!(run_in_browser);
 
 mod web_support;
-use web_support::{count, document, find, fresh_root, input, settle, text, type_text};
+use web_support::{click, count, document, find, fresh_root, input, settle, text, type_text};
 
 async fn mount_app(options: Result<WorldOptions, String>) -> Element {
     let root = fresh_root();
@@ -214,16 +216,25 @@ async fn the_picture_draws_every_host_of_the_topology() {
             let shape = find(&svg, &format!("[data-host=\"{}\"]", host.name));
             let drawn = shape.text_content().unwrap();
             assert!(drawn.contains(&host.name), "{drawn}");
-            for (_, addr) in &host.addresses {
-                assert!(drawn.contains(addr.as_str()), "{} lacks {addr}", host.name);
+            // The picture gives every address; a crowded one (3 nodes or
+            // more) keeps a node's or pod's own address, without its prefix.
+            let crowded = nodes > 2 && matches!(host.kind, HostKind::Node | HostKind::Pod);
+            for (iface, addr) in &host.addresses {
+                let ip = addr.split('/').next().unwrap();
+                if crowded && iface == "cni0" {
+                    continue;
+                }
+                let shown = if crowded { ip } else { addr.as_str() };
+                assert!(drawn.contains(shown), "{} lacks {shown}", host.name);
             }
-            // …and the text equivalent names it too.
-            assert!(
-                count(
-                    &root,
-                    &format!(".network-text [data-host-text=\"{}\"]", host.name)
-                ) == 1
+            // …and the text equivalent says all of them.
+            let said = text(
+                &root,
+                &format!(".network-text [data-host-text=\"{}\"]", host.name),
             );
+            for (iface, addr) in &host.addresses {
+                assert!(said.contains(&format!("{iface} {addr}")), "{said}");
+            }
         }
         for segment in &topology.segments {
             assert_eq!(
@@ -383,11 +394,10 @@ async fn the_picture_draws_a_request_and_its_reply() {
     let root = fresh_root();
     yew::Renderer::<TopologyView>::with_root_and_props(
         root.clone(),
-        TopologyViewProps {
+        yew::props!(TopologyViewProps {
             topology,
             trace: Some(Rc::new(trace)),
-            hop: None,
-        },
+        }),
     )
     .render();
     flush().await;
@@ -444,10 +454,23 @@ fn assert_layout_is_sound(topology: &Topology) {
             );
         }
     }
+    assert!(
+        layout.width < 1300,
+        "{} nodes fit a pane without scrolling sideways: {} wide",
+        topology
+            .hosts
+            .iter()
+            .filter(|h| h.kind == HostKind::Node)
+            .count(),
+        layout.width
+    );
     for tap in &layout.taps {
         let bus = layout.bus(&tap.segment).expect("a tap's segment is drawn");
+        let rail = bus
+            .rail(tap.y_bus)
+            .unwrap_or_else(|| panic!("{} plugs into a rail of {}", tap.host, tap.segment));
         assert!(
-            bus.x1 <= tap.x && tap.x <= bus.x2,
+            rail.x1 <= tap.x && tap.x <= rail.x2,
             "{} is off the {} bus",
             tap.host,
             tap.segment
@@ -506,20 +529,6 @@ fn page_address_options_parse() {
 }
 
 #[wasm_bindgen_test]
-fn recall_gives_back_the_draft() {
-    let history = vec!["a".to_string(), "b".to_string()];
-    let mut r = Recall::default();
-    assert_eq!(r.newer(&history), None);
-    assert_eq!(r.older(&history, "draft").as_deref(), Some("b"));
-    assert_eq!(r.older(&history, "b").as_deref(), Some("a"));
-    assert_eq!(r.older(&history, "a"), None);
-    assert_eq!(r.newer(&history).as_deref(), Some("b"));
-    assert_eq!(r.newer(&history).as_deref(), Some("draft"));
-    assert_eq!(r.newer(&history), None);
-    assert_eq!(Recall::default().older(&[], "x"), None);
-}
-
-#[wasm_bindgen_test]
 fn the_panic_banner_says_what_happened() {
     panic_banner::show("index out of bounds");
     let banner = document()
@@ -540,4 +549,276 @@ fn the_panic_banner_says_what_happened() {
         1
     );
     banner.remove();
+}
+
+// ---- the packet's journey, told hop by hop ---------------------------------
+
+async fn mount_at(route: Route) -> Element {
+    let root = fresh_root();
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            route: Some(route),
+            ..Default::default()
+        },
+    )
+    .render();
+    flush().await;
+    root
+}
+
+fn nodeport_step() -> Route {
+    Route::Lesson {
+        id: "02-nodeport".into(),
+        step: 2,
+    }
+}
+
+/// The story the engine tells of `lines`' last packet, run in the same
+/// world as the page (the NodePort lesson's second step).
+fn story_of(lines: &[&str]) -> explain::Story {
+    let lesson = servicelab::ui::catalog::find("02-nodeport").unwrap().lesson;
+    let mut s = servicelab::engine::lesson::replay::start_at(&lesson, 2).unwrap();
+    let mut trace = None;
+    for l in lines {
+        trace = s.run(l).trace.or(trace);
+    }
+    explain::story(&trace.unwrap(), s.world())
+}
+
+/// Opens hop `i` (0-based) from the strip of hops.
+async fn open_hop(root: &Element, i: usize) {
+    let chips = root.query_selector_all(".hop-strip .hop-chip").unwrap();
+    let chip: web_sys::HtmlElement = chips.item(i as u32).unwrap().dyn_into().unwrap();
+    chip.click();
+    settle().await;
+    assert_eq!(
+        find(root, "#hop-detail").get_attribute("data-hop"),
+        Some(i.to_string())
+    );
+}
+
+#[wasm_bindgen_test]
+async fn a_nodeport_request_shows_dnat_then_masquerade_and_the_reply_undoes_both() {
+    let root = mount_at(nodeport_step()).await;
+    let lines = [
+        "kubectl apply -f myapp-service.yaml",
+        "curl -s http://192.168.1.2:30008",
+    ];
+    for l in lines {
+        run(&root, l).await;
+    }
+    let story = story_of(&lines);
+    let there = story
+        .hops
+        .iter()
+        .position(|h| h.host == "node01" && !h.changes.is_empty())
+        .unwrap();
+    open_hop(&root, there).await;
+    let card = find(&root, "#hop-detail");
+    // The packet as it left node01: both fields changed, each labelled.
+    let dnat = find(&card, ".face.left .field.changed.dnat");
+    let expected = &story.hops[there].changes;
+    assert_eq!(expected[0].kind, ChangeKind::Dnat);
+    assert_eq!(expected[1].kind, ChangeKind::Masquerade);
+    assert!(dnat
+        .text_content()
+        .unwrap()
+        .contains(&expected[0].to.to_string()));
+    assert!(dnat.text_content().unwrap().contains(&expected[0].by));
+    assert!(expected[0].by.starts_with("DNAT by KUBE-SEP-"));
+    let masq = find(&card, ".face.left .field.changed.masquerade");
+    assert!(masq
+        .text_content()
+        .unwrap()
+        .contains("masquerade in KUBE-POSTROUTING"));
+    // The changes, in the order they happened, with their rules.
+    let changes = card.query_selector_all(".changes .change").unwrap();
+    assert_eq!(changes.length(), 2);
+    assert!(changes
+        .item(0)
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("DNAT by KUBE-SEP-"));
+    assert!(changes
+        .item(1)
+        .unwrap()
+        .text_content()
+        .unwrap()
+        .contains("masquerade in KUBE-POSTROUTING"));
+    assert!(text(&card, ".changes .change.dnat .rule-text code")
+        .contains("-j DNAT --to-destination 10.244.0.2:80"));
+    // The walk: the hooks in the kernel's order, kube-proxy's jumps inside.
+    let hooks: Vec<String> = (0..card
+        .query_selector_all(".flow .stage.hook")
+        .unwrap()
+        .length())
+        .map(|i| {
+            card.query_selector_all(".flow .stage.hook")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .dyn_into::<Element>()
+                .unwrap()
+                .get_attribute("data-hook")
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(hooks, ["PREROUTING", "FORWARD", "POSTROUTING"]);
+    let pre = find(&card, ".stage.hook[data-hook=\"PREROUTING\"]");
+    let chains: Vec<String> = (0..pre
+        .query_selector_all(".chain-step.matched")
+        .unwrap()
+        .length())
+        .map(|i| {
+            pre.query_selector_all(".chain-step.matched")
+                .unwrap()
+                .item(i)
+                .unwrap()
+                .dyn_into::<Element>()
+                .unwrap()
+                .get_attribute("data-chain")
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        &chains[..3],
+        ["PREROUTING", "KUBE-SERVICES", "KUBE-NODEPORTS"]
+    );
+    assert!(chains.iter().any(|c| c.starts_with("KUBE-EXT-")));
+    assert!(chains.iter().any(|c| c.starts_with("KUBE-SVC-")));
+    assert!(chains.last().unwrap().starts_with("KUBE-SEP-"));
+    assert!(
+        text(&pre, ".chain-step[data-chain=\"KUBE-NODEPORTS\"]").contains("destination port 30008")
+    );
+    assert!(text(&pre, ".chain-step.skipped").contains("did not match"));
+    assert_eq!(text(&pre, ".decision"), "the only endpoint: no draw needed");
+    // The reply through node01: conntrack undoes both, for its connection.
+    let back = story.hops.iter().rposition(|h| h.host == "node01").unwrap();
+    open_hop(&root, back).await;
+    let card = find(&root, "#hop-detail");
+    assert_eq!(count(&card, ".face.left .field.changed.undo"), 2);
+    assert!(text(&card, ".changes").contains("conntrack undid the DNAT"));
+    assert!(text(&card, ".changes").contains("conntrack undid the masquerade"));
+    assert!(text(&card, ".hop-connection").contains("a reply of the connection 192.168.1.10:"));
+    // And the picture rings the host of the hop shown, and numbers the hops.
+    assert_eq!(
+        find(&root, "#topology .current-hop")
+            .get_attribute("data-host")
+            .as_deref(),
+        Some("node01")
+    );
+    assert!(text(&root, "#topology [data-host=\"node01\"] .hop-numbers")
+        .contains(&format!("{}", there + 1)));
+}
+
+#[wasm_bindgen_test]
+async fn a_service_without_endpoints_shows_the_reject_rule_and_the_selector() {
+    let root = mount_at(nodeport_step()).await;
+    let lines = [
+        "kubectl create service nodeport web --tcp=80:80 --node-port=30009",
+        "curl -s http://192.168.1.2:30009",
+    ];
+    for l in lines {
+        run(&root, l).await;
+    }
+    let story = story_of(&lines);
+    let Ending::Stopped { hop, fix, .. } = &story.ending else {
+        panic!("{:?}", story.ending)
+    };
+    let fix = fix.clone().unwrap();
+    assert!(fix.contains("selects app=web"), "{fix}");
+    assert_eq!(
+        text(&root, "#trace-fix"),
+        format!("What would change it: {fix}")
+    );
+    click(&root, "Where it stopped").await;
+    let card = find(&root, "#hop-detail");
+    assert_eq!(card.get_attribute("data-hop"), Some(hop.to_string()));
+    let stopped = find(&card, ".stage.hook.stopped");
+    assert_eq!(text(&stopped, ".verdict"), "REJECT");
+    let reject = find(&stopped, ".chain-step.matched:last-child");
+    assert!(
+        text(&reject, ".rule-text code").contains("-j REJECT --reject-with icmp-port-unreachable")
+    );
+    assert!(text(&reject, ".rule-words").contains("has no endpoints"));
+    assert!(text(&card, ".hop-end.stopped").contains("rejected the packet"));
+}
+
+#[wasm_bindgen_test]
+async fn a_request_that_times_out_at_the_router_shows_the_forward_drop() {
+    let root = mount_default().await;
+    run(&root, "curl -m 2 http://10.244.0.2").await;
+    // The stop marker is a way in: it opens the hop where it stopped.
+    let marker: web_sys::Element = find(&root, "#topology [data-stopped-at=\"router\"]");
+    assert_eq!(marker.get_attribute("role").as_deref(), Some("button"));
+    marker
+        .dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
+        .unwrap();
+    settle().await;
+    let card = find(&root, "#hop-detail");
+    assert_eq!(
+        card.get_attribute("data-hop-host").as_deref(),
+        Some("router")
+    );
+    let forward = find(&card, ".stage.hook.stopped[data-hook=\"FORWARD\"]");
+    assert_eq!(text(&forward, ".verdict"), "DROP");
+    assert!(text(&forward, ".rule-text code").ends_with("-j DROP"));
+    assert!(text(&forward, ".rule-words").contains("drop it, without a reply"));
+    assert!(text(&root, "#trace-fix").contains("pod network"));
+}
+
+#[wasm_bindgen_test]
+async fn clicking_a_host_opens_its_hop_or_what_it_is() {
+    let root = mount_default().await;
+    run(&root, "ssh node01").await;
+    run(&root, "curl -s http://10.244.0.2").await;
+    let pod = find(&root, "#topology [data-host=\"myapp-pod\"]");
+    pod.dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(
+        find(&root, "#hop-detail")
+            .get_attribute("data-hop-host")
+            .as_deref(),
+        Some("myapp-pod")
+    );
+    // The laptop is not on this path: its card says what it is.
+    let laptop = find(&root, "#topology [data-host=\"laptop\"]");
+    laptop
+        .dispatch_event(&web_sys::MouseEvent::new("click").unwrap())
+        .unwrap();
+    settle().await;
+    assert_eq!(count(&root, "#hop-detail"), 0);
+    assert!(text(&root, "#host-detail").contains("192.168.1.10/24"));
+}
+
+#[wasm_bindgen_test]
+fn a_service_is_a_band_on_every_node_marked_where_no_pod_runs() {
+    let mut s = Session::new(WorldOptions {
+        nodes: 3,
+        ..Default::default()
+    })
+    .unwrap();
+    s.run("kubectl expose pod myapp-pod --port=80 --type=NodePort --name=web");
+    let topology = s.topology();
+    let layout = Layout::of(&topology);
+    let bands: Vec<_> = layout
+        .bands
+        .iter()
+        .filter(|b| b.service == "default/web")
+        .collect();
+    assert_eq!(bands.len(), 3, "one band per node");
+    for b in &bands {
+        let node = layout.host(&b.node).unwrap().rect;
+        assert!(contains(&node, &b.rect), "inside {}", b.node);
+        assert_eq!(b.has_pod, b.node == "node01");
+    }
+    let np = topology.services[0].ports[0].node_port.unwrap();
+    assert!(
+        bands[0].text.ends_with(&format!(":{np}")),
+        "{}",
+        bands[0].text
+    );
 }

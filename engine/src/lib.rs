@@ -23,10 +23,15 @@
 //! - [`world`] builds the scenario's hosts and wires them together.
 //! - [`shell`] turns command lines into tool runs (`curl`, `ssh`, `ip`,
 //!   `ping`, …) and prints what the real tools print.
+//! - [`explain`] tells a trace as a story a student reads at a glance: what
+//!   changed at each hop and why, and what would change where it stopped.
+//! - [`lesson`] reads lesson files, judges a world by its checks, and says
+//!   when a step is done ([`lesson::done`]).
 //! - [`rng`] is the seeded generator every random choice comes from.
 
 pub mod apps;
 pub mod cluster;
+pub mod explain;
 pub mod lesson;
 pub mod net;
 pub mod rng;

@@ -925,7 +925,79 @@ impl World {
                 name: s.name.clone(),
             })
             .collect();
-        Topology { hosts, segments }
+        Topology {
+            services: self.topo_services(&hosts),
+            hosts,
+            segments,
+        }
+    }
+
+    /// The Services the picture draws (not the cluster's own), from what
+    /// kube-proxy sees: one entry per Service, its ports merged.
+    fn topo_services(&self, hosts: &[TopoHost]) -> Vec<TopoService> {
+        let pod_at = |ip: Ipv4Addr| {
+            let cidr_ip = ip.to_string();
+            hosts
+                .iter()
+                .filter(|h| h.kind == HostKind::Pod)
+                .find(|h| {
+                    h.addresses
+                        .iter()
+                        .any(|(_, a)| a.split('/').next() == Some(cidr_ip.as_str()))
+                })
+                .map(|h| h.name.clone())
+        };
+        let mut out: Vec<TopoService> = vec![];
+        for p in self.cluster.proxy_view() {
+            if p.namespace == "kube-system" || (p.namespace == "default" && p.name == "kubernetes")
+            {
+                continue;
+            }
+            let kind = self
+                .cluster
+                .services
+                .get(&(p.namespace.clone(), p.name.clone()))
+                .map(|s| s.type_name().to_string())
+                .unwrap_or_else(|| "ClusterIP".into());
+            let i = match out
+                .iter()
+                .position(|s| s.namespace == p.namespace && s.name == p.name)
+            {
+                Some(i) => i,
+                None => {
+                    out.push(TopoService {
+                        namespace: p.namespace.clone(),
+                        name: p.name.clone(),
+                        kind,
+                        cluster_ip: p.cluster_ip,
+                        ports: vec![],
+                        external_ips: p.load_balancer_ips.clone(),
+                        endpoints: vec![],
+                    });
+                    out.len() - 1
+                }
+            };
+            let svc = &mut out[i];
+            svc.ports.push(TopoServicePort {
+                port: p.port,
+                node_port: p.node_port,
+            });
+            for e in &p.endpoints {
+                if !svc
+                    .endpoints
+                    .iter()
+                    .any(|x| x.ip == e.ip && x.port == e.port)
+                {
+                    svc.endpoints.push(TopoEndpoint {
+                        pod: pod_at(e.ip),
+                        ip: e.ip,
+                        port: e.port,
+                        node: e.node.clone(),
+                    });
+                }
+            }
+        }
+        out
     }
 }
 
@@ -991,10 +1063,52 @@ fn pod_files(namespace: &str, pod: &Pod, ip: Ipv4Addr) -> BTreeMap<String, Strin
 }
 
 /// What the UI needs to draw the world.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Topology {
     pub hosts: Vec<TopoHost>,
     pub segments: Vec<TopoSegment>,
+    /// The Services of the cluster (not its own): virtual addresses that
+    /// every node answers for, through kube-proxy's rules.
+    pub services: Vec<TopoService>,
+}
+
+/// A Service as the picture draws it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopoService {
+    pub namespace: String,
+    pub name: String,
+    /// `ClusterIP`, `NodePort`, `LoadBalancer`.
+    pub kind: String,
+    /// `None` for a headless Service.
+    pub cluster_ip: Option<Ipv4Addr>,
+    pub ports: Vec<TopoServicePort>,
+    /// The load balancer's addresses, once a cloud gave some.
+    pub external_ips: Vec<Ipv4Addr>,
+    /// The ready endpoints kube-proxy sends to.
+    pub endpoints: Vec<TopoEndpoint>,
+}
+
+impl TopoService {
+    /// Whether a ready pod of the Service runs on `node`.
+    pub fn has_endpoint_on(&self, node: &str) -> bool {
+        self.endpoints.iter().any(|e| e.node == node)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TopoServicePort {
+    pub port: u16,
+    pub node_port: Option<u16>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TopoEndpoint {
+    /// The pod's host in [`Topology::hosts`], when it is one.
+    pub pod: Option<String>,
+    pub ip: Ipv4Addr,
+    pub port: u16,
+    /// The node it runs on.
+    pub node: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -1185,6 +1299,42 @@ mod tests {
             "{:?}",
             r.outcome
         );
+    }
+
+    #[test]
+    fn the_topology_lists_services_with_their_endpoints_nodes() {
+        let mut w = World::new(WorldOptions {
+            nodes: 2,
+            ..Default::default()
+        })
+        .unwrap();
+        assert!(
+            w.topology().services.is_empty(),
+            "the cluster's own are left out"
+        );
+        let svc: crate::cluster::objects::Service = serde_json::from_value(serde_json::json!({
+            "apiVersion": "v1", "kind": "Service",
+            "metadata": {"name": "myapp-service", "namespace": "default"},
+            "spec": {"type": "NodePort", "selector": {"app": "myapp"},
+                     "ports": [{"port": 80, "nodePort": 30008}]}
+        }))
+        .unwrap();
+        w.cluster
+            .apply(crate::cluster::apiserver::Object::Service(svc), 0)
+            .unwrap();
+        w.sync();
+        let t = w.topology();
+        let s = &t.services[0];
+        assert_eq!(
+            (s.name.as_str(), s.kind.as_str()),
+            ("myapp-service", "NodePort")
+        );
+        assert_eq!(s.ports[0].node_port, Some(30008));
+        assert!(s.cluster_ip.is_some());
+        assert_eq!(s.endpoints.len(), 1);
+        assert_eq!(s.endpoints[0].pod.as_deref(), Some("myapp-pod"));
+        assert!(s.has_endpoint_on("node01"));
+        assert!(!s.has_endpoint_on("node02"));
     }
 
     #[test]

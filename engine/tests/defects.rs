@@ -111,5 +111,8 @@ fn an_empty_key_is_absent_not_a_type_error() {
         "The Service \"web\" is invalid: spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n"
     );
     s.run("printf 'apiVersion: v1\\nkind: Service\\nmetadata:\\n  name: web\\n  labels:\\nspec:\\n  selector:\\n  ports:\\n  - port: 80\\n' > u.yaml");
-    assert_eq!(s.run("kubectl apply -f u.yaml").text(), "service/web created\n");
+    assert_eq!(
+        s.run("kubectl apply -f u.yaml").text(),
+        "service/web created\n"
+    );
 }

@@ -65,6 +65,7 @@ Write a NodePort Service for the pod on port 30008.
 
 ```solution
 kubectl create service nodeport myapp --tcp=80:80 --node-port=30008
+curl -s http://192.168.1.2:30008
 ```
 
 ```recap

@@ -1,95 +1,113 @@
-//! The course, built into the app: every `lessons/*.md` file is embedded at
-//! compile time (see `build.rs`, which also reads each one's title, summary
-//! and number of steps for the list). A lesson is parsed the first time it
-//! is opened, by the same parser `servicelab check` uses, so the page
-//! starts without parsing the whole course.
+//! The course, as data. `servicelab build` writes it into the page
+//! (`<script type="application/json" id="servicelab-course">` in
+//! index.html, see `engine::lesson::course`): every lesson already parsed,
+//! its prose already read, so the page carries neither the Markdown reader
+//! nor the lesson parser. It is read once, the first time it is needed.
+//!
+//! A page whose course data is missing or damaged opens with no lessons
+//! and says why ([`problem`]); it never panics.
 
-use crate::engine::lesson::{parse_lesson, Diagnostic, Lesson};
+use crate::engine::lesson::course::{Course, ELEMENT_ID};
+use crate::engine::lesson::Lesson;
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::rc::Rc;
 
-/// One lesson file as built in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Source {
-    /// `lessons/02-nodeport.md`.
-    pub path: &'static str,
-    pub text: &'static str,
-    pub title: &'static str,
-    pub summary: &'static str,
-    pub steps: usize,
-}
-
-mod embedded {
-    use super::Source;
-    include!(concat!(env!("OUT_DIR"), "/lessons.rs"));
-}
-
-/// One built-in lesson, parsed.
+/// One lesson of the course.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Builtin {
-    pub path: &'static str,
-    pub text: &'static str,
-    /// The parsed lesson, or the author's mistakes.
-    pub lesson: Result<Rc<Lesson>, Vec<Diagnostic>>,
-}
-
-impl Builtin {
-    /// `02-nodeport`, the lesson's id in links.
-    pub fn id(&self) -> &'static str {
-        id_of(self.path)
-    }
+pub struct Source {
+    pub lesson: Rc<Lesson>,
+    /// A hash of the lesson's source file, saved with progress so that a
+    /// lesson changed since is noticed on replay.
+    pub fingerprint: u32,
 }
 
 impl Source {
-    pub fn id(&self) -> &'static str {
-        id_of(self.path)
+    /// `02-nodeport`, the lesson's id in links.
+    pub fn id(&self) -> &str {
+        &self.lesson.id
+    }
+
+    /// The lesson's title, or its file when it has none.
+    pub fn title(&self) -> &str {
+        if self.lesson.title.is_empty() {
+            &self.lesson.path
+        } else {
+            &self.lesson.title
+        }
+    }
+
+    pub fn summary(&self) -> &str {
+        &self.lesson.summary
+    }
+
+    pub fn steps(&self) -> usize {
+        self.lesson.steps.len()
+    }
+
+    pub fn minutes(&self) -> Option<u32> {
+        self.lesson.minutes
     }
 }
 
-/// The id of a lesson file: its name without the folder and `.md`.
-pub fn id_of(path: &str) -> &str {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    name.strip_suffix(".md").unwrap_or(name)
-}
-
-/// Every built-in lesson file, in order, unparsed.
-pub fn sources() -> &'static [Source] {
-    embedded::SOURCES
-}
-
-type Parsed = Result<Rc<Lesson>, Vec<Diagnostic>>;
+type Loaded = Result<Rc<Vec<Source>>, String>;
 
 thread_local! {
-    static PARSED: RefCell<BTreeMap<&'static str, Parsed>> = const { RefCell::new(BTreeMap::new()) };
+    static COURSE: RefCell<Option<Loaded>> = const { RefCell::new(None) };
 }
 
-fn parse(source: &Source) -> Builtin {
-    let lesson = PARSED.with(|p| {
-        p.borrow_mut()
-            .entry(source.path)
-            .or_insert_with(|| parse_lesson(source.path, source.text).map(Rc::new))
-            .clone()
-    });
-    Builtin {
-        path: source.path,
-        text: source.text,
-        lesson,
-    }
+fn from_course(course: Course) -> Rc<Vec<Source>> {
+    Rc::new(
+        course
+            .lessons
+            .into_iter()
+            .map(|p| Source {
+                lesson: Rc::new(p.lesson),
+                fingerprint: p.fingerprint,
+            })
+            .collect(),
+    )
 }
 
-/// Every built-in lesson, parsed (each once per page).
-pub fn all() -> Vec<Builtin> {
-    sources().iter().map(parse).collect()
+/// The course data in the page, read.
+fn read_page() -> Loaded {
+    let text = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(ELEMENT_ID))
+        .and_then(|e| e.text_content())
+        .ok_or_else(|| {
+            "this page has no course data (it was not built by servicelab build)".to_string()
+        })?;
+    Course::from_json(&text).map(from_course)
 }
 
-/// The built-in lesson with this id, parsed.
-pub fn find(id: &str) -> Option<Builtin> {
-    sources().iter().find(|s| s.id() == id).map(parse)
+fn loaded() -> Loaded {
+    COURSE.with(|c| c.borrow_mut().get_or_insert_with(read_page).clone())
 }
 
-/// A short fingerprint of a lesson's text (FNV-1a, 32 bits), saved with
-/// progress so that a lesson changed since is noticed on replay.
+/// Uses `course` instead of the page's data (tests, and a page that gets
+/// its course another way).
+pub fn install(course: Course) {
+    COURSE.with(|c| *c.borrow_mut() = Some(Ok(from_course(course))));
+}
+
+/// Every lesson of the course, in order (none when the data is missing or
+/// damaged: see [`problem`]).
+pub fn sources() -> Rc<Vec<Source>> {
+    loaded().unwrap_or_default()
+}
+
+/// Why the page has no course, when it has none.
+pub fn problem() -> Option<String> {
+    loaded().err()
+}
+
+/// The lesson with this id.
+pub fn find(id: &str) -> Option<Source> {
+    sources().iter().find(|s| s.id() == id).cloned()
+}
+
+/// A short fingerprint of a lesson file's text (FNV-1a, 32 bits), for a
+/// lesson an author opens from disk.
 pub fn fingerprint(text: &str) -> u32 {
-    crate::engine::text::fnv1a(text.as_bytes())
+    crate::engine::lesson::course::fingerprint(text)
 }

@@ -11,9 +11,11 @@
 //! lesson 02-nodeport 1a2b3c4d       (or: preview FINGERPRINT, sandbox NODES CLOUD SEED)
 //! start 2
 //! done 1                             (steps already done, optional)
+//! given 3                            (of those, steps already so when opened, optional)
 //! shared                             (the world came from a share link, optional)
 //! run kubectl apply -f myapp-service.yaml
 //! apply myapp-service.yaml\tapiVersion: v1\nkind: Service…
+//! save myapp-service.yaml\tapiVersion: v1\nkind: Service…
 //! goto 3
 //! ```
 //!
@@ -37,14 +39,16 @@ pub enum Act {
     /// The editor saved `text` as `file` on the laptop and ran
     /// `kubectl apply -f file`.
     Apply { file: String, text: String },
+    /// The editor saved `text` as `file` on the terminal's host.
+    Save { file: String, text: String },
     /// Moved to step `n` (1-based), keeping the world as it is.
     Goto(usize),
 }
 
 impl Act {
-    /// Whether "undo" takes this back: commands and applies, not moves.
+    /// Whether "undo" takes this back: commands, saves and applies, not moves.
     pub fn is_command(&self) -> bool {
-        matches!(self, Act::Run(_) | Act::Apply { .. })
+        matches!(self, Act::Run(_) | Act::Apply { .. } | Act::Save { .. })
     }
 }
 
@@ -66,6 +70,8 @@ pub struct Record {
     pub start_step: usize,
     /// Steps already done (their checks all passed at some point).
     pub done: Vec<usize>,
+    /// Of those, the steps that were already so when opened.
+    pub given: Vec<usize>,
     /// The world came from someone's share link (the student's own work on
     /// the lesson is kept aside, see `opening::swap_stash`).
     pub shared: bool,
@@ -132,6 +138,10 @@ pub fn encode(record: &Record) -> String {
         let done: Vec<String> = record.done.iter().map(usize::to_string).collect();
         out.push_str(&format!("done {}\n", done.join(" ")));
     }
+    if !record.given.is_empty() {
+        let given: Vec<String> = record.given.iter().map(usize::to_string).collect();
+        out.push_str(&format!("given {}\n", given.join(" ")));
+    }
     if record.shared {
         out.push_str("shared\n");
     }
@@ -142,6 +152,9 @@ pub fn encode(record: &Record) -> String {
             Act::Clear => out.push_str("clear\n"),
             Act::Apply { file, text } => {
                 out.push_str(&format!("apply {}\t{}\n", escape(file), escape(text)))
+            }
+            Act::Save { file, text } => {
+                out.push_str(&format!("save {}\t{}\n", escape(file), escape(text)))
             }
             Act::Goto(n) => out.push_str(&format!("goto {n}\n")),
         }
@@ -158,6 +171,13 @@ fn act(line: &str) -> Result<Act, String> {
         "apply" => {
             let (file, text) = rest.split_once('\t').ok_or("an apply without its text")?;
             Act::Apply {
+                file: unescape(file)?,
+                text: unescape(text)?,
+            }
+        }
+        "save" => {
+            let (file, text) = rest.split_once('\t').ok_or("a save without its text")?;
+            Act::Save {
                 file: unescape(file)?,
                 text: unescape(text)?,
             }
@@ -208,12 +228,17 @@ pub fn decode(text: &str) -> Result<Decoded, String> {
         origin,
         start_step,
         done: vec![],
+        given: vec![],
         shared: false,
         acts: vec![],
     };
     let mut lines = lines.peekable();
     if let Some(done) = lines.peek().and_then(|l| l.strip_prefix("done ")) {
         record.done = done.split(' ').filter_map(|n| n.parse().ok()).collect();
+        lines.next();
+    }
+    if let Some(given) = lines.peek().and_then(|l| l.strip_prefix("given ")) {
+        record.given = given.split(' ').filter_map(|n| n.parse().ok()).collect();
         lines.next();
     }
     if lines.peek() == Some(&"shared") {

@@ -1,38 +1,52 @@
-//! Where each host and wire of the picture goes, computed from the engine's
-//! [`Topology`] alone, so a world with more nodes or pods draws itself.
+//! Where each host, wire and Service of the picture goes, computed from the
+//! engine's [`Topology`] alone, so a world with more nodes, pods or
+//! Services draws itself.
 //!
 //! The picture reads top to bottom the way the packet of the first lesson
 //! travels: the uplink to the internet (`wan`), the laptop and the home
 //! router, the home LAN as a horizontal bus, then one frame per node holding
-//! its `cni0` bridge and the pods plugged into it. Every wire is vertical
-//! (a host's *tap* onto a segment) or horizontal (the segment's *bus*), so a
-//! packet's route between two hosts is always: up or down its sender's tap,
-//! along the bus, down or up the receiver's tap.
+//! its `cni0` bridge and the pods plugged into it. Nodes go in rows of at
+//! most [`NODES_PER_ROW`]; the LAN then has one rail above each row, joined
+//! at the left, so a picture of eight nodes stays about as wide as one of
+//! four and fits its pane without scrolling sideways. Every wire is
+//! vertical (a host's *tap* onto a rail) or horizontal (along a rail, or
+//! the join), so a packet's route between two hosts is always: along its
+//! sender's tap, the rails, the receiver's tap.
 //!
-//! `Topology` names each host's addresses but not the segment each
-//! interface is on, so [`Layout::of`] infers it: a pod is on its node's
-//! `cni0@node`, a node's `cni0` address is on its own bridge, the network
-//! most hosts share is the `lan`, and a router's other address is its `wan`.
+//! A Service is drawn as what it is, a virtual address every node answers
+//! for: a band across each node frame (its ClusterIP and node port), the
+//! same on every node, marked on a node that runs none of its pods.
+//!
+//! `Topology` names each host's addresses and the segment each interface
+//! is plugged into; a segment is only guessed when the engine does not say.
 
 use crate::engine::net::HostKind;
-use crate::engine::world::{TopoHost, Topology};
+use crate::engine::world::{TopoHost, TopoService, Topology};
 use std::net::Ipv4Addr;
 
 /// Space around the picture.
 pub const MARGIN: i32 = 16;
 /// Height of one line of text in a box.
 pub const LINE: i32 = 16;
+/// At most this many nodes side by side; more go on another row.
+pub const NODES_PER_ROW: usize = 4;
+/// At most this many Services are drawn as bands (the rest are counted).
+pub const SERVICE_BANDS: usize = 4;
 /// Horizontal space between boxes.
-const GAP: i32 = 32;
+const GAP: i32 = 28;
 /// How far from a box's left edge its wires attach.
 const TAP_INSET: i32 = 24;
 /// Room between a row of boxes and the bus it plugs into.
 const TAP_LENGTH: i32 = 30;
+/// Height of a Service band in a node frame.
+pub const BAND: i32 = 20;
 /// Glyph widths, in the picture's units, of the host name (13px sans-serif,
 /// bold) and of an address (12px monospace). Estimates: an SVG cannot be
 /// measured before it is in the page, and a box a little wide is harmless.
 const NAME_GLYPH: i32 = 8;
 const ADDR_GLYPH: i32 = 8;
+/// A band's text (11px monospace).
+const BAND_GLYPH: i32 = 7;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rect {
@@ -62,32 +76,61 @@ pub struct HostShape {
     pub name: String,
     pub kind: HostKind,
     pub rect: Rect,
-    /// One line per address, `eth0 192.168.1.10/24`.
+    /// One line per address, `eth0 192.168.1.10/24` (shorter in a crowded
+    /// picture: the text list and the cards say the rest).
     pub addresses: Vec<String>,
 }
 
-/// A segment drawn as a horizontal line at `y` from `x1` to `x2`.
+/// One horizontal line of a segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rail {
+    pub y: i32,
+    pub x1: i32,
+    pub x2: i32,
+}
+
+/// A segment: one rail, or (the LAN of a picture with rows of nodes)
+/// several, joined by a vertical line at `join_x`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Bus {
     /// The engine's name: `lan`, `wan`, `cni0@node01`.
     pub segment: String,
     /// What the picture writes next to it: `LAN 192.168.1.0/24`.
     pub label: String,
-    pub y: i32,
-    pub x1: i32,
-    pub x2: i32,
+    pub rails: Vec<Rail>,
+    pub join_x: i32,
     /// Where the label goes (its left end, its baseline).
     pub label_at: (i32, i32),
 }
 
+impl Bus {
+    /// The rail at height `y`.
+    pub fn rail(&self, y: i32) -> Option<&Rail> {
+        self.rails.iter().find(|r| r.y == y)
+    }
+}
+
 /// Where a host plugs into a segment: a vertical wire from the host's box
-/// edge at (`x`, `y_host`) to the segment's bus.
+/// edge at (`x`, `y_host`) to the rail at `y_bus`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tap {
     pub host: String,
     pub segment: String,
     pub x: i32,
     pub y_host: i32,
+    pub y_bus: i32,
+}
+
+/// A Service's band in one node frame.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Band {
+    /// `default/myapp-service`.
+    pub service: String,
+    pub node: String,
+    pub rect: Rect,
+    pub text: String,
+    /// A ready pod of the Service runs on this node.
+    pub has_pod: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +141,9 @@ pub struct Layout {
     pub hosts: Vec<HostShape>,
     pub buses: Vec<Bus>,
     pub taps: Vec<Tap>,
+    pub bands: Vec<Band>,
+    /// Services not drawn as bands (beyond [`SERVICE_BANDS`]).
+    pub more_services: usize,
 }
 
 /// `192.168.1.10/24` → (`192.168.1.0/24` as text, the address's network).
@@ -167,15 +213,26 @@ fn box_size(host: &TopoHost, addresses: &[String]) -> (i32, i32) {
         * ADDR_GLYPH;
     // Wide enough for its text, and for a "stopped here" marker beside its
     // tap (see `Rect::tap_x`).
-    let w = (name_w.max(addr_w) + 20).max(150);
+    let w = (name_w.max(addr_w) + 20).max(120);
     let h = 12 + LINE * (1 + addresses.len() as i32);
     (w, h)
 }
 
-fn address_lines(host: &TopoHost) -> Vec<String> {
+/// The address lines of a box. In a crowded picture a node keeps its LAN
+/// address and a pod its own, without interface names.
+fn address_lines(host: &TopoHost, crowded: bool) -> Vec<String> {
+    if !crowded {
+        return host
+            .addresses
+            .iter()
+            .map(|(iface, cidr)| format!("{iface} {cidr}"))
+            .collect();
+    }
     host.addresses
         .iter()
-        .map(|(iface, cidr)| format!("{iface} {cidr}"))
+        .filter(|(iface, _)| iface != "cni0")
+        .take(1)
+        .map(|(_, cidr)| cidr.split('/').next().unwrap_or(cidr).to_string())
         .collect()
 }
 
@@ -189,6 +246,23 @@ fn top_row_rank(kind: HostKind) -> u8 {
     }
 }
 
+/// A Service band's words: its name, ClusterIP and port, node port.
+fn band_text(s: &TopoService, crowded: bool) -> String {
+    let mut text = format!("svc {}", s.name);
+    let port = s.ports.first();
+    if !crowded {
+        match (s.cluster_ip, port) {
+            (Some(ip), Some(p)) => text.push_str(&format!(" {ip}:{}", p.port)),
+            (None, _) => text.push_str(" headless"),
+            _ => {}
+        }
+    }
+    if let Some(np) = port.and_then(|p| p.node_port) {
+        text.push_str(&format!(" :{np}"));
+    }
+    text
+}
+
 impl Layout {
     pub fn of(t: &Topology) -> Layout {
         let has_segment = |name: &str| t.segments.iter().any(|s| s.name == name);
@@ -199,6 +273,8 @@ impl Layout {
             .iter()
             .filter(|h| h.kind == HostKind::Node)
             .collect();
+        let crowded = nodes.len() > 2;
+        let services: Vec<&TopoService> = t.services.iter().take(SERVICE_BANDS).collect();
         let is_node = |name: &str| nodes.iter().any(|n| n.name == name);
         // A pod whose node is not in the picture is drawn with the outside
         // hosts rather than lost.
@@ -219,8 +295,15 @@ impl Layout {
             hosts: vec![],
             buses: vec![],
             taps: vec![],
+            bands: vec![],
+            more_services: t.services.len().saturating_sub(SERVICE_BANDS),
         };
-        let tap = |layout: &mut Layout, host: &TopoHost, segment: String, x: i32, y_host: i32| {
+        let tap = |layout: &mut Layout,
+                   host: &TopoHost,
+                   segment: String,
+                   x: i32,
+                   y_host: i32,
+                   y_bus: i32| {
             if has_segment(&segment)
                 && !layout
                     .taps
@@ -232,6 +315,7 @@ impl Layout {
                     segment,
                     x,
                     y_host,
+                    y_bus,
                 });
             }
         };
@@ -239,20 +323,16 @@ impl Layout {
         // The uplink's bus runs above the outside hosts.
         let wan_y = MARGIN + 4;
         let top_y = if has_wan { wan_y + TAP_LENGTH } else { MARGIN };
-        let mut x = MARGIN;
+        let join_x = MARGIN;
+        let mut x = MARGIN + 12;
         let mut top_h = 0;
         let mut outside = vec![];
+        let mut outside_taps = vec![];
         for host in &top_row {
-            let addresses = address_lines(host);
+            let addresses = address_lines(host, false);
             let (w, h) = box_size(host, &addresses);
             let rect = Rect { x, y: top_y, w, h };
-            for (iface, cidr) in &host.addresses {
-                match segment_of(host, iface, cidr, lan.as_deref(), has_wan) {
-                    Some(s) if s == "wan" => tap(&mut layout, host, s, rect.tap_x(), rect.y),
-                    Some(s) => tap(&mut layout, host, s, rect.tap_x(), rect.bottom()),
-                    None => {}
-                }
-            }
+            outside_taps.push((*host, rect));
             outside.push(HostShape {
                 name: host.name.clone(),
                 kind: host.kind,
@@ -262,113 +342,222 @@ impl Layout {
             top_h = top_h.max(h);
             x += w + GAP;
         }
-
         let lan_y = top_y + top_h + TAP_LENGTH;
-        let node_y = lan_y + TAP_LENGTH;
+        for (host, rect) in outside_taps {
+            for (iface, cidr) in &host.addresses {
+                match segment_of(host, iface, cidr, lan.as_deref(), has_wan) {
+                    Some(s) if s == "wan" => tap(&mut layout, host, s, rect.tap_x(), rect.y, wan_y),
+                    Some(s) if s == "lan" => {
+                        tap(&mut layout, host, s, rect.tap_x(), rect.bottom(), lan_y)
+                    }
+                    // Another segment outside the nodes has no rail here.
+                    _ => {}
+                }
+            }
+        }
+
+        // The nodes, in rows; each row hangs from a rail of the LAN.
         let mut inside = vec![];
         let mut bridges = vec![];
-        x = MARGIN;
-        for node in &nodes {
-            let addresses = address_lines(node);
-            let (header_w, header_h) = box_size(node, &addresses);
-            let bridge_y = node_y + header_h + 30;
-            let pod_y = bridge_y + TAP_LENGTH;
-            let mut pod_x = x + 16;
-            let mut pods_h = 0;
-            for pod in t.hosts.iter().filter(|h| {
-                h.kind == HostKind::Pod && h.parent.as_deref() == Some(node.name.as_str())
-            }) {
-                let addresses = address_lines(pod);
-                let (w, h) = box_size(pod, &addresses);
-                let rect = Rect {
-                    x: pod_x,
-                    y: pod_y,
-                    w,
-                    h,
+        let mut rail_y = lan_y;
+        let mut rails = vec![];
+        let mut bottom = top_y + top_h;
+        for row in nodes.chunks(NODES_PER_ROW) {
+            let node_y = rail_y + TAP_LENGTH;
+            let mut x = MARGIN + 12;
+            let mut row_bottom = node_y;
+            for node in row {
+                let addresses = address_lines(node, crowded);
+                let (header_w, header_h) = box_size(node, &addresses);
+                let bands_y = node_y + header_h;
+                let bands_h = services.len() as i32 * (BAND + 4);
+                let bridge_y = bands_y + bands_h + 26;
+                // Pods hang from the bridge in rows (two to a row in a
+                // crowded picture); each row has a rail of the bridge, the
+                // rails joined at the left, as the LAN's are.
+                let per_row = if crowded { 2 } else { 3 };
+                let pods: Vec<&TopoHost> = t
+                    .hosts
+                    .iter()
+                    .filter(|h| {
+                        h.kind == HostKind::Pod && h.parent.as_deref() == Some(node.name.as_str())
+                    })
+                    .collect();
+                let mut rail = bridge_y;
+                let mut bridge_rails = vec![bridge_y];
+                let mut pods_bottom = None;
+                let mut pods_w = 0;
+                for (r, row) in pods.chunks(per_row).enumerate() {
+                    if r > 0 {
+                        rail = pods_bottom.unwrap_or(rail) + 18;
+                        bridge_rails.push(rail);
+                    }
+                    let pod_y = rail + TAP_LENGTH;
+                    let mut pod_x = x + 12;
+                    for pod in row {
+                        let addresses = address_lines(pod, crowded);
+                        let (w, h) = box_size(pod, &addresses);
+                        let rect = Rect {
+                            x: pod_x,
+                            y: pod_y,
+                            w,
+                            h,
+                        };
+                        tap(
+                            &mut layout,
+                            pod,
+                            bridge_of(&node.name),
+                            rect.tap_x(),
+                            rect.y,
+                            rail,
+                        );
+                        inside.push(HostShape {
+                            name: pod.name.clone(),
+                            kind: pod.kind,
+                            rect,
+                            addresses,
+                        });
+                        pods_bottom = Some(pods_bottom.unwrap_or(0).max(rect.bottom()));
+                        pod_x += w + 12;
+                    }
+                    pods_w = pods_w.max(pod_x - x);
+                }
+                let pod_x = x + pods_w;
+                let bridge_label = node
+                    .addresses
+                    .iter()
+                    .find(|(i, _)| i == "cni0")
+                    .and_then(|(_, cidr)| network_of(cidr))
+                    .map(|(net, ..)| format!("cni0 {net}"))
+                    .unwrap_or_else(|| "cni0 bridge".into());
+                let label_w = 36 + bridge_label.chars().count() as i32 * ADDR_GLYPH;
+                let band_w = services
+                    .iter()
+                    .map(|s| (band_text(s, crowded).chars().count() as i32 + 13) * BAND_GLYPH + 16)
+                    .max()
+                    .unwrap_or(0);
+                let w = header_w
+                    .max(pod_x - x)
+                    .max(label_w + 12)
+                    .max(band_w + 16)
+                    .max(if crowded { 170 } else { 220 });
+                let h = match pods_bottom {
+                    None => bridge_y + 20 - node_y,
+                    Some(b) => b + 14 - node_y,
                 };
-                tap(
-                    &mut layout,
-                    pod,
-                    bridge_of(&node.name),
-                    rect.tap_x(),
-                    rect.y,
-                );
-                inside.push(HostShape {
-                    name: pod.name.clone(),
-                    kind: pod.kind,
+                let rect = Rect { x, y: node_y, w, h };
+                for (iface, cidr) in &node.addresses {
+                    match segment_of(node, iface, cidr, lan.as_deref(), has_wan) {
+                        // The bridge lives inside the node: its tap starts
+                        // below the node's name, addresses and Services.
+                        Some(s) if s == bridge_of(&node.name) => tap(
+                            &mut layout,
+                            node,
+                            s,
+                            rect.tap_x(),
+                            bands_y + bands_h,
+                            bridge_y,
+                        ),
+                        Some(s) if s == "lan" => {
+                            tap(&mut layout, node, s, rect.tap_x(), rect.y, rail_y)
+                        }
+                        _ => {}
+                    }
+                }
+                for (i, s) in services.iter().enumerate() {
+                    layout.bands.push(Band {
+                        service: format!("{}/{}", s.namespace, s.name),
+                        node: node.name.clone(),
+                        rect: Rect {
+                            x: x + 8,
+                            y: bands_y + i as i32 * (BAND + 4),
+                            w: w - 16,
+                            h: BAND,
+                        },
+                        text: band_text(s, crowded),
+                        has_pod: s.has_endpoint_on(&node.name),
+                    });
+                }
+                bridges.push(Bus {
+                    segment: bridge_of(&node.name),
+                    label: bridge_label,
+                    rails: bridge_rails
+                        .iter()
+                        .map(|&y| Rail {
+                            y,
+                            x1: x + 8,
+                            x2: rect.right() - 10,
+                        })
+                        .collect(),
+                    join_x: x + 8,
+                    label_at: (x + 36, bridge_y - 7),
+                });
+                layout.hosts.push(HostShape {
+                    name: node.name.clone(),
+                    kind: node.kind,
                     rect,
                     addresses,
                 });
-                pods_h = pods_h.max(h);
-                pod_x += w + 16;
+                row_bottom = row_bottom.max(rect.bottom());
+                x += w + GAP;
             }
-            let bridge_label = node
-                .addresses
-                .iter()
-                .find(|(i, _)| i == "cni0")
-                .and_then(|(_, cidr)| network_of(cidr))
-                .map(|(net, ..)| format!("cni0 bridge {net}"))
-                .unwrap_or_else(|| "cni0 bridge".into());
-            let label_w = 36 + bridge_label.chars().count() as i32 * ADDR_GLYPH;
-            let w = header_w.max(pod_x - x).max(label_w + 16).max(220);
-            let h = if pods_h == 0 {
-                bridge_y + 20 - node_y
-            } else {
-                pod_y + pods_h + 16 - node_y
-            };
-            let rect = Rect { x, y: node_y, w, h };
-            for (iface, cidr) in &node.addresses {
-                match segment_of(node, iface, cidr, lan.as_deref(), has_wan) {
-                    // The bridge lives inside the node: its tap starts
-                    // below the node's name and addresses.
-                    Some(s) if s == bridge_of(&node.name) => {
-                        tap(&mut layout, node, s, rect.tap_x(), node_y + header_h)
-                    }
-                    Some(s) => tap(&mut layout, node, s, rect.tap_x(), rect.y),
-                    None => {}
-                }
-            }
-            bridges.push(Bus {
-                segment: bridge_of(&node.name),
-                label: bridge_label,
-                y: bridge_y,
-                x1: x + 12,
-                x2: rect.right() - 12,
-                label_at: (x + 36, bridge_y - 7),
-            });
-            layout.hosts.push(HostShape {
-                name: node.name.clone(),
-                kind: node.kind,
-                rect,
-                addresses,
-            });
-            x += w + GAP;
+            rails.push(rail_y);
+            bottom = bottom.max(row_bottom);
+            rail_y = row_bottom + TAP_LENGTH;
         }
         layout.hosts.extend(outside);
         layout.hosts.extend(inside);
 
-        // The LAN and the uplink span the taps on them, labelled at the right.
-        for (segment, y, label) in [
-            ("lan", lan_y, lan.as_ref().map(|n| format!("LAN {n}"))),
-            ("wan", wan_y, Some("WAN, to the internet".to_string())),
-        ] {
-            let xs: Vec<i32> = layout
-                .taps
+        // The LAN (a rail per row) and the uplink span the taps on them.
+        let lan_label = lan.as_ref().map(|n| format!("LAN {n}"));
+        if let Some(&first) = rails.first().or(Some(&lan_y)) {
+            let mut lan_rails = vec![];
+            for y in rails
                 .iter()
-                .filter(|t| t.segment == segment)
-                .map(|t| t.x)
-                .collect();
-            let (Some(min), Some(max)) = (xs.iter().min(), xs.iter().max()) else {
-                continue;
+                .copied()
+                .chain((rails.is_empty()).then_some(first))
+            {
+                let xs: Vec<i32> = layout
+                    .taps
+                    .iter()
+                    .filter(|t| t.segment == "lan" && t.y_bus == y)
+                    .map(|t| t.x)
+                    .collect();
+                let Some(max) = xs.iter().max() else { continue };
+                lan_rails.push(Rail {
+                    y,
+                    x1: join_x,
+                    x2: max + 36,
+                });
+            }
+            if let Some(top) = lan_rails.first().copied() {
+                layout.buses.push(Bus {
+                    segment: "lan".into(),
+                    label: lan_label.unwrap_or_else(|| "lan".into()),
+                    label_at: (top.x2 + 8, top.y + 4),
+                    rails: lan_rails,
+                    join_x,
+                });
+            }
+        }
+        let wan_xs: Vec<i32> = layout
+            .taps
+            .iter()
+            .filter(|t| t.segment == "wan")
+            .map(|t| t.x)
+            .collect();
+        if let (Some(min), Some(max)) = (wan_xs.iter().min(), wan_xs.iter().max()) {
+            let rail = Rail {
+                y: wan_y,
+                x1: min - 20,
+                x2: max + 36,
             };
-            let x2 = max + 40;
             layout.buses.push(Bus {
-                segment: segment.to_string(),
-                label: label.unwrap_or_else(|| segment.to_string()),
-                y,
-                x1: min - 24,
-                x2,
-                label_at: (x2 + 8, y + 4),
+                segment: "wan".into(),
+                label: "WAN, to the internet".into(),
+                label_at: (rail.x2 + 8, wan_y + 4),
+                rails: vec![rail],
+                join_x: rail.x1,
             });
         }
         layout
@@ -391,11 +580,16 @@ impl Layout {
             .hosts
             .iter()
             .map(|h| h.rect.bottom())
-            .chain(layout.buses.iter().map(|b| b.y))
+            .chain(
+                layout
+                    .buses
+                    .iter()
+                    .flat_map(|b| b.rails.iter().map(|r| r.y)),
+            )
             .max()
-            .unwrap_or(0);
+            .unwrap_or(bottom);
         layout.width = (right + MARGIN).max(320);
-        layout.height = bottom + MARGIN;
+        layout.height = bottom + MARGIN + if layout.more_services > 0 { LINE } else { 0 };
         layout
     }
 
@@ -414,18 +608,27 @@ impl Layout {
     }
 
     /// The wire a packet followed from `from` to `to` over `segment`, as
-    /// polyline points. A next hop that is not in the picture (a host on
-    /// the internet) is reached at the far end of the bus.
+    /// polyline points: down (or up) the sender's tap, along its rail (and
+    /// the join to another rail), to the receiver's tap. A next hop that is
+    /// not in the picture (a host on the internet) is reached at the far
+    /// end of the rail.
     pub fn wire(&self, from: &str, to: &str, segment: &str) -> Option<Vec<(i32, i32)>> {
         let bus = self.bus(segment)?;
         let a = self.tap(from, segment)?;
-        let mut points = vec![(a.x, a.y_host), (a.x, bus.y)];
+        let mut points = vec![(a.x, a.y_host), (a.x, a.y_bus)];
         match self.tap(to, segment) {
             Some(b) => {
-                points.push((b.x, bus.y));
+                if b.y_bus != a.y_bus {
+                    points.push((bus.join_x, a.y_bus));
+                    points.push((bus.join_x, b.y_bus));
+                }
+                points.push((b.x, b.y_bus));
                 points.push((b.x, b.y_host));
             }
-            None => points.push((bus.x2, bus.y)),
+            None => {
+                let rail = bus.rail(a.y_bus)?;
+                points.push((rail.x2, a.y_bus));
+            }
         }
         Some(points)
     }

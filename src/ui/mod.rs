@@ -4,42 +4,47 @@
 //! session is a pure function of where it started (a lesson's step, or a
 //! free world) and what the student did since (the [`codec::Act`] log), so
 //! saving, reloading, undo, reset and share links all replay a log. The
-//! function components draw the state (one per file in [`components`]):
+//! state holds the session behind `Rc`: only an action that changes the
+//! world copies it. The function components draw the state (one per file
+//! in [`components`]); the effects are named hooks in [`hooks`]:
 //!
 //! ```text
-//! App ─ owns the State (use_reducer); follows the address (route), saves the log (storage)
-//! ├── LessonList ─ the course, the sandbox form, a lesson file to preview (authors)
-//! ├── LessonView ─ a lesson: steps, text with Run/Edit buttons, goals, before/after, hints, solution
-//! ├── Terminal ─ prompt, input line, history, completion, heredocs, simulated time
-//! │   └── Scrollback ─ the role="log" region: what a terminal would show
-//! ├── Editor ─ a manifest with line numbers; Apply goes through kubectl apply
-//! ├── TopologyView ─ the SVG picture of the world and the last packet's path
-//! │   └── NetworkText ─ the same picture as a list, for everyone who cannot see it
-//! └── TracePanel ─ the last packet's summary, its hops, and stepping hop by hop
+//! App ─ owns the State (use_reducer); lays out the panes (phones: one at a time)
+//! ├── Home ─ the first screen: one line, one way in, the course (LessonList)
+//! ├── LessonView ─ objectives, steps, text with Run buttons, files, goals,
+//! │                before/after, quiz, hints, solution, the finished lesson
+//! ├── TerminalPane ─ tabs: the Terminal and the Editor (vi FILE opens it)
+//! │   ├── Terminal ─ prompt and input (keys: crate::line_editor), Scrollback
+//! │   └── Editor ─ a manifest with line numbers; Save, Apply
+//! └── NetworkPane ─ the picture (TopologyView, NetworkText) and the packet:
+//!                   its hops, a card per hop, the netfilter walk; Compare
 //! ```
 //!
 //! Pure helpers sit beside the components: [`catalog`] (the lessons built
 //! in), [`codec`] (the log as text and links), [`route`] (the address),
 //! [`opening`] (a place and its saved work → a state to open), [`prose`]
-//! (lesson text to nodes), [`completion`] (Tab), [`yaml_lines`] (where an
-//! error points in a manifest), [`layout`] (where each host and wire of the
-//! picture goes), [`packet_path`] (what a trace crossed), [`history`]
-//! (bash-style recall), [`storage`] (localStorage) and [`world_options`]
-//! (the world the page address asks for). Nothing here knows about
-//! networking: every answer comes from the engine.
+//! (lesson text to nodes), [`files`] (the manifests a step mentions),
+//! [`yaml_lines`] (where an error points in a manifest), [`layout`] (where
+//! each host, wire and Service of the picture goes), [`packet_path`] (what
+//! a trace crossed), [`share`], [`storage`] (localStorage) and
+//! [`world_options`] (the world the page address asks for). Nothing here
+//! knows about networking: every answer, every word about a packet, and
+//! Tab completion come from the engine.
 
+pub mod authoring;
 pub mod catalog;
 pub mod codec;
-pub mod completion;
 pub mod components;
 pub mod crash_guard;
-pub mod history;
+pub mod files;
+pub mod hooks;
 pub mod layout;
 pub mod opening;
 pub mod packet_path;
 pub mod panic_banner;
 pub mod prose;
 pub mod route;
+pub mod share;
 pub mod state;
 pub mod storage;
 pub mod world_options;

@@ -9,7 +9,7 @@ use super::crash_guard::{self, Doing};
 use super::route::Route;
 use super::state::{Opening, Scope, Stash};
 use super::storage::{self, Store};
-use crate::engine::lesson::{parse_lesson, Lesson};
+use crate::engine::lesson::Lesson;
 use crate::engine::world::{OptionsError, MAX_NODES};
 use crate::engine::WorldOptions;
 use std::rc::Rc;
@@ -115,6 +115,7 @@ fn lesson_guarded(
                 let at = current_step(&record);
                 opening.start_step = record.start_step;
                 opening.done = record.done.into_iter().collect();
+                opening.given = record.given.into_iter().collect();
                 opening.shared = record.shared;
                 opening.acts = record.acts;
                 if let Some((store, key)) = store {
@@ -193,7 +194,7 @@ pub fn preview_file(store: Option<&Store>) -> Option<(String, String)> {
 
 /// Opens a lesson file an author picked: parsed, at step 1, fresh.
 pub fn preview(name: &str, text: &str) -> Result<Opening, Vec<String>> {
-    match parse_lesson(name, text) {
+    match super::authoring::parse(name, text) {
         Ok(l) => Ok(lesson(
             Rc::new(l),
             true,
@@ -201,7 +202,7 @@ pub fn preview(name: &str, text: &str) -> Result<Opening, Vec<String>> {
             1,
             None,
         )),
-        Err(diags) => Err(diags.iter().map(ToString::to_string).collect()),
+        Err(diags) => Err(diags),
     }
 }
 
@@ -242,26 +243,17 @@ pub fn for_route(
                     "There is no lesson “{id}”; here is the list of lessons."
                 )),
             ),
-            Some(b) => match &b.lesson {
-                Err(diags) => home(
-                    home_options,
-                    Some(format!(
-                        "The lesson “{id}” has errors: {}",
-                        diags.first().map(|d| d.headline()).unwrap_or_default()
-                    )),
-                ),
-                Ok(l) => {
-                    let key = storage::lesson_key(id);
-                    lesson_guarded(
-                        l.clone(),
-                        false,
-                        catalog::fingerprint(b.text),
-                        *step,
-                        load(&key),
-                        store.map(|s| (s, key.as_str())),
-                    )
-                }
-            },
+            Some(b) => {
+                let key = storage::lesson_key(id);
+                lesson_guarded(
+                    b.lesson.clone(),
+                    false,
+                    b.fingerprint,
+                    *step,
+                    load(&key),
+                    store.map(|s| (s, key.as_str())),
+                )
+            }
         },
         Route::Sandbox(options) => {
             let scope = Scope::Sandbox {
@@ -298,7 +290,7 @@ pub fn for_route(
                 home_options,
                 Some("No lesson file is open for preview: open one from the lesson list.".into()),
             ),
-            Some((name, text)) => match parse_lesson(&name, &text) {
+            Some((name, text)) => match super::authoring::parse(&name, &text) {
                 Ok(l) => lesson(
                     Rc::new(l),
                     true,
@@ -354,10 +346,7 @@ fn shared(
             )
         }
         Origin::Lesson { id, fingerprint } => {
-            let found = catalog::find(id).and_then(|b| {
-                let f = catalog::fingerprint(b.text);
-                b.lesson.ok().map(|l| (l, f))
-            });
+            let found = catalog::find(id).map(|b| (b.lesson, b.fingerprint));
             let Some((l, f)) = found else {
                 return home(
                     home_options,
@@ -378,6 +367,7 @@ fn shared(
         }
     };
     opening.done = record.done.into_iter().collect();
+    opening.given = record.given.into_iter().collect();
     opening.acts = record.acts;
     // The student's own work there (a lesson's, or their sandbox) is kept
     // aside, never replaced: "Back to your work" (or Undo) returns to it.

@@ -14,19 +14,41 @@ use crate::engine::lesson::doc::{safe_href, ConsoleLine, Doc, Node};
 use yew::prelude::*;
 
 /// What the controls in the text do.
-#[derive(Clone, PartialEq, Default)]
+#[derive(Clone, PartialEq)]
 pub struct Controls {
     /// Run a command line in the terminal.
     pub run: Callback<String>,
     /// Open a lesson file (by name) in the editor.
     pub open: Callback<String>,
+    /// The step's files as they are now: a file the student edited is
+    /// shown as theirs.
+    pub files: std::rc::Rc<crate::ui::files::StepFiles>,
+    /// Commands get Run buttons and manifests are shown. A `Challenge:`
+    /// step has neither: the student finds the way.
+    pub buttons: bool,
+}
+
+impl Default for Controls {
+    fn default() -> Self {
+        Controls {
+            run: Callback::noop(),
+            open: Callback::noop(),
+            files: Default::default(),
+            buttons: true,
+        }
+    }
 }
 
 fn console(lines: &[ConsoleLine], controls: &Controls) -> Html {
     let parts = lines.iter().map(|line| match line {
         ConsoleLine::Output(text) => {
-            html! { <pre class="console-output" tabindex="0"><code>{ text.clone() }</code></pre> }
+            html! { <pre class="console-output"><code>{ text.clone() }</code></pre> }
         }
+        ConsoleLine::Command(cmd) if !controls.buttons => html! {
+            <div class="console-command">
+                <code><span class="console-prompt" aria-hidden="true">{ "$ " }</span>{ cmd.clone() }</code>
+            </div>
+        },
         ConsoleLine::Command(cmd) => {
             let onclick = {
                 let run = controls.run.clone();
@@ -47,20 +69,39 @@ fn console(lines: &[ConsoleLine], controls: &Controls) -> Html {
 }
 
 fn file_block(name: &str, text: &str, controls: &Controls) -> Html {
+    // A challenge gives no manifest.
+    if !controls.buttons {
+        return Html::default();
+    }
     let onclick = {
         let open = controls.open.clone();
         let name = name.to_string();
         Callback::from(move |_: MouseEvent| open.emit(name.clone()))
     };
+    let state = controls.files.get(name);
+    let edited = state.is_some_and(|f| f.edited());
+    let shown = match state.and_then(|f| f.current.clone()) {
+        Some(current) if edited => current,
+        _ => text.to_string(),
+    };
     html! {
-        <figure class="file-block">
+        <figure class={classes!("file-block", edited.then_some("edited"))} data-file={name.to_string()}>
             <figcaption>
                 <code class="file-name">{ name.to_string() }</code>
+                if edited {
+                    <span class="edited-mark">{ "your edited version" }</span>
+                }
                 <button type="button" class="edit-button" aria-label={format!("Edit {name}")} {onclick}>
                     { "Edit" }
                 </button>
             </figcaption>
-            <pre tabindex="0"><code>{ text.to_string() }</code></pre>
+            <pre><code>{ shown }</code></pre>
+            if edited {
+                <details class="original">
+                    <summary>{ "The lesson's version" }</summary>
+                    <pre><code>{ text.to_string() }</code></pre>
+                </details>
+            }
         </figure>
     }
 }
@@ -111,18 +152,16 @@ fn node(n: &Node, controls: &Controls, shift: u8) -> Html {
         // from the page.
         Node::ImageAlt(k) => html! { <span class="image-alt">{ kids(k) }</span> },
         Node::Table { head, rows } => html! {
-            <div class="table-scroll" tabindex="0">
-                <table>
-                    <thead><tr>{ for head.iter().map(|c| html! { <th scope="col">{ kids(c) }</th> }) }</tr></thead>
-                    <tbody>{ for rows.iter().map(|r| html! {
-                        <tr>{ for r.iter().map(|c| html! { <td>{ kids(c) }</td> }) }</tr>
-                    }) }</tbody>
-                </table>
-            </div>
+            <table class="prose-table">
+                <thead><tr>{ for head.iter().map(|c| html! { <th scope="col">{ kids(c) }</th> }) }</tr></thead>
+                <tbody>{ for rows.iter().map(|r| html! {
+                    <tr>{ for r.iter().map(|c| html! { <td>{ kids(c) }</td> }) }</tr>
+                }) }</tbody>
+            </table>
         },
         Node::Break => html! { <br /> },
         Node::Rule => html! { <hr /> },
-        Node::Pre(t) => html! { <pre tabindex="0"><code>{ t.clone() }</code></pre> },
+        Node::Pre(t) => html! { <pre><code>{ t.clone() }</code></pre> },
         Node::Console(lines) => console(lines, controls),
         Node::File { name, text } => file_block(name, text, controls),
     }

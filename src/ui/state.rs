@@ -7,13 +7,19 @@
 
 use super::codec::{Act, Origin, Record};
 use super::route::Route;
+use crate::engine::explain::Story;
 use crate::engine::lesson::checks::{evaluate, CheckResult};
+use crate::engine::lesson::done::{self, GoalState};
 use crate::engine::lesson::{replay, Lesson};
 use crate::engine::net::Trace;
+use crate::engine::shell::{EditRequest, RequestMade};
 use crate::engine::{Session, Stream, Topology, WorldOptions};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
+
+/// How many of the student's requests a step remembers (for its goals).
+pub const SEEN_LIMIT: usize = 200;
 
 /// How many entries the scrollback keeps. Real terminals cap theirs too; a
 /// bounded log keeps the DOM (and screen readers' buffers) small.
@@ -107,6 +113,8 @@ pub struct Opening {
     pub scope: Scope,
     pub start_step: usize,
     pub done: BTreeSet<usize>,
+    /// Steps that were already so when opened (see `lesson::done`).
+    pub given: BTreeSet<usize>,
     pub acts: Vec<Act>,
     /// For the status line.
     pub notice: Option<String>,
@@ -137,6 +145,7 @@ impl Opening {
             scope,
             start_step: step,
             done: BTreeSet::new(),
+            given: BTreeSet::new(),
             acts: vec![],
             notice: None,
             note: None,
@@ -147,14 +156,24 @@ impl Opening {
     }
 }
 
+/// What a request gave: in words (`200 OK`), and its packet's path, told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Observation {
+    pub text: String,
+    pub trace: Option<Rc<Trace>>,
+    pub story: Option<Rc<Story>>,
+}
+
 /// One row of the before/after table: a probe's request at the step's
-/// start and now.
+/// start and now, each with its path (for the side-by-side comparison).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProbeRow {
     pub from: String,
     pub url: String,
-    pub before: String,
-    pub now: String,
+    pub before: Rc<Observation>,
+    pub now: Rc<Observation>,
+    /// The world at the step's start, as the picture draws it.
+    pub before_topology: Rc<Topology>,
     /// What the lesson says the request gives once the step is done.
     pub after: Option<String>,
 }
@@ -162,7 +181,7 @@ pub struct ProbeRow {
 impl ProbeRow {
     /// Whether "now" is what the lesson promises after the step.
     pub fn reached(&self) -> Option<bool> {
-        self.after.as_ref().map(|a| *a == self.now)
+        self.after.as_ref().map(|a| *a == self.now.text)
     }
 }
 
@@ -170,13 +189,30 @@ impl ProbeRow {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StepStatus {
     pub checks: Vec<CheckResult>,
+    /// Each check's state for the student: a request goal is `Ready` until
+    /// the student has seen it (see `lesson::done`).
+    pub goals: Vec<GoalState>,
     pub probes: Vec<ProbeRow>,
 }
 
 impl StepStatus {
+    /// Every goal reached (and seen).
     pub fn passed(&self) -> bool {
-        self.checks.iter().all(|c| c.passed)
+        self.goals.iter().all(|g| *g == GoalState::Done)
     }
+
+    /// The world is ready, but some request is yet to be seen.
+    pub fn ready(&self) -> bool {
+        !self.passed() && self.goals.iter().all(|g| *g != GoalState::Todo)
+    }
+}
+
+/// The editor a command asked for (`vi FILE`), numbered so that the page
+/// opens it once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditOpen {
+    pub id: u64,
+    pub request: EditRequest,
 }
 
 /// What the editor's last "Apply" gave.
@@ -198,6 +234,8 @@ pub enum Action {
     /// The editor's Apply: save the file on the terminal's host, then
     /// `kubectl apply -f` it there.
     Apply { file: String, text: String },
+    /// The editor's Save: write the file on the terminal's host.
+    Save { file: String, text: String },
     /// Next/previous/a step in the list: move on, keeping the world.
     Goto(usize),
     /// Take back the last command (replay the log without it).
@@ -221,7 +259,8 @@ pub struct State {
     pub start_step: usize,
     /// What the student did since `start_step` began.
     pub log: Rc<Vec<Act>>,
-    pub session: Session,
+    /// Behind `Rc`: an action that does not change the world shares it.
+    pub session: Rc<Session>,
     pub scrollback: Rc<Vec<Entry>>,
     /// Lines that ran, oldest first, without blanks or repeats in a row
     /// (bash with `HISTCONTROL=ignoredups`, as Debian and Ubuntu ship it).
@@ -232,9 +271,22 @@ pub struct State {
     /// The trace of the last command that sent a packet. Commands that send
     /// none (`hostname`, `clear`) leave the picture as it was.
     pub last_trace: Option<Rc<Trace>>,
+    /// The same packet, told (`engine::explain`), in the world it was sent in.
+    pub story: Option<Rc<Story>>,
     pub status: Rc<StepStatus>,
-    /// Steps whose checks have all passed at some point.
+    /// Steps done at some point (see `lesson::done`), given ones included.
     pub done: Rc<BTreeSet<usize>>,
+    /// Steps that were already so when they opened.
+    pub given: Rc<BTreeSet<usize>>,
+    /// The requests the student made since the current step opened.
+    pub seen: Rc<Vec<RequestMade>>,
+    /// The student did something (a command, a save) in this step.
+    pub acted: bool,
+    /// The last editor a command asked for.
+    pub edit: Option<Rc<EditOpen>>,
+    /// The files the current step mentions, as they are now.
+    pub files: Rc<crate::ui::files::StepFiles>,
+    pending_edit: Option<EditRequest>,
     pub last_apply: Option<Rc<ApplyResult>>,
     /// A message for the status line (a replayed or damaged saved state…).
     pub notice: Option<String>,
@@ -250,58 +302,91 @@ pub struct State {
     /// The goals and the before/after table are not judged yet for the
     /// last command; [`Action::Refresh`] does it, once its output is shown.
     pub stale: bool,
-    before: Option<(usize, Rc<Vec<String>>)>,
+    before: Option<Before>,
     next_id: u64,
 }
 
-/// The world as the picture draws it: the engine's hosts, and on every node
-/// the Services kube-proxy makes it answer for (a ClusterIP exists only as
-/// rules on the nodes; a NodePort opens on each of them).
-pub fn display_topology(session: &Session) -> Topology {
-    let mut topology = session.topology();
-    let cluster = &session.world().cluster;
-    let lines: Vec<(String, String)> = cluster
-        .services
-        .iter()
-        .filter(|(k, _)| k.0 != "kube-system" && !(k.0 == "default" && k.1 == "kubernetes"))
-        .flat_map(|(k, svc)| {
-            let ip = svc.spec.cluster_ip.clone().unwrap_or_else(|| "None".into());
-            svc.spec.ports.iter().map(move |p| {
-                let mut line = format!("{} {ip}:{}", k.1, p.port);
-                if let Some(np) = p.node_port {
-                    line.push_str(&format!(" node:{np}"));
-                }
-                ("svc".to_string(), line)
-            })
-        })
-        .collect();
-    if !lines.is_empty() {
-        for host in topology
-            .hosts
-            .iter_mut()
-            .filter(|h| h.kind == crate::engine::net::HostKind::Node)
-        {
-            host.addresses.extend(lines.iter().cloned());
+/// Two states are the same page when they share every part: the parts
+/// behind `Rc` compare by address (a change makes a new one), the rest by
+/// value. Cheap, so that components can take the state as a prop.
+impl PartialEq for State {
+    fn eq(&self, o: &Self) -> bool {
+        fn same<T>(a: &Rc<T>, b: &Rc<T>) -> bool {
+            Rc::ptr_eq(a, b)
         }
+        fn same_opt<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
+            match (a, b) {
+                (Some(a), Some(b)) => Rc::ptr_eq(a, b),
+                (None, None) => true,
+                _ => false,
+            }
+        }
+        self.revision == o.revision
+            && self.next_id == o.next_id
+            && self.step == o.step
+            && self.start_step == o.start_step
+            && self.live_from == o.live_from
+            && self.stale == o.stale
+            && self.acted == o.acted
+            && self.shared == o.shared
+            && self.stash == o.stash
+            && self.notice == o.notice
+            && self.scope == o.scope
+            && same(&self.log, &o.log)
+            && same(&self.session, &o.session)
+            && same(&self.scrollback, &o.scrollback)
+            && same(&self.history, &o.history)
+            && same(&self.topology, &o.topology)
+            && same(&self.status, &o.status)
+            && same(&self.done, &o.done)
+            && same(&self.given, &o.given)
+            && same(&self.seen, &o.seen)
+            && same(&self.files, &o.files)
+            && same_opt(&self.last_trace, &o.last_trace)
+            && same_opt(&self.story, &o.story)
+            && same_opt(&self.edit, &o.edit)
+            && same_opt(&self.last_apply, &o.last_apply)
     }
-    topology
 }
 
-/// What each of a step's probes gives in `session`.
-fn probe_results(session: &Session, step: &crate::engine::lesson::Step) -> Rc<Vec<String>> {
-    Rc::new(
-        step.probes
-            .iter()
-            .map(|p| observed(session, &p.from, &p.url))
-            .collect(),
-    )
+/// The step's start, for the before/after table: what each probe gave
+/// then, and the world as the picture drew it.
+#[derive(Debug, Clone, PartialEq)]
+struct Before {
+    step: usize,
+    probes: Rc<Vec<Rc<Observation>>>,
+    topology: Rc<Topology>,
 }
 
-fn observed(session: &Session, from: &str, url: &str) -> String {
-    match session.request(from, url) {
-        Some(o) => o.observed.to_string(),
-        None => format!("no host {from}"),
+fn before_of(session: &Session, step: usize, s: &crate::engine::lesson::Step) -> Before {
+    Before {
+        step,
+        probes: Rc::new(
+            s.probes
+                .iter()
+                .map(|p| observed(session, &p.from, &p.url))
+                .collect(),
+        ),
+        topology: Rc::new(session.topology()),
     }
+}
+
+fn observed(session: &Session, from: &str, url: &str) -> Rc<Observation> {
+    Rc::new(match session.request(from, url) {
+        Some(o) => {
+            let story = o.trace.as_ref().map(|t| Rc::new(session.story(t)));
+            Observation {
+                text: o.observed.to_string(),
+                trace: o.trace.map(Rc::new),
+                story,
+            }
+        }
+        None => Observation {
+            text: format!("no host {from}"),
+            trace: None,
+            story: None,
+        },
+    })
 }
 
 impl State {
@@ -318,19 +403,28 @@ impl State {
         ))
     }
 
-    fn with_session(scope: Scope, step: usize, session: Session) -> State {
+    fn with_session(scope: Scope, step: usize, mut session: Session) -> State {
+        // The page has an editor for `vi FILE`.
+        session.set_screen_editor(true);
         State {
             scope,
             step,
             start_step: step,
             log: Rc::default(),
-            topology: Rc::new(display_topology(&session)),
-            session,
+            topology: Rc::new(session.topology()),
+            session: Rc::new(session),
             scrollback: Rc::default(),
             history: Rc::default(),
             last_trace: None,
+            story: None,
             status: Rc::default(),
             done: Rc::default(),
+            given: Rc::default(),
+            seen: Rc::default(),
+            acted: false,
+            edit: None,
+            files: Rc::default(),
+            pending_edit: None,
             last_apply: None,
             notice: None,
             live_from: 0,
@@ -384,9 +478,9 @@ impl State {
                         let before = lesson
                             .steps
                             .get(step - 1)
-                            .map(|s| probe_results(&session, s));
+                            .map(|s| before_of(&session, step, s));
                         let mut state = State::with_session(opening.scope.clone(), step, session);
-                        state.before = before.map(|b| (step, b));
+                        state.before = before;
                         state
                     }
                     Err(e) => {
@@ -400,6 +494,7 @@ impl State {
             }
         };
         state.done = Rc::new(opening.done.clone());
+        state.given = Rc::new(opening.given.clone());
         if let Some(note) = &opening.note {
             state.push(EntryKind::Note(note.clone()));
         }
@@ -412,6 +507,7 @@ impl State {
                 let what = match act {
                     Act::Run(line) | Act::Interrupt(line) => line.clone(),
                     Act::Apply { file, .. } => format!("the editor's apply of {file}"),
+                    Act::Save { file, .. } => format!("the editor's save of {file}"),
                     Act::Clear => "Ctrl+L".into(),
                     Act::Goto(n) => format!("going to step {n}"),
                 };
@@ -437,6 +533,8 @@ impl State {
                 state.mark_done();
             }
         }
+        // A replayed `vi` opens nothing.
+        state.pending_edit = None;
         state.refresh();
         state.live_from = state.next_id;
         state.notice = (!notices.is_empty()).then(|| notices.join(" "));
@@ -511,6 +609,7 @@ impl State {
             origin,
             start_step: self.start_step,
             done: self.done.iter().copied().collect(),
+            given: self.given.iter().copied().collect(),
             shared: self.shared,
             acts: (*self.log).clone(),
         })
@@ -522,17 +621,15 @@ impl State {
     }
 
     /// The text of a file on the terminal's host (by a name in the home
-    /// directory), for the editor.
+    /// directory, or a path), for the editor.
     pub fn file_text(&self, name: &str) -> Option<String> {
-        let world = self.session.world();
-        let host = world.net.host_id(self.session.current_host())?;
-        let machine = world.machine(host)?;
-        let home = if machine.user == "root" {
-            "/root".to_string()
-        } else {
-            format!("/home/{}", machine.user)
-        };
-        machine.files.get(&format!("{home}/{name}")).cloned()
+        self.session.file_on(self.session.current_host(), name)
+    }
+
+    /// Whether every step of the lesson is done (or was given).
+    pub fn finished(&self) -> bool {
+        self.lesson()
+            .is_some_and(|l| (1..=l.steps.len()).all(|n| self.done.contains(&n)))
     }
 
     fn push(&mut self, kind: EntryKind) {
@@ -569,8 +666,19 @@ impl State {
 
     fn run(&mut self, line: &str) -> crate::engine::Execution {
         let prompt = self.session.prompt();
-        let execution = self.session.run(line);
+        let execution = Rc::make_mut(&mut self.session).run(line);
         self.remember(line);
+        if !execution.requests.is_empty() {
+            let seen = Rc::make_mut(&mut self.seen);
+            seen.extend(execution.requests.iter().cloned());
+            if seen.len() > SEEN_LIMIT {
+                let excess = seen.len() - SEEN_LIMIT;
+                seen.drain(..excess);
+            }
+        }
+        if execution.edit.is_some() {
+            self.pending_edit = execution.edit.clone();
+        }
         if execution.clear {
             // `clear` wipes the screen, this line's prompt included. The
             // engine hands back only what was printed after the clear
@@ -597,9 +705,11 @@ impl State {
             )));
         }
         if let Some(trace) = &execution.trace {
+            // Told now, while the world still has the rules it met.
+            self.story = Some(Rc::new(self.session.story(trace)));
             self.last_trace = Some(Rc::new(trace.clone()));
         }
-        let topology = display_topology(&self.session);
+        let topology = self.session.topology();
         if *self.topology != topology {
             self.topology = Rc::new(topology);
         }
@@ -622,20 +732,18 @@ impl State {
             }
             Act::Clear => Rc::make_mut(&mut self.scrollback).clear(),
             Act::Apply { file, text } => {
-                if !valid_file_name(file) {
-                    return Err(format!("`{file}` is not a plain file name"));
-                }
-                let host = self.session.current_host().to_string();
-                self.session.put_file(&host, file, text);
-                self.push(EntryKind::Note(format!(
-                    "[Saved {file} from the editor on {host}.]"
-                )));
+                self.save(file, text)?;
+                self.acted = true;
                 let e = self.run(&format!("kubectl apply -f {file}"));
                 self.last_apply = Some(Rc::new(ApplyResult {
                     file: file.clone(),
                     status: e.status,
                     output: e.text(),
                 }));
+            }
+            Act::Save { file, text } => {
+                self.save(file, text)?;
+                self.acted = true;
             }
             Act::Goto(n) => {
                 let Some(lesson) = self.lesson().cloned() else {
@@ -644,73 +752,144 @@ impl State {
                 let Some(step) = lesson.steps.get(n.wrapping_sub(1)) else {
                     return Err(format!("the lesson has no step {n}"));
                 };
-                replay::enter_step(&mut self.session, step);
+                replay::enter_step(Rc::make_mut(&mut self.session), step);
                 self.step = *n;
+                // A new step: its goals want the student's own requests.
+                self.seen = Rc::default();
+                self.acted = false;
             }
+        }
+        if matches!(act, Act::Run(_)) {
+            self.acted = true;
         }
         Rc::make_mut(&mut self.log).push(act.clone());
         Ok(())
     }
 
-    /// Marks the current step done if its checks pass (and were not already).
+    /// Marks the current step done if it is (see `lesson::done`): every
+    /// check passes and every request goal was seen. A step that is so
+    /// before the student acted, with nothing to see, was given.
     fn mark_done(&mut self) {
         if self.step == 0 || self.done.contains(&self.step) {
             return;
         }
-        let passed = match self.current_step() {
-            Some(step) => step
-                .checks
-                .iter()
-                .all(|c| evaluate(&self.session, c).passed),
-            None => false,
+        let Some(step) = self.current_step() else {
+            return;
         };
-        if passed {
+        let goals: Vec<GoalState> = step
+            .checks
+            .iter()
+            .map(|c| {
+                done::goal_state(
+                    &self.session,
+                    c,
+                    evaluate(&self.session, c).passed,
+                    &self.seen,
+                )
+            })
+            .collect();
+        let given = !self.acted && !done::has_requests(&step.checks);
+        self.mark(&goals, given);
+    }
+
+    fn mark(&mut self, goals: &[GoalState], given: bool) {
+        if self.step == 0 || self.done.contains(&self.step) {
+            return;
+        }
+        if goals.iter().all(|g| *g == GoalState::Done) {
             Rc::make_mut(&mut self.done).insert(self.step);
+            if given {
+                Rc::make_mut(&mut self.given).insert(self.step);
+            }
         }
     }
 
-    /// Re-evaluates the current step's checks and probes.
+    /// Re-evaluates the current step's checks and probes, and its files.
     fn refresh(&mut self) {
         let (Some(lesson), Some(step)) = (self.lesson().cloned(), self.current_step().cloned())
         else {
             self.status = Rc::default();
             return;
         };
+        let files = crate::ui::files::step_files(&self.session, Some(&lesson), self.step);
+        if *files != *self.files {
+            self.files = files;
+        }
         let checks: Vec<CheckResult> = step
             .checks
             .iter()
             .map(|c| evaluate(&self.session, c))
             .collect();
-        if checks.iter().all(|c| c.passed) && !self.done.contains(&self.step) {
-            Rc::make_mut(&mut self.done).insert(self.step);
-        }
+        let goals: Vec<GoalState> = step
+            .checks
+            .iter()
+            .zip(&checks)
+            .map(|(c, r)| done::goal_state(&self.session, c, r.passed, &self.seen))
+            .collect();
+        let given = !self.acted && !done::has_requests(&step.checks);
+        self.mark(&goals, given);
         let before = match &self.before {
-            Some((n, b)) if *n == self.step => b.clone(),
+            Some(b) if b.step == self.step => b.clone(),
             _ => {
                 let b = match replay::start_at(&lesson, self.step) {
-                    Ok(start) => probe_results(&start, &step),
-                    Err(_) => Rc::new(vec!["?".to_string(); step.probes.len()]),
+                    Ok(start) => before_of(&start, self.step, &step),
+                    Err(_) => Before {
+                        step: self.step,
+                        probes: Rc::new(
+                            step.probes
+                                .iter()
+                                .map(|_| {
+                                    Rc::new(Observation {
+                                        text: "?".into(),
+                                        trace: None,
+                                        story: None,
+                                    })
+                                })
+                                .collect(),
+                        ),
+                        topology: self.topology.clone(),
+                    },
                 };
-                self.before = Some((self.step, b.clone()));
+                self.before = Some(b.clone());
                 b
             }
         };
         let probes = step
             .probes
             .iter()
-            .zip(before.iter())
+            .zip(before.probes.iter())
             .map(|(p, b)| ProbeRow {
                 from: p.from.clone(),
                 url: p.url.clone(),
                 before: b.clone(),
                 now: observed(&self.session, &p.from, &p.url),
+                before_topology: before.topology.clone(),
                 after: p.after.as_ref().map(|a| a.to_string()),
             })
             .collect();
-        let status = StepStatus { checks, probes };
+        let status = StepStatus {
+            checks,
+            goals,
+            probes,
+        };
         if *self.status != status {
             self.status = Rc::new(status);
         }
+    }
+
+    /// Saves a file from the editor on the terminal's host.
+    fn save(&mut self, file: &str, text: &str) -> Result<(), String> {
+        if !valid_file_name(file) {
+            return Err(format!("`{file}` is not a file name the editor can save"));
+        }
+        let host = self.session.current_host().to_string();
+        if !Rc::make_mut(&mut self.session).put_file(&host, file, text) {
+            return Err(format!("{file} could not be saved on {host}"));
+        }
+        self.push(EntryKind::Note(format!(
+            "[Saved {file} from the editor on {host}.]"
+        )));
+        Ok(())
     }
 
     /// An act done live: applied, evaluated, and recorded for saving.
@@ -718,6 +897,10 @@ impl State {
         if let Err(problem) = self.apply(&act) {
             self.notice = Some(problem);
             return;
+        }
+        if let Some(request) = self.pending_edit.take() {
+            let id = self.edit.as_ref().map_or(1, |e| e.id + 1);
+            self.edit = Some(Rc::new(EditOpen { id, request }));
         }
         self.notice = None;
         if matches!(act, Act::Goto(_)) {
@@ -734,6 +917,7 @@ impl State {
             scope: self.scope.clone(),
             start_step,
             done: (*self.done).clone(),
+            given: (*self.given).clone(),
             acts,
             notice: None,
             note: None,
@@ -750,6 +934,7 @@ impl State {
             e.id += shift;
         }
         next.live_from = next.next_id;
+        next.edit = self.edit.clone();
         if notice.is_some() {
             next.notice = notice;
         }
@@ -757,13 +942,18 @@ impl State {
     }
 }
 
-/// What the editor may save: a plain name in the home directory.
+/// What the editor may save: a plain name in the home directory, or a
+/// path (`/home/student/k8s/web.yaml`) of such names.
 pub fn valid_file_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.starts_with('.')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    let parts = name.strip_prefix('/').unwrap_or(name);
+    !parts.is_empty()
+        && name.len() <= 255
+        && parts.split('/').all(|p| {
+            !p.is_empty()
+                && !p.starts_with('.')
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+        })
 }
 
 impl Reducible for State {
@@ -791,6 +981,11 @@ impl Reducible for State {
                 next.live(Act::Apply { file, text });
                 next
             }
+            Action::Save { file, text } => {
+                let mut next = (*self).clone();
+                next.live(Act::Save { file, text });
+                next
+            }
             Action::Goto(n) => {
                 if n == self.step {
                     return self;
@@ -810,6 +1005,7 @@ impl Reducible for State {
                 let what = match undone {
                     Act::Run(line) => line,
                     Act::Apply { file, .. } => format!("the editor's apply of {file}"),
+                    Act::Save { file, .. } => format!("the editor's save of {file}"),
                     _ => String::new(),
                 };
                 let what = what.lines().next().unwrap_or("").to_string();
@@ -823,11 +1019,15 @@ impl Reducible for State {
                 let step = self.step.max(1);
                 let notice = match self.lesson() {
                     Some(_) => format!(
-                        "Step {step} was reset: the world is as it is at the start of the step."
+                        "Step {step} was reset: the world is as it is at the start of the step, and the step is to do again."
                     ),
                     None => "The world was reset.".to_string(),
                 };
-                self.reopen(step, vec![], Some(notice))
+                // The step's marks go with its world.
+                let mut cleared = (*self).clone();
+                Rc::make_mut(&mut cleared.done).remove(&step);
+                Rc::make_mut(&mut cleared.given).remove(&step);
+                cleared.reopen(step, vec![], Some(notice))
             }
             Action::Open(opening) => {
                 let mut next = State::open(&opening);

@@ -61,6 +61,7 @@ pub mod checks;
 pub mod course;
 pub mod diag;
 pub mod doc;
+pub mod done;
 #[cfg(feature = "authoring")]
 pub mod parse;
 pub mod placeholders;

@@ -330,8 +330,10 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
                 ));
             }
         }
+        let mut made = vec![];
         for cmd in &step.solution {
             let e = s.run(cmd);
+            made.extend(e.requests.iter().cloned());
             if e.status != 0 {
                 let first = e.text().lines().next().unwrap_or("").to_string();
                 out.push(Diagnostic::new(
@@ -358,6 +360,19 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
                     format!(
                         "after the solution, check failed: {}: {}",
                         r.goal, r.problem
+                    ),
+                ));
+            } else if !step.solution.is_empty() && super::done::seen(&s, c, &made) == Some(false) {
+                // A step is done once the student saw the request (see
+                // `done`); the solution must show it too.
+                out.push(Diagnostic::new(
+                    path,
+                    text,
+                    c.line,
+                    3,
+                    format!(
+                        "the solution never makes the request of this check ({}); a step is done only once the student has seen it, so the solution must make it too",
+                        r.goal
                     ),
                 ));
             }

@@ -20,7 +20,7 @@ pub mod walk;
 pub use conntrack::Conntrack;
 pub use netfilter::{Netfilter, Table};
 pub use route::{Route, RouteProto, RoutingTable};
-pub use trace::{Direction, DropReason, Hop, Link, Step, Trace, TraceOutcome};
+pub use trace::{Direction, DropReason, HookWalk, Hop, Link, Step, Trace, TraceOutcome};
 pub use walk::{ConnectOutcome, ConnectResult, PingResult};
 
 use crate::apps::App;

@@ -137,7 +137,7 @@ impl CtState {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RecentAction {
     /// `--set`: remember the source address; always matches.
     Set,
@@ -173,7 +173,7 @@ impl fmt::Display for Probability {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Match {
     Source {
         negated: bool,
@@ -221,7 +221,7 @@ pub enum Match {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Target {
     Accept,
     Drop,
@@ -249,7 +249,7 @@ pub enum Target {
     None,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rule {
     pub matches: Vec<Match>,
     pub target: Target,
@@ -478,6 +478,34 @@ pub struct HookResult {
     pub rewrite: Option<Rewrite>,
     /// The rule that decided a DROP or REJECT, or the policy when none did.
     pub decided_by: Option<RuleHit>,
+    /// The walk, event by event, in the order the kernel made it: what the
+    /// trace shows as the hook's flow of chain jumps.
+    pub walk: Vec<WalkEvent>,
+}
+
+/// One event of a hook's walk. The rules that did not match are folded
+/// into runs and counted by position (the rules between two matches), so
+/// the indexed walk and the rule-by-rule walk record the same events.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WalkEvent {
+    /// `count` rules of `chain` in a row were tried and did not match
+    /// (a `statistic` rule whose draw failed is one of them).
+    Skipped {
+        chain: String,
+        depth: usize,
+        count: usize,
+    },
+    /// A rule matched. `depth` is how many jumps below the built-in chain.
+    Matched {
+        hit: RuleHit,
+        rule: Rule,
+        depth: usize,
+    },
+    /// The walk left a user-defined chain (its end, or a RETURN) and went
+    /// on in the chain that jumped to it.
+    Returned { chain: String, depth: usize },
+    /// The built-in chain ran out of rules: its policy decided.
+    Policy { chain: String, policy: Policy },
 }
 
 /// `recent` lists: name → source address → last seen.
@@ -854,6 +882,7 @@ impl Netfilter {
             hits: vec![],
             rewrite: None,
             decided_by: None,
+            walk: vec![],
         };
         let mut recent_updates: Vec<(String, Ipv4Addr)> = vec![];
         let walk = Walk {
@@ -885,6 +914,10 @@ impl Netfilter {
                 if policy == Some(Policy::Drop) {
                     result.verdict = Verdict::Drop;
                 }
+                result.walk.push(WalkEvent::Policy {
+                    chain: chain.to_string(),
+                    policy: policy.unwrap_or(Policy::Accept),
+                });
             }
         }
         result
@@ -974,6 +1007,8 @@ impl Walk<'_> {
         } else {
             Candidates::All(0..rules.len())
         };
+        // The first rule not yet accounted for in the walk's record.
+        let mut next = 0;
         for i in candidates {
             let rule = &rules[i];
             if !self.nf.rule_matches(rule, pkt, env, recent_updates) {
@@ -985,6 +1020,19 @@ impl Walk<'_> {
                 index: i + 1,
                 text: format!("-A {chain} {}", rule.save_spec()),
             };
+            if i > next {
+                result.walk.push(WalkEvent::Skipped {
+                    chain: chain.to_string(),
+                    depth,
+                    count: i - next,
+                });
+            }
+            next = i + 1;
+            result.walk.push(WalkEvent::Matched {
+                hit: hit.clone(),
+                rule: rule.clone(),
+                depth,
+            });
             result.hits.push(hit.clone());
             match &rule.target {
                 Target::Accept => return Flow::Verdict(Verdict::Accept),
@@ -996,7 +1044,15 @@ impl Walk<'_> {
                     result.decided_by = Some(hit);
                     return Flow::Verdict(Verdict::Reject);
                 }
-                Target::Return => return Flow::Return,
+                Target::Return => {
+                    if depth > 0 {
+                        result.walk.push(WalkEvent::Returned {
+                            chain: chain.to_string(),
+                            depth,
+                        });
+                    }
+                    return Flow::Return;
+                }
                 Target::Jump(next) => {
                     match self.chain(next, pkt, env, result, recent_updates, depth + 1) {
                         Flow::Verdict(v) => return Flow::Verdict(v),
@@ -1034,6 +1090,19 @@ impl Walk<'_> {
                 }
                 Target::None => {}
             }
+        }
+        if rules.len() > next {
+            result.walk.push(WalkEvent::Skipped {
+                chain: chain.to_string(),
+                depth,
+                count: rules.len() - next,
+            });
+        }
+        if depth > 0 {
+            result.walk.push(WalkEvent::Returned {
+                chain: chain.to_string(),
+                depth,
+            });
         }
         Flow::Continue
     }

@@ -1,7 +1,7 @@
 //! What a packet did, hop by hop: the record every probe returns, which the
 //! shell summarises, the UI draws, and lessons check against.
 
-use super::netfilter::{RuleHit, Table};
+use super::netfilter::{RuleHit, Table, Verdict, WalkEvent};
 use std::fmt;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -132,6 +132,28 @@ pub enum Step {
     Accepted { process: String, addr: SocketAddrV4 },
     /// The packet stopped here.
     Stopped { reason: DropReason },
+    /// The packet went through a netfilter hook: the whole walk of its
+    /// chain, jumps and folded misses included. Its matched rules and
+    /// rewrites also follow as `Rule` and `Rewrite` steps.
+    Hook(HookWalk),
+    /// Conntrack knew the packet: it belongs to the connection first seen
+    /// going from `src` to `dst` (on this host, before any NAT).
+    Conntrack {
+        src: SocketAddrV4,
+        dst: SocketAddrV4,
+    },
+}
+
+/// One netfilter hook a packet went through on a host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HookWalk {
+    pub table: Table,
+    /// The built-in chain: `PREROUTING`, `INPUT`, `FORWARD`, `OUTPUT` or
+    /// `POSTROUTING`.
+    pub chain: String,
+    /// What happened in it, in order; empty when the chain has no rules.
+    pub events: Vec<WalkEvent>,
+    pub verdict: Verdict,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -263,6 +285,9 @@ impl fmt::Display for Trace {
                         writeln!(f, "   accepted by {process} on {addr}")?
                     }
                     Step::Stopped { reason } => writeln!(f, "   stopped: {reason}")?,
+                    // The walk in detail is for the page's flow; the text
+                    // keeps to the rules that matched, listed above.
+                    Step::Hook(_) | Step::Conntrack { .. } => {}
                 }
             }
             if let Some(l) = &hop.left_by {

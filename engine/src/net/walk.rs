@@ -8,7 +8,9 @@
 
 use super::conntrack::Tuple;
 use super::netfilter::{CtState, EvalEnv, PacketView, Protocol, Rewrite, Table, Verdict};
-use super::trace::{Direction, DropReason, Hop, Link, RewriteKind, Step, Trace, TraceOutcome};
+use super::trace::{
+    Direction, DropReason, HookWalk, Hop, Link, RewriteKind, Step, Trace, TraceOutcome,
+};
 use super::{HostId, Listener, Network};
 use crate::rng::SimRng;
 use crate::time::Millis;
@@ -410,6 +412,10 @@ impl Network {
         let (mut ct_snat, mut ct_dnat) = (false, false);
         if let Some(e) = self.host(at).conntrack.find_reply(now, arrived).cloned() {
             ct_state = CtState::Established;
+            hop.steps.push(Step::Conntrack {
+                src: e.original.src,
+                dst: e.original.dst,
+            });
             ct_snat = e.original.src != e.reply.dst;
             ct_dnat = e.original.dst != e.reply.src;
             if e.is_natted() {
@@ -633,6 +639,12 @@ impl Network {
             .is_none_or(|c| c.rules.is_empty() && c.policy != Some(super::netfilter::Policy::Drop))
         {
             host.netfilter.count_policy(table, chain, view.proto);
+            hop.steps.push(Step::Hook(HookWalk {
+                table,
+                chain: chain.to_string(),
+                events: vec![],
+                verdict: Verdict::Accept,
+            }));
             return Ok(());
         }
         let locals: Vec<Ipv4Addr> = host
@@ -649,7 +661,13 @@ impl Network {
         };
         let before_dst = pkt.dst;
         let before_src = pkt.src;
-        let result = host.netfilter.run_hook(table, chain, view, &mut env);
+        let mut result = host.netfilter.run_hook(table, chain, view, &mut env);
+        hop.steps.push(Step::Hook(HookWalk {
+            table,
+            chain: chain.to_string(),
+            events: std::mem::take(&mut result.walk),
+            verdict: result.verdict.clone(),
+        }));
         for hit in &result.hits {
             hop.steps.push(Step::Rule { hit: hit.clone() });
         }

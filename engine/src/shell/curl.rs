@@ -185,7 +185,21 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     }
     let mut status = 0;
     for (n, url) in opts.urls.iter().enumerate() {
+        exec.http_status = None;
         status = fetch(s, &opts, url, n, exec);
+        let observed = match status {
+            0 | 22 => super::Observed::Status(exec.http_status.unwrap_or(0)),
+            6 => super::Observed::Unresolved,
+            7 => super::Observed::Refused,
+            28 => super::Observed::Timeout,
+            other => super::Observed::Failed(other),
+        };
+        let from = s.current_host().to_string();
+        exec.record_request(super::RequestMade {
+            from,
+            url: url.clone(),
+            observed,
+        });
     }
     status
 }
@@ -472,6 +486,7 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
     let total_us = result.rtt_us * 2 + 350;
     s.advance(total_us.div_ceil(1000));
 
+    exec.http_status = Some(resp.status);
     let status_line = format!("HTTP/1.1 {} {}", resp.status, resp.reason);
     let mut head = format!("{status_line}\n");
     for (k, v) in &resp.headers {

@@ -6,6 +6,7 @@
 //! replay, undo and shared links exact.
 
 pub mod budget;
+mod complete;
 mod curl;
 pub(crate) mod dns;
 mod iptables;
@@ -24,6 +25,7 @@ use crate::net::{HostId, Trace};
 use crate::rng::SimRng;
 use crate::time::Millis;
 use crate::world::{OptionsError, Topology, World, WorldOptions};
+pub use complete::Completion;
 pub use lexer::{needs_more, split_commands, Chunk, CommandReader, ParseError, Split};
 
 /// Every command `run_command` dispatches, in name order: what Tab completes
@@ -58,6 +60,7 @@ pub const COMMANDS: &[&str] = &[
     "mkdir",
     "more",
     "mv",
+    "nano",
     "nslookup",
     "ping",
     "printf",
@@ -79,6 +82,8 @@ pub const COMMANDS: &[&str] = &[
     "unalias",
     "uniq",
     "unset",
+    "vi",
+    "vim",
     "wc",
     "whoami",
 ];
@@ -104,16 +109,70 @@ pub struct Execution {
     pub clear: bool,
     /// The line ran `exit` in the outermost shell.
     pub exit_session: bool,
+    /// The requests curl made, in order (at most [`MAX_REQUESTS_KEPT`]):
+    /// what a lesson's request goal needs to see the student do.
+    pub requests: Vec<RequestMade>,
+    /// The line asked for a screen editor on a file (`vi FILE`, `nano
+    /// FILE`); a front end with one opens it (see
+    /// [`Session::set_screen_editor`]).
+    pub edit: Option<EditRequest>,
+    /// The HTTP status of curl's response being handled.
+    http_status: Option<u16>,
     /// Bytes written so far (at most [`budget::MAX_OUTPUT`]).
     bytes: usize,
     /// More than [`budget::MAX_OUTPUT`] was written; the rest was dropped.
     overflowed: bool,
 }
 
+/// How many requests one line keeps a record of: a loop of a thousand
+/// curls shows its last outcomes, not a thousand records.
+pub const MAX_REQUESTS_KEPT: usize = 64;
+
+/// One request curl made: from which host (or pod), to which URL as typed,
+/// and how it ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestMade {
+    pub from: String,
+    pub url: String,
+    pub observed: Observed,
+}
+
+/// A screen editor asked for: the file (absolute path) on a host, and its
+/// text now (`None`: a new file).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditRequest {
+    /// `vi`, `vim` or `nano`.
+    pub editor: String,
+    pub host: String,
+    /// The absolute path, e.g. `/home/student/myapp-service.yaml`.
+    pub path: String,
+    /// The name as typed, e.g. `myapp-service.yaml`.
+    pub name: String,
+    pub text: Option<String>,
+}
+
 impl Execution {
     /// Everything printed, stdout and stderr interleaved as a terminal shows it.
     pub fn text(&self) -> String {
         self.output.iter().map(|(_, s)| s.as_str()).collect()
+    }
+
+    /// Takes on what an inner run recorded (a pipeline stage, `sudo`, a
+    /// redirected command): its requests and an editor it asked for.
+    pub(crate) fn carry(&mut self, requests: Vec<RequestMade>, edit: Option<EditRequest>) {
+        for r in requests {
+            self.record_request(r);
+        }
+        if edit.is_some() {
+            self.edit = edit;
+        }
+    }
+
+    fn record_request(&mut self, r: RequestMade) {
+        if self.requests.len() >= MAX_REQUESTS_KEPT {
+            self.requests.remove(0);
+        }
+        self.requests.push(r);
     }
 
     fn out(&mut self, s: impl Into<String>) {
@@ -244,6 +303,9 @@ pub struct Session {
     last_status: i32,
     /// Shell variables, aliases, directories, and the line being run.
     rt: interp::Runtime,
+    /// The front end can open a screen editor (the page's): `vi FILE`
+    /// asks it to. Without one (`servicelab shell`), the editors say so.
+    screen_editor: bool,
 }
 
 impl Session {
@@ -257,6 +319,7 @@ impl Session {
             rng: SimRng::new(options.seed),
             last_status: 0,
             rt: interp::Runtime::default(),
+            screen_editor: false,
         })
     }
 
@@ -270,11 +333,45 @@ impl Session {
             rng: SimRng::new(seed),
             last_status: 0,
             rt: interp::Runtime::default(),
+            screen_editor: false,
         }
     }
 
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// Says whether the front end opens a screen editor for `vi`, `vim`
+    /// and `nano` (the page does; a terminal without a screen does not).
+    pub fn set_screen_editor(&mut self, available: bool) {
+        self.screen_editor = available;
+    }
+
+    /// The home directory of the user on the terminal's host
+    /// (`/home/student`, `/root`).
+    pub fn home_dir(&self) -> String {
+        self.home()
+    }
+
+    /// A file in the home directory of the terminal's host, by name.
+    pub fn home_file(&self, name: &str) -> Option<String> {
+        let path = format!("{}/{name}", self.home());
+        self.world.machine(self.here())?.files.get(&path).cloned()
+    }
+
+    /// The names of the files in the home directory of the terminal's host.
+    pub fn home_files(&self) -> Vec<String> {
+        let home = format!("{}/", self.home());
+        let Some(machine) = self.world.machine(self.here()) else {
+            return vec![];
+        };
+        machine
+            .files
+            .keys()
+            .filter_map(|p| p.strip_prefix(&home))
+            .filter(|p| !p.contains('/'))
+            .map(str::to_string)
+            .collect()
     }
 
     pub fn world_mut(&mut self) -> &mut World {
@@ -291,6 +388,24 @@ impl Session {
         let written = self.write_file(path, contents.to_string());
         self.logins = saved;
         written.is_ok()
+    }
+
+    /// A file on a host (`laptop`, `node01`…), by absolute path or
+    /// relative to the user's home there: what [`Session::put_file`] wrote.
+    pub fn file_on(&self, host: &str, path: &str) -> Option<String> {
+        let id = self.world.net.host_id(host)?;
+        let machine = self.world.machine(id)?;
+        let path = if path.starts_with('/') {
+            path.to_string()
+        } else {
+            let home = if machine.user == "root" {
+                "/root".to_string()
+            } else {
+                format!("/home/{}", machine.user)
+            };
+            format!("{home}/{path}")
+        };
+        machine.files.get(&path).cloned()
     }
 
     /// A request from `from` (a host or a pod's name) to `url`, made on a copy
@@ -411,6 +526,7 @@ impl Session {
         if inner.trace.is_some() {
             exec.trace = inner.trace;
         }
+        exec.carry(inner.requests, inner.edit);
         inner.status
     }
 
@@ -505,6 +621,7 @@ impl Session {
                 exec.out(format!("{}\n", self.user()));
                 0
             }
+            "vi" | "vim" | "nano" => self.screen_edit(name, args, exec),
             _ => match text::find(name) {
                 Some(run) => self.run_text_tool(run, name, args, stdin, exec),
                 None => {
@@ -618,6 +735,39 @@ impl Session {
         127
     }
 
+    /// `vi FILE`, `vim FILE`, `nano FILE`: the front end's editor on that
+    /// file, when it has one; else a message that says what to do instead.
+    fn screen_edit(&mut self, editor: &str, args: &[String], exec: &mut Execution) -> i32 {
+        if self.current_pod_namespace().is_some() || self.world.machine(self.here()).is_none() {
+            // Container images of the course ship no editor.
+            exec.err(format!("bash: {editor}: command not found\n"));
+            return 127;
+        }
+        let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+        if !self.screen_editor {
+            exec.err(format!(
+                "{editor}: servicelab shell has no screen to edit on. In the browser, {editor} FILE opens the page's editor on FILE.\nHere, write a file with a here-document:  cat > FILE <<'EOF'  then its lines, then EOF.\n"
+            ));
+            return 1;
+        }
+        let Some(name) = files.first() else {
+            exec.err(format!(
+                "{editor}: name the file to edit, e.g. {editor} myapp-service.yaml\n"
+            ));
+            return 1;
+        };
+        let path = self.abs_path(name);
+        let text = self.fs().read_path(name).ok();
+        exec.edit = Some(EditRequest {
+            editor: editor.to_string(),
+            host: self.current_host().to_string(),
+            path,
+            name: name.to_string(),
+            text,
+        });
+        0
+    }
+
     fn exit(&mut self, args: &[String], exec: &mut Execution) -> i32 {
         let code = args
             .first()
@@ -720,6 +870,7 @@ Commands on this terminal:
   hostname            print this host's name
   ip addr | ip route  show this host's addresses and routing table
   ping -c N HOST      send N ICMP echo requests
+  vi FILE, nano FILE  edit a file (in the browser: the page's editor)
   clear               clear the screen (Ctrl+L)
   help                this list
   cat ls rm touch mkdir cp mv cd pwd    files on this host

@@ -1,30 +1,25 @@
-//! The manifest editor: YAML with line numbers. "Apply" saves the file on
-//! the terminal's host and runs `kubectl apply -f` on it through the same
-//! session as the terminal, so errors are the API server's own words; each
-//! is shown next to the line it is about.
+//! The editor, a tab of the terminal pane: YAML with line numbers. Save
+//! writes the file on the terminal's host (`:w`); Apply saves it, then runs
+//! `kubectl apply -f` on it through the same session as the terminal, so
+//! errors are the API server's own words. An error is shown above the text
+//! and at its line, and the text scrolls to that line, never the page.
 
-use crate::ui::state::{valid_file_name, ApplyResult};
+use super::terminal_pane::EditorFile;
+use crate::ui::hooks::focus_without_scrolling;
+use crate::ui::state::ApplyResult;
 use crate::ui::yaml_lines;
 use std::rc::Rc;
-use web_sys::{Element, HtmlInputElement, HtmlTextAreaElement};
+use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
-
-/// A file opened in the editor. `generation` changes on every opening, so
-/// reopening a file starts from its saved text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EditorFile {
-    pub name: String,
-    pub text: String,
-    pub generation: u64,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {
     pub file: Rc<EditorFile>,
-    /// The host the file is saved on.
+    /// The host the terminal is on (where a save goes).
     pub host: AttrValue,
     pub last_apply: Option<Rc<ApplyResult>>,
     pub on_apply: Callback<(String, String)>,
+    pub on_save: Callback<(String, String)>,
     pub on_close: Callback<()>,
 }
 
@@ -36,12 +31,27 @@ fn line_start(text: &str, line: usize) -> u32 {
         .sum()
 }
 
+/// Selects `line` in the textarea and scrolls the textarea (only) to it.
+fn show_line(area: &HtmlTextAreaElement, text: &str, line: usize) {
+    let start = line_start(text, line);
+    let end = line_start(text, line + 1).saturating_sub(1).max(start);
+    focus_without_scrolling(area);
+    let _ = area.set_selection_range(start, end);
+    let height = area.scroll_height() as f64;
+    let lines = text.split('\n').count().max(1) as f64;
+    let per_line = height / lines;
+    let top = (per_line * (line as f64 - 1.0) - area.client_height() as f64 / 3.0).max(0.0);
+    area.set_scroll_top(top as i32);
+}
+
 #[component]
 pub fn Editor(props: &EditorProps) -> Html {
-    let name = use_state(|| props.file.name.clone());
+    let name = props.file.name.clone();
     let draft = use_state(|| props.file.text.clone());
-    // The text as it was applied: error lines refer to it.
-    let applied = use_state(|| None::<(String, String)>);
+    // The text as last saved from here, and as applied: error lines refer
+    // to the applied text.
+    let saved = use_state(|| props.file.text.clone());
+    let applied = use_state(|| None::<String>);
     let area_ref = use_node_ref();
     let gutter_ref = use_node_ref();
 
@@ -49,12 +59,6 @@ pub fn Editor(props: &EditorProps) -> Html {
         let draft = draft.clone();
         Callback::from(move |e: InputEvent| {
             draft.set(e.target_unchecked_into::<HtmlTextAreaElement>().value())
-        })
-    };
-    let onname = {
-        let name = name.clone();
-        Callback::from(move |e: InputEvent| {
-            name.set(e.target_unchecked_into::<HtmlInputElement>().value())
         })
     };
     let onscroll = {
@@ -65,85 +69,98 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
-    let name_ok = valid_file_name(&name);
+    let here = props.host.as_str() == props.file.host;
+    let save = {
+        let (draft, saved) = (draft.clone(), saved.clone());
+        let on_save = props.on_save.clone();
+        let name = name.clone();
+        Callback::from(move |_: ()| {
+            saved.set((*draft).clone());
+            on_save.emit((name.clone(), (*draft).clone()));
+        })
+    };
     let onapply = {
-        let (name, draft, applied) = (name.clone(), draft.clone(), applied.clone());
+        let (draft, saved, applied) = (draft.clone(), saved.clone(), applied.clone());
         let on_apply = props.on_apply.clone();
+        let name = name.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if valid_file_name(&name) {
-                applied.set(Some(((*name).clone(), (*draft).clone())));
-                on_apply.emit(((*name).clone(), (*draft).clone()));
+            if here {
+                saved.set((*draft).clone());
+                applied.set(Some((*draft).clone()));
+                on_apply.emit((name.clone(), (*draft).clone()));
             }
         })
     };
+    // Ctrl+S saves, as editors do.
+    let onkeydown = {
+        let save = save.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if (e.ctrl_key() || e.meta_key()) && e.key().eq_ignore_ascii_case("s") {
+                e.prevent_default();
+                if here {
+                    save.emit(());
+                }
+            }
+        })
+    };
+    let onsave = save.reform(|_: MouseEvent| ());
     let onclose = props.on_close.reform(|_: MouseEvent| ());
 
-    // The last apply of this file, and where its messages point.
+    // The last apply of this file from here, and where its messages point.
     let result = props
         .last_apply
         .as_ref()
-        .filter(|r| applied.as_ref().is_some_and(|(n, _)| *n == r.file));
+        .filter(|r| applied.is_some() && r.file == name);
     let located = match (result, applied.as_ref()) {
-        (Some(r), Some((_, text))) if r.status != 0 => yaml_lines::locate(text, &r.output),
+        (Some(r), Some(text)) if r.status != 0 => yaml_lines::locate(text, &r.output),
         _ => vec![],
     };
     let error_lines: Vec<usize> = located.iter().filter_map(|l| l.line).collect();
+    // A new error: the text goes to its first line.
+    {
+        let area_ref = area_ref.clone();
+        let draft = draft.clone();
+        let first = error_lines.first().copied();
+        use_effect_with((result.cloned(), first), move |(_, first)| {
+            if let (Some(line), Some(area)) = (first, area_ref.cast::<HtmlTextAreaElement>()) {
+                show_line(&area, &draft, *line);
+            }
+        });
+    }
     let goto = |line: usize| {
         let area_ref = area_ref.clone();
         let draft = draft.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(area) = area_ref.cast::<HtmlTextAreaElement>() {
-                let start = line_start(&draft, line);
-                let end = line_start(&draft, line + 1).saturating_sub(1).max(start);
-                let _ = area.focus();
-                let _ = area.set_selection_range(start, end);
+                show_line(&area, &draft, line);
             }
         })
     };
     let lines = draft.split('\n').count().max(1);
+    let unsaved = *draft != *saved;
+    let edited = props.file.original.as_ref().is_some_and(|o| *o != *draft);
 
     html! {
         <form class="editor" onsubmit={onapply}>
             <div class="editor-head">
-                <label for="editor-name">{ "File" }</label>
-                <input id="editor-name" type="text" value={(*name).clone()} oninput={onname}
-                    aria-invalid={(!name_ok).to_string()} spellcheck="false" autocomplete="off" />
-                <span class="editor-host">{ format!("saved in the home directory on {}", props.host) }</span>
+                <code class="editor-file">{ name.clone() }</code>
+                <span class="editor-host">
+                    { format!("on {}", props.file.host) }
+                    { if unsaved { " · not saved yet" } else { " · saved" } }
+                    { if edited { " · your version (the lesson's differs)" } else { "" } }
+                </span>
+                <span class="editor-buttons">
+                    <button type="button" onclick={onsave} disabled={!here}>{ "Save" }</button>
+                    <button type="submit" class="primary" disabled={!here}>{ "Apply" }</button>
+                    <button type="button" onclick={onclose}>{ "Close" }</button>
+                </span>
             </div>
-            if !name_ok {
-                <p class="editor-problem">{ "A file name is letters, digits, dots, dashes and underscores, like myapp-service.yaml." }</p>
+            if !here {
+                <p class="editor-problem">
+                    { format!("This file is on {}, and the terminal is now on {}: go back there (exit) to save or apply it.", props.file.host, props.host) }
+                </p>
             }
-            <div class="editor-body">
-                <pre class="gutter" ref={gutter_ref} aria-hidden="true">
-                    { for (1..=lines).map(|n| {
-                        let error = error_lines.contains(&n);
-                        html! {
-                            <span class={classes!("line-number", error.then_some("error-line"))}>
-                                { if error { format!("⚠{n}\n") } else { format!("{n}\n") } }
-                            </span>
-                        }
-                    }) }
-                </pre>
-                <textarea
-                    id="editor-text"
-                    ref={area_ref.clone()}
-                    aria-label={format!("Contents of {}", *name)}
-                    aria-describedby="editor-result"
-                    spellcheck="false"
-                    autocapitalize="off"
-                    wrap="off"
-                    rows={lines.clamp(8, 24).to_string()}
-                    value={(*draft).clone()}
-                    {oninput}
-                    {onscroll}
-                />
-            </div>
-            <div class="editor-actions">
-                <button type="submit" class="primary" disabled={!name_ok}>{ "Apply" }</button>
-                <span class="editor-apply-says">{ format!("saves the file, then runs kubectl apply -f {}", *name) }</span>
-                <button type="button" onclick={onclose}>{ "Close editor" }</button>
-            </div>
             <div id="editor-result" role="status">
                 if let Some(r) = result {
                     if r.status == 0 {
@@ -166,6 +183,33 @@ pub fn Editor(props: &EditorProps) -> Html {
                     }
                 }
             </div>
+            <div class="editor-body">
+                <pre class="gutter" ref={gutter_ref} aria-hidden="true">
+                    { for (1..=lines).map(|n| {
+                        let error = error_lines.contains(&n);
+                        html! {
+                            <span class={classes!("line-number", error.then_some("error-line"))}>
+                                { if error { format!("⚠{n}\n") } else { format!("{n}\n") } }
+                            </span>
+                        }
+                    }) }
+                </pre>
+                <textarea
+                    id="editor-text"
+                    ref={area_ref.clone()}
+                    aria-label={format!("Contents of {name}")}
+                    aria-describedby="editor-result"
+                    spellcheck="false"
+                    autocapitalize="off"
+                    wrap="off"
+                    placeholder="apiVersion: v1\nkind: Service\n…"
+                    value={(*draft).clone()}
+                    {oninput}
+                    {onscroll}
+                    {onkeydown}
+                />
+            </div>
+            <p class="hint editor-says">{ format!("Save writes {name}; Apply saves it, then runs kubectl apply -f {name} in the terminal. Ctrl+S saves.") }</p>
         </form>
     }
 }

@@ -16,7 +16,15 @@ use yew::prelude::*;
 pub struct LessonProgress {
     pub id: String,
     pub step: usize,
+    /// Steps done (given ones included).
     pub done: usize,
+}
+
+impl LessonProgress {
+    /// Every step of a lesson of `steps` steps is done.
+    pub fn finished(&self, steps: usize) -> bool {
+        self.done >= steps
+    }
 }
 
 #[derive(Properties, PartialEq)]
@@ -61,9 +69,9 @@ fn SandboxForm(props: &SandboxFormProps) -> Html {
         })
     };
     html! {
-        <section class="sandbox-form" aria-labelledby="sandbox-heading">
-            <h3 id="sandbox-heading">{ "Sandbox: a world of your own" }</h3>
-            <p>{ "No lesson, no checks: build a cluster and try anything." }</p>
+        <details class="sandbox-form">
+            <summary id="sandbox-heading">{ "Sandbox: a world of your own" }</summary>
+            <p>{ "No lesson, no checks: build a cluster of 1 to 8 nodes and try anything." }</p>
             <form {onsubmit}>
                 <label for="sandbox-nodes">{ "Nodes" }</label>
                 <select id="sandbox-nodes" onchange={onchange_nodes}>
@@ -84,7 +92,7 @@ fn SandboxForm(props: &SandboxFormProps) -> Html {
                 </fieldset>
                 <button type="submit">{ "Build this world" }</button>
             </form>
-        </section>
+        </details>
     }
 }
 
@@ -155,8 +163,8 @@ fn AuthorPreview(props: &AuthorPreviewProps) -> Html {
         })
     };
     html! {
-        <section class="author-preview" aria-labelledby="preview-heading">
-            <h3 id="preview-heading">{ "For authors: preview a lesson file" }</h3>
+        <details class="author-preview" open={props.errors.is_some()}>
+            <summary id="preview-heading">{ "For authors: preview a lesson file" }</summary>
             <div class={classes!("drop-zone", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
                 <label for="lesson-file">{ "Open a lesson file (.md), or drop one here" }</label>
                 <input id="lesson-file" type="file" accept=".md,text/markdown,text/plain" {onchange} />
@@ -167,42 +175,51 @@ fn AuthorPreview(props: &AuthorPreviewProps) -> Html {
                     <pre tabindex="0">{ errors.join("\n\n") }</pre>
                 </div>
             }
-        </section>
+        </details>
     }
 }
 
 #[component]
 pub fn LessonList(props: &LessonListProps) -> Html {
-    let lessons = catalog::sources().iter().map(|b| {
+    let sources = catalog::sources();
+    let lessons = sources.iter().map(|b| {
         let id = b.id().to_string();
-        let steps = b.steps;
-        let (route, status) = match props.progress.iter().find(|p| p.id == id) {
-            Some(p) => (
-                Route::Lesson {
-                    id: id.clone(),
-                    step: p.step,
-                },
-                Some(if p.done >= steps {
-                    format!("✓ done ({steps} of {steps} steps)")
-                } else {
-                    format!("in progress: step {} of {steps}, {} done", p.step, p.done)
-                }),
-            ),
-            None => (
-                Route::Lesson {
-                    id: id.clone(),
-                    step: 1,
-                },
-                None,
-            ),
+        let steps = b.steps();
+        let progress = props.progress.iter().find(|p| p.id == id);
+        let route = Route::Lesson {
+            id: id.clone(),
+            step: progress.map_or(1, |p| p.step),
         };
-        let title = if b.title.is_empty() { b.path } else { b.title };
+        let finished = progress.is_some_and(|p| p.finished(steps));
+        let status = progress.map(|p| {
+            if finished {
+                format!("Finished: {steps} of {steps} steps done")
+            } else {
+                format!("In progress: {} of {steps} steps done, at step {}", p.done, p.step)
+            }
+        });
+        let meta = match b.minutes() {
+            Some(m) => format!("{steps} steps · about {m} min"),
+            None => format!("{steps} steps"),
+        };
+        let title = b.title().to_string();
         html! {
-            <li class="lesson-item" data-lesson={id.clone()}>
+            <li class={classes!("lesson-item", finished.then_some("finished"))} data-lesson={id.clone()}>
                 <NavLink {route} on_navigate={props.on_navigate.clone()} class="lesson-link">
                     { title }
                 </NavLink>
-                <p class="lesson-summary">{ format!("{} ({steps} steps)", b.summary) }</p>
+                if finished {
+                    <span class="finished-mark"><span aria-hidden="true">{ "✓ " }</span>{ "finished" }</span>
+                }
+                <p class="lesson-summary">{ b.summary().to_string() }</p>
+                <p class="lesson-meta">
+                    { meta }
+                    if let Some(p) = progress {
+                        <span class="progress-bar" aria-hidden="true">
+                            <span style={format!("width: {}%", (p.done * 100 / steps.max(1)).min(100))}></span>
+                        </span>
+                    }
+                </p>
                 if let Some(status) = status {
                     <p class="lesson-progress">{ status }</p>
                 }
@@ -211,8 +228,10 @@ pub fn LessonList(props: &LessonListProps) -> Html {
     });
     html! {
         <div class="lesson-home">
-            <h2 id="lesson-pane-heading" tabindex="-1">{ "Lessons" }</h2>
-            <ol class="lesson-list">{ for lessons }</ol>
+            <section class="course" aria-labelledby="course-heading">
+                <h3 id="course-heading">{ "The course" }</h3>
+                <ol class="lesson-list">{ for lessons }</ol>
+            </section>
             <SandboxForm on_navigate={props.on_navigate.clone()} />
             <AuthorPreview on_preview={props.on_preview.clone()} errors={props.preview_errors.clone()} />
         </div>

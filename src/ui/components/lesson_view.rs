@@ -1,16 +1,64 @@
-//! A lesson being played: its steps, the current step's text with runnable
-//! commands and editable manifests, what the step asks for and how far the
-//! student is, the before/after table, hints, the solution, and the way on.
+//! A lesson being played: its objectives, its steps and how far the
+//! student is, the current step's text with runnable commands and the
+//! files it mentions, its goals (a request goal shows "ready" until the
+//! student has seen the request), the before/after requests (each opens
+//! both paths side by side), a quiz card, hints one at a time, the solution
+//! behind a confirmation, and, once every step is done, the recap and the
+//! next lesson.
+//!
+//! Slots for the course format (issue 9) that the parser does not fill
+//! yet: [`objectives_of`], [`quizzes_of`] and [`recap_of`] return what the
+//! lesson gives; each has its component here, ready ([`Objectives`],
+//! [`QuizCard`], [`LessonComplete`]). A `Challenge:` step is recognised by
+//! its title already.
 
 use super::nav_link::NavLink;
-use crate::engine::lesson::Lesson;
-use crate::engine::lesson::{Doc, Segment};
+use crate::engine::lesson::done::GoalState;
+use crate::engine::lesson::{Doc, Lesson, Segment, Step};
+use crate::ui::catalog;
+use crate::ui::files::StepFiles;
 use crate::ui::prose::{self, Controls};
 use crate::ui::route::Route;
 use crate::ui::state::{Action, ProbeRow, StepStatus};
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// What a lesson promises its student ("You will be able to …"). The
+/// lesson format's `objectives:` (issue 9) goes here.
+pub fn objectives_of(_lesson: &Lesson) -> Vec<String> {
+    vec![]
+}
+
+/// The quizzes of a step. The lesson format's `quiz` blocks (issue 9) go
+/// here.
+pub fn quizzes_of(_step: &Step) -> Vec<Quiz> {
+    vec![]
+}
+
+/// The lesson's recap, shown once every step is done. The lesson format's
+/// `recap` block (issue 9) goes here.
+pub fn recap_of(lesson: &Lesson) -> Option<Doc> {
+    lesson.recap.clone()
+}
+
+/// A step whose heading begins `Challenge:`: goals and checks, no
+/// commands to click and no manifest given.
+pub fn is_challenge(step: &Step) -> bool {
+    step.title.starts_with("Challenge:")
+}
+
+/// A prediction question, as the page shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quiz {
+    pub question: String,
+    /// 2 to 5 choices.
+    pub choices: Vec<String>,
+    /// The index of the right choice.
+    pub answer: usize,
+    /// One explanation, or one per choice.
+    pub explain: Vec<String>,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct LessonViewProps {
@@ -19,6 +67,15 @@ pub struct LessonViewProps {
     pub step: usize,
     pub status: Rc<StepStatus>,
     pub done: Rc<BTreeSet<usize>>,
+    /// Steps that were already so when they opened.
+    #[prop_or_default]
+    pub given: Rc<BTreeSet<usize>>,
+    /// Every step is done.
+    #[prop_or_default]
+    pub finished: bool,
+    /// The files the step mentions, as they are now.
+    #[prop_or_default]
+    pub files: Rc<StepFiles>,
     /// Opened from disk by an author, not built in.
     #[prop_or_default]
     pub preview: bool,
@@ -29,6 +86,9 @@ pub struct LessonViewProps {
     pub on_action: Callback<Action>,
     /// Open a file (by name) in the editor.
     pub on_open_file: Callback<String>,
+    /// Open a before/after row's two paths side by side.
+    #[prop_or_default]
+    pub on_compare: Callback<usize>,
 }
 
 impl LessonViewProps {
@@ -47,9 +107,11 @@ impl LessonViewProps {
 #[derive(Properties, PartialEq)]
 struct ProbeTableProps {
     rows: Vec<ProbeRow>,
+    on_compare: Callback<usize>,
 }
 
-/// The step's probes at its start and now, as a small table.
+/// The step's probes at its start and now, as rows that fit any width;
+/// each opens both paths side by side.
 #[component]
 fn ProbeTable(props: &ProbeTableProps) -> Html {
     if props.rows.is_empty() {
@@ -58,48 +120,46 @@ fn ProbeTable(props: &ProbeTableProps) -> Html {
     html! {
         <section class="probes" aria-labelledby="probes-heading">
             <h4 id="probes-heading">{ "Before and after" }</h4>
-            <div class="table-scroll" tabindex="0">
-                <table id="probe-table" class="probe-table">
-                    <caption class="visually-hidden">{ "Each request at the start of this step and now" }</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">{ "Request" }</th>
-                            <th scope="col">{ "At the step's start" }</th>
-                            <th scope="col">{ "Now" }</th>
-                            <th scope="col">{ "When the step is done" }</th>
-                        </tr>
-                    </thead>
-                    <tbody>
-                        { for props.rows.iter().map(|r| {
-                            let changed = r.before != r.now;
-                            let summary = format!("{} → {}: {} → {}", r.from, r.url, r.before, r.now);
-                            html! {
-                                <tr class={classes!("probe", changed.then_some("changed"))} data-summary={summary}>
-                                    <th scope="row"><code>{ format!("{} → {}", r.from, r.url) }</code></th>
-                                    <td class="before">{ r.before.clone() }</td>
-                                    <td class="now">
-                                        { r.now.clone() }
+            <ul id="probe-table" class="probe-table">
+                { for props.rows.iter().enumerate().map(|(i, r)| {
+                    let changed = r.before.text != r.now.text;
+                    let summary = format!("{} → {}: {} → {}", r.from, r.url, r.before.text, r.now.text);
+                    let compare = props.on_compare.reform(move |_: MouseEvent| i);
+                    html! {
+                        <li class={classes!("probe", changed.then_some("changed"))} data-summary={summary}>
+                            <p class="probe-request"><code>{ format!("{} → {}", r.from, r.url) }</code></p>
+                            <dl class="probe-results">
+                                <div><dt>{ "At the step's start" }</dt><dd class="before">{ r.before.text.clone() }</dd></div>
+                                <div>
+                                    <dt>{ "Now" }</dt>
+                                    <dd class="now">
+                                        { r.now.text.clone() }
                                         if changed {
                                             <span class="changed-mark">{ " (changed)" }</span>
                                         }
-                                    </td>
-                                    <td class="after">
-                                        if let (Some(after), Some(reached)) = (&r.after, r.reached()) {
+                                    </dd>
+                                </div>
+                                if let (Some(after), Some(reached)) = (&r.after, r.reached()) {
+                                    <div>
+                                        <dt>{ "When the step is done" }</dt>
+                                        <dd class="after">
                                             <span class={classes!("glyph", if reached { "ok" } else { "no" })} aria-hidden="true">
-                                                { if reached { "✓ " } else { "✗ " } }
+                                                { if reached { "✓ " } else { "… " } }
                                             </span>
                                             { after.clone() }
                                             <span class="visually-hidden">{ if reached { " (reached)" } else { " (not yet)" } }</span>
-                                        } else {
-                                            { "—" }
-                                        }
-                                    </td>
-                                </tr>
-                            }
-                        }) }
-                    </tbody>
-                </table>
-            </div>
+                                        </dd>
+                                    </div>
+                                }
+                            </dl>
+                            <button type="button" class="compare-button" onclick={compare}
+                                aria-label={format!("Compare paths: {} → {}, at the step's start and now", r.from, r.url)}>
+                                { "Compare paths" }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
         </section>
     }
 }
@@ -119,21 +179,191 @@ fn Prose(props: &ProseProps) -> Html {
 }
 
 #[derive(Properties, PartialEq)]
+pub struct ObjectivesProps {
+    pub items: Rc<Vec<String>>,
+}
+
+/// What the student will be able to do, at the top of a lesson.
+#[component]
+pub fn Objectives(props: &ObjectivesProps) -> Html {
+    if props.items.is_empty() {
+        return Html::default();
+    }
+    html! {
+        <details class="objectives" open=true>
+            <summary>{ "What you will be able to do" }</summary>
+            <ul>{ for props.items.iter().map(|o| html! { <li>{ o.clone() }</li> }) }</ul>
+        </details>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct QuizCardProps {
+    pub quiz: Rc<Quiz>,
+    /// The choice made, if any (it goes into the action log).
+    #[prop_or_default]
+    pub chosen: Option<usize>,
+    pub on_choose: Callback<usize>,
+    /// Tells the quizzes of a page apart.
+    #[prop_or_default]
+    pub id: AttrValue,
+}
+
+/// A prediction question: choices as buttons; once chosen, whether it was
+/// right, and the explanation (never a scolding).
+#[component]
+pub fn QuizCard(props: &QuizCardProps) -> Html {
+    let q = &props.quiz;
+    let heading = format!("quiz{}-question", props.id);
+    let explanation = props.chosen.map(|c| {
+        q.explain
+            .get(c)
+            .or_else(|| q.explain.first())
+            .cloned()
+            .unwrap_or_default()
+    });
+    html! {
+        <section class="quiz" aria-labelledby={heading.clone()}>
+            <h4 id={heading.clone()}><span class="quiz-tag">{ "Predict" }</span>{ q.question.clone() }</h4>
+            <ul class="quiz-choices">
+                { for q.choices.iter().enumerate().map(|(i, c)| {
+                    let state = match props.chosen {
+                        Some(_) if i == q.answer => Some("right"),
+                        Some(ch) if ch == i => Some("wrong"),
+                        _ => None,
+                    };
+                    let onclick = props.on_choose.reform(move |_: MouseEvent| i);
+                    html! {
+                        <li>
+                            <button type="button" class={classes!("quiz-choice", state)}
+                                aria-pressed={(props.chosen == Some(i)).to_string()}
+                                disabled={props.chosen.is_some()} {onclick}>
+                                { c.clone() }
+                                if state == Some("right") { <span class="visually-hidden">{ " (the answer)" }</span> }
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            if let (Some(c), Some(text)) = (props.chosen, explanation) {
+                <div class={classes!("quiz-explain", if c == q.answer { "right" } else { "wrong" })} role="status">
+                    <p><strong>{ if c == q.answer { "Yes. " } else { "Not quite. " } }</strong>{ text }</p>
+                </div>
+            }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct LessonCompleteProps {
+    pub title: AttrValue,
+    #[prop_or_default]
+    pub recap: Option<Doc>,
+    /// The next lesson, if there is one.
+    #[prop_or_default]
+    pub next: Option<(Route, AttrValue)>,
+    pub on_navigate: Callback<Route>,
+}
+
+/// Every step done: the lesson is marked finished, its recap, the way on.
+#[component]
+pub fn LessonComplete(props: &LessonCompleteProps) -> Html {
+    html! {
+        <section class="lesson-complete" aria-labelledby="complete-heading">
+            <h4 id="complete-heading"><span aria-hidden="true">{ "✓ " }</span>{ format!("Lesson finished: {}", props.title) }</h4>
+            if let Some(recap) = &props.recap {
+                <div class="recap"><Prose doc={recap.clone()} controls={Controls::default()} shift={4} /></div>
+            } else {
+                <p>{ "Every step is done." }</p>
+            }
+            <p class="complete-actions">
+                if let Some((route, title)) = &props.next {
+                    <NavLink route={route.clone()} on_navigate={props.on_navigate.clone()} class="button primary next-lesson">
+                        { format!("Next lesson: {title} →") }
+                    </NavLink>
+                } else {
+                    <NavLink route={Route::Home} on_navigate={props.on_navigate.clone()} class="button primary">
+                        { "All lessons" }
+                    </NavLink>
+                }
+            </p>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
 struct StepViewProps {
-    view: Rc<LessonViewPropsData>,
+    view: Rc<StepViewData>,
 }
 
 /// What a step view needs (the lesson view's props, shared).
 #[derive(PartialEq)]
-struct LessonViewPropsData {
+struct StepViewData {
     lesson: Rc<Lesson>,
     step: usize,
     status: Rc<StepStatus>,
+    files: Rc<StepFiles>,
+    done: bool,
+    given: bool,
+    finished: bool,
     next: Option<Route>,
     previous: Option<Route>,
+    next_lesson: Option<(Route, AttrValue)>,
     on_navigate: Callback<Route>,
     on_action: Callback<Action>,
     on_open_file: Callback<String>,
+    on_compare: Callback<usize>,
+}
+
+/// The sentence at the top of the goals.
+fn state_line(v: &StepViewData) -> Html {
+    let status = &v.status;
+    let reached = status
+        .goals
+        .iter()
+        .filter(|g| **g == GoalState::Done)
+        .count();
+    if status.checks.is_empty() {
+        return html! {
+            <p id="step-state" class="step-state info">
+                { "Nothing to check in this step: read, try the commands, then go on." }
+            </p>
+        };
+    }
+    if v.given {
+        return html! {
+            <p id="step-state" class="step-state given" data-passed="true" data-given="true">
+                <span class="glyph" aria-hidden="true">{ "○ " }</span>
+                { "Already so when you arrived: nothing to do here but look, then go on." }
+            </p>
+        };
+    }
+    if status.passed() || v.done {
+        let words = if status.passed() {
+            "Step done: you reached every goal."
+        } else {
+            "You finished this step earlier; the goals below are judged on the world as it is now."
+        };
+        return html! {
+            <p id="step-state" class="step-state done" data-passed={status.passed().to_string()}>
+                <span class="glyph" aria-hidden="true">{ "✓ " }</span>{ words }
+            </p>
+        };
+    }
+    if status.ready() {
+        return html! {
+            <p id="step-state" class="step-state ready" data-passed="false" data-ready="true">
+                <span class="glyph" aria-hidden="true">{ "◐ " }</span>
+                { "Almost: the world is ready. Make the request yourself and see it answer." }
+            </p>
+        };
+    }
+    html! {
+        <p id="step-state" class="step-state todo" data-passed="false">
+            <span class="glyph" aria-hidden="true">{ "○ " }</span>
+            { format!("Not yet: {reached} of {} goal(s) reached.", status.checks.len()) }
+        </p>
+    }
 }
 
 /// One step. Its hints and solution are revealed here and forgotten when
@@ -142,49 +372,37 @@ struct LessonViewPropsData {
 fn StepView(props: &StepViewProps) -> Html {
     let v = &props.view;
     let hints_shown = use_state(|| 0usize);
-    let solution_shown = use_state(|| false);
+    // The solution: hidden, asked for (confirm), shown.
+    let solution = use_state(|| 0u8);
+    let step = v.lesson.steps.get(v.step.wrapping_sub(1));
+    let challenge = step.is_some_and(is_challenge);
     let controls = (*use_memo(
-        (v.on_action.clone(), v.on_open_file.clone()),
-        |(on_action, open)| Controls {
+        (
+            v.on_action.clone(),
+            v.on_open_file.clone(),
+            v.files.clone(),
+            challenge,
+        ),
+        |(on_action, open, files, challenge)| Controls {
             run: on_action.reform(Action::Run),
             open: open.clone(),
+            files: files.clone(),
+            buttons: !challenge,
         },
     ))
     .clone();
-    let Some(step) = v.lesson.steps.get(v.step - 1) else {
+    let Some(step) = step else {
         return Html::default();
     };
     let count = v.lesson.steps.len();
     let status = &v.status;
-    let reached = status.checks.iter().filter(|c| c.passed).count();
-    let state_line = if status.checks.is_empty() {
-        html! {
-            <p id="step-state" class="step-state info">
-                { "Nothing to check in this step: read, try the commands, then go on." }
-            </p>
-        }
-    } else if status.passed() {
-        html! {
-            <p id="step-state" class="step-state done" data-passed="true">
-                <span class="glyph" aria-hidden="true">{ "✓ " }</span>
-                { "Step done: every goal is reached." }
-            </p>
-        }
-    } else {
-        html! {
-            <p id="step-state" class="step-state todo" data-passed="false">
-                <span class="glyph" aria-hidden="true">{ "✗ " }</span>
-                { format!("Not yet: {reached} of {} goal(s) reached.", status.checks.len()) }
-            </p>
-        }
-    };
     let show_hint = {
         let hints_shown = hints_shown.clone();
         Callback::from(move |_: MouseEvent| hints_shown.set(*hints_shown + 1))
     };
-    let toggle_solution = {
-        let solution_shown = solution_shown.clone();
-        Callback::from(move |_: MouseEvent| solution_shown.set(!*solution_shown))
+    let set_solution = |to: u8| {
+        let solution = solution.clone();
+        Callback::from(move |_: MouseEvent| solution.set(to))
     };
     let run_solution = {
         let on_action = v.on_action.clone();
@@ -196,9 +414,32 @@ fn StepView(props: &StepViewProps) -> Html {
         })
     };
     let reset = v.on_action.reform(|_: MouseEvent| Action::ResetStep);
+    let quizzes = quizzes_of(step);
+    let last = v.step == count;
     html! {
-        <section class="step" aria-labelledby="step-title" data-step={v.step.to_string()}>
-            <h3 id="step-title" tabindex="-1">{ format!("Step {} of {count}: {}", v.step, step.title) }</h3>
+        <section class={classes!("step", challenge.then_some("challenge"))} aria-labelledby="step-title" data-step={v.step.to_string()}>
+            <h3 id="step-title" tabindex="-1">
+                { format!("Step {} of {count}: {}", v.step, step.title) }
+            </h3>
+            if challenge {
+                <p class="challenge-note">{ "A challenge: the goal and its checks, and no commands to click. Hints come one at a time if you want them." }</p>
+            }
+            if !v.files.files.is_empty() && !challenge {
+                <div class="step-files" role="group" aria-label="Files in this step">
+                    <span class="step-files-label">{ "Files:" }</span>
+                    { for v.files.files.iter().map(|f| {
+                        let name = f.name.clone();
+                        let open = v.on_open_file.reform(move |_: MouseEvent| name.clone());
+                        html! {
+                            <button type="button" class={classes!("file-chip", f.edited().then_some("edited"))} onclick={open}>
+                                { f.name.clone() }
+                                if f.edited() { <span class="edited-mark">{ "edited" }</span> }
+                                <span class="visually-hidden">{ ": open it in the editor" }</span>
+                            </button>
+                        }
+                    }) }
+                </div>
+            }
             if v.step == 1 && !v.lesson.intro.is_empty() {
                 <div class="intro"><Prose doc={v.lesson.intro.clone()} controls={controls.clone()} shift={2} /></div>
             }
@@ -209,26 +450,40 @@ fn StepView(props: &StepViewProps) -> Html {
                 }) }
             </div>
 
+            { for quizzes.into_iter().enumerate().map(|(i, q)| html! {
+                <QuizCard quiz={Rc::new(q)} id={AttrValue::from(i.to_string())} on_choose={Callback::noop()} />
+            }) }
+
             <section class="checks" aria-labelledby="checks-heading">
                 <h4 id="checks-heading">{ "Goals of this step" }</h4>
-                <div role="status">{ state_line }</div>
+                <div role="status">{ state_line(v) }</div>
                 if !status.checks.is_empty() {
                     <ul class="check-list">
-                        { for status.checks.iter().map(|c| html! {
-                            <li class={classes!("check", if c.passed { "passed" } else { "failed" })} data-passed={c.passed.to_string()}>
-                                <span class="glyph" aria-hidden="true">{ if c.passed { "✓" } else { "✗" } }</span>
-                                <span class="visually-hidden">{ if c.passed { "Reached: " } else { "Not yet: " } }</span>
-                                <span class="goal">{ c.goal.clone() }</span>
-                                if !c.passed && !c.problem.is_empty() {
-                                    <p class="problem">{ c.problem.clone() }</p>
-                                }
-                            </li>
+                        { for status.checks.iter().zip(status.goals.iter()).map(|(c, g)| {
+                            let (class, glyph, said) = match g {
+                                GoalState::Done => ("passed", "✓", "Reached: "),
+                                GoalState::Ready => ("ready", "◐", "Ready, not seen yet: "),
+                                GoalState::Todo => ("failed", "○", "Not yet: "),
+                            };
+                            html! {
+                                <li class={classes!("check", class)} data-passed={(*g == GoalState::Done).to_string()} data-goal={class}>
+                                    <span class="glyph" aria-hidden="true">{ glyph }</span>
+                                    <span class="visually-hidden">{ said }</span>
+                                    <span class="goal">{ c.goal.clone() }</span>
+                                    if *g == GoalState::Todo && !c.problem.is_empty() {
+                                        <p class="problem">{ c.problem.clone() }</p>
+                                    }
+                                    if *g == GoalState::Ready {
+                                        <p class="problem">{ "The world is ready: run this request yourself to see it, and the goal ticks." }</p>
+                                    }
+                                </li>
+                            }
                         }) }
                     </ul>
                 }
             </section>
 
-            <ProbeTable rows={status.probes.clone()} />
+            <ProbeTable rows={status.probes.clone()} on_compare={v.on_compare.clone()} />
 
             if !step.hints.is_empty() {
                 <section class="hints" aria-labelledby="hints-heading">
@@ -255,16 +510,31 @@ fn StepView(props: &StepViewProps) -> Html {
             if !step.solution.is_empty() {
                 <section class="solution" aria-labelledby="solution-heading">
                     <h4 id="solution-heading">{ "Solution" }</h4>
-                    <button type="button" aria-expanded={solution_shown.to_string()} aria-controls="solution-lines" onclick={toggle_solution}>
-                        { if *solution_shown { "Hide the solution" } else { "Show the solution" } }
-                    </button>
-                    if *solution_shown {
+                    if *solution == 0 {
+                        <button type="button" aria-expanded="false" onclick={set_solution(1)}>{ "Show the solution" }</button>
+                    } else if *solution == 1 {
+                        <div class="confirm" role="group" aria-label="Show the solution?">
+                            <p>{ if step.hints.len() > *hints_shown { "Sure? A hint may be enough, and finding it yourself is what sticks." } else { "Sure? Trying once more is what makes it stick." } }</p>
+                            <button type="button" class="primary" onclick={set_solution(2)}>{ "Yes, show the solution" }</button>
+                            <button type="button" onclick={set_solution(0)}>{ "Not yet" }</button>
+                        </div>
+                    } else {
+                        <button type="button" aria-expanded="true" aria-controls="solution-lines" onclick={set_solution(0)}>{ "Hide the solution" }</button>
                         <div id="solution-lines">
-                            <pre class="solution-lines" tabindex="0"><code>{ step.solution.join("\n") }</code></pre>
+                            <pre class="solution-lines"><code>{ step.solution.join("\n") }</code></pre>
                             <button type="button" class="run-solution" onclick={run_solution}>{ "Run the solution" }</button>
                         </div>
                     }
                 </section>
+            }
+
+            if last && v.finished {
+                <LessonComplete
+                    title={AttrValue::from(v.lesson.title.clone())}
+                    recap={recap_of(&v.lesson)}
+                    next={v.next_lesson.clone()}
+                    on_navigate={v.on_navigate.clone()}
+                />
             }
 
             <nav class="step-nav" aria-label="Steps">
@@ -273,8 +543,8 @@ fn StepView(props: &StepViewProps) -> Html {
                 }
                 <button type="button" onclick={reset}>{ "Reset step" }</button>
                 if let Some(route) = v.next.clone() {
-                    <NavLink {route} on_navigate={v.on_navigate.clone()} class="button primary">{ "Next step →" }</NavLink>
-                } else {
+                    <NavLink {route} on_navigate={v.on_navigate.clone()} class={classes!("button", (v.done || status.passed()).then_some("primary"))}>{ "Next step →" }</NavLink>
+                } else if !v.finished {
                     <NavLink route={Route::Home} on_navigate={v.on_navigate.clone()} class="button">{ "All lessons" }</NavLink>
                 }
             </nav>
@@ -282,60 +552,103 @@ fn StepView(props: &StepViewProps) -> Html {
     }
 }
 
+/// The lesson after `id` in the course, with its title.
+fn next_lesson(id: &str) -> Option<(Route, AttrValue)> {
+    let sources = catalog::sources();
+    let i = sources.iter().position(|s| s.id() == id)?;
+    let next = sources.get(i + 1)?;
+    Some((
+        Route::Lesson {
+            id: next.id().to_string(),
+            step: 1,
+        },
+        AttrValue::from(next.title().to_string()),
+    ))
+}
+
 #[component]
 pub fn LessonView(props: &LessonViewProps) -> Html {
     let lesson = &props.lesson;
     let count = lesson.steps.len();
-    let data = Rc::new(LessonViewPropsData {
+    let step = props.step.clamp(1, count.max(1));
+    let minutes = lesson.minutes;
+    let data = Rc::new(StepViewData {
         lesson: lesson.clone(),
-        step: props.step.clamp(1, count.max(1)),
+        step,
         status: props.status.clone(),
+        files: props.files.clone(),
+        done: props.done.contains(&step),
+        given: props.given.contains(&step),
+        finished: props.finished,
         next: (props.step < count).then(|| props.route(props.step + 1)),
         previous: (props.step > 1).then(|| props.route(props.step - 1)),
+        next_lesson: if props.preview {
+            None
+        } else {
+            next_lesson(&lesson.id)
+        },
         on_navigate: props.on_navigate.clone(),
         on_action: props.on_action.clone(),
         on_open_file: props.on_open_file.clone(),
+        on_compare: props.on_compare.clone(),
     });
     let key = format!("{}/{}", lesson.id, props.step);
+    let done_count = (1..=count).filter(|n| props.done.contains(n)).count();
     html! {
-        <article class="lesson" aria-labelledby="lesson-pane-heading" data-lesson={lesson.id.clone()}>
-            <p class="back">
-                <NavLink route={Route::Home} on_navigate={props.on_navigate.clone()}>{ "← All lessons" }</NavLink>
-            </p>
-            <h2 id="lesson-pane-heading" tabindex="-1">{ lesson.title.clone() }</h2>
-            if props.preview {
-                <p class="preview-badge">{ format!("Preview of {}, opened from disk", lesson.path) }</p>
-                if let Some(report) = &props.report {
-                    if report.is_empty() {
-                        <p class="check-ok">{ "✓ servicelab check: no problems (every step's solution replays)." }</p>
-                    } else {
-                        <div class="diagnostics" role="alert">
-                            <p>{ format!("servicelab check found {} problem(s):", report.len()) }</p>
-                            <pre tabindex="0">{ report.join("\n\n") }</pre>
-                        </div>
+        <article class={classes!("lesson", props.finished.then_some("finished"))} aria-labelledby="lesson-pane-heading" data-lesson={lesson.id.clone()}>
+            <header class="lesson-head">
+                <p class="back">
+                    <NavLink route={Route::Home} on_navigate={props.on_navigate.clone()}>{ "← All lessons" }</NavLink>
+                </p>
+                <h2 id="lesson-pane-heading" tabindex="-1">{ lesson.title.clone() }</h2>
+                <p class="lesson-meta">
+                    { format!("{done_count} of {count} steps done") }
+                    if let Some(m) = minutes { { format!(" · about {m} min") } }
+                    if props.finished {
+                        <span class="finished-mark"><span aria-hidden="true">{ " ✓ " }</span>{ "finished" }</span>
+                    }
+                </p>
+                <Objectives items={Rc::new(objectives_of(lesson))} />
+                if props.preview {
+                    <p class="preview-badge">{ format!("Preview of {}, opened from disk", lesson.path) }</p>
+                    if let Some(report) = &props.report {
+                        if report.is_empty() {
+                            <p class="check-ok">{ "✓ servicelab check: no problems (every step's solution replays)." }</p>
+                        } else {
+                            <div class="diagnostics" role="alert">
+                                <p>{ format!("servicelab check found {} problem(s):", report.len()) }</p>
+                                <pre>{ report.join("\n\n") }</pre>
+                            </div>
+                        }
                     }
                 }
-            }
-            <nav class="steps-nav" aria-label="Steps of this lesson">
-                <ol>
-                    { for lesson.steps.iter().enumerate().map(|(i, s)| {
-                        let n = i + 1;
-                        let done = props.done.contains(&n);
-                        html! {
-                            <li class={classes!(done.then_some("done"), (n == props.step).then_some("current"))}>
-                                <NavLink route={props.route(n)} on_navigate={props.on_navigate.clone()}
-                                    current={(n == props.step).then_some(AttrValue::from("step"))}>
-                                    <span class="glyph" aria-hidden="true">{ if done { "✓ " } else { "" } }</span>
-                                    { s.title.clone() }
-                                    if done {
-                                        <span class="visually-hidden">{ " (done)" }</span>
-                                    }
-                                </NavLink>
-                            </li>
-                        }
-                    }) }
-                </ol>
-            </nav>
+                <nav class="steps-nav" aria-label="Steps of this lesson">
+                    <ol>
+                        { for lesson.steps.iter().enumerate().map(|(i, s)| {
+                            let n = i + 1;
+                            let done = props.done.contains(&n);
+                            let given = props.given.contains(&n);
+                            let (glyph, said) = match (done, given) {
+                                (true, true) => ("○", " (already so when you arrived)"),
+                                (true, false) => ("✓", " (done)"),
+                                _ => ("", ""),
+                            };
+                            html! {
+                                <li class={classes!(done.then_some("done"), given.then_some("given"), (n == props.step).then_some("current"), is_challenge(s).then_some("challenge"))}>
+                                    <NavLink route={props.route(n)} on_navigate={props.on_navigate.clone()}
+                                        current={(n == props.step).then_some(AttrValue::from("step"))}>
+                                        <span class="glyph" aria-hidden="true">{ glyph }</span>
+                                        { s.title.clone() }
+                                        if !said.is_empty() {
+                                            <span class="visually-hidden">{ said }</span>
+                                        }
+                                    </NavLink>
+                                </li>
+                            }
+                        }) }
+                    </ol>
+                </nav>
+            </header>
             <StepView {key} view={data} />
         </article>
     }

@@ -3,11 +3,13 @@
 
 pub mod app;
 pub mod editor;
+pub mod home;
 pub mod lesson_list;
 pub mod lesson_view;
 pub mod nav_link;
+pub mod network_pane;
 pub mod network_text;
 pub mod scrollback;
 pub mod terminal;
+pub mod terminal_pane;
 pub mod topology_view;
-pub mod trace_panel;

@@ -92,6 +92,28 @@ pub fn NetworkText(props: &NetworkTextProps) -> Html {
             </ul>
             <h3 class="visually-hidden">{ "Segments" }</h3>
             <ul class="segment-list">{ for segments }</ul>
+            if !topology.services.is_empty() {
+                <h3 class="visually-hidden">{ "Services" }</h3>
+                <ul class="service-list">
+                    { for topology.services.iter().map(|s| {
+                        let ports = s.ports.iter().map(|p| match p.node_port {
+                            Some(np) => format!("port {}, node port {np}", p.port),
+                            None => format!("port {}", p.port),
+                        }).collect::<Vec<_>>().join("; ");
+                        let ip = s.cluster_ip.map(|i| i.to_string()).unwrap_or_else(|| "no cluster IP (headless)".into());
+                        let pods = if s.endpoints.is_empty() {
+                            "no ready pod".to_string()
+                        } else {
+                            s.endpoints.iter().map(|e| format!("{} on {}", e.pod.clone().unwrap_or_else(|| e.ip.to_string()), e.node)).collect::<Vec<_>>().join(", ")
+                        };
+                        html! {
+                            <li data-service-text={format!("{}/{}", s.namespace, s.name)}>
+                                { format!("Service {} ({}): {ip}, {ports}, on every node; its pods: {pods}", s.name, s.kind) }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
         </details>
     }
 }

@@ -1,20 +1,20 @@
 //! The terminal: the scrollback, the prompt and the input line.
 //!
-//! Keys, as in bash: Enter runs the line (or, inside a heredoc or an open
-//! quote, continues it on a `> ` line), Up and Down walk the history, Tab
-//! completes, Ctrl+L clears the screen, Ctrl+C abandons the line (unless
-//! text is selected: then it copies, as the browser expects). Tab on an
-//! empty line, or after Escape, moves the focus on as usual, so the
-//! terminal never traps a keyboard user.
+//! The keys are bash's (see `crate::line_editor`, the pure reducer that
+//! decides what each does); this component only turns DOM events into its
+//! keys and applies what comes out. Tab on an empty line, or after
+//! Escape, moves the focus on as usual, so the terminal never traps a
+//! keyboard user.
 //!
 //! A command that takes simulated time (curl waiting 130 s for a reply that
 //! never comes) plays that time out in about a second, then shows its
-//! output: the student sees time pass without waiting for it.
+//! output: the student sees time pass without waiting for it
+//! ([`use_pacing`]).
 
 use super::scrollback::Scrollback;
-use crate::engine::shell::CommandReader;
-use crate::ui::completion::Completion;
-use crate::ui::history::Recall;
+use crate::engine::shell::Completion;
+use crate::line_editor::{Effect, Key, LineEditor};
+use crate::ui::hooks;
 use crate::ui::state::{Action, Entry, EntryKind};
 use gloo_timers::callback::{Interval, Timeout};
 use std::cell::RefCell;
@@ -48,57 +48,26 @@ pub struct TerminalProps {
     pub complete: Option<Callback<String, Completion>>,
 }
 
-/// Whether the input's caret is a plain caret, not a selection to copy.
-fn nothing_selected(input: &HtmlInputElement) -> bool {
-    match (input.selection_start(), input.selection_end()) {
-        (Ok(start), Ok(end)) => start == end,
-        _ => true,
-    }
-}
-
 /// A command's simulated time being played out.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Waiting {
-    id: u64,
-    total_ms: u64,
+pub struct Waiting {
+    pub id: u64,
+    pub total_ms: u64,
     /// 0.0 to 1.0.
-    done: f64,
+    pub done: f64,
 }
 
-#[component]
-pub fn Terminal(props: &TerminalProps) -> Html {
-    let line = use_state(String::new);
-    let recall = use_mut_ref(Recall::default);
-    // Lines typed so far of an unfinished command (a heredoc's body): the
-    // engine's reader, which knows when the command is complete.
-    let pending = use_mut_ref(CommandReader::default);
-    let candidates = use_state(Vec::<String>::new);
-    // After Escape, Tab leaves the terminal instead of completing.
-    let tab_leaves = use_mut_ref(|| false);
+/// Plays out the simulated time of the newest live entry that took some:
+/// the wait (if any), and a way to skip it (Ctrl+C).
+#[hook]
+fn use_pacing(scrollback: Rc<Vec<Entry>>, live_from: u64) -> (Option<Waiting>, Callback<()>) {
     let waiting = use_state(|| None::<Waiting>);
     let timers = use_mut_ref(|| None::<(Interval, Timeout)>);
     let played = use_mut_ref(|| None::<u64>);
-    let force = use_force_update();
-    let input_ref = use_node_ref();
-    let screen_ref = use_node_ref();
-
-    // The terminal is the page's main control: it has the focus from the start.
-    {
-        let input_ref = input_ref.clone();
-        use_effect_with((), move |_| {
-            if let Some(input) = input_ref.cast::<HtmlInputElement>() {
-                let _ = input.focus();
-            }
-        });
-    }
-
-    // A new live entry that took simulated time plays it out, briefly.
     {
         let waiting = waiting.clone();
         let timers = timers.clone();
-        let played = played.clone();
-        let live_from = props.live_from;
-        use_effect_with(props.scrollback.clone(), move |entries| {
+        use_effect_with(scrollback, move |entries| {
             let slow = entries.last().and_then(|e| match &e.kind {
                 EntryKind::Command { elapsed_ms, .. }
                     if e.id >= live_from && *elapsed_ms >= PACE_FROM_MS =>
@@ -145,11 +114,66 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             }
         });
     }
+    let skip = {
+        let waiting = waiting.clone();
+        Callback::from(move |_| {
+            timers.borrow_mut().take();
+            waiting.set(None);
+        })
+    };
+    (*waiting, skip)
+}
 
-    // New output scrolls into view, as in a terminal.
+/// Whether text is selected in the page (the student is copying).
+fn selecting() -> bool {
+    web_sys::window()
+        .and_then(|w| w.get_selection().ok().flatten())
+        .is_some_and(|s| !s.is_collapsed())
+}
+
+fn nothing_selected(input: &HtmlInputElement) -> bool {
+    match (input.selection_start(), input.selection_end()) {
+        (Ok(start), Ok(end)) => start == end,
+        _ => true,
+    }
+}
+
+/// Puts `text` in the input with the caret at character `caret`.
+fn set_input(input: &HtmlInputElement, line: &UseStateHandle<String>, text: &str, caret: usize) {
+    input.set_value(text);
+    let units: u32 = text.chars().take(caret).map(|c| c.len_utf16() as u32).sum();
+    let _ = input.set_selection_range(units, units);
+    line.set(text.to_string());
+}
+
+#[component]
+pub fn Terminal(props: &TerminalProps) -> Html {
+    let line = use_state(String::new);
+    let editor: Rc<RefCell<LineEditor>> = use_mut_ref(LineEditor::default);
+    let force = use_force_update();
+    let input_ref = use_node_ref();
+    let screen_ref = use_node_ref();
+    let (waiting, skip_wait) = use_pacing(props.scrollback.clone(), props.live_from);
+
+    // The terminal is the main control of a wide page: it has the focus
+    // from the start (without scrolling). A phone opens on the lesson,
+    // and its keyboard stays down until the student asks for it.
+    {
+        let input_ref = input_ref.clone();
+        use_effect_with((), move |_| {
+            if !hooks::narrow() {
+                if let Some(input) = input_ref.cast::<Element>() {
+                    hooks::focus_without_scrolling(&input);
+                }
+            }
+        });
+    }
+
+    // New output scrolls into view, as in a terminal (the screen scrolls,
+    // never the page).
     {
         let screen_ref = screen_ref.clone();
-        use_effect_with((props.scrollback.clone(), *waiting), move |_| {
+        use_effect_with((props.scrollback.clone(), waiting), move |_| {
             if let Some(screen) = screen_ref.cast::<Element>() {
                 screen.set_scroll_top(screen.scroll_height());
             }
@@ -158,20 +182,11 @@ pub fn Terminal(props: &TerminalProps) -> Html {
 
     let oninput = {
         let line = line.clone();
-        let candidates = candidates.clone();
+        let editor = editor.clone();
         Callback::from(move |e: InputEvent| {
             line.set(e.target_unchecked_into::<HtmlInputElement>().value());
-            if !candidates.is_empty() {
-                candidates.set(vec![]);
-            }
+            editor.borrow_mut().typed();
         })
-    };
-
-    // Enter on `typed`: the command it completes, or `None` when the
-    // command goes on (the line joins the pending ones).
-    let feed = {
-        let pending = pending.clone();
-        Rc::new(move |typed: String| -> Option<String> { pending.borrow_mut().push_line(&typed) })
     };
 
     let onkeydown = {
@@ -179,113 +194,76 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         let history = props.history.clone();
         let on_action = props.on_action.clone();
         let complete = props.complete.clone();
-        let candidates = candidates.clone();
-        let pending = pending.clone();
-        let tab_leaves = tab_leaves.clone();
-        let waiting = waiting.clone();
-        let timers = timers.clone();
-        let feed = feed.clone();
+        let editor = editor.clone();
         let force = force.clone();
         Callback::from(move |e: KeyboardEvent| {
             let input: HtmlInputElement = e.target_unchecked_into();
             // Read the element, not the state: a fast typist's last key may
             // not have been rendered yet.
             let typed = input.value();
-            let take_line = || {
-                recall.borrow_mut().reset();
-                input.set_value("");
-                line.set(String::new());
-                candidates.set(vec![]);
-            };
-            if e.key() != "Tab" {
-                *tab_leaves.borrow_mut() = false;
-            }
-            match e.key().as_str() {
-                "Enter" if !e.is_composing() => {
-                    e.prevent_default();
-                    take_line();
-                    let run = feed(typed);
-                    force.force_update();
-                    if let Some(command) = run {
-                        on_action.emit(Action::Run(command));
-                    }
-                }
-                "Tab"
-                    if !e.ctrl_key()
-                        && !e.alt_key()
-                        && !e.shift_key()
-                        && !typed.is_empty()
-                        && !*tab_leaves.borrow() =>
-                {
-                    let Some(complete) = &complete else { return };
-                    e.prevent_default();
-                    let cursor = input
+            let plain = !e.ctrl_key() && !e.alt_key() && !e.meta_key();
+            let key = match e.key().as_str() {
+                "Enter" if !e.is_composing() => Key::Enter,
+                "Tab" if plain && !e.shift_key() => {
+                    let caret = input
                         .selection_start()
                         .ok()
                         .flatten()
-                        .map(|c| c as usize)
-                        .unwrap_or(typed.len());
-                    // The caret counts UTF-16 units; the line is ASCII in practice.
-                    let cut = typed
-                        .char_indices()
-                        .map(|(i, _)| i)
-                        .chain(std::iter::once(typed.len()))
-                        .nth(cursor)
-                        .unwrap_or(typed.len());
-                    let (before, after) = typed.split_at(cut);
-                    let done = complete.emit(before.to_string());
-                    let completed = format!("{}{after}", done.line);
-                    if completed != typed {
-                        input.set_value(&completed);
-                        let caret = done.line.encode_utf16().count() as u32;
-                        let _ = input.set_selection_range(caret, caret);
-                        line.set(completed);
-                    }
-                    candidates.set(done.candidates);
+                        .map(|units| {
+                            // The caret counts UTF-16 units.
+                            let mut n = 0u32;
+                            typed
+                                .chars()
+                                .take_while(|c| {
+                                    n += c.len_utf16() as u32;
+                                    n <= units
+                                })
+                                .count()
+                        })
+                        .unwrap_or(typed.chars().count());
+                    Key::Tab { caret }
                 }
-                "Escape" => {
-                    *tab_leaves.borrow_mut() = true;
-                    candidates.set(vec![]);
+                "Escape" => Key::Escape,
+                "ArrowUp" if plain => Key::Up,
+                "ArrowDown" if plain => Key::Down,
+                "c" | "C" if e.ctrl_key() => Key::CtrlC {
+                    selection: !nothing_selected(&input) || selecting(),
+                },
+                "l" | "L" if e.ctrl_key() => Key::CtrlL,
+                _ => {
+                    editor.borrow_mut().other_key();
+                    return;
                 }
-                "ArrowUp" if !e.ctrl_key() && !e.alt_key() => {
-                    e.prevent_default();
-                    let older = recall.borrow_mut().older(&history, &typed);
-                    if let Some(older) = older {
-                        recall_into(&older, &pending, &line, &input);
-                        force.force_update();
-                    }
-                }
-                "ArrowDown" if !e.ctrl_key() && !e.alt_key() => {
-                    e.prevent_default();
-                    let newer = recall.borrow_mut().newer(&history);
-                    if let Some(newer) = newer {
-                        recall_into(&newer, &pending, &line, &input);
-                        force.force_update();
-                    }
-                }
-                "l" | "L" if e.ctrl_key() => {
-                    e.prevent_default();
-                    on_action.emit(Action::Clear);
-                }
-                "c" | "C" if e.ctrl_key() && nothing_selected(&input) => {
-                    e.prevent_default();
-                    if waiting.is_some() {
-                        // Ctrl+C while time passes: skip to the end.
-                        timers.borrow_mut().take();
-                        waiting.set(None);
-                        return;
-                    }
-                    let was_pending = pending.borrow().pending();
-                    let mut abandoned = pending.borrow_mut().take();
-                    if was_pending {
-                        abandoned.push('\n');
-                    }
-                    abandoned.push_str(&typed);
-                    take_line();
-                    force.force_update();
-                    on_action.emit(Action::Interrupt(abandoned));
-                }
-                _ => {}
+            };
+            let outcome =
+                editor
+                    .borrow_mut()
+                    .key(
+                        key,
+                        &typed,
+                        &history,
+                        waiting.is_some(),
+                        |before| match &complete {
+                            Some(c) => c.emit(before.to_string()),
+                            None => Completion {
+                                line: before.to_string(),
+                                candidates: vec![],
+                            },
+                        },
+                    );
+            if outcome.handled {
+                e.prevent_default();
+            }
+            if let Some((text, caret)) = &outcome.line {
+                set_input(&input, &line, text, *caret);
+            }
+            force.force_update();
+            match outcome.effect {
+                Some(Effect::Run(command)) => on_action.emit(Action::Run(command)),
+                Some(Effect::Interrupt(text)) => on_action.emit(Action::Interrupt(text)),
+                Some(Effect::Clear) => on_action.emit(Action::Clear),
+                Some(Effect::SkipWait) => skip_wait.emit(()),
+                None => {}
             }
         })
     };
@@ -295,7 +273,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let onpaste = {
         let on_action = props.on_action.clone();
         let line = line.clone();
-        let pending = pending.clone();
+        let editor = editor.clone();
         let force = force.clone();
         Callback::from(move |e: Event| {
             let Some(e) = e.dyn_ref::<web_sys::ClipboardEvent>() else {
@@ -304,22 +282,16 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             let Some(text) = e.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
                 return;
             };
-            if !text.contains('\n') {
-                return;
-            }
-            e.prevent_default();
             let input: HtmlInputElement = e.target_unchecked_into();
-            let text = format!("{}{}", input.value(), text.replace("\r\n", "\n"));
-            // The complete lines, cut into commands in one pass (a pasted
-            // here-document of any length); the last line stays in the input.
-            let (complete, last) = text.rsplit_once('\n').unwrap_or(("", &text));
-            let last = last.to_string();
-            let commands = pending.borrow_mut().push_text(complete);
+            let Some((commands, last)) = editor.borrow_mut().paste(&input.value(), &text) else {
+                return;
+            };
+            e.prevent_default();
             for command in commands {
                 on_action.emit(Action::Run(command));
             }
-            input.set_value(&last);
-            line.set(last);
+            let n = last.chars().count();
+            set_input(&input, &line, &last, n);
             force.force_update();
         })
     };
@@ -329,26 +301,16 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let onclick = {
         let input_ref = input_ref.clone();
         Callback::from(move |_: MouseEvent| {
-            let selecting = web_sys::window()
-                .and_then(|w| w.get_selection().ok().flatten())
-                .is_some_and(|s| !s.is_collapsed());
-            if !selecting {
-                if let Some(input) = input_ref.cast::<HtmlInputElement>() {
-                    let _ = input.focus();
+            if !selecting() {
+                if let Some(input) = input_ref.cast::<Element>() {
+                    hooks::focus_without_scrolling(&input);
                 }
             }
         })
     };
 
-    let pending_lines: Vec<String> = match pending.borrow().pending() {
-        true => pending
-            .borrow()
-            .text()
-            .split('\n')
-            .map(str::to_string)
-            .collect(),
-        false => vec![],
-    };
+    let pending_lines = editor.borrow().pending_lines();
+    let candidates = editor.borrow().candidates().to_vec();
     let prompt = if pending_lines.is_empty() {
         props.prompt.clone()
     } else {
@@ -360,7 +322,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         <div class="terminal">
             <div class="terminal-screen" ref={screen_ref} {onclick}>
                 <Scrollback entries={props.scrollback.clone()} {hidden} />
-                if let Some(w) = *waiting {
+                if let Some(w) = waiting {
                     <div class="time-passing" role="status">
                         { format!(
                             "{} s of {} s pass (simulated time, shown faster)",
@@ -407,26 +369,4 @@ pub fn Terminal(props: &TerminalProps) -> Html {
             </div>
         </div>
     }
-}
-
-/// Puts a recalled history line in the input: a heredoc's first lines
-/// become the pending lines, its last one the input, so Enter finishes it.
-fn recall_into(
-    text: &str,
-    pending: &Rc<RefCell<CommandReader>>,
-    line: &UseStateHandle<String>,
-    input: &HtmlInputElement,
-) {
-    let (first, last) = match text.rsplit_once('\n') {
-        Some((first, last)) => (Some(first), last),
-        None => (None, text),
-    };
-    match first {
-        Some(f) => pending.borrow_mut().resume(f),
-        None => {
-            pending.borrow_mut().take();
-        }
-    }
-    input.set_value(last);
-    line.set(last.to_string());
 }

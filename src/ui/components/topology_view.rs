@@ -1,8 +1,10 @@
-//! The picture of the world (inline SVG) and, over it, the last packet's
-//! path: the wires it crossed with arrows (request solid, reply dashed),
-//! the hosts it visited outlined, and a marker with words where it stopped
-//! or was answered. Nothing is told by colour alone; [`NetworkText`] and the
-//! trace panel say all of it again in text.
+//! The picture of the world (inline SVG), scaled to fit its pane, and over
+//! it the last packet's path: the wires it crossed with arrows (request
+//! solid, reply dashed), its hops numbered at each host, a dot that travels
+//! the path (not with reduced motion), and a marker with words where it
+//! stopped or was answered. Services are bands across the node frames.
+//! Hosts and the end marker are buttons: they open that hop's card. Nothing
+//! is told by colour alone; [`NetworkText`] says all of it again in text.
 
 use super::network_text::NetworkText;
 use crate::engine::net::{Direction, HostKind, Trace};
@@ -20,10 +22,21 @@ pub struct TopologyViewProps {
     /// picture then draws the wires up to that hop and rings its host.
     #[prop_or_default]
     pub hop: Option<usize>,
+    /// A host (or the end marker's host) was chosen.
+    #[prop_or_default]
+    pub on_host: Option<Callback<String>>,
+    /// Ids in the SVG start with this, so that two pictures can share a page.
+    #[prop_or(AttrValue::from("topology"))]
+    pub id: AttrValue,
+    /// With the text equivalent and the legend (the main picture).
+    #[prop_or(true)]
+    pub full: bool,
 }
 
 /// How far a reply's wire is drawn beside the request's, so both show.
 const REPLY_OFFSET: i32 = 5;
+/// How long the dot takes over one wire, in ms.
+const DOT_MS_PER_WIRE: usize = 420;
 
 pub fn kind_word(kind: HostKind) -> &'static str {
     match kind {
@@ -35,7 +48,27 @@ pub fn kind_word(kind: HostKind) -> &'static str {
     }
 }
 
-fn host(shape: &HostShape, path: &PacketPath, current: Option<&(usize, String)>) -> Html {
+/// The hops (1-based) that happened at each host.
+fn hops_at(trace: Option<&Trace>, host: &str) -> Vec<usize> {
+    trace
+        .map(|t| {
+            t.hops
+                .iter()
+                .enumerate()
+                .filter(|(_, h)| h.host == host)
+                .map(|(i, _)| i + 1)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn host(
+    shape: &HostShape,
+    path: &PacketPath,
+    trace: Option<&Trace>,
+    current: Option<&(usize, String)>,
+    on_host: Option<&Callback<String>>,
+) -> Html {
     let r = shape.rect;
     let on_path = path.visits(&shape.name);
     let here = current.filter(|(_, h)| *h == shape.name);
@@ -43,23 +76,88 @@ fn host(shape: &HostShape, path: &PacketPath, current: Option<&(usize, String)>)
         "host",
         format!("host-{}", kind_word(shape.kind)),
         on_path.then_some("on-path"),
-        here.is_some().then_some("current-hop")
+        here.is_some().then_some("current-hop"),
+        on_host.is_some().then_some("clickable")
     );
+    let hops = hops_at(trace, &shape.name);
+    // The name starts with what the box shows, then says what a press does.
+    let shown = std::iter::once(shape.name.as_str())
+        .chain(shape.addresses.iter().map(String::as_str))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let label = if hops.is_empty() {
+        format!("{shown}, {}: show what it is", kind_word(shape.kind))
+    } else {
+        format!(
+            "{shown}, {}: hop{} {} of the last packet",
+            kind_word(shape.kind),
+            if hops.len() == 1 { "" } else { "s" },
+            hops.iter()
+                .map(usize::to_string)
+                .collect::<Vec<_>>()
+                .join(" and ")
+        )
+    };
+    let (onclick, onkeydown) = match on_host {
+        Some(cb) => {
+            let name = shape.name.clone();
+            let click = cb.reform(move |e: MouseEvent| {
+                e.stop_propagation();
+                name.clone()
+            });
+            let name = shape.name.clone();
+            let cb = cb.clone();
+            let key = Callback::from(move |e: KeyboardEvent| {
+                if matches!(e.key().as_str(), "Enter" | " ") {
+                    e.prevent_default();
+                    e.stop_propagation();
+                    cb.emit(name.clone());
+                }
+            });
+            (Some(click), Some(key))
+        }
+        None => (None, None),
+    };
+    let interactive = on_host.is_some();
+    let badge = (!hops.is_empty()).then(|| {
+        let text = hops
+            .iter()
+            .map(usize::to_string)
+            .collect::<Vec<_>>()
+            .join("·");
+        let w = 10 + text.chars().count() as i32 * 7;
+        let (bx, by) = (r.x + 6, r.y - 9);
+        html! {
+            <g class="hop-numbers" aria-hidden="true">
+                <rect x={bx.to_string()} y={by.to_string()} width={w.to_string()} height="16" rx="8" />
+                <text x={(bx + w / 2).to_string()} y={(by + 12).to_string()} text-anchor="middle">{ text }</text>
+            </g>
+        }
+    });
+    // The button holds what the box shows (its accessible name starts with
+    // that); the ring and the hop numbers beside it are drawings only.
     html! {
-        <g {class} data-host={shape.name.clone()}>
-            <rect x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="6" />
-            if let Some((i, _)) = here {
-                <rect class="hop-ring" x={(r.x - 4).to_string()} y={(r.y - 4).to_string()} width={(r.w + 8).to_string()} height={(r.h + 8).to_string()} rx="9" />
-                <text class="hop-label" x={(r.x + 10).to_string()} y={(r.y - 7).to_string()}>{ format!("hop {}", i + 1) }</text>
-            }
-            <text class="host-name" x={(r.x + 10).to_string()} y={(r.y + LINE + 2).to_string()}>
-                { shape.name.clone() }
-            </text>
-            { for shape.addresses.iter().enumerate().map(|(i, line)| html! {
-                <text class="host-addr" x={(r.x + 10).to_string()} y={(r.y + LINE * (i as i32 + 2) + 2).to_string()}>
-                    { line.clone() }
+        <g {class} data-host={shape.name.clone()} {onclick} {onkeydown}>
+            <g class="host-button"
+                role={interactive.then_some("button")}
+                tabindex={interactive.then_some("0")}
+                aria-label={interactive.then_some(label)}>
+                <rect class="box" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="6" />
+                <text class="host-name" x={(r.x + 10).to_string()} y={(r.y + LINE + 2).to_string()}>
+                    // A space after each line, so that its text reads as words.
+                    { format!("{} ", shape.name) }
                 </text>
-            }) }
+                { for shape.addresses.iter().enumerate().map(|(i, line)| html! {
+                    <text class="host-addr" x={(r.x + 10).to_string()} y={(r.y + LINE * (i as i32 + 2) + 2).to_string()}>
+                        { format!("{line} ") }
+                    </text>
+                }) }
+            </g>
+            if let Some((i, _)) = here {
+                <rect class="hop-ring" x={(r.x - 4).to_string()} y={(r.y - 4).to_string()} width={(r.w + 8).to_string()} height={(r.h + 8).to_string()} rx="9" aria-hidden="true" />
+                <text class="hop-label" x={(r.x + r.w - 8).to_string()} y={(r.y + LINE + 2).to_string()} text-anchor="end" aria-hidden="true">{ format!("hop {}", i + 1) }</text>
+            }
+            { badge }
         </g>
     }
 }
@@ -72,9 +170,23 @@ fn points(points: &[(i32, i32)], offset: i32) -> String {
         .join(" ")
 }
 
+fn path_d(points: &[(i32, i32)]) -> String {
+    let mut d = String::new();
+    for (i, (x, y)) in points.iter().enumerate() {
+        d.push_str(if i == 0 { "M " } else { " L " });
+        d.push_str(&format!("{x} {y}"));
+    }
+    d
+}
+
 /// The marker where the packet's story ended: a symbol and a word, not
-/// just a colour.
-fn ending(layout: &Layout, ending: &Ending, summary: &str) -> Html {
+/// just a colour; a button to that hop.
+fn ending(
+    layout: &Layout,
+    ending: &Ending,
+    summary: &str,
+    on_host: Option<&Callback<String>>,
+) -> Html {
     let (host, class, glyph, words) = match ending {
         Ending::Stopped { host } => (host, "stop-marker", "✕", "stopped here"),
         Ending::Answered { host, .. } => (host, "answer-marker", "✓", "answered"),
@@ -83,23 +195,45 @@ fn ending(layout: &Layout, ending: &Ending, summary: &str) -> Html {
         return Html::default();
     };
     let (cx, cy) = (shape.rect.right() - 4, shape.rect.y + 4);
+    let (onclick, onkeydown) = match on_host {
+        Some(cb) => {
+            let name = host.clone();
+            let click = cb.reform(move |e: MouseEvent| {
+                e.stop_propagation();
+                name.clone()
+            });
+            let name = host.clone();
+            let cb = cb.clone();
+            let key = Callback::from(move |e: KeyboardEvent| {
+                if matches!(e.key().as_str(), "Enter" | " ") {
+                    e.prevent_default();
+                    cb.emit(name.clone());
+                }
+            });
+            (Some(click), Some(key))
+        }
+        None => (None, None),
+    };
+    let interactive = on_host.is_some();
+    let label = format!("{words} at {host}: {summary} Show this hop.");
     let marker = html! {
         <>
             <title>{ summary.to_string() }</title>
             <circle cx={cx.to_string()} cy={cy.to_string()} r="11" />
-            <text class="marker-glyph" x={cx.to_string()} y={(cy + 5).to_string()} text-anchor="middle">{ glyph }</text>
-            // Above the box's edge, in the gap every box has over it (the
-            // halo in app.css keeps it legible across the tap wire there).
+            <text class="marker-glyph" x={cx.to_string()} y={(cy + 5).to_string()} text-anchor="middle" aria-hidden="true">{ glyph }</text>
             <text class="marker-label" x={(cx - 15).to_string()} y={(shape.rect.y - 6).to_string()} text-anchor="end">{ words }</text>
         </>
     };
+    let role = interactive.then_some("button");
+    let tabindex = interactive.then_some("0");
+    let aria_label = interactive.then_some(label);
     match ending {
-        Ending::Stopped { host } => {
-            html! { <g {class} data-stopped-at={host.clone()}>{ marker }</g> }
-        }
-        Ending::Answered { host, .. } => {
-            html! { <g {class} data-answered-at={host.clone()}>{ marker }</g> }
-        }
+        Ending::Stopped { host } => html! {
+            <g {class} data-stopped-at={host.clone()} {role} {tabindex} aria-label={aria_label} {onclick} {onkeydown}>{ marker }</g>
+        },
+        Ending::Answered { host, .. } => html! {
+            <g {class} data-answered-at={host.clone()} {role} {tabindex} aria-label={aria_label} {onclick} {onkeydown}>{ marker }</g>
+        },
     }
 }
 
@@ -109,17 +243,18 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
     let path = use_memo(props.trace.clone(), |t| {
         t.as_deref().map(PacketPath::of).unwrap_or_default()
     });
-    let summary = props.trace.as_ref().map(|t| t.summary());
+    let trace = props.trace.as_deref();
+    let summary = trace.map(|t| t.summary());
     let current = props.hop.and_then(|i| {
-        props
-            .trace
-            .as_ref()
+        trace
             .and_then(|t| t.hops.get(i))
             .map(|h| (i, h.host.clone()))
     });
-    let last_hop = props.trace.as_ref().map(|t| t.hops.len().saturating_sub(1));
+    let last_hop = trace.map(|t| t.hops.len().saturating_sub(1));
     // The end is marked once the stepping reaches it (or when not stepping).
     let show_ending = props.hop.is_none() || props.hop == last_hop;
+    let id = props.id.as_str();
+    let on_host = props.on_host.as_ref();
 
     let nodes = layout.hosts.iter().filter(|h| h.kind == HostKind::Node);
     let others = layout.hosts.iter().filter(|h| h.kind != HostKind::Node);
@@ -140,7 +275,7 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
         ),
         None => "No packet has been sent yet. The same in text follows the picture.".to_string(),
     };
-    let wires = path
+    let shown: Vec<_> = path
         .crossings
         .iter()
         .filter(|c| props.hop.is_none_or(|i| c.hop < i))
@@ -149,64 +284,128 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
                 Direction::Request => ("request", 0),
                 Direction::Reply => ("reply", REPLY_OFFSET),
             };
-            layout.wire(&c.from, &c.to, &c.segment).map(|p| {
-                html! {
-                    <polyline
-                        class={classes!("wire-path", class)}
-                        points={points(&p, offset)}
-                        marker-end={format!("url(#arrow-{class})")}
-                        data-from={c.from.clone()}
-                        data-to={c.to.clone()}
-                    />
-                }
-            })
-        });
-    // Wide worlds keep readable text and scroll sideways instead of shrinking.
-    let style = format!("min-width: {}px", layout.width * 7 / 10);
+            layout
+                .wire(&c.from, &c.to, &c.segment)
+                .map(|p| (c, class, offset, p))
+        })
+        .collect();
+    let wires = shown.iter().map(|(c, class, offset, p)| {
+        html! {
+            <polyline
+                class={classes!("wire-path", *class)}
+                points={points(p, *offset)}
+                marker-end={format!("url(#{id}-arrow-{class})")}
+                data-from={c.from.clone()}
+                data-to={c.to.clone()}
+            />
+        }
+    });
+    // The dot: along the whole path, or along the wire into the hop shown.
+    let dot_route: Vec<(i32, i32)> = match props.hop {
+        None => shown
+            .iter()
+            .flat_map(|(_, _, offset, p)| p.iter().map(move |(x, y)| (x + offset, y + offset)))
+            .collect(),
+        Some(i) => shown
+            .iter()
+            .rev()
+            .find(|(c, ..)| c.hop + 1 == i)
+            .map(|(_, _, offset, p)| p.iter().map(|(x, y)| (x + offset, y + offset)).collect())
+            .unwrap_or_default(),
+    };
+    let wires_in_route = match props.hop {
+        None => shown.len().max(1),
+        Some(_) => 1,
+    };
+    let dot = (props.full && dot_route.len() >= 2).then(|| {
+        let style = format!(
+            "offset-path: path('{}'); animation-duration: {}ms",
+            path_d(&dot_route),
+            wires_in_route * DOT_MS_PER_WIRE
+        );
+        // A new key restarts the animation for each new path or hop.
+        let key = format!("{:?}-{}", props.hop, path_d(&dot_route).len());
+        html! { <circle {key} class="packet-dot" r="6" cx="0" cy="0" {style} aria-hidden="true" /> }
+    });
 
+    let bands = layout.bands.iter().map(|b| {
+        let r = b.rect;
+        let class = classes!("band", (!b.has_pod).then_some("no-pod"));
+        let note = if b.has_pod { "pod here" } else { "no pod here" };
+        html! {
+            <g {class} data-service={b.service.clone()} data-node={b.node.clone()}>
+                <title>{ format!("{} on {}: {}", b.text, b.node, if b.has_pod { "a pod of the Service runs on this node" } else { "no pod of the Service runs on this node; kube-proxy forwards to another node" }) }</title>
+                <rect x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="10" />
+                <text class="band-text" x={(r.x + 8).to_string()} y={(r.y + 14).to_string()}>{ b.text.clone() }</text>
+                <text class="band-note" x={(r.right() - 8).to_string()} y={(r.y + 14).to_string()} text-anchor="end">{ note }</text>
+            </g>
+        }
+    });
+
+    let picture = html! {
+        <svg
+            id={id.to_string()}
+            class="topology-svg"
+            xmlns="http://www.w3.org/2000/svg"
+            role="group"
+            aria-labelledby={format!("{id}-title {id}-desc")}
+            viewBox={format!("0 0 {} {}", layout.width, layout.height)}
+            preserveAspectRatio="xMidYMin meet"
+        >
+            <title id={format!("{id}-title")}>{ title }</title>
+            <desc id={format!("{id}-desc")}>{ desc }</desc>
+            <defs>
+                <marker id={format!("{id}-arrow-request")} class="arrow request" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="3.5" markerHeight="3.5" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" />
+                </marker>
+                <marker id={format!("{id}-arrow-reply")} class="arrow reply" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="3.5" markerHeight="3.5" orient="auto-start-reverse">
+                    <path d="M 0 0 L 10 5 L 0 10 z" />
+                </marker>
+            </defs>
+            { for nodes.map(|n| host(n, &path, trace, current.as_ref(), on_host)) }
+            { for bands }
+            { for layout.buses.iter().map(|b| html! {
+                <g class="segment" data-segment={b.segment.clone()}>
+                    { for b.rails.iter().map(|r| html! {
+                        <line x1={r.x1.to_string()} y1={r.y.to_string()} x2={r.x2.to_string()} y2={r.y.to_string()} />
+                    }) }
+                    if b.rails.len() > 1 {
+                        <line x1={b.join_x.to_string()} y1={b.rails[0].y.to_string()} x2={b.join_x.to_string()}
+                            y2={b.rails.last().map(|r| r.y).unwrap_or(0).to_string()} />
+                    }
+                    <text class="segment-label" x={b.label_at.0.to_string()} y={b.label_at.1.to_string()}>{ b.label.clone() }</text>
+                </g>
+            }) }
+            { for layout.taps.iter().map(|t| html! {
+                <line class="tap" x1={t.x.to_string()} y1={t.y_host.to_string()} x2={t.x.to_string()} y2={t.y_bus.to_string()} />
+            }) }
+            { for others.map(|h| host(h, &path, trace, current.as_ref(), on_host)) }
+            { for wires }
+            { dot }
+            if let (Some(end), Some(summary), true) = (&path.ending, &summary, show_ending) {
+                { ending(&layout, end, summary, on_host) }
+            }
+            if layout.more_services > 0 {
+                <text class="segment-label" x="16" y={(layout.height - 8).to_string()}>
+                    { format!("+ {} more Service(s): see kubectl get svc", layout.more_services) }
+                </text>
+            }
+        </svg>
+    };
+
+    if !props.full {
+        return html! { <div class="topology mini">{ picture }</div> };
+    }
     html! {
         <figure class="topology">
-            <div class="topology-scroll" tabindex="0" role="group" aria-label="The picture of the network (scrolls sideways when wide)">
-                <svg
-                    id="topology"
-                    xmlns="http://www.w3.org/2000/svg"
-                    role="img"
-                    aria-labelledby="topology-title topology-desc"
-                    viewBox={format!("0 0 {} {}", layout.width, layout.height)}
-                    {style}
-                >
-                    <title id="topology-title">{ title }</title>
-                    <desc id="topology-desc">{ desc }</desc>
-                    <defs>
-                        <marker id="arrow-request" class="arrow request" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="3.5" markerHeight="3.5" orient="auto-start-reverse">
-                            <path d="M 0 0 L 10 5 L 0 10 z" />
-                        </marker>
-                        <marker id="arrow-reply" class="arrow reply" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="3.5" markerHeight="3.5" orient="auto-start-reverse">
-                            <path d="M 0 0 L 10 5 L 0 10 z" />
-                        </marker>
-                    </defs>
-                    { for nodes.map(|n| host(n, &path, current.as_ref())) }
-                    { for layout.buses.iter().map(|b| html! {
-                        <g class="segment" data-segment={b.segment.clone()}>
-                            <line x1={b.x1.to_string()} y1={b.y.to_string()} x2={b.x2.to_string()} y2={b.y.to_string()} />
-                            <text class="segment-label" x={b.label_at.0.to_string()} y={b.label_at.1.to_string()}>{ b.label.clone() }</text>
-                        </g>
-                    }) }
-                    { for layout.taps.iter().filter_map(|t| layout.bus(&t.segment).map(|b| html! {
-                        <line class="tap" x1={t.x.to_string()} y1={t.y_host.to_string()} x2={t.x.to_string()} y2={b.y.to_string()} />
-                    })) }
-                    { for others.map(|h| host(h, &path, current.as_ref())) }
-                    { for wires }
-                    if let (Some(end), Some(summary), true) = (&path.ending, &summary, show_ending) {
-                        { ending(&layout, end, summary) }
-                    }
-                </svg>
-            </div>
+            <div class="topology-frame">{ picture }</div>
             <figcaption class="legend">
-                <span class="legend-item"><svg class="legend-swatch" viewBox="0 0 30 10" aria-hidden="true"><line class="wire-path request" x1="0" y1="5" x2="30" y2="5" /></svg>{ "request (solid)" }</span>
+                <span class="legend-item"><svg class="legend-swatch" viewBox="0 0 30 10" aria-hidden="true"><line class="wire-path request" x1="0" y1="5" x2="30" y2="5" /></svg>{ "request" }</span>
                 <span class="legend-item"><svg class="legend-swatch" viewBox="0 0 30 10" aria-hidden="true"><line class="wire-path reply" x1="0" y1="5" x2="30" y2="5" /></svg>{ "reply (dashed)" }</span>
-                <span class="legend-item"><span class="legend-glyph stop" aria-hidden="true">{ "✕" }</span>{ "where the packet stopped" }</span>
-                <span class="legend-item"><span class="legend-glyph answer" aria-hidden="true">{ "✓" }</span>{ "where it was answered" }</span>
+                <span class="legend-item"><span class="legend-glyph numbers" aria-hidden="true">{ "1·6" }</span>{ "hop numbers" }</span>
+                <span class="legend-item"><span class="legend-glyph stop" aria-hidden="true">{ "✕" }</span>{ "stopped" }</span>
+                <span class="legend-item"><span class="legend-glyph answer" aria-hidden="true">{ "✓" }</span>{ "answered" }</span>
+                <span class="legend-item"><span class="legend-band" aria-hidden="true">{ "svc" }</span>{ "a Service, on every node" }</span>
             </figcaption>
             <NetworkText topology={props.topology.clone()} trace={props.trace.clone()} />
         </figure>

@@ -186,6 +186,7 @@ fn merge(out: &mut Execution, sub: Execution, mut capture: Option<&mut String>, 
     if sub.trace.is_some() {
         out.trace = sub.trace;
     }
+    out.carry(sub.requests, sub.edit);
     out.overflowed |= sub.overflowed;
     out.clear |= sub.clear;
     if !subshell {
@@ -813,6 +814,8 @@ impl Session {
             clear: sink.clear,
             exit_session: sink.exit_session,
             overflowed: sink.overflowed,
+            requests: sink.requests,
+            edit: sink.edit,
             ..Execution::default()
         };
         for (stream, text) in sink.output {

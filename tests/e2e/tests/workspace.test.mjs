@@ -1,0 +1,466 @@
+// End to end, the page as a place to work and the packet's journey drawn
+// (issues 12 and 15): the release build in dist/, in Debian's headless
+// Chromium, at 1440 px (a laptop) and 360 px (a phone), light and dark.
+//
+// At 1440: a 100-character line stays on one line; `vi` opens the editor
+// in place, an edit applies, and the page does not move; a host in the
+// picture opens its hop; the NodePort path is stepped through by keyboard
+// alone; a before/after row opens both paths side by side; a request goal
+// ticks only after the student's own request; with reduced motion nothing
+// moves. At 360: the page does not scroll on load and nothing scrolls
+// sideways. axe finds nothing serious or critical, light and dark, at both
+// sizes. Screenshots at 1440, 1024 and 360, light and dark, go to
+// artifacts/ (workspace-*.png).
+//
+// Run with `make test-e2e`, or `cd tests/e2e && node --test tests/workspace.test.mjs`.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { ARTIFACTS, DIST, collectErrors, launchBrowser, serveStatic } from '../lib.mjs';
+
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const STEP = 20_000;
+const LESSON = '#/lessons/02-nodeport';
+const WIDE = { width: 1440, height: 900 };
+const MID = { width: 1024, height: 768 };
+const PHONE = { width: 360, height: 740 };
+
+async function shot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `workspace-${name}.png`) });
+}
+
+/** A page in a fresh profile, with everything it reports collected. */
+async function open(server, hash = '', options = {}) {
+  const browser = await launchBrowser({ viewport: WIDE, ...options });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const errors = collectErrors(page);
+  await page.goto(server.url + hash, { waitUntil: 'load' });
+  await page.locator('#terminal-input').waitFor({ state: 'attached', timeout: STEP });
+  return { browser, page, errors };
+}
+
+/** Types a command as a person does (keys, not a paste), then Enter. */
+async function run(page, command) {
+  const input = page.locator('#terminal-input');
+  await input.focus();
+  await input.fill('');
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
+}
+
+async function logShows(page, text) {
+  await page.locator('#terminal-output').filter({ hasText: text }).waitFor({ state: 'attached', timeout: STEP });
+}
+
+/** The NodePort lesson's second step, the Service applied and curled. */
+async function nodeportDone(page) {
+  await run(page, 'kubectl apply -f myapp-service.yaml');
+  await logShows(page, 'service/myapp-service created');
+  await run(page, 'curl http://192.168.1.2:30008');
+  await logShows(page, 'Welcome to nginx!');
+  await page.locator('.hop-strip .hop-chip').first().waitFor({ state: 'attached', timeout: STEP });
+}
+
+/** Where the page and its panes are: any scrolling of the page shows. */
+async function positions(page) {
+  return page.evaluate(() => ({
+    scroll: [window.scrollX, window.scrollY, document.scrollingElement.scrollTop],
+    panes: ['.lesson-pane', '.terminal-pane', '.network-pane'].map((s) => {
+      const r = document.querySelector(s).getBoundingClientRect();
+      return [Math.round(r.x), Math.round(r.y)];
+    }),
+  }));
+}
+
+/** axe-core's serious and critical violations in `selector`, in words. */
+async function audit(page, selector) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(
+    async (sel) => (await window.axe.run(sel, { resultTypes: ['violations'] })).violations,
+    selector,
+  );
+  return result
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${selector}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Presses Tab until `test` holds for the focused element. */
+async function tabTo(page, test, arg) {
+  for (let i = 0; i < 120; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(test, arg)) return;
+  }
+  throw new Error(`Tab never reached ${test} (${arg})`);
+}
+
+const focusedText = (text) => document.activeElement?.textContent?.trim() === text;
+
+describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
+  let server;
+  before(async () => {
+    server = await serveStatic(DIST);
+  });
+  after(() => server?.close());
+
+  it('a 100-character line stays on one line; the step, terminal and picture are all in view', async () => {
+    const s = await open(server, `${LESSON}/2`);
+    try {
+      const hundred = 'x'.repeat(100);
+      await run(s.page, `echo ${hundred}`);
+      await logShows(s.page, hundred);
+      const lines = await s.page.evaluate((text) => {
+        const spans = [...document.querySelectorAll('#terminal-output .stdout')];
+        const node = spans.find((e) => e.textContent.startsWith(text)).firstChild;
+        const range = document.createRange();
+        range.setStart(node, 0);
+        range.setEnd(node, text.length);
+        return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+      }, hundred);
+      assert.equal(lines, 1, 'the line does not wrap');
+      for (const sel of ['#step-title', '.terminal-screen', '#topology']) {
+        assert.ok(await s.page.locator(sel).isVisible(), `${sel} is shown`);
+        const box = await s.page.locator(sel).boundingBox();
+        assert.ok(box.y >= 0 && box.y < WIDE.height && box.x + box.width <= WIDE.width, `${sel} is in view`);
+      }
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+
+  it('vi opens the file in the editor, in place; an edit applies; the page does not move', async () => {
+    const s = await open(server, `${LESSON}/2`);
+    const { page } = s;
+    try {
+      const start = await positions(page);
+      await run(page, 'vi myapp-service.yaml');
+      const editor = page.locator('#editor-text');
+      await editor.waitFor({ timeout: STEP });
+      assert.equal(await page.locator('#tab-editor').getAttribute('aria-selected'), 'true');
+      const manifest = await editor.inputValue();
+      assert.match(manifest, /nodePort: 30008/);
+      await page.waitForFunction(() => document.activeElement?.id === 'editor-text');
+      // A mistake first: the API server's words, at its line, in view.
+      await editor.fill(manifest.replace('30008', '40000'));
+      await page.getByRole('button', { name: 'Apply', exact: true }).click();
+      const line = manifest.split('\n').findIndex((l) => l.includes('30008')) + 1;
+      await page.getByRole('button', { name: `Line ${line}` }).waitFor({ timeout: STEP });
+      assert.match(await page.locator('#editor-result').innerText(), /provided port is not in the valid range/);
+      const mark = await page.locator('.gutter .error-line').boundingBox();
+      const body = await page.locator('.editor-body').boundingBox();
+      assert.ok(mark.y >= body.y && mark.y + mark.height <= body.y + body.height, 'the error line is in view');
+      await shot(page, 'editor-error-1440-light');
+      // Fixed, applied.
+      await editor.fill(manifest);
+      await page.getByRole('button', { name: 'Apply', exact: true }).click();
+      await page.locator('#editor-result .apply-ok').waitFor({ timeout: STEP });
+      assert.deepEqual(await positions(page), start, 'nothing moved');
+      // The lesson pane shows the file as the student's; the terminal has the apply.
+      await page.getByRole('tab', { name: /Terminal/ }).click();
+      await logShows(page, 'service/myapp-service created');
+      assert.deepEqual(await positions(page), start, 'nothing moved');
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+
+  it('clicking a host in the picture opens its hop; the stop marker opens where it stopped', async () => {
+    const s = await open(server, `${LESSON}/2`);
+    const { page } = s;
+    try {
+      await nodeportDone(page);
+      // The node's own box (its name), not a pod or a band inside it.
+      await page.locator('#topology [data-host="node01"] .host-name').click();
+      await page.locator('#hop-detail[data-hop-host="node01"]').waitFor({ timeout: STEP });
+      assert.match(await page.locator('#hop-detail').innerText(), /DNAT by KUBE-SEP-/);
+      await run(page, 'curl -m 2 http://10.244.0.2');
+      await logShows(page, 'curl: (28)');
+      await page.locator('#topology [data-stopped-at="router"] circle').click();
+      await page.locator('#hop-detail[data-hop-host="router"]').waitFor({ timeout: STEP });
+      assert.match(await page.locator('#hop-detail .stage.hook.stopped').innerText(), /FORWARD \(filter\)/);
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+
+  it('steps through a NodePort path by keyboard alone', async () => {
+    const s = await open(server, `${LESSON}/2`);
+    const { page } = s;
+    try {
+      // The terminal has the focus from the start: type, Enter.
+      assert.equal(await page.evaluate(() => document.activeElement.id), 'terminal-input');
+      for (const [line, shows] of [
+        ['kubectl apply -f myapp-service.yaml', 'service/myapp-service created'],
+        ['curl -s http://192.168.1.2:30008 -o /dev/null', '$ '],
+      ]) {
+        await page.keyboard.type(line);
+        await page.keyboard.press('Enter');
+        await logShows(page, shows);
+      }
+      await page.locator('.hop-strip .hop-chip').first().waitFor({ timeout: STEP });
+      // An empty line: Tab moves on, to the packet's controls.
+      await tabTo(page, focusedText, 'Step through it hop by hop');
+      await page.keyboard.press('Enter');
+      await page.locator('#hop-detail[data-hop="0"]').waitFor({ timeout: STEP });
+      // The focus is on "Next hop" now; Enter, Enter…
+      await page.waitForFunction(() => document.activeElement?.id === 'next-hop');
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      assert.notEqual(outline, 'none', 'the focused button shows a focus ring');
+      const hops = await page.locator('.hop-strip .hop-chip').count();
+      const seen = [];
+      for (let i = 0; i < hops; i++) {
+        seen.push(await page.locator('#hop-detail').innerText());
+        if (i + 1 === hops) break;
+        await page.keyboard.press('Enter');
+        await page.waitForFunction((n) => document.querySelector('#hop-detail')?.dataset.hop === String(n), i + 1);
+      }
+      const all = seen.join('\n');
+      assert.match(all, /DNAT by KUBE-SEP-/, 'the request is DNATed at node01');
+      assert.match(all, /masquerade in KUBE-POSTROUTING/, 'then masqueraded');
+      assert.match(all, /conntrack undid the DNAT/, 'the reply is translated back');
+      assert.match(all, /conntrack undid the masquerade/);
+      assert.equal(await page.locator('#topology .current-hop').count(), 1);
+      await shot(page, 'stepping-1440-light');
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+
+  it('a before/after row opens both paths side by side', async () => {
+    const s = await open(server, `${LESSON}/2`);
+    const { page } = s;
+    try {
+      await nodeportDone(page);
+      await page.locator('#probe-table .probe').first().locator('.now', { hasText: '200 OK' }).waitFor({ timeout: STEP });
+      await page.getByRole('button', { name: /^Compare paths: laptop → http:\/\/192\.168\.1\.2:30008/ }).click();
+      const sides = page.locator('#compare .compare-side');
+      await sides.first().waitFor({ timeout: STEP });
+      assert.equal(await sides.count(), 2);
+      assert.match(await sides.nth(0).locator('h4').innerText(), /At the step's start: connection refused/);
+      assert.match(await sides.nth(1).locator('h4').innerText(), /Now: 200 OK/);
+      assert.equal(await page.locator('#compare svg').count(), 2, 'a picture of each path');
+      const [a, b] = [await sides.nth(0).boundingBox(), await sides.nth(1).boundingBox()];
+      assert.ok(Math.abs(a.y - b.y) < 2 && a.x < b.x, 'side by side');
+      assert.match(await sides.nth(1).innerText(), /DNAT by KUBE-SEP-/);
+      await shot(page, 'compare-1440-light');
+      await page.getByRole('button', { name: 'Back to the last packet' }).click();
+      await page.locator('#topology').waitFor();
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+
+  it('a request goal ticks only after the student\'s own request', async () => {
+    const s = await open(server, `${LESSON}/2`);
+    const { page } = s;
+    try {
+      await run(page, 'kubectl apply -f myapp-service.yaml');
+      await logShows(page, 'service/myapp-service created');
+      // The world is ready, and the page says so, without a tick.
+      await page.locator('.check-list .check[data-goal="ready"]').waitFor({ timeout: STEP });
+      assert.equal(await page.locator('#step-state').getAttribute('data-passed'), 'false');
+      assert.match(await page.locator('.check-list .check[data-goal="ready"]').innerText(), /run this request yourself/);
+      assert.equal(await page.locator('.steps-nav li.current.done').count(), 0);
+      await run(page, 'curl -s http://192.168.1.2:30008');
+      await page.locator('#step-state[data-passed="true"]').waitFor({ timeout: STEP });
+      assert.equal(await page.locator('.check-list .check[data-goal="passed"]').count(), 2);
+      assert.equal(await page.locator('.steps-nav li.current.done').count(), 1);
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+
+  it('the packet moves along the path; with reduced motion it does not', async () => {
+    for (const reducedMotion of ['no-preference', 'reduce']) {
+      const s = await open(server, `${LESSON}/2`, { reducedMotion });
+      try {
+        await run(s.page, 'kubectl apply -f myapp-service.yaml');
+        await run(s.page, 'curl -s http://192.168.1.2:30008 -o /dev/null');
+        await s.page.locator('#topology .packet-dot').waitFor({ state: 'attached', timeout: STEP });
+        const moving = await s.page.evaluate(() => document.getAnimations().map((a) => a.animationName ?? 'an animation'));
+        if (reducedMotion === 'reduce') {
+          assert.deepEqual(moving, [], 'nothing moves');
+          // The same information: the path, its numbers, the end marker.
+          assert.equal(await s.page.locator('#topology [data-answered-at="myapp-pod"]').count(), 1);
+          assert.ok(await s.page.locator('#topology .hop-numbers').count() >= 3);
+        } else {
+          assert.ok(moving.includes('packet-travel'), `the dot travels: ${moving}`);
+        }
+        assert.deepEqual(s.errors, []);
+      } finally {
+        await s.browser.close();
+      }
+    }
+  });
+});
+
+describe('at 360 px, a phone', { timeout: 120_000 }, () => {
+  let server;
+  before(async () => {
+    server = await serveStatic(DIST);
+  });
+  after(() => server?.close());
+
+  for (const hash of ['', `${LESSON}/2`]) {
+    it(`does not scroll on load (${hash || 'home'}), and opens on the lesson`, async () => {
+      const s = await open(server, hash, { viewport: PHONE, hasTouch: true, isMobile: true });
+      const { page } = s;
+      try {
+        await page.waitForTimeout(1500);
+        const where = await positions(page);
+        assert.deepEqual(where.scroll, [0, 0, 0], 'no jump');
+        assert.notEqual(await page.evaluate(() => document.activeElement?.id), 'terminal-input', 'no keyboard popping up');
+        assert.ok(await page.locator('.lesson-pane').isVisible());
+        const heading = await page.locator('#lesson-pane-heading').boundingBox();
+        assert.ok(heading.y >= 0 && heading.y < PHONE.height, 'the first thing to read is in view');
+        assert.deepEqual(s.errors, []);
+      } finally {
+        await s.browser.close();
+      }
+    });
+  }
+
+  it('nothing scrolls sideways: not the page, not a pane, not the before/after table', async () => {
+    const s = await open(server, `${LESSON}/2`, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const { page } = s;
+    try {
+      await page.getByRole('button', { name: 'Run kubectl apply -f myapp-service.yaml' }).click();
+      await logShows(page, 'service/myapp-service created');
+      await page.getByRole('button', { name: 'Lesson', exact: true }).click();
+      await page.getByRole('button', { name: 'Run curl http://192.168.1.2:30008' }).click();
+      await logShows(page, 'Welcome to nginx!');
+      for (const pane of ['Lesson', 'Terminal', 'Network']) {
+        await page.getByRole('button', { name: pane, exact: true }).click();
+        const wide = await page.evaluate(() =>
+          [...document.querySelectorAll('.pane, .pane *')]
+            .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
+            .filter((e) => !['TEXTAREA', 'INPUT', 'svg'].includes(e.tagName) && !e.classList.contains('visually-hidden') && getComputedStyle(e).overflowX !== 'visible')
+            .map((e) => `${e.tagName}.${e.className}`),
+        );
+        assert.deepEqual(wide, [], `${pane}: nothing scrolls sideways`);
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+        assert.ok(overflow <= 0, `${pane}: the page is ${overflow}px wider than the screen`);
+      }
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+});
+
+describe('for every student: axe, light and dark, at 1440 and 360 px', { timeout: 240_000 }, () => {
+  let server;
+  before(async () => {
+    server = await serveStatic(DIST);
+  });
+  after(() => server?.close());
+
+  for (const colorScheme of ['light', 'dark']) {
+    for (const [size, viewport] of [['1440', WIDE], ['360', PHONE]]) {
+      it(`finds nothing serious or critical (${colorScheme}, ${size} px)`, async () => {
+        const s = await open(server, `${LESSON}/2`, { viewport, colorScheme });
+        const { page } = s;
+        const problems = [];
+        try {
+          problems.push(...(await audit(page, 'body')));
+          await page.evaluate(() => { location.hash = '#/'; });
+          await page.locator('.home').waitFor({ timeout: STEP });
+          problems.push(...(await audit(page, 'body')));
+          await page.evaluate(() => { location.hash = '#/lessons/02-nodeport/2'; });
+          await page.locator('.step[data-step="2"]').waitFor({ timeout: STEP });
+          const phone = size === '360';
+          if (phone) await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+          await nodeportDone(page);
+          if (phone) await page.getByRole('button', { name: 'Network', exact: true }).click();
+          await page.locator('.hop-strip .hop-chip').nth(1).click();
+          await page.locator('#hop-detail').waitFor();
+          await page.locator('#hop-detail details').first().evaluate((d) => { d.open = true; });
+          problems.push(...(await audit(page, 'body')));
+          if (phone) await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+          await run(page, 'vi myapp-service.yaml');
+          await page.locator('#editor-text').waitFor({ timeout: STEP });
+          problems.push(...(await audit(page, 'body')));
+          if (phone) await page.getByRole('button', { name: 'Lesson', exact: true }).click();
+          await page.getByRole('button', { name: 'Show the solution' }).click();
+          await page.getByRole('button', { name: 'Show a hint (1 of 2)' }).click();
+          problems.push(...(await audit(page, 'body')));
+          await page.getByRole('button', { name: /^Compare paths: laptop/ }).first().click();
+          await page.locator('#compare').waitFor({ timeout: STEP });
+          problems.push(...(await audit(page, 'body')));
+          assert.deepEqual(problems, []);
+          assert.deepEqual(s.errors, []);
+        } finally {
+          await s.browser.close();
+        }
+      });
+    }
+  }
+});
+
+describe('screenshots to look at: 1440, 1024 and 360 px, light and dark', { timeout: 300_000 }, () => {
+  let server;
+  before(async () => {
+    server = await serveStatic(DIST);
+  });
+  after(() => server?.close());
+
+  for (const colorScheme of ['light', 'dark']) {
+    for (const [size, viewport] of [['1440', WIDE], ['1024', MID], ['360', PHONE]]) {
+      it(`${size} px, ${colorScheme}`, async () => {
+        const s = await open(server, '', { viewport, colorScheme });
+        const { page } = s;
+        const phone = size === '360';
+        const name = (what) => `${what}-${size}-${colorScheme}`;
+        try {
+          await page.waitForTimeout(300);
+          await shot(page, name('home'));
+          await page.evaluate(() => { location.hash = '#/lessons/02-nodeport/2'; });
+          await page.locator('.step[data-step="2"]').waitFor({ timeout: STEP });
+          await shot(page, name('lesson'));
+          if (phone) await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+          await nodeportDone(page);
+          if (phone) await shot(page, name('terminal'));
+          if (phone) await page.getByRole('button', { name: 'Network', exact: true }).click();
+          await page.locator('.hop-strip .hop-chip').nth(1).click();
+          await page.locator('#hop-detail').waitFor();
+          await page.waitForTimeout(2500);
+          await shot(page, name('packet'));
+          if (phone) await page.getByRole('button', { name: 'Terminal', exact: true }).click();
+          await run(page, 'vi myapp-service.yaml');
+          await page.locator('#editor-text').waitFor({ timeout: STEP });
+          await shot(page, name('editor'));
+          assert.deepEqual(s.errors, []);
+        } finally {
+          await s.browser.close();
+        }
+      });
+    }
+  }
+  it('8 nodes and a cloud at 1440 px', async () => {
+    const s = await open(server, '#/sandbox?nodes=8&cloud=1');
+    try {
+      await run(s.page, 'kubectl create deployment web --image=nginx --replicas=3');
+      await run(s.page, 'kubectl expose deployment web --port=80 --type=NodePort --name=web');
+      await logShows(s.page, 'service/web exposed');
+      await run(s.page, "curl -s 192.168.1.9:$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}') -o /dev/null");
+      await s.page.locator('.hop-strip .hop-chip').first().waitFor({ timeout: STEP });
+      await s.page.waitForTimeout(3000);
+      const box = await s.page.locator('#topology').boundingBox();
+      const pane = await s.page.locator('.picture').boundingBox();
+      assert.ok(box.width <= pane.width + 1, 'the picture fits its pane');
+      await shot(s.page, 'eight-nodes-1440-light');
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+});

@@ -64,13 +64,14 @@ lint: setup
 	cargo fmt --all --check -- --color $(if $(CI),never,auto)
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets --features authoring -- -D warnings
 
 test-native: setup
 	cargo test --workspace
 
 # The UI's component tests (tests/web_ui.rs, wasm_bindgen_test in the browser).
 test-wasm: setup-test
-	cargo test --target wasm32-unknown-unknown
+	cargo test --target wasm32-unknown-unknown --features authoring
 
 # Lesson checks: validate every lesson in lessons/ and replay its solutions.
 test-lessons: setup

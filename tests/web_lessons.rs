@@ -1053,7 +1053,7 @@ async fn new_manifest_asks_for_a_name_and_never_overwrites() {
 #[wasm_bindgen_test]
 async fn a_challenge_step_gives_no_commands_and_no_manifest() {
     let s = store("challenge");
-    let lesson = "---\ntitle: T\nworld:\n  nodes: 1\n---\n\n## Challenge: open it\n\nMake node port 30008 lead to the pod.\n\n```console\n$ kubectl get svc\n```\n\n```yaml file=a.yaml\nkind: Service\n```\n\n```check\n- service: {nodePort: 30008}\n```\n\n```hint\nA Service of type NodePort.\n```\n\n```solution\nkubectl create service nodeport myapp-pod --tcp=80:80 --node-port=30008\n```\n";
+    let lesson = "---\ntitle: T\nworld:\n  nodes: 1\n---\n\n## Challenge: open it\n\nMake node port 30008 lead to the pod; `kubectl get svc` shows where you are.\n\n```check\n- service: {nodePort: 30008}\n```\n\n```hint\nA Service of type NodePort.\n```\n\n```solution\nkubectl create service nodeport myapp-pod --tcp=80:80 --node-port=30008\n```\n";
     s.save(storage::PREVIEW_FILE_KEY, &format!("t.md\n{lesson}"));
     let root = mount(Route::Preview { step: 1 }, Some(s)).await;
     assert_eq!(count(&root, ".step.challenge"), 1);
@@ -1064,44 +1064,34 @@ async fn a_challenge_step_gives_no_commands_and_no_manifest() {
     assert_eq!(count(&root, ".hint-list li"), 1);
 }
 
+const QUIZ_LESSON: &str = "---\ntitle: Q\nworld:\n  nodes: 1\n  pods:\n  - {name: myapp-pod, image: nginx, node: node01, labels: {app: myapp}}\n---\n\n## Try the port\n\nBefore the Service exists:\n\n```quiz\nquestion: What does `curl http://192.168.1.2:30008` get?\nchoices:\n- {text: The welcome page, expect: 200}\n- {text: Connection refused, expect: refused}\nanswer: Connection refused\nexplain:\n- Nothing forwards 30008 to the pod yet.\n- The node answers a closed port with a reset.\nprobe: {from: laptop, url: \"http://192.168.1.2:30008\"}\n```\n\nNow see for yourself.\n\n```console\n$ curl http://192.168.1.2:30008\n```\n\n```check\n- service: {nodePort: 30008}\n```\n\n```solution\nkubectl create service nodeport myapp --tcp=80:80 --node-port=30008\n```\n";
+
 #[wasm_bindgen_test]
-async fn a_quiz_card_explains_a_wrong_choice_without_scolding() {
-    use servicelab::ui::components::lesson_view::{Quiz, QuizCard, QuizCardProps};
-    let root = fresh_root();
-    let chosen = std::rc::Rc::new(std::cell::Cell::new(None));
-    let quiz = std::rc::Rc::new(Quiz {
-        question: "What does curl print?".into(),
-        choices: vec!["200 OK".into(), "connection refused".into()],
-        answer: 1,
-        explain: vec!["Nothing listens on 30008 yet.".into()],
-    });
-    let on_choose = {
-        let chosen = chosen.clone();
-        yew::Callback::from(move |i| chosen.set(Some(i)))
-    };
-    let mut handle = yew::Renderer::<QuizCard>::with_root_and_props(
-        root.clone(),
-        QuizCardProps {
-            quiz: quiz.clone(),
-            chosen: None,
-            on_choose: on_choose.clone(),
-            id: "q".into(),
-        },
-    )
-    .render();
-    flush().await;
+async fn a_quiz_asks_before_the_command_explains_a_wrong_choice_and_is_kept() {
+    let s = store("quiz");
+    s.save(storage::PREVIEW_FILE_KEY, &format!("q.md\n{QUIZ_LESSON}"));
+    let root = mount(Route::Preview { step: 1 }, Some(s.clone())).await;
     assert_eq!(count(&root, ".quiz-choice"), 2);
-    assert_eq!(count(&root, ".quiz-explain"), 0);
-    click(&root, "200 OK").await;
-    assert_eq!(chosen.get(), Some(0));
-    handle.update(QuizCardProps {
-        quiz,
-        chosen: Some(0),
-        on_choose,
-        id: "q".into(),
-    });
-    flush().await;
-    assert!(text(&root, ".quiz-explain").starts_with("Not quite. Nothing listens"));
+    // What follows the question waits for the answer.
+    assert!(!text(&root, ".step-text").contains("Now see for yourself"));
+    assert_eq!(count(&root, ".run-button"), 0);
+    assert_eq!(count(&root, ".quiz-waiting"), 1);
+    click(&root, "The welcome page").await;
+    let explained = text(&root, ".quiz-explain");
+    assert!(
+        explained
+            .starts_with("Not quite: the answer is “Connection refused”.Nothing forwards 30008"),
+        "{explained}"
+    );
+    assert!(explained.contains("The node answers a closed port with a reset."));
     assert_eq!(count(&root, ".quiz-choice.right"), 1);
     assert_eq!(count(&root, ".quiz-choice.wrong"), 1);
+    assert!(text(&root, ".step-text").contains("Now see for yourself"));
+    assert_eq!(count(&root, ".run-button"), 1);
+    // The answer is in the saved log, and a reload shows it.
+    let saved = s.load(storage::PREVIEW_KEY).unwrap();
+    assert!(saved.contains("\nanswer 1 0 0\n"), "{saved}");
+    let again = mount(Route::Preview { step: 1 }, Some(s)).await;
+    assert_eq!(count(&again, ".quiz-choice.wrong"), 1);
+    assert_eq!(count(&again, ".quiz-waiting"), 0);
 }

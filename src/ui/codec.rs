@@ -43,6 +43,13 @@ pub enum Act {
     Save { file: String, text: String },
     /// Moved to step `n` (1-based), keeping the world as it is.
     Goto(usize),
+    /// The student answered quiz `quiz` (0-based, in reading order) of step
+    /// `step` with choice `choice` (0-based). Changes nothing in the world.
+    Answer {
+        step: usize,
+        quiz: usize,
+        choice: usize,
+    },
 }
 
 impl Act {
@@ -157,6 +164,9 @@ pub fn encode(record: &Record) -> String {
                 out.push_str(&format!("save {}\t{}\n", escape(file), escape(text)))
             }
             Act::Goto(n) => out.push_str(&format!("goto {n}\n")),
+            Act::Answer { step, quiz, choice } => {
+                out.push_str(&format!("answer {step} {quiz} {choice}\n"))
+            }
         }
     }
     out
@@ -186,6 +196,17 @@ fn act(line: &str) -> Result<Act, String> {
             rest.parse()
                 .map_err(|_| format!("a bad step number `{rest}`"))?,
         ),
+        "answer" => {
+            let n: Vec<usize> = rest
+                .split(' ')
+                .map(str::parse)
+                .collect::<Result<_, _>>()
+                .map_err(|_| format!("a bad answer `{rest}`"))?;
+            match n[..] {
+                [step, quiz, choice] => Act::Answer { step, quiz, choice },
+                _ => return Err(format!("a bad answer `{rest}`")),
+            }
+        }
         other => return Err(format!("an unknown entry `{other}`")),
     })
 }

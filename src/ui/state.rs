@@ -238,6 +238,8 @@ pub enum Action {
     Save { file: String, text: String },
     /// Next/previous/a step in the list: move on, keeping the world.
     Goto(usize),
+    /// A quiz of the current step answered (quiz and choice, 0-based).
+    Answer { quiz: usize, choice: usize },
     /// Take back the last command (replay the log without it).
     Undo,
     /// Back to the world at the start of the current step.
@@ -280,6 +282,8 @@ pub struct State {
     pub given: Rc<BTreeSet<usize>>,
     /// The requests the student made since the current step opened.
     pub seen: Rc<Vec<RequestMade>>,
+    /// Quiz answers: (step, quiz) → choice, from the log.
+    pub answers: Rc<std::collections::BTreeMap<(usize, usize), usize>>,
     /// The student did something (a command, a save) in this step.
     pub acted: bool,
     /// The last editor a command asked for.
@@ -421,6 +425,7 @@ impl State {
             done: Rc::default(),
             given: Rc::default(),
             seen: Rc::default(),
+            answers: Rc::default(),
             acted: false,
             edit: None,
             files: Rc::default(),
@@ -510,6 +515,9 @@ impl State {
                     Act::Save { file, .. } => format!("the editor's save of {file}"),
                     Act::Clear => "Ctrl+L".into(),
                     Act::Goto(n) => format!("going to step {n}"),
+                    Act::Answer { step, quiz, .. } => {
+                        format!("the answer to quiz {} of step {step}", quiz + 1)
+                    }
                 };
                 super::crash_guard::mark(
                     store,
@@ -744,6 +752,12 @@ impl State {
             Act::Save { file, text } => {
                 self.save(file, text)?;
                 self.acted = true;
+            }
+            Act::Answer { step, quiz, choice } => {
+                // The first answer stands: the card asks once.
+                Rc::make_mut(&mut self.answers)
+                    .entry((*step, *quiz))
+                    .or_insert(*choice);
             }
             Act::Goto(n) => {
                 let Some(lesson) = self.lesson().cloned() else {
@@ -984,6 +998,18 @@ impl Reducible for State {
             Action::Save { file, text } => {
                 let mut next = (*self).clone();
                 next.live(Act::Save { file, text });
+                next
+            }
+            Action::Answer { quiz, choice } => {
+                if self.answers.contains_key(&(self.step, quiz)) {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.live(Act::Answer {
+                    step: self.step,
+                    quiz,
+                    choice,
+                });
                 next
             }
             Action::Goto(n) => {

@@ -305,6 +305,7 @@ pub fn App(props: &AppProps) -> Html {
                 on_action={lesson_action}
                 on_open_file={open_file.clone()}
                 on_compare={on_compare}
+                answers={state.answers.clone()}
             />
         },
         Scope::Sandbox { options, saved } => html! {

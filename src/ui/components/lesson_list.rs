@@ -223,6 +223,12 @@ pub fn LessonList(props: &LessonListProps) -> Html {
                 if let Some(status) = status {
                     <p class="lesson-progress">{ status }</p>
                 }
+                if !b.lesson.objectives.is_empty() {
+                    <details class="lesson-objectives">
+                        <summary>{ "What you will be able to do" }</summary>
+                        <ul>{ for b.lesson.objectives.iter().map(|o| html! { <li>{ o.clone() }</li> }) }</ul>
+                    </details>
+                }
             </li>
         }
     });
@@ -230,10 +236,23 @@ pub fn LessonList(props: &LessonListProps) -> Html {
         <div class="lesson-home">
             <section class="course" aria-labelledby="course-heading">
                 <h3 id="course-heading">{ "The course" }</h3>
+                if let Some(problem) = catalog::problem() {
+                    <p class="notice course-problem" role="alert">
+                        { format!("This site's course could not be read: {problem}. The sandbox below still works.") }
+                    </p>
+                }
                 <ol class="lesson-list">{ for lessons }</ol>
             </section>
             <SandboxForm on_navigate={props.on_navigate.clone()} />
-            <AuthorPreview on_preview={props.on_preview.clone()} errors={props.preview_errors.clone()} />
+            if crate::ui::authoring::AVAILABLE {
+                <AuthorPreview on_preview={props.on_preview.clone()} errors={props.preview_errors.clone()} />
+            } else {
+                <p class="author-link">
+                    { "Writing a lesson? " }
+                    <a href="author/">{ "The authors' page" }</a>
+                    { " checks a lesson file as servicelab check does and plays it." }
+                </p>
+            }
         </div>
     }
 }

@@ -6,38 +6,31 @@
 //! behind a confirmation, and, once every step is done, the recap and the
 //! next lesson.
 //!
-//! Slots for the course format (issue 9) that the parser does not fill
-//! yet: [`objectives_of`], [`quizzes_of`] and [`recap_of`] return what the
-//! lesson gives; each has its component here, ready ([`Objectives`],
-//! [`QuizCard`], [`LessonComplete`]). A `Challenge:` step is recognised by
-//! its title already.
+//! A quiz stands where the lesson puts it: what follows it in the step is
+//! shown once it is answered, so a prediction is made before the command
+//! that settles it. The answer goes into the action log (it survives a
+//! reload and travels in a share link). A step's `why` shows once the step
+//! is done.
 
 use super::nav_link::NavLink;
 use crate::engine::lesson::done::GoalState;
-use crate::engine::lesson::{Doc, Lesson, Segment, Step};
+use crate::engine::lesson::{Doc, Lesson, Quiz, Segment, Step};
 use crate::ui::catalog;
 use crate::ui::files::StepFiles;
 use crate::ui::prose::{self, Controls};
 use crate::ui::route::Route;
 use crate::ui::state::{Action, ProbeRow, StepStatus};
+use std::collections::BTreeMap;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
-/// What a lesson promises its student ("You will be able to …"). The
-/// lesson format's `objectives:` (issue 9) goes here.
-pub fn objectives_of(_lesson: &Lesson) -> Vec<String> {
-    vec![]
+/// What a lesson promises its student ("You will be able to …").
+pub fn objectives_of(lesson: &Lesson) -> Vec<String> {
+    lesson.objectives.clone()
 }
 
-/// The quizzes of a step. The lesson format's `quiz` blocks (issue 9) go
-/// here.
-pub fn quizzes_of(_step: &Step) -> Vec<Quiz> {
-    vec![]
-}
-
-/// The lesson's recap, shown once every step is done. The lesson format's
-/// `recap` block (issue 9) goes here.
+/// The lesson's recap, shown once every step is done.
 pub fn recap_of(lesson: &Lesson) -> Option<Doc> {
     lesson.recap.clone()
 }
@@ -45,20 +38,11 @@ pub fn recap_of(lesson: &Lesson) -> Option<Doc> {
 /// A step whose heading begins `Challenge:`: goals and checks, no
 /// commands to click and no manifest given.
 pub fn is_challenge(step: &Step) -> bool {
-    step.title.starts_with("Challenge:")
+    step.challenge
 }
 
-/// A prediction question, as the page shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quiz {
-    pub question: String,
-    /// 2 to 5 choices.
-    pub choices: Vec<String>,
-    /// The index of the right choice.
-    pub answer: usize,
-    /// One explanation, or one per choice.
-    pub explain: Vec<String>,
-}
+/// Quiz answers: (step, quiz) → choice.
+pub type Answers = Rc<BTreeMap<(usize, usize), usize>>;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonViewProps {
@@ -89,6 +73,9 @@ pub struct LessonViewProps {
     /// Open a before/after row's two paths side by side.
     #[prop_or_default]
     pub on_compare: Callback<usize>,
+    /// The quizzes answered so far.
+    #[prop_or_default]
+    pub answers: Answers,
 }
 
 impl LessonViewProps {
@@ -209,22 +196,24 @@ pub struct QuizCardProps {
     pub id: AttrValue,
 }
 
-/// A prediction question: choices as buttons; once chosen, whether it was
-/// right, and the explanation (never a scolding).
+/// A question: choices as buttons; once chosen, whether it was right, and
+/// the explanation of that choice (never a scolding).
 #[component]
 pub fn QuizCard(props: &QuizCardProps) -> Html {
     let q = &props.quiz;
     let heading = format!("quiz{}-question", props.id);
-    let explanation = props.chosen.map(|c| {
-        q.explain
-            .get(c)
-            .or_else(|| q.explain.first())
-            .cloned()
-            .unwrap_or_default()
-    });
+    // A question with a probe predicts what a request will do.
+    let tag = if q.probe.is_some() {
+        "Predict"
+    } else {
+        "Question"
+    };
     html! {
-        <section class="quiz" aria-labelledby={heading.clone()}>
-            <h4 id={heading.clone()}><span class="quiz-tag">{ "Predict" }</span>{ q.question.clone() }</h4>
+        <section class="quiz" aria-labelledby={heading.clone()} data-answered={props.chosen.is_some().to_string()}>
+            <div id={heading.clone()} class="quiz-question">
+                <span class="quiz-tag">{ tag }</span>
+                <Prose doc={q.question.clone()} controls={Controls::default()} shift={3} />
+            </div>
             <ul class="quiz-choices">
                 { for q.choices.iter().enumerate().map(|(i, c)| {
                     let state = match props.chosen {
@@ -238,16 +227,30 @@ pub fn QuizCard(props: &QuizCardProps) -> Html {
                             <button type="button" class={classes!("quiz-choice", state)}
                                 aria-pressed={(props.chosen == Some(i)).to_string()}
                                 disabled={props.chosen.is_some()} {onclick}>
-                                { c.clone() }
+                                { c.text.clone() }
                                 if state == Some("right") { <span class="visually-hidden">{ " (the answer)" }</span> }
                             </button>
                         </li>
                     }
                 }) }
             </ul>
-            if let (Some(c), Some(text)) = (props.chosen, explanation) {
+            if let Some(c) = props.chosen {
                 <div class={classes!("quiz-explain", if c == q.answer { "right" } else { "wrong" })} role="status">
-                    <p><strong>{ if c == q.answer { "Yes. " } else { "Not quite. " } }</strong>{ text }</p>
+                    <p class="quiz-verdict"><strong>{
+                        if c == q.answer {
+                            "Yes.".to_string()
+                        } else {
+                            format!("Not quite: the answer is “{}”.", q.choices.get(q.answer).map(|a| a.text.as_str()).unwrap_or(""))
+                        }
+                    }</strong></p>
+                    if let Some(text) = q.explanation(c) {
+                        <Prose doc={text.clone()} controls={Controls::default()} shift={3} />
+                    }
+                    if c != q.answer {
+                        if let Some(right) = q.explain.get(q.answer).filter(|_| q.explain.len() > 1) {
+                            <Prose doc={right.clone()} controls={Controls::default()} shift={3} />
+                        }
+                    }
                 </div>
             }
         </section>
@@ -313,6 +316,7 @@ struct StepViewData {
     on_action: Callback<Action>,
     on_open_file: Callback<String>,
     on_compare: Callback<usize>,
+    answers: Answers,
 }
 
 /// The sentence at the top of the goals.
@@ -414,8 +418,16 @@ fn StepView(props: &StepViewProps) -> Html {
         })
     };
     let reset = v.on_action.reform(|_: MouseEvent| Action::ResetStep);
-    let quizzes = quizzes_of(step);
     let last = v.step == count;
+    let answered = |k: usize| v.answers.get(&(v.step, k)).copied();
+    // The text up to the first quiz not yet answered; the rest waits.
+    let shown = step
+        .segments
+        .iter()
+        .position(|s| matches!(s, Segment::Quiz(k) if answered(*k).is_none()))
+        .map_or(step.segments.len(), |i| i + 1);
+    let waiting = shown < step.segments.len();
+    let step_done = v.done || status.passed();
     html! {
         <section class={classes!("step", challenge.then_some("challenge"))} aria-labelledby="step-title" data-step={v.step.to_string()}>
             <h3 id="step-title" tabindex="-1">
@@ -444,15 +456,31 @@ fn StepView(props: &StepViewProps) -> Html {
                 <div class="intro"><Prose doc={v.lesson.intro.clone()} controls={controls.clone()} shift={2} /></div>
             }
             <div class="step-text">
-                { for step.segments.iter().filter_map(|s| match s {
-                    Segment::Prose(doc) => Some(html! { <Prose doc={doc.clone()} controls={controls.clone()} shift={2} /> }),
-                    Segment::Quiz(_) => None,
+                { for step.segments.iter().take(shown).map(|s| match s {
+                    Segment::Prose(doc) => html! { <Prose doc={doc.clone()} controls={controls.clone()} shift={2} /> },
+                    Segment::Quiz(k) => match step.quizzes.get(*k) {
+                        Some(q) => {
+                            let k = *k;
+                            let on_choose = v.on_action.reform(move |choice| Action::Answer { quiz: k, choice });
+                            html! {
+                                <QuizCard quiz={Rc::new(q.clone())} chosen={answered(k)}
+                                    id={AttrValue::from(format!("{}-{k}", v.step))} {on_choose} />
+                            }
+                        }
+                        None => Html::default(),
+                    },
                 }) }
+                if waiting {
+                    <p class="quiz-waiting">{ "Answer the question to read on: the step goes on with the command that tells." }</p>
+                }
             </div>
 
-            { for quizzes.into_iter().enumerate().map(|(i, q)| html! {
-                <QuizCard quiz={Rc::new(q)} id={AttrValue::from(i.to_string())} on_choose={Callback::noop()} />
-            }) }
+            if let (Some(why), true) = (&step.why, step_done) {
+                <section class="why" aria-labelledby="why-heading">
+                    <h4 id="why-heading">{ "What happened" }</h4>
+                    <Prose doc={why.clone()} controls={Controls::default()} shift={3} />
+                </section>
+            }
 
             <section class="checks" aria-labelledby="checks-heading">
                 <h4 id="checks-heading">{ "Goals of this step" }</h4>
@@ -591,6 +619,7 @@ pub fn LessonView(props: &LessonViewProps) -> Html {
         on_action: props.on_action.clone(),
         on_open_file: props.on_open_file.clone(),
         on_compare: props.on_compare.clone(),
+        answers: props.answers.clone(),
     });
     let key = format!("{}/{}", lesson.id, props.step);
     let done_count = (1..=count).filter(|n| props.done.contains(n)).count();

@@ -50,7 +50,11 @@ setup-test:
 serve: setup
 	trunk serve --address 127.0.0.1 --port $(PORT) --dist target/trunk-serve
 
+# The authors' page first (author.html, with the lesson parser), then the
+# student's page, whose build hook puts the authors' page in as author/ and
+# writes the course into both (scripts/publish-course.sh).
 dist: setup
+	trunk build --release=true --dist target/author-site author.html
 	trunk build --release
 	@scripts/check-dist.sh dist
 

@@ -23,6 +23,9 @@ bad="$(printf '%s\n' "$refs" | grep -E "[\"'](/|[a-z]+:)" || true)"
 printf '%s\n' "$refs" | sed -E "s/^[^\"']*[\"']//; s/[\"']$//; s/[?#].*//" | while read -r ref; do
     [ -e "$dist/$ref" ] || fail "index.html refers to $ref, which is not in $dist/"
 done
+# The authors' page is there, with its own wasm.
+[ -f "$dist/author/index.html" ] || fail "$dist/author/index.html (the authors' page) is missing"
+compgen -G "$dist/author/*.wasm" >/dev/null || fail "no .wasm in $dist/author/"
 # The course is in the page (servicelab build), not empty.
 grep -q '<script type="application/json" id="servicelab-course">{"format":' "$dist/index.html" \
     || fail "index.html holds no course data (servicelab build did not run)"

@@ -124,6 +124,13 @@ pub fn publish(dir: &Path, course: &Course, compress_files: bool) -> Result<Repo
     })?;
     let course_bytes = built.len().saturating_sub(html.len()) + course_length_in(&html);
     write_atomic(&index, built.as_bytes())?;
+    // The authors' page, when the site has one, shows the same course.
+    let author = dir.join("author").join("index.html");
+    if let Ok(page) = fs::read_to_string(&author) {
+        if let Some(built) = embed(&page, course) {
+            write_atomic(&author, built.as_bytes())?;
+        }
+    }
     if !compress_files {
         for suffix in [".gz", ".br"] {
             let _ = fs::remove_file(with_suffix(&index, suffix));
@@ -138,7 +145,7 @@ pub fn publish(dir: &Path, course: &Course, compress_files: bool) -> Result<Repo
     files.sort();
     let mut compressed = 0;
     for f in files {
-        if compress(&f, f == index)? {
+        if compress(&f, f == index || f == author)? {
             compressed += 1;
         }
     }

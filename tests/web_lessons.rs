@@ -18,7 +18,6 @@ use servicelab::engine::{Session, WorldOptions};
 use servicelab::ui::catalog;
 use servicelab::ui::codec::{self, Act, Origin, Record};
 use servicelab::ui::components::app::{App, AppProps};
-use servicelab::ui::components::lesson_list::{LessonList, LessonListProps};
 use servicelab::ui::crash_guard::{self, Doing, Mark};
 use servicelab::ui::opening;
 use servicelab::ui::route::Route;
@@ -686,42 +685,68 @@ fn error_messages_point_at_lines() {
 
 // ---- authors -------------------------------------------------------------
 
+/// Picks `files` (name, text) in the authors' panel's file input.
+async fn pick_files(root: &Element, files: &[(&str, &str)]) {
+    use wasm_bindgen::JsCast;
+    let transfer = web_sys::DataTransfer::new().unwrap();
+    for (name, text) in files {
+        let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+        let file = web_sys::File::new_with_str_sequence(&parts, name).unwrap();
+        transfer.items().add_with_file(&file).unwrap();
+    }
+    let input: web_sys::HtmlInputElement = find(root, "#lesson-file").dyn_into().unwrap();
+    input.set_files(Some(&transfer.files().unwrap()));
+    input
+        .dispatch_event(&web_sys::Event::new("change").unwrap())
+        .unwrap();
+    for _ in 0..5 {
+        settle().await;
+    }
+}
+
 #[wasm_bindgen_test]
-async fn a_lesson_file_with_mistakes_shows_the_checker_messages() {
-    let text = "---\ntitle: T\nworld:\n  nodes: 1\n---\n\n## A step\n\n```check\n- pod: {nme: x}\n```\n\n```solution\ntrue\n```\n";
-    let errors = opening::preview("my-lesson.md", text).unwrap_err();
-    let diags = servicelab::engine::lesson::parse_lesson("my-lesson.md", text).unwrap_err();
-    assert_eq!(
-        errors,
-        diags.iter().map(|d| d.to_string()).collect::<Vec<_>>()
-    );
-    assert!(errors[0].starts_with("my-lesson.md:10:"), "{}", errors[0]);
-    assert!(
-        errors[0].contains("^"),
-        "with the line and a caret: {}",
-        errors[0]
-    );
+async fn the_authors_panel_shows_every_problem_in_full_and_plays_a_step() {
+    use servicelab::ui::components::author_panel::{AuthorPanel, AuthorPanelProps};
+    let broken = "---\ntitle: T\nworld:\n  nodes: 1\n---\n\n## A step\n\n```check\n- pod: {nme: x}\n```\n\n```solution\ntrue\n```\n";
+    let diags = servicelab::engine::lesson::parse_lesson("my-lesson.md", broken).unwrap_err();
+    assert!(opening::preview("my-lesson.md", broken, 1).is_err());
+    let failing = "---\ntitle: Two steps\nworld:\n  nodes: 1\n---\n\n## Look\n\n```check passes-before\n- at: laptop\n```\n\n## Open it\n\n```check\n- service: {name: web, nodePort: 30008}\n```\n\n```solution\nkubectl create service nodeport web --tcp=80:80 --node-port=30009\n```\n";
     let root = fresh_root();
-    yew::Renderer::<LessonList>::with_root_and_props(
-        root.clone(),
-        LessonListProps {
-            on_navigate: Default::default(),
-            progress: Default::default(),
-            on_preview: Default::default(),
-            preview_errors: Some(std::rc::Rc::new(errors.clone())),
-        },
-    )
-    .render();
+    let played = std::rc::Rc::new(std::cell::RefCell::new(None));
+    let on_play = {
+        let played = played.clone();
+        yew::Callback::from(move |p: (String, String, usize)| *played.borrow_mut() = Some(p))
+    };
+    yew::Renderer::<AuthorPanel>::with_root_and_props(root.clone(), AuthorPanelProps { on_play })
+        .render();
     flush().await;
-    let shown = find(&root, ".author-preview .diagnostics");
+    pick_files(&root, &[("my-lesson.md", broken), ("two.md", failing)]).await;
+    assert_eq!(count(&root, ".author-file"), 2);
+    // A parse error: in full, with its line and caret.
+    let shown = find(&root, "[data-file=\"my-lesson.md\"] .diagnostics");
     assert_eq!(shown.get_attribute("role").as_deref(), Some("alert"));
-    assert!(shown.text_content().unwrap().contains(&errors[0]));
+    let words = shown.text_content().unwrap();
+    assert!(words.contains(&diags[0].to_string()), "{words}");
+    assert!(
+        words.contains("my-lesson.md:10:") && words.contains('^'),
+        "{words}"
+    );
+    // A replay error, in full, and the way to its step.
+    let replay = text(&root, "[data-file=\"two.md\"] .diagnostics");
+    assert!(
+        replay.contains("two.md:16:3: after the solution, check failed: "),
+        "{replay}"
+    );
+    click(&root, "Play from step 2: Open it").await;
+    let (name, text, step) = played.borrow().clone().unwrap();
+    assert_eq!((name.as_str(), step), ("two.md", 2));
+    assert_eq!(text, failing);
 }
 
 #[wasm_bindgen_test]
 async fn a_good_lesson_file_opens_as_a_preview() {
     let text = include_str!("fixtures/lessons/01-the-world.md");
-    let opening = opening::preview("01-the-world.md", text).unwrap();
+    let opening = opening::preview("01-the-world.md", text, 1).unwrap();
     assert!(matches!(
         &opening.scope,
         servicelab::ui::state::Scope::Lesson { preview: true, .. }

@@ -38,3 +38,62 @@ pub fn check(name: &str, text: &str) -> Vec<String> {
 pub fn check(name: &str, text: &str) -> Vec<String> {
     parse(name, text).err().unwrap_or_default()
 }
+
+/// One problem `servicelab check` found, with the line it points at.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub line: usize,
+    /// The whole message: `file:line:col: …`, the source line and a caret.
+    pub text: String,
+}
+
+/// What an author needs to see of a lesson file: every problem, and the
+/// lesson (when it parses) with its steps, to go to.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Report {
+    pub lesson: Option<std::rc::Rc<Lesson>>,
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// The step (1-based) a line of the file falls in: the last step whose
+    /// heading is at or above it.
+    pub fn step_at(&self, line: usize) -> Option<usize> {
+        let lesson = self.lesson.as_ref()?;
+        lesson
+            .steps
+            .iter()
+            .rposition(|s| s.line <= line)
+            .map(|i| i + 1)
+    }
+}
+
+/// Parses and replays a lesson file, as `servicelab check` does.
+#[cfg(feature = "authoring")]
+pub fn report(name: &str, text: &str) -> Report {
+    let problems = crate::engine::lesson::replay::check_file(name, text)
+        .iter()
+        .map(|d| Problem {
+            line: d.line,
+            text: d.to_string(),
+        })
+        .collect();
+    Report {
+        lesson: crate::engine::lesson::parse_lesson(name, text)
+            .ok()
+            .map(std::rc::Rc::new),
+        problems,
+    }
+}
+
+/// Parses and replays a lesson file (this page cannot: see [`parse`]).
+#[cfg(not(feature = "authoring"))]
+pub fn report(name: &str, text: &str) -> Report {
+    Report {
+        lesson: None,
+        problems: check(name, text)
+            .into_iter()
+            .map(|text| Problem { line: 0, text })
+            .collect(),
+    }
+}

@@ -192,14 +192,15 @@ pub fn preview_file(store: Option<&Store>) -> Option<(String, String)> {
     Some((name.to_string(), text.to_string()))
 }
 
-/// Opens a lesson file an author picked: parsed, at step 1, fresh.
-pub fn preview(name: &str, text: &str) -> Result<Opening, Vec<String>> {
+/// Opens a lesson file an author picked: parsed, fresh, at `step` (the
+/// steps before it replayed by their solutions).
+pub fn preview(name: &str, text: &str, step: usize) -> Result<Opening, Vec<String>> {
     match super::authoring::parse(name, text) {
         Ok(l) => Ok(lesson(
             Rc::new(l),
             true,
             catalog::fingerprint(text),
-            1,
+            step,
             None,
         )),
         Err(diags) => Err(diags),

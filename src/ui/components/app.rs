@@ -207,27 +207,23 @@ pub fn App(props: &AppProps) -> Html {
     };
 
     // Authors: a lesson file from disk.
-    let preview_errors = use_state(|| None::<Rc<Vec<String>>>);
     let report = use_state(|| None::<Rc<Vec<String>>>);
     let on_preview = {
-        let preview_errors = preview_errors.clone();
         let report = report.clone();
         let dispatcher = dispatcher.clone();
         let store = props.store.clone();
-        Callback::from(
-            move |(name, text): (String, String)| match opening::preview(&name, &text) {
-                Ok(opening) => {
-                    if let Some(store) = &store {
-                        store.save(storage::PREVIEW_FILE_KEY, &format!("{name}\n{text}"));
-                        store.remove(storage::PREVIEW_KEY);
-                    }
-                    report.set(Some(Rc::new(crate::ui::authoring::check(&name, &text))));
-                    preview_errors.set(None);
-                    dispatcher.dispatch(Action::Open(Rc::new(opening)));
+        Callback::from(move |(name, text, step): (String, String, usize)| {
+            // A file that does not parse has no lesson to play: the authors'
+            // panel shows its problems itself.
+            if let Ok(opening) = opening::preview(&name, &text, step) {
+                if let Some(store) = &store {
+                    store.save(storage::PREVIEW_FILE_KEY, &format!("{name}\n{text}"));
+                    store.remove(storage::PREVIEW_KEY);
                 }
-                Err(errors) => preview_errors.set(Some(Rc::new(errors))),
-            },
-        )
+                report.set(Some(Rc::new(crate::ui::authoring::check(&name, &text))));
+                dispatcher.dispatch(Action::Open(Rc::new(opening)));
+            }
+        })
     };
 
     // Work kept aside (a share link opened over the student's own work):
@@ -314,7 +310,6 @@ pub fn App(props: &AppProps) -> Html {
                 on_navigate={navigate.clone()}
                 progress={Rc::new(opening::progress(props.store.as_ref()))}
                 on_preview={on_preview}
-                preview_errors={(*preview_errors).clone()}
             />
         },
     };

@@ -18,9 +18,8 @@ pub struct HomeProps {
     pub on_navigate: Callback<Route>,
     #[prop_or_default]
     pub progress: Rc<Vec<LessonProgress>>,
-    pub on_preview: Callback<(String, String)>,
-    #[prop_or_default]
-    pub preview_errors: Option<Rc<Vec<String>>>,
+    /// Play a lesson file an author opened: name, text, step.
+    pub on_preview: Callback<(String, String, usize)>,
 }
 
 /// Where to go in: the first lesson begun and not finished, else the first
@@ -94,7 +93,6 @@ pub fn Home(props: &HomeProps) -> Html {
                 on_navigate={props.on_navigate.clone()}
                 progress={props.progress.clone()}
                 on_preview={props.on_preview.clone()}
-                preview_errors={props.preview_errors.clone()}
             />
         </div>
     }

@@ -1,14 +1,14 @@
 //! The home of the lesson pane: the course, a free world to build, and a
 //! lesson file to preview (for authors).
 
+use super::author_panel::AuthorPanel;
 use super::nav_link::NavLink;
 use crate::engine::world::MAX_NODES;
 use crate::engine::WorldOptions;
 use crate::ui::catalog;
 use crate::ui::route::Route;
 use std::rc::Rc;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 /// Where a student is in a lesson, from their saved work.
@@ -33,10 +33,8 @@ pub struct LessonListProps {
     #[prop_or_default]
     pub progress: Rc<Vec<LessonProgress>>,
     /// A lesson file was opened: its name and text.
-    pub on_preview: Callback<(String, String)>,
-    /// The errors of the last file opened, as `file:line:col: message` blocks.
-    #[prop_or_default]
-    pub preview_errors: Option<Rc<Vec<String>>>,
+    /// Play a lesson file an author opened: name, text, step.
+    pub on_preview: Callback<(String, String, usize)>,
 }
 
 #[component]
@@ -101,84 +99,6 @@ struct SandboxFormProps {
     on_navigate: Callback<Route>,
 }
 
-/// Reads a picked or dropped file as text, then hands it on.
-fn read(file: web_sys::File, then: Callback<(String, String)>) {
-    let name = file.name();
-    wasm_bindgen_futures::spawn_local(async move {
-        let text = JsFuture::from(file.text())
-            .await
-            .ok()
-            .and_then(|v| v.as_string())
-            .unwrap_or_default();
-        then.emit((name, text));
-    });
-}
-
-#[derive(Properties, PartialEq)]
-struct AuthorPreviewProps {
-    on_preview: Callback<(String, String)>,
-    errors: Option<Rc<Vec<String>>>,
-}
-
-#[component]
-fn AuthorPreview(props: &AuthorPreviewProps) -> Html {
-    let dragging = use_state(|| false);
-    let onchange = {
-        let on_preview = props.on_preview.clone();
-        Callback::from(move |e: Event| {
-            let input: HtmlInputElement = e.target_unchecked_into();
-            if let Some(file) = input.files().and_then(|f| f.get(0)) {
-                read(file, on_preview.clone());
-            }
-            // The same file can be picked again after fixing it.
-            input.set_value("");
-        })
-    };
-    let ondragover = {
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            if !*dragging {
-                dragging.set(true);
-            }
-        })
-    };
-    let ondragleave = {
-        let dragging = dragging.clone();
-        Callback::from(move |_: DragEvent| dragging.set(false))
-    };
-    let ondrop = {
-        let on_preview = props.on_preview.clone();
-        let dragging = dragging.clone();
-        Callback::from(move |e: DragEvent| {
-            e.prevent_default();
-            dragging.set(false);
-            let file = e
-                .data_transfer()
-                .and_then(|d| d.files())
-                .and_then(|f| f.get(0));
-            if let Some(file) = file {
-                read(file, on_preview.clone());
-            }
-        })
-    };
-    html! {
-        <details class="author-preview" open={props.errors.is_some()}>
-            <summary id="preview-heading">{ "For authors: preview a lesson file" }</summary>
-            <div class={classes!("drop-zone", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
-                <label for="lesson-file">{ "Open a lesson file (.md), or drop one here" }</label>
-                <input id="lesson-file" type="file" accept=".md,text/markdown,text/plain" {onchange} />
-            </div>
-            if let Some(errors) = &props.errors {
-                <div class="diagnostics" role="alert">
-                    <p>{ format!("{} problem(s), as `servicelab check` reports them:", errors.len()) }</p>
-                    <pre tabindex="0">{ errors.join("\n\n") }</pre>
-                </div>
-            }
-        </details>
-    }
-}
-
 #[component]
 pub fn LessonList(props: &LessonListProps) -> Html {
     let sources = catalog::sources();
@@ -232,8 +152,13 @@ pub fn LessonList(props: &LessonListProps) -> Html {
             </li>
         }
     });
+    let authoring = crate::ui::authoring::AVAILABLE;
     html! {
         <div class="lesson-home">
+            // On the authors' page, their files come first.
+            if authoring {
+                <AuthorPanel on_play={props.on_preview.clone()} />
+            }
             <section class="course" aria-labelledby="course-heading">
                 <h3 id="course-heading">{ "The course" }</h3>
                 if let Some(problem) = catalog::problem() {
@@ -244,9 +169,7 @@ pub fn LessonList(props: &LessonListProps) -> Html {
                 <ol class="lesson-list">{ for lessons }</ol>
             </section>
             <SandboxForm on_navigate={props.on_navigate.clone()} />
-            if crate::ui::authoring::AVAILABLE {
-                <AuthorPreview on_preview={props.on_preview.clone()} errors={props.preview_errors.clone()} />
-            } else {
+            if !authoring {
                 <p class="author-link">
                     { "Writing a lesson? " }
                     <a href="author/">{ "The authors' page" }</a>

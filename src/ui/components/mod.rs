@@ -2,6 +2,7 @@
 //! given and report what the student did; the engine does everything else.
 
 pub mod app;
+pub mod author_panel;
 pub mod editor;
 pub mod home;
 pub mod lesson_list;

@@ -1,0 +1,206 @@
+//! The authors' page: open or drop lesson files, see everything `servicelab
+//! check` says about each (in full: `file:line:col`, the line and the
+//! caret), go from a problem to its step, and play the lesson as a student
+//! would. Reload reads a file again after it was edited.
+//!
+//! Only the authoring build (author.html) has the parser; the student's
+//! page shows a link here instead.
+
+use crate::ui::authoring::{self, Report};
+use std::rc::Rc;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+/// A lesson file the author opened.
+#[derive(Clone, PartialEq)]
+struct Opened {
+    name: String,
+    text: String,
+    /// Kept to read it again (Reload).
+    file: Option<web_sys::File>,
+    report: Rc<Report>,
+    /// Why the last reload failed, if it did.
+    trouble: Option<String>,
+}
+
+#[derive(Properties, PartialEq)]
+pub struct AuthorPanelProps {
+    /// Play a file: its name, its text, and the step to open.
+    pub on_play: Callback<(String, String, usize)>,
+}
+
+/// Reads a file as text; `Err` says why it could not (a file changed on
+/// disk since it was picked cannot be read again in some browsers).
+async fn read_text(file: &web_sys::File) -> Result<String, String> {
+    JsFuture::from(file.text())
+        .await
+        .map_err(|_| {
+            "the browser could not read it again (it changed on disk since it was picked): open it again".to_string()
+        })
+        .and_then(|v| v.as_string().ok_or_else(|| "it is not text".to_string()))
+}
+
+fn opened(name: String, text: String, file: Option<web_sys::File>) -> Opened {
+    let report = Rc::new(authoring::report(&name, &text));
+    Opened {
+        name,
+        text,
+        file,
+        report,
+        trouble: None,
+    }
+}
+
+#[component]
+pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
+    let files = use_state(|| Rc::new(Vec::<Opened>::new()));
+    let dragging = use_state(|| false);
+    // Adds or replaces (by name) the files read.
+    let add = {
+        let files = files.clone();
+        Callback::from(move |list: Vec<web_sys::File>| {
+            let files = files.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut all = (**files).clone();
+                for file in list {
+                    let name = file.name();
+                    let entry = match read_text(&file).await {
+                        Ok(text) => opened(name.clone(), text, Some(file)),
+                        Err(why) => Opened {
+                            trouble: Some(why),
+                            ..opened(name.clone(), String::new(), Some(file))
+                        },
+                    };
+                    match all.iter_mut().find(|o| o.name == name) {
+                        Some(slot) => *slot = entry,
+                        None => all.push(entry),
+                    }
+                }
+                files.set(Rc::new(all));
+            });
+        })
+    };
+    let from_list = |list: Option<web_sys::FileList>| -> Vec<web_sys::File> {
+        let Some(list) = list else { return vec![] };
+        (0..list.length()).filter_map(|i| list.get(i)).collect()
+    };
+    let onchange = {
+        let add = add.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            add.emit(from_list(input.files()));
+            // The same file can be picked again after fixing it.
+            input.set_value("");
+        })
+    };
+    let ondragover = {
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if !*dragging {
+                dragging.set(true);
+            }
+        })
+    };
+    let ondragleave = {
+        let dragging = dragging.clone();
+        Callback::from(move |_: DragEvent| dragging.set(false))
+    };
+    let ondrop = {
+        let add = add.clone();
+        let dragging = dragging.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            dragging.set(false);
+            add.emit(from_list(e.data_transfer().and_then(|d| d.files())));
+        })
+    };
+    let reload = |index: usize| {
+        let files = files.clone();
+        Callback::from(move |_: MouseEvent| {
+            let files = files.clone();
+            let Some(o) = files.get(index).cloned() else {
+                return;
+            };
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut all = (**files).clone();
+                let fresh = match &o.file {
+                    Some(f) => match read_text(f).await {
+                        Ok(text) => opened(o.name.clone(), text, o.file.clone()),
+                        Err(why) => Opened {
+                            trouble: Some(why),
+                            ..o.clone()
+                        },
+                    },
+                    None => o.clone(),
+                };
+                if let Some(slot) = all.get_mut(index) {
+                    *slot = fresh;
+                }
+                files.set(Rc::new(all));
+            });
+        })
+    };
+    let play = |o: &Opened, step: usize| {
+        let on_play = props.on_play.clone();
+        let (name, text) = (o.name.clone(), o.text.clone());
+        Callback::from(move |_: MouseEvent| on_play.emit((name.clone(), text.clone(), step)))
+    };
+
+    html! {
+        <section class="author-panel" aria-labelledby="author-heading">
+            <h3 id="author-heading">{ "Check and play lesson files" }</h3>
+            <p class="author-intro">
+                { "Each file is checked as " }<code>{ "servicelab check" }</code>
+                { " checks it: parsed, then every step's solution replayed. Fix the file in your editor, then Reload." }
+            </p>
+            <div class={classes!("drop-zone", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
+                <label for="lesson-file">{ "Open lesson files (.md), or drop them here" }</label>
+                <input id="lesson-file" type="file" multiple=true accept=".md,text/markdown,text/plain" {onchange} />
+            </div>
+            <ul class="author-files">
+                { for files.iter().enumerate().map(|(i, o)| {
+                    let r = &o.report;
+                    let count = r.problems.len();
+                    let summary = match (&o.trouble, count) {
+                        (Some(t), _) => format!("{}: {t}", o.name),
+                        (None, 0) => format!("{}: no problems (every step's solution replays)", o.name),
+                        (None, n) => format!("{}: {n} problem(s)", o.name),
+                    };
+                    html! {
+                        <li class={classes!("author-file", (count == 0 && o.trouble.is_none()).then_some("clean"))} data-file={o.name.clone()}>
+                            <p class="author-file-head">
+                                <span class="author-file-summary" role="status">{ summary }</span>
+                                <button type="button" onclick={reload(i)}>{ format!("Reload {}", o.name) }</button>
+                                if let Some(lesson) = &r.lesson {
+                                    <button type="button" class="primary" onclick={play(o, 1)}>
+                                        { format!("Play “{}”", lesson.title) }
+                                    </button>
+                                }
+                            </p>
+                            if count > 0 {
+                                <ol class="diagnostics" role="alert">
+                                    { for r.problems.iter().map(|p| {
+                                        let step = r.step_at(p.line);
+                                        let title = step.and_then(|n| r.lesson.as_ref()?.steps.get(n - 1).map(|s| s.title.clone()));
+                                        html! {
+                                            <li>
+                                                <pre>{ p.text.clone() }</pre>
+                                                if let (Some(n), Some(title)) = (step, title) {
+                                                    <button type="button" class="link-button" onclick={play(o, n)}>
+                                                        { format!("Play from step {n}: {title}") }
+                                                    </button>
+                                                }
+                                            </li>
+                                        }
+                                    }) }
+                                </ol>
+                            }
+                        </li>
+                    }
+                }) }
+            </ul>
+        </section>
+    }
+}

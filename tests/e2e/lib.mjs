@@ -2,9 +2,11 @@
 // free 127.0.0.1 port, and start Debian's headless Chromium through
 // playwright-core (never a browser download).
 import { createServer } from 'node:http';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +17,11 @@ export const ROOT = path.resolve(here, '../..');
 export const DIST = path.resolve(process.env.SERVICELAB_DIST ?? path.join(ROOT, 'dist'));
 export const ARTIFACTS = path.join(here, 'artifacts');
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
+/** The fixed course the UI-mechanics tests play (the lessons as they were
+ * when those tests were written), and where fixtureSite() builds it. */
+export const FIXTURE_LESSONS = path.join(ROOT, 'tests/fixtures/lessons');
+export const FIXTURE_SITE = path.join(ROOT, 'target/e2e-fixture-site');
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 // What this machine's closed network needs: without the background-networking
 // flags Chromium keeps trying to reach Google's hosts.
@@ -147,4 +154,89 @@ export function collectErrors(page) {
     if (res.status() >= 400) errors.push(`HTTP ${res.status()}: ${res.url()}`);
   });
   return errors;
+}
+
+/**
+ * Runs `servicelab build LESSONS --site SITE [flags]` from the repository's
+ * root (through cargo, which builds the CLI if it has to). Resolves to its
+ * output; rejects with it when the build fails.
+ */
+export function servicelabBuild(lessons, site, flags = ['--no-compress']) {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'cargo',
+      ['run', '--quiet', '--bin', 'servicelab', '--', 'build', lessons, '--site', site, ...flags],
+      { cwd: ROOT, maxBuffer: 16 << 20 },
+      (err, stdout, stderr) => {
+        const out = `${stdout}${stderr}`;
+        if (err) reject(new Error(`servicelab build ${lessons} --site ${site} failed (${err.code}):\n${out}`));
+        else resolve(out);
+      },
+    );
+  });
+}
+
+/** A copy of dist/ at `dir` (replacing whatever was there). */
+export async function copyDist(dir) {
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(path.dirname(dir), { recursive: true });
+  await cp(DIST, dir, { recursive: true });
+  return dir;
+}
+
+// Which run of the tests this process belongs to: `node --test` runs each
+// file in a child process of one runner, so the runner's pid names the run.
+const RUN = process.env.NODE_TEST_CONTEXT ? `runner ${process.ppid}` : `process ${process.pid}`;
+let fixture;
+
+/**
+ * The site the UI-mechanics tests play: a copy of dist/ in
+ * target/e2e-fixture-site whose course is tests/fixtures/lessons (built by
+ * `servicelab build`), so that rewriting the real course does not move
+ * them. Made once per run of the tests (the first test file to ask makes
+ * it; the others find its stamp), and again whenever dist/ or the fixture
+ * lessons change. Resolves to the site's directory.
+ */
+export function fixtureSite() {
+  fixture ??= (async () => {
+    const hash = createHash('sha256').update(RUN);
+    for (const f of ['index.html', 'author/index.html']) hash.update(await readFile(path.join(DIST, f)).catch(() => ''));
+    for (const f of (await readdir(FIXTURE_LESSONS)).sort()) hash.update(f).update(await readFile(path.join(FIXTURE_LESSONS, f)));
+    const key = hash.digest('hex');
+    const stampFile = path.join(FIXTURE_SITE, '.e2e-stamp');
+    if ((await readFile(stampFile, 'utf8').catch(() => '')) === key) return FIXTURE_SITE;
+    // Built aside and renamed into place, so no test ever serves half a site.
+    const staging = `${FIXTURE_SITE}.${process.pid}`;
+    await copyDist(staging);
+    await servicelabBuild(path.relative(ROOT, FIXTURE_LESSONS), staging);
+    await writeFile(path.join(staging, '.e2e-stamp'), key);
+    await rm(FIXTURE_SITE, { recursive: true, force: true });
+    await rename(staging, FIXTURE_SITE);
+    return FIXTURE_SITE;
+  })();
+  return fixture;
+}
+
+/** A page's course, as `servicelab build` wrote it into `html`. */
+export const COURSE_ELEMENT = /(<script type="application\/json" id="servicelab-course">)([\s\S]*?)(<\/script>)/;
+
+/**
+ * axe-core's serious and critical violations in `selector` (one or more
+ * CSS selectors), in words: [] when there are none.
+ */
+export async function audit(page, ...selectors) {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
+  const problems = [];
+  for (const selector of selectors) {
+    const found = await page.evaluate(
+      async (sel) => (await window.axe.run(sel, { resultTypes: ['violations'] })).violations,
+      selector,
+    );
+    problems.push(
+      ...found
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${selector}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    );
+  }
+  return problems;
 }

@@ -1,11 +1,14 @@
 // End to end, the tutorial as a student and an author use it: the release
-// build in dist/ on a local static server, in Debian's headless Chromium.
-// A student completes the NodePort lesson by typing and by clicking, the
-// check turns green and the before/after table changes; reload keeps the
-// progress; a deep link opens its step; a share link rebuilds the world in
-// a fresh browser profile; an author previews a lesson file; axe-core
-// audits every pane (light and dark); the panes stack at 360 px; the page
-// works from the keyboard alone. Screenshots of each pane go to artifacts/.
+// build in dist/ playing the fixed course of tests/fixtures/lessons
+// (fixtureSite() in lib.mjs), on a local static server, in Debian's
+// headless Chromium. A student completes the NodePort lesson by typing and
+// by clicking, the check turns green and the before/after table changes;
+// reload keeps the progress; a deep link opens its step; a share link
+// rebuilds the world in a fresh browser profile; an author previews a
+// lesson file on the authors' page (author/), and the student's page only
+// links there; axe-core audits every pane (light and dark); the panes stack
+// at 360 px; the page works from the keyboard alone. Screenshots of each
+// pane go to artifacts/.
 //
 // Run with `make test-e2e`, or `cd tests/e2e && node --test tests/lessons.test.mjs`.
 import { after, before, describe, it } from 'node:test';
@@ -13,7 +16,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ARTIFACTS, DIST, collectErrors, launchBrowser, serveStatic } from '../lib.mjs';
+import { ARTIFACTS, collectErrors, fixtureSite, launchBrowser, serveStatic } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -89,7 +92,7 @@ describe('a student and the NodePort lesson', { timeout: 180_000 }, () => {
   let server;
   let student;
   before(async () => {
-    server = await serveStatic(DIST, { prefix: '/courses/servicelab/' });
+    server = await serveStatic(await fixtureSite(), { prefix: '/courses/servicelab/' });
   });
   after(async () => {
     await student?.browser.close();
@@ -187,7 +190,7 @@ describe('a student and the NodePort lesson', { timeout: 180_000 }, () => {
 
 describe('clicking through the NodePort lesson', { timeout: 120_000 }, () => {
   it('runs commands and applies the manifest from the editor', async () => {
-    const server = await serveStatic(DIST);
+    const server = await serveStatic(await fixtureSite());
     const s = await openPage(server, `${LESSON}/2`);
     const h = helpers(s);
     const { page } = s;
@@ -238,7 +241,7 @@ describe('clicking through the NodePort lesson', { timeout: 120_000 }, () => {
 describe('other ways in', { timeout: 120_000 }, () => {
   let server;
   before(async () => {
-    server = await serveStatic(DIST);
+    server = await serveStatic(await fixtureSite());
   });
   after(() => server?.close());
 
@@ -254,23 +257,41 @@ describe('other ways in', { timeout: 120_000 }, () => {
     }
   });
 
-  it('an author previews a lesson file and sees the checker messages', async () => {
-    const s = await openPage(server);
+  it('an author previews a lesson file on the authors\' page and sees the checker messages', async () => {
+    // The student's page reads no lesson files: it links to author/, the
+    // page built with the lesson parser.
+    const s = await openPage(server, 'author/');
     const { page } = s;
     try {
       const broken = '---\ntitle: T\nworld:\n  nodes: 1\n---\n\n## A step\n\n```check\n- pod: {nme: x}\n```\n\n```solution\ntrue\n```\n';
       await page.locator('#lesson-file').setInputFiles({ name: 'my-lesson.md', mimeType: 'text/markdown', buffer: Buffer.from(broken) });
-      const diagnostics = page.locator('.author-preview .diagnostics');
+      const file = page.locator('.author-file[data-file="my-lesson.md"]');
+      const diagnostics = file.locator('.diagnostics');
       await diagnostics.waitFor({ timeout: STEP });
       const text = await diagnostics.innerText();
       assert.match(text, /my-lesson\.md:10:\d+: unknown field `nme`/);
       assert.match(text, /10 \| - pod: \{nme: x\}\n\s+\| +\^/);
       await diagnostics.scrollIntoViewIfNeeded();
-      await shot(page.locator('.author-preview'), 'pane-author-errors');
+      await shot(page.locator('.author-panel'), 'pane-author-errors');
       const good = broken.replace('nme: x', 'name: x').replace('```check', '```check passes-before');
       await page.locator('#lesson-file').setInputFiles({ name: 'my-lesson.md', mimeType: 'text/markdown', buffer: Buffer.from(good) });
+      await page.getByRole('button', { name: 'Play “T”' }).click();
       await page.locator('.preview-badge').waitFor({ timeout: STEP });
-      assert.match(page.url(), /#\/preview\/1$/);
+      assert.match(page.url(), /\/author\/#\/preview\/1$/);
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+
+  it('the student\'s page opens no lesson files: it links to the authors\' page', async () => {
+    const s = await openPage(server);
+    const { page } = s;
+    try {
+      assert.equal(await page.locator('#lesson-file').count(), 0);
+      await page.getByRole('link', { name: 'The authors\' page' }).click();
+      await page.locator('#lesson-file').waitFor({ state: 'attached', timeout: STEP });
+      assert.match(page.url(), /\/author\/$/);
       assert.deepEqual(s.errors, []);
     } finally {
       await s.browser.close();
@@ -298,7 +319,7 @@ describe('other ways in', { timeout: 120_000 }, () => {
 describe('for every student', { timeout: 180_000 }, () => {
   let server;
   before(async () => {
-    server = await serveStatic(DIST);
+    server = await serveStatic(await fixtureSite());
   });
   after(() => server?.close());
 

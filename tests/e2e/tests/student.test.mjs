@@ -1,11 +1,13 @@
-// End to end, as a student would use it: the release build in dist/, served
-// from a sub-folder by a plain static server, in Debian's headless Chromium.
+// End to end, as a student would use it: the release build in dist/ (with
+// the fixed course of tests/fixtures/lessons: fixtureSite() in lib.mjs),
+// served from a sub-folder by a plain static server, in Debian's headless
+// Chromium; and dist/ itself from python3 -m http.server.
 // Run with `make test-e2e` (builds dist/ first) or `cd tests/e2e && npm test`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, DIST, collectErrors, launchBrowser, servePython, serveStatic } from '../lib.mjs';
+import { ARTIFACTS, DIST, collectErrors, fixtureSite, launchBrowser, servePython, serveStatic } from '../lib.mjs';
 
 const TITLE = 'servicelab — Kubernetes Services, simulated';
 // The simulated curl gives up after --connect-timeout; the UI may play that
@@ -34,7 +36,7 @@ describe('a student at the terminal', { timeout: 120_000 }, () => {
 
   before(async () => {
     // Mounted in a sub-folder: any absolute path baked into dist/ would 404.
-    server = await serveStatic(DIST, { prefix: '/courses/servicelab/' });
+    server = await serveStatic(await fixtureSite(), { prefix: '/courses/servicelab/' });
     browser = await launchBrowser();
     page = browser.context.pages()[0] ?? (await browser.context.newPage());
     errors = collectErrors(page);

@@ -1,5 +1,6 @@
 // Nothing a student types may kill the page or erase their work, in the
-// release build, in Debian's headless Chromium.
+// release build (playing the fixed course of tests/fixtures/lessons:
+// fixtureSite() in lib.mjs), in Debian's headless Chromium.
 //
 // The engine's budgets keep every command far inside the 4 GiB a wasm page
 // may grow to, so no command traps a normal page. To make a real trap, this
@@ -12,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, CHROMIUM_ARGS, DIST, collectErrors, launchBrowser, serveStatic } from '../lib.mjs';
+import { ARTIFACTS, CHROMIUM_ARGS, collectErrors, fixtureSite, launchBrowser, serveStatic } from '../lib.mjs';
 
 const STEP = 20_000;
 const PAGE = 64 * 1024;
@@ -54,7 +55,7 @@ describe('a command that needs more memory than the page has', { timeout: 180_00
   let server, browser;
 
   before(async () => {
-    server = await serveStatic(DIST);
+    server = await serveStatic(await fixtureSite());
   });
 
   after(async () => {
@@ -108,7 +109,7 @@ describe('a share link', { timeout: 120_000 }, () => {
   let server, browser;
 
   before(async () => {
-    server = await serveStatic(DIST);
+    server = await serveStatic(await fixtureSite());
     browser = await launchBrowser();
   });
 

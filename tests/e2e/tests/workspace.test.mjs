@@ -1,5 +1,6 @@
 // End to end, the page as a place to work and the packet's journey drawn
-// (issues 12 and 15): the release build in dist/, in Debian's headless
+// (issues 12 and 15): the release build in dist/ playing the fixed course
+// of tests/fixtures/lessons (fixtureSite() in lib.mjs), in Debian's headless
 // Chromium, at 1440 px (a laptop) and 360 px (a phone), light and dark.
 //
 // At 1440: a 100-character line stays on one line; `vi` opens the editor
@@ -18,7 +19,7 @@ import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ARTIFACTS, DIST, collectErrors, launchBrowser, serveStatic } from '../lib.mjs';
+import { ARTIFACTS, collectErrors, fixtureSite, launchBrowser, serveStatic } from '../lib.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
@@ -102,7 +103,7 @@ const focusedText = (text) => document.activeElement?.textContent?.trim() === te
 describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
   let server;
   before(async () => {
-    server = await serveStatic(DIST);
+    server = await serveStatic(await fixtureSite());
   });
   after(() => server?.close());
 
@@ -306,7 +307,7 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
 describe('at 360 px, a phone', { timeout: 120_000 }, () => {
   let server;
   before(async () => {
-    server = await serveStatic(DIST);
+    server = await serveStatic(await fixtureSite());
   });
   after(() => server?.close());
 
@@ -360,7 +361,7 @@ describe('at 360 px, a phone', { timeout: 120_000 }, () => {
 describe('for every student: axe, light and dark, at 1440 and 360 px', { timeout: 240_000 }, () => {
   let server;
   before(async () => {
-    server = await serveStatic(DIST);
+    server = await serveStatic(await fixtureSite());
   });
   after(() => server?.close());
 
@@ -409,7 +410,7 @@ describe('for every student: axe, light and dark, at 1440 and 360 px', { timeout
 describe('screenshots to look at: 1440, 1024 and 360 px, light and dark', { timeout: 300_000 }, () => {
   let server;
   before(async () => {
-    server = await serveStatic(DIST);
+    server = await serveStatic(await fixtureSite());
   });
   after(() => server?.close());
 

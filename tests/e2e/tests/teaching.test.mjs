@@ -12,6 +12,9 @@
 // and "Next lesson" opens lesson 02. axe finds nothing serious or critical
 // on the quiz card, the why block and the lesson-complete card, light and
 // dark. Screenshots (viewport, light and dark) go to artifacts/teaching-*.png.
+// Two todo tests record what the page does not do yet: keep an answered
+// quiz's explanation in view, and tick a request goal only once the answer
+// is on screen.
 //
 // Run with `make test-e2e`, or `cd tests/e2e && node --test tests/teaching.test.mjs`.
 import { after, before, describe, it } from 'node:test';

@@ -12,9 +12,9 @@
 // and "Next lesson" opens lesson 02. axe finds nothing serious or critical
 // on the quiz card, the why block and the lesson-complete card, light and
 // dark. Screenshots (viewport, light and dark) go to artifacts/teaching-*.png.
-// Two todo tests record what the page does not do yet: keep an answered
-// quiz's explanation in view, and tick a request goal only once the answer
-// is on screen.
+// Todo tests record what the page does not do yet: keep an answered quiz's
+// explanation in view, keep a waiting quiz's answer out of the goals, and
+// tick a request goal only once the answer is on screen.
 //
 // Run with `make test-e2e`, or `cd tests/e2e && node --test tests/teaching.test.mjs`.
 import { after, before, describe, it } from 'node:test';
@@ -168,6 +168,21 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
       await p.screenshot({ path: path.join(ARTIFACTS, 'teaching-quiz-jump-1440-light.png') });
       assert.ok(shown > 0, `the explanation is out of view: the lesson pane scrolled by ${moved}px when the answer was clicked`);
       assert.equal(moved, 0, 'the pane does not scroll by itself');
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('the goals in view do not give away the answer of a quiz still waiting', { todo: 'page defect: the goals list states the outcome the quiz asks the student to predict' }, async () => {
+    const other = await launchBrowser({ viewport: WIDE });
+    try {
+      const p = other.context.pages()[0] ?? (await other.context.newPage());
+      await p.goto(`${server.url}#/lessons/${LESSON}/1`, { waitUntil: 'load' });
+      await p.locator('.quiz-waiting').waitFor({ timeout: STEP });
+      // The quiz: "You now ask for the pod's web page from the laptop. What
+      // does curl get?", its answer a timeout.
+      const goals = await p.locator('.checks').innerText();
+      assert.doesNotMatch(goals, /10\.244\.0\.2 gives timeout/, `the goals say: ${goals.replace(/\s+/g, ' ')}`);
     } finally {
       await other.close();
     }

@@ -23,7 +23,9 @@ fn label_values_are_checked_as_kubectl_and_the_api_server_do() {
     let mut s = Session::new(WorldOptions::default()).unwrap();
     let out = s.run("kubectl label pod myapp-pod 'bad key=x'").text();
     assert!(
-        out.starts_with("The Pod \"myapp-pod\" is invalid: metadata.labels: Invalid value: \"bad key\""),
+        out.starts_with(
+            "The Pod \"myapp-pod\" is invalid: metadata.labels: Invalid value: \"bad key\""
+        ),
         "{out}"
     );
     assert!(!s
@@ -41,9 +43,15 @@ fn ansi_c_quoting_reads_escapes_as_bash() {
 
 #[test]
 fn arithmetic_edges_as_bash() {
-    assert_eq!(run("echo $((-9223372036854775808/-1))"), "-9223372036854775808\n");
+    assert_eq!(
+        run("echo $((-9223372036854775808/-1))"),
+        "-9223372036854775808\n"
+    );
     assert_eq!(run("echo $((-9223372036854775808%-1))"), "0\n");
-    assert_eq!(run("echo $((9223372036854775807+1))"), "-9223372036854775808\n");
+    assert_eq!(
+        run("echo $((9223372036854775807+1))"),
+        "-9223372036854775808\n"
+    );
     assert_eq!(
         run("echo $((08))"),
         "bash: 08: value too great for base (error token is \"08\")\n"

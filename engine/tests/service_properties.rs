@@ -7,6 +7,7 @@
 //! outside it.
 
 use proptest::prelude::*;
+use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::shell::Observed;
 use servicelab_engine::{Session, WorldOptions};
 
@@ -48,6 +49,7 @@ fn svc() -> impl Strategy<Value = SvcGen> {
 }
 
 fn ok(s: &mut Session, line: &str) -> String {
+    s.pass(NATIVE_STEP_MS);
     let e = s.run(line);
     assert_eq!(e.status, 0, "`{line}`: {}", e.text());
     e.text()

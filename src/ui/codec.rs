@@ -15,6 +15,7 @@
 //! run kubectl apply -f myapp-service.yaml
 //! apply myapp-service.yaml\tapiVersion: v1\nkind: Service…
 //! goto 3
+//! wait 8200                          (ms the student took before the next act)
 //! ```
 //!
 //! Fields escape `\`, newline and tab as `\\`, `\n` and `\t`. A share link
@@ -39,6 +40,9 @@ pub enum Act {
     Apply { file: String, text: String },
     /// Moved to step `n` (1-based), keeping the world as it is.
     Goto(usize),
+    /// This much real time (ms) passed before the next act: the simulated
+    /// clock moves by it, so a replay sees the cluster as the student did.
+    Wait(u64),
 }
 
 impl Act {
@@ -144,6 +148,7 @@ pub fn encode(record: &Record) -> String {
                 out.push_str(&format!("apply {}\t{}\n", escape(file), escape(text)))
             }
             Act::Goto(n) => out.push_str(&format!("goto {n}\n")),
+            Act::Wait(ms) => out.push_str(&format!("wait {ms}\n")),
         }
     }
     out
@@ -166,6 +171,7 @@ fn act(line: &str) -> Result<Act, String> {
             rest.parse()
                 .map_err(|_| format!("a bad step number `{rest}`"))?,
         ),
+        "wait" => Act::Wait(rest.parse().map_err(|_| format!("a bad wait `{rest}`"))?),
         other => return Err(format!("an unknown entry `{other}`")),
     })
 }

@@ -4,29 +4,15 @@
 //!
 //! Pure: it reads the session, changes nothing.
 
-use crate::engine::shell::COMMANDS;
+use crate::engine::shell::{COMMANDS, KUBECTL_VERBS as VERBS};
 use crate::engine::Session;
-
-const VERBS: &[&str] = &[
-    "apply",
-    "cluster-info",
-    "create",
-    "delete",
-    "describe",
-    "exec",
-    "expose",
-    "get",
-    "label",
-    "run",
-    "scale",
-    "version",
-];
 
 const TYPES: &[&str] = &[
     "all",
     "deployments",
     "endpoints",
     "endpointslices",
+    "events",
     "namespaces",
     "nodes",
     "pods",
@@ -123,7 +109,12 @@ fn kubectl(session: &Session, args: &[&str]) -> Vec<String> {
         [] => owned(VERBS),
         ["get" | "describe" | "delete" | "label"] => owned(TYPES),
         ["get" | "describe" | "delete" | "label", kind, ..] => objects(session, kind, ns),
-        ["exec"] => objects(session, "pods", ns),
+        ["exec" | "logs" | "port-forward"] => objects(session, "pods", ns),
+        ["rollout"] => owned(&["restart", "status"]),
+        ["rollout", _] => owned(&["deployment"]),
+        ["rollout", _, kind] => objects(session, kind, ns),
+        ["edit" | "patch" | "wait"] => owned(TYPES),
+        ["edit" | "patch" | "wait", kind, ..] => objects(session, kind, ns),
         ["expose" | "scale"] => owned(&["deployment", "pod", "service"]),
         ["expose" | "scale", kind] => objects(session, kind, ns),
         ["create"] => owned(&["deployment", "namespace", "service"]),
@@ -151,7 +142,7 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         ["cat" | "less" | "more" | "head" | "tail" | "cp" | "mv" | "rm" | "wc" | "grep" | "sort", ..] => {
             files(session)
         }
-        ["ip"] => vec!["addr".into(), "route".into()],
+        ["ip"] => vec!["addr".into(), "neigh".into(), "route".into()],
         [.., "-t"] if words[0] == "iptables" || words[0] == "iptables-save" => {
             vec!["filter".into(), "nat".into()]
         }

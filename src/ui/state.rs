@@ -200,6 +200,8 @@ pub enum Action {
     Apply { file: String, text: String },
     /// Next/previous/a step in the list: move on, keeping the world.
     Goto(usize),
+    /// Real time (ms) passed since the last act: the cluster lives it.
+    Wait(u64),
     /// Take back the last command (replay the log without it).
     Undo,
     /// Back to the world at the start of the current step.
@@ -414,6 +416,7 @@ impl State {
                     Act::Apply { file, .. } => format!("the editor's apply of {file}"),
                     Act::Clear => "Ctrl+L".into(),
                     Act::Goto(n) => format!("going to step {n}"),
+                    Act::Wait(ms) => format!("{ms} ms of waiting"),
                 };
                 super::crash_guard::mark(
                     store,
@@ -637,6 +640,7 @@ impl State {
                     output: e.text(),
                 }));
             }
+            Act::Wait(ms) => self.session.pass(*ms),
             Act::Goto(n) => {
                 let Some(lesson) = self.lesson().cloned() else {
                     return Err("a step in a world without a lesson".into());
@@ -789,6 +793,23 @@ impl Reducible for State {
             Action::Apply { file, text } => {
                 let mut next = (*self).clone();
                 next.live(Act::Apply { file, text });
+                next
+            }
+            Action::Wait(ms) => {
+                if ms == 0 {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                // Consecutive waits are one.
+                if let Some(Act::Wait(prev)) = next.log.last().cloned() {
+                    Rc::make_mut(&mut next.log).pop();
+                    next.session.pass(ms);
+                    Rc::make_mut(&mut next.log).push(Act::Wait(prev + ms));
+                } else {
+                    next.session.pass(ms);
+                    Rc::make_mut(&mut next.log).push(Act::Wait(ms));
+                }
+                next.revision += 1;
                 next
             }
             Action::Goto(n) => {

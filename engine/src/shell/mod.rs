@@ -8,13 +8,17 @@
 pub mod budget;
 mod curl;
 pub(crate) mod dns;
+mod forward;
 mod iptables;
 mod kubectl;
 mod lang;
+mod netclients;
 mod netcmds;
+mod nodetools;
 pub mod opts;
 pub mod tabwriter;
 mod text;
+pub mod time;
 
 // The language's parts, by their short names, for the tools.
 use lang::{builtins, escapes, interp, lexer, pattern};
@@ -24,6 +28,7 @@ use crate::net::{HostId, Trace};
 use crate::rng::SimRng;
 use crate::time::Millis;
 use crate::world::{OptionsError, Topology, World, WorldOptions};
+pub use kubectl::EditRequest;
 pub use lexer::{needs_more, split_commands, Chunk, CommandReader, ParseError, Split};
 
 /// Every command `run_command` dispatches, in name order: what Tab completes
@@ -33,6 +38,7 @@ pub const COMMANDS: &[&str] = &[
     "cat",
     "cd",
     "clear",
+    "conntrack",
     "cp",
     "curl",
     "cut",
@@ -51,6 +57,8 @@ pub const COMMANDS: &[&str] = &[
     "ip",
     "iptables",
     "iptables-save",
+    "jobs",
+    "kill",
     "kubectl",
     "less",
     "logout",
@@ -58,6 +66,7 @@ pub const COMMANDS: &[&str] = &[
     "mkdir",
     "more",
     "mv",
+    "nc",
     "nslookup",
     "ping",
     "printf",
@@ -68,6 +77,7 @@ pub const COMMANDS: &[&str] = &[
     "seq",
     "sleep",
     "sort",
+    "ss",
     "ssh",
     "sudo",
     "tail",
@@ -80,7 +90,32 @@ pub const COMMANDS: &[&str] = &[
     "uniq",
     "unset",
     "wc",
+    "wget",
     "whoami",
+];
+
+/// kubectl's verbs the shell runs, in name order: what Tab completes after
+/// `kubectl`.
+pub const KUBECTL_VERBS: &[&str] = &[
+    "api-resources",
+    "apply",
+    "cluster-info",
+    "create",
+    "delete",
+    "describe",
+    "edit",
+    "exec",
+    "expose",
+    "get",
+    "label",
+    "logs",
+    "patch",
+    "port-forward",
+    "rollout",
+    "run",
+    "scale",
+    "version",
+    "wait",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +139,13 @@ pub struct Execution {
     pub clear: bool,
     /// The line ran `exit` in the outermost shell.
     pub exit_session: bool,
+    /// `kubectl edit` asks the page's editor for this object; the saved
+    /// text goes to [`Session::finish_edit`].
+    pub edit: Option<EditRequest>,
+    /// A command still runs in the foreground (`kubectl port-forward`, in a
+    /// session with [`Session::set_foreground_jobs`]): no prompt until
+    /// Ctrl+C ([`Session::interrupt`]).
+    pub running: bool,
     /// Bytes written so far (at most [`budget::MAX_OUTPUT`]).
     bytes: usize,
     /// More than [`budget::MAX_OUTPUT`] was written; the rest was dropped.
@@ -244,33 +286,43 @@ pub struct Session {
     last_status: i32,
     /// Shell variables, aliases, directories, and the line being run.
     rt: interp::Runtime,
+    /// A probe or a container's command is running for the kubelet: the
+    /// cluster does not move meanwhile.
+    kubelet_busy: bool,
+    /// `kubectl edit` may open an editor (the page's); see [`Session::set_editor`].
+    editor: bool,
+    /// A foreground command may keep running until Ctrl+C (the page); see
+    /// [`Session::set_foreground_jobs`].
+    foreground_jobs: bool,
+    /// The port-forward running in the foreground, until [`Session::interrupt`].
+    foreground: Option<lang::jobs::Forward>,
 }
 
 impl Session {
     pub fn new(options: WorldOptions) -> Result<Session, OptionsError> {
         let world = World::new(options)?;
-        let laptop = world.laptop();
-        Ok(Session {
-            world,
-            logins: vec![laptop],
-            now: 0,
-            rng: SimRng::new(options.seed),
-            last_status: 0,
-            rt: interp::Runtime::default(),
-        })
+        Ok(Session::from_world(world, options.seed))
     }
 
     /// A terminal on the laptop of an already built world.
+    /// The session's clock starts at 0; the world, built before, is
+    /// brought up to it.
     pub fn from_world(world: World, seed: u64) -> Session {
         let laptop = world.laptop();
-        Session {
+        let mut s = Session {
             world,
             logins: vec![laptop],
             now: 0,
             rng: SimRng::new(seed),
             last_status: 0,
             rt: interp::Runtime::default(),
-        }
+            kubelet_busy: false,
+            editor: false,
+            foreground_jobs: false,
+            foreground: None,
+        };
+        s.catch_up(None);
+        s
     }
 
     pub fn world(&self) -> &World {
@@ -298,6 +350,7 @@ impl Session {
     /// check outcomes and draw the before/after table.
     pub fn request(&self, from: &str, url: &str) -> Option<RequestOutcome> {
         let mut probe = self.clone();
+        probe.settle();
         probe.position_at(from)?;
         let e = probe.run_words(&["curl", "-sS", "-w", "\\n%{http_code}", url]);
         Some(RequestOutcome::from_curl(&e))
@@ -307,6 +360,7 @@ impl Session {
     /// on one copy of the session.
     pub fn requests(&self, from: &str, url: &str, n: usize) -> Option<Vec<RequestOutcome>> {
         let mut probe = self.clone();
+        probe.settle();
         probe.position_at(from)?;
         Some(
             (0..n)
@@ -460,6 +514,8 @@ impl Session {
         let Some(name) = words.first() else {
             return self.last_status;
         };
+        // What time the line has taken so far, the cluster has lived too.
+        self.catch_up(Some(exec));
         let args = &words[1..];
         match name.as_str() {
             "curl" => curl::run(self, args, exec),
@@ -467,7 +523,15 @@ impl Session {
             "iptables-save" => iptables::save(self, args, exec),
             "sudo" => iptables::sudo(self, args, stdin, exec),
             "kubectl" | "k" => kubectl::run(self, args, stdin, exec),
-            "nslookup" | "dig" | "host" if !self.image_has(name) => self.not_in_image(name, exec),
+            "nslookup" | "dig" | "host" | "wget" | "nc" | "conntrack" | "ss"
+                if !self.image_has(name) =>
+            {
+                self.not_in_image(name, exec)
+            }
+            "wget" => netclients::wget(self, args, exec),
+            "nc" => netclients::nc(self, args, exec),
+            "conntrack" => self.host_tool(name, args, exec, nodetools::conntrack),
+            "ss" => nodetools::ss(self, args, exec),
             "nslookup" => dns::nslookup(self, args, exec),
             "dig" => dns::dig(self, args, exec),
             "host" => dns::host(self, args, exec),
@@ -505,6 +569,8 @@ impl Session {
                 exec.out(format!("{}\n", self.user()));
                 0
             }
+            "jobs" => lang::jobs::jobs(self, args, exec),
+            "kill" => lang::jobs::kill(self, args, exec),
             _ => match text::find(name) {
                 Some(run) => self.run_text_tool(run, name, args, stdin, exec),
                 None => {
@@ -597,6 +663,23 @@ impl Session {
         status
     }
 
+    /// A tool the nodes have but the laptop does not (`conntrack`, which
+    /// kubeadm's nodes install): on the laptop, bash does not find it.
+    fn host_tool(
+        &mut self,
+        name: &str,
+        args: &[String],
+        exec: &mut Execution,
+        run: fn(&mut Session, &[String], &mut Execution) -> i32,
+    ) -> i32 {
+        let kind = self.world.net.host(self.here()).kind;
+        if kind == crate::net::HostKind::Laptop {
+            exec.err(format!("bash: {name}: command not found\n"));
+            return 127;
+        }
+        run(self, args, exec)
+    }
+
     /// Whether the program exists where the terminal is: everything on the
     /// laptop and the nodes; in a pod, what its image ships.
     fn image_has(&self, program: &str) -> bool {
@@ -631,8 +714,14 @@ impl Session {
         if self.current_pod_namespace().is_some() && self.logins.len() > 1 {
             // Leaving `kubectl exec -it … -- bash`.
             exec.out("exit\n");
+            let depth = self.logins.len();
             self.logins.pop();
             self.rt.shells.truncate(self.logins.len());
+            // Leaving the shell `kubectl run -it` attached to.
+            if let Some(i) = self.rt.attached.iter().position(|a| a.depth == depth) {
+                let a = self.rt.attached.remove(i);
+                kubectl::attached_shell_ended(self, &a, code, exec);
+            }
             return code;
         }
         exec.out("logout\n");
@@ -719,7 +808,15 @@ Commands on this terminal:
   exit                leave the current ssh session
   hostname            print this host's name
   ip addr | ip route  show this host's addresses and routing table
+  ip neigh | ip -br addr   the ARP table; one line per interface
   ping -c N HOST      send N ICMP echo requests
+  nc -zv HOST PORT    open a TCP connection and close it (a port check)
+  wget -qO- URL       busybox's HTTP client, in busybox-based pods
+  ss -tlnp            the sockets listening on this host
+  sudo conntrack -L [-p tcp --dport N]   a node's connection table
+  kubectl ...         get, describe, logs, get events, wait, rollout,
+                      patch, edit, port-forward, run, exec, apply, ...
+  CMD &, jobs, kill %N    run in the background (a port-forward), list, stop
   clear               clear the screen (Ctrl+L)
   help                this list
   cat ls rm touch mkdir cp mv cd pwd    files on this host

@@ -148,11 +148,22 @@ pub fn App(props: &AppProps) -> Html {
     *latest.borrow_mut() = state.clone();
     // Every action that runs the engine is marked first (`crash_guard`), and
     // the mark is rubbed out once its result is saved.
+    // The real time of the last act: the time between two acts passes in
+    // the simulated cluster too (recorded, so that replays see the same).
+    let last_act_at = use_mut_ref(js_sys::Date::now);
     let on_action = {
         let dispatcher = dispatcher.clone();
         let latest = latest.clone();
         let store = props.store.clone();
         use_callback((), move |action: Action, _| {
+            if matches!(action, Action::Run(_) | Action::Apply { .. }) {
+                let now = js_sys::Date::now();
+                let waited = (now - *last_act_at.borrow()).max(0.0) as u64;
+                *last_act_at.borrow_mut() = now;
+                if waited > 0 {
+                    dispatcher.dispatch(Action::Wait(waited));
+                }
+            }
             if let Some(store) = &store {
                 let state = latest.borrow();
                 let doing = match &action {

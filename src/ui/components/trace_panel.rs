@@ -118,6 +118,7 @@ fn step(step: &Step) -> String {
         Step::Rewrite { kind, from, to } => format!("{kind}: {from} → {to}"),
         Step::Accepted { process, addr } => format!("accepted by {process} on {addr}"),
         Step::Stopped { reason } => format!("stopped: {reason}"),
+        Step::Tunnel { how } => format!("tunnel: {how}"),
     }
 }
 

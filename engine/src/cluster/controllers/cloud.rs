@@ -2,11 +2,12 @@
 //! LoadBalancer Service gets the next address of the provider's pool; without
 //! one, nothing answers and the Service stays `<pending>`.
 
+use crate::cluster::events::Involved;
 use crate::cluster::objects::LoadBalancerIngress;
 use crate::cluster::{Cluster, LB_POOL_START};
 use std::net::Ipv4Addr;
 
-pub(crate) fn load_balancers(c: &mut Cluster) {
+pub(crate) fn load_balancers(c: &mut Cluster, now: i64) {
     if !c.cloud {
         return;
     }
@@ -17,7 +18,14 @@ pub(crate) fn load_balancers(c: &mut Cluster) {
         .filter_map(|i| i.ip.as_deref().and_then(|a| a.parse().ok()))
         .collect();
     let mut changed = false;
-    for svc in c.services.values_mut() {
+    let mut reports: Vec<(Involved, [(&str, &str); 2])> = vec![];
+    for ((ns, name), svc) in c.services.iter_mut() {
+        let involved = Involved {
+            kind: "Service".into(),
+            namespace: ns.clone(),
+            name: name.clone(),
+            uid: svc.metadata.uid.clone().unwrap_or_default(),
+        };
         let is_lb = svc.type_name() == "LoadBalancer";
         if is_lb && svc.status.load_balancer.ingress.is_empty() {
             let base = u32::from(LB_POOL_START);
@@ -32,10 +40,37 @@ pub(crate) fn load_balancers(c: &mut Cluster) {
                     ip_mode: Some("VIP".into()),
                 });
                 changed = true;
+                reports.push((
+                    involved,
+                    [
+                        ("EnsuringLoadBalancer", "Ensuring load balancer"),
+                        ("EnsuredLoadBalancer", "Ensured load balancer"),
+                    ],
+                ));
             }
         } else if !is_lb && !svc.status.load_balancer.ingress.is_empty() {
             svc.status.load_balancer.ingress.clear();
             changed = true;
+            reports.push((
+                involved,
+                [
+                    ("DeletingLoadBalancer", "Deleting load balancer"),
+                    ("DeletedLoadBalancer", "Deleted load balancer"),
+                ],
+            ));
+        }
+    }
+    for (involved, pair) in reports {
+        for (reason, message) in pair {
+            c.record(
+                involved.clone(),
+                "Normal",
+                reason,
+                message.into(),
+                "service-controller",
+                None,
+                now,
+            );
         }
     }
     if changed {

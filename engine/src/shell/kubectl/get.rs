@@ -143,9 +143,13 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                 if args.all_namespaces && r.namespaced() {
                     hs.push("NAMESPACE");
                 }
-                hs.extend(h);
-                if wide {
+                if wide && *r == Resource::Events {
                     hs.extend(w);
+                } else {
+                    hs.extend(h);
+                    if wide {
+                        hs.extend(w);
+                    }
                 }
                 if args.has("show-labels") {
                     hs.push("LABELS");
@@ -159,13 +163,17 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                     if args.all_namespaces && r.namespaced() {
                         cells.push(i.namespace.clone().unwrap_or_default());
                     }
-                    let mut row = i.cells.clone();
-                    if multi_kind {
-                        row[0] = format!("{}/{}", r.singular(), row[0]);
-                    }
-                    cells.extend(row);
-                    if wide {
+                    if wide && *r == Resource::Events {
                         cells.extend(i.wide.clone());
+                    } else {
+                        let mut row = i.cells.clone();
+                        if multi_kind {
+                            row[0] = format!("{}/{}", r.singular(), row[0]);
+                        }
+                        cells.extend(row);
+                        if wide {
+                            cells.extend(i.wide.clone());
+                        }
                     }
                     if args.has("show-labels") {
                         cells.push(format_labels(&i.labels));

@@ -137,6 +137,23 @@ pub(in crate::shell) struct Runtime {
     pub root: bool,
     /// Bytes the files of all hosts take ([`budget::MAX_FILES`]).
     pub file_bytes: usize,
+    /// The job the command being run belongs to (`cmd &`).
+    pub background: Option<u32>,
+    /// The jobs started with `&` that bash still knows of.
+    pub jobs: Vec<super::jobs::Job>,
+    /// The last process id handed out.
+    pub next_pid: u32,
+    /// Shells `kubectl run -it` attached to, by login depth.
+    pub attached: Vec<Attached>,
+}
+
+/// A pod's shell the terminal is attached to by `kubectl run -it`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(in crate::shell) struct Attached {
+    pub depth: usize,
+    pub pod: crate::cluster::Key,
+    /// `--rm`: delete the pod when the shell ends.
+    pub remove: bool,
 }
 
 /// Where a descriptor writes.
@@ -526,6 +543,10 @@ impl Session {
             self.rt.budget = Budget::fresh();
             self.rt.tty = true;
             self.rt.subshell = 0;
+            // A foreground job (a port-forward) ends when a line is run.
+            self.foreground = None;
+            // bash reports the jobs that ended before it shows a prompt.
+            self.report_jobs(&mut exec);
         }
         let mut status = self.last_status;
         if text.len() > budget::MAX_INPUT {
@@ -547,6 +568,10 @@ impl Session {
             exec.exit_session = false;
         }
         self.rt.running -= 1;
+        if !nested {
+            // What the line's own time let happen has happened.
+            self.catch_up(Some(&mut exec));
+        }
         exec.status = status;
         exec.elapsed_ms = self.now - start;
         exec
@@ -598,9 +623,29 @@ impl Session {
             if self.stopped(out) {
                 break;
             }
-            status = self.exec_and_or(item, stdin, out);
+            status = if item.background {
+                self.exec_background(item, stdin, out)
+            } else {
+                self.exec_and_or(item, stdin, out)
+            };
         }
         status
+    }
+
+    /// `cmd &`: a job. bash prints its number and process id; the command
+    /// runs (every command here ends at once, save a port-forward, which
+    /// keeps running as the job until it is killed).
+    fn exec_background(&mut self, a: &AndOr, stdin: Option<&str>, out: &mut Execution) -> i32 {
+        let text = super::jobs::command_text(a);
+        let (id, pid) = self.start_job(text);
+        out.err(format!("[{id}] {pid}\n"));
+        let saved = self.rt.background.replace(id);
+        let status = self.exec_and_or(a, stdin, out);
+        self.rt.background = saved;
+        self.job_finished(id, status);
+        // `$?` of a background command is 0.
+        self.last_status = 0;
+        0
     }
 
     fn exec_and_or(&mut self, a: &AndOr, stdin: Option<&str>, out: &mut Execution) -> i32 {
@@ -716,7 +761,7 @@ impl Session {
             .and_then(|w| self.shell_state()?.aliases().get(w));
         if let Some(value) = alias {
             if let Ok(parsed) = lexer::parse(value) {
-                if let [AndOr { first, rest }] = parsed.script.items.as_slice() {
+                if let [AndOr { first, rest, .. }] = parsed.script.items.as_slice() {
                     if let (true, false, [Command::Simple(s)]) =
                         (rest.is_empty(), first.negated, first.commands.as_slice())
                     {

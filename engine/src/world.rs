@@ -100,6 +100,9 @@ pub struct World {
     probe_rng: crate::rng::SimRng,
     /// The cluster's version the network was last built from.
     synced: u64,
+    /// Each pod's container restarts when its files were last laid out: a
+    /// restarted container starts from its image again.
+    instances: BTreeMap<Key, u32>,
 }
 
 pub const LAN: &str = "192.168.1.0/24";
@@ -421,6 +424,7 @@ impl World {
             clock: crate::cluster::CLUSTER_AGE_MS,
             probe_rng: crate::rng::SimRng::new(options.seed ^ 0x7072_6f62),
             synced: 0,
+            instances: BTreeMap::new(),
         };
         world.sync();
         // The cluster's own pods have long been running when a lesson's
@@ -522,6 +526,7 @@ impl World {
             .cloned()
             .collect();
         for k in gone {
+            self.instances.remove(&k);
             if let Some(id) = self.pod_hosts.remove(&k) {
                 self.detach_pod(id);
             }
@@ -538,6 +543,24 @@ impl World {
                     self.pod_hosts.insert(k.clone(), id);
                 }
             }
+            // A container that restarted writes on a fresh filesystem.
+            let restarts: u32 = self.cluster.pods.get(&k).map_or(0, |p| {
+                p.status.runtime.containers.iter().map(|c| c.restarts).sum()
+            });
+            if self.instances.get(&k).is_some_and(|r| *r != restarts) {
+                let files = self
+                    .cluster
+                    .pods
+                    .get(&k)
+                    .map(|p| pod_files(&k.0, p, ip))
+                    .unwrap_or_default();
+                if let Some(id) = self.pod_hosts.get(&k).copied() {
+                    if let Some(m) = self.machine_mut(id) {
+                        m.files = files;
+                    }
+                }
+            }
+            self.instances.insert(k.clone(), restarts);
             if let Some(id) = self.pod_hosts.get(&k) {
                 let listeners = images
                     .iter()

@@ -547,6 +547,20 @@ pub(crate) fn statefulsets(c: &mut Cluster, now: i64) {
                         template.spec.subdomain = Some(sts.spec.service_name.clone());
                     }
                     let owner = controller_ref("apps/v1", "StatefulSet", &sts.metadata);
+                    c.record(
+                        Involved {
+                            kind: "StatefulSet".into(),
+                            namespace: ns.clone(),
+                            name: name.clone(),
+                            uid: sts.metadata.uid.clone().unwrap_or_default(),
+                        },
+                        "Normal",
+                        "SuccessfulCreate",
+                        format!("create Pod {pod_name} in StatefulSet {name} successful"),
+                        "statefulset-controller",
+                        None,
+                        now.max(sts.metadata.created_ms),
+                    );
                     stamp_pod(
                         c,
                         NewPod {
@@ -585,6 +599,42 @@ pub(crate) fn statefulsets(c: &mut Cluster, now: i64) {
         for k in extra {
             super::delete_pod(c, &k, now, "statefulset-controller");
         }
+        let sts_ref = Involved {
+            kind: "StatefulSet".into(),
+            namespace: ns.clone(),
+            name: name.clone(),
+            uid: sts.metadata.uid.clone().unwrap_or_default(),
+        };
+        // A rolling update: once every pod runs and is ready, the highest
+        // ordinal still on an older revision is deleted (and recreated).
+        let mut owned: Vec<(usize, Key, bool, bool)> = c
+            .pods
+            .iter()
+            .filter(|(k, p)| k.0 == ns && controlled_by(&p.metadata, "StatefulSet", &name))
+            .filter_map(|(k, p)| {
+                let ordinal =
+                    k.1.strip_prefix(&format!("{name}-"))?
+                        .parse::<usize>()
+                        .ok()?;
+                let current = p.metadata.labels.get("controller-revision-hash") == Some(&revision);
+                Some((ordinal, k.clone(), current, p.status.ready))
+            })
+            .collect();
+        owned.sort_by_key(|o| o.0);
+        if owned.len() == want && owned.iter().all(|o| o.3) {
+            if let Some((_, k, _, _)) = owned.iter().rev().find(|o| !o.2) {
+                super::delete_pod(c, k, now, "statefulset-controller");
+                c.record(
+                    sts_ref.clone(),
+                    "Normal",
+                    "SuccessfulDelete",
+                    format!("delete Pod {} in StatefulSet {name} successful", k.1),
+                    "statefulset-controller",
+                    None,
+                    now,
+                );
+            }
+        }
         let pods: Vec<&Pod> = c
             .pods
             .iter()
@@ -593,11 +643,15 @@ pub(crate) fn statefulsets(c: &mut Cluster, now: i64) {
             .collect();
         let ready = pods.iter().filter(|p| p.status.ready).count() as i32;
         let total = pods.len() as i32;
+        let updated = pods
+            .iter()
+            .filter(|p| p.metadata.labels.get("controller-revision-hash") == Some(&revision))
+            .count() as i32;
         let status = StatefulSetStatus {
             replicas: total,
             ready_replicas: Some(ready),
-            current_replicas: Some(total),
-            updated_replicas: Some(total),
+            current_replicas: Some(updated),
+            updated_replicas: Some(updated),
             available_replicas: Some(ready),
         };
         if let Some(s) = c.statefulsets.get_mut(&(ns.clone(), name.clone())) {
@@ -620,6 +674,40 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
     for ((ns, name), ds) in sets {
         let hash = pod_template_hash(&ds.spec.template);
         release_unmatched(c, &ns, "DaemonSet", &name, &ds.spec.selector);
+        let ds_ref = Involved {
+            kind: "DaemonSet".into(),
+            namespace: ns.clone(),
+            name: name.clone(),
+            uid: ds.metadata.uid.clone().unwrap_or_default(),
+        };
+        // A rolling update (maxUnavailable 1): when every pod is ready, one
+        // on an older template is deleted and the loop below replaces it.
+        let owned: Vec<(Key, bool, bool)> = c
+            .pods
+            .iter()
+            .filter(|(k, p)| k.0 == ns && controlled_by(&p.metadata, "DaemonSet", &name))
+            .map(|(k, p)| {
+                (
+                    k.clone(),
+                    p.metadata.labels.get("controller-revision-hash") == Some(&hash),
+                    p.status.ready,
+                )
+            })
+            .collect();
+        if owned.len() == nodes.len() && owned.iter().all(|o| o.2) {
+            if let Some((k, _, _)) = owned.iter().find(|o| !o.1) {
+                super::delete_pod(c, k, now, "daemonset-controller");
+                c.record(
+                    ds_ref.clone(),
+                    "Normal",
+                    "SuccessfulDelete",
+                    format!("Deleted pod: {}", k.1),
+                    "daemonset-controller",
+                    None,
+                    now,
+                );
+            }
+        }
         for node in &nodes {
             let has = c.pods.iter().any(|(k, p)| {
                 k.0 == ns
@@ -634,6 +722,15 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
             // The DaemonSet controller pins each pod to its node.
             template.spec.node_name = Some(node.clone());
             let owner = controller_ref("apps/v1", "DaemonSet", &ds.metadata);
+            c.record(
+                ds_ref.clone(),
+                "Normal",
+                "SuccessfulCreate",
+                format!("Created pod: {pod_name}"),
+                "daemonset-controller",
+                None,
+                now.max(ds.metadata.created_ms),
+            );
             stamp_pod(
                 c,
                 NewPod {
@@ -657,13 +754,17 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
             .map(|(_, p)| p)
             .collect();
         let ready = pods.iter().filter(|p| p.status.ready).count() as i32;
+        let updated = pods
+            .iter()
+            .filter(|p| p.metadata.labels.get("controller-revision-hash") == Some(&hash))
+            .count() as i32;
         let status = DaemonSetStatus {
             current_number_scheduled: pods.len() as i32,
             desired_number_scheduled: nodes.len() as i32,
             number_misscheduled: 0,
             number_ready: ready,
             number_available: Some(ready),
-            updated_number_scheduled: Some(pods.len() as i32),
+            updated_number_scheduled: Some(updated),
         };
         if let Some(d) = c.daemonsets.get_mut(&(ns.clone(), name.clone())) {
             if d.status != status {

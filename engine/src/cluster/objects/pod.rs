@@ -400,12 +400,14 @@ pub fn container_id(pod: &Pod, name: &str, instance: u32) -> String {
         "{}/{name}/{instance}",
         pod.metadata.uid.as_deref().unwrap_or(&pod.metadata.name)
     );
-    (0..8)
-        .map(|i| {
-            format!(
-                "{:08x}",
-                crate::text::fnv1a(format!("{seed}/{i}").as_bytes())
-            )
-        })
+    hex_digest(&seed)
+}
+
+/// 64 hex digits derived from `seed` (SHA-256), for ids and digests.
+pub fn hex_digest(seed: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(seed.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
         .collect()
 }

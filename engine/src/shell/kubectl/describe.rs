@@ -620,15 +620,7 @@ fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
                 } else {
                     format!("docker.io/library/{repo}")
                 };
-                format!(
-                    "{full}@sha256:{}",
-                    (0..8)
-                        .map(|i| format!(
-                            "{:08x}",
-                            crate::text::fnv1a(format!("{}/{i}", ct.image).as_bytes())
-                        ))
-                        .collect::<String>()
-                )
+                format!("{full}@sha256:{}", hex_digest(&ct.image))
             })
             .unwrap_or_default();
         o.push_str(&format!("    Image ID:\t{image_id}\n"));

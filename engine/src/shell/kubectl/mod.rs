@@ -307,6 +307,16 @@ impl Resource {
         self.info().is_none_or(|i| i.namespaced)
     }
 
+    /// `/v1`, `apps/v1`: how the API server names a group and version in
+    /// its `GroupVersionResource` messages.
+    pub fn info_group_version(self) -> String {
+        match self.info() {
+            Some(i) if i.group.is_empty() => format!("/{}", i.version),
+            Some(i) => format!("{}/{}", i.group, i.version),
+            None => String::new(),
+        }
+    }
+
     /// The kind, as API errors name it (`The Pod "x" is invalid`).
     pub fn kind(self) -> &'static str {
         self.info().map_or("", |i| i.kind)

@@ -302,6 +302,7 @@ impl App {
         resp: &HttpResponse,
         remote: std::net::SocketAddrV4,
         at: i64,
+        connection: u64,
     ) -> Vec<String> {
         let t = crate::time::DateTime::at(at);
         match self {
@@ -311,7 +312,7 @@ impl App {
                     out.push(format!(
                         "{} [error] 29#29: *{} open() \"/usr/share/nginx/html{}\" failed (2: No such file or directory), client: {}, server: localhost, request: \"{} {} HTTP/1.1\", host: \"{}\"",
                         log_stamp(at),
-                        1 + crate::text::fnv1a(format!("{remote}{at}").as_bytes()) % 90,
+                        connection,
                         req.path,
                         remote.ip(),
                         req.method,

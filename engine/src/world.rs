@@ -229,6 +229,9 @@ impl World {
             addr: Some(ROUTER_IP),
             ..Listener::tcp(80, "lighttpd", App::RouterAdmin)
         });
+        // The laptop and the nodes have talked to their gateway before (the
+        // nodes pulled their images through it): it is in their ARP tables.
+        let router_mac = router.interfaces[0].mac;
         net.add_host(router);
 
         // The student's laptop.
@@ -251,6 +254,7 @@ impl World {
         laptop
             .routes
             .add(kernel_route(lan_net, "eth0", LAPTOP_IP, Some(100)));
+        laptop.learn(ROUTER_IP, "eth0", Some(router_mac), None);
         let laptop_id = net.add_host(laptop);
 
         let mut machines = vec![];
@@ -288,6 +292,7 @@ impl World {
             });
             node.routes.add(kernel_route(pod_cidr, "cni0", gw, None));
             node.routes.add(kernel_route(lan_net, "eth0", ip, None));
+            node.learn(ROUTER_IP, "eth0", Some(router_mac), None);
             crate::cluster::flannel::install(
                 &mut node,
                 pod_cidr,

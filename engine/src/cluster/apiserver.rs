@@ -660,7 +660,13 @@ fn keep_identity(new: &mut ObjectMeta, old: &ObjectMeta) {
 /// statuses, and a pod's spec (only labels and annotations may change).
 fn merge_server_fields(next: &mut Object, old: &Object) {
     match (next, old) {
-        (Object::Service(n), Object::Service(o)) => n.status = o.status.clone(),
+        // The status of a load balancer goes with the type
+        // (`dropTypeDependentFields`).
+        (Object::Service(n), Object::Service(o))
+            if n.spec.type_.as_deref() == Some("LoadBalancer") =>
+        {
+            n.status = o.status.clone();
+        }
         (Object::Pod(n), Object::Pod(o)) => {
             let labels = std::mem::take(&mut n.metadata.labels);
             let annotations = std::mem::take(&mut n.metadata.annotations);

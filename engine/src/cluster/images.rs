@@ -231,8 +231,8 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
     let repo = repository(image);
     let common = [
         "cat", "ls", "echo", "hostname", "env", "sh", "true", "false", "sleep", "grep", "head",
-        "tail", "wc", "sort", "exit", "touch", "rm", "mkdir", "cp", "mv", "cut", "tr", "tee",
-        "uniq", "seq", "date", "printf",
+        "tail", "wc", "sort", "touch", "rm", "mkdir", "cp", "mv", "cut", "tr", "tee", "uniq",
+        "seq", "date", "printf",
     ];
     match repo.as_str() {
         // Debian-based: bash and curl, no ping, ip or nslookup.

@@ -223,8 +223,16 @@ impl Session {
                 let uid = pod.metadata.uid.clone().unwrap_or_default();
                 let sandbox = crate::cluster::objects::container_id(&pod, "pause", 0);
                 let stamp = crate::time::DateTime::at(now as i64);
+                let pid = self
+                    .rt
+                    .jobs
+                    .iter()
+                    .find(|j| j.forward.as_ref() == Some(f))
+                    .map_or(4242, |j| j.pid);
+                // klog's header, then the error as kubectl 1.31 logs it
+                // (`runtime.HandleError`); kubectl then stops forwarding.
                 note.stderr = format!(
-                    "E{:02}{:02} {:02}:{:02}:{:02}.{:06}    4242 portforward.go:413] an error occurred forwarding {} -> {}: error forwarding port {} to pod {sandbox}, uid : failed to execute portforward in network namespace \"/var/run/netns/cni-{}\": failed to connect to localhost:{} inside namespace \"{sandbox}\", IPv4: dial tcp4 127.0.0.1:{}: connect: connection refused IPv6 dial tcp6: address localhost: no suitable address \n",
+                    "E{:02}{:02} {:02}:{:02}:{:02}.{:06} {pid:>7} portforward.go:413] \"Unhandled Error\" err=\"an error occurred forwarding {} -> {}: error forwarding port {} to pod {sandbox}, uid : failed to execute portforward in network namespace \\\"/var/run/netns/cni-{}\\\": failed to connect to localhost:{} inside namespace \\\"{sandbox}\\\", IPv4: dial tcp4 127.0.0.1:{}: connect: connection refused IPv6 dial tcp6: address localhost: no suitable address found \"\nerror: lost connection to pod\n",
                     stamp.month,
                     stamp.day,
                     stamp.hour,
@@ -238,6 +246,7 @@ impl Session {
                     f.port,
                     f.port,
                 );
+                self.forward_lost(f);
                 broken(trace, note)
             }
         }

@@ -448,17 +448,20 @@ impl Session {
 
     /// Runs already-split words on another host (`kubectl exec POD -- cmd`).
     fn run_words_in(&mut self, host: HostId, words: &[String], exec: &mut Execution) -> i32 {
+        let depth = self.logins.len();
         self.logins.push(host);
         let code = self.run_command(words, None, exec);
-        self.logins.pop();
+        // Whatever the command did to the logins, the caller's stay.
+        self.logins.truncate(depth.max(1));
         code
     }
 
     /// Runs a command line on another host (`kubectl exec POD -- sh -c '…'`).
     fn run_line_in(&mut self, host: HostId, line: &str, exec: &mut Execution) -> i32 {
+        let depth = self.logins.len();
         self.logins.push(host);
         let inner = self.run(line);
-        self.logins.pop();
+        self.logins.truncate(depth.max(1));
         for (stream, text) in inner.output {
             exec.push(stream, text);
         }

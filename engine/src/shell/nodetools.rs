@@ -286,15 +286,15 @@ pub(super) fn ss(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 
             };
             v6(a).cmp(&v6(b)).then(a.port.cmp(&b.port))
         });
+        // A process's sockets take descriptors from 3 in the order it
+        // opened them (sshd: 0.0.0.0 then [::]).
+        let mut next_fd: std::collections::BTreeMap<String, u32> = Default::default();
         for l in listeners {
             let udp_sock = l.proto == Protocol::Udp;
             let proc = l.process.clone();
-            let users = format!(
-                "users:((\"{}\",pid={},fd={}))",
-                proc,
-                pid_of(&proc),
-                3 + crate::text::fnv1a(format!("{proc}{}", l.port).as_bytes()) % 20
-            );
+            let fd = next_fd.entry(proc.clone()).or_insert(3);
+            let users = format!("users:((\"{}\",pid={},fd={}))", proc, pid_of(&proc), *fd);
+            *fd += 1;
             let (addr, peer) = match l.addr {
                 Some(a) if a == Ipv4Addr::new(127, 0, 0, 53) => {
                     ("127.0.0.53%lo:".to_string(), "0.0.0.0:".to_string())
@@ -337,13 +337,11 @@ pub(super) fn ss(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 
                     peer_addr: "[::]:".into(),
                     peer_port: "*".into(),
                     process: if processes {
-                        users.replace(
-                            &format!(
-                                "fd={}",
-                                3 + crate::text::fnv1a(format!("{proc}{}", l.port).as_bytes()) % 20
-                            ),
-                            "fd=4",
-                        )
+                        let fd = next_fd.entry(proc.clone()).or_insert(3);
+                        let users =
+                            format!("users:((\"{}\",pid={},fd={}))", proc, pid_of(&proc), *fd);
+                        *fd += 1;
+                        users
                     } else {
                         String::new()
                     },
@@ -361,6 +359,17 @@ pub(super) fn ss(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 
             let from = s.world.net.host(w[0]).primary_addr();
             let to = host.primary_addr();
             if let (Some(from), Some(to)) = (from, to) {
+                // The session's port, from the connection's conntrack entry.
+                let now = s.now;
+                let sport = host
+                    .conntrack
+                    .live(now)
+                    .find(|e| {
+                        *e.original.src.ip() == from
+                            && *e.original.dst.ip() == to
+                            && e.original.dst.port() == 22
+                    })
+                    .map_or(52344, |e| e.original.src.port());
                 rows.push(SockRow {
                     state: "ESTAB",
                     recv_q: 0,
@@ -368,7 +377,7 @@ pub(super) fn ss(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 
                     local_addr: format!("{to}:"),
                     local_port: port_text(22),
                     peer_addr: format!("{from}:"),
-                    peer_port: "52344".into(),
+                    peer_port: port_text(sport),
                     process: if processes {
                         "users:((\"sshd\",pid=3841,fd=4),(\"sshd\",pid=3756,fd=4))".into()
                     } else {

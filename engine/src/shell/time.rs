@@ -198,6 +198,9 @@ impl Session {
 
     /// A shell variable of the current shell, if set.
     pub(in crate::shell) fn shell_var(&self, name: &str) -> Option<String> {
+        if let Some((_, v)) = self.rt.command_env.iter().rev().find(|(n, _)| n == name) {
+            return Some(v.clone());
+        }
         self.shell_state().and_then(|s| s.vars().get(name).cloned())
     }
 

@@ -168,32 +168,21 @@ impl World {
     ) -> Option<HttpResponse> {
         let unix = (crate::time::EPOCH_UNIX as i64 + now.div_euclid(1000)).max(0) as u64;
         let resp = listener.app.http(req, unix, ctx)?;
-        let lines = listener.app.access_log(req, &resp, ctx.remote, now);
-        if !lines.is_empty() {
-            self.log_to_pod(server, listener.port, lines, now);
-        }
-        Some(resp)
-    }
-
-    /// Appends to the log of the container of the pod `host` that serves `port`.
-    fn log_to_pod(&mut self, host: HostId, port: u16, lines: Vec<String>, now: i64) {
-        let Some(key) = self
-            .pod_hosts
-            .iter()
-            .find(|(_, h)| **h == host)
-            .map(|(k, _)| k.clone())
+        let Some((key, i)) = self.serving_container(server, listener.port) else {
+            return Some(resp);
+        };
+        let Some(ct) = self
+            .cluster
+            .pods
+            .get_mut(&key)
+            .and_then(|p| p.status.runtime.containers.get_mut(i))
         else {
-            return;
+            return Some(resp);
         };
-        let Some(pod) = self.cluster.pods.get_mut(&key) else {
-            return;
-        };
-        let index = pod.spec.containers.iter().position(|c| {
-            images::known(&c.image, &c.args).is_some_and(|ps| ps.iter().any(|p| p.port == port))
-        });
-        let Some(ct) = index.and_then(|i| pod.status.runtime.containers.get_mut(i)) else {
-            return;
-        };
+        ct.connections += 1;
+        let lines = listener
+            .app
+            .access_log(req, &resp, ctx.remote, now, ct.connections);
         for text in lines {
             ct.log.push(LogLine { at: now, text });
         }
@@ -201,6 +190,21 @@ impl World {
             let extra = ct.log.len() - MAX_LOG_LINES;
             ct.log.drain(..extra);
         }
+        Some(resp)
+    }
+
+    /// The pod of `host` and the index of its container that serves `port`.
+    fn serving_container(&self, host: HostId, port: u16) -> Option<(crate::cluster::Key, usize)> {
+        let key = self
+            .pod_hosts
+            .iter()
+            .find(|(_, h)| **h == host)
+            .map(|(k, _)| k.clone())?;
+        let pod = self.cluster.pods.get(&key)?;
+        let index = pod.spec.containers.iter().position(|c| {
+            images::known(&c.image, &c.args).is_some_and(|ps| ps.iter().any(|p| p.port == port))
+        })?;
+        Some((key, index))
     }
 
     /// An `httpGet` or `tcpSocket` probe, sent from the pod's node to the

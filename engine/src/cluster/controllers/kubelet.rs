@@ -566,6 +566,25 @@ fn container_step(
                 format!("Created container {}", spec.name),
                 at,
             );
+            // A command the image does not have: the runtime cannot start it.
+            if let images::MainProcess::Runs(argv) = images::main_process(&spec) {
+                let program = argv.first().cloned().unwrap_or_default();
+                if program.is_empty() || !images::has_command(&spec.image, &program) {
+                    let message = format!("failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown");
+                    kubelet(c, "Warning", "Failed", format!("Error: {message}"), at);
+                    terminate(c, key, i, at, 128, "StartError");
+                    if let Some(p) = c.pods.get_mut(key) {
+                        let ct = &mut p.status.runtime.containers[i];
+                        if let ContainerState::Terminated(t) = &mut ct.state {
+                            t.message = message.clone();
+                        }
+                        if let Some(t) = &mut ct.last_state {
+                            t.message = message;
+                        }
+                    }
+                    return None;
+                }
+            }
             kubelet(
                 c,
                 "Normal",
@@ -625,6 +644,7 @@ fn container_step(
                 let ct = &mut p.status.runtime.containers[i];
                 ct.restarts += 1;
                 ct.previous_log = std::mem::take(&mut ct.log);
+                ct.connections = 0;
                 ct.state = ContainerState::Waiting {
                     reason: "ContainerCreating".into(),
                 };
@@ -669,6 +689,7 @@ fn terminate(c: &mut Cluster, key: &Key, i: usize, at: i64, code: i32, reason: &
         exit_code: code,
         started,
         finished: at,
+        message: String::new(),
     };
     ct.ready = false;
     ct.readiness = ProbeTrack::default();

@@ -178,6 +178,9 @@ pub struct ContainerRuntime {
     /// before it wrote (`kubectl logs -p`).
     pub log: Vec<LogLine>,
     pub previous_log: Vec<LogLine>,
+    /// Connections this instance of the program has accepted (nginx's
+    /// connection number in its error log).
+    pub connections: u64,
 }
 
 /// One line of a container's log, with when it was written.
@@ -223,6 +226,8 @@ pub struct Terminated {
     pub exit_code: i32,
     pub started: i64,
     pub finished: i64,
+    /// What the runtime said (a start error's text); empty for none.
+    pub message: String,
 }
 
 /// One probe's schedule and its recent results.
@@ -253,6 +258,7 @@ impl ContainerRuntime {
             pull_failures: 0,
             log: vec![],
             previous_log: vec![],
+            connections: 0,
         }
     }
 
@@ -332,22 +338,16 @@ impl Pod {
                         json!({"running": {"startedAt": ts(*since)}})
                     }
                     ContainerState::Waiting { reason } => json!({"waiting": {"reason": reason}}),
-                    ContainerState::Terminated(t) => json!({"terminated": {
-                        "containerID": format!("containerd://{}", container_id(self, &c.name, c.restarts)),
-                        "exitCode": t.exit_code,
-                        "finishedAt": ts(t.finished),
-                        "reason": t.reason,
-                        "startedAt": ts(t.started),
-                    }}),
+                    ContainerState::Terminated(t) => json!({"terminated": terminated(
+                        t,
+                        container_id(self, &c.name, c.restarts),
+                    )}),
                 };
                 let last = match &c.last_state {
-                    Some(t) if c.restarts > 0 => json!({"terminated": {
-                        "containerID": format!("containerd://{}", container_id(self, &c.name, c.restarts.saturating_sub(1))),
-                        "exitCode": t.exit_code,
-                        "finishedAt": ts(t.finished),
-                        "reason": t.reason,
-                        "startedAt": ts(t.started),
-                    }}),
+                    Some(t) if c.restarts > 0 => json!({"terminated": terminated(
+                        t,
+                        container_id(self, &c.name, c.restarts.saturating_sub(1)),
+                    )}),
                     _ => json!({}),
                 };
                 let mut v = json!({
@@ -360,8 +360,10 @@ impl Pod {
                     "state": state,
                 });
                 if !matches!(c.state, ContainerState::Waiting { .. }) {
-                    v["containerID"] =
-                        json!(format!("containerd://{}", container_id(self, &c.name, c.restarts)));
+                    v["containerID"] = json!(format!(
+                        "containerd://{}",
+                        container_id(self, &c.name, c.restarts)
+                    ));
                 }
                 v
             })
@@ -410,4 +412,24 @@ pub fn hex_digest(seed: &str) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
+}
+
+/// A terminated container's state as the API shows it. A process that
+/// never started (`StartError`) has the zero time as its start.
+fn terminated(t: &Terminated, id: String) -> serde_json::Value {
+    let mut v = serde_json::json!({
+        "containerID": format!("containerd://{id}"),
+        "exitCode": t.exit_code,
+        "finishedAt": crate::cluster::rfc3339(t.finished),
+        "reason": t.reason,
+        "startedAt": if t.reason == "StartError" {
+            "1970-01-01T00:00:00Z".to_string()
+        } else {
+            crate::cluster::rfc3339(t.started)
+        },
+    });
+    if !t.message.is_empty() {
+        v["message"] = serde_json::json!(t.message);
+    }
+    v
 }

@@ -110,7 +110,7 @@ fn probes(ct: &Container, o: &mut String) {
 }
 
 /// `DescribePodTemplate`.
-fn pod_template(t: &PodTemplate, o: &mut String) {
+pub(super) fn pod_template(t: &PodTemplate, o: &mut String) {
     o.push_str("Pod Template:\n");
     multiline("  Labels", &t.metadata.labels, o);
     if !t.metadata.annotations.is_empty() {
@@ -639,11 +639,20 @@ fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
             }
         }
         let terminated = |label: &str, t: &Terminated, o: &mut String| {
+            let message = if t.message.is_empty() {
+                String::new()
+            } else {
+                format!("      Message:\t{}\n", t.message)
+            };
+            let started = if t.reason == "StartError" {
+                "Thu, 01 Jan 1970 00:00:00 +0000".to_string()
+            } else {
+                rfc1123z(t.started)
+            };
             o.push_str(&format!(
-                "    {label}:\tTerminated\n      Reason:\t{}\n      Exit Code:\t{}\n      Started:\t{}\n      Finished:\t{}\n",
+                "    {label}:\tTerminated\n      Reason:\t{}\n{message}      Exit Code:\t{}\n      Started:\t{started}\n      Finished:\t{}\n",
                 t.reason,
                 t.exit_code,
-                rfc1123z(t.started),
                 rfc1123z(t.finished)
             ));
         };

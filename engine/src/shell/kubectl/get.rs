@@ -81,9 +81,13 @@ fn selectable(r: Resource) -> &'static [&'static str] {
     }
 }
 
-/// `--field-selector k=v,k2!=v2`: (path, value, equal) terms, or the API
-/// server's refusal of a field it does not index.
-fn field_selector(r: Resource, text: &str) -> Result<Vec<(Vec<&str>, String, bool)>, String> {
+/// One `--field-selector` term: the field's path, the value, and whether
+/// it must equal (`=`) or differ (`!=`).
+type FieldTerm<'a> = (Vec<&'a str>, String, bool);
+
+/// `--field-selector k=v,k2!=v2`: its terms, or the API server's refusal
+/// of a field it does not index.
+fn field_selector(r: Resource, text: &str) -> Result<Vec<FieldTerm<'_>>, String> {
     let mut out = vec![];
     for term in text.split(',').filter(|t| !t.is_empty()) {
         let (key, value, eq) = if let Some((k, v)) = term.split_once("!=") {
@@ -216,6 +220,36 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                     return 1;
                 }
             }
+        }
+        if let Some(field) = args.value("sort-by") {
+            let template = match jsonpath::relaxed(field) {
+                Ok(t) => t,
+                Err(e) => {
+                    exec.err(e);
+                    return 1;
+                }
+            };
+            let mut keys = Vec::with_capacity(chosen.len());
+            for i in &chosen {
+                match jsonpath::first_value(&template, &i.json) {
+                    Ok(v) => keys.push(v.cloned()),
+                    Err(e) => {
+                        exec.err(e);
+                        return 1;
+                    }
+                }
+            }
+            if !chosen.is_empty() && keys.iter().all(Option::is_none) {
+                exec.err(format!(
+                    "error: couldn't find any field with path \"{template}\" in the list of objects\n"
+                ));
+                return 1;
+            }
+            let mut paired: Vec<(Option<Value>, Item)> = keys.into_iter().zip(chosen).collect();
+            crate::sort::sort_by(&mut paired, |a, b| {
+                jsonpath::sort_order(a.0.as_ref(), b.0.as_ref())
+            });
+            chosen = paired.into_iter().map(|(_, i)| i).collect();
         }
         if output.is_empty() || wide || args.has("show-labels") {
             if chosen.is_empty() {

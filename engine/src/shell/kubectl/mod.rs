@@ -100,6 +100,7 @@ const VALUE_FLAGS: &[&str] = &[
     "address",
     "pod-running-timeout",
     "revision",
+    "to-revision",
     "field-manager",
 ];
 const BOOL_FLAGS: &[&str] = &[

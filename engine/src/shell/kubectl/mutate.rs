@@ -805,7 +805,7 @@ fn finish_attached(
             .first()
             .and_then(|c| match &c.state {
                 crate::cluster::objects::ContainerState::Terminated(t) => {
-                    Some((t.exit_code, t.reason.clone()))
+                    Some((t.exit_code, t.reason.clone(), t.message.clone()))
                 }
                 _ => None,
             });
@@ -815,8 +815,13 @@ fn finish_attached(
         remove_pod(s, key, exec);
     }
     match ended {
-        Some((phase, Some((code, reason)))) if phase == "Failed" && code != 0 => {
-            exec.err(format!("pod {}/{} terminated ({reason})\n", key.0, key.1));
+        Some((phase, Some((code, reason, message)))) if phase == "Failed" && code != 0 => {
+            // `uexec.CodeExitError`: the reason, then the runtime's message.
+            let mut text = format!("pod {}/{} terminated ({reason})\n{message}", key.0, key.1);
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            exec.err(text);
             code
         }
         _ => 0,

@@ -293,9 +293,11 @@ pub(crate) fn rollout(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
     match sub.as_str() {
         "status" => status(s, &rest, exec),
         "restart" => restart(s, &rest, exec),
-        "history" | "pause" | "resume" | "undo" => {
+        "history" => history(s, &rest, exec),
+        "undo" => undo(s, &rest, exec),
+        "pause" | "resume" => {
             exec.err(format!(
-                "error: kubectl rollout {sub} is not simulated here; the simulated ones are status and restart\n"
+                "error: kubectl rollout {sub} is not simulated here; the simulated ones are status, restart, history and undo\n"
             ));
             1
         }
@@ -498,6 +500,194 @@ fn restart(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         c.changed();
         c.reconcile(now);
         exec.out(format!("{}/{name} restarted\n", r.singular()));
+    }
+    i32::from(failed)
+}
+
+/// A Deployment's ReplicaSets by revision (`deployment.kubernetes.io/revision`).
+fn revisions(s: &Session, ns: &str, name: &str) -> Vec<(i64, crate::cluster::objects::ReplicaSet)> {
+    let mut out: Vec<(i64, crate::cluster::objects::ReplicaSet)> = s
+        .world
+        .cluster
+        .replicasets
+        .iter()
+        .filter(|(k, rs)| k.0 == ns && rs.deployment() == Some(name))
+        .filter_map(|(_, rs)| {
+            let rev = rs
+                .metadata
+                .annotations
+                .get("deployment.kubernetes.io/revision")?
+                .parse()
+                .ok()?;
+            Some((rev, rs.clone()))
+        })
+        .collect();
+    crate::sort::sort_by(&mut out, |a, b| a.0.cmp(&b.0));
+    out
+}
+
+/// A revision flag's number (`--revision`, `--to-revision`), 0 when absent.
+fn revision_flag(args: &Args, flag: &str, exec: &mut Execution) -> Option<i64> {
+    match args.value(flag) {
+        None => Some(0),
+        Some(v) => match v.parse::<i64>() {
+            Ok(n) if n >= 0 => Some(n),
+            Ok(_) => {
+                exec.err(format!("error: revision must be a positive integer: {v}\n"));
+                None
+            }
+            Err(_) => {
+                exec.err(format!(
+                    "error: invalid argument \"{v}\" for \"--{flag}\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'kubectl rollout {} -h' for help and examples\n",
+                    if flag == "revision" { "history" } else { "undo" }
+                ));
+                None
+            }
+        },
+    }
+}
+
+/// `kubectl rollout history`: a Deployment's revisions from its
+/// ReplicaSets, or one revision's pod template with `--revision`.
+fn history(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+    let Some(targets) = targets(s, args, exec) else {
+        return 1;
+    };
+    let Some(wanted) = revision_flag(args, "revision", exec) else {
+        return 1;
+    };
+    let ns = args.ns();
+    let mut failed = false;
+    for (r, name) in targets {
+        if r != Resource::Deployments {
+            exec.err(format!(
+                "error: kubectl rollout history of {} (kept in ControllerRevisions) is not simulated here; that of deployments is\n",
+                r.plural()
+            ));
+            failed = true;
+            continue;
+        }
+        if !s
+            .world
+            .cluster
+            .deployments
+            .contains_key(&(ns.clone(), name.clone()))
+        {
+            exec.err(format!(
+                "Error from server (NotFound): deployments.apps \"{name}\" not found\n"
+            ));
+            failed = true;
+            continue;
+        }
+        let revs = revisions(s, &ns, &name);
+        if wanted > 0 {
+            let Some((_, rs)) = revs.iter().find(|(n, _)| *n == wanted) else {
+                exec.err("error: unable to find the specified revision\n");
+                failed = true;
+                continue;
+            };
+            let mut o = String::new();
+            super::describe::pod_template(&rs.spec.template, &mut o);
+            exec.out(format!(
+                "deployment.apps/{name} with revision #{wanted}\n{}\n",
+                crate::shell::tabwriter::DESCRIBE.format(&o)
+            ));
+            continue;
+        }
+        let mut t = String::from("REVISION\tCHANGE-CAUSE\n");
+        for (n, rs) in &revs {
+            let cause = rs
+                .metadata
+                .annotations
+                .get("kubernetes.io/change-cause")
+                .cloned()
+                .unwrap_or_else(|| "<none>".into());
+            t.push_str(&format!("{n}\t{cause}\n"));
+        }
+        exec.out(format!(
+            "deployment.apps/{name} \n{}\n",
+            crate::shell::tabwriter::DESCRIBE.format(&t)
+        ));
+    }
+    i32::from(failed)
+}
+
+/// `kubectl rollout undo`: the Deployment's template set back to that of
+/// the previous revision's ReplicaSet (or `--to-revision`'s); the
+/// controller then rolls out to it.
+fn undo(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+    let Some(targets) = targets(s, args, exec) else {
+        return 1;
+    };
+    let Some(to) = revision_flag(args, "to-revision", exec) else {
+        return 1;
+    };
+    let ns = args.ns();
+    let now = s.now as i64;
+    let mut failed = false;
+    for (r, name) in targets {
+        if r != Resource::Deployments {
+            exec.err(format!(
+                "error: kubectl rollout undo of {} (kept in ControllerRevisions) is not simulated here; that of deployments is\n",
+                r.plural()
+            ));
+            failed = true;
+            continue;
+        }
+        let key = (ns.clone(), name.clone());
+        let Some(d) = s.world.cluster.deployments.get(&key).cloned() else {
+            exec.err(format!(
+                "Error from server (NotFound): deployments.apps \"{name}\" not found\n"
+            ));
+            failed = true;
+            continue;
+        };
+        let revs = revisions(s, &ns, &name);
+        // `deploymentRevision`: the asked revision, or the newest but one.
+        let target = if to > 0 {
+            match revs.iter().find(|(n, _)| *n == to) {
+                Some((_, rs)) => rs.clone(),
+                None => {
+                    exec.err(format!(
+                        "error: unable to find specified revision {to} in history\n"
+                    ));
+                    failed = true;
+                    continue;
+                }
+            }
+        } else {
+            match revs.len().checked_sub(2).and_then(|i| revs.get(i)) {
+                Some((_, rs)) => rs.clone(),
+                None => {
+                    exec.err(format!(
+                        "error: no rollout history found for deployment \"{name}\"\n"
+                    ));
+                    failed = true;
+                    continue;
+                }
+            }
+        };
+        let mut template = target.spec.template.clone();
+        template.metadata.labels.remove("pod-template-hash");
+        if template == d.spec.template {
+            exec.out(format!(
+                "deployment.apps/{name} skipped rollback (current template already matches revision {to})\n"
+            ));
+            continue;
+        }
+        let mut next = d.clone();
+        next.spec.template = template;
+        match s
+            .world
+            .cluster
+            .update(crate::cluster::apiserver::Object::Deployment(next), now)
+        {
+            Ok(_) => exec.out(format!("deployment.apps/{name} rolled back\n")),
+            Err(e) => {
+                super::print_api_error(exec, &e, None);
+                failed = true;
+            }
+        }
     }
     i32::from(failed)
 }

@@ -145,6 +145,8 @@ pub(in crate::shell) struct Runtime {
     pub next_pid: u32,
     /// Shells `kubectl run -it` attached to, by login depth.
     pub attached: Vec<Attached>,
+    /// `NAME=value command`: what the running command's environment adds.
+    pub command_env: Vec<(String, String)>,
 }
 
 /// A pod's shell the terminal is attached to by `kubectl run -it`.
@@ -813,12 +815,21 @@ impl Session {
             let status = self.rt.subst_status.unwrap_or(0);
             return self.with_redirs(&s.redirs, stdin, out, |_, _, _| status);
         }
-        // `NAME=value command` only sets the command's environment, which no
-        // simulated command reads.
+        // `NAME=value command` only sets the command's environment (which
+        // `kubectl edit` reads for its editor).
+        let mut env = Vec::with_capacity(s.assigns.len());
+        for (name, value) in &s.assigns {
+            match self.expand_string(value, out) {
+                Ok(v) => env.push((name.clone(), v)),
+                Err(()) => return 1,
+            }
+        }
         let args: usize = fields.iter().map(String::len).sum();
         self.with_redirs(&s.redirs, stdin, out, |sh, stdin, sink| {
             let before = sink.bytes();
+            let outer = std::mem::replace(&mut sh.rt.command_env, env);
             let status = sh.run_command(&fields, stdin, sink);
+            sh.rt.command_env = outer;
             // What the command read and wrote: linear tools' work.
             let moved = args + stdin.map_or(0, str::len) + (sink.bytes() - before);
             sh.charge(moved as u64, sink);

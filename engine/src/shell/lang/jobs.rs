@@ -132,6 +132,22 @@ impl Session {
         self.rt.jobs.retain(|j| j.state == JobState::Running);
     }
 
+    /// A port-forward whose stream to the pod failed: kubectl exits 1.
+    pub(in crate::shell) fn forward_lost(&mut self, f: &Forward) {
+        if let Some(j) = self
+            .rt
+            .jobs
+            .iter_mut()
+            .find(|j| j.forward.as_ref() == Some(f))
+        {
+            j.state = JobState::Done(1);
+            j.forward = None;
+        }
+        if self.foreground.as_ref() == Some(f) {
+            self.foreground = None;
+        }
+    }
+
     /// The port-forward listening on `port` of this host's loopback.
     pub(in crate::shell) fn forward_on(&self, port: u16) -> Option<Forward> {
         let here = self.here();
@@ -221,7 +237,12 @@ pub(in crate::shell) fn kill(s: &mut Session, args: &[String], exec: &mut Execut
                 j.state = JobState::Terminated;
                 j.forward = None;
             }
-            Some(_) | None => {
+            Some(j) => {
+                // Ended, not yet reported: the process is gone.
+                exec.err(format!("bash: kill: ({}) - No such process\n", j.pid));
+                status = 1;
+            }
+            None => {
                 if t.starts_with('%') {
                     exec.err(format!("bash: kill: {t}: no such job\n"));
                 } else {

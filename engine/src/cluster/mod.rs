@@ -103,6 +103,9 @@ pub struct Cluster {
     /// Each node's kubelet: its images, its pull queue, its address allocator.
     pub kubelets: BTreeMap<String, NodeKubelet>,
     pub cloud: bool,
+    /// LoadBalancer Services the cloud is provisioning, and when each
+    /// load balancer will be ready (the service controller's work).
+    pub(crate) lb_provisioning: BTreeMap<Key, i64>,
     pub(crate) rng: SimRng,
     next_uid: u64,
     resource_version: u64,
@@ -132,6 +135,7 @@ impl Cluster {
             events: vec![],
             kubelets: BTreeMap::new(),
             cloud,
+            lb_provisioning: BTreeMap::new(),
             rng: SimRng::new(seed ^ 0x6b75_6265),
             next_uid: 1,
             resource_version: 1000,
@@ -238,13 +242,22 @@ impl Cluster {
 
     /// The earliest simulated moment the kubelets have something to do.
     pub fn next_due(&self) -> Option<i64> {
-        controllers::kubelet::next_due(self)
+        let lb = self
+            .lb_provisioning
+            .values()
+            .copied()
+            .filter(|t| *t < i64::MAX)
+            .min();
+        match (controllers::kubelet::next_due(self), lb) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
     }
 
     /// Whether work is under way that time alone finishes (a pod starting,
     /// a readiness probe not yet decided); see [`Cluster::step`].
     pub fn pending(&self) -> bool {
-        controllers::kubelet::pending(self)
+        controllers::kubelet::pending(self) || self.lb_provisioning.values().any(|t| *t < i64::MAX)
     }
 
     /// Everything due at or before `now`: the kubelets' steps, then the

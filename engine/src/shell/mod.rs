@@ -594,6 +594,12 @@ impl Session {
         exec: &mut Execution,
     ) -> i32 {
         let tty = self.rt.tty;
+        let busybox = self.pod_image().is_some_and(|image| {
+            matches!(
+                crate::cluster::images::repository(&image).as_str(),
+                "busybox" | "alpine" | "curlimages/curl"
+            )
+        });
         let (fs, budget, clock) = self.parts();
         let mut cx = text::Tool {
             name,
@@ -603,6 +609,7 @@ impl Session {
             budget,
             clock,
             tty,
+            busybox,
         };
         run(&mut cx, args)
     }

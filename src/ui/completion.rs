@@ -110,7 +110,7 @@ fn kubectl(session: &Session, args: &[&str]) -> Vec<String> {
         ["get" | "describe" | "delete" | "label"] => owned(TYPES),
         ["get" | "describe" | "delete" | "label", kind, ..] => objects(session, kind, ns),
         ["exec" | "logs" | "port-forward"] => objects(session, "pods", ns),
-        ["rollout"] => owned(&["restart", "status"]),
+        ["rollout"] => owned(&["history", "restart", "status", "undo"]),
         ["rollout", _] => owned(&["deployment"]),
         ["rollout", _, kind] => objects(session, kind, ns),
         ["edit" | "patch" | "wait"] => owned(TYPES),

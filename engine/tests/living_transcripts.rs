@@ -125,6 +125,7 @@ fn pods_start_over_time() {
             "kubectl get pods -o wide -l app=web",
             "kubectl get rs",
             "kubectl get events --field-selector involvedObject.kind=Deployment",
+            "kubectl get events -o wide --field-selector reason=Killing",
             "kubectl wait --for=jsonpath='{.status.phase}'=Running pod -l app=web",
             "kubectl wait --for=condition=Ready pod/nope --timeout=5s",
             "kubectl wait --for=delete pod/myapp-pod --timeout=2s",

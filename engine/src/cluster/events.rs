@@ -12,13 +12,26 @@ pub const EVENT_TTL_MS: i64 = 3_600_000;
 pub const MAX_EVENTS: usize = 2_000;
 
 /// The object an event is about.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Involved {
     /// `Pod`, `ReplicaSet`, `Deployment`, `Service`…
     pub kind: String,
     pub namespace: String,
     pub name: String,
     pub uid: String,
+    /// The part of it (`spec.containers{nginx}` for a container's events);
+    /// empty for the whole object.
+    pub field_path: String,
+}
+
+impl Involved {
+    /// The same object, one of its containers.
+    pub fn container(&self, name: &str) -> Involved {
+        Involved {
+            field_path: format!("spec.containers{{{name}}}"),
+            ..self.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

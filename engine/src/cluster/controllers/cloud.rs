@@ -30,6 +30,7 @@ pub(crate) fn load_balancers(c: &mut Cluster, now: i64) {
             namespace: ns.clone(),
             name: name.clone(),
             uid: svc.metadata.uid.clone().unwrap_or_default(),
+            field_path: String::new(),
         };
         let is_lb = svc.type_name() == "LoadBalancer";
         let key = (ns.clone(), name.clone());

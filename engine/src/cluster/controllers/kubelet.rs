@@ -79,6 +79,7 @@ fn pod_ref(key: &Key, pod: &Pod) -> Involved {
         namespace: key.0.clone(),
         name: key.1.clone(),
         uid: pod.metadata.uid.clone().unwrap_or_default(),
+        field_path: String::new(),
     }
 }
 
@@ -393,7 +394,7 @@ fn container_step(
     let pod = c.pods.get(key)?.clone();
     let spec = pod.spec.containers.get(i)?.clone();
     let node = pod.spec.node_name.clone().unwrap_or_default();
-    let involved = pod_ref(key, &pod);
+    let involved = pod_ref(key, &pod).container(&spec.name);
     let uid = pod.metadata.uid.clone().unwrap_or_default();
     let restarts = pod.status.runtime.containers.get(i)?.restarts;
     let seed = format!("{uid}/{}/{restarts}", spec.name);
@@ -680,7 +681,7 @@ fn terminate(c: &mut Cluster, key: &Key, i: usize, at: i64, code: i32, reason: &
         .map(|s| s.name.clone())
         .unwrap_or_default();
     let uid = p.metadata.uid.clone().unwrap_or_default();
-    let involved = pod_ref(key, p);
+    let involved = pod_ref(key, p).container(&name);
     let node = p.spec.node_name.clone();
     let ct = &mut p.status.runtime.containers[i];
     let started = ct.started_at().unwrap_or(at);
@@ -761,9 +762,9 @@ pub(crate) fn image_changed(c: &mut Cluster, key: &Key, i: usize, now: i64) {
     if !ct.running() {
         return;
     }
-    let involved = pod_ref(key, p);
-    let node = p.spec.node_name.clone();
     let name = ct.name.clone();
+    let involved = pod_ref(key, p).container(&name);
+    let node = p.spec.node_name.clone();
     c.record(
         involved,
         "Normal",
@@ -794,9 +795,9 @@ pub(crate) fn probe_done(
     if !ct.running() {
         return;
     }
-    let involved = pod_ref(key, pod);
-    let node = pod.spec.node_name.clone();
     let name = ct.name.clone();
+    let involved = pod_ref(key, pod).container(&name);
+    let node = pod.spec.node_name.clone();
     if !result.ok {
         c.record(
             involved.clone(),

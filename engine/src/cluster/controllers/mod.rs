@@ -73,10 +73,11 @@ pub(crate) fn delete_pod(c: &mut super::Cluster, key: &super::Key, now: i64, _by
         namespace: key.0.clone(),
         name: key.1.clone(),
         uid: pod.metadata.uid.clone().unwrap_or_default(),
+        field_path: String::new(),
     };
     for ct in pod.status.runtime.containers.iter().filter(|c| c.running()) {
         c.record(
-            involved.clone(),
+            involved.container(&ct.name),
             "Normal",
             "Killing",
             format!("Stopping container {}", ct.name),

@@ -84,6 +84,7 @@ fn deployment_ref(ns: &str, d: &Deployment) -> Involved {
         namespace: ns.to_string(),
         name: d.metadata.name.clone(),
         uid: d.metadata.uid.clone().unwrap_or_default(),
+        field_path: String::new(),
     }
 }
 
@@ -438,6 +439,7 @@ pub(crate) fn replicasets(c: &mut Cluster, now: i64) {
             namespace: ns.clone(),
             name: name.clone(),
             uid: rs.metadata.uid.clone().unwrap_or_default(),
+            field_path: String::new(),
         };
         while owned.len() < want {
             let pod_name = c.generate_name(|c| &c.pods, &ns, &format!("{name}-"));
@@ -553,6 +555,7 @@ pub(crate) fn statefulsets(c: &mut Cluster, now: i64) {
                             namespace: ns.clone(),
                             name: name.clone(),
                             uid: sts.metadata.uid.clone().unwrap_or_default(),
+                            field_path: String::new(),
                         },
                         "Normal",
                         "SuccessfulCreate",
@@ -604,6 +607,7 @@ pub(crate) fn statefulsets(c: &mut Cluster, now: i64) {
             namespace: ns.clone(),
             name: name.clone(),
             uid: sts.metadata.uid.clone().unwrap_or_default(),
+            field_path: String::new(),
         };
         // A rolling update: once every pod runs and is ready, the highest
         // ordinal still on an older revision is deleted (and recreated).
@@ -679,6 +683,7 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
             namespace: ns.clone(),
             name: name.clone(),
             uid: ds.metadata.uid.clone().unwrap_or_default(),
+            field_path: String::new(),
         };
         // A rolling update (maxUnavailable 1): when every pod is ready, one
         // on an older template is deleted and the loop below replaces it.

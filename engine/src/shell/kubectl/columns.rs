@@ -583,7 +583,7 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                     Some(h) => format!("{}, {h}", e.source),
                     None => e.source.to_string(),
                 };
-                let json = json!({
+                let mut json = json!({
                     "apiVersion": "v1",
                     "count": e.count,
                     "eventTime": null,
@@ -615,6 +615,9 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                     },
                     "type": e.type_,
                 });
+                if !e.involved.field_path.is_empty() {
+                    json["involvedObject"]["fieldPath"] = json!(e.involved.field_path);
+                }
                 out.push(Item {
                     namespace: Some(e.involved.namespace.clone()),
                     name: e.name.clone(),
@@ -631,7 +634,7 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                         e.type_.to_string(),
                         e.reason.clone(),
                         e.object(),
-                        String::new(),
+                        e.involved.field_path.clone(),
                         source,
                         e.message.clone(),
                         first,

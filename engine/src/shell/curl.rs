@@ -412,8 +412,7 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
     }
     // A port-forward running as a job writes to the same terminal.
     if let Some(note) = &tunnel {
-        exec.out(note.stdout.clone());
-        exec.err(note.stderr.clone());
+        s.job_wrote(note);
         if note.broken {
             s.advance(1);
             if shows_meter(opts) {

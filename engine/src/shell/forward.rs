@@ -20,6 +20,19 @@ pub(in crate::shell) struct TunnelNote {
 }
 
 impl Session {
+    /// What a port-forward printed about a connection goes to the terminal
+    /// (kubectl's own stdout and stderr), not into the client's pipe.
+    pub(in crate::shell) fn job_wrote(&mut self, note: &TunnelNote) {
+        for (stream, text) in [
+            (super::Stream::Stdout, &note.stdout),
+            (super::Stream::Stderr, &note.stderr),
+        ] {
+            if !text.is_empty() && self.rt.terminal.len() < 10_000 {
+                self.rt.terminal.push((stream, text.clone()));
+            }
+        }
+    }
+
     /// Connects from the current host to `dst`: a port-forward's tunnel
     /// when one listens there, else the network.
     /// Returns the result, what a port-forward printed, and the local port.

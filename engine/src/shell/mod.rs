@@ -185,6 +185,44 @@ impl Execution {
         self.bytes
     }
 
+    /// Where the output has got to: a place [`Execution::insert_at`] can
+    /// put text later.
+    pub(in crate::shell) fn mark(&self) -> (usize, usize) {
+        let n = self.output.len();
+        (n, self.output.last().map_or(0, |(_, t)| t.len()))
+    }
+
+    /// Puts `chunks` where the output was at `mark`, before what was
+    /// written since (what a background job wrote to the terminal while a
+    /// command ran, ahead of the command's own output).
+    pub(in crate::shell) fn insert_at(
+        &mut self,
+        mark: (usize, usize),
+        chunks: Vec<(Stream, String)>,
+    ) {
+        let (n, len) = mark;
+        if n > self.output.len() {
+            for (stream, text) in chunks {
+                self.push(stream, text);
+            }
+            return;
+        }
+        if n > 0 && self.output[n - 1].1.len() > len && self.output[n - 1].1.is_char_boundary(len) {
+            let stream = self.output[n - 1].0;
+            let tail = self.output[n - 1].1.split_off(len);
+            self.output.insert(n, (stream, tail));
+        }
+        let mut at = n;
+        for (stream, text) in chunks {
+            if text.is_empty() || self.overflowed || self.bytes + text.len() > budget::MAX_OUTPUT {
+                continue;
+            }
+            self.bytes += text.len();
+            self.output.insert(at, (stream, text));
+            at += 1;
+        }
+    }
+
     /// Keeps what fits in [`budget::MAX_OUTPUT`], and remembers that more
     /// was written: a tool that prints without end cannot exhaust memory.
     fn push(&mut self, stream: Stream, mut s: String) {

@@ -178,10 +178,9 @@ pub(super) fn wget(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
             }
         };
         if let Some(note) = &tunnel {
-            exec.out(note.stdout.clone());
-            exec.err(note.stderr.clone());
+            s.job_wrote(note);
             if note.broken {
-                exec.err("wget: error getting response: Connection reset by peer\n");
+                exec.err("wget: error getting response\n");
                 return 1;
             }
         }
@@ -396,8 +395,7 @@ pub(super) fn nc(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 
     trace.request = format!("nc {host} {port} (from {})", s.current_host());
     exec.trace = Some(trace);
     if let Some(note) = &tunnel {
-        exec.out(note.stdout.clone());
-        exec.err(note.stderr.clone());
+        s.job_wrote(note);
     }
     let failure = match &result.outcome {
         ConnectOutcome::Established { .. } => None,

@@ -147,6 +147,12 @@ pub(in crate::shell) struct Runtime {
     pub attached: Vec<Attached>,
     /// `NAME=value command`: what the running command's environment adds.
     pub command_env: Vec<(String, String)>,
+    /// What background jobs wrote to the terminal while the line ran (a
+    /// port-forward's `Handling connection for N`): not the command's
+    /// output, so no pipe or redirection takes it.
+    pub terminal: Vec<(super::super::Stream, String)>,
+    /// `exec_script` calls in progress (the outermost writes to the terminal).
+    pub script_depth: u32,
 }
 
 /// A pod's shell the terminal is attached to by `kubectl run -it`.
@@ -545,6 +551,7 @@ impl Session {
             self.rt.budget = Budget::fresh();
             self.rt.tty = true;
             self.rt.subshell = 0;
+            self.rt.script_depth = 0;
             // A foreground job (a port-forward) ends when a line is run.
             self.foreground = None;
             // bash reports the jobs that ended before it shows a prompt.
@@ -573,6 +580,9 @@ impl Session {
         if !nested {
             // What the line's own time let happen has happened.
             self.catch_up(Some(&mut exec));
+            for (stream, text) in std::mem::take(&mut self.rt.terminal) {
+                exec.push(stream, text);
+            }
         }
         exec.status = status;
         exec.elapsed_ms = self.now - start;
@@ -621,16 +631,26 @@ impl Session {
         out: &mut Execution,
     ) -> i32 {
         let mut status = self.last_status;
+        self.rt.script_depth += 1;
+        // The line's own list, on the terminal: what background jobs write
+        // meanwhile shows before the list's output.
+        let top = self.rt.script_depth == 1 && self.rt.running == 1;
         for item in &script.items {
             if self.stopped(out) {
                 break;
             }
+            let mark = out.mark();
             status = if item.background {
                 self.exec_background(item, stdin, out)
             } else {
                 self.exec_and_or(item, stdin, out)
             };
+            if top && !self.rt.terminal.is_empty() {
+                let notes = std::mem::take(&mut self.rt.terminal);
+                out.insert_at(mark, notes);
+            }
         }
+        self.rt.script_depth -= 1;
         status
     }
 

@@ -51,7 +51,10 @@ fn shell_help() -> String {
          images and pass their probes in that time, as on a real cluster; use\n\
          `sleep` or `kubectl wait` to let more pass. A port-forward in the\n\
          foreground ends at once, as if Ctrl+C were pressed (its Forwarding lines\n\
-         printed); run it in the background with `&` and end it with `kill %1`.\n\n{}",
+         printed); run it in the background with `&` and end it with `kill %1`.\n\n\
+         `kubectl edit` has no editor here: as kubectl does when it cannot start\n\
+         one, it says `error: unable to launch the editor \"vi\"` (the browser opens\n\
+         the object in its manifest editor); use `kubectl patch` or `apply`.\n\n{}",
         servicelab_engine::shell::time::NATIVE_STEP_MS / 1000,
         servicelab_engine::shell::budget::limits_help()
     )

@@ -56,7 +56,18 @@ enum Command {
 fn shell_help() -> String {
     format!(
         "With no terminal on stdin, the whole input is read as a script and cut into\n\
-         commands as bash would, each printing its output as it runs.\n\n{}",
+         commands as bash would, each printing its output as it runs.\n\n\
+         Time: the simulated clock moves {} seconds before each command (about what\n\
+         typing one takes; the browser uses the real time between commands), plus\n\
+         what commands take themselves (sleep, a connect timeout). Pods start, pull\n\
+         images and pass their probes in that time, as on a real cluster; use\n\
+         `sleep` or `kubectl wait` to let more pass. A port-forward in the\n\
+         foreground ends at once, as if Ctrl+C were pressed (its Forwarding lines\n\
+         printed); run it in the background with `&` and end it with `kill %1`.\n\n\
+         `kubectl edit` has no editor here: as kubectl does when it cannot start\n\
+         one, it says `error: unable to launch the editor \"vi\"` (the browser opens\n\
+         the object in its manifest editor); use `kubectl patch` or `apply`.\n\n{}",
+        servicelab_engine::shell::time::NATIVE_STEP_MS / 1000,
         servicelab_engine::shell::budget::limits_help()
     )
 }
@@ -347,6 +358,8 @@ fn shell(mut session: Session) -> i32 {
 /// Runs one command text and prints its output; `Some(status)` when the
 /// shell exited.
 fn run_and_print(session: &mut Session, text: &str, interactive: bool) -> Option<i32> {
+    // Time passes between commands as it would while one is typed.
+    session.pass(servicelab_engine::shell::time::NATIVE_STEP_MS);
     let exec = session.run(text);
     let mut out = io::stdout().lock();
     let mut err = io::stderr();

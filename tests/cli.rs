@@ -27,6 +27,8 @@ fn engine_output(options: WorldOptions, lines: &[&str]) -> (String, String) {
     let mut s = Session::new(options).unwrap();
     let (mut out, mut err) = (String::new(), String::new());
     for l in lines {
+        // `servicelab shell` lets its native step pass before each command.
+        s.pass(servicelab_engine::shell::time::NATIVE_STEP_MS);
         for (stream, text) in s.run(l).output {
             match stream {
                 Stream::Stdout => out.push_str(&text),

@@ -81,6 +81,8 @@ pub struct HttpRequest {
     pub method: String,
     pub path: String,
     pub host_header: String,
+    /// `curl/8.5.0`, `Wget`, `kube-probe/1.31`.
+    pub user_agent: String,
 }
 
 /// What the server knows about itself and the connection.
@@ -125,14 +127,26 @@ impl App {
         };
         match self {
             App::Nginx => Some(nginx(req, now_unix)),
+            App::Whoami if req.path == "/health" => {
+                let mut r = plain(String::new(), vec![]);
+                r.headers.retain(|(k, _)| k != "Content-Type");
+                Some(r)
+            }
+            App::HttpEcho { .. } if req.path == "/health" => Some(plain(
+                "{\"status\":\"ok\"}\n".into(),
+                vec![
+                    ("X-App-Name".into(), "http-echo".into()),
+                    ("X-App-Version".into(), "1.0.0".into()),
+                ],
+            )),
             App::Whoami => {
                 let mut body = format!("Hostname: {}\nIP: 127.0.0.1\nIP: ::1\n", ctx.hostname);
                 for a in &ctx.addrs {
                     body.push_str(&format!("IP: {a}\n"));
                 }
                 body.push_str(&format!(
-                    "RemoteAddr: {}\n{} {} HTTP/1.1\nHost: {}\nUser-Agent: curl/8.5.0\nAccept: */*\n\n",
-                    ctx.remote, req.method, req.path, req.host_header
+                    "RemoteAddr: {}\n{} {} HTTP/1.1\nHost: {}\nUser-Agent: {}\nAccept: */*\n\n",
+                    ctx.remote, req.method, req.path, req.host_header, req.user_agent
                 ));
                 Some(plain(body, vec![]))
             }
@@ -209,6 +223,144 @@ impl App {
     }
 }
 
+/// `2026/11/26 09:00:05`: Go's `log` package and nginx's error log.
+fn log_stamp(ms: i64) -> String {
+    crate::time::DateTime::at(ms).strftime("%Y/%m/%d %H:%M:%S")
+}
+
+/// What a container writes when its program starts, at simulated time
+/// `at`: the nginx image's entrypoint and nginx's notices, whoami's and
+/// http-echo's first line, serve_hostname's.
+pub fn startup_log(
+    ct: &crate::cluster::objects::Container,
+    _pod: &crate::cluster::objects::Pod,
+    _node: &str,
+    at: i64,
+) -> Vec<crate::cluster::objects::LogLine> {
+    use crate::cluster::images::{self, MainProcess};
+    if images::main_process(ct) != MainProcess::Serves {
+        return vec![];
+    }
+    let programs = images::known(&ct.image, &ct.args).unwrap_or_default();
+    let stamp = log_stamp(at);
+    let lines: Vec<String> = match programs.first().map(|p| &p.app) {
+        Some(App::Nginx) => {
+            let mut l: Vec<String> = [
+                "/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration",
+                "/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh",
+                "10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf",
+                "10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf",
+                "/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh",
+                "/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh",
+                "/docker-entrypoint.sh: Configuration complete; ready for start up",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+            for notice in [
+                "using the \"epoll\" event method".to_string(),
+                format!("nginx/{NGINX_VERSION}"),
+                "built by gcc 12.2.0 (Debian 12.2.0-14) ".to_string(),
+                "OS: Linux 6.8.0-49-generic".to_string(),
+                "getrlimit(RLIMIT_NOFILE): 1048576:1048576".to_string(),
+                "start worker processes".to_string(),
+                // One worker per CPU: the nodes have two.
+                "start worker process 29".to_string(),
+                "start worker process 30".to_string(),
+            ] {
+                l.push(format!("{stamp} [notice] 1#1: {notice}"));
+            }
+            l
+        }
+        Some(App::Whoami) => {
+            let port = programs.first().map_or(80, |p| p.port);
+            vec![format!("{stamp} Starting up on port {port}")]
+        }
+        Some(App::HttpEcho { .. }) => {
+            let port = programs.first().map_or(5678, |p| p.port);
+            vec![format!("{stamp} [INFO] server is listening on :{port}")]
+        }
+        Some(App::ServeHostname) => vec![format!("{stamp} Serving on port 9376.")],
+        _ => vec![],
+    };
+    lines
+        .into_iter()
+        .map(|text| crate::cluster::objects::LogLine { at, text })
+        .collect()
+}
+
+impl App {
+    /// What the program writes to its log for one request it answered, at
+    /// simulated time `at` (ms): nginx's access log in the image's `main`
+    /// format (and its error log's line for a missing file), http-echo's
+    /// request line. whoami and serve_hostname log no requests.
+    pub fn access_log(
+        &self,
+        req: &HttpRequest,
+        resp: &HttpResponse,
+        remote: std::net::SocketAddrV4,
+        at: i64,
+        connection: u64,
+    ) -> Vec<String> {
+        let t = crate::time::DateTime::at(at);
+        match self {
+            App::Nginx => {
+                let mut out = vec![];
+                if resp.status == 404 {
+                    out.push(format!(
+                        "{} [error] 29#29: *{} open() \"/usr/share/nginx/html{}\" failed (2: No such file or directory), client: {}, server: localhost, request: \"{} {} HTTP/1.1\", host: \"{}\"",
+                        log_stamp(at),
+                        connection,
+                        req.path,
+                        remote.ip(),
+                        req.method,
+                        req.path,
+                        req.host_header
+                    ));
+                }
+                let bytes = if req.method == "HEAD" {
+                    0
+                } else {
+                    resp.body.len()
+                };
+                out.push(format!(
+                    "{} - - [{:02}/{}/{}:{:02}:{:02}:{:02} +0000] \"{} {} HTTP/1.1\" {} {bytes} \"-\" \"{}\" \"-\"",
+                    remote.ip(),
+                    t.day,
+                    t.month_name(),
+                    t.year,
+                    t.hour,
+                    t.minute,
+                    t.second,
+                    req.method,
+                    req.path,
+                    resp.status,
+                    req.user_agent
+                ));
+                out
+            }
+            App::HttpEcho { .. } if req.path != "/health" => {
+                // Go's Duration of a request that took some microseconds.
+                let us = 18 + crate::text::fnv1a(format!("{remote}{at}").as_bytes()) % 40;
+                let tenths = crate::text::fnv1a(format!("{at}{remote}").as_bytes()) % 10;
+                vec![format!(
+                    "{} {} {remote} \"{} {} HTTP/1.1\" {} {} \"{}\" {us}.{tenths}\u{b5}s",
+                    log_stamp(at),
+                    req.host_header,
+                    req.method,
+                    req.path,
+                    resp.status,
+                    resp.body.len(),
+                    req.user_agent
+                )]
+            }
+            _ => vec![],
+        }
+    }
+}
+
 fn nginx(req: &HttpRequest, now_unix: u64) -> HttpResponse {
     let date = http_date(now_unix.max(EPOCH_UNIX));
     let server = format!("nginx/{NGINX_VERSION}");
@@ -274,6 +426,7 @@ mod tests {
                     method: "GET".into(),
                     path: "/healthz".into(),
                     host_header: "x".into(),
+                    user_agent: "kube-probe/1.31".into(),
                 },
                 EPOCH_UNIX,
                 &ServerCtx {
@@ -296,6 +449,7 @@ mod tests {
                     method: "GET".into(),
                     path: "/".into(),
                     host_header: "x".into(),
+                    user_agent: "curl/8.5.0".into(),
                 },
                 EPOCH_UNIX,
                 &ServerCtx {

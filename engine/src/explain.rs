@@ -275,6 +275,10 @@ fn hop_story(hop: &Hop, world: &World) -> HopStory {
             Step::Route { line } => flow.push(Stage::Routing {
                 words: format!("routing decision: {line}"),
             }),
+            // A port-forward carries the bytes itself, past kube-proxy.
+            Step::Tunnel { how } => flow.push(Stage::Routing {
+                words: format!("tunnel: {how}"),
+            }),
             Step::LocalDelivery { addr } => flow.push(Stage::Routing {
                 words: format!("routing decision: {addr} is this host's own address"),
             }),
@@ -1158,6 +1162,8 @@ spec:
         let mut s = session();
         s.run("kubectl create deployment web --image=nginx --replicas=3");
         s.run("kubectl expose deployment web --port=80 --type=NodePort");
+        // Endpoints follow readiness: wait for the three pods.
+        s.run("kubectl rollout status deployment/web");
         let mut saw_second = false;
         for _ in 0..30 {
             let st = told(&mut s, "curl -s http://192.168.1.2:$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')");

@@ -18,6 +18,9 @@ use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
+mod time;
+pub use time::RequestRun;
+
 /// The most nodes a world can have: node01 … node09 keep the article's
 /// addressing (192.168.1.2 … 192.168.1.10 would collide with the laptop at .10).
 pub const MAX_NODES: u8 = 8;
@@ -58,8 +61,16 @@ impl std::fmt::Display for OptionsError {
 impl std::error::Error for OptionsError {}
 
 /// Where a pod runs and what it runs: node, address, and (image, args) of
-/// each container once it is Running.
+/// each container that is running a server.
 type PodPlan = (String, Ipv4Addr, Vec<(String, Vec<String>)>);
+
+/// The most steps one [`World::advance_to`] takes: a day of a crash-looping
+/// pod with probes is a few thousand; beyond this the clock jumps ahead
+/// and the kubelets carry on from there.
+pub const MAX_STEPS: usize = 20_000;
+
+/// The most log lines a container keeps (the kubelet rotates its logs).
+pub const MAX_LOG_LINES: usize = 2_000;
 
 /// A host a student can log in to, and what its shell knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -81,6 +92,17 @@ pub struct World {
     /// The network namespace of each pod that has one.
     pub pod_hosts: BTreeMap<Key, HostId>,
     pub lan: SegmentId,
+    /// The simulated time the cluster has been brought up to (ms since the
+    /// session began; negative before it).
+    pub clock: i64,
+    /// The kubelets' probes' source ports: a generator of their own, so
+    /// that how long a student waits never shifts the session's choices.
+    probe_rng: crate::rng::SimRng,
+    /// The cluster's version the network was last built from.
+    synced: u64,
+    /// Each pod's container restarts when its files were last laid out: a
+    /// restarted container starts from its image again.
+    instances: BTreeMap<Key, u32>,
 }
 
 pub const LAN: &str = "192.168.1.0/24";
@@ -207,6 +229,9 @@ impl World {
             addr: Some(ROUTER_IP),
             ..Listener::tcp(80, "lighttpd", App::RouterAdmin)
         });
+        // The laptop and the nodes have talked to their gateway before (the
+        // nodes pulled their images through it): it is in their ARP tables.
+        let router_mac = router.interfaces[0].mac;
         net.add_host(router);
 
         // The student's laptop.
@@ -229,6 +254,7 @@ impl World {
         laptop
             .routes
             .add(kernel_route(lan_net, "eth0", LAPTOP_IP, Some(100)));
+        laptop.learn(ROUTER_IP, "eth0", Some(router_mac), None);
         let laptop_id = net.add_host(laptop);
 
         let mut machines = vec![];
@@ -266,6 +292,7 @@ impl World {
             });
             node.routes.add(kernel_route(pod_cidr, "cni0", gw, None));
             node.routes.add(kernel_route(lan_net, "eth0", ip, None));
+            node.learn(ROUTER_IP, "eth0", Some(router_mac), None);
             crate::cluster::flannel::install(
                 &mut node,
                 pod_cidr,
@@ -287,9 +314,38 @@ impl World {
             node.listeners.push(Listener::tcp(22, "sshd", App::Sshd));
             node.listeners
                 .push(Listener::tcp(10250, "kubelet", App::Other));
+            // What else a kubeadm node listens on (`ss -tlnp` shows it).
+            let local = |port: u16, process: &str, addr: Ipv4Addr| Listener {
+                addr: Some(addr),
+                ..Listener::tcp(port, process, App::Other)
+            };
+            let lo = Ipv4Addr::LOCALHOST;
+            for proto in [
+                crate::net::netfilter::Protocol::Tcp,
+                crate::net::netfilter::Protocol::Udp,
+            ] {
+                for stub in [Ipv4Addr::new(127, 0, 0, 53), Ipv4Addr::new(127, 0, 0, 54)] {
+                    node.listeners.push(Listener {
+                        proto,
+                        ..local(53, "systemd-resolve", stub)
+                    });
+                }
+            }
+            node.listeners.push(local(10248, "kubelet", lo));
+            node.listeners.push(local(10249, "kube-proxy", lo));
+            node.listeners
+                .push(Listener::tcp(10256, "kube-proxy", App::Other));
+            node.listeners
+                .push(local(34000 + u16::from(i) * 137 % 1000, "containerd", lo));
             if i == 1 {
                 node.listeners
                     .push(Listener::tcp(6443, "kube-apiserver", App::Other));
+                node.listeners.push(local(2379, "etcd", ip));
+                node.listeners.push(local(2379, "etcd", lo));
+                node.listeners.push(local(2380, "etcd", ip));
+                node.listeners.push(local(2381, "etcd", lo));
+                node.listeners.push(local(10257, "kube-controller", lo));
+                node.listeners.push(local(10259, "kube-scheduler", lo));
             }
             let id = net.add_host(node);
             node_ids.push((id, bridge));
@@ -370,8 +426,15 @@ impl World {
             cluster,
             pod_hosts: BTreeMap::new(),
             lan,
+            clock: crate::cluster::CLUSTER_AGE_MS,
+            probe_rng: crate::rng::SimRng::new(options.seed ^ 0x7072_6f62),
+            synced: 0,
+            instances: BTreeMap::new(),
         };
         world.sync();
+        // The cluster's own pods have long been running when a lesson's
+        // world is set up.
+        world.advance_to(ARTICLE_POD_AGE_MS);
         Ok(world)
     }
 
@@ -421,8 +484,13 @@ impl World {
             },
             ..Default::default()
         };
+        if now > self.clock {
+            self.advance_to(now);
+        }
         self.cluster.create(Object::Pod(pod), now).ok()?;
         self.sync();
+        // Until it runs (and is ready, if it has a probe).
+        self.settle(60_000);
         self.cluster
             .pods
             .get(&("default".to_string(), name.to_string()))
@@ -434,6 +502,7 @@ impl World {
     /// every pod with an address, none for pods that are gone, and
     /// kube-proxy's rules on every node.
     pub fn sync(&mut self) {
+        self.synced = self.cluster.version();
         let wanted: BTreeMap<Key, PodPlan> = self
             .cluster
             .pods
@@ -442,15 +511,16 @@ impl World {
             .filter_map(|(k, p)| {
                 let ip = p.status.pod_ip.as_deref()?.parse().ok()?;
                 let node = p.spec.node_name.clone()?;
-                let images = if p.status.phase.as_deref() == Some("Running") {
-                    p.spec
-                        .containers
-                        .iter()
-                        .map(|c| (c.image.clone(), c.args.clone()))
-                        .collect()
-                } else {
-                    vec![]
-                };
+                let images = p
+                    .spec
+                    .containers
+                    .iter()
+                    .zip(&p.status.runtime.containers)
+                    .filter(|(c, rt)| {
+                        rt.running() && images::main_process(c) == images::MainProcess::Serves
+                    })
+                    .map(|(c, _)| (c.image.clone(), c.args.clone()))
+                    .collect();
                 Some((k.clone(), (node, ip, images)))
             })
             .collect();
@@ -461,6 +531,7 @@ impl World {
             .cloned()
             .collect();
         for k in gone {
+            self.instances.remove(&k);
             if let Some(id) = self.pod_hosts.remove(&k) {
                 self.detach_pod(id);
             }
@@ -477,6 +548,24 @@ impl World {
                     self.pod_hosts.insert(k.clone(), id);
                 }
             }
+            // A container that restarted writes on a fresh filesystem.
+            let restarts: u32 = self.cluster.pods.get(&k).map_or(0, |p| {
+                p.status.runtime.containers.iter().map(|c| c.restarts).sum()
+            });
+            if self.instances.get(&k).is_some_and(|r| *r != restarts) {
+                let files = self
+                    .cluster
+                    .pods
+                    .get(&k)
+                    .map(|p| pod_files(&k.0, p, ip))
+                    .unwrap_or_default();
+                if let Some(id) = self.pod_hosts.get(&k).copied() {
+                    if let Some(m) = self.machine_mut(id) {
+                        m.files = files;
+                    }
+                }
+            }
+            self.instances.insert(k.clone(), restarts);
             if let Some(id) = self.pod_hosts.get(&k) {
                 let listeners = images
                     .iter()
@@ -591,6 +680,7 @@ impl World {
                             method: "GET".into(),
                             path: "/healthz".into(),
                             host_header: format!("{server_addr}"),
+                            user_agent: "GoogleHC/1.0".into(),
                         };
                         let ctx = crate::apps::ServerCtx {
                             hostname: String::new(),

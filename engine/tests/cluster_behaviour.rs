@@ -6,6 +6,7 @@
 //! checks in the data path. Each test asserts an outcome the mechanism
 //! produces, not a stored answer.
 
+use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::{Session, WorldOptions};
 
 fn world(nodes: u8, cloud: bool) -> Session {
@@ -18,6 +19,7 @@ fn world(nodes: u8, cloud: bool) -> Session {
 }
 
 fn run(s: &mut Session, line: &str) -> (i32, String) {
+    s.pass(NATIVE_STEP_MS);
     let e = s.run(line);
     (e.status, e.text())
 }
@@ -280,6 +282,12 @@ fn a_statefulset_starts_its_pods_in_order_and_waits_for_readiness() {
     apply(&mut s, WEB_SVC);
     // nginx answers / with 200: each pod becomes ready and the next starts.
     apply(&mut s, &web_sts(3, "OrderedReady", "/"));
+    // One after the other: it takes a while.
+    let out = ok(&mut s, "kubectl rollout status statefulset/web");
+    assert!(
+        out.ends_with("partitioned roll out complete: 3 new pods have been updated...\n"),
+        "{out}"
+    );
     assert_eq!(pod_names(&mut s, "app=web"), ["web-0", "web-1", "web-2"]);
     for (i, name) in ["web-0", "web-1", "web-2"].iter().enumerate() {
         let host = jsonpath(&mut s, &format!("pod {name}"), "{.spec.hostname}");
@@ -425,6 +433,7 @@ fn with_dns_clients(s: &mut Session) {
         s,
         "kubectl run tools --image=nicolaka/netshoot -- sleep infinity",
     );
+    ok(s, "kubectl wait --for=condition=Ready pod/tools");
 }
 
 #[test]
@@ -512,6 +521,10 @@ fn short_names_resolve_through_the_search_path_of_the_pods_namespace() {
     ok(
         &mut s,
         "kubectl run -n other tools --image=nicolaka/netshoot -- sleep infinity",
+    );
+    ok(
+        &mut s,
+        "kubectl wait -n other --for=condition=Ready pod/tools",
     );
     let resolv = ok(
         &mut s,

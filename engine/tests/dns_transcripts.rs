@@ -4,6 +4,7 @@
 //! ExternalName, SRV for a named port), the resolv.conf the kubelet writes,
 //! and what a query that cannot get through looks like, with its trace.
 
+use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::{Session, WorldOptions};
 
 /// A world with a named-port Service, a headless Service with a two-pod
@@ -78,7 +79,10 @@ spec:
         "kubectl label pod myapp-pod app=myapp --overwrite",
         "kubectl run bb --image=busybox:1.36 -- sleep 3600",
         "kubectl run tools --image=nicolaka/netshoot -- sleep infinity",
+        // netshoot is a big first pull.
+        "kubectl wait --for=condition=Ready pod/tools",
     ] {
+        s.pass(NATIVE_STEP_MS);
         let e = s.run(line);
         assert_eq!(e.status, 0, "{line}: {}", e.text());
     }
@@ -91,6 +95,7 @@ fn transcript(s: &mut Session, lines: &[&str]) -> String {
         out.push_str(&s.prompt());
         out.push_str(line);
         out.push('\n');
+        s.pass(NATIVE_STEP_MS);
         let e = s.run(line);
         out.push_str(&e.text());
         if !out.ends_with('\n') {

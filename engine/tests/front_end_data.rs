@@ -1,7 +1,7 @@
 //! What the engine hands a front end besides text: the editor a line asks
 //! for, the requests it made, the home directory and Tab completion.
 
-use servicelab_engine::shell::{EditRequest, Observed, RequestMade};
+use servicelab_engine::shell::{FileEdit, Observed, RequestMade};
 use servicelab_engine::{Session, WorldOptions};
 
 fn session() -> Session {
@@ -18,8 +18,8 @@ fn vi_asks_the_page_for_its_editor_on_the_file() {
         assert_eq!(e.status, 0);
         assert_eq!(e.text(), "", "the editor prints nothing in the terminal");
         assert_eq!(
-            e.edit,
-            Some(EditRequest {
+            e.file_edit,
+            Some(FileEdit {
                 editor: editor.into(),
                 host: "laptop".into(),
                 path: "/home/student/myapp-service.yaml".into(),
@@ -30,15 +30,15 @@ fn vi_asks_the_page_for_its_editor_on_the_file() {
     }
     // A new file opens empty; a path is taken as typed.
     let e = s.run("mkdir -p k8s && vi k8s/new.yaml");
-    let edit = e.edit.unwrap();
+    let edit = e.file_edit.unwrap();
     assert_eq!(edit.path, "/home/student/k8s/new.yaml");
     assert_eq!(edit.text, None);
     // On a node, the node's home; in a pod, no editor at all.
     s.run("ssh node01");
-    assert_eq!(s.run("vi x.yaml").edit.unwrap().host, "node01");
+    assert_eq!(s.run("vi x.yaml").file_edit.unwrap().host, "node01");
     s.run("exit");
     let e = s.run("kubectl exec -it myapp-pod -- vi x");
-    assert!(e.edit.is_none());
+    assert!(e.file_edit.is_none());
     assert!(
         e.text().contains("\"vi\": executable file not found"),
         "{}",
@@ -51,7 +51,7 @@ fn without_a_screen_the_editors_say_what_to_do_instead() {
     let mut s = session();
     let e = s.run("vi myapp-service.yaml");
     assert_eq!(e.status, 1);
-    assert!(e.edit.is_none());
+    assert!(e.file_edit.is_none());
     assert!(
         e.text()
             .starts_with("vi: servicelab shell has no screen to edit on."),

@@ -4,6 +4,7 @@
 //! DaemonSets, ConfigMaps and Secrets, `kubectl api-resources`, and the
 //! message for a kind Kubernetes has that the simulator does not.
 
+use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::{Session, WorldOptions};
 
 fn session(nodes: u8) -> Session {
@@ -24,6 +25,7 @@ fn transcript(s: &mut Session, files: &[(&str, &str)], lines: &[&str]) -> String
         out.push_str(&s.prompt());
         out.push_str(line);
         out.push('\n');
+        s.pass(NATIVE_STEP_MS);
         let e = s.run(line);
         out.push_str(&e.text());
         if !out.ends_with('\n') {

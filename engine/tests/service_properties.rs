@@ -4,9 +4,12 @@
 //! with none never returns a page; and the pod that answers is always one
 //! its selector matches. A Service without a selector reaches exactly the
 //! ready addresses of the EndpointSlices written for it, in the cluster or
-//! outside it.
+//! outside it. Pods carry generated readiness probes (httpGet on a path
+//! the app serves or not, tcpSocket on a port it listens on or not): only
+//! the pods whose probe passes are endpoints.
 
 use proptest::prelude::*;
+use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::shell::Observed;
 use servicelab_engine::{Session, WorldOptions};
 
@@ -15,6 +18,40 @@ struct PodGen {
     app: u8,
     image: &'static str,
     node: u8,
+    probe: Probe,
+}
+
+/// A readiness probe, and whether the pod's app passes it.
+#[derive(Debug, Clone, Copy)]
+enum Probe {
+    None,
+    /// httpGet on port 80: nginx serves `/` and 404s elsewhere; whoami
+    /// answers every path.
+    Http(&'static str),
+    /// tcpSocket: both apps listen on 80, none on 8080.
+    Tcp(u16),
+}
+
+impl Probe {
+    fn yaml(self) -> String {
+        match self {
+            Probe::None => String::new(),
+            Probe::Http(path) => format!(
+                "    readinessProbe:\n      httpGet:\n        path: {path}\n        port: 80\n      periodSeconds: 2\n"
+            ),
+            Probe::Tcp(port) => format!(
+                "    readinessProbe:\n      tcpSocket:\n        port: {port}\n      periodSeconds: 2\n"
+            ),
+        }
+    }
+
+    fn passes(self, image: &str) -> bool {
+        match self {
+            Probe::None => true,
+            Probe::Http(path) => path == "/" || image == "traefik/whoami",
+            Probe::Tcp(port) => port == 80,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -29,8 +66,21 @@ fn pod() -> impl Strategy<Value = PodGen> {
         0u8..3,
         prop::sample::select(vec!["nginx", "traefik/whoami", "ngnix"]),
         1u8..=3,
+        prop::sample::select(vec![
+            Probe::None,
+            Probe::None,
+            Probe::Http("/"),
+            Probe::Http("/healthz"),
+            Probe::Tcp(80),
+            Probe::Tcp(8080),
+        ]),
     )
-        .prop_map(|(app, image, node)| PodGen { app, image, node })
+        .prop_map(|(app, image, node, probe)| PodGen {
+            app,
+            image,
+            node,
+            probe,
+        })
 }
 
 fn svc() -> impl Strategy<Value = SvcGen> {
@@ -48,6 +98,7 @@ fn svc() -> impl Strategy<Value = SvcGen> {
 }
 
 fn ok(s: &mut Session, line: &str) -> String {
+    s.pass(NATIVE_STEP_MS);
     let e = s.run(line);
     assert_eq!(e.status, 0, "`{line}`: {}", e.text());
     e.text()
@@ -67,8 +118,8 @@ proptest! {
         for (i, p) in pods.iter().enumerate() {
             let node = p.node.min(nodes);
             let manifest = format!(
-                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  labels:\n    app: a{}\nspec:\n  nodeName: node{node:02}\n  containers:\n  - name: c\n    image: {}\n",
-                p.app, p.image
+                "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p{i}\n  labels:\n    app: a{}\nspec:\n  nodeName: node{node:02}\n  containers:\n  - name: c\n    image: {}\n{}",
+                p.app, p.image, p.probe.yaml()
             );
             s.put_file("laptop", &format!("p{i}.yaml"), &manifest);
             ok(&mut s, &format!("kubectl apply -f p{i}.yaml"));
@@ -86,11 +137,13 @@ proptest! {
             ok(&mut s, &format!("kubectl apply -f s{i}.yaml"));
         }
         for (i, v) in svcs.iter().enumerate() {
-            // Ready endpoints: pods with the label whose image could be pulled.
+            // Ready endpoints: pods with the label whose image could be
+            // pulled and whose readiness probe passes (checks settle the
+            // world first: the kubelet has probed by then).
             let ready: Vec<String> = pods
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.app == v.app && p.image != "ngnix")
+                .filter(|(_, p)| p.app == v.app && p.image != "ngnix" && p.probe.passes(p.image))
                 .map(|(j, _)| format!("p{j}"))
                 .collect();
             let ip = ok(&mut s, &format!("kubectl get svc s{i} -o jsonpath='{{.spec.clusterIP}}'"));

@@ -2,6 +2,7 @@
 //! packet trace behind each probe. Snapshots live in `tests/snapshots/`;
 //! review changes with `cargo insta review`.
 
+use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::{Session, WorldOptions};
 
 /// Runs the lines and renders them as a terminal scrollback.
@@ -12,6 +13,7 @@ fn transcript(options: WorldOptions, lines: &[&str]) -> String {
         out.push_str(&s.prompt());
         out.push_str(line);
         out.push('\n');
+        s.pass(NATIVE_STEP_MS);
         let e = s.run(line);
         out.push_str(&e.text());
         if !out.ends_with('\n') {
@@ -26,6 +28,7 @@ fn traced(lines: &[&str]) -> String {
     let mut s = Session::new(WorldOptions::default()).expect("valid options");
     let mut out = String::new();
     for line in lines {
+        s.pass(NATIVE_STEP_MS);
         let e = s.run(line);
         if let Some(t) = e.trace {
             out.push_str(&format!("$ {line}\n{t}\n\n"));

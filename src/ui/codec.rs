@@ -17,6 +17,7 @@
 //! apply myapp-service.yaml\tapiVersion: v1\nkind: Service…
 //! save myapp-service.yaml\tapiVersion: v1\nkind: Service…
 //! goto 3
+//! wait 8200                          (ms the student took before the next act)
 //! ```
 //!
 //! Fields escape `\`, newline and tab as `\\`, `\n` and `\t`. A share link
@@ -50,6 +51,9 @@ pub enum Act {
         quiz: usize,
         choice: usize,
     },
+    /// This much real time (ms) passed before the next act: the simulated
+    /// clock moves by it, so a replay sees the cluster as the student did.
+    Wait(u64),
 }
 
 impl Act {
@@ -167,6 +171,7 @@ pub fn encode(record: &Record) -> String {
             Act::Answer { step, quiz, choice } => {
                 out.push_str(&format!("answer {step} {quiz} {choice}\n"))
             }
+            Act::Wait(ms) => out.push_str(&format!("wait {ms}\n")),
         }
     }
     out
@@ -207,6 +212,7 @@ fn act(line: &str) -> Result<Act, String> {
                 _ => return Err(format!("a bad answer `{rest}`")),
             }
         }
+        "wait" => Act::Wait(rest.parse().map_err(|_| format!("a bad wait `{rest}`"))?),
         other => return Err(format!("an unknown entry `{other}`")),
     })
 }

@@ -209,7 +209,21 @@ pub fn use_guarded_actions(
     let latest = use_mut_ref(|| state.clone());
     *latest.borrow_mut() = state.clone();
     let dispatcher = state.dispatcher();
+    // The real time of the last act: the time between two acts passes in
+    // the simulated cluster too (recorded, so that replays see the same).
+    let last_act_at = use_mut_ref(js_sys::Date::now);
     use_callback((), move |action: Action, _| {
+        if matches!(
+            action,
+            Action::Run(_) | Action::Apply { .. } | Action::Save { .. }
+        ) {
+            let now = js_sys::Date::now();
+            let waited = (now - *last_act_at.borrow()).max(0.0) as u64;
+            *last_act_at.borrow_mut() = now;
+            if waited > 0 {
+                dispatcher.dispatch(Action::Wait(waited));
+            }
+        }
         if let Some(store) = &store {
             let state = latest.borrow();
             let act = |what: String| {

@@ -12,7 +12,7 @@ use crate::engine::lesson::checks::{evaluate, CheckResult};
 use crate::engine::lesson::done::{self, GoalState};
 use crate::engine::lesson::{replay, Lesson};
 use crate::engine::net::Trace;
-use crate::engine::shell::{EditRequest, RequestMade};
+use crate::engine::shell::{FileEdit, RequestMade};
 use crate::engine::{Session, Stream, Topology, WorldOptions};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -212,7 +212,7 @@ impl StepStatus {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EditOpen {
     pub id: u64,
-    pub request: EditRequest,
+    pub request: FileEdit,
 }
 
 /// What the editor's last "Apply" gave.
@@ -240,6 +240,8 @@ pub enum Action {
     Goto(usize),
     /// A quiz of the current step answered (quiz and choice, 0-based).
     Answer { quiz: usize, choice: usize },
+    /// Real time (ms) passed since the last act: the cluster lives it.
+    Wait(u64),
     /// Take back the last command (replay the log without it).
     Undo,
     /// Back to the world at the start of the current step.
@@ -290,7 +292,7 @@ pub struct State {
     pub edit: Option<Rc<EditOpen>>,
     /// The files the current step mentions, as they are now.
     pub files: Rc<crate::ui::files::StepFiles>,
-    pending_edit: Option<EditRequest>,
+    pending_edit: Option<FileEdit>,
     pub last_apply: Option<Rc<ApplyResult>>,
     /// A message for the status line (a replayed or damaged saved state…).
     pub notice: Option<String>,
@@ -518,6 +520,7 @@ impl State {
                     Act::Answer { step, quiz, .. } => {
                         format!("the answer to quiz {} of step {step}", quiz + 1)
                     }
+                    Act::Wait(ms) => format!("{ms} ms of waiting"),
                 };
                 super::crash_guard::mark(
                     store,
@@ -684,8 +687,8 @@ impl State {
                 seen.drain(..excess);
             }
         }
-        if execution.edit.is_some() {
-            self.pending_edit = execution.edit.clone();
+        if execution.file_edit.is_some() {
+            self.pending_edit = execution.file_edit.clone();
         }
         if execution.clear {
             // `clear` wipes the screen, this line's prompt included. The
@@ -759,6 +762,7 @@ impl State {
                     .entry((*step, *quiz))
                     .or_insert(*choice);
             }
+            Act::Wait(ms) => Rc::make_mut(&mut self.session).pass(*ms),
             Act::Goto(n) => {
                 let Some(lesson) = self.lesson().cloned() else {
                     return Err("a step in a world without a lesson".into());
@@ -1010,6 +1014,23 @@ impl Reducible for State {
                     quiz,
                     choice,
                 });
+                next
+            }
+            Action::Wait(ms) => {
+                if ms == 0 {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                // Consecutive waits are one.
+                if let Some(Act::Wait(prev)) = next.log.last().cloned() {
+                    Rc::make_mut(&mut next.log).pop();
+                    Rc::make_mut(&mut next.session).pass(ms);
+                    Rc::make_mut(&mut next.log).push(Act::Wait(prev + ms));
+                } else {
+                    Rc::make_mut(&mut next.session).pass(ms);
+                    Rc::make_mut(&mut next.log).push(Act::Wait(ms));
+                }
+                next.revision += 1;
                 next
             }
             Action::Goto(n) => {

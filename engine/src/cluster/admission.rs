@@ -43,6 +43,9 @@ impl Cluster {
                     Some(Object::Service(o)) => Some(o),
                     _ => None,
                 };
+                if let Some(o) = old {
+                    drop_type_dependent_fields(svc, o);
+                }
                 self.allocate(svc, key, old)?;
                 if old.is_none() {
                     svc.status = ServiceStatus::default();
@@ -193,5 +196,78 @@ impl Cluster {
                 verdict(kind, &name, errs)
             }
         }
+    }
+}
+
+/// The API server's `dropTypeDependentFields`: on an update that changes
+/// a Service's type, the fields the old type needed and the new one does
+/// not are wiped, when the user left them as they were (a NodePort Service
+/// edited to `type: ClusterIP` loses its nodePorts and its
+/// externalTrafficPolicy instead of failing validation).
+fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
+    let kind = |s: &Service| s.spec.type_.clone().unwrap_or_else(|| "ClusterIP".into());
+    let (was, is) = (kind(old), kind(new));
+    let needs_cluster_ip = |t: &str| t != "ExternalName";
+    let needs_node_port = |t: &str| t == "NodePort" || t == "LoadBalancer";
+    let externally = |s: &Service, t: &str| {
+        needs_node_port(t) || (t == "ClusterIP" && !s.spec.external_ips.is_empty())
+    };
+    let hc = |s: &Service, t: &str| {
+        t == "LoadBalancer" && s.spec.external_traffic_policy.as_deref() == Some("Local")
+    };
+    if needs_cluster_ip(&was) && !needs_cluster_ip(&is) {
+        if new.spec.cluster_ip == old.spec.cluster_ip
+            && new.spec.cluster_ips == old.spec.cluster_ips
+        {
+            new.spec.cluster_ip = None;
+            new.spec.cluster_ips = vec![];
+        }
+        if new.spec.ip_families == old.spec.ip_families {
+            new.spec.ip_families = vec![];
+        }
+        if new.spec.ip_family_policy == old.spec.ip_family_policy {
+            new.spec.ip_family_policy = None;
+        }
+    }
+    if needs_node_port(&was) && !needs_node_port(&is) {
+        let old_ports: Vec<i32> = old.spec.ports.iter().filter_map(|p| p.node_port).collect();
+        let superset = new
+            .spec
+            .ports
+            .iter()
+            .filter_map(|p| p.node_port)
+            .filter(|n| *n != 0)
+            .all(|n| old_ports.contains(&n));
+        if superset {
+            for p in &mut new.spec.ports {
+                p.node_port = None;
+            }
+        }
+    }
+    if hc(old, &was)
+        && !hc(new, &is)
+        && new.spec.health_check_node_port == old.spec.health_check_node_port
+    {
+        new.spec.health_check_node_port = None;
+    }
+    if was == "LoadBalancer" && is != "LoadBalancer" {
+        if new.spec.allocate_load_balancer_node_ports.is_some()
+            && new.spec.allocate_load_balancer_node_ports
+                == old.spec.allocate_load_balancer_node_ports
+        {
+            new.spec.allocate_load_balancer_node_ports = None;
+        }
+        if new.spec.load_balancer_class == old.spec.load_balancer_class {
+            new.spec.load_balancer_class = None;
+        }
+    }
+    if externally(old, &was)
+        && !externally(new, &is)
+        && new.spec.external_traffic_policy == old.spec.external_traffic_policy
+    {
+        new.spec.external_traffic_policy = None;
+    }
+    if is != "LoadBalancer" {
+        new.status = ServiceStatus::default();
     }
 }

@@ -459,6 +459,76 @@ impl Cluster {
         Ok(Applied::Configured)
     }
 
+    /// An update of a stored object (what `kubectl patch` and `kubectl edit`
+    /// send): admission, the server's fields kept, stored. `Ok(false)` when
+    /// the result is what was stored (`patched (no change)`). A pod's spec
+    /// may change only in its containers' images, as the API server allows.
+    pub fn update(&mut self, obj: Object, now: i64) -> Result<bool, ApiError> {
+        let key = Self::key_of(&obj);
+        let Some(old) = self.stored(&obj, &key) else {
+            return Err(ApiError::not_found(&obj.plural(), &key.1));
+        };
+        let mut next = obj;
+        if let (Object::Pod(n), Object::Pod(o)) = (&next, &old) {
+            let mut allowed = o.spec.clone();
+            for (a, b) in allowed.containers.iter_mut().zip(&n.spec.containers) {
+                a.image = b.image.clone();
+            }
+            if allowed != n.spec {
+                return Err(ApiError::invalid(
+                    "Pod",
+                    &key.1,
+                    vec![FieldError::forbidden(
+                        "spec",
+                        "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+                    )],
+                ));
+            }
+        }
+        self.admit(&mut next, &key, Some(&old))?;
+        self.check_capacity(&next, &key, false)?;
+        keep_identity(next.meta_mut(), old.meta());
+        if next.meta().owner_references.is_empty() {
+            next.meta_mut().owner_references = old.meta().owner_references.clone();
+        }
+        let image_change = match (&next, &old) {
+            (Object::Pod(n), Object::Pod(o)) => {
+                let changed: Vec<usize> = n
+                    .spec
+                    .containers
+                    .iter()
+                    .zip(&o.spec.containers)
+                    .enumerate()
+                    .filter(|(_, (a, b))| a.image != b.image)
+                    .map(|(i, _)| i)
+                    .collect();
+                let mut kept = o.clone();
+                kept.metadata = n.metadata.clone();
+                kept.spec = n.spec.clone();
+                next = Object::Pod(kept);
+                changed
+            }
+            _ => {
+                merge_server_fields(&mut next, &old);
+                vec![]
+            }
+        };
+        if next == old {
+            return Ok(false);
+        }
+        let mut meta = std::mem::take(next.meta_mut());
+        self.bump(&mut meta);
+        *next.meta_mut() = meta;
+        self.store(next, key.clone());
+        // A new image for a running container: the kubelet kills it and
+        // starts the new one.
+        for i in image_change {
+            super::controllers::kubelet::image_changed(self, &key, i, now);
+        }
+        self.reconcile(now);
+        Ok(true)
+    }
+
     /// `kubectl apply` of an object built in code: its manifest is the
     /// object as written (without status).
     pub fn apply(&mut self, obj: Object, now: i64) -> Result<Applied, ApiError> {
@@ -521,7 +591,11 @@ impl Cluster {
                     found
                 }
             }
-            "pods" => self.pods.remove(&key).is_some(),
+            "pods" => {
+                let found = self.pods.contains_key(&key);
+                super::controllers::delete_pod(self, &key, now, "kubectl");
+                found
+            }
             "deployments.apps" => self.deployments.remove(&key).is_some(),
             "replicasets.apps" => self.replicasets.remove(&key).is_some(),
             "statefulsets.apps" => self.statefulsets.remove(&key).is_some(),
@@ -586,7 +660,13 @@ fn keep_identity(new: &mut ObjectMeta, old: &ObjectMeta) {
 /// statuses, and a pod's spec (only labels and annotations may change).
 fn merge_server_fields(next: &mut Object, old: &Object) {
     match (next, old) {
-        (Object::Service(n), Object::Service(o)) => n.status = o.status.clone(),
+        // The status of a load balancer goes with the type
+        // (`dropTypeDependentFields`).
+        (Object::Service(n), Object::Service(o))
+            if n.spec.type_.as_deref() == Some("LoadBalancer") =>
+        {
+            n.status = o.status.clone();
+        }
         (Object::Pod(n), Object::Pod(o)) => {
             let labels = std::mem::take(&mut n.metadata.labels);
             let annotations = std::mem::take(&mut n.metadata.annotations);

@@ -42,6 +42,137 @@ pub fn repository(image: &str) -> String {
     path.strip_prefix("library/").unwrap_or(path).to_string()
 }
 
+/// The tag of an image reference (`1.27` of `nginx:1.27`), if it has one.
+pub fn tag(image: &str) -> Option<String> {
+    let no_digest = image.split('@').next().unwrap_or(image);
+    match no_digest.rfind(':') {
+        Some(i) if !no_digest[i..].contains('/') => Some(no_digest[i + 1..].to_string()),
+        _ => None,
+    }
+}
+
+/// The size the registry reports for an image (what the kubelet's `Pulled`
+/// event says), in bytes.
+pub fn size(image: &str) -> u64 {
+    match repository(image).as_str() {
+        "nginx" => 72_099_501,
+        "traefik/whoami" => 3_143_268,
+        "registry.k8s.io/serve_hostname" | "k8s.gcr.io/serve_hostname" => 2_858_201,
+        "hashicorp/http-echo" => 3_632_934,
+        "registry.k8s.io/coredns/coredns" | "coredns/coredns" => 18_182_961,
+        "busybox" => 2_166_802,
+        "curlimages/curl" => 10_012_331,
+        "alpine" => 3_653_068,
+        "ubuntu" => 29_754_422,
+        "nicolaka/netshoot" => 187_611_297,
+        _ => 10_000_000,
+    }
+}
+
+/// What a container's main process does once started.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MainProcess {
+    /// A server image's program: it listens until it is stopped.
+    Serves,
+    /// Waits forever (`sleep infinity`, `tail -f`, a shell with a terminal).
+    Forever,
+    /// Exits on its own (`sleep 30`, a shell with nothing to read).
+    Exits { after_ms: i64, code: i32 },
+    /// A command to run in the pod (`wget -qO- http://web`): its output is
+    /// the container's log, its status the container's exit code.
+    Runs(Vec<String>),
+}
+
+/// The command line a client image runs when the pod gives none (its `CMD`).
+fn default_command(repo: &str) -> Vec<String> {
+    let words: &[&str] = match repo {
+        "busybox" => &["sh"],
+        "alpine" => &["/bin/sh"],
+        "ubuntu" => &["/bin/bash"],
+        "nicolaka/netshoot" => &["zsh"],
+        "curlimages/curl" => &["curl"],
+        _ => &[],
+    };
+    words.iter().map(|w| w.to_string()).collect()
+}
+
+/// `sleep`'s duration, in milliseconds (`None`: forever).
+fn sleep_ms(arg: &str) -> Option<i64> {
+    if arg == "infinity" || arg == "inf" {
+        return None;
+    }
+    let (num, mult) = match arg.chars().last() {
+        Some('s') => (&arg[..arg.len() - 1], 1.0),
+        Some('m') => (&arg[..arg.len() - 1], 60.0),
+        Some('h') => (&arg[..arg.len() - 1], 3600.0),
+        Some('d') => (&arg[..arg.len() - 1], 86400.0),
+        _ => (arg, 1.0),
+    };
+    let secs = num
+        .parse::<f64>()
+        .ok()
+        .filter(|v| v.is_finite() && *v >= 0.0)?
+        * mult;
+    // A year and more is as good as forever.
+    (secs < 365.0 * 86400.0).then_some((secs * 1000.0) as i64)
+}
+
+/// What the container's process does: a server image serves; a client
+/// image runs its command (`command` and `args` as Kubernetes joins them).
+pub fn main_process(ct: &crate::cluster::objects::Container) -> MainProcess {
+    let repo = repository(&ct.image);
+    let serves = known(&ct.image, &ct.args).is_some_and(|p| !p.is_empty());
+    if serves && ct.command.is_empty() {
+        return MainProcess::Serves;
+    }
+    let mut argv: Vec<String> = ct.command.iter().chain(ct.args.iter()).cloned().collect();
+    if argv.is_empty() {
+        argv = default_command(&repo);
+    }
+    let Some(program) = argv.first() else {
+        return MainProcess::Exits {
+            after_ms: 10,
+            code: 0,
+        };
+    };
+    let base = program.rsplit('/').next().unwrap_or(program).to_string();
+    let interactive = ct.stdin.unwrap_or(false);
+    match base.as_str() {
+        "sleep" => match argv.get(1).map(|a| sleep_ms(a)) {
+            Some(Some(ms)) => MainProcess::Exits {
+                after_ms: ms.max(1),
+                code: 0,
+            },
+            Some(None) => MainProcess::Forever,
+            None => MainProcess::Runs(argv),
+        },
+        "tail" if argv.iter().any(|a| a == "-f" || a == "-F") => MainProcess::Forever,
+        "sh" | "bash" | "ash" | "zsh" if argv.len() == 1 => {
+            if interactive {
+                MainProcess::Forever
+            } else {
+                // No terminal and nothing to read: the shell exits at once.
+                MainProcess::Exits {
+                    after_ms: 10,
+                    code: 0,
+                }
+            }
+        }
+        "sh" | "bash" | "ash" | "zsh" if argv.get(1).is_some_and(|a| a == "-c") => {
+            let script = argv.get(2).cloned().unwrap_or_default();
+            let loops = ["while ", "until ", "for ", "infinity", "tail -f"];
+            if loops.iter().any(|w| script.contains(w)) {
+                // A script that keeps going (the shell here runs no loops
+                // of that kind): it runs as long as the pod does.
+                MainProcess::Forever
+            } else {
+                MainProcess::Runs(argv)
+            }
+        }
+        _ => MainProcess::Runs(argv),
+    }
+}
+
 /// The value of a Go-style flag (`-text=hi` or `-text hi`) in container args.
 fn flag_value(args: &[String], flag: &str) -> Option<String> {
     let mut it = args.iter();
@@ -100,22 +231,36 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
     let repo = repository(image);
     let common = [
         "cat", "ls", "echo", "hostname", "env", "sh", "true", "false", "sleep", "grep", "head",
-        "tail", "wc", "sort", "exit",
+        "tail", "wc", "sort", "touch", "rm", "mkdir", "cp", "mv", "cut", "tr", "tee", "uniq",
+        "seq", "date", "printf",
     ];
     match repo.as_str() {
         // Debian-based: bash and curl, no ping, ip or nslookup.
         "nginx" => common.contains(&cmd) || matches!(cmd, "bash" | "curl"),
         // BusyBox applets.
-        "busybox" => common.contains(&cmd) || matches!(cmd, "nslookup" | "ping" | "ip" | "wget"),
+        "busybox" => {
+            common.contains(&cmd) || matches!(cmd, "nslookup" | "ping" | "ip" | "wget" | "nc")
+        }
         "curlimages/curl" | "alpine" => {
-            common.contains(&cmd) || matches!(cmd, "curl" | "nslookup" | "ping" | "ip")
+            common.contains(&cmd)
+                || matches!(cmd, "curl" | "nslookup" | "ping" | "ip" | "wget" | "nc")
         }
         "ubuntu" => common.contains(&cmd) || cmd == "bash",
         "nicolaka/netshoot" => {
             common.contains(&cmd)
                 || matches!(
                     cmd,
-                    "bash" | "curl" | "nslookup" | "dig" | "host" | "ping" | "ip" | "iptables"
+                    "bash"
+                        | "curl"
+                        | "nslookup"
+                        | "dig"
+                        | "host"
+                        | "ping"
+                        | "ip"
+                        | "iptables"
+                        | "nc"
+                        | "ss"
+                        | "conntrack"
                 )
         }
         // Scratch images (coredns, whoami, …) have no shell at all.

@@ -50,6 +50,7 @@ const fn res(
 pub const SERVED: &[ResourceInfo] = &[
     res("configmaps", &["cm"], "", true, "ConfigMap"),
     res("endpoints", &["ep"], "", true, "Endpoints"),
+    res("events", &["ev"], "", true, "Event"),
     res("namespaces", &["ns"], "", false, "Namespace"),
     res("nodes", &["no"], "", false, "Node"),
     res("pods", &["po"], "", true, "Pod"),
@@ -66,7 +67,12 @@ pub const SERVED: &[ResourceInfo] = &[
         true,
         "EndpointSlice",
     ),
+    res("events", &["ev"], "events.k8s.io", true, "Event"),
 ];
+
+/// Kinds the cluster serves for reading only (what its components report),
+/// which a manifest cannot create here.
+const READ_ONLY: &[&str] = &["Node", "Event"];
 
 /// Kinds a Kubernetes 1.31 cluster serves that this one does not simulate:
 /// (kind, apiVersion, resource, short names).
@@ -195,7 +201,7 @@ pub const NOT_SIMULATED: &[(&str, &str, &str, &[&str])] = &[
 pub fn served(api_version: &str, kind: &str) -> Option<&'static ResourceInfo> {
     SERVED
         .iter()
-        .find(|r| r.kind == kind && r.api_version() == api_version && r.kind != "Node")
+        .find(|r| r.kind == kind && r.api_version() == api_version && !READ_ONLY.contains(&r.kind))
 }
 
 /// Whether Kubernetes 1.31 has this kind at this version, unsimulated here.
@@ -227,7 +233,7 @@ pub fn unsimulated_resource(word: &str) -> Option<&'static str> {
 pub fn simulated_kinds() -> String {
     let mut kinds: Vec<&str> = SERVED
         .iter()
-        .filter(|r| r.kind != "Node")
+        .filter(|r| !READ_ONLY.contains(&r.kind))
         .map(|r| r.kind)
         .collect();
     crate::sort::sort(&mut kinds);
@@ -238,6 +244,7 @@ pub fn simulated_kinds() -> String {
 pub fn simulated_resources() -> String {
     let mut names: Vec<&str> = SERVED.iter().map(|r| r.name).collect();
     crate::sort::sort(&mut names);
+    names.dedup();
     names.join(", ")
 }
 

@@ -19,12 +19,16 @@ mod bootstrap;
 pub mod capacity;
 mod controllers;
 pub mod dns;
+pub mod events;
 pub mod flannel;
 pub mod images;
+mod ipam;
 pub mod kinds;
 pub mod kubeproxy;
 pub mod manifest;
 pub mod objects;
+pub mod patch;
+pub mod probe;
 pub mod proxy_model;
 mod proxy_view;
 pub mod validation;
@@ -35,7 +39,17 @@ use objects::*;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
-pub use controllers::kubelet::probe_outcome;
+pub(crate) use controllers::kubelet::resolve_target_port;
+
+/// A container's process ended on its own (the shell `kubectl run -it`
+/// attached to exited): the kubelet handles it as any exit.
+pub(crate) fn kubelet_process_exited(c: &mut Cluster, key: &Key, i: usize, now: i64, code: i32) {
+    controllers::kubelet::process_exited(c, key, i, now, code);
+    c.reconcile(now);
+}
+pub use controllers::kubelet::{
+    go_duration, pull_policy, KubeletRequest, NodeKubelet, ProbeResult, Request,
+};
 
 /// `(namespace, name)`.
 pub type Key = (String, String);
@@ -84,7 +98,14 @@ pub struct Cluster {
     pub endpoint_slices: BTreeMap<Key, EndpointSlice>,
     pub configmaps: BTreeMap<Key, ConfigMap>,
     pub secrets: BTreeMap<Key, Secret>,
+    /// What the scheduler, the kubelets and the controllers reported.
+    pub events: Vec<events::Event>,
+    /// Each node's kubelet: its images, its pull queue, its address allocator.
+    pub kubelets: BTreeMap<String, NodeKubelet>,
     pub cloud: bool,
+    /// LoadBalancer Services the cloud is provisioning, and when each
+    /// load balancer will be ready (the service controller's work).
+    pub(crate) lb_provisioning: BTreeMap<Key, i64>,
     pub(crate) rng: SimRng,
     next_uid: u64,
     resource_version: u64,
@@ -111,7 +132,10 @@ impl Cluster {
             endpoint_slices: BTreeMap::new(),
             configmaps: BTreeMap::new(),
             secrets: BTreeMap::new(),
+            events: vec![],
+            kubelets: BTreeMap::new(),
             cloud,
+            lb_provisioning: BTreeMap::new(),
             rng: SimRng::new(seed ^ 0x6b75_6265),
             next_uid: 1,
             resource_version: 1000,
@@ -144,6 +168,11 @@ impl Cluster {
     pub(crate) fn bump(&mut self, meta: &mut ObjectMeta) {
         self.changed();
         meta.resource_version = Some(self.resource_version.to_string());
+    }
+
+    /// The store's version: it changes with every write.
+    pub fn version(&self) -> u64 {
+        self.resource_version
     }
 
     /// Records that something changed, so the controllers run again.
@@ -189,12 +218,12 @@ impl Cluster {
             controllers::workloads::replicasets(self, now);
             controllers::workloads::statefulsets(self, now);
             controllers::workloads::daemonsets(self, now);
-            controllers::workloads::collect_garbage(self);
-            controllers::kubelet::schedule_and_run(self, now);
+            controllers::workloads::collect_garbage(self, now);
+            controllers::kubelet::schedule(self, now);
             controllers::endpoints::reconcile(self, now);
             controllers::endpointslices::reconcile(self, now);
             controllers::endpointslices::mirror(self, now);
-            controllers::cloud::load_balancers(self);
+            controllers::cloud::load_balancers(self, now);
             controllers::namespaces::root_ca(self, now);
             if self.resource_version == before {
                 break;
@@ -203,22 +232,63 @@ impl Cluster {
         }
     }
 
-    /// The STATUS column of a pod at simulated time `now`.
-    pub fn pod_status(&self, pod: &Pod, now: i64) -> String {
+    /// The STATUS column of a pod.
+    pub fn pod_status(&self, pod: &Pod, _now: i64) -> String {
         match pod.status.reason.as_str() {
-            // The kubelet retries a failed pull with back-off; between tries the
-            // status reads ImagePullBackOff.
-            "ErrImagePull" => {
-                let age = (now - pod.metadata.created_ms) / 1000;
-                if age < 12 || (age / 10) % 3 == 0 {
-                    "ErrImagePull".into()
-                } else {
-                    "ImagePullBackOff".into()
-                }
-            }
             "" => "Pending".into(),
             other => other.into(),
         }
+    }
+
+    /// The earliest simulated moment the kubelets have something to do.
+    pub fn next_due(&self) -> Option<i64> {
+        let lb = self
+            .lb_provisioning
+            .values()
+            .copied()
+            .filter(|t| *t < i64::MAX)
+            .min();
+        match (controllers::kubelet::next_due(self), lb) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    /// Whether work is under way that time alone finishes (a pod starting,
+    /// a readiness probe not yet decided); see [`Cluster::step`].
+    pub fn pending(&self) -> bool {
+        controllers::kubelet::pending(self) || self.lb_provisioning.values().any(|t| *t < i64::MAX)
+    }
+
+    /// Everything due at or before `now`: the kubelets' steps, then the
+    /// controllers. Returns what the kubelets need the world to do (probes,
+    /// client containers' commands), to be reported with
+    /// [`Cluster::probe_done`] and [`Cluster::launch_done`].
+    pub fn step(&mut self, now: i64) -> Vec<KubeletRequest> {
+        let requests = controllers::kubelet::step(self, now);
+        self.reconcile(now);
+        requests
+    }
+
+    /// A probe's result, acted on as the kubelet does.
+    pub fn probe_done(&mut self, req: &KubeletRequest, result: ProbeResult, now: i64) {
+        if let Request::Probe(kind, spec) = &req.what {
+            controllers::kubelet::probe_done(self, req, *kind, spec, result, now);
+            self.reconcile(now);
+        }
+    }
+
+    /// A client container's command ran: its output, status and duration.
+    pub fn launch_done(
+        &mut self,
+        req: &KubeletRequest,
+        output: &str,
+        code: i32,
+        took_ms: i64,
+        now: i64,
+    ) {
+        controllers::kubelet::launch_done(self, req, output, code, took_ms, now);
+        self.reconcile(now);
     }
 
     /// The EndpointSlices of a Service: every slice in its namespace whose

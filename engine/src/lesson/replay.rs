@@ -186,14 +186,26 @@ pub fn start_at(lesson: &Lesson, n: usize) -> Result<Session, String> {
     let mut s = start(lesson)?;
     for step in lesson.steps.iter().take(n.saturating_sub(1)) {
         enter_step(&mut s, step);
-        for cmd in &step.solution {
-            s.run(cmd);
-        }
+        run_solution(&mut s, step);
+        // The student reads on: what was starting has started.
+        s.settle();
     }
     if let Some(step) = lesson.steps.get(n.saturating_sub(1)) {
         enter_step(&mut s, step);
     }
     Ok(s)
+}
+
+/// Runs a step's solution as `servicelab shell` would: the native step of
+/// time before each command. Returns each command with what it did.
+fn run_solution(s: &mut Session, step: &Step) -> Vec<(String, crate::shell::Execution)> {
+    step.solution
+        .iter()
+        .map(|cmd| {
+            s.pass(crate::shell::time::NATIVE_STEP_MS);
+            (cmd.clone(), s.run(cmd))
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy)]
@@ -331,8 +343,7 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
             }
         }
         let mut made = vec![];
-        for cmd in &step.solution {
-            let e = s.run(cmd);
+        for (cmd, e) in run_solution(&mut s, step) {
             made.extend(e.requests.iter().cloned());
             if e.status != 0 {
                 let first = e.text().lines().next().unwrap_or("").to_string();
@@ -349,6 +360,9 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
                 ));
             }
         }
+        // Checks judge the settled world; the session itself settles too,
+        // as the student reads the next step.
+        s.settle();
         for c in &step.checks {
             let r = evaluate(&s, c);
             if !r.passed {

@@ -77,6 +77,33 @@ impl Listener {
     }
 }
 
+/// One entry of a host's neighbour (ARP) table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Neigh {
+    pub addr: Ipv4Addr,
+    pub dev: String,
+    /// `None`: resolution failed (FAILED).
+    pub mac: Option<[u8; 6]>,
+    /// When reachability was last confirmed (by a reply to this host's own
+    /// ARP); `None` for an entry learned from another host's request (STALE).
+    pub confirmed: Option<u64>,
+}
+
+/// `base_reachable_time`: an entry is REACHABLE this long after it was
+/// confirmed, then STALE.
+pub const REACHABLE_MS: u64 = 30_000;
+
+impl Neigh {
+    /// `REACHABLE`, `STALE` or `FAILED` at `now`.
+    pub fn state(&self, now: u64) -> &'static str {
+        match (self.mac, self.confirmed) {
+            (None, _) => "FAILED",
+            (Some(_), Some(t)) if now.saturating_sub(t) <= REACHABLE_MS => "REACHABLE",
+            _ => "STALE",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Host {
     pub name: String,
@@ -88,6 +115,8 @@ pub struct Host {
     pub netfilter: Netfilter,
     pub conntrack: Conntrack,
     pub listeners: Vec<Listener>,
+    /// The neighbour (ARP) table: what `ip neigh` shows.
+    pub neigh: Vec<Neigh>,
 }
 
 impl Host {
@@ -101,6 +130,7 @@ impl Host {
             netfilter: Netfilter::new(),
             conntrack: Conntrack::default(),
             listeners: vec![],
+            neigh: vec![],
         }
     }
 
@@ -111,6 +141,41 @@ impl Host {
                 .interfaces
                 .iter()
                 .any(|i| i.addr.is_some_and(|a| a.addr() == addr))
+    }
+
+    /// Records what resolving `addr` on `dev` found (`None`: nothing).
+    pub fn learn(
+        &mut self,
+        addr: Ipv4Addr,
+        dev: &str,
+        mac: Option<[u8; 6]>,
+        confirmed: Option<u64>,
+    ) {
+        match self
+            .neigh
+            .iter_mut()
+            .find(|n| n.addr == addr && n.dev == dev)
+        {
+            Some(n) => {
+                if mac.is_some() || confirmed.is_some() {
+                    n.mac = mac.or(n.mac);
+                    n.confirmed = confirmed.or(n.confirmed);
+                } else if n.mac.is_none() {
+                    n.confirmed = None;
+                }
+            }
+            None => {
+                if self.neigh.len() >= 256 {
+                    self.neigh.remove(0);
+                }
+                self.neigh.push(Neigh {
+                    addr,
+                    dev: dev.to_string(),
+                    mac,
+                    confirmed,
+                })
+            }
+        }
     }
 
     pub fn iface(&self, name: &str) -> Option<&Interface> {

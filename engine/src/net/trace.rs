@@ -130,6 +130,10 @@ pub enum Step {
     },
     /// A process accepted the packet.
     Accepted { process: String, addr: SocketAddrV4 },
+    /// The bytes go on inside another connection, not as packets of their
+    /// own: `kubectl port-forward`'s stream through the API server and the
+    /// kubelet. `how` says where they go.
+    Tunnel { how: String },
     /// The packet stopped here.
     Stopped { reason: DropReason },
     /// The packet went through a netfilter hook: the whole walk of its
@@ -285,6 +289,7 @@ impl fmt::Display for Trace {
                         writeln!(f, "   accepted by {process} on {addr}")?
                     }
                     Step::Stopped { reason } => writeln!(f, "   stopped: {reason}")?,
+                    Step::Tunnel { how } => writeln!(f, "   tunnel: {how}")?,
                     // The walk in detail is for the page's flow; the text
                     // keeps to the rules that matched, listed above.
                     Step::Hook(_) | Step::Conntrack { .. } => {}

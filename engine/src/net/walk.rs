@@ -6,7 +6,7 @@
 //! decision, filter INPUT or FORWARD (or OUTPUT), nat POSTROUTING, then ARP
 //! for the next hop on the outgoing interface's segment.
 
-use super::conntrack::Tuple;
+use super::conntrack::{Finish, Tuple};
 use super::netfilter::{CtState, EvalEnv, PacketView, Protocol, Rewrite, Table, Verdict};
 use super::trace::{
     Direction, DropReason, HookWalk, Hop, Link, RewriteKind, Step, Trace, TraceOutcome,
@@ -120,9 +120,64 @@ impl Network {
         self.exchange(Protocol::Udp, from, src_port, dst, now, rng)
     }
 
-    /// A request and its answer: the SYN and SYN-ACK of TCP, or a datagram
-    /// and the datagram that answers it.
+    /// A request and its answer, and what conntrack makes of it on every
+    /// host it crossed: a TCP connection the client closes lingers in
+    /// TIME_WAIT, one refused with a reset in CLOSE, an answered datagram
+    /// is replied, and what went unanswered stays `[UNREPLIED]`.
     fn exchange(
+        &mut self,
+        proto: Protocol,
+        from: HostId,
+        src_port: u16,
+        dst: SocketAddrV4,
+        now: Millis,
+        rng: &mut SimRng,
+    ) -> ConnectResult {
+        let r = self.exchange_once(proto, from, src_port, dst, now, rng);
+        let how = match (&r.outcome, proto) {
+            (ConnectOutcome::Established { .. }, Protocol::Udp) => Finish::Answered,
+            (ConnectOutcome::Established { .. }, _) => Finish::Closed,
+            (
+                ConnectOutcome::Refused {
+                    reason: DropReason::NothingListening { .. },
+                    ..
+                },
+                Protocol::Tcp,
+            ) => Finish::Reset,
+            _ => Finish::Unanswered,
+        };
+        self.finish_conntrack(&r, proto, now, how);
+        r
+    }
+
+    /// Sets what the connection of `r` became in the conntrack table of
+    /// each host its request crossed (an ssh session stays `Open`).
+    pub fn finish_conntrack(
+        &mut self,
+        r: &ConnectResult,
+        proto: Protocol,
+        now: Millis,
+        how: Finish,
+    ) {
+        for hop in r
+            .trace
+            .hops
+            .iter()
+            .filter(|h| h.direction == Direction::Request)
+        {
+            let Some(id) = self.host_id(&hop.host) else {
+                continue;
+            };
+            let original = Tuple {
+                proto,
+                src: hop.src,
+                dst: hop.dst,
+            };
+            self.host_mut(id).conntrack.finish(now, original, how);
+        }
+    }
+
+    fn exchange_once(
         &mut self,
         proto: Protocol,
         from: HostId,
@@ -541,6 +596,29 @@ impl Network {
         }
 
         let next_hop = route.via.unwrap_or(view.dst);
+        // ARP: this host learns the next hop's address (or that it has
+        // none), and the next hop learns this host's from the request.
+        if let Some(seg) = segment {
+            let found = self
+                .neighbour(seg, next_hop)
+                .map(|(id, i)| (id, i.mac, i.name.clone()));
+            let my = self
+                .host(at)
+                .iface(&route.dev)
+                .map(|i| (i.mac, i.addr.map(|a| a.addr())));
+            let dev = route.dev.clone();
+            match &found {
+                Some((_, mac, _)) => self
+                    .host_mut(at)
+                    .learn(next_hop, &dev, Some(*mac), Some(now)),
+                None => self.host_mut(at).learn(next_hop, &dev, None, None),
+            }
+            if let (Some((id, _, their_dev)), Some((mac, Some(addr)))) = (found, my) {
+                if id != at {
+                    self.host_mut(id).learn(addr, &their_dev, Some(mac), None);
+                }
+            }
+        }
         let neighbour = segment.and_then(|s| {
             self.neighbour(s, next_hop)
                 .map(|(id, i)| (id, i.name.clone()))

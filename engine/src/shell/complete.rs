@@ -19,20 +19,7 @@ pub struct Completion {
 }
 
 /// kubectl's verbs that this kubectl runs.
-const VERBS: &[&str] = &[
-    "apply",
-    "cluster-info",
-    "create",
-    "delete",
-    "describe",
-    "exec",
-    "expose",
-    "get",
-    "label",
-    "run",
-    "scale",
-    "version",
-];
+use super::KUBECTL_VERBS as VERBS;
 
 /// The resource types offered after `get`, `describe`… (kubectl's plural
 /// names; a test keeps each one known to kubectl's own table).
@@ -41,6 +28,7 @@ pub(crate) const TYPES: &[&str] = &[
     "deployments",
     "endpoints",
     "endpointslices",
+    "events",
     "namespaces",
     "nodes",
     "pods",
@@ -100,7 +88,12 @@ fn kubectl(session: &Session, args: &[&str]) -> Vec<String> {
         [] => owned(VERBS),
         ["get" | "describe" | "delete" | "label"] => owned(TYPES),
         ["get" | "describe" | "delete" | "label", kind, ..] => objects(session, kind, ns),
-        ["exec"] => objects(session, "pods", ns),
+        ["exec" | "logs" | "port-forward"] => objects(session, "pods", ns),
+        ["rollout"] => owned(&["history", "restart", "status", "undo"]),
+        ["rollout", _] => owned(&["deployment"]),
+        ["rollout", _, kind] => objects(session, kind, ns),
+        ["edit" | "patch" | "wait"] => owned(TYPES),
+        ["edit" | "patch" | "wait", kind, ..] => objects(session, kind, ns),
         ["expose" | "scale"] => owned(&["deployment", "pod", "service"]),
         ["expose" | "scale", kind] => objects(session, kind, ns),
         ["create"] => owned(&["deployment", "namespace", "service"]),
@@ -127,7 +120,7 @@ fn candidates(session: &Session, words: &[&str]) -> Vec<String> {
         ["kubectl" | "k", args @ ..] => kubectl(session, args),
         ["cat" | "less" | "more" | "head" | "tail" | "cp" | "mv" | "rm" | "wc" | "grep" | "sort"
         | "vi" | "vim" | "nano", ..] => session.home_files(),
-        ["ip"] => vec!["addr".into(), "route".into()],
+        ["ip"] => vec!["addr".into(), "neigh".into(), "route".into()],
         [first, .., "-t"] if *first == "iptables" || *first == "iptables-save" => {
             vec!["filter".into(), "nat".into()]
         }
@@ -220,7 +213,9 @@ mod tests {
     fn commands_verbs_types_names_and_hosts() {
         let mut s = session();
         assert_eq!(line(&s, "hostn"), "hostname ");
-        assert_eq!(line(&s, "kubectl ap"), "kubectl apply ");
+        assert_eq!(line(&s, "kubectl appl"), "kubectl apply ");
+        // apply, api-resources: bash stops at what they share.
+        assert_eq!(line(&s, "kubectl a"), "kubectl ap");
         assert_eq!(
             line(&s, "kubectl get svc kub"),
             "kubectl get svc kubernetes "

@@ -9,7 +9,7 @@ use super::opts::{self, Opt, OptError, Spec};
 use super::{Execution, Session};
 use crate::apps::{App, HttpRequest};
 use crate::net::ConnectOutcome;
-use crate::time::{Millis, EPOCH_UNIX};
+use crate::time::Millis;
 use std::net::SocketAddrV4;
 
 pub const CURL_VERSION: &str = "8.5.0";
@@ -329,9 +329,7 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         return 1;
     }
     let here = s.here();
-    let sport = s.ephemeral_port();
-    let now = s.now;
-    let result = s.world.net.connect(here, sport, dst, now, &mut s.rng);
+    let (result, tunnel, sport) = s.open(dst);
     let mut trace = result.trace;
     trace.request = format!("curl {raw} (from {})", s.current_host());
     exec.trace = Some(trace);
@@ -426,6 +424,17 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
             url.host, ip, url.port
         ));
     }
+    // A port-forward running as a job writes to the same terminal.
+    if let Some(note) = &tunnel {
+        s.job_wrote(note);
+        if note.broken {
+            s.advance(1);
+            if shows_meter(opts) {
+                exec.err(meter_line(0, 0, 1));
+            }
+            return fail(opts, exec, 52, "Empty reply from server".into());
+        }
+    }
     let rtt_ms = result.rtt_us as f64 / 1000.0;
     if url.scheme == "https" {
         s.advance(1);
@@ -458,8 +467,8 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         method: method.clone(),
         path: url.path.clone(),
         host_header,
+        user_agent: format!("curl/{CURL_VERSION}"),
     };
-    let now_unix = EPOCH_UNIX + s.now / 1000;
     let server_host = s.world.net.host(server);
     let ctx = crate::apps::ServerCtx {
         hostname: server_host.name.clone(),
@@ -470,7 +479,8 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
             .collect(),
         remote: peer_seen_by_server,
     };
-    let Some(resp) = listener.app.http(&req, now_unix, &ctx) else {
+    let now = s.now as i64;
+    let Some(resp) = s.world.serve_http(server, &listener, &req, &ctx, now) else {
         s.advance(1);
         let (code, msg) = match listener.app {
             App::Sshd => (1, "Received HTTP/0.9 when not allowed".to_string()),

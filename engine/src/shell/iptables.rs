@@ -123,7 +123,7 @@ pub(super) fn sudo(
                 exec.push(stream, text);
             }
             exec.trace = inner.trace.or(exec.trace.take());
-            exec.carry(inner.requests, inner.edit);
+            exec.carry(inner.requests, inner.file_edit, inner.edit);
             exec.clear |= inner.clear;
             exec.exit_session |= inner.exit_session;
             status

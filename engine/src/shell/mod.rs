@@ -9,13 +9,17 @@ pub mod budget;
 mod complete;
 mod curl;
 pub(crate) mod dns;
+mod forward;
 mod iptables;
 mod kubectl;
 mod lang;
+mod netclients;
 mod netcmds;
+mod nodetools;
 pub mod opts;
 pub mod tabwriter;
 mod text;
+pub mod time;
 
 // The language's parts, by their short names, for the tools.
 use lang::{builtins, escapes, interp, lexer, pattern};
@@ -26,6 +30,7 @@ use crate::rng::SimRng;
 use crate::time::Millis;
 use crate::world::{OptionsError, Topology, World, WorldOptions};
 pub use complete::Completion;
+pub use kubectl::EditRequest;
 pub use lexer::{needs_more, split_commands, Chunk, CommandReader, ParseError, Split};
 
 /// Every command `run_command` dispatches, in name order: what Tab completes
@@ -35,6 +40,7 @@ pub const COMMANDS: &[&str] = &[
     "cat",
     "cd",
     "clear",
+    "conntrack",
     "cp",
     "curl",
     "cut",
@@ -53,6 +59,8 @@ pub const COMMANDS: &[&str] = &[
     "ip",
     "iptables",
     "iptables-save",
+    "jobs",
+    "kill",
     "kubectl",
     "less",
     "logout",
@@ -61,6 +69,7 @@ pub const COMMANDS: &[&str] = &[
     "more",
     "mv",
     "nano",
+    "nc",
     "nslookup",
     "ping",
     "printf",
@@ -71,6 +80,7 @@ pub const COMMANDS: &[&str] = &[
     "seq",
     "sleep",
     "sort",
+    "ss",
     "ssh",
     "sudo",
     "tail",
@@ -85,7 +95,32 @@ pub const COMMANDS: &[&str] = &[
     "vi",
     "vim",
     "wc",
+    "wget",
     "whoami",
+];
+
+/// kubectl's verbs the shell runs, in name order: what Tab completes after
+/// `kubectl`.
+pub const KUBECTL_VERBS: &[&str] = &[
+    "api-resources",
+    "apply",
+    "cluster-info",
+    "create",
+    "delete",
+    "describe",
+    "edit",
+    "exec",
+    "expose",
+    "get",
+    "label",
+    "logs",
+    "patch",
+    "port-forward",
+    "rollout",
+    "run",
+    "scale",
+    "version",
+    "wait",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,9 +150,16 @@ pub struct Execution {
     /// The line asked for a screen editor on a file (`vi FILE`, `nano
     /// FILE`); a front end with one opens it (see
     /// [`Session::set_screen_editor`]).
-    pub edit: Option<EditRequest>,
+    pub file_edit: Option<FileEdit>,
     /// The HTTP status of curl's response being handled.
     http_status: Option<u16>,
+    /// `kubectl edit` asks the page's editor for this object; the saved
+    /// text goes to [`Session::finish_edit`].
+    pub edit: Option<EditRequest>,
+    /// A command still runs in the foreground (`kubectl port-forward`, in a
+    /// session with [`Session::set_foreground_jobs`]): no prompt until
+    /// Ctrl+C ([`Session::interrupt`]).
+    pub running: bool,
     /// Bytes written so far (at most [`budget::MAX_OUTPUT`]).
     bytes: usize,
     /// More than [`budget::MAX_OUTPUT`] was written; the rest was dropped.
@@ -140,7 +182,7 @@ pub struct RequestMade {
 /// A screen editor asked for: the file (absolute path) on a host, and its
 /// text now (`None`: a new file).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EditRequest {
+pub struct FileEdit {
     /// `vi`, `vim` or `nano`.
     pub editor: String,
     pub host: String,
@@ -159,9 +201,17 @@ impl Execution {
 
     /// Takes on what an inner run recorded (a pipeline stage, `sudo`, a
     /// redirected command): its requests and an editor it asked for.
-    pub(crate) fn carry(&mut self, requests: Vec<RequestMade>, edit: Option<EditRequest>) {
+    pub(crate) fn carry(
+        &mut self,
+        requests: Vec<RequestMade>,
+        file_edit: Option<FileEdit>,
+        edit: Option<EditRequest>,
+    ) {
         for r in requests {
             self.record_request(r);
+        }
+        if file_edit.is_some() {
+            self.file_edit = file_edit;
         }
         if edit.is_some() {
             self.edit = edit;
@@ -200,6 +250,44 @@ impl Execution {
     /// Bytes written so far.
     pub fn bytes(&self) -> usize {
         self.bytes
+    }
+
+    /// Where the output has got to: a place [`Execution::insert_at`] can
+    /// put text later.
+    pub(in crate::shell) fn mark(&self) -> (usize, usize) {
+        let n = self.output.len();
+        (n, self.output.last().map_or(0, |(_, t)| t.len()))
+    }
+
+    /// Puts `chunks` where the output was at `mark`, before what was
+    /// written since (what a background job wrote to the terminal while a
+    /// command ran, ahead of the command's own output).
+    pub(in crate::shell) fn insert_at(
+        &mut self,
+        mark: (usize, usize),
+        chunks: Vec<(Stream, String)>,
+    ) {
+        let (n, len) = mark;
+        if n > self.output.len() {
+            for (stream, text) in chunks {
+                self.push(stream, text);
+            }
+            return;
+        }
+        if n > 0 && self.output[n - 1].1.len() > len && self.output[n - 1].1.is_char_boundary(len) {
+            let stream = self.output[n - 1].0;
+            let tail = self.output[n - 1].1.split_off(len);
+            self.output.insert(n, (stream, tail));
+        }
+        let mut at = n;
+        for (stream, text) in chunks {
+            if text.is_empty() || self.overflowed || self.bytes + text.len() > budget::MAX_OUTPUT {
+                continue;
+            }
+            self.bytes += text.len();
+            self.output.insert(at, (stream, text));
+            at += 1;
+        }
     }
 
     /// Keeps what fits in [`budget::MAX_OUTPUT`], and remembers that more
@@ -306,27 +394,30 @@ pub struct Session {
     /// The front end can open a screen editor (the page's): `vi FILE`
     /// asks it to. Without one (`servicelab shell`), the editors say so.
     screen_editor: bool,
+    /// A probe or a container's command is running for the kubelet: the
+    /// cluster does not move meanwhile.
+    kubelet_busy: bool,
+    /// `kubectl edit` may open an editor (the page's); see [`Session::set_editor`].
+    editor: bool,
+    /// A foreground command may keep running until Ctrl+C (the page); see
+    /// [`Session::set_foreground_jobs`].
+    foreground_jobs: bool,
+    /// The port-forward running in the foreground, until [`Session::interrupt`].
+    foreground: Option<lang::jobs::Forward>,
 }
 
 impl Session {
     pub fn new(options: WorldOptions) -> Result<Session, OptionsError> {
         let world = World::new(options)?;
-        let laptop = world.laptop();
-        Ok(Session {
-            world,
-            logins: vec![laptop],
-            now: 0,
-            rng: SimRng::new(options.seed),
-            last_status: 0,
-            rt: interp::Runtime::default(),
-            screen_editor: false,
-        })
+        Ok(Session::from_world(world, options.seed))
     }
 
     /// A terminal on the laptop of an already built world.
+    /// The session's clock starts at 0; the world, built before, is
+    /// brought up to it.
     pub fn from_world(world: World, seed: u64) -> Session {
         let laptop = world.laptop();
-        Session {
+        let mut s = Session {
             world,
             logins: vec![laptop],
             now: 0,
@@ -334,7 +425,13 @@ impl Session {
             last_status: 0,
             rt: interp::Runtime::default(),
             screen_editor: false,
-        }
+            kubelet_busy: false,
+            editor: false,
+            foreground_jobs: false,
+            foreground: None,
+        };
+        s.catch_up(None);
+        s
     }
 
     pub fn world(&self) -> &World {
@@ -413,6 +510,7 @@ impl Session {
     /// check outcomes and draw the before/after table.
     pub fn request(&self, from: &str, url: &str) -> Option<RequestOutcome> {
         let mut probe = self.clone();
+        probe.settle();
         probe.position_at(from)?;
         let e = probe.run_words(&["curl", "-sS", "-w", "\\n%{http_code}", url]);
         Some(RequestOutcome::from_curl(&e))
@@ -422,6 +520,7 @@ impl Session {
     /// on one copy of the session.
     pub fn requests(&self, from: &str, url: &str, n: usize) -> Option<Vec<RequestOutcome>> {
         let mut probe = self.clone();
+        probe.settle();
         probe.position_at(from)?;
         Some(
             (0..n)
@@ -509,24 +608,27 @@ impl Session {
 
     /// Runs already-split words on another host (`kubectl exec POD -- cmd`).
     fn run_words_in(&mut self, host: HostId, words: &[String], exec: &mut Execution) -> i32 {
+        let depth = self.logins.len();
         self.logins.push(host);
         let code = self.run_command(words, None, exec);
-        self.logins.pop();
+        // Whatever the command did to the logins, the caller's stay.
+        self.logins.truncate(depth.max(1));
         code
     }
 
     /// Runs a command line on another host (`kubectl exec POD -- sh -c '…'`).
     fn run_line_in(&mut self, host: HostId, line: &str, exec: &mut Execution) -> i32 {
+        let depth = self.logins.len();
         self.logins.push(host);
         let inner = self.run(line);
-        self.logins.pop();
+        self.logins.truncate(depth.max(1));
         for (stream, text) in inner.output {
             exec.push(stream, text);
         }
         if inner.trace.is_some() {
             exec.trace = inner.trace;
         }
-        exec.carry(inner.requests, inner.edit);
+        exec.carry(inner.requests, inner.file_edit, inner.edit);
         inner.status
     }
 
@@ -576,6 +678,8 @@ impl Session {
         let Some(name) = words.first() else {
             return self.last_status;
         };
+        // What time the line has taken so far, the cluster has lived too.
+        self.catch_up(Some(exec));
         let args = &words[1..];
         match name.as_str() {
             "curl" => curl::run(self, args, exec),
@@ -583,7 +687,15 @@ impl Session {
             "iptables-save" => iptables::save(self, args, exec),
             "sudo" => iptables::sudo(self, args, stdin, exec),
             "kubectl" | "k" => kubectl::run(self, args, stdin, exec),
-            "nslookup" | "dig" | "host" if !self.image_has(name) => self.not_in_image(name, exec),
+            "nslookup" | "dig" | "host" | "wget" | "nc" | "conntrack" | "ss"
+                if !self.image_has(name) =>
+            {
+                self.not_in_image(name, exec)
+            }
+            "wget" => netclients::wget(self, args, exec),
+            "nc" => netclients::nc(self, args, exec),
+            "conntrack" => self.host_tool(name, args, exec, nodetools::conntrack),
+            "ss" => nodetools::ss(self, args, exec),
             "nslookup" => dns::nslookup(self, args, exec),
             "dig" => dns::dig(self, args, exec),
             "host" => dns::host(self, args, exec),
@@ -622,6 +734,8 @@ impl Session {
                 0
             }
             "vi" | "vim" | "nano" => self.screen_edit(name, args, exec),
+            "jobs" => lang::jobs::jobs(self, args, exec),
+            "kill" => lang::jobs::kill(self, args, exec),
             _ => match text::find(name) {
                 Some(run) => self.run_text_tool(run, name, args, stdin, exec),
                 None => {
@@ -642,6 +756,12 @@ impl Session {
         exec: &mut Execution,
     ) -> i32 {
         let tty = self.rt.tty;
+        let busybox = self.pod_image().is_some_and(|image| {
+            matches!(
+                crate::cluster::images::repository(&image).as_str(),
+                "busybox" | "alpine" | "curlimages/curl"
+            )
+        });
         let (fs, budget, clock) = self.parts();
         let mut cx = text::Tool {
             name,
@@ -651,6 +771,7 @@ impl Session {
             budget,
             clock,
             tty,
+            busybox,
         };
         run(&mut cx, args)
     }
@@ -714,6 +835,23 @@ impl Session {
         status
     }
 
+    /// A tool the nodes have but the laptop does not (`conntrack`, which
+    /// kubeadm's nodes install): on the laptop, bash does not find it.
+    fn host_tool(
+        &mut self,
+        name: &str,
+        args: &[String],
+        exec: &mut Execution,
+        run: fn(&mut Session, &[String], &mut Execution) -> i32,
+    ) -> i32 {
+        let kind = self.world.net.host(self.here()).kind;
+        if kind == crate::net::HostKind::Laptop {
+            exec.err(format!("bash: {name}: command not found\n"));
+            return 127;
+        }
+        run(self, args, exec)
+    }
+
     /// Whether the program exists where the terminal is: everything on the
     /// laptop and the nodes; in a pod, what its image ships.
     fn image_has(&self, program: &str) -> bool {
@@ -758,7 +896,7 @@ impl Session {
         };
         let path = self.abs_path(name);
         let text = self.fs().read_path(name).ok();
-        exec.edit = Some(EditRequest {
+        exec.file_edit = Some(FileEdit {
             editor: editor.to_string(),
             host: self.current_host().to_string(),
             path,
@@ -781,8 +919,14 @@ impl Session {
         if self.current_pod_namespace().is_some() && self.logins.len() > 1 {
             // Leaving `kubectl exec -it … -- bash`.
             exec.out("exit\n");
+            let depth = self.logins.len();
             self.logins.pop();
             self.rt.shells.truncate(self.logins.len());
+            // Leaving the shell `kubectl run -it` attached to.
+            if let Some(i) = self.rt.attached.iter().position(|a| a.depth == depth) {
+                let a = self.rt.attached.remove(i);
+                kubectl::attached_shell_ended(self, &a, code, exec);
+            }
             return code;
         }
         exec.out("logout\n");
@@ -869,8 +1013,16 @@ Commands on this terminal:
   exit                leave the current ssh session
   hostname            print this host's name
   ip addr | ip route  show this host's addresses and routing table
+  ip neigh | ip -br addr   the ARP table; one line per interface
   ping -c N HOST      send N ICMP echo requests
   vi FILE, nano FILE  edit a file (in the browser: the page's editor)
+  nc -zv HOST PORT    open a TCP connection and close it (a port check)
+  wget -qO- URL       busybox's HTTP client, in busybox-based pods
+  ss -tlnp            the sockets listening on this host
+  sudo conntrack -L [-p tcp --dport N]   a node's connection table
+  kubectl ...         get, describe, logs, get events, wait, rollout,
+                      patch, edit, port-forward, run, exec, apply, ...
+  CMD &, jobs, kill %N    run in the background (a port-forward), list, stop
   clear               clear the screen (Ctrl+L)
   help                this list
   cat ls rm touch mkdir cp mv cd pwd    files on this host

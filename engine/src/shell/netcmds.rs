@@ -81,6 +81,15 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
         now,
         &mut s.rng,
     );
+    if matches!(result.outcome, ConnectOutcome::Established { .. }) {
+        // The session stays open.
+        s.world.net.finish_conntrack(
+            &result,
+            crate::net::netfilter::Protocol::Tcp,
+            now,
+            crate::net::conntrack::Finish::Open,
+        );
+    }
     let mut trace = result.trace;
     trace.request = format!("ssh {target} (from {})", s.current_host());
     exec.trace = Some(trace);
@@ -122,10 +131,18 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
 
 #[inline(never)]
 pub(super) fn ip(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+    let brief = args
+        .iter()
+        .any(|a| matches!(a.as_str(), "-br" | "-brief" | "--brief"));
     let words: Vec<&str> = args
         .iter()
         .map(String::as_str)
-        .filter(|a| !matches!(*a, "-4" | "-c" | "-color" | "--color"))
+        .filter(|a| {
+            !matches!(
+                *a,
+                "-4" | "-c" | "-color" | "--color" | "-br" | "-brief" | "--brief"
+            )
+        })
         .collect();
     let object = words.first().copied().unwrap_or("");
     let rest = if words.is_empty() {
@@ -139,7 +156,19 @@ pub(super) fn ip(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 
         return 255;
     }
     if is("address", object) || object == "a" {
-        return ip_addr(s, rest, exec);
+        if brief {
+            return ip_brief(s, rest, exec, true);
+        }
+        return ip_addr_or_link(s, rest, exec, false);
+    }
+    if is("link", object) || object == "l" {
+        if brief {
+            return ip_brief(s, rest, exec, false);
+        }
+        return ip_addr_or_link(s, rest, exec, true);
+    }
+    if is("neighbour", object) || is("neighbor", object) || object == "n" {
+        return ip_neigh(s, rest, exec);
     }
     if is("route", object) || object == "r" {
         return ip_route(s, rest, exec);
@@ -176,7 +205,8 @@ fn link_local(m: &[u8; 6]) -> String {
     format!("fe80::{}/64", groups.join(":"))
 }
 
-fn ip_addr(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
+/// `ip addr` (addresses) or `ip link` (links only: `mode DEFAULT`, no inet lines).
+fn ip_addr_or_link(s: &mut Session, rest: &[&str], exec: &mut Execution, link: bool) -> i32 {
     let mut dev_filter: Option<&str> = None;
     let mut it = rest.iter().peekable();
     while let Some(w) = it.next() {
@@ -200,8 +230,12 @@ fn ip_addr(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
         }
     }
     let mut out = String::new();
+    let mode = if link { "mode DEFAULT " } else { "" };
     if dev_filter.is_none_or(|d| d == "lo") {
-        out.push_str("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n    inet6 ::1/128 scope host noprefixroute \n       valid_lft forever preferred_lft forever\n");
+        out.push_str(&format!("1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN {mode}group default qlen 1000\n    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n"));
+        if !link {
+            out.push_str("    inet 127.0.0.1/8 scope host lo\n       valid_lft forever preferred_lft forever\n    inet6 ::1/128 scope host noprefixroute \n       valid_lft forever preferred_lft forever\n");
+        }
     }
     let dhcp = host.kind == HostKind::Laptop;
     for (n, i) in host.interfaces.iter().enumerate() {
@@ -227,7 +261,7 @@ fn ip_addr(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
             " qlen 1000"
         };
         out.push_str(&format!(
-            "{index}: {name}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu {} qdisc {qdisc} {extra}state UP group default{qlen}\n",
+            "{index}: {name}: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu {} qdisc {qdisc} {extra}state UP {mode}group default{qlen}\n",
             i.mtu
         ));
         let netns = match (host.kind, i.peer_index) {
@@ -239,6 +273,9 @@ fn ip_addr(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
             "    link/ether {} brd ff:ff:ff:ff:ff:ff{netns}\n",
             fmt_mac(&i.mac)
         ));
+        if link {
+            continue;
+        }
         if let Some(a) = i.addr {
             let scope = if dhcp {
                 format!("global dynamic {}", i.name)
@@ -286,6 +323,120 @@ fn netns_id(mac: &[u8; 6]) -> String {
         &hex[16..20],
         &hex[20..32]
     )
+}
+
+/// An interface's name as `ip` shows it: `veth…@if2`, `eth0@if7`.
+fn link_name(kind: HostKind, i: &crate::net::Interface) -> String {
+    match (kind, i.master.as_deref(), i.peer_index) {
+        (_, Some(_), Some(peer)) | (HostKind::Pod, None, Some(peer)) => {
+            format!("{}@if{peer}", i.name)
+        }
+        _ => i.name.clone(),
+    }
+}
+
+/// `ip -br addr` and `ip -br link`: one line per interface.
+fn ip_brief(s: &mut Session, rest: &[&str], exec: &mut Execution, addrs: bool) -> i32 {
+    let dev_filter = match rest {
+        [] | ["show" | "list" | "ls" | "s"] => None,
+        ["show" | "list" | "ls" | "s", "dev", d] | ["dev", d] | ["show", d] | [d] => Some(*d),
+        [other, ..] => {
+            let what = if addrs { "address" } else { "link" };
+            exec.err(format!(
+                "Command \"{other}\" is unknown, try \"ip {what} help\".\n"
+            ));
+            return 255;
+        }
+    };
+    let host = s.world.net.host(s.here());
+    if let Some(d) = dev_filter {
+        if d != "lo" && host.iface(d).is_none() {
+            exec.err(format!("Device \"{d}\" does not exist.\n"));
+            return 1;
+        }
+    }
+    let mut out = String::new();
+    if dev_filter.is_none_or(|d| d == "lo") {
+        if addrs {
+            out.push_str(&format!(
+                "{:<16} {:<14} 127.0.0.1/8 ::1/128 \n",
+                "lo", "UNKNOWN"
+            ));
+        } else {
+            out.push_str(&format!(
+                "{:<16} {:<14} 00:00:00:00:00:00 <LOOPBACK,UP,LOWER_UP> \n",
+                "lo", "UNKNOWN"
+            ));
+        }
+    }
+    for i in &host.interfaces {
+        if dev_filter.is_some_and(|d| d != i.name) {
+            continue;
+        }
+        let name = link_name(host.kind, i);
+        if addrs {
+            let mut list = String::new();
+            if let Some(a) = i.addr {
+                list.push_str(&format!("{a} "));
+            }
+            list.push_str(&format!("{} ", link_local(&i.mac)));
+            out.push_str(&format!("{name:<16} {:<14} {list}\n", "UP"));
+        } else {
+            out.push_str(&format!(
+                "{name:<16} {:<14} {} <BROADCAST,MULTICAST,UP,LOWER_UP> \n",
+                "UP",
+                fmt_mac(&i.mac)
+            ));
+        }
+    }
+    exec.out(out);
+    0
+}
+
+/// `ip neigh [show] [dev DEV]`: the neighbour table the walks filled.
+fn ip_neigh(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
+    let mut dev_filter = None;
+    let mut it = rest.iter();
+    while let Some(w) = it.next() {
+        match *w {
+            "show" | "list" | "ls" | "s" => {}
+            "dev" => dev_filter = it.next().copied(),
+            "flush" | "add" | "del" | "change" | "replace" => {
+                exec.err("RTNETLINK answers: Operation not permitted\n");
+                return 2;
+            }
+            other => {
+                exec.err(format!(
+                    "Command \"{other}\" is unknown, try \"ip neigh help\".\n"
+                ));
+                return 255;
+            }
+        }
+    }
+    let now = s.now;
+    let host = s.world.net.host(s.here());
+    if let Some(d) = dev_filter {
+        if host.iface(d).is_none() {
+            exec.err(format!("Cannot find device \"{d}\"\n"));
+            return 1;
+        }
+    }
+    let mut out = String::new();
+    for n in host.neigh.iter().rev() {
+        if dev_filter.is_some_and(|d| d != n.dev) {
+            continue;
+        }
+        out.push_str(&format!("{} ", n.addr));
+        if dev_filter.is_none() {
+            out.push_str(&format!("dev {} ", n.dev));
+        }
+        if let Some(mac) = n.mac {
+            out.push_str(&format!("lladdr {} ", fmt_mac(&mac)));
+        }
+        out.push_str(&format!("{} \n", n.state(now)));
+    }
+    exec.out(out);
+    0
 }
 
 fn ip_route(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {

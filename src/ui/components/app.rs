@@ -283,6 +283,30 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |_| network_focus.set(NetworkFocus::Packet))
     };
 
+    // What the goals show waits while a slow command (curl's timeout)
+    // plays out in the terminal: a goal must not tick before its answer is
+    // on screen.
+    let played = use_state(|| None::<u64>);
+    let on_played = {
+        let played = played.clone();
+        Callback::from(move |id: u64| played.set(Some(id)))
+    };
+    let now = || {
+        (
+            state.step,
+            state.status.clone(),
+            state.done.clone(),
+            state.finished(),
+        )
+    };
+    let shown = use_mut_ref(now);
+    let playing = super::terminal::slow_entry(&state.scrollback, state.live_from)
+        .is_some_and(|(id, _)| *played != Some(id));
+    if !playing || shown.borrow().0 != state.step {
+        *shown.borrow_mut() = now();
+    }
+    let (_, shown_status, shown_done, shown_finished) = shown.borrow().clone();
+
     let lesson_pane = match &state.scope {
         Scope::Lesson {
             lesson, preview, ..
@@ -290,10 +314,10 @@ pub fn App(props: &AppProps) -> Html {
             <LessonView
                 lesson={lesson.clone()}
                 step={state.step}
-                status={state.status.clone()}
-                done={state.done.clone()}
+                status={shown_status.clone()}
+                done={shown_done}
                 given={state.given.clone()}
-                finished={state.finished()}
+                finished={shown_finished}
                 files={state.files.clone()}
                 preview={*preview}
                 report={(*report).clone()}
@@ -372,12 +396,13 @@ pub fn App(props: &AppProps) -> Html {
                     on_close_editor={close_editor}
                     on_swap_stash={swap_stash}
                     show_terminal={*show_terminal}
+                    {on_played}
                 />
                 <NetworkPane
                     topology={state.topology.clone()}
                     trace={state.last_trace.clone()}
                     story={state.story.clone()}
-                    status={state.status.clone()}
+                    status={shown_status}
                     focus={(*network_focus).clone()}
                     on_close_compare={close_compare}
                 />

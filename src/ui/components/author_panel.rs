@@ -52,9 +52,18 @@ fn opened(name: String, text: String, file: Option<web_sys::File>) -> Opened {
     }
 }
 
+thread_local! {
+    /// The files opened, kept while the page is open: playing a file
+    /// replaces the panel, and coming back must find them all again.
+    static OPENED: std::cell::RefCell<Rc<Vec<Opened>>> = Default::default();
+}
+
 #[component]
 pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
-    let files = use_state(|| Rc::new(Vec::<Opened>::new()));
+    let files = use_state(|| OPENED.with(|o| o.borrow().clone()));
+    use_effect_with((*files).clone(), |files| {
+        OPENED.with(|o| *o.borrow_mut() = files.clone());
+    });
     let dragging = use_state(|| false);
     // Adds or replaces (by name) the files read.
     let add = {
@@ -180,7 +189,10 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
                                 }
                             </p>
                             if count > 0 {
-                                <ol class="diagnostics" role="alert">
+                                // The alert is a wrapper: on the <ol> it would
+                                // take the list's role away from its items.
+                                <div role="alert">
+                                <ol class="diagnostics">
                                     { for r.problems.iter().map(|p| {
                                         let step = r.step_at(p.line);
                                         let title = step.and_then(|n| r.lesson.as_ref()?.steps.get(n - 1).map(|s| s.title.clone()));
@@ -196,6 +208,7 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
                                         }
                                     }) }
                                 </ol>
+                                </div>
                             }
                         </li>
                     }

@@ -485,7 +485,11 @@ fn StepView(props: &StepViewProps) -> Html {
             <section class="checks" aria-labelledby="checks-heading">
                 <h4 id="checks-heading">{ "Goals of this step" }</h4>
                 <div role="status">{ state_line(v) }</div>
-                if !status.checks.is_empty() {
+                if waiting && !status.checks.is_empty() {
+                    // The goals would state the outcome the question asks
+                    // the student to predict.
+                    <p class="goals-waiting">{ "The goals show once you have answered the question above." }</p>
+                } else if !status.checks.is_empty() {
                     <ul class="check-list">
                         { for status.checks.iter().zip(status.goals.iter()).map(|(c, g)| {
                             let (class, glyph, said) = match g {
@@ -511,7 +515,9 @@ fn StepView(props: &StepViewProps) -> Html {
                 }
             </section>
 
-            <ProbeTable rows={status.probes.clone()} on_compare={v.on_compare.clone()} />
+            if !waiting {
+                <ProbeTable rows={status.probes.clone()} on_compare={v.on_compare.clone()} />
+            }
 
             if !step.hints.is_empty() {
                 <section class="hints" aria-labelledby="hints-heading">

@@ -441,6 +441,7 @@ fn step_text(step: &Step) -> Option<String> {
         Step::Rewrite { kind, from, to } => format!("{kind}: {from} → {to}"),
         Step::Accepted { process, addr } => format!("accepted by {process} on {addr}"),
         Step::Stopped { reason } => format!("stopped: {reason}"),
+        Step::Tunnel { how } => format!("tunnel: {how}"),
         Step::Hook(_) | Step::Conntrack { .. } => return None,
     })
 }

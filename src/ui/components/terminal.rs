@@ -32,6 +32,19 @@ pub fn pace_ms(elapsed_ms: u64) -> u32 {
     300 + (700 * elapsed_ms.min(130_000) / 130_000) as u32
 }
 
+/// The newest entry, if it is live and took long enough to be played out:
+/// its id and its simulated time.
+pub fn slow_entry(entries: &[Entry], live_from: u64) -> Option<(u64, u64)> {
+    entries.last().and_then(|e| match &e.kind {
+        EntryKind::Command { elapsed_ms, .. }
+            if e.id >= live_from && *elapsed_ms >= PACE_FROM_MS =>
+        {
+            Some((e.id, *elapsed_ms))
+        }
+        _ => None,
+    })
+}
+
 #[derive(Properties, PartialEq)]
 pub struct TerminalProps {
     /// What bash would print before the input, e.g. `student@laptop:~$ `.
@@ -46,6 +59,10 @@ pub struct TerminalProps {
     /// Tab: completes the text before the cursor.
     #[prop_or_default]
     pub complete: Option<Callback<String, Completion>>,
+    /// Told the id of an entry once its simulated time has played out (or
+    /// was skipped): what the lesson shows waits for it.
+    #[prop_or_default]
+    pub on_played: Callback<u64>,
 }
 
 /// A command's simulated time being played out.
@@ -60,23 +77,20 @@ pub struct Waiting {
 /// Plays out the simulated time of the newest live entry that took some:
 /// the wait (if any), and a way to skip it (Ctrl+C).
 #[hook]
-fn use_pacing(scrollback: Rc<Vec<Entry>>, live_from: u64) -> (Option<Waiting>, Callback<()>) {
+fn use_pacing(
+    scrollback: Rc<Vec<Entry>>,
+    live_from: u64,
+    on_played: Callback<u64>,
+) -> (Option<Waiting>, Callback<()>) {
     let waiting = use_state(|| None::<Waiting>);
     let timers = use_mut_ref(|| None::<(Interval, Timeout)>);
     let played = use_mut_ref(|| None::<u64>);
     {
         let waiting = waiting.clone();
         let timers = timers.clone();
+        let on_played = on_played.clone();
         use_effect_with(scrollback, move |entries| {
-            let slow = entries.last().and_then(|e| match &e.kind {
-                EntryKind::Command { elapsed_ms, .. }
-                    if e.id >= live_from && *elapsed_ms >= PACE_FROM_MS =>
-                {
-                    Some((e.id, *elapsed_ms))
-                }
-                _ => None,
-            });
-            match slow {
+            match slow_entry(entries, live_from) {
                 Some((id, total_ms)) if *played.borrow() != Some(id) => {
                     *played.borrow_mut() = Some(id);
                     let duration = pace_ms(total_ms);
@@ -97,8 +111,10 @@ fn use_pacing(scrollback: Rc<Vec<Entry>>, live_from: u64) -> (Option<Waiting>, C
                     let end = {
                         let waiting = waiting.clone();
                         let timers = timers.clone();
+                        let on_played = on_played.clone();
                         Timeout::new(duration, move || {
                             waiting.set(None);
+                            on_played.emit(id);
                             // Dropping the interval stops it.
                             timers.borrow_mut().take();
                         })
@@ -118,6 +134,9 @@ fn use_pacing(scrollback: Rc<Vec<Entry>>, live_from: u64) -> (Option<Waiting>, C
         let waiting = waiting.clone();
         Callback::from(move |_| {
             timers.borrow_mut().take();
+            if let Some(w) = *waiting {
+                on_played.emit(w.id);
+            }
             waiting.set(None);
         })
     };
@@ -153,7 +172,11 @@ pub fn Terminal(props: &TerminalProps) -> Html {
     let force = use_force_update();
     let input_ref = use_node_ref();
     let screen_ref = use_node_ref();
-    let (waiting, skip_wait) = use_pacing(props.scrollback.clone(), props.live_from);
+    let (waiting, skip_wait) = use_pacing(
+        props.scrollback.clone(),
+        props.live_from,
+        props.on_played.clone(),
+    );
 
     // The terminal is the main control of a wide page: it has the focus
     // from the start (without scrolling). A phone opens on the lesson,

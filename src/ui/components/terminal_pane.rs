@@ -41,6 +41,9 @@ pub struct TerminalPaneProps {
     /// in the lesson).
     #[prop_or_default]
     pub show_terminal: u64,
+    /// A command's simulated time has played out in the terminal.
+    #[prop_or_default]
+    pub on_played: Callback<u64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -254,6 +257,7 @@ pub fn TerminalPane(props: &TerminalPaneProps) -> Html {
                     live_from={state.live_from}
                     complete={Some(complete)}
                     on_action={props.on_action.clone()}
+                    on_played={props.on_played.clone()}
                 />
                 <p class="hint" id="terminal-keys">
                     { "Enter runs; Up and Down recall; Tab completes (Esc, then Tab, moves on); Ctrl+C abandons; vi FILE edits. " }

@@ -285,7 +285,7 @@ describe('the authors\' page (author/ in dist)', { timeout: 180_000 }, () => {
     }
   });
 
-  it('axe finds nothing serious or critical in the authors\' panel with diagnostics, light and dark', { todo: 'page defect: role="alert" on the diagnostics <ol> takes its list role away (axe: listitem)' }, async () => {
+  it('axe finds nothing serious or critical in the authors\' panel with diagnostics, light and dark', async () => {
     const s = await open(`${server.url}author/`);
     try {
       await s.page.locator('#lesson-file').setInputFiles([
@@ -304,7 +304,7 @@ describe('the authors\' page (author/ in dist)', { timeout: 180_000 }, () => {
     }
   });
 
-  it('back from playing a file, the panel still has the files opened', { todo: 'page defect: the authors\' panel forgets every opened file once a file is played' }, async () => {
+  it('back from playing a file, the panel still has the files opened', async () => {
     const s = await open(`${server.url}author/`);
     const { page } = s;
     try {

@@ -14,12 +14,9 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { ARTIFACTS, collectErrors, fixtureSite, launchBrowser, serveStatic } from '../lib.mjs';
+import { ARTIFACTS, audit, collectErrors, fixtureSite, launchBrowser, serveStatic } from '../lib.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
 const STEP = 20_000;
 const LESSON = '#/lessons/02-nodeport';
 
@@ -74,18 +71,6 @@ function helpers({ page, terminal, log }) {
       return page.locator('#probe-table .probe').nth(i);
     },
   };
-}
-
-/** axe-core's serious and critical violations in `selector`, in words. */
-async function audit(page, selector) {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(
-    async (sel) => (await window.axe.run(sel, { resultTypes: ['violations'] })).violations,
-    selector,
-  );
-  return result
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${selector}: ${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 describe('a student and the NodePort lesson', { timeout: 180_000 }, () => {

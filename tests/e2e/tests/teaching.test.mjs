@@ -150,7 +150,7 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     assert.deepEqual(await auditBoth('.quiz'), []);
   });
 
-  it('answering a quiz does not scroll its explanation out of view', { todo: 'page defect: the lesson pane jumps when a quiz is answered (CSS scroll anchoring)' }, async () => {
+  it('answering a quiz does not scroll its explanation out of view', async () => {
     // A student of their own, with the first quiz in the middle of the pane.
     const other = await launchBrowser({ viewport: WIDE });
     try {
@@ -173,7 +173,7 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     }
   });
 
-  it('the goals in view do not give away the answer of a quiz still waiting', { todo: 'page defect: the goals list states the outcome the quiz asks the student to predict' }, async () => {
+  it('the goals in view do not give away the answer of a quiz still waiting', async () => {
     const other = await launchBrowser({ viewport: WIDE });
     try {
       const p = other.context.pages()[0] ?? (await other.context.newPage());
@@ -188,11 +188,15 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     }
   });
 
-  it('a request goal ticks once its answer is on screen, not while a timeout plays out', { todo: 'page defect: the goal ticks about a second before the terminal shows curl\'s (28)' }, async () => {
+  it('a request goal ticks once its answer is on screen, not while a timeout plays out', async () => {
     const other = await launchBrowser({ viewport: WIDE });
     try {
       const p = other.context.pages()[0] ?? (await other.context.newPage());
       await p.goto(`${server.url}#/lessons/${LESSON}/1`, { waitUntil: 'load' });
+      // The goals show once the step's questions are answered.
+      await p.locator('.quiz').first().getByRole('button', { name: 'Nothing; curl waits until the connection times out' }).click();
+      await p.locator('.quiz').nth(1).getByRole('button', { name: 'Connection refused, at once' }).click();
+      await p.locator('.check-list').waitFor({ timeout: STEP });
       await p.locator('#terminal-input').waitFor({ timeout: STEP });
       await p.locator('#terminal-input').focus();
       await p.keyboard.type('curl http://10.244.0.2');

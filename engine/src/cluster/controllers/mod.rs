@@ -61,3 +61,30 @@ fn release_unmatched(
         c.changed();
     }
 }
+
+/// A pod is deleted: its containers are stopped (the kubelet's `Killing`
+/// events) and it is gone from the store.
+pub(crate) fn delete_pod(c: &mut super::Cluster, key: &super::Key, now: i64, _by: &str) {
+    let Some(pod) = c.pods.remove(key) else {
+        return;
+    };
+    let involved = super::events::Involved {
+        kind: "Pod".into(),
+        namespace: key.0.clone(),
+        name: key.1.clone(),
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        field_path: String::new(),
+    };
+    for ct in pod.status.runtime.containers.iter().filter(|c| c.running()) {
+        c.record(
+            involved.container(&ct.name),
+            "Normal",
+            "Killing",
+            format!("Stopping container {}", ct.name),
+            "kubelet",
+            pod.spec.node_name.clone(),
+            now,
+        );
+    }
+    c.changed();
+}

@@ -3,6 +3,7 @@
 //! removes what lost its owner.
 
 use super::{controlled_by, controller_ref, release_unmatched};
+use crate::cluster::events::Involved;
 use crate::cluster::objects::*;
 use crate::cluster::{pod_template_hash, Cluster, Key};
 
@@ -55,8 +56,66 @@ fn stamp_pod(c: &mut Cluster, new: NewPod<'_>, now: i64) -> Key {
     key
 }
 
-/// Each Deployment's current ReplicaSet (named after its template's hash),
-/// scaled to the Deployment's replicas; older ones are scaled to zero.
+/// `intstr.GetScaledValueFromIntOrPercent` of a rolling update's
+/// `maxSurge` or `maxUnavailable` (default 25%): a number, or a percentage
+/// of the replicas rounded up (surge) or down (unavailable).
+fn scaled(v: Option<&serde_json::Value>, replicas: i32, round_up: bool) -> i32 {
+    let percent = |p: f64| {
+        let x = p * f64::from(replicas) / 100.0;
+        if round_up {
+            x.ceil() as i32
+        } else {
+            x.floor() as i32
+        }
+    };
+    match v {
+        Some(serde_json::Value::Number(n)) => n.as_i64().unwrap_or(0).clamp(0, 100_000) as i32,
+        Some(serde_json::Value::String(s)) => match s.strip_suffix('%').map(str::parse::<f64>) {
+            Some(Ok(p)) if p >= 0.0 => percent(p.min(100.0)),
+            _ => percent(25.0),
+        },
+        _ => percent(25.0),
+    }
+}
+
+fn deployment_ref(ns: &str, d: &Deployment) -> Involved {
+    Involved {
+        kind: "Deployment".into(),
+        namespace: ns.to_string(),
+        name: d.metadata.name.clone(),
+        uid: d.metadata.uid.clone().unwrap_or_default(),
+        field_path: String::new(),
+    }
+}
+
+/// Sets a ReplicaSet's replicas, with the Deployment controller's event.
+fn scale_rs(c: &mut Cluster, d_ref: &Involved, key: &Key, to: i32, now: i64) {
+    let Some(rs) = c.replicasets.get_mut(key) else {
+        return;
+    };
+    let from = rs.replicas();
+    if from == to {
+        return;
+    }
+    rs.spec.replicas = Some(to);
+    let way = if to > from { "up" } else { "down" };
+    c.changed();
+    c.record(
+        d_ref.clone(),
+        "Normal",
+        "ScalingReplicaSet",
+        format!("Scaled {way} replica set {} to {to} from {from}", key.1),
+        "deployment-controller",
+        None,
+        now,
+    );
+}
+
+/// Each Deployment's current ReplicaSet is named after its template's hash.
+/// A new template starts a rollout: with `RollingUpdate` (the default) the
+/// new ReplicaSet grows by at most `maxSurge` above the replicas while the
+/// old ones shrink as long as `maxUnavailable` allows, pods counting as
+/// available once Ready; with `Recreate` the old pods go first.
 pub(crate) fn deployments(c: &mut Cluster, now: i64) {
     let deployments: Vec<(Key, Deployment)> = c
         .deployments
@@ -64,57 +123,271 @@ pub(crate) fn deployments(c: &mut Cluster, now: i64) {
         .map(|(k, d)| (k.clone(), d.clone()))
         .collect();
     for ((ns, name), d) in deployments {
+        let d_ref = deployment_ref(&ns, &d);
         let hash = pod_template_hash(&d.spec.template);
         let rs_name = format!("{name}-{hash}");
         let key = (ns.clone(), rs_name.clone());
-        let replicas = d.spec.replicas.unwrap_or(1);
-        if let Some(rs) = c.replicasets.get_mut(&key) {
-            if rs.spec.replicas != Some(replicas) {
-                rs.spec.replicas = Some(replicas);
+        let replicas = d.spec.replicas.unwrap_or(1).max(0);
+        let owned = |c: &Cluster| -> Vec<Key> {
+            c.replicasets
+                .iter()
+                .filter(|(k, rs)| k.0 == ns && rs.deployment() == Some(name.as_str()))
+                .map(|(k, _)| k.clone())
+                .collect()
+        };
+        let revision_of = |rs: &ReplicaSet| -> i64 {
+            rs.metadata
+                .annotations
+                .get("deployment.kubernetes.io/revision")
+                .and_then(|r| r.parse().ok())
+                .unwrap_or(0)
+        };
+        if !c.replicasets.contains_key(&key) {
+            let olds = owned(c);
+            let revision = olds
+                .iter()
+                .filter_map(|k| c.replicasets.get(k))
+                .map(revision_of)
+                .max()
+                .unwrap_or(0)
+                + 1;
+            let old_pods: i32 = olds
+                .iter()
+                .filter_map(|k| c.replicasets.get(k))
+                .map(|r| r.replicas())
+                .sum();
+            // A first ReplicaSet gets every replica at once; a new
+            // template's starts with what `maxSurge` allows above the
+            // replicas (`NewRSNewReplicas`), and the rollout below goes on.
+            let recreate = d
+                .spec
+                .strategy
+                .as_ref()
+                .and_then(|s| s.get("type"))
+                .and_then(|t| t.as_str())
+                == Some("Recreate");
+            let initial = if old_pods == 0 {
+                replicas
+            } else if recreate {
+                0
+            } else {
+                let rolling = d
+                    .spec
+                    .strategy
+                    .as_ref()
+                    .and_then(|s| s.get("rollingUpdate"));
+                let surge = scaled(rolling.and_then(|r| r.get("maxSurge")), replicas, true);
+                (replicas + surge - old_pods).clamp(0, replicas)
+            };
+            let mut selector = d.spec.selector.clone();
+            selector
+                .match_labels
+                .insert("pod-template-hash".into(), hash.clone());
+            let mut template = d.spec.template.clone();
+            template
+                .metadata
+                .labels
+                .insert("pod-template-hash".into(), hash.clone());
+            let mut rs = ReplicaSet {
+                api_version: "apps/v1".into(),
+                kind: "ReplicaSet".into(),
+                metadata: ObjectMeta {
+                    name: rs_name.clone(),
+                    namespace: Some(ns.clone()),
+                    labels: template.metadata.labels.clone(),
+                    ..Default::default()
+                },
+                spec: ReplicaSetSpec {
+                    replicas: Some(initial),
+                    selector,
+                    template,
+                    min_ready_seconds: None,
+                },
+                status: ReplicaSetStatus::default(),
+            };
+            rs.metadata.annotations.insert(
+                "deployment.kubernetes.io/revision".into(),
+                revision.to_string(),
+            );
+            rs.metadata
+                .owner_references
+                .push(controller_ref("apps/v1", "Deployment", &d.metadata));
+            let at = now.max(d.metadata.created_ms);
+            c.stamp(&mut rs.metadata, at);
+            c.replicasets.insert(key.clone(), rs);
+            if initial > 0 {
+                c.record(
+                    d_ref.clone(),
+                    "Normal",
+                    "ScalingReplicaSet",
+                    format!("Scaled up replica set {rs_name} to {initial}"),
+                    "deployment-controller",
+                    None,
+                    at,
+                );
+            }
+        } else if let Some(rs) = c.replicasets.get(&key) {
+            // A template put back to an older one: that ReplicaSet is current again.
+            let newest = owned(c)
+                .iter()
+                .filter_map(|k| c.replicasets.get(k))
+                .map(revision_of)
+                .max()
+                .unwrap_or(0);
+            if revision_of(rs) < newest {
+                if let Some(rs) = c.replicasets.get_mut(&key) {
+                    rs.metadata.annotations.insert(
+                        "deployment.kubernetes.io/revision".into(),
+                        (newest + 1).to_string(),
+                    );
+                }
                 c.changed();
             }
-            continue;
         }
-        let mut selector = d.spec.selector.clone();
-        selector
-            .match_labels
-            .insert("pod-template-hash".into(), hash.clone());
-        let mut template = d.spec.template.clone();
-        template
-            .metadata
-            .labels
-            .insert("pod-template-hash".into(), hash.clone());
-        let mut rs = ReplicaSet {
-            api_version: "apps/v1".into(),
-            kind: "ReplicaSet".into(),
-            metadata: ObjectMeta {
-                name: rs_name,
-                namespace: Some(ns.clone()),
-                labels: template.metadata.labels.clone(),
-                ..Default::default()
-            },
-            spec: ReplicaSetSpec {
-                replicas: Some(replicas),
-                selector,
-                template,
-                min_ready_seconds: None,
-            },
-            status: ReplicaSetStatus::default(),
+        let olds: Vec<Key> = {
+            let mut v: Vec<(i64, Key)> = owned(c)
+                .into_iter()
+                .filter(|k| *k != key)
+                .map(|k| (c.replicasets[&k].metadata.created_ms, k))
+                .collect();
+            crate::sort::sort_by(&mut v, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+            v.into_iter().map(|(_, k)| k).collect()
         };
-        rs.metadata
-            .annotations
-            .insert("deployment.kubernetes.io/revision".into(), "1".into());
-        rs.metadata
-            .owner_references
-            .push(controller_ref("apps/v1", "Deployment", &d.metadata));
-        c.stamp(&mut rs.metadata, now.max(d.metadata.created_ms));
-        // An older template's ReplicaSet is scaled to zero (a rollout).
-        for (k, old) in c.replicasets.iter_mut() {
-            if k.0 == ns && old.deployment() == Some(name.as_str()) {
-                old.spec.replicas = Some(0);
+        let ready_of = |c: &Cluster, k: &Key| -> i32 {
+            c.pods
+                .iter()
+                .filter(|(pk, p)| {
+                    pk.0 == ns && controlled_by(&p.metadata, "ReplicaSet", &k.1) && p.status.ready
+                })
+                .count() as i32
+        };
+        let spec_of = |c: &Cluster, k: &Key| c.replicasets.get(k).map_or(0, ReplicaSet::replicas);
+        let recreate = d
+            .spec
+            .strategy
+            .as_ref()
+            .and_then(|s| s.get("type"))
+            .and_then(|t| t.as_str())
+            == Some("Recreate");
+        if recreate {
+            for k in &olds {
+                scale_rs(c, &d_ref, k, 0, now);
+            }
+            let old_pods = c.pods.iter().any(|(pk, p)| {
+                pk.0 == ns
+                    && olds
+                        .iter()
+                        .any(|k| controlled_by(&p.metadata, "ReplicaSet", &k.1))
+            });
+            if !old_pods {
+                scale_rs(c, &d_ref, &key, replicas, now);
+            }
+        } else {
+            let rolling = d
+                .spec
+                .strategy
+                .as_ref()
+                .and_then(|s| s.get("rollingUpdate"));
+            let surge = scaled(rolling.and_then(|r| r.get("maxSurge")), replicas, true);
+            let mut unavailable = scaled(
+                rolling.and_then(|r| r.get("maxUnavailable")),
+                replicas,
+                false,
+            );
+            if surge == 0 && unavailable == 0 {
+                unavailable = 1;
+            }
+            // The new ReplicaSet grows, within replicas + maxSurge.
+            let total: i32 = spec_of(c, &key) + olds.iter().map(|k| spec_of(c, k)).sum::<i32>();
+            let new_spec = spec_of(c, &key);
+            if new_spec > replicas || olds.iter().all(|k| spec_of(c, k) == 0) {
+                scale_rs(c, &d_ref, &key, replicas, now);
+            } else if new_spec < replicas {
+                let room = replicas + surge - total;
+                if room > 0 {
+                    scale_rs(c, &d_ref, &key, (new_spec + room).min(replicas), now);
+                }
+            }
+            // The old ones shrink while enough pods stay available.
+            let min_available = replicas - unavailable;
+            let all: i32 = spec_of(c, &key) + olds.iter().map(|k| spec_of(c, k)).sum::<i32>();
+            let new_unavailable = (spec_of(c, &key) - ready_of(c, &key)).max(0);
+            let mut budget = all - min_available - new_unavailable;
+            // First the old pods that are not ready anyway.
+            for k in &olds {
+                if budget <= 0 {
+                    break;
+                }
+                let unhealthy = (spec_of(c, k) - ready_of(c, k)).max(0).min(budget);
+                if unhealthy > 0 {
+                    let to = spec_of(c, k) - unhealthy;
+                    scale_rs(c, &d_ref, k, to, now);
+                    budget -= unhealthy;
+                }
+            }
+            let available: i32 =
+                ready_of(c, &key) + olds.iter().map(|k| ready_of(c, k)).sum::<i32>();
+            let mut can_remove = (available - min_available).max(0);
+            for k in &olds {
+                if can_remove <= 0 {
+                    break;
+                }
+                let down = spec_of(c, k).min(can_remove);
+                if down > 0 {
+                    let to = spec_of(c, k) - down;
+                    scale_rs(c, &d_ref, k, to, now);
+                    can_remove -= down;
+                }
             }
         }
-        c.replicasets.insert(key, rs);
+        // The Deployment's revision and status.
+        let revision = c
+            .replicasets
+            .get(&key)
+            .and_then(|rs| {
+                rs.metadata
+                    .annotations
+                    .get("deployment.kubernetes.io/revision")
+            })
+            .cloned();
+        let pods_of = |c: &Cluster, k: &Key| -> i32 {
+            c.pods
+                .iter()
+                .filter(|(pk, p)| pk.0 == ns && controlled_by(&p.metadata, "ReplicaSet", &k.1))
+                .count() as i32
+        };
+        let updated = pods_of(c, &key);
+        let total_pods = updated + olds.iter().map(|k| pods_of(c, k)).sum::<i32>();
+        let ready = ready_of(c, &key) + olds.iter().map(|k| ready_of(c, k)).sum::<i32>();
+        let status = DeploymentStatus {
+            replicas: Some(total_pods),
+            ready_replicas: Some(ready),
+            available_replicas: Some(ready),
+            updated_replicas: Some(updated),
+        };
+        if let Some(dep) = c.deployments.get_mut(&(ns.clone(), name.clone())) {
+            let mut changed = false;
+            if dep.status != status {
+                dep.status = status;
+                changed = true;
+            }
+            if let Some(rev) = revision {
+                if dep
+                    .metadata
+                    .annotations
+                    .get("deployment.kubernetes.io/revision")
+                    != Some(&rev)
+                {
+                    dep.metadata
+                        .annotations
+                        .insert("deployment.kubernetes.io/revision".into(), rev);
+                    changed = true;
+                }
+            }
+            if changed {
+                c.changed();
+            }
+        }
     }
 }
 
@@ -161,10 +434,26 @@ pub(crate) fn replicasets(c: &mut Cluster, now: i64) {
             .map(|(k, p)| (k.clone(), p.metadata.created_ms))
             .collect();
         let want = rs.replicas().max(0) as usize;
+        let rs_ref = Involved {
+            kind: "ReplicaSet".into(),
+            namespace: ns.clone(),
+            name: name.clone(),
+            uid: rs.metadata.uid.clone().unwrap_or_default(),
+            field_path: String::new(),
+        };
         while owned.len() < want {
             let pod_name = c.generate_name(|c| &c.pods, &ns, &format!("{name}-"));
             let owner = controller_ref("apps/v1", "ReplicaSet", &rs.metadata);
             let at = now.max(rs.metadata.created_ms);
+            c.record(
+                rs_ref.clone(),
+                "Normal",
+                "SuccessfulCreate",
+                format!("Created pod: {pod_name}"),
+                "replicaset-controller",
+                None,
+                at,
+            );
             let key = stamp_pod(
                 c,
                 NewPod {
@@ -180,10 +469,30 @@ pub(crate) fn replicasets(c: &mut Cluster, now: i64) {
             owned.push((key, at));
         }
         if owned.len() > want {
-            // The newest pods go first, as the ReplicaSet controller prefers.
-            crate::sort::sort_by(&mut owned, |a, b| b.1.cmp(&a.1).then(b.0.cmp(&a.0)));
+            // The ReplicaSet controller deletes pods not yet running or
+            // ready first, then the newest.
+            let rank = |c: &Cluster, k: &Key| {
+                c.pods.get(k).map_or(0, |p| {
+                    i32::from(p.status.runtime.sandbox_ready) + i32::from(p.status.ready) * 2
+                })
+            };
+            crate::sort::sort_by(&mut owned, |a, b| {
+                rank(c, &a.0)
+                    .cmp(&rank(c, &b.0))
+                    .then(b.1.cmp(&a.1))
+                    .then(b.0.cmp(&a.0))
+            });
             for (k, _) in owned.iter().take(owned.len() - want) {
-                c.pods.remove(k);
+                super::delete_pod(c, k, now, "replicaset-controller");
+                c.record(
+                    rs_ref.clone(),
+                    "Normal",
+                    "SuccessfulDelete",
+                    format!("Deleted pod: {}", k.1),
+                    "replicaset-controller",
+                    None,
+                    now,
+                );
             }
             owned.truncate(want);
             c.changed();
@@ -240,6 +549,21 @@ pub(crate) fn statefulsets(c: &mut Cluster, now: i64) {
                         template.spec.subdomain = Some(sts.spec.service_name.clone());
                     }
                     let owner = controller_ref("apps/v1", "StatefulSet", &sts.metadata);
+                    c.record(
+                        Involved {
+                            kind: "StatefulSet".into(),
+                            namespace: ns.clone(),
+                            name: name.clone(),
+                            uid: sts.metadata.uid.clone().unwrap_or_default(),
+                            field_path: String::new(),
+                        },
+                        "Normal",
+                        "SuccessfulCreate",
+                        format!("create Pod {pod_name} in StatefulSet {name} successful"),
+                        "statefulset-controller",
+                        None,
+                        now.max(sts.metadata.created_ms),
+                    );
                     stamp_pod(
                         c,
                         NewPod {
@@ -276,8 +600,44 @@ pub(crate) fn statefulsets(c: &mut Cluster, now: i64) {
             .map(|(k, _)| k.clone())
             .collect();
         for k in extra {
-            c.pods.remove(&k);
-            c.changed();
+            super::delete_pod(c, &k, now, "statefulset-controller");
+        }
+        let sts_ref = Involved {
+            kind: "StatefulSet".into(),
+            namespace: ns.clone(),
+            name: name.clone(),
+            uid: sts.metadata.uid.clone().unwrap_or_default(),
+            field_path: String::new(),
+        };
+        // A rolling update: once every pod runs and is ready, the highest
+        // ordinal still on an older revision is deleted (and recreated).
+        let mut owned: Vec<(usize, Key, bool, bool)> = c
+            .pods
+            .iter()
+            .filter(|(k, p)| k.0 == ns && controlled_by(&p.metadata, "StatefulSet", &name))
+            .filter_map(|(k, p)| {
+                let ordinal =
+                    k.1.strip_prefix(&format!("{name}-"))?
+                        .parse::<usize>()
+                        .ok()?;
+                let current = p.metadata.labels.get("controller-revision-hash") == Some(&revision);
+                Some((ordinal, k.clone(), current, p.status.ready))
+            })
+            .collect();
+        owned.sort_by_key(|o| o.0);
+        if owned.len() == want && owned.iter().all(|o| o.3) {
+            if let Some((_, k, _, _)) = owned.iter().rev().find(|o| !o.2) {
+                super::delete_pod(c, k, now, "statefulset-controller");
+                c.record(
+                    sts_ref.clone(),
+                    "Normal",
+                    "SuccessfulDelete",
+                    format!("delete Pod {} in StatefulSet {name} successful", k.1),
+                    "statefulset-controller",
+                    None,
+                    now,
+                );
+            }
         }
         let pods: Vec<&Pod> = c
             .pods
@@ -287,11 +647,15 @@ pub(crate) fn statefulsets(c: &mut Cluster, now: i64) {
             .collect();
         let ready = pods.iter().filter(|p| p.status.ready).count() as i32;
         let total = pods.len() as i32;
+        let updated = pods
+            .iter()
+            .filter(|p| p.metadata.labels.get("controller-revision-hash") == Some(&revision))
+            .count() as i32;
         let status = StatefulSetStatus {
             replicas: total,
             ready_replicas: Some(ready),
-            current_replicas: Some(total),
-            updated_replicas: Some(total),
+            current_replicas: Some(updated),
+            updated_replicas: Some(updated),
             available_replicas: Some(ready),
         };
         if let Some(s) = c.statefulsets.get_mut(&(ns.clone(), name.clone())) {
@@ -314,6 +678,41 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
     for ((ns, name), ds) in sets {
         let hash = pod_template_hash(&ds.spec.template);
         release_unmatched(c, &ns, "DaemonSet", &name, &ds.spec.selector);
+        let ds_ref = Involved {
+            kind: "DaemonSet".into(),
+            namespace: ns.clone(),
+            name: name.clone(),
+            uid: ds.metadata.uid.clone().unwrap_or_default(),
+            field_path: String::new(),
+        };
+        // A rolling update (maxUnavailable 1): when every pod is ready, one
+        // on an older template is deleted and the loop below replaces it.
+        let owned: Vec<(Key, bool, bool)> = c
+            .pods
+            .iter()
+            .filter(|(k, p)| k.0 == ns && controlled_by(&p.metadata, "DaemonSet", &name))
+            .map(|(k, p)| {
+                (
+                    k.clone(),
+                    p.metadata.labels.get("controller-revision-hash") == Some(&hash),
+                    p.status.ready,
+                )
+            })
+            .collect();
+        if owned.len() == nodes.len() && owned.iter().all(|o| o.2) {
+            if let Some((k, _, _)) = owned.iter().find(|o| !o.1) {
+                super::delete_pod(c, k, now, "daemonset-controller");
+                c.record(
+                    ds_ref.clone(),
+                    "Normal",
+                    "SuccessfulDelete",
+                    format!("Deleted pod: {}", k.1),
+                    "daemonset-controller",
+                    None,
+                    now,
+                );
+            }
+        }
         for node in &nodes {
             let has = c.pods.iter().any(|(k, p)| {
                 k.0 == ns
@@ -328,6 +727,15 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
             // The DaemonSet controller pins each pod to its node.
             template.spec.node_name = Some(node.clone());
             let owner = controller_ref("apps/v1", "DaemonSet", &ds.metadata);
+            c.record(
+                ds_ref.clone(),
+                "Normal",
+                "SuccessfulCreate",
+                format!("Created pod: {pod_name}"),
+                "daemonset-controller",
+                None,
+                now.max(ds.metadata.created_ms),
+            );
             stamp_pod(
                 c,
                 NewPod {
@@ -351,13 +759,17 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
             .map(|(_, p)| p)
             .collect();
         let ready = pods.iter().filter(|p| p.status.ready).count() as i32;
+        let updated = pods
+            .iter()
+            .filter(|p| p.metadata.labels.get("controller-revision-hash") == Some(&hash))
+            .count() as i32;
         let status = DaemonSetStatus {
             current_number_scheduled: pods.len() as i32,
             desired_number_scheduled: nodes.len() as i32,
             number_misscheduled: 0,
             number_ready: ready,
             number_available: Some(ready),
-            updated_number_scheduled: Some(pods.len() as i32),
+            updated_number_scheduled: Some(updated),
         };
         if let Some(d) = c.daemonsets.get_mut(&(ns.clone(), name.clone())) {
             if d.status != status {
@@ -370,7 +782,7 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
 
 /// The garbage collector: a pod whose controlling ReplicaSet, StatefulSet
 /// or DaemonSet is gone is deleted, and so is a ReplicaSet whose Deployment is.
-pub(crate) fn collect_garbage(c: &mut Cluster) {
+pub(crate) fn collect_garbage(c: &mut Cluster, now: i64) {
     let orphan_sets: Vec<Key> = c
         .replicasets
         .iter()
@@ -405,7 +817,6 @@ pub(crate) fn collect_garbage(c: &mut Cluster) {
         .map(|(k, _)| k.clone())
         .collect();
     for k in orphan_pods {
-        c.pods.remove(&k);
-        c.changed();
+        super::delete_pod(c, &k, now, "garbage-collector");
     }
 }

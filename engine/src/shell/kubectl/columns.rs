@@ -3,8 +3,8 @@
 
 use super::Resource;
 use crate::cluster::apiserver::sorted;
+use crate::cluster::human_duration;
 use crate::cluster::objects::*;
-use crate::cluster::{human_duration, Cluster};
 use crate::shell::Session;
 use serde_json::{json, Value};
 
@@ -75,6 +75,22 @@ pub(crate) fn headers(r: Resource) -> (Vec<&'static str>, Vec<&'static str>) {
             ],
         ),
         Resource::Namespaces => (vec!["NAME", "STATUS", "AGE"], vec![]),
+        // `-o wide` prints all of the second list, in its own order.
+        Resource::Events => (
+            vec!["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"],
+            vec![
+                "LAST SEEN",
+                "TYPE",
+                "REASON",
+                "OBJECT",
+                "SUBOBJECT",
+                "SOURCE",
+                "MESSAGE",
+                "FIRST SEEN",
+                "COUNT",
+                "NAME",
+            ],
+        ),
         Resource::All => (vec![], vec![]),
     }
 }
@@ -236,13 +252,53 @@ fn to_json<T: serde::Serialize>(o: &T) -> Value {
     sorted(serde_json::to_value(o).unwrap_or(Value::Null))
 }
 
-/// The pods that match a selector in a namespace.
-fn selected<'a>(c: &'a Cluster, ns: &str, sel: &LabelSelector) -> Vec<&'a Pod> {
-    c.pods
-        .iter()
-        .filter(|(k, p)| k.0 == ns && !sel.is_empty() && sel.matches(&p.metadata.labels))
-        .map(|(_, p)| p)
-        .collect()
+/// A Deployment's `status` as the controller writes it, with its
+/// `Available` and `Progressing` conditions.
+pub(crate) fn deployment_status_json(d: &Deployment) -> Value {
+    let st = &d.status;
+    let want = d.spec.replicas.unwrap_or(1);
+    let total = st.replicas.unwrap_or(0);
+    let updated = st.updated_replicas.unwrap_or(0);
+    let available = st.available_replicas.unwrap_or(0);
+    let ts = crate::cluster::rfc3339(d.metadata.created_ms);
+    let min_ok = available >= want - want / 4;
+    let done = updated == want && total == want && available == want;
+    let hash = crate::cluster::pod_template_hash(&d.spec.template);
+    let mut v = json!({
+        "conditions": [
+            {
+                "lastTransitionTime": ts, "lastUpdateTime": ts,
+                "message": if min_ok { "Deployment has minimum availability." } else { "Deployment does not have minimum availability." },
+                "reason": if min_ok { "MinimumReplicasAvailable" } else { "MinimumReplicasUnavailable" },
+                "status": if min_ok { "True" } else { "False" },
+                "type": "Available",
+            },
+            {
+                "lastTransitionTime": ts, "lastUpdateTime": ts,
+                "message": if done {
+                    format!("ReplicaSet \"{}-{hash}\" has successfully progressed.", d.metadata.name)
+                } else {
+                    format!("ReplicaSet \"{}-{hash}\" is progressing.", d.metadata.name)
+                },
+                "reason": if done { "NewReplicaSetAvailable" } else { "ReplicaSetUpdated" },
+                "status": "True",
+                "type": "Progressing",
+            },
+        ],
+        "observedGeneration": 1,
+        "replicas": total,
+        "updatedReplicas": updated,
+    });
+    if st.ready_replicas.unwrap_or(0) > 0 {
+        v["readyReplicas"] = json!(st.ready_replicas.unwrap_or(0));
+    }
+    if available > 0 {
+        v["availableReplicas"] = json!(available);
+    }
+    if want.max(total) - available > 0 {
+        v["unavailableReplicas"] = json!(want.max(total) - available);
+    }
+    v
 }
 
 /// Lists the objects of one resource type.
@@ -291,16 +347,26 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
         Resource::Pods => {
             for ((n, name), pod) in c.pods.iter().filter(|((n, _), _)| in_ns(n)) {
                 let total = pod.spec.containers.len();
-                let ready = if pod.status.ready { total } else { 0 };
+                let rt = &pod.status.runtime;
+                let ready = rt
+                    .containers
+                    .iter()
+                    .filter(|c| c.running() && c.ready)
+                    .count();
                 let mut v = serde_json::to_value(pod).unwrap_or(Value::Null);
-                if let Some(st) = v.get_mut("status") {
-                    st["podIPs"] = json!(pod
-                        .status
-                        .pod_ip
-                        .iter()
-                        .map(|i| json!({"ip": i}))
-                        .collect::<Vec<_>>());
-                }
+                v["status"] = pod.status_json();
+                // `restartsStr`: the count, and how long ago the last ended.
+                let restarts: u32 = rt.containers.iter().map(|c| c.restarts).sum();
+                let last = rt
+                    .containers
+                    .iter()
+                    .filter(|c| c.restarts > 0)
+                    .filter_map(|c| c.last_state.as_ref().map(|t| t.finished))
+                    .max();
+                let restarts = match last {
+                    Some(t) if restarts > 0 => format!("{restarts} ({} ago)", age(now, t)),
+                    _ => restarts.to_string(),
+                };
                 out.push(item(
                     n,
                     &pod.metadata,
@@ -308,7 +374,7 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                         name.clone(),
                         format!("{ready}/{total}"),
                         c.pod_status(pod, now),
-                        "0".into(),
+                        restarts,
                         age(now, pod.metadata.created_ms),
                     ],
                     vec![
@@ -358,11 +424,13 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
         }
         Resource::Deployments => {
             for ((n, name), d) in c.deployments.iter().filter(|((n, _), _)| in_ns(n)) {
-                let pods = selected(c, n, &d.spec.selector);
-                let ready = pods.iter().filter(|p| p.status.ready).count();
+                let st = &d.status;
+                let ready = st.ready_replicas.unwrap_or(0);
+                let updated = st.updated_replicas.unwrap_or(0);
+                let available = st.available_replicas.unwrap_or(0);
                 let want = d.spec.replicas.unwrap_or(1);
                 let mut v = serde_json::to_value(d).unwrap_or(Value::Null);
-                v["status"] = json!({"replicas": pods.len(), "readyReplicas": ready, "availableReplicas": ready, "updatedReplicas": pods.len()});
+                v["status"] = deployment_status_json(d);
                 let (names, images) = containers(&d.spec.template);
                 out.push(item(
                     n,
@@ -370,8 +438,8 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                     vec![
                         name.clone(),
                         format!("{ready}/{want}"),
-                        pods.len().to_string(),
-                        ready.to_string(),
+                        updated.to_string(),
+                        available.to_string(),
                         age(now, d.metadata.created_ms),
                     ],
                     vec![names, images, d.spec.selector.format()],
@@ -504,6 +572,76 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                         "containerd://1.7.22".into(),
                     ],
                     json: json!({"apiVersion": "v1", "kind": "Node", "metadata": {"labels": labels, "name": node.name}, "spec": {"podCIDR": node.pod_cidr.to_string(), "podCIDRs": [node.pod_cidr.to_string()]}, "status": {"addresses": [{"address": node.ip.to_string(), "type": "InternalIP"}, {"address": node.name, "type": "Hostname"}]}}),
+                });
+            }
+        }
+        Resource::Events => {
+            for e in c.events_at(ns, now) {
+                let last = age(now, e.last_ms);
+                let first = age(now, e.first_ms);
+                let source = match &e.host {
+                    Some(h) => format!("{}, {h}", e.source),
+                    None => e.source.to_string(),
+                };
+                let mut json = json!({
+                    "apiVersion": "v1",
+                    "count": e.count,
+                    "eventTime": null,
+                    "firstTimestamp": crate::cluster::rfc3339(e.first_ms),
+                    "involvedObject": {
+                        "apiVersion": match e.involved.kind.as_str() {
+                            "Deployment" | "ReplicaSet" | "StatefulSet" | "DaemonSet" => "apps/v1",
+                            _ => "v1",
+                        },
+                        "kind": e.involved.kind,
+                        "name": e.involved.name,
+                        "namespace": e.involved.namespace,
+                        "uid": e.involved.uid,
+                    },
+                    "kind": "Event",
+                    "lastTimestamp": crate::cluster::rfc3339(e.last_ms),
+                    "message": e.message,
+                    "metadata": {
+                        "creationTimestamp": crate::cluster::rfc3339(e.first_ms),
+                        "name": e.name,
+                        "namespace": e.involved.namespace,
+                    },
+                    "reason": e.reason,
+                    "reportingComponent": e.source,
+                    "reportingInstance": e.host.clone().unwrap_or_default(),
+                    "source": match &e.host {
+                        Some(h) => json!({"component": e.source, "host": h}),
+                        None => json!({"component": e.source}),
+                    },
+                    "type": e.type_,
+                });
+                if !e.involved.field_path.is_empty() {
+                    json["involvedObject"]["fieldPath"] = json!(e.involved.field_path);
+                }
+                out.push(Item {
+                    namespace: Some(e.involved.namespace.clone()),
+                    name: e.name.clone(),
+                    labels: Labels::new(),
+                    cells: vec![
+                        last.clone(),
+                        e.type_.to_string(),
+                        e.reason.clone(),
+                        e.object(),
+                        e.message.clone(),
+                    ],
+                    wide: vec![
+                        last,
+                        e.type_.to_string(),
+                        e.reason.clone(),
+                        e.object(),
+                        e.involved.field_path.clone(),
+                        source,
+                        e.message.clone(),
+                        first,
+                        e.count.to_string(),
+                        e.name.clone(),
+                    ],
+                    json: sorted(json),
                 });
             }
         }

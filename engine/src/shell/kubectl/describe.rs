@@ -98,56 +98,19 @@ fn host_ports(ct: &Container) -> String {
         .join(", ")
 }
 
-/// `DescribeProbe` of a readiness probe, with the API's defaults.
-fn probe(ct: &Container) -> Option<String> {
-    let p = ct.readiness_probe.as_ref()?;
-    let num = |k: &str, d: i64| p.get(k).and_then(Value::as_i64).unwrap_or(d);
-    let attrs = format!(
-        "delay={}s timeout={}s period={}s #success={} #failure={}",
-        num("initialDelaySeconds", 0),
-        num("timeoutSeconds", 1),
-        num("periodSeconds", 10),
-        num("successThreshold", 1),
-        num("failureThreshold", 3)
-    );
-    let port = |v: Option<&Value>| match v {
-        Some(Value::Number(n)) => n.to_string(),
-        Some(Value::String(s)) => s.clone(),
-        _ => String::new(),
-    };
-    if let Some(get) = p.get("httpGet") {
-        let scheme = get
-            .get("scheme")
-            .and_then(Value::as_str)
-            .unwrap_or("HTTP")
-            .to_ascii_lowercase();
-        let host = get.get("host").and_then(Value::as_str).unwrap_or("");
-        let path = get.get("path").and_then(Value::as_str).unwrap_or("");
-        return Some(format!(
-            "http-get {scheme}://{host}:{}{path} {attrs}",
-            port(get.get("port"))
-        ));
+/// The `Liveness:` and `Readiness:` lines (`DescribeProbe`).
+fn probes(ct: &Container, o: &mut String) {
+    use crate::cluster::probe::{ProbeKind, ProbeSpec};
+    if let Some(p) = ProbeSpec::of(ct, ProbeKind::Liveness) {
+        o.push_str(&format!("    Liveness:\t{}\n", p.describe()));
     }
-    if let Some(tcp) = p.get("tcpSocket") {
-        let host = tcp.get("host").and_then(Value::as_str).unwrap_or("");
-        return Some(format!(
-            "tcp-socket {host}:{} {attrs}",
-            port(tcp.get("port"))
-        ));
+    if let Some(p) = ProbeSpec::of(ct, ProbeKind::Readiness) {
+        o.push_str(&format!("    Readiness:\t{}\n", p.describe()));
     }
-    if let Some(cmd) = p
-        .get("exec")
-        .and_then(|e| e.get("command"))
-        .and_then(Value::as_array)
-    {
-        let words: Vec<&str> = cmd.iter().filter_map(Value::as_str).collect();
-        return Some(format!("exec [{}] {attrs}", words.join(" ")));
-    }
-    Some(attrs)
 }
 
 /// `DescribePodTemplate`.
-fn pod_template(t: &PodTemplate, o: &mut String) {
+pub(super) fn pod_template(t: &PodTemplate, o: &mut String) {
     o.push_str("Pod Template:\n");
     multiline("  Labels", &t.metadata.labels, o);
     if !t.metadata.annotations.is_empty() {
@@ -175,9 +138,7 @@ fn pod_template(t: &PodTemplate, o: &mut String) {
                 o.push_str(&format!("      {a}\n"));
             }
         }
-        if let Some(p) = probe(ct) {
-            o.push_str(&format!("    Readiness:\t{p}\n"));
-        }
+        probes(ct, o);
         o.push_str("    Environment:\t<none>\n    Mounts:\t<none>\n");
     }
     o.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
@@ -211,7 +172,35 @@ fn rfc1123z(ms: i64) -> String {
     crate::time::http_date(unix.max(0) as u64).replace(" GMT", " +0000")
 }
 
-pub(crate) fn describe_service(c: &Cluster, svc: &Service) -> String {
+/// `DescribeEvents`: the object's events, oldest last-seen first, with an
+/// age, `(xN over AGE)` for repeated ones, and the reporting component.
+fn events(c: &Cluster, kind: &str, ns: &str, meta: &ObjectMeta, now: i64, o: &mut String) {
+    let list = c.events_of(kind, ns, &meta.name, meta.uid.as_deref(), now);
+    if list.is_empty() {
+        o.push_str("Events:\t<none>\n");
+        return;
+    }
+    o.push_str(
+        "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n",
+    );
+    let age = |t: i64| crate::cluster::human_duration(now - t);
+    for e in list {
+        let interval = if e.count > 1 {
+            format!("{} (x{} over {})", age(e.last_ms), e.count, age(e.first_ms))
+        } else {
+            age(e.first_ms)
+        };
+        o.push_str(&format!(
+            "  {}\t{}\t{interval}\t{}\t{}\n",
+            e.type_,
+            e.reason,
+            e.source,
+            e.message.trim()
+        ));
+    }
+}
+
+pub(crate) fn describe_service(c: &Cluster, svc: &Service, now: i64) -> String {
     let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
     let mut o = String::new();
     o.push_str(&format!("Name:\t{}\n", svc.metadata.name));
@@ -323,7 +312,7 @@ pub(crate) fn describe_service(c: &Cluster, svc: &Service) -> String {
             svc.spec.load_balancer_source_ranges.join(",")
         ));
     }
-    o.push_str("Events:\t<none>\n");
+    events(c, "Service", ns, &svc.metadata, now, &mut o);
     DESCRIBE.format(&o)
 }
 
@@ -445,7 +434,7 @@ fn describe_endpoint_slice(slice: &EndpointSlice) -> String {
     DESCRIBE.format(&o)
 }
 
-fn describe_statefulset(c: &Cluster, ns: &str, sts: &StatefulSet) -> String {
+fn describe_statefulset(c: &Cluster, ns: &str, sts: &StatefulSet, now: i64) -> String {
     let mut o = String::new();
     o.push_str(&format!(
         "Name:\t{}\nNamespace:\t{ns}\nCreationTimestamp:\t{}\nSelector:\t{}\n",
@@ -466,11 +455,12 @@ fn describe_statefulset(c: &Cluster, ns: &str, sts: &StatefulSet) -> String {
         pods_status(c, ns, "StatefulSet", &sts.metadata.name)
     ));
     pod_template(&sts.spec.template, &mut o);
-    o.push_str("Volume Claims:\t<none>\nEvents:\t<none>\n");
+    o.push_str("Volume Claims:\t<none>\n");
+    events(c, "StatefulSet", ns, &sts.metadata, now, &mut o);
     DESCRIBE.format(&o)
 }
 
-fn describe_daemonset(c: &Cluster, ns: &str, ds: &DaemonSet) -> String {
+fn describe_daemonset(c: &Cluster, ns: &str, ds: &DaemonSet, now: i64) -> String {
     let mut o = String::new();
     o.push_str(&format!(
         "Name:\t{}\nSelector:\t{}\nNode-Selector:\t<none>\n",
@@ -493,11 +483,11 @@ fn describe_daemonset(c: &Cluster, ns: &str, ds: &DaemonSet) -> String {
         pods_status(c, ns, "DaemonSet", &ds.metadata.name)
     ));
     pod_template(&ds.spec.template, &mut o);
-    o.push_str("Events:\t<none>\n");
+    events(c, "DaemonSet", ns, &ds.metadata, now, &mut o);
     DESCRIBE.format(&o)
 }
 
-fn describe_replicaset(c: &Cluster, ns: &str, rs: &ReplicaSet) -> String {
+fn describe_replicaset(c: &Cluster, ns: &str, rs: &ReplicaSet, now: i64) -> String {
     let mut o = String::new();
     o.push_str(&format!(
         "Name:\t{}\nNamespace:\t{ns}\nSelector:\t{}\n",
@@ -524,7 +514,7 @@ fn describe_replicaset(c: &Cluster, ns: &str, rs: &ReplicaSet) -> String {
         pods_status(c, ns, "ReplicaSet", &rs.metadata.name)
     ));
     pod_template(&rs.spec.template, &mut o);
-    o.push_str("Events:\t<none>\n");
+    events(c, "ReplicaSet", ns, &rs.metadata, now, &mut o);
     DESCRIBE.format(&o)
 }
 
@@ -574,15 +564,25 @@ fn describe_secret(secret: &Secret) -> String {
 
 fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
     let pod = c.pods.get(&(ns.to_string(), name.to_string()))?;
-    let node = pod.spec.node_name.clone().unwrap_or_default();
-    let node_ip = c.node(&node).map(|n| n.ip.to_string()).unwrap_or_default();
-    let start = crate::cluster::rfc3339(pod.metadata.created_ms);
-    let status = c.pod_status(pod, now);
+    let node = pod.spec.node_name.clone();
+    let node_ip = node
+        .as_deref()
+        .and_then(|n| c.node(n))
+        .map(|n| n.ip.to_string())
+        .unwrap_or_default();
+    let rt = &pod.status.runtime;
+    let ts = crate::cluster::rfc3339;
     let mut o = String::new();
     o.push_str(&format!(
         "Name:\t{name}\nNamespace:\t{ns}\nPriority:\t0\nService Account:\tdefault\n"
     ));
-    o.push_str(&format!("Node:\t{node}/{node_ip}\nStart Time:\t{start}\n"));
+    match &node {
+        Some(n) => o.push_str(&format!("Node:\t{n}/{node_ip}\n")),
+        None => o.push_str("Node:\t<none>\n"),
+    }
+    if let Some(at) = rt.scheduled_at {
+        o.push_str(&format!("Start Time:\t{}\n", rfc1123z(at)));
+    }
     multiline("Labels", &pod.metadata.labels, &mut o);
     annotations("Annotations", &pod.metadata.annotations, &mut o);
     o.push_str(&format!(
@@ -590,102 +590,221 @@ fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
         pod.status.phase.as_deref().unwrap_or("Pending")
     ));
     let ip = pod.status.pod_ip.clone().unwrap_or_default();
-    o.push_str(&format!("IP:\t{ip}\nIPs:\n  IP:\t{ip}\n"));
+    if ip.is_empty() {
+        o.push_str("IP:\t\nIPs:\t<none>\n");
+    } else {
+        o.push_str(&format!("IP:\t{ip}\nIPs:\n  IP:\t{ip}\n"));
+    }
     if let Some(owner) = pod.metadata.owner_references.first() {
         o.push_str(&format!("Controlled By:\t{}/{}\n", owner.kind, owner.name));
     }
     o.push_str("Containers:\n");
-    for ct in &pod.spec.containers {
+    for (i, ct) in pod.spec.containers.iter().enumerate() {
+        let run = rt.containers.get(i);
         o.push_str(&format!("  {}:\n", ct.name));
-        o.push_str(&format!("    Image:\t{}\n", ct.image));
-        o.push_str(&format!("    {}\n", ports_line(ct)));
-        o.push_str(&format!("    Host Port:\t{}\n", host_ports(ct)));
-        if pod.status.phase.as_deref() == Some("Running") {
+        if let Some(r) = run.filter(|r| !matches!(r.state, ContainerState::Waiting { .. })) {
             o.push_str(&format!(
-                "    State:\tRunning\n      Started:\t{start}\n    Ready:\t{}\n",
-                if pod.status.ready { "True" } else { "False" }
+                "    Container ID:\tcontainerd://{}\n",
+                container_id(pod, &r.name, r.restarts)
             ));
         } else {
+            o.push_str("    Container ID:\t\n");
+        }
+        o.push_str(&format!("    Image:\t{}\n", ct.image));
+        let image_id = run
+            .filter(|r| r.running() || r.restarts > 0)
+            .map(|_| {
+                let repo = crate::cluster::images::repository(&ct.image);
+                let full = if repo.contains('/') {
+                    format!("docker.io/{repo}")
+                } else {
+                    format!("docker.io/library/{repo}")
+                };
+                format!("{full}@sha256:{}", hex_digest(&ct.image))
+            })
+            .unwrap_or_default();
+        o.push_str(&format!("    Image ID:\t{image_id}\n"));
+        o.push_str(&format!("    {}\n", ports_line(ct)));
+        o.push_str(&format!("    Host Port:\t{}\n", host_ports(ct)));
+        if !ct.command.is_empty() {
+            o.push_str("    Command:\n");
+            for c in &ct.command {
+                o.push_str(&format!("      {c}\n"));
+            }
+        }
+        if !ct.args.is_empty() {
+            o.push_str("    Args:\n");
+            for a in &ct.args {
+                o.push_str(&format!("      {a}\n"));
+            }
+        }
+        let terminated = |label: &str, t: &Terminated, o: &mut String| {
+            let message = if t.message.is_empty() {
+                String::new()
+            } else {
+                format!("      Message:\t{}\n", t.message)
+            };
+            let started = if t.reason == "StartError" {
+                "Thu, 01 Jan 1970 00:00:00 +0000".to_string()
+            } else {
+                rfc1123z(t.started)
+            };
             o.push_str(&format!(
-                "    State:\tWaiting\n      Reason:\t{status}\n    Ready:\tFalse\n"
+                "    {label}:\tTerminated\n      Reason:\t{}\n{message}      Exit Code:\t{}\n      Started:\t{started}\n      Finished:\t{}\n",
+                t.reason,
+                t.exit_code,
+                rfc1123z(t.finished)
             ));
+        };
+        match run.map(|r| &r.state) {
+            Some(ContainerState::Running { since }) => {
+                o.push_str(&format!(
+                    "    State:\tRunning\n      Started:\t{}\n",
+                    rfc1123z(*since)
+                ));
+            }
+            Some(ContainerState::Terminated(t)) => terminated("State", t, &mut o),
+            Some(ContainerState::Waiting { reason }) => {
+                o.push_str(&format!("    State:\tWaiting\n      Reason:\t{reason}\n"));
+            }
+            None => o.push_str("    State:\tWaiting\n      Reason:\tPending\n"),
         }
-        o.push_str("    Restart Count:\t0\n");
-        if let Some(p) = probe(ct) {
-            o.push_str(&format!("    Readiness:\t{p}\n"));
+        if let Some(t) = run
+            .filter(|r| r.restarts > 0)
+            .and_then(|r| r.last_state.as_ref())
+        {
+            terminated("Last State", t, &mut o);
         }
+        let ready = run.is_some_and(|r| r.running() && r.ready);
+        o.push_str(&format!(
+            "    Ready:\t{}\n    Restart Count:\t{}\n",
+            if ready { "True" } else { "False" },
+            run.map_or(0, |r| r.restarts)
+        ));
+        probes(ct, &mut o);
         o.push_str("    Environment:\t<none>\n");
     }
     let t = |b: bool| if b { "True " } else { "False " };
     o.push_str("Conditions:\n  Type\tStatus\n");
-    o.push_str(&format!(
-        "  PodReadyToStartContainers \t{}\n",
-        t(pod.status.pod_ip.is_some())
-    ));
-    o.push_str(&format!("  Initialized \t{}\n", t(true)));
-    o.push_str(&format!("  Ready \t{}\n", t(pod.status.ready)));
-    o.push_str(&format!("  ContainersReady \t{}\n", t(pod.status.ready)));
+    if rt.scheduled_at.is_some() {
+        o.push_str(&format!(
+            "  PodReadyToStartContainers \t{}\n",
+            t(rt.sandbox_ready)
+        ));
+        o.push_str(&format!("  Initialized \t{}\n", t(true)));
+        o.push_str(&format!("  Ready \t{}\n", t(pod.status.ready)));
+        o.push_str(&format!("  ContainersReady \t{}\n", t(pod.status.ready)));
+    }
     o.push_str(&format!(
         "  PodScheduled \t{}\n",
-        t(pod.spec.node_name.is_some())
+        t(rt.scheduled_at.is_some())
     ));
+    let _ = ts;
     o.push_str("QoS Class:\tBestEffort\nNode-Selectors:\t<none>\nTolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n");
-    if pod.status.ready {
-        o.push_str("Events:\t<none>\n");
-    } else {
-        let image = pod
-            .spec
-            .containers
-            .first()
-            .map(|c| c.image.clone())
-            .unwrap_or_default();
-        o.push_str(
-            "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n",
-        );
-        o.push_str(&format!(
-            "  Warning\tFailed\t{}\tkubelet\tFailed to pull image \"{image}\": failed to pull and unpack image \"docker.io/library/{image}:latest\": failed to resolve reference \"docker.io/library/{image}:latest\": pull access denied, repository does not exist or may require authorization\n",
-            crate::cluster::human_duration(now - pod.metadata.created_ms)
-        ));
-    }
+    events(c, "Pod", ns, &pod.metadata, now, &mut o);
     Some(DESCRIBE.format(&o))
 }
 
-fn describe_deployment(c: &Cluster, ns: &str, name: &str) -> Option<String> {
+fn describe_deployment(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
     let d = c.deployments.get(&(ns.to_string(), name.to_string()))?;
-    let pods: Vec<_> = c
-        .pods
-        .iter()
-        .filter(|(k, p)| {
-            k.0 == ns && !d.spec.selector.is_empty() && d.spec.selector.matches(&p.metadata.labels)
-        })
-        .collect();
-    let ready = pods.iter().filter(|(_, p)| p.status.ready).count();
     let want = d.spec.replicas.unwrap_or(1);
+    let st = &d.status;
+    let total = st.replicas.unwrap_or(0);
+    let updated = st.updated_replicas.unwrap_or(0);
+    let available = st.available_replicas.unwrap_or(0);
+    let unavailable = (want.max(total) - available).max(0);
     let mut o = String::new();
     o.push_str(&format!(
         "Name:\t{name}\nNamespace:\t{ns}\nCreationTimestamp:\t{}\n",
         rfc1123z(d.metadata.created_ms)
     ));
     multiline("Labels", &d.metadata.labels, &mut o);
-    let mut ann: Labels = d.metadata.annotations.clone();
-    ann.insert("deployment.kubernetes.io/revision".into(), "1".into());
-    annotations("Annotations", &ann, &mut o);
+    annotations("Annotations", &d.metadata.annotations, &mut o);
     o.push_str(&format!("Selector:\t{}\n", d.spec.selector.format()));
     o.push_str(&format!(
-        "Replicas:\t{want} desired | {} updated | {} total | {ready} available | {} unavailable\n",
-        pods.len(),
-        pods.len(),
-        pods.len() - ready
+        "Replicas:\t{want} desired | {updated} updated | {total} total | {available} available | {unavailable} unavailable\n"
     ));
-    o.push_str("StrategyType:\tRollingUpdate\nMinReadySeconds:\t0\nRollingUpdateStrategy:\t25% max unavailable, 25% max surge\n");
+    let strategy = d.spec.strategy.as_ref();
+    let recreate = strategy
+        .and_then(|s| s.get("type"))
+        .and_then(|t| t.as_str())
+        == Some("Recreate");
+    if recreate {
+        o.push_str("StrategyType:\tRecreate\nMinReadySeconds:\t0\n");
+    } else {
+        let rolling = strategy.and_then(|s| s.get("rollingUpdate"));
+        let text = |key: &str| match rolling.and_then(|r| r.get(key)) {
+            Some(Value::Number(n)) => n.to_string(),
+            Some(Value::String(s)) => s.clone(),
+            _ => "25%".into(),
+        };
+        o.push_str(&format!(
+            "StrategyType:\tRollingUpdate\nMinReadySeconds:\t0\nRollingUpdateStrategy:\t{} max unavailable, {} max surge\n",
+            text("maxUnavailable"),
+            text("maxSurge")
+        ));
+    }
     pod_template(&d.spec.template, &mut o);
-    let rs = c
+    // The conditions the Deployment controller keeps.
+    let hash = crate::cluster::pod_template_hash(&d.spec.template);
+    let new_name = format!("{name}-{hash}");
+    let done = updated == want && total == want && available == want;
+    let min_ok = available >= want - (want / 4);
+    o.push_str("Conditions:\n  Type\tStatus\tReason\n  ----\t------\t------\n");
+    o.push_str(&format!(
+        "  Available \t{}\t{}\n",
+        if min_ok { "True" } else { "False" },
+        if min_ok {
+            "MinimumReplicasAvailable"
+        } else {
+            "MinimumReplicasUnavailable"
+        }
+    ));
+    o.push_str(&format!(
+        "  Progressing \tTrue\t{}\n",
+        if done {
+            "NewReplicaSetAvailable"
+        } else {
+            "ReplicaSetUpdated"
+        }
+    ));
+    let by_labels = |list: Vec<(&String, &ReplicaSet)>| {
+        if list.is_empty() {
+            return "<none>".to_string();
+        }
+        list.iter()
+            .map(|(n, r)| {
+                format!(
+                    "{n} ({}/{} replicas created)",
+                    r.status.replicas,
+                    r.replicas()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let owned: Vec<(&String, &ReplicaSet)> = c
         .replicasets
         .iter()
-        .find(|(k, r)| k.0 == ns && r.deployment() == Some(name) && r.replicas() > 0)
-        .map(|(k, r)| format!("{} ({}/{} replicas created)", k.1, pods.len(), r.replicas()))
-        .unwrap_or_else(|| "<none>".into());
-    o.push_str(&format!("NewReplicaSet:\t{rs}\nEvents:\t<none>\n"));
+        .filter(|(k, r)| k.0 == ns && r.deployment() == Some(name))
+        .map(|(k, r)| (&k.1, r))
+        .collect();
+    let old: Vec<(&String, &ReplicaSet)> = owned
+        .iter()
+        .filter(|(n, r)| **n != new_name && r.replicas() != 0)
+        .copied()
+        .collect();
+    let new: Vec<(&String, &ReplicaSet)> = owned
+        .iter()
+        .filter(|(n, _)| **n == new_name)
+        .copied()
+        .collect();
+    o.push_str(&format!(
+        "OldReplicaSets:\t{}\nNewReplicaSet:\t{}\n",
+        by_labels(old),
+        by_labels(new)
+    ));
+    events(c, "Deployment", ns, &d.metadata, now, &mut o);
     Some(DESCRIBE.format(&o))
 }
 
@@ -786,21 +905,24 @@ pub(crate) fn describe(s: &mut Session, args: &Args, exec: &mut Execution) -> i3
         for n in names {
             let key = (ns.clone(), n.clone());
             let text = match r {
-                Resource::Services => c.services.get(&key).map(|svc| describe_service(c, svc)),
+                Resource::Services => c
+                    .services
+                    .get(&key)
+                    .map(|svc| describe_service(c, svc, now)),
                 Resource::Pods => describe_pod(c, &ns, &n, now),
-                Resource::Deployments => describe_deployment(c, &ns, &n),
+                Resource::Deployments => describe_deployment(c, &ns, &n, now),
                 Resource::ReplicaSets => c
                     .replicasets
                     .get(&key)
-                    .map(|rs| describe_replicaset(c, &ns, rs)),
+                    .map(|rs| describe_replicaset(c, &ns, rs, now)),
                 Resource::StatefulSets => c
                     .statefulsets
                     .get(&key)
-                    .map(|sts| describe_statefulset(c, &ns, sts)),
+                    .map(|sts| describe_statefulset(c, &ns, sts, now)),
                 Resource::DaemonSets => c
                     .daemonsets
                     .get(&key)
-                    .map(|ds| describe_daemonset(c, &ns, ds)),
+                    .map(|ds| describe_daemonset(c, &ns, ds, now)),
                 Resource::Endpoints => c.endpoints.get(&key).map(describe_endpoints),
                 Resource::EndpointSlices => {
                     c.endpoint_slices.get(&key).map(describe_endpoint_slice)

@@ -36,7 +36,14 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         return 1;
     };
     let container = pod.spec.containers.first().cloned().unwrap_or_default();
-    if !pod.status.ready {
+    // The container must run (readiness does not matter).
+    let running = pod
+        .status
+        .runtime
+        .containers
+        .first()
+        .is_some_and(|c| c.running());
+    if !running {
         exec.err(format!(
             "error: unable to upgrade connection: container not found (\"{}\")\n",
             container.name

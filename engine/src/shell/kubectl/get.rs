@@ -46,6 +46,76 @@ fn to_json(v: &Value) -> String {
     String::from_utf8(buf).unwrap_or_default() + "\n"
 }
 
+/// The fields the API server selects on for a resource (`--field-selector`).
+fn selectable(r: Resource) -> &'static [&'static str] {
+    match r {
+        Resource::Pods => &[
+            "metadata.name",
+            "metadata.namespace",
+            "spec.nodeName",
+            "spec.restartPolicy",
+            "spec.schedulerName",
+            "spec.serviceAccountName",
+            "spec.hostNetwork",
+            "status.phase",
+            "status.podIP",
+            "status.nominatedNodeName",
+        ],
+        Resource::Events => &[
+            "metadata.name",
+            "metadata.namespace",
+            "involvedObject.kind",
+            "involvedObject.namespace",
+            "involvedObject.name",
+            "involvedObject.uid",
+            "involvedObject.apiVersion",
+            "involvedObject.resourceVersion",
+            "involvedObject.fieldPath",
+            "reason",
+            "reportingComponent",
+            "source",
+            "type",
+        ],
+        Resource::Secrets => &["metadata.name", "metadata.namespace", "type"],
+        _ => &["metadata.name", "metadata.namespace"],
+    }
+}
+
+/// One `--field-selector` term: the field's path, the value, and whether
+/// it must equal (`=`) or differ (`!=`).
+type FieldTerm<'a> = (Vec<&'a str>, String, bool);
+
+/// `--field-selector k=v,k2!=v2`: its terms, or the API server's refusal
+/// of a field it does not index.
+fn field_selector(r: Resource, text: &str) -> Result<Vec<FieldTerm<'_>>, String> {
+    let mut out = vec![];
+    for term in text.split(',').filter(|t| !t.is_empty()) {
+        let (key, value, eq) = if let Some((k, v)) = term.split_once("!=") {
+            (k, v, false)
+        } else if let Some((k, v)) = term.split_once("==").or_else(|| term.split_once('=')) {
+            (k, v, true)
+        } else {
+            return Err(format!(
+                "error: invalid selector: '{text}'; can't understand '{term}'\n"
+            ));
+        };
+        let key = key.trim();
+        if !selectable(r).contains(&key) {
+            let info = format!(
+                "{}, Resource={}",
+                r.info_group_version(),
+                r.plural().split('.').next().unwrap_or("")
+            );
+            return Err(format!(
+                "Error from server (BadRequest): Unable to find \"{info}\" that match label selector \"\", field selector \"{text}\": field label not supported: {key}\n"
+            ));
+        }
+        let path: Vec<&str> = key.split('.').collect();
+        out.push((path, value.trim().to_string(), eq));
+    }
+    Ok(out)
+}
+
 #[inline(never)]
 pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     if args.positional.is_empty() {
@@ -129,6 +199,58 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         if let Some(sel) = &selector {
             chosen.retain(|i| selector_ok(sel, &i.labels));
         }
+        if let Some(fs) = args.value("field-selector") {
+            match field_selector(*r, fs) {
+                Ok(terms) => chosen.retain(|i| {
+                    terms.iter().all(|(path, want, eq)| {
+                        let got = path
+                            .iter()
+                            .try_fold(&i.json, |v, k| v.get(*k))
+                            .map(|v| match v {
+                                Value::String(s) => s.clone(),
+                                Value::Null => String::new(),
+                                other => other.to_string(),
+                            })
+                            .unwrap_or_default();
+                        (got == *want) == *eq
+                    })
+                }),
+                Err(e) => {
+                    exec.err(e);
+                    return 1;
+                }
+            }
+        }
+        if let Some(field) = args.value("sort-by") {
+            let template = match jsonpath::relaxed(field) {
+                Ok(t) => t,
+                Err(e) => {
+                    exec.err(e);
+                    return 1;
+                }
+            };
+            let mut keys = Vec::with_capacity(chosen.len());
+            for i in &chosen {
+                match jsonpath::first_value(&template, &i.json) {
+                    Ok(v) => keys.push(v.cloned()),
+                    Err(e) => {
+                        exec.err(e);
+                        return 1;
+                    }
+                }
+            }
+            if !chosen.is_empty() && keys.iter().all(Option::is_none) {
+                exec.err(format!(
+                    "error: couldn't find any field with path \"{template}\" in the list of objects\n"
+                ));
+                return 1;
+            }
+            let mut paired: Vec<(Option<Value>, Item)> = keys.into_iter().zip(chosen).collect();
+            crate::sort::sort_by(&mut paired, |a, b| {
+                jsonpath::sort_order(a.0.as_ref(), b.0.as_ref())
+            });
+            chosen = paired.into_iter().map(|(_, i)| i).collect();
+        }
         if output.is_empty() || wide || args.has("show-labels") {
             if chosen.is_empty() {
                 continue;
@@ -143,9 +265,13 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                 if args.all_namespaces && r.namespaced() {
                     hs.push("NAMESPACE");
                 }
-                hs.extend(h);
-                if wide {
+                if wide && *r == Resource::Events {
                     hs.extend(w);
+                } else {
+                    hs.extend(h);
+                    if wide {
+                        hs.extend(w);
+                    }
                 }
                 if args.has("show-labels") {
                     hs.push("LABELS");
@@ -159,13 +285,17 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                     if args.all_namespaces && r.namespaced() {
                         cells.push(i.namespace.clone().unwrap_or_default());
                     }
-                    let mut row = i.cells.clone();
-                    if multi_kind {
-                        row[0] = format!("{}/{}", r.singular(), row[0]);
-                    }
-                    cells.extend(row);
-                    if wide {
+                    if wide && *r == Resource::Events {
                         cells.extend(i.wide.clone());
+                    } else {
+                        let mut row = i.cells.clone();
+                        if multi_kind {
+                            row[0] = format!("{}/{}", r.singular(), row[0]);
+                        }
+                        cells.extend(row);
+                        if wide {
+                            cells.extend(i.wide.clone());
+                        }
                     }
                     if args.has("show-labels") {
                         cells.push(format_labels(&i.labels));

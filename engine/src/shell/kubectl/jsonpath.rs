@@ -212,6 +212,86 @@ pub fn apply(template: &str, v: &Value) -> Result<String, String> {
     Ok(out)
 }
 
+/// `--sort-by`'s field: kubectl's relaxed form (`.a.b`, `a.b`, `{.a.b}`)
+/// made a template.
+pub fn relaxed(field: &str) -> Result<String, String> {
+    let inner = field
+        .strip_prefix('{')
+        .and_then(|f| f.strip_suffix('}'))
+        .unwrap_or(field);
+    if inner.is_empty() || inner.contains(['{', '}']) {
+        return Err("error: unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'\n".into());
+    }
+    Ok(if inner.starts_with('.') {
+        format!("{{{inner}}}")
+    } else {
+        format!("{{.{inner}}}")
+    })
+}
+
+/// The first value a one-path template finds in `v`, for `--sort-by`.
+pub fn first_value<'a>(template: &str, v: &'a Value) -> Result<Option<&'a Value>, String> {
+    let nodes =
+        parse(template).map_err(|e| format!("error: error parsing jsonpath {template}, {e}\n"))?;
+    Ok(nodes.iter().find_map(|n| match n {
+        Node::Path(p) => eval(v, p).into_iter().next(),
+        _ => None,
+    }))
+}
+
+/// How kubectl's sorter orders two values: numbers by value, strings in
+/// natural order (`pod-2` before `pod-10`), a missing value first.
+pub fn sort_order(a: Option<&Value>, b: Option<&Value>) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (None, None) => Ordering::Equal,
+        (None, _) => Ordering::Less,
+        (_, None) => Ordering::Greater,
+        (Some(Value::Number(x)), Some(Value::Number(y))) => x
+            .as_f64()
+            .unwrap_or(0.0)
+            .partial_cmp(&y.as_f64().unwrap_or(0.0))
+            .unwrap_or(Ordering::Equal),
+        (Some(x), Some(y)) => natural(&text(x), &text(y)),
+    }
+}
+
+/// Natural order: runs of digits compare by their number.
+fn natural(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (mut x, mut y) = (a.as_bytes(), b.as_bytes());
+    loop {
+        match (x.first(), y.first()) {
+            (None, None) => return Ordering::Equal,
+            (None, _) => return Ordering::Less,
+            (_, None) => return Ordering::Greater,
+            (Some(c), Some(d)) if c.is_ascii_digit() && d.is_ascii_digit() => {
+                let n = x.iter().take_while(|c| c.is_ascii_digit()).count();
+                let m = y.iter().take_while(|c| c.is_ascii_digit()).count();
+                let (dx, dy) = (&x[..n], &y[..m]);
+                let tx = dx.iter().skip_while(|&&c| c == b'0').count();
+                let ty = dy.iter().skip_while(|&&c| c == b'0').count();
+                let o = tx
+                    .cmp(&ty)
+                    .then_with(|| dx[n - tx..].cmp(&dy[m - ty..]))
+                    .then_with(|| n.cmp(&m));
+                if o != Ordering::Equal {
+                    return o;
+                }
+                x = &x[n..];
+                y = &y[m..];
+            }
+            (Some(c), Some(d)) => {
+                if c != d {
+                    return c.cmp(d);
+                }
+                x = &x[1..];
+                y = &y[1..];
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

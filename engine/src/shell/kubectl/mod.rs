@@ -9,7 +9,14 @@ mod describe;
 mod exec;
 mod get;
 mod jsonpath;
+mod logs;
 mod mutate;
+mod patch;
+mod portforward;
+mod wait;
+
+pub(super) use mutate::attached_shell_ended;
+pub use patch::EditRequest;
 
 use super::opts::{self, Item, Opt, OptError, Spec};
 use super::{Execution, Session};
@@ -86,6 +93,15 @@ const VALUE_FLAGS: &[&str] = &[
     "sort-by",
     "external-name",
     "from-literal",
+    "for",
+    "tail",
+    "since",
+    "patch",
+    "address",
+    "pod-running-timeout",
+    "revision",
+    "to-revision",
+    "field-manager",
 ];
 const BOOL_FLAGS: &[&str] = &[
     "all-namespaces",
@@ -101,6 +117,14 @@ const BOOL_FLAGS: &[&str] = &[
     "force",
     "no-headers",
     "client",
+    "follow",
+    "previous",
+    "timestamps",
+    "prefix",
+    "all-containers",
+    "quiet",
+    "attach",
+    "local",
 ];
 
 /// The flags with a one-letter shorthand.
@@ -117,10 +141,33 @@ const SHORTHANDS: &[(char, &str)] = &[
     ('w', "watch"),
 ];
 
+/// The shorthands that mean something else in one command: `-f` is
+/// `--follow` and `-p` `--previous` in `kubectl logs`, `-p` is `--patch` in
+/// `kubectl patch`, `-q` is `--quiet` in `kubectl run`.
+fn verb_shorthands(verb: &str) -> &'static [(char, &'static str)] {
+    match verb {
+        "logs" | "log" => &[('f', "follow"), ('p', "previous")],
+        "patch" => &[('p', "patch")],
+        "run" => &[('q', "quiet")],
+        _ => &[],
+    }
+}
+
 /// The flags kubectl takes here, as the shell's one option parser reads
 /// them with pflag's rules: the lists above, with their shorthands.
-fn flag_spec() -> Vec<Opt> {
-    let short = |name: &str| SHORTHANDS.iter().find(|(_, l)| *l == name).map(|(c, _)| *c);
+fn flag_spec(verb: &str) -> Vec<Opt> {
+    let special = verb_shorthands(verb);
+    let short = |name: &str| {
+        special
+            .iter()
+            .find(|(_, l)| *l == name)
+            .or_else(|| {
+                SHORTHANDS
+                    .iter()
+                    .find(|(c, l)| *l == name && !special.iter().any(|(sc, _)| sc == c))
+            })
+            .map(|(c, _)| *c)
+    };
     VALUE_FLAGS
         .iter()
         .map(|n| (n, true))
@@ -134,8 +181,8 @@ fn flag_spec() -> Vec<Opt> {
         .collect()
 }
 
-pub(crate) fn parse_args(words: &[String]) -> Result<Args, OptError> {
-    let spec = flag_spec();
+pub(crate) fn parse_args(verb: &str, words: &[String]) -> Result<Args, OptError> {
+    let spec = flag_spec(verb);
     let parsed = opts::parse(words, &Spec::pflag(&spec))?;
     let mut a = Args::default();
     for item in &parsed.items {
@@ -178,6 +225,7 @@ pub(crate) enum Resource {
     Secrets,
     Nodes,
     Namespaces,
+    Events,
     All,
 }
 
@@ -210,6 +258,7 @@ impl Resource {
             "secrets" => Resource::Secrets,
             "nodes" => Resource::Nodes,
             "namespaces" => Resource::Namespaces,
+            "events" => Resource::Events,
             _ => return None,
         })
     }
@@ -228,6 +277,7 @@ impl Resource {
             Resource::Secrets => "secrets",
             Resource::Nodes => "nodes",
             Resource::Namespaces => "namespaces",
+            Resource::Events => "events",
             Resource::All => return None,
         };
         crate::cluster::kinds::SERVED
@@ -256,6 +306,16 @@ impl Resource {
 
     pub fn namespaced(self) -> bool {
         self.info().is_none_or(|i| i.namespaced)
+    }
+
+    /// `/v1`, `apps/v1`: how the API server names a group and version in
+    /// its `GroupVersionResource` messages.
+    pub fn info_group_version(self) -> String {
+        match self.info() {
+            Some(i) if i.group.is_empty() => format!("/{}", i.version),
+            Some(i) => format!("{}/{}", i.group, i.version),
+            None => String::new(),
+        }
     }
 
     /// The kind, as API errors name it (`The Pod "x" is invalid`).
@@ -300,17 +360,23 @@ Basic Commands (Beginner):
 
 Basic Commands (Intermediate):
   get             Display one or many resources
+  edit            Edit a resource on the server
   delete          Delete resources by file names, stdin, resources and names, or by resources and label selector
 
 Deploy Commands:
+  rollout         Manage the rollout of a resource
   scale           Set a new size for a deployment, replica set, or replication controller
 
 Troubleshooting and Debugging Commands:
   describe        Show details of a specific resource or group of resources
+  logs            Print the logs for a container in a pod
   exec            Execute a command in a container
+  port-forward    Forward one or more local ports to a pod
 
 Advanced Commands:
   apply           Apply a configuration to a resource by file name or stdin
+  patch           Update fields of a resource
+  wait            Experimental: Wait for a specific condition on one or many resources
 
 Settings Commands:
   label           Update the labels on a resource
@@ -363,7 +429,7 @@ pub(crate) fn run(
         .chain(&words[at + 1..])
         .cloned()
         .collect();
-    let args = match parse_args(&rest) {
+    let args = match parse_args(&sub, &rest) {
         Ok(a) => a,
         Err(e) => {
             let msg = e.pflag();
@@ -413,6 +479,12 @@ pub(crate) fn run(
         "scale" => mutate::scale(s, &args, exec),
         "label" => mutate::label(s, &args, exec),
         "exec" => exec::exec(s, &args, exec),
+        "logs" | "log" => logs::logs(s, &args, exec),
+        "wait" => wait::wait(s, &args, exec),
+        "rollout" => wait::rollout(s, &args, exec),
+        "patch" => patch::patch(s, &args, exec),
+        "edit" => patch::edit(s, &args, exec),
+        "port-forward" => portforward::port_forward(s, &args, exec),
         "api-resources" => api_resources::api_resources(&args, exec),
         "cluster-info" => {
             exec.out("Kubernetes control plane is running at https://192.168.1.2:6443\nCoreDNS is running at https://192.168.1.2:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
@@ -433,6 +505,12 @@ pub(crate) fn run(
                 "scale",
                 "label",
                 "exec",
+                "logs",
+                "wait",
+                "rollout",
+                "patch",
+                "edit",
+                "port-forward",
                 "api-resources",
             ]
             .into_iter()
@@ -449,7 +527,17 @@ pub(crate) fn run(
     // after the command, and not after reads.
     if matches!(
         sub.as_str(),
-        "apply" | "create" | "delete" | "expose" | "run" | "scale" | "label"
+        "apply"
+            | "create"
+            | "delete"
+            | "expose"
+            | "run"
+            | "scale"
+            | "label"
+            | "patch"
+            | "edit"
+            | "rollout"
+            | "wait"
     ) {
         s.world.sync();
         // Rendering every node's rules is the costly part of a write.

@@ -604,6 +604,25 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
         exec.err("error: required flag(s) \"image\" not set\n");
         return 1;
     };
+    let stdin = args.has("stdin");
+    let tty = args.has("tty");
+    let attach = stdin || args.has("attach");
+    if tty && !stdin {
+        exec.err("error: -i/--stdin is required for containers with -t/--tty=true\nSee 'kubectl run -h' for help and examples\n");
+        return 1;
+    }
+    let remove = args.has("rm");
+    if remove && !attach {
+        exec.err("error: --rm should only be used for attached containers\nSee 'kubectl run -h' for help and examples\n");
+        return 1;
+    }
+    let restart = args.value("restart").unwrap_or("Always").to_string();
+    if !matches!(restart.as_str(), "Always" | "OnFailure" | "Never") {
+        exec.err(format!(
+            "error: invalid restart policy: {restart}\nSee 'kubectl run -h' for help and examples\n"
+        ));
+        return 1;
+    }
     let mut pod = Pod::default();
     pod.metadata.name = name.clone();
     pod.metadata.namespace = args.namespace.clone();
@@ -640,9 +659,202 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
     } else {
         ct.args = args.command.clone();
     }
+    if stdin {
+        ct.stdin = Some(true);
+        ct.stdin_once = Some(true);
+    }
+    if tty {
+        ct.tty = Some(true);
+    }
     pod.spec.containers.push(ct);
-    pod.spec.restart_policy = Some(args.value("restart").unwrap_or("Always").to_string());
-    submit(s, Object::Pod(pod), "created", exec)
+    pod.spec.restart_policy = Some(restart.clone());
+    if !attach {
+        return submit(s, Object::Pod(pod), "created", exec);
+    }
+    // Attached: kubectl creates the pod and waits for it to run.
+    let now = s.now as i64;
+    if let Err(e) = s.world.cluster.create(Object::Pod(pod), now) {
+        print_api_error(exec, &e, None);
+        return 1;
+    }
+    s.world.sync();
+    let ns = args.ns();
+    let key = (ns.clone(), name.clone());
+    let timeout = match args.value("pod-running-timeout") {
+        Some(t) => match crate::shell::time::parse_go_duration(t) {
+            Ok(ms) => ms,
+            Err(e) => {
+                exec.err(format!(
+                    "error: invalid argument \"{t}\" for \"--pod-running-timeout\" flag: {e}\n"
+                ));
+                return 1;
+            }
+        },
+        None => 60_000,
+    };
+    let phase = |s: &Session| {
+        s.world
+            .cluster
+            .pods
+            .get(&key)
+            .and_then(|p| p.status.phase.clone())
+            .unwrap_or_default()
+    };
+    let deadline = s.now + timeout;
+    let started = s.wait_until(deadline, exec, |s, _| {
+        let p = phase(s);
+        p == "Succeeded"
+            || p == "Failed"
+            || (p == "Running"
+                && s.world
+                    .cluster
+                    .pods
+                    .get(&key)
+                    .is_some_and(|p| p.status.ready))
+    });
+    if !started {
+        if s.rt.budget.exhausted().is_some() {
+            return 1;
+        }
+        if remove {
+            remove_pod(s, &key, exec);
+        }
+        exec.err("error: timed out waiting for the condition\n");
+        return 1;
+    }
+    let interactive_shell = {
+        let pod = &s.world.cluster.pods[&key];
+        let spec = &pod.spec.containers[0];
+        phase(s) == "Running"
+            && stdin
+            && crate::cluster::images::main_process(spec)
+                == crate::cluster::images::MainProcess::Forever
+            && {
+                let argv: Vec<&String> = spec.command.iter().chain(spec.args.iter()).collect();
+                argv.is_empty()
+                    || argv.len() == 1
+                        && matches!(
+                            argv[0].rsplit('/').next().unwrap_or(""),
+                            "sh" | "bash" | "ash" | "zsh"
+                        )
+            }
+    };
+    if interactive_shell {
+        if !args.has("quiet") {
+            exec.err("If you don't see a command prompt, try pressing enter.\n");
+        }
+        if let Some(host) = s.world.pod_hosts.get(&key).copied() {
+            s.enter_host(host);
+            let depth = s.logins.len();
+            s.rt.attached.push(crate::shell::lang::interp::Attached {
+                depth,
+                pod: key,
+                remove,
+            });
+        }
+        return 0;
+    }
+    // The command's output, as the attach streams it, until it exits.
+    if phase(s) == "Running" && restart != "Always" {
+        let deadline = s.now + 600_000;
+        s.wait_until(deadline, exec, |s, _| {
+            matches!(phase(s).as_str(), "Succeeded" | "Failed")
+        });
+    }
+    if let Some(p) = s.world.cluster.pods.get(&key) {
+        let text: String = p
+            .status
+            .runtime
+            .containers
+            .first()
+            .map(|c| {
+                c.log
+                    .iter()
+                    .map(|l| format!("{}\n", l.text))
+                    .collect::<String>()
+            })
+            .unwrap_or_default();
+        exec.out(text);
+    }
+    finish_attached(s, &key, remove, exec)
+}
+
+/// The pod `kubectl run --rm` created is deleted, as its deferred removal does.
+fn remove_pod(s: &mut Session, key: &crate::cluster::Key, exec: &mut Execution) {
+    let now = s.now as i64;
+    if s.world.cluster.delete("pods", &key.0, &key.1, now).is_ok() {
+        exec.out(format!("pod \"{}\" deleted\n", key.1));
+    }
+    s.world.sync();
+}
+
+/// After the attached command: the pod removed (`--rm`), and kubectl's
+/// status from how the container ended.
+fn finish_attached(
+    s: &mut Session,
+    key: &crate::cluster::Key,
+    remove: bool,
+    exec: &mut Execution,
+) -> i32 {
+    let ended = s.world.cluster.pods.get(key).map(|p| {
+        let phase = p.status.phase.clone().unwrap_or_default();
+        let term = p
+            .status
+            .runtime
+            .containers
+            .first()
+            .and_then(|c| match &c.state {
+                crate::cluster::objects::ContainerState::Terminated(t) => {
+                    Some((t.exit_code, t.reason.clone(), t.message.clone()))
+                }
+                _ => None,
+            });
+        (phase, term)
+    });
+    if remove {
+        remove_pod(s, key, exec);
+    }
+    match ended {
+        Some((phase, Some((code, reason, message)))) if phase == "Failed" && code != 0 => {
+            // `uexec.CodeExitError`: the reason, then the runtime's message.
+            let mut text = format!("pod {}/{} terminated ({reason})\n{message}", key.0, key.1);
+            if !text.ends_with('\n') {
+                text.push('\n');
+            }
+            exec.err(text);
+            code
+        }
+        _ => 0,
+    }
+}
+
+/// The shell `kubectl run -it` attached to exited: the container ends
+/// with it; `--rm` deletes the pod.
+pub(crate) fn attached_shell_ended(
+    s: &mut Session,
+    a: &crate::shell::lang::interp::Attached,
+    code: i32,
+    exec: &mut Execution,
+) {
+    let now = s.now as i64;
+    let policy = s
+        .world
+        .cluster
+        .pods
+        .get(&a.pod)
+        .and_then(|p| p.spec.restart_policy.clone())
+        .unwrap_or_else(|| "Always".into());
+    crate::cluster::kubelet_process_exited(&mut s.world.cluster, &a.pod, 0, now, code);
+    s.world.sync();
+    if policy == "Always" {
+        exec.out(format!(
+            "Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running\n",
+            a.pod.1, a.pod.1
+        ));
+    }
+    if a.remove {
+        remove_pod(s, &a.pod, exec);
+    }
 }
 
 #[inline(never)]

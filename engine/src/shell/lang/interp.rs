@@ -137,6 +137,31 @@ pub(in crate::shell) struct Runtime {
     pub root: bool,
     /// Bytes the files of all hosts take ([`budget::MAX_FILES`]).
     pub file_bytes: usize,
+    /// The job the command being run belongs to (`cmd &`).
+    pub background: Option<u32>,
+    /// The jobs started with `&` that bash still knows of.
+    pub jobs: Vec<super::jobs::Job>,
+    /// The last process id handed out.
+    pub next_pid: u32,
+    /// Shells `kubectl run -it` attached to, by login depth.
+    pub attached: Vec<Attached>,
+    /// `NAME=value command`: what the running command's environment adds.
+    pub command_env: Vec<(String, String)>,
+    /// What background jobs wrote to the terminal while the line ran (a
+    /// port-forward's `Handling connection for N`): not the command's
+    /// output, so no pipe or redirection takes it.
+    pub terminal: Vec<(super::super::Stream, String)>,
+    /// `exec_script` calls in progress (the outermost writes to the terminal).
+    pub script_depth: u32,
+}
+
+/// A pod's shell the terminal is attached to by `kubectl run -it`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(in crate::shell) struct Attached {
+    pub depth: usize,
+    pub pod: crate::cluster::Key,
+    /// `--rm`: delete the pod when the shell ends.
+    pub remove: bool,
 }
 
 /// Where a descriptor writes.
@@ -186,7 +211,7 @@ fn merge(out: &mut Execution, sub: Execution, mut capture: Option<&mut String>, 
     if sub.trace.is_some() {
         out.trace = sub.trace;
     }
-    out.carry(sub.requests, sub.edit);
+    out.carry(sub.requests, sub.file_edit, sub.edit);
     out.overflowed |= sub.overflowed;
     out.clear |= sub.clear;
     if !subshell {
@@ -527,6 +552,11 @@ impl Session {
             self.rt.budget = Budget::fresh();
             self.rt.tty = true;
             self.rt.subshell = 0;
+            self.rt.script_depth = 0;
+            // A foreground job (a port-forward) ends when a line is run.
+            self.foreground = None;
+            // bash reports the jobs that ended before it shows a prompt.
+            self.report_jobs(&mut exec);
         }
         let mut status = self.last_status;
         if text.len() > budget::MAX_INPUT {
@@ -548,6 +578,13 @@ impl Session {
             exec.exit_session = false;
         }
         self.rt.running -= 1;
+        if !nested {
+            // What the line's own time let happen has happened.
+            self.catch_up(Some(&mut exec));
+            for (stream, text) in std::mem::take(&mut self.rt.terminal) {
+                exec.push(stream, text);
+            }
+        }
         exec.status = status;
         exec.elapsed_ms = self.now - start;
         exec
@@ -595,13 +632,43 @@ impl Session {
         out: &mut Execution,
     ) -> i32 {
         let mut status = self.last_status;
+        self.rt.script_depth += 1;
+        // The line's own list, on the terminal: what background jobs write
+        // meanwhile shows before the list's output.
+        let top = self.rt.script_depth == 1 && self.rt.running == 1;
         for item in &script.items {
             if self.stopped(out) {
                 break;
             }
-            status = self.exec_and_or(item, stdin, out);
+            let mark = out.mark();
+            status = if item.background {
+                self.exec_background(item, stdin, out)
+            } else {
+                self.exec_and_or(item, stdin, out)
+            };
+            if top && !self.rt.terminal.is_empty() {
+                let notes = std::mem::take(&mut self.rt.terminal);
+                out.insert_at(mark, notes);
+            }
         }
+        self.rt.script_depth -= 1;
         status
+    }
+
+    /// `cmd &`: a job. bash prints its number and process id; the command
+    /// runs (every command here ends at once, save a port-forward, which
+    /// keeps running as the job until it is killed).
+    fn exec_background(&mut self, a: &AndOr, stdin: Option<&str>, out: &mut Execution) -> i32 {
+        let text = super::jobs::command_text(a);
+        let (id, pid) = self.start_job(text);
+        out.err(format!("[{id}] {pid}\n"));
+        let saved = self.rt.background.replace(id);
+        let status = self.exec_and_or(a, stdin, out);
+        self.rt.background = saved;
+        self.job_finished(id, status);
+        // `$?` of a background command is 0.
+        self.last_status = 0;
+        0
     }
 
     fn exec_and_or(&mut self, a: &AndOr, stdin: Option<&str>, out: &mut Execution) -> i32 {
@@ -717,7 +784,7 @@ impl Session {
             .and_then(|w| self.shell_state()?.aliases().get(w));
         if let Some(value) = alias {
             if let Ok(parsed) = lexer::parse(value) {
-                if let [AndOr { first, rest }] = parsed.script.items.as_slice() {
+                if let [AndOr { first, rest, .. }] = parsed.script.items.as_slice() {
                     if let (true, false, [Command::Simple(s)]) =
                         (rest.is_empty(), first.negated, first.commands.as_slice())
                     {
@@ -769,12 +836,21 @@ impl Session {
             let status = self.rt.subst_status.unwrap_or(0);
             return self.with_redirs(&s.redirs, stdin, out, |_, _, _| status);
         }
-        // `NAME=value command` only sets the command's environment, which no
-        // simulated command reads.
+        // `NAME=value command` only sets the command's environment (which
+        // `kubectl edit` reads for its editor).
+        let mut env = Vec::with_capacity(s.assigns.len());
+        for (name, value) in &s.assigns {
+            match self.expand_string(value, out) {
+                Ok(v) => env.push((name.clone(), v)),
+                Err(()) => return 1,
+            }
+        }
         let args: usize = fields.iter().map(String::len).sum();
         self.with_redirs(&s.redirs, stdin, out, |sh, stdin, sink| {
             let before = sink.bytes();
+            let outer = std::mem::replace(&mut sh.rt.command_env, env);
             let status = sh.run_command(&fields, stdin, sink);
+            sh.rt.command_env = outer;
             // What the command read and wrote: linear tools' work.
             let moved = args + stdin.map_or(0, str::len) + (sink.bytes() - before);
             sh.charge(moved as u64, sink);

@@ -188,6 +188,10 @@ pub enum AndOrOp {
 pub struct AndOr {
     pub first: Pipeline,
     pub rest: Vec<(AndOrOp, Pipeline)>,
+    /// Ended by `&`: run as a background job.
+    pub background: bool,
+    /// The list as typed (what `jobs` shows of a background job).
+    pub text: String,
 }
 
 /// A list of and-or lists separated by `;`, `&` or newlines.
@@ -518,6 +522,8 @@ struct Parser {
     line_mark: (usize, usize),
     /// Where the last token ended (a syntax error is on the line it ends in).
     tok_end: usize,
+    /// Where the last token lexed began.
+    tok_start: usize,
 }
 
 fn is_meta(c: char) -> bool {
@@ -542,6 +548,7 @@ impl Parser {
             open_heredoc: None,
             line_mark: (0, 1),
             tok_end: 0,
+            tok_start: 0,
         }
     }
 
@@ -568,6 +575,11 @@ impl Parser {
             items.push(self.parse_and_or()?);
             match self.peek()? {
                 Tok::Op(";" | "&") => {
+                    if *self.peek()? == Tok::Op("&") {
+                        if let Some(last) = items.last_mut() {
+                            last.background = true;
+                        }
+                    }
                     self.next()?;
                     match self.peek()? {
                         Tok::Newline => {
@@ -668,6 +680,7 @@ impl Parser {
                 _ => break,
             }
         }
+        self.tok_start = self.pos;
         let Some(c) = self.at(0) else {
             self.flush_pending_at_eof();
             return Ok(Tok::Eof);
@@ -1068,6 +1081,11 @@ impl Parser {
             items.push(self.parse_and_or()?);
             match self.peek()? {
                 Tok::Op(";" | "&") => {
+                    if *self.peek()? == Tok::Op("&") {
+                        if let Some(last) = items.last_mut() {
+                            last.background = true;
+                        }
+                    }
                     self.next()?;
                 }
                 Tok::Newline | Tok::Eof => {}
@@ -1087,6 +1105,8 @@ impl Parser {
     }
 
     fn parse_and_or(&mut self) -> Result<AndOr, ParseError> {
+        self.peek()?;
+        let start = self.tok_start;
         let first = self.parse_pipeline()?;
         let mut rest = vec![];
         loop {
@@ -1102,7 +1122,15 @@ impl Parser {
             }
             rest.push((op, self.parse_pipeline()?));
         }
-        Ok(AndOr { first, rest })
+        self.peek()?;
+        let end = self.tok_start.min(self.src.len());
+        let text: String = self.src[start.min(end)..end].iter().collect();
+        Ok(AndOr {
+            first,
+            rest,
+            background: false,
+            text: text.trim().to_string(),
+        })
     }
 
     fn parse_pipeline(&mut self) -> Result<Pipeline, ParseError> {

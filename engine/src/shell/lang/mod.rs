@@ -8,5 +8,6 @@ pub(in crate::shell) mod braces;
 pub(in crate::shell) mod builtins;
 pub(in crate::shell) mod escapes;
 pub(in crate::shell) mod interp;
+pub(in crate::shell) mod jobs;
 pub mod lexer;
 pub(in crate::shell) mod pattern;

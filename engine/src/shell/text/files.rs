@@ -89,6 +89,10 @@ pub(super) fn cat(cx: &mut Tool, args: &[String]) -> i32 {
                 cx.out.out(out);
             }
             Ok(t) => cx.out.out(t),
+            Err(e) if cx.busybox => {
+                cx.out.err(format!("cat: can't open '{name}': {e}\n"));
+                status = 1;
+            }
             Err(e) => {
                 cx.out.err(format!("cat: {name}: {e}\n"));
                 status = 1;
@@ -232,8 +236,14 @@ pub(super) fn rm(cx: &mut Tool, args: &[String]) -> i32 {
             None
         };
         if let Some(e) = err {
-            cx.out
-                .err(format!("rm: cannot remove {}: {e}\n", quote(name)));
+            if !cx.busybox {
+                cx.out
+                    .err(format!("rm: cannot remove {}: {e}\n", quote(name)));
+            } else if e == FsError::NotFound {
+                cx.out.err(format!("rm: can't stat '{name}': {e}\n"));
+            } else {
+                cx.out.err(format!("rm: can't remove '{name}': {e}\n"));
+            }
             status = 1;
         }
     }
@@ -340,6 +350,9 @@ pub(super) fn ls(cx: &mut Tool, args: &[String]) -> i32 {
                 dir: cx.fs.is_dir(&abs),
                 abs,
             });
+        } else if cx.busybox {
+            cx.out.err(format!("ls: {p}: No such file or directory\n"));
+            status = 1;
         } else {
             cx.out.err(format!(
                 "ls: cannot access {}: No such file or directory\n",

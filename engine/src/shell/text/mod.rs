@@ -32,6 +32,9 @@ pub(in crate::shell) struct Tool<'a> {
     pub clock: &'a mut Millis,
     /// Its stdout is the terminal (`ls` prints columns there).
     pub tty: bool,
+    /// The host's tools are BusyBox applets (a busybox or alpine pod): the
+    /// same work, BusyBox's messages.
+    pub busybox: bool,
 }
 
 impl Tool<'_> {

@@ -416,13 +416,21 @@ async fn a_crash_mark_leaves_its_command_out() {
     let first = mount(lesson_route("02-nodeport", 2), Some(s.clone())).await;
     run(&first, "hostname").await;
     run(&first, "whoami").await;
-    // As if `whoami` (act 1) had trapped the engine before it was saved.
+    // As if `whoami` had trapped the engine before it was saved. (The
+    // record also holds the time that passed between commands.)
+    let saved = codec::decode(&s.load(&key).unwrap_or_default()).expect("a record");
+    let index = saved
+        .record
+        .acts
+        .iter()
+        .position(|a| *a == Act::Run("whoami".into()))
+        .expect("whoami is in the saved record");
     crash_guard::mark(
         &s,
         &Mark {
             key: key.clone(),
             doing: Doing::ReplayAct {
-                index: 1,
+                index,
                 what: "whoami".into(),
             },
         },
@@ -724,7 +732,8 @@ async fn the_authors_panel_shows_every_problem_in_full_and_plays_a_step() {
     assert_eq!(count(&root, ".author-file"), 2);
     // A parse error: in full, with its line and caret.
     let shown = find(&root, "[data-file=\"my-lesson.md\"] .diagnostics");
-    assert_eq!(shown.get_attribute("role").as_deref(), Some("alert"));
+    let alert = shown.parent_element().unwrap();
+    assert_eq!(alert.get_attribute("role").as_deref(), Some("alert"));
     let words = shown.text_content().unwrap();
     assert!(words.contains(&diags[0].to_string()), "{words}");
     assert!(

@@ -1056,6 +1056,67 @@ async fn vi_opens_the_file_in_the_editor_tab_and_apply_runs_in_the_terminal() {
 }
 
 #[wasm_bindgen_test]
+async fn kubectl_edit_opens_the_object_and_saving_hands_it_back_to_kubectl() {
+    let s = store("kubectl-edit");
+    let root = mount(lesson_route("02-nodeport", 2), Some(s.clone())).await;
+    run(&root, "kubectl create service nodeport web --tcp=80:80").await;
+    run(&root, "kubectl edit svc web").await;
+    settle().await;
+    let tab = find(&root, "#tab-editor");
+    assert_eq!(tab.get_attribute("aria-selected").as_deref(), Some("true"));
+    assert!(text(&root, ".editor-file").contains("kubectl edit service/web"));
+    let opened = textarea(&root).value();
+    assert!(
+        opened.starts_with("# Please edit the object below."),
+        "{opened}"
+    );
+    // Broken YAML: kubectl reopens the editor with the failure on top.
+    edit(&root, "spec: [broken").await;
+    click(&root, "Save and close").await;
+    settle().await;
+    let reopened = textarea(&root).value();
+    assert!(
+        reopened.contains("# The edited file had a syntax error"),
+        "{reopened}"
+    );
+    // A label added: kubectl says so, and the API server has it.
+    edit(
+        &root,
+        &opened.replacen("  labels:\n", "  labels:\n    tier: edge\n", 1),
+    )
+    .await;
+    click(&root, "Save and close").await;
+    settle().await;
+    assert_eq!(count(&root, "#editor-text"), 0, "the editor closed");
+    assert!(log(&root).contains("service/web edited"), "{}", log(&root));
+    run(
+        &root,
+        "kubectl get svc web -o jsonpath='{.metadata.labels.tier}'",
+    )
+    .await;
+    assert!(log(&root).ends_with("edge"), "{}", log(&root));
+    // The save is in the saved record, and a reload replays it.
+    let saved = s
+        .load(&storage::lesson_key("02-nodeport"))
+        .unwrap_or_default();
+    assert!(saved.contains("\nedit-done "), "{saved}");
+    let back = mount(lesson_route("02-nodeport", 2), Some(s.clone())).await;
+    assert!(log(&back).contains("service/web edited"), "{}", log(&back));
+    // Closing without saving changes nothing, in kubectl's words.
+    run(&back, "kubectl edit svc web").await;
+    settle().await;
+    click(&back, "Close without saving").await;
+    settle().await;
+    assert!(
+        log(&back)
+            .trim_end()
+            .ends_with("Edit cancelled, no changes made."),
+        "{}",
+        log(&back)
+    );
+}
+
+#[wasm_bindgen_test]
 async fn new_manifest_asks_for_a_name_and_never_overwrites() {
     let root = mount(lesson_route("02-nodeport", 2), None).await;
     click(&root, "New manifest").await;

@@ -54,12 +54,18 @@ pub enum Act {
     /// This much real time (ms) passed before the next act: the simulated
     /// clock moves by it, so a replay sees the cluster as the student did.
     Wait(u64),
+    /// The editor `kubectl edit` opened was saved and closed with `text`
+    /// (the text as opened when the student quit without saving).
+    EditDone(String),
 }
 
 impl Act {
     /// Whether "undo" takes this back: commands, saves and applies, not moves.
     pub fn is_command(&self) -> bool {
-        matches!(self, Act::Run(_) | Act::Apply { .. } | Act::Save { .. })
+        matches!(
+            self,
+            Act::Run(_) | Act::Apply { .. } | Act::Save { .. } | Act::EditDone(_)
+        )
     }
 }
 
@@ -172,6 +178,7 @@ pub fn encode(record: &Record) -> String {
                 out.push_str(&format!("answer {step} {quiz} {choice}\n"))
             }
             Act::Wait(ms) => out.push_str(&format!("wait {ms}\n")),
+            Act::EditDone(text) => out.push_str(&format!("edit-done {}\n", escape(text))),
         }
     }
     out
@@ -213,6 +220,7 @@ fn act(line: &str) -> Result<Act, String> {
             }
         }
         "wait" => Act::Wait(rest.parse().map_err(|_| format!("a bad wait `{rest}`"))?),
+        "edit-done" => Act::EditDone(unescape(rest)?),
         other => return Err(format!("an unknown entry `{other}`")),
     })
 }

@@ -215,7 +215,7 @@ pub fn use_guarded_actions(
     use_callback((), move |action: Action, _| {
         if matches!(
             action,
-            Action::Run(_) | Action::Apply { .. } | Action::Save { .. }
+            Action::Run(_) | Action::Apply { .. } | Action::Save { .. } | Action::EditDone(_)
         ) {
             let now = js_sys::Date::now();
             let waited = (now - *last_act_at.borrow()).max(0.0) as u64;
@@ -236,6 +236,7 @@ pub fn use_guarded_actions(
                 Action::Run(line) => act(line.clone()),
                 Action::Apply { file, .. } => act(format!("the editor's apply of {file}")),
                 Action::Save { file, .. } => act(format!("the editor's save of {file}")),
+                Action::EditDone(_) => act("the save of kubectl edit's editor".to_string()),
                 Action::Undo | Action::ResetStep => Some(Doing::Replay),
                 _ => None,
             };

@@ -12,7 +12,7 @@ use crate::engine::lesson::checks::{evaluate, CheckResult};
 use crate::engine::lesson::done::{self, GoalState};
 use crate::engine::lesson::{replay, Lesson};
 use crate::engine::net::Trace;
-use crate::engine::shell::{FileEdit, RequestMade};
+use crate::engine::shell::{EditRequest, FileEdit, RequestMade};
 use crate::engine::{Session, Stream, Topology, WorldOptions};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -215,6 +215,14 @@ pub struct EditOpen {
     pub request: FileEdit,
 }
 
+/// The object `kubectl edit` opened in the editor, numbered so that the
+/// page opens it once (and again when kubectl reopens it with errors).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubectlEdit {
+    pub id: u64,
+    pub request: EditRequest,
+}
+
 /// What the editor's last "Apply" gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApplyResult {
@@ -242,6 +250,8 @@ pub enum Action {
     Answer { quiz: usize, choice: usize },
     /// Real time (ms) passed since the last act: the cluster lives it.
     Wait(u64),
+    /// The editor of `kubectl edit` closed with this text.
+    EditDone(String),
     /// Take back the last command (replay the log without it).
     Undo,
     /// Back to the world at the start of the current step.
@@ -293,6 +303,8 @@ pub struct State {
     /// The files the current step mentions, as they are now.
     pub files: Rc<crate::ui::files::StepFiles>,
     pending_edit: Option<FileEdit>,
+    /// The `kubectl edit` waiting for its editor, if one is.
+    pub kubectl_edit: Option<Rc<KubectlEdit>>,
     pub last_apply: Option<Rc<ApplyResult>>,
     /// A message for the status line (a replayed or damaged saved state…).
     pub notice: Option<String>,
@@ -410,8 +422,9 @@ impl State {
     }
 
     fn with_session(scope: Scope, step: usize, mut session: Session) -> State {
-        // The page has an editor for `vi FILE`.
+        // The page has an editor for `vi FILE` and for `kubectl edit`.
         session.set_screen_editor(true);
+        session.set_editor(true);
         State {
             scope,
             step,
@@ -432,6 +445,7 @@ impl State {
             edit: None,
             files: Rc::default(),
             pending_edit: None,
+            kubectl_edit: None,
             last_apply: None,
             notice: None,
             live_from: 0,
@@ -521,6 +535,7 @@ impl State {
                         format!("the answer to quiz {} of step {step}", quiz + 1)
                     }
                     Act::Wait(ms) => format!("{ms} ms of waiting"),
+                    Act::EditDone(_) => "the save of kubectl edit's editor".into(),
                 };
                 super::crash_guard::mark(
                     store,
@@ -675,7 +690,43 @@ impl State {
         }
     }
 
+    /// `kubectl edit` asked for the editor (again): `req` waits for it.
+    fn await_kubectl_edit(&mut self, request: EditRequest) {
+        let id = self.kubectl_edit.as_ref().map_or(1, |e| e.id + 1);
+        self.kubectl_edit = Some(Rc::new(KubectlEdit { id, request }));
+    }
+
+    /// The editor of `kubectl edit` closed with `text`: kubectl goes on.
+    fn finish_kubectl_edit(&mut self, text: &str) -> Result<(), String> {
+        let Some(open) = self.kubectl_edit.clone() else {
+            return Err("an editor closed with no kubectl edit waiting".into());
+        };
+        let id = open.id;
+        let execution = Rc::make_mut(&mut self.session).finish_edit(&open.request, text);
+        if !execution.output.is_empty() {
+            self.push(EntryKind::Output(execution.output.clone()));
+        }
+        match execution.edit {
+            // Invalid: kubectl reopens the editor with the failures.
+            Some(request) => {
+                self.kubectl_edit = Some(Rc::new(KubectlEdit {
+                    id: id + 1,
+                    request,
+                }))
+            }
+            None => self.kubectl_edit = None,
+        }
+        self.redraw_topology();
+        Ok(())
+    }
+
     fn run(&mut self, line: &str) -> crate::engine::Execution {
+        // The terminal moved on while `kubectl edit` waited: its editor
+        // was left without saving.
+        if let Some(open) = self.kubectl_edit.clone() {
+            let _ = self.finish_kubectl_edit(&open.request.text);
+            self.kubectl_edit = None;
+        }
         let prompt = self.session.prompt();
         let execution = Rc::make_mut(&mut self.session).run(line);
         self.remember(line);
@@ -689,6 +740,9 @@ impl State {
         }
         if execution.file_edit.is_some() {
             self.pending_edit = execution.file_edit.clone();
+        }
+        if let Some(request) = execution.edit.clone() {
+            self.await_kubectl_edit(request);
         }
         if execution.clear {
             // `clear` wipes the screen, this line's prompt included. The
@@ -720,11 +774,16 @@ impl State {
             self.story = Some(Rc::new(self.session.story(trace)));
             self.last_trace = Some(Rc::new(trace.clone()));
         }
+        self.redraw_topology();
+        execution
+    }
+
+    /// The picture's world, replaced only when it changed.
+    fn redraw_topology(&mut self) {
         let topology = self.session.topology();
         if *self.topology != topology {
             self.topology = Rc::new(topology);
         }
-        execution
     }
 
     /// Does one act. `Err` when it cannot apply to this session (a step the
@@ -763,6 +822,10 @@ impl State {
                     .or_insert(*choice);
             }
             Act::Wait(ms) => Rc::make_mut(&mut self.session).pass(*ms),
+            Act::EditDone(text) => {
+                self.finish_kubectl_edit(text)?;
+                self.acted = true;
+            }
             Act::Goto(n) => {
                 let Some(lesson) = self.lesson().cloned() else {
                     return Err("a step in a world without a lesson".into());
@@ -953,6 +1016,10 @@ impl State {
         }
         next.live_from = next.next_id;
         next.edit = self.edit.clone();
+        // A `kubectl edit` still waiting opens its editor again.
+        if let Some(k) = &mut next.kubectl_edit {
+            Rc::make_mut(k).id = self.kubectl_edit.as_ref().map_or(0, |e| e.id) + 1;
+        }
         if notice.is_some() {
             next.notice = notice;
         }
@@ -1004,6 +1071,14 @@ impl Reducible for State {
                 next.live(Act::Save { file, text });
                 next
             }
+            Action::EditDone(text) => {
+                if self.kubectl_edit.is_none() {
+                    return self;
+                }
+                let mut next = (*self).clone();
+                next.live(Act::EditDone(text));
+                next
+            }
             Action::Answer { quiz, choice } => {
                 if self.answers.contains_key(&(self.step, quiz)) {
                     return self;
@@ -1053,6 +1128,7 @@ impl Reducible for State {
                     Act::Run(line) => line,
                     Act::Apply { file, .. } => format!("the editor's apply of {file}"),
                     Act::Save { file, .. } => format!("the editor's save of {file}"),
+                    Act::EditDone(_) => "the save of kubectl edit's editor".to_string(),
                     _ => String::new(),
                 };
                 let what = what.lines().next().unwrap_or("").to_string();

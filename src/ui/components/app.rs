@@ -147,6 +147,7 @@ pub fn App(props: &AppProps) -> Html {
                     text,
                     original,
                     generation: *generation.borrow(),
+                    kubectl: false,
                 })));
                 pane.set(Pane::Terminal);
             },
@@ -195,6 +196,28 @@ pub fn App(props: &AppProps) -> Html {
                     r.text.clone().unwrap_or_default(),
                     None,
                 ));
+            }
+        });
+    }
+    // `kubectl edit` in the terminal: the object in the editor.
+    {
+        let editor = editor.clone();
+        let generation = generation.clone();
+        let pane = pane.clone();
+        let open = state.kubectl_edit.clone();
+        let host = state.session.current_host().to_string();
+        use_effect_with(open.as_ref().map(|e| e.id), move |_| {
+            if let Some(e) = open {
+                *generation.borrow_mut() += 1;
+                editor.set(Some(Rc::new(EditorFile {
+                    name: format!("{}/{}", e.request.singular, e.request.name),
+                    host,
+                    text: e.request.text.clone(),
+                    original: None,
+                    generation: *generation.borrow(),
+                    kubectl: true,
+                })));
+                pane.set(Pane::Terminal);
             }
         });
     }

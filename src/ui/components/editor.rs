@@ -69,7 +69,9 @@ pub fn Editor(props: &EditorProps) -> Html {
             }
         })
     };
-    let here = props.host.as_str() == props.file.host;
+    // `kubectl edit` holds the terminal: its host cannot change meanwhile.
+    let kubectl = props.file.kubectl;
+    let here = kubectl || props.host.as_str() == props.file.host;
     let save = {
         let (draft, saved) = (draft.clone(), saved.clone());
         let on_save = props.on_save.clone();
@@ -143,6 +145,16 @@ pub fn Editor(props: &EditorProps) -> Html {
 
     html! {
         <form class="editor" onsubmit={onapply}>
+            if kubectl {
+                <div class="editor-head">
+                    <code class="editor-file">{ format!("kubectl edit {name}") }</code>
+                    <span class="editor-host">{ "kubectl waits: save to send the change to the API server" }</span>
+                    <span class="editor-buttons">
+                        <button type="submit" class="primary">{ "Save and close" }</button>
+                        <button type="button" onclick={onclose.clone()}>{ "Close without saving" }</button>
+                    </span>
+                </div>
+            } else {
             <div class="editor-head">
                 <code class="editor-file">{ name.clone() }</code>
                 <span class="editor-host">
@@ -156,6 +168,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     <button type="button" onclick={onclose}>{ "Close" }</button>
                 </span>
             </div>
+            }
             if !here {
                 <p class="editor-problem">
                     { format!("This file is on {}, and the terminal is now on {}: go back there (exit) to save or apply it.", props.file.host, props.host) }

@@ -26,6 +26,9 @@ pub struct EditorFile {
     /// The lesson's version of the file, if it is a lesson's.
     pub original: Option<String>,
     pub generation: u64,
+    /// The object `kubectl edit` opened (`name` says which): saving hands
+    /// the text back to kubectl instead of writing a file.
+    pub kubectl: bool,
 }
 
 #[derive(Properties, PartialEq)]
@@ -45,6 +48,13 @@ pub struct TerminalPaneProps {
     #[prop_or_default]
     pub on_played: Callback<u64>,
 }
+
+/// The editor's Apply, Save and Close.
+type EditorActions = (
+    Callback<(String, String)>,
+    Callback<(String, String)>,
+    Callback<()>,
+);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -200,6 +210,36 @@ pub fn TerminalPane(props: &TerminalPaneProps) -> Html {
     let on_editor = *tab == Tab::Editor && props.editor.is_some();
     let host = state.session.current_host().to_string();
 
+    // The editor's Apply, Save and Close: a file's, or `kubectl edit`'s,
+    // whose save hands the text back to kubectl and whose close is
+    // quitting without saving.
+    let editor_actions: EditorActions = match &props.editor {
+        Some(file) if file.kubectl => {
+            let done = {
+                let (on_action, close) = (props.on_action.clone(), props.on_close_editor.clone());
+                Callback::from(move |(_, text): (String, String)| {
+                    close.emit(());
+                    on_action.emit(Action::EditDone(text));
+                })
+            };
+            let opened = file.text.clone();
+            (
+                done.clone(),
+                done.clone(),
+                done.reform(move |_: ()| (String::new(), opened.clone())),
+            )
+        }
+        _ => (
+            props
+                .on_action
+                .reform(|(file, text): (String, String)| Action::Apply { file, text }),
+            props
+                .on_action
+                .reform(|(file, text): (String, String)| Action::Save { file, text }),
+            props.on_close_editor.clone(),
+        ),
+    };
+
     html! {
         <section id="terminal-pane" class="pane terminal-pane" aria-labelledby="terminal-heading">
             <h2 id="terminal-heading" class="visually-hidden">{ "Terminal and editor" }</h2>
@@ -260,7 +300,7 @@ pub fn TerminalPane(props: &TerminalPaneProps) -> Html {
                     on_played={props.on_played.clone()}
                 />
                 <p class="hint" id="terminal-keys">
-                    { "Enter runs; Up and Down recall; Tab completes (Esc, then Tab, moves on); Ctrl+C abandons; vi FILE edits. " }
+                    { "Enter runs; Up and Down recall; Tab completes (Esc, then Tab, moves on); Ctrl+C abandons; vi FILE and kubectl edit open the editor. " }
                     if !in_lesson {
                         { "Try " }<code>{ "curl http://10.244.0.2" }</code>{ ", then " }<code>{ "ssh node01" }</code>{ "; " }<code>{ "help" }</code>{ " lists the commands." }
                     }
@@ -273,9 +313,9 @@ pub fn TerminalPane(props: &TerminalPaneProps) -> Html {
                         file={file.clone()}
                         host={AttrValue::from(host.clone())}
                         last_apply={state.last_apply.clone()}
-                        on_apply={props.on_action.reform(|(file, text): (String, String)| Action::Apply { file, text })}
-                        on_save={props.on_action.reform(|(file, text): (String, String)| Action::Save { file, text })}
-                        on_close={props.on_close_editor.clone()}
+                        on_apply={editor_actions.0.clone()}
+                        on_save={editor_actions.1.clone()}
+                        on_close={editor_actions.2.clone()}
                     />
                 </div>
             }

@@ -404,3 +404,32 @@ fn help_and_completion_know_the_new_tools() {
         ]
     ));
 }
+
+/// The imperative way a CKA candidate writes Services: `--dry-run=client -o
+/// yaml` prints what kubectl would send and sends nothing (the empty
+/// fields Go always encodes included); `--dry-run=server` is checked by the
+/// API server and stored nowhere; `expose` copies the selector and labels.
+#[test]
+fn dry_runs_and_expose() {
+    let mut s = session(1, false);
+    let out = transcript(
+        &mut s,
+        &[],
+        &[
+            "kubectl create deployment web --image=nginx --replicas=2 --dry-run=client -o yaml",
+            "kubectl run client --image=nicolaka/netshoot --dry-run=client -o yaml",
+            "kubectl create deployment web --image=nginx --replicas=2",
+            "kubectl create service nodeport web-np --tcp=80:80 --node-port=30080 --dry-run=client -o yaml",
+            "kubectl expose deployment web --type=NodePort --name=web-ext --port=8080 --target-port=80 --dry-run=client -o yaml > web-ext.yaml",
+            "cat web-ext.yaml",
+            "kubectl create service clusterip db --tcp=5432 --dry-run=server",
+            "kubectl create service nodeport bad --tcp=80:80 --node-port=40000 --dry-run=server",
+            "kubectl expose deployment web --port=80 --dry-run=client",
+            "kubectl expose deployment web --port=80 --dry-run=later",
+            "kubectl get svc",
+            "kubectl expose deployment web --port=80 -o name",
+            "kubectl get svc web --show-labels",
+        ],
+    );
+    insta::assert_snapshot!(out);
+}

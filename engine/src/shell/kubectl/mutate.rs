@@ -1,11 +1,14 @@
 //! The kubectl commands that write: apply, create, delete, expose, run,
 //! scale, label.
 
+use super::get::{to_json, to_yaml};
 use super::{print_api_error, resource_and_names, Args, Resource};
+use crate::cluster::apiserver::sorted;
 use crate::cluster::apiserver::{Applied, Object};
 use crate::cluster::manifest;
 use crate::cluster::objects::*;
 use crate::shell::{Execution, Session};
+use serde_json::{json, Value};
 
 /// Reads `-f` sources: a file on the current host, or `-` for stdin.
 fn read_sources(
@@ -87,14 +90,148 @@ fn no_files(exec: &mut Execution, verb: &str) -> i32 {
     1
 }
 
+/// `--dry-run`: nothing sent (`client`), sent but not stored (`server`),
+/// or stored (`none`, the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DryRun {
+    None,
+    Client,
+    Server,
+}
+
+fn dry_run(args: &Args, exec: &mut Execution) -> Option<DryRun> {
+    match args.value("dry-run") {
+        None | Some("none") => Some(DryRun::None),
+        Some("client") => Some(DryRun::Client),
+        Some("server") => Some(DryRun::Server),
+        Some(other) => {
+            exec.err(format!(
+                "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\".\n"
+            ));
+            None
+        }
+    }
+}
+
+/// An object as `kubectl create … --dry-run=client -o yaml` prints it:
+/// only what the flags set, with the empty fields Go's structs always
+/// encode (`creationTimestamp: null`, `resources: {}`, `status: {}`).
+fn client_object(obj: &Object, args: &Args) -> Value {
+    let mut v = obj.to_value();
+    let Some(m) = v.as_object_mut() else {
+        return v;
+    };
+    m.insert("apiVersion".into(), Value::String(obj.api_version()));
+    m.insert("kind".into(), Value::String(obj.kind().into()));
+    let stamp = |meta: &mut Value| {
+        if let Some(meta) = meta.as_object_mut() {
+            meta.insert("creationTimestamp".into(), Value::Null);
+        }
+    };
+    let pod_spec = |spec: &mut Value| {
+        if let Some(containers) = spec.get_mut("containers").and_then(Value::as_array_mut) {
+            for c in containers.iter_mut().filter_map(Value::as_object_mut) {
+                c.entry("resources").or_insert_with(|| json!({}));
+            }
+        }
+    };
+    if let Some(meta) = m.get_mut("metadata") {
+        stamp(meta);
+        // kubectl names a namespace only when it was given one.
+        if args.namespace.is_none() {
+            if let Some(meta) = meta.as_object_mut() {
+                meta.remove("namespace");
+            }
+        }
+    }
+    match obj {
+        Object::Service(_) => {
+            m.insert("status".into(), json!({"loadBalancer": {}}));
+        }
+        Object::Deployment(_) => {
+            if let Some(spec) = m.get_mut("spec").and_then(Value::as_object_mut) {
+                spec.entry("strategy").or_insert_with(|| json!({}));
+                if let Some(t) = spec.get_mut("template") {
+                    if let Some(meta) = t.get_mut("metadata") {
+                        stamp(meta);
+                    }
+                    if let Some(ps) = t.get_mut("spec") {
+                        pod_spec(ps);
+                    }
+                }
+            }
+            m.insert("status".into(), json!({}));
+        }
+        Object::Pod(_) => {
+            if let Some(spec) = m.get_mut("spec") {
+                pod_spec(spec);
+                if let Some(spec) = spec.as_object_mut() {
+                    spec.entry("dnsPolicy")
+                        .or_insert_with(|| json!("ClusterFirst"));
+                }
+            }
+            m.insert("status".into(), json!({}));
+        }
+        _ => {}
+    }
+    sorted(v)
+}
+
+/// Prints `obj` as `-o` asks (`yaml`, `json`, `name`); false when no `-o`.
+fn print_object(args: &Args, obj: &Object, v: &Value, exec: &mut Execution) -> bool {
+    match args.output.as_deref() {
+        Some("yaml") => exec.out(to_yaml(v)),
+        Some("json") => exec.out(to_json(v)),
+        Some("name") => exec.out(format!("{}/{}\n", obj.resource(), obj.meta().name)),
+        _ => return false,
+    }
+    true
+}
+
 /// Creates one object made from flags (`create deployment`, `expose`,
-/// `run`…) and prints `resource/name VERB`, or the API error.
-fn submit(s: &mut Session, obj: Object, verb: &str, exec: &mut Execution) -> i32 {
+/// `run`…) and prints `resource/name VERB`, or the API error. With
+/// `--dry-run=client` nothing is sent and the object is printed as kubectl
+/// made it; with `--dry-run=server` the API server checks it and stores
+/// nothing.
+fn submit(s: &mut Session, obj: Object, verb: &str, args: &Args, exec: &mut Execution) -> i32 {
+    let Some(dry) = dry_run(args, exec) else {
+        return 1;
+    };
     let name = obj.meta().name.clone();
     let resource = obj.resource();
-    match s.world.cluster.create(obj, s.now as i64) {
+    if dry == DryRun::Client {
+        if !print_object(args, &obj, &client_object(&obj, args), exec) {
+            exec.out(format!("{resource}/{name} {verb} (dry run)\n"));
+        }
+        return 0;
+    }
+    let key = (
+        obj.meta()
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into()),
+        name.clone(),
+    );
+    let shown = obj.clone();
+    // A server dry run: the API server does everything but store it, so a
+    // copy of the cluster takes the write.
+    let mut copy = (dry == DryRun::Server).then(|| s.world.cluster.clone());
+    let cluster = match &mut copy {
+        Some(c) => c,
+        None => &mut s.world.cluster,
+    };
+    match cluster.create(obj, s.now as i64) {
         Ok(()) => {
-            exec.out(format!("{resource}/{name} {verb}\n"));
+            let stored =
+                stored_value(cluster, &shown, &key).unwrap_or_else(|| client_object(&shown, args));
+            if !print_object(args, &shown, &stored, exec) {
+                let how = if dry == DryRun::Server {
+                    " (server dry run)"
+                } else {
+                    ""
+                };
+                exec.out(format!("{resource}/{name} {verb}{how}\n"));
+            }
             0
         }
         Err(e) => {
@@ -102,6 +239,27 @@ fn submit(s: &mut Session, obj: Object, verb: &str, exec: &mut Execution) -> i32
             1
         }
     }
+}
+
+/// The object as the API server stored it, for `-o yaml|json`.
+fn stored_value(
+    c: &crate::cluster::Cluster,
+    obj: &Object,
+    key: &(String, String),
+) -> Option<Value> {
+    let v = match obj {
+        Object::Service(_) => c.services.get(key).map(serde_json::to_value),
+        Object::Deployment(_) => c.deployments.get(key).map(serde_json::to_value),
+        Object::Pod(_) => c.pods.get(key).map(serde_json::to_value),
+        _ => None,
+    }?
+    .ok()?;
+    let mut v = v;
+    if let Some(m) = v.as_object_mut() {
+        m.insert("apiVersion".into(), Value::String(obj.api_version()));
+        m.insert("kind".into(), Value::String(obj.kind().into()));
+    }
+    Some(sorted(v))
 }
 
 #[inline(never)]
@@ -367,7 +525,7 @@ pub(crate) fn create(
             return 1;
         }
     };
-    submit(s, obj, "created", exec)
+    submit(s, obj, "created", args, exec)
 }
 
 /// `--from-literal=key=value` flags, split as kubectl's
@@ -494,7 +652,8 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
     };
     let ns = args.ns();
     let c = &s.world.cluster;
-    let (selector, ports): (Labels, Vec<i32>) = match r {
+    // The Service gets the selector, and the labels, of what it exposes.
+    let (selector, ports, labels): (Labels, Vec<i32>, Labels) = match r {
         Resource::Deployments => match c.deployments.get(&(ns.clone(), name.clone())) {
             Some(d) => (
                 d.spec.selector.match_labels.clone(),
@@ -505,6 +664,7 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
                     .iter()
                     .flat_map(|c| c.ports.iter().map(|p| p.container_port))
                     .collect(),
+                d.metadata.labels.clone(),
             ),
             None => {
                 exec.err(format!(
@@ -521,6 +681,7 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
                     .iter()
                     .flat_map(|c| c.ports.iter().map(|p| p.container_port))
                     .collect(),
+                p.metadata.labels.clone(),
             ),
             None => {
                 exec.err(format!(
@@ -533,6 +694,7 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
             Some(svc) => (
                 svc.spec.selector.clone().unwrap_or_default(),
                 svc.spec.ports.iter().map(|p| p.port).collect(),
+                svc.metadata.labels.clone(),
             ),
             None => {
                 exec.err(format!(
@@ -574,6 +736,7 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
     let mut svc = Service::default();
     svc.metadata.name = svc_name.clone();
     svc.metadata.namespace = Some(ns);
+    svc.metadata.labels = labels;
     svc.spec.selector = Some(selector);
     svc.spec.type_ = args.value("type").map(str::to_string);
     svc.spec.ports.push(ServicePort {
@@ -591,7 +754,7 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
     if let Some(ip) = args.value("cluster-ip") {
         svc.spec.cluster_ip = Some(ip.to_string());
     }
-    submit(s, Object::Service(svc), "exposed", exec)
+    submit(s, Object::Service(svc), "exposed", args, exec)
 }
 
 #[inline(never)]
@@ -669,7 +832,7 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
     pod.spec.containers.push(ct);
     pod.spec.restart_policy = Some(restart.clone());
     if !attach {
-        return submit(s, Object::Pod(pod), "created", exec);
+        return submit(s, Object::Pod(pod), "created", args, exec);
     }
     // Attached: kubectl creates the pod and waits for it to run.
     let now = s.now as i64;

@@ -61,23 +61,23 @@ if [ "$make_dist" = 1 ]; then
 fi
 [ -f dist/index.html ] || { echo "measure: no dist/index.html; run make dist" >&2; exit 1; }
 
-echo "dist/ sizes (bytes; gzip -9):"
-total_raw=0 total_gz=0
-row() { printf '  %-6s %-44s %9s %9s\n' "$@"; }
-row kind file raw gzip
+echo "dist/ sizes, what the student's page loads (bytes; gzip -9; the .br servicelab build wrote):"
+total_raw=0 total_gz=0 total_br=0
+row() { printf '  %-6s %-44s %9s %9s %9s\n' "$@"; }
+row kind file raw gzip brotli
 for kind in wasm js css html svg; do
     for f in dist/*."$kind"; do
         [ -e "$f" ] || continue
         raw=$(stat -c %s "$f")
         gz=$(gzip -9 -c "$f" | wc -c)
-        total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz))
-        row "$kind" "${f#dist/}" "$raw" "$gz"
+        br=$(if [ -f "$f.br" ]; then stat -c %s "$f.br"; else echo 0; fi)
+        total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
+        row "$kind" "${f#dist/}" "$raw" "$gz" "$br"
     done
 done
-# Anything else trunk copied (none expected today).
-others=$(find dist -type f ! -name '*.wasm' ! -name '*.js' ! -name '*.css' ! -name '*.html' ! -name '*.svg' | wc -l)
-[ "$others" = 0 ] || echo "  (+ $others other files, not counted)"
-row total "" "$total_raw" "$total_gz"
+row total "" "$total_raw" "$total_gz" "$total_br"
+# The authors' page (author/) is not loaded by the student's page.
+[ -d dist/author ] && echo "  (author/: the authors' page, $(du -sk dist/author | cut -f1) KiB on disk with its .gz and .br, not counted)"
 
 (cd tests/e2e && node measure.mjs --runs "$runs")
 # Time to input on a deep link with saved work, and each command's latency.

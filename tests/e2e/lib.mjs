@@ -55,7 +55,7 @@ const MIME = {
  * GET/HEAD of files below `dir`; everything else is 404.
  * Resolves to { url, close() }; `url` ends with `prefix`.
  */
-export async function serveStatic(dir, { prefix = '/' } = {}) {
+export async function serveStatic(dir, { prefix = '/', precompressed = false } = {}) {
   const root = path.resolve(dir);
   await stat(path.join(root, 'index.html')); // fail early on a missing build
   const server = createServer(async (req, res) => {
@@ -67,11 +67,24 @@ export async function serveStatic(dir, { prefix = '/' } = {}) {
       if (rel === '' || rel.endsWith('/')) rel += 'index.html';
       const file = path.resolve(root, rel);
       if (file !== root && !file.startsWith(root + path.sep)) throw Object.assign(new Error('escape'), { code: 'ENOENT' });
-      const body = await readFile(file);
+      // With `precompressed`, a client that accepts brotli or gzip gets the
+      // .br or .gz servicelab build wrote beside the file, as a static
+      // server configured for them would send it.
+      const accepts = String(req.headers['accept-encoding'] ?? '');
+      let body = await readFile(file);
+      let encoding;
+      for (const [enc, ext] of [['br', '.br'], ['gzip', '.gz']]) {
+        if (!precompressed || encoding || !accepts.includes(enc)) continue;
+        try {
+          body = await readFile(file + ext);
+          encoding = enc;
+        } catch {}
+      }
       res.writeHead(200, {
         'content-type': MIME[path.extname(file)] ?? 'application/octet-stream',
         'content-length': body.length,
         'cache-control': 'no-store',
+        ...(encoding ? { 'content-encoding': encoding } : {}),
       });
       res.end(req.method === 'HEAD' ? undefined : body);
     } catch (err) {

@@ -37,45 +37,78 @@ const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
-const server = await serveStatic(DIST);
-const samples = [];
-try {
-  for (let i = 0; i < runs; i++) {
-    const browser = await launchBrowser();
-    try {
-      const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-      await page.addInitScript(watchForInput);
-      await page.goto(server.url, { waitUntil: 'load' });
-      await page.waitForFunction(() => window.__inputReadyAt !== undefined, null, { timeout: 30_000 });
-      samples.push(
-        await page.evaluate(() => {
-          const nav = performance.getEntriesByType('navigation')[0];
-          const wasm = performance.getEntriesByType('resource').find((r) => r.name.endsWith('.wasm'));
-          return {
-            inputReady: window.__inputReadyAt,
-            domContentLoaded: nav.domContentLoadedEventEnd,
-            load: nav.loadEventEnd,
-            wasmFetched: wasm ? wasm.responseEnd : NaN,
-          };
-        }),
-      );
-    } finally {
-      await browser.close();
+// Served as a static host would serve dist/: brotli where the browser
+// accepts it (servicelab build writes .br and .gz beside each file).
+const server = await serveStatic(DIST, { precompressed: true });
+
+/** The same page load, with DevTools' network emulation when `net` is given. */
+async function load(net) {
+  const browser = await launchBrowser();
+  try {
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    if (net) {
+      const cdp = await browser.context.newCDPSession(page);
+      await cdp.send('Network.enable');
+      await cdp.send('Network.emulateNetworkConditions', {
+        offline: false,
+        latency: net.rttMs,
+        downloadThroughput: net.bitsPerSecond / 8,
+        uploadThroughput: net.bitsPerSecond / 8,
+      });
     }
+    await page.addInitScript(watchForInput);
+    await page.goto(server.url, { waitUntil: 'load', timeout: 120_000 });
+    await page.waitForFunction(() => window.__inputReadyAt !== undefined, null, { timeout: 120_000 });
+    return await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0];
+      const resources = performance.getEntriesByType('resource');
+      const wasm = resources.find((r) => r.name.endsWith('.wasm'));
+      const transferred = nav.transferSize + resources.reduce((n, r) => n + r.transferSize, 0);
+      return {
+        inputReady: window.__inputReadyAt,
+        domContentLoaded: nav.domContentLoadedEventEnd,
+        load: nav.loadEventEnd,
+        wasmFetched: wasm ? wasm.responseEnd : NaN,
+        transferred,
+      };
+    });
+  } finally {
+    await browser.close();
+  }
+}
+
+const samples = [];
+const throttled = [];
+const NETWORKS = [
+  { name: '10 Mbit/s, 40 ms RTT', bitsPerSecond: 10e6, rttMs: 40 },
+  { name: '1.6 Mbit/s, 150 ms RTT', bitsPerSecond: 1.6e6, rttMs: 150 },
+];
+try {
+  for (let i = 0; i < runs; i++) samples.push(await load());
+  for (const net of NETWORKS) {
+    const s = [];
+    for (let i = 0; i < Math.min(runs, 3); i++) s.push(await load(net));
+    throttled.push({ net, samples: s });
   }
 } finally {
   await server.close();
 }
 
-const keys = ['inputReady', 'domContentLoaded', 'wasmFetched', 'load'];
-const result = Object.fromEntries(keys.map((k) => [k, median(samples.map((s) => s[k]))]));
+const keys = ['inputReady', 'domContentLoaded', 'wasmFetched', 'load', 'transferred'];
+const summary = (xs) => Object.fromEntries(keys.map((k) => [k, median(xs.map((s) => s[k]))]));
+const result = summary(samples);
 if (asJson) {
-  console.log(JSON.stringify({ runs, median: result, samples }, null, 2));
+  console.log(JSON.stringify({ runs, median: result, samples, throttled }, null, 2));
 } else {
   const fmt = (ms) => `${ms.toFixed(0).padStart(5)} ms`;
-  console.log(`time to terminal input (headless Chromium, localhost, cold cache, median of ${runs}):`);
+  console.log(`time to terminal input (headless Chromium, localhost, brotli, cold cache, median of ${runs}):`);
   console.log(`  navigation -> #terminal-input ready  ${fmt(result.inputReady)}   (runs: ${samples.map((s) => s.inputReady.toFixed(0)).join(', ')})`);
   console.log(`  navigation -> DOMContentLoaded       ${fmt(result.domContentLoaded)}`);
   console.log(`  navigation -> .wasm downloaded       ${fmt(result.wasmFetched)}`);
   console.log(`  navigation -> load event             ${fmt(result.load)}`);
+  console.log(`  bytes transferred                    ${String(result.transferred).padStart(8)}`);
+  for (const { net, samples: s } of throttled) {
+    const r = summary(s);
+    console.log(`  with DevTools emulation, ${net.name}: input ready ${fmt(r.inputReady)} (median of ${s.length}; .wasm downloaded at ${fmt(r.wasmFetched)})`);
+  }
 }

@@ -8,6 +8,7 @@
 
 use crate::ui::authoring::{self, Report};
 use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -19,6 +20,12 @@ struct Opened {
     text: String,
     /// Kept to read it again (Reload).
     file: Option<web_sys::File>,
+    /// Where the browser has the File System Access API and the author
+    /// opened the file through it: its handle, which reads the file as it
+    /// is now (a picked `File` cannot be read again once it changed), and
+    /// the modification time last read, to reload when it changes.
+    handle: Option<JsValue>,
+    modified: f64,
     report: Rc<Report>,
     /// Why the last reload failed, if it did.
     trouble: Option<String>,
@@ -43,12 +50,79 @@ async fn read_text(file: &web_sys::File) -> Result<String, String> {
 
 fn opened(name: String, text: String, file: Option<web_sys::File>) -> Opened {
     let report = Rc::new(authoring::report(&name, &text));
+    let modified = file.as_ref().map_or(0.0, |f| f.last_modified());
     Opened {
         name,
         text,
         file,
+        handle: None,
+        modified,
         report,
         trouble: None,
+    }
+}
+
+/// Whether the browser can open files to follow (`showOpenFilePicker`).
+fn can_follow() -> bool {
+    web_sys::window().is_some_and(|w| {
+        js_sys::Reflect::has(&w, &JsValue::from_str("showOpenFilePicker")).unwrap_or(false)
+    })
+}
+
+/// Calls `target.method()` and awaits the promise it returns.
+async fn call_async(
+    target: &JsValue,
+    method: &str,
+    arg: Option<&JsValue>,
+) -> Result<JsValue, JsValue> {
+    let f: js_sys::Function =
+        js_sys::Reflect::get(target, &JsValue::from_str(method))?.dyn_into()?;
+    let promise = match arg {
+        Some(a) => f.call1(target, a)?,
+        None => f.call0(target)?,
+    };
+    JsFuture::from(js_sys::Promise::resolve(&promise)).await
+}
+
+/// The file a handle points to, as it is now.
+async fn file_of(handle: &JsValue) -> Result<web_sys::File, String> {
+    call_async(handle, "getFile", None)
+        .await
+        .ok()
+        .and_then(|f| f.dyn_into::<web_sys::File>().ok())
+        .ok_or_else(|| "the browser could not read it (was it moved or deleted?)".to_string())
+}
+
+/// Reads a file through its handle: the entry, or why it could not be read.
+async fn read_handle(handle: JsValue) -> Opened {
+    match file_of(&handle).await {
+        Ok(file) => {
+            let name = file.name();
+            let entry = match read_text(&file).await {
+                Ok(text) => opened(name, text, Some(file)),
+                Err(why) => Opened {
+                    trouble: Some(why),
+                    ..opened(name, String::new(), Some(file))
+                },
+            };
+            Opened {
+                handle: Some(handle),
+                ..entry
+            }
+        }
+        Err(why) => Opened {
+            trouble: Some(why),
+            handle: Some(handle),
+            ..opened(String::from("(a file)"), String::new(), None)
+        },
+    }
+}
+
+/// Puts `entry` in `all`, replacing the file of the same name.
+fn put(all: &mut Vec<Opened>, entry: Opened) {
+    match all.iter_mut().find(|o| o.name == entry.name) {
+        Some(slot) => *slot = entry,
+        None => all.push(entry),
     }
 }
 
@@ -81,10 +155,7 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
                             ..opened(name.clone(), String::new(), Some(file))
                         },
                     };
-                    match all.iter_mut().find(|o| o.name == name) {
-                        Some(slot) => *slot = entry,
-                        None => all.push(entry),
-                    }
+                    put(&mut all, entry);
                 }
                 files.set(Rc::new(all));
             });
@@ -134,15 +205,16 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
             };
             wasm_bindgen_futures::spawn_local(async move {
                 let mut all = (**files).clone();
-                let fresh = match &o.file {
-                    Some(f) => match read_text(f).await {
+                let fresh = match (&o.handle, &o.file) {
+                    (Some(handle), _) => read_handle(handle.clone()).await,
+                    (None, Some(f)) => match read_text(f).await {
                         Ok(text) => opened(o.name.clone(), text, o.file.clone()),
                         Err(why) => Opened {
                             trouble: Some(why),
                             ..o.clone()
                         },
                     },
-                    None => o.clone(),
+                    (None, None) => o.clone(),
                 };
                 if let Some(slot) = all.get_mut(index) {
                     *slot = fresh;
@@ -151,6 +223,62 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
             });
         })
     };
+    // Files opened to follow: read again whenever they change on disk.
+    let follow = {
+        let files = files.clone();
+        Callback::from(move |_: MouseEvent| {
+            let files = files.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                let Some(window) = web_sys::window() else {
+                    return;
+                };
+                let options = js_sys::Object::new();
+                let _ = js_sys::Reflect::set(&options, &"multiple".into(), &true.into());
+                // Cancelled by the author: nothing to do.
+                let Ok(handles) = call_async(&window, "showOpenFilePicker", Some(&options)).await
+                else {
+                    return;
+                };
+                let mut all = OPENED.with(|o| (*o.borrow().clone()).clone());
+                for handle in js_sys::Array::from(&handles).iter() {
+                    put(&mut all, read_handle(handle).await);
+                }
+                files.set(Rc::new(all));
+            });
+        })
+    };
+    {
+        let files = files.clone();
+        let following = files.iter().any(|o| o.handle.is_some());
+        use_effect_with(following, move |following| {
+            let poll = following.then(|| {
+                gloo_timers::callback::Interval::new(1000, move || {
+                    let files = files.clone();
+                    wasm_bindgen_futures::spawn_local(async move {
+                        let now = OPENED.with(|o| o.borrow().clone());
+                        let mut all = (*now).clone();
+                        let mut changed = false;
+                        for slot in all.iter_mut() {
+                            let Some(handle) = slot.handle.clone() else {
+                                continue;
+                            };
+                            let Ok(file) = file_of(&handle).await else {
+                                continue;
+                            };
+                            if file.last_modified() != slot.modified {
+                                *slot = read_handle(handle).await;
+                                changed = true;
+                            }
+                        }
+                        if changed {
+                            files.set(Rc::new(all));
+                        }
+                    });
+                })
+            });
+            move || drop(poll)
+        });
+    }
     let play = |o: &Opened, step: usize| {
         let on_play = props.on_play.clone();
         let (name, text) = (o.name.clone(), o.text.clone());
@@ -168,6 +296,12 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
                 <label for="lesson-file">{ "Open lesson files (.md), or drop them here" }</label>
                 <input id="lesson-file" type="file" multiple=true accept=".md,text/markdown,text/plain" {onchange} />
             </div>
+            if can_follow() {
+                <p class="author-follow">
+                    <button type="button" onclick={follow}>{ "Open lesson files to follow…" }</button>
+                    { " Files opened this way are read again by themselves each time you save them." }
+                </p>
+            }
             <ul class="author-files">
                 { for files.iter().enumerate().map(|(i, o)| {
                     let r = &o.report;

@@ -343,6 +343,41 @@ describe('the authors\' page (author/ in dist)', { timeout: 180_000 }, () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+
+  it('files opened to follow are read again by themselves when they change (File System Access)', async () => {
+    const browser = await launchBrowser({ viewport: WIDE });
+    const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+    const errors = collectErrors(page);
+    try {
+      // The picker is the browser's own dialog, which a test cannot click:
+      // it is replaced by one that hands out handles whose getFile() reads
+      // what the "disk" holds now, as FileSystemFileHandle does.
+      await page.addInitScript((text) => {
+        window.__disk = { text, modified: 1 };
+        window.__reads = 0;
+        window.showOpenFilePicker = async () => [{
+          kind: 'file',
+          name: 'replay.md',
+          getFile: async () => {
+            window.__reads += 1;
+            return new File([window.__disk.text], 'replay.md', { lastModified: window.__disk.modified });
+          },
+        }];
+      }, REPLAY);
+      await page.goto(`${server.url}author/`, { waitUntil: 'load' });
+      await page.getByRole('button', { name: 'Open lesson files to follow…' }).click();
+      const summary = page.locator('.author-file[data-file="replay.md"] .author-file-summary');
+      await summary.waitFor({ timeout: STEP });
+      assert.equal((await summary.innerText()).trim(), 'replay.md: 1 problem(s)');
+      // The author saves a fix in their editor; no click.
+      await page.evaluate((text) => { window.__disk = { text, modified: 2 }; }, REPLAY.replace('--port=8080', '--port=80'));
+      await page.waitForFunction((el) => !/1 problem/.test(el.textContent), await summary.elementHandle(), { timeout: STEP });
+      assert.equal((await summary.innerText()).trim(), 'replay.md: no problems (every step\'s solution replays)');
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  });
 });
 
 describe('a site whose course is damaged', { timeout: 120_000 }, () => {

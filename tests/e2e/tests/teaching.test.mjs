@@ -312,6 +312,8 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     // The world can already answer the requests, but none of them ticks
     // before the student's own curl.
     assert.equal(await page.locator('.check-list .check[data-goal="passed"]').count(), 1);
+    // A new pod takes a few seconds to start, as the lesson's hint says.
+    await runAndSee('kubectl wait --for=condition=Ready pod/client', 'pod/client condition met');
     await runAndSee('kubectl exec client -- curl -s http://10.244.0.2', 'Welcome to nginx!');
     await goal(1).and(page.locator('[data-goal="passed"]')).waitFor({ timeout: STEP });
     await runAndSee('kubectl exec client -- curl http://10.244.0.2:8080', 'curl: (7)');

@@ -322,7 +322,7 @@ describe('the authors\' page (author/ in dist)', { timeout: 180_000 }, () => {
     }
   });
 
-  it('Reload reads a lesson file again after the author edited it', { todo: 'page defect: Chromium refuses to read a picked file again once it changed on disk' }, async () => {
+  it('Reload reads a lesson file again after the author edited it', { todo: 'browser limit: Chromium refuses to read a file picked with <input type=file> again once it changed on disk (the page says to open it again; files opened to follow, below, reload)' }, async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'servicelab-author-'));
     const file = path.join(dir, 'replay.md');
     const s = await open(`${server.url}author/`);

@@ -282,6 +282,8 @@ fn patch_and_edit() {
         fixed.text(),
         fixed.status
     ));
+    // The text given up on is kept where kubectl said.
+    line(&mut s, &mut out, "ls /tmp");
     line(&mut s, &mut out, "kubectl get svc web");
     insta::assert_snapshot!(out);
 }
@@ -414,7 +416,10 @@ fn dry_runs_and_expose() {
     let mut s = session(1, false);
     let out = transcript(
         &mut s,
-        &[],
+        &[(
+            "web.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n",
+        )],
         &[
             "kubectl create deployment web --image=nginx --replicas=2 --dry-run=client -o yaml",
             "kubectl run client --image=nicolaka/netshoot --dry-run=client -o yaml",
@@ -429,6 +434,13 @@ fn dry_runs_and_expose() {
             "kubectl get svc",
             "kubectl expose deployment web --port=80 -o name",
             "kubectl get svc web --show-labels",
+            "kubectl expose deployment web --port=80 --name=web-l --labels=tier=edge,team=blue",
+            "kubectl expose deployment web --port=80 --name=web-bad --labels=tier",
+            "kubectl get svc web-l --show-labels",
+            "kubectl create service clusterip db --clusterip=None --tcp=5432",
+            "kubectl get svc db",
+            "kubectl apply -f web.yaml",
+            "kubectl apply -f web.yaml",
         ],
     );
     insta::assert_snapshot!(out);

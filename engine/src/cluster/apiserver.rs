@@ -420,6 +420,14 @@ impl Cluster {
         Ok(())
     }
 
+    /// Whether `obj` exists without `last-applied-configuration` (made by
+    /// `create`, `expose` or `run`): `kubectl apply` warns, then adds it.
+    pub fn lacks_last_applied(&self, obj: &Object) -> bool {
+        let key = Self::key_of(obj);
+        self.stored(obj, &key)
+            .is_some_and(|old| !old.meta().annotations.contains_key(LAST_APPLIED))
+    }
+
     /// `kubectl apply` of an object decoded from a manifest: its
     /// `last-applied-configuration` is `manifest` itself (as kubectl sends
     /// it), a new object is created, an existing one updated from the

@@ -84,6 +84,7 @@ const VALUE_FLAGS: &[&str] = &[
     "external-ip",
     "session-affinity",
     "cluster-ip",
+    "clusterip",
     "field-selector",
     "validate",
     "timeout",

@@ -294,6 +294,11 @@ pub(crate) fn apply(
         }
         let name = obj.meta().name.clone();
         let resource = obj.resource();
+        if s.world.cluster.lacks_last_applied(&obj) {
+            let plural = obj.plural();
+            let plural = plural.split('.').next().unwrap_or_default();
+            exec.err(format!("Warning: resource {plural}/{name} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n"));
+        }
         match s.world.cluster.apply_manifest(obj, &raw, now) {
             Ok(Applied::Created) => exec.out(format!("{resource}/{name} created\n")),
             Ok(Applied::Configured) => exec.out(format!("{resource}/{name} configured\n")),
@@ -425,6 +430,9 @@ pub(crate) fn create(
             svc.metadata.labels.insert("app".into(), name.into());
             svc.spec.type_ = Some(ty.into());
             svc.spec.selector = Some([("app".to_string(), name.to_string())].into());
+            if let Some(ip) = args.value("clusterip") {
+                svc.spec.cluster_ip = Some(ip.to_string());
+            }
             let tcp: Vec<&str> = args
                 .values
                 .iter()
@@ -526,6 +534,20 @@ pub(crate) fn create(
         }
     };
     submit(s, obj, "created", args, exec)
+}
+
+/// `--labels=a=b,c=d`, as kubectl's `ParseLabels`: `None` when a pair has
+/// no `=` or an empty key.
+fn parse_labels(spec: &str) -> Option<Labels> {
+    let mut labels = Labels::new();
+    for pair in spec.split(',') {
+        let (k, v) = pair.split_once('=')?;
+        if k.is_empty() {
+            return None;
+        }
+        labels.insert(k.to_string(), v.to_string());
+    }
+    Some(labels)
 }
 
 /// `--from-literal=key=value` flags, split as kubectl's
@@ -736,7 +758,16 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
     let mut svc = Service::default();
     svc.metadata.name = svc_name.clone();
     svc.metadata.namespace = Some(ns);
-    svc.metadata.labels = labels;
+    svc.metadata.labels = match args.value("labels") {
+        Some(given) => match parse_labels(given) {
+            Some(l) => l,
+            None => {
+                exec.err(format!("error: invalid label spec: {given}\n"));
+                return 1;
+            }
+        },
+        None => labels,
+    };
     svc.spec.selector = Some(selector);
     svc.spec.type_ = args.value("type").map(str::to_string);
     svc.spec.ports.push(ServicePort {

@@ -260,11 +260,24 @@ impl Session {
 
     fn finish_edit_in(&mut self, req: &EditRequest, edited: &str, exec: &mut Execution) -> i32 {
         let stripped = strip_comments(edited);
-        if req
+        if let Some(failed) = req
             .failed
             .as_deref()
-            .is_some_and(|f| strip_comments(f) == stripped)
+            .filter(|f| strip_comments(f) == stripped)
         {
+            // kubectl keeps what the author wrote in a temporary file
+            // (os.CreateTemp's random digits; here from the text, so that
+            // a replay names the same file).
+            let path = format!(
+                "/tmp/kubectl-edit-{}.yaml",
+                1_000_000_000 + crate::text::fnv1a(failed.as_bytes()) % 3_000_000_000
+            );
+            let host = self.current_host().to_string();
+            if self.put_file(&host, &path, edited) {
+                exec.err(format!(
+                    "A copy of your changes has been stored to \"{path}\"\n"
+                ));
+            }
             exec.err("error: Edit cancelled, no valid changes were saved.\n");
             return 1;
         }

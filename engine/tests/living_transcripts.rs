@@ -445,3 +445,33 @@ fn dry_runs_and_expose() {
     );
     insta::assert_snapshot!(out);
 }
+
+/// `kubectl exec` into a workload or a Service picks one of its pods; `-c`
+/// names a container (a pod of two says which it defaulted to); a pod's
+/// `nodeSelector` decides its node (one that matches no node stays Pending).
+#[test]
+fn exec_targets_and_node_selectors() {
+    let mut s = session(2, false);
+    let two = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: two\nspec:\n  nodeSelector:\n    kubernetes.io/hostname: node01\n  containers:\n  - name: web\n    image: nginx\n  - name: tools\n    image: nicolaka/netshoot\n    command: [\"sleep\", \"infinity\"]\n";
+    let nowhere = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nowhere\nspec:\n  nodeSelector:\n    disk: ssd\n  containers:\n  - name: web\n    image: nginx\n";
+    let out = transcript(
+        &mut s,
+        &[("two.yaml", two), ("nowhere.yaml", nowhere)],
+        &[
+            "kubectl create deployment be --image=nginx --replicas=2",
+            "kubectl expose deployment be --port=80",
+            "kubectl apply -f two.yaml -f nowhere.yaml",
+            "kubectl wait --for=condition=Ready pod/two",
+            "kubectl get pods -o wide",
+            "kubectl exec deploy/be -- hostname",
+            "kubectl exec svc/be -- hostname",
+            "kubectl exec svc/kubernetes -- hostname",
+            "kubectl exec deploy/nope -- hostname",
+            "kubectl exec two -- hostname",
+            "kubectl exec two -c tools -- hostname",
+            "kubectl exec two -c nope -- hostname",
+            "kubectl get nodes --show-labels",
+        ],
+    );
+    insta::assert_snapshot!(out);
+}

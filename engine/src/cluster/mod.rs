@@ -416,6 +416,22 @@ pub fn human_duration(ms: i64) -> String {
     format!("{}y", d / 365)
 }
 
+/// A node's labels as kubeadm leaves them (what `kubectl get nodes
+/// --show-labels` shows and `nodeSelector` matches); the first node is the
+/// control plane.
+pub fn node_labels(index: usize, name: &str) -> objects::Labels {
+    let mut labels = objects::Labels::new();
+    labels.insert("kubernetes.io/hostname".into(), name.to_string());
+    labels.insert("kubernetes.io/os".into(), "linux".into());
+    if index == 0 {
+        labels.insert(
+            "node-role.kubernetes.io/control-plane".into(),
+            String::new(),
+        );
+    }
+    labels
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

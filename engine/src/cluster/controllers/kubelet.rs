@@ -105,8 +105,26 @@ pub(crate) fn schedule(c: &mut Cluster, now: i64) {
                 // The kubelet's default `maxPods`: a full node takes no
                 // more, and a pod no node can take stays Pending.
                 let owner = pod.metadata.owner_references.first().map(|o| o.uid.clone());
+                // `nodeSelector`: only nodes with every label it names.
+                let wanted: Vec<(String, String)> = pod
+                    .spec
+                    .node_selector
+                    .as_ref()
+                    .and_then(|v| v.as_object())
+                    .map(|m| {
+                        m.iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default();
                 c.nodes
                     .iter()
+                    .enumerate()
+                    .filter(|(i, n)| {
+                        let labels = crate::cluster::node_labels(*i, &n.name);
+                        wanted.iter().all(|(k, v)| labels.get(k) == Some(v))
+                    })
+                    .map(|(_, n)| n)
                     .map(|n| {
                         let here = c.pods.values().filter(|p| {
                             p.spec.node_name.as_deref() == Some(n.name.as_str())

@@ -550,15 +550,7 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
         Resource::Nodes => {
             for (i, node) in c.nodes.iter().enumerate() {
                 let role = if i == 0 { "control-plane" } else { "<none>" };
-                let mut labels = Labels::new();
-                labels.insert("kubernetes.io/hostname".into(), node.name.clone());
-                labels.insert("kubernetes.io/os".into(), "linux".into());
-                if i == 0 {
-                    labels.insert(
-                        "node-role.kubernetes.io/control-plane".into(),
-                        String::new(),
-                    );
-                }
+                let labels = crate::cluster::node_labels(i, &node.name);
                 out.push(Item {
                     namespace: None,
                     name: node.name.clone(),

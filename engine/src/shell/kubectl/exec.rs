@@ -28,6 +28,18 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         return 1;
     }
     let ns = args.ns();
+    // `deploy/NAME`, `svc/NAME`…: one of the pods it selects, as kubectl's
+    // attachable-pod lookup picks it (a running, ready one first).
+    let pod_name = match pod_name.split_once('/') {
+        Some((kind, name)) => match pod_of(s, &ns, kind, name) {
+            Ok(p) => p,
+            Err(message) => {
+                exec.err(message);
+                return 1;
+            }
+        },
+        None => pod_name,
+    };
     let key = (ns.clone(), pod_name.clone());
     let Some(pod) = s.world.cluster.pods.get(&key).cloned() else {
         exec.err(format!(
@@ -35,13 +47,38 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         ));
         return 1;
     };
-    let container = pod.spec.containers.first().cloned().unwrap_or_default();
+    let index = match args.value("container") {
+        Some(name) => match pod.spec.containers.iter().position(|c| c.name == name) {
+            Some(i) => i,
+            None => {
+                exec.err(format!("Error from server (BadRequest): container {name} is not valid for pod {pod_name}\n"));
+                return 1;
+            }
+        },
+        None => {
+            if pod.spec.containers.len() > 1 {
+                let names: Vec<&str> = pod
+                    .spec
+                    .containers
+                    .iter()
+                    .map(|c| c.name.as_str())
+                    .collect();
+                exec.err(format!(
+                    "Defaulted container \"{}\" out of: {}\n",
+                    names[0],
+                    names.join(", ")
+                ));
+            }
+            0
+        }
+    };
+    let container = pod.spec.containers.get(index).cloned().unwrap_or_default();
     // The container must run (readiness does not matter).
     let running = pod
         .status
         .runtime
         .containers
-        .first()
+        .get(index)
         .is_some_and(|c| c.running());
     if !running {
         exec.err(format!(
@@ -86,4 +123,89 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         exec.err(format!("command terminated with exit code {code}\n"));
     }
     code
+}
+
+/// The pod `kubectl exec KIND/NAME` runs in: for a pod, itself; for a
+/// workload or a Service, one of the pods its selector matches, running
+/// and ready ones first, then the oldest.
+fn pod_of(s: &Session, ns: &str, kind: &str, name: &str) -> Result<String, String> {
+    let c = &s.world.cluster;
+    let key = (ns.to_string(), name.to_string());
+    let not_found =
+        |plural: &str| format!("Error from server (NotFound): {plural} \"{name}\" not found\n");
+    let selector: crate::cluster::objects::LabelSelector = match kind {
+        "pod" | "pods" | "po" => return Ok(name.to_string()),
+        "deployment" | "deployments" | "deploy" | "deployment.apps" | "deployments.apps" => c
+            .deployments
+            .get(&key)
+            .ok_or_else(|| not_found("deployments.apps"))?
+            .spec
+            .selector
+            .clone(),
+        "replicaset" | "replicasets" | "rs" => c
+            .replicasets
+            .get(&key)
+            .ok_or_else(|| not_found("replicasets.apps"))?
+            .spec
+            .selector
+            .clone(),
+        "statefulset" | "statefulsets" | "sts" => c
+            .statefulsets
+            .get(&key)
+            .ok_or_else(|| not_found("statefulsets.apps"))?
+            .spec
+            .selector
+            .clone(),
+        "daemonset" | "daemonsets" | "ds" => c
+            .daemonsets
+            .get(&key)
+            .ok_or_else(|| not_found("daemonsets.apps"))?
+            .spec
+            .selector
+            .clone(),
+        "service" | "services" | "svc" => {
+            let svc = c.services.get(&key).ok_or_else(|| not_found("services"))?;
+            match &svc.spec.selector {
+                Some(sel) if !sel.is_empty() => crate::cluster::objects::LabelSelector {
+                    match_labels: sel.clone(),
+                    ..Default::default()
+                },
+                _ => {
+                    return Err(format!(
+                        "error: invalid service '{name}': Service is defined without a selector\n"
+                    ))
+                }
+            }
+        }
+        other => {
+            return Err(format!(
+                "error: the server doesn't have a resource type \"{other}\"\n"
+            ))
+        }
+    };
+    let mut pods: Vec<(&crate::cluster::objects::Pod, &String)> = c
+        .pods
+        .iter()
+        .filter(|((pns, _), p)| {
+            pns == ns && !selector.is_empty() && selector.matches(&p.metadata.labels)
+        })
+        .map(|((_, n), p)| (p, n))
+        .collect();
+    pods.sort_by_key(|(p, n)| {
+        let running = p
+            .status
+            .runtime
+            .containers
+            .first()
+            .is_some_and(|c| c.running());
+        (
+            !running,
+            !p.status.ready,
+            p.metadata.created_ms,
+            (*n).clone(),
+        )
+    });
+    pods.first()
+        .map(|(_, n)| (*n).clone())
+        .ok_or_else(|| "error: no pods found\n".to_string())
 }

@@ -222,9 +222,13 @@ fn submit(s: &mut Session, obj: Object, verb: &str, args: &Args, exec: &mut Exec
     };
     match cluster.create(obj, s.now as i64) {
         Ok(()) => {
-            let stored =
-                stored_value(cluster, &shown, &key).unwrap_or_else(|| client_object(&shown, args));
-            if !print_object(args, &shown, &stored, exec) {
+            // Only `-o` needs the stored object (and its encoding costs).
+            let printed = args.output.is_some() && {
+                let stored = stored_value(cluster, &shown, &key)
+                    .unwrap_or_else(|| client_object(&shown, args));
+                print_object(args, &shown, &stored, exec)
+            };
+            if !printed {
                 let how = if dry == DryRun::Server {
                     " (server dry run)"
                 } else {

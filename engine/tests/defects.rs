@@ -116,3 +116,24 @@ fn an_empty_key_is_absent_not_a_type_error() {
         "service/web created\n"
     );
 }
+
+/// `kubectl get NAME -o yaml` for a missing object prints the API server's
+/// error alone (no empty List), and `curl -v` says which host it could not
+/// resolve before it closes, as curl 8.5 does.
+#[test]
+fn missing_objects_and_unresolved_hosts_print_what_the_tools_print() {
+    let mut s = servicelab_engine::Session::new(Default::default()).expect("a world");
+    let e = s.run("kubectl get svc nope -o yaml");
+    assert_eq!(
+        e.text(),
+        "Error from server (NotFound): services \"nope\" not found\n"
+    );
+    let e = s.run("kubectl get svc nope kubernetes -o name");
+    assert!(e.text().contains("service/kubernetes\n"), "{}", e.text());
+    let e = s.run("curl -sv http://docs");
+    assert_eq!(
+        e.text(),
+        "* Could not resolve host: docs\n* Closing connection\n"
+    );
+    assert_eq!(e.status, 6);
+}

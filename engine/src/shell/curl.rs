@@ -313,6 +313,10 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
                     name: url.host.clone(),
                 }),
             }));
+            // curl -v says so before it closes.
+            if opts.verbose {
+                exec.err(format!("* Could not resolve host: {}\n", url.host));
+            }
             return fail(
                 opts,
                 exec,

@@ -323,6 +323,11 @@ pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         exec.out(tables);
         return status;
     }
+    // Every object asked for by name was missing: kubectl prints the
+    // errors alone, not an empty List.
+    if collected.is_empty() && status != 0 {
+        return status;
+    }
     let single = expanded.len() == 1 && expanded[0].1.is_some();
     let values: Vec<Value> = collected
         .iter()

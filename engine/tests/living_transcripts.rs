@@ -470,6 +470,8 @@ fn exec_targets_and_node_selectors() {
             "kubectl exec two -- hostname",
             "kubectl exec two -c tools -- hostname",
             "kubectl exec two -c nope -- hostname",
+            "kubectl describe pod nowhere | grep -A1 Node-Selectors",
+            "kubectl get events --field-selector reason=FailedScheduling",
             "kubectl get nodes --show-labels",
         ],
     );

@@ -83,6 +83,72 @@ fn pod_ref(key: &Key, pod: &Pod) -> Involved {
     }
 }
 
+/// The scheduler's Warning for a pod no node can take, once per pod (the
+/// real scheduler repeats it with back-off; once says the same here), with
+/// the reasons counted per node as kube-scheduler words them.
+fn failed_scheduling(c: &mut Cluster, key: &Key, now: i64) {
+    let Some(pod) = c.pods.get_mut(key) else {
+        return;
+    };
+    if pod.status.runtime.unschedulable_told {
+        return;
+    }
+    pod.status.runtime.unschedulable_told = true;
+    let pod = pod.clone();
+    let involved = pod_ref(key, &pod);
+    let selector: Vec<(String, String)> = pod
+        .spec
+        .node_selector
+        .as_ref()
+        .and_then(|v| v.as_object())
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let (mut unmatched, mut full) = (0, 0);
+    for (i, n) in c.nodes.iter().enumerate() {
+        let labels = crate::cluster::node_labels(i, &n.name);
+        if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+            unmatched += 1;
+        } else {
+            full += 1;
+        }
+    }
+    let total = c.nodes.len();
+    let mut reasons = vec![];
+    let mut preemption = vec![];
+    if full > 0 {
+        reasons.push(format!("{full} Too many pods"));
+        preemption.push(format!(
+            "{full} No preemption victims found for incoming pod"
+        ));
+    }
+    if unmatched > 0 {
+        reasons.push(format!(
+            "{unmatched} node(s) didn't match Pod's node affinity/selector"
+        ));
+        preemption.push(format!(
+            "{unmatched} Preemption is not helpful for scheduling"
+        ));
+    }
+    let message = format!(
+        "0/{total} nodes are available: {}. preemption: 0/{total} nodes are available: {}.",
+        reasons.join(", "),
+        preemption.join(", ")
+    );
+    c.record(
+        involved,
+        "Warning",
+        "FailedScheduling",
+        message,
+        "default-scheduler",
+        None,
+        now,
+    );
+}
+
 /// The scheduler: binds every unbound pod, and gives the kubelet its first step.
 pub(crate) fn schedule(c: &mut Cluster, now: i64) {
     let keys: Vec<Key> = c
@@ -147,6 +213,7 @@ pub(crate) fn schedule(c: &mut Cluster, now: i64) {
             }
         };
         let Some(node) = node else {
+            failed_scheduling(c, &key, now);
             continue;
         };
         let bound_by_user = pod.spec.node_name.is_some();

@@ -157,6 +157,8 @@ pub struct PodRuntime {
     /// When the pod's Ready condition last changed.
     pub ready_since: Option<i64>,
     pub containers: Vec<ContainerRuntime>,
+    /// The scheduler said why no node could take it (once).
+    pub unschedulable_told: bool,
 }
 
 /// One container as the kubelet runs it.

@@ -96,21 +96,9 @@ fn failed_scheduling(c: &mut Cluster, key: &Key, now: i64) {
     pod.status.runtime.unschedulable_told = true;
     let pod = pod.clone();
     let involved = pod_ref(key, &pod);
-    let selector: Vec<(String, String)> = pod
-        .spec
-        .node_selector
-        .as_ref()
-        .and_then(|v| v.as_object())
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
     let (mut unmatched, mut full) = (0, 0);
     for (i, n) in c.nodes.iter().enumerate() {
-        let labels = crate::cluster::node_labels(i, &n.name);
-        if !selector.iter().all(|(k, v)| labels.get(k) == Some(v)) {
+        if !pod.fits_node(&crate::cluster::node_labels(i, &n.name)) {
             unmatched += 1;
         } else {
             full += 1;
@@ -172,24 +160,10 @@ pub(crate) fn schedule(c: &mut Cluster, now: i64) {
                 // more, and a pod no node can take stays Pending.
                 let owner = pod.metadata.owner_references.first().map(|o| o.uid.clone());
                 // `nodeSelector`: only nodes with every label it names.
-                let wanted: Vec<(String, String)> = pod
-                    .spec
-                    .node_selector
-                    .as_ref()
-                    .and_then(|v| v.as_object())
-                    .map(|m| {
-                        m.iter()
-                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                            .collect()
-                    })
-                    .unwrap_or_default();
                 c.nodes
                     .iter()
                     .enumerate()
-                    .filter(|(i, n)| {
-                        let labels = crate::cluster::node_labels(*i, &n.name);
-                        wanted.iter().all(|(k, v)| labels.get(k) == Some(v))
-                    })
+                    .filter(|(i, n)| pod.fits_node(&crate::cluster::node_labels(*i, &n.name)))
                     .map(|(_, n)| n)
                     .map(|n| {
                         let here = c.pods.values().filter(|p| {

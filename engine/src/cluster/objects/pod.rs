@@ -288,6 +288,26 @@ pub struct PodTemplate {
 }
 
 impl Pod {
+    /// `spec.nodeSelector` as labels a node must have (values that are not
+    /// strings read as empty, which no node label has).
+    pub fn node_selector(&self) -> super::Labels {
+        self.spec
+            .node_selector
+            .as_ref()
+            .and_then(|v| v.as_object())
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whether a node with `labels` satisfies the pod's `nodeSelector`.
+    pub fn fits_node(&self, labels: &super::Labels) -> bool {
+        super::selector_matches(&self.node_selector(), labels)
+    }
+
     /// The pod's `status` as the kubelet reports it to the API server:
     /// phase, conditions, addresses, start time and each container's state,
     /// readiness and restarts.

@@ -701,18 +701,7 @@ fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
     ));
     let _ = ts;
     o.push_str("QoS Class:\tBestEffort\n");
-    let selector: BTreeMap<String, String> = pod
-        .spec
-        .node_selector
-        .as_ref()
-        .and_then(|v| v.as_object())
-        .map(|m| {
-            m.iter()
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
-                .collect()
-        })
-        .unwrap_or_default();
-    multiline("Node-Selectors", &selector, &mut o);
+    multiline("Node-Selectors", &pod.node_selector(), &mut o);
     o.push_str("Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n");
     events(c, "Pod", ns, &pod.metadata, now, &mut o);
     Some(DESCRIBE.format(&o))

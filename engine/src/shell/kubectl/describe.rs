@@ -61,6 +61,18 @@ fn annotations(label: &str, map: &BTreeMap<String, String>, out: &mut String) {
 }
 
 /// `Port:\t80/TCP`, `Ports:\t80/TCP, 443/TCP`, or `Port:\t<none>`.
+/// The head kubectl's describers share: Name, Namespace, Labels and
+/// Annotations.
+fn name_and_labels(meta: &ObjectMeta, o: &mut String) {
+    o.push_str(&format!(
+        "Name:\t{}\nNamespace:\t{}\n",
+        meta.name,
+        meta.namespace.as_deref().unwrap_or("default")
+    ));
+    multiline("Labels", &meta.labels, o);
+    annotations("Annotations", &meta.annotations, o);
+}
+
 fn ports_line(ct: &Container) -> String {
     let list: Vec<String> = ct
         .ports
@@ -318,13 +330,7 @@ pub(crate) fn describe_service(c: &Cluster, svc: &Service, now: i64) -> String {
 
 fn describe_endpoints(ep: &Endpoints) -> String {
     let mut o = String::new();
-    o.push_str(&format!(
-        "Name:\t{}\nNamespace:\t{}\n",
-        ep.metadata.name,
-        ep.metadata.namespace.as_deref().unwrap_or("default")
-    ));
-    multiline("Labels", &ep.metadata.labels, &mut o);
-    annotations("Annotations", &ep.metadata.annotations, &mut o);
+    name_and_labels(&ep.metadata, &mut o);
     o.push_str("Subsets:\n");
     for ss in &ep.subsets {
         let list = |a: &[EndpointAddress]| {
@@ -363,13 +369,7 @@ fn describe_endpoints(ep: &Endpoints) -> String {
 
 fn describe_endpoint_slice(slice: &EndpointSlice) -> String {
     let mut o = String::new();
-    o.push_str(&format!(
-        "Name:\t{}\nNamespace:\t{}\n",
-        slice.metadata.name,
-        slice.metadata.namespace.as_deref().unwrap_or("default")
-    ));
-    multiline("Labels", &slice.metadata.labels, &mut o);
-    annotations("Annotations", &slice.metadata.annotations, &mut o);
+    name_and_labels(&slice.metadata, &mut o);
     o.push_str(&format!("AddressType:\t{}\n", slice.address_type));
     if slice.ports().is_empty() {
         o.push_str("Ports: <unset>\n");
@@ -520,13 +520,7 @@ fn describe_replicaset(c: &Cluster, ns: &str, rs: &ReplicaSet, now: i64) -> Stri
 
 fn describe_config_map(cm: &ConfigMap) -> String {
     let mut o = String::new();
-    o.push_str(&format!(
-        "Name:\t{}\nNamespace:\t{}\n",
-        cm.metadata.name,
-        cm.metadata.namespace.as_deref().unwrap_or("default")
-    ));
-    multiline("Labels", &cm.metadata.labels, &mut o);
-    annotations("Annotations", &cm.metadata.annotations, &mut o);
+    name_and_labels(&cm.metadata, &mut o);
     o.push_str("\nData\n====\n");
     for (k, v) in &cm.data {
         o.push_str(&format!("{k}:\n----\n{v}\n\n"));
@@ -545,13 +539,7 @@ fn describe_config_map(cm: &ConfigMap) -> String {
 
 fn describe_secret(secret: &Secret) -> String {
     let mut o = String::new();
-    o.push_str(&format!(
-        "Name:\t{}\nNamespace:\t{}\n",
-        secret.metadata.name,
-        secret.metadata.namespace.as_deref().unwrap_or("default")
-    ));
-    multiline("Labels", &secret.metadata.labels, &mut o);
-    annotations("Annotations", &secret.metadata.annotations, &mut o);
+    name_and_labels(&secret.metadata, &mut o);
     o.push_str(&format!(
         "\nType:\t{}\n\nData\n====\n",
         secret.type_.as_deref().unwrap_or("Opaque")

@@ -1065,6 +1065,7 @@ async fn kubectl_edit_opens_the_object_and_saving_hands_it_back_to_kubectl() {
     let tab = find(&root, "#tab-editor");
     assert_eq!(tab.get_attribute("aria-selected").as_deref(), Some("true"));
     assert!(text(&root, ".editor-file").contains("kubectl edit service/web"));
+    assert!(text(&root, ".editor-says").contains("sends the object back to kubectl"));
     let opened = textarea(&root).value();
     assert!(
         opened.starts_with("# Please edit the object below."),

@@ -222,7 +222,13 @@ pub fn Editor(props: &EditorProps) -> Html {
                     {onkeydown}
                 />
             </div>
-            <p class="hint editor-says">{ format!("Save writes {name}; Apply saves it, then runs kubectl apply -f {name} in the terminal. Ctrl+S saves.") }</p>
+            <p class="hint editor-says">{
+                if kubectl {
+                    "Save and close (or Ctrl+S) sends the object back to kubectl, which updates it in the cluster; Close without saving changes nothing.".to_string()
+                } else {
+                    format!("Save writes {name}; Apply saves it, then runs kubectl apply -f {name} in the terminal. Ctrl+S saves.")
+                }
+            }</p>
         </form>
     }
 }

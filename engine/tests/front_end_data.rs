@@ -72,11 +72,15 @@ fn the_requests_a_line_made_are_recorded_with_their_outcome() {
                 from: "laptop".into(),
                 url: "http://10.244.0.2".into(),
                 observed: Observed::Timeout,
+                answered_by: None,
+                line: 0,
             },
             RequestMade {
                 from: "laptop".into(),
                 url: "http://192.168.1.2:30008".into(),
                 observed: Observed::Refused,
+                answered_by: None,
+                line: 0,
             },
         ]
     );
@@ -85,6 +89,7 @@ fn the_requests_a_line_made_are_recorded_with_their_outcome() {
     assert_eq!(e.requests.len(), 2);
     assert_eq!(e.requests[0].from, "node01");
     assert_eq!(e.requests[0].observed, Observed::Status(200));
+    assert_eq!(e.requests[0].answered_by.as_deref(), Some("myapp-pod"));
     assert!(s.run("hostname").requests.is_empty());
 }
 

@@ -3,7 +3,7 @@
 //! recap. What `servicelab check` says about each, at its line.
 
 use servicelab_engine::lesson::replay::check_file;
-use servicelab_engine::lesson::{parse_lesson, Expect, Segment};
+use servicelab_engine::lesson::{parse_lesson, Expect, Prediction, Segment};
 
 const WORLD: &str = "---
 title: A quiz
@@ -78,7 +78,10 @@ fn a_lesson_with_objectives_a_quiz_a_challenge_and_a_recap_parses() {
     let text = lesson(&PREDICT.replace("ANSWER", "Connection refused at once"));
     let l = parse_lesson("lessons/q.md", &text).expect("parses");
     assert_eq!(
-        l.objectives,
+        l.objectives
+            .iter()
+            .map(|o| o.plain_text())
+            .collect::<Vec<_>>(),
         vec!["Tell a refused connection from a timeout."]
     );
     assert_eq!(l.minutes, Some(5));
@@ -90,7 +93,10 @@ fn a_lesson_with_objectives_a_quiz_a_challenge_and_a_recap_parses() {
     assert!(!step.challenge);
     let q = &step.quizzes[0];
     assert_eq!(q.answer, 1);
-    assert_eq!(q.choices[1].expect, Some(Expect::Refused));
+    assert_eq!(
+        q.choices[1].expect,
+        Some(Prediction::Request(Expect::Refused))
+    );
     assert_eq!(
         q.explanation(2).map(|d| d.plain_text()),
         Some("A timeout would mean the packet was lost on the way.\n".to_string())
@@ -100,8 +106,14 @@ fn a_lesson_with_objectives_a_quiz_a_challenge_and_a_recap_parses() {
         matches!(&step.segments[0], Segment::Prose(p) if p.plain_text().contains("what will this give?"))
     );
     assert_eq!(step.segments[1], Segment::Quiz(0));
+    // Then the command, and what follows it waits until it ran.
+    assert!(matches!(&step.segments[2], Segment::Prose(p) if p.plain_text().contains("$ curl")));
+    assert_eq!(
+        step.segments[3],
+        Segment::Ran(vec!["curl http://192.168.1.2:30008".into()])
+    );
     assert!(
-        matches!(&step.segments[2], Segment::Prose(p) if p.plain_text().contains("After the quiz."))
+        matches!(&step.segments[4], Segment::Prose(p) if p.plain_text().contains("After the quiz."))
     );
     assert!(!step.prose_text().contains("question:"));
     let challenge = &l.steps[1];

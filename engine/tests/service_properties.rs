@@ -284,7 +284,7 @@ proptest! {
                             .collect();
                         prop_assert!(allowed.contains(&who), "s{i} answered by {who}, not one of {allowed:?}");
                     }
-                    Observed::Timeout | Observed::Refused => {
+                    Observed::Timeout | Observed::Refused | Observed::Unreachable => {
                         prop_assert!(
                             ready.iter().any(|t| matches!(t, Target::Nowhere)),
                             "s{} from {} failed with only live addresses: {}", i, from, trace

@@ -63,7 +63,8 @@ pub fn step_files(session: &Session, lesson: Option<&Lesson>, step: usize) -> Rc
                 .iter()
                 .flat_map(|s| &s.files)
                 .rfind(|f| f.name == name)
-                .map(|f| f.content.clone())
+                // As the step wrote it: its placeholders filled in.
+                .map(|f| crate::engine::lesson::bind::render(&session.world().cluster, &f.content))
         };
         of(&lesson.steps[..step.min(lesson.steps.len())]).or_else(|| of(&lesson.steps))
     };

@@ -10,7 +10,9 @@
 //! - a manifest (`yaml file=NAME`) gets an "Edit" button that opens NAME in
 //!   the editor.
 
+use crate::engine::lesson::bind::{Piece, Values};
 use crate::engine::lesson::doc::{safe_href, ConsoleLine, Doc, Node};
+use std::rc::Rc;
 use yew::prelude::*;
 
 /// What the controls in the text do.
@@ -26,6 +28,8 @@ pub struct Controls {
     /// Commands get Run buttons and manifests are shown. A `Challenge:`
     /// step has neither: the student finds the way.
     pub buttons: bool,
+    /// The values of the lesson's placeholders in the student's world.
+    pub values: Rc<Values>,
 }
 
 impl Default for Controls {
@@ -35,30 +39,66 @@ impl Default for Controls {
             open: Callback::noop(),
             files: Default::default(),
             buttons: true,
+            values: Default::default(),
         }
     }
 }
 
+impl Controls {
+    /// Controls that only fill in values: for text with no commands.
+    pub fn reading(values: Rc<Values>) -> Controls {
+        Controls {
+            values,
+            ..Controls::default()
+        }
+    }
+}
+
+/// Text with its placeholders filled in from the student's world. A value
+/// the world does not have yet reads as what it stands for, with why.
+pub fn bound(text: &str, values: &Values) -> Html {
+    if !text.contains('{') {
+        return html! { { text.to_string() } };
+    }
+    let parts = values.pieces(text).into_iter().map(|p| match p {
+        Piece::Text(t) => html! { { t.to_string() } },
+        Piece::Value(v) => html! { <span class="bound">{ v }</span> },
+        Piece::Missing { what, why } => html! {
+            <span class="unbound" title={why}>{ format!("<{what}>") }</span>
+        },
+    });
+    html! { <>{ for parts }</> }
+}
+
 fn console(lines: &[ConsoleLine], controls: &Controls) -> Html {
+    let values = &controls.values;
     let parts = lines.iter().map(|line| match line {
         ConsoleLine::Output(text) => {
-            html! { <pre class="console-output"><code>{ text.clone() }</code></pre> }
+            html! { <pre class="console-output"><code>{ bound(text, values) }</code></pre> }
         }
         ConsoleLine::Command(cmd) if !controls.buttons => html! {
             <div class="console-command">
-                <code><span class="console-prompt" aria-hidden="true">{ "$ " }</span>{ cmd.clone() }</code>
+                <code><span class="console-prompt" aria-hidden="true">{ "$ " }</span>{ bound(cmd, values) }</code>
             </div>
         },
         ConsoleLine::Command(cmd) => {
+            // The command as it runs in the student's world; one whose
+            // value is not there yet cannot run, and says why.
+            let ready = values.command(cmd);
+            let shown = values.text(cmd);
             let onclick = {
                 let run = controls.run.clone();
-                let cmd = cmd.clone();
-                Callback::from(move |_: MouseEvent| run.emit(cmd.clone()))
+                let line = ready.clone().unwrap_or_default();
+                Callback::from(move |_: MouseEvent| run.emit(line.clone()))
+            };
+            let (disabled, title) = match &ready {
+                Ok(_) => (false, None),
+                Err(why) => (true, Some(format!("Not yet: {why}"))),
             };
             html! {
                 <div class="console-command">
-                    <code><span class="console-prompt" aria-hidden="true">{ "$ " }</span>{ cmd.clone() }</code>
-                    <button type="button" class="run-button" aria-label={format!("Run {cmd}")} {onclick}>
+                    <code><span class="console-prompt" aria-hidden="true">{ "$ " }</span>{ bound(cmd, values) }</code>
+                    <button type="button" class="run-button" aria-label={format!("Run {shown}")} {title} {disabled} {onclick}>
                         { "Run" }
                     </button>
                 </div>
@@ -82,7 +122,7 @@ fn file_block(name: &str, text: &str, controls: &Controls) -> Html {
     let edited = state.is_some_and(|f| f.edited());
     let shown = match state.and_then(|f| f.current.clone()) {
         Some(current) if edited => current,
-        _ => text.to_string(),
+        _ => controls.values.text(text),
     };
     html! {
         <figure class={classes!("file-block", edited.then_some("edited"))} data-file={name.to_string()}>
@@ -99,7 +139,7 @@ fn file_block(name: &str, text: &str, controls: &Controls) -> Html {
             if edited {
                 <details class="original">
                     <summary>{ "The lesson's version" }</summary>
-                    <pre><code>{ text.to_string() }</code></pre>
+                    <pre><code>{ controls.values.text(text) }</code></pre>
                 </details>
             }
         </figure>
@@ -113,7 +153,7 @@ fn nodes(kids: &[Node], controls: &Controls, shift: u8) -> Html {
 fn node(n: &Node, controls: &Controls, shift: u8) -> Html {
     let kids = |k: &[Node]| nodes(k, controls, shift);
     match n {
-        Node::Text(t) => html! { { t.clone() } },
+        Node::Text(t) => bound(t, &controls.values),
         Node::Para(k) => html! { <p>{ kids(k) }</p> },
         Node::Heading(level, k) => {
             let tag = format!("h{}", level.saturating_add(shift).clamp(1, 6));
@@ -147,7 +187,7 @@ fn node(n: &Node, controls: &Controls, shift: u8) -> Html {
             }
             None => kids(k),
         },
-        Node::Code(t) => html! { <code>{ t.clone() }</code> },
+        Node::Code(t) => html! { <code>{ bound(t, &controls.values) }</code> },
         // Only the image's text: an image from elsewhere would be a request
         // from the page.
         Node::ImageAlt(k) => html! { <span class="image-alt">{ kids(k) }</span> },
@@ -161,7 +201,7 @@ fn node(n: &Node, controls: &Controls, shift: u8) -> Html {
         },
         Node::Break => html! { <br /> },
         Node::Rule => html! { <hr /> },
-        Node::Pre(t) => html! { <pre><code>{ t.clone() }</code></pre> },
+        Node::Pre(t) => html! { <pre><code>{ bound(t, &controls.values) }</code></pre> },
         Node::Console(lines) => console(lines, controls),
         Node::File { name, text } => file_block(name, text, controls),
     }

@@ -292,8 +292,15 @@ pub struct State {
     pub done: Rc<BTreeSet<usize>>,
     /// Steps that were already so when they opened.
     pub given: Rc<BTreeSet<usize>>,
-    /// The requests the student made since the current step opened.
+    /// The requests the student made since the current step opened, each
+    /// with the number of the line that made it.
     pub seen: Rc<Vec<RequestMade>>,
+    /// The command lines the student ran since the current step opened
+    /// (as run, whitespace collapsed): the text after a console block waits
+    /// for one of its commands.
+    pub ran: Rc<BTreeSet<String>>,
+    /// The values of the lesson's placeholders in the student's world.
+    pub values: Rc<crate::engine::lesson::bind::Values>,
     /// Quiz answers: (step, quiz) → choice, from the log.
     pub answers: Rc<std::collections::BTreeMap<(usize, usize), usize>>,
     /// The student did something (a command, a save) in this step.
@@ -359,6 +366,8 @@ impl PartialEq for State {
             && same(&self.done, &o.done)
             && same(&self.given, &o.given)
             && same(&self.seen, &o.seen)
+            && same(&self.ran, &o.ran)
+            && same(&self.values, &o.values)
             && same(&self.files, &o.files)
             && same_opt(&self.last_trace, &o.last_trace)
             && same_opt(&self.story, &o.story)
@@ -390,7 +399,17 @@ fn before_of(session: &Session, step: usize, s: &crate::engine::lesson::Step) ->
 }
 
 fn observed(session: &Session, from: &str, url: &str) -> Rc<Observation> {
-    Rc::new(match session.request(from, url) {
+    let url = match crate::engine::lesson::bind::resolve(&session.world().cluster, url) {
+        Ok(u) => u,
+        Err(why) => {
+            return Rc::new(Observation {
+                text: format!("not yet: {why}"),
+                trace: None,
+                story: None,
+            })
+        }
+    };
+    Rc::new(match session.request(from, &url) {
         Some(o) => {
             let story = o.trace.as_ref().map(|t| Rc::new(session.story(t)));
             Observation {
@@ -440,6 +459,8 @@ impl State {
             done: Rc::default(),
             given: Rc::default(),
             seen: Rc::default(),
+            ran: Rc::default(),
+            values: Rc::default(),
             answers: Rc::default(),
             acted: false,
             edit: None,
@@ -730,9 +751,14 @@ impl State {
         let prompt = self.session.prompt();
         let execution = Rc::make_mut(&mut self.session).run(line);
         self.remember(line);
+        Rc::make_mut(&mut self.ran).insert(normal_command(line));
         if !execution.requests.is_empty() {
+            let number = self.next_id;
             let seen = Rc::make_mut(&mut self.seen);
-            seen.extend(execution.requests.iter().cloned());
+            seen.extend(execution.requests.iter().cloned().map(|mut r| {
+                r.line = number;
+                r
+            }));
             if seen.len() > SEEN_LIMIT {
                 let excess = seen.len() - SEEN_LIMIT;
                 seen.drain(..excess);
@@ -837,6 +863,7 @@ impl State {
                 self.step = *n;
                 // A new step: its goals want the student's own requests.
                 self.seen = Rc::default();
+                self.ran = Rc::default();
                 self.acted = false;
             }
         }
@@ -873,8 +900,16 @@ impl State {
         self.mark(&goals, given);
     }
 
+    /// Every quiz of the current step has its answer: a step is not done
+    /// while a prediction it asks for is still to be made.
+    pub fn quizzes_answered(&self) -> bool {
+        self.current_step().is_none_or(|s| {
+            (0..s.quizzes.len()).all(|k| self.answers.contains_key(&(self.step, k)))
+        })
+    }
+
     fn mark(&mut self, goals: &[GoalState], given: bool) {
-        if self.step == 0 || self.done.contains(&self.step) {
+        if self.step == 0 || self.done.contains(&self.step) || !self.quizzes_answered() {
             return;
         }
         if goals.iter().all(|g| *g == GoalState::Done) {
@@ -895,6 +930,11 @@ impl State {
         let files = crate::ui::files::step_files(&self.session, Some(&lesson), self.step);
         if *files != *self.files {
             self.files = files;
+        }
+        let values =
+            crate::engine::lesson::bind::Values::of(&lesson, &self.session.world().cluster);
+        if values != *self.values {
+            self.values = Rc::new(values);
         }
         let checks: Vec<CheckResult> = step
             .checks
@@ -941,7 +981,7 @@ impl State {
             .zip(before.probes.iter())
             .map(|(p, b)| ProbeRow {
                 from: p.from.clone(),
-                url: p.url.clone(),
+                url: self.values.text(&p.url),
                 before: b.clone(),
                 now: observed(&self.session, &p.from, &p.url),
                 before_topology: before.topology.clone(),
@@ -1029,6 +1069,12 @@ impl State {
 
 /// What the editor may save: a plain name in the home directory, or a
 /// path (`/home/student/k8s/web.yaml`) of such names.
+/// A command line as the text after a console block compares it: its
+/// words, one space apart.
+pub fn normal_command(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 pub fn valid_file_name(name: &str) -> bool {
     let parts = name.strip_prefix('/').unwrap_or(name);
     !parts.is_empty()

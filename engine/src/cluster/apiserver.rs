@@ -657,6 +657,7 @@ fn keep_identity(new: &mut ObjectMeta, old: &ObjectMeta) {
     new.uid = old.uid.clone();
     new.creation_timestamp = old.creation_timestamp.clone();
     new.created_ms = old.created_ms;
+    new.created_seq = old.created_seq;
     new.resource_version = old.resource_version.clone();
     new.generate_name = old.generate_name.clone().or(new.generate_name.take());
     if new.owner_references.is_empty() {

@@ -159,6 +159,7 @@ impl Cluster {
             0x8000 | (b >> 48) & 0x3fff,
             b & 0xffff_ffff_ffff
         ));
+        meta.created_seq = self.next_uid;
         self.next_uid += 1;
         self.bump(meta);
         meta.created_ms = now;

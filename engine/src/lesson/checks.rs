@@ -21,6 +21,7 @@ pub fn matches_expect(o: &Observed, e: &Expect) -> bool {
         (o, e),
         (Observed::Refused, Expect::Refused)
             | (Observed::Timeout, Expect::Timeout)
+            | (Observed::Unreachable, Expect::Unreachable)
             | (Observed::Unresolved, Expect::Unresolved)
     ) || matches!((o, e), (Observed::Status(a), Expect::Status(b)) if a == b)
 }
@@ -55,11 +56,18 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
     let c = &s.world().cluster;
     let (goal, problem) = match &check.kind {
         CheckKind::Request(r) => {
-            let url = placeholders::resolve(s, &r.url);
-            let shown = url.as_deref().unwrap_or(&r.url);
-            let goal = format!("curl from {} to {shown} gives {}", r.from, r.expect);
-            let url = match url {
+            let shown = bind::show_url(c, &r.url);
+            let needle = r.body_contains.as_deref().map(|n| bind::render_all(c, n));
+            let mut goal = format!("curl from {} to {shown} {}", r.from, r.expect.phrase());
+            if let Some(n) = &r.body_contains {
+                goal.push_str(&format!(", with \"{}\" in the page", bind::render(c, n)));
+            }
+            let url = match bind::resolve(c, &r.url) {
                 Ok(u) => u,
+                Err(problem) => return failed(goal, problem),
+            };
+            let needle = match needle.transpose() {
+                Ok(n) => n,
                 Err(problem) => return failed(goal, problem),
             };
             match s.request(&r.from, &url) {
@@ -72,7 +80,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                         if !w.is_empty() {
                             problem.push_str(&format!(": {w}"));
                         }
-                    } else if let Some(needle) = &r.body_contains {
+                    } else if let Some(needle) = &needle {
                         if !o.body.contains(needle.as_str()) {
                             problem = format!("the page does not contain \"{needle}\"");
                         }
@@ -111,6 +119,12 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
             }
         }
         CheckKind::Pod(pc) => {
+            // A name may be a workload's pod by rank: `{pod:web#1}`.
+            let shown = PodCheck {
+                name: pc.name.as_ref().map(|n| bind::render(c, n)),
+                ..pc.clone()
+            };
+            let pc = &shown;
             let ns = pc.namespace.clone().unwrap_or_else(|| "default".into());
             let want_status = pc.status.clone().unwrap_or_else(|| "Running".into());
             let want_count = pc.count.unwrap_or(1);
@@ -185,6 +199,20 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
             (goal, problem)
         }
         CheckKind::Endpoints(ec) => {
+            // Addresses may name pods: `{podIP:web#1}:80`.
+            let shown = EndpointsCheck {
+                addresses: ec
+                    .addresses
+                    .as_ref()
+                    .map(|a| a.iter().map(|x| bind::render(c, x)).collect()),
+                ..ec.clone()
+            };
+            let rendered: Result<Option<Vec<String>>, String> = ec
+                .addresses
+                .as_ref()
+                .map(|a| a.iter().map(|x| bind::render_all(c, x)).collect())
+                .transpose();
+            let ec = &shown;
             let ns = ec.namespace.clone().unwrap_or_else(|| "default".into());
             let goal = match (&ec.addresses, ec.count) {
                 (Some(a), _) if a.is_empty() => {
@@ -198,13 +226,36 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                 (None, Some(n)) => format!("Service {} has {n} ready endpoint(s)", ec.service),
                 (None, None) => format!("Service {} has ready endpoints", ec.service),
             };
-            let problem = match c.services.get(&(ns, ec.service.clone())) {
-                None => format!("there is no Service named {}", ec.service),
-                Some(svc) => endpoints_problem(s, svc, ec),
+            let problem = match (c.services.get(&(ns, ec.service.clone())), rendered) {
+                (_, Err(why)) => why,
+                (None, _) => format!("there is no Service named {}", ec.service),
+                (Some(svc), Ok(_)) => endpoints_problem(s, svc, ec),
             };
             (goal, problem)
         }
         CheckKind::Dns(dc) => {
+            // The name and the answers may name values: `{clusterIP:db}`.
+            let rendered = bind::render_all(c, &dc.name).and_then(|name| {
+                let answers = dc
+                    .answers
+                    .as_ref()
+                    .map(|a| a.iter().map(|x| bind::render_all(c, x)).collect())
+                    .transpose()?;
+                Ok(DnsCheck {
+                    name,
+                    answers,
+                    ..dc.clone()
+                })
+            });
+            let shown = DnsCheck {
+                name: bind::render(c, &dc.name),
+                answers: dc
+                    .answers
+                    .as_ref()
+                    .map(|a| a.iter().map(|x| bind::render(c, x)).collect()),
+                ..dc.clone()
+            };
+            let dc = &shown;
             let goal = match &dc.answers {
                 Some(a) if a.is_empty() => format!("{} does not resolve from {}", dc.name, dc.from),
                 Some(a) => format!(
@@ -221,9 +272,12 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                     dc.from
                 ),
             };
-            let problem = match s.dns_lookup(&dc.from, &dc.name, dc.rr_type) {
-                None => format!("there is no host or pod named `{}`", dc.from),
-                Some(l) => dns_problem(dc, &l),
+            let problem = match rendered {
+                Err(why) => why,
+                Ok(dc) => match s.dns_lookup(&dc.from, &dc.name, dc.rr_type) {
+                    None => format!("there is no host or pod named `{}`", dc.from),
+                    Some(l) => dns_problem(&dc, &l),
+                },
             };
             (goal, problem)
         }
@@ -238,20 +292,11 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
             (goal, problem)
         }
         CheckKind::Responders(rc) => {
-            let url = placeholders::resolve(s, &rc.url);
-            let goal = format!(
-                "{} requests from {} to {} are answered by {}",
-                rc.requests,
-                rc.from,
-                url.as_deref().unwrap_or(&rc.url),
-                match (rc.at_least, rc.at_most) {
-                    (Some(a), Some(b)) => format!("{a} to {b} different pods"),
-                    (Some(a), None) => format!("at least {a} different pods"),
-                    (None, Some(b)) => format!("at most {b} different pod(s)"),
-                    (None, None) => "any pods".into(),
-                }
-            );
-            let url = match url {
+            // The goal is judged on the student's own requests (see
+            // `done::seen`); the world is first sampled with the check's
+            // own requests, to say whether it can be reached at all.
+            let goal = responders_goal(rc, &bind::show_url(c, &rc.url));
+            let url = match bind::resolve(c, &rc.url) {
                 Ok(u) => u,
                 Err(problem) => return failed(goal, problem),
             };
@@ -269,7 +314,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                     let problem = if answered < rc.requests {
                         let failed = outcomes.iter().find(|o| o.answered_by.is_none());
                         format!(
-                            "{} of {} requests failed{}",
+                            "{} of {} test requests servicelab sent failed{}",
                             rc.requests - answered,
                             rc.requests,
                             failed
@@ -279,7 +324,11 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                     } else if rc.at_least.is_some_and(|a| n < a)
                         || rc.at_most.is_some_and(|b| n > b)
                     {
-                        format!("{n} answered: {}", who.join(", "))
+                        format!(
+                            "{n} pod(s) answered {} test requests servicelab sent: {}",
+                            rc.requests,
+                            who.join(", ")
+                        )
                     } else {
                         String::new()
                     };
@@ -292,6 +341,30 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
         passed: problem.is_empty(),
         goal,
         problem,
+    }
+}
+
+/// What a `responders` check asks of the student's requests.
+pub fn responders_goal(rc: &RespondersCheck, url: &str) -> String {
+    format!(
+        "one run of your requests from {} to {url} is answered by {}",
+        rc.from,
+        match (rc.at_least, rc.at_most) {
+            (Some(a), Some(b)) if a == b => format!("exactly {a} different pod(s)"),
+            (Some(a), Some(b)) => format!("{a} to {b} different pods"),
+            (Some(a), None) => format!("at least {a} different pods"),
+            (None, Some(1)) => "one pod only".into(),
+            (None, Some(b)) => format!("at most {b} different pods"),
+            (None, None) => "any pods".into(),
+        }
+    )
+}
+
+/// "a" or "an", as the next word is said.
+fn article(word: &str) -> &'static str {
+    match word.chars().next().map(|c| c.to_ascii_lowercase()) {
+        Some('a' | 'e' | 'i' | 'o' | 'u') => "an",
+        _ => "a",
     }
 }
 
@@ -430,7 +503,8 @@ fn dns_problem(dc: &DnsCheck, l: &crate::shell::dns::DnsLookup) -> String {
 }
 
 fn describe_service_goal(sc: &ServiceCheck) -> String {
-    let mut g = String::from("a ");
+    let first = sc.type_.as_deref().unwrap_or("Service");
+    let mut g = format!("{} ", article(first));
     if let Some(t) = &sc.type_ {
         g.push_str(t);
         g.push(' ');

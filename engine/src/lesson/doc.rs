@@ -105,6 +105,14 @@ impl Doc {
         self.0.is_empty()
     }
 
+    /// Calls `f` with every text the tree holds (prose, code, commands,
+    /// output, manifests), e.g. to find the placeholders it names.
+    pub fn each_text(&self, f: &mut dyn FnMut(&str)) {
+        for n in &self.0 {
+            n.each_text(f);
+        }
+    }
+
     /// The text of the tree without its markup, e.g. for an accessible
     /// name or a search.
     pub fn plain_text(&self) -> String {
@@ -117,6 +125,44 @@ impl Doc {
 }
 
 impl Node {
+    fn each_text(&self, f: &mut dyn FnMut(&str)) {
+        let all = |kids: &[Node], f: &mut dyn FnMut(&str)| {
+            for k in kids {
+                k.each_text(f);
+            }
+        };
+        match self {
+            Node::Text(t) | Node::Code(t) | Node::Pre(t) => f(t),
+            Node::Para(k)
+            | Node::Heading(_, k)
+            | Node::Quote(k)
+            | Node::Em(k)
+            | Node::Strong(k)
+            | Node::Struck(k)
+            | Node::ImageAlt(k) => all(k, f),
+            Node::Link { kids, .. } => all(kids, f),
+            Node::Bullets(items) | Node::Numbered(_, items) => {
+                for i in items {
+                    all(i, f);
+                }
+            }
+            Node::Table { head, rows } => {
+                for c in head.iter().chain(rows.iter().flatten()) {
+                    all(c, f);
+                }
+            }
+            Node::Break | Node::Rule => {}
+            Node::Console(lines) => {
+                for l in lines {
+                    match l {
+                        ConsoleLine::Command(c) | ConsoleLine::Output(c) => f(c),
+                    }
+                }
+            }
+            Node::File { text, .. } => f(text),
+        }
+    }
+
     fn plain_text_into(&self, out: &mut String) {
         let all = |kids: &[Node], out: &mut String| {
             for k in kids {
@@ -163,6 +209,17 @@ impl Node {
 
 #[cfg(feature = "authoring")]
 pub use reading::from_markdown;
+
+/// A line of Markdown read as inline content (no paragraph around it):
+/// an objective, a title.
+#[cfg(feature = "authoring")]
+pub fn inline_markdown(markdown: &str) -> Doc {
+    let mut d = from_markdown(markdown);
+    if let [Node::Para(kids)] = d.0.as_mut_slice() {
+        return Doc(std::mem::take(kids));
+    }
+    d
+}
 
 #[cfg(feature = "authoring")]
 mod reading {

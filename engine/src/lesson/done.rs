@@ -48,7 +48,8 @@ pub fn same_url(a: &str, b: &str) -> bool {
 /// URL's placeholders (`{nodePort:web}`) are read from the world `s`, so
 /// the student's `curl` of the port their Service got counts.
 pub fn seen(s: &Session, check: &Check, made: &[RequestMade]) -> Option<bool> {
-    let url = |u: &str| super::placeholders::resolve(s, u).unwrap_or_else(|_| u.to_string());
+    let url =
+        |u: &str| super::bind::resolve(&s.world().cluster, u).unwrap_or_else(|_| u.to_string());
     match &check.kind {
         CheckKind::Request(r) => {
             let want = url(&r.url);
@@ -59,11 +60,27 @@ pub fn seen(s: &Session, check: &Check, made: &[RequestMade]) -> Option<bool> {
             }))
         }
         CheckKind::Responders(r) => {
+            // Judged on one run of the student's own requests (one command
+            // line, such as a loop): how many different pods answered it.
             let want = url(&r.url);
-            Some(made.iter().any(|m| {
-                m.from == r.from
+            let mut runs: std::collections::BTreeMap<u64, Vec<&str>> = Default::default();
+            for m in made {
+                if m.from == r.from
                     && same_url(&m.url, &want)
                     && matches!(m.observed, Observed::Status(_))
+                {
+                    if let Some(who) = &m.answered_by {
+                        runs.entry(m.line).or_default().push(who);
+                    }
+                }
+            }
+            Some(runs.values().any(|who| {
+                let mut pods = who.clone();
+                pods.sort_unstable();
+                pods.dedup();
+                who.len() >= 2
+                    && r.at_least.is_none_or(|a| pods.len() >= a)
+                    && r.at_most.is_none_or(|b| pods.len() <= b)
             }))
         }
         _ => None,
@@ -119,6 +136,8 @@ mod tests {
             from: from.into(),
             url: url.into(),
             observed,
+            answered_by: None,
+            line: 0,
         }
     }
 
@@ -132,7 +151,7 @@ mod tests {
         let diags = crate::lesson::replay::check_file("t.md", &lesson(""));
         assert_eq!(diags.len(), 1, "{diags:?}");
         let text = diags[0].to_string();
-        assert!(text.starts_with("t.md:12:3: the solution never makes the request of this check (curl from laptop to http://192.168.1.2:30008 gives 200 OK)"), "{text}");
+        assert!(text.starts_with("t.md:12:3: the solution never makes the request of this check (curl from laptop to http://192.168.1.2:30008 gets 200 OK)"), "{text}");
         let diags = crate::lesson::replay::check_file(
             "t.md",
             &lesson("curl -s http://192.168.1.2:30008 > /dev/null\n"),

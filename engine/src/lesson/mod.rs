@@ -57,14 +57,15 @@
 //! `lessons/README.md` is the authors' guide to every field; this module's
 //! types are its reference.
 
+pub mod bind;
 pub mod checks;
 pub mod course;
 pub mod diag;
 pub mod doc;
 pub mod done;
+pub mod facts;
 #[cfg(feature = "authoring")]
 pub mod parse;
-pub mod placeholders;
 pub mod replay;
 
 pub use diag::Diagnostic;
@@ -84,8 +85,9 @@ pub struct Lesson {
     pub path: String,
     pub title: String,
     pub summary: String,
-    /// What the student will be able to do: shown at the top.
-    pub objectives: Vec<String>,
+    /// What the student will be able to do: shown at the top (inline
+    /// Markdown, read).
+    pub objectives: Vec<Doc>,
     /// The estimated time, in minutes: shown in the lesson list.
     pub minutes: Option<u32>,
     pub world: WorldSpec,
@@ -125,7 +127,77 @@ pub struct Step {
     pub why: Option<Doc>,
 }
 
+impl Lesson {
+    /// Calls `f` with every text of the lesson the student may see or
+    /// run: prose, quizzes, hints, why, recap, objectives, commands,
+    /// manifests, solutions, and the checks' and probes' fields.
+    pub fn each_text(&self, f: &mut dyn FnMut(&str)) {
+        for o in &self.objectives {
+            o.each_text(f);
+        }
+        self.intro.each_text(f);
+        if let Some(r) = &self.recap {
+            r.each_text(f);
+        }
+        for s in &self.steps {
+            s.each_text(f);
+        }
+    }
+}
+
 impl Step {
+    /// Every text of the step (see [`Lesson::each_text`]).
+    pub fn each_text(&self, f: &mut dyn FnMut(&str)) {
+        for seg in &self.segments {
+            match seg {
+                Segment::Prose(d) => d.each_text(f),
+                Segment::Ran(cmds) => cmds.iter().for_each(|c| f(c)),
+                Segment::Quiz(_) => {}
+            }
+        }
+        for q in &self.quizzes {
+            q.question.each_text(f);
+            for c in &q.choices {
+                f(&c.text);
+            }
+            for e in &q.explain {
+                e.each_text(f);
+            }
+        }
+        for h in &self.hints {
+            h.each_text(f);
+        }
+        if let Some(w) = &self.why {
+            w.each_text(f);
+        }
+        self.commands.iter().for_each(|c| f(c));
+        self.solution.iter().for_each(|c| f(c));
+        for file in &self.files {
+            f(&file.content);
+        }
+        for c in &self.checks {
+            match &c.kind {
+                CheckKind::Request(r) => {
+                    f(&r.url);
+                    if let Some(b) = &r.body_contains {
+                        f(b);
+                    }
+                }
+                CheckKind::Responders(r) => f(&r.url),
+                CheckKind::Endpoints(e) => e.addresses.iter().flatten().for_each(|a| f(a)),
+                CheckKind::Dns(d) => {
+                    f(&d.name);
+                    d.answers.iter().flatten().for_each(|a| f(a));
+                }
+                CheckKind::Pod(p) => p.name.iter().for_each(|n| f(n)),
+                _ => {}
+            }
+        }
+        for p in &self.probes {
+            f(&p.url);
+        }
+    }
+
     /// The step's prose as plain text, without markup or quizzes.
     pub fn prose_text(&self) -> String {
         let mut out = String::new();
@@ -145,6 +217,10 @@ pub enum Segment {
     Prose(Doc),
     /// The quiz of this index in [`Step::quizzes`].
     Quiz(usize),
+    /// The end of a console block: the prose after it talks about what
+    /// these commands print, so it waits until the student has run one of
+    /// them (or asks to read on, or the step is done).
+    Ran(Vec<String>),
 }
 
 /// A question with choices, asked where it stands in the step (a quiz
@@ -176,17 +252,68 @@ impl Quiz {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Choice {
     pub text: String,
-    /// With a probe: the outcome this choice predicts.
-    pub expect: Option<Expect>,
+    /// With a probe: what this choice predicts it shows.
+    pub expect: Option<Prediction>,
+}
+
+/// What a quiz choice predicts its probe shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Prediction {
+    /// A request ends this way.
+    Request(Expect),
+    /// A DNS lookup answers exactly these (any order; placeholders allowed).
+    Answers(Vec<String>),
+    /// A DNS lookup finds no such name (NXDOMAIN).
+    NoSuchName,
+    /// A DNS lookup gets no answer from any server.
+    NoServer,
+    /// This many different pods answer the probe's requests.
+    Pods(usize),
+}
+
+impl std::fmt::Display for Prediction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Prediction::Request(e) => e.fmt(f),
+            Prediction::Answers(a) => f.write_str(&a.join(", ")),
+            Prediction::NoSuchName => f.write_str("NXDOMAIN"),
+            Prediction::NoServer => f.write_str("no answer from any server"),
+            Prediction::Pods(n) => write!(f, "{n} different pod(s)"),
+        }
+    }
+}
+
+/// What a quiz's probe asks the engine.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum QuizAsk {
+    /// A curl to this URL: how does it end?
+    Request { url: String },
+    /// A DNS lookup as the host's resolver makes it: what does it answer?
+    Dns {
+        name: String,
+        rr_type: crate::cluster::dns::RrType,
+    },
+    /// `requests` curls to this URL: how many different pods answer?
+    Responders { url: String, requests: usize },
+}
+
+/// When a quiz's probe is made, in `servicelab check`'s replay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum When {
+    /// At the step's start (the default).
+    Before,
+    /// After this many of the solution's commands (from 1): the quiz asks
+    /// about a state halfway through the step.
+    AfterCommand(usize),
+    /// Once the solution has run and the world settled.
+    After,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuizProbe {
     pub from: String,
-    pub url: String,
-    /// When the request is made: before the step's solution (the default),
-    /// or after it.
-    pub after: bool,
+    pub ask: QuizAsk,
+    pub when: When,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -263,6 +390,9 @@ pub enum Expect {
     Refused,
     /// The SYN was lost (curl exit 28).
     Timeout,
+    /// The connection failed with "No route to host" or "Network is
+    /// unreachable" (curl exit 7, like a refusal, but nothing refused it).
+    Unreachable,
     /// The name did not resolve (curl exit 6).
     Unresolved,
 }
@@ -272,10 +402,26 @@ impl Expect {
         Some(match s.trim().to_ascii_lowercase().as_str() {
             "refused" => Expect::Refused,
             "timeout" => Expect::Timeout,
+            "unreachable" => Expect::Unreachable,
             "unresolved" => Expect::Unresolved,
             "ok" => Expect::Status(200),
             n => Expect::Status(n.parse().ok().filter(|c| (100..600).contains(c))?),
         })
+    }
+}
+
+impl Expect {
+    /// How a request that ends this way ends, after its subject: "curl …
+    /// gets 200 OK", "… is refused".
+    pub fn phrase(&self) -> String {
+        match self {
+            Expect::Status(200) => "gets 200 OK".into(),
+            Expect::Status(c) => format!("gets HTTP {c}"),
+            Expect::Refused => "is refused (Connection refused)".into(),
+            Expect::Timeout => "times out".into(),
+            Expect::Unreachable => "fails with No route to host".into(),
+            Expect::Unresolved => "cannot resolve the host".into(),
+        }
     }
 }
 
@@ -286,6 +432,7 @@ impl std::fmt::Display for Expect {
             Expect::Status(c) => write!(f, "HTTP {c}"),
             Expect::Refused => f.write_str("connection refused"),
             Expect::Timeout => f.write_str("timeout"),
+            Expect::Unreachable => f.write_str("no route to host"),
             Expect::Unresolved => f.write_str("could not resolve host"),
         }
     }

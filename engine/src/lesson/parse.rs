@@ -52,8 +52,21 @@ const QUOTE_HINT: &str = "(a text with `: ` in it must be quoted: \"like: this\"
 #[serde(deny_unknown_fields)]
 struct QuizProbeSpec {
     from: String,
-    url: String,
-    /// `before` (the default) or `after` the step's solution.
+    /// A request: how it ends; with `responders`, how many pods answer.
+    #[serde(default)]
+    url: Option<String>,
+    /// A DNS name: what the host's resolver gets for it.
+    #[serde(default)]
+    dns: Option<String>,
+    /// The DNS record type (`A` by default).
+    #[serde(rename = "type", default)]
+    rr_type: Option<String>,
+    /// How many requests to make to `url`; the choices predict how many
+    /// different pods answer them.
+    #[serde(default)]
+    responders: Option<usize>,
+    /// `before` (the default) or `after` the step's solution, or `after
+    /// COMMAND`: after that command of the solution.
     #[serde(default)]
     when: Option<String>,
 }
@@ -339,6 +352,10 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
     // Where each step's quizzes stand: (start, end) of their blocks.
     let mut quiz_cuts: Vec<Vec<(usize, usize)>> = vec![];
     let mut recap: Option<(String, usize)> = None;
+    // Quiz probes made `after COMMAND`: (step, quiz, command, line).
+    let mut pending_when: Vec<(usize, usize, String, usize)> = vec![];
+    // Where each step's console blocks with commands end, and their commands.
+    let mut console_ends: Vec<Vec<(usize, Vec<String>)>> = vec![];
 
     let parser = Parser::new_ext(body, Options::empty()).into_offset_iter();
     for (ev, range) in parser {
@@ -374,6 +391,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         why: None,
                     });
                     quiz_cuts.push(vec![]);
+                    console_ends.push(vec![]);
                 }
             }
             Event::Text(t) | Event::Code(t) if heading.is_some() => {
@@ -465,10 +483,15 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         cut.push((start, end));
                         let spec: Option<QuizSpec> = cx.yaml(&code, content_line, indent);
                         let nodes = fm.as_ref().map(|f| f.world.nodes).unwrap_or(1);
-                        if let Some(q) =
-                            spec.and_then(|q| convert_quiz(&mut cx, q, fence_line, nodes))
+                        let mut when = vec![];
+                        if let Some(q) = spec
+                            .and_then(|q| convert_quiz(&mut cx, q, fence_line, nodes, &mut when))
                         {
+                            let si = steps.len() - 1;
                             let step = steps.last_mut().expect("checked above");
+                            for (cmd, line) in when {
+                                pending_when.push((si, step.quizzes.len(), cmd, line));
+                            }
                             step.quizzes.push(q);
                             if let Some(cuts) = quiz_cuts.last_mut() {
                                 cuts.push((start, end));
@@ -494,6 +517,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         step.solution.extend(group_commands(&code));
                     }
                     "console" | "sh" | "bash" | "shell" => {
+                        let mut block = vec![];
                         for l in code.lines() {
                             if let Some(cmd) = l.strip_prefix("$ ") {
                                 if step.challenge {
@@ -501,6 +525,12 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                                     break;
                                 }
                                 step.commands.push(cmd.trim().to_string());
+                                block.push(cmd.trim().to_string());
+                            }
+                        }
+                        if !block.is_empty() {
+                            if let Some(ends) = console_ends.last_mut() {
+                                ends.push((end, block));
                             }
                         }
                     }
@@ -553,22 +583,110 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         } else {
             to
         };
-        // The same prose, cut where each quiz is asked.
+        // The same prose, cut where each quiz is asked and after each
+        // console block (what follows talks about its output).
+        enum Cut<'a> {
+            Quiz(usize, usize),
+            Ran(usize, &'a [String]),
+        }
+        let mut cuts: Vec<(usize, Cut<'_>)> = quiz_cuts[i]
+            .iter()
+            .map(|&(qs, qe)| (qs, Cut::Quiz(qs, qe)))
+            .chain(
+                console_ends[i]
+                    .iter()
+                    .filter(|(e, _)| *e < to)
+                    .map(|(e, cmds)| (*e, Cut::Ran(*e, cmds))),
+            )
+            .collect();
+        cuts.sort_by_key(|(at, _)| *at);
         let mut at = from;
-        for (k, &(qs, qe)) in quiz_cuts[i].iter().enumerate() {
-            let before = prose(text, at, qs, &cut);
-            if !before.is_empty() {
-                step.segments.push(Segment::Prose(from_markdown(&before)));
+        let mut quiz = 0;
+        for (_, c) in cuts {
+            match c {
+                Cut::Quiz(qs, qe) => {
+                    let before = prose(text, at, qs, &cut);
+                    if !before.is_empty() {
+                        step.segments.push(Segment::Prose(from_markdown(&before)));
+                    }
+                    step.segments.push(Segment::Quiz(quiz));
+                    quiz += 1;
+                    at = qe;
+                }
+                Cut::Ran(e, cmds) => {
+                    let e = e.max(at);
+                    let before = prose(text, at, e, &cut);
+                    if !before.is_empty() {
+                        step.segments.push(Segment::Prose(from_markdown(&before)));
+                    }
+                    step.segments.push(Segment::Ran(cmds.to_vec()));
+                    at = e;
+                }
             }
-            step.segments.push(Segment::Quiz(k));
-            at = qe;
         }
         let rest = prose(text, at.min(to), to, &cut);
         if !rest.is_empty() {
             step.segments.push(Segment::Prose(from_markdown(&rest)));
         }
+        // A console block with nothing after it holds nothing back.
+        while matches!(step.segments.last(), Some(Segment::Ran(_))) {
+            step.segments.pop();
+        }
     }
     let intro = prose(text, body_start, body_start + intro_end, &cut);
+
+    // Quiz probes made after a command of the solution: which one.
+    for (si, qi, cmd, line) in pending_when {
+        let Some(step) = steps.get_mut(si) else {
+            continue;
+        };
+        let found: Vec<usize> = step
+            .solution
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.trim() == cmd || c.trim_start().starts_with(cmd.as_str()))
+            .map(|(i, _)| i)
+            .collect();
+        let exact = step.solution.iter().position(|c| c.trim() == cmd);
+        let one = match found.as_slice() {
+            [i] => Some(*i),
+            _ => None,
+        };
+        match (exact.or(one), found.is_empty()) {
+            (Some(i), _) => {
+                if let Some(p) = step.quizzes.get_mut(qi).and_then(|q| q.probe.as_mut()) {
+                    p.when = When::AfterCommand(i + 1);
+                }
+            }
+            (None, true) => cx.error(
+                line,
+                1,
+                format!(
+                    "`when: after {cmd}`: the step's solution has no such command; it runs {}",
+                    if step.solution.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        step.solution
+                            .iter()
+                            .map(|c| format!("`{}`", c.lines().next().unwrap_or("")))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ),
+            ),
+            (None, false) => cx.error(
+                line,
+                1,
+                format!("`when: after {cmd}`: several commands of the solution start so; write one in full"),
+            ),
+        }
+    }
+
+    // Placeholders anywhere in the file must be ones the page can fill.
+    for m in super::bind::scan_text(text).1 {
+        let (l, c) = cx.line_col(m.at);
+        cx.error(l, c, m.message);
+    }
 
     if steps.is_empty() && cx.errors.is_empty() {
         let last = text.lines().count().max(1);
@@ -616,7 +734,11 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         path: path.to_string(),
         title: fm.title,
         summary: fm.summary,
-        objectives: fm.objectives,
+        objectives: fm
+            .objectives
+            .iter()
+            .map(|o| super::doc::inline_markdown(o))
+            .collect(),
         minutes: fm.minutes,
         world: fm.world,
         intro: from_markdown(&intro),
@@ -695,7 +817,7 @@ fn check_from(cx: &mut Ctx<'_>, from: &str, line: usize, nodes: u8) {
 
 /// A URL's placeholders (`{nodePort:web}`) must name a value the engine knows.
 fn check_url(cx: &mut Ctx<'_>, url: &str, line: usize) {
-    if let Some(problem) = super::placeholders::problem(url) {
+    if let Some(problem) = super::bind::problem(url) {
         let col = cx
             .text
             .lines()
@@ -717,15 +839,116 @@ fn expectation(cx: &mut Ctx<'_>, s: &str, line: usize) -> Option<Expect> {
             .and_then(|t| t.find(s))
             .map(|c| c + 1)
             .unwrap_or(1);
-        cx.error(line, col, format!("unknown expectation `{s}`, expected an HTTP status (200, 404…) or one of `refused`, `timeout`, `unresolved`"));
+        cx.error(line, col, format!("unknown expectation `{s}`, expected an HTTP status (200, 404…) or one of `refused`, `timeout`, `unreachable`, `unresolved`"));
     }
     e
+}
+
+/// What a quiz's probe asks: a request, a DNS lookup, or how many pods
+/// answer a run of requests.
+fn quiz_ask(cx: &mut Ctx<'_>, p: &QuizProbeSpec, line: usize) -> Option<QuizAsk> {
+    match (&p.url, &p.dns, p.responders) {
+        (Some(url), None, None) => {
+            check_url(cx, url, line);
+            Some(QuizAsk::Request { url: url.clone() })
+        }
+        (Some(url), None, Some(n)) => {
+            check_url(cx, url, line);
+            if !(2..=100).contains(&n) {
+                cx.error(
+                    line,
+                    1,
+                    format!("`responders` is how many requests to make, 2 to 100, not {n}"),
+                );
+                return None;
+            }
+            Some(QuizAsk::Responders {
+                url: url.clone(),
+                requests: n,
+            })
+        }
+        (None, Some(name), None) => {
+            let ty = p.rr_type.as_deref().unwrap_or("A");
+            match crate::cluster::dns::RrType::parse(ty) {
+                Some(
+                    t @ (crate::cluster::dns::RrType::A
+                    | crate::cluster::dns::RrType::Cname
+                    | crate::cluster::dns::RrType::Srv),
+                ) => Some(QuizAsk::Dns {
+                    name: name.clone(),
+                    rr_type: t,
+                }),
+                _ => {
+                    cx.error(
+                        line,
+                        1,
+                        format!("unknown DNS type `{ty}`, expected `A`, `CNAME` or `SRV`"),
+                    );
+                    None
+                }
+            }
+        }
+        _ => {
+            cx.error(line, 1, "a quiz probe asks one thing: `url` (how a request ends), `url` with `responders: N` (how many pods answer N requests), or `dns` (what a lookup answers)");
+            None
+        }
+    }
+}
+
+/// What a choice predicts, read for the kind of question its probe asks.
+fn prediction(
+    cx: &mut Ctx<'_>,
+    ask: &QuizAsk,
+    value: &serde_norway::Value,
+    line: usize,
+) -> Option<Prediction> {
+    match ask {
+        QuizAsk::Request { .. } => {
+            let text = yaml_text(value)?;
+            expectation(cx, &text, line).map(Prediction::Request)
+        }
+        QuizAsk::Responders { .. } => match value.as_u64() {
+            Some(n) => Some(Prediction::Pods(n as usize)),
+            None => {
+                cx.error(line, 1, "with `responders`, a choice's `expect` is how many different pods answer: a number");
+                None
+            }
+        },
+        QuizAsk::Dns { .. } => {
+            let items: Vec<String> = match value {
+                serde_norway::Value::Sequence(items) => {
+                    items.iter().filter_map(yaml_text).collect()
+                }
+                v => match yaml_text(v) {
+                    Some(t) => match t.trim().to_ascii_lowercase().as_str() {
+                        "nxdomain" => return Some(Prediction::NoSuchName),
+                        "timeout" | "no servers" => return Some(Prediction::NoServer),
+                        _ => t.split(',').map(|a| a.trim().to_string()).collect(),
+                    },
+                    None => vec![],
+                },
+            };
+            if items.is_empty() || items.iter().any(String::is_empty) {
+                cx.error(line, 1, "with `dns`, a choice's `expect` is the answers (`10.96.0.10`, or a list), `nxdomain` or `timeout`");
+                return None;
+            }
+            Some(Prediction::Answers(items))
+        }
+    }
 }
 
 /// A quiz block read: 2 to 5 choices, the answer one of them, one
 /// explanation or one per choice, and with a probe, each choice's
 /// prediction (no two alike, so that exactly one can be right).
-fn convert_quiz(cx: &mut Ctx<'_>, q: QuizSpec, line: usize, nodes: u8) -> Option<Quiz> {
+/// A probe made `after COMMAND` is put in `pending_when`, to be found
+/// in the step's solution once it is read.
+fn convert_quiz(
+    cx: &mut Ctx<'_>,
+    q: QuizSpec,
+    line: usize,
+    nodes: u8,
+    pending_when: &mut Vec<(String, usize)>,
+) -> Option<Quiz> {
     let errors = cx.errors.len();
     if q.question.trim().is_empty() {
         cx.error(line, 1, "a quiz needs a `question`");
@@ -740,6 +963,7 @@ fn convert_quiz(cx: &mut Ctx<'_>, q: QuizSpec, line: usize, nodes: u8) -> Option
             ),
         );
     }
+    let ask = q.probe.as_ref().and_then(|p| quiz_ask(cx, p, line));
     let mut choices = vec![];
     for c in &q.choices {
         if let Some(text) = yaml_text(c) {
@@ -753,7 +977,13 @@ fn convert_quiz(cx: &mut Ctx<'_>, q: QuizSpec, line: usize, nodes: u8) -> Option
         });
         match (field("text"), known) {
             (Some(text), true) => {
-                let expect = field("expect").and_then(|e| expectation(cx, &e, line));
+                let expect = match (c.get("expect"), &ask) {
+                    (None, _) => None,
+                    (Some(e), Some(ask)) => prediction(cx, ask, e, line),
+                    (Some(e), None) => yaml_text(e)
+                        .and_then(|e| expectation(cx, &e, line))
+                        .map(Prediction::Request),
+                };
                 choices.push(Choice { text, expect });
             }
             _ => cx.error(
@@ -814,30 +1044,39 @@ fn convert_quiz(cx: &mut Ctx<'_>, q: QuizSpec, line: usize, nodes: u8) -> Option
             "a quiz needs `explain`: what the student learns from each choice",
         );
     }
-    let probe = q.probe.map(|p| {
-        check_from(cx, &p.from, line, nodes);
-        check_url(cx, &p.url, line);
-        let after = match p.when.as_deref() {
-            None | Some("before") => false,
-            Some("after") => true,
-            Some(other) => {
-                cx.error(
-                    line,
-                    1,
-                    format!("`when` is `before` or `after` the step's solution, not `{other}`"),
-                );
-                false
-            }
-        };
-        QuizProbe {
-            from: p.from,
-            url: p.url,
-            after,
+    let probe = match (q.probe, ask) {
+        (Some(p), Some(ask)) => {
+            check_from(cx, &p.from, line, nodes);
+            let when = match p.when.as_deref().map(str::trim) {
+                None | Some("before") => When::Before,
+                Some("after") => When::After,
+                Some(other) => match other.strip_prefix("after ") {
+                    // Which command: found once the step's solution is read.
+                    Some(cmd) => {
+                        pending_when.push((cmd.trim().to_string(), line));
+                        When::AfterCommand(0)
+                    }
+                    None => {
+                        cx.error(
+                            line,
+                            1,
+                            format!("`when` is `before` or `after` the step's solution, or `after COMMAND` (a command of its solution), not `{other}`"),
+                        );
+                        When::Before
+                    }
+                },
+            };
+            Some(QuizProbe {
+                from: p.from,
+                ask,
+                when,
+            })
         }
-    });
+        _ => None,
+    };
     if probe.is_some() {
         for c in &choices {
-            if c.expect.is_none() {
+            if c.expect.is_none() && cx.errors.len() == errors {
                 cx.error(
                     line,
                     1,

@@ -176,7 +176,9 @@ fn world_line(text: &str, place: &WorldPlace) -> usize {
 /// Writes a step's files into the laptop's home directory.
 pub fn enter_step(s: &mut Session, step: &Step) {
     for f in &step.files {
-        s.put_file("laptop", &f.name, &f.content);
+        // A manifest may name what the world chose: `{podIP:web#1}`.
+        let text = super::bind::render(&s.world().cluster, &f.content);
+        s.put_file("laptop", &f.name, &text);
     }
 }
 
@@ -201,11 +203,16 @@ pub fn start_at(lesson: &Lesson, n: usize) -> Result<Session, String> {
 fn run_solution(s: &mut Session, step: &Step) -> Vec<(String, crate::shell::Execution)> {
     step.solution
         .iter()
-        .map(|cmd| {
-            s.pass(crate::shell::time::NATIVE_STEP_MS);
-            (cmd.clone(), s.run(cmd))
-        })
+        .map(|cmd| (cmd.clone(), run_solution_command(s, cmd)))
         .collect()
+}
+
+/// One command of a solution, as `servicelab shell` runs it: the native
+/// step of time first, and its placeholders read from the world.
+pub fn run_solution_command(s: &mut Session, cmd: &str) -> crate::shell::Execution {
+    s.pass(crate::shell::time::NATIVE_STEP_MS);
+    let line = super::bind::render(&s.world().cluster, cmd);
+    s.run(&line)
 }
 
 #[derive(Clone, Copy)]
@@ -229,7 +236,7 @@ fn probes(
             Phase::After => (&p.after, "after"),
         };
         let Some(want) = want else { continue };
-        let url = match super::placeholders::resolve(s, &p.url) {
+        let url = match super::bind::resolve(&s.world().cluster, &p.url) {
             Ok(u) => u,
             Err(why) => {
                 let problem = format!("probe {when} step \"{}\": {}: {why}", step.title, p.url);
@@ -249,55 +256,160 @@ fn probes(
     }
 }
 
-/// Checks the quizzes of `step` whose probe is made at `phase`: the marked
+/// What a quiz's probe saw, in the terms its choices predict.
+struct Seen {
+    /// Which predictions it bears out.
+    fits: Box<dyn Fn(&Prediction) -> bool>,
+    /// What happened, as a sentence for the author.
+    said: String,
+}
+
+/// Makes a quiz's probe in the world `s`.
+fn ask(s: &Session, p: &QuizProbe) -> Result<Seen, String> {
+    let c = &s.world().cluster;
+    match &p.ask {
+        QuizAsk::Request { url } => {
+            let url = super::bind::resolve(c, url)?;
+            let o = s
+                .request(&p.from, &url)
+                .ok_or_else(|| format!("there is no host or pod named `{}`", p.from))?;
+            let said = format!(
+                "curl from {} to {url} gives {}. {}.",
+                p.from,
+                o.observed,
+                crate::lesson::checks::why(&o)
+            );
+            let observed = o.observed.clone();
+            Ok(Seen {
+                fits: Box::new(move |want| match want {
+                    Prediction::Request(e) => matches_expect(&observed, e),
+                    _ => false,
+                }),
+                said,
+            })
+        }
+        QuizAsk::Responders { url, requests } => {
+            let url = super::bind::resolve(c, url)?;
+            let outcomes = s
+                .requests(&p.from, &url, *requests)
+                .ok_or_else(|| format!("there is no host or pod named `{}`", p.from))?;
+            let mut who: Vec<String> = outcomes
+                .iter()
+                .filter_map(|o| o.answered_by.clone())
+                .collect();
+            crate::sort::sort(&mut who);
+            who.dedup();
+            let n = who.len();
+            let said = format!(
+                "{requests} requests from {} to {url} are answered by {n} different pod(s){}.",
+                p.from,
+                if who.is_empty() {
+                    String::new()
+                } else {
+                    format!(": {}", who.join(", "))
+                }
+            );
+            Ok(Seen {
+                fits: Box::new(move |want| *want == Prediction::Pods(n)),
+                said,
+            })
+        }
+        QuizAsk::Dns { name, rr_type } => {
+            use crate::shell::dns::DnsStatus;
+            let name = super::bind::render_all(c, name)?;
+            let l = s
+                .dns_lookup(&p.from, &name, *rr_type)
+                .ok_or_else(|| format!("there is no host or pod named `{}`", p.from))?;
+            let norm = |a: &str| a.trim_end_matches('.').to_ascii_lowercase();
+            let mut got: Vec<String> = l.answers.iter().map(|a| norm(a)).collect();
+            crate::sort::sort(&mut got);
+            let status = l.status.clone();
+            let said = match &status {
+                DnsStatus::Answered if !got.is_empty() => format!(
+                    "a DNS {} lookup of {name} from {} answers {}.",
+                    rr_type.name(),
+                    p.from,
+                    got.join(", ")
+                ),
+                DnsStatus::Answered => format!(
+                    "a DNS {} lookup of {name} from {} gets no {} record.",
+                    rr_type.name(),
+                    p.from,
+                    rr_type.name()
+                ),
+                DnsStatus::NxDomain => {
+                    format!("a DNS lookup of {name} from {} gets NXDOMAIN.", p.from)
+                }
+                DnsStatus::TimedOut => format!(
+                    "a DNS lookup of {name} from {} times out: no server answers.",
+                    p.from
+                ),
+                other => format!("a DNS lookup of {name} from {} ends {other:?}.", p.from),
+            };
+            let world = c.clone();
+            Ok(Seen {
+                fits: Box::new(move |want| match (want, &status) {
+                    (Prediction::NoSuchName, DnsStatus::NxDomain) => true,
+                    (Prediction::NoServer, DnsStatus::TimedOut) => true,
+                    (Prediction::Answers(a), DnsStatus::Answered) => {
+                        let mut want: Vec<String> = a
+                            .iter()
+                            .map(|x| norm(&super::bind::render(&world, x)))
+                            .collect();
+                        crate::sort::sort(&mut want);
+                        want == got
+                    }
+                    _ => false,
+                }),
+                said,
+            })
+        }
+    }
+}
+
+/// Checks the quizzes of `step` whose probe is made at `when`: the marked
 /// answer must predict what the engine does, so a quiz can never lie.
 fn quizzes(
     s: &Session,
     lesson: &Lesson,
     text: &str,
     step: &Step,
-    phase: Phase,
+    when: When,
     out: &mut Vec<Diagnostic>,
 ) {
     for q in &step.quizzes {
         let Some(p) = &q.probe else { continue };
-        if p.after != matches!(phase, Phase::After) {
+        if p.when != when {
             continue;
         }
         let answer = &q.choices[q.answer];
         let Some(want) = &answer.expect else { continue };
-        let url = match super::placeholders::resolve(s, &p.url) {
-            Ok(u) => u,
+        let seen = match ask(s, p) {
+            Ok(seen) => seen,
             Err(why) => {
-                let problem = format!("quiz probe: {}: {why}", p.url);
-                out.push(Diagnostic::new(&lesson.path, text, q.line, 1, problem));
+                out.push(Diagnostic::new(
+                    &lesson.path,
+                    text,
+                    q.line,
+                    1,
+                    format!("quiz probe: {why}"),
+                ));
                 continue;
             }
         };
-        let problem = match s.request(&p.from, &url) {
-            None => format!("quiz probe: there is no host or pod named `{}`", p.from),
-            Some(o) if !matches_expect(&o.observed, want) => {
-                let right = q
-                    .choices
-                    .iter()
-                    .find(|c| {
-                        c.expect
-                            .as_ref()
-                            .is_some_and(|e| matches_expect(&o.observed, e))
-                    })
-                    .map(|c| format!(" The choice that says so is \"{}\".", c.text))
-                    .unwrap_or_else(|| " No choice says so.".to_string());
-                format!(
-                    "quiz: the answer \"{}\" predicts {want}, but curl from {} to {} gives {}. {}.{right}",
-                    answer.text,
-                    p.from,
-                    url,
-                    o.observed,
-                    crate::lesson::checks::why(&o),
-                )
-            }
-            Some(_) => continue,
-        };
+        if (seen.fits)(want) {
+            continue;
+        }
+        let right = q
+            .choices
+            .iter()
+            .find(|c| c.expect.as_ref().is_some_and(|e| (seen.fits)(e)))
+            .map(|c| format!(" The choice that says so is \"{}\".", c.text))
+            .unwrap_or_else(|| " No choice says so.".to_string());
+        let problem = format!(
+            "quiz: the answer \"{}\" predicts {want}, but {}{right}",
+            answer.text, seen.said,
+        );
         out.push(Diagnostic::new(&lesson.path, text, q.line, 1, problem));
     }
 }
@@ -326,10 +438,28 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
             return out;
         }
     };
-    for step in &lesson.steps {
+    // The text's facts, held against the world of each step.
+    let reader = facts::Reader::new(path, text);
+    let asked = facts::Asked::of(text);
+    let parts = TextParts::of(lesson, &reader);
+    let mut all: Vec<facts::Snapshot> = vec![];
+    let settled_snapshot = |s: &Session| {
+        if s.has_pending() {
+            facts::Snapshot::of(&s.settled(), &asked)
+        } else {
+            facts::Snapshot::of(s, &asked)
+        }
+    };
+    for (n, step) in lesson.steps.iter().enumerate() {
         enter_step(&mut s, step);
+        let mut snaps = vec![settled_snapshot(&s)];
+        if n == 0 {
+            if let Some((from, to)) = parts.intro {
+                reader.check(from, to, &snaps, &mut out);
+            }
+        }
         probes(&s, lesson, text, step, Phase::Before, &mut out);
-        quizzes(&s, lesson, text, step, Phase::Before, &mut out);
+        quizzes(&s, lesson, text, step, When::Before, &mut out);
         if step.fails_before && !step.checks.is_empty() {
             let all_pass = step.checks.iter().all(|c| evaluate(&s, c).passed);
             if all_pass {
@@ -343,8 +473,18 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
             }
         }
         let mut made = vec![];
-        for (cmd, e) in run_solution(&mut s, step) {
-            made.extend(e.requests.iter().cloned());
+        let mut ran = vec![];
+        for (i, cmd) in step.solution.iter().enumerate() {
+            let e = run_solution_command(&mut s, cmd);
+            quizzes(&s, lesson, text, step, When::AfterCommand(i + 1), &mut out);
+            snaps.push(facts::Snapshot::of(&s, &asked));
+            ran.push((cmd.clone(), e));
+        }
+        for (line, (cmd, e)) in ran.into_iter().enumerate() {
+            made.extend(e.requests.iter().cloned().map(|mut r| {
+                r.line = line as u64;
+                r
+            }));
             if e.status != 0 {
                 let first = e.text().lines().next().unwrap_or("").to_string();
                 out.push(Diagnostic::new(
@@ -392,9 +532,94 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
             }
         }
         probes(&s, lesson, text, step, Phase::After, &mut out);
-        quizzes(&s, lesson, text, step, Phase::After, &mut out);
+        quizzes(&s, lesson, text, step, When::After, &mut out);
+        snaps.push(facts::Snapshot::of(&s, &asked));
+        let (from, to) = parts.steps[n];
+        match parts.recap {
+            Some((rf, rt)) if rf >= from && rt <= to => {
+                reader.check(from, rf, &snaps, &mut out);
+                reader.check(rt, to, &snaps, &mut out);
+            }
+            _ => reader.check(from, to, &snaps, &mut out),
+        }
+        if let (Some(first), Some(last)) = (snaps.first(), snaps.last()) {
+            all.push(first.clone());
+            all.push(last.clone());
+        }
+    }
+    // What speaks of the whole lesson: its objectives and its recap.
+    for (from, to) in parts.whole {
+        reader.check(from, to, &all, &mut out);
     }
     out
+}
+
+/// Where each part of a lesson's text is, as byte ranges of the file.
+struct TextParts {
+    /// Between the front matter and the first step.
+    intro: Option<(usize, usize)>,
+    /// Each step, from its heading to the next.
+    steps: Vec<(usize, usize)>,
+    /// The recap block.
+    recap: Option<(usize, usize)>,
+    /// What speaks of the whole lesson: the front matter's title, summary
+    /// and objectives, and the recap.
+    whole: Vec<(usize, usize)>,
+}
+
+impl TextParts {
+    fn of(lesson: &Lesson, r: &facts::Reader<'_>) -> TextParts {
+        let text = r.text;
+        let lines: Vec<&str> = text.lines().collect();
+        // The front matter's closing line.
+        let fm_end = lines
+            .iter()
+            .enumerate()
+            .skip(1)
+            .find(|(_, l)| l.trim_end() == "---")
+            .map_or(1, |(i, _)| i + 1);
+        let mut whole = vec![];
+        let mut in_objectives = false;
+        for (i, l) in lines.iter().enumerate().take(fm_end).skip(1) {
+            let top = !l.starts_with(' ') && !l.starts_with('-');
+            if top {
+                in_objectives = l.starts_with("objectives:");
+            }
+            let wanted =
+                l.starts_with("title:") || l.starts_with("summary:") || (in_objectives && !top);
+            if wanted {
+                let from = r.offset(i + 1);
+                whole.push((from, from + l.len()));
+            }
+        }
+        let starts: Vec<usize> = lesson.steps.iter().map(|s| r.offset(s.line)).collect();
+        let body = r.offset(fm_end + 1);
+        let intro = starts.first().map(|first| (body, *first));
+        let steps = starts
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (*s, starts.get(i + 1).copied().unwrap_or(text.len())))
+            .collect();
+        let recap = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with("```recap"))
+            .map(|open| {
+                let close = lines
+                    .iter()
+                    .enumerate()
+                    .skip(open + 1)
+                    .find(|(_, l)| l.trim() == "```")
+                    .map_or(lines.len(), |(i, _)| i + 1);
+                (r.offset(open + 1), r.offset(close + 1))
+            });
+        whole.extend(recap);
+        TextParts {
+            intro,
+            steps,
+            recap,
+            whole,
+        }
+    }
 }
 
 /// Parses then replays: everything `servicelab check` says about one file.

@@ -186,19 +186,34 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     let mut status = 0;
     for (n, url) in opts.urls.iter().enumerate() {
         exec.http_status = None;
+        exec.connect_errno = None;
         status = fetch(s, &opts, url, n, exec);
-        let observed = match status {
-            0 | 22 => super::Observed::Status(exec.http_status.unwrap_or(0)),
-            6 => super::Observed::Unresolved,
-            7 => super::Observed::Refused,
-            28 => super::Observed::Timeout,
-            other => super::Observed::Failed(other),
+        let observed = match (status, exec.connect_errno) {
+            (0 | 22, _) => super::Observed::Status(exec.http_status.unwrap_or(0)),
+            (6, _) => super::Observed::Unresolved,
+            (7, Some("No route to host" | "Network is unreachable")) => {
+                super::Observed::Unreachable
+            }
+            (7, _) => super::Observed::Refused,
+            (28, _) => super::Observed::Timeout,
+            (other, _) => super::Observed::Failed(other),
+        };
+        let answered_by = match (
+            &observed,
+            exec.trace.as_ref().and_then(|t| t.outcome.as_ref()),
+        ) {
+            (super::Observed::Status(_), Some(crate::net::TraceOutcome::Answered { host, .. })) => {
+                Some(host.clone())
+            }
+            _ => None,
         };
         let from = s.current_host().to_string();
         exec.record_request(super::RequestMade {
             from,
             url: url.clone(),
             observed,
+            answered_by,
+            line: 0,
         });
     }
     status
@@ -354,6 +369,7 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         )),
     };
     if let Some((errno, kernel_ms)) = failure {
+        exec.connect_errno = Some(errno);
         let limit = [opts.connect_timeout_ms, opts.max_time_ms]
             .into_iter()
             .flatten()

@@ -30,6 +30,7 @@ use crate::rng::SimRng;
 use crate::time::Millis;
 use crate::world::{OptionsError, Topology, World, WorldOptions};
 pub use complete::Completion;
+pub(crate) use kubectl::format_endpoint_slices;
 pub use kubectl::EditRequest;
 pub use lexer::{needs_more, split_commands, Chunk, CommandReader, ParseError, Split};
 
@@ -153,6 +154,9 @@ pub struct Execution {
     pub file_edit: Option<FileEdit>,
     /// The HTTP status of curl's response being handled.
     http_status: Option<u16>,
+    /// Why curl's connection failed, as the kernel said (`No route to
+    /// host`), for the request being handled.
+    connect_errno: Option<&'static str>,
     /// `kubectl edit` asks the page's editor for this object; the saved
     /// text goes to [`Session::finish_edit`].
     pub edit: Option<EditRequest>,
@@ -177,6 +181,11 @@ pub struct RequestMade {
     pub from: String,
     pub url: String,
     pub observed: Observed,
+    /// The pod (or host) whose process answered, if one did.
+    pub answered_by: Option<String>,
+    /// Which command line made it, counted by whoever keeps the record
+    /// (curl leaves 0): a loop's requests are one run.
+    pub line: u64,
 }
 
 /// A screen editor asked for: the file (absolute path) on a host, and its
@@ -322,6 +331,9 @@ pub enum Observed {
     Status(u16),
     Refused,
     Timeout,
+    /// The connection failed with "No route to host" or "Network is
+    /// unreachable": no route, nobody answered ARP, or a router said so.
+    Unreachable,
     Unresolved,
     /// Another curl failure (exit code).
     Failed(i32),
@@ -334,6 +346,7 @@ impl std::fmt::Display for Observed {
             Observed::Status(c) => write!(f, "HTTP {c}"),
             Observed::Refused => f.write_str("connection refused"),
             Observed::Timeout => f.write_str("timeout"),
+            Observed::Unreachable => f.write_str("no route to host"),
             Observed::Unresolved => f.write_str("could not resolve host"),
             Observed::Failed(c) => write!(f, "curl error {c}"),
         }
@@ -361,17 +374,16 @@ impl RequestOutcome {
             Some((b, c)) => (b.to_string(), c.trim().parse::<u16>().unwrap_or(0)),
             None => (String::new(), out.trim().parse().unwrap_or(0)),
         };
-        let observed = match e.status {
-            0 => Observed::Status(code),
-            6 => Observed::Unresolved,
-            7 => Observed::Refused,
-            28 => Observed::Timeout,
-            other => Observed::Failed(other),
+        // curl recorded how the request ended, typed.
+        let made = e.requests.last();
+        let observed = match made.map(|m| &m.observed) {
+            Some(Observed::Status(_)) | None => match e.status {
+                0 => Observed::Status(code),
+                other => Observed::Failed(other),
+            },
+            Some(o) => o.clone(),
         };
-        let answered_by = e.trace.as_ref().and_then(|t| match &t.outcome {
-            Some(crate::net::TraceOutcome::Answered { host, .. }) => Some(host.clone()),
-            _ => None,
-        });
+        let answered_by = made.and_then(|m| m.answered_by.clone());
         RequestOutcome {
             observed,
             body,

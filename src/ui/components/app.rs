@@ -349,6 +349,8 @@ pub fn App(props: &AppProps) -> Html {
                 on_open_file={open_file.clone()}
                 on_compare={on_compare}
                 answers={state.answers.clone()}
+                values={state.values.clone()}
+                ran={state.ran.clone()}
             />
         },
         Scope::Sandbox { options, saved } => html! {

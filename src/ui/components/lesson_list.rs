@@ -146,7 +146,9 @@ pub fn LessonList(props: &LessonListProps) -> Html {
                 if !b.lesson.objectives.is_empty() {
                     <details class="lesson-objectives">
                         <summary>{ "What you will be able to do" }</summary>
-                        <ul>{ for b.lesson.objectives.iter().map(|o| html! { <li>{ o.clone() }</li> }) }</ul>
+                        <ul>{ for b.lesson.objectives.iter().map(|o| html! {
+                            <li>{ crate::ui::prose::render(o, &crate::ui::prose::Controls::default(), 3) }</li>
+                        }) }</ul>
                     </details>
                 }
             </li>

@@ -13,6 +13,7 @@
 //! is done.
 
 use super::nav_link::NavLink;
+use crate::engine::lesson::bind::Values;
 use crate::engine::lesson::done::GoalState;
 use crate::engine::lesson::{Doc, Lesson, Quiz, Segment, Step};
 use crate::ui::catalog;
@@ -26,7 +27,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 /// What a lesson promises its student ("You will be able to …").
-pub fn objectives_of(lesson: &Lesson) -> Vec<String> {
+pub fn objectives_of(lesson: &Lesson) -> Vec<Doc> {
     lesson.objectives.clone()
 }
 
@@ -76,6 +77,12 @@ pub struct LessonViewProps {
     /// The quizzes answered so far.
     #[prop_or_default]
     pub answers: Answers,
+    /// The values of the lesson's placeholders in the student's world.
+    #[prop_or_default]
+    pub values: Rc<Values>,
+    /// The command lines run since the step opened.
+    #[prop_or_default]
+    pub ran: Rc<BTreeSet<String>>,
 }
 
 impl LessonViewProps {
@@ -167,7 +174,9 @@ fn Prose(props: &ProseProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 pub struct ObjectivesProps {
-    pub items: Rc<Vec<String>>,
+    pub items: Rc<Vec<Doc>>,
+    #[prop_or_default]
+    pub values: Rc<Values>,
 }
 
 /// What the student will be able to do, at the top of a lesson.
@@ -176,10 +185,11 @@ pub fn Objectives(props: &ObjectivesProps) -> Html {
     if props.items.is_empty() {
         return Html::default();
     }
+    let controls = Controls::reading(props.values.clone());
     html! {
         <details class="objectives" open=true>
             <summary>{ "What you will be able to do" }</summary>
-            <ul>{ for props.items.iter().map(|o| html! { <li>{ o.clone() }</li> }) }</ul>
+            <ul>{ for props.items.iter().map(|o| html! { <li>{ prose::render(o, &controls, 3) }</li> }) }</ul>
         </details>
     }
 }
@@ -194,6 +204,9 @@ pub struct QuizCardProps {
     /// Tells the quizzes of a page apart.
     #[prop_or_default]
     pub id: AttrValue,
+    /// The values of the lesson's placeholders in the student's world.
+    #[prop_or_default]
+    pub values: Rc<Values>,
 }
 
 /// A question: choices as buttons; once chosen, whether it was right, and
@@ -202,6 +215,7 @@ pub struct QuizCardProps {
 pub fn QuizCard(props: &QuizCardProps) -> Html {
     let q = &props.quiz;
     let heading = format!("quiz{}-question", props.id);
+    let reading = Controls::reading(props.values.clone());
     // A question with a probe predicts what a request will do.
     let tag = if q.probe.is_some() {
         "Predict"
@@ -212,7 +226,7 @@ pub fn QuizCard(props: &QuizCardProps) -> Html {
         <section class="quiz" aria-labelledby={heading.clone()} data-answered={props.chosen.is_some().to_string()}>
             <div id={heading.clone()} class="quiz-question">
                 <span class="quiz-tag">{ tag }</span>
-                <Prose doc={q.question.clone()} controls={Controls::default()} shift={3} />
+                <Prose doc={q.question.clone()} controls={reading.clone()} shift={3} />
             </div>
             <ul class="quiz-choices">
                 { for q.choices.iter().enumerate().map(|(i, c)| {
@@ -227,7 +241,7 @@ pub fn QuizCard(props: &QuizCardProps) -> Html {
                             <button type="button" class={classes!("quiz-choice", state)}
                                 aria-pressed={(props.chosen == Some(i)).to_string()}
                                 disabled={props.chosen.is_some()} {onclick}>
-                                { c.text.clone() }
+                                { prose::bound(&c.text, &props.values) }
                                 if state == Some("right") { <span class="visually-hidden">{ " (the answer)" }</span> }
                             </button>
                         </li>
@@ -240,15 +254,15 @@ pub fn QuizCard(props: &QuizCardProps) -> Html {
                         if c == q.answer {
                             "Yes.".to_string()
                         } else {
-                            format!("Not quite: the answer is “{}”.", q.choices.get(q.answer).map(|a| a.text.as_str()).unwrap_or(""))
+                            format!("Not quite: the answer is “{}”.", q.choices.get(q.answer).map(|a| props.values.text(&a.text)).unwrap_or_default())
                         }
                     }</strong></p>
                     if let Some(text) = q.explanation(c) {
-                        <Prose doc={text.clone()} controls={Controls::default()} shift={3} />
+                        <Prose doc={text.clone()} controls={reading.clone()} shift={3} />
                     }
                     if c != q.answer {
                         if let Some(right) = q.explain.get(q.answer).filter(|_| q.explain.len() > 1) {
-                            <Prose doc={right.clone()} controls={Controls::default()} shift={3} />
+                            <Prose doc={right.clone()} controls={reading.clone()} shift={3} />
                         }
                     }
                 </div>
@@ -266,6 +280,8 @@ pub struct LessonCompleteProps {
     #[prop_or_default]
     pub next: Option<(Route, AttrValue)>,
     pub on_navigate: Callback<Route>,
+    #[prop_or_default]
+    pub values: Rc<Values>,
 }
 
 /// Every step done: the lesson is marked finished, its recap, the way on.
@@ -275,7 +291,7 @@ pub fn LessonComplete(props: &LessonCompleteProps) -> Html {
         <section class="lesson-complete" aria-labelledby="complete-heading">
             <h4 id="complete-heading"><span aria-hidden="true">{ "✓ " }</span>{ format!("Lesson finished: {}", props.title) }</h4>
             if let Some(recap) = &props.recap {
-                <div class="recap"><Prose doc={recap.clone()} controls={Controls::default()} shift={4} /></div>
+                <div class="recap"><Prose doc={recap.clone()} controls={Controls::reading(props.values.clone())} shift={4} /></div>
             } else {
                 <p>{ "Every step is done." }</p>
             }
@@ -317,11 +333,22 @@ struct StepViewData {
     on_open_file: Callback<String>,
     on_compare: Callback<usize>,
     answers: Answers,
+    values: Rc<Values>,
+    ran: Rc<BTreeSet<String>>,
 }
 
-/// The sentence at the top of the goals.
-fn state_line(v: &StepViewData) -> Html {
+/// The sentence at the top of the goals. `waiting`: a quiz of the step
+/// is still to be answered, and the goals would give its answer away.
+fn state_line(v: &StepViewData, waiting: bool) -> Html {
     let status = &v.status;
+    if waiting && !status.checks.is_empty() {
+        return html! {
+            <p id="step-state" class="step-state waiting" data-passed="false">
+                <span class="glyph" aria-hidden="true">{ "? " }</span>
+                { "Answer the question above first: the goals would give its answer away." }
+            </p>
+        };
+    }
     let reached = status
         .goals
         .iter()
@@ -358,7 +385,7 @@ fn state_line(v: &StepViewData) -> Html {
         return html! {
             <p id="step-state" class="step-state ready" data-passed="false" data-ready="true">
                 <span class="glyph" aria-hidden="true">{ "◐ " }</span>
-                { "Almost: the world is ready. Make the request yourself and see it answer." }
+                { "Almost: the world is ready. Make the request yourself and see how it ends." }
             </p>
         };
     }
@@ -380,21 +407,27 @@ fn StepView(props: &StepViewProps) -> Html {
     let solution = use_state(|| 0u8);
     let step = v.lesson.steps.get(v.step.wrapping_sub(1));
     let challenge = step.is_some_and(is_challenge);
+    // Text after a console block the student chose to read before
+    // running its commands (by its segment's index).
+    let read_on = use_state(BTreeSet::<usize>::new);
     let controls = (*use_memo(
         (
             v.on_action.clone(),
             v.on_open_file.clone(),
             v.files.clone(),
             challenge,
+            v.values.clone(),
         ),
-        |(on_action, open, files, challenge)| Controls {
+        |(on_action, open, files, challenge, values)| Controls {
             run: on_action.reform(Action::Run),
             open: open.clone(),
             files: files.clone(),
             buttons: !challenge,
+            values: values.clone(),
         },
     ))
     .clone();
+    let reading = Controls::reading(v.values.clone());
     let Some(step) = step else {
         return Html::default();
     };
@@ -408,9 +441,11 @@ fn StepView(props: &StepViewProps) -> Html {
         let solution = solution.clone();
         Callback::from(move |_: MouseEvent| solution.set(to))
     };
+    // The solution as it runs in the student's world.
+    let solution_lines: Vec<String> = step.solution.iter().map(|l| v.values.text(l)).collect();
     let run_solution = {
         let on_action = v.on_action.clone();
-        let lines = step.solution.clone();
+        let lines = solution_lines.clone();
         Callback::from(move |_: MouseEvent| {
             for line in &lines {
                 on_action.emit(Action::Run(line.clone()));
@@ -420,14 +455,33 @@ fn StepView(props: &StepViewProps) -> Html {
     let reset = v.on_action.reform(|_: MouseEvent| Action::ResetStep);
     let last = v.step == count;
     let answered = |k: usize| v.answers.get(&(v.step, k)).copied();
-    // The text up to the first quiz not yet answered; the rest waits.
-    let shown = step
-        .segments
-        .iter()
-        .position(|s| matches!(s, Segment::Quiz(k) if answered(*k).is_none()))
-        .map_or(step.segments.len(), |i| i + 1);
-    let waiting = shown < step.segments.len();
     let step_done = v.done || status.passed();
+    // The text up to the first quiz not yet answered; the rest waits. Text
+    // after a console block waits too, until the student has run one of
+    // its commands (it talks about what they print), or reads on.
+    let has_run = |cmds: &[String]| {
+        cmds.iter().any(|c| {
+            v.ran
+                .contains(&crate::ui::state::normal_command(&v.values.text(c)))
+        })
+    };
+    let stop = step.segments.iter().enumerate().position(|(i, s)| match s {
+        Segment::Quiz(k) => answered(*k).is_none(),
+        Segment::Ran(cmds) => !step_done && !has_run(cmds) && !read_on.contains(&i),
+        Segment::Prose(_) => false,
+    });
+    let shown = stop.map_or(step.segments.len(), |i| i + 1);
+    let stopped_at_run = stop.and_then(|i| match &step.segments[i] {
+        Segment::Ran(cmds) => Some((i, cmds.clone())),
+        _ => None,
+    });
+    // A quiz not yet answered, anywhere in the step: its answer must not
+    // show in the goals, the state line or the explanation.
+    let waiting = step
+        .quizzes
+        .iter()
+        .enumerate()
+        .any(|(k, _)| answered(k).is_none());
     html! {
         <section class={classes!("step", challenge.then_some("challenge"))} aria-labelledby="step-title" data-step={v.step.to_string()}>
             <h3 id="step-title" tabindex="-1">
@@ -464,32 +518,46 @@ fn StepView(props: &StepViewProps) -> Html {
                             let on_choose = v.on_action.reform(move |choice| Action::Answer { quiz: k, choice });
                             html! {
                                 <QuizCard quiz={Rc::new(q.clone())} chosen={answered(k)}
-                                    id={AttrValue::from(format!("{}-{k}", v.step))} {on_choose} />
+                                    id={AttrValue::from(format!("{}-{k}", v.step))} {on_choose}
+                                    values={v.values.clone()} />
                             }
                         }
                         None => Html::default(),
                     },
+                    Segment::Ran(_) => Html::default(),
                 }) }
-                if waiting {
+                if let Some((i, cmds)) = stopped_at_run {
+                    <div class="run-waiting" role="group" aria-label="The text goes on once you have run the command">
+                        <p>{ format!(
+                            "Run {} to read on: the text goes on with what {} prints.",
+                            if cmds.len() == 1 { "the command above" } else { "the commands above" },
+                            if cmds.len() == 1 { "it" } else { "they" },
+                        ) }</p>
+                        <button type="button" class="read-on" onclick={{
+                            let read_on = read_on.clone();
+                            Callback::from(move |_: MouseEvent| {
+                                let mut set = (*read_on).clone();
+                                set.insert(i);
+                                read_on.set(set);
+                            })
+                        }}>{ "Read on without running it" }</button>
+                    </div>
+                } else if shown < step.segments.len() {
                     <p class="quiz-waiting">{ "Answer the question to read on: the step goes on with the command that tells." }</p>
                 }
             </div>
 
-            if let (Some(why), true) = (&step.why, step_done) {
+            if let (Some(why), true) = (&step.why, step_done && !waiting) {
                 <section class="why" aria-labelledby="why-heading">
                     <h4 id="why-heading">{ "What happened" }</h4>
-                    <Prose doc={why.clone()} controls={Controls::default()} shift={3} />
+                    <Prose doc={why.clone()} controls={reading.clone()} shift={3} />
                 </section>
             }
 
             <section class="checks" aria-labelledby="checks-heading">
                 <h4 id="checks-heading">{ "Goals of this step" }</h4>
-                <div role="status">{ state_line(v) }</div>
-                if waiting && !status.checks.is_empty() {
-                    // The goals would state the outcome the question asks
-                    // the student to predict.
-                    <p class="goals-waiting">{ "The goals show once you have answered the question above." }</p>
-                } else if !status.checks.is_empty() {
+                <div role="status">{ state_line(v, waiting) }</div>
+                if !waiting && !status.checks.is_empty() {
                     <ul class="check-list">
                         { for status.checks.iter().zip(status.goals.iter()).map(|(c, g)| {
                             let (class, glyph, said) = match g {
@@ -555,7 +623,7 @@ fn StepView(props: &StepViewProps) -> Html {
                     } else {
                         <button type="button" aria-expanded="true" aria-controls="solution-lines" onclick={set_solution(0)}>{ "Hide the solution" }</button>
                         <div id="solution-lines">
-                            <pre class="solution-lines"><code>{ step.solution.join("\n") }</code></pre>
+                            <pre class="solution-lines"><code>{ solution_lines.join("\n") }</code></pre>
                             <button type="button" class="run-solution" onclick={run_solution}>{ "Run the solution" }</button>
                         </div>
                     }
@@ -568,6 +636,7 @@ fn StepView(props: &StepViewProps) -> Html {
                     recap={recap_of(&v.lesson)}
                     next={v.next_lesson.clone()}
                     on_navigate={v.on_navigate.clone()}
+                    values={v.values.clone()}
                 />
             }
 
@@ -626,6 +695,8 @@ pub fn LessonView(props: &LessonViewProps) -> Html {
         on_open_file: props.on_open_file.clone(),
         on_compare: props.on_compare.clone(),
         answers: props.answers.clone(),
+        values: props.values.clone(),
+        ran: props.ran.clone(),
     });
     let key = format!("{}/{}", lesson.id, props.step);
     let done_count = (1..=count).filter(|n| props.done.contains(n)).count();
@@ -643,7 +714,7 @@ pub fn LessonView(props: &LessonViewProps) -> Html {
                         <span class="finished-mark"><span aria-hidden="true">{ " ✓ " }</span>{ "finished" }</span>
                     }
                 </p>
-                <Objectives items={Rc::new(objectives_of(lesson))} />
+                <Objectives items={Rc::new(objectives_of(lesson))} values={props.values.clone()} />
                 if props.preview {
                     <p class="preview-badge">{ format!("Preview of {}, opened from disk", lesson.path) }</p>
                     if let Some(report) = &props.report {

@@ -38,7 +38,13 @@ pub struct NodeKubelet {
     pub pull_free_at: Option<i64>,
     /// The host-local IPAM plugin's last reserved address.
     pub last_reserved: Option<std::net::Ipv4Addr>,
+    /// When the last sandbox bound to this node is (or was) made.
+    pub last_sandbox_at: Option<i64>,
 }
+
+/// Sandboxes on one node are made one after another, this far apart at
+/// least.
+const SANDBOX_GAP_MS: i64 = 60;
 
 /// Something the kubelet needs the world to do at its moment.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,13 +145,17 @@ fn failed_scheduling(c: &mut Cluster, key: &Key, now: i64) {
 
 /// The scheduler: binds every unbound pod, and gives the kubelet its first step.
 pub(crate) fn schedule(c: &mut Cluster, now: i64) {
-    let keys: Vec<Key> = c
+    // The scheduling queue takes pods in the order they were created, so a
+    // lesson's pods (and a controller's) are set up in the order they were
+    // made and get their addresses in that order.
+    let mut queue: Vec<(i64, u64, Key)> = c
         .pods
         .iter()
         .filter(|(_, p)| p.status.runtime.scheduled_at.is_none())
-        .map(|(k, _)| k.clone())
+        .map(|(k, p)| (p.metadata.created_ms, p.metadata.created_seq, k.clone()))
         .collect();
-    for key in keys {
+    queue.sort();
+    for (_, _, key) in queue {
         let Some(pod) = c.pods.get(&key) else {
             continue;
         };
@@ -199,12 +209,22 @@ pub(crate) fn schedule(c: &mut Cluster, now: i64) {
             .iter()
             .map(|ct| ContainerRuntime::new(&ct.name))
             .collect();
+        // The sandbox: the pause container and the CNI's work. The CNI
+        // plugin runs once at a time on a node (host-local holds a lock on
+        // its store), so sandboxes are made in the order the pods were
+        // bound, and addresses follow that order.
+        let due = at + 350 + jitter(&format!("{uid}/sandbox"), 400);
+        let kubelet = c.kubelets.entry(node.clone()).or_default();
+        let due = match kubelet.last_sandbox_at {
+            Some(last) if last >= due => last + SANDBOX_GAP_MS,
+            _ => due,
+        };
+        kubelet.last_sandbox_at = Some(due);
         if let Some(p) = c.pods.get_mut(&key) {
             p.spec.node_name = Some(node.clone());
             let rt = &mut p.status.runtime;
             rt.scheduled_at = Some(at);
-            // The sandbox: the pause container and the CNI's work.
-            rt.sandbox_at = Some(at + 350 + jitter(&format!("{uid}/sandbox"), 400));
+            rt.sandbox_at = Some(due);
             rt.containers = containers;
             p.status.host_ip = c
                 .nodes
@@ -347,9 +367,23 @@ pub fn go_duration(ms: i64) -> String {
 /// and returns the requests for the world, due at `now`.
 pub(crate) fn step(c: &mut Cluster, now: i64) -> Vec<KubeletRequest> {
     let mut requests = vec![];
+    // Sandboxes first, in the order they are due: the CNI's address
+    // allocator hands out addresses in that order.
+    let mut due: Vec<(i64, u64, Key)> = c
+        .pods
+        .iter()
+        .filter_map(|(k, p)| {
+            let rt = &p.status.runtime;
+            let at = rt.sandbox_at.filter(|t| *t <= now && !rt.sandbox_ready)?;
+            Some((at, p.metadata.created_seq, k.clone()))
+        })
+        .collect();
+    due.sort();
+    for (_, _, key) in &due {
+        sandbox(c, key, now);
+    }
     let keys: Vec<Key> = c.pods.keys().cloned().collect();
     for key in keys {
-        sandbox(c, &key, now);
         let n = c.pods.get(&key).map_or(0, |p| p.spec.containers.len());
         for i in 0..n {
             // A container's steps can chain at the same moment (a pull that

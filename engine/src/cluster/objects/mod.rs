@@ -36,6 +36,11 @@ pub struct ObjectMeta {
     /// Simulated time of creation (not part of the API's wire form).
     #[serde(skip)]
     pub created_ms: i64,
+    /// The order of creation among all objects (not part of the wire
+    /// form): objects made at the same moment keep the order they were
+    /// made in, which decides the order the kubelet sets pods up.
+    #[serde(skip)]
+    pub created_seq: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

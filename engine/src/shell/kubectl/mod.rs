@@ -15,6 +15,7 @@ mod patch;
 mod portforward;
 mod wait;
 
+pub(crate) use columns::format_endpoint_slices;
 pub(super) use mutate::attached_shell_ended;
 pub use patch::EditRequest;
 

@@ -1191,3 +1191,89 @@ async fn a_quiz_asks_before_the_command_explains_a_wrong_choice_and_is_kept() {
     assert_eq!(count(&again, ".quiz-choice.wrong"), 1);
     assert_eq!(count(&again, ".quiz-waiting"), 0);
 }
+
+/// A preview lesson whose text names values of the student's world.
+const BOUND_LESSON: &str = "---\ntitle: B\nworld:\n  nodes: 1\n  pods:\n  - {name: myapp-pod, image: nginx, node: node01, labels: {app: myapp}}\n---\n\n## Look it up\n\nThe pod is at {podIP:myapp-pod}; its Service will get {clusterIP:web}.\n\n```console\n$ curl -s http://{podIP:myapp-pod}\n$ curl -s http://{clusterIP:web}\n```\n\nThat was nginx at {podIP:myapp-pod}.\n\n```check\n- service: {name: web}\n- request: {from: node01, url: \"http://{clusterIP:web}\", expect: 200}\n```\n\n```solution\nkubectl expose pod myapp-pod --name web --port 80\nssh node01\ncurl -s http://{clusterIP:web}\n```\n";
+
+#[wasm_bindgen_test]
+async fn placeholders_show_the_students_values_and_wait_for_missing_ones() {
+    let s = store("bound");
+    s.save(storage::PREVIEW_FILE_KEY, &format!("b.md\n{BOUND_LESSON}"));
+    let root = mount(Route::Preview { step: 1 }, Some(s)).await;
+    let prose = text(&root, ".step-text");
+    // The pod's address, from the student's world; the Service's, not yet.
+    let mut check = Session::new(WorldOptions::default()).unwrap();
+    let ip = check.run("kubectl get pod myapp-pod -o jsonpath='{.status.podIP}'").text();
+    assert!(prose.contains(&format!("The pod is at {ip};")), "{prose}");
+    assert!(prose.contains("<web's ClusterIP>"), "{prose}");
+    assert!(!prose.contains("{podIP"), "{prose}");
+    assert_eq!(count(&root, ".unbound"), 2);
+    // The command that needs a value the world does not have waits.
+    let buttons = root.query_selector_all(".run-button").unwrap();
+    let disabled: Vec<bool> = (0..buttons.length())
+        .map(|i| {
+            buttons
+                .item(i)
+                .unwrap()
+                .dyn_into::<Element>()
+                .unwrap()
+                .has_attribute("disabled")
+        })
+        .collect();
+    assert_eq!(disabled, vec![false, true]);
+    // The goal says which URL, in the student's words.
+    let goals = text(&root, ".check-list");
+    assert!(goals.contains("http://<web's ClusterIP>"), "{goals}");
+    // Once the Service exists, its address is everywhere.
+    run(&root, "kubectl expose pod myapp-pod --name web --port 80").await;
+    let cip = check
+        .run("kubectl expose pod myapp-pod --name web --port 80 >/dev/null; kubectl get svc web -o jsonpath='{.spec.clusterIP}'")
+        .text();
+    let goals = text(&root, ".check-list");
+    assert!(goals.contains(&format!("http://{cip} gets 200 OK")), "{goals}");
+    assert_eq!(count(&root, ".unbound"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn text_after_a_console_block_waits_for_its_command() {
+    let s = store("ran");
+    s.save(storage::PREVIEW_FILE_KEY, &format!("b.md\n{BOUND_LESSON}"));
+    let root = mount(Route::Preview { step: 1 }, Some(s)).await;
+    assert!(!text(&root, ".step-text").contains("That was nginx"));
+    assert_eq!(count(&root, ".run-waiting"), 1);
+    // Running the command (the button runs it with the student's value).
+    click(&root, &format!("Run curl -s http://{}", "10.244.0.2")).await;
+    settle().await;
+    assert!(text(&root, ".step-text").contains("That was nginx at 10.244.0.2."));
+    assert_eq!(count(&root, ".run-waiting"), 0);
+    // Or read on without running it.
+    let s = store("ran2");
+    s.save(storage::PREVIEW_FILE_KEY, &format!("b.md\n{BOUND_LESSON}"));
+    let root = mount(Route::Preview { step: 1 }, Some(s)).await;
+    click(&root, "Read on without running it").await;
+    assert!(text(&root, ".step-text").contains("That was nginx"));
+}
+
+#[wasm_bindgen_test]
+async fn a_step_with_a_question_waiting_says_nothing_of_its_goals() {
+    let s = store("quiz-wait");
+    // The world already passes the checks: without the wait, the step
+    // would say "done" above a question it answers.
+    let lesson = QUIZ_LESSON.replace(
+        "## Try the port",
+        "## Try the port\n\n```why\nThe node answers with a reset.\n```",
+    );
+    s.save(storage::PREVIEW_FILE_KEY, &format!("q.md\n{lesson}"));
+    let root = mount(Route::Preview { step: 1 }, Some(s)).await;
+    run(&root, "kubectl create service nodeport myapp --tcp=80:80 --node-port=30008").await;
+    settle().await;
+    let state = text(&root, "#step-state");
+    assert!(state.starts_with("? Answer the question above first"), "{state}");
+    assert_eq!(count(&root, ".check-list"), 0);
+    assert_eq!(count(&root, ".why"), 0);
+    click(&root, "Connection refused").await;
+    settle().await;
+    let state = text(&root, "#step-state");
+    assert!(state.contains("Step done"), "{state}");
+    assert_eq!(count(&root, ".why"), 1);
+}

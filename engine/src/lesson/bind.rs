@@ -238,6 +238,14 @@ pub fn scan_text(text: &str) -> (Vec<Placeholder>, Vec<Malformed>) {
         if word.is_empty() || bytes.get(word_end) != Some(&b':') {
             continue;
         }
+        // `{nodePort: 30008}` is a YAML mapping (a check's fields), not a
+        // placeholder: a placeholder has no space after its colon.
+        if bytes
+            .get(word_end + 1)
+            .is_some_and(|b| b.is_ascii_whitespace())
+        {
+            continue;
+        }
         let known = Kind::parse(word).is_some();
         let near = !known
             && word.len() >= 3
@@ -728,6 +736,8 @@ mod tests {
             "{}",
             "{ podIP: x }",
             "{app:web}",
+            "- service: {nodePort: 30008, clusterIP: None}",
+            "- {name: web, node: node01}",
         ] {
             let (found, bad) = scan_text(text);
             assert!(

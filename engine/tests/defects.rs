@@ -137,3 +137,15 @@ fn missing_objects_and_unresolved_hosts_print_what_the_tools_print() {
     );
     assert_eq!(e.status, 6);
 }
+
+#[test]
+fn curl_says_which_curl_it_is() {
+    let out = run("curl --version");
+    assert!(
+        out.starts_with("curl 8.5.0 (x86_64-pc-linux-gnu) libcurl/8.5.0 OpenSSL/3.0.13"),
+        "{out}"
+    );
+    assert!(out.contains("\nProtocols: dict file ftp"), "{out}");
+    // As soon as it reads it, before any URL.
+    assert_eq!(run("curl -V http://10.244.0.2; echo $?"), format!("{out}0\n"));
+}

@@ -399,6 +399,7 @@ fn before_of(session: &Session, step: usize, s: &crate::engine::lesson::Step) ->
 }
 
 fn observed(session: &Session, from: &str, url: &str) -> Rc<Observation> {
+    let from = &crate::engine::lesson::bind::render(&session.world().cluster, from);
     let url = match crate::engine::lesson::bind::resolve(&session.world().cluster, url) {
         Ok(u) => u,
         Err(why) => {

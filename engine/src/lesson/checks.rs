@@ -56,6 +56,12 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
     let c = &s.world().cluster;
     let (goal, problem) = match &check.kind {
         CheckKind::Request(r) => {
+            // `from` may be a workload's pod: `{pod:web#1}`.
+            let from = bind::render(c, &r.from);
+            let r = &RequestCheck {
+                from,
+                ..r.clone()
+            };
             let shown = bind::show_url(c, &r.url);
             let needle = r.body_contains.as_deref().map(|n| bind::render_all(c, n));
             let mut goal = format!("curl from {} to {shown} {}", r.from, r.expect.phrase());
@@ -242,12 +248,14 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                     .map(|a| a.iter().map(|x| bind::render_all(c, x)).collect())
                     .transpose()?;
                 Ok(DnsCheck {
+                    from: bind::render(c, &dc.from),
                     name,
                     answers,
                     ..dc.clone()
                 })
             });
             let shown = DnsCheck {
+                from: bind::render(c, &dc.from),
                 name: bind::render(c, &dc.name),
                 answers: dc
                     .answers
@@ -295,6 +303,10 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
             // The goal is judged on the student's own requests (see
             // `done::seen`); the world is first sampled with the check's
             // own requests, to say whether it can be reached at all.
+            let rc = &RespondersCheck {
+                from: bind::render(c, &rc.from),
+                ..rc.clone()
+            };
             let goal = responders_goal(rc, &bind::show_url(c, &rc.url));
             let url = match bind::resolve(c, &rc.url) {
                 Ok(u) => u,

@@ -48,13 +48,14 @@ pub fn same_url(a: &str, b: &str) -> bool {
 /// URL's placeholders (`{nodePort:web}`) are read from the world `s`, so
 /// the student's `curl` of the port their Service got counts.
 pub fn seen(s: &Session, check: &Check, made: &[RequestMade]) -> Option<bool> {
-    let url =
-        |u: &str| super::bind::resolve(&s.world().cluster, u).unwrap_or_else(|_| u.to_string());
+    let c = &s.world().cluster;
+    let url = |u: &str| super::bind::resolve(c, u).unwrap_or_else(|_| u.to_string());
+    let from = |f: &str| super::bind::render(c, f);
     match &check.kind {
         CheckKind::Request(r) => {
             let want = url(&r.url);
             Some(made.iter().any(|m| {
-                m.from == r.from
+                m.from == from(&r.from)
                     && same_url(&m.url, &want)
                     && matches_expect(&m.observed, &r.expect)
             }))
@@ -65,7 +66,7 @@ pub fn seen(s: &Session, check: &Check, made: &[RequestMade]) -> Option<bool> {
             let want = url(&r.url);
             let mut runs: std::collections::BTreeMap<u64, Vec<&str>> = Default::default();
             for m in made {
-                if m.from == r.from
+                if m.from == from(&r.from)
                     && same_url(&m.url, &want)
                     && matches!(m.observed, Observed::Status(_))
                 {

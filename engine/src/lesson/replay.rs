@@ -244,8 +244,9 @@ fn probes(
                 continue;
             }
         };
-        let problem = match s.request(&p.from, &url) {
-            None => format!("probe: there is no host or pod named `{}`", p.from),
+        let from = super::bind::render(&s.world().cluster, &p.from);
+        let problem = match s.request(&from, &url) {
+            None => format!("probe: there is no host or pod named `{from}`"),
             Some(o) if !matches_expect(&o.observed, want) => format!(
                 "probe {when} step \"{}\": curl from {} to {} gave {}, the probe says {want}",
                 step.title, p.from, url, o.observed
@@ -267,6 +268,11 @@ struct Seen {
 /// Makes a quiz's probe in the world `s`.
 fn ask(s: &Session, p: &QuizProbe) -> Result<Seen, String> {
     let c = &s.world().cluster;
+    // `from` may be a workload's pod: `{pod:web#1}`.
+    let p = &QuizProbe {
+        from: super::bind::render(c, &p.from),
+        ..p.clone()
+    };
     match &p.ask {
         QuizAsk::Request { url } => {
             let url = super::bind::resolve(c, url)?;

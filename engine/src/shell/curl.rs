@@ -161,8 +161,25 @@ fn parse_url(raw: &str) -> Result<Url, UrlError> {
 
 const TRY_HELP: &str = "curl: try 'curl --help' or 'curl --manual' for more information\n";
 
+/// `curl --version` as Ubuntu 24.04's curl 8.5.0 prints it: the one curl
+/// of every simulated host.
+const VERSION: &str = "curl 8.5.0 (x86_64-pc-linux-gnu) libcurl/8.5.0 OpenSSL/3.0.13 zlib/1.3 brotli/1.1.0 zstd/1.5.5 libidn2/2.4.0 libpsl/0.21.2 (+libidn2/2.4.0) libssh/0.10.6/openssl/zlib nghttp2/1.59.0 librtmp/2.3 OpenLDAP/2.6.7
+Release-Date: 2023-12-06, security patched: 8.5.0-2ubuntu10.6
+Protocols: dict file ftp ftps gopher gophers http https imap imaps ldap ldaps mqtt pop3 pop3s rtmp rtsp scp sftp smb smbs smtp smtps telnet tftp
+Features: alt-svc AsynchDNS brotli GSS-API HSTS HTTP2 HTTPS-proxy IDN IPv6 Kerberos Largefile libz NTLM PSL SPNEGO SSL threadsafe TLS-SRP UnixSockets zstd
+";
+
 #[inline(never)]
 pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+    // curl acts on `--version` as soon as it reads it, whatever follows.
+    if args
+        .iter()
+        .take_while(|a| *a != "--")
+        .any(|a| a == "--version" || a == "-V")
+    {
+        exec.out(VERSION);
+        return 0;
+    }
     let opts = match parse_args(args) {
         Ok(o) => o,
         Err(e) => {

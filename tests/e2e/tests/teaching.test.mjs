@@ -2,9 +2,12 @@
 // release build in dist/ with the course of lessons/, in Debian's headless
 // Chromium at 1440 x 900.
 //
-// A student plays lesson 01 from its first step to the next lesson: a
-// quiz stands before the command it asks about and what follows waits for
-// the answer; a wrong answer names the right one and explains both; the
+// A student plays lesson 01 from its first step to the next lesson: the
+// text after a console block waits until the student ran one of its
+// commands (what follows talks about its output); a quiz stands before the
+// command it asks about and what follows waits for the answer; the
+// commands and the text show the student's own addresses, not
+// placeholders; a wrong answer names the right one and explains both; the
 // answers go into the saved log (`answer STEP QUIZ CHOICE`) and survive a
 // reload; a step's "What happened" shows once it is done; the Challenge
 // step is done by typing, without its solution (a request goal ticks only
@@ -111,6 +114,20 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     await server?.close();
   });
 
+  it('the text after a console block waits until its command ran', async () => {
+    assert.equal(await page.locator('.quiz').count(), 0, 'the quiz follows the commands that find the pod');
+    const waiting = page.locator('.run-waiting');
+    assert.ok(await waiting.isVisible(), 'the step says it goes on once a command ran');
+    assert.doesNotMatch(await page.locator('.step-text').innerText(), /`kubectl` tells you|kubectl tells you/);
+    // The command shows the pod's address from the student's own world.
+    await page.getByRole('button', { name: 'Run ip route get 10.244.0.2', exact: true }).waitFor({ timeout: STEP });
+    assert.doesNotMatch(await page.locator('.step').innerText(), /\{podIP:/);
+    await page.getByRole('button', { name: 'Run kubectl get pods -o wide', exact: true }).click();
+    await page.locator('#terminal-output').getByText('myapp-pod').first().waitFor({ timeout: STEP });
+    await page.locator('.quiz').first().waitFor({ timeout: STEP });
+    assert.match(await page.locator('.step-text').innerText(), /tells you the pod's address, 10\.244\.0\.2, on node01/);
+  });
+
   it('a quiz waits before the command it asks about; a wrong answer names the right one and explains both', async () => {
     const quiz = page.locator('.quiz').first();
     assert.equal(await page.locator('.quiz').count(), 1, 'only the first quiz is shown');
@@ -139,9 +156,14 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     assert.ok(await choices.nth(1).evaluate((b) => b.classList.contains('wrong')));
     assert.ok(await choices.nth(2).evaluate((b) => b.classList.contains('right')));
     assert.equal(await quiz.getAttribute('data-answered'), 'true');
-    // What follows is shown now, up to the next question.
+    // What follows is shown now, up to the command; what curl reports
+    // waits until the student has run it.
     await settles.waitFor({ timeout: STEP });
-    assert.match(await page.locator('.step-text').innerText(), /curl reports/);
+    assert.doesNotMatch(await page.locator('.step-text').innerText(), /curl reports/);
+    await settles.click();
+    await page.locator('#terminal-output').getByText('curl: (28)').first().waitFor({ timeout: STEP });
+    await page.locator('.quiz').nth(1).waitFor({ timeout: STEP });
+    assert.match(await page.locator('.step-text').innerText(), /curl reports `?\(28\) Failed to connect to 10\.244\.0\.2 port 80/);
     assert.equal(await page.locator('.quiz').count(), 2);
     assert.equal(await page.locator('.quiz-waiting').count(), 1, 'the second quiz waits in turn');
     // The answer is in the saved log: step 1, quiz 0, choice 1.
@@ -156,6 +178,7 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     try {
       const p = other.context.pages()[0] ?? (await other.context.newPage());
       await p.goto(`${server.url}#/lessons/${LESSON}/1`, { waitUntil: 'load' });
+      await p.getByRole('button', { name: 'Read on without running it' }).click();
       const quiz = p.locator('.quiz').first();
       await quiz.waitFor({ timeout: STEP });
       await scrollPaneTo(quiz, 'center');
@@ -178,11 +201,13 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     try {
       const p = other.context.pages()[0] ?? (await other.context.newPage());
       await p.goto(`${server.url}#/lessons/${LESSON}/1`, { waitUntil: 'load' });
+      await p.getByRole('button', { name: 'Read on without running it' }).click();
       await p.locator('.quiz-waiting').waitFor({ timeout: STEP });
       // The quiz: "You now ask for the pod's web page from the laptop. What
       // does curl get?", its answer a timeout.
       const goals = await p.locator('.checks').innerText();
-      assert.doesNotMatch(goals, /10\.244\.0\.2 gives timeout/, `the goals say: ${goals.replace(/\s+/g, ' ')}`);
+      assert.doesNotMatch(goals, /10\.244\.0\.2 times out/, `the goals say: ${goals.replace(/\s+/g, ' ')}`);
+      assert.match(goals, /Answer the question above first/);
     } finally {
       await other.close();
     }
@@ -193,8 +218,11 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     try {
       const p = other.context.pages()[0] ?? (await other.context.newPage());
       await p.goto(`${server.url}#/lessons/${LESSON}/1`, { waitUntil: 'load' });
-      // The goals show once the step's questions are answered.
+      // The goals show once the step's questions are answered; the student
+      // reads on without running the commands.
+      await p.getByRole('button', { name: 'Read on without running it' }).click();
       await p.locator('.quiz').first().getByRole('button', { name: 'Nothing; curl waits until the connection times out' }).click();
+      await p.getByRole('button', { name: 'Read on without running it' }).click();
       await p.locator('.quiz').nth(1).getByRole('button', { name: 'Connection refused, at once' }).click();
       await p.locator('.check-list').waitFor({ timeout: STEP });
       await p.locator('#terminal-input').waitFor({ timeout: STEP });
@@ -205,7 +233,7 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
       await p.locator('.check-list .check').first().and(p.locator('[data-goal="passed"]')).waitFor({ timeout: STEP });
       const shown = await p.evaluate(() => [...document.querySelectorAll('#terminal-output *')]
         .some((e) => e.children.length === 0 && e.textContent.includes('curl: (28)') && e.checkVisibility()));
-      assert.ok(shown, 'the goal "gives timeout" ticked while the terminal was still playing the 130 s out');
+      assert.ok(shown, 'the goal "times out" ticked while the terminal was still playing the 130 s out');
     } finally {
       await other.close();
     }
@@ -242,7 +270,8 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
 
   it('the step\'s "What happened" shows once the student has made its requests', async () => {
     assert.equal(await page.locator('.why').count(), 0, 'not before the step is done');
-    await runAndSee('curl http://10.244.0.2', 'curl: (28)');
+    // The student's curl of the pod (in the first test) is seen; the
+    // node's is not yet.
     assert.equal(await page.locator('.why').count(), 0, 'not with one of its two requests seen');
     await runAndSee('curl http://192.168.1.2', 'curl: (7)');
     await page.locator('#step-state[data-passed="true"]').waitFor({ timeout: STEP });
@@ -254,29 +283,61 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     assert.deepEqual(await auditBoth('.why'), []);
   });
 
-  it('step 2 by its quizzes and "Run the solution"', async () => {
-    await page.getByRole('link', { name: 'Next step →' }).click();
-    await page.locator('.step[data-step="2"]').waitFor({ timeout: STEP });
-    // Each quiz in turn, with its first choice.
-    for (let i = 0; i < 5 && (await page.locator('.quiz-waiting').count()) > 0; i++) {
-      const quiz = page.locator('.quiz').nth(i);
+  /** Reads a step through: each quiz in turn with its first choice, and
+   * on past each console block without running it. */
+  async function readThrough() {
+    for (let i = 0; i < 20; i++) {
+      const readOn = page.getByRole('button', { name: 'Read on without running it' });
+      if (await readOn.count()) {
+        await readOn.click();
+        continue;
+      }
+      if (!(await page.locator('.quiz-waiting').count())) break;
+      const id = await page.locator('.quiz[data-answered="false"]').first().getAttribute('aria-labelledby');
+      const quiz = page.locator(`.quiz[aria-labelledby="${id}"]`);
       await quiz.locator('.quiz-choice').first().click();
       await quiz.locator('.quiz-explain').waitFor({ timeout: STEP });
     }
     assert.equal(await page.locator('.quiz-waiting').count(), 0);
+    assert.equal(await page.locator('.run-waiting').count(), 0);
+  }
+
+  /** Shows the solution and runs it, then waits for `text` and the step. */
+  async function runSolution(text) {
     await page.getByRole('button', { name: 'Show the solution' }).click();
     await page.getByRole('button', { name: 'Yes, show the solution' }).click();
     await page.getByRole('button', { name: 'Run the solution' }).click();
-    await page.locator('#terminal-output').getByText('Welcome to nginx!').first().waitFor({ timeout: STEP });
+    await page.locator('#terminal-output').getByText(text).first().waitFor({ timeout: STEP });
     await page.locator('#step-state[data-passed="true"]').waitFor({ timeout: STEP });
+  }
+
+  it('step 2 by its quizzes and "Run the solution"', async () => {
+    await page.getByRole('link', { name: 'Next step →' }).click();
+    await page.locator('.step[data-step="2"]').waitFor({ timeout: STEP });
+    await readThrough();
+    await runSolution('Welcome to nginx!');
     assert.match(await saved(), /^answer 2 0 0$/m);
+  });
+
+  it('step 3 runs a pod of the student\'s own', async () => {
+    await page.getByRole('link', { name: 'Next step →' }).click();
+    await page.locator('.step[data-step="3"]').waitFor({ timeout: STEP });
+    assert.equal(await page.locator('.step-files .file-chip').count(), 1, 'the manifest is given');
+    await readThrough();
+    await runSolution('Welcome to nginx!');
+    // The text names the new pod's address, as the student's world gave it.
+    await runAndSee("echo toolbox is at $(kubectl get pod toolbox -o jsonpath='{.status.podIP}')", 'toolbox is at 10.244.');
+    const ip = [...(await page.locator('#terminal-output').innerText()).matchAll(/toolbox is at (10\.244\.\d+\.\d+)/g)].pop()[1];
+    const text = await page.locator('.step-text').innerText();
+    assert.doesNotMatch(text, /\{podIP:/);
+    assert.match(text, new RegExp(`begins with ${ip.replace(/\./g, '\\.')}, toolbox's own address`));
   });
 
   it('the Challenge step: goals and no commands to click, done by typing without the solution', async () => {
     await page.getByRole('link', { name: 'Next step →' }).click();
-    const step = page.locator('.step.challenge[data-step="3"]');
+    const step = page.locator('.step.challenge[data-step="4"]');
     await step.waitFor({ timeout: STEP });
-    assert.match(await page.locator('#step-title').innerText(), /^Step 3 of 3: Challenge: same address, same port, two failures$/);
+    assert.match(await page.locator('#step-title').innerText(), /^Step 4 of 4: Challenge: same address, same port, two failures$/);
     assert.match(await step.locator('.challenge-note').innerText(), /no commands to click/);
     assert.equal(await step.locator('.step-text button').count(), 0, 'nothing to click in the text');
     assert.equal(await step.locator('.step-files').count(), 0, 'no manifest given');
@@ -332,7 +393,7 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     assert.match(await card.locator('h4').innerText(), /Lesson finished: The world: a laptop, a router, a node and a pod/);
     const recap = await card.locator('.recap').innerText();
     assert.match(recap, /Timeout means dropped on the way; refused\s+means it arrived\./);
-    assert.match(await page.locator('.lesson-head .lesson-meta').innerText(), /3 of 3 steps done .*finished/);
+    assert.match(await page.locator('.lesson-head .lesson-meta').innerText(), /4 of 4 steps done .*finished/);
     await shots(card, 'complete');
     assert.deepEqual(await auditBoth('.lesson-complete'), []);
 
@@ -345,7 +406,7 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     await page.getByRole('link', { name: '← All lessons' }).click();
     const item = page.locator(`[data-lesson="${LESSON}"]`);
     await item.locator('.finished-mark').waitFor({ timeout: STEP });
-    assert.match(await item.locator('.lesson-progress').innerText(), /Finished: 3 of 3 steps done/);
+    assert.match(await item.locator('.lesson-progress').innerText(), /Finished: 4 of 4 steps done/);
   });
 
   it('reported no errors or warnings', () => {

@@ -77,7 +77,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                 Err(problem) => return failed(goal, problem),
             };
             match s.request(&r.from, &url) {
-                None => (goal, format!("there is no host or pod named `{}`", r.from)),
+                None => (goal, format!("there is no host or pod named {} yet", r.from)),
                 Some(o) => {
                     let mut problem = String::new();
                     if !matches_expect(&o.observed, &r.expect) {
@@ -283,7 +283,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
             let problem = match rendered {
                 Err(why) => why,
                 Ok(dc) => match s.dns_lookup(&dc.from, &dc.name, dc.rr_type) {
-                    None => format!("there is no host or pod named `{}`", dc.from),
+                    None => format!("there is no host or pod named {} yet", dc.from),
                     Some(l) => dns_problem(&dc, &l),
                 },
             };
@@ -313,7 +313,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                 Err(problem) => return failed(goal, problem),
             };
             match s.requests(&rc.from, &url, rc.requests) {
-                None => (goal, format!("there is no host or pod named `{}`", rc.from)),
+                None => (goal, format!("there is no host or pod named {} yet", rc.from)),
                 Some(outcomes) => {
                     let mut who: Vec<String> = outcomes
                         .iter()

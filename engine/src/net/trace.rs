@@ -63,15 +63,16 @@ impl DropReason {
 impl fmt::Display for DropReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DropReason::NoRoute { dst } => {
-                write!(f, "the sender has no route to {dst}, so the packet never left")
-            }
+            DropReason::NoRoute { dst } => write!(
+                f,
+                "the sender has no route to {dst}, so the packet never left (Network is unreachable)"
+            ),
             DropReason::NoRouteOnRouter { dst } => {
                 write!(f, "this router has no route to {dst} and discarded the packet")
             }
             DropReason::NeighbourUnreachable { next_hop, iface } => write!(
                 f,
-                "no host on the {iface} link answered ARP for {next_hop}, so the packet could not be delivered"
+                "no host on the {iface} link answered ARP for {next_hop}, so the packet could not be delivered (No route to host)"
             ),
             DropReason::DroppedByRule { hit } => write!(
                 f,

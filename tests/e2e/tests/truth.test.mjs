@@ -115,6 +115,37 @@ describe('the course shows the student\'s own world', { timeout: 240_000 }, () =
     await noRawPlaceholder();
   });
 
+  it('no step of the course shows a placeholder or a Markdown backtick', async () => {
+    await page.goto(`${server.url}#/`, { waitUntil: 'load' });
+    const ids = await page.evaluate(() => {
+      const data = JSON.parse(document.getElementById('servicelab-course').textContent);
+      return data.lessons.map((l) => [l.lesson.id, l.lesson.steps.length]);
+    });
+    assert.ok(ids.length >= 11, `the course has ${ids.length} lessons`);
+    const problems = [];
+    for (const [id, steps] of ids) {
+      for (let n = 1; n <= steps; n++) {
+        await page.goto(`${server.url}#/lessons/${id}/${n}`, { waitUntil: 'load' });
+        await page.locator(`.step[data-step="${n}"]`).waitFor({ timeout: STEP });
+        await readThrough().catch(() => {});
+        // Text outside code: no placeholder, no backtick Markdown left raw.
+        const raw = await page.evaluate(() => {
+          const found = [];
+          const walk = document.createTreeWalker(document.querySelector('.lesson-pane'), NodeFilter.SHOW_TEXT);
+          for (let t = walk.nextNode(); t; t = walk.nextNode()) {
+            const inCode = t.parentElement.closest('code, pre, textarea');
+            const text = t.textContent;
+            if (/\{(podIP|pod|node|clusterIP|nodePort|loadBalancerIP|endpoints):/.test(text)) found.push(`placeholder: ${text.trim()}`);
+            if (!inCode && text.includes('`')) found.push(`backtick: ${text.trim()}`);
+          }
+          return found;
+        });
+        problems.push(...raw.map((r) => `${id} step ${n}: ${r}`));
+      }
+    }
+    assert.deepEqual(problems, []);
+  });
+
   it('reported no errors or warnings', () => {
     assert.deepEqual(errors, []);
   });

@@ -1203,7 +1203,9 @@ async fn placeholders_show_the_students_values_and_wait_for_missing_ones() {
     let prose = text(&root, ".step-text");
     // The pod's address, from the student's world; the Service's, not yet.
     let mut check = Session::new(WorldOptions::default()).unwrap();
-    let ip = check.run("kubectl get pod myapp-pod -o jsonpath='{.status.podIP}'").text();
+    let ip = check
+        .run("kubectl get pod myapp-pod -o jsonpath='{.status.podIP}'")
+        .text();
     assert!(prose.contains(&format!("The pod is at {ip};")), "{prose}");
     assert!(prose.contains("<web's ClusterIP>"), "{prose}");
     assert!(!prose.contains("{podIP"), "{prose}");
@@ -1230,7 +1232,10 @@ async fn placeholders_show_the_students_values_and_wait_for_missing_ones() {
         .run("kubectl expose pod myapp-pod --name web --port 80 >/dev/null; kubectl get svc web -o jsonpath='{.spec.clusterIP}'")
         .text();
     let goals = text(&root, ".check-list");
-    assert!(goals.contains(&format!("http://{cip} gets 200 OK")), "{goals}");
+    assert!(
+        goals.contains(&format!("http://{cip} gets 200 OK")),
+        "{goals}"
+    );
     assert_eq!(count(&root, ".unbound"), 0);
 }
 
@@ -1265,10 +1270,17 @@ async fn a_step_with_a_question_waiting_says_nothing_of_its_goals() {
     );
     s.save(storage::PREVIEW_FILE_KEY, &format!("q.md\n{lesson}"));
     let root = mount(Route::Preview { step: 1 }, Some(s)).await;
-    run(&root, "kubectl create service nodeport myapp --tcp=80:80 --node-port=30008").await;
+    run(
+        &root,
+        "kubectl create service nodeport myapp --tcp=80:80 --node-port=30008",
+    )
+    .await;
     settle().await;
     let state = text(&root, "#step-state");
-    assert!(state.starts_with("? Answer the question above first"), "{state}");
+    assert!(
+        state.starts_with("? Answer the question above first"),
+        "{state}"
+    );
     assert_eq!(count(&root, ".check-list"), 0);
     assert_eq!(count(&root, ".why"), 0);
     click(&root, "Connection refused").await;

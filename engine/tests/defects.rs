@@ -147,5 +147,8 @@ fn curl_says_which_curl_it_is() {
     );
     assert!(out.contains("\nProtocols: dict file ftp"), "{out}");
     // As soon as it reads it, before any URL.
-    assert_eq!(run("curl -V http://10.244.0.2; echo $?"), format!("{out}0\n"));
+    assert_eq!(
+        run("curl -V http://10.244.0.2; echo $?"),
+        format!("{out}0\n")
+    );
 }

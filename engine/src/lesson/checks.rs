@@ -58,10 +58,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
         CheckKind::Request(r) => {
             // `from` may be a workload's pod: `{pod:web#1}`.
             let from = bind::render(c, &r.from);
-            let r = &RequestCheck {
-                from,
-                ..r.clone()
-            };
+            let r = &RequestCheck { from, ..r.clone() };
             let shown = bind::show_url(c, &r.url);
             let needle = r.body_contains.as_deref().map(|n| bind::render_all(c, n));
             let mut goal = format!("curl from {} to {shown} {}", r.from, r.expect.phrase());
@@ -77,7 +74,10 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                 Err(problem) => return failed(goal, problem),
             };
             match s.request(&r.from, &url) {
-                None => (goal, format!("there is no host or pod named {} yet", r.from)),
+                None => (
+                    goal,
+                    format!("there is no host or pod named {} yet", r.from),
+                ),
                 Some(o) => {
                     let mut problem = String::new();
                     if !matches_expect(&o.observed, &r.expect) {
@@ -313,7 +313,10 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                 Err(problem) => return failed(goal, problem),
             };
             match s.requests(&rc.from, &url, rc.requests) {
-                None => (goal, format!("there is no host or pod named {} yet", rc.from)),
+                None => (
+                    goal,
+                    format!("there is no host or pod named {} yet", rc.from),
+                ),
                 Some(outcomes) => {
                     let mut who: Vec<String> = outcomes
                         .iter()

@@ -19,6 +19,8 @@ pub struct Diagnostic {
     pub message: String,
     /// The offending source line, for the caret.
     pub source_line: Option<String>,
+    /// More to say, shown under the caret (what a failed command printed).
+    pub note: Option<String>,
 }
 
 impl Diagnostic {
@@ -36,7 +38,15 @@ impl Diagnostic {
             col: col.max(1),
             message: message.into(),
             source_line: text.lines().nth(line - 1).map(str::to_string),
+            note: None,
         }
+    }
+
+    /// The same, with a note under the caret.
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        let note = note.into();
+        self.note = (!note.trim().is_empty()).then_some(note);
+        self
     }
 
     /// The first line alone: `file:line:col: message`.
@@ -60,6 +70,13 @@ impl fmt::Display for Diagnostic {
                 "\n{gutter} |\n{} | {src}\n{gutter} | {caret_pad}^",
                 self.line
             )?;
+        }
+        if let Some(note) = &self.note {
+            let gutter = " ".repeat(self.line.to_string().len());
+            for (i, l) in note.trim_end().lines().enumerate() {
+                let lead = if i == 0 { "=" } else { " " };
+                write!(f, "\n{gutter} {lead} {l}")?;
+            }
         }
         Ok(())
     }

@@ -512,10 +512,13 @@ fn addresses(s: &str) -> Vec<(usize, Ipv4Addr, Option<u16>)> {
         let after = &s[i + word.len()..];
         // A prefix is not an address, but a /32 is one host's (as
         // iptables prints a rule's destination).
-        let cidr = after.starts_with('/')
-            && after[1..].starts_with(|c: char| c.is_ascii_digit())
-            && !(after[1..].starts_with("32")
-                && !after[3..].starts_with(|c: char| c.is_ascii_digit()));
+        let prefix: String = after
+            .strip_prefix('/')
+            .unwrap_or("")
+            .chars()
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let cidr = !prefix.is_empty() && prefix != "32";
         let letter_after = after.starts_with(|c: char| c.is_ascii_alphabetic() || c == '-');
         if let (Ok(ip), false, false) = (word.parse::<Ipv4Addr>(), cidr, letter_after) {
             let port = after
@@ -953,11 +956,12 @@ mod tests {
 
     #[test]
     fn addresses_are_found_but_not_prefixes() {
-        let found: Vec<String> =
-            addresses("to 10.244.0.2:80, not 10.244.0.0/16 or 1.2.3.4.5; 192.168.1.2. -d 10.96.0.10/32")
-                .into_iter()
-                .map(|(_, ip, p)| format!("{ip}{}", p.map(|p| format!(":{p}")).unwrap_or_default()))
-                .collect();
+        let found: Vec<String> = addresses(
+            "to 10.244.0.2:80, not 10.244.0.0/16 or 1.2.3.4.5; 192.168.1.2. -d 10.96.0.10/32",
+        )
+        .into_iter()
+        .map(|(_, ip, p)| format!("{ip}{}", p.map(|p| format!(":{p}")).unwrap_or_default()))
+        .collect();
         assert_eq!(found, vec!["10.244.0.2:80", "192.168.1.2", "10.96.0.10"]);
     }
 

@@ -114,6 +114,9 @@ pub struct Step {
     pub hints: Vec<Doc>,
     /// Lines of shell, run in order by `servicelab check` and "show solution".
     pub solution: Vec<String>,
+    /// The file's line of each command of the solution, for messages.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub solution_lines: Vec<usize>,
     /// Whether the checks must fail before the solution runs (default true).
     pub fails_before: bool,
     /// A `Challenge:` step: the goal and its checks, no commands to click

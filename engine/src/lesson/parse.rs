@@ -227,22 +227,63 @@ impl Ctx<'_> {
 /// that leaves a heredoc, a quote or a `\\` continuation open takes the next
 /// lines with it (the shell's own `needs_more`).
 pub fn group_commands(block: &str) -> Vec<String> {
+    group_commands_at(block, 1)
+        .into_iter()
+        .map(|(c, _)| c)
+        .collect()
+}
+
+/// [`group_commands`], with the line each command starts on, counting the
+/// block's first line as `first_line`.
+pub fn group_commands_at(block: &str, first_line: usize) -> Vec<(String, usize)> {
     let mut out = vec![];
     let mut cmd = String::new();
-    for line in block.lines() {
+    let mut start = first_line;
+    for (i, line) in block.lines().enumerate() {
         if cmd.is_empty() && (line.trim().is_empty() || line.trim_start().starts_with('#')) {
             continue;
         }
-        if !cmd.is_empty() {
+        if cmd.is_empty() {
+            start = first_line + i;
+        } else {
             cmd.push('\n');
         }
         cmd.push_str(line.trim_end());
         if !crate::shell::needs_more(&cmd) {
-            out.push(std::mem::take(&mut cmd));
+            out.push((std::mem::take(&mut cmd), start));
         }
     }
     if !cmd.is_empty() {
-        out.push(cmd);
+        out.push((cmd, start));
+    }
+    out
+}
+
+/// Where each item of the list under `key:` in a YAML block starts: its
+/// line in the file and the column of its text (after `- `). Flow lists
+/// (`[a, b]`) give nothing.
+fn item_places(src: &str, first_line: usize, key: &str) -> Vec<(usize, usize)> {
+    let mut out = vec![];
+    let mut inside: Option<usize> = None;
+    for (i, l) in src.lines().enumerate() {
+        let indent = l.len() - l.trim_start().len();
+        let t = l.trim_start();
+        match inside {
+            None => {
+                if t.starts_with(&format!("{key}:")) && t[key.len() + 1..].trim().is_empty() {
+                    inside = Some(indent);
+                }
+            }
+            Some(at) => {
+                if t.starts_with("- ") || t == "-" {
+                    if indent >= at {
+                        out.push((first_line + i, indent + 3));
+                    }
+                } else if !t.is_empty() && indent <= at {
+                    break;
+                }
+            }
+        }
     }
     out
 }
@@ -340,6 +381,31 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         }
     }
 
+    // Placeholders in the front matter are read in the objectives only:
+    // the world is built before any value exists, and the title and
+    // summary are shown in the lesson list, where there is no world.
+    {
+        let mut key = "";
+        let mut offset = first.len();
+        for l in fm_src.split_inclusive('\n') {
+            if !l.starts_with(' ') && !l.starts_with('-') && !l.trim().is_empty() {
+                key = l.split(':').next().unwrap_or("");
+            }
+            if key != "objectives" {
+                for p in super::bind::scan_text(l).0 {
+                    let (ln, col) = cx.line_col(offset + p.span.0);
+                    let shown = &l[p.span.0..p.span.1];
+                    cx.error(
+                        ln,
+                        col,
+                        format!("`{shown}` in the front matter's `{key}` is taken as it is written: the front matter reads placeholders only in `objectives`, since the world is built before any value exists and the lesson list shows the title and summary with no world"),
+                    );
+                }
+            }
+            offset += l.len();
+        }
+    }
+
     // The body: steps at `## ` headings.
     let body = &text[body_start..];
     let mut steps: Vec<Step> = vec![];
@@ -385,6 +451,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         probes: vec![],
                         hints: vec![],
                         solution: vec![],
+                        solution_lines: vec![],
                         fails_before: true,
                         quizzes: vec![],
                         segments: vec![],
@@ -484,9 +551,16 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         let spec: Option<QuizSpec> = cx.yaml(&code, content_line, indent);
                         let nodes = fm.as_ref().map(|f| f.world.nodes).unwrap_or(1);
                         let mut when = vec![];
-                        if let Some(q) = spec
-                            .and_then(|q| convert_quiz(&mut cx, q, fence_line, nodes, &mut when))
-                        {
+                        if let Some(q) = spec.and_then(|q| {
+                            convert_quiz(
+                                &mut cx,
+                                q,
+                                fence_line,
+                                nodes,
+                                &mut when,
+                                (&code, content_line),
+                            )
+                        }) {
                             let si = steps.len() - 1;
                             let step = steps.last_mut().expect("checked above");
                             for (cmd, line) in when {
@@ -514,7 +588,10 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                     }
                     "solution" => {
                         cut.push((start, end));
-                        step.solution.extend(group_commands(&code));
+                        for (cmd, line) in group_commands_at(&code, content_line) {
+                            step.solution.push(cmd);
+                            step.solution_lines.push(line);
+                        }
                     }
                     "console" | "sh" | "bash" | "shell" => {
                         let mut block = vec![];
@@ -948,8 +1025,11 @@ fn convert_quiz(
     line: usize,
     nodes: u8,
     pending_when: &mut Vec<(String, usize)>,
+    src: (&str, usize),
 ) -> Option<Quiz> {
     let errors = cx.errors.len();
+    let choice_at = item_places(src.0, src.1, "choices");
+    let explain_at = item_places(src.0, src.1, "explain");
     if q.question.trim().is_empty() {
         cx.error(line, 1, "a quiz needs a `question`");
     }
@@ -965,7 +1045,9 @@ fn convert_quiz(
     }
     let ask = q.probe.as_ref().and_then(|p| quiz_ask(cx, p, line));
     let mut choices = vec![];
-    for c in &q.choices {
+    let mut bad_choices = false;
+    for (i, c) in q.choices.iter().enumerate() {
+        let (cl, cc) = choice_at.get(i).copied().unwrap_or((line, 1));
         if let Some(text) = yaml_text(c) {
             choices.push(Choice { text, expect: None });
             continue;
@@ -986,15 +1068,33 @@ fn convert_quiz(
                 };
                 choices.push(Choice { text, expect });
             }
-            _ => cx.error(
-                line,
-                1,
-                format!("a choice is a text, or `{{text: …, expect: …}}` {QUOTE_HINT}"),
-            ),
+            _ => {
+                bad_choices = true;
+                // At the `: ` that made YAML read a mapping, if there is one.
+                let col = cx
+                    .text
+                    .lines()
+                    .nth(cl - 1)
+                    .and_then(|t| {
+                        let from = t.char_indices().nth(cc - 1).map_or(0, |(b, _)| b);
+                        t[from..]
+                            .find(": ")
+                            .map(|p| t[..from + p].chars().count() + 1)
+                    })
+                    .filter(|_| c.as_mapping().is_some_and(|m| m.len() == 1) && !known)
+                    .unwrap_or(cc);
+                cx.error(
+                    cl,
+                    col,
+                    format!("a choice is a text, or `{{text: …, expect: …}}` {QUOTE_HINT}"),
+                )
+            }
         }
     }
     let answer = choices.iter().position(|c| c.text == q.answer);
-    if answer.is_none() {
+    // One mistake, one message: a choice that could not be read already
+    // explains why the answer is not among them.
+    if answer.is_none() && !bad_choices {
         cx.error(
             line,
             1,
@@ -1010,12 +1110,17 @@ fn convert_quiz(
         Some(serde_norway::Value::Sequence(items)) => {
             let all: Vec<String> = items.iter().filter_map(yaml_text).collect();
             if all.len() != items.len() {
+                let (el, ec) = items
+                    .iter()
+                    .position(|v| yaml_text(v).is_none())
+                    .and_then(|i| explain_at.get(i).copied())
+                    .unwrap_or((line, 1));
                 cx.error(
-                    line,
-                    1,
+                    el,
+                    ec,
                     format!("`explain` is one text, or a list of texts {QUOTE_HINT}"),
                 );
-            } else if all.len() != choices.len() {
+            } else if all.len() != choices.len() && !bad_choices {
                 cx.error(
                     line,
                     1,
@@ -1109,9 +1214,53 @@ fn convert_quiz(
     })
 }
 
+/// Where a lesson's placeholders are read, for the message about one
+/// that is not.
+const READ_IN: &str = "placeholders are read in the lesson's text and in a check's or probe's `url`, `from` and `bodyContains`, a `dns` check's `name` and `answers`, an `endpoints` check's `addresses` and a `pod` check's `name`";
+
+/// A placeholder in a field that takes its value as written is a mistake:
+/// the check would compare with the braces themselves.
+fn literal_fields(cx: &mut Ctx<'_>, line: usize, fields: &[(&str, Option<&str>)]) {
+    for (field, value) in fields {
+        let Some(v) = value else { continue };
+        if let Some(p) = super::bind::scan_text(v).0.first() {
+            let shown = &v[p.span.0..p.span.1];
+            let col = cx
+                .text
+                .lines()
+                .nth(line - 1)
+                .and_then(|t| t.find(shown))
+                .map_or(3, |c| c + 1);
+            cx.error(
+                line,
+                col,
+                format!("`{shown}` in `{field}` is taken as it is written: {READ_IN}"),
+            );
+        }
+    }
+}
+
 fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> Option<Check> {
     let mut kinds = vec![];
     if let Some(s) = spec.service {
+        let selector: Vec<String> = s
+            .selector
+            .iter()
+            .flatten()
+            .map(|(_, v)| v.clone())
+            .collect();
+        let mut fields = vec![
+            ("service.name", s.name.as_deref()),
+            ("service.namespace", s.namespace.as_deref()),
+            ("service.clusterIP", s.cluster_ip.as_deref()),
+            ("service.externalName", s.external_name.as_deref()),
+        ];
+        fields.extend(
+            selector
+                .iter()
+                .map(|v| ("service.selector", Some(v.as_str()))),
+        );
+        literal_fields(cx, line, &fields);
         kinds.push(CheckKind::Service(s));
     }
     if let Some(r) = spec.request {
@@ -1129,9 +1278,25 @@ fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> O
         kinds.push(CheckKind::Pod(p));
     }
     if let Some(d) = spec.deployment {
+        literal_fields(
+            cx,
+            line,
+            &[
+                ("deployment.name", Some(d.name.as_str())),
+                ("deployment.namespace", d.namespace.as_deref()),
+            ],
+        );
         kinds.push(CheckKind::Deployment(d));
     }
     if let Some(e) = spec.endpoints {
+        literal_fields(
+            cx,
+            line,
+            &[
+                ("endpoints.service", Some(e.service.as_str())),
+                ("endpoints.namespace", e.namespace.as_deref()),
+            ],
+        );
         if e.count.is_none() && e.addresses.is_none() {
             cx.error(line, 3, "an `endpoints` check needs `count` or `addresses`");
             return None;

@@ -492,18 +492,28 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
                 r
             }));
             if e.status != 0 {
-                let first = e.text().lines().next().unwrap_or("").to_string();
-                out.push(Diagnostic::new(
-                    path,
-                    text,
-                    step.line,
-                    1,
-                    format!(
-                        "solution command `{}` exited with status {}: {first}",
-                        cmd.lines().next().unwrap_or(""),
-                        e.status
-                    ),
-                ));
+                // At the command's own line, with what it printed: the
+                // cause is usually there (an nslookup that found one name
+                // and not another exits 1 too).
+                let at = step.solution_lines.get(line).copied().unwrap_or(step.line);
+                let col = text
+                    .lines()
+                    .nth(at.saturating_sub(1))
+                    .map_or(1, |l| l.len() - l.trim_start().len() + 1);
+                out.push(
+                    Diagnostic::new(
+                        path,
+                        text,
+                        at,
+                        col,
+                        format!(
+                            "solution command `{}` exited with status {}",
+                            cmd.lines().next().unwrap_or(""),
+                            e.status
+                        ),
+                    )
+                    .with_note(printed(&e.text())),
+                );
             }
         }
         // Checks judge the settled world; the session itself settles too,
@@ -556,6 +566,31 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
     // What speaks of the whole lesson: its objectives and its recap.
     for (from, to) in parts.whole {
         reader.check(from, to, &all, &mut out);
+    }
+    out
+}
+
+/// What a failed command printed, for a message: its first 20 lines and
+/// 2 KiB at most.
+fn printed(output: &str) -> String {
+    const LINES: usize = 20;
+    const BYTES: usize = 2048;
+    if output.trim().is_empty() {
+        return "it printed nothing".into();
+    }
+    let mut out = String::from("it printed:\n");
+    let lines: Vec<&str> = output.trim_end().lines().collect();
+    for l in lines.iter().take(LINES) {
+        if out.len() + l.len() > BYTES {
+            break;
+        }
+        out.push_str("  ");
+        out.push_str(l);
+        out.push('\n');
+    }
+    let shown = out.lines().count() - 1;
+    if shown < lines.len() {
+        out.push_str(&format!("  … ({} more lines)\n", lines.len() - shown));
     }
     out
 }

@@ -226,6 +226,15 @@ fn check(paths: Vec<String>) -> i32 {
     }
 }
 
+/// A size for people: `28.2 KiB`.
+fn kib(bytes: usize) -> String {
+    if bytes < 1024 {
+        format!("{bytes} bytes")
+    } else {
+        format!("{:.1} KiB", bytes as f64 / 1024.0)
+    }
+}
+
 fn build(paths: Vec<String>, site: &str, compress: bool) -> i32 {
     let c = match check_all(paths) {
         Ok(c) => c,
@@ -251,9 +260,19 @@ fn build(paths: Vec<String>, site: &str, compress: bool) -> i32 {
     );
     match crate::site::publish(std::path::Path::new(site), &course, compress) {
         Ok(report) => {
+            // The course as the page reads it: parsed, so larger than its
+            // Markdown; what a student downloads is its gzip.
+            let source: usize = c.lessons.iter().map(|(_, text)| text.len()).sum();
+            let json = course.to_json();
             println!(
-                "checked {} {noun} ({} steps): no problems\nwrote the course into {site}/index.html ({} bytes of course data); compressed {} file(s)",
-                c.files, c.steps, report.course_bytes, report.compressed
+                "checked {} {noun} ({} steps): no problems\nwrote the course into {site}/index.html and {site}/author/index.html: {} lesson(s), {} of lesson files as {} of course data ({} gzip); compressed {} file(s)",
+                c.files,
+                c.steps,
+                c.files,
+                kib(source),
+                kib(report.course_bytes),
+                kib(crate::site::gzip(json.as_bytes()).len()),
+                report.compressed
             );
             0
         }

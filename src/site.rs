@@ -41,7 +41,7 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), String> {
     fs::rename(&tmp, path).map_err(|e| format!("{}: cannot write: {}", path.display(), reason(&e)))
 }
 
-fn gzip(bytes: &[u8]) -> Vec<u8> {
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::GzEncoder::new(vec![], flate2::Compression::best());
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(bytes);

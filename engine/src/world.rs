@@ -1037,6 +1037,27 @@ impl World {
                 })
                 .map(|h| h.name.clone())
         };
+        // The node of an address: the node of the pod that has it, or the
+        // node whose pod range holds it.
+        let node_of = |ip: Ipv4Addr| {
+            let text = ip.to_string();
+            self.cluster
+                .pods
+                .values()
+                .find(|p| {
+                    p.spec.host_network != Some(true)
+                        && p.status.pod_ip.as_deref() == Some(text.as_str())
+                })
+                .and_then(|p| p.spec.node_name.clone())
+                .or_else(|| {
+                    self.cluster
+                        .nodes
+                        .iter()
+                        .find(|n| n.pod_cidr.contains(&ip) || n.ip == ip)
+                        .map(|n| n.name.clone())
+                })
+                .unwrap_or_default()
+        };
         let mut out: Vec<TopoService> = vec![];
         for p in self.cluster.proxy_view() {
             if p.namespace == "kube-system" || (p.namespace == "default" && p.name == "kubernetes")
@@ -1078,11 +1099,18 @@ impl World {
                     .iter()
                     .any(|x| x.ip == e.ip && x.port == e.port)
                 {
+                    // A slice written by hand may leave `nodeName` out:
+                    // the node is where the address lives, all the same.
+                    let node = if e.node.is_empty() {
+                        node_of(e.ip)
+                    } else {
+                        e.node.clone()
+                    };
                     svc.endpoints.push(TopoEndpoint {
                         pod: pod_at(e.ip),
                         ip: e.ip,
                         port: e.port,
-                        node: e.node.clone(),
+                        node,
                     });
                 }
             }

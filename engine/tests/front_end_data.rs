@@ -109,3 +109,23 @@ fn the_home_directory_comes_from_the_session() {
     );
     assert_eq!(s.file_on("node01", "a.yaml"), None);
 }
+
+#[test]
+fn the_picture_puts_a_hand_written_endpoint_on_the_node_where_its_pod_runs() {
+    let mut s = session();
+    s.put_file(
+        "laptop",
+        "legacy.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: legacy\nspec:\n  ports:\n  - port: 8080\n    targetPort: 80\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: legacy-1\n  labels:\n    kubernetes.io/service-name: legacy\naddressType: IPv4\nports:\n- port: 80\nendpoints:\n- addresses: [\"10.244.0.2\"]\n",
+    );
+    let e = s.run("kubectl apply -f legacy.yaml");
+    assert_eq!(e.status, 0, "{}", e.text());
+    let t = s.topology();
+    let svc = t
+        .services
+        .iter()
+        .find(|v| v.name == "legacy")
+        .expect("the Service is drawn");
+    // The slice names no node; myapp-pod, at that address, runs on node01.
+    assert!(svc.has_endpoint_on("node01"), "{svc:?}");
+}

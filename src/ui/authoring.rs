@@ -53,12 +53,18 @@ pub struct Problem {
 pub struct Report {
     pub lesson: Option<std::rc::Rc<Lesson>>,
     pub problems: Vec<Problem>,
+    /// When the whole file does not parse: the text of the steps before
+    /// the first broken one, which `lesson` is, and the line of the cut.
+    pub partial: Option<(String, usize)>,
 }
 
 impl Report {
     /// The step (1-based) a line of the file falls in: the last step whose
-    /// heading is at or above it.
+    /// heading is at or above it (none past a cut: those steps are broken).
     pub fn step_at(&self, line: usize) -> Option<usize> {
+        if self.partial.as_ref().is_some_and(|(_, cut)| line >= *cut) {
+            return None;
+        }
         let lesson = self.lesson.as_ref()?;
         lesson
             .steps
@@ -78,11 +84,28 @@ pub fn report(name: &str, text: &str) -> Report {
             text: d.to_string(),
         })
         .collect();
-    Report {
-        lesson: crate::engine::lesson::parse_lesson(name, text)
-            .ok()
-            .map(std::rc::Rc::new),
-        problems,
+    match crate::engine::lesson::parse_lesson(name, text) {
+        Ok(lesson) => Report {
+            lesson: Some(std::rc::Rc::new(lesson)),
+            problems,
+            partial: None,
+        },
+        // What parses before the first broken step can still be played.
+        Err(diags) => match crate::engine::lesson::parse::playable_part(name, text, &diags) {
+            Some((lesson, cut)) => {
+                let offset: usize = text.lines().take(cut - 1).map(|l| l.len() + 1).sum();
+                Report {
+                    lesson: Some(std::rc::Rc::new(lesson)),
+                    problems,
+                    partial: Some((text[..offset.min(text.len())].to_string(), cut)),
+                }
+            }
+            None => Report {
+                lesson: None,
+                problems,
+                partial: None,
+            },
+        },
     }
 }
 
@@ -95,5 +118,6 @@ pub fn report(name: &str, text: &str) -> Report {
             .into_iter()
             .map(|text| Problem { line: 0, text })
             .collect(),
+        partial: None,
     }
 }

@@ -223,6 +223,34 @@ impl Ctx<'_> {
     }
 }
 
+/// When a lesson file has problems, the steps before the first step that
+/// has one, as a lesson of their own, so that an author can play what
+/// works while fixing the rest; and the line where the cut is. `None` when
+/// the problems start before the first step (the front matter, the
+/// intro) or nothing before them parses.
+pub fn playable_part(path: &str, text: &str, problems: &[Diagnostic]) -> Option<(Lesson, usize)> {
+    let first = problems.iter().map(|d| d.line).min()?;
+    // The steps' headings, outside code blocks.
+    let mut headings = vec![];
+    let mut fence: Option<String> = None;
+    for (i, l) in text.lines().enumerate() {
+        let t = l.trim_start();
+        match &fence {
+            Some(f) if t.starts_with(f.as_str()) => fence = None,
+            Some(_) => {}
+            None if t.starts_with("```") || t.starts_with("~~~") => {
+                fence = Some(t.chars().take_while(|c| *c == '`' || *c == '~').collect());
+            }
+            None if l.starts_with("## ") => headings.push(i + 1),
+            None => {}
+        }
+    }
+    let cut = headings.iter().rev().find(|h| **h <= first).copied()?;
+    let offset: usize = text.lines().take(cut - 1).map(|l| l.len() + 1).sum();
+    let lesson = parse_lesson(path, &text[..offset.min(text.len())]).ok()?;
+    (!lesson.steps.is_empty()).then_some((lesson, cut))
+}
+
 /// Groups solution lines into commands the way the terminal does: a line
 /// that leaves a heredoc, a quote or a `\\` continuation open takes the next
 /// lines with it (the shell's own `needs_more`).
@@ -1421,6 +1449,20 @@ mod tests {
         for text in ["", "# Just a title\n", "---\ntitle: x\n", "\u{0}\u{1}"] {
             assert!(parse_lesson("x.md", text).is_err(), "{text:?}");
         }
+    }
+
+    #[test]
+    fn the_steps_before_a_broken_one_can_be_played() {
+        let two = format!("{GOOD}\n## Second step\n\n```check\n- pod: {{nme: x}}\n```\n");
+        let problems = parse_lesson("t.md", &two).unwrap_err();
+        let (part, cut) = playable_part("t.md", &two, &problems).expect("step 1 plays");
+        assert_eq!(part.steps.len(), 1);
+        assert_eq!(part.steps[0].title, "First step");
+        assert_eq!(two.lines().nth(cut - 1), Some("## Second step"));
+        // A broken front matter leaves nothing to play.
+        let bad = GOOD.replace("title: T", "titel: T");
+        let problems = parse_lesson("t.md", &bad).unwrap_err();
+        assert!(playable_part("t.md", &bad, &problems).is_none());
     }
 
     #[test]

@@ -281,7 +281,12 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
     }
     let play = |o: &Opened, step: usize| {
         let on_play = props.on_play.clone();
-        let (name, text) = (o.name.clone(), o.text.clone());
+        // A file with a broken step plays up to it.
+        let text = match &o.report.partial {
+            Some((part, _)) => part.clone(),
+            None => o.text.clone(),
+        };
+        let name = o.name.clone();
         Callback::from(move |_: MouseEvent| on_play.emit((name.clone(), text.clone(), step)))
     };
 
@@ -318,7 +323,11 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
                                 <button type="button" onclick={reload(i)}>{ format!("Reload {}", o.name) }</button>
                                 if let Some(lesson) = &r.lesson {
                                     <button type="button" class="primary" onclick={play(o, 1)}>
-                                        { format!("Play “{}”", lesson.title) }
+                                        { match &r.partial {
+                                            None => format!("Play “{}”", lesson.title),
+                                            Some(_) if lesson.steps.len() == 1 => format!("Play step 1 of “{}” (the next step has a problem)", lesson.title),
+                                            Some(_) => format!("Play steps 1–{} of “{}” (the next step has a problem)", lesson.steps.len(), lesson.title),
+                                        } }
                                     </button>
                                 }
                             </p>

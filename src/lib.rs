@@ -4,6 +4,8 @@
 pub use servicelab_engine as engine;
 
 pub mod line_editor;
+/// A zip writer: the authors' page publishes a site as one download.
+pub mod zip;
 
 #[cfg(target_arch = "wasm32")]
 pub mod ui;

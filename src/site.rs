@@ -132,6 +132,7 @@ pub fn publish(dir: &Path, course: &Course, compress_files: bool) -> Result<Repo
         }
     }
     if !compress_files {
+        write_file_list(dir)?;
         for suffix in [".gz", ".br"] {
             let _ = fs::remove_file(with_suffix(&index, suffix));
         }
@@ -140,6 +141,7 @@ pub fn publish(dir: &Path, course: &Course, compress_files: bool) -> Result<Repo
             compressed: 0,
         });
     }
+    write_file_list(dir)?;
     let mut files = vec![];
     files_under(dir, &mut files)?;
     files.sort();
@@ -153,6 +155,62 @@ pub fn publish(dir: &Path, course: &Course, compress_files: bool) -> Result<Repo
         course_bytes,
         compressed,
     })
+}
+
+/// The name of the list of a site's files, beside its index.html.
+pub const FILE_LIST: &str = "site-files.json";
+
+/// Writes the list of the site's files (without their compressed copies
+/// and itself): the authors' page reads it to publish the site again,
+/// with another course, as one download.
+fn write_file_list(dir: &Path) -> Result<(), String> {
+    fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) -> Result<(), String> {
+        let entries = fs::read_dir(dir)
+            .map_err(|e| format!("{}: cannot read: {}", dir.display(), reason(&e)))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, base, out)?;
+                continue;
+            }
+            let Ok(rel) = path.strip_prefix(base) else {
+                continue;
+            };
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            let derived = rel.ends_with(".gz") || rel.ends_with(".br");
+            if !derived && rel != FILE_LIST {
+                out.push(rel);
+            }
+        }
+        Ok(())
+    }
+    let mut files = vec![];
+    walk(dir, dir, &mut files)?;
+    files.sort();
+    // Names JSON-quoted by hand: the CLI has no JSON writer of its own.
+    let quoted: Vec<String> = files
+        .iter()
+        .map(|f| {
+            let mut q = String::from('"');
+            for c in f.chars() {
+                match c {
+                    '"' => q.push_str("\\\""),
+                    '\\' => q.push_str("\\\\"),
+                    c if (c as u32) < 0x20 => q.push_str(&format!("\\u{:04x}", c as u32)),
+                    c => q.push(c),
+                }
+            }
+            q.push('"');
+            q
+        })
+        .collect();
+    let json = format!("{{\"files\":[{}]}}", quoted.join(","));
+    let path = dir.join(FILE_LIST);
+    // Unchanged, it is left as it is (and its compressed copies fresh).
+    if fs::read_to_string(&path).is_ok_and(|old| old == json) {
+        return Ok(());
+    }
+    write_atomic(&path, json.as_bytes())
 }
 
 /// How many bytes of course data `html` held before (so the report gives
@@ -196,7 +254,12 @@ mod tests {
         let lesson = servicelab_engine::lesson::parse_lesson("l/01-t.md", text).unwrap();
         let course = Course::new([(lesson, text)]);
         let r = publish(&dir, &course, true).unwrap();
-        assert_eq!(r.compressed, 2);
+        assert_eq!(r.compressed, 3, "app.js, index.html and the file list");
+        // The list of the site's files, for the authors' page.
+        assert_eq!(
+            fs::read_to_string(dir.join(FILE_LIST)).unwrap(),
+            r#"{"files":["assets/app.js","assets/pic.png","index.html"]}"#
+        );
         assert_eq!(r.course_bytes, course.to_json().len());
         let html = fs::read_to_string(dir.join("index.html")).unwrap();
         assert!(html.contains("\"title\":\"T\""), "{html}");

@@ -43,6 +43,7 @@ pub mod opening;
 pub mod packet_path;
 pub mod panic_banner;
 pub mod prose;
+pub mod publish;
 pub mod route;
 pub mod share;
 pub mod state;

@@ -165,6 +165,64 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
         let Some(list) = list else { return vec![] };
         (0..list.length()).filter_map(|i| list.get(i)).collect()
     };
+    // A folder: its lesson files, as servicelab check reads a folder.
+    let onfolder = {
+        let add = add.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let lessons = from_list(input.files())
+                .into_iter()
+                .filter(|f| {
+                    let n = f.name();
+                    n.ends_with(".md") && n != "README.md"
+                })
+                .collect();
+            add.emit(lessons);
+            input.set_value("");
+        })
+    };
+    let publish_state = use_state(|| Publishing::Idle);
+    #[cfg(feature = "authoring")]
+    let publish = {
+        let files = files.clone();
+        let publish_state = publish_state.clone();
+        Callback::from(move |_: MouseEvent| {
+            let mut lessons: Vec<(String, String)> = files
+                .iter()
+                .map(|o| (o.name.clone(), o.text.clone()))
+                .collect();
+            // In file-name order, as servicelab build orders a course.
+            lessons.sort();
+            let publish_state = publish_state.clone();
+            publish_state.set(Publishing::Working);
+            wasm_bindgen_futures::spawn_local(async move {
+                let mut parsed = vec![];
+                for (name, text) in &lessons {
+                    match crate::engine::lesson::parse_lesson(name, text) {
+                        Ok(l) => parsed.push((l, text.as_str())),
+                        Err(_) => {
+                            publish_state.set(Publishing::Failed(format!(
+                                "{name} has problems: fix them first"
+                            )));
+                            return;
+                        }
+                    }
+                }
+                let course = crate::engine::lesson::course::Course::new(parsed);
+                let result = match crate::ui::publish::site_zip(&course).await {
+                    Ok((zip, done)) => crate::ui::publish::download(
+                        &zip,
+                        &format!("{}.zip", crate::ui::publish::FOLDER),
+                    )
+                    .map(|()| Publishing::Done(done, zip.len())),
+                    Err(e) => Err(e),
+                };
+                publish_state.set(result.unwrap_or_else(Publishing::Failed));
+            });
+        })
+    };
+    #[cfg(not(feature = "authoring"))]
+    let publish = Callback::noop();
     let onchange = {
         let add = add.clone();
         Callback::from(move |e: Event| {
@@ -300,6 +358,8 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
             <div class={classes!("drop-zone", dragging.then_some("dragging"))} {ondragover} {ondragleave} {ondrop}>
                 <label for="lesson-file">{ "Open lesson files (.md), or drop them here" }</label>
                 <input id="lesson-file" type="file" multiple=true accept=".md,text/markdown,text/plain" {onchange} />
+                <label for="lesson-folder">{ "Or open a folder of lessons" }</label>
+                <input id="lesson-folder" type="file" webkitdirectory=true onchange={onfolder} />
             </div>
             if can_follow() {
                 <p class="author-follow">
@@ -357,6 +417,60 @@ pub fn AuthorPanel(props: &AuthorPanelProps) -> Html {
                     }
                 }) }
             </ul>
+            if !files.is_empty() {
+                { publish_section(&files, &publish_state, publish) }
+            }
+        </section>
+    }
+}
+
+/// Where publishing from the page stands. (The student's page has no
+/// parser, so it never publishes.)
+#[derive(Clone, PartialEq)]
+#[cfg_attr(not(feature = "authoring"), allow(dead_code))]
+enum Publishing {
+    Idle,
+    Working,
+    Done(crate::ui::publish::Published, usize),
+    Failed(String),
+}
+
+/// "Download a site with these lessons": once every file passes.
+fn publish_section(files: &[Opened], state: &Publishing, publish: Callback<MouseEvent>) -> Html {
+    let broken = files
+        .iter()
+        .filter(|o| {
+            !o.report.problems.is_empty() || o.trouble.is_some() || o.report.lesson.is_none()
+        })
+        .count();
+    let ready = broken == 0 && *state != Publishing::Working;
+    let lessons = files.len();
+    html! {
+        <section class="author-publish" aria-labelledby="publish-heading">
+            <h4 id="publish-heading">{ "Publish" }</h4>
+            <p>
+                { format!("A copy of this site with these {lessons} lesson(s) as its course, in file-name order: one zip to unzip and serve from any static web server (") }
+                <code>{ "python3 -m http.server" }</code>{ ", nginx, a static host). It is made as " }
+                <code>{ "servicelab build" }</code>{ " makes it, and only when every lesson passes its check." }
+            </p>
+            <button type="button" class="primary" disabled={!ready} onclick={publish}>
+                { format!("Download a site with these {lessons} lesson(s)") }
+            </button>
+            <p class="publish-status" role="status">{
+                match state {
+                    _ if broken > 0 => format!("{broken} file(s) still have problems: fix them, then Reload."),
+                    Publishing::Idle => String::new(),
+                    Publishing::Working => "Building the site…".to_string(),
+                    Publishing::Done(p, zip) => format!(
+                        "Downloaded {}.zip: {} files, {:.1} MiB. Unzip it and serve the folder {}/.",
+                        crate::ui::publish::FOLDER,
+                        p.files,
+                        *zip as f64 / (1024.0 * 1024.0),
+                        crate::ui::publish::FOLDER
+                    ),
+                    Publishing::Failed(why) => format!("The site could not be made: {why}"),
+                }
+            }</p>
         </section>
     }
 }

@@ -19,8 +19,10 @@ import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import {
-  ARTIFACTS, COURSE_ELEMENT, DIST, audit, collectErrors, copyDist, launchBrowser, serveStatic, servicelabBuild,
+  ARTIFACTS, COURSE_ELEMENT, DIST, audit, collectErrors, copyDist, launchBrowser, servePython, serveStatic, servicelabBuild,
 } from '../lib.mjs';
 
 const STEP = 20_000;
@@ -228,6 +230,92 @@ describe('a course of one\'s own, published with servicelab build', { timeout: 1
       assert.equal(await items.count(), 1);
       assert.equal(await items.first().getAttribute('data-lesson'), '01-my-own');
       assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+});
+
+describe('a course published from the authors\' page, with nothing installed', { timeout: 180_000 }, () => {
+  let dir, server, published;
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'servicelab-browser-publish-'));
+    const lessons = path.join(dir, 'my-course');
+    await mkdir(lessons);
+    await writeFile(path.join(lessons, '01-my-own.md'), OWN);
+    await writeFile(path.join(lessons, 'README.md'), '# My course\n\nNot a lesson: skipped.\n');
+    server = await serveStatic(DIST, { prefix: '/somewhere/' });
+  });
+
+  after(async () => {
+    await server?.close();
+    await published?.close();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('a folder opened on the authors\' page is checked and becomes a downloaded site', async () => {
+    const s = await open(`${server.url}author/`);
+    const { page } = s;
+    try {
+      const button = page.getByRole('button', { name: 'Download a site with these 1 lesson(s)' });
+      await page.locator('#lesson-folder').setInputFiles(path.join(dir, 'my-course'));
+      await page.locator('.author-file[data-file="01-my-own.md"].clean').waitFor({ timeout: STEP });
+      assert.equal(await page.locator('.author-file').count(), 1, 'README.md is not a lesson');
+      assert.ok(await button.isEnabled());
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: STEP }), button.click()]);
+      assert.equal(download.suggestedFilename(), 'servicelab-site.zip');
+      const zip = path.join(dir, 'site.zip');
+      await download.saveAs(zip);
+      await page.locator('.publish-status').getByText(/^Downloaded servicelab-site\.zip: \d+ files/).waitFor({ timeout: STEP });
+      // Unzipped into a fresh folder, as an author would.
+      const out = path.join(dir, 'unzipped');
+      await promisify(execFile)('python3', ['-m', 'zipfile', '-e', zip, out]);
+      const index = await readFile(path.join(out, 'servicelab-site', 'index.html'), 'utf8');
+      const [, , course] = COURSE_ELEMENT.exec(index);
+      assert.match(course, /"A course of my own"/);
+      assert.doesNotMatch(course, /NodePort: open the node to the laptop/, 'the site\'s own course is replaced');
+      published = await servePython(path.join(out, 'servicelab-site'));
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+
+  it('the downloaded site, served by a static server, plays the new lesson', async () => {
+    const s = await open(published.url);
+    const { page } = s;
+    try {
+      const items = page.locator('.lesson-list .lesson-item');
+      await items.first().waitFor({ timeout: STEP });
+      assert.equal(await items.count(), 1);
+      assert.equal(await items.first().getAttribute('data-lesson'), '01-my-own');
+      await page.goto(`${published.url}#/lessons/01-my-own/1`, { waitUntil: 'load' });
+      await page.locator('.step[data-step="1"]').waitFor({ timeout: STEP });
+      await page.getByRole('button', { name: 'Run kubectl expose pod web --port=80 --type=NodePort --name=web' }).click();
+      await page.locator('#terminal-output').getByText('service/web exposed').waitFor({ timeout: STEP });
+      await run(page, "curl -s http://192.168.1.2:$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')");
+      await page.locator('#step-state[data-passed="true"]').waitFor({ timeout: STEP });
+      // Its authors' page has the same course.
+      await page.goto(`${published.url}author/`, { waitUntil: 'load' });
+      await page.locator('.lesson-list .lesson-item').first().waitFor({ timeout: STEP });
+      assert.equal(await page.locator('.lesson-list .lesson-item').count(), 1);
+      assert.deepEqual(s.errors, []);
+    } finally {
+      await s.browser.close();
+    }
+  });
+
+  it('a folder with a broken lesson cannot be published, and says why', async () => {
+    const s = await open(`${server.url}author/`);
+    const { page } = s;
+    try {
+      await page.locator('#lesson-file').setInputFiles([
+        { name: 'parse.md', mimeType: 'text/markdown', buffer: Buffer.from(PARSE) },
+      ]);
+      await page.locator('.author-file[data-file="parse.md"]').waitFor({ timeout: STEP });
+      assert.ok(await page.getByRole('button', { name: /^Download a site with these/ }).isDisabled());
+      assert.match(await page.locator('.publish-status').innerText(), /1 file\(s\) still have problems/);
     } finally {
       await s.browser.close();
     }

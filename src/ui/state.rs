@@ -296,9 +296,9 @@ pub struct State {
     /// with the number of the line that made it.
     pub seen: Rc<Vec<RequestMade>>,
     /// The command lines the student ran since the current step opened
-    /// (as run, whitespace collapsed): the text after a console block waits
-    /// for one of its commands.
-    pub ran: Rc<BTreeSet<String>>,
+    /// (as run, whitespace collapsed), each with its last exit status: the
+    /// text after a console block waits for its commands.
+    pub ran: Rc<std::collections::BTreeMap<String, i32>>,
     /// The values of the lesson's placeholders in the student's world.
     pub values: Rc<crate::engine::lesson::bind::Values>,
     /// Quiz answers: (step, quiz) → choice, from the log.
@@ -752,7 +752,7 @@ impl State {
         let prompt = self.session.prompt();
         let execution = Rc::make_mut(&mut self.session).run(line);
         self.remember(line);
-        Rc::make_mut(&mut self.ran).insert(normal_command(line));
+        Rc::make_mut(&mut self.ran).insert(normal_command(line), execution.status);
         if !execution.requests.is_empty() {
             let number = self.next_id;
             let seen = Rc::make_mut(&mut self.seen);

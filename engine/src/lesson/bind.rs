@@ -313,7 +313,7 @@ pub fn describe(p: &Placeholder) -> String {
         }
     };
     let port = match &p.target {
-        Target::Service { port: Some(p), .. } => format!(" {p}"),
+        Target::Service { port: Some(p), .. } => format!(" for port {p}"),
         _ => String::new(),
     };
     match p.kind {

@@ -329,7 +329,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                     let problem = if answered < rc.requests {
                         let failed = outcomes.iter().find(|o| o.answered_by.is_none());
                         format!(
-                            "{} of {} test requests servicelab sent failed{}",
+                            "not ready: {} of the {} test requests servicelab sent to see whether the world can do it failed{}",
                             rc.requests - answered,
                             rc.requests,
                             failed
@@ -340,8 +340,9 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                         || rc.at_most.is_some_and(|b| n > b)
                     {
                         format!(
-                            "{n} pod(s) answered {} test requests servicelab sent: {}",
+                            "not ready: the {} test requests servicelab sent to see whether the world can do it were answered by {}: {}",
                             rc.requests,
+                            if n == 1 { "one pod".to_string() } else { format!("{n} pods") },
                             who.join(", ")
                         )
                     } else {

@@ -155,7 +155,7 @@ impl Step {
             match seg {
                 Segment::Prose(d) => d.each_text(f),
                 Segment::Ran(cmds) => cmds.iter().for_each(|c| f(c)),
-                Segment::Quiz(_) => {}
+                Segment::Quiz(_) | Segment::Goals => {}
             }
         }
         for q in &self.quizzes {
@@ -221,9 +221,14 @@ pub enum Segment {
     /// The quiz of this index in [`Step::quizzes`].
     Quiz(usize),
     /// The end of a console block: the prose after it talks about what
-    /// these commands print, so it waits until the student has run one of
-    /// them (or asks to read on, or the step is done).
+    /// these commands print, so it waits until the student has run them:
+    /// the last one with success, or all of them (or asks to read on).
     Ran(Vec<String>),
+    /// Where the step's `check` block stands: the prose after it speaks of
+    /// the world once the goals are reached, so it waits for them (or for
+    /// the student to read on). Quizzes before it keep the goals hidden
+    /// until they are answered; quizzes after it ask about what follows.
+    Goals,
 }
 
 /// A question with choices, asked where it stands in the step (a quiz

@@ -450,6 +450,8 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
     let mut pending_when: Vec<(usize, usize, String, usize)> = vec![];
     // Where each step's console blocks with commands end, and their commands.
     let mut console_ends: Vec<Vec<(usize, Vec<String>)>> = vec![];
+    // Where each step's first check block ends.
+    let mut check_ends: Vec<Option<usize>> = vec![];
 
     let parser = Parser::new_ext(body, Options::empty()).into_offset_iter();
     for (ev, range) in parser {
@@ -487,6 +489,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                     });
                     quiz_cuts.push(vec![]);
                     console_ends.push(vec![]);
+                    check_ends.push(None);
                 }
             }
             Event::Text(t) | Event::Code(t) if heading.is_some() => {
@@ -519,6 +522,9 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                 match lang.as_str() {
                     "check" => {
                         cut.push((start, end));
+                        if let Some(at) = check_ends.last_mut() {
+                            at.get_or_insert(end);
+                        }
                         if attrs.contains(&"passes-before") {
                             step.fails_before = false;
                         } else if let Some(a) = attrs.first() {
@@ -693,6 +699,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         enum Cut<'a> {
             Quiz(usize, usize),
             Ran(usize, &'a [String]),
+            Goals(usize),
         }
         let mut cuts: Vec<(usize, Cut<'_>)> = quiz_cuts[i]
             .iter()
@@ -702,6 +709,11 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                     .iter()
                     .filter(|(e, _)| *e < to)
                     .map(|(e, cmds)| (*e, Cut::Ran(*e, cmds))),
+            )
+            .chain(
+                check_ends[i]
+                    .filter(|e| *e < to)
+                    .map(|e| (e, Cut::Goals(e))),
             )
             .collect();
         cuts.sort_by_key(|(at, _)| *at);
@@ -727,14 +739,24 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                     step.segments.push(Segment::Ran(cmds.to_vec()));
                     at = e;
                 }
+                Cut::Goals(e) => {
+                    let e = e.max(at);
+                    let before = prose(text, at, e, &cut);
+                    if !before.is_empty() {
+                        step.segments.push(Segment::Prose(from_markdown(&before)));
+                    }
+                    step.segments.push(Segment::Goals);
+                    at = e;
+                }
             }
         }
         let rest = prose(text, at.min(to), to, &cut);
         if !rest.is_empty() {
             step.segments.push(Segment::Prose(from_markdown(&rest)));
         }
-        // A console block with nothing after it holds nothing back.
-        while matches!(step.segments.last(), Some(Segment::Ran(_))) {
+        // A console block or the goals with nothing after them hold
+        // nothing back.
+        while matches!(step.segments.last(), Some(Segment::Ran(_) | Segment::Goals)) {
             step.segments.pop();
         }
     }

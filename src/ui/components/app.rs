@@ -228,6 +228,12 @@ pub fn App(props: &AppProps) -> Html {
             focus_id("terminal-input");
         })
     };
+    // Another lesson (or the sandbox) is another world: a file left open
+    // in the editor belonged to the last one, and Apply would carry it over.
+    {
+        let editor = editor.clone();
+        use_effect_with(state.work_key(), move |_| editor.set(None));
+    }
 
     // Authors: a lesson file from disk.
     let report = use_state(|| None::<Rc<Vec<String>>>);

@@ -80,9 +80,9 @@ pub struct LessonViewProps {
     /// The values of the lesson's placeholders in the student's world.
     #[prop_or_default]
     pub values: Rc<Values>,
-    /// The command lines run since the step opened.
+    /// The command lines run since the step opened, with their exit status.
     #[prop_or_default]
-    pub ran: Rc<BTreeSet<String>>,
+    pub ran: Rc<BTreeMap<String, i32>>,
 }
 
 impl LessonViewProps {
@@ -334,18 +334,33 @@ struct StepViewData {
     on_compare: Callback<usize>,
     answers: Answers,
     values: Rc<Values>,
-    ran: Rc<BTreeSet<String>>,
+    ran: Rc<BTreeMap<String, i32>>,
 }
 
-/// The sentence at the top of the goals. `waiting`: a quiz of the step
-/// is still to be answered, and the goals would give its answer away.
-fn state_line(v: &StepViewData, waiting: bool) -> Html {
+/// Whether a quiz the goals would answer is still to be answered, and if
+/// so whether it is in view.
+#[derive(Clone, Copy, PartialEq)]
+enum Waiting {
+    No,
+    /// The question is in view, above.
+    Shown,
+    /// The question is further on, behind a command to run.
+    Ahead,
+}
+
+/// The sentence at the top of the goals.
+fn state_line(v: &StepViewData, waiting: Waiting) -> Html {
     let status = &v.status;
-    if waiting && !status.checks.is_empty() {
+    if waiting != Waiting::No && !status.checks.is_empty() {
+        let words = if waiting == Waiting::Shown {
+            "Answer the question above first: the goals would give its answer away."
+        } else {
+            "Follow the step: its goals show once you have answered the question it asks."
+        };
         return html! {
             <p id="step-state" class="step-state waiting" data-passed="false">
                 <span class="glyph" aria-hidden="true">{ "? " }</span>
-                { "Answer the question above first: the goals would give its answer away." }
+                { words }
             </p>
         };
     }
@@ -392,7 +407,10 @@ fn state_line(v: &StepViewData, waiting: bool) -> Html {
     html! {
         <p id="step-state" class="step-state todo" data-passed="false">
             <span class="glyph" aria-hidden="true">{ "○ " }</span>
-            { format!("Not yet: {reached} of {} goal(s) reached.", status.checks.len()) }
+            { match status.checks.len() {
+                1 => "Not yet: the goal is not reached.".to_string(),
+                n => format!("Not yet: {reached} of {n} goals reached."),
+            } }
         </p>
     }
 }
@@ -457,31 +475,53 @@ fn StepView(props: &StepViewProps) -> Html {
     let answered = |k: usize| v.answers.get(&(v.step, k)).copied();
     let step_done = v.done || status.passed();
     // The text up to the first quiz not yet answered; the rest waits. Text
-    // after a console block waits too, until the student has run one of
-    // its commands (it talks about what they print), or reads on.
+    // after a console block waits too, until the student has run its last
+    // command with success, or all of its commands (it talks about what they
+    // print), and text after the goals until they are reached; or until the
+    // student reads on.
+    let status_of = |c: &String| {
+        v.ran
+            .get(&crate::ui::state::normal_command(&v.values.text(c)))
+            .copied()
+    };
     let has_run = |cmds: &[String]| {
-        cmds.iter().any(|c| {
-            v.ran
-                .contains(&crate::ui::state::normal_command(&v.values.text(c)))
-        })
+        cmds.last().and_then(status_of) == Some(0) || cmds.iter().all(|c| status_of(c).is_some())
     };
     let stop = step.segments.iter().enumerate().position(|(i, s)| match s {
         Segment::Quiz(k) => answered(*k).is_none(),
-        Segment::Ran(cmds) => !step_done && !has_run(cmds) && !read_on.contains(&i),
+        Segment::Ran(cmds) => !has_run(cmds) && !read_on.contains(&i),
+        Segment::Goals => !status.passed() && !v.done && !read_on.contains(&i),
         Segment::Prose(_) => false,
     });
     let shown = stop.map_or(step.segments.len(), |i| i + 1);
-    let stopped_at_run = stop.and_then(|i| match &step.segments[i] {
-        Segment::Ran(cmds) => Some((i, cmds.clone())),
+    let gate = stop.and_then(|i| match &step.segments[i] {
+        Segment::Ran(cmds) => Some((i, Some(cmds.len()))),
+        Segment::Goals => Some((i, None)),
         _ => None,
     });
-    // A quiz not yet answered, anywhere in the step: its answer must not
-    // show in the goals, the state line or the explanation.
+    // A quiz before the goals (anywhere, if the step's text does not place
+    // them), not yet answered: its answer must not show in the goals, the
+    // state line or the explanation.
+    let goals_at = step
+        .segments
+        .iter()
+        .position(|s| matches!(s, Segment::Goals))
+        .unwrap_or(step.segments.len());
     let waiting = step
-        .quizzes
+        .segments
         .iter()
         .enumerate()
-        .any(|(k, _)| answered(k).is_none());
+        .take(goals_at)
+        .find(|(_, s)| matches!(s, Segment::Quiz(k) if answered(*k).is_none()))
+        .map_or(Waiting::No, |(i, _)| {
+            if i < shown {
+                Waiting::Shown
+            } else {
+                Waiting::Ahead
+            }
+        });
+    // Everything there is to read is shown: "What happened" comes last.
+    let all_read = stop.is_none();
     html! {
         <section class={classes!("step", challenge.then_some("challenge"))} aria-labelledby="step-title" data-step={v.step.to_string()}>
             <h3 id="step-title" tabindex="-1">
@@ -524,15 +564,15 @@ fn StepView(props: &StepViewProps) -> Html {
                         }
                         None => Html::default(),
                     },
-                    Segment::Ran(_) => Html::default(),
+                    Segment::Ran(_) | Segment::Goals => Html::default(),
                 }) }
-                if let Some((i, cmds)) = stopped_at_run {
-                    <div class="run-waiting" role="group" aria-label="The text goes on once you have run the command">
-                        <p>{ format!(
-                            "Run {} to read on: the text goes on with what {} prints.",
-                            if cmds.len() == 1 { "the command above" } else { "the commands above" },
-                            if cmds.len() == 1 { "it" } else { "they" },
-                        ) }</p>
+                if let Some((i, commands)) = gate {
+                    <div class="run-waiting" role="group" aria-label="The text goes on once you have done what is above">
+                        <p>{ match commands {
+                            Some(1) => "Run the command above to read on: the text goes on with what it prints.",
+                            Some(_) => "Run the commands above to read on: the text goes on with what they print.",
+                            None => "Reach the goals of this step to read on: the text goes on with the world as it is then.",
+                        } }</p>
                         <button type="button" class="read-on" onclick={{
                             let read_on = read_on.clone();
                             Callback::from(move |_: MouseEvent| {
@@ -540,14 +580,14 @@ fn StepView(props: &StepViewProps) -> Html {
                                 set.insert(i);
                                 read_on.set(set);
                             })
-                        }}>{ "Read on without running it" }</button>
+                        }}>{ if commands.is_some() { "Read on without running it" } else { "Read on anyway" } }</button>
                     </div>
                 } else if shown < step.segments.len() {
                     <p class="quiz-waiting">{ "Answer the question to read on: the step goes on with the command that tells." }</p>
                 }
             </div>
 
-            if let (Some(why), true) = (&step.why, step_done && !waiting) {
+            if let (Some(why), true) = (&step.why, step_done && waiting == Waiting::No && all_read) {
                 <section class="why" aria-labelledby="why-heading">
                     <h4 id="why-heading">{ "What happened" }</h4>
                     <Prose doc={why.clone()} controls={reading.clone()} shift={3} />
@@ -557,7 +597,7 @@ fn StepView(props: &StepViewProps) -> Html {
             <section class="checks" aria-labelledby="checks-heading">
                 <h4 id="checks-heading">{ "Goals of this step" }</h4>
                 <div role="status">{ state_line(v, waiting) }</div>
-                if !waiting && !status.checks.is_empty() {
+                if waiting == Waiting::No && !status.checks.is_empty() {
                     <ul class="check-list">
                         { for status.checks.iter().zip(status.goals.iter()).map(|(c, g)| {
                             let (class, glyph, said) = match g {
@@ -583,7 +623,7 @@ fn StepView(props: &StepViewProps) -> Html {
                 }
             </section>
 
-            if !waiting {
+            if waiting == Waiting::No {
                 <ProbeTable rows={status.probes.clone()} on_compare={v.on_compare.clone()} />
             }
 

@@ -233,13 +233,17 @@ fn log_stamp(ms: i64) -> String {
 /// http-echo's first line, serve_hostname's.
 pub fn startup_log(
     ct: &crate::cluster::objects::Container,
-    _pod: &crate::cluster::objects::Pod,
-    _node: &str,
+    pod: &crate::cluster::objects::Pod,
+    node: &str,
     at: i64,
 ) -> Vec<crate::cluster::objects::LogLine> {
     use crate::cluster::images::{self, MainProcess};
     if images::main_process(ct) != MainProcess::Serves {
         return vec![];
+    }
+    if images::is_cluster_component(&ct.image) {
+        let ip = pod.status.host_ip.as_deref().unwrap_or_default();
+        return crate::cluster::bootstrap::logs::startup(ct, pod, node, ip, at);
     }
     let programs = images::known(&ct.image, &ct.args).unwrap_or_default();
     let stamp = log_stamp(at);

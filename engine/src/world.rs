@@ -1318,15 +1318,23 @@ mod tests {
         let p = &w.cluster.pods[&("default".to_string(), "myapp-pod".to_string())];
         assert_eq!(p.status.pod_ip.as_deref(), Some("10.244.0.2"));
         assert_eq!(p.spec.node_name.as_deref(), Some("node01"));
-        // CoreDNS runs too, from the top of node01's range.
-        assert_eq!(
-            w.cluster
-                .pods
-                .keys()
-                .filter(|k| k.0 == "kube-system")
-                .count(),
-            2
-        );
+        // CoreDNS runs too, from the top of node01's range; the control
+        // plane and kube-proxy take the node's own address.
+        let system: Vec<(&str, &str)> = w
+            .cluster
+            .pods
+            .iter()
+            .filter(|(k, _)| k.0 == "kube-system")
+            .map(|(k, p)| (k.1.as_str(), p.status.pod_ip.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(system.len(), 7, "{system:?}");
+        for (name, ip) in system {
+            if name.starts_with("coredns-") {
+                assert!(ip.starts_with("10.244.0.25"), "{name} {ip}");
+            } else {
+                assert_eq!(ip, "192.168.1.2", "{name}");
+            }
+        }
     }
 
     #[test]

@@ -288,6 +288,7 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
                         | "host"
                         | "ping"
                         | "ip"
+                        | "bridge"
                         | "iptables"
                         | "nc"
                         | "ss"

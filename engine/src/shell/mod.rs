@@ -10,6 +10,7 @@ mod complete;
 mod curl;
 pub(crate) mod dns;
 mod forward;
+mod iproute;
 mod iptables;
 mod kubectl;
 mod lang;
@@ -37,6 +38,7 @@ pub use lexer::{needs_more, split_commands, Chunk, CommandReader, ParseError, Sp
 /// and what `help` is about. A test keeps it equal to the dispatch.
 pub const COMMANDS: &[&str] = &[
     "alias",
+    "bridge",
     "cat",
     "cd",
     "clear",
@@ -702,7 +704,8 @@ impl Session {
             "ssh" => netcmds::ssh(self, args, exec),
             "exit" | "logout" => self.exit(args, exec),
             "hostname" => netcmds::hostname(self, args, exec),
-            "ip" => netcmds::ip(self, args, exec),
+            "ip" => iproute::ip(self, args, exec),
+            "bridge" => iproute::bridge(self, args, exec),
             "ping" => netcmds::ping(self, args, exec),
             "clear" => {
                 // What was printed before `clear` on the same line is gone from the screen.

@@ -271,6 +271,14 @@ spec:
     name: kubeconfig
 ";
 
+/// The control plane's components, as their manifests and pods are named.
+const COMPONENTS: [&str; 4] = [
+    "etcd",
+    "kube-apiserver",
+    "kube-controller-manager",
+    "kube-scheduler",
+];
+
 /// The four manifests, as `/etc/kubernetes/manifests/NAME.yaml` holds them
 /// on `node`.
 pub fn manifests(node: &NodeInfo) -> Vec<(&'static str, String)> {
@@ -359,14 +367,21 @@ pub(crate) fn ensure(c: &mut Cluster, now: i64) {
     let Some(node) = c.nodes.first().cloned() else {
         return;
     };
-    for (_, manifest) in manifests(&node) {
-        let Some(mut pod) = mirror_pod(&node, &manifest) else {
-            continue;
-        };
-        let key = ("kube-system".to_string(), pod.metadata.name.clone());
+    for name in COMPONENTS {
+        let key = ("kube-system".to_string(), format!("{name}-{}", node.name));
         if c.pods.contains_key(&key) {
             continue;
         }
+        let Some(manifest) = manifests(&node)
+            .into_iter()
+            .find(|(n, _)| n == &name)
+            .map(|(_, m)| m)
+        else {
+            continue;
+        };
+        let Some(mut pod) = mirror_pod(&node, &manifest) else {
+            continue;
+        };
         c.stamp(&mut pod.metadata, now.max(node.created_ms));
         c.pods.insert(key, pod);
     }

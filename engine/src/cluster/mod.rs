@@ -31,6 +31,7 @@ pub mod patch;
 pub mod probe;
 pub mod proxy_model;
 mod proxy_view;
+mod threeway;
 pub mod validation;
 
 use crate::rng::SimRng;

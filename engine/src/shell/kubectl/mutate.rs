@@ -298,6 +298,20 @@ pub(crate) fn apply(
         }
         let name = obj.meta().name.clone();
         let resource = obj.resource();
+        // How kubectl names the resource in a failed patch's report.
+        let api_version = obj.api_version();
+        let kind_version = if api_version.contains('/') {
+            api_version
+        } else {
+            format!("/{api_version}")
+        };
+        let kind = obj.kind();
+        let plural = obj.plural();
+        let plural = plural.split('.').next().unwrap_or_default().to_string();
+        let namespace = match (obj.namespaced(), obj.meta().namespace.clone()) {
+            (true, ns) => ns.unwrap_or_else(|| "default".into()),
+            (false, _) => String::new(),
+        };
         if s.world.cluster.lacks_last_applied(&obj) {
             let plural = obj.plural();
             let plural = plural.split('.').next().unwrap_or_default();
@@ -307,6 +321,16 @@ pub(crate) fn apply(
             Ok(Applied::Created) => exec.out(format!("{resource}/{name} created\n")),
             Ok(Applied::Configured) => exec.out(format!("{resource}/{name} configured\n")),
             Ok(Applied::Unchanged) => exec.out(format!("{resource}/{name} unchanged\n")),
+            Err(e) if e.patch.is_some() => {
+                let (group_version, kind, plural) = (kind_version, kind, plural);
+                exec.err(format!(
+                    "Error from server ({}): error when applying patch:\n{}\nto:\nResource: \"{group_version}, Resource={plural}\", GroupVersionKind: \"{group_version}, Kind={kind}\"\nName: \"{name}\", Namespace: \"{namespace}\"\nfor: \"{source}\": error when patching \"{source}\": {}\n",
+                    e.reason.name(),
+                    e.patch.as_deref().unwrap_or("{}"),
+                    e.message
+                ));
+                failed = true;
+            }
             Err(e) => {
                 print_api_error(exec, &e, Some(("creating", &source)));
                 failed = true;

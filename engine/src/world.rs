@@ -706,6 +706,7 @@ impl World {
                             path: "/healthz".into(),
                             host_header: format!("{server_addr}"),
                             user_agent: "GoogleHC/1.0".into(),
+                            headers: vec![],
                         };
                         let ctx = crate::apps::ServerCtx {
                             hostname: String::new(),

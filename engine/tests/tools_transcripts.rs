@@ -227,3 +227,145 @@ fn a_number_where_a_label_value_belongs() {
         "Error from server (BadRequest): error when creating \"svc.yaml\": Service in version \"v1\" cannot be handled as a Service: json: cannot unmarshal number into Go struct field ServiceSpec.spec.selector of type string\n"
     );
 }
+
+const TWO_PORTS: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: shop
+spec:
+  selector:
+    matchLabels:
+      app: shop
+  template:
+    metadata:
+      labels:
+        app: shop
+    spec:
+      containers:
+      - name: web
+        image: nginx
+        ports:
+        - containerPort: 80
+        - containerPort: 443
+";
+
+#[test]
+fn expose_takes_every_declared_port() {
+    let mut s = session();
+    let out = transcript(
+        &mut s,
+        &[("shop.yaml", TWO_PORTS)],
+        &[
+            "kubectl apply -f shop.yaml",
+            "kubectl expose deployment shop",
+            "kubectl get svc shop -o jsonpath='{range .spec.ports[*]}{.name} {.port}/{.protocol}->{.targetPort}{\"\\n\"}{end}'",
+            "kubectl expose deployment shop --name=shop-one --port=8080 --target-port=80",
+            "kubectl get svc shop-one -o jsonpath='{.spec.ports}{\"\\n\"}'",
+        ],
+    );
+    assert!(
+        out.contains("port-1 80/TCP->80\nport-2 443/TCP->443\n"),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn curl_headers_reach_the_server() {
+    let mut s = session();
+    let out = transcript(
+        &mut s,
+        &[],
+        &[
+            "kubectl create deployment who --image=traefik/whoami",
+            "kubectl expose deployment who --port=80 --type=NodePort",
+            "kubectl rollout status deployment/who",
+            "curl -s -H 'Host: shop.example.com' -H 'X-Forwarded-For: 203.0.113.7' http://192.168.1.2:$(kubectl get svc who -o jsonpath='{.spec.ports[0].nodePort}') | sed -n '/^GET/,$p'",
+            "curl -sv -o /dev/null -H 'Host: shop.example.com' -A probe/1 -H 'Accept:' http://192.168.1.2:$(kubectl get svc who -o jsonpath='{.spec.ports[0].nodePort}')",
+            "ssh node01",
+            "curl -sv -o /dev/null --resolve shop.example.com:80:10.244.0.2 -H 'X-Forwarded-For: 198.51.100.4' http://shop.example.com/missing",
+            "curl --resolve nonsense http://x",
+            "exit",
+            "kubectl logs myapp-pod --tail=2",
+        ],
+    );
+    assert!(
+        out.contains("\nHost: shop.example.com\n"),
+        "whoami echoes the Host: {out}"
+    );
+    assert!(out.contains("\nX-Forwarded-For: 203.0.113.7\n"), "{out}");
+    assert!(
+        out.contains("host: \"shop.example.com\""),
+        "nginx's error log names the Host: {out}"
+    );
+    assert!(
+        out.contains("\"-\" \"curl/8.5.0\" \"198.51.100.4\""),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn awk_as_tutorials_use_it() {
+    let mut s = session();
+    let out = transcript(
+        &mut s,
+        &[("people.txt", "alice 30 paris\nbob 25 london\ncarol 35 paris\n")],
+        &[
+            "awk '{print $1}' people.txt",
+            "awk '$2 > 28 {print $1, \"is\", $2}' people.txt",
+            "awk -F: '{print $1}' /etc/hosts",
+            "awk '{n[$3]++} END {for (c in n) printf \"%-8s %d\\n\", c, n[c]}' people.txt",
+            "awk 'BEGIN {OFS=\",\"} {$1=$1; print NR, NF, $0}' people.txt",
+            "awk '{s += $2} END {print \"average\", s/NR}' people.txt",
+            "kubectl get pods -A --no-headers | awk '{print $1}' | sort | uniq -c",
+            "kubectl get pods -n kube-system -o wide | awk 'NR > 1 && $6 == \"192.168.1.2\" {print $1}'",
+            "awk -v min=30 '$2 >= min' people.txt",
+            "awk '{print $1' people.txt",
+            "awk 'BEGIN { getline line < \"people.txt\" }'",
+            "awk 'BEGIN { print 1/0 }'",
+            "awk --bogus '{print}' 2>&1 | head -2",
+            "awk '{print}' nosuch.txt",
+        ],
+    );
+    assert!(out.contains("alice is 30\ncarol is 35\n"), "{out}");
+    assert!(out.contains("average 30\n"), "{out}");
+    assert!(
+        out.contains("awk: cmd. line:1: {print $1\nawk: cmd. line:1:          ^ unexpected newline or end of string\n"),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn sed_as_tutorials_use_it() {
+    let mut s = session();
+    let out = transcript(
+        &mut s,
+        &[("web.yaml", WEB_DEPLOY)],
+        &[
+            "sed 's/nginx:1.27/nginx:1.27.3/' web.yaml | grep image",
+            "sed -n '/containers:/,$p' web.yaml",
+            "sed -i 's/replicas: 1/replicas: 3/' web.yaml && grep replicas web.yaml",
+            "sed -i.orig '1d' web.yaml && head -1 web.yaml web.yaml.orig",
+            "sed -E 's/(app): (web)/\\2-\\1/g' web.yaml | grep web-app",
+            "sed = web.yaml | head -4",
+            "kubectl get svc -A --no-headers | sed -n '2p'",
+            "echo 'a b c' | sed 's/ /\\n/g'",
+            "printf 'one\\ntwo\\nthree\\n' | sed '2i inserted'",
+            "printf 'one\\ntwo\\n' | sed '$a appended'",
+            "sed 's/a/b' web.yaml",
+            "sed 's/a/b/q' web.yaml",
+            "sed k web.yaml",
+            "sed -z 's/a/b/' web.yaml",
+            "sed 's/x/y/' nosuch.yaml",
+            "sed --bogus web.yaml 2>&1 | head -2",
+        ],
+    );
+    assert!(out.contains("replicas: 3\n"), "{out}");
+    assert!(
+        out.contains("sed: -e expression #1, char 5: unterminated `s' command\n"),
+        "{out}"
+    );
+    insta::assert_snapshot!(out);
+}

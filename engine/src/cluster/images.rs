@@ -263,7 +263,7 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
     let common = [
         "cat", "ls", "echo", "hostname", "env", "sh", "true", "false", "sleep", "grep", "head",
         "tail", "wc", "sort", "touch", "rm", "mkdir", "cp", "mv", "cut", "tr", "tee", "uniq",
-        "seq", "date", "printf",
+        "seq", "date", "printf", "awk", "sed",
     ];
     match repo.as_str() {
         // Debian-based: bash and curl, no ping, ip or nslookup.

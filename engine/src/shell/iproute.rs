@@ -152,8 +152,9 @@ fn state(kind: Kind) -> &'static str {
 }
 
 /// `-d`'s generic attributes after the link-type line: the IPv6 address
-/// generation mode (`ip link` only) and the queue and offload limits.
-fn detail_tail(kind: Kind, link: bool) -> String {
+/// generation mode (`ip link` only) and the queue and offload limits (and,
+/// for a virtual machine's NIC, its virtio bus).
+fn detail_tail(kind: Kind, link: bool, vm: bool) -> String {
     let mut s = String::new();
     if link {
         s.push_str("addrgenmode eui64 ");
@@ -165,7 +166,7 @@ fn detail_tail(kind: Kind, link: bool) -> String {
     s.push_str(&format!(
         "numtxqueues {queues} numrxqueues {queues} gso_max_size 65536 gso_max_segs 65535 tso_max_size {tso} tso_max_segs 65535 gro_max_size 65536 gso_ipv4_max_size 65536 gro_ipv4_max_size 65536 "
     ));
-    if kind == Kind::Nic {
+    if kind == Kind::Nic && vm {
         s.push_str("parentbus virtio parentdev virtio0 ");
     }
     s
@@ -245,9 +246,8 @@ fn ip_addr_or_link(
         if details {
             out.push_str(" promiscuity 0 allmulti 0 minmtu 0 maxmtu 0 ");
             out.push_str(
-                &detail_tail(Kind::Nic, link)
-                    .replace("tso_max_size 65536", "tso_max_size 524280")
-                    .replace("parentbus virtio parentdev virtio0 ", ""),
+                &detail_tail(Kind::Nic, link, false)
+                    .replace("tso_max_size 65536", "tso_max_size 524280"),
             );
         }
         out.push('\n');
@@ -328,7 +328,7 @@ fn ip_addr_or_link(
                 Kind::Veth => out.push_str("\n    veth "),
                 Kind::Nic => {}
             }
-            out.push_str(&detail_tail(kind, link));
+            out.push_str(&detail_tail(kind, link, host.kind == HostKind::Node));
         }
         out.push('\n');
         if link {

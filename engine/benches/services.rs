@@ -55,6 +55,7 @@ fn iface(name: &str, owner: &str, addr: Option<String>, segment: Option<usize>) 
         mtu: 1500,
         master: None,
         peer_index: None,
+        vxlan: None,
     }
 }
 
@@ -66,6 +67,7 @@ fn route(dest: &str, via: Option<Ipv4Addr>, dev: &str, proto: RouteProto) -> Rou
         proto,
         src: None,
         metric: None,
+        onlink: false,
     }
 }
 

@@ -83,6 +83,39 @@ pub struct HttpRequest {
     pub host_header: String,
     /// `curl/8.5.0`, `Wget`, `kube-probe/1.31`.
     pub user_agent: String,
+    /// The other request headers, as the client sent them (curl's
+    /// `Accept: */*`, then each `-H`).
+    pub headers: Vec<(String, String)>,
+}
+
+impl HttpRequest {
+    /// A request header's value, by name in any case.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// Go's `textproto.CanonicalMIMEHeaderKey`: `x-forwarded-for` →
+/// `X-Forwarded-For`, as a Go server shows a header's name.
+fn canonical_header(name: &str) -> String {
+    if !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return name.to_string();
+    }
+    let mut upper = true;
+    name.chars()
+        .map(|c| {
+            let out = if upper {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            };
+            upper = c == '-';
+            out
+        })
+        .collect()
 }
 
 /// What the server knows about itself and the connection.
@@ -144,10 +177,23 @@ impl App {
                 for a in &ctx.addrs {
                     body.push_str(&format!("IP: {a}\n"));
                 }
+                // Go's `Request.Write`: Host and User-Agent first, then the
+                // other headers by their canonical names, sorted.
                 body.push_str(&format!(
-                    "RemoteAddr: {}\n{} {} HTTP/1.1\nHost: {}\nUser-Agent: {}\nAccept: */*\n\n",
+                    "RemoteAddr: {}\n{} {} HTTP/1.1\nHost: {}\nUser-Agent: {}\n",
                     ctx.remote, req.method, req.path, req.host_header, req.user_agent
                 ));
+                let mut rest: Vec<(String, &str)> = req
+                    .headers
+                    .iter()
+                    .map(|(k, v)| (canonical_header(k), v.as_str()))
+                    .filter(|(k, _)| k != "Host" && k != "User-Agent")
+                    .collect();
+                crate::sort::sort_by(&mut rest, |a, b| a.0.cmp(&b.0));
+                for (k, v) in rest {
+                    body.push_str(&format!("{k}: {v}\n"));
+                }
+                body.push('\n');
                 Some(plain(body, vec![]))
             }
             App::ServeHostname => Some(plain(ctx.hostname.clone(), vec![])),
@@ -233,13 +279,17 @@ fn log_stamp(ms: i64) -> String {
 /// http-echo's first line, serve_hostname's.
 pub fn startup_log(
     ct: &crate::cluster::objects::Container,
-    _pod: &crate::cluster::objects::Pod,
-    _node: &str,
+    pod: &crate::cluster::objects::Pod,
+    node: &str,
     at: i64,
 ) -> Vec<crate::cluster::objects::LogLine> {
     use crate::cluster::images::{self, MainProcess};
     if images::main_process(ct) != MainProcess::Serves {
         return vec![];
+    }
+    if images::is_cluster_component(&ct.image) {
+        let ip = pod.status.host_ip.as_deref().unwrap_or_default();
+        return crate::cluster::bootstrap::logs::startup(ct, pod, node, ip, at);
     }
     let programs = images::known(&ct.image, &ct.args).unwrap_or_default();
     let stamp = log_stamp(at);
@@ -325,8 +375,10 @@ impl App {
                 } else {
                     resp.body.len()
                 };
+                // The image's `main` format ends with the referer, the
+                // agent and `$http_x_forwarded_for`.
                 out.push(format!(
-                    "{} - - [{:02}/{}/{}:{:02}:{:02}:{:02} +0000] \"{} {} HTTP/1.1\" {} {bytes} \"-\" \"{}\" \"-\"",
+                    "{} - - [{:02}/{}/{}:{:02}:{:02}:{:02} +0000] \"{} {} HTTP/1.1\" {} {bytes} \"{}\" \"{}\" \"{}\"",
                     remote.ip(),
                     t.day,
                     t.month_name(),
@@ -337,7 +389,9 @@ impl App {
                     req.method,
                     req.path,
                     resp.status,
-                    req.user_agent
+                    req.header("Referer").unwrap_or("-"),
+                    req.user_agent,
+                    req.header("X-Forwarded-For").unwrap_or("-")
                 ));
                 out
             }
@@ -427,6 +481,7 @@ mod tests {
                     path: "/healthz".into(),
                     host_header: "x".into(),
                     user_agent: "kube-probe/1.31".into(),
+                    headers: vec![],
                 },
                 EPOCH_UNIX,
                 &ServerCtx {
@@ -450,6 +505,7 @@ mod tests {
                     path: "/".into(),
                     host_header: "x".into(),
                     user_agent: "curl/8.5.0".into(),
+                    headers: vec![],
                 },
                 EPOCH_UNIX,
                 &ServerCtx {

@@ -11,7 +11,9 @@
 
 use crate::cluster::objects::{format_labels, selector_matches};
 use crate::net::netfilter::{AddrSide, Match, Policy, Rule, Table, Target, Verdict, WalkEvent};
-use crate::net::trace::{Direction, DropReason, HookWalk, Hop, RewriteKind, Step, Trace};
+use crate::net::trace::{
+    Direction, DropReason, Encapsulation, HookWalk, Hop, RewriteKind, Step, Trace,
+};
 use crate::net::TraceOutcome;
 use crate::world::World;
 use std::net::SocketAddrV4;
@@ -120,6 +122,86 @@ pub struct HopStory {
     pub delivered: Option<String>,
     /// Why it stopped here, in one sentence.
     pub stop: Option<String>,
+    /// It left inside another packet: flannel's VXLAN overlay to the next node.
+    pub encapsulated: Option<Overlay>,
+    /// It arrived inside another packet, which this host took apart.
+    pub decapsulated: Option<Overlay>,
+}
+
+/// A packet carried across the overlay, as a card shows it: the packet
+/// inside (the pods' addresses, as NAT left them) and the packet on the
+/// wire between the nodes (their own addresses, UDP port 8472).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overlay {
+    /// `flannel.1`.
+    pub device: String,
+    pub vni: u32,
+    /// The packet inside.
+    pub inner: Face,
+    /// The outer UDP packet between the nodes.
+    pub outer: Face,
+    /// `VXLAN, VNI 1, UDP port 8472`.
+    pub headers: String,
+    /// The underlay: `eth0 to eth0 over lan`.
+    pub underlay: String,
+    /// What happened, in one sentence.
+    pub words: String,
+}
+
+fn overlay(e: &Encapsulation, leaving: bool) -> Overlay {
+    let headers = format!(
+        "outer IPv4 {} → {}, UDP port {} → {}, VXLAN header VNI {}, inner Ethernet {} → {}",
+        e.outer_src.ip(),
+        e.outer_dst.ip(),
+        e.outer_src.port(),
+        e.outer_dst.port(),
+        e.vni,
+        Encapsulation::mac_text(&e.inner_src_mac),
+        Encapsulation::mac_text(&e.inner_dst_mac)
+    );
+    let words = if leaving {
+        format!(
+            "{} wrapped the packet {} → {} in a VXLAN header (VNI {}) inside a UDP packet {} → {}, which left on {} over the {}",
+            e.device,
+            e.inner_src,
+            e.inner_dst,
+            e.vni,
+            e.outer_src,
+            e.outer_dst,
+            e.underlay_out,
+            e.underlay_segment
+        )
+    } else {
+        format!(
+            "the UDP packet {} → {} came in on {}; {} took out the packet {} → {} (VXLAN VNI {}) as if it had arrived on {}",
+            e.outer_src,
+            e.outer_dst,
+            e.underlay_in,
+            e.device,
+            e.inner_src,
+            e.inner_dst,
+            e.vni,
+            e.device
+        )
+    };
+    Overlay {
+        device: e.device.clone(),
+        vni: e.vni,
+        inner: Face {
+            src: e.inner_src,
+            dst: e.inner_dst,
+        },
+        outer: Face {
+            src: e.outer_src,
+            dst: e.outer_dst,
+        },
+        headers,
+        underlay: format!(
+            "{} to {} over {}",
+            e.underlay_out, e.underlay_in, e.underlay_segment
+        ),
+        words,
+    }
 }
 
 /// One stage of a host's handling of a packet, in order.
@@ -250,6 +332,7 @@ fn hop_story(hop: &Hop, world: &World) -> HopStory {
     let mut connection = None;
     let mut delivered = None;
     let mut stop = None;
+    let mut decapsulated = None;
     let (mut src, mut dst) = (hop.src, hop.dst);
     // The hooks so far on this host: a rewrite names the last rule of
     // theirs that could have made it.
@@ -298,6 +381,13 @@ fn hop_story(hop: &Hop, world: &World) -> HopStory {
                 delivered = Some(format!("{process} accepted it on {addr}"));
             }
             Step::Stopped { reason } => stop = Some(stop_sentence(reason)),
+            Step::Decapsulated(e) => {
+                let o = overlay(e, false);
+                flow.push(Stage::Routing {
+                    words: format!("VXLAN: {}", o.words),
+                });
+                decapsulated = Some(o);
+            }
             Step::Rule { .. } => {}
         }
     }
@@ -305,9 +395,13 @@ fn hop_story(hop: &Hop, world: &World) -> HopStory {
     HopStory {
         host: hop.host.clone(),
         direction: hop.direction,
-        arrival: match &hop.in_iface {
-            Some(i) => format!("arrived on {i}"),
-            None => "sent by this host".into(),
+        arrival: match (&hop.in_iface, &decapsulated) {
+            (Some(i), Some(o)) => format!(
+                "arrived on {i}, out of a VXLAN packet from {}",
+                o.outer.src.ip()
+            ),
+            (Some(i), None) => format!("arrived on {i}"),
+            (None, _) => "sent by this host".into(),
         },
         arrived: Face {
             src: hop.src,
@@ -317,12 +411,27 @@ fn hop_story(hop: &Hop, world: &World) -> HopStory {
         changes,
         connection,
         flow,
-        out: hop
-            .left_by
-            .as_ref()
-            .map(|l| format!("out {} to {} ({})", l.out_iface, l.next_host, l.segment)),
+        out: hop.left_by.as_ref().map(|l| match &l.encap {
+            Some(e) => format!(
+                "out {} to {} (VXLAN VNI {} inside UDP {} → {}, out {} over the {})",
+                l.out_iface,
+                l.next_host,
+                e.vni,
+                e.outer_src,
+                e.outer_dst,
+                e.underlay_out,
+                e.underlay_segment
+            ),
+            None => format!("out {} to {} ({})", l.out_iface, l.next_host, l.segment),
+        }),
         delivered,
         stop,
+        encapsulated: hop
+            .left_by
+            .as_ref()
+            .and_then(|l| l.encap.as_ref())
+            .map(|e| overlay(e, true)),
+        decapsulated,
     }
 }
 

@@ -108,6 +108,8 @@ pub struct World {
 pub const LAN: &str = "192.168.1.0/24";
 pub const ROUTER_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 1);
 pub const LAPTOP_IP: Ipv4Addr = Ipv4Addr::new(192, 168, 1, 10);
+/// The home router's address on its uplink.
+pub const ROUTER_WAN_IP: Ipv4Addr = Ipv4Addr::new(203, 0, 113, 2);
 pub const CLUSTER_CIDR: &str = "10.244.0.0/16";
 /// The simulated cloud's load balancer host (worlds with `cloud: true`).
 pub const LB_HOST: &str = "cloud-lb";
@@ -143,6 +145,7 @@ fn iface(
         mtu,
         master: None,
         peer_index: None,
+        vxlan: None,
     }
 }
 
@@ -154,6 +157,7 @@ fn kernel_route(dest: Ipv4Net, dev: &str, src: Ipv4Addr, metric: Option<u32>) ->
         proto: RouteProto::Kernel,
         src: Some(src),
         metric,
+        onlink: false,
     }
 }
 
@@ -193,6 +197,7 @@ impl World {
             proto: RouteProto::Dhcp,
             src: None,
             metric: None,
+            onlink: false,
         });
         router
             .routes
@@ -250,6 +255,7 @@ impl World {
             proto: RouteProto::Dhcp,
             src: Some(LAPTOP_IP),
             metric: Some(100),
+            onlink: false,
         });
         laptop
             .routes
@@ -257,6 +263,8 @@ impl World {
         laptop.learn(ROUTER_IP, "eth0", Some(router_mac), None);
         let laptop_id = net.add_host(laptop);
 
+        // flannel's overlay: every node's flannel.1 is a VTEP on it.
+        let overlay = net.add_segment("vxlan");
         let mut machines = vec![];
         let mut laptop_hosts = vec![];
         let mut node_ids = vec![];
@@ -275,12 +283,16 @@ impl World {
                 Some(lan),
                 1500,
             ));
+            // flanneld creates flannel.1 before the first pod makes cni0.
+            node.interfaces.push(crate::cluster::flannel::vxlan_device(
+                &name, ip, pod_cidr, overlay,
+            ));
             node.interfaces.push(iface(
                 "cni0",
                 &name,
                 Some(&format!("{gw}/24")),
                 Some(bridge),
-                1500,
+                crate::cluster::flannel::MTU,
             ));
             node.routes.add(Route {
                 dest: "0.0.0.0/0".parse().expect("literal"),
@@ -289,6 +301,7 @@ impl World {
                 proto: RouteProto::Static,
                 src: None,
                 metric: None,
+                onlink: false,
             });
             node.routes.add(kernel_route(pod_cidr, "cni0", gw, None));
             node.routes.add(kernel_route(lan_net, "eth0", ip, None));
@@ -298,17 +311,16 @@ impl World {
                 pod_cidr,
                 CLUSTER_CIDR.parse().expect("literal CIDR"),
             );
-            // host-gw style routes to every other node's pod subnet.
+            // flannel's vxlan leases: every other node's pod subnet
+            // through its VTEP.
             for j in 1..=options.nodes {
                 if j != i {
-                    node.routes.add(Route {
-                        dest: node_pod_cidr(j),
-                        via: Some(node_ip(j)),
-                        dev: "eth0".into(),
-                        proto: RouteProto::Boot,
-                        src: None,
-                        metric: None,
-                    });
+                    crate::cluster::flannel::add_lease(
+                        &mut node,
+                        &node_name(j),
+                        node_ip(j),
+                        node_pod_cidr(j),
+                    );
                 }
             }
             node.listeners.push(Listener::tcp(22, "sshd", App::Sshd));
@@ -395,6 +407,7 @@ impl World {
                 proto: RouteProto::Static,
                 src: None,
                 metric: None,
+                onlink: false,
             });
             lb.routes.add(kernel_route(
                 lan_net,
@@ -408,6 +421,18 @@ impl World {
                 Ipv4Addr::new(203, 0, 113, 99),
                 None,
             ));
+            // Clients come from the internet: the answers to the laptop go
+            // back out the way they came, through the home router, and not
+            // over the leg the load balancer keeps on the nodes' network.
+            lb.routes.add(Route {
+                dest: Ipv4Net::new(LAPTOP_IP, 32).expect("/32"),
+                via: Some(ROUTER_WAN_IP),
+                dev: "wan0".into(),
+                proto: RouteProto::Static,
+                src: None,
+                metric: None,
+                onlink: false,
+            });
             net.add_host(lb);
         }
         let nodes = (1..=options.nodes)
@@ -681,6 +706,7 @@ impl World {
                             path: "/healthz".into(),
                             host_header: format!("{server_addr}"),
                             user_agent: "GoogleHC/1.0".into(),
+                            headers: vec![],
                         };
                         let ctx = crate::apps::ServerCtx {
                             hostname: String::new(),
@@ -808,6 +834,7 @@ impl World {
                 mtu: 1500,
                 master: None,
                 peer_index: None,
+                vxlan: None,
             });
         }
         let mut nat = BTreeMap::new();
@@ -869,7 +896,7 @@ impl World {
             name,
             Some(&format!("{ip}/{}", cidr.prefix_len())),
             Some(bridge),
-            1500,
+            crate::cluster::flannel::MTU,
         );
         let node_ifaces = self.net.host(node_id).interfaces.len() as u32;
         eth0.peer_index = Some(node_ifaces + 2);
@@ -881,6 +908,7 @@ impl World {
             proto: RouteProto::Boot,
             src: None,
             metric: None,
+            onlink: false,
         });
         pod.routes.add(kernel_route(cidr, "eth0", ip, None));
         let pod_id = self.net.add_host(pod);
@@ -900,9 +928,10 @@ impl World {
             addr: None,
             segment: None,
             mac: mac_for(&format!("{name}/veth")),
-            mtu: 1500,
+            mtu: crate::cluster::flannel::MTU,
             master: Some("cni0".into()),
             peer_index: Some(2),
+            vxlan: None,
         });
         Some(pod_id)
     }
@@ -1346,15 +1375,23 @@ mod tests {
         let p = &w.cluster.pods[&("default".to_string(), "myapp-pod".to_string())];
         assert_eq!(p.status.pod_ip.as_deref(), Some("10.244.0.2"));
         assert_eq!(p.spec.node_name.as_deref(), Some("node01"));
-        // CoreDNS runs too, from the top of node01's range.
-        assert_eq!(
-            w.cluster
-                .pods
-                .keys()
-                .filter(|k| k.0 == "kube-system")
-                .count(),
-            2
-        );
+        // CoreDNS runs too, from the top of node01's range; the control
+        // plane and kube-proxy take the node's own address.
+        let system: Vec<(&str, &str)> = w
+            .cluster
+            .pods
+            .iter()
+            .filter(|(k, _)| k.0 == "kube-system")
+            .map(|(k, p)| (k.1.as_str(), p.status.pod_ip.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(system.len(), 7, "{system:?}");
+        for (name, ip) in system {
+            if name.starts_with("coredns-") {
+                assert!(ip.starts_with("10.244.0.25"), "{name} {ip}");
+            } else {
+                assert_eq!(ip, "192.168.1.2", "{name}");
+            }
+        }
     }
 
     #[test]

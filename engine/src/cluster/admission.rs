@@ -58,6 +58,7 @@ impl Cluster {
                 if old.is_none() {
                     pod.status = PodStatus::default();
                     default_pod_spec(&mut pod.spec);
+                    pod.spec.admit_priority();
                 }
                 verdict(kind, &name, validation::validate_pod(pod))
             }

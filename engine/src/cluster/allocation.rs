@@ -130,6 +130,7 @@ impl Cluster {
                 kind: "Service".into(),
                 name: name.clone(),
                 causes: vec![],
+                patch: None,
             })?,
         };
         svc.spec.health_check_node_port = Some(port);
@@ -256,6 +257,7 @@ impl Cluster {
                             kind: "Service".into(),
                             name,
                             causes: vec![],
+                            patch: None,
                         })
                     }
                 }
@@ -328,6 +330,7 @@ impl Cluster {
                     kind: "Service".into(),
                     name: name.clone(),
                     causes: vec![],
+                    patch: None,
                 })?,
             };
             used.push(np);

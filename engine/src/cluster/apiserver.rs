@@ -145,6 +145,7 @@ pub enum Reason {
     NotFound,
     AlreadyExists,
     Forbidden,
+    Conflict,
     InternalError,
 }
 
@@ -156,6 +157,7 @@ impl Reason {
             Reason::NotFound => "NotFound",
             Reason::AlreadyExists => "AlreadyExists",
             Reason::Forbidden => "Forbidden",
+            Reason::Conflict => "Conflict",
             Reason::InternalError => "InternalError",
         }
     }
@@ -172,6 +174,8 @@ pub struct ApiError {
     pub name: String,
     /// Field causes, for Invalid errors.
     pub causes: Vec<FieldError>,
+    /// For a failed `kubectl apply` patch: the patch, as kubectl quotes it.
+    pub patch: Option<Box<str>>,
 }
 
 impl ApiError {
@@ -182,6 +186,37 @@ impl ApiError {
             kind: String::new(),
             name: name.into(),
             causes: vec![],
+            patch: None,
+        }
+    }
+
+    /// A write that named an older resourceVersion than the stored one
+    /// (`409 Conflict`), as kubectl apply reports it with its patch.
+    pub fn conflict(plural: &str, name: &str, patch: &Value) -> Self {
+        ApiError {
+            reason: Reason::Conflict,
+            message: format!("Operation cannot be fulfilled on {plural} \"{name}\": the object has been modified; please apply your changes to the latest version and try again"),
+            kind: String::new(),
+            name: name.into(),
+            causes: vec![],
+            patch: None,
+        }
+        .with_patch(patch)
+    }
+
+    fn with_patch(mut self, patch: &Value) -> Self {
+        self.patch = Some(sorted(patch.clone()).to_string().into());
+        self
+    }
+
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError {
+            reason: Reason::BadRequest,
+            message: message.into(),
+            kind: String::new(),
+            name: String::new(),
+            causes: vec![],
+            patch: None,
         }
     }
 
@@ -192,6 +227,7 @@ impl ApiError {
             kind: String::new(),
             name: name.into(),
             causes: vec![],
+            patch: None,
         }
     }
 
@@ -212,6 +248,7 @@ impl ApiError {
             kind: kind.into(),
             name: name.into(),
             causes,
+            patch: None,
         }
     }
 }
@@ -430,9 +467,13 @@ impl Cluster {
 
     /// `kubectl apply` of an object decoded from a manifest: its
     /// `last-applied-configuration` is `manifest` itself (as kubectl sends
-    /// it), a new object is created, an existing one updated from the
-    /// manifest keeping what the server filled in, and nothing is done when
-    /// the manifest matches both the last one applied and the live object.
+    /// it), and a new object is created. An existing one gets kubectl's
+    /// three-way patch ([`super::threeway`]: last applied, the manifest,
+    /// the live object) as a strategic merge patch, which the server applies
+    /// as any update (its status and identity are the server's); an empty
+    /// patch changes nothing (`unchanged`). A manifest that names a
+    /// resourceVersion (as `kubectl get -o yaml` printed it) must name the
+    /// live one, or the update conflicts.
     pub fn apply_manifest(
         &mut self,
         mut obj: Object,
@@ -440,30 +481,41 @@ impl Cluster {
         now: i64,
     ) -> Result<Applied, ApiError> {
         let (ns, name) = Self::key_of(&obj);
-        let last = last_applied(manifest, obj.namespaced().then_some(ns.as_str()));
+        let namespace = obj.namespaced().then_some(ns.as_str());
+        let last = last_applied(manifest, namespace);
         obj.meta_mut()
             .annotations
             .insert(LAST_APPLIED.into(), last.clone());
-        let key = (ns, name);
+        let key = (ns.clone(), name);
         let Some(old) = self.stored(&obj, &key) else {
             self.create(obj, now)?;
             return Ok(Applied::Created);
         };
-        if old.meta().annotations.get(LAST_APPLIED) == Some(&last)
-            && subset_of(manifest, &old.to_value())
-        {
+        let modified = with_last_applied(manifest, &last, namespace);
+        let original: Value = old
+            .meta()
+            .annotations
+            .get(LAST_APPLIED)
+            .and_then(|text| serde_json::from_str(text).ok())
+            .unwrap_or(Value::Null);
+        let current = old.to_value();
+        let patch = super::threeway::three_way(&original, &modified, &current);
+        if super::threeway::is_empty(&patch) {
             return Ok(Applied::Unchanged);
         }
-        let mut next = obj;
-        self.admit(&mut next, &key, Some(&old))?;
-        self.check_capacity(&next, &key, false)?;
-        keep_identity(next.meta_mut(), old.meta());
-        merge_server_fields(&mut next, &old);
-        let mut meta = std::mem::take(next.meta_mut());
-        self.bump(&mut meta);
-        *next.meta_mut() = meta;
-        self.store(next, key);
-        self.reconcile(now);
+        let wanted_version = patch
+            .pointer("/metadata/resourceVersion")
+            .and_then(Value::as_str);
+        if wanted_version.is_some_and(|v| Some(v) != old.meta().resource_version.as_deref()) {
+            return Err(ApiError::conflict(&old.plural(), &key.1, &patch));
+        }
+        let patched = super::patch::strategic_merge(&current, &server_side(patch))
+            .map_err(ApiError::bad_request)?;
+        let next = super::manifest::decode(patched).map_err(|e| match e {
+            super::manifest::DocError::Decode { detail, .. } => ApiError::bad_request(detail),
+            other => ApiError::bad_request(format!("{other:?}")),
+        })?;
+        self.update(next, now)?;
         Ok(Applied::Configured)
     }
 
@@ -625,6 +677,7 @@ impl Cluster {
                         kind: String::new(),
                         name: name.into(),
                         causes: vec![],
+                        patch: None,
                     });
                 }
                 let existed = self.namespaces.remove(name).is_some();
@@ -651,6 +704,54 @@ impl Cluster {
         self.reconcile(now);
         Ok(())
     }
+}
+
+/// The manifest as kubectl sends it for a three-way patch: with its own
+/// `last-applied-configuration` and the namespace it applies to.
+fn with_last_applied(manifest: &Value, last: &str, namespace: Option<&str>) -> Value {
+    let mut m = manifest.clone();
+    if let Some(root) = m.as_object_mut() {
+        let meta = root
+            .entry("metadata")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Some(meta) = meta.as_object_mut() {
+            if let Some(ns) = namespace {
+                meta.entry("namespace")
+                    .or_insert_with(|| Value::String(ns.to_string()));
+            }
+            let ann = meta
+                .entry("annotations")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if !ann.is_object() {
+                *ann = Value::Object(Map::new());
+            }
+            if let Some(ann) = ann.as_object_mut() {
+                ann.insert(LAST_APPLIED.into(), Value::String(last.to_string()));
+            }
+        }
+    }
+    m
+}
+
+/// What of an apply patch the server takes through the main resource: not
+/// the status (a subresource of its own), nor the fields only it sets.
+fn server_side(mut patch: Value) -> Value {
+    if let Some(root) = patch.as_object_mut() {
+        root.remove("status");
+        if let Some(meta) = root.get_mut("metadata").and_then(Value::as_object_mut) {
+            for field in [
+                "managedFields",
+                "resourceVersion",
+                "uid",
+                "creationTimestamp",
+                "generation",
+                "selfLink",
+            ] {
+                meta.remove(field);
+            }
+        }
+    }
+    patch
 }
 
 fn keep_identity(new: &mut ObjectMeta, old: &ObjectMeta) {
@@ -743,35 +844,5 @@ pub fn sorted(v: Value) -> Value {
         }
         Value::Array(a) => Value::Array(a.into_iter().map(sorted).collect()),
         other => other,
-    }
-}
-
-/// Whether every field the manifest sets has that value in the live object
-/// (the live one may have more: defaults, allocations, status): when it
-/// does, apply's patch is empty.
-fn subset_of(manifest: &Value, live: &Value) -> bool {
-    match (manifest, live) {
-        (Value::Object(m), Value::Object(l)) => m.iter().all(|(k, v)| {
-            if k == "status" {
-                return true;
-            }
-            match l.get(k) {
-                Some(lv) => subset_of(v, lv),
-                // An empty map or list, or null, in the manifest sets nothing.
-                None => match v {
-                    Value::Object(o) => o.values().all(|x| subset_of(x, &Value::Null)),
-                    Value::Array(a) => a.is_empty(),
-                    Value::Null => true,
-                    _ => false,
-                },
-            }
-        }),
-        (Value::Array(m), Value::Array(l)) => {
-            m.len() == l.len() && m.iter().zip(l).all(|(a, b)| subset_of(a, b))
-        }
-        (Value::Object(m), Value::Null) => m.values().all(|x| subset_of(x, &Value::Null)),
-        (Value::Null, _) => true,
-        (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
-        (a, b) => a == b,
     }
 }

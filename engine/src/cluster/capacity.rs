@@ -27,6 +27,7 @@ impl ApiError {
             kind: String::new(),
             name: name.into(),
             causes: vec![],
+            patch: None,
         }
     }
 }

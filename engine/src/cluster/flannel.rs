@@ -1,13 +1,93 @@
-//! The CNI's own iptables rules, as `flanneld --ip-masq` writes them on each
-//! node: pods reach addresses outside the pod network (the router, the
-//! internet, an EndpointSlice that points off-cluster) with their source
-//! masqueraded to the node, and the FORWARD chain lets pod traffic through.
-//! Traffic inside the pod network keeps its addresses; what kube-proxy has
-//! marked for SNAT is left to kube-proxy's own rule.
+//! flannel on each node, as kube-flannel installs it (the vxlan backend):
+//!
+//! - the VXLAN device `flannel.1` (VNI 1, UDP port 8472, MTU 1450, its
+//!   address the `.0` of the node's /24), and for every other node's lease
+//!   a route `10.244.N.0/24 via 10.244.N.0 dev flannel.1 onlink`, a
+//!   permanent ARP entry for that VTEP and the forwarding entry that sends
+//!   its MAC to the node's own address ([`vxlan_device`], [`add_lease`]);
+//! - the iptables rules of `flanneld --ip-masq` ([`install`]): pods reach
+//!   addresses outside the pod network (the router, the internet, an
+//!   EndpointSlice that points off-cluster) with their source masqueraded
+//!   to the node, and the FORWARD chain lets pod traffic through. Traffic
+//!   inside the pod network keeps its addresses; what kube-proxy has marked
+//!   for SNAT is left to kube-proxy's own rule.
 
 use crate::net::netfilter::{Match, Rule, Table, Target};
-use crate::net::Host;
+use crate::net::{Fdb, Host, Interface, Neigh, Route, RouteProto, SegmentId, Vxlan};
 use ipnet::Ipv4Net;
+use std::net::Ipv4Addr;
+
+/// flannel's VXLAN device: `flannel.<VNI>`.
+pub const VXLAN_DEVICE: &str = "flannel.1";
+/// The VNI of flannel's default network.
+pub const VNI: u32 = 1;
+/// The kernel's default VXLAN port (flannel's `Port=0` keeps it).
+pub const VXLAN_PORT: u16 = 8472;
+/// The pod network's MTU: the LAN's 1500 less the 50 bytes of outer headers.
+pub const MTU: u32 = 1450;
+
+/// The MAC the kernel gave a node's `flannel.1`: random and locally
+/// administered on a real node; derived from the node's name here, so every
+/// world prints the same.
+pub fn vtep_mac(node: &str) -> [u8; 6] {
+    let a = crate::text::fnv1a(format!("{node}/flannel.1").as_bytes()).to_be_bytes();
+    let b = crate::text::fnv1a(format!("flannel.1/{node}").as_bytes()).to_be_bytes();
+    [(a[0] & 0xfe) | 0x02, a[1], a[2], a[3], b[0], b[1]]
+}
+
+/// The node's `flannel.1`: its subnet's `.0` as a /32, on the overlay
+/// `segment`, tunnelling over `eth0` from `node_ip`.
+pub fn vxlan_device(
+    node: &str,
+    node_ip: Ipv4Addr,
+    pod_cidr: Ipv4Net,
+    segment: SegmentId,
+) -> Interface {
+    Interface {
+        name: VXLAN_DEVICE.into(),
+        addr: Ipv4Net::new(pod_cidr.network(), 32).ok(),
+        segment: Some(segment),
+        mac: vtep_mac(node),
+        mtu: MTU,
+        master: None,
+        peer_index: None,
+        vxlan: Some(Vxlan {
+            vni: VNI,
+            local: node_ip,
+            dev: "eth0".into(),
+            port: VXLAN_PORT,
+        }),
+    }
+}
+
+/// What flanneld does on `host` for another node's lease: the route to its
+/// pod subnet through its VTEP, the VTEP's ARP entry and its forwarding
+/// entry (its MAC is reached at the node's own address).
+pub fn add_lease(host: &mut Host, remote: &str, remote_ip: Ipv4Addr, remote_cidr: Ipv4Net) {
+    let vtep = remote_cidr.network();
+    let mac = vtep_mac(remote);
+    host.routes.add(Route {
+        dest: remote_cidr,
+        via: Some(vtep),
+        dev: VXLAN_DEVICE.into(),
+        proto: RouteProto::Boot,
+        src: None,
+        metric: None,
+        onlink: true,
+    });
+    host.neigh.push(Neigh {
+        addr: vtep,
+        dev: VXLAN_DEVICE.into(),
+        mac: Some(mac),
+        confirmed: None,
+        permanent: true,
+    });
+    host.fdb.push(Fdb {
+        mac,
+        dev: VXLAN_DEVICE.into(),
+        dst: remote_ip,
+    });
+}
 
 pub const FLANNEL_POSTRTG: &str = "FLANNEL-POSTRTG";
 pub const FLANNEL_FWD: &str = "FLANNEL-FWD";

@@ -7,6 +7,25 @@ use crate::net::netfilter::Protocol;
 
 pub const COREDNS: &str = "registry.k8s.io/coredns/coredns:v1.11.3";
 
+/// The cluster's own programs (kubeadm's control plane, its node agents and
+/// flannel), by repository: they run until stopped whatever their command
+/// line, and their sockets are the node's (they use its network).
+const COMPONENTS: &[&str] = &[
+    "registry.k8s.io/etcd",
+    "registry.k8s.io/kube-apiserver",
+    "registry.k8s.io/kube-controller-manager",
+    "registry.k8s.io/kube-scheduler",
+    "registry.k8s.io/kube-proxy",
+    "flannel/flannel",
+    "registry.k8s.io/coredns/coredns",
+    "coredns/coredns",
+];
+
+/// Whether `image` is one of the cluster's own programs.
+pub fn is_cluster_component(image: &str) -> bool {
+    COMPONENTS.contains(&repository(image).as_str())
+}
+
 /// What a known image runs: the program and the port it listens on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Program {
@@ -65,6 +84,12 @@ pub fn size(image: &str) -> u64 {
         "alpine" => 3_653_068,
         "ubuntu" => 29_754_422,
         "nicolaka/netshoot" => 187_611_297,
+        "registry.k8s.io/etcd" => 56_909_194,
+        "registry.k8s.io/kube-apiserver" => 28_047_142,
+        "registry.k8s.io/kube-controller-manager" => 26_221_554,
+        "registry.k8s.io/kube-scheduler" => 20_172_196,
+        "registry.k8s.io/kube-proxy" => 30_229_262,
+        "flannel/flannel" => 32_996_046,
         _ => 10_000_000,
     }
 }
@@ -121,6 +146,9 @@ fn sleep_ms(arg: &str) -> Option<i64> {
 /// image runs its command (`command` and `args` as Kubernetes joins them).
 pub fn main_process(ct: &crate::cluster::objects::Container) -> MainProcess {
     let repo = repository(&ct.image);
+    if is_cluster_component(&ct.image) {
+        return MainProcess::Serves;
+    }
     let serves = known(&ct.image, &ct.args).is_some_and(|p| !p.is_empty());
     if serves && ct.command.is_empty() {
         return MainProcess::Serves;
@@ -222,6 +250,9 @@ pub fn known(image: &str, args: &[String]) -> Option<Vec<Program>> {
             Program::tcp(App::Other, 9153, "coredns"),
         ],
         "busybox" | "curlimages/curl" | "alpine" | "ubuntu" | "nicolaka/netshoot" => vec![],
+        // The control plane and the node agents run in the node's network
+        // namespace: their sockets are the node's own (see `World::empty`).
+        r if COMPONENTS.contains(&r) => vec![],
         _ => return None,
     })
 }
@@ -232,7 +263,7 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
     let common = [
         "cat", "ls", "echo", "hostname", "env", "sh", "true", "false", "sleep", "grep", "head",
         "tail", "wc", "sort", "touch", "rm", "mkdir", "cp", "mv", "cut", "tr", "tee", "uniq",
-        "seq", "date", "printf",
+        "seq", "date", "printf", "awk", "sed",
     ];
     match repo.as_str() {
         // Debian-based: bash and curl, no ping, ip or nslookup.
@@ -257,13 +288,17 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
                         | "host"
                         | "ping"
                         | "ip"
+                        | "bridge"
                         | "iptables"
                         | "nc"
                         | "ss"
                         | "conntrack"
                 )
         }
-        // Scratch images (coredns, whoami, …) have no shell at all.
+        // flannel's image is Alpine's: BusyBox's shell and applets.
+        "flannel/flannel" => common.contains(&cmd) || matches!(cmd, "ip" | "iptables"),
+        // Scratch and distroless images (coredns, etcd, kube-proxy,
+        // whoami, …) have no shell at all.
         _ => false,
     }
 }

@@ -146,16 +146,36 @@ pub fn parse(text: &str) -> Result<Vec<Doc>, YamlError> {
     } else {
         vec![None; values.len()]
     };
-    Ok(values
-        .into_iter()
-        .zip(lines)
-        .filter(|(v, _)| !v.is_null())
-        .map(|(v, line)| Doc {
-            line: line.unwrap_or(1),
+    let mut docs = vec![];
+    for (v, line) in values.into_iter().zip(lines) {
+        if v.is_null() {
+            continue;
+        }
+        let line = line.unwrap_or(1);
+        // A `List` (what `kubectl get -o yaml` prints for several objects)
+        // is applied item by item.
+        if is_list(&v) {
+            let items = v
+                .get("items")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for item in items.into_iter().filter(|i| !i.is_null()) {
+                docs.push(Doc {
+                    line,
+                    raw: item.clone(),
+                    result: decode(item),
+                });
+            }
+            continue;
+        }
+        docs.push(Doc {
+            line,
             raw: v.clone(),
             result: decode(v),
-        })
-        .collect())
+        });
+    }
+    Ok(docs)
 }
 
 /// A YAML document read as kubectl's YAML-to-JSON step reads it: like
@@ -301,6 +321,18 @@ fn str_field<'a>(v: &'a Value, path: &[&str]) -> Option<&'a str> {
     cur.as_str()
 }
 
+/// Whether a document is a `v1` `List` (or a `…List` kind of a served
+/// resource, as `kubectl get` of one kind prints with `-o json`).
+fn is_list(v: &Value) -> bool {
+    let kind = str_field(v, &["kind"]).unwrap_or("");
+    let version = str_field(v, &["apiVersion"]).unwrap_or("");
+    version == "v1" && kind == "List"
+        || kind
+            .strip_suffix("List")
+            .is_some_and(|k| !k.is_empty() && super::kinds::served(version, k).is_some())
+            && v.get("items").is_some_and(Value::is_array)
+}
+
 /// Client checks, kind mapping and strict decoding of one document.
 pub fn decode(v: Value) -> Result<Object, DocError> {
     let api_version = str_field(&v, &["apiVersion"]).unwrap_or("").to_string();
@@ -340,6 +372,7 @@ pub fn decode(v: Value) -> Result<Object, DocError> {
     };
     use super::objects as o;
     let root = info.kind;
+    let v = without_server_fields(v);
     let object = match root {
         "Service" => strict::<o::Service>(v, root).map(Object::Service),
         "Pod" => strict::<o::Pod>(v, root).map(Object::Pod),
@@ -362,6 +395,22 @@ pub fn decode(v: Value) -> Result<Object, DocError> {
         version: info.version.to_string(),
         detail,
     })
+}
+
+/// What a manifest may carry that the server writes itself and ignores on
+/// a create or an update: the status (a subresource of its own), managed
+/// fields, the generation. `kubectl get -o yaml` prints them, and applying
+/// what it printed is allowed.
+fn without_server_fields(mut v: Value) -> Value {
+    if let Some(root) = v.as_object_mut() {
+        root.remove("status");
+        if let Some(meta) = root.get_mut("metadata").and_then(Value::as_object_mut) {
+            for field in ["managedFields", "generation", "selfLink"] {
+                meta.remove(field);
+            }
+        }
+    }
+    v
 }
 
 /// A Secret's `data` is `map[string][]byte`: each value must be base64,
@@ -415,6 +464,21 @@ fn go_struct(root: &str, path: &[String]) -> String {
         .to_string();
     }
     ty
+}
+
+/// Whether the last of `segments` is a key of a `map[string]string` field
+/// (labels, annotations, a Service's selector, a ConfigMap's data…).
+fn value_in_string_map(root: &str, segments: &[String]) -> bool {
+    let Some(parent) = segments.len().checked_sub(2).map(|i| segments[i].as_str()) else {
+        return false;
+    };
+    match parent {
+        "labels" | "annotations" | "matchLabels" | "nodeSelector" | "data" | "stringData"
+        | "binaryData" => true,
+        // Workloads' selectors are LabelSelectors, a Service's a map.
+        "selector" => root == "Service",
+        _ => false,
+    }
 }
 
 /// Go's name for what serde expected.
@@ -572,13 +636,19 @@ fn strict<T: DeserializeOwned>(v: Value, root: &str) -> Result<T, String> {
             .or_else(|| inner.strip_prefix("invalid value: "));
         if let Some(rest) = value {
             let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-            // Go names the number it could not take (`number 80.5`).
+            // Go names the number only when a number field could not take
+            // it (`number 80.5` for an int32); a number where a string,
+            // bool, list or map belongs is just `number`.
             let literal = got
                 .split('`')
                 .nth(1)
                 .map(go_number)
                 .unwrap_or_default();
-            let number = format!("number {literal}");
+            let number = if go_type(expected) == "int32" && !literal.is_empty() {
+                format!("number {literal}")
+            } else {
+                "number".to_string()
+            };
             let json_type = if got.starts_with("string") {
                 "string"
             } else if got.starts_with("integer") || got.starts_with("floating") {
@@ -592,6 +662,12 @@ fn strict<T: DeserializeOwned>(v: Value, root: &str) -> Result<T, String> {
             } else {
                 "null"
             };
+            // Go's decoder names struct fields, not map keys: a value in a
+            // map of strings is reported at the map.
+            let mut segments = segments.clone();
+            if value_in_string_map(root, &segments) {
+                segments.pop();
+            }
             let fields: Vec<String> = segments.iter().filter(|s| !s.starts_with('[')).cloned().collect();
             let parent: Vec<String> = segments[..segments.len().saturating_sub(1)].to_vec();
             let parent_fields: Vec<String> = parent.iter().filter(|s| !s.starts_with('[')).cloned().collect();
@@ -666,6 +742,18 @@ mod tests {
         assert_eq!(
             detail(&svc("99999999999")),
             "json: cannot unmarshal number 99999999999 into Go struct field ServicePort.spec.ports.port of type int32"
+        );
+    }
+
+    #[test]
+    fn a_number_where_a_string_belongs_is_just_number() {
+        let detail = |yaml: &str| match &parse(yaml).unwrap()[0].result {
+            Err(DocError::Decode { detail, .. }) => detail.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            detail("apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector:\n    version: 1\n  ports:\n  - port: 80\n"),
+            "json: cannot unmarshal number into Go struct field ServiceSpec.spec.selector of type string"
         );
     }
 

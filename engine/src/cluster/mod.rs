@@ -15,7 +15,7 @@
 mod admission;
 mod allocation;
 pub mod apiserver;
-mod bootstrap;
+pub(crate) mod bootstrap;
 pub mod capacity;
 mod controllers;
 pub mod dns;
@@ -31,6 +31,7 @@ pub mod patch;
 pub mod probe;
 pub mod proxy_model;
 mod proxy_view;
+mod threeway;
 pub mod validation;
 
 use crate::rng::SimRng;
@@ -111,6 +112,9 @@ pub struct Cluster {
     resource_version: u64,
     /// Simulated time of the last change CoreDNS saw (its SOA serial).
     pub(crate) last_change_ms: i64,
+    /// The control-plane node's kubelet runs kubeadm's static pods (and
+    /// posts their mirror pods again when they are deleted).
+    pub(crate) static_pods: bool,
 }
 
 /// Kubernetes' `rand.String` alphabet: no vowels, no confusable digits.
@@ -140,9 +144,19 @@ impl Cluster {
             next_uid: 1,
             resource_version: 1000,
             last_change_ms: CLUSTER_AGE_MS,
+            static_pods: false,
         };
         bootstrap::kubeadm(&mut c);
         c.reconcile(CLUSTER_AGE_MS);
+        // The control plane and the node agents draw their uids and pod
+        // names from a generator of their own, so that every later choice
+        // (a pod's name, a ClusterIP, a NodePort) is what it would be
+        // without them: sessions and lessons recorded before they were
+        // modelled replay the same.
+        let main = std::mem::replace(&mut c.rng, SimRng::new(seed ^ 0x6b75_6265_6164_6d00));
+        bootstrap::components(&mut c);
+        c.reconcile(CLUSTER_AGE_MS);
+        c.rng = main;
         c
     }
 
@@ -226,6 +240,9 @@ impl Cluster {
             controllers::endpointslices::mirror(self, now);
             controllers::cloud::load_balancers(self, now);
             controllers::namespaces::root_ca(self, now);
+            if self.static_pods {
+                bootstrap::static_pods::ensure(self, now);
+            }
             if self.resource_version == before {
                 break;
             }

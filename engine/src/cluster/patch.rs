@@ -47,7 +47,7 @@ fn merge_patch_at(target: &Value, patch: &Value, depth: usize) -> Value {
 
 /// The merge key Kubernetes declares for a list field (`patchMergeKey`),
 /// judged by the field's name and, for `ports`, its elements.
-fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
+pub(crate) fn merge_key(field: &str, items: &[Value]) -> Option<&'static str> {
     match field {
         "containers"
         | "initContainers"

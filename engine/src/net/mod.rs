@@ -20,7 +20,9 @@ pub mod walk;
 pub use conntrack::Conntrack;
 pub use netfilter::{Netfilter, Table};
 pub use route::{Route, RouteProto, RoutingTable};
-pub use trace::{Direction, DropReason, HookWalk, Hop, Link, Step, Trace, TraceOutcome};
+pub use trace::{
+    Direction, DropReason, Encapsulation, HookWalk, Hop, Link, Step, Trace, TraceOutcome,
+};
 pub use walk::{ConnectOutcome, ConnectResult, PingResult};
 
 use crate::apps::App;
@@ -51,6 +53,35 @@ pub struct Interface {
     pub master: Option<String>,
     /// For a veth: `@ifN`, the peer's interface index.
     pub peer_index: Option<u32>,
+    /// For a VXLAN device (flannel's `flannel.1`): its VNI, local address,
+    /// underlay device and UDP port.
+    pub vxlan: Option<Vxlan>,
+}
+
+/// A VXLAN device's configuration, as `ip -d link` shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vxlan {
+    /// The VXLAN network identifier (flannel's is 1).
+    pub vni: u32,
+    /// The underlay address the outer packets leave from.
+    pub local: Ipv4Addr,
+    /// The underlay device (`dev eth0`).
+    pub dev: String,
+    /// The outer packets' UDP destination port (8472, the kernel's default).
+    pub port: u16,
+}
+
+/// UDP source ports of outer VXLAN packets: the kernel hashes the inner
+/// flow into the local port range (`srcport 0 0`).
+pub const VXLAN_SRC_PORTS: (u16, u16) = (32768, 60999);
+
+/// One forwarding-database entry of a VXLAN device: frames for `mac` go
+/// to the VTEP at `dst` (`bridge fdb show dev flannel.1`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fdb {
+    pub mac: [u8; 6],
+    pub dev: String,
+    pub dst: Ipv4Addr,
 }
 
 /// A socket in LISTEN state (TCP) or bound and waiting for datagrams (UDP).
@@ -87,6 +118,9 @@ pub struct Neigh {
     /// When reachability was last confirmed (by a reply to this host's own
     /// ARP); `None` for an entry learned from another host's request (STALE).
     pub confirmed: Option<u64>,
+    /// Set by a program (flannel fills in its VTEPs' addresses), never
+    /// aged or replaced by ARP.
+    pub permanent: bool,
 }
 
 /// `base_reachable_time`: an entry is REACHABLE this long after it was
@@ -96,6 +130,9 @@ pub const REACHABLE_MS: u64 = 30_000;
 impl Neigh {
     /// `REACHABLE`, `STALE` or `FAILED` at `now`.
     pub fn state(&self, now: u64) -> &'static str {
+        if self.permanent {
+            return "PERMANENT";
+        }
         match (self.mac, self.confirmed) {
             (None, _) => "FAILED",
             (Some(_), Some(t)) if now.saturating_sub(t) <= REACHABLE_MS => "REACHABLE",
@@ -117,6 +154,8 @@ pub struct Host {
     pub listeners: Vec<Listener>,
     /// The neighbour (ARP) table: what `ip neigh` shows.
     pub neigh: Vec<Neigh>,
+    /// VXLAN devices' forwarding entries (`bridge fdb`).
+    pub fdb: Vec<Fdb>,
 }
 
 impl Host {
@@ -131,6 +170,7 @@ impl Host {
             conntrack: Conntrack::default(),
             listeners: vec![],
             neigh: vec![],
+            fdb: vec![],
         }
     }
 
@@ -156,6 +196,7 @@ impl Host {
             .iter_mut()
             .find(|n| n.addr == addr && n.dev == dev)
         {
+            Some(n) if n.permanent => {}
             Some(n) => {
                 if mac.is_some() || confirmed.is_some() {
                     n.mac = mac.or(n.mac);
@@ -166,13 +207,16 @@ impl Host {
             }
             None => {
                 if self.neigh.len() >= 256 {
-                    self.neigh.remove(0);
+                    if let Some(i) = self.neigh.iter().position(|n| !n.permanent) {
+                        self.neigh.remove(i);
+                    }
                 }
                 self.neigh.push(Neigh {
                     addr,
                     dev: dev.to_string(),
                     mac,
                     confirmed,
+                    permanent: false,
                 })
             }
         }

@@ -38,6 +38,10 @@ pub struct Route {
     /// Preferred source address (`src …`).
     pub src: Option<Ipv4Addr>,
     pub metric: Option<u32>,
+    /// `onlink`: the next hop is taken to be on the device's link even
+    /// though no subnet of the device holds it (flannel's vxlan routes,
+    /// `via 10.244.1.0 dev flannel.1 onlink`).
+    pub onlink: bool,
 }
 
 impl Route {
@@ -70,6 +74,9 @@ impl fmt::Display for Route {
         }
         if let Some(metric) = self.metric {
             write!(f, " metric {metric}")?;
+        }
+        if self.onlink {
+            f.write_str(" onlink")?;
         }
         Ok(())
     }
@@ -134,6 +141,7 @@ mod tests {
             proto: RouteProto::Static,
             src: None,
             metric: None,
+            onlink: false,
         }
     }
 

@@ -147,6 +147,52 @@ pub enum Step {
         src: SocketAddrV4,
         dst: SocketAddrV4,
     },
+    /// The packet arrived inside another: the outer UDP packet came in on
+    /// the underlay device, the VXLAN device took it apart, and the inner
+    /// packet arrived on the VXLAN device (the first step of its hop).
+    Decapsulated(Encapsulation),
+}
+
+/// A packet carried across an overlay: the inner frame, as a node's VXLAN
+/// device (flannel's `flannel.1`) sent it, inside an outer UDP packet
+/// between the two nodes' own addresses (VXLAN header with the VNI, then
+/// the inner Ethernet frame), taken out again at the far node.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Encapsulation {
+    /// The VXLAN device at both ends (`flannel.1`).
+    pub device: String,
+    pub vni: u32,
+    /// The inner packet, as it left the VXLAN device.
+    pub inner_src: SocketAddrV4,
+    pub inner_dst: SocketAddrV4,
+    /// The inner Ethernet frame's source and destination: the two VTEPs'
+    /// MACs.
+    pub inner_src_mac: [u8; 6],
+    pub inner_dst_mac: [u8; 6],
+    /// The outer packet: UDP from the sending node's underlay address (a
+    /// source port hashed from the inner flow) to the receiving node's,
+    /// port 8472.
+    pub outer_src: SocketAddrV4,
+    pub outer_dst: SocketAddrV4,
+    /// The underlay link the outer packet crossed: out of this device, in
+    /// at that one, over this segment (`eth0`, `eth0`, `lan`).
+    pub underlay_out: String,
+    pub underlay_in: String,
+    pub underlay_segment: String,
+}
+
+impl Encapsulation {
+    /// Bytes the outer headers add: IPv4 (20), UDP (8), VXLAN (8) and the
+    /// inner Ethernet header (14). The reason flannel.1's MTU is 1450.
+    pub const OVERHEAD: u32 = 50;
+
+    /// `aa:bb:…` of a MAC.
+    pub fn mac_text(mac: &[u8; 6]) -> String {
+        mac.iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<Vec<_>>()
+            .join(":")
+    }
 }
 
 /// One netfilter hook a packet went through on a host.
@@ -187,8 +233,12 @@ pub struct Link {
     pub out_iface: String,
     pub next_host: String,
     pub in_iface: String,
-    /// The L2 segment (the LAN, or a node's `cni0` bridge).
+    /// The L2 segment (the LAN, or a node's `cni0` bridge; `vxlan` for
+    /// flannel's overlay between the nodes' `flannel.1` devices).
     pub segment: String,
+    /// For an overlay link: how the packet really crossed, inside an outer
+    /// UDP packet on the underlay.
+    pub encap: Option<Encapsulation>,
 }
 
 /// A packet's visit to one host.
@@ -291,6 +341,11 @@ impl fmt::Display for Trace {
                     }
                     Step::Stopped { reason } => writeln!(f, "   stopped: {reason}")?,
                     Step::Tunnel { how } => writeln!(f, "   tunnel: {how}")?,
+                    Step::Decapsulated(e) => writeln!(
+                        f,
+                        "   decapsulated: UDP {} -> {} in on {}, VXLAN VNI {}, inner packet in on {}",
+                        e.outer_src, e.outer_dst, e.underlay_in, e.vni, e.device
+                    )?,
                     // The walk in detail is for the page's flow; the text
                     // keeps to the rules that matched, listed above.
                     Step::Hook(_) | Step::Conntrack { .. } => {}
@@ -302,6 +357,19 @@ impl fmt::Display for Trace {
                     "   out {} -> {} ({})",
                     l.out_iface, l.next_host, l.segment
                 )?;
+                if let Some(e) = &l.encap {
+                    writeln!(
+                        f,
+                        "   encapsulated: {} -> {} inside UDP {} -> {}, VXLAN VNI {}, out {} ({})",
+                        e.inner_src,
+                        e.inner_dst,
+                        e.outer_src,
+                        e.outer_dst,
+                        e.vni,
+                        e.underlay_out,
+                        e.underlay_segment
+                    )?;
+                }
             }
         }
         write!(f, "{}", self.summary())

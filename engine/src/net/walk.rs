@@ -9,7 +9,8 @@
 use super::conntrack::{Finish, Tuple};
 use super::netfilter::{CtState, EvalEnv, PacketView, Protocol, Rewrite, Table, Verdict};
 use super::trace::{
-    Direction, DropReason, HookWalk, Hop, Link, RewriteKind, Step, Trace, TraceOutcome,
+    Direction, DropReason, Encapsulation, HookWalk, Hop, Link, RewriteKind, Step, Trace,
+    TraceOutcome,
 };
 use super::{HostId, Listener, Network};
 use crate::rng::SimRng;
@@ -73,7 +74,12 @@ enum End {
 }
 
 enum Next {
-    Forward { to: HostId, in_iface: String },
+    Forward {
+        to: HostId,
+        in_iface: String,
+        /// The packet went inside an outer one, which `to` takes apart.
+        decap: Option<Encapsulation>,
+    },
     Local,
     Stop(DropReason),
 }
@@ -410,6 +416,7 @@ impl Network {
     ) -> End {
         let mut at = start;
         let mut in_iface: Option<String> = None;
+        let mut decap: Option<Encapsulation> = None;
         for _ in 0..MAX_HOPS {
             let mut hop = Hop {
                 host: self.host(at).name.clone(),
@@ -417,7 +424,7 @@ impl Network {
                 in_iface: in_iface.clone(),
                 src: pkt.src,
                 dst: pkt.dst,
-                steps: vec![],
+                steps: decap.take().map(Step::Decapsulated).into_iter().collect(),
                 left_by: None,
             };
             let next = self.process_at(at, &mut pkt, in_iface.as_deref(), now, rng, &mut hop);
@@ -428,9 +435,14 @@ impl Network {
             }
             trace.hops.push(hop);
             match next {
-                Next::Forward { to, in_iface: i } => {
+                Next::Forward {
+                    to,
+                    in_iface: i,
+                    decap: outer,
+                } => {
                     at = to;
                     in_iface = Some(i);
+                    decap = outer;
                     // A mark lives in the kernel's buffer, not on the wire.
                     pkt.mark = 0;
                 }
@@ -626,6 +638,19 @@ impl Network {
         });
         match neighbour {
             Some((id, iface)) if id != at => {
+                // Out of a VXLAN device, the frame travels inside a UDP
+                // packet to the far VTEP, over the underlay.
+                let encap = match self
+                    .host(at)
+                    .iface(&route.dev)
+                    .and_then(|i| i.vxlan.clone())
+                {
+                    Some(vx) => match self.encapsulate(at, id, &route.dev, &iface, &vx, pkt, now) {
+                        Ok(e) => Some(e),
+                        Err(reason) => return Next::Stop(reason),
+                    },
+                    None => None,
+                };
                 hop.left_by = Some(Link {
                     out_iface: route.dev.clone(),
                     next_host: self.host(id).name.clone(),
@@ -633,10 +658,12 @@ impl Network {
                     segment: segment
                         .map(|s| self.segments[s].name.clone())
                         .unwrap_or_default(),
+                    encap: encap.clone(),
                 });
                 Next::Forward {
                     to: id,
                     in_iface: iface,
+                    decap: encap,
                 }
             }
             _ => Next::Stop(DropReason::NeighbourUnreachable {
@@ -644,6 +671,88 @@ impl Network {
                 iface: route.dev.clone(),
             }),
         }
+    }
+
+    /// The outer packet of a frame `at` sends out of its VXLAN device
+    /// `dev` to `remote`'s device `remote_dev`: the forwarding database
+    /// names the far VTEP's underlay address, the underlay route and ARP
+    /// reach it, and the UDP source port is a hash of the inner flow (as
+    /// the kernel's `udp_flow_src_port`). Fails as ARP does when the far
+    /// node cannot be reached on the underlay.
+    #[allow(clippy::too_many_arguments)]
+    fn encapsulate(
+        &mut self,
+        at: HostId,
+        remote: HostId,
+        dev: &str,
+        remote_dev: &str,
+        vx: &super::Vxlan,
+        pkt: &Packet,
+        now: Millis,
+    ) -> Result<Encapsulation, DropReason> {
+        let here = self.host(at);
+        let there = self.host(remote);
+        let local_mac = here.iface(dev).map(|i| i.mac).unwrap_or_default();
+        let remote_mac = there.iface(remote_dev).map(|i| i.mac).unwrap_or_default();
+        let remote_port = there
+            .iface(remote_dev)
+            .and_then(|i| i.vxlan.as_ref())
+            .map_or(vx.port, |v| v.port);
+        let vtep = here
+            .fdb
+            .iter()
+            .find(|f| f.dev == dev && f.mac == remote_mac)
+            .map(|f| f.dst);
+        let unreachable = |next_hop| DropReason::NeighbourUnreachable {
+            next_hop,
+            iface: vx.dev.clone(),
+        };
+        let Some(vtep) = vtep else {
+            return Err(unreachable(Ipv4Addr::UNSPECIFIED));
+        };
+        let Some(route) = here.routes.lookup(vtep).cloned() else {
+            return Err(DropReason::NoRoute { dst: vtep });
+        };
+        let next_hop = route.via.unwrap_or(vtep);
+        let Some(segment) = here.iface(&route.dev).and_then(|i| i.segment) else {
+            return Err(unreachable(next_hop));
+        };
+        let Some((peer, peer_iface)) = self
+            .neighbour(segment, next_hop)
+            .map(|(id, i)| (id, i.clone()))
+        else {
+            self.host_mut(at).learn(next_hop, &route.dev, None, None);
+            return Err(unreachable(next_hop));
+        };
+        if peer != remote {
+            return Err(unreachable(next_hop));
+        }
+        let my = here.iface(&route.dev).cloned();
+        self.host_mut(at)
+            .learn(next_hop, &route.dev, Some(peer_iface.mac), Some(now));
+        if let Some(my) = my.as_ref() {
+            if let Some(a) = my.addr {
+                self.host_mut(peer)
+                    .learn(a.addr(), &peer_iface.name, Some(my.mac), None);
+            }
+        }
+        let flow = format!("{}>{}/{:?}", pkt.src, pkt.dst, pkt.proto);
+        let (lo, hi) = super::VXLAN_SRC_PORTS;
+        let span = u32::from(hi - lo) + 1;
+        let sport = lo + (crate::text::fnv1a(flow.as_bytes()) % span) as u16;
+        Ok(Encapsulation {
+            device: dev.to_string(),
+            vni: vx.vni,
+            inner_src: pkt.src,
+            inner_dst: pkt.dst,
+            inner_src_mac: local_mac,
+            inner_dst_mac: remote_mac,
+            outer_src: SocketAddrV4::new(vx.local, sport),
+            outer_dst: SocketAddrV4::new(vtep, remote_port),
+            underlay_out: route.dev.clone(),
+            underlay_in: peer_iface.name.clone(),
+            underlay_segment: self.segments[segment].name.clone(),
+        })
     }
 
     /// `br_netfilter` (which kubeadm requires): a frame a pod sends to

@@ -34,12 +34,20 @@ struct Options {
     max_time_ms: Option<Millis>,
     connect_timeout_ms: Option<Millis>,
     method: Option<String>,
+    /// `-H`: each header line as given, in order.
+    headers: Vec<String>,
+    user_agent: Option<String>,
+    referer: Option<String>,
+    /// `--resolve HOST:PORT:ADDR`: addresses given for a host and port.
+    resolve: Vec<(String, u16, std::net::Ipv4Addr)>,
     urls: Vec<String>,
 }
 
 enum ArgError {
     Opt(OptError),
     NotNumber(String),
+    /// A `--resolve` entry that is not `HOST:PORT:ADDRESS`.
+    Resolve(String),
 }
 
 fn parse_seconds(flag: &str, v: &str) -> Result<Millis, ArgError> {
@@ -69,7 +77,22 @@ const OPTS: &[Opt] = &[
     opts::valued("request", 'X', "request"),
     opts::valued("header", 'H', "header"),
     opts::valued("user-agent", 'A', "user-agent"),
+    opts::valued("referer", 'e', "referer"),
+    opts::long("resolve", "resolve", true),
 ];
+
+/// `--resolve`'s `HOST:PORT:ADDRESS` (an IPv4 address here).
+fn parse_resolve(entry: &str) -> Option<(String, u16, std::net::Ipv4Addr)> {
+    let (host, rest) = entry.split_once(':')?;
+    let (port, addr) = rest.split_once(':')?;
+    let port = port.parse().ok()?;
+    let addr = addr
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()?;
+    (!host.is_empty()).then(|| (host.to_ascii_lowercase(), port, addr))
+}
 
 fn parse_args(args: &[String]) -> Result<Options, ArgError> {
     let parsed = opts::parse(args, &Spec::gnu(OPTS)).map_err(ArgError::Opt)?;
@@ -90,6 +113,16 @@ fn parse_args(args: &[String]) -> Result<Options, ArgError> {
                 o.connect_timeout_ms = Some(parse_seconds("--connect-timeout", &v())?)
             }
             "request" => o.method = Some(v()),
+            "header" => o.headers.push(v()),
+            "user-agent" => o.user_agent = Some(v()),
+            "referer" => o.referer = Some(v()),
+            "resolve" => {
+                let entry = v();
+                match parse_resolve(&entry) {
+                    Some(r) => o.resolve.push(r),
+                    None => return Err(ArgError::Resolve(entry)),
+                }
+            }
             _ => {}
         }
     }
@@ -190,6 +223,12 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
                         "curl: option {f}: expected a proper numerical parameter\n"
                     ));
                     exec.err(TRY_HELP);
+                }
+                ArgError::Resolve(entry) => {
+                    exec.err(format!(
+                        "curl: (49) Couldn't parse CURLOPT_RESOLVE entry '{entry}'\n"
+                    ));
+                    return 49;
                 }
             }
             return 2;
@@ -331,7 +370,24 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
     if shows_meter(opts) {
         exec.err(METER_HEADER);
     }
-    let ip = match s.lookup_host(&url.host) {
+    let given = opts
+        .resolve
+        .iter()
+        .find(|(h, p, _)| *h == url.host && *p == url.port)
+        .map(|(_, _, a)| *a);
+    if opts.verbose {
+        for (h, p, a) in &opts.resolve {
+            exec.err(format!("* Added {h}:{p}:{a} to DNS cache\n"));
+        }
+        if given.is_some() {
+            exec.err(format!("* Hostname {} was found in DNS cache\n", url.host));
+        }
+    }
+    let found = match given {
+        Some(ip) => super::dns::HostLookup::Found(ip),
+        None => s.lookup_host(&url.host),
+    };
+    let ip = match found {
         super::dns::HostLookup::Found(ip) => ip,
         super::dns::HostLookup::NotFound { trace } => {
             if shows_meter(opts) {
@@ -489,23 +545,10 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
             "GET".into()
         }
     });
-    let host_header = if url.port == 80 {
-        url.host.clone()
-    } else {
-        format!("{}:{}", url.host, url.port)
-    };
+    let req = request(opts, &url, &method);
     if opts.verbose {
-        exec.err(format!(
-            "> {method} {} HTTP/1.1\n> Host: {host_header}\n> User-Agent: curl/{CURL_VERSION}\n> Accept: */*\n> \n",
-            url.path
-        ));
+        exec.err(request_lines(opts, &url, &method));
     }
-    let req = HttpRequest {
-        method: method.clone(),
-        path: url.path.clone(),
-        host_header,
-        user_agent: format!("curl/{CURL_VERSION}"),
-    };
     let server_host = s.world.net.host(server);
     let ctx = crate::apps::ServerCtx {
         hostname: server_host.name.clone(),
@@ -600,6 +643,112 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         total_us as f64 / 1000.0,
     );
     0
+}
+
+/// One `-H` line: `Name: value` (a header to send or replace), `Name:`
+/// (one of curl's own not to send) or `Name;` (sent empty).
+enum HeaderLine {
+    Set(String, String),
+    Remove(String),
+}
+
+fn header_line(text: &str) -> Option<HeaderLine> {
+    if let Some((name, value)) = text.split_once(':') {
+        let name = name.trim();
+        let value = value.trim();
+        if name.is_empty() {
+            return None;
+        }
+        return Some(if value.is_empty() {
+            HeaderLine::Remove(name.to_string())
+        } else {
+            HeaderLine::Set(name.to_string(), value.to_string())
+        });
+    }
+    let name = text.strip_suffix(';')?.trim();
+    (!name.is_empty()).then(|| HeaderLine::Set(name.to_string(), String::new()))
+}
+
+/// The headers curl sends, in its order: Host (a `-H Host:` replaces the
+/// value in place), its own User-Agent and Accept unless `-H` replaces or
+/// removes them, the referer, then each `-H` header in the order given.
+fn wire_headers(opts: &Options, url: &Url) -> Vec<(String, String)> {
+    let lines: Vec<HeaderLine> = opts.headers.iter().filter_map(|h| header_line(h)).collect();
+    let custom = |name: &str| {
+        lines.iter().any(|l| match l {
+            HeaderLine::Set(n, _) | HeaderLine::Remove(n) => n.eq_ignore_ascii_case(name),
+        })
+    };
+    let host = lines
+        .iter()
+        .rev()
+        .find_map(|l| match l {
+            HeaderLine::Set(n, v) if n.eq_ignore_ascii_case("Host") => Some(v.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| {
+            if url.port == 80 {
+                url.host.clone()
+            } else {
+                format!("{}:{}", url.host, url.port)
+            }
+        });
+    let mut out = vec![("Host".to_string(), host)];
+    if !custom("User-Agent") {
+        let ua = opts
+            .user_agent
+            .clone()
+            .unwrap_or_else(|| format!("curl/{CURL_VERSION}"));
+        out.push(("User-Agent".into(), ua));
+    }
+    if !custom("Accept") {
+        out.push(("Accept".into(), "*/*".into()));
+    }
+    if let Some(r) = &opts.referer {
+        out.push(("Referer".into(), r.clone()));
+    }
+    for l in &lines {
+        if let HeaderLine::Set(n, v) = l {
+            if !n.eq_ignore_ascii_case("Host") {
+                out.push((n.clone(), v.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// The request as the server gets it.
+fn request(opts: &Options, url: &Url, method: &str) -> HttpRequest {
+    let wire = wire_headers(opts, url);
+    let get = |name: &str| {
+        wire.iter()
+            .rev()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    HttpRequest {
+        method: method.to_string(),
+        path: url.path.clone(),
+        host_header: get("Host").unwrap_or_default(),
+        user_agent: get("User-Agent").unwrap_or_default(),
+        headers: wire
+            .iter()
+            .filter(|(k, _)| {
+                !k.eq_ignore_ascii_case("Host") && !k.eq_ignore_ascii_case("User-Agent")
+            })
+            .cloned()
+            .collect(),
+    }
+}
+
+/// `-v`'s request lines.
+fn request_lines(opts: &Options, url: &Url, method: &str) -> String {
+    let mut v = format!("> {method} {} HTTP/1.1\n", url.path);
+    for (k, val) in wire_headers(opts, url) {
+        v.push_str(&format!("> {k}: {val}\n"));
+    }
+    v.push_str("> \n");
+    v
 }
 
 const METER_HEADER: &str =

@@ -10,6 +10,7 @@ mod complete;
 mod curl;
 pub(crate) mod dns;
 mod forward;
+mod iproute;
 mod iptables;
 mod kubectl;
 mod lang;
@@ -38,6 +39,8 @@ pub use lexer::{needs_more, split_commands, Chunk, CommandReader, ParseError, Sp
 /// and what `help` is about. A test keeps it equal to the dispatch.
 pub const COMMANDS: &[&str] = &[
     "alias",
+    "awk",
+    "bridge",
     "cat",
     "cd",
     "clear",
@@ -78,6 +81,7 @@ pub const COMMANDS: &[&str] = &[
     "read",
     "readonly",
     "rm",
+    "sed",
     "seq",
     "sleep",
     "sort",
@@ -714,7 +718,8 @@ impl Session {
             "ssh" => netcmds::ssh(self, args, exec),
             "exit" | "logout" => self.exit(args, exec),
             "hostname" => netcmds::hostname(self, args, exec),
-            "ip" => netcmds::ip(self, args, exec),
+            "ip" => iproute::ip(self, args, exec),
+            "bridge" => iproute::bridge(self, args, exec),
             "ping" => netcmds::ping(self, args, exec),
             "clear" => {
                 // What was printed before `clear` on the same line is gone from the screen.
@@ -1026,6 +1031,7 @@ Commands on this terminal:
   hostname            print this host's name
   ip addr | ip route  show this host's addresses and routing table
   ip neigh | ip -br addr   the ARP table; one line per interface
+  ip -d link show flannel.1 | bridge fdb show dev flannel.1   the vxlan device
   ping -c N HOST      send N ICMP echo requests
   vi FILE, nano FILE  edit a file (in the browser: the page's editor)
   nc -zv HOST PORT    open a TCP connection and close it (a port check)
@@ -1039,6 +1045,7 @@ Commands on this terminal:
   help                this list
   cat ls rm touch mkdir cp mv cd pwd    files on this host
   grep head tail wc sort uniq cut tr tee   filters for pipelines
+  awk sed             GNU awk and sed, the POSIX core a tutorial uses
   echo printf seq sleep date export alias  shell builtins and helpers
 Lines can be joined with ;, &&, || and |; redirect with >, >>, 2>&1 and <;
 here-documents (cat <<EOF), $VAR, $(command) and for loops work as in bash.

@@ -193,6 +193,7 @@ pub(super) fn wget(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
                 format!("{host}:{port}")
             },
             user_agent: agent.clone(),
+            headers: vec![("Connection".into(), "close".into())],
         };
         let h = s.world.net.host(server);
         let ctx = ServerCtx {

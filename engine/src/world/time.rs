@@ -294,6 +294,7 @@ impl World {
                     path,
                     host_header: target.to_string(),
                     user_agent: PROBE_AGENT.into(),
+                    headers: vec![("Accept".into(), "*/*".into())],
                 };
                 let server_host = self.net.host(server);
                 let ctx = ServerCtx {

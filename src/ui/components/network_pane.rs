@@ -442,7 +442,7 @@ fn step_text(step: &Step) -> Option<String> {
         Step::Accepted { process, addr } => format!("accepted by {process} on {addr}"),
         Step::Stopped { reason } => format!("stopped: {reason}"),
         Step::Tunnel { how } => format!("tunnel: {how}"),
-        Step::Hook(_) | Step::Conntrack { .. } => return None,
+        Step::Hook(_) | Step::Conntrack { .. } | Step::Decapsulated(_) => return None,
     })
 }
 

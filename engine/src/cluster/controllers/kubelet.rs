@@ -176,10 +176,16 @@ pub(crate) fn schedule(c: &mut Cluster, now: i64) {
                     .filter(|(i, n)| pod.fits_node(&crate::cluster::node_labels(*i, &n.name)))
                     .map(|(_, n)| n)
                     .map(|n| {
-                        let here = c.pods.values().filter(|p| {
-                            p.spec.node_name.as_deref() == Some(n.name.as_str())
-                                && p.spec.host_network != Some(true)
-                        });
+                        let on_node =
+                            |p: &&Pod| p.spec.node_name.as_deref() == Some(n.name.as_str());
+                        // Every pod counts against the kubelet's maxPods,
+                        // the control plane's and the node agents' too.
+                        let all = c.pods.values().filter(on_node).count();
+                        let here = c
+                            .pods
+                            .values()
+                            .filter(on_node)
+                            .filter(|p| p.spec.host_network != Some(true));
                         let siblings = match &owner {
                             Some(uid) => here
                                 .clone()
@@ -189,11 +195,11 @@ pub(crate) fn schedule(c: &mut Cluster, now: i64) {
                                 .count(),
                             None => 0,
                         };
-                        ((siblings, here.count()), n)
+                        ((siblings, here.count()), all, n)
                     })
-                    .filter(|((_, count), _)| *count < crate::cluster::capacity::MAX_PODS_PER_NODE)
-                    .min_by_key(|(score, _)| *score)
-                    .map(|(_, n)| n.name.clone())
+                    .filter(|(_, all, _)| *all < crate::cluster::capacity::MAX_PODS_PER_NODE)
+                    .min_by_key(|(score, _, _)| *score)
+                    .map(|(_, _, n)| n.name.clone())
             }
         };
         let Some(node) = node else {

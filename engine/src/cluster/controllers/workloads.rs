@@ -49,6 +49,7 @@ fn stamp_pod(c: &mut Cluster, new: NewPod<'_>, now: i64) -> Key {
     if pod.spec.restart_policy.is_none() {
         pod.spec.restart_policy = Some("Always".into());
     }
+    pod.spec.admit_priority();
     pod.metadata.owner_references.push(owner);
     c.stamp(&mut pod.metadata, now);
     let key = (ns.to_string(), name);
@@ -674,8 +675,20 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
         .iter()
         .map(|(k, d)| (k.clone(), d.clone()))
         .collect();
-    let nodes: Vec<String> = c.nodes.iter().map(|n| n.name.clone()).collect();
     for ((ns, name), ds) in sets {
+        // The nodes the DaemonSet's pods belong on: those its template's
+        // `nodeSelector` takes.
+        let probe = Pod {
+            spec: ds.spec.template.spec.clone(),
+            ..Default::default()
+        };
+        let nodes: Vec<String> = c
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(i, n)| probe.fits_node(&crate::cluster::node_labels(*i, &n.name)))
+            .map(|(_, n)| n.name.clone())
+            .collect();
         let hash = pod_template_hash(&ds.spec.template);
         release_unmatched(c, &ns, "DaemonSet", &name, &ds.spec.selector);
         let ds_ref = Involved {
@@ -724,8 +737,10 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
             }
             let pod_name = c.generate_name(|c| &c.pods, &ns, &format!("{name}-"));
             let mut template = ds.spec.template.clone();
-            // The DaemonSet controller pins each pod to its node.
+            // The DaemonSet controller pins each pod to its node, and lets
+            // it stay there through the node's conditions.
             template.spec.node_name = Some(node.clone());
+            template.spec.add_daemonset_tolerations();
             let owner = controller_ref("apps/v1", "DaemonSet", &ds.metadata);
             c.record(
                 ds_ref.clone(),

@@ -77,12 +77,14 @@ impl std::fmt::Display for IntOrString {
 mod config;
 mod discovery;
 mod pod;
+mod pod_policy;
 mod service;
 mod workloads;
 
 pub use config::*;
 pub use discovery::*;
 pub use pod::*;
+pub use pod_policy::Toleration;
 pub use service::*;
 pub use workloads::*;
 

@@ -62,6 +62,10 @@ pub struct PodSpec {
     pub enable_service_links: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub priority_class_name: Option<Value>,
+    /// Set by the API server's Priority admission from `priorityClassName`
+    /// (the system classes are the only ones a cluster has at first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<i32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automount_service_account_token: Option<Value>,
 }
@@ -409,7 +413,7 @@ impl Pod {
             st.insert("podIP".into(), json!(ip));
             st.insert("podIPs".into(), json!([{"ip": ip}]));
         }
-        st.insert("qosClass".into(), json!("BestEffort"));
+        st.insert("qosClass".into(), json!(self.spec.qos_class()));
         if let Some(at) = scheduled {
             st.insert("startTime".into(), json!(ts(at)));
         }

@@ -121,19 +121,142 @@ fn probes(ct: &Container, o: &mut String) {
     }
 }
 
-/// `DescribePodTemplate`.
-pub(super) fn pod_template(t: &PodTemplate, o: &mut String) {
-    o.push_str("Pod Template:\n");
-    multiline("  Labels", &t.metadata.labels, o);
-    if !t.metadata.annotations.is_empty() {
-        annotations("  Annotations", &t.metadata.annotations, o);
+/// `describeContainerEnvVars`: each variable, a `fieldRef` as
+/// `(v1:spec.nodeName)` after its value in `pod` (none in a template).
+fn env(ct: &Container, pod: Option<&Pod>, o: &mut String) {
+    let vars: Vec<&Value> = ct
+        .env
+        .as_ref()
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    if vars.is_empty() {
+        o.push_str("    Environment:\t<none>\n");
+        return;
     }
-    if t.spec.containers.is_empty() {
-        o.push_str("  Containers: <none>\n");
+    o.push_str("    Environment:\n");
+    for var in vars {
+        let name = var.get("name").and_then(Value::as_str).unwrap_or("");
+        let field = var.get("valueFrom").and_then(|v| v.get("fieldRef"));
+        match field {
+            Some(f) => {
+                let path = f.get("fieldPath").and_then(Value::as_str).unwrap_or("");
+                let version = f.get("apiVersion").and_then(Value::as_str).unwrap_or("v1");
+                let value = pod.map_or(String::new(), |p| match path {
+                    "metadata.name" => p.metadata.name.clone(),
+                    "metadata.namespace" => p.metadata.namespace.clone().unwrap_or_default(),
+                    "spec.nodeName" => p.spec.node_name.clone().unwrap_or_default(),
+                    "spec.serviceAccountName" => p.spec.service_account(),
+                    "status.podIP" => p.status.pod_ip.clone().unwrap_or_default(),
+                    "status.hostIP" => p.status.host_ip.clone().unwrap_or_default(),
+                    _ => String::new(),
+                });
+                o.push_str(&format!("      {name}:\t{value} ({version}:{path})\n"));
+            }
+            None => {
+                let value = var.get("value").and_then(Value::as_str).unwrap_or("");
+                for (i, line) in value.split('\n').enumerate() {
+                    if i == 0 {
+                        o.push_str(&format!("      {name}:\t{line}\n"));
+                    } else {
+                        o.push_str(&format!("      \t{line}\n"));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `describeContainerVolumes`: `PATH from VOLUME (ro|rw)`.
+fn mounts(ct: &Container, o: &mut String) {
+    let list: Vec<&Value> = ct
+        .volume_mounts
+        .as_ref()
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    if list.is_empty() {
+        o.push_str("    Mounts:\t<none>\n");
+        return;
+    }
+    o.push_str("    Mounts:\n");
+    for m in list {
+        let text = |k: &str| m.get(k).and_then(Value::as_str).unwrap_or("");
+        let ro = m.get("readOnly").and_then(Value::as_bool) == Some(true);
+        let mut flags = if ro { "ro" } else { "rw" }.to_string();
+        if !text("subPath").is_empty() {
+            flags.push_str(&format!(",path={:?}", text("subPath")));
+        }
+        o.push_str(&format!(
+            "      {} from {} ({flags})\n",
+            text("mountPath"),
+            text("name")
+        ));
+    }
+}
+
+/// `printPodTolerationsMultiline`, sorted by key as kubectl sorts them.
+fn tolerations(label: &str, list: &[Toleration], o: &mut String) {
+    if list.is_empty() {
+        o.push_str(&format!("{label}:\t<none>\n"));
+        return;
+    }
+    let mut list = list.to_vec();
+    list.sort_by(|a, b| a.key.cmp(&b.key));
+    for (i, t) in list.iter().enumerate() {
+        let head = if i == 0 {
+            format!("{label}:")
+        } else {
+            String::new()
+        };
+        o.push_str(&format!("{head}\t{}\n", t.describe()));
+    }
+}
+
+/// `describeVolumes` for the sources the cluster's own pods use: hostPath
+/// and configMap; `indent` is the template's two spaces, or none.
+fn volumes(spec: &PodSpec, indent: &str, o: &mut String) {
+    let list: Vec<&Value> = spec
+        .volumes
+        .as_ref()
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default();
+    if list.is_empty() {
+        o.push_str(&format!("{indent}Volumes:\t<none>\n"));
+        return;
+    }
+    o.push_str(&format!("{indent}Volumes:\n"));
+    let name_indent = if indent.is_empty() { "" } else { " " };
+    for v in list {
+        let name = v.get("name").and_then(Value::as_str).unwrap_or("");
+        o.push_str(&format!("  {name_indent}{name}:\n"));
+        if let Some(h) = v.get("hostPath") {
+            o.push_str(&format!(
+                "    Type:\tHostPath (bare host directory volume)\n    Path:\t{}\n    HostPathType:\t{}\n",
+                h.get("path").and_then(Value::as_str).unwrap_or(""),
+                h.get("type").and_then(Value::as_str).unwrap_or("")
+            ));
+        } else if let Some(c) = v.get("configMap") {
+            o.push_str(&format!(
+                "    Type:\tConfigMap (a volume populated by a ConfigMap)\n    Name:\t{}\n    Optional:\t{}\n",
+                c.get("name").and_then(Value::as_str).unwrap_or(""),
+                c.get("optional").and_then(Value::as_bool).unwrap_or(false)
+            ));
+        } else {
+            o.push_str("    <unknown>\n");
+        }
+    }
+}
+
+/// The containers of a template, under `title` (`Containers`, `Init Containers`).
+fn template_containers(title: &str, list: &[Container], o: &mut String) {
+    if list.is_empty() {
+        o.push_str(&format!("  {title}: <none>\n"));
     } else {
-        o.push_str("  Containers:\n");
+        o.push_str(&format!("  {title}:\n"));
     }
-    for ct in &t.spec.containers {
+    for ct in list {
         o.push_str(&format!("   {}:\n", ct.name));
         o.push_str(&format!("    Image:\t{}\n", ct.image));
         o.push_str(&format!("    {}\n", ports_line(ct)));
@@ -151,9 +274,45 @@ pub(super) fn pod_template(t: &PodTemplate, o: &mut String) {
             }
         }
         probes(ct, o);
-        o.push_str("    Environment:\t<none>\n    Mounts:\t<none>\n");
+        env(ct, None, o);
+        mounts(ct, o);
     }
-    o.push_str("  Volumes:\t<none>\n  Node-Selectors:\t<none>\n  Tolerations:\t<none>\n");
+}
+
+/// `DescribePodTemplate`.
+pub(super) fn pod_template(t: &PodTemplate, o: &mut String) {
+    o.push_str("Pod Template:\n");
+    multiline("  Labels", &t.metadata.labels, o);
+    if !t.metadata.annotations.is_empty() {
+        annotations("  Annotations", &t.metadata.annotations, o);
+    }
+    if t.spec.service_account_name.is_some() {
+        o.push_str(&format!(
+            "  Service Account:\t{}\n",
+            t.spec.service_account()
+        ));
+    }
+    let init: Vec<Container> = t
+        .spec
+        .init_containers
+        .clone()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
+    if !init.is_empty() {
+        template_containers("Init Containers", &init, o);
+    }
+    template_containers("Containers", &t.spec.containers, o);
+    volumes(&t.spec, "  ", o);
+    if let Some(class) = t.spec.priority_class_name.as_ref().and_then(Value::as_str) {
+        o.push_str(&format!("  Priority Class Name:\t{class}\n"));
+    }
+    let selector = Pod {
+        spec: t.spec.clone(),
+        ..Default::default()
+    }
+    .node_selector();
+    multiline("  Node-Selectors", &selector, o);
+    tolerations("  Tolerations", &t.spec.tolerations(), o);
 }
 
 /// `N Running / N Waiting / N Succeeded / N Failed` of the pods `owner` controls.
@@ -463,9 +622,16 @@ fn describe_statefulset(c: &Cluster, ns: &str, sts: &StatefulSet, now: i64) -> S
 fn describe_daemonset(c: &Cluster, ns: &str, ds: &DaemonSet, now: i64) -> String {
     let mut o = String::new();
     o.push_str(&format!(
-        "Name:\t{}\nSelector:\t{}\nNode-Selector:\t<none>\n",
+        "Name:\t{}\nSelector:\t{}\nNode-Selector:\t{}\n",
         ds.metadata.name,
-        ds.spec.selector.format()
+        ds.spec.selector.format(),
+        format_labels(
+            &Pod {
+                spec: ds.spec.template.spec.clone(),
+                ..Default::default()
+            }
+            .node_selector()
+        )
     ));
     multiline("Labels", &ds.metadata.labels, &mut o);
     annotations("Annotations", &ds.metadata.annotations, &mut o);
@@ -562,8 +728,28 @@ fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
     let ts = crate::cluster::rfc3339;
     let mut o = String::new();
     o.push_str(&format!(
-        "Name:\t{name}\nNamespace:\t{ns}\nPriority:\t0\nService Account:\tdefault\n"
+        "Name:\t{name}\nNamespace:\t{ns}\nPriority:\t{}\n",
+        pod.spec.priority.unwrap_or(0)
     ));
+    if let Some(class) = pod
+        .spec
+        .priority_class_name
+        .as_ref()
+        .and_then(Value::as_str)
+    {
+        o.push_str(&format!("Priority Class Name:\t{class}\n"));
+    }
+    // The ServiceAccount admission plugin leaves mirror pods alone.
+    if !pod
+        .metadata
+        .annotations
+        .contains_key("kubernetes.io/config.mirror")
+    {
+        o.push_str(&format!(
+            "Service Account:\t{}\n",
+            pod.spec.service_account()
+        ));
+    }
     match &node {
         Some(n) => o.push_str(&format!("Node:\t{n}/{node_ip}\n")),
         None => o.push_str("Node:\t<none>\n"),
@@ -670,7 +856,7 @@ fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
             run.map_or(0, |r| r.restarts)
         ));
         probes(ct, &mut o);
-        o.push_str("    Environment:\t<none>\n");
+        env(ct, Some(pod), &mut o);
     }
     let t = |b: bool| if b { "True " } else { "False " };
     o.push_str("Conditions:\n  Type\tStatus\n");
@@ -688,9 +874,9 @@ fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
         t(rt.scheduled_at.is_some())
     ));
     let _ = ts;
-    o.push_str("QoS Class:\tBestEffort\n");
+    o.push_str(&format!("QoS Class:\t{}\n", pod.spec.qos_class()));
     multiline("Node-Selectors", &pod.node_selector(), &mut o);
-    o.push_str("Tolerations:\tnode.kubernetes.io/not-ready:NoExecute op=Exists for 300s\n\tnode.kubernetes.io/unreachable:NoExecute op=Exists for 300s\n");
+    tolerations("Tolerations", &pod.spec.effective_tolerations(), &mut o);
     events(c, "Pod", ns, &pod.metadata, now, &mut o);
     Some(DESCRIBE.format(&o))
 }

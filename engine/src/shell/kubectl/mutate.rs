@@ -298,6 +298,20 @@ pub(crate) fn apply(
         }
         let name = obj.meta().name.clone();
         let resource = obj.resource();
+        // How kubectl names the resource in a failed patch's report.
+        let api_version = obj.api_version();
+        let kind_version = if api_version.contains('/') {
+            api_version
+        } else {
+            format!("/{api_version}")
+        };
+        let kind = obj.kind();
+        let plural = obj.plural();
+        let plural = plural.split('.').next().unwrap_or_default().to_string();
+        let namespace = match (obj.namespaced(), obj.meta().namespace.clone()) {
+            (true, ns) => ns.unwrap_or_else(|| "default".into()),
+            (false, _) => String::new(),
+        };
         if s.world.cluster.lacks_last_applied(&obj) {
             let plural = obj.plural();
             let plural = plural.split('.').next().unwrap_or_default();
@@ -307,6 +321,16 @@ pub(crate) fn apply(
             Ok(Applied::Created) => exec.out(format!("{resource}/{name} created\n")),
             Ok(Applied::Configured) => exec.out(format!("{resource}/{name} configured\n")),
             Ok(Applied::Unchanged) => exec.out(format!("{resource}/{name} unchanged\n")),
+            Err(e) if e.patch.is_some() => {
+                let (group_version, kind, plural) = (kind_version, kind, plural);
+                exec.err(format!(
+                    "Error from server ({}): error when applying patch:\n{}\nto:\nResource: \"{group_version}, Resource={plural}\", GroupVersionKind: \"{group_version}, Kind={kind}\"\nName: \"{name}\", Namespace: \"{namespace}\"\nfor: \"{source}\": error when patching \"{source}\": {}\n",
+                    e.reason.name(),
+                    e.patch.as_deref().unwrap_or("{}"),
+                    e.message
+                ));
+                failed = true;
+            }
             Err(e) => {
                 print_api_error(exec, &e, Some(("creating", &source)));
                 failed = true;
@@ -678,18 +702,25 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
     };
     let ns = args.ns();
     let c = &s.world.cluster;
-    // The Service gets the selector, and the labels, of what it exposes.
-    let (selector, ports, labels): (Labels, Vec<i32>, Labels) = match r {
+    // The Service gets the selector, and the labels, of what it exposes,
+    // and (without --port) every port it declares, with its protocol.
+    let container_ports = |containers: &[Container]| -> Vec<(i32, String)> {
+        containers
+            .iter()
+            .flat_map(|c| c.ports.iter())
+            .map(|p| {
+                (
+                    p.container_port,
+                    p.protocol.clone().unwrap_or_else(|| "TCP".into()),
+                )
+            })
+            .collect()
+    };
+    let (selector, ports, labels): (Labels, Vec<(i32, String)>, Labels) = match r {
         Resource::Deployments => match c.deployments.get(&(ns.clone(), name.clone())) {
             Some(d) => (
                 d.spec.selector.match_labels.clone(),
-                d.spec
-                    .template
-                    .spec
-                    .containers
-                    .iter()
-                    .flat_map(|c| c.ports.iter().map(|p| p.container_port))
-                    .collect(),
+                container_ports(&d.spec.template.spec.containers),
                 d.metadata.labels.clone(),
             ),
             None => {
@@ -702,11 +733,7 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
         Resource::Pods => match c.pods.get(&(ns.clone(), name.clone())) {
             Some(p) => (
                 p.metadata.labels.clone(),
-                p.spec
-                    .containers
-                    .iter()
-                    .flat_map(|c| c.ports.iter().map(|p| p.container_port))
-                    .collect(),
+                container_ports(&p.spec.containers),
                 p.metadata.labels.clone(),
             ),
             None => {
@@ -719,7 +746,11 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
         Resource::Services => match c.services.get(&(ns.clone(), name.clone())) {
             Some(svc) => (
                 svc.spec.selector.clone().unwrap_or_default(),
-                svc.spec.ports.iter().map(|p| p.port).collect(),
+                svc.spec
+                    .ports
+                    .iter()
+                    .map(|p| (p.port, p.protocol.clone().unwrap_or_else(|| "TCP".into())))
+                    .collect(),
                 svc.metadata.labels.clone(),
             ),
             None => {
@@ -738,26 +769,22 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
         exec.err(format!("error: couldn't retrieve selectors via --selector flag or introspection: the {} has no labels\n", r.singular()));
         return 1;
     }
-    let port = match args.value("port") {
+    let port_list: Vec<i32> = match args.value("port") {
         Some(p) => match parse_port(p, "port", exec) {
-            Some(p) => p,
+            Some(p) => vec![p],
             None => return 1,
         },
-        None => match ports.first() {
-            Some(p) => *p,
-            None => {
-                exec.err("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples\n");
-                return 1;
-            }
-        },
+        None if ports.is_empty() => {
+            exec.err("error: couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples\n");
+            return 1;
+        }
+        None => ports.iter().map(|(p, _)| *p).collect(),
     };
-    let target = match args.value("target-port") {
-        Some(t) => match t.parse::<i32>() {
-            Ok(n) => IntOrString::Int(n),
-            Err(_) => IntOrString::Str(t.to_string()),
-        },
-        None => IntOrString::Int(port),
-    };
+    let target = args.value("target-port").map(|t| match t.parse::<i32>() {
+        Ok(n) => IntOrString::Int(n),
+        Err(_) => IntOrString::Str(t.to_string()),
+    });
+    let service_ports = expose_ports(&port_list, &ports, args.value("protocol"), target.as_ref());
     let svc_name = args.value("name").unwrap_or(&name).to_string();
     let mut svc = Service::default();
     svc.metadata.name = svc_name.clone();
@@ -774,12 +801,7 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
     };
     svc.spec.selector = Some(selector);
     svc.spec.type_ = args.value("type").map(str::to_string);
-    svc.spec.ports.push(ServicePort {
-        port,
-        target_port: Some(target),
-        protocol: Some(args.value("protocol").unwrap_or("TCP").to_string()),
-        ..Default::default()
-    });
+    svc.spec.ports = service_ports;
     if let Some(ip) = args.value("external-ip") {
         svc.spec.external_ips.push(ip.to_string());
     }
@@ -790,6 +812,53 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
         svc.spec.cluster_ip = Some(ip.to_string());
     }
     submit(s, Object::Service(svc), "exposed", args, exec)
+}
+
+/// kubectl expose's service generator: one Service port per port (several
+/// are named `port-1`, `port-2`…; a port declared for both TCP and UDP
+/// becomes `port-N-tcp` and `port-N-udp`), each with the protocol the
+/// object declares for it unless `--protocol` says, and the target port
+/// `--target-port` or the port itself.
+fn expose_ports(
+    port_list: &[i32],
+    declared: &[(i32, String)],
+    protocol_flag: Option<&str>,
+    target: Option<&IntOrString>,
+) -> Vec<ServicePort> {
+    let mut out = vec![];
+    let several = port_list.len() > 1;
+    for (i, port) in port_list.iter().enumerate() {
+        let name = if several {
+            format!("port-{}", i + 1)
+        } else {
+            String::new()
+        };
+        let protocols: Vec<&str> = declared
+            .iter()
+            .filter(|(p, _)| p == port)
+            .map(|(_, proto)| proto.as_str())
+            .collect();
+        let mut push = |name: String, protocol: &str| {
+            out.push(ServicePort {
+                name,
+                port: *port,
+                protocol: Some(protocol.to_string()),
+                target_port: Some(target.cloned().unwrap_or(IntOrString::Int(*port))),
+                ..Default::default()
+            })
+        };
+        match (protocol_flag, protocols.as_slice()) {
+            (Some(p), _) => push(name, p),
+            (None, [one]) => push(name, one),
+            (None, []) => push(name, "TCP"),
+            (None, many) => {
+                for p in many {
+                    push(format!("port-{}-{}", i + 1, p.to_lowercase()), p);
+                }
+            }
+        }
+    }
+    out
 }
 
 #[inline(never)]

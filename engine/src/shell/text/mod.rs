@@ -6,11 +6,14 @@
 //! in one place. The tools that touch the world (`curl`, `ip`, `kubectl`…)
 //! take the session.
 
+mod awk;
 mod clock;
 mod files;
 mod filters;
 pub(in crate::shell) mod fs;
 mod print;
+mod rx;
+mod sed;
 mod seq;
 
 use super::budget::{Budget, Limit};
@@ -77,6 +80,8 @@ pub(in crate::shell) fn find(name: &str) -> Option<Run> {
         "cut" => filters::cut,
         "tr" => filters::tr,
         "tee" => filters::tee,
+        "sed" => sed::sed,
+        "awk" | "gawk" => awk::awk,
         "echo" => print::echo,
         "printf" => print::printf,
         "seq" => seq::seq,

@@ -1,10 +1,28 @@
 //! What `kubeadm init` leaves in a new cluster: the four namespaces, the
 //! `kubernetes` Service at 10.96.0.1, CoreDNS (a two-replica Deployment in
 //! kube-system, its `coredns` ConfigMap with kubeadm's Corefile) behind the
-//! `kube-dns` Service at 10.96.0.10.
+//! `kube-dns` Service at 10.96.0.10; the control plane's static pods
+//! ([`static_pods`]); and the node agents kube-proxy and flannel
+//! ([`daemons`]), as `kubectl apply -f kube-flannel.yml` adds the latter.
 
 use super::objects::*;
 use super::{apiserver, images, Cluster, CLUSTER_AGE_MS, DNS_IP};
+
+mod daemons;
+pub mod logs;
+pub mod static_pods;
+
+/// The control plane's mirror pods and the node agents' objects. Called
+/// once the rest is reconciled, with the cluster's components on a random
+/// generator of their own (see [`Cluster::bootstrap`]).
+pub(super) fn components(c: &mut Cluster) {
+    let Some(control_plane) = c.nodes.first().cloned() else {
+        return;
+    };
+    c.static_pods = true;
+    static_pods::ensure(c, CLUSTER_AGE_MS);
+    daemons::install(c, &control_plane);
+}
 
 /// kubeadm's Corefile (v1.31): the kubernetes plugin answers
 /// `cluster.local` with `pods insecure`, `ttl 30`, and everything else is
@@ -171,9 +189,21 @@ pub(super) fn kubeadm(c: &mut Cluster) {
             port("dns-tcp", 53, "TCP"),
             port("metrics", 9153, "TCP"),
         ],
+        resources: Some(serde_json::json!({
+            "limits": {"memory": "170Mi"},
+            "requests": {"cpu": "100m", "memory": "70Mi"}
+        })),
         ..Default::default()
     });
-    coredns.spec.template.spec.dns_policy = Some(serde_json::json!("Default"));
+    let spec = &mut coredns.spec.template.spec;
+    spec.dns_policy = Some(serde_json::json!("Default"));
+    spec.node_selector = Some(serde_json::json!({"kubernetes.io/os": "linux"}));
+    spec.priority_class_name = Some(serde_json::json!("system-cluster-critical"));
+    spec.service_account_name = Some(serde_json::json!("coredns"));
+    spec.tolerations = Some(serde_json::json!([
+        {"key": "CriticalAddonsOnly", "operator": "Exists"},
+        {"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}
+    ]));
     c.stamp(&mut coredns.metadata, CLUSTER_AGE_MS);
     c.deployments
         .insert(("kube-system".into(), "coredns".into()), coredns);

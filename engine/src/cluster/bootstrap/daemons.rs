@@ -1,0 +1,407 @@
+//! The node agents every node runs as DaemonSet pods: kube-proxy (kubeadm's
+//! addon, in kube-system) and flannel (`kube-flannel.yml` v0.26.1, in its
+//! own `kube-flannel` namespace), with their ConfigMaps. Both run with
+//! `hostNetwork: true`: their pods' address is their node's.
+//!
+//! The simulated kube-proxy and flannel (their rules, routes and vxlan
+//! device) are the world's; these objects are how the cluster shows them.
+
+use super::super::objects::*;
+use super::super::{Cluster, NodeInfo, CLUSTER_AGE_MS};
+
+const KUBE_PROXY: &str = "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  labels:
+    k8s-app: kube-proxy
+  name: kube-proxy
+  namespace: kube-system
+spec:
+  revisionHistoryLimit: 10
+  selector:
+    matchLabels:
+      k8s-app: kube-proxy
+  template:
+    metadata:
+      labels:
+        k8s-app: kube-proxy
+    spec:
+      containers:
+      - command:
+        - /usr/local/bin/kube-proxy
+        - --config=/var/lib/kube-proxy/config.conf
+        - --hostname-override=$(NODE_NAME)
+        env:
+        - name: NODE_NAME
+          valueFrom:
+            fieldRef:
+              apiVersion: v1
+              fieldPath: spec.nodeName
+        image: registry.k8s.io/kube-proxy:v1.31.4
+        imagePullPolicy: IfNotPresent
+        name: kube-proxy
+        securityContext:
+          privileged: true
+        volumeMounts:
+        - mountPath: /var/lib/kube-proxy
+          name: kube-proxy
+        - mountPath: /run/xtables.lock
+          name: xtables-lock
+        - mountPath: /lib/modules
+          name: lib-modules
+          readOnly: true
+      hostNetwork: true
+      nodeSelector:
+        kubernetes.io/os: linux
+      priorityClassName: system-node-critical
+      serviceAccountName: kube-proxy
+      tolerations:
+      - operator: Exists
+      volumes:
+      - configMap:
+          name: kube-proxy
+        name: kube-proxy
+      - hostPath:
+          path: /run/xtables.lock
+          type: FileOrCreate
+        name: xtables-lock
+      - hostPath:
+          path: /lib/modules
+        name: lib-modules
+  updateStrategy:
+    rollingUpdate:
+      maxSurge: 0
+      maxUnavailable: 1
+    type: RollingUpdate
+";
+
+const KUBE_FLANNEL_DS: &str = "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  name: kube-flannel-ds
+  namespace: kube-flannel
+  labels:
+    tier: node
+    app: flannel
+    k8s-app: flannel
+spec:
+  selector:
+    matchLabels:
+      app: flannel
+  template:
+    metadata:
+      labels:
+        tier: node
+        app: flannel
+    spec:
+      affinity:
+        nodeAffinity:
+          requiredDuringSchedulingIgnoredDuringExecution:
+            nodeSelectorTerms:
+            - matchExpressions:
+              - key: kubernetes.io/os
+                operator: In
+                values:
+                - linux
+      hostNetwork: true
+      priorityClassName: system-node-critical
+      tolerations:
+      - operator: Exists
+        effect: NoSchedule
+      serviceAccountName: flannel
+      initContainers:
+      - name: install-cni-plugin
+        image: docker.io/flannel/flannel-cni-plugin:v1.5.1-flannel2
+        command:
+        - cp
+        args:
+        - -f
+        - /flannel
+        - /opt/cni/bin/flannel
+        volumeMounts:
+        - name: cni-plugin
+          mountPath: /opt/cni/bin
+      - name: install-cni
+        image: docker.io/flannel/flannel:v0.26.1
+        command:
+        - cp
+        args:
+        - -f
+        - /etc/kube-flannel/cni-conf.json
+        - /etc/cni/net.d/10-flannel.conflist
+        volumeMounts:
+        - name: cni
+          mountPath: /etc/cni/net.d
+        - name: flannel-cfg
+          mountPath: /etc/kube-flannel/
+      containers:
+      - name: kube-flannel
+        image: docker.io/flannel/flannel:v0.26.1
+        command:
+        - /opt/bin/flanneld
+        args:
+        - --ip-masq
+        - --kube-subnet-mgr
+        resources:
+          requests:
+            cpu: \"100m\"
+            memory: \"50Mi\"
+        securityContext:
+          privileged: false
+          capabilities:
+            add: [\"NET_ADMIN\", \"NET_RAW\"]
+        env:
+        - name: POD_NAME
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.name
+        - name: POD_NAMESPACE
+          valueFrom:
+            fieldRef:
+              fieldPath: metadata.namespace
+        - name: EVENT_QUEUE_DEPTH
+          value: \"5000\"
+        volumeMounts:
+        - name: run
+          mountPath: /run/flannel
+        - name: flannel-cfg
+          mountPath: /etc/kube-flannel/
+        - name: xtables-lock
+          mountPath: /run/xtables.lock
+      volumes:
+      - name: run
+        hostPath:
+          path: /run/flannel
+      - name: cni-plugin
+        hostPath:
+          path: /opt/cni/bin
+      - name: cni
+        hostPath:
+          path: /etc/cni/net.d
+      - name: flannel-cfg
+        configMap:
+          name: kube-flannel-cfg
+      - name: xtables-lock
+        hostPath:
+          path: /run/xtables.lock
+          type: FileOrCreate
+";
+
+/// flannel's network configuration: the cluster's pod network and the
+/// vxlan backend (kube-flannel's default).
+pub const NET_CONF: &str = "{
+  \"Network\": \"10.244.0.0/16\",
+  \"EnableNFTables\": false,
+  \"Backend\": {
+    \"Type\": \"vxlan\"
+  }
+}
+";
+
+const CNI_CONF: &str = "{
+  \"name\": \"cbr0\",
+  \"cniVersion\": \"0.3.1\",
+  \"plugins\": [
+    {
+      \"type\": \"flannel\",
+      \"delegate\": {
+        \"hairpinMode\": true,
+        \"isDefaultGateway\": true
+      }
+    },
+    {
+      \"type\": \"portmap\",
+      \"capabilities\": {
+        \"portMappings\": true
+      }
+    }
+  ]
+}
+";
+
+/// kubeadm's KubeProxyConfiguration: `mode: \"\"` is iptables on Linux.
+const KUBE_PROXY_CONFIG: &str = "apiVersion: kubeproxy.config.k8s.io/v1alpha1
+bindAddress: 0.0.0.0
+bindAddressHardFail: false
+clientConnection:
+  acceptContentTypes: \"\"
+  burst: 0
+  contentType: \"\"
+  kubeconfig: /var/lib/kube-proxy/kubeconfig.conf
+  qps: 0
+clusterCIDR: 10.244.0.0/16
+configSyncPeriod: 0s
+conntrack:
+  maxPerCore: null
+  min: null
+  tcpBeLiberal: false
+  tcpCloseWaitTimeout: null
+  tcpEstablishedTimeout: null
+  udpStreamTimeout: 0s
+  udpTimeout: 0s
+detectLocal:
+  bridgeInterface: \"\"
+  interfaceNamePrefix: \"\"
+detectLocalMode: \"\"
+enableProfiling: false
+healthzBindAddress: \"\"
+hostnameOverride: \"\"
+iptables:
+  localhostNodePorts: null
+  masqueradeAll: false
+  masqueradeBit: null
+  minSyncPeriod: 0s
+  syncPeriod: 0s
+ipvs:
+  excludeCIDRs: null
+  minSyncPeriod: 0s
+  scheduler: \"\"
+  strictARP: false
+  syncPeriod: 0s
+  tcpFinTimeout: 0s
+  tcpTimeout: 0s
+  udpTimeout: 0s
+kind: KubeProxyConfiguration
+logging:
+  flushFrequency: 0
+  options:
+    json:
+      infoBufferSize: \"0\"
+    text:
+      infoBufferSize: \"0\"
+  verbosity: 0
+metricsBindAddress: \"\"
+mode: \"\"
+nftables:
+  masqueradeAll: false
+  masqueradeBit: null
+  minSyncPeriod: 0s
+  syncPeriod: 0s
+nodePortAddresses: null
+oomScoreAdj: null
+portRange: \"\"
+showHiddenMetricsForVersion: \"\"
+winkernel:
+  enableDSR: false
+  forwardHealthCheckVip: false
+  networkName: \"\"
+  rootHnsEndpointName: \"\"
+  sourceVip: \"\"
+";
+
+const KUBE_PROXY_KUBECONFIG: &str = "apiVersion: v1
+kind: Config
+clusters:
+- cluster:
+    certificate-authority: /var/run/secrets/kubernetes.io/serviceaccount/ca.crt
+    server: https://{ip}:6443
+  name: default
+contexts:
+- context:
+    cluster: default
+    namespace: default
+    user: default
+  name: default
+current-context: default
+users:
+- name: default
+  user:
+    tokenFile: /var/run/secrets/kubernetes.io/serviceaccount/token
+";
+
+fn config_map(ns: &str, name: &str, labels: &[(&str, &str)], data: &[(&str, String)]) -> ConfigMap {
+    let mut cm = ConfigMap {
+        api_version: "v1".into(),
+        kind: "ConfigMap".into(),
+        ..Default::default()
+    };
+    cm.metadata.name = name.into();
+    cm.metadata.namespace = Some(ns.into());
+    for (k, v) in labels {
+        cm.metadata.labels.insert(k.to_string(), v.to_string());
+    }
+    for (k, v) in data {
+        cm.data.insert(k.to_string(), v.clone());
+    }
+    cm
+}
+
+/// The DaemonSets, as their manifests decode.
+pub fn daemonsets() -> Vec<DaemonSet> {
+    [KUBE_PROXY, KUBE_FLANNEL_DS]
+        .into_iter()
+        .filter_map(|m| serde_norway::from_str::<DaemonSet>(m).ok())
+        .collect()
+}
+
+/// Stores kube-proxy's and flannel's objects, as kubeadm's addon phase and
+/// `kubectl apply -f kube-flannel.yml` leave them; the DaemonSet
+/// controller then makes their pods.
+pub(crate) fn install(c: &mut Cluster, control_plane: &NodeInfo) {
+    let mut ns = Namespace {
+        api_version: "v1".into(),
+        kind: "Namespace".into(),
+        ..Default::default()
+    };
+    ns.metadata.name = "kube-flannel".into();
+    for (k, v) in [
+        ("k8s-app", "flannel"),
+        ("kubernetes.io/metadata.name", "kube-flannel"),
+        ("pod-security.kubernetes.io/enforce", "privileged"),
+    ] {
+        ns.metadata.labels.insert(k.into(), v.into());
+    }
+    c.stamp(&mut ns.metadata, CLUSTER_AGE_MS);
+    c.namespaces.insert("kube-flannel".into(), ns);
+
+    for mut cm in [
+        config_map(
+            "kube-system",
+            "kube-proxy",
+            &[("app", "kube-proxy")],
+            &[
+                ("config.conf", KUBE_PROXY_CONFIG.to_string()),
+                (
+                    "kubeconfig.conf",
+                    KUBE_PROXY_KUBECONFIG.replace("{ip}", &control_plane.ip.to_string()),
+                ),
+            ],
+        ),
+        config_map(
+            "kube-flannel",
+            "kube-flannel-cfg",
+            &[("app", "flannel"), ("k8s-app", "flannel"), ("tier", "node")],
+            &[
+                ("cni-conf.json", CNI_CONF.to_string()),
+                ("net-conf.json", NET_CONF.to_string()),
+            ],
+        ),
+    ] {
+        c.stamp(&mut cm.metadata, CLUSTER_AGE_MS);
+        let key = (
+            cm.metadata.namespace.clone().unwrap_or_default(),
+            cm.metadata.name.clone(),
+        );
+        c.configmaps.insert(key, cm);
+    }
+
+    for mut ds in daemonsets() {
+        c.stamp(&mut ds.metadata, CLUSTER_AGE_MS);
+        let key = (
+            ds.metadata.namespace.clone().unwrap_or_default(),
+            ds.metadata.name.clone(),
+        );
+        c.daemonsets.insert(key, ds);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn both_manifests_decode_strictly() {
+        let names: Vec<String> = daemonsets().into_iter().map(|d| d.metadata.name).collect();
+        assert_eq!(names, ["kube-proxy", "kube-flannel-ds"]);
+    }
+}

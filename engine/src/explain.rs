@@ -1065,9 +1065,7 @@ fn no_endpoints(service: &str, world: &World) -> Option<String> {
         .services
         .get(&(ns.to_string(), name.to_string()))?;
     let Some(selector) = svc.spec.selector.as_ref().filter(|s| !s.is_empty()) else {
-        return Some(format!(
-            "Service {name} has no selector, so only Endpoints written by hand would give it endpoints."
-        ));
+        return Some(selectorless(world, ns, name, svc));
     };
     let wanted = format_labels(selector);
     let pods: Vec<_> = world
@@ -1081,15 +1079,51 @@ fn no_endpoints(service: &str, world: &World) -> Option<String> {
         .filter(|(_, p)| selector_matches(selector, &p.metadata.labels))
         .collect();
     if matching.is_empty() {
-        let others: Vec<String> = pods
+        // Pods with these labels elsewhere: a Service selects in its own
+        // namespace only.
+        let elsewhere: Vec<String> = world
+            .cluster
+            .pods
+            .iter()
+            .filter(|(k, p)| k.0 != ns && selector_matches(selector, &p.metadata.labels))
+            .map(|(k, _)| format!("{}/{}", k.0, k.1))
+            .take(3)
+            .collect();
+        if !elsewhere.is_empty() {
+            return Some(format!(
+                "Service {name} selects {wanted}, and no pod in {ns} has these labels; {} {} them in another namespace, and a Service selects only the pods of its own.",
+                elsewhere.join(", "),
+                if elsewhere.len() == 1 { "has" } else { "have" }
+            ));
+        }
+        // The pods closest to the selector first: fewest of its labels
+        // missing or different.
+        let mut near: Vec<(usize, &String, &crate::cluster::objects::Pod)> = pods
+            .iter()
+            .map(|(k, p)| {
+                let off = selector
+                    .iter()
+                    .filter(|(key, v)| p.metadata.labels.get(*key) != Some(*v))
+                    .count();
+                (off, &k.1, *p)
+            })
+            .collect();
+        near.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        let shown: Vec<String> = near
             .iter()
             .take(4)
-            .map(|(k, p)| format!("{} ({})", k.1, format_labels(&p.metadata.labels)))
+            .map(|(_, n, p)| format!("{n} ({})", format_labels(&p.metadata.labels)))
             .collect();
-        let others = if others.is_empty() {
+        let others = if shown.is_empty() {
             format!("there is no pod in {ns} at all")
+        } else if near.len() > shown.len() {
+            format!(
+                "the closest of the {} pods in {ns} are {}",
+                near.len(),
+                shown.join(", ")
+            )
         } else {
-            format!("the pods in {ns} are {}", others.join(", "))
+            format!("the pods in {ns} are {}", shown.join(", "))
         };
         Some(format!(
             "Service {name} selects {wanted}, and no pod has these labels: {others}. Fix the selector, or the pods' labels, and the Service gets endpoints."
@@ -1101,6 +1135,55 @@ fn no_endpoints(service: &str, world: &World) -> Option<String> {
             names.join(", "),
             if names.len() == 1 { "es" } else { "" }
         ))
+    }
+}
+
+/// Why a Service without a selector has no endpoint kube-proxy uses: no
+/// slice at all, or slices whose ports are named otherwise than its own.
+fn selectorless(
+    world: &World,
+    ns: &str,
+    name: &str,
+    svc: &crate::cluster::objects::Service,
+) -> String {
+    let slices = world.cluster.slices_of(ns, name);
+    if slices.is_empty() {
+        return format!(
+            "Service {name} has no selector, so no controller writes its endpoints, and no EndpointSlice labelled kubernetes.io/service-name={name} gives it some."
+        );
+    }
+    let wanted: Vec<String> = svc
+        .spec
+        .ports
+        .iter()
+        .map(|p| format!("\"{}\"", p.name))
+        .collect();
+    let mut offered: Vec<String> = slices
+        .iter()
+        .flat_map(|sl| {
+            sl.ports()
+                .iter()
+                .map(|p| format!("\"{}\"", p.name.as_deref().unwrap_or("")))
+        })
+        .collect();
+    offered.sort();
+    offered.dedup();
+    let serves = slices.iter().any(|sl| {
+        sl.ports().iter().any(|p| {
+            let n = p.name.as_deref().unwrap_or("");
+            svc.spec.ports.iter().any(|sp| sp.name == n)
+        })
+    });
+    if serves {
+        format!(
+            "Service {name} has no selector; its EndpointSlices list no ready endpoint for this port."
+        )
+    } else {
+        format!(
+            "Service {name} has no selector, and its EndpointSlices name their ports {}, but the Service's ports are named {}: kube-proxy matches them by name, so it uses none of their endpoints.",
+            offered.join(", "),
+            wanted.join(", ")
+        )
     }
 }
 
@@ -1298,6 +1381,74 @@ spec:
             assert!(d.starts_with("endpoint "), "{d}");
         }
         assert!(saw_second);
+    }
+
+    fn fix_of(st: &Story) -> String {
+        match &st.ending {
+            Ending::Stopped { fix, .. } => fix.clone().unwrap_or_default(),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_selector_note_lists_the_closest_pods_and_pods_elsewhere() {
+        let mut s = session();
+        // Five pods; the one that differs in one label only comes first.
+        for (name, labels) in [
+            ("a1", "x=1"),
+            ("a2", "x=2"),
+            ("a3", "x=3"),
+            ("a4", "x=4"),
+            ("zz", "app=myap,tier=web"),
+        ] {
+            s.run(&format!(
+                "kubectl run {name} --image=nginx --labels={labels}"
+            ));
+        }
+        s.run("sleep 20");
+        s.put_file(
+            "laptop",
+            "svc.yaml",
+            &SERVICE.replace("app: myapp", "app: myapp\n    tier: web"),
+        );
+        s.run("kubectl apply -f svc.yaml");
+        let fix = fix_of(&told(&mut s, "curl -s http://192.168.1.2:30008"));
+        assert!(
+            fix.contains("the closest of the 6 pods in default are"),
+            "{fix}"
+        );
+        assert!(
+            fix.contains(" zz (app=myap,tier=web)") && !fix.contains("a4 (x=4)"),
+            "{fix}"
+        );
+        // Pods with the labels, in another namespace.
+        s.run("kubectl create namespace shop");
+        s.run("kubectl run shopper -n shop --image=nginx --labels=app=myapp,tier=web");
+        let fix = fix_of(&told(&mut s, "curl -s http://192.168.1.2:30008"));
+        assert!(
+            fix.contains("shop/shopper has them in another namespace, and a Service selects only the pods of its own"),
+            "{fix}"
+        );
+    }
+
+    #[test]
+    fn a_service_without_a_selector_says_why_its_slices_serve_nothing() {
+        let mut s = session();
+        s.put_file(
+            "laptop",
+            "home.yaml",
+            "apiVersion: v1\nkind: Service\nmetadata:\n  name: home\nspec:\n  ports:\n  - name: http\n    port: 80\n---\napiVersion: discovery.k8s.io/v1\nkind: EndpointSlice\nmetadata:\n  name: home-1\n  labels:\n    kubernetes.io/service-name: home\naddressType: IPv4\nports:\n- port: 80\nendpoints:\n- addresses: [\"192.168.1.1\"]\n",
+        );
+        s.run("kubectl apply -f home.yaml");
+        s.run("ssh node01");
+        let fix = fix_of(&told(
+            &mut s,
+            "curl -s http://$(kubectl get svc home -o jsonpath='{.spec.clusterIP}')",
+        ));
+        assert!(
+            fix.starts_with("Service home has no selector, and its EndpointSlices name their ports \"\", but the Service's ports are named \"http\""),
+            "{fix}"
+        );
     }
 
     #[test]

@@ -152,3 +152,47 @@ fn curl_says_which_curl_it_is() {
         format!("{out}0\n")
     );
 }
+
+#[test]
+fn an_external_name_that_reads_as_an_address_does_not_resolve() {
+    // CoreDNS leaves out an ExternalName Service whose name is an IPv4
+    // address (kubernetes.io: such names are not resolved).
+    let mut s = Session::new(WorldOptions::default()).unwrap();
+    s.run("kubectl create service externalname router --external-name 192.168.1.1");
+    s.run("kubectl create service externalname shop --external-name shop.example.com");
+    use servicelab_engine::cluster::dns::RrType;
+    let look = |s: &Session, name: &str| s.dns_lookup("myapp-pod", name, RrType::Cname).unwrap();
+    let router = look(&s, "router.default.svc.cluster.local");
+    assert!(
+        format!("{:?}", router.status).contains("NxDomain"),
+        "{router:?}"
+    );
+    assert!(router.answers.is_empty(), "{router:?}");
+    let shop = look(&s, "shop.default.svc.cluster.local");
+    assert_eq!(shop.answers, vec!["shop.example.com"], "{shop:?}");
+    let _ = &mut s;
+}
+
+#[test]
+fn a_goal_judges_the_world_as_the_terminal_shows_it() {
+    use servicelab_engine::lesson::checks::evaluate;
+    use servicelab_engine::lesson::{Check, CheckKind, PodCheck};
+    let mut s = Session::new(WorldOptions::default()).unwrap();
+    s.run("kubectl run web --image=nginx");
+    let check = Check {
+        line: 1,
+        kind: CheckKind::Pod(PodCheck {
+            name: Some("web".into()),
+            ..Default::default()
+        }),
+    };
+    // Just created, it is starting: the goal says so, as kubectl would.
+    let r = evaluate(&s, &check);
+    assert!(!r.passed, "{r:?}");
+    assert!(
+        r.problem.contains("web is Pending") || r.problem.contains("web is ContainerCreating"),
+        "{r:?}"
+    );
+    s.run("sleep 20");
+    assert!(evaluate(&s, &check).passed);
+}

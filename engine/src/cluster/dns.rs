@@ -504,7 +504,18 @@ fn srv(c: &Cluster, name: &str, ns: &str, svc: &Service, ports: &[(String, u16)]
 
 fn service(c: &Cluster, name: &str, ns: &str, svc: &Service, qtype: RrType) -> Response {
     if svc.type_name() == "ExternalName" {
-        let target = fqdn(svc.spec.external_name.as_deref().unwrap_or_default());
+        let external = svc.spec.external_name.as_deref().unwrap_or_default();
+        // CoreDNS serves an ExternalName only when it is a name: one that
+        // reads as an IP address is left out (as kubernetes.io warns, such
+        // names are not resolved), so the Service's own name is NXDOMAIN.
+        if external
+            .trim_end_matches('.')
+            .parse::<std::net::Ipv4Addr>()
+            .is_ok()
+        {
+            return nxdomain(c);
+        }
+        let target = fqdn(external);
         let mut answers = vec![Record {
             name: name.to_string(),
             ttl: TTL,

@@ -46,8 +46,15 @@ pub fn why(outcome: &RequestOutcome) -> String {
 /// Judges a check on the settled world (see [`Session::settle`]): what is
 /// starting has started, so no check depends on how fast the student typed.
 pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
+    // State is judged as it is now, as the terminal shows it: a pod still
+    // starting is not Running yet. A request is judged on the settled world
+    // (what the student's own curl will meet once it has started); the
+    // student must also have seen it (see `done`), so no goal about a
+    // request ticks ahead of the terminal.
     let settled;
-    let s = if s.has_pending() {
+    let s = if s.has_pending()
+        && matches!(check.kind, CheckKind::Request(_) | CheckKind::Responders(_))
+    {
         settled = s.settled();
         &settled
     } else {
@@ -392,11 +399,31 @@ fn failed(goal: String, problem: String) -> CheckResult {
     }
 }
 
+/// The Service's EndpointSlices that kube-proxy uses: those with a port
+/// named as one of the Service's ports (a slice whose ports match none of
+/// them serves nothing, whatever addresses it lists).
+fn serving_slices<'a>(
+    s: &'a Session,
+    svc: &Service,
+) -> Vec<&'a crate::cluster::objects::EndpointSlice> {
+    let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+    s.world()
+        .cluster
+        .slices_of(ns, &svc.metadata.name)
+        .into_iter()
+        .filter(|slice| {
+            slice.ports().iter().any(|p| {
+                let name = p.name.as_deref().unwrap_or("");
+                svc.spec.ports.iter().any(|sp| sp.name == name)
+            })
+        })
+        .collect()
+}
+
 /// The Ready addresses a Service's EndpointSlices give it, one per address.
 fn ready_addresses(s: &Session, svc: &Service) -> Vec<String> {
-    let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
     let mut out: Vec<String> = vec![];
-    for slice in s.world().cluster.slices_of(ns, &svc.metadata.name) {
+    for slice in serving_slices(s, svc) {
         for ep in slice.endpoints().iter().filter(|e| e.is_ready()) {
             if let Some(a) = ep.addresses.first() {
                 if !out.contains(a) {
@@ -414,9 +441,8 @@ fn ready_endpoints(s: &Session, svc: &Service) -> usize {
 
 /// The Ready endpoints of a Service as `ip:port`, from its slices.
 fn ready_ip_ports(s: &Session, svc: &Service) -> Vec<String> {
-    let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
     let mut out: Vec<String> = vec![];
-    for slice in s.world().cluster.slices_of(ns, &svc.metadata.name) {
+    for slice in serving_slices(s, svc) {
         for ep in slice.endpoints().iter().filter(|e| e.is_ready()) {
             let Some(a) = ep.addresses.first() else {
                 continue;
@@ -528,6 +554,9 @@ fn describe_service_goal(sc: &ServiceCheck) -> String {
     g.push_str("Service");
     if let Some(n) = &sc.name {
         g.push_str(&format!(" named {n}"));
+    }
+    if let Some(ns) = sc.namespace.as_deref().filter(|ns| *ns != "default") {
+        g.push_str(&format!(" in namespace {ns}"));
     }
     let mut parts = vec![];
     if let Some(sel) = &sc.selector {
@@ -685,8 +714,28 @@ fn service_diffs(s: &Session, sc: &ServiceCheck, svc: &Service) -> Vec<String> {
     if let Some(n) = sc.endpoints {
         let have = ready_endpoints(s, svc);
         if have < n {
+            let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
+            let matching = svc.spec.selector.as_ref().map(|sel| {
+                s.world()
+                    .cluster
+                    .pods
+                    .iter()
+                    .filter(|(k, p)| k.0 == ns && selector_matches(sel, &p.metadata.labels))
+                    .count()
+            });
+            let why = match matching {
+                None => {
+                    "it has no selector, so only endpoints written by hand give it some".to_string()
+                }
+                Some(0) => "its selector matches no pod in its namespace".to_string(),
+                Some(m) if m > have => {
+                    format!("its selector matches {m} pod(s), and {have} of them are ready")
+                }
+                Some(_) => "not enough pods match its selector".to_string(),
+            };
             d.push(format!(
-                "{name} has {have} ready endpoint(s), not {n}: its selector matches no Ready pod"
+                "{name} has {have} ready endpoint{}, not {n}: {why}",
+                if have == 1 { "" } else { "s" }
             ));
         }
     }

@@ -140,7 +140,13 @@ impl Snapshot {
             .chain(c.replicasets.values().map(|x| &x.metadata))
             .chain(c.services.values().map(|x| &x.metadata))
         {
-            names.insert(m.name.clone());
+            // The cluster's own components (kube-proxy, coredns, …) are
+            // named in prose as programs, not as the owners of addresses.
+            if !system(m.namespace.as_deref())
+                || c.services.values().any(|s| s.metadata.name == m.name)
+            {
+                names.insert(m.name.clone());
+            }
         }
         // Services by endpoint address.
         let mut serves: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -157,7 +163,9 @@ impl Snapshot {
         }
         for (k, p) in &c.pods {
             let name = &k.1;
-            names.insert(name.clone());
+            if !system(Some(&k.0)) {
+                names.insert(name.clone());
+            }
             pods.insert(name.clone());
             let mut also = vec![name.clone()];
             let mut workload = None;
@@ -272,6 +280,11 @@ impl Snapshot {
             cluster: c.clone(),
         }
     }
+}
+
+/// The namespaces of the cluster's own components.
+fn system(namespace: Option<&str>) -> bool {
+    matches!(namespace, Some("kube-system" | "kube-flannel"))
 }
 
 /// The kube-apiserver's and kube-dns' addresses are the same on every

@@ -90,6 +90,11 @@ pub struct Lesson {
     pub objectives: Vec<Doc>,
     /// The estimated time, in minutes: shown in the lesson list.
     pub minutes: Option<u32>,
+    /// A diagnosis: the packet's journey keeps "what would change it" for
+    /// when the student asks, or has done the step (the cause is theirs to
+    /// find).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub diagnosis: bool,
     pub world: WorldSpec,
     /// The prose before the first step.
     pub intro: Doc,

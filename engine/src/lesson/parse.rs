@@ -17,6 +17,8 @@ struct FrontMatter {
     #[serde(default)]
     minutes: Option<u32>,
     #[serde(default)]
+    diagnosis: bool,
+    #[serde(default)]
     world: WorldSpec,
 }
 
@@ -867,6 +869,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
             .map(|o| super::doc::inline_markdown(o))
             .collect(),
         minutes: fm.minutes,
+        diagnosis: fm.diagnosis,
         world: fm.world,
         intro: from_markdown(&intro),
         steps,

@@ -25,6 +25,10 @@ pub struct NetworkPaneProps {
     pub status: Rc<StepStatus>,
     pub focus: NetworkFocus,
     pub on_close_compare: Callback<()>,
+    /// A diagnosis lesson's step not yet done: the journey keeps "what
+    /// would change it" until the student asks.
+    #[prop_or_default]
+    pub hold_fix: bool,
 }
 
 /// What the student picked to look at.
@@ -102,7 +106,7 @@ pub fn NetworkPane(props: &NetworkPaneProps) -> Html {
                     <div class="picture">
                         <TopologyView topology={topology.clone()} trace={trace.clone()} {hop} on_host={Some(on_host)} />
                     </div>
-                    <PacketPanel {trace} {story} topology={topology} selected={(*selected).clone()} {on_select} />
+                    <PacketPanel {trace} {story} topology={topology} selected={(*selected).clone()} {on_select} hold_fix={props.hold_fix} />
                 </div>
             }
         </section>
@@ -116,10 +120,15 @@ struct PacketPanelProps {
     topology: Rc<Topology>,
     selected: Option<Selected>,
     on_select: Callback<Option<Selected>>,
+    /// A diagnosis in progress: "what would change it" waits to be asked for.
+    #[prop_or_default]
+    hold_fix: bool,
 }
 
 #[component]
 fn PacketPanel(props: &PacketPanelProps) -> Html {
+    // Asked for, for this packet: a new packet holds it back again.
+    let shown_for = use_state(|| None::<*const Story>);
     let (Some(trace), Some(story)) = (props.trace.as_deref(), props.story.as_deref()) else {
         return html! {
             <section class="packet-panel trace-panel" aria-labelledby="trace-heading">
@@ -201,7 +210,18 @@ fn PacketPanel(props: &PacketPanelProps) -> Html {
                 <span id="trace-summary" class="trace-summary" data-outcome={outcome}>{ trace.summary() }</span>
             </p>
             if let Some(fix) = fix {
-                <p class="trace-fix" id="trace-fix"><strong>{ "What would change it: " }</strong>{ fix }</p>
+                if props.hold_fix && *shown_for != Some(story as *const Story) {
+                    <p class="trace-fix held">
+                        <button type="button" class="link-button" onclick={{
+                            let shown_for = shown_for.clone();
+                            let at = story as *const Story;
+                            Callback::from(move |_: MouseEvent| shown_for.set(Some(at)))
+                        }}>{ "Show what would change it" }</button>
+                        { " (this lesson leaves the cause to you: ask once you have looked)" }
+                    </p>
+                } else {
+                    <p class="trace-fix" id="trace-fix"><strong>{ "What would change it: " }</strong>{ fix }</p>
+                }
             }
             if count > 0 {
                 <ol class="hop-strip" aria-label="The packet's hops">{ for strip }</ol>

@@ -366,6 +366,7 @@ async fn the_picture_draws_a_request_and_its_reply() {
             next_host: next_host.into(),
             in_iface: "eth0".into(),
             segment: segment.into(),
+            encap: None,
         }),
     };
     let trace = Trace {

@@ -1246,8 +1246,19 @@ async fn text_after_a_console_block_waits_for_its_command() {
     let root = mount(Route::Preview { step: 1 }, Some(s)).await;
     assert!(!text(&root, ".step-text").contains("That was nginx"));
     assert_eq!(count(&root, ".run-waiting"), 1);
-    // Running the command (the button runs it with the student's value).
+    // The first command (the button runs it with the student's value) is
+    // not the block's last: the text still waits.
     click(&root, &format!("Run curl -s http://{}", "10.244.0.2")).await;
+    settle().await;
+    assert_eq!(count(&root, ".run-waiting"), 1);
+    // The last one, once its value exists, with success.
+    run(&root, "kubectl expose pod myapp-pod --name web --port 80").await;
+    let mut check = Session::new(WorldOptions::default()).unwrap();
+    let cip = check
+        .run("kubectl expose pod myapp-pod --name web --port 80 >/dev/null; kubectl get svc web -o jsonpath='{.spec.clusterIP}'")
+        .text();
+    run(&root, "ssh node01").await;
+    click(&root, &format!("Run curl -s http://{cip}")).await;
     settle().await;
     assert!(text(&root, ".step-text").contains("That was nginx at 10.244.0.2."));
     assert_eq!(count(&root, ".run-waiting"), 0);

@@ -221,7 +221,8 @@ async fn the_picture_draws_every_host_of_the_topology() {
             let crowded = nodes > 2 && matches!(host.kind, HostKind::Node | HostKind::Pod);
             for (iface, addr) in &host.addresses {
                 let ip = addr.split('/').next().unwrap();
-                if crowded && iface == "cni0" {
+                // …and leaves the bridge's and the overlay's to the text.
+                if crowded && (iface == "cni0" || iface == "flannel.1") {
                     continue;
                 }
                 let shown = if crowded { ip } else { addr.as_str() };
@@ -822,4 +823,55 @@ fn a_service_is_a_band_on_every_node_marked_where_no_pod_runs() {
         "{}",
         bands[0].text
     );
+}
+
+#[wasm_bindgen_test]
+async fn a_hop_between_nodes_shows_the_packet_inside_flannels_vxlan_packet() {
+    let options = WorldOptions {
+        nodes: 2,
+        ..WorldOptions::default()
+    };
+    let root = mount_app(Ok(options)).await;
+    let lines = [
+        "kubectl create service nodeport myapp --tcp=80:80 --node-port=30008",
+        "curl -s http://192.168.1.3:30008",
+    ];
+    for l in lines {
+        run(&root, l).await;
+    }
+    // The engine's own story of the same packet, in the same world.
+    let mut s = Session::new(options).unwrap();
+    let mut trace = None;
+    for l in lines {
+        trace = s.run(l).trace.or(trace);
+    }
+    let story = explain::story(&trace.unwrap(), s.world());
+    let out = story
+        .hops
+        .iter()
+        .position(|h| h.host == "node02" && h.encapsulated.is_some())
+        .expect("node02 sends it over the overlay");
+    let o = story.hops[out].encapsulated.as_ref().unwrap();
+    assert_eq!(o.outer.dst.to_string(), "192.168.1.2:8472");
+    open_hop(&root, out).await;
+    let card = find(&find(&root, "#hop-detail"), ".overlay-card.encap");
+    let shown = card.text_content().unwrap();
+    assert!(shown.contains("wrapped by flannel.1"), "{shown}");
+    for face in [o.outer.src, o.outer.dst, o.inner.src, o.inner.dst] {
+        assert!(shown.contains(&face.to_string()), "{face} in {shown}");
+    }
+    assert!(shown.contains("VXLAN VNI 1"), "{shown}");
+    assert!(o.inner.src.ip().to_string() == "10.244.1.0", "{o:?}");
+    // And taken apart at the far node.
+    let back = story
+        .hops
+        .iter()
+        .position(|h| h.host == "node01" && h.decapsulated.is_some())
+        .expect("node01 takes it apart");
+    open_hop(&root, back).await;
+    let card = find(&find(&root, "#hop-detail"), ".overlay-card.decap");
+    assert!(card
+        .text_content()
+        .unwrap()
+        .contains("taken out of its wrapping by flannel.1"));
 }

@@ -12,6 +12,9 @@ pub struct Crossing {
     pub direction: Direction,
     /// The index in the trace of the hop that sent it.
     pub hop: usize,
+    /// It crossed inside another packet (flannel's VXLAN): drawn along the
+    /// wire the outer packet took (`segment` is that one).
+    pub overlay: bool,
 }
 
 /// How the packet's story ended, and where.
@@ -41,9 +44,15 @@ impl PacketPath {
                 hop.left_by.as_ref().map(|link| Crossing {
                     from: hop.host.clone(),
                     to: link.next_host.clone(),
-                    segment: link.segment.clone(),
+                    // The overlay is no wire of its own: the outer packet
+                    // crossed the underlay.
+                    segment: link
+                        .encap
+                        .as_ref()
+                        .map_or_else(|| link.segment.clone(), |e| e.underlay_segment.clone()),
                     direction: hop.direction,
                     hop: i,
+                    overlay: link.encap.is_some(),
                 })
             })
             .collect();

@@ -326,6 +326,12 @@ fn HopCard(props: &HopCardProps) -> Html {
                 </div>
                 { left }
             </div>
+            if let Some(o) = &h.encapsulated {
+                { overlay_card(o, true) }
+            }
+            if let Some(o) = &h.decapsulated {
+                { overlay_card(o, false) }
+            }
             if !h.changes.is_empty() {
                 <ul class="changes">
                     { for h.changes.iter().map(|c| html! {
@@ -354,6 +360,36 @@ fn HopCard(props: &HopCardProps) -> Html {
                 <p class="hop-end out">{ format!("Then {o}.") }</p>
             }
         </article>
+    }
+}
+
+/// The packet inside another: flannel's VXLAN overlay between nodes, the
+/// outer UDP packet over the home network and the pods' packet inside it.
+fn overlay_card(o: &crate::engine::explain::Overlay, leaving: bool) -> Html {
+    let label = if leaving {
+        format!("wrapped by {} for the trip to the other node", o.device)
+    } else {
+        format!("taken out of its wrapping by {}", o.device)
+    };
+    html! {
+        <div class={classes!("overlay-card", if leaving { "encap" } else { "decap" })} role="group" aria-label={label.clone()}>
+            <p class="overlay-label"><strong>{ label }</strong>{ format!(": {}", o.words) }</p>
+            <div class="packet-card nested">
+                <div class="face outer">
+                    <span class="face-label">{ format!("outer packet, {}", o.underlay) }</span>
+                    <code class="field">{ o.outer.src.to_string() }</code>
+                    <span class="arrow" aria-hidden="true">{ "→" }</span>
+                    <code class="field">{ o.outer.dst.to_string() }</code>
+                </div>
+                <div class="face inner">
+                    <span class="face-label">{ format!("inside it, VXLAN VNI {}", o.vni) }</span>
+                    <code class="field">{ o.inner.src.to_string() }</code>
+                    <span class="arrow" aria-hidden="true">{ "→" }</span>
+                    <code class="field">{ o.inner.dst.to_string() }</code>
+                </div>
+            </div>
+            <details class="rule-text"><summary>{ "The headers" }</summary><code>{ o.headers.clone() }</code></details>
+        </div>
     }
 }
 

@@ -292,7 +292,7 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
     let wires = shown.iter().map(|(c, class, offset, p)| {
         html! {
             <polyline
-                class={classes!("wire-path", *class)}
+                class={classes!("wire-path", *class, c.overlay.then_some("overlay"))}
                 points={points(p, *offset)}
                 marker-end={format!("url(#{id}-arrow-{class})")}
                 data-from={c.from.clone()}
@@ -376,6 +376,17 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
                     <text class="segment-label" x={b.label_at.0.to_string()} y={b.label_at.1.to_string()}>{ b.label.clone() }</text>
                 </g>
             }) }
+            // flannel's overlay rides the home network: named beside it.
+            if let (Some(lan), true) = (
+                layout.bus("lan"),
+                props.topology.segments.iter().any(|g| g.name == "vxlan"),
+            ) {
+                <g class="segment overlay" data-segment="vxlan">
+                    <text class="segment-label overlay-label" x={lan.label_at.0.to_string()} y={(lan.label_at.1 + 11).to_string()}>
+                        { "+ VXLAN overlay (flannel.1, UDP 8472)" }
+                    </text>
+                </g>
+            }
             { for layout.taps.iter().map(|t| html! {
                 <line class="tap" x1={t.x.to_string()} y1={t.y_host.to_string()} x2={t.x.to_string()} y2={t.y_bus.to_string()} />
             }) }

@@ -122,8 +122,12 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     // The command shows the pod's address from the student's own world.
     await page.getByRole('button', { name: 'Run ip route get 10.244.0.2', exact: true }).waitFor({ timeout: STEP });
     assert.doesNotMatch(await page.locator('.step').innerText(), /\{podIP:/);
+    // The first command is not enough: the text talks about all three.
     await page.getByRole('button', { name: 'Run kubectl get pods -o wide', exact: true }).click();
     await page.locator('#terminal-output').getByText('myapp-pod').first().waitFor({ timeout: STEP });
+    assert.equal(await page.locator('.quiz').count(), 0, 'the text waits for the block\'s last command');
+    await page.getByRole('button', { name: 'Run ip route get 10.244.0.2', exact: true }).click();
+    await page.locator('#terminal-output').getByText('10.244.0.2 via 192.168.1.1').first().waitFor({ timeout: STEP });
     await page.locator('.quiz').first().waitFor({ timeout: STEP });
     assert.match(await page.locator('.step-text').innerText(), /tells you the pod's address, 10\.244\.0\.2, on node01/);
   });
@@ -275,6 +279,10 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     assert.equal(await page.locator('.why').count(), 0, 'not with one of its two requests seen');
     await runAndSee('curl http://192.168.1.2', 'curl: (7)');
     await page.locator('#step-state[data-passed="true"]').waitFor({ timeout: STEP });
+    // Done, but "What happened" comes last, once the text before it is
+    // all read: it talks about what `echo $?` prints too.
+    assert.equal(await page.locator('.why').count(), 0, 'not before the text above it is read');
+    await runAndSee('echo $?', '7');
     const why = page.locator('.why');
     await why.waitFor({ timeout: STEP });
     assert.equal((await why.locator('h4').textContent()).trim(), 'What happened');
@@ -369,12 +377,14 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
     await page.getByRole('tab', { name: /Terminal/ }).click();
     await page.locator('#terminal-output').getByText('pod/client created').waitFor({ timeout: STEP });
     const goal = (n) => page.locator('.check-list .check').nth(n);
+    // A new pod takes a few seconds to start, as the lesson's hint says;
+    // the goal says what the terminal says: not yet Running.
+    assert.equal(await goal(0).getAttribute('data-goal'), 'failed');
+    await runAndSee('kubectl wait --for=condition=Ready pod/client', 'pod/client condition met');
     await goal(0).and(page.locator('[data-goal="passed"]')).waitFor({ timeout: STEP });
     // The world can already answer the requests, but none of them ticks
     // before the student's own curl.
     assert.equal(await page.locator('.check-list .check[data-goal="passed"]').count(), 1);
-    // A new pod takes a few seconds to start, as the lesson's hint says.
-    await runAndSee('kubectl wait --for=condition=Ready pod/client', 'pod/client condition met');
     await runAndSee('kubectl exec client -- curl -s http://10.244.0.2', 'Welcome to nginx!');
     await goal(1).and(page.locator('[data-goal="passed"]')).waitFor({ timeout: STEP });
     await runAndSee('kubectl exec client -- curl http://10.244.0.2:8080', 'curl: (7)');

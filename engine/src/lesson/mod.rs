@@ -133,6 +133,12 @@ pub struct Step {
     /// Shown once the step is done: the explanation a diagnosis step keeps
     /// until the student has found the cause.
     pub why: Option<Doc>,
+    /// The cause is the student's to find (```` ```check diagnosis ````,
+    /// or a lesson's `diagnosis: true`): until the step is done, the goals'
+    /// "what is missing" and the journey's "what would change it" wait to
+    /// be asked for.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub diagnosis: bool,
 }
 
 impl Lesson {

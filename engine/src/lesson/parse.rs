@@ -488,6 +488,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         quizzes: vec![],
                         segments: vec![],
                         why: None,
+                        diagnosis: false,
                     });
                     quiz_cuts.push(vec![]);
                     console_ends.push(vec![]);
@@ -527,10 +528,13 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                         if let Some(at) = check_ends.last_mut() {
                             at.get_or_insert(end);
                         }
-                        if attrs.contains(&"passes-before") {
-                            step.fails_before = false;
-                        } else if let Some(a) = attrs.first() {
-                            cx.error(fence_line, indent + 4 + lang.len(), format!("unknown option `{a}` for a check block, expected `passes-before`"));
+                        for a in &attrs {
+                            match *a {
+                                "passes-before" => step.fails_before = false,
+                                // The cause is the student's to find.
+                                "diagnosis" => step.diagnosis = true,
+                                other => cx.error(fence_line, indent + 4 + lang.len(), format!("unknown option `{other}` for a check block, expected `passes-before` or `diagnosis`")),
+                            }
                         }
                         let specs: Option<Vec<CheckSpec>> = cx.yaml(&code, content_line, indent);
                         let item_at = item_lines(&code, content_line);

@@ -436,7 +436,7 @@ pub fn App(props: &AppProps) -> Html {
                     status={shown_status}
                     focus={(*network_focus).clone()}
                     on_close_compare={close_compare}
-                    hold_fix={state.lesson().is_some_and(|l| l.diagnosis) && !state.done.contains(&state.step)}
+                    hold_fix={state.current_step().is_some_and(|s| s.diagnosis || state.lesson().is_some_and(|l| l.diagnosis)) && !state.done.contains(&state.step)}
                 />
             </main>
         </div>

@@ -522,6 +522,8 @@ fn StepView(props: &StepViewProps) -> Html {
         });
     // Everything there is to read is shown: "What happened" comes last.
     let all_read = stop.is_none();
+    // A diagnosis not yet done keeps the goals' causes to be asked for.
+    let hold = (step.diagnosis || v.lesson.diagnosis) && !step_done;
     html! {
         <section class={classes!("step", challenge.then_some("challenge"))} aria-labelledby="step-title" data-step={v.step.to_string()}>
             <h3 id="step-title" tabindex="-1">
@@ -611,7 +613,15 @@ fn StepView(props: &StepViewProps) -> Html {
                                     <span class="visually-hidden">{ said }</span>
                                     <span class="goal">{ c.goal.clone() }</span>
                                     if *g == GoalState::Todo && !c.problem.is_empty() {
-                                        <p class="problem">{ c.problem.clone() }</p>
+                                        if hold {
+                                            // A diagnosis: what is missing is the cause to find.
+                                            <details class="problem held">
+                                                <summary>{ "What is missing? (the step leaves this to you)" }</summary>
+                                                <p class="problem">{ c.problem.clone() }</p>
+                                            </details>
+                                        } else {
+                                            <p class="problem">{ c.problem.clone() }</p>
+                                        }
                                     }
                                     if *g == GoalState::Ready {
                                         <p class="problem">{ "The world is ready: run this request yourself to see it, and the goal ticks." }</p>

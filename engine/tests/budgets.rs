@@ -20,6 +20,9 @@ use support::{measure, MEMORY_BOUND, TIME_BOUND};
 struct Ran {
     text: String,
     peak: isize,
+    /// Bytes allocated in all: work that copies what it has over and over
+    /// shows here, however fast the machine.
+    allocated: usize,
     took: Duration,
 }
 
@@ -28,6 +31,7 @@ fn run(session: &mut Session, line: &str) -> Ran {
     Ran {
         text: t.value,
         peak: t.peak,
+        allocated: t.allocated,
         took: t.time,
     }
 }
@@ -203,6 +207,129 @@ fn long_heredocs_read_in_linear_time() {
     });
     assert_eq!(read.value.len(), 2);
     assert!(read.time < Duration::from_secs(10), "{:?}", read.time);
+}
+
+/// A syntax error in the first word of a line, after a here-document
+/// (or any earlier line), costs that line: reading goes on after it. It
+/// used to go back to the line's start and read it again, for ever.
+#[test]
+fn a_bad_first_word_after_a_heredoc_costs_its_line_only() {
+    for text in [
+        "echo before\ntrue <<E\nE\n$((a)b)\necho after",
+        "echo before\n\n\n$((a)b)\necho after",
+    ] {
+        let mut s = session();
+        let ran = run(&mut s, text);
+        assert_eq!(
+            ran.text, "before\nbash: syntax error near unexpected token `)'\nafter\n",
+            "{text:?}"
+        );
+        assert!(ran.took < TIME_BOUND, "{text:?}: took {:?}", ran.took);
+        // The reader a terminal or a script uses cuts the same commands.
+        let split = servicelab_engine::shell::split_commands(text);
+        let cut: Vec<&str> = split.commands.iter().map(|c| c.text.trim()).collect();
+        assert_eq!(cut.first(), Some(&"echo before"), "{text:?}");
+        assert_eq!(
+            cut.iter().filter(|c| c.contains("$((a)b)")).count(),
+            1,
+            "{cut:?}"
+        );
+        assert_eq!(cut.last(), Some(&"echo after"), "{text:?}");
+    }
+}
+
+/// One word of many parts (quotes, escapes, parameters, substitutions) is
+/// read and expanded in time and memory linear in its length: the word so
+/// far was copied for every part (20,000 quoted parts took 8 s, 40,000
+/// over 30 s natively).
+#[test]
+fn one_word_of_many_parts_costs_its_length() {
+    let mut s = session();
+    let home = s.run("printf %s \"$HOME\"").text();
+    let cases = [
+        ("'a'".repeat(40_000), 40_001),
+        ("a\\ ".repeat(20_000), 40_001),
+        ("\"a\"b\\c".repeat(20_000), 60_001),
+        ("$HOME".repeat(16_000), 16_000 * home.len() + 1),
+        ("$(echo)".repeat(9_000), 1),
+        ("${HOME}x".repeat(10_000), 10_000 * (home.len() + 1) + 1),
+    ];
+    for (word, bytes) in cases {
+        let line = format!("echo {word} | wc -c");
+        let ran = run(&mut s, &line);
+        assert_eq!(ran.text, format!("{bytes}\n"), "{}…", &word[..20]);
+        assert!(
+            ran.took < TIME_BOUND,
+            "{}…: took {:?}",
+            &word[..20],
+            ran.took
+        );
+        // Copying the word so far for each part allocated gigabytes.
+        assert!(
+            ran.allocated < 64 << 20,
+            "{}…: allocated {} MiB",
+            &word[..20],
+            ran.allocated >> 20
+        );
+    }
+}
+
+/// Brace expressions nested deeper than servicelab's limit stop with
+/// bash's kind of message before they are walked: 20,000 levels (60 KB)
+/// overflowed the stack, 10,000 took 11 s.
+#[test]
+fn deep_brace_nesting_stops_at_its_limit() {
+    for depth in [33, 10_000, 20_000, 60_000] {
+        let line = format!("echo {}a{} | wc -c", "{a,".repeat(depth), "}".repeat(depth));
+        let ran = stops(
+            &line,
+            "bash: brace expansion: maximum nesting level exceeded: over servicelab's limit of 32 levels of nesting",
+        );
+        assert!(
+            ran.allocated < 64 << 20,
+            "{depth}: allocated {} MiB",
+            ran.allocated >> 20
+        );
+    }
+    // Within the limit, and braces that open no expression however deep.
+    let mut s = session();
+    let nest = format!("echo {}a{}", "{a,".repeat(32), "}".repeat(32));
+    assert_eq!(s.run(&nest).text(), format!("{}\n", ["a"; 33].join(" ")));
+    let text = format!("echo {}a{} | wc -c", "{".repeat(60_000), "}".repeat(60_000));
+    let ran = run(&mut s, &text);
+    assert_eq!(ran.text, "120002\n");
+    assert!(
+        ran.allocated < 256 << 20,
+        "allocated {} MiB",
+        ran.allocated >> 20
+    );
+}
+
+/// What a string operation reads of a large value is work: 1,000 trims
+/// of a 512 KiB value took 12.6 s and were stopped by nothing.
+#[test]
+fn string_operations_on_large_values_are_work() {
+    let grow = "s=x; for i in $(seq 19); do s=$s$s; done; ";
+    for op in [
+        "t=${s%x}",
+        "t=${s#*x}",
+        "t=${s:1:2}",
+        "n=${#s}",
+        "echo $s >/dev/null",
+    ] {
+        stops(
+            &format!("{grow}for i in $(seq 1000); do {op}; done"),
+            "the command line stopped: over servicelab's limit of the work one command line may do",
+        );
+    }
+    // A few are nothing.
+    let mut s = session();
+    let out = s
+        .run(&format!(
+            "{grow}for i in $(seq 20); do t=${{s%x}}; u=${{s:1:2}}; done; echo ${{#t}} $u"
+        ))
+        .text();
+    assert_eq!(out, "524287 xx\n");
 }
 
 /// Pieces that grow fastest at the shell, and the commands that copy,

@@ -39,6 +39,9 @@ pub const MAX_PACKETS: u32 = 10_000;
 pub const MAX_WORK: u64 = 100_000_000;
 /// Bytes of one command text, as typed or pasted (here-documents included).
 pub const MAX_INPUT: usize = 256 << 10;
+/// Brace expressions nested in one another (`{a,{b,{c,…}}}`): bash has no
+/// limit but its stack; here the depth is refused before it is walked.
+pub const MAX_NESTING: usize = 32;
 
 /// Work charged for every simple command, whatever it does.
 pub const COMMAND_COST: u64 = 2_000;
@@ -58,6 +61,8 @@ pub enum Limit {
     /// What one command reads from its files and stdin together.
     Read,
     Text,
+    /// Brace expressions nested deeper than [`MAX_NESTING`].
+    Nesting,
 }
 
 fn size(bytes: usize) -> String {
@@ -83,6 +88,7 @@ impl fmt::Display for Limit {
             Limit::Work => write!(f, "the work one command line may do"),
             Limit::Read => write!(f, "{} of input to one command", size(MAX_VALUE)),
             Limit::Text => write!(f, "{} in one command text", size(MAX_INPUT)),
+            Limit::Nesting => write!(f, "{MAX_NESTING} levels of nesting"),
         }
     }
 }
@@ -96,6 +102,8 @@ impl Limit {
             Limit::Commands => "the command line stopped".to_string(),
             Limit::Output => "the rest of the output was not kept".to_string(),
             Limit::Work => "the command line stopped".to_string(),
+            // bash's words for its own nesting limits (functions, eval).
+            Limit::Nesting => "maximum nesting level exceeded".to_string(),
             _ => "too large".to_string(),
         };
         let context = if context.is_empty() {
@@ -227,8 +235,9 @@ pub fn limits_help() -> String {
 Limits of one command line (servicelab's, not bash's; a lesson never meets them):
   {MAX_COMMANDS} commands (each turn of a loop counts), {MAX_PACKETS} connections,
   {} in one value (a word, a variable, a here-document, what $(...) captures),
-  {MAX_WORDS} words from one expansion, {} of output, {} of variables,
-  {} in one command text, {} of files on all hosts (then: No space left on device),
+  {MAX_WORDS} words from one expansion, {MAX_NESTING} levels of brace nesting,
+  {} of output, {} of variables, {} in one command text,
+  {} of files on all hosts (then: No space left on device),
   and under a second of work. Over a limit, the line stops with a message
   naming it, and the shell goes on.
 ",

@@ -15,6 +15,9 @@ struct Counting;
 thread_local! {
     static LIVE: Cell<isize> = const { Cell::new(0) };
     static PEAK: Cell<isize> = const { Cell::new(0) };
+    /// Bytes ever allocated: work that copies what it has over and over
+    /// (quadratic in its input) shows here even when it frees as it goes.
+    static ALLOCATED: Cell<usize> = const { Cell::new(0) };
 }
 
 fn note(delta: isize) {
@@ -24,6 +27,9 @@ fn note(delta: isize) {
         live.set(now);
         let _ = PEAK.try_with(|peak| peak.set(peak.get().max(now)));
     });
+    if delta > 0 {
+        let _ = ALLOCATED.try_with(|a| a.set(a.get().saturating_add(delta as usize)));
+    }
 }
 
 unsafe impl GlobalAlloc for Counting {
@@ -60,6 +66,8 @@ pub struct Took<T> {
     pub value: T,
     /// Bytes above what this thread held before, at the peak.
     pub peak: isize,
+    /// Bytes allocated in all (freed or not).
+    pub allocated: usize,
     pub time: Duration,
 }
 
@@ -81,9 +89,16 @@ impl<T> Took<T> {
 pub fn measure<T>(f: impl FnOnce() -> T) -> Took<T> {
     let base = LIVE.with(Cell::get);
     PEAK.with(|p| p.set(base));
+    let allocated = ALLOCATED.with(Cell::get);
     let start = Instant::now();
     let value = f();
     let time = start.elapsed();
     let peak = PEAK.with(Cell::get) - base;
-    Took { value, peak, time }
+    let allocated = ALLOCATED.with(Cell::get) - allocated;
+    Took {
+        value,
+        peak,
+        allocated,
+        time,
+    }
 }

@@ -9,7 +9,8 @@
 //! proportional to what is kept, and a hopeless expansion stops at once.
 
 use super::lexer::{Part, Word};
-use crate::shell::budget::{Limit, MAX_VALUE, MAX_WORDS};
+use crate::shell::budget::{Limit, MAX_NESTING, MAX_VALUE, MAX_WORDS};
+use std::collections::HashMap;
 
 /// A piece of brace-expanded text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,45 +76,77 @@ fn sequence(body: &str) -> Option<Vec<String>> {
     }
 }
 
-/// The `}` matching the `{` at `open`, and the top-level commas between.
-fn matching(chars: &[char], open: usize, end: usize) -> Option<(usize, Vec<usize>)> {
-    let mut depth = 0usize;
-    let mut commas = vec![];
-    for (i, &c) in chars.iter().enumerate().take(end).skip(open) {
-        match c {
-            '{' => depth += 1,
-            '}' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some((i, commas));
-                }
-            }
-            ',' if depth == 1 => commas.push(i),
-            _ => {}
-        }
-    }
-    None
+/// The brace pairs of a text, found in one pass with a stack: for each
+/// `{` that has a matching `}`, where that is and the commas directly
+/// inside it (not inside a pair nested in it). An unmatched `{` is
+/// literal, as in bash.
+#[derive(Default)]
+struct Pairs {
+    /// `(close, commas)` by the position of the `{`.
+    by_open: HashMap<usize, (usize, Vec<usize>)>,
 }
 
-/// Parses `chars[from..end]`. A `{` that opens no brace expression (no
-/// matching `}`, or neither a comma nor a sequence inside) is literal.
-fn parse(chars: &[char], from: usize, end: usize) -> Vec<Seg> {
+impl Pairs {
+    fn find(chars: &[char]) -> Pairs {
+        let mut open: Vec<(usize, Vec<usize>)> = vec![];
+        let mut by_open = HashMap::new();
+        for (i, &c) in chars.iter().enumerate() {
+            match c {
+                '{' => open.push((i, vec![])),
+                ',' => {
+                    if let Some((_, commas)) = open.last_mut() {
+                        commas.push(i);
+                    }
+                }
+                '}' => {
+                    if let Some((at, commas)) = open.pop() {
+                        by_open.insert(at, (i, commas));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Pairs { by_open }
+    }
+}
+
+/// The longest body a sequence expression can have (`-9223372036854775808..…`
+/// three times): a longer pair is no sequence, and its text is not copied.
+const MAX_SEQUENCE_BODY: usize = 72;
+
+/// Parses `chars[from..end]`, `depth` brace expressions deep. A `{` that
+/// opens no brace expression (no matching `}`, or neither a comma nor a
+/// sequence inside) is literal. Each character is looked at once, at its
+/// own level; nesting deeper than [`MAX_NESTING`] is refused before it is
+/// walked, so the stack never holds more than that many levels.
+fn parse(
+    chars: &[char],
+    pairs: &Pairs,
+    from: usize,
+    end: usize,
+    depth: usize,
+) -> Result<Vec<Seg>, Limit> {
     let mut segs = vec![];
     let mut lit = String::new();
     let mut i = from;
     while i < end {
         let c = chars[i];
         if c == '{' {
-            if let Some((close, commas)) = matching(chars, i, end) {
+            if let Some((close, commas)) = pairs.by_open.get(&i).filter(|(c, _)| *c < end) {
+                let close = *close;
                 let alt = if commas.is_empty() {
-                    let body: String = chars[i + 1..close].iter().collect();
-                    sequence(&body)
+                    (close - i <= MAX_SEQUENCE_BODY)
+                        .then(|| sequence(&chars[i + 1..close].iter().collect::<String>()))
+                        .flatten()
                         .map(|alts| alts.into_iter().map(|a| vec![Seg::Lit(a)]).collect())
                 } else {
+                    if depth >= MAX_NESTING {
+                        return Err(Limit::Nesting);
+                    }
                     let mut alts = vec![];
                     let mut start = i + 1;
                     for &c in commas.iter().chain([&close]) {
-                        alts.push(parse(chars, start, c));
+                        alts.push(parse(chars, pairs, start, c, depth + 1)?);
                         start = c + 1;
                     }
                     Some(alts)
@@ -134,7 +167,7 @@ fn parse(chars: &[char], from: usize, end: usize) -> Vec<Seg> {
     if !lit.is_empty() {
         segs.push(Seg::Lit(lit));
     }
-    segs
+    Ok(segs)
 }
 
 /// What a command's brace expansions may still make.
@@ -142,6 +175,7 @@ fn parse(chars: &[char], from: usize, end: usize) -> Vec<Seg> {
 pub(in crate::shell) struct Allowance {
     words: usize,
     bytes: usize,
+    parts: usize,
 }
 
 impl Default for Allowance {
@@ -149,6 +183,7 @@ impl Default for Allowance {
         Allowance {
             words: MAX_WORDS,
             bytes: MAX_VALUE,
+            parts: MAX_PARTS,
         }
     }
 }
@@ -185,10 +220,16 @@ fn expand(segs: &[Seg]) -> Result<Vec<String>, Limit> {
             Seg::Lit(s) => vec![s.clone()],
             Seg::Alt(alts) => {
                 let mut all = vec![];
+                let mut bytes = 0usize;
                 for a in alts {
-                    all.extend(expand(a)?);
+                    let words = expand(a)?;
+                    bytes = bytes.saturating_add(words.iter().map(String::len).sum());
+                    all.extend(words);
                     if all.len() > MAX_WORDS {
                         return Err(Limit::Words);
+                    }
+                    if bytes > MAX_VALUE {
+                        return Err(Limit::Value);
                     }
                 }
                 all
@@ -199,15 +240,33 @@ fn expand(segs: &[Seg]) -> Result<Vec<String>, Limit> {
     Ok(acc)
 }
 
-/// The words brace expansion makes of `w`, charged to `left`.
+/// The text one copy of a part holds (a command substitution's script is
+/// shared, not copied).
+fn weight(p: &Part) -> usize {
+    match p {
+        Part::Lit(s) | Part::Quoted(s) => s.len(),
+        Part::Param { expr, .. } | Part::Arith { expr, .. } => expr.len(),
+        Part::Subst { .. } => 0,
+    }
+}
+
+/// Parts all the words of one command may hold: each is expanded on its
+/// own, and one without text still costs its copy.
+const MAX_PARTS: usize = MAX_VALUE;
+
+/// The words brace expansion makes of `w`, charged to `left`. The words'
+/// parts are counted as they are made ([`weight`]): `{1..50000}` before a
+/// long word stops before it is copied fifty thousand times.
 pub(in crate::shell) fn expand_word(w: &Word, left: &mut Allowance) -> Result<Vec<Word>, Limit> {
     let mut words: Vec<Vec<Part>> = vec![vec![]];
+    let (mut weighs, mut parts) = (0usize, 0usize);
     for part in &w.parts {
         // Each alternative's part; an empty one leaves the word without it.
         let alts: Vec<Option<Part>> = match part {
             Part::Lit(text) if text.contains('{') => {
                 let chars: Vec<char> = text.chars().collect();
-                expand(&parse(&chars, 0, chars.len()))?
+                let pairs = Pairs::find(&chars);
+                expand(&parse(&chars, &pairs, 0, chars.len(), 0)?)?
                     .into_iter()
                     .map(|t| (!t.is_empty()).then_some(Part::Lit(t)))
                     .collect()
@@ -217,6 +276,25 @@ pub(in crate::shell) fn expand_word(w: &Word, left: &mut Allowance) -> Result<Ve
         let count = words.len().saturating_mul(alts.len());
         if count > left.words {
             return Err(Limit::Words);
+        }
+        let added: usize = alts.iter().flatten().map(weight).sum();
+        weighs = weighs
+            .saturating_mul(alts.len())
+            .saturating_add(words.len().saturating_mul(added));
+        parts = parts.saturating_mul(alts.len()).saturating_add(count);
+        if weighs > left.bytes || parts > left.parts {
+            return Err(Limit::Value);
+        }
+        // One alternative (the common case: a word of many parts and no
+        // braces) extends the words in place: a word of n parts costs n,
+        // not a copy of the word so far for every part.
+        if let [only] = alts.as_slice() {
+            if let Some(p) = only {
+                for word in &mut words {
+                    word.push(p.clone());
+                }
+            }
+            continue;
         }
         let mut next = Vec::with_capacity(count);
         for word in &words {
@@ -228,22 +306,12 @@ pub(in crate::shell) fn expand_word(w: &Word, left: &mut Allowance) -> Result<Ve
         }
         words = next;
     }
-    let bytes: usize = words
-        .iter()
-        .flat_map(|w| w.iter())
-        .map(|p| match p {
-            Part::Lit(s) | Part::Quoted(s) => s.len(),
-            _ => 0,
-        })
-        .sum();
     if words.len() > left.words {
         return Err(Limit::Words);
     }
-    if bytes > left.bytes {
-        return Err(Limit::Value);
-    }
     left.words -= words.len();
-    left.bytes -= bytes;
+    left.bytes -= weighs;
+    left.parts -= parts;
     Ok(words.into_iter().map(|parts| Word { parts }).collect())
 }
 
@@ -287,5 +355,46 @@ mod tests {
         assert_eq!(words("{1..100001}"), Err(Limit::Words));
         let long = format!("{{{},b}}{{1..20}}", "x".repeat(100_000));
         assert_eq!(words(&long), Err(Limit::Value));
+    }
+
+    #[test]
+    fn nesting_is_refused_before_it_is_walked() {
+        let nest = |n: usize| format!("{}a{}", "{a,".repeat(n), "}".repeat(n));
+        assert_eq!(words(&nest(MAX_NESTING)).unwrap().len(), MAX_NESTING + 1);
+        assert_eq!(words(&nest(MAX_NESTING + 1)), Err(Limit::Nesting));
+        assert_eq!(words(&nest(100_000)), Err(Limit::Nesting));
+        // Braces that open no expression are text, however deep.
+        let literal = format!("{}a{}", "{".repeat(100_000), "}".repeat(100_000));
+        assert_eq!(words(&literal).unwrap(), vec![literal.clone()]);
+        let unmatched = format!("{}a,b", "{".repeat(100_000));
+        assert_eq!(words(&unmatched).unwrap(), vec![unmatched.clone()]);
+    }
+
+    #[test]
+    fn a_word_of_many_parts_is_copied_once() {
+        let parts = |n: usize| Word {
+            parts: (0..n)
+                .map(|i| {
+                    if i % 2 == 0 {
+                        Part::Lit("a".into())
+                    } else {
+                        Part::Param {
+                            expr: "HOME".into(),
+                            quoted: false,
+                        }
+                    }
+                })
+                .collect(),
+        };
+        let out = expand_word(&parts(40_000), &mut Allowance::default()).unwrap();
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].parts.len(), 40_000);
+        // Many words of many parts: refused as they grow, not once built.
+        let mut many = parts(20_000);
+        many.parts.insert(0, Part::Lit("{1..50000}".into()));
+        assert_eq!(
+            expand_word(&many, &mut Allowance::default()).unwrap_err(),
+            Limit::Value
+        );
     }
 }

@@ -240,38 +240,31 @@ struct Field {
 impl Fields {
     fn unquoted(&mut self, s: &str) {
         self.bytes += s.len();
-        for c in s.chars() {
-            self.cur.text.push(c);
-            if c == '\\' {
-                self.cur.pattern.push('\\');
-            }
-            self.cur.pattern.push(c);
-            self.cur.glob |= matches!(c, '*' | '?' | '[');
-            self.started = true;
+        if s.is_empty() {
+            return;
         }
+        self.cur.text.push_str(s);
+        escape_into(&mut self.cur.pattern, s, &['\\']);
+        self.cur.glob |= s.contains(['*', '?', '[']);
+        self.started = true;
     }
 
     fn quoted(&mut self, s: &str) {
         self.bytes += s.len();
-        for c in s.chars() {
-            self.cur.text.push(c);
-            if matches!(c, '*' | '?' | '[' | '\\') {
-                self.cur.pattern.push('\\');
-            }
-            self.cur.pattern.push(c);
-        }
+        self.cur.text.push_str(s);
+        escape_into(&mut self.cur.pattern, s, &['*', '?', '[', '\\']);
         self.started = true;
     }
 
     /// An unquoted expansion: split on blanks and newlines.
     fn split(&mut self, s: &str) {
-        let mut buf = [0u8; 4];
-        for c in s.chars() {
-            if matches!(c, ' ' | '\t' | '\n') {
-                self.end();
-            } else {
-                self.unquoted(c.encode_utf8(&mut buf));
-            }
+        let mut runs = s.split([' ', '\t', '\n']);
+        if let Some(first) = runs.next() {
+            self.unquoted(first);
+        }
+        for run in runs {
+            self.end();
+            self.unquoted(run);
         }
     }
 
@@ -294,6 +287,20 @@ impl Fields {
     }
 }
 
+/// Appends `s` to `out` with a backslash before each of `special`, a run
+/// of plain text at a time.
+fn escape_into(out: &mut String, s: &str, special: &[char]) {
+    let mut rest = s;
+    while let Some(i) = rest.find(special) {
+        out.push_str(&rest[..i]);
+        out.push('\\');
+        let c = rest[i..].chars().next().unwrap_or('\\');
+        out.push(c);
+        rest = &rest[i + c.len_utf8()..];
+    }
+    out.push_str(rest);
+}
+
 /// Longest/shortest prefix or suffix removal for `${v#p}`, `${v%%p}`, …,
 /// in one pass of the glob over the value (reversed, for a suffix).
 fn trim_pattern(
@@ -303,8 +310,20 @@ fn trim_pattern(
     longest: bool,
     budget: &mut Budget,
 ) -> Result<String, Limit> {
-    let mut chars: Vec<char> = v.chars().collect();
     let mut glob = Glob::new(pat);
+    // A literal pattern (`${f%.yaml}`) has one match or none: no walk of
+    // the value, whose copy is charged as any expansion's.
+    if let Some(lit) = glob.literal() {
+        let cut = if suffix {
+            v.strip_suffix(lit.as_str())
+        } else {
+            v.strip_prefix(lit.as_str())
+        };
+        return Ok(cut.unwrap_or(v).to_string());
+    }
+    // Read as characters: a step of work for each.
+    budget.work(v.len() as u64)?;
+    let mut chars: Vec<char> = v.chars().collect();
     if suffix {
         chars.reverse();
         glob = glob.reversed();
@@ -1082,6 +1101,10 @@ impl Session {
             self.over(limit, "bash: expansion", out);
             return Err(());
         }
+        // Every byte the words hold was copied to get there.
+        if !self.charge(fields.bytes as u64, out) {
+            return Err(());
+        }
         let mut result = vec![];
         let (mut words, mut bytes) = (0usize, 0usize);
         for f in fields.done {
@@ -1133,6 +1156,9 @@ impl Session {
                 self.over(limit, "bash: expansion", out);
                 return Err(());
             }
+        }
+        if !self.charge(s.len() as u64, out) {
+            return Err(());
         }
         Ok(s)
     }
@@ -1193,12 +1219,12 @@ impl Session {
         }
         if let Some(name) = expr.strip_prefix('#') {
             if special(name) {
-                return Ok(self
-                    .var(name)
-                    .unwrap_or_default()
-                    .chars()
-                    .count()
-                    .to_string());
+                let v = self.var(name).unwrap_or_default();
+                // Counting characters reads the whole value.
+                if !self.charge(v.len() as u64, out) {
+                    return Err(());
+                }
+                return Ok(v.chars().count().to_string());
             }
         }
         let name_len = if expr.starts_with(|c: char| "?$#@*!-".contains(c)) {
@@ -1225,6 +1251,10 @@ impl Session {
                 Some((o, l)) => (o, Some(l)),
                 None => (spec, None),
             };
+            // Read as characters: a step of work for each.
+            if !self.charge(v.len() as u64, out) {
+                return Err(());
+            }
             let chars: Vec<char> = v.chars().collect();
             let n = chars.len() as i64;
             let off: i64 = off.trim().parse().unwrap_or(0);

@@ -16,6 +16,7 @@
 
 use super::escapes::{self, Flavor};
 use std::fmt;
+use std::rc::Rc;
 
 /// Nesting deeper than this (`$( $( $( …`) is refused rather than risking the
 /// stack: a panic in wasm kills the page.
@@ -30,8 +31,9 @@ pub enum Part {
     Quoted(String),
     /// A parameter: `$NAME`, `$?`, or the text inside `${…}`.
     Param { expr: String, quoted: bool },
-    /// Command substitution: `$(…)` or `` `…` ``.
-    Subst { script: Script, quoted: bool },
+    /// Command substitution: `$(…)` or `` `…` ``. Shared, not copied, when
+    /// brace expansion makes several words of one (`{a,b}$(…)`).
+    Subst { script: Rc<Script>, quoted: bool },
     /// Arithmetic expansion: the text inside `$((…))`.
     Arith { expr: String, quoted: bool },
 }
@@ -334,7 +336,7 @@ pub fn split_commands(text: &str) -> Split {
             Ok(Some(_)) => p.heredoc_at_eof || p.trailing_backslash,
             Err(e) if e.is_incomplete() => true,
             Err(_) => {
-                p.resync();
+                p.resync(start);
                 false
             }
         };
@@ -612,9 +614,15 @@ impl Parser {
     }
 
     /// After a syntax error: forget the broken command and go on at the
-    /// line after the offending token's, as bash reading a script.
-    fn resync(&mut self) {
-        let stop = self.tok_end.saturating_sub(1).min(self.src.len());
+    /// line after the offending token's, as bash reading a script (a token
+    /// that fails to lex sets `tok_end` where it failed). Reading always
+    /// moves past `start`, where the command began: no text is read twice.
+    fn resync(&mut self, start: usize) {
+        let stop = self
+            .tok_end
+            .saturating_sub(1)
+            .max(start)
+            .min(self.src.len());
         self.pos = self.src[stop..]
             .iter()
             .position(|&c| c == '\n')
@@ -840,6 +848,8 @@ impl Parser {
                                 self.pos += 2;
                                 break;
                             }
+                            // The error is on this line, not the last good token's.
+                            self.tok_end = self.pos + 1;
                             return Err(ParseError::UnexpectedToken(")".into()));
                         }
                         Some(')') => depth -= 1,
@@ -853,6 +863,7 @@ impl Parser {
             Some('(') => {
                 self.pos += 1;
                 if self.depth >= MAX_DEPTH {
+                    self.tok_end = self.pos;
                     return Err(ParseError::TooDeep);
                 }
                 self.depth += 1;
@@ -860,7 +871,10 @@ impl Parser {
                 self.depth -= 1;
                 // parse_list stopped at the `)`.
                 self.next()?;
-                word.parts.push(Part::Subst { script, quoted });
+                word.parts.push(Part::Subst {
+                    script: Rc::new(script),
+                    quoted,
+                });
             }
             Some('{') => {
                 self.pos += 1;
@@ -946,7 +960,10 @@ impl Parser {
         self.tok_end = self.pos;
         let script = sub.parse_all()?;
         self.warnings.extend(sub.warnings);
-        word.parts.push(Part::Subst { script, quoted });
+        word.parts.push(Part::Subst {
+            script: Rc::new(script),
+            quoted,
+        });
         Ok(())
     }
 
@@ -1056,7 +1073,7 @@ impl Parser {
         let mut bodies = std::mem::take(&mut self.bodies);
         for p in &mut word.parts {
             if let Part::Subst { script, .. } = p {
-                fill_script(script, &mut bodies);
+                fill_script(Rc::make_mut(script), &mut bodies);
             }
         }
         Ok(word)
@@ -1374,7 +1391,7 @@ fn heredoc_delimiter(raw: &str) -> (String, bool) {
 fn fill_word(w: &mut Word, bodies: &mut [Option<Word>]) {
     for p in &mut w.parts {
         if let Part::Subst { script, .. } = p {
-            fill_script(script, bodies);
+            fill_script(Rc::make_mut(script), bodies);
         }
     }
 }

@@ -332,6 +332,87 @@ fn string_operations_on_large_values_are_work() {
     assert_eq!(out, "524287 xx\n");
 }
 
+/// A JSON patch whose copies double the object is refused while it is
+/// applied, as the API server refuses it (json-patch's copy limit, 3 MiB,
+/// answered with a 422), before memory grows: 20 copies of a pod's spec
+/// took 1.1 GB, 22 took 4.4 GB, 60 never ended.
+#[test]
+fn a_patch_that_doubles_the_object_stops_at_the_copy_limit() {
+    for copies in [20, 22, 60] {
+        let ops: Vec<String> = (0..copies)
+            .map(|i| format!(r#"{{"op":"copy","from":"/spec","path":"/spec/x{i}"}}"#))
+            .collect();
+        let line = format!(
+            "kubectl patch pod myapp-pod --type=json -p '[{}]'",
+            ops.join(",")
+        );
+        let mut s = session();
+        let ran = run(&mut s, &line);
+        assert_eq!(
+            ran.text,
+            "The request is invalid: the server rejected our request due to an error in our request\n",
+            "{copies} copies"
+        );
+        assert!(
+            ran.peak < 64 << 20,
+            "{copies} copies: took {} MiB",
+            ran.peak >> 20
+        );
+        assert!(
+            ran.took < TIME_BOUND,
+            "{copies} copies: took {:?}",
+            ran.took
+        );
+        assert_eq!(s.run("echo goes on").text(), "goes on\n");
+    }
+}
+
+/// More operations than the API server applies: its 413.
+#[test]
+fn a_json_patch_has_at_most_ten_thousand_operations() {
+    let mut s = session();
+    let out = s
+        .run(
+            r#"op='{"op":"test","path":"/kind","value":"Pod"},'; p=$op; for i in $(seq 13); do p=$p$p; done; q=$op; for i in $(seq 11); do q=$q$q; done; kubectl patch pod myapp-pod --type=json -p "[$p$q{\"op\":\"test\",\"path\":\"/kind\",\"value\":\"Pod\"}]""#,
+        )
+        .text();
+    assert_eq!(out, "Error from server (RequestEntityTooLarge): Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10241\n");
+}
+
+/// A merge or strategic patch adds at most its own size (1 MiB, one
+/// value), but repeated it makes an object etcd will not store: the API
+/// server passes etcd's words on, and the object stays as it was.
+#[test]
+fn an_object_larger_than_etcd_takes_is_refused() {
+    let mut s = session();
+    s.run("kubectl create deployment web --image=nginx; v=x; for i in $(seq 16); do v=$v$v; done; v=$v$v$v$v$v$v$v$v$v$v");
+    let patch = |name: &str, kind: &str| {
+        format!(
+            r#"kubectl patch deploy web --type={kind} -p "{{\"spec\":{{\"template\":{{\"spec\":{{\"containers\":[{{\"name\":\"nginx\",\"image\":\"nginx\",\"env\":[{{\"name\":\"{name}\",\"value\":\"$v\"}}]}}]}}}}}}}}""#
+        )
+    };
+    assert_eq!(
+        s.run(&patch("A", "strategic")).text(),
+        "deployment.apps/web patched\n"
+    );
+    assert_eq!(
+        s.run(&patch("B", "strategic")).text(),
+        "deployment.apps/web patched\n"
+    );
+    let ran = run(&mut s, &patch("C", "strategic"));
+    assert_eq!(
+        ran.text,
+        "Error from server: etcdserver: request is too large\n"
+    );
+    assert!(ran.peak < MEMORY_BOUND, "took {} MiB", ran.peak >> 20);
+    assert!(ran.took < TIME_BOUND, "took {:?}", ran.took);
+    // The object is as it was: two variables.
+    let names = s
+        .run("kubectl get deploy web -o jsonpath='{.spec.template.spec.containers[0].env[*].name}'")
+        .text();
+    assert_eq!(names, "A B");
+}
+
 /// Pieces that grow fastest at the shell, and the commands that copy,
 /// repeat and search what they are given.
 const PIECES: &[&str] = &[

@@ -136,6 +136,11 @@ impl Object {
     pub fn to_value(&self) -> Value {
         each!(self, o => serde_json::to_value(o)).unwrap_or(Value::Null)
     }
+
+    /// The bytes of its JSON, counted without building it; `None` past `limit`.
+    pub fn encoded_len(&self, limit: usize) -> Option<usize> {
+        each!(self, o => super::patch::json_len(o, limit))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,11 +152,14 @@ pub enum Reason {
     Forbidden,
     Conflict,
     InternalError,
+    /// A storage error the server passes on as it is (`etcdserver: …`).
+    Unknown,
 }
 
 impl Reason {
     pub fn name(self) -> &'static str {
         match self {
+            Reason::Unknown => "",
             Reason::BadRequest => "BadRequest",
             Reason::Invalid => "Invalid",
             Reason::NotFound => "NotFound",
@@ -277,18 +285,20 @@ impl ApiError {
                     s
                 }
             }
-            _ => match source {
-                Some((verb, file)) => format!(
-                    "Error from server ({}): error when {verb} \"{file}\": {}\n",
-                    self.reason.name(),
-                    self.message
-                ),
-                None => format!(
-                    "Error from server ({}): {}\n",
-                    self.reason.name(),
-                    self.message
-                ),
-            },
+            _ => {
+                // `Error from server (REASON): …`, or without a reason.
+                let reason = match self.reason.name() {
+                    "" => String::new(),
+                    name => format!(" ({name})"),
+                };
+                match source {
+                    Some((verb, file)) => format!(
+                        "Error from server{reason}: error when {verb} \"{file}\": {}\n",
+                        self.message
+                    ),
+                    None => format!("Error from server{reason}: {}\n", self.message),
+                }
+            }
         }
     }
 }

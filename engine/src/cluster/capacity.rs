@@ -17,8 +17,25 @@ pub const MAX_PODS: usize = 1000;
 pub const MAX_OBJECTS: usize = 1000;
 /// The kubelet's default `maxPods`.
 pub const MAX_PODS_PER_NODE: usize = 110;
+/// etcd's `--max-request-bytes` (1.5 MiB): the largest object the API
+/// server can store, here measured as its JSON (etcd holds the protobuf,
+/// a little smaller). Past it etcd refuses the write, and the server
+/// passes its words on.
+pub const MAX_OBJECT_BYTES: usize = 1_572_864;
 
 impl ApiError {
+    /// etcd refuses an object over [`MAX_OBJECT_BYTES`].
+    pub fn request_too_large() -> Self {
+        ApiError {
+            reason: super::apiserver::Reason::Unknown,
+            message: "etcdserver: request is too large".into(),
+            kind: String::new(),
+            name: String::new(),
+            causes: vec![],
+            patch: None,
+        }
+    }
+
     /// servicelab's size limits, worded as the server words a quota refusal.
     pub fn over_capacity(plural: &str, name: &str, what: String) -> Self {
         ApiError {
@@ -110,7 +127,8 @@ impl Cluster {
 
     /// Refuses a write that would take the cluster past servicelab's size:
     /// a new object of a kind it holds [`MAX_OBJECTS`] of, or more pods in
-    /// all than [`MAX_PODS`].
+    /// all than [`MAX_PODS`]; and, as storage would, an object larger than
+    /// etcd takes ([`MAX_OBJECT_BYTES`]).
     pub(super) fn check_capacity(
         &self,
         obj: &Object,
@@ -134,6 +152,9 @@ impl Cluster {
                     "servicelab's simulated cluster holds at most {MAX_PODS} pods, and this would make {wanted}"
                 ),
             ));
+        }
+        if obj.encoded_len(MAX_OBJECT_BYTES).is_none() {
+            return Err(ApiError::request_too_large());
         }
         Ok(())
     }

@@ -11,12 +11,49 @@
 //!   json-patch library the API server uses.
 //!
 //! Every function is total: any input gives a value or an error, never a
-//! panic, and the depth of what is walked is bounded.
+//! panic, and the depth of what is walked is bounded. What a patch can
+//! make is bounded as it is applied, as the API server bounds it: a JSON
+//! patch's `copy` operations may add [`MAX_COPY_BYTES`] in all, and it has
+//! at most [`MAX_OPERATIONS`]; a merge patch adds at most its own size.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
+use std::collections::{HashMap, VecDeque};
 
 /// Deeper than any object the API takes.
 const MAX_DEPTH: usize = 64;
+
+/// `maxJSONPatchOperations`: the most operations the API server applies.
+pub const MAX_OPERATIONS: usize = 10_000;
+
+/// `JSONPatchMaxCopyBytes`: what the `copy` operations of one JSON patch may
+/// add in all (the server arms json-patch's `AccumulatedCopySizeLimit`
+/// with it: twice etcd's request limit, for JSON against protobuf).
+pub const MAX_COPY_BYTES: usize = 3 << 20;
+
+/// The bytes `v` takes as compact JSON, counted without building the text
+/// (as json-patch measures a copy); `None` past `limit`.
+pub fn json_len<T: Serialize + ?Sized>(v: &T, limit: usize) -> Option<usize> {
+    struct Count {
+        bytes: usize,
+        limit: usize,
+    }
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.bytes += buf.len();
+            if self.bytes > self.limit {
+                return Err(std::io::Error::other("over the limit"));
+            }
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count { bytes: 0, limit };
+    serde_json::to_writer(&mut count, v).ok()?;
+    Some(count.bytes)
+}
 
 /// RFC 7386: JSON merge patch.
 pub fn merge_patch(target: &Value, patch: &Value) -> Value {
@@ -129,14 +166,23 @@ fn strategic_at(original: &Value, patch: &Value, depth: usize) -> Result<Value, 
 }
 
 /// Merges a list by its merge key: a patch element with a known key merges
-/// into it (or deletes it, with `$patch: delete`), a new one is appended.
+/// into the first element with that key (or deletes it, with `$patch:
+/// delete`), a new one is appended. Elements are found by their key's
+/// text, in one pass over each list.
 fn merge_list(
     orig: &[Value],
     patch: &[Value],
     key: &str,
     depth: usize,
 ) -> Result<Vec<Value>, String> {
-    let mut out: Vec<Value> = orig.to_vec();
+    let mut out: Vec<Option<Value>> = orig.iter().cloned().map(Some).collect();
+    // Where the elements with each key are, first first.
+    let mut at: HashMap<String, VecDeque<usize>> = HashMap::new();
+    for (i, o) in orig.iter().enumerate() {
+        if let Some(id) = o.get(key) {
+            at.entry(id.to_string()).or_default().push_back(i);
+        }
+    }
     for item in patch {
         let Some(id) = item.get(key) else {
             // An element without its merge key cannot be placed.
@@ -144,18 +190,26 @@ fn merge_list(
                 "map: {item} does not contain declared merge key: {key}"
             ));
         };
-        let at = out.iter().position(|o| o.get(key) == Some(id));
+        let places = at.entry(id.to_string()).or_default();
         let delete = item.get("$patch").and_then(Value::as_str) == Some("delete");
-        match (at, delete) {
+        match (places.front().copied(), delete) {
             (Some(i), true) => {
-                out.remove(i);
+                out[i] = None;
+                places.pop_front();
             }
             (None, true) => {}
-            (Some(i), false) => out[i] = strategic_at(&out[i], item, depth + 1)?,
-            (None, false) => out.push(strategic_at(&Value::Null, item, depth + 1)?),
+            (Some(i), false) => {
+                let merged =
+                    strategic_at(out[i].as_ref().unwrap_or(&Value::Null), item, depth + 1)?;
+                out[i] = Some(merged);
+            }
+            (None, false) => {
+                places.push_back(out.len());
+                out.push(Some(strategic_at(&Value::Null, item, depth + 1)?));
+            }
         }
     }
-    Ok(out)
+    Ok(out.into_iter().flatten().collect())
 }
 
 /// What went wrong applying a JSON patch, as the API server reports it.
@@ -167,6 +221,11 @@ pub enum JsonPatchError {
     BadRequest(String),
     /// A `test` failed (the server's 422).
     TestFailed(String),
+    /// The `copy` operations would add more than [`MAX_COPY_BYTES`]
+    /// (json-patch's text; the server answers 422).
+    CopyTooLarge(String),
+    /// More than [`MAX_OPERATIONS`] (the server's 413).
+    TooManyOperations(usize),
 }
 
 /// A JSON pointer's tokens (`/spec/ports/0` → `spec`, `ports`, `0`).
@@ -264,7 +323,11 @@ pub fn json_patch(doc: &Value, ops: &Value) -> Result<Value, JsonPatchError> {
             "json: cannot unmarshal {what} into Go value of type jsonpatch.Patch"
         )));
     };
+    if list.len() > MAX_OPERATIONS {
+        return Err(JsonPatchError::TooManyOperations(list.len()));
+    }
     let mut out = doc.clone();
+    let mut copied = 0usize;
     for op in list {
         let kind = op.get("op").and_then(Value::as_str).unwrap_or("");
         let path = op.get("path").and_then(Value::as_str).unwrap_or("");
@@ -310,6 +373,20 @@ pub fn json_patch(doc: &Value, ops: &Value) -> Result<Value, JsonPatchError> {
             }
             "move" | "copy" => {
                 let from = op.get("from").and_then(Value::as_str).unwrap_or("");
+                if kind == "copy" {
+                    // Measured before it is made: a patch that doubles the
+                    // object with each copy stops at the limit, not at
+                    // gigabytes.
+                    if let Some(v) = pointer(from).and_then(|f| get(&out, &f)) {
+                        let size = json_len(v, usize::MAX).unwrap_or(usize::MAX);
+                        copied = copied.saturating_add(size);
+                        if copied > MAX_COPY_BYTES {
+                            return Err(JsonPatchError::CopyTooLarge(format!(
+                                "Unable to complete the copy, the accumulated size increase of copy is {copied}, exceeding the limit {MAX_COPY_BYTES}"
+                            )));
+                        }
+                    }
+                }
                 let value = pointer(from).and_then(|f| {
                     if kind == "move" {
                         remove(&mut out, &f)
@@ -330,9 +407,9 @@ pub fn json_patch(doc: &Value, ops: &Value) -> Result<Value, JsonPatchError> {
                 }
             }
             "test" => {
-                let want = op.get("value").cloned().unwrap_or(Value::Null);
-                let got = tokens.and_then(|t| get(&out, &t).cloned());
-                if got.as_ref() != Some(&want) {
+                let want = op.get("value").unwrap_or(&Value::Null);
+                let got = tokens.and_then(|t| get(&out, &t));
+                if got != Some(want) {
                     return Err(JsonPatchError::TestFailed(format!(
                         "testing value {path} failed: test failed"
                     )));
@@ -392,5 +469,43 @@ mod tests {
             json_patch(&doc, &json!({"op": "add"})),
             Err(JsonPatchError::NotAList(_))
         ));
+    }
+
+    #[test]
+    fn copies_stop_at_the_servers_limit_before_they_are_made() {
+        let doc = json!({"a": "x".repeat(1 << 20)});
+        let copy = |to: &str| json!({"op": "copy", "from": "/a", "path": to});
+        let two = json!([copy("/b"), copy("/c")]);
+        assert_eq!(json_patch(&doc, &two).unwrap()["c"], doc["a"]);
+        let three = json!([copy("/b"), copy("/c"), copy("/d")]);
+        assert_eq!(
+            json_patch(&doc, &three),
+            Err(JsonPatchError::CopyTooLarge(
+                "Unable to complete the copy, the accumulated size increase of copy is 3145734, exceeding the limit 3145728".into()
+            ))
+        );
+        let many = Value::Array(vec![json!({"op": "test", "path": "", "value": 1}); 10_001]);
+        assert_eq!(
+            json_patch(&doc, &many),
+            Err(JsonPatchError::TooManyOperations(10_001))
+        );
+    }
+
+    #[test]
+    fn merge_lists_find_elements_by_key_in_one_pass() {
+        let orig = json!({"env": [{"name": "a", "value": "1"}, {"name": "a", "value": "2"}, {"name": "b"}]});
+        let p = json!({"env": [{"name": "a", "$patch": "delete"}, {"name": "a", "value": "3"}, {"name": "c"}, {"name": "c", "value": "4"}]});
+        assert_eq!(
+            strategic_merge(&orig, &p).unwrap(),
+            json!({"env": [{"name": "a", "value": "3"}, {"name": "b"}, {"name": "c", "value": "4"}]})
+        );
+        // Ten thousand new elements into ten thousand: linear, not a search each.
+        let list = |from: usize| -> Vec<Value> {
+            (from..from + 10_000)
+                .map(|i| json!({"name": format!("v{i}")}))
+                .collect()
+        };
+        let out = strategic_merge(&json!({"env": list(0)}), &json!({"env": list(10_000)})).unwrap();
+        assert_eq!(out["env"].as_array().map(Vec::len), Some(20_000));
     }
 }

@@ -118,7 +118,15 @@ pub(crate) fn patch(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                 JsonPatchError::NotAList(m) | JsonPatchError::BadRequest(m) => {
                     format!("Error from server (BadRequest): {m}\n")
                 }
-                JsonPatchError::TestFailed(m) => format!("The request is invalid: {m}\n"),
+                // The server answers 422 with a generic status: json-patch's
+                // own text is not sent (`NewGenericServerResponse`).
+                JsonPatchError::TestFailed(_) | JsonPatchError::CopyTooLarge(_) => {
+                    "The request is invalid: the server rejected our request due to an error in our request\n".to_string()
+                }
+                JsonPatchError::TooManyOperations(n) => format!(
+                    "Error from server (RequestEntityTooLarge): Request entity too large: The allowed maximum operations in a JSON patch is {}, got {n}\n",
+                    crate::cluster::patch::MAX_OPERATIONS
+                ),
             }),
             _ => strategic_merge(&obj, &patch)
                 .map_err(|m| format!("Error from server (BadRequest): {m}\n")),
@@ -131,6 +139,11 @@ pub(crate) fn patch(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                 continue;
             }
         };
+        // Decoding, checking and storing the result reads all of it.
+        let size = crate::cluster::patch::json_len(&patched, usize::MAX).unwrap_or(usize::MAX);
+        if !s.charge(size as u64, exec) {
+            return 1;
+        }
         match send(s, patched) {
             Ok(true) => exec.out(format!("{}/{name} patched\n", r.singular())),
             Ok(false) => exec.out(format!("{}/{name} patched (no change)\n", r.singular())),

@@ -23,6 +23,14 @@ pub fn sort_by_key<T, K: Ord>(v: &mut Vec<T>, mut key: impl FnMut(&T) -> K) {
     sort_by(v, |a, b| key(a).cmp(&key(b)));
 }
 
+/// Stable sort by a key computed once per element (not once per
+/// comparison), like `slice::sort_by_cached_key`.
+pub fn sort_by_cached_key<T, K: Ord>(v: &mut Vec<T>, key: impl FnMut(&T) -> K) {
+    let keys: Vec<K> = v.iter().map(key).collect();
+    let order = sorted_indices(keys.len(), &mut |a, b| keys[a].cmp(&keys[b]));
+    permute(v, order);
+}
+
 /// Stable sort in the type's order, like `slice::sort`.
 pub fn sort<T: Ord>(v: &mut Vec<T>) {
     sort_by(v, T::cmp);

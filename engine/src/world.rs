@@ -60,6 +60,11 @@ impl std::fmt::Display for OptionsError {
 
 impl std::error::Error for OptionsError {}
 
+/// Work for each rule kube-proxy renders anew (its chain names are
+/// SHA-256 hashes) and for each rule a sync copies and installs.
+const RENDER_COST: usize = 200;
+const INSTALL_COST: usize = 150;
+
 /// Where a pod runs and what it runs: node, address, and (image, args) of
 /// each container that is running a server.
 type PodPlan = (String, Ipv4Addr, Vec<(String, Vec<String>)>);
@@ -103,6 +108,9 @@ pub struct World {
     /// Each pod's container restarts when its files were last laid out: a
     /// restarted container starts from its image again.
     instances: BTreeMap<Key, u32>,
+    /// kube-proxy's rules of each node as last rendered (only what changed
+    /// is rendered again).
+    proxy_cache: crate::cluster::kubeproxy::RenderCache,
 }
 
 pub const LAN: &str = "192.168.1.0/24";
@@ -454,6 +462,7 @@ impl World {
             clock: crate::cluster::CLUSTER_AGE_MS,
             probe_rng: crate::rng::SimRng::new(options.seed ^ 0x7072_6f62),
             synced: 0,
+            proxy_cache: Default::default(),
             instances: BTreeMap::new(),
         };
         world.sync();
@@ -528,6 +537,7 @@ impl World {
     /// kube-proxy's rules on every node.
     pub fn sync(&mut self) {
         self.synced = self.cluster.version();
+        self.cluster.spend(self.cluster.pods.len() * 60);
         let wanted: BTreeMap<Key, PodPlan> = self
             .cluster
             .pods
@@ -613,7 +623,7 @@ impl World {
     /// kube-proxy's sync on every node: its rules, and the health-check
     /// server it runs for each `externalTrafficPolicy: Local` LoadBalancer.
     fn program_nodes(&mut self) {
-        let services = self.cluster.proxy_view();
+        let services = self.cluster.proxy_view_counted();
         let cidr: Ipv4Net = CLUSTER_CIDR.parse().expect("literal CIDR");
         let nodes: Vec<(String, HostId)> = self
             .cluster
@@ -627,7 +637,11 @@ impl World {
                 name: name.clone(),
                 cluster_cidr: cidr,
             };
-            let rules = crate::cluster::kubeproxy::render(&node, &services);
+            let (rules, rendered) = self.proxy_cache.render(&node, &services);
+            // Rendering a rule hashes its chain names; every rule is then
+            // copied into the sync and compared with what is installed.
+            self.cluster
+                .spend(RENDER_COST * rendered + INSTALL_COST * rules.rule_count());
             let host = self.net.host_mut(id);
             crate::cluster::kubeproxy::install(host, &rules);
             // The health-check servers: one per Service, counting this node's

@@ -68,6 +68,30 @@ fn stops(line: &str, message: &str) -> Ran {
     ran
 }
 
+/// [`stops`], after `setup` (its own line).
+fn stops_after(setup: &str, line: &str, message: &str) -> Ran {
+    let mut s = session();
+    s.run("echo kept > before.txt; KEPT=yes");
+    s.run(setup);
+    let ran = run(&mut s, line);
+    assert!(
+        ran.peak < MEMORY_BOUND,
+        "{line}: took {} MiB",
+        ran.peak >> 20
+    );
+    assert!(ran.took < TIME_BOUND, "{line}: took {:?}", ran.took);
+    let tail = &ran.text[ran.text.len().saturating_sub(2000)..];
+    assert!(
+        ran.text.contains(message),
+        "{line}: expected {message:?} in:\n{tail}"
+    );
+    // (bash reports the background jobs that ended at the next prompt)
+    s.run("true");
+    let after = s.run("cat before.txt; echo $KEPT; echo goes on").text();
+    assert_eq!(after, "kept\nyes\ngoes on\n", "{line}: the shell goes on");
+    ran
+}
+
 #[test]
 fn doubling_a_variable_stops_at_one_value() {
     stops(

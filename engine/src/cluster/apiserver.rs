@@ -402,6 +402,7 @@ impl Cluster {
     }
 
     fn store(&mut self, obj: Object, key: Key) {
+        self.written_from_outside(obj.kind(), Some(&key));
         match obj {
             Object::Service(o) => drop(self.services.insert(key, o)),
             Object::Pod(o) => drop(self.pods.insert(key, o)),
@@ -647,6 +648,10 @@ impl Cluster {
     /// Deletes by resource plural (`services`, `deployments.apps`, …).
     pub fn delete(&mut self, plural: &str, ns: &str, name: &str, now: i64) -> Result<(), ApiError> {
         let key = (ns.to_string(), name.to_string());
+        // A Service and its Endpoints, or a namespace's all: the endpoint
+        // controllers look at everything again, the scheduler at every pod.
+        self.written_from_outside("Endpoints", None);
+        self.memo.pods_deleted += 1;
         let found = match plural {
             "services" => {
                 if ns == "default" && name == "kubernetes" {

@@ -5,6 +5,23 @@
 //! `--event-ttl`).
 
 use super::Cluster;
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+/// What makes two events the same (to count, not store, a repeat), hashed.
+fn identity(involved: &Involved, type_: &str, reason: &str, message: &str, source: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    (
+        &involved.kind,
+        &involved.namespace,
+        &involved.name,
+        &involved.uid,
+        &involved.field_path,
+    )
+        .hash(&mut h);
+    (type_, reason, message, source).hash(&mut h);
+    h.finish()
+}
 
 /// How long the API server keeps an event.
 pub const EVENT_TTL_MS: i64 = 3_600_000;
@@ -76,21 +93,41 @@ impl Cluster {
         host: Option<String>,
         now: i64,
     ) {
-        self.events.retain(|e| e.last_ms >= now - EVENT_TTL_MS);
-        if let Some(e) = self.events.iter_mut().find(|e| {
-            e.involved == involved
-                && e.reason == reason
-                && e.message == message
-                && e.source == source
-                && e.type_ == type_
-        }) {
+        // Expired events go (once a moment: records made at the same
+        // moment would find nothing more to remove).
+        if self.memo.events_pruned_at != Some(now) {
+            let before = self.events.len();
+            self.events.retain(|e| e.last_ms >= now - EVENT_TTL_MS);
+            if self.events.len() != before {
+                self.memo.event_index = None;
+            }
+            self.memo.events_pruned_at = Some(now);
+        }
+        // The same event again is found by its identity's hash, not by
+        // comparing it with every event kept.
+        let id = identity(&involved, type_, reason, &message, source);
+        let candidates = self.event_index().get(&id).cloned().unwrap_or_default();
+        let same = candidates.into_iter().find(|&i| {
+            self.events.get(i).is_some_and(|e| {
+                e.involved == involved
+                    && e.reason == reason
+                    && e.message == message
+                    && e.source == source
+                    && e.type_ == type_
+            })
+        });
+        if let Some(e) = same.and_then(|i| self.events.get_mut(i)) {
             e.count += 1;
             e.last_ms = e.last_ms.max(now);
             return;
         }
         if self.events.len() >= MAX_EVENTS {
-            self.events.remove(0);
+            // The oldest tenth at once: the rest keep their places.
+            self.events.drain(..MAX_EVENTS / 10);
+            self.memo.event_index = None;
         }
+        let at = self.events.len();
+        self.event_index().entry(id).or_default().push(at);
         let nanos = (crate::time::EPOCH_UNIX as i64 * 1000 + now) as i128 * 1_000_000
             + self.events.len() as i128;
         self.events.push(Event {
@@ -105,6 +142,20 @@ impl Cluster {
             last_ms: now,
             count: 1,
         });
+    }
+
+    /// Where each kept event is, by its identity's hash (made again after
+    /// events are removed).
+    fn event_index(&mut self) -> &mut HashMap<u64, Vec<usize>> {
+        let events = &self.events;
+        self.memo.event_index.get_or_insert_with(|| {
+            let mut index: HashMap<u64, Vec<usize>> = HashMap::new();
+            for (i, e) in events.iter().enumerate() {
+                let id = identity(&e.involved, e.type_, &e.reason, &e.message, e.source);
+                index.entry(id).or_default().push(i);
+            }
+            index
+        })
     }
 
     /// The events of `namespace` (all, with `None`) still kept at `now`,

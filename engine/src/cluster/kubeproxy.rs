@@ -74,6 +74,16 @@ pub struct ProxyRules {
 }
 
 impl ProxyRules {
+    /// How many rules, in all chains of all tables.
+    pub fn rule_count(&self) -> usize {
+        [&self.nat, &self.filter, &self.mangle]
+            .iter()
+            .flat_map(|t| t.values())
+            .map(|c| c.rules.len())
+            .sum::<usize>()
+            + self.jumps.len()
+    }
+
     pub fn chains(&self, table: Table) -> &BTreeMap<String, Chain> {
         match table {
             Table::Nat => &self.nat,
@@ -646,141 +656,268 @@ impl Writer<'_> {
 /// The rules kube-proxy writes on `node` for `services` (one entry per
 /// Service port, in the order given; headless ones are skipped).
 pub fn render(node: &ProxyNode, services: &[ServicePortInfo]) -> ProxyRules {
+    let mut w = Writer {
+        node,
+        large_cluster: large_cluster(services),
+        nat: BTreeMap::new(),
+        filter: BTreeMap::new(),
+    };
+    w.header();
+    for svc in services {
+        w.service(svc);
+    }
+    w.finish()
+}
+
+/// One Service port's share of a sync: the rules it adds to each chain,
+/// in order (its own chains, and its lines in the shared ones).
+#[derive(Debug, Clone, Default)]
+struct Fragment {
+    nat: BTreeMap<String, Chain>,
+    filter: BTreeMap<String, Chain>,
+}
+
+/// What kube-proxy keeps of one node's last sync: each Service port's
+/// rules, with what they were rendered from.
+#[derive(Debug, Clone)]
+struct NodeRender {
+    node: ProxyNode,
+    large_cluster: bool,
+    /// By `namespace/name:port/protocol`.
+    ports: BTreeMap<String, (ServicePortInfo, Fragment)>,
+}
+
+/// kube-proxy's memory between syncs: a Service port that did not change
+/// is not rendered again (its chain names are SHA-256 hashes, the most of
+/// a sync's cost); its rules are reused, in the same order, so the result
+/// is what [`render`] makes. A cache: it never makes two worlds different.
+#[derive(Debug, Clone, Default)]
+pub struct RenderCache {
+    nodes: BTreeMap<String, NodeRender>,
+}
+
+impl PartialEq for RenderCache {
+    fn eq(&self, _: &RenderCache) -> bool {
+        true
+    }
+}
+
+impl RenderCache {
+    /// [`render`], reusing what did not change since the node's last
+    /// sync; and how many rules had to be rendered anew.
+    pub fn render(
+        &mut self,
+        node: &ProxyNode,
+        services: &[ServicePortInfo],
+    ) -> (ProxyRules, usize) {
+        let large_cluster = large_cluster(services);
+        let last = self
+            .nodes
+            .remove(&node.name)
+            .filter(|n| n.node == *node && n.large_cluster == large_cluster);
+        let mut last = last.map(|n| n.ports).unwrap_or_default();
+        let mut w = Writer {
+            node,
+            large_cluster,
+            nat: BTreeMap::new(),
+            filter: BTreeMap::new(),
+        };
+        w.header();
+        let mut ports = BTreeMap::new();
+        let mut rendered = 0;
+        for svc in services {
+            let key = format!("{}/{}", svc.service_port_name(), svc.protocol.name());
+            let fragment = match last.remove(&key) {
+                Some((info, fragment)) if info == *svc => fragment,
+                _ => {
+                    let mut own = Writer {
+                        node,
+                        large_cluster,
+                        nat: BTreeMap::new(),
+                        filter: BTreeMap::new(),
+                    };
+                    own.service(svc);
+                    let fragment = Fragment {
+                        nat: own.nat,
+                        filter: own.filter,
+                    };
+                    rendered += fragment
+                        .nat
+                        .values()
+                        .chain(fragment.filter.values())
+                        .map(|c| c.rules.len())
+                        .sum::<usize>();
+                    fragment
+                }
+            };
+            w.append(&fragment);
+            ports.insert(key, (svc.clone(), fragment));
+        }
+        self.nodes.insert(
+            node.name.clone(),
+            NodeRender {
+                node: node.clone(),
+                large_cluster,
+                ports,
+            },
+        );
+        (w.finish(), rendered)
+    }
+}
+
+/// "Large cluster mode": more endpoints than kube-proxy writes comments for.
+fn large_cluster(services: &[ServicePortInfo]) -> bool {
     let total_endpoints: usize = services
         .iter()
         .filter(|s| s.cluster_ip.is_some())
         .map(|s| s.endpoints.len())
         .sum();
-    let mut w = Writer {
-        node,
-        large_cluster: total_endpoints > LARGE_CLUSTER_ENDPOINTS,
-        nat: BTreeMap::new(),
-        filter: BTreeMap::new(),
-    };
-    for c in [
-        KUBE_SERVICES,
-        KUBE_EXTERNAL_SERVICES,
-        KUBE_FORWARD,
-        KUBE_NODEPORTS,
-        KUBE_PROXY_FIREWALL,
-        KUBE_FIREWALL,
-        KUBE_PROXY_CANARY,
-    ] {
-        w.filter.entry(c.to_string()).or_default();
-    }
-    for c in [
-        KUBE_SERVICES,
-        KUBE_NODEPORTS,
-        KUBE_POSTROUTING,
-        KUBE_MARK_MASQ,
-        KUBE_PROXY_CANARY,
-    ] {
-        w.declare_nat(c);
-    }
+    total_endpoints > LARGE_CLUSTER_ENDPOINTS
+}
 
-    w.nat(
-        KUBE_POSTROUTING,
-        vec![Match::Mark {
-            negated: true,
-            value: MASQ_MARK,
-            mask: MASQ_MARK,
-        }],
-        Target::Return,
-    );
-    // Clear the mark so a packet that re-traverses the stack is not masqueraded twice.
-    w.nat(
-        KUBE_POSTROUTING,
-        vec![],
-        Target::SetXmark {
-            value: MASQ_MARK,
-            mask: 0,
-        },
-    );
-    w.nat(
-        KUBE_POSTROUTING,
-        vec![comment("kubernetes service traffic requiring SNAT")],
-        Target::Masquerade { random_fully: true },
-    );
-    w.nat(
-        KUBE_MARK_MASQ,
-        vec![],
-        Target::SetXmark {
-            value: MASQ_MARK,
-            mask: MASQ_MARK,
-        },
-    );
-    // route_localnet's guard (localhost NodePorts are on).
-    let loopback: Ipv4Net = "127.0.0.0/8".parse().expect("literal");
-    w.filter(
-        KUBE_FIREWALL,
-        vec![
-            comment("block incoming localnet connections"),
-            Match::Destination {
-                negated: false,
-                net: loopback,
-            },
-            Match::Source {
+impl Writer<'_> {
+    /// The rules before any Service's: the masquerade chains and the
+    /// localnet guard.
+    fn header(&mut self) {
+        for c in [
+            KUBE_SERVICES,
+            KUBE_EXTERNAL_SERVICES,
+            KUBE_FORWARD,
+            KUBE_NODEPORTS,
+            KUBE_PROXY_FIREWALL,
+            KUBE_FIREWALL,
+            KUBE_PROXY_CANARY,
+        ] {
+            self.filter.entry(c.to_string()).or_default();
+        }
+        for c in [
+            KUBE_SERVICES,
+            KUBE_NODEPORTS,
+            KUBE_POSTROUTING,
+            KUBE_MARK_MASQ,
+            KUBE_PROXY_CANARY,
+        ] {
+            self.declare_nat(c);
+        }
+
+        self.nat(
+            KUBE_POSTROUTING,
+            vec![Match::Mark {
                 negated: true,
-                net: loopback,
+                value: MASQ_MARK,
+                mask: MASQ_MARK,
+            }],
+            Target::Return,
+        );
+        // Clear the mark so a packet that re-traverses the stack is not masqueraded twice.
+        self.nat(
+            KUBE_POSTROUTING,
+            vec![],
+            Target::SetXmark {
+                value: MASQ_MARK,
+                mask: 0,
             },
-            Match::Conntrack {
-                negated: true,
-                states: vec![CtState::Related, CtState::Established, CtState::Dnat],
-            },
-        ],
-        Target::Drop,
-    );
-
-    for svc in services {
-        w.service(svc);
-    }
-
-    // The tail-call to the NodePorts chain: after every service portal.
-    w.nat(
-        KUBE_SERVICES,
-        vec![
-            comment(NODEPORTS_COMMENT),
-            Match::AddrType {
-                negated: false,
-                side: AddrSide::Dst,
-            },
-        ],
-        jump(KUBE_NODEPORTS),
-    );
-
-    w.filter(
-        KUBE_FORWARD,
-        vec![ctstate(&[CtState::Invalid])],
-        Target::Drop,
-    );
-    w.filter(
-        KUBE_FORWARD,
-        vec![
-            comment("kubernetes forwarding rules"),
-            Match::Mark {
-                negated: false,
+        );
+        self.nat(
+            KUBE_POSTROUTING,
+            vec![comment("kubernetes service traffic requiring SNAT")],
+            Target::Masquerade { random_fully: true },
+        );
+        self.nat(
+            KUBE_MARK_MASQ,
+            vec![],
+            Target::SetXmark {
                 value: MASQ_MARK,
                 mask: MASQ_MARK,
             },
-        ],
-        Target::Accept,
-    );
-    w.filter(
-        KUBE_FORWARD,
-        vec![
-            comment("kubernetes forwarding conntrack rule"),
-            ctstate(&[CtState::Related, CtState::Established]),
-        ],
-        Target::Accept,
-    );
+        );
+        // route_localnet's guard (localhost NodePorts are on).
+        let loopback: Ipv4Net = "127.0.0.0/8".parse().expect("literal");
+        self.filter(
+            KUBE_FIREWALL,
+            vec![
+                comment("block incoming localnet connections"),
+                Match::Destination {
+                    negated: false,
+                    net: loopback,
+                },
+                Match::Source {
+                    negated: true,
+                    net: loopback,
+                },
+                Match::Conntrack {
+                    negated: true,
+                    states: vec![CtState::Related, CtState::Established, CtState::Dnat],
+                },
+            ],
+            Target::Drop,
+        );
+    }
 
-    let mut mangle = BTreeMap::new();
-    mangle.insert(KUBE_PROXY_CANARY.to_string(), Chain::default());
-    ProxyRules {
-        nat: w.nat,
-        filter: w.filter,
-        mangle,
-        jumps: jump_rules(),
+    /// A Service port's rules, rendered before, after those so far.
+    fn append(&mut self, fragment: &Fragment) {
+        for (mine, theirs) in [
+            (&mut self.nat, &fragment.nat),
+            (&mut self.filter, &fragment.filter),
+        ] {
+            for (name, chain) in theirs {
+                mine.entry(name.clone())
+                    .or_default()
+                    .rules
+                    .extend(chain.rules.iter().cloned());
+            }
+        }
+    }
+
+    /// The rules after every Service's, and the whole sync.
+    fn finish(mut self) -> ProxyRules {
+        // The tail-call to the NodePorts chain: after every service portal.
+        self.nat(
+            KUBE_SERVICES,
+            vec![
+                comment(NODEPORTS_COMMENT),
+                Match::AddrType {
+                    negated: false,
+                    side: AddrSide::Dst,
+                },
+            ],
+            jump(KUBE_NODEPORTS),
+        );
+
+        self.filter(
+            KUBE_FORWARD,
+            vec![ctstate(&[CtState::Invalid])],
+            Target::Drop,
+        );
+        self.filter(
+            KUBE_FORWARD,
+            vec![
+                comment("kubernetes forwarding rules"),
+                Match::Mark {
+                    negated: false,
+                    value: MASQ_MARK,
+                    mask: MASQ_MARK,
+                },
+            ],
+            Target::Accept,
+        );
+        self.filter(
+            KUBE_FORWARD,
+            vec![
+                comment("kubernetes forwarding conntrack rule"),
+                ctstate(&[CtState::Related, CtState::Established]),
+            ],
+            Target::Accept,
+        );
+
+        let mut mangle = BTreeMap::new();
+        mangle.insert(KUBE_PROXY_CANARY.to_string(), Chain::default());
+        ProxyRules {
+            nat: self.nat,
+            filter: self.filter,
+            mangle,
+            jumps: jump_rules(),
+        }
     }
 }
 
@@ -981,6 +1118,54 @@ mod tests {
                 ep("10.244.0.4", "node01"),
             ],
         }
+    }
+
+    /// The cache's rules are [`render`]'s, whatever changed since the last
+    /// sync, and only what changed is rendered again.
+    #[test]
+    fn cached_syncs_render_what_render_does() {
+        let mut cache = RenderCache::default();
+        let with = |n: usize, eps: usize| -> Vec<ServicePortInfo> {
+            let mut v = vec![kubernetes()];
+            for i in 0..n {
+                let mut s = myapp();
+                s.name = format!("s{i}");
+                s.cluster_ip = Some(std::net::Ipv4Addr::new(10, 96, 1, i as u8));
+                s.node_port = Some(30000 + i as u16);
+                s.endpoints.truncate(eps);
+                v.push(s);
+            }
+            v
+        };
+        let a = node("node01");
+        let b = node("node02");
+        let mut total = 0;
+        for (services, on) in [
+            (with(3, 3), &a),
+            (with(3, 3), &a),
+            (with(4, 3), &a),
+            (with(4, 1), &a),
+            (with(2, 1), &b),
+            (with(2, 0), &a),
+            (with(5, 2), &b),
+        ] {
+            let (rules, rendered) = cache.render(on, &services);
+            assert_eq!(rules, render(on, &services));
+            total += rendered;
+        }
+        // The same sync again renders nothing.
+        let services = with(5, 2);
+        let (_, rendered) = cache.render(&b, &services);
+        assert_eq!(rendered, 0);
+        assert!(total > 0);
+        // Past a thousand endpoints every comment goes: all anew.
+        let mut big = with(1, 3);
+        big[1].endpoints = (0..1001)
+            .map(|i| ep(&format!("10.244.{}.{}", i / 250, i % 250 + 1), "node01"))
+            .collect();
+        let (rules, rendered) = cache.render(&b, &big);
+        assert_eq!(rules, render(&b, &big));
+        assert!(rendered > 1001);
     }
 
     fn installed(services: &[ServicePortInfo]) -> Host {

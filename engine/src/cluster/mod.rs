@@ -26,6 +26,7 @@ mod ipam;
 pub mod kinds;
 pub mod kubeproxy;
 pub mod manifest;
+mod memo;
 pub mod objects;
 pub mod patch;
 pub mod probe;
@@ -115,6 +116,8 @@ pub struct Cluster {
     /// The control-plane node's kubelet runs kubeadm's static pods (and
     /// posts their mirror pods again when they are deleted).
     pub(crate) static_pods: bool,
+    /// What the controllers remember between passes, and the work done.
+    pub(crate) memo: memo::Memo,
 }
 
 /// Kubernetes' `rand.String` alphabet: no vowels, no confusable digits.
@@ -145,6 +148,7 @@ impl Cluster {
             resource_version: 1000,
             last_change_ms: CLUSTER_AGE_MS,
             static_pods: false,
+            memo: memo::Memo::default(),
         };
         bootstrap::kubeadm(&mut c);
         c.reconcile(CLUSTER_AGE_MS);
@@ -225,8 +229,14 @@ impl Cluster {
     }
 
     /// Runs every controller until nothing changes (each controller writes
-    /// only when what it wants differs from what is stored).
+    /// only when what it wants differs from what is stored). Nothing written
+    /// since they last had nothing to do (the store's version tells), and no
+    /// load balancer due: another pass would change nothing, and is skipped.
     pub fn reconcile(&mut self, now: i64) {
+        let lb_due = self.lb_provisioning.values().any(|t| *t <= now);
+        if self.memo.settled_at == Some(self.resource_version) && !lb_due {
+            return;
+        }
         for _ in 0..64 {
             let before = self.resource_version;
             controllers::workloads::deployments(self, now);
@@ -243,11 +253,29 @@ impl Cluster {
             if self.static_pods {
                 bootstrap::static_pods::ensure(self, now);
             }
+            // Each pass reads every object at least once.
+            self.spend(self.object_count());
             if self.resource_version == before {
+                self.memo.settled_at = Some(before);
                 break;
             }
             self.last_change_ms = now;
         }
+    }
+
+    /// How many objects the store holds, of every kind.
+    fn object_count(&self) -> usize {
+        self.pods.len()
+            + self.services.len()
+            + self.deployments.len()
+            + self.replicasets.len()
+            + self.statefulsets.len()
+            + self.daemonsets.len()
+            + self.endpoints.len()
+            + self.endpoint_slices.len()
+            + self.configmaps.len()
+            + self.secrets.len()
+            + self.namespaces.len()
     }
 
     /// The STATUS column of a pod.
@@ -329,42 +357,17 @@ impl Cluster {
         port_name: &str,
         protocol: &str,
     ) -> Vec<EndpointAddr> {
-        let mut out: Vec<EndpointAddr> = vec![];
-        for slice in self.slices_of(ns, service) {
-            if slice.address_type != "IPv4" {
-                continue;
-            }
-            let Some(port) = slice.ports().iter().find(|p| {
-                p.name.as_deref().unwrap_or("") == port_name
-                    && p.protocol.as_deref().unwrap_or("TCP") == protocol
-            }) else {
-                continue;
-            };
-            let Some(port) = port.port.and_then(|p| u16::try_from(p).ok()) else {
-                continue;
-            };
-            for ep in slice.endpoints() {
-                let Some(ip) = ep.addresses.first().and_then(|a| a.parse().ok()) else {
-                    continue;
-                };
-                if out.iter().any(|e| e.ip == ip && e.port == port) {
-                    continue;
-                }
-                out.push(EndpointAddr {
-                    ip,
-                    port,
-                    pod: ep
-                        .target_ref
-                        .as_ref()
-                        .and_then(|r| r.name.clone())
-                        .unwrap_or_default(),
-                    node: ep.node_name.clone().unwrap_or_default(),
-                    ready: ep.is_ready(),
-                    hostname: ep.hostname.clone(),
-                });
+        port_endpoints_in(&self.slices_of(ns, service), port_name, protocol)
+    }
+
+    /// The EndpointSlices of every Service, found in one pass over them.
+    pub fn slices_by_service(&self) -> BTreeMap<(&str, &str), Vec<&EndpointSlice>> {
+        let mut out: BTreeMap<(&str, &str), Vec<&EndpointSlice>> = BTreeMap::new();
+        for (k, s) in &self.endpoint_slices {
+            if let Some(svc) = s.service_name() {
+                out.entry((k.0.as_str(), svc)).or_default().push(s);
             }
         }
-        crate::sort::sort_by_key(&mut out, |a| (u32::from(a.ip), a.port));
         out
     }
 
@@ -372,6 +375,59 @@ impl Cluster {
     pub fn proxy_view(&self) -> Vec<proxy_model::ServicePortInfo> {
         proxy_view::services(self)
     }
+
+    /// [`Cluster::proxy_view`], its reading counted as work.
+    pub(crate) fn proxy_view_counted(&mut self) -> Vec<proxy_model::ServicePortInfo> {
+        let view = proxy_view::services(self);
+        self.spend(proxy_view::cost(&view));
+        view
+    }
+}
+
+/// [`Cluster::port_endpoints`] of a Service whose slices are given.
+pub(crate) fn port_endpoints_in(
+    slices: &[&EndpointSlice],
+    port_name: &str,
+    protocol: &str,
+) -> Vec<EndpointAddr> {
+    let mut out: Vec<EndpointAddr> = vec![];
+    let mut seen = std::collections::BTreeSet::new();
+    for &slice in slices {
+        if slice.address_type != "IPv4" {
+            continue;
+        }
+        let Some(port) = slice.ports().iter().find(|p| {
+            p.name.as_deref().unwrap_or("") == port_name
+                && p.protocol.as_deref().unwrap_or("TCP") == protocol
+        }) else {
+            continue;
+        };
+        let Some(port) = port.port.and_then(|p| u16::try_from(p).ok()) else {
+            continue;
+        };
+        for ep in slice.endpoints() {
+            let Some(ip) = ep.addresses.first().and_then(|a| a.parse().ok()) else {
+                continue;
+            };
+            if !seen.insert((ip, port)) {
+                continue;
+            }
+            out.push(EndpointAddr {
+                ip,
+                port,
+                pod: ep
+                    .target_ref
+                    .as_ref()
+                    .and_then(|r| r.name.clone())
+                    .unwrap_or_default(),
+                node: ep.node_name.clone().unwrap_or_default(),
+                ready: ep.is_ready(),
+                hostname: ep.hostname.clone(),
+            });
+        }
+    }
+    crate::sort::sort_by_key(&mut out, |a| (u32::from(a.ip), a.port));
+    out
 }
 
 /// `pod-template-hash`: FNV-1a of the template, spelled with `rand.SafeEncodeString`.

@@ -4,12 +4,16 @@
 //! hand for a Service without a selector is programmed like any other.
 
 use super::proxy_model::{Affinity, ProxyEndpoint, ServicePortInfo};
-use super::Cluster;
+use super::{port_endpoints_in, Cluster};
 use crate::net::netfilter::Protocol;
 
 pub(super) fn services(c: &Cluster) -> Vec<ServicePortInfo> {
     let mut out = vec![];
+    let slices = c.slices_by_service();
     for ((ns, name), svc) in &c.services {
+        let own = slices
+            .get(&(ns.as_str(), name.as_str()))
+            .map_or(&[][..], Vec::as_slice);
         if svc.type_name() == "ExternalName" {
             continue;
         }
@@ -34,8 +38,7 @@ pub(super) fn services(c: &Cluster) -> Vec<ServicePortInfo> {
                 "UDP" => Protocol::Udp,
                 _ => continue,
             };
-            let endpoints = c
-                .port_endpoints(ns, name, &port.name, proto_name)
+            let endpoints: Vec<ProxyEndpoint> = port_endpoints_in(own, &port.name, proto_name)
                 .into_iter()
                 .filter(|a| a.ready)
                 .map(|a| ProxyEndpoint {
@@ -88,4 +91,10 @@ pub(super) fn services(c: &Cluster) -> Vec<ServicePortInfo> {
         }
     }
     out
+}
+
+/// Work for what [`services`] read: each Service port, and each endpoint
+/// of it (its address parsed, its pod and node copied).
+pub(super) fn cost(view: &[ServicePortInfo]) -> usize {
+    view.iter().map(|s| 300 + 200 * s.endpoints.len()).sum()
 }

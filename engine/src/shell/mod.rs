@@ -248,7 +248,7 @@ impl Execution {
 
     /// A message about the line's budget: it gets through even when the
     /// output is full, since it says why the output stops.
-    fn limit_err(&mut self, s: String) {
+    pub(in crate::shell) fn limit_err(&mut self, s: String) {
         match self.output.last_mut() {
             Some((Stream::Stderr, text)) => text.push_str(&s),
             _ => self.output.push((Stream::Stderr, s)),
@@ -452,6 +452,12 @@ impl Session {
 
     pub fn world(&self) -> &World {
         &self.world
+    }
+
+    /// Units of work the last command line used of its budget (for
+    /// benchmarks that relate work to time).
+    pub fn work_spent(&self) -> u64 {
+        budget::MAX_WORK - self.rt.budget.work_left()
     }
 
     /// Says whether the front end opens a screen editor for `vi`, `vim`

@@ -84,8 +84,10 @@ impl Session {
         let mut steps = 0;
         while let Some(at) = self.world.cluster.next_due().filter(|t| *t <= to) {
             steps += 1;
+            // A step's own cost, and what the steps so far made the
+            // cluster do (a step over hundreds of pods costs more).
             let over_budget = match exec.as_deref_mut() {
-                Some(e) => !self.charge(STEP_COST, e),
+                Some(e) => !self.charge(STEP_COST, e) || !self.charge_cluster(e),
                 None => false,
             };
             if steps > crate::world::MAX_STEPS || over_budget {
@@ -134,6 +136,8 @@ impl Session {
         } else {
             let saved_now = self.now;
             let saved_budget = std::mem::take(&mut self.rt.budget);
+            // The line pays for the cluster's work, not the probe's budget.
+            let saved_charged = self.rt.cluster_work_charged;
             let saved_status = self.last_status;
             self.kubelet_busy = true;
             self.now = at.max(0) as Millis;
@@ -151,6 +155,7 @@ impl Session {
             self.kubelet_busy = false;
             self.now = saved_now;
             self.rt.budget = saved_budget;
+            self.rt.cluster_work_charged = saved_charged;
             self.last_status = saved_status;
             let output: String = sink
                 .output

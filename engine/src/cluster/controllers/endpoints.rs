@@ -9,6 +9,7 @@
 //! selector is left alone: its Endpoints are whatever the user writes.
 
 use super::kubelet::resolve_target_port;
+use crate::cluster::memo::{Made, Watcher};
 use crate::cluster::objects::*;
 use crate::cluster::{rfc3339, Cluster, Key};
 
@@ -115,8 +116,8 @@ fn subsets(addrs: Vec<PodAddress>) -> Vec<EndpointSubset> {
             .unwrap_or(u32::MAX)
     };
     for s in &mut out {
-        crate::sort::sort_by_key(&mut s.addresses, ip_key);
-        crate::sort::sort_by_key(&mut s.not_ready_addresses, ip_key);
+        crate::sort::sort_by_cached_key(&mut s.addresses, ip_key);
+        crate::sort::sort_by_cached_key(&mut s.not_ready_addresses, ip_key);
     }
     out
 }
@@ -148,29 +149,72 @@ fn write(c: &mut Cluster, key: &Key, labels: Labels, subsets: Vec<EndpointSubset
     c.endpoints.insert(key.clone(), ep);
 }
 
+/// What a Service's Endpoints object is, to tell whether anyone wrote it.
+fn left(c: &Cluster, key: &Key) -> Vec<(Key, Option<String>)> {
+    let version = c
+        .endpoints
+        .get(key)
+        .and_then(|e| e.metadata.resource_version.clone());
+    vec![(key.clone(), version)]
+}
+
+/// A Service is looked at again only when it was written, the pods of its
+/// namespace changed, or Endpoints were written from outside since this
+/// controller last looked (see [`Cluster::look`]); a pass where nothing
+/// changed looks at nothing.
 pub(crate) fn reconcile(c: &mut Cluster, now: i64) {
-    let services: Vec<(Key, Service)> = c
-        .services
-        .iter()
-        .map(|(k, s)| (k.clone(), s.clone()))
-        .collect();
-    for (key, svc) in services {
+    let look = c.look(Watcher::Endpoints);
+    if look.full {
+        let services = &c.services;
+        c.memo.endpoints.retain(|k, _| services.contains_key(k));
+    }
+    let outside = c.memo.outside_endpoints;
+    c.spend(look.services.len() * 4);
+    for key in &look.services {
         if key.0 == "default" && key.1 == "kubernetes" {
             kubernetes_endpoints(c, now);
             continue;
         }
+        let Some(svc) = c.services.get(key) else {
+            c.memo.endpoints.remove(key);
+            continue;
+        };
         // Services without a selector get no Endpoints from this
         // controller, and neither do ExternalName ones (kubernetes#105986).
         if svc.spec.selector.is_none() || svc.type_name() == "ExternalName" {
             continue;
         }
+        let fingerprint = look.pods.get(&key.0).copied().unwrap_or(0);
+        // Its Endpoints are as it left them when nobody else wrote any
+        // since; otherwise they are looked at.
+        let unchanged = c.memo.endpoints.get(key).is_some_and(|m| {
+            m.made_from(svc, fingerprint)
+                && (m.outside == outside
+                    || m.left_as_is(std::iter::once(key), |k| {
+                        c.endpoints
+                            .get(k)
+                            .and_then(|e| e.metadata.resource_version.as_ref())
+                    }))
+        });
+        if unchanged {
+            if let Some(m) = c.memo.endpoints.get_mut(key) {
+                m.outside = outside;
+            }
+            continue;
+        }
+        let svc = svc.clone();
         let mut labels = svc.metadata.labels.clone();
         if svc.spec.cluster_ip.as_deref() == Some("None") {
             labels.insert(LABEL_HEADLESS.into(), String::new());
         }
-        let subsets = subsets(pod_addresses(c, &key.0, &svc));
-        write(c, &key, labels, subsets, now);
+        let addresses = pod_addresses(c, &key.0, &svc);
+        c.spend(c.pods.len() + 4 * addresses.len());
+        let subsets = subsets(addresses);
+        write(c, key, labels, subsets, now);
+        let made = Made::new(&svc, fingerprint, left(c, key), outside);
+        c.memo.endpoints.insert(key.clone(), made);
     }
+    c.looked(Watcher::Endpoints, look);
 }
 
 /// The API server's reconciler keeps `default/kubernetes` pointing at

@@ -14,6 +14,7 @@ use super::controller_ref;
 use super::endpoints::{pod_hostname, pod_ref};
 use super::kubelet::resolve_target_port;
 use crate::cluster::apiserver::LAST_APPLIED;
+use crate::cluster::memo::{Made, Watcher};
 use crate::cluster::objects::*;
 use crate::cluster::{rfc3339, Cluster, Key};
 use std::collections::BTreeMap;
@@ -76,7 +77,7 @@ fn desired_for_service(c: &Cluster, ns: &str, svc: &Service) -> Vec<Desired> {
     }
     for g in &mut groups {
         if let Some(eps) = g.endpoints.as_mut() {
-            crate::sort::sort_by_key(eps, |e| {
+            crate::sort::sort_by_cached_key(eps, |e| {
                 e.addresses
                     .first()
                     .and_then(|a| a.parse::<std::net::Ipv4Addr>().ok())
@@ -143,27 +144,54 @@ fn desired_for_endpoints(ep: &Endpoints) -> Vec<Desired> {
     out
 }
 
-/// Makes the slices `owns` selects in `ns` hold exactly `desired`: reused
-/// in name order, updated only when they differ, created with
-/// `generateName: PREFIX`, and the extras deleted.
+/// The slices one manager (`managed-by`) holds for each Service, in name
+/// order: found in one pass over all of them.
+fn owned_slices(c: &Cluster, manager: &str) -> BTreeMap<Key, Vec<Key>> {
+    let mut out: BTreeMap<Key, Vec<Key>> = BTreeMap::new();
+    for (k, slice) in &c.endpoint_slices {
+        if slice.managed_by() != Some(manager) {
+            continue;
+        }
+        if let Some(svc) = slice.service_name() {
+            out.entry((k.0.clone(), svc.to_string()))
+                .or_default()
+                .push(k.clone());
+        }
+    }
+    out
+}
+
+/// The slices a Service owns and their versions, to tell whether anyone
+/// wrote them.
+fn versions(c: &Cluster, keys: &[Key]) -> Vec<(Key, Option<String>)> {
+    keys.iter()
+        .map(|k| {
+            let version = c
+                .endpoint_slices
+                .get(k)
+                .and_then(|s| s.metadata.resource_version.clone());
+            (k.clone(), version)
+        })
+        .collect()
+}
+
+/// Makes the `existing` slices of a Service in `ns` hold exactly
+/// `desired`: reused in name order, updated only when they differ, created
+/// with `generateName: PREFIX`, and the extras deleted. The slices it
+/// leaves, in name order.
 #[allow(clippy::too_many_arguments)]
 fn sync(
     c: &mut Cluster,
     ns: &str,
-    owns: &dyn Fn(&EndpointSlice) -> bool,
+    existing: Vec<Key>,
     prefix: &str,
     labels: &Labels,
     owner: Option<OwnerReference>,
     annotations: &SliceAnnotations,
     desired: Vec<Desired>,
     now: i64,
-) {
-    let existing: Vec<Key> = c
-        .endpoint_slices
-        .iter()
-        .filter(|(k, s)| k.0 == ns && owns(s))
-        .map(|(k, _)| k.clone())
-        .collect();
+) -> Vec<Key> {
+    let mut kept = vec![];
     for (i, want) in desired.iter().enumerate() {
         match existing.get(i) {
             Some(key) => {
@@ -179,6 +207,7 @@ fn sync(
                         SliceAnnotations::TriggerTime => true,
                         SliceAnnotations::Copied(a) => slice.metadata.annotations == *a,
                     };
+                kept.push(key.clone());
                 if same {
                     continue;
                 }
@@ -211,6 +240,7 @@ fn sync(
                 };
                 annotations.stamp(&mut slice.metadata, now);
                 c.stamp(&mut slice.metadata, now);
+                kept.push((ns.to_string(), name.clone()));
                 c.endpoint_slices.insert((ns.to_string(), name), slice);
             }
         }
@@ -219,6 +249,8 @@ fn sync(
         c.endpoint_slices.remove(key);
         c.changed();
     }
+    crate::sort::sort(&mut kept);
+    kept
 }
 
 /// What a controller writes in a slice's annotations.
@@ -256,38 +288,103 @@ fn slice_labels(base: &Labels, service: &str, managed_by: &str) -> Labels {
     labels
 }
 
+/// The slices the controller made for one Service, in name order, found
+/// by their names (`NAME-xxxxx`, from `generateName`): nobody else made a
+/// slice it manages unless slices were written from outside, when
+/// [`owned_slices`] reads them all.
+fn made_slices(c: &Cluster, key: &Key) -> Vec<Key> {
+    let prefix = format!("{}-", key.1);
+    c.endpoint_slices
+        .range((key.0.clone(), prefix.clone())..)
+        .take_while(|(k, _)| k.0 == key.0 && k.1.starts_with(&prefix))
+        .filter(|(_, s)| {
+            s.managed_by() == Some(MANAGED_BY_CONTROLLER) && s.service_name() == Some(&key.1)
+        })
+        .map(|(k, _)| k.clone())
+        .collect()
+}
+
 /// The EndpointSlice controller: slices for every Service with a selector,
-/// none left behind for a Service that is gone or lost its selector.
+/// none left behind for a Service that is gone or lost its selector. A
+/// Service is looked at again only when it was written, the pods of its
+/// namespace changed, or slices were written from outside since this
+/// controller last looked (see [`Cluster::look`]).
 pub(crate) fn reconcile(c: &mut Cluster, now: i64) {
-    let services: Vec<(Key, Service)> = c
-        .services
-        .iter()
-        .map(|(k, s)| (k.clone(), s.clone()))
-        .collect();
-    for ((ns, name), svc) in &services {
+    let look = c.look(Watcher::Slices);
+    if look.full {
+        let services = &c.services;
+        c.memo.slices.retain(|k, _| services.contains_key(k));
+    }
+    let outside = c.memo.outside_endpoints;
+    let mut owned = look.full.then(|| {
+        c.spend(c.endpoint_slices.len());
+        owned_slices(c, MANAGED_BY_CONTROLLER)
+    });
+    // A Service gone or without a selector leaves stale slices behind.
+    let mut stale = look.full;
+    c.spend(look.services.len() * 4);
+    for key in &look.services {
+        let (ns, name) = (&key.0, &key.1);
         if ns == "default" && name == "kubernetes" {
             kubernetes_slice(c, now);
             continue;
         }
+        let Some(svc) = c.services.get(key) else {
+            c.memo.slices.remove(key);
+            stale = true;
+            continue;
+        };
         // As the Endpoints controller: nothing for an ExternalName Service.
         if svc.spec.selector.is_none() || svc.type_name() == "ExternalName" {
+            stale = true;
             continue;
         }
+        let fingerprint = look.pods.get(ns).copied().unwrap_or(0);
+        let unchanged = c
+            .memo
+            .slices
+            .get(key)
+            .is_some_and(|m| m.made_from(svc, fingerprint) && m.outside == outside);
+        if unchanged {
+            continue;
+        }
+        let existing = match owned.as_mut() {
+            Some(o) => o.remove(key).unwrap_or_default(),
+            None => made_slices(c, key),
+        };
+        let Some(svc) = c.services.get(key) else {
+            continue;
+        };
+        let as_left = c.memo.slices.get(key).is_some_and(|m| {
+            m.made_from(svc, fingerprint)
+                && m.left_as_is(existing.iter(), |k| {
+                    c.endpoint_slices
+                        .get(k)
+                        .and_then(|s| s.metadata.resource_version.as_ref())
+                })
+        });
+        if as_left {
+            if let Some(m) = c.memo.slices.get_mut(key) {
+                m.outside = outside;
+            }
+            continue;
+        }
+        let svc = svc.clone();
         let mut labels = slice_labels(&svc.metadata.labels, name, MANAGED_BY_CONTROLLER);
         if svc.spec.cluster_ip.as_deref() == Some("None") {
             labels.insert(LABEL_HEADLESS.into(), String::new());
         }
-        let desired = desired_for_service(c, ns, svc);
+        let desired = desired_for_service(c, ns, &svc);
+        let endpoints: usize = desired
+            .iter()
+            .map(|d| d.endpoints.as_ref().map_or(0, Vec::len))
+            .sum();
+        c.spend(c.pods.len() + 4 * endpoints);
         let owner = controller_ref("v1", "Service", &svc.metadata);
-        let svc_name = name.clone();
-        let owns = move |s: &EndpointSlice| {
-            s.service_name() == Some(svc_name.as_str())
-                && s.managed_by() == Some(MANAGED_BY_CONTROLLER)
-        };
-        sync(
+        let kept = sync(
             c,
             ns,
-            &owns,
+            existing,
             &format!("{name}-"),
             &labels,
             Some(owner),
@@ -295,31 +392,50 @@ pub(crate) fn reconcile(c: &mut Cluster, now: i64) {
             desired,
             now,
         );
+        let made = Made::new(&svc, fingerprint, versions(c, &kept), outside);
+        c.memo.slices.insert(key.clone(), made);
     }
     // Slices of Services that are gone (the garbage collector follows their
     // owner reference) or no longer have a selector.
-    let stale: Vec<Key> = c
-        .endpoint_slices
-        .iter()
-        .filter(|(k, s)| {
-            s.managed_by() == Some(MANAGED_BY_CONTROLLER)
-                && s.service_name().is_none_or(|svc| {
-                    c.services
-                        .get(&(k.0.clone(), svc.to_string()))
-                        .is_none_or(|svc| svc.spec.selector.is_none())
-                })
-        })
-        .map(|(k, _)| k.clone())
-        .collect();
-    for k in stale {
-        c.endpoint_slices.remove(&k);
-        c.changed();
+    if stale {
+        c.spend(c.endpoint_slices.len());
+        let stale: Vec<Key> = c
+            .endpoint_slices
+            .iter()
+            .filter(|(k, s)| {
+                s.managed_by() == Some(MANAGED_BY_CONTROLLER)
+                    && s.service_name().is_none_or(|svc| {
+                        c.services
+                            .get(&(k.0.clone(), svc.to_string()))
+                            .is_none_or(|svc| svc.spec.selector.is_none())
+                    })
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for k in stale {
+            c.endpoint_slices.remove(&k);
+            c.changed();
+        }
     }
+    c.looked(Watcher::Slices, look);
 }
 
 /// The mirroring controller: Endpoints of a Service without a selector
 /// become slices (unless labelled `endpointslice.kubernetes.io/skip-mirror`).
 pub(crate) fn mirror(c: &mut Cluster, now: i64) {
+    // It reads only what is written from outside: a Service without a
+    // selector (or that had one), Endpoints or slices. Pods are no concern.
+    let look = c.look(Watcher::Mirror);
+    let concerned = look.full
+        || look.services.iter().any(|k| {
+            c.services.get(k).is_none_or(|s| s.spec.selector.is_none())
+                || c.memo.mirrored.contains(k)
+        });
+    c.looked(Watcher::Mirror, look);
+    if !concerned {
+        return;
+    }
+    c.spend(c.endpoints.len() + c.endpoint_slices.len());
     let mirrored: Vec<(Key, Endpoints)> = c
         .endpoints
         .iter()
@@ -335,19 +451,18 @@ pub(crate) fn mirror(c: &mut Cluster, now: i64) {
         })
         .map(|(k, e)| (k.clone(), e.clone()))
         .collect();
+    let mut owned = owned_slices(c, MANAGED_BY_MIRRORING);
     for ((ns, name), ep) in &mirrored {
         let labels = slice_labels(&ep.metadata.labels, name, MANAGED_BY_MIRRORING);
         let owner = controller_ref("v1", "Endpoints", &ep.metadata);
-        let svc_name = name.clone();
-        let owns = move |s: &EndpointSlice| {
-            s.service_name() == Some(svc_name.as_str())
-                && s.managed_by() == Some(MANAGED_BY_MIRRORING)
-        };
+        let existing = owned
+            .remove(&(ns.clone(), name.clone()))
+            .unwrap_or_default();
         let desired = desired_for_endpoints(ep);
         sync(
             c,
             ns,
-            &owns,
+            existing,
             &format!("{name}-"),
             &labels,
             Some(owner),
@@ -356,16 +471,16 @@ pub(crate) fn mirror(c: &mut Cluster, now: i64) {
             now,
         );
     }
+    c.memo.mirrored = mirrored.iter().map(|(k, _)| k.clone()).collect();
+    let mirrored: std::collections::BTreeSet<&Key> = mirrored.iter().map(|(k, _)| k).collect();
     let stale: Vec<Key> = c
         .endpoint_slices
         .iter()
         .filter(|(k, s)| {
             s.managed_by() == Some(MANAGED_BY_MIRRORING)
-                && !s.service_name().is_some_and(|svc| {
-                    mirrored
-                        .iter()
-                        .any(|((ns, name), _)| *ns == k.0 && name == svc)
-                })
+                && !s
+                    .service_name()
+                    .is_some_and(|svc| mirrored.contains(&(k.0.clone(), svc.to_string())))
         })
         .map(|(k, _)| k.clone())
         .collect();

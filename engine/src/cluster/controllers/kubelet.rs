@@ -28,6 +28,7 @@ use crate::cluster::objects::*;
 use crate::cluster::probe::{ProbeKind, ProbeSpec};
 use crate::cluster::{Cluster, Key};
 use std::collections::BTreeSet;
+use std::collections::HashMap;
 
 /// What the kubelet of one node remembers: the images it has, when its
 /// (serialized) image pulls are free again, and its address allocator.
@@ -147,14 +148,43 @@ fn failed_scheduling(c: &mut Cluster, key: &Key, now: i64) {
 pub(crate) fn schedule(c: &mut Cluster, now: i64) {
     // The scheduling queue takes pods in the order they were created, so a
     // lesson's pods (and a controller's) are set up in the order they were
-    // made and get their addresses in that order.
+    // made and get their addresses in that order. A pod no node could take
+    // is tried again only once a pod is gone: nothing else makes room
+    // (nodes and their labels do not change).
+    let retry = c.memo.scheduled_after != Some(c.memo.pods_deleted);
+    c.memo.scheduled_after = Some(c.memo.pods_deleted);
     let mut queue: Vec<(i64, u64, Key)> = c
         .pods
         .iter()
-        .filter(|(_, p)| p.status.runtime.scheduled_at.is_none())
+        .filter(|(_, p)| {
+            let rt = &p.status.runtime;
+            rt.scheduled_at.is_none() && (retry || !rt.unschedulable_told)
+        })
         .map(|(k, p)| (p.metadata.created_ms, p.metadata.created_seq, k.clone()))
         .collect();
+    if queue.is_empty() {
+        return;
+    }
     queue.sort();
+    // What each node holds, counted once and kept up to date as pods are
+    // bound: all its pods (every one counts against maxPods), those not on
+    // the host's network, and each owner's of those.
+    let mut all_on_node: HashMap<String, usize> = HashMap::new();
+    let mut on_node: HashMap<String, usize> = HashMap::new();
+    let mut siblings: HashMap<(String, String), usize> = HashMap::new();
+    for p in c.pods.values() {
+        let Some(n) = p.spec.node_name.as_ref() else {
+            continue;
+        };
+        *all_on_node.entry(n.clone()).or_default() += 1;
+        if p.spec.host_network != Some(true) {
+            *on_node.entry(n.clone()).or_default() += 1;
+            for o in &p.metadata.owner_references {
+                *siblings.entry((n.clone(), o.uid.clone())).or_default() += 1;
+            }
+        }
+    }
+    c.spend(c.pods.len() + queue.len() * c.nodes.len());
     for (_, _, key) in queue {
         let Some(pod) = c.pods.get(&key) else {
             continue;
@@ -176,26 +206,18 @@ pub(crate) fn schedule(c: &mut Cluster, now: i64) {
                     .filter(|(i, n)| pod.fits_node(&crate::cluster::node_labels(*i, &n.name)))
                     .map(|(_, n)| n)
                     .map(|n| {
-                        let on_node =
-                            |p: &&Pod| p.spec.node_name.as_deref() == Some(n.name.as_str());
                         // Every pod counts against the kubelet's maxPods,
                         // the control plane's and the node agents' too.
-                        let all = c.pods.values().filter(on_node).count();
-                        let here = c
-                            .pods
-                            .values()
-                            .filter(on_node)
-                            .filter(|p| p.spec.host_network != Some(true));
+                        let all = all_on_node.get(&n.name).copied().unwrap_or(0);
+                        let here = on_node.get(&n.name).copied().unwrap_or(0);
                         let siblings = match &owner {
-                            Some(uid) => here
-                                .clone()
-                                .filter(|p| {
-                                    p.metadata.owner_references.iter().any(|o| &o.uid == uid)
-                                })
-                                .count(),
+                            Some(uid) => siblings
+                                .get(&(n.name.clone(), uid.clone()))
+                                .copied()
+                                .unwrap_or(0),
                             None => 0,
                         };
-                        ((siblings, here.count()), all, n)
+                        ((siblings, here), all, n)
                     })
                     .filter(|(_, all, _)| *all < crate::cluster::capacity::MAX_PODS_PER_NODE)
                     .min_by_key(|(score, _, _)| *score)
@@ -207,6 +229,15 @@ pub(crate) fn schedule(c: &mut Cluster, now: i64) {
             continue;
         };
         let bound_by_user = pod.spec.node_name.is_some();
+        if !bound_by_user {
+            *all_on_node.entry(node.clone()).or_default() += 1;
+            if pod.spec.host_network != Some(true) {
+                *on_node.entry(node.clone()).or_default() += 1;
+                for o in &pod.metadata.owner_references {
+                    *siblings.entry((node.clone(), o.uid.clone())).or_default() += 1;
+                }
+            }
+        }
         let uid = pod.metadata.uid.clone().unwrap_or_default();
         let involved = pod_ref(&key, pod);
         let containers: Vec<ContainerRuntime> = pod
@@ -369,10 +400,15 @@ pub fn go_duration(ms: i64) -> String {
     }
 }
 
+/// Work for each pod a kubelet step looks at.
+const POD_STEP_COST: usize = 80;
+
 /// Does everything the kubelet has to do at or before `now`, oldest first,
 /// and returns the requests for the world, due at `now`.
 pub(crate) fn step(c: &mut Cluster, now: i64) -> Vec<KubeletRequest> {
     let mut requests = vec![];
+    // Every pod is looked at (and, to find the next step, again).
+    c.spend(c.pods.len() * POD_STEP_COST);
     // Sandboxes first, in the order they are due: the CNI's address
     // allocator hands out addresses in that order.
     let mut due: Vec<(i64, u64, Key)> = c

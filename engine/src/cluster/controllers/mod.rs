@@ -68,6 +68,7 @@ pub(crate) fn delete_pod(c: &mut super::Cluster, key: &super::Key, now: i64, _by
     let Some(pod) = c.pods.remove(key) else {
         return;
     };
+    c.memo.pods_deleted += 1;
     let involved = super::events::Involved {
         kind: "Pod".into(),
         namespace: key.0.clone(),

@@ -5,7 +5,8 @@
 use super::{controlled_by, controller_ref, release_unmatched};
 use crate::cluster::events::Involved;
 use crate::cluster::objects::*;
-use crate::cluster::{pod_template_hash, Cluster, Key};
+use crate::cluster::{Cluster, Key};
+use std::collections::{BTreeSet, HashMap};
 
 /// A pod a controller is about to create.
 struct NewPod<'a> {
@@ -123,17 +124,42 @@ pub(crate) fn deployments(c: &mut Cluster, now: i64) {
         .iter()
         .map(|(k, d)| (k.clone(), d.clone()))
         .collect();
+    // Each Deployment's ReplicaSets, and each ReplicaSet's pods and ready
+    // pods, found in one pass (a scan of every pod for every Deployment,
+    // several times, was quadratic). Nothing here changes pods.
+    let mut sets_of: HashMap<Key, Vec<Key>> = HashMap::new();
+    for (k, rs) in &c.replicasets {
+        if let Some(d) = rs.deployment() {
+            sets_of
+                .entry((k.0.clone(), d.to_string()))
+                .or_default()
+                .push(k.clone());
+        }
+    }
+    let mut counts: HashMap<Key, (i32, i32)> = HashMap::new();
+    for (k, p) in &c.pods {
+        for o in &p.metadata.owner_references {
+            if o.kind == "ReplicaSet" && o.controller == Some(true) {
+                let n = counts.entry((k.0.clone(), o.name.clone())).or_default();
+                n.0 += 1;
+                n.1 += i32::from(p.status.ready);
+            }
+        }
+    }
+    c.spend(c.pods.len() * 4 + c.replicasets.len() * 4);
     for ((ns, name), d) in deployments {
         let d_ref = deployment_ref(&ns, &d);
-        let hash = pod_template_hash(&d.spec.template);
+        let hash = c.template_hash("Deployment", &(ns.clone(), name.clone()), &d.spec.template);
         let rs_name = format!("{name}-{hash}");
         let key = (ns.clone(), rs_name.clone());
         let replicas = d.spec.replicas.unwrap_or(1).max(0);
         let owned = |c: &Cluster| -> Vec<Key> {
-            c.replicasets
-                .iter()
-                .filter(|(k, rs)| k.0 == ns && rs.deployment() == Some(name.as_str()))
-                .map(|(k, _)| k.clone())
+            sets_of
+                .get(&(ns.clone(), name.clone()))
+                .into_iter()
+                .flatten()
+                .filter(|k| c.replicasets.contains_key(*k))
+                .cloned()
                 .collect()
         };
         let revision_of = |rs: &ReplicaSet| -> i64 {
@@ -254,14 +280,7 @@ pub(crate) fn deployments(c: &mut Cluster, now: i64) {
             crate::sort::sort_by(&mut v, |a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
             v.into_iter().map(|(_, k)| k).collect()
         };
-        let ready_of = |c: &Cluster, k: &Key| -> i32 {
-            c.pods
-                .iter()
-                .filter(|(pk, p)| {
-                    pk.0 == ns && controlled_by(&p.metadata, "ReplicaSet", &k.1) && p.status.ready
-                })
-                .count() as i32
-        };
+        let ready_of = |_: &Cluster, k: &Key| -> i32 { counts.get(k).map_or(0, |n| n.1) };
         let spec_of = |c: &Cluster, k: &Key| c.replicasets.get(k).map_or(0, ReplicaSet::replicas);
         let recreate = d
             .spec
@@ -351,12 +370,7 @@ pub(crate) fn deployments(c: &mut Cluster, now: i64) {
                     .get("deployment.kubernetes.io/revision")
             })
             .cloned();
-        let pods_of = |c: &Cluster, k: &Key| -> i32 {
-            c.pods
-                .iter()
-                .filter(|(pk, p)| pk.0 == ns && controlled_by(&p.metadata, "ReplicaSet", &k.1))
-                .count() as i32
-        };
+        let pods_of = |_: &Cluster, k: &Key| -> i32 { counts.get(k).map_or(0, |n| n.0) };
         let updated = pods_of(c, &key);
         let total_pods = updated + olds.iter().map(|k| pods_of(c, k)).sum::<i32>();
         let ready = ready_of(c, &key) + olds.iter().map(|k| ready_of(c, k)).sum::<i32>();
@@ -392,6 +406,66 @@ pub(crate) fn deployments(c: &mut Cluster, now: i64) {
     }
 }
 
+/// Who controls each pod, found in one pass over them (a scan of every pod
+/// for every ReplicaSet was quadratic): each ReplicaSet's pods, and each
+/// namespace's pods that no controller owns, in key order. The
+/// ReplicaSet controller keeps it true as it adopts, releases, creates
+/// and deletes.
+struct PodOwners {
+    by_rs: HashMap<Key, BTreeSet<Key>>,
+    orphans: HashMap<String, BTreeSet<Key>>,
+}
+
+impl PodOwners {
+    fn of(c: &Cluster) -> PodOwners {
+        let mut by_rs: HashMap<Key, BTreeSet<Key>> = HashMap::new();
+        let mut orphans: HashMap<String, BTreeSet<Key>> = HashMap::new();
+        for (k, p) in &c.pods {
+            let mut controlled = false;
+            for o in p
+                .metadata
+                .owner_references
+                .iter()
+                .filter(|o| o.controller == Some(true))
+            {
+                controlled = true;
+                if o.kind == "ReplicaSet" {
+                    by_rs
+                        .entry((k.0.clone(), o.name.clone()))
+                        .or_default()
+                        .insert(k.clone());
+                }
+            }
+            if !controlled {
+                orphans.entry(k.0.clone()).or_default().insert(k.clone());
+            }
+        }
+        PodOwners { by_rs, orphans }
+    }
+
+    fn adopted(&mut self, pod: &Key, rs: &Key) {
+        if let Some(o) = self.orphans.get_mut(&pod.0) {
+            o.remove(pod);
+        }
+        self.by_rs
+            .entry(rs.clone())
+            .or_default()
+            .insert(pod.clone());
+    }
+
+    fn released(&mut self, pod: &Key, rs: &Key, orphan: bool) {
+        if let Some(set) = self.by_rs.get_mut(rs) {
+            set.remove(pod);
+        }
+        if orphan {
+            self.orphans
+                .entry(pod.0.clone())
+                .or_default()
+                .insert(pod.clone());
+        }
+    }
+}
+
 /// Each ReplicaSet keeps `replicas` pods it controls: it adopts orphans its
 /// selector matches, creates what is missing and removes the newest extras.
 pub(crate) fn replicasets(c: &mut Cluster, now: i64) {
@@ -400,21 +474,25 @@ pub(crate) fn replicasets(c: &mut Cluster, now: i64) {
         .iter()
         .map(|(k, r)| (k.clone(), r.clone()))
         .collect();
+    if sets.is_empty() {
+        return;
+    }
+    let mut pods = PodOwners::of(c);
+    c.spend(c.pods.len() * 8);
     for ((ns, name), rs) in sets {
+        let rs_key = (ns.clone(), name.clone());
         if !rs.spec.selector.is_empty() {
-            let orphans: Vec<Key> = c
-                .pods
-                .iter()
-                .filter(|(k, p)| {
-                    k.0 == ns
-                        && !p
-                            .metadata
-                            .owner_references
-                            .iter()
-                            .any(|o| o.controller == Some(true))
-                        && rs.spec.selector.matches(&p.metadata.labels)
+            let orphans: Vec<Key> = pods
+                .orphans
+                .get(&ns)
+                .into_iter()
+                .flatten()
+                .filter(|k| {
+                    c.pods
+                        .get(*k)
+                        .is_some_and(|p| rs.spec.selector.matches(&p.metadata.labels))
                 })
-                .map(|(k, _)| k.clone())
+                .cloned()
                 .collect();
             for k in orphans {
                 if let Some(p) = c.pods.get_mut(&k) {
@@ -424,15 +502,43 @@ pub(crate) fn replicasets(c: &mut Cluster, now: i64) {
                         &rs.metadata,
                     ));
                     c.changed();
+                    pods.adopted(&k, &rs_key);
                 }
             }
         }
-        release_unmatched(c, &ns, "ReplicaSet", &name, &rs.spec.selector);
-        let mut owned: Vec<(Key, i64)> = c
-            .pods
-            .iter()
-            .filter(|(k, p)| k.0 == ns && controlled_by(&p.metadata, "ReplicaSet", &name))
-            .map(|(k, p)| (k.clone(), p.metadata.created_ms))
+        // `release_unmatched`, over the pods it controls.
+        let unmatched: Vec<Key> = pods
+            .by_rs
+            .get(&rs_key)
+            .into_iter()
+            .flatten()
+            .filter(|k| {
+                c.pods
+                    .get(*k)
+                    .is_some_and(|p| !rs.spec.selector.matches(&p.metadata.labels))
+            })
+            .cloned()
+            .collect();
+        for k in unmatched {
+            if let Some(p) = c.pods.get_mut(&k) {
+                p.metadata.owner_references.retain(|o| {
+                    !(o.kind == "ReplicaSet" && o.name == name && o.controller == Some(true))
+                });
+                let orphan = !p
+                    .metadata
+                    .owner_references
+                    .iter()
+                    .any(|o| o.controller == Some(true));
+                pods.released(&k, &rs_key, orphan);
+            }
+            c.changed();
+        }
+        let mut owned: Vec<(Key, i64)> = pods
+            .by_rs
+            .get(&rs_key)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| c.pods.get(k).map(|p| (k.clone(), p.metadata.created_ms)))
             .collect();
         let want = rs.replicas().max(0) as usize;
         let rs_ref = Involved {
@@ -467,6 +573,10 @@ pub(crate) fn replicasets(c: &mut Cluster, now: i64) {
                 },
                 at,
             );
+            pods.by_rs
+                .entry(rs_key.clone())
+                .or_default()
+                .insert(key.clone());
             owned.push((key, at));
         }
         if owned.len() > want {
@@ -485,6 +595,9 @@ pub(crate) fn replicasets(c: &mut Cluster, now: i64) {
             });
             for (k, _) in owned.iter().take(owned.len() - want) {
                 super::delete_pod(c, k, now, "replicaset-controller");
+                if let Some(set) = pods.by_rs.get_mut(&rs_key) {
+                    set.remove(k);
+                }
                 c.record(
                     rs_ref.clone(),
                     "Normal",
@@ -529,7 +642,12 @@ pub(crate) fn statefulsets(c: &mut Cluster, now: i64) {
         .map(|(k, s)| (k.clone(), s.clone()))
         .collect();
     for ((ns, name), sts) in sets {
-        let revision = format!("{name}-{}", pod_template_hash(&sts.spec.template));
+        let hash = c.template_hash(
+            "StatefulSet",
+            &(ns.clone(), name.clone()),
+            &sts.spec.template,
+        );
+        let revision = format!("{name}-{hash}");
         let want = sts.replicas().max(0) as usize;
         for ordinal in 0..want {
             let pod_name = format!("{name}-{ordinal}");
@@ -689,7 +807,7 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
             .filter(|(i, n)| probe.fits_node(&crate::cluster::node_labels(*i, &n.name)))
             .map(|(_, n)| n.name.clone())
             .collect();
-        let hash = pod_template_hash(&ds.spec.template);
+        let hash = c.template_hash("DaemonSet", &(ns.clone(), name.clone()), &ds.spec.template);
         release_unmatched(c, &ns, "DaemonSet", &name, &ds.spec.selector);
         let ds_ref = Involved {
             kind: "DaemonSet".into(),
@@ -798,6 +916,7 @@ pub(crate) fn daemonsets(c: &mut Cluster, now: i64) {
 /// The garbage collector: a pod whose controlling ReplicaSet, StatefulSet
 /// or DaemonSet is gone is deleted, and so is a ReplicaSet whose Deployment is.
 pub(crate) fn collect_garbage(c: &mut Cluster, now: i64) {
+    c.forget_template_hashes();
     let orphan_sets: Vec<Key> = c
         .replicasets
         .iter()

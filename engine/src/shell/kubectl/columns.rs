@@ -303,6 +303,16 @@ pub(crate) fn deployment_status_json(d: &Deployment) -> Value {
 
 /// Lists the objects of one resource type.
 pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
+    let out = items_uncounted(s, r, ns);
+    // Each object is turned into its API form (JSON) and its columns.
+    s.read_work(out.len() * ITEM_COST);
+    out
+}
+
+/// Work for one object [`items`] reads: its JSON form built and dropped.
+const ITEM_COST: usize = 1_500;
+
+fn items_uncounted(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
     let c = &s.world.cluster;
     let now = s.now as i64;
     let in_ns = |k: &str| ns.is_none_or(|n| n == k);

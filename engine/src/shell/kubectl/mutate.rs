@@ -1268,23 +1268,23 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     for (r, name) in named {
         let key = (ns.clone(), name.clone());
         let c = &mut s.world.cluster;
-        let labels = match r {
-            Resource::Pods => c.pods.get_mut(&key).map(|p| &mut p.metadata.labels),
-            Resource::Services => c.services.get_mut(&key).map(|p| &mut p.metadata.labels),
-            Resource::Deployments => c.deployments.get_mut(&key).map(|p| &mut p.metadata.labels),
-            Resource::ReplicaSets => c.replicasets.get_mut(&key).map(|p| &mut p.metadata.labels),
-            Resource::StatefulSets => c.statefulsets.get_mut(&key).map(|p| &mut p.metadata.labels),
-            Resource::DaemonSets => c.daemonsets.get_mut(&key).map(|p| &mut p.metadata.labels),
-            Resource::Endpoints => c.endpoints.get_mut(&key).map(|p| &mut p.metadata.labels),
-            Resource::EndpointSlices => c
-                .endpoint_slices
-                .get_mut(&key)
-                .map(|p| &mut p.metadata.labels),
-            Resource::ConfigMaps => c.configmaps.get_mut(&key).map(|p| &mut p.metadata.labels),
-            Resource::Secrets => c.secrets.get_mut(&key).map(|p| &mut p.metadata.labels),
+        // The version a change gives the object, as any write does.
+        c.changed();
+        let version = c.version().to_string();
+        let meta = match r {
+            Resource::Pods => c.pods.get_mut(&key).map(|p| &mut p.metadata),
+            Resource::Services => c.services.get_mut(&key).map(|p| &mut p.metadata),
+            Resource::Deployments => c.deployments.get_mut(&key).map(|p| &mut p.metadata),
+            Resource::ReplicaSets => c.replicasets.get_mut(&key).map(|p| &mut p.metadata),
+            Resource::StatefulSets => c.statefulsets.get_mut(&key).map(|p| &mut p.metadata),
+            Resource::DaemonSets => c.daemonsets.get_mut(&key).map(|p| &mut p.metadata),
+            Resource::Endpoints => c.endpoints.get_mut(&key).map(|p| &mut p.metadata),
+            Resource::EndpointSlices => c.endpoint_slices.get_mut(&key).map(|p| &mut p.metadata),
+            Resource::ConfigMaps => c.configmaps.get_mut(&key).map(|p| &mut p.metadata),
+            Resource::Secrets => c.secrets.get_mut(&key).map(|p| &mut p.metadata),
             _ => None,
         };
-        let Some(labels) = labels else {
+        let Some(meta) = meta else {
             exec.err(format!(
                 "Error from server (NotFound): {} \"{name}\" not found\n",
                 r.plural()
@@ -1292,6 +1292,7 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             failed = true;
             continue;
         };
+        let labels = &mut meta.labels;
         let before = labels.clone();
         let mut only_removals = true;
         for ch in &changes {
@@ -1317,6 +1318,10 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             print_api_error(exec, &e, None);
             failed = true;
             continue;
+        }
+        if meta.labels != before {
+            meta.resource_version = Some(version);
+            c.written_from_outside(r.kind(), Some(&key));
         }
         let verb = if only_removals {
             "unlabeled"

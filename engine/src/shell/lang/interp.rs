@@ -153,6 +153,15 @@ pub(in crate::shell) struct Runtime {
     pub terminal: Vec<(super::super::Stream, String)>,
     /// `exec_script` calls in progress (the outermost writes to the terminal).
     pub script_depth: u32,
+    /// The cluster's [`crate::cluster::Cluster::work_done`] the line has
+    /// paid for so far (what happened between lines is nobody's).
+    pub cluster_work_charged: u64,
+    /// Work of reads that see the session only (`kubectl get` turning every
+    /// object into its API form), paid for after the command.
+    pub read_work: std::cell::Cell<u64>,
+    /// The limit's message, once the line ran into one: it reaches the
+    /// terminal even when the command's stderr went elsewhere (`2>/dev/null`).
+    pub limit_message: Option<String>,
 }
 
 /// A pod's shell the terminal is attached to by `kubectl run -it`.
@@ -439,7 +448,9 @@ impl Session {
     /// `context` (`bash: x`, `seq`), is printed once a line.
     pub(in crate::shell) fn over(&mut self, limit: Limit, context: &str, out: &mut Execution) {
         if self.rt.budget.stop(limit) {
-            out.limit_err(limit.message(context));
+            let message = limit.message(context);
+            self.rt.limit_message = Some(message.clone());
+            out.limit_err(message);
         }
     }
 
@@ -453,6 +464,22 @@ impl Session {
                 false
             }
         }
+    }
+
+    /// Charges the line for the work the cluster did since it was last
+    /// charged; false (the line stopped) when the budget ran out.
+    pub(in crate::shell) fn charge_cluster(&mut self, out: &mut Execution) -> bool {
+        let done = self.world.cluster.work_done();
+        let units = done.saturating_sub(self.rt.cluster_work_charged);
+        self.rt.cluster_work_charged = done;
+        let read = self.rt.read_work.take();
+        self.charge(units.saturating_add(read), out)
+    }
+
+    /// Counts `units` of work a read did (paid for after the command).
+    pub(in crate::shell) fn read_work(&self, units: usize) {
+        let r = &self.rt.read_work;
+        r.set(r.get().saturating_add(units as u64));
     }
 
     /// Charges `units` of work; false (the line stopped) when none is left.
@@ -569,6 +596,9 @@ impl Session {
         let saved = nested.then(|| self.enter_subshell(true));
         if !nested {
             self.rt.budget = Budget::fresh();
+            self.rt.cluster_work_charged = self.world.cluster.work_done();
+            self.rt.read_work.set(0);
+            self.rt.limit_message = None;
             self.rt.tty = true;
             self.rt.subshell = 0;
             self.rt.script_depth = 0;
@@ -602,6 +632,13 @@ impl Session {
             self.catch_up(Some(&mut exec));
             for (stream, text) in std::mem::take(&mut self.rt.terminal) {
                 exec.push(stream, text);
+            }
+            // servicelab's limit is no command's output: no redirection or
+            // pipe keeps its message from the terminal.
+            if let Some(message) = self.rt.limit_message.take() {
+                if !exec.output.iter().any(|(_, t)| t.contains(&message)) {
+                    exec.limit_err(message);
+                }
             }
         }
         exec.status = status;
@@ -872,7 +909,11 @@ impl Session {
             sh.rt.command_env = outer;
             // What the command read and wrote: linear tools' work.
             let moved = args + stdin.map_or(0, str::len) + (sink.bytes() - before);
-            sh.charge(moved as u64, sink);
+            if sh.charge(moved as u64, sink) {
+                // And what the cluster did for it (controllers, kubelets,
+                // kube-proxy's rules), counted where it was done.
+                sh.charge_cluster(sink);
+            }
             status
         })
     }

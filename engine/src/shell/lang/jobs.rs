@@ -69,9 +69,14 @@ fn line(job: &Job, current: bool, running_suffix: bool) -> String {
 impl Session {
     /// A new job: its number (the lowest free) and process id.
     pub(in crate::shell) fn start_job(&mut self, command: String) -> (u32, u32) {
-        let id = (1..)
-            .find(|i| !self.rt.jobs.iter().any(|j| j.id == *i))
-            .unwrap_or(1);
+        // The lowest free number, in one pass over the table.
+        let mut taken = vec![false; self.rt.jobs.len() + 2];
+        for j in &self.rt.jobs {
+            if let Some(t) = taken.get_mut(j.id as usize) {
+                *t = true;
+            }
+        }
+        let id = (1..taken.len()).find(|&i| !taken[i]).unwrap_or(1) as u32;
         self.rt.next_pid = self.rt.next_pid.max(4200) + 17;
         let pid = self.rt.next_pid;
         let host = self.here();
@@ -89,7 +94,8 @@ impl Session {
     /// The job's command returned: it is done, unless it left a
     /// port-forward running.
     pub(in crate::shell) fn job_finished(&mut self, id: u32, status: i32) {
-        if let Some(j) = self.rt.jobs.iter_mut().find(|j| j.id == id) {
+        // The job just started is the last of the table.
+        if let Some(j) = self.rt.jobs.iter_mut().rev().find(|j| j.id == id) {
             if j.forward.is_none() {
                 j.state = JobState::Done(status);
             }
@@ -99,21 +105,14 @@ impl Session {
     /// What bash reports before a prompt: the jobs that ended since, and
     /// port-forwards whose pod went away. They are then forgotten.
     pub(in crate::shell) fn report_jobs(&mut self, exec: &mut Execution) {
-        let gone: Vec<u32> = self
-            .rt
-            .jobs
-            .iter()
-            .filter(|j| {
-                j.state == JobState::Running
-                    && j.forward
-                        .as_ref()
-                        .is_some_and(|f| !self.world.cluster.pods.contains_key(&f.pod))
-            })
-            .map(|j| j.id)
-            .collect();
-        for id in gone {
-            exec.err("error: lost connection to pod\n");
-            if let Some(j) = self.rt.jobs.iter_mut().find(|j| j.id == id) {
+        let pods = &self.world.cluster.pods;
+        for j in &mut self.rt.jobs {
+            let gone = j.state == JobState::Running
+                && j.forward
+                    .as_ref()
+                    .is_some_and(|f| !pods.contains_key(&f.pod));
+            if gone {
+                exec.err("error: lost connection to pod\n");
                 j.state = JobState::Done(1);
                 j.forward = None;
             }

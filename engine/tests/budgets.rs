@@ -437,6 +437,112 @@ fn an_object_larger_than_etcd_takes_is_refused() {
     assert_eq!(names, "A B");
 }
 
+/// A lesson's front matter, for the hostile lessons below.
+const FRONT: &str = "---\ntitle: Hostile\nsummary: Too much to check.\nworld:\n  nodes: 1\n  pods:\n  - name: myapp-pod\n    image: nginx\n    node: node01\n    labels: {app: myapp}\n---\n\nIntro.\n";
+
+/// `servicelab check` of a hostile lesson ends at once with a `file:line`
+/// diagnostic naming servicelab's limit, before any replay: 10,004 steps
+/// took 13 s, thousands of probed quizzes 3 to 11 s.
+#[test]
+fn a_hostile_lesson_is_refused_at_its_first_item_over_the_limit() {
+    use servicelab_engine::lesson::replay::check_file;
+    let step = |i: usize| {
+        format!("\n## Step {i}\n\nText.\n\n```check passes-before\n- request: {{from: laptop, url: \"http://10.244.0.2\", expect: timeout}}\n```\n")
+    };
+    let quiz = "\n```quiz\nquestion: What does curl get?\nchoices:\n- {text: \"A page\", expect: 200}\n- {text: \"Nothing\", expect: timeout}\nanswer: \"Nothing\"\nexplain:\n- No.\n- Yes.\nprobe: {from: laptop, url: \"http://10.244.0.2\"}\n```\n";
+    let many_steps = format!("{FRONT}{}", (1..=10_004).map(step).collect::<String>());
+    let many_quizzes = format!("{FRONT}{}{}", step(1), quiz.repeat(3_000));
+    let many_checks = format!(
+        "{FRONT}\n## One step\n\nText.\n\n```check passes-before\n{}```\n",
+        "- request: {from: laptop, url: \"http://10.244.0.2\", expect: timeout}\n".repeat(6_000)
+    );
+    for (name, text, want) in [
+        ("steps", &many_steps, "a lesson has at most 50 steps (servicelab's limit); this is step 51"),
+        ("quizzes", &many_quizzes, "a lesson has at most 100 quizzes (servicelab's limit); this is quiz 101"),
+        ("checks", &many_checks, "a lesson has at most 200 checks and probes (servicelab's limit); this is check or probe 201"),
+    ] {
+        let took = measure(|| check_file("hostile.md", text));
+        let diags = took.value;
+        assert_eq!(diags.len(), 1, "{name}: {diags:?}");
+        let shown = diags[0].to_string();
+        assert!(shown.starts_with("hostile.md:"), "{name}: {shown}");
+        assert!(shown.contains(want), "{name}: {shown}");
+        assert!(took.time < TIME_BOUND, "{name}: took {:?}", took.time);
+        assert!(took.peak < MEMORY_BOUND, "{name}: took {} MiB", took.peak >> 20);
+    }
+    // The 51st step's heading is where it says.
+    let d = &check_file("hostile.md", &many_steps)[0];
+    let line = FRONT.lines().count() + 50 * step(1).lines().count() + 2;
+    assert_eq!(d.line, line, "{d}");
+}
+
+/// The cluster's work is charged where it is done (controllers, the
+/// kubelets, kube-proxy's rules, `kubectl get` reading every object) and
+/// made cheaper where it was quadratic: each of these lines ran 7 to over
+/// 25 s natively before the work limit stopped it, or it never did; now
+/// it stops at the limit, after about a second of release-build work.
+#[test]
+fn cluster_work_stops_at_the_work_budget() {
+    let work = "over servicelab's limit of the work one command line may do";
+    for (setup, line) in [
+        (
+            "",
+            "for i in $(seq 999); do kubectl create service nodeport s$i --tcp=80:80; done",
+        ),
+        (
+            "kubectl create deployment web --image=nginx --replicas=500",
+            "for i in $(seq 999); do kubectl expose deploy web --name s$i --port 80 --type NodePort; done",
+        ),
+        (
+            "kubectl create deployment web --image=nginx",
+            "for i in $(seq 40); do kubectl scale deploy web --replicas=500; sleep 5; kubectl scale deploy web --replicas=1; sleep 5; done",
+        ),
+        (
+            "kubectl create deployment web --image=nginx --replicas=500",
+            "for i in $(seq 50); do kubectl rollout restart deploy web; sleep 1; done",
+        ),
+        (
+            "kubectl create deployment web --image=nginx --replicas=500",
+            "for i in $(seq 10000); do kubectl get pods >/dev/null; done",
+        ),
+        // Its message reaches the terminal through any redirection.
+        (
+            "",
+            "for i in $(seq 9000); do kubectl port-forward pod/myapp-pod 8080:80 >/dev/null 2>&1 & done",
+        ),
+    ] {
+        stops_after(setup, line, work);
+    }
+}
+
+/// What fits in the budget finishes: five hundred pods starting and ten
+/// minutes of their life (6.9 s natively before).
+#[test]
+fn five_hundred_pods_live_ten_minutes_within_the_budget() {
+    let mut s = session();
+    let ran = run(
+        &mut s,
+        "kubectl create deployment web --image=nginx; kubectl scale deploy web --replicas=500; sleep 600; echo done",
+    );
+    assert!(
+        ran.text.ends_with("done\n"),
+        "{}",
+        &ran.text[ran.text.len().saturating_sub(500)..]
+    );
+    assert!(ran.peak < MEMORY_BOUND, "took {} MiB", ran.peak >> 20);
+    assert!(ran.took < TIME_BOUND, "took {:?}", ran.took);
+    // A node runs 110 pods (the kubelet's maxPods); three are the world's
+    // own (myapp-pod and CoreDNS's two), the rest of web's stay Pending.
+    let running = s
+        .run("kubectl get pods -A --no-headers | grep -c Running")
+        .text();
+    assert_eq!(running, "110\n");
+    let pending = s
+        .run("kubectl get pods -l app=web --no-headers | grep -c Pending")
+        .text();
+    assert_eq!(pending, "393\n");
+}
+
 /// Pieces that grow fastest at the shell, and the commands that copy,
 /// repeat and search what they are given.
 const PIECES: &[&str] = &[

@@ -65,6 +65,8 @@ pub mod doc;
 pub mod done;
 pub mod facts;
 #[cfg(feature = "authoring")]
+pub mod limits;
+#[cfg(feature = "authoring")]
 pub mod parse;
 pub mod replay;
 

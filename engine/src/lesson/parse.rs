@@ -686,6 +686,11 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
         }
     }
     step_starts.push(text.len());
+    // Past servicelab's limits, nothing more is built: the replay would not be.
+    if let Some((line, problem)) = super::limits::first_over(&steps) {
+        cx.error(line, 1, problem);
+        return Err(cx.errors);
+    }
 
     // Each step's prose: its section without the engine's blocks.
     for (i, step) in steps.iter_mut().enumerate() {

@@ -595,3 +595,180 @@ proptest! {
         prop_assert_eq!(s.run("echo still here").text(), "still here\n");
     }
 }
+
+/// Parts a word is made of: quotes, escapes, parameters, substitutions,
+/// arithmetic, braces, globs.
+const WORD_PARTS: &[&str] = &[
+    "'a'", "\"b\"", "\\ ", "c", "$HOME", "${HOME}", "${x%a}", "$(echo)", "`echo`", "$((1+2))",
+    "{a,b}", "{1..3}", "*", "?", "[ab]", "~", "\"$x\"", "$'\\n'",
+];
+
+/// One word of up to 20,000 parts, used as an argument, a value or a
+/// here-document's body.
+fn long_word_line() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(prop::sample::select(WORD_PARTS), 1..6),
+        1usize..20_000,
+        0usize..3,
+    )
+        .prop_map(|(parts, n, how)| {
+            let word = parts.concat().repeat(n / parts.len().max(1) + 1);
+            match how {
+                0 => format!("echo {word} | wc -c"),
+                1 => format!("x={word}; echo ${{#x}}"),
+                _ => format!("cat <<E | wc -c\n{word}\nE"),
+            }
+        })
+}
+
+/// Constructs that nest, opened and closed `depth` times (or only opened).
+const NESTINGS: &[(&str, &str, &str)] = &[
+    ("echo ", "{a,", "}"),
+    ("echo ", "$(", ")"),
+    ("echo ", "\"$(echo ", ")\""),
+    ("echo $((", "(", ")"),
+    ("echo ", "${x:-", "}"),
+    ("", "for i in 1; do ", "done; "),
+    ("echo a | grep -E '", "(", ")"),
+    ("echo a | grep '", "\\(", "\\)"),
+    ("echo a | grep 'a", "*", ""),
+    ("echo ", "[", ""),
+    ("echo '", "[", "]"),
+    ("echo 'a: ", "{b: ", "}"),
+    (
+        "kubectl patch pod myapp-pod --type=merge -p '",
+        "{\"a\":",
+        "}",
+    ),
+    (
+        "kubectl get pods -o jsonpath='",
+        "{range .items[*]}",
+        "{end}",
+    ),
+];
+
+fn deep_line() -> impl Strategy<Value = String> {
+    (
+        prop::sample::select(NESTINGS),
+        1usize..60_000,
+        any::<bool>(),
+        0usize..3,
+    )
+        .prop_map(|((head, open, close), depth, closed, tail)| {
+            // What the text limit allows: deeper than any parser goes.
+            let depth = depth.min((200 << 10) / (open.len() + close.len()).max(1));
+            let closes = if closed {
+                close.repeat(depth)
+            } else {
+                String::new()
+            };
+            let end = ["", "'", "' | kubectl apply -f -"][tail];
+            format!("{head}{}x{closes}{end}", open.repeat(depth))
+        })
+}
+
+/// A JSON patch operation on the paths of a pod, with small or large values.
+fn patch_op() -> impl Strategy<Value = String> {
+    let paths = prop::sample::select(vec![
+        "",
+        "/spec",
+        "/metadata",
+        "/metadata/labels",
+        "/metadata/annotations",
+        "/metadata/labels/x",
+        "/spec/containers",
+        "/spec/containers/0",
+        "/spec/containers/-",
+        "/spec/containers/0/image",
+        "/spec/x",
+        "/status",
+    ]);
+    (
+        prop::sample::select(vec!["add", "remove", "replace", "move", "copy", "test"]),
+        paths.clone(),
+        paths,
+        0usize..4,
+    )
+        .prop_map(|(op, path, from, size)| {
+            let value = match size {
+                0 => "\"v\"".to_string(),
+                1 => "{\"a\":[1,2,3]}".to_string(),
+                2 => format!("\"{}\"", "x".repeat(4096)),
+                _ => "null".to_string(),
+            };
+            format!(r#"{{"op":"{op}","path":"{path}","from":"{from}","value":{value}}}"#)
+        })
+}
+
+/// A patch of any type, of up to 300 operations or a merge document of
+/// many list elements.
+fn patch_line() -> impl Strategy<Value = String> {
+    (
+        prop::collection::vec(patch_op(), 1..300),
+        prop::sample::select(vec!["pod myapp-pod", "svc kubernetes", "deploy web"]),
+        0usize..3,
+        1usize..5_000,
+    )
+        .prop_map(|(ops, target, kind, n)| match kind {
+            0 => format!("kubectl patch {target} --type=json -p '[{}]'", ops.join(",")),
+            1 => format!(
+                "kubectl patch {target} -p '{{\"spec\":{{\"template\":{{\"spec\":{{\"containers\":[{}]}}}}}}}}'",
+                (0..n)
+                    .map(|i| format!("{{\"name\":\"c{}\",\"image\":\"nginx\"}}", i % 97))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+            _ => format!(
+                "kubectl patch {target} --type=merge -p '{{\"metadata\":{{\"annotations\":{{{}}}}}}}'",
+                (0..n)
+                    .map(|i| format!("\"k{i}\":\"{}\"", "v".repeat(i % 64)))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            ),
+        })
+}
+
+/// Runs generated lines in a fresh session: each within the bounds, and
+/// the session answers afterwards.
+fn bounded(lines: &[String]) -> Result<(), TestCaseError> {
+    let mut s = session();
+    s.run("x=aaaa; kubectl create deployment web --image=nginx");
+    for l in lines {
+        let ran = run(&mut s, l);
+        let shown = &l[..l.len().min(120)];
+        prop_assert!(
+            ran.peak < MEMORY_BOUND,
+            "{shown}…: took {} MiB",
+            ran.peak >> 20
+        );
+        prop_assert!(ran.took < TIME_BOUND, "{shown}…: took {:?}", ran.took);
+    }
+    prop_assert_eq!(s.run("echo still here").text(), "still here\n");
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("BUDGET_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(8),
+        ..ProptestConfig::default()
+    })]
+
+    /// Words of many parts are read and expanded in time linear in them.
+    #[test]
+    fn long_words_stay_bounded(lines in prop::collection::vec(long_word_line(), 1..3)) {
+        bounded(&lines)?;
+    }
+
+    /// Nesting as deep as a command text allows never reaches the stack:
+    /// each parser refuses it at its own depth, or reads it in one pass.
+    #[test]
+    fn deep_nesting_stays_bounded(lines in prop::collection::vec(deep_line(), 1..3)) {
+        bounded(&lines)?;
+    }
+
+    /// Patches of every type are bounded while they are applied.
+    #[test]
+    fn patch_ops_stay_bounded(lines in prop::collection::vec(patch_line(), 1..3)) {
+        bounded(&lines)?;
+    }
+}

@@ -193,7 +193,7 @@ impl Ctx<'_> {
         first_line: usize,
         indent: usize,
     ) -> Option<T> {
-        match serde_norway::from_str::<T>(src) {
+        match serde_norway::from_str::<T>(crate::cluster::manifest::within_yaml_depth(src)) {
             Ok(v) => Some(v),
             Err(e) => {
                 let msg = e.to_string();

@@ -333,6 +333,10 @@ impl ReParser {
     }
 
     fn postfix(&mut self, mut atom: Node) -> Result<Node, RegexError> {
+        // Each repetition wraps the last: `a{2}{3}…` nests as deep as it is
+        // long. `a**` is `a*` (as GNU grep reads it); other chains stop at a
+        // depth no pattern needs, before the nesting reaches the stack.
+        let mut nested = 0;
         loop {
             let (min, max) = match (self.peek(), self.peek2()) {
                 (Some('*'), _) => {
@@ -372,6 +376,13 @@ impl ReParser {
                 },
                 _ => return Ok(atom),
             };
+            if (min, max) == (0, None) && matches!(atom, Node::Rep(_, 0, None)) {
+                continue;
+            }
+            nested += 1;
+            if nested > MAX_REPEAT_NESTING {
+                return Err(RegexError::TooBig);
+            }
             atom = Node::Rep(Box::new(atom), min, max);
         }
     }
@@ -819,6 +830,9 @@ pub struct Glob {
 impl Glob {
     pub fn new(pattern: &str) -> Glob {
         let p: Vec<char> = pattern.chars().collect();
+        // A `[` with no `]` after it is literal at once: looking for one
+        // from every `[` of `[[[[…` was quadratic.
+        let last_close = p.iter().rposition(|&c| c == ']');
         let mut atoms = vec![];
         let mut i = 0;
         while i < p.len() {
@@ -833,7 +847,10 @@ impl Glob {
                     atoms.push(Atom::Any);
                     i += 1;
                 }
-                '[' => match glob_set(&p, i) {
+                '[' => match last_close
+                    .filter(|&c| c > i + 1)
+                    .and_then(|_| glob_set(&p, i))
+                {
                     Some((negated, ranges, next)) => {
                         atoms.push(Atom::Set { negated, ranges });
                         i = next;
@@ -937,6 +954,9 @@ impl Glob {
 
 /// A glob bracket expression read: whether it is negated, its ranges, and
 /// the index after its `]`.
+/// Repetitions of a repetition (`a{2}{3}{4}…`) one pattern may chain.
+const MAX_REPEAT_NESTING: usize = 64;
+
 type GlobSet = (bool, Vec<(char, char)>, usize);
 
 /// A glob bracket expression at `p[at]`; `None` without a closing `]`.
@@ -1117,6 +1137,26 @@ mod tests {
         assert!(ere("()*").is_match(""));
     }
 
+    #[test]
+    fn chained_repetitions_never_reach_the_stack() {
+        let stars = format!("a{}", "*".repeat(100_000));
+        assert!(bre(&stars).is_match("aaa"));
+        assert!(ere(&format!("^b{}c$", "*".repeat(100_000))).is_match("bbbc"));
+        assert!(ere(&format!("a{}", "?*+".repeat(10))).is_match("a"));
+        let intervals = format!("a{}", "{1}".repeat(100_000));
+        assert_eq!(
+            Regex::new(
+                &intervals,
+                Syntax {
+                    extended: true,
+                    ..Syntax::default()
+                }
+            )
+            .err(),
+            Some(RegexError::TooBig)
+        );
+    }
+
     fn glob_match(pattern: &str, name: &str) -> bool {
         Glob::new(pattern).matches(&name.chars().collect::<Vec<_>>())
     }
@@ -1134,6 +1174,15 @@ mod tests {
         assert!(glob_match("a*b*c", "aXbYbc"));
         assert!(glob_match("[x", "[x"));
         assert!(glob_match("[]a]", "]"));
+        assert!(glob_match("[!]]", "a"));
+        assert!(glob_match("[[x]", "x"));
+        assert!(glob_match("[]", "[]"));
+        // Unclosed brackets are literal, found so in one pass however many.
+        let many = "[".repeat(100_000);
+        assert!(glob_match(&many[..3], "[[["));
+        assert!(!glob_match(&many, "["));
+        let closed = format!("{}]", "[".repeat(100_000));
+        assert!(glob_match(&closed, "["));
         assert!(glob_match("**x", "abx"));
         assert!(!glob_match("?", ""));
         let g = Glob::new("a*");

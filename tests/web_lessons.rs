@@ -406,6 +406,56 @@ async fn a_share_link_keeps_the_students_own_work() {
     assert!(!log(&shared).contains("whoami"), "{}", log(&shared));
 }
 
+/// After a share link, the lesson's own address opens the student's own
+/// work, the shared world kept aside one click away; only a reload of the
+/// tab that followed the link shows the shared world again.
+#[wasm_bindgen_test]
+async fn after_a_share_link_the_lessons_address_opens_the_students_own_work() {
+    let s = store("share-then-address");
+    s.set_shared_view(None);
+    let key = storage::lesson_key("02-nodeport");
+    let address = lesson_route("02-nodeport", 2);
+    let mine = mount(address.clone(), Some(s.clone())).await;
+    run(&mine, "whoami").await;
+    let own_log = log(&mine);
+    let record = Record {
+        origin: Origin::Lesson {
+            id: "02-nodeport".into(),
+            fingerprint: catalog::find("02-nodeport").unwrap().fingerprint,
+        },
+        start_step: 2,
+        done: vec![],
+        given: vec![],
+        shared: false,
+        acts: vec![Act::Run("kubectl apply -f myapp-service.yaml".into())],
+    };
+    let shared = mount(Route::Share(codec::to_link(&record)), Some(s.clone())).await;
+    assert!(log(&shared).contains("service/myapp-service created"));
+    // A reload of this tab (whose address is the lesson's own now).
+    let reloaded = mount(address.clone(), Some(s.clone())).await;
+    assert!(log(&reloaded).contains("service/myapp-service created"));
+    // The lesson's address from anywhere else: the lesson list, the
+    // address bar, another tab.
+    let opened = opening::for_address(&address, Some(&s), &Ok(WorldOptions::default()), false);
+    assert_eq!(opened.stash, Some(Stash::Shared));
+    let saved = codec::decode(&s.load(&key).unwrap()).unwrap().record;
+    assert!(!saved.shared);
+    assert!(s.load(&opening::stash_key(&key, Stash::Own)).is_none());
+    let back = mount(address.clone(), Some(s.clone())).await;
+    assert_eq!(log(&back), own_log, "the student's own work");
+    assert!(text(&back, ".stash-bar").contains("kept beside your work"));
+    // The shared world is one click away, and a reload keeps showing it.
+    find(&back, ".stash-bar button")
+        .dyn_ref::<HtmlElement>()
+        .unwrap()
+        .click();
+    settle().await;
+    assert!(log(&back).contains("service/myapp-service created"));
+    let again = mount(address, Some(s.clone())).await;
+    assert!(log(&again).contains("service/myapp-service created"));
+    s.set_shared_view(None);
+}
+
 /// What a trapped engine leaves behind: the mark of the command it was
 /// running. Coming back, that command is left out, everything else is
 /// replayed, and the student is told which command and why.

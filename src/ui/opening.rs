@@ -183,6 +183,57 @@ pub fn swap_stash(store: &Store, key: &str) {
     store.save(&stash_key(key, keep_as), &current);
     store.save(key, &other);
     store.remove(&stash_key(key, aside));
+    // A reload of this tab shows what it shows now.
+    store.set_shared_view((!shared).then_some(key));
+}
+
+/// The student's own work back under `key` if a shared world is there:
+/// the shared world goes aside (where "Open the shared world" finds it),
+/// and the student's own, kept aside when the link opened, comes back (or
+/// the lesson starts afresh if there was none). Nothing is lost.
+fn own_work_first(store: &Store, key: &str) {
+    let Some(current) = store.load(key) else {
+        return;
+    };
+    if !codec::decode(&current).is_ok_and(|d| d.record.shared) {
+        return;
+    }
+    store.save(&stash_key(key, Stash::Shared), &current);
+    match store.load(&stash_key(key, Stash::Own)) {
+        Some(own) => {
+            store.save(key, &own);
+            store.remove(&stash_key(key, Stash::Own));
+        }
+        None => store.remove(key),
+    }
+}
+
+/// The state to open when the student goes to `route` (a link, the
+/// address bar, the lesson list): a lesson's or the sandbox's own address
+/// opens the student's own work, also after a share link opened a shared
+/// world there. Only a reload of the tab that followed the link
+/// (`reloading`: the page's first opening) shows the shared world again.
+pub fn for_address(
+    route: &Route,
+    store: Option<&Store>,
+    home_options: &Result<WorldOptions, String>,
+    reloading: bool,
+) -> Opening {
+    if let Some(store) = store {
+        let key = match route {
+            Route::Lesson { id, .. } => Some(storage::lesson_key(id)),
+            Route::Sandbox(_) => Some(storage::SANDBOX_KEY.to_string()),
+            _ => None,
+        };
+        if let Some(key) = key {
+            let kept = reloading && store.shared_view().as_deref() == Some(key.as_str());
+            if !kept {
+                own_work_first(store, &key);
+                store.set_shared_view(None);
+            }
+        }
+    }
+    for_route(route, store, home_options)
 }
 
 /// The previewed lesson file, from storage: `name\ntext`.
@@ -386,6 +437,8 @@ fn shared(
             store.save(&stash_key(&key, Stash::Own), &own);
         }
         opening.stash = stash_of(store, &key, true);
+        // This tab shows the shared world now: a reload keeps it.
+        store.set_shared_view(Some(&key));
         if opening.stash.is_some() {
             notices.push("Your own work here is kept: “Back to your work” returns to it.".into());
         }

@@ -3,7 +3,7 @@
 //! disabled, full, or holding something else) is "nothing saved". The
 //! values are [`super::codec`] records; gloo-storage does the browser part.
 
-use gloo_storage::{LocalStorage, Storage};
+use gloo_storage::{LocalStorage, SessionStorage, Storage};
 
 /// Where one kind of state is kept. `prefix` separates apps sharing an
 /// origin (and tests from each other).
@@ -35,7 +35,25 @@ impl Store {
     pub fn remove(&self, name: &str) {
         LocalStorage::delete(self.key(name));
     }
+
+    /// The work this tab shows a shared world in, if a share link opened
+    /// one here (sessionStorage: a reload keeps it, another tab has none).
+    pub fn shared_view(&self) -> Option<String> {
+        SessionStorage::get::<String>(self.key(SHARED_VIEW_KEY)).ok()
+    }
+
+    pub fn set_shared_view(&self, work_key: Option<&str>) {
+        match work_key {
+            Some(k) => {
+                let _ = SessionStorage::set(self.key(SHARED_VIEW_KEY), k);
+            }
+            None => SessionStorage::delete(self.key(SHARED_VIEW_KEY)),
+        }
+    }
 }
+
+/// Where a tab notes the work it opened a share link over.
+const SHARED_VIEW_KEY: &str = "shared-view";
 
 /// The name a lesson's progress is saved under.
 pub fn lesson_key(id: &str) -> String {

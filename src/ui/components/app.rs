@@ -73,7 +73,7 @@ pub fn App(props: &AppProps) -> Html {
         let props = props.clone();
         move || {
             let route = props.route.clone().unwrap_or_else(hooks::location_route);
-            let opening = opening::for_route(&route, props.store.as_ref(), &props.options);
+            let opening = opening::for_address(&route, props.store.as_ref(), &props.options, true);
             if let Some(store) = &props.store {
                 crate::ui::crash_guard::mark(
                     store,
@@ -114,10 +114,11 @@ pub fn App(props: &AppProps) -> Html {
                 }
                 (Route::Preview { .. }, Route::Preview { step }) => Action::Goto(*step),
                 (here, there) if here == there => return,
-                _ => Action::Open(Rc::new(opening::for_route(
+                _ => Action::Open(Rc::new(opening::for_address(
                     &route,
                     store.as_ref(),
                     &options,
+                    false,
                 ))),
             };
             *focus_title.borrow_mut() = true;

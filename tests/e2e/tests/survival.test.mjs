@@ -39,6 +39,16 @@ async function open(browser, url) {
   return { page, terminal, log: page.getByRole('log') };
 }
 
+// Pastes `text` into the terminal as the clipboard would: every complete
+// line runs.
+async function paste({ terminal }, text) {
+  await terminal.evaluate((el, t) => {
+    const data = new DataTransfer();
+    data.setData('text', t);
+    el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+  }, text);
+}
+
 async function run({ page, terminal, log }, command, expect) {
   await terminal.fill(command);
   await terminal.press('Enter');
@@ -146,6 +156,72 @@ describe('a share link', { timeout: 120_000 }, () => {
     // The shared world is kept too.
     await s.page.locator('.stash-bar').getByRole('button', { name: 'Open the shared world' }).click();
     await s.log.filter({ hasText: 'service/myapp-service created' }).waitFor({ timeout: STEP });
+    assert.deepEqual(errors, []);
+  });
+
+  it('leaves the lesson\'s own address to the student\'s own work', async () => {
+    const other = await launchBrowser();
+    const o = await open(other, `${server.url}#/lessons/02-nodeport/2`);
+    await run(o, 'kubectl apply -f myapp-service.yaml', 'service/myapp-service created');
+    await o.page.getByRole('button', { name: 'Share' }).click();
+    const link = await o.page.locator('#share-url').inputValue();
+    await other.close();
+
+    const fresh = await launchBrowser();
+    try {
+      const s = await open(fresh, `${server.url}#/lessons/02-nodeport/2`);
+      await run(s, 'echo mine alone', 'mine alone');
+      await s.page.goto(link, { waitUntil: 'load' });
+      await s.log.filter({ hasText: 'service/myapp-service created' }).waitFor({ timeout: STEP });
+      // A reload of the tab that followed the link shows the shared world…
+      await s.page.reload({ waitUntil: 'load' });
+      await s.log.filter({ hasText: 'service/myapp-service created' }).waitFor({ timeout: STEP });
+      // …the lesson's address in another tab opens the student's own work,
+      // with the shared world one click away.
+      const tab = await fresh.context.newPage();
+      await tab.goto(`${server.url}#/lessons/02-nodeport/2`, { waitUntil: 'load' });
+      const log = tab.getByRole('log');
+      await log.filter({ hasText: 'mine alone' }).waitFor({ timeout: STEP });
+      assert.doesNotMatch(await log.textContent(), /myapp-service created/);
+      assert.match(await tab.locator('.stash-bar').textContent(), /kept beside your work/);
+      await tab.locator('.stash-bar').getByRole('button', { name: 'Open the shared world' }).click();
+      await log.filter({ hasText: 'service/myapp-service created' }).waitFor({ timeout: STEP });
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe('lines that froze the tab', { timeout: 120_000 }, () => {
+  let server, browser;
+
+  before(async () => {
+    server = await serveStatic(await fixtureSite());
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('a bad line after a here-document and braces nested 20,000 deep get answers', async () => {
+    const s = await open(browser, `${server.url}#/sandbox`);
+    const errors = collectErrors(s.page);
+    // It used to read the bad line again for ever: no output, a frozen tab.
+    await paste(s, 'echo before\ntrue <<E\nE\n$((a)b)\necho after\n');
+    await s.log.filter({ hasText: 'after' }).waitFor({ timeout: STEP });
+    const text = await s.log.textContent();
+    assert.match(text, /before/);
+    assert.match(text, /syntax error near unexpected token/);
+    // 60 KB of nested braces overflowed the stack: a trap.
+    await paste(s, `echo ${'{a,'.repeat(20_000)}a${'}'.repeat(20_000)}\n`);
+    await s.log
+      .filter({ hasText: "maximum nesting level exceeded: over servicelab's limit of 32 levels of nesting" })
+      .waitFor({ timeout: STEP });
+    await shot(s.page, 'survival-nesting');
+    // The tab keeps answering, and nothing was reported.
+    await run(s, 'echo still here', 'still here');
     assert.deepEqual(errors, []);
   });
 });

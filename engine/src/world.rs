@@ -63,7 +63,7 @@ impl std::error::Error for OptionsError {}
 /// Work for each rule kube-proxy renders anew (its chain names are
 /// SHA-256 hashes) and for each rule a sync copies and installs.
 const RENDER_COST: usize = 200;
-const INSTALL_COST: usize = 150;
+const INSTALL_COST: usize = 180;
 
 /// Where a pod runs and what it runs: node, address, and (image, args) of
 /// each container that is running a server.
@@ -537,7 +537,7 @@ impl World {
     /// kube-proxy's rules on every node.
     pub fn sync(&mut self) {
         self.synced = self.cluster.version();
-        self.cluster.spend(self.cluster.pods.len() * 60);
+        self.cluster.spend(self.cluster.pods.len() * 80);
         let wanted: BTreeMap<Key, PodPlan> = self
             .cluster
             .pods

@@ -96,5 +96,5 @@ pub(super) fn services(c: &Cluster) -> Vec<ServicePortInfo> {
 /// Work for what [`services`] read: each Service port, and each endpoint
 /// of it (its address parsed, its pod and node copied).
 pub(super) fn cost(view: &[ServicePortInfo]) -> usize {
-    view.iter().map(|s| 300 + 200 * s.endpoints.len()).sum()
+    view.iter().map(|s| 300 + 240 * s.endpoints.len()).sum()
 }

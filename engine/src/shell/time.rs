@@ -25,7 +25,7 @@ pub const NATIVE_STEP_MS: Millis = 5_000;
 pub const SETTLE_MAX_MS: i64 = 600_000;
 
 /// Work charged for each step of the cluster during a command line.
-const STEP_COST: u64 = 20_000;
+const STEP_COST: u64 = 30_000;
 
 impl Session {
     /// `ms` of simulated time pass with nobody typing: the cluster carries

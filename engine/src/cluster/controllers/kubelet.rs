@@ -401,7 +401,7 @@ pub fn go_duration(ms: i64) -> String {
 }
 
 /// Work for each pod a kubelet step looks at.
-const POD_STEP_COST: usize = 80;
+const POD_STEP_COST: usize = 110;
 
 /// Does everything the kubelet has to do at or before `now`, oldest first,
 /// and returns the requests for the world, due at `now`.

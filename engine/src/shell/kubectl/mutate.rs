@@ -1266,25 +1266,11 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         }
     }
     for (r, name) in named {
-        let key = (ns.clone(), name.clone());
-        let c = &mut s.world.cluster;
-        // The version a change gives the object, as any write does.
-        c.changed();
-        let version = c.version().to_string();
-        let meta = match r {
-            Resource::Pods => c.pods.get_mut(&key).map(|p| &mut p.metadata),
-            Resource::Services => c.services.get_mut(&key).map(|p| &mut p.metadata),
-            Resource::Deployments => c.deployments.get_mut(&key).map(|p| &mut p.metadata),
-            Resource::ReplicaSets => c.replicasets.get_mut(&key).map(|p| &mut p.metadata),
-            Resource::StatefulSets => c.statefulsets.get_mut(&key).map(|p| &mut p.metadata),
-            Resource::DaemonSets => c.daemonsets.get_mut(&key).map(|p| &mut p.metadata),
-            Resource::Endpoints => c.endpoints.get_mut(&key).map(|p| &mut p.metadata),
-            Resource::EndpointSlices => c.endpoint_slices.get_mut(&key).map(|p| &mut p.metadata),
-            Resource::ConfigMaps => c.configmaps.get_mut(&key).map(|p| &mut p.metadata),
-            Resource::Secrets => c.secrets.get_mut(&key).map(|p| &mut p.metadata),
-            _ => None,
-        };
-        let Some(meta) = meta else {
+        // What kubectl does: read the object, change its labels, and send
+        // the change to the API server, which validates and stores it as
+        // any other write (a new resourceVersion; the controllers and
+        // kube-proxy see it because the store changed).
+        let Some(mut obj) = super::patch::current(s, r, &ns, &name) else {
             exec.err(format!(
                 "Error from server (NotFound): {} \"{name}\" not found\n",
                 r.plural()
@@ -1292,7 +1278,19 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             failed = true;
             continue;
         };
-        let labels = &mut meta.labels;
+        let Some(meta) = obj.get_mut("metadata").and_then(|m| m.as_object_mut()) else {
+            failed = true;
+            continue;
+        };
+        let labels = meta
+            .entry("labels")
+            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        if !labels.is_object() {
+            *labels = serde_json::Value::Object(Default::default());
+        }
+        let Some(labels) = labels.as_object_mut() else {
+            continue;
+        };
         let before = labels.clone();
         let mut only_removals = true;
         for ch in &changes {
@@ -1300,7 +1298,7 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                 labels.remove(k);
             } else if let Some((k, v)) = ch.split_once('=') {
                 only_removals = false;
-                if let Some(old) = labels.get(k) {
+                if let Some(old) = labels.get(k).and_then(|o| o.as_str()) {
                     if !overwrite && old != v {
                         exec.err(format!(
                             "error: '{k}' already has a value ({old}), and --overwrite is false\n"
@@ -1308,20 +1306,15 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                         return 1;
                     }
                 }
-                labels.insert(k.into(), v.into());
+                labels.insert(k.into(), serde_json::Value::String(v.into()));
             }
         }
-        let errs = crate::cluster::validation::validate_labels(labels, "metadata.labels");
-        if !errs.is_empty() {
-            *labels = before;
-            let e = crate::cluster::apiserver::ApiError::invalid(r.kind(), &name, errs);
-            print_api_error(exec, &e, None);
-            failed = true;
-            continue;
-        }
-        if meta.labels != before {
-            meta.resource_version = Some(version);
-            c.written_from_outside(r.kind(), Some(&key));
+        if *labels != before {
+            if let Err(message) = super::patch::send(s, obj) {
+                exec.err(message);
+                failed = true;
+                continue;
+            }
         }
         let verb = if only_removals {
             "unlabeled"
@@ -1330,9 +1323,5 @@ pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         };
         exec.out(format!("{}/{name} {verb}\n", r.singular()));
     }
-    // Selectors see the new labels: the controllers run again.
-    let now = s.now as i64;
-    s.world.cluster.changed();
-    s.world.cluster.reconcile(now);
     i32::from(failed)
 }

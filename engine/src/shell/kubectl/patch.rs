@@ -19,7 +19,7 @@ use serde_json::Value;
 
 /// The object's API form as the server holds it (`status` apart: updates
 /// of the main resource do not change it).
-fn current(s: &Session, r: Resource, ns: &str, name: &str) -> Option<Value> {
+pub(super) fn current(s: &Session, r: Resource, ns: &str, name: &str) -> Option<Value> {
     items(s, r, r.namespaced().then_some(ns))
         .into_iter()
         .find(|i| i.name == name)
@@ -27,7 +27,7 @@ fn current(s: &Session, r: Resource, ns: &str, name: &str) -> Option<Value> {
 }
 
 /// Decodes a patched object and sends it as an update: `Ok(changed)`.
-fn send(s: &mut Session, mut v: Value) -> Result<bool, String> {
+pub(super) fn send(s: &mut Session, mut v: Value) -> Result<bool, String> {
     if let Value::Object(m) = &mut v {
         m.remove("status");
     }

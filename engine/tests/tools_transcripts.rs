@@ -369,3 +369,30 @@ fn sed_as_tutorials_use_it() {
     );
     insta::assert_snapshot!(out);
 }
+
+/// curl draws its progress meter on standard error whenever the body does
+/// not go to the terminal: into a pipe, a file or `$(…)`; `-s` hides it,
+/// and on the terminal it is left out so that it does not mix with the
+/// body.
+#[test]
+fn curl_shows_its_meter_when_the_body_leaves_the_terminal() {
+    let mut s = session();
+    let out = transcript(
+        &mut s,
+        &[],
+        &[
+            "ssh node01",
+            "curl 10.244.0.2 | head -1",
+            "x=$(curl 10.244.0.2); echo ${#x}",
+            "curl 10.244.0.9 | wc -c",
+            "curl -s 10.244.0.2 | head -1",
+            "curl 10.244.0.2 2>&1 >/dev/null | head -1",
+        ],
+    );
+    insta::assert_snapshot!(out);
+    let meters = out.matches("% Total    % Received % Xferd").count();
+    assert_eq!(
+        meters, 4,
+        "a meter for each line whose body left the terminal"
+    );
+}

@@ -41,6 +41,8 @@ struct Options {
     /// `--resolve HOST:PORT:ADDR`: addresses given for a host and port.
     resolve: Vec<(String, u16, std::net::Ipv4Addr)>,
     urls: Vec<String>,
+    /// Standard output is the terminal (not a pipe, a file or `$(…)`).
+    to_terminal: bool,
 }
 
 enum ArgError {
@@ -214,7 +216,10 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
         return 0;
     }
     let opts = match parse_args(args) {
-        Ok(o) => o,
+        Ok(o) => Options {
+            to_terminal: s.rt.tty,
+            ..o
+        },
         Err(e) => {
             match e {
                 ArgError::Opt(e) => exec.err(e.curl()),
@@ -286,10 +291,12 @@ fn fail(opts: &Options, exec: &mut Execution, code: i32, msg: String) -> i32 {
     code
 }
 
-/// Whether curl draws its progress meter: output not to the terminal, and
-/// neither `-s` nor `-v`.
+/// Whether curl draws its progress meter (on standard error): the body
+/// goes to a file, a pipe or `$(…)` rather than the terminal, and neither
+/// `-s` nor `-v` was given. On a terminal the meter would mix with the
+/// body, so curl leaves it out.
 fn shows_meter(opts: &Options) -> bool {
-    opts.output.is_some() && !opts.silent && !opts.verbose
+    (opts.output.is_some() || !opts.to_terminal) && !opts.silent && !opts.verbose
 }
 
 fn write_out(

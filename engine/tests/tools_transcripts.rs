@@ -396,3 +396,35 @@ fn curl_shows_its_meter_when_the_body_leaves_the_terminal() {
         "a meter for each line whose body left the terminal"
     );
 }
+
+/// A pod's shell prompts as its image's shell does: busybox's ash shows
+/// the directory and the sigil (curlimages/curl runs as `curl_user` in its
+/// home, busybox as root in `/`); bash in a Debian image shows user, pod
+/// and directory, and follows `cd`.
+#[test]
+fn a_pods_prompt_is_its_images_shells() {
+    let mut s = session();
+    let out = transcript(
+        &mut s,
+        &[],
+        &[
+            "kubectl run c --image=curlimages/curl --restart=Never -- sleep 3600",
+            "kubectl run b --image=busybox --restart=Never -- sleep 3600",
+            "sleep 20",
+            "kubectl exec -it c -- sh",
+            "pwd; echo $HOME",
+            "touch /x",
+            "exit",
+            "kubectl exec -it b -- sh",
+            "pwd",
+            "exit",
+            "kubectl exec -it myapp-pod -- bash",
+            "cd /tmp",
+            "exit",
+        ],
+    );
+    insta::assert_snapshot!(out);
+    assert!(out.contains("\n~ $ pwd; echo $HOME\n/home/curl_user\n/home/curl_user\n"));
+    assert!(out.contains("\n/ # pwd\n/\n"));
+    assert!(out.contains("\nroot@myapp-pod:/tmp# exit\n"));
+}

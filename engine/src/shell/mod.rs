@@ -594,10 +594,29 @@ impl Session {
 
     /// The user on the current host.
     pub fn user(&self) -> &str {
+        // curlimages/curl runs as its own user (the image's USER); the
+        // other images run as root.
+        if self.pod_image_is("curlimages/curl") {
+            return "curl_user";
+        }
         self.world
             .machine(self.here())
             .map(|m| m.user.as_str())
             .unwrap_or("root")
+    }
+
+    /// The terminal is in a pod whose image is `repository` (any tag).
+    fn pod_image_is(&self, repository: &str) -> bool {
+        self.pod_image()
+            .is_some_and(|image| crate::cluster::images::repository(&image) == repository)
+    }
+
+    /// The terminal is in a pod whose shell and tools are busybox's (ash,
+    /// its applets and their messages): busybox, alpine, curlimages/curl.
+    pub(in crate::shell) fn in_busybox_pod(&self) -> bool {
+        ["busybox", "alpine", "curlimages/curl"]
+            .iter()
+            .any(|r| self.pod_image_is(r))
     }
 
     /// The prompt bash shows, e.g. `student@laptop:~$ `, or
@@ -605,11 +624,12 @@ impl Session {
     pub fn prompt(&self) -> String {
         let user = self.user();
         let sigil = if user == "root" { '#' } else { '$' };
-        let dir = if self.current_pod_namespace().is_some() {
-            "/".to_string()
-        } else {
-            self.prompt_dir()
-        };
+        let dir = self.prompt_dir();
+        if self.in_busybox_pod() {
+            // busybox ash's default prompt: the directory and the sigil
+            // (`/ # ` in busybox, `~ $ ` in curlimages/curl).
+            return format!("{dir} {sigil} ");
+        }
         format!("{user}@{}:{dir}{sigil} ", self.current_host())
     }
 
@@ -779,12 +799,7 @@ impl Session {
         exec: &mut Execution,
     ) -> i32 {
         let tty = self.rt.tty;
-        let busybox = self.pod_image().is_some_and(|image| {
-            matches!(
-                crate::cluster::images::repository(&image).as_str(),
-                "busybox" | "alpine" | "curlimages/curl"
-            )
-        });
+        let busybox = self.in_busybox_pod();
         let (fs, budget, clock) = self.parts();
         let mut cx = text::Tool {
             name,
@@ -980,7 +995,9 @@ impl Session {
             .unwrap_or_else(|| {
                 let container = self.current_pod_namespace().is_some()
                     || self.world.machine(self.here()).is_none();
-                if container {
+                // A container starts in its image's working directory:
+                // curlimages/curl's is its user's home, the others' `/`.
+                if container && !self.pod_image_is("curlimages/curl") {
                     "/".into()
                 } else {
                     self.home()

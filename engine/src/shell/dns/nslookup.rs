@@ -8,23 +8,14 @@
 
 use super::{bare, candidates, reverse_name, Reply};
 use crate::cluster::dns::{Rcode, Rdata, Record, Response, RrType};
-use crate::cluster::images;
 use crate::shell::{Execution, Session};
 use std::net::Ipv4Addr;
 
 /// The nslookup this host has.
-fn is_busybox(s: &Session) -> bool {
-    s.pod_image().is_some_and(|image| {
-        matches!(
-            images::repository(&image).as_str(),
-            "busybox" | "alpine" | "curlimages/curl"
-        )
-    })
-}
 
 #[inline(never)]
 pub(crate) fn nslookup(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
-    if is_busybox(s) {
+    if s.in_busybox_pod() {
         busybox(s, args, exec)
     } else {
         bind9(s, args, exec)

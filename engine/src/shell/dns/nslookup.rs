@@ -12,7 +12,6 @@ use crate::shell::{Execution, Session};
 use std::net::Ipv4Addr;
 
 /// The nslookup this host has.
-
 #[inline(never)]
 pub(crate) fn nslookup(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
     if s.in_busybox_pod() {

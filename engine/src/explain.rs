@@ -284,10 +284,18 @@ pub struct ChainStep {
 pub fn story(trace: &Trace, world: &World) -> Story {
     let hops: Vec<HopStory> = trace.hops.iter().map(|h| hop_story(h, world)).collect();
     let ending = match &trace.outcome {
-        Some(TraceOutcome::Answered { host, process }) => Ending::Answered {
-            host: host.clone(),
-            sentence: format!("{process} on {host} answered, and its reply reached the client."),
-        },
+        Some(TraceOutcome::Answered { host, process }) => {
+            let mut sentence =
+                format!("{process} on {host} answered, and its reply reached the client.");
+            if let Some(note) = unenforced_policies(trace, host, world) {
+                sentence.push(' ');
+                sentence.push_str(&note);
+            }
+            Ending::Answered {
+                host: host.clone(),
+                sentence,
+            }
+        }
         Some(TraceOutcome::Stopped { host, reason }) => {
             let hop = trace
                 .hops
@@ -1000,6 +1008,55 @@ fn decision(
         (None, Some(p)) => Some(format!("picked by a random draw, probability {}", probability(p))),
         (None, None) => None,
     }
+}
+
+/// For a connection that got through although a NetworkPolicy isolates
+/// its server (ingress) or its client (egress): the world's CNI, flannel,
+/// does not enforce NetworkPolicy, which a student who wrote one expects.
+fn unenforced_policies(trace: &Trace, server: &str, world: &World) -> Option<String> {
+    use crate::cluster::policy::Direction as Dir;
+    let pod_of = |host: &str| {
+        world
+            .pod_hosts
+            .iter()
+            .find(|(_, id)| world.net.host(**id).name == host)
+            .map(|(k, _)| k)
+    };
+    let client = trace.hops.first().map(|h| h.host.as_str());
+    let mut isolated = vec![];
+    for (host, dir) in [(Some(server), Dir::Ingress), (client, Dir::Egress)] {
+        let Some((ns, name)) = host.and_then(pod_of) else {
+            continue;
+        };
+        let names: Vec<String> = world
+            .cluster
+            .policies_isolating(ns, name, dir)
+            .map(|p| format!("{ns}/{}", p.metadata.name))
+            .collect();
+        let word = if dir == Dir::Ingress {
+            "ingress"
+        } else {
+            "egress"
+        };
+        match names.len() {
+            0 => {}
+            1 => isolated.push(format!(
+                "NetworkPolicy {} isolates {name} for {word}",
+                names[0]
+            )),
+            _ => isolated.push(format!(
+                "NetworkPolicies {} isolate {name} for {word}",
+                names.join(", ")
+            )),
+        }
+    }
+    if isolated.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}, but flannel does not enforce NetworkPolicy: nothing on the path reads it.",
+        isolated.join(" and ")
+    ))
 }
 
 /// What would change where the packet stopped, when the world can tell.

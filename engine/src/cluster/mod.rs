@@ -29,6 +29,7 @@ pub mod manifest;
 mod memo;
 pub mod objects;
 pub mod patch;
+pub mod policy;
 pub mod probe;
 pub mod proxy_model;
 mod proxy_view;

@@ -855,6 +855,26 @@ fn condition_words(rule: &Rule) -> Vec<String> {
                     words.push("remember this client (session affinity)".into())
                 }
             },
+            Match::Set {
+                negated,
+                name,
+                flags,
+            } => {
+                let which = if flags.starts_with("src") {
+                    "source"
+                } else {
+                    "destination"
+                };
+                words.push(if *negated {
+                    format!("{which} not in ipset {name}")
+                } else {
+                    format!("{which} in ipset {name}")
+                });
+            }
+            Match::Multiport { dports } => words.push(format!(
+                "destination port {}",
+                crate::net::netfilter::port_list(dports).replace(':', "-")
+            )),
             // The draw is the rule's decision, said apart.
             Match::Statistic(_)
             | Match::Comment(_)
@@ -1584,6 +1604,30 @@ spec:
         assert_eq!(probability(Probability::one_in(2)), "0.5");
         assert_eq!(probability(Probability::one_in(3)), "0.33");
         assert_eq!(probability(Probability::one_in(4)), "0.25");
+    }
+
+    #[test]
+    fn ipset_and_port_list_matches_read_as_words() {
+        let rule = Rule::new(
+            vec![
+                Match::Set {
+                    negated: false,
+                    name: "cali40s:clients".into(),
+                    flags: "src".into(),
+                },
+                Match::Multiport {
+                    dports: vec![(80, 80), (8000, 9000)],
+                },
+            ],
+            Target::Accept,
+        );
+        assert_eq!(
+            condition_words(&rule),
+            [
+                "source in ipset cali40s:clients",
+                "destination port 80,8000-9000"
+            ]
+        );
     }
 
     #[test]

@@ -284,10 +284,18 @@ pub struct ChainStep {
 pub fn story(trace: &Trace, world: &World) -> Story {
     let hops: Vec<HopStory> = trace.hops.iter().map(|h| hop_story(h, world)).collect();
     let ending = match &trace.outcome {
-        Some(TraceOutcome::Answered { host, process }) => Ending::Answered {
-            host: host.clone(),
-            sentence: format!("{process} on {host} answered, and its reply reached the client."),
-        },
+        Some(TraceOutcome::Answered { host, process }) => {
+            let mut sentence =
+                format!("{process} on {host} answered, and its reply reached the client.");
+            if let Some(note) = unenforced_policies(trace, host, world) {
+                sentence.push(' ');
+                sentence.push_str(&note);
+            }
+            Ending::Answered {
+                host: host.clone(),
+                sentence,
+            }
+        }
         Some(TraceOutcome::Stopped { host, reason }) => {
             let hop = trace
                 .hops
@@ -847,6 +855,26 @@ fn condition_words(rule: &Rule) -> Vec<String> {
                     words.push("remember this client (session affinity)".into())
                 }
             },
+            Match::Set {
+                negated,
+                name,
+                flags,
+            } => {
+                let which = if flags.starts_with("src") {
+                    "source"
+                } else {
+                    "destination"
+                };
+                words.push(if *negated {
+                    format!("{which} not in ipset {name}")
+                } else {
+                    format!("{which} in ipset {name}")
+                });
+            }
+            Match::Multiport { dports } => words.push(format!(
+                "destination port {}",
+                crate::net::netfilter::port_list(dports).replace(':', "-")
+            )),
             // The draw is the rule's decision, said apart.
             Match::Statistic(_)
             | Match::Comment(_)
@@ -1000,6 +1028,55 @@ fn decision(
         (None, Some(p)) => Some(format!("picked by a random draw, probability {}", probability(p))),
         (None, None) => None,
     }
+}
+
+/// For a connection that got through although a NetworkPolicy isolates
+/// its server (ingress) or its client (egress): the world's CNI, flannel,
+/// does not enforce NetworkPolicy, which a student who wrote one expects.
+fn unenforced_policies(trace: &Trace, server: &str, world: &World) -> Option<String> {
+    use crate::cluster::policy::Direction as Dir;
+    let pod_of = |host: &str| {
+        world
+            .pod_hosts
+            .iter()
+            .find(|(_, id)| world.net.host(**id).name == host)
+            .map(|(k, _)| k)
+    };
+    let client = trace.hops.first().map(|h| h.host.as_str());
+    let mut isolated = vec![];
+    for (host, dir) in [(Some(server), Dir::Ingress), (client, Dir::Egress)] {
+        let Some((ns, name)) = host.and_then(pod_of) else {
+            continue;
+        };
+        let names: Vec<String> = world
+            .cluster
+            .policies_isolating(ns, name, dir)
+            .map(|p| format!("{ns}/{}", p.metadata.name))
+            .collect();
+        let word = if dir == Dir::Ingress {
+            "ingress"
+        } else {
+            "egress"
+        };
+        match names.len() {
+            0 => {}
+            1 => isolated.push(format!(
+                "NetworkPolicy {} isolates {name} for {word}",
+                names[0]
+            )),
+            _ => isolated.push(format!(
+                "NetworkPolicies {} isolate {name} for {word}",
+                names.join(", ")
+            )),
+        }
+    }
+    if isolated.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "{}, but flannel does not enforce NetworkPolicy: nothing on the path reads it.",
+        isolated.join(" and ")
+    ))
 }
 
 /// What would change where the packet stopped, when the world can tell.
@@ -1527,6 +1604,30 @@ spec:
         assert_eq!(probability(Probability::one_in(2)), "0.5");
         assert_eq!(probability(Probability::one_in(3)), "0.33");
         assert_eq!(probability(Probability::one_in(4)), "0.25");
+    }
+
+    #[test]
+    fn ipset_and_port_list_matches_read_as_words() {
+        let rule = Rule::new(
+            vec![
+                Match::Set {
+                    negated: false,
+                    name: "cali40s:clients".into(),
+                    flags: "src".into(),
+                },
+                Match::Multiport {
+                    dports: vec![(80, 80), (8000, 9000)],
+                },
+            ],
+            Target::Accept,
+        );
+        assert_eq!(
+            condition_words(&rule),
+            [
+                "source in ipset cali40s:clients",
+                "destination port 80,8000-9000"
+            ]
+        );
     }
 
     #[test]

@@ -196,6 +196,11 @@ impl Cluster {
                 errs.extend(validation::validate_labels_and_annotations(&n.metadata));
                 verdict(kind, &name, errs)
             }
+            Object::Unstructured(u) => {
+                // Stored and served in the preferred version.
+                u.api_version = api_version;
+                verdict(kind, &name, validation::networking::admit(u))
+            }
         }
     }
 }

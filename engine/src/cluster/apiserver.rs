@@ -26,6 +26,8 @@ pub enum Object {
     ConfigMap(ConfigMap),
     Secret(Secret),
     Namespace(Namespace),
+    /// NetworkPolicy, kept as JSON.
+    Unstructured(Unstructured),
 }
 
 /// Applies `$body` to the object inside whichever variant it is.
@@ -43,6 +45,7 @@ macro_rules! each {
             Object::ConfigMap($o) => $body,
             Object::Secret($o) => $body,
             Object::Namespace($o) => $body,
+            Object::Unstructured($o) => $body,
         }
     };
 }
@@ -70,14 +73,12 @@ impl Object {
             Object::ConfigMap(_) => "ConfigMap",
             Object::Secret(_) => "Secret",
             Object::Namespace(_) => "Namespace",
+            Object::Unstructured(o) => o.kind,
         }
     }
 
     fn info(&self) -> &'static super::kinds::ResourceInfo {
-        super::kinds::SERVED
-            .iter()
-            .find(|r| r.kind == self.kind())
-            .expect("every Object kind is served")
+        super::kinds::info(self.kind()).expect("every Object kind is served")
     }
 
     /// `v1`, `apps/v1`, `discovery.k8s.io/v1`.
@@ -398,6 +399,11 @@ impl Cluster {
             Object::ConfigMap(_) => Object::ConfigMap(self.configmaps.get(key)?.clone()),
             Object::Secret(_) => Object::Secret(self.secrets.get(key)?.clone()),
             Object::Namespace(_) => Object::Namespace(self.namespaces.get(&key.1)?.clone()),
+            Object::Unstructured(o) => Object::Unstructured(
+                self.objects
+                    .get(&(o.kind, key.0.clone(), key.1.clone()))?
+                    .clone(),
+            ),
         })
     }
 
@@ -415,6 +421,7 @@ impl Cluster {
             Object::ConfigMap(o) => drop(self.configmaps.insert(key, o)),
             Object::Secret(o) => drop(self.secrets.insert(key, o)),
             Object::Namespace(o) => drop(self.namespaces.insert(key.1, o)),
+            Object::Unstructured(o) => drop(self.objects.insert((o.kind, key.0, key.1), o)),
         }
     }
 
@@ -679,6 +686,12 @@ impl Cluster {
             "endpointslices.discovery.k8s.io" => self.endpoint_slices.remove(&key).is_some(),
             "configmaps" => self.configmaps.remove(&key).is_some(),
             "secrets" => self.secrets.remove(&key).is_some(),
+            other if unstructured_kind(other).is_some() => {
+                let kind = unstructured_kind(other).unwrap_or_default();
+                self.objects
+                    .remove(&(kind, key.0.clone(), key.1.clone()))
+                    .is_some()
+            }
             "namespaces" => {
                 if matches!(
                     name,
@@ -707,6 +720,7 @@ impl Cluster {
                     self.endpoint_slices.retain(|k, _| k.0 != name);
                     self.configmaps.retain(|k, _| k.0 != name);
                     self.secrets.retain(|k, _| k.0 != name);
+                    self.objects.retain(|k, _| k.1 != name);
                 }
                 existed
             }
@@ -719,6 +733,15 @@ impl Cluster {
         self.reconcile(now);
         Ok(())
     }
+}
+
+/// The kind kept as JSON behind a resource's plural (`networkpolicies.networking.k8s.io`).
+fn unstructured_kind(plural: &str) -> Option<&'static str> {
+    let (name, group) = plural.split_once('.').unwrap_or((plural, ""));
+    super::kinds::SERVED
+        .iter()
+        .find(|r| r.name == name && r.group == group && super::kinds::is_unstructured(r.kind))
+        .map(|r| r.kind)
 }
 
 /// The manifest as kubectl sends it for a three-way patch: with its own
@@ -805,6 +828,13 @@ fn merge_server_fields(next: &mut Object, old: &Object) {
         (Object::ReplicaSet(n), Object::ReplicaSet(o)) => n.status = o.status.clone(),
         (Object::StatefulSet(n), Object::StatefulSet(o)) => n.status = o.status.clone(),
         (Object::DaemonSet(n), Object::DaemonSet(o)) => n.status = o.status.clone(),
+        // The status is a subresource: the controllers write it.
+        (Object::Unstructured(n), Object::Unstructured(o)) => {
+            n.body.remove("status");
+            if let Some(st) = o.body.get("status") {
+                n.body.insert("status".into(), st.clone());
+            }
+        }
         (Object::Namespace(n), Object::Namespace(_)) => {
             let name = n.metadata.name.clone();
             n.metadata

@@ -68,6 +68,7 @@ impl Cluster {
             Object::ConfigMap(_) => self.configmaps.len(),
             Object::Secret(_) => self.secrets.len(),
             Object::Namespace(_) => self.namespaces.len(),
+            Object::Unstructured(u) => self.objects_of(u.kind, None).count(),
         }
     }
 

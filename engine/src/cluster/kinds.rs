@@ -68,7 +68,24 @@ pub const SERVED: &[ResourceInfo] = &[
         "EndpointSlice",
     ),
     res("events", &["ev"], "events.k8s.io", true, "Event"),
+    res(
+        "networkpolicies",
+        &["netpol"],
+        "networking.k8s.io",
+        true,
+        "NetworkPolicy",
+    ),
 ];
+
+/// The kinds kept as JSON ([`super::objects::Unstructured`]).
+pub fn is_unstructured(kind: &str) -> bool {
+    kind == "NetworkPolicy"
+}
+
+/// The served resource of a kind.
+pub fn info(kind: &str) -> Option<&'static ResourceInfo> {
+    SERVED.iter().find(|r| r.kind == kind)
+}
 
 /// Kinds the cluster serves for reading only (what its components report),
 /// which a manifest cannot create here.
@@ -118,12 +135,6 @@ pub const NOT_SIMULATED: &[(&str, &str, &str, &[&str])] = &[
         "networking.k8s.io/v1",
         "ingressclasses",
         &[],
-    ),
-    (
-        "NetworkPolicy",
-        "networking.k8s.io/v1",
-        "networkpolicies",
-        &["netpol"],
     ),
     (
         "PodDisruptionBudget",
@@ -264,7 +275,13 @@ mod tests {
         assert!(not_simulated("batch/v1", "Job"));
         assert!(!not_simulated("batch/v2", "Job"));
         assert_eq!(unsimulated_resource("jobs.batch"), Some("jobs"));
+        assert_eq!(unsimulated_resource("jobs"), Some("jobs"));
         assert_eq!(unsimulated_resource("ing"), Some("ingresses"));
+        assert_eq!(unsimulated_resource("netpol"), None);
+        assert_eq!(
+            served("networking.k8s.io/v1", "NetworkPolicy").map(|r| r.name),
+            Some("networkpolicies")
+        );
         assert_eq!(unsimulated_resource("svc"), None);
     }
 }

@@ -399,6 +399,9 @@ pub fn decode(v: Value) -> Result<Object, DocError> {
     use super::objects as o;
     let root = info.kind;
     let v = without_server_fields(v);
+    if super::kinds::is_unstructured(root) {
+        return decode_unstructured(v, info, &api_version, &kind);
+    }
     let object = match root {
         "Service" => strict::<o::Service>(v, root).map(Object::Service),
         "Pod" => strict::<o::Pod>(v, root).map(Object::Pod),
@@ -421,6 +424,45 @@ pub fn decode(v: Value) -> Result<Object, DocError> {
         version: info.version.to_string(),
         detail,
     })
+}
+
+/// A kind kept as JSON: its metadata decoded as every kind's, the rest
+/// checked against its table.
+fn decode_unstructured(
+    v: Value,
+    info: &'static super::kinds::ResourceInfo,
+    api_version: &str,
+    kind: &str,
+) -> Result<Object, DocError> {
+    let decode_error = |detail: String| DocError::Decode {
+        kind: kind.to_string(),
+        version: api_version
+            .rsplit_once('/')
+            .map_or(api_version, |(_, v)| v)
+            .to_string(),
+        detail,
+    };
+    let Value::Object(mut m) = v else {
+        return Err(decode_error("expected an object".into()));
+    };
+    m.remove("apiVersion");
+    m.remove("kind");
+    let meta = m.remove("metadata").unwrap_or(Value::Null);
+    let metadata: super::objects::ObjectMeta = if meta.is_null() {
+        Default::default()
+    } else {
+        #[derive(Deserialize)]
+        struct Meta {
+            metadata: super::objects::ObjectMeta,
+        }
+        strict::<Meta>(serde_json::json!({ "metadata": meta }), info.kind)
+            .map_err(decode_error)?
+            .metadata
+    };
+    match super::schema::decode(info.kind, api_version, metadata, m) {
+        Ok(u) => Ok(Object::Unstructured(u)),
+        Err(super::schema::SchemaError::Decode(d)) => Err(decode_error(d)),
+    }
 }
 
 /// What a manifest may carry that the server writes itself and ignores on

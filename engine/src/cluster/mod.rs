@@ -29,9 +29,11 @@ pub mod manifest;
 mod memo;
 pub mod objects;
 pub mod patch;
+pub mod policy;
 pub mod probe;
 pub mod proxy_model;
 mod proxy_view;
+pub mod schema;
 mod threeway;
 pub mod validation;
 
@@ -100,6 +102,9 @@ pub struct Cluster {
     pub endpoint_slices: BTreeMap<Key, EndpointSlice>,
     pub configmaps: BTreeMap<Key, ConfigMap>,
     pub secrets: BTreeMap<Key, Secret>,
+    /// The kinds kept as JSON (NetworkPolicies), by kind, namespace (`""`
+    /// for cluster-scoped ones) and name.
+    pub objects: BTreeMap<(&'static str, String, String), Unstructured>,
     /// What the scheduler, the kubelets and the controllers reported.
     pub events: Vec<events::Event>,
     /// Each node's kubelet: its images, its pull queue, its address allocator.
@@ -139,6 +144,7 @@ impl Cluster {
             endpoint_slices: BTreeMap::new(),
             configmaps: BTreeMap::new(),
             secrets: BTreeMap::new(),
+            objects: BTreeMap::new(),
             events: vec![],
             kubelets: BTreeMap::new(),
             cloud,
@@ -276,6 +282,7 @@ impl Cluster {
             + self.configmaps.len()
             + self.secrets.len()
             + self.namespaces.len()
+            + self.objects.len()
     }
 
     /// The STATUS column of a pod.
@@ -369,6 +376,19 @@ impl Cluster {
             }
         }
         out
+    }
+
+    /// The stored objects of a kind kept as JSON, in `ns` (every namespace
+    /// when `None`).
+    pub fn objects_of<'a>(
+        &'a self,
+        kind: &'static str,
+        ns: Option<&'a str>,
+    ) -> impl Iterator<Item = &'a Unstructured> + 'a {
+        self.objects
+            .iter()
+            .filter(move |((k, n, _), _)| *k == kind && ns.is_none_or(|ns| ns == n))
+            .map(|(_, o)| o)
     }
 
     /// What kube-proxy sees: every TCP and UDP Service port with its endpoints.

@@ -219,6 +219,74 @@ pub enum Match {
         negated: bool,
         states: Vec<CtState>,
     },
+    /// `-m set [!] --match-set NAME src|dst|dst,dst`: the packet's source
+    /// or destination address (and, for a `hash:ip,port` set, its protocol
+    /// and destination port) is a member of the ipset `name` (Calico's
+    /// selector and named-port sets). A set that does not exist matches
+    /// nothing. `flags` as written: the first says which address.
+    Set {
+        negated: bool,
+        name: String,
+        flags: String,
+    },
+    /// `-m multiport --dports 80,8000:9000`: the destination port is one of
+    /// the ports or in one of the ranges (Calico's port matches).
+    Multiport {
+        dports: Vec<(u16, u16)>,
+    },
+}
+
+/// An ipset, as `ipset list` names its types: `hash:net` holds networks,
+/// `hash:ip,port` addresses with a protocol and port.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct IpSet {
+    pub nets: Vec<Ipv4Net>,
+    pub ip_ports: Vec<(Ipv4Addr, Protocol, u16)>,
+}
+
+impl IpSet {
+    /// `hash:net` when it holds no address with a port.
+    pub fn type_name(&self) -> &'static str {
+        if self.ip_ports.is_empty() {
+            "hash:net"
+        } else {
+            "hash:ip,port"
+        }
+    }
+
+    /// Whether the set holds the address (a `hash:ip,port` set: with the
+    /// protocol and port).
+    fn contains(&self, addr: Ipv4Addr, proto: Protocol, port: u16) -> bool {
+        self.nets.iter().any(|n| n.contains(&addr))
+            || self
+                .ip_ports
+                .iter()
+                .any(|(a, p, n)| *a == addr && *p == proto && *n == port)
+    }
+}
+
+/// `80` or `8000:9000`, as iptables prints a port or a range.
+fn port_range(&(lo, hi): &(u16, u16)) -> String {
+    if lo == hi {
+        lo.to_string()
+    } else {
+        format!("{lo}:{hi}")
+    }
+}
+
+/// `80,8000:9000`.
+pub fn port_list(ports: &[(u16, u16)]) -> String {
+    ports.iter().map(port_range).collect::<Vec<_>>().join(",")
+}
+
+/// An interface name as `-i`/`-o` match it: a trailing `+` matches every
+/// name that begins with what comes before it (`cali+`).
+pub fn iface_matches(pattern: &str, name: Option<&str>) -> bool {
+    match (pattern.strip_suffix('+'), name) {
+        (Some(prefix), Some(n)) => n.starts_with(prefix),
+        (None, Some(n)) => n == pattern,
+        (_, None) => false,
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -352,6 +420,16 @@ impl Rule {
                         neg(*negated),
                         CtState::list(states)
                     );
+                }
+                Match::Set {
+                    negated,
+                    name,
+                    flags,
+                } => {
+                    let _ = write!(out, " -m set {}--match-set {name} {flags}", neg(*negated));
+                }
+                Match::Multiport { dports } => {
+                    let _ = write!(out, " -m multiport --dports {}", port_list(dports));
                 }
                 _ => {}
             }
@@ -683,6 +761,8 @@ fn packet_bytes(proto: Protocol) -> u64 {
 pub struct Netfilter {
     tables: BTreeMap<Table, BTreeMap<String, Slot>>,
     pub recent: RecentLists,
+    /// The host's ipsets by name, which `-m set` rules read.
+    pub ipsets: BTreeMap<String, IpSet>,
     /// How `run_hook` evaluates; [`EvalMode::Indexed`] unless a benchmark or
     /// test asks for the reference walk.
     pub mode: EvalMode,
@@ -1123,10 +1203,10 @@ impl Netfilter {
                 Match::Destination { negated, net } => net.contains(&pkt.dst) != *negated,
                 Match::Protocol(p) => *p == pkt.proto,
                 Match::InInterface { negated, name } => {
-                    (pkt.in_iface.as_deref() == Some(name.as_str())) != *negated
+                    iface_matches(name, pkt.in_iface.as_deref()) != *negated
                 }
                 Match::OutInterface { negated, name } => {
-                    (pkt.out_iface.as_deref() == Some(name.as_str())) != *negated
+                    iface_matches(name, pkt.out_iface.as_deref()) != *negated
                 }
                 Match::Comment(_) => true,
                 Match::Tcp { dport } => {
@@ -1171,6 +1251,29 @@ impl Netfilter {
                     });
                     any != *negated
                 }
+                Match::Set {
+                    negated,
+                    name,
+                    flags,
+                } => {
+                    // One flag per dimension; a missing one repeats the
+                    // last, as ipset reads them.
+                    let mut sides = flags.split(',').map(|f| f == "src");
+                    let addr_src = sides.next().unwrap_or(true);
+                    let port_src = sides.next().unwrap_or(addr_src);
+                    let addr = if addr_src { pkt.src } else { pkt.dst };
+                    let port = if port_src { pkt.sport } else { pkt.dport };
+                    self.ipsets
+                        .get(name)
+                        .is_some_and(|set| set.contains(addr, pkt.proto, port))
+                        != *negated
+                }
+                Match::Multiport { dports } => {
+                    matches!(pkt.proto, Protocol::Tcp | Protocol::Udp)
+                        && dports
+                            .iter()
+                            .any(|(lo, hi)| (*lo..=*hi).contains(&pkt.dport))
+                }
             };
             if !ok {
                 return false;
@@ -1214,6 +1317,148 @@ mod tests {
             is_local: &|a| a == Ipv4Addr::new(192, 168, 1, 2),
             masquerade_addr: Some(Ipv4Addr::new(10, 244, 0, 1)),
         }
+    }
+
+    /// A workload chain as Calico's Felix writes one: replies pass, then
+    /// the policy's allows (an ipset of pods and a multiport list), then the
+    /// drop at the end.
+    fn calico_like() -> Netfilter {
+        let mut nf = Netfilter::new();
+        nf.append(
+            Table::Filter,
+            "FORWARD",
+            Rule::new(
+                vec![Match::OutInterface {
+                    negated: false,
+                    name: "cali+".into(),
+                }],
+                Target::Jump("cali-tw".into()),
+            ),
+        );
+        nf.append(
+            Table::Filter,
+            "cali-tw",
+            Rule::new(
+                vec![Match::Conntrack {
+                    negated: false,
+                    states: vec![CtState::Related, CtState::Established],
+                }],
+                Target::Accept,
+            ),
+        );
+        nf.append(
+            Table::Filter,
+            "cali-tw",
+            Rule::new(
+                vec![
+                    Match::Protocol(Protocol::Tcp),
+                    Match::Set {
+                        negated: false,
+                        name: "cali40s:clients".into(),
+                        flags: "src".into(),
+                    },
+                    Match::Multiport {
+                        dports: vec![(80, 80), (8000, 9000)],
+                    },
+                ],
+                Target::Accept,
+            ),
+        );
+        nf.append(
+            Table::Filter,
+            "cali-tw",
+            Rule::new(vec![Match::Comment("cali:drop".into())], Target::Drop),
+        );
+        nf.ipsets.insert(
+            "cali40s:clients".into(),
+            IpSet {
+                nets: vec!["10.244.1.5/32".parse().unwrap()],
+                ip_ports: vec![],
+            },
+        );
+        nf
+    }
+
+    #[test]
+    fn ipsets_multiport_and_interface_wildcards_decide_like_the_kernel() {
+        let mut rng = SimRng::new(1);
+        let verdict = |nf: &mut Netfilter, mut p: PacketView| {
+            p.out_iface = Some("cali1234567890a".into());
+            let mut rng = SimRng::new(1);
+            nf.run_hook(Table::Filter, "FORWARD", &mut p, &mut env(&mut rng))
+                .verdict
+        };
+        let mut nf = calico_like();
+        assert_eq!(
+            verdict(&mut nf, pkt("10.244.1.5", "10.244.0.2", 80)),
+            Verdict::Accept
+        );
+        assert_eq!(
+            verdict(&mut nf, pkt("10.244.1.5", "10.244.0.2", 8500)),
+            Verdict::Accept
+        );
+        // Another client, another port: the drop at the end of the chain.
+        assert_eq!(
+            verdict(&mut nf, pkt("10.244.1.6", "10.244.0.2", 80)),
+            Verdict::Drop
+        );
+        assert_eq!(
+            verdict(&mut nf, pkt("10.244.1.5", "10.244.0.2", 9001)),
+            Verdict::Drop
+        );
+        // A reply of a connection the node knows passes.
+        let mut reply = pkt("10.244.1.6", "10.244.0.2", 80);
+        reply.ct_state = CtState::Established;
+        assert_eq!(verdict(&mut nf, reply), Verdict::Accept);
+        // Not out of a cali interface: the wildcard does not match.
+        let mut other = pkt("10.244.1.6", "10.244.0.2", 80);
+        other.out_iface = Some("cni0".into());
+        let r = nf.run_hook(Table::Filter, "FORWARD", &mut other, &mut env(&mut rng));
+        assert_eq!(r.verdict, Verdict::Accept);
+        // A set that does not exist matches nothing.
+        nf.ipsets.clear();
+        assert_eq!(
+            verdict(&mut nf, pkt("10.244.1.5", "10.244.0.2", 80)),
+            Verdict::Drop
+        );
+        // Named ports: a `hash:ip,port` set of the destination's address,
+        // protocol and port.
+        let mut np = calico_like();
+        np.ipsets.insert(
+            "cali40s:clients".into(),
+            IpSet {
+                nets: vec![],
+                ip_ports: vec![("10.244.1.5".parse().unwrap(), Protocol::Tcp, 80)],
+            },
+        );
+        assert_eq!(np.ipsets["cali40s:clients"].type_name(), "hash:ip,port");
+        assert_eq!(
+            verdict(&mut np, pkt("10.244.1.5", "10.244.0.2", 80)),
+            Verdict::Drop
+        );
+    }
+
+    #[test]
+    fn ipset_and_multiport_rules_save_as_iptables_prints_them() {
+        let nf = calico_like();
+        let text = nf.save_table(Table::Filter);
+        assert!(text.contains("-A FORWARD -o cali+ -j cali-tw\n"), "{text}");
+        assert!(
+            text.contains("-A cali-tw -p tcp -m set --match-set cali40s:clients src -m multiport --dports 80,8000:9000 -j ACCEPT\n"),
+            "{text}"
+        );
+        let negated = Rule::new(
+            vec![Match::Set {
+                negated: true,
+                name: "cali40n:web".into(),
+                flags: "dst,dst".into(),
+            }],
+            Target::Return,
+        );
+        assert_eq!(
+            negated.save_spec(),
+            "-m set ! --match-set cali40n:web dst,dst -j RETURN"
+        );
     }
 
     #[test]

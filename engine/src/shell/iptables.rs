@@ -948,6 +948,23 @@ fn print_match(out: &mut String, m: &Match, numeric: bool) {
                 crate::net::netfilter::CtState::list(states)
             );
         }
+        Match::Set {
+            negated,
+            name,
+            flags,
+        } => {
+            if *negated {
+                out.push_str(" !");
+            }
+            let _ = write!(out, " match-set {name} {flags}");
+        }
+        Match::Multiport { dports } => {
+            let _ = write!(
+                out,
+                " multiport dports {}",
+                crate::net::netfilter::port_list(dports)
+            );
+        }
         Match::Source { .. }
         | Match::Destination { .. }
         | Match::Protocol(_)
@@ -1169,6 +1186,28 @@ Options:
 #[cfg(test)]
 mod tests {
     use crate::cluster::kubeproxy::{install, render};
+
+    #[test]
+    fn ipset_and_multiport_matches_list_as_iptables_l_prints_them() {
+        use crate::net::netfilter::Match;
+        let mut out = String::new();
+        for m in [
+            Match::Set {
+                negated: true,
+                name: "cali40s:clients".into(),
+                flags: "src".into(),
+            },
+            Match::Multiport {
+                dports: vec![(80, 80), (8000, 9000)],
+            },
+        ] {
+            super::print_match(&mut out, &m, true);
+        }
+        assert_eq!(
+            out,
+            " ! match-set cali40s:clients src multiport dports 80,8000:9000"
+        );
+    }
     use crate::cluster::proxy_model::{Affinity, ProxyEndpoint, ProxyNode, ServicePortInfo};
     use crate::shell::Session;
     use crate::world::WorldOptions;

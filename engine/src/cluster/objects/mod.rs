@@ -79,6 +79,7 @@ mod discovery;
 mod pod;
 mod pod_policy;
 mod service;
+mod unstructured;
 mod workloads;
 
 pub use config::*;
@@ -86,6 +87,7 @@ pub use discovery::*;
 pub use pod::*;
 pub use pod_policy::Toleration;
 pub use service::*;
+pub use unstructured::*;
 pub use workloads::*;
 
 /// `metav1.LabelSelector`: `matchLabels` and `matchExpressions`, all of

@@ -7,6 +7,7 @@
 
 mod config;
 mod discovery;
+pub mod networking;
 mod service;
 mod workloads;
 

@@ -64,6 +64,7 @@ pub(crate) fn headers(r: Resource) -> (Vec<&'static str>, Vec<&'static str>) {
         ),
         Resource::ConfigMaps => (vec!["NAME", "DATA", "AGE"], vec![]),
         Resource::Secrets => (vec!["NAME", "TYPE", "DATA", "AGE"], vec![]),
+        Resource::NetworkPolicies => (vec!["NAME", "POD-SELECTOR", "AGE"], vec![]),
         Resource::Nodes => (
             vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
             vec![
@@ -554,6 +555,22 @@ fn items_uncounted(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
                     ],
                     vec![],
                     to_json(secret),
+                ));
+            }
+        }
+        Resource::NetworkPolicies => {
+            for np in c.objects_of("NetworkPolicy", ns) {
+                let selector = selector_at(np.spec(), &["podSelector"]);
+                out.push(item(
+                    np.namespace(),
+                    &np.metadata,
+                    vec![
+                        np.metadata.name.clone(),
+                        selector.format(),
+                        age(now, np.metadata.created_ms),
+                    ],
+                    vec![],
+                    to_json(np),
                 ));
             }
         }

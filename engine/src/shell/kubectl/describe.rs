@@ -703,6 +703,129 @@ fn describe_config_map(cm: &ConfigMap) -> String {
     DESCRIBE.format(&o)
 }
 
+/// `describeNetworkPolicy`: the spec in words, rule by rule.
+fn describe_network_policy(np: &Unstructured) -> String {
+    let mut o = String::new();
+    let created = crate::cluster::rfc3339(np.metadata.created_ms)
+        .replace('T', " ")
+        .replace('Z', " +0000 UTC");
+    o.push_str(&format!(
+        "Name:\t{}\nNamespace:\t{}\nCreated on:\t{created}\n",
+        np.metadata.name,
+        np.namespace()
+    ));
+    multiline("Labels", &np.metadata.labels, &mut o);
+    annotations("Annotations", &np.metadata.annotations, &mut o);
+    let spec = np.spec();
+    o.push_str("Spec:\n  PodSelector: ");
+    let selector = selector_at(spec, &["podSelector"]);
+    if selector.is_empty() {
+        o.push_str("    <none> (Allowing the specific traffic to all pods in this namespace)\n");
+    } else {
+        o.push_str(&format!("    {}\n", selector.format()));
+    }
+    let types = list_at(spec, &["policyTypes"]);
+    let has = |t: &str| types.iter().any(|v| v.as_str() == Some(t));
+    for (dir, peers, word) in [("ingress", "from", "From"), ("egress", "to", "To")] {
+        let title = if dir == "ingress" {
+            "Ingress"
+        } else {
+            "Egress"
+        };
+        if has(title) {
+            o.push_str(&format!("  Allowing {dir} traffic:\n"));
+            policy_rules(list_at(spec, &[dir]), dir, peers, word, &mut o);
+        } else {
+            o.push_str(&format!("  Not affecting {dir} traffic\n"));
+        }
+    }
+    let names: Vec<&str> = types.iter().filter_map(|t| t.as_str()).collect();
+    let names = if names.is_empty() {
+        "<none>".to_string()
+    } else {
+        names.join(", ")
+    };
+    o.push_str(&format!("  Policy Types: {names}\n"));
+    DESCRIBE.format(&o)
+}
+
+/// `printNetworkPolicySpecIngressFrom` and `…EgressTo`.
+fn policy_rules(rules: &[Value], dir: &str, peers: &str, word: &str, o: &mut String) {
+    const I: &str = "    ";
+    if rules.is_empty() {
+        o.push_str(&format!(
+            "{I}<none> (Selected pods are isolated for {dir} connectivity)\n"
+        ));
+        return;
+    }
+    for (i, rule) in rules.iter().enumerate() {
+        let ports = list_at(rule, &["ports"]);
+        if ports.is_empty() {
+            o.push_str(&format!(
+                "{I}To Port: <any> (traffic allowed to all ports)\n"
+            ));
+        }
+        for port in ports {
+            let proto = match str_at(port, &["protocol"]) {
+                "" => "TCP",
+                p => p,
+            };
+            // A nil `*IntOrString` prints as Go's `<nil>`.
+            let number = match at(port, &["port"]) {
+                Value::Number(n) => n.to_string(),
+                Value::String(s) => s.clone(),
+                _ => "<nil>".into(),
+            };
+            match at(port, &["endPort"]).as_i64() {
+                Some(end) => o.push_str(&format!("{I}To Port Range: {number}-{end}/{proto}\n")),
+                None => o.push_str(&format!("{I}To Port: {number}/{proto}\n")),
+            }
+        }
+        let list = list_at(rule, &[peers]);
+        if list.is_empty() {
+            let what = if dir == "ingress" {
+                "source"
+            } else {
+                "destination"
+            };
+            o.push_str(&format!(
+                "{I}{word}: <any> (traffic not restricted by {what})\n"
+            ));
+        }
+        for peer in list {
+            o.push_str(&format!("{I}{word}:\n"));
+            let pods = peer
+                .get("podSelector")
+                .map(|_| selector_at(peer, &["podSelector"]));
+            let namespaces = peer
+                .get("namespaceSelector")
+                .map(|_| selector_at(peer, &["namespaceSelector"]));
+            if let Some(ns) = &namespaces {
+                o.push_str(&format!("  {I}NamespaceSelector: {}\n", ns.format()));
+            }
+            if let Some(pods) = &pods {
+                o.push_str(&format!("  {I}PodSelector: {}\n", pods.format()));
+            }
+            if pods.is_none() && namespaces.is_none() {
+                if let Some(block) = peer.get("ipBlock") {
+                    let except: Vec<&str> = list_at(block, &["except"])
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect();
+                    o.push_str(&format!(
+                        "  {I}IPBlock:\n    {I}CIDR: {}\n    {I}Except: {}\n",
+                        str_at(block, &["cidr"]),
+                        except.join(", ")
+                    ));
+                }
+            }
+        }
+        if i + 1 != rules.len() {
+            o.push_str(&format!("{I}----------\n"));
+        }
+    }
+}
+
 fn describe_secret(secret: &Secret) -> String {
     let mut o = String::new();
     name_and_labels(&secret.metadata, &mut o);
@@ -1105,6 +1228,10 @@ pub(crate) fn describe(s: &mut Session, args: &Args, exec: &mut Execution) -> i3
                 }
                 Resource::ConfigMaps => c.configmaps.get(&key).map(describe_config_map),
                 Resource::Secrets => c.secrets.get(&key).map(describe_secret),
+                Resource::NetworkPolicies => c
+                    .objects
+                    .get(&("NetworkPolicy", key.0.clone(), key.1.clone()))
+                    .map(describe_network_policy),
                 Resource::Nodes => describe_node(c, &n, now),
                 other => {
                     exec.err(format!(

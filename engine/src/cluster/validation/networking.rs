@@ -1,0 +1,338 @@
+//! The API server's defaulting and validation of the kinds kept as JSON:
+//! NetworkPolicy (`pkg/apis/networking`, v1.31).
+
+use super::{
+    port_name_errors, validate_labels, validate_labels_and_annotations, validate_name, BadValue,
+    FieldError, PORT_RANGE_MSG,
+};
+use crate::cluster::objects::{at, list_at, str_at, Unstructured};
+use serde_json::{json, Map, Value};
+
+/// Defaults, then validation, of a kind kept as JSON.
+pub fn admit(u: &mut Unstructured) -> Vec<FieldError> {
+    match u.kind {
+        "NetworkPolicy" => {
+            default_network_policy(&mut u.body);
+            validate_network_policy(u)
+        }
+        _ => vec![],
+    }
+}
+
+fn spec_mut(body: &mut Map<String, Value>) -> &mut Map<String, Value> {
+    let spec = body.entry("spec").or_insert_with(|| json!({}));
+    if !spec.is_object() {
+        *spec = json!({});
+    }
+    spec.as_object_mut().expect("made an object above")
+}
+
+/// `SetDefaults_NetworkPolicy` and `SetDefaults_NetworkPolicyPort`: TCP for
+/// a port without protocol; `policyTypes` Ingress, and Egress when the
+/// policy has egress rules.
+fn default_network_policy(body: &mut Map<String, Value>) {
+    let spec = spec_mut(body);
+    spec.entry("podSelector").or_insert_with(|| json!({}));
+    for dir in ["ingress", "egress"] {
+        for rule in spec
+            .get_mut(dir)
+            .and_then(Value::as_array_mut)
+            .into_iter()
+            .flatten()
+        {
+            for port in rule
+                .get_mut("ports")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(p) = port.as_object_mut() {
+                    p.entry("protocol").or_insert_with(|| json!("TCP"));
+                }
+            }
+        }
+    }
+    if spec
+        .get("policyTypes")
+        .and_then(Value::as_array)
+        .is_none_or(Vec::is_empty)
+    {
+        let egress = spec
+            .get("egress")
+            .and_then(Value::as_array)
+            .is_some_and(|e| !e.is_empty());
+        let types = if egress {
+            json!(["Ingress", "Egress"])
+        } else {
+            json!(["Ingress"])
+        };
+        spec.insert("policyTypes".into(), types);
+    }
+}
+
+/// `ValidateLabelSelector`.
+pub fn validate_label_selector(sel: &Value, path: &str) -> Vec<FieldError> {
+    let mut errs = vec![];
+    for (i, r) in list_at(sel, &["matchExpressions"]).iter().enumerate() {
+        let f = format!("{path}.matchExpressions[{i}]");
+        let values = list_at(r, &["values"]);
+        match str_at(r, &["operator"]) {
+            "In" | "NotIn" if values.is_empty() => errs.push(FieldError::required(
+                format!("{f}.values"),
+                "must be specified when `operator` is 'In' or 'NotIn'",
+            )),
+            "Exists" | "DoesNotExist" if !values.is_empty() => errs.push(FieldError::forbidden(
+                format!("{f}.values"),
+                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+            )),
+            "In" | "NotIn" | "Exists" | "DoesNotExist" => {}
+            other => errs.push(FieldError::invalid(
+                format!("{f}.operator"),
+                BadValue::Str(other.to_string()),
+                "not a valid selector operator",
+            )),
+        }
+        let key = str_at(r, &["key"]);
+        let probe: crate::cluster::objects::Labels = [(key.to_string(), String::new())].into();
+        for mut e in validate_labels(&probe, &format!("{f}.key")) {
+            e.kind = super::ErrorType::Invalid(BadValue::Str(key.to_string()));
+            errs.push(e);
+        }
+    }
+    if let Ok(labels) = serde_json::from_value(at(sel, &["matchLabels"]).clone()) {
+        errs.extend(validate_labels(&labels, &format!("{path}.matchLabels")));
+    }
+    errs
+}
+
+fn validate_network_policy(u: &Unstructured) -> Vec<FieldError> {
+    let mut errs: Vec<FieldError> = validate_name(&u.metadata.name, true).into_iter().collect();
+    errs.extend(validate_labels_and_annotations(&u.metadata));
+    let spec = u.spec();
+    errs.extend(validate_label_selector(
+        at(spec, &["podSelector"]),
+        "spec.podSelector",
+    ));
+    for (dir, peers) in [("ingress", "from"), ("egress", "to")] {
+        for (i, rule) in list_at(spec, &[dir]).iter().enumerate() {
+            let rule_path = format!("spec.{dir}[{i}]");
+            for (j, port) in list_at(rule, &["ports"]).iter().enumerate() {
+                errs.extend(validate_policy_port(
+                    port,
+                    &format!("{rule_path}.ports[{j}]"),
+                ));
+            }
+            for (j, peer) in list_at(rule, &[peers]).iter().enumerate() {
+                errs.extend(validate_peer(peer, &format!("{rule_path}.{peers}[{j}]")));
+            }
+        }
+    }
+    let types = list_at(spec, &["policyTypes"]);
+    if types.len() > 2 {
+        let list: Vec<String> = types
+            .iter()
+            .map(|t| format!("{:?}", t.as_str().unwrap_or("")))
+            .collect();
+        // `&spec.PolicyTypes`: field.Error prints what the pointer points to.
+        errs.push(FieldError::invalid(
+            "spec.policyTypes",
+            BadValue::Raw(format!("[]networking.PolicyType{{{}}}", list.join(", "))),
+            "may not specify more than two policyTypes",
+        ));
+        return errs;
+    }
+    for (i, t) in types.iter().enumerate() {
+        let t = t.as_str().unwrap_or("");
+        if t != "Ingress" && t != "Egress" {
+            errs.push(FieldError::unsupported(
+                format!("spec.policyTypes[{i}]"),
+                t,
+                &["Ingress", "Egress"],
+            ));
+        }
+    }
+    errs
+}
+
+fn validate_policy_port(port: &Value, path: &str) -> Vec<FieldError> {
+    let mut errs = vec![];
+    let proto = str_at(port, &["protocol"]);
+    if !proto.is_empty() && !["TCP", "UDP", "SCTP"].contains(&proto) {
+        errs.push(FieldError::unsupported(
+            format!("{path}.protocol"),
+            proto,
+            &["TCP", "UDP", "SCTP"],
+        ));
+    }
+    let end = at(port, &["endPort"]).as_i64();
+    match at(port, &["port"]) {
+        Value::Number(n) => {
+            let p = n.as_i64().unwrap_or(0);
+            if !(1..=65535).contains(&p) {
+                errs.push(FieldError::invalid(
+                    format!("{path}.port"),
+                    BadValue::Int(p),
+                    PORT_RANGE_MSG,
+                ));
+            }
+            if let Some(e) = end {
+                if e < p {
+                    // The server reports `port`'s value here.
+                    errs.push(FieldError::invalid(
+                        format!("{path}.endPort"),
+                        BadValue::Int(p),
+                        "must be greater than or equal to `port`",
+                    ));
+                }
+                if !(1..=65535).contains(&e) {
+                    errs.push(FieldError::invalid(
+                        format!("{path}.endPort"),
+                        BadValue::Int(e),
+                        PORT_RANGE_MSG,
+                    ));
+                }
+            }
+        }
+        Value::String(name) => {
+            if let Some(e) = end {
+                errs.push(FieldError::invalid(
+                    format!("{path}.endPort"),
+                    BadValue::Int(e),
+                    "may not be specified when `port` is non-numeric",
+                ));
+            }
+            for msg in port_name_errors(name) {
+                errs.push(FieldError::invalid(
+                    format!("{path}.port"),
+                    BadValue::Str(name.clone()),
+                    msg,
+                ));
+            }
+        }
+        _ => {
+            if let Some(e) = end {
+                errs.push(FieldError::invalid(
+                    format!("{path}.endPort"),
+                    BadValue::Int(e),
+                    "may not be specified when `port` is not specified",
+                ));
+            }
+        }
+    }
+    errs
+}
+
+fn validate_peer(peer: &Value, path: &str) -> Vec<FieldError> {
+    let mut errs = vec![];
+    let mut kinds = 0;
+    for (key, name) in [
+        ("podSelector", "podSelector"),
+        ("namespaceSelector", "namespaceSelector"),
+    ] {
+        if peer.get(key).is_some() {
+            kinds += 1;
+            errs.extend(validate_label_selector(
+                at(peer, &[key]),
+                &format!("{path}.{name}"),
+            ));
+        }
+    }
+    let block = peer.get("ipBlock");
+    if let Some(b) = block {
+        kinds += 1;
+        errs.extend(validate_ip_block(b, &format!("{path}.ipBlock")));
+    }
+    if kinds == 0 {
+        errs.push(FieldError::required(path, "must specify a peer"));
+    } else if kinds > 1 && block.is_some() {
+        errs.push(FieldError::forbidden(
+            path,
+            "may not specify both ipBlock and another peer",
+        ));
+    }
+    errs
+}
+
+fn validate_ip_block(b: &Value, path: &str) -> Vec<FieldError> {
+    let cidr = str_at(b, &["cidr"]);
+    if cidr.is_empty() {
+        return vec![FieldError::required(format!("{path}.cidr"), "")];
+    }
+    let Ok(net) = cidr.parse::<ipnet::IpNet>() else {
+        return vec![FieldError::invalid(
+            format!("{path}.cidr"),
+            BadValue::Str(cidr.to_string()),
+            "not a valid CIDR",
+        )];
+    };
+    let mut errs = vec![];
+    for (i, e) in list_at(b, &["except"]).iter().enumerate() {
+        let text = e.as_str().unwrap_or("");
+        let f = format!("{path}.except[{i}]");
+        let Ok(except) = text.parse::<ipnet::IpNet>() else {
+            errs.push(FieldError::invalid(
+                f,
+                BadValue::Str(text.to_string()),
+                "not a valid CIDR",
+            ));
+            return errs;
+        };
+        if !net.contains(&except.network()) || net.prefix_len() >= except.prefix_len() {
+            errs.push(FieldError::invalid(
+                f,
+                BadValue::Str(text.to_string()),
+                "must be a strict subset of `cidr`",
+            ));
+        }
+    }
+    errs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(spec: Value) -> Unstructured {
+        let mut u = Unstructured {
+            kind: "NetworkPolicy",
+            api_version: "networking.k8s.io/v1".into(),
+            ..Default::default()
+        };
+        u.metadata.name = "p".into();
+        u.body.insert("spec".into(), spec);
+        u
+    }
+
+    fn messages(errs: &[FieldError]) -> Vec<String> {
+        errs.iter().map(|e| e.to_string()).collect()
+    }
+
+    #[test]
+    fn a_policy_is_defaulted_as_the_server_does() {
+        let mut u = policy(json!({"egress": [{"ports": [{"port": 53}]}]}));
+        assert!(admit(&mut u).is_empty());
+        assert_eq!(u.spec()["policyTypes"], json!(["Ingress", "Egress"]));
+        assert_eq!(u.spec()["egress"][0]["ports"][0]["protocol"], "TCP");
+        assert_eq!(u.spec()["podSelector"], json!({}));
+    }
+
+    #[test]
+    fn policy_messages_are_the_api_servers() {
+        let mut u = policy(json!({
+            "ingress": [{"from": [{}, {"ipBlock": {"cidr": "10.0.0.0/8", "except": ["10.0.0.0/8"]}, "podSelector": {}}],
+                         "ports": [{"protocol": "ICMP", "port": "http", "endPort": 90}]}],
+            "policyTypes": ["Ingress", "egress"]
+        }));
+        assert_eq!(
+            messages(&admit(&mut u)),
+            [
+                "spec.ingress[0].ports[0].protocol: Unsupported value: \"ICMP\": supported values: \"TCP\", \"UDP\", \"SCTP\"",
+                "spec.ingress[0].ports[0].endPort: Invalid value: 90: may not be specified when `port` is non-numeric",
+                "spec.ingress[0].from[0]: Required value: must specify a peer",
+                "spec.ingress[0].from[1].ipBlock.except[0]: Invalid value: \"10.0.0.0/8\": must be a strict subset of `cidr`",
+                "spec.ingress[0].from[1]: Forbidden: may not specify both ipBlock and another peer",
+                "spec.policyTypes[1]: Unsupported value: \"egress\": supported values: \"Ingress\", \"Egress\"",
+            ]
+        );
+    }
+}

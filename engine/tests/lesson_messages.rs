@@ -72,3 +72,32 @@ fn a_placeholder_where_none_is_read_is_an_error_that_says_where_they_are() {
         "{d:?}"
     );
 }
+
+/// A request seen before a command that changed the cluster is not the
+/// world's answer after it: as on the page, the goals want a request made
+/// after the change, and a solution that only looks before it is told so.
+#[test]
+fn a_request_before_a_change_to_the_cluster_is_not_evidence_after_it() {
+    let step = |solution: &str| {
+        format!(
+            "{HEAD}## Change\n\n```check\n- service: {{name: x}}\n- request: {{from: laptop, url: \"http://192.168.1.2:30080\", expect: refused}}\n```\n\n```solution\n{solution}\n```\n"
+        )
+    };
+    // Refused before (nothing listens) and after (no endpoints): only the
+    // order of the solution's commands differs.
+    let before = step(
+        "curl -s http://192.168.1.2:30080 || true\nkubectl create service nodeport x --tcp=80:80 --node-port=30080",
+    );
+    let d = check_file("t.md", &before);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].message
+            .starts_with("the solution never makes the request of this check"),
+        "{}",
+        d[0].message
+    );
+    let after = step(
+        "kubectl create service nodeport x --tcp=80:80 --node-port=30080\ncurl -s http://192.168.1.2:30080 || true",
+    );
+    assert_eq!(check_file("t.md", &after), vec![]);
+}

@@ -87,6 +87,10 @@ pub(crate) struct Memo {
     /// controllers (the API server's, `kubectl label`'s). While it stands
     /// still, what the controllers left is as they left it.
     pub outside_endpoints: u64,
+    /// Writes through the API server (kubectl, a lesson's setup), never
+    /// the controllers' own: a request seen before one may no longer be
+    /// what the world answers.
+    pub outside_writes: u64,
     /// What each endpoint controller must look at again.
     pub endpoints_watch: Watch,
     pub slices_watch: Watch,
@@ -298,6 +302,7 @@ impl Cluster {
     /// may have changed under them. Without a key (a namespace deleted),
     /// they look at everything.
     pub(crate) fn written_from_outside(&mut self, kind: &str, key: Option<&Key>) {
+        self.memo.outside_writes += 1;
         match (kind, key) {
             ("Service", Some(key)) => {
                 for w in [Watcher::Endpoints, Watcher::Slices, Watcher::Mirror] {
@@ -314,6 +319,12 @@ impl Cluster {
     /// command line pays for what it grew by.
     pub fn work_done(&self) -> u64 {
         self.memo.work
+    }
+
+    /// How many writes came through the API server from outside the
+    /// cluster (kubectl, a lesson's setup) so far; it only grows.
+    pub fn writes_from_outside(&self) -> u64 {
+        self.memo.outside_writes
     }
 
     /// `units` more work.

@@ -236,7 +236,11 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                     ec.service,
                     a.join(", ")
                 ),
-                (None, Some(n)) => format!("Service {} has {n} ready endpoint(s)", ec.service),
+                (None, Some(n)) => format!(
+                    "Service {} has {n} ready endpoint{}",
+                    ec.service,
+                    if n == 1 { "" } else { "s" }
+                ),
                 (None, None) => format!("Service {} has ready endpoints", ec.service),
             };
             let problem = match (c.services.get(&(ns, ec.service.clone())), rendered) {
@@ -581,7 +585,10 @@ fn describe_service_goal(sc: &ServiceCheck) -> String {
         parts.push(format!("externalTrafficPolicy {e}"));
     }
     if let Some(n) = sc.endpoints {
-        parts.push(format!("at least {n} ready endpoint(s)"));
+        parts.push(format!(
+            "at least {n} ready endpoint{}",
+            if n == 1 { "" } else { "s" }
+        ));
     }
     if let Some(ip) = &sc.cluster_ip {
         parts.push(format!("clusterIP {ip}"));

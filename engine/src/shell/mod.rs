@@ -633,6 +633,13 @@ impl Session {
         format!("{user}@{}:{dir}{sigil} ", self.current_host())
     }
 
+    /// Writes made to the cluster through its API server so far (kubectl,
+    /// a lesson's setup; not the controllers'): a request seen before a
+    /// write is not evidence of what the world answers after it.
+    pub fn cluster_writes(&self) -> u64 {
+        self.world.cluster.writes_from_outside()
+    }
+
     /// The namespace of the pod the terminal is in, if it is in one.
     pub fn current_pod_namespace(&self) -> Option<String> {
         let here = self.here();

@@ -108,17 +108,19 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         s.enter_host(host);
         return 0;
     }
-    if matches!(cmd.as_str(), "sh" | "bash")
+    // Without -t the container's output is a pipe back to kubectl, not a
+    // terminal: curl draws its meter, ls lists one name a line.
+    let tty = s.rt.tty;
+    s.rt.tty = tty && args.has("tty");
+    let code = if matches!(cmd.as_str(), "sh" | "bash")
         && args.command.get(1).map(String::as_str) == Some("-c")
     {
         let line = args.command.get(2).cloned().unwrap_or_default();
-        let code = s.run_line_in(host, &line, exec);
-        if code != 0 {
-            exec.err(format!("command terminated with exit code {code}\n"));
-        }
-        return code;
-    }
-    let code = s.run_words_in(host, &args.command, exec);
+        s.run_line_in(host, &line, exec)
+    } else {
+        s.run_words_in(host, &args.command, exec)
+    };
+    s.rt.tty = tty;
     if code != 0 {
         exec.err(format!("command terminated with exit code {code}\n"));
     }

@@ -489,10 +489,9 @@ pub(crate) fn create(
                     Err(_) => IntOrString::Str(target.to_string()),
                 };
                 let mut sp = ServicePort {
-                    name: format!(
-                        "{port}-{}",
-                        spec.split_once(':').map(|x| x.1).unwrap_or(port)
-                    ),
+                    // kubectl names the port after the flag's text, ':'
+                    // made '-' (`--tcp=80` is "80", `--tcp=80:8080` "80-8080").
+                    name: spec.replace(':', "-"),
                     port: p,
                     protocol: Some("TCP".into()),
                     target_port: Some(target),

@@ -925,6 +925,17 @@ impl World {
             onlink: false,
         });
         pod.routes.add(kernel_route(cidr, "eth0", ip, None));
+        // flannel's CNI config routes the whole pod network through the
+        // bridge as well (its ipam `routes`), as every flannel pod shows.
+        pod.routes.add(Route {
+            dest: CLUSTER_CIDR.parse().expect("literal"),
+            via: Some(gw),
+            dev: "eth0".into(),
+            proto: RouteProto::Boot,
+            src: None,
+            metric: None,
+            onlink: false,
+        });
         let pod_id = self.net.add_host(pod);
         self.machines.push(Machine {
             host: pod_id,

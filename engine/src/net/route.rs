@@ -115,14 +115,16 @@ impl RoutingTable {
     }
 
     /// Routes in the order `ip route` prints them: default first, then by
-    /// destination address.
+    /// destination address, and for one address the longer prefix first
+    /// (the kernel's trie keeps a key's routes by prefix, longest first:
+    /// a flannel pod lists `10.244.0.0/24` before `10.244.0.0/16`).
     pub fn listing(&self) -> Vec<&Route> {
         let mut v: Vec<&Route> = self.routes.iter().collect();
         crate::sort::sort_by_key(&mut v, |r| {
             (
                 !r.is_default(),
                 u32::from(r.dest.network()),
-                r.dest.prefix_len(),
+                std::cmp::Reverse(r.dest.prefix_len()),
             )
         });
         v

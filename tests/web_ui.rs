@@ -126,7 +126,8 @@ async fn stderr_is_set_apart_from_stdout() {
     run(&root, "nosuchtool").await;
     assert_eq!(
         text(&root, "#terminal-output .stderr"),
-        "bash: nosuchtool: command not found\n"
+        // Ubuntu's command-not-found, with nothing to suggest.
+        "nosuchtool: command not found\n"
     );
     assert_eq!(count(&root, "#terminal-output .stdout"), 0);
 }

@@ -211,20 +211,21 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
         await logShows(page, shows);
       }
       await page.locator('.hop-strip .hop-chip').first().waitFor({ timeout: STEP });
-      // An empty line: Tab moves on, to the packet's controls.
-      await tabTo(page, focusedText, 'Step through it hop by hop');
-      await page.keyboard.press('Enter');
+      // An empty line: Tab moves on, to the strip of hops (one tab stop,
+      // "Whole path" while no hop is open).
+      await tabTo(page, focusedText, 'Whole path');
+      await page.keyboard.press('ArrowRight');
       await page.locator('#hop-detail[data-hop="0"]').waitFor({ timeout: STEP });
-      // The focus is on "Next hop" now; Enter, Enter…
-      await page.waitForFunction(() => document.activeElement?.id === 'next-hop');
+      // The focus is on the first hop's chip now; Right, Right…
+      await page.waitForFunction(() => document.activeElement?.id === 'hop-chip-0');
       const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
-      assert.notEqual(outline, 'none', 'the focused button shows a focus ring');
+      assert.notEqual(outline, 'none', 'the focused chip shows a focus ring');
       const hops = await page.locator('.hop-strip .hop-chip').count();
       const seen = [];
       for (let i = 0; i < hops; i++) {
         seen.push(await page.locator('#hop-detail').innerText());
         if (i + 1 === hops) break;
-        await page.keyboard.press('Enter');
+        await page.keyboard.press('ArrowRight');
         await page.waitForFunction((n) => document.querySelector('#hop-detail')?.dataset.hop === String(n), i + 1);
       }
       const all = seen.join('\n');

@@ -1103,3 +1103,22 @@ async fn the_hop_strip_and_the_picture_are_one_tab_stop_each() {
         Some(name)
     );
 }
+
+#[wasm_bindgen_test]
+fn the_editors_placeholder_follows_the_file_being_written() {
+    use servicelab::ui::components::editor::skeleton;
+    let pod = skeleton("web-pod.yaml");
+    assert!(
+        pod.contains("kind: Pod") && pod.contains("name: web"),
+        "{pod}"
+    );
+    assert!(skeleton("myapp-service.yaml").contains("kind: Service"));
+    assert!(skeleton("svc.yaml").contains("kind: Service"));
+    assert!(skeleton("web-deployment.yml").contains("kind: Deployment"));
+    // A name that says nothing: the fields every manifest starts with.
+    let any = skeleton("storefront.yaml");
+    assert!(
+        !any.contains("kind: Service") && any.contains("name: storefront"),
+        "{any}"
+    );
+}

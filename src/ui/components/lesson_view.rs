@@ -219,27 +219,11 @@ pub struct QuizCardProps {
 pub fn QuizCard(props: &QuizCardProps) -> Html {
     let q = &props.quiz;
     let heading = format!("quiz{}-question", props.id);
-    // Answering disables the choices (the pressed one had the focus): the
-    // focus goes to the feedback, which is read out, and stays in view.
+    // Answering disables the choices (the pressed one had the focus, which
+    // a disabled button drops): the focus goes to the feedback, which is
+    // read out, once it is drawn. The pane does not move (the feedback
+    // opens under the choices the student looks at).
     let feedback = format!("quiz{}-feedback", props.id);
-    {
-        let asked = use_mut_ref(|| props.chosen.is_none());
-        let feedback = feedback.clone();
-        use_effect_with(props.chosen, move |chosen| {
-            if chosen.is_some() && std::mem::replace(&mut *asked.borrow_mut(), false) {
-                if let Some(e) = web_sys::window()
-                    .and_then(|w| w.document())
-                    .and_then(|d| d.get_element_by_id(&feedback))
-                {
-                    crate::ui::hooks::focus_without_scrolling(&e);
-                    e.scroll_into_view_with_bool(false);
-                }
-            }
-            if chosen.is_none() {
-                *asked.borrow_mut() = true;
-            }
-        });
-    }
     let reading = Controls::reading(props.values.clone());
     // A question with a probe predicts what a request will do.
     let tag = if q.probe.is_some() {
@@ -260,7 +244,23 @@ pub fn QuizCard(props: &QuizCardProps) -> Html {
                         Some(ch) if ch == i => Some("wrong"),
                         _ => None,
                     };
-                    let onclick = props.on_choose.reform(move |_: MouseEvent| i);
+                    let onclick = {
+                        let on_choose = props.on_choose.clone();
+                        let feedback = feedback.clone();
+                        Callback::from(move |_: MouseEvent| {
+                            on_choose.emit(i);
+                            let feedback = feedback.clone();
+                            gloo_timers::callback::Timeout::new(0, move || {
+                                if let Some(e) = web_sys::window()
+                                    .and_then(|w| w.document())
+                                    .and_then(|d| d.get_element_by_id(&feedback))
+                                {
+                                    crate::ui::hooks::focus_without_scrolling(&e);
+                                }
+                            })
+                            .forget();
+                        })
+                    };
                     html! {
                         <li>
                             <button type="button" class={classes!("quiz-choice", state)}

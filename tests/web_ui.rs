@@ -1036,6 +1036,16 @@ fn the_picture_fits_its_pane_with_text_at_the_body_size() {
             assert_fit_is_sound(&t, &layout, &[]);
         }
     }
+    // A phone: the row of outside hosts is wider than the screen, so the
+    // picture pans whatever is folded; nothing is folded for nothing.
+    let phone = Room {
+        width: 310.0,
+        height: f64::INFINITY,
+    };
+    let panned = Layout::fit(&crowded, phone, &[], None);
+    assert!(panned.scale_in(phone) < MIN_SCALE);
+    assert!(panned.folds.is_empty(), "{:?}", panned.folds);
+    assert_fit_is_sound(&crowded, &panned, &[]);
     // A wide pane draws everything as it is.
     let wide = Room {
         width: 2400.0,

@@ -229,7 +229,8 @@ impl Layout {
     /// shorter labels and fewer bands, then pods folded into a count per
     /// node (the pods in `keep` and the `open` node's stay drawn). Among
     /// arrangements of the same detail, the one drawn largest. When even
-    /// the most folded does not fit, that one (the frame then scrolls).
+    /// the most folded does not fit, the least folded of those drawn
+    /// largest (the frame then scrolls).
     pub fn fit(t: &Topology, room: Room, keep: &[String], open: Option<&str>) -> Layout {
         let nodes = t.hosts.iter().filter(|h| h.kind == HostKind::Node).count();
         let levels: [(bool, Option<usize>, usize); 8] = [
@@ -242,9 +243,10 @@ impl Layout {
             (true, Some(0), 1),
             (true, Some(0), 0),
         ];
-        let mut best: Option<(f64, Layout)> = None;
+        // Each level's best arrangement, least folded first.
+        let mut tried: Vec<(f64, Layout)> = vec![];
         for (crowded, pods_shown, bands) in levels {
-            best = None;
+            let mut best: Option<(f64, Layout)> = None;
             for nodes_per_row in 1..=nodes.clamp(1, NODES_PER_ROW) {
                 for pods_per_row in 1..=3 {
                     let plan = Plan {
@@ -264,11 +266,21 @@ impl Layout {
                     }
                 }
             }
-            if best.as_ref().is_some_and(|(scale, _)| *scale >= MIN_SCALE) {
-                break;
+            let Some((scale, layout)) = best else { break };
+            if scale >= MIN_SCALE {
+                return layout;
             }
+            tried.push((scale, layout));
         }
-        best.map(|(_, l)| l).unwrap_or_else(|| Layout::of(t))
+        // Nothing fits: the frame pans. Folding only where it makes the
+        // picture larger (on a phone the width of the outside hosts' row
+        // sets the scale, and hiding pods would not help).
+        let top = tried.iter().map(|(s, _)| *s).fold(0.0, f64::max);
+        tried
+            .into_iter()
+            .find(|(s, _)| *s >= top - 1e-9)
+            .map(|(_, l)| l)
+            .unwrap_or_else(|| Layout::of(t))
     }
 }
 

@@ -15,7 +15,7 @@ use servicelab::engine::world::{TopoHost, MAX_NODES};
 use servicelab::engine::{Session, Topology, WorldOptions};
 use servicelab::ui::components::app::{App, AppProps};
 use servicelab::ui::components::topology_view::{TopologyView, TopologyViewProps};
-use servicelab::ui::layout::{Layout, Rect};
+use servicelab::ui::layout::{Layout, Rect, Room, MIN_SCALE};
 use servicelab::ui::route::Route;
 use servicelab::ui::{panic_banner, world_options};
 use std::net::SocketAddrV4;
@@ -126,7 +126,8 @@ async fn stderr_is_set_apart_from_stdout() {
     run(&root, "nosuchtool").await;
     assert_eq!(
         text(&root, "#terminal-output .stderr"),
-        "bash: nosuchtool: command not found\n"
+        // Ubuntu's command-not-found, with nothing to suggest.
+        "nosuchtool: command not found\n"
     );
     assert_eq!(count(&root, "#terminal-output .stdout"), 0);
 }
@@ -218,7 +219,10 @@ async fn the_picture_draws_every_host_of_the_topology() {
             assert!(drawn.contains(&host.name), "{drawn}");
             // The picture gives every address; a crowded one (3 nodes or
             // more) keeps a node's or pod's own address, without its prefix.
-            let crowded = nodes > 2 && matches!(host.kind, HostKind::Node | HostKind::Pod);
+            // (The picture fits its frame: whether it is crowded depends
+            // on the room, and it says which.)
+            let crowded = svg.get_attribute("data-crowded").as_deref() == Some("true")
+                && matches!(host.kind, HostKind::Node | HostKind::Pod);
             for (iface, addr) in &host.addresses {
                 let ip = addr.split('/').next().unwrap();
                 // …and leaves the bridge's and the overlay's to the text.
@@ -238,6 +242,13 @@ async fn the_picture_draws_every_host_of_the_topology() {
             }
         }
         for segment in &topology.segments {
+            // flannel's overlay: beside the LAN's label, or (crowded) in
+            // the legend.
+            if segment.name == "vxlan" && count(&svg, "[data-segment=\"vxlan\"]") == 0 {
+                assert_eq!(svg.get_attribute("data-crowded").as_deref(), Some("true"));
+                assert_eq!(count(&root, ".legend [data-segment=\"vxlan\"]"), 1);
+                continue;
+            }
             assert_eq!(
                 count(&svg, &format!("[data-segment=\"{}\"]", segment.name)),
                 1,
@@ -457,7 +468,9 @@ fn assert_layout_is_sound(topology: &Topology) {
         }
     }
     assert!(
-        layout.width < 1300,
+        // Everything drawn (Layout::of); the page fits its pane with
+        // Layout::fit (the_picture_fits_its_pane_with_text_at_the_body_size).
+        layout.width < 1500,
         "{} nodes fit a pane without scrolling sideways: {} wide",
         topology
             .hosts
@@ -649,8 +662,24 @@ async fn a_nodeport_request_shows_dnat_then_masquerade_and_the_reply_undoes_both
         .text_content()
         .unwrap()
         .contains("masquerade in KUBE-POSTROUTING"));
-    assert!(text(&card, ".changes .change.dnat .rule-text code")
-        .contains("-j DNAT --to-destination 10.244.0.2:80"));
+    // The card leads with them; the walk is folded behind one control,
+    // each rule's iptables-save text one click deeper.
+    assert_eq!(
+        card.first_element_child()
+            .and_then(|h| h.next_element_sibling())
+            .map(|e| e.class_name()),
+        Some("hop-lead".to_string())
+    );
+    let walk = find(&card, "details.walk");
+    assert!(!walk.has_attribute("open"));
+    assert_eq!(count(&card, "details.walk"), 1);
+    let rules = card
+        .query_selector_all(".walk .chain-step.matched .rule-text code")
+        .unwrap();
+    assert!((0..rules.length()).any(|i| rules
+        .item(i)
+        .and_then(|n| n.text_content())
+        .is_some_and(|t| t.contains("-j DNAT --to-destination 10.244.0.2:80"))));
     // The walk: the hooks in the kernel's order, kube-proxy's jumps inside.
     let hooks: Vec<String> = (0..card
         .query_selector_all(".flow .stage.hook")
@@ -874,4 +903,232 @@ async fn a_hop_between_nodes_shows_the_packet_inside_flannels_vxlan_packet() {
         .text_content()
         .unwrap()
         .contains("taken out of its wrapping by flannel.1"));
+}
+
+/// A lesson-07-sized world: `nodes` nodes and `pods` pods with a
+/// Deployment's long names, spread over the nodes.
+fn crowded_world(nodes: u8, pods: usize) -> Topology {
+    let mut topology = Session::new(WorldOptions {
+        nodes,
+        ..Default::default()
+    })
+    .unwrap()
+    .topology();
+    for i in 0..pods {
+        let n = i % usize::from(nodes);
+        let node = format!("node{:02}", n + 1);
+        topology.hosts.push(TopoHost {
+            name: format!("store-front-7c9f5b6d4-{i:02}xq"),
+            kind: HostKind::Pod,
+            addresses: vec![("eth0".into(), format!("10.244.{n}.{}/24", 10 + i))],
+            parent: Some(node.clone()),
+            links: vec![("eth0".into(), format!("cni0@{node}"))],
+        });
+    }
+    topology
+}
+
+/// What a fitted picture promises: each pod drawn inside its node or
+/// counted in its node's chip (never both, never lost), the pods of
+/// `keep` drawn, and no box or chip over another.
+fn assert_fit_is_sound(topology: &Topology, layout: &Layout, keep: &[String]) {
+    for host in topology.hosts.iter().filter(|h| h.kind == HostKind::Pod) {
+        let node = host.parent.as_deref().unwrap();
+        let drawn = layout.host(&host.name).is_some();
+        let folded = layout
+            .folds
+            .iter()
+            .filter(|f| f.node == node && f.hidden.contains(&host.name))
+            .count();
+        assert_eq!(
+            usize::from(drawn) + folded,
+            1,
+            "{} is drawn or counted",
+            host.name
+        );
+        if keep.contains(&host.name) {
+            assert!(drawn, "{} (on the packet's path) is drawn", host.name);
+        }
+        if drawn {
+            assert!(contains(
+                &layout.host(node).unwrap().rect,
+                &layout.host(&host.name).unwrap().rect
+            ));
+        }
+    }
+    for host in topology.hosts.iter().filter(|h| h.kind != HostKind::Pod) {
+        assert!(layout.host(&host.name).is_some(), "{} is drawn", host.name);
+    }
+    for fold in &layout.folds {
+        let node = layout.host(&fold.node).unwrap().rect;
+        assert!(
+            contains(&node, &fold.rect),
+            "{}'s chip is in its frame",
+            fold.node
+        );
+        for h in layout.hosts.iter().filter(|h| h.kind == HostKind::Pod) {
+            assert!(
+                !overlaps(&fold.rect, &h.rect),
+                "{}'s chip is clear of {}",
+                fold.node,
+                h.name
+            );
+        }
+    }
+    for (i, a) in layout.hosts.iter().enumerate() {
+        for b in &layout.hosts[i + 1..] {
+            let nested = contains(&a.rect, &b.rect) || contains(&b.rect, &a.rect);
+            assert!(
+                nested || !overlaps(&a.rect, &b.rect),
+                "{} overlaps {}",
+                a.name,
+                b.name
+            );
+        }
+    }
+}
+
+/// The network pane of a 1440x900 window (what the page measures there).
+const LAPTOP_PANE: Room = Room {
+    width: 538.0,
+    height: 360.0,
+};
+
+#[wasm_bindgen_test]
+fn the_picture_fits_its_pane_with_text_at_the_body_size() {
+    // Two nodes: all of it, at least at the body text's size, without
+    // scrolling (the pane's height counts as well as its width).
+    let two = Session::new(WorldOptions {
+        nodes: 2,
+        ..Default::default()
+    })
+    .unwrap()
+    .topology();
+    let layout = Layout::fit(&two, LAPTOP_PANE, &[], None);
+    assert!(layout.folds.is_empty(), "{:?}", layout.folds);
+    assert_layout_is_sound(&two);
+    let scale = layout.scale_in(LAPTOP_PANE);
+    assert!(scale >= MIN_SCALE, "two nodes drawn at {scale}");
+    // Ten pods on two nodes: pods folded into a count, the picture at
+    // the body's size, the pods of the packet's path always drawn.
+    let crowded = crowded_world(2, 10);
+    let layout = Layout::fit(&crowded, LAPTOP_PANE, &[], None);
+    assert!(!layout.folds.is_empty(), "ten pods do not all fit");
+    let scale = layout.scale_in(LAPTOP_PANE);
+    assert!(scale >= MIN_SCALE, "ten pods drawn at {scale}");
+    assert_fit_is_sound(&crowded, &layout, &[]);
+    // A pod the packet visited stays drawn (the frame may then scroll).
+    let keep = vec!["store-front-7c9f5b6d4-07xq".to_string()];
+    let layout = Layout::fit(&crowded, LAPTOP_PANE, &keep, None);
+    assert_fit_is_sound(&crowded, &layout, &keep);
+    // The student opens node02: all of its pods are drawn, the frame
+    // scrolls if it must, and its chip folds them again.
+    let open = Layout::fit(&crowded, LAPTOP_PANE, &keep, Some("node02"));
+    assert_fit_is_sound(&crowded, &open, &keep);
+    let chip = open.folds.iter().find(|f| f.node == "node02").unwrap();
+    assert!(chip.open && chip.hidden.is_empty());
+    // Every size of world, crowded or not: sound, and never drawn smaller
+    // than the body text (the page scrolls the frame instead).
+    for nodes in 1..=MAX_NODES {
+        for pods in [0, 3 * usize::from(nodes), 10] {
+            let t = crowded_world(nodes, pods);
+            let layout = Layout::fit(&t, LAPTOP_PANE, &[], None);
+            assert_fit_is_sound(&t, &layout, &[]);
+        }
+    }
+    // A phone: the row of outside hosts is wider than the screen, so the
+    // picture pans whatever is folded; nothing is folded for nothing.
+    let phone = Room {
+        width: 310.0,
+        height: f64::INFINITY,
+    };
+    let panned = Layout::fit(&crowded, phone, &[], None);
+    assert!(panned.scale_in(phone) < MIN_SCALE);
+    assert!(panned.folds.is_empty(), "{:?}", panned.folds);
+    assert_fit_is_sound(&crowded, &panned, &[]);
+    // A wide pane draws everything as it is.
+    let wide = Room {
+        width: 2400.0,
+        height: f64::INFINITY,
+    };
+    let all = Layout::fit(&crowded, wide, &[], None);
+    assert!(all.folds.is_empty());
+    assert!(all.scale_in(wide) >= MIN_SCALE);
+    assert_fit_is_sound(&crowded, &all, &[]);
+}
+
+/// Presses `key` on `target` (a keydown that bubbles, as a browser sends).
+async fn key_on(target: &Element, key: &str) {
+    let init = KeyboardEventInit::new();
+    init.set_key(key);
+    init.set_bubbles(true);
+    init.set_cancelable(true);
+    let event = KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
+    target.dispatch_event(&event).unwrap();
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn the_hop_strip_and_the_picture_are_one_tab_stop_each() {
+    let root = mount_at(nodeport_step()).await;
+    let lines = [
+        "kubectl apply -f myapp-service.yaml",
+        "curl -s http://192.168.1.2:30008",
+    ];
+    for l in lines {
+        run(&root, l).await;
+    }
+    let hops = story_of(&lines).hops.len();
+    let stop = |root: &Element| {
+        assert_eq!(count(root, ".hop-strip [tabindex=\"0\"]"), 1, "one stop");
+        find(root, ".hop-strip [tabindex=\"0\"]").id()
+    };
+    assert_eq!(stop(&root), "hop-chip-whole");
+    key_on(&find(&root, "#hop-chip-whole"), "ArrowRight").await;
+    assert_eq!(
+        find(&root, "#hop-detail")
+            .get_attribute("data-hop")
+            .as_deref(),
+        Some("0")
+    );
+    assert_eq!(stop(&root), "hop-chip-0");
+    key_on(&find(&root, "#hop-chip-0"), "End").await;
+    let last = (hops - 1).to_string();
+    assert_eq!(
+        find(&root, "#hop-detail").get_attribute("data-hop"),
+        Some(last.clone())
+    );
+    assert_eq!(stop(&root), format!("hop-chip-{last}"));
+    key_on(&find(&root, &format!("#hop-chip-{last}")), "Home").await;
+    assert_eq!(count(&root, "#hop-detail"), 0);
+    assert_eq!(stop(&root), "hop-chip-whole");
+    // The picture: one of its hosts is the stop; the arrows move it.
+    assert_eq!(count(&root, "#topology [tabindex=\"0\"]"), 1);
+    let first = find(&root, "#topology [tabindex=\"0\"]");
+    let name = first.get_attribute("data-rove").unwrap();
+    key_on(&first, "ArrowRight").await;
+    assert_eq!(count(&root, "#topology [tabindex=\"0\"]"), 1);
+    assert_ne!(
+        find(&root, "#topology [tabindex=\"0\"]").get_attribute("data-rove"),
+        Some(name)
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_editors_placeholder_follows_the_file_being_written() {
+    use servicelab::ui::components::editor::skeleton;
+    let pod = skeleton("web-pod.yaml");
+    assert!(
+        pod.contains("kind: Pod") && pod.contains("name: web"),
+        "{pod}"
+    );
+    assert!(skeleton("myapp-service.yaml").contains("kind: Service"));
+    assert!(skeleton("svc.yaml").contains("kind: Service"));
+    assert!(skeleton("web-deployment.yml").contains("kind: Deployment"));
+    // A name that says nothing: the fields every manifest starts with.
+    let any = skeleton("storefront.yaml");
+    assert!(
+        !any.contains("kind: Service") && any.contains("name: storefront"),
+        "{any}"
+    );
 }

@@ -306,7 +306,7 @@ pub fn story(trace: &Trace, world: &World) -> Story {
                 host: host.clone(),
                 hop,
                 sentence: format!("Stopped at {host}: {}.", stop_sentence(reason)),
-                fix: fix(reason, trace.hops.get(hop), world),
+                fix: fix(reason, trace.hops.get(hop), forwarded_by(trace), world),
             }
         }
         Some(TraceOutcome::NotResolved { name }) => Ending::NotSent {
@@ -1079,8 +1079,56 @@ fn unenforced_policies(trace: &Trace, server: &str, world: &World) -> Option<Str
     ))
 }
 
+/// The Service whose DNAT rule sent the request on (from the rule's
+/// comment, `default/web:http -> 10.244.0.3:8080`), if one did.
+fn forwarded_by(trace: &Trace) -> Option<String> {
+    let mut walks: Vec<&HookWalk> = vec![];
+    for hop in trace
+        .hops
+        .iter()
+        .filter(|h| h.direction == Direction::Request)
+    {
+        for step in &hop.steps {
+            match step {
+                Step::Hook(w) => walks.push(w),
+                Step::Rewrite {
+                    kind: RewriteKind::Dnat,
+                    ..
+                } => {
+                    let rule = rewriting_rule(&walks, |t| matches!(t, Target::Dnat { .. }));
+                    let service = rule
+                        .and_then(|(_, _, text)| comment_of_text(text))
+                        .and_then(service_of_comment)
+                        .map(|s| format!("Service {}", short_service(s)));
+                    return Some(service.unwrap_or_else(|| "A DNAT rule".to_string()));
+                }
+                _ => {}
+            }
+        }
+        walks.clear();
+    }
+    None
+}
+
+/// What listens on a host, in words: `nginx on port 80, sshd on port 22`.
+fn listening_on(host: &crate::net::Host) -> Vec<String> {
+    let mut ports: Vec<(u16, String)> = host
+        .listeners
+        .iter()
+        .map(|l| (l.port, format!("{} on port {}", l.process, l.port)))
+        .collect();
+    ports.sort();
+    ports.dedup();
+    ports.into_iter().map(|(_, w)| w).collect()
+}
+
 /// What would change where the packet stopped, when the world can tell.
-fn fix(reason: &DropReason, hop: Option<&Hop>, world: &World) -> Option<String> {
+fn fix(
+    reason: &DropReason,
+    hop: Option<&Hop>,
+    forwarded: Option<String>,
+    world: &World,
+) -> Option<String> {
     match reason {
         DropReason::RejectedByRule { hit } | DropReason::DroppedByRule { hit } => {
             let comment = comment_of_text(&hit.text).unwrap_or("");
@@ -1104,29 +1152,39 @@ fn fix(reason: &DropReason, hop: Option<&Hop>, world: &World) -> Option<String> 
         DropReason::NothingListening { addr } => {
             let ip = *addr.ip();
             let port = addr.port();
-            if world.cluster.nodes.iter().any(|n| n.ip == ip) && (30000..=32767).contains(&port) {
-                return Some(format!(
-                    "No Service has node port {port}, so nothing on the node takes the connection; a NodePort Service with nodePort: {port} would open it."
-                ));
-            }
             let host = world.net.hosts.iter().find(|h| {
                 h.interfaces
                     .iter()
                     .any(|i| i.addr.is_some_and(|a| a.addr() == ip))
             })?;
-            let ports: Vec<String> = host
-                .listeners
-                .iter()
-                .map(|l| format!("{} on port {}", l.process, l.port))
-                .collect();
-            if ports.is_empty() {
-                return None;
+            let listening = listening_on(host);
+            let what = if listening.is_empty() {
+                "nothing listens there at all".to_string()
+            } else {
+                format!("what listens there: {}", listening.join(", "))
+            };
+            // Only a Service's DNAT makes the port a targetPort.
+            if let Some(service) = forwarded {
+                return Some(format!(
+                    "{service} sent the packet to port {port} of {}, where nothing listens ({what}). A Service's targetPort must be a port its pods listen on.",
+                    host.name
+                ));
+            }
+            let node = world.cluster.nodes.iter().any(|n| n.ip == ip);
+            if node && (30000..=32767).contains(&port) {
+                return Some(format!(
+                    "No Service has node port {port}, so nothing on the node takes the connection; a NodePort Service with nodePort: {port} would open it."
+                ));
+            }
+            if node {
+                return Some(format!(
+                    "Nothing listens on port {port} on {} (ss -tlnp there lists what does). A pod's port is not opened on its node by itself: a NodePort Service opens a port (30000-32767) on every node that leads to the pod.",
+                    host.name
+                ));
             }
             Some(format!(
-                "On {}, {} listen{}; a Service's targetPort must be one of these.",
-                host.name,
-                ports.join(", "),
-                if ports.len() == 1 { "s" } else { "" }
+                "Nothing listens on port {port} on {} ({what}).",
+                host.name
             ))
         }
         _ => None,
@@ -1465,6 +1523,38 @@ spec:
             Ending::Stopped { fix, .. } => fix.clone().unwrap_or_default(),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn a_closed_port_is_named_and_only_a_service_gets_target_port_advice() {
+        let mut s = session();
+        // A node's port where nothing listens, no Service in between.
+        let fix = fix_of(&told(&mut s, "curl -s http://192.168.1.2:8080"));
+        assert!(
+            fix.starts_with("Nothing listens on port 8080 on node01 (ss -tlnp there"),
+            "{fix}"
+        );
+        assert!(!fix.contains("targetPort"), "{fix}");
+        // A pod's port, straight from the node: what does listen there.
+        s.run("ssh node01");
+        let fix = fix_of(&told(&mut s, "curl -s http://10.244.0.2:8080"));
+        assert_eq!(
+            fix,
+            "Nothing listens on port 8080 on myapp-pod (what listens there: nginx on port 80)."
+        );
+        s.run("exit");
+        // A Service that forwards to the wrong port: now it is its targetPort.
+        s.put_file(
+            "laptop",
+            "svc.yaml",
+            &SERVICE.replace("targetPort: 80", "targetPort: 8080"),
+        );
+        assert_eq!(s.run("kubectl apply -f svc.yaml").status, 0);
+        let fix = fix_of(&told(&mut s, "curl -s http://192.168.1.2:30008"));
+        assert_eq!(
+            fix,
+            "Service myapp-service sent the packet to port 8080 of myapp-pod, where nothing listens (what listens there: nginx on port 80). A Service's targetPort must be a port its pods listen on."
+        );
     }
 
     #[test]

@@ -269,3 +269,56 @@ pub fn narrow() -> bool {
         .and_then(|w| w.match_media("(max-width: 999px)").ok().flatten())
         .is_some_and(|m| m.matches())
 }
+
+/// The room a picture's frame gives it, in CSS pixels, as it is laid out
+/// and whenever it changes size (a window resized, a phone's pane shown).
+/// On a phone the pane scrolls, so only the width counts. `None` until
+/// measured, while the frame is hidden, or when not `enabled`.
+#[hook]
+pub fn use_room(frame: NodeRef, enabled: bool) -> Option<super::layout::Room> {
+    let room = use_state_eq(|| None::<super::layout::Room>);
+    {
+        let room = room.clone();
+        use_effect_with((frame, enabled), move |(frame, enabled)| {
+            let element = frame.cast::<web_sys::Element>().filter(|_| *enabled);
+            let observer = element.and_then(|el| {
+                let measure = move || {
+                    let (w, h) = (f64::from(el.client_width()), f64::from(el.client_height()));
+                    if w < 1.0 {
+                        return;
+                    }
+                    // A frame that takes its height from the picture (a
+                    // phone, or a page without the stylesheet: the frame
+                    // does not scroll) gives none, else the picture would
+                    // fit the height it was last drawn at.
+                    let scrolls = web_sys::window()
+                        .and_then(|w| w.get_computed_style(&el).ok().flatten())
+                        .and_then(|s| s.get_property_value("overflow-y").ok())
+                        .is_some_and(|o| o == "auto" || o == "scroll");
+                    let height = if narrow() || !scrolls || h < 120.0 {
+                        f64::INFINITY
+                    } else {
+                        h
+                    };
+                    room.set(Some(super::layout::Room { width: w, height }));
+                };
+                measure();
+                let closure = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
+                    move |_: js_sys::Array| measure(),
+                );
+                let observer = web_sys::ResizeObserver::new(wasm_bindgen::JsCast::unchecked_ref(
+                    closure.as_ref(),
+                ))
+                .ok()?;
+                observer.observe(&frame.cast::<web_sys::Element>()?);
+                Some((observer, closure))
+            });
+            move || {
+                if let Some((observer, _closure)) = observer {
+                    observer.disconnect();
+                }
+            }
+        });
+    }
+    *room
+}

@@ -26,27 +26,36 @@ use std::net::Ipv4Addr;
 
 /// Space around the picture.
 pub const MARGIN: i32 = 16;
-/// Height of one line of text in a box.
-pub const LINE: i32 = 16;
+/// Height of one line of text in a box (the picture's text is 15 units,
+/// the page's body size, so at a scale of 1 it reads as the page does).
+pub const LINE: i32 = 20;
 /// At most this many nodes side by side; more go on another row.
 pub const NODES_PER_ROW: usize = 4;
 /// At most this many Services are drawn as bands (the rest are counted).
 pub const SERVICE_BANDS: usize = 4;
 /// Horizontal space between boxes.
-const GAP: i32 = 28;
+const GAP: i32 = 24;
 /// How far from a box's left edge its wires attach.
 const TAP_INSET: i32 = 24;
 /// Room between a row of boxes and the bus it plugs into.
-const TAP_LENGTH: i32 = 30;
+const TAP_LENGTH: i32 = 24;
 /// Height of a Service band in a node frame.
-pub const BAND: i32 = 20;
-/// Glyph widths, in the picture's units, of the host name (13px sans-serif,
-/// bold) and of an address (12px monospace). Estimates: an SVG cannot be
-/// measured before it is in the page, and a box a little wide is harmless.
-const NAME_GLYPH: i32 = 8;
-const ADDR_GLYPH: i32 = 8;
-/// A band's text (11px monospace).
-const BAND_GLYPH: i32 = 7;
+pub const BAND: i32 = 24;
+/// Height of the chip that counts a node's folded pods.
+pub const FOLD: i32 = 28;
+/// Glyph widths, in the picture's units, of the host name (15px sans-serif,
+/// semi-bold) and of an address (15px monospace). Estimates: an SVG cannot
+/// be measured before it is in the page, and a box a little wide is harmless.
+const NAME_GLYPH: i32 = 10;
+const ADDR_GLYPH: i32 = 9;
+/// A band's text (15px monospace, semi-bold).
+const BAND_GLYPH: i32 = 9;
+/// The largest and smallest scale the picture is drawn at: text at 1 is the
+/// body text's size; below it the picture is not shrunk but scrolls.
+pub const MAX_SCALE: f64 = 1.25;
+/// flannel's overlay, named after the LAN's label (it rides the LAN).
+pub const OVERLAY_LABEL: &str = "+ VXLAN overlay (flannel.1)";
+pub const MIN_SCALE: f64 = 1.0;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Rect {
@@ -142,8 +151,137 @@ pub struct Layout {
     pub buses: Vec<Bus>,
     pub taps: Vec<Tap>,
     pub bands: Vec<Band>,
-    /// Services not drawn as bands (beyond [`SERVICE_BANDS`]).
+    /// Services not drawn as bands (beyond the plan's).
     pub more_services: usize,
+    /// Each node whose pods are not all drawn (or were opened): its chip.
+    pub folds: Vec<Fold>,
+    /// The LAN's label names flannel's overlay too ([`OVERLAY_LABEL`]); a
+    /// crowded picture leaves it to the legend, so the LAN is not the
+    /// widest thing in it.
+    pub overlay_label: bool,
+    /// Drawn with the short address lines (see [`Plan::crowded`]).
+    pub crowded: bool,
+}
+
+/// A node's pods that the picture counts instead of drawing, as a chip in
+/// its frame that opens them (or, once opened, folds them again).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fold {
+    pub node: String,
+    pub rect: Rect,
+    /// The pods not drawn (empty once opened).
+    pub hidden: Vec<String>,
+    /// The student opened this node: all of its pods are drawn.
+    pub open: bool,
+}
+
+/// How much of the world the picture draws, and how it is arranged.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Plan {
+    pub nodes_per_row: usize,
+    /// Short address lines (a node's LAN address, a pod's own) and bands.
+    pub crowded: bool,
+    pub pods_per_row: usize,
+    /// At most this many pods drawn in a node (pods in `keep` always are);
+    /// `None`: all.
+    pub pods_shown: Option<usize>,
+    pub bands: usize,
+    /// Pods always drawn: those the last packet visited.
+    pub keep: Vec<String>,
+    /// The node the student opened: all its pods are drawn.
+    pub open: Option<String>,
+}
+
+impl Plan {
+    /// Everything, as many nodes to a row as fit a laptop's pane.
+    pub fn full(t: &Topology) -> Plan {
+        let crowded = t.hosts.iter().filter(|h| h.kind == HostKind::Node).count() > 2;
+        Plan {
+            nodes_per_row: NODES_PER_ROW,
+            crowded,
+            pods_per_row: if crowded { 2 } else { 3 },
+            pods_shown: None,
+            bands: SERVICE_BANDS,
+            keep: vec![],
+            open: None,
+        }
+    }
+}
+
+/// The room the picture has, in CSS pixels; `height` infinite where the
+/// pane scrolls (a phone).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Room {
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Layout {
+    /// The scale that fits this layout in `room`, within [`MAX_SCALE`].
+    pub fn scale_in(&self, room: Room) -> f64 {
+        let w = room.width / f64::from(self.width.max(1));
+        let h = room.height / f64::from(self.height.max(1));
+        w.min(h).min(MAX_SCALE)
+    }
+
+    /// The most detailed picture of `t` whose text stays at the body's size
+    /// in `room` (scale at least [`MIN_SCALE`]): all of it if it fits, else
+    /// shorter labels and fewer bands, then pods folded into a count per
+    /// node (the pods in `keep` and the `open` node's stay drawn). Among
+    /// arrangements of the same detail, the one drawn largest. When even
+    /// the most folded does not fit, the least folded of those drawn
+    /// largest (the frame then scrolls).
+    pub fn fit(t: &Topology, room: Room, keep: &[String], open: Option<&str>) -> Layout {
+        let nodes = t.hosts.iter().filter(|h| h.kind == HostKind::Node).count();
+        let levels: [(bool, Option<usize>, usize); 8] = [
+            (false, None, SERVICE_BANDS),
+            (true, None, SERVICE_BANDS),
+            (true, None, 2),
+            (true, Some(3), 2),
+            (true, Some(2), 2),
+            (true, Some(1), 1),
+            (true, Some(0), 1),
+            (true, Some(0), 0),
+        ];
+        // Each level's best arrangement, least folded first.
+        let mut tried: Vec<(f64, Layout)> = vec![];
+        for (crowded, pods_shown, bands) in levels {
+            let mut best: Option<(f64, Layout)> = None;
+            for nodes_per_row in 1..=nodes.clamp(1, NODES_PER_ROW) {
+                for pods_per_row in 1..=3 {
+                    let plan = Plan {
+                        nodes_per_row,
+                        crowded,
+                        pods_per_row,
+                        pods_shown,
+                        bands,
+                        keep: keep.to_vec(),
+                        open: open.map(str::to_string),
+                    };
+                    let layout = Layout::build(t, &plan);
+                    let scale = layout.scale_in(room);
+                    // Equal scales: the wider arrangement reads left to right.
+                    if best.as_ref().is_none_or(|(b, _)| scale > *b + 1e-9) {
+                        best = Some((scale, layout));
+                    }
+                }
+            }
+            let Some((scale, layout)) = best else { break };
+            if scale >= MIN_SCALE {
+                return layout;
+            }
+            tried.push((scale, layout));
+        }
+        // Nothing fits: the frame pans. Folding only where it makes the
+        // picture larger (on a phone the width of the outside hosts' row
+        // sets the scale, and hiding pods would not help).
+        let top = tried.iter().map(|(s, _)| *s).fold(0.0, f64::max);
+        tried
+            .into_iter()
+            .find(|(s, _)| *s >= top - 1e-9)
+            .map(|(_, l)| l)
+            .unwrap_or_else(|| Layout::of(t))
+    }
 }
 
 /// `192.168.1.10/24` → (`192.168.1.0/24` as text, the address's network).
@@ -236,6 +374,15 @@ fn address_lines(host: &TopoHost, crowded: bool) -> Vec<String> {
         .collect()
 }
 
+/// What a fold chip says: `+ 5 pods` (opens them), or `fold pods`.
+pub fn fold_words(hidden: usize, open: bool) -> String {
+    match (open, hidden) {
+        (true, _) => "fold the pods".to_string(),
+        (false, 1) => "+ 1 more pod".to_string(),
+        (false, n) => format!("+ {n} more pods"),
+    }
+}
+
 /// Outside hosts go left to right: the laptop, then routers, then the rest.
 fn top_row_rank(kind: HostKind) -> u8 {
     match kind {
@@ -264,7 +411,12 @@ fn band_text(s: &TopoService, crowded: bool) -> String {
 }
 
 impl Layout {
+    /// Everything (see [`Plan::full`]).
     pub fn of(t: &Topology) -> Layout {
+        Layout::build(t, &Plan::full(t))
+    }
+
+    pub fn build(t: &Topology, plan: &Plan) -> Layout {
         let has_segment = |name: &str| t.segments.iter().any(|s| s.name == name);
         let has_wan = has_segment("wan");
         let lan = lan_network(t);
@@ -273,8 +425,8 @@ impl Layout {
             .iter()
             .filter(|h| h.kind == HostKind::Node)
             .collect();
-        let crowded = nodes.len() > 2;
-        let services: Vec<&TopoService> = t.services.iter().take(SERVICE_BANDS).collect();
+        let crowded = plan.crowded;
+        let services: Vec<&TopoService> = t.services.iter().take(plan.bands).collect();
         let is_node = |name: &str| nodes.iter().any(|n| n.name == name);
         // A pod whose node is not in the picture is drawn with the outside
         // hosts rather than lost.
@@ -296,7 +448,10 @@ impl Layout {
             buses: vec![],
             taps: vec![],
             bands: vec![],
-            more_services: t.services.len().saturating_sub(SERVICE_BANDS),
+            more_services: t.services.len().saturating_sub(plan.bands),
+            folds: vec![],
+            overlay_label: !crowded && has_segment("vxlan"),
+            crowded,
         };
         let tap = |layout: &mut Layout,
                    host: &TopoHost,
@@ -362,7 +517,7 @@ impl Layout {
         let mut rail_y = lan_y;
         let mut rails = vec![];
         let mut bottom = top_y + top_h;
-        for row in nodes.chunks(NODES_PER_ROW) {
+        for row in nodes.chunks(plan.nodes_per_row.max(1)) {
             let node_y = rail_y + TAP_LENGTH;
             let mut x = MARGIN + 12;
             let mut row_bottom = node_y;
@@ -375,14 +530,31 @@ impl Layout {
                 // Pods hang from the bridge in rows (two to a row in a
                 // crowded picture); each row has a rail of the bridge, the
                 // rails joined at the left, as the LAN's are.
-                let per_row = if crowded { 2 } else { 3 };
-                let pods: Vec<&TopoHost> = t
+                let per_row = plan.pods_per_row.max(1);
+                let all_pods: Vec<&TopoHost> = t
                     .hosts
                     .iter()
                     .filter(|h| {
                         h.kind == HostKind::Pod && h.parent.as_deref() == Some(node.name.as_str())
                     })
                     .collect();
+                // The pods drawn: all, or those kept and the first others
+                // up to the plan's number; the rest are counted.
+                let opened = plan.open.as_deref() == Some(node.name.as_str());
+                let kept = |p: &TopoHost| plan.keep.contains(&p.name);
+                let room = plan
+                    .pods_shown
+                    .filter(|_| !opened)
+                    .map(|n| n.saturating_sub(all_pods.iter().filter(|p| kept(p)).count()));
+                let mut others = 0;
+                let (pods, hidden): (Vec<&TopoHost>, Vec<&TopoHost>) =
+                    all_pods.iter().copied().partition(|p| {
+                        kept(p)
+                            || room.is_none_or(|r| {
+                                others += 1;
+                                others <= r
+                            })
+                    });
                 let mut rail = bridge_y;
                 let mut bridge_rails = vec![bridge_y];
                 let mut pods_bottom = None;
@@ -421,6 +593,26 @@ impl Layout {
                         pod_x += w + 12;
                     }
                     pods_w = pods_w.max(pod_x - x);
+                }
+                // The chip that opens the folded pods (or folds them again).
+                let foldable = opened && plan.pods_shown.is_some_and(|n| all_pods.len() > n);
+                if !hidden.is_empty() || foldable {
+                    let y = pods_bottom.map_or(rail + 10, |b| b + 10);
+                    let words = fold_words(hidden.len(), opened);
+                    let rect = Rect {
+                        x: x + 12,
+                        y,
+                        w: 24 + words.chars().count() as i32 * NAME_GLYPH,
+                        h: FOLD,
+                    };
+                    pods_w = pods_w.max(rect.right() - x);
+                    pods_bottom = Some(rect.bottom());
+                    layout.folds.push(Fold {
+                        node: node.name.clone(),
+                        rect,
+                        hidden: hidden.iter().map(|p| p.name.clone()).collect(),
+                        open: opened,
+                    });
                 }
                 let pod_x = x + pods_w;
                 let bridge_label = node
@@ -568,12 +760,13 @@ impl Layout {
             .hosts
             .iter()
             .map(|h| h.rect.right())
-            .chain(
-                layout
-                    .buses
-                    .iter()
-                    .map(|b| b.label_at.0 + b.label.chars().count() as i32 * ADDR_GLYPH),
-            )
+            .chain(layout.buses.iter().map(|b| {
+                let mut chars = b.label.chars().count() as i32;
+                if b.segment == "lan" && layout.overlay_label {
+                    chars += 1 + OVERLAY_LABEL.chars().count() as i32;
+                }
+                b.label_at.0 + chars * ADDR_GLYPH
+            }))
             .max()
             .unwrap_or(0);
         let bottom = layout

@@ -17,6 +17,7 @@ mod lang;
 mod netclients;
 mod netcmds;
 mod nodetools;
+mod not_found;
 pub mod opts;
 pub mod tabwriter;
 mod text;
@@ -788,10 +789,7 @@ impl Session {
             "kill" => lang::jobs::kill(self, args, exec),
             _ => match text::find(name) {
                 Some(run) => self.run_text_tool(run, name, args, stdin, exec),
-                None => {
-                    exec.err(format!("bash: {name}: command not found\n"));
-                    127
-                }
+                None => self.command_not_found(name, exec),
             },
         }
     }
@@ -891,10 +889,38 @@ impl Session {
     ) -> i32 {
         let kind = self.world.net.host(self.here()).kind;
         if kind == crate::net::HostKind::Laptop {
-            exec.err(format!("bash: {name}: command not found\n"));
-            return 127;
+            return self.command_not_found(name, exec);
         }
         run(self, args, exec)
+    }
+
+    /// bash found no `name`: on the laptop and the nodes (Ubuntu 24.04)
+    /// its `command_not_found_handle` asks command-not-found, which
+    /// suggests a package or a spelling; a container's shell just says so.
+    fn command_not_found(&mut self, name: &str, exec: &mut Execution) -> i32 {
+        let kind = self.world.net.host(self.here()).kind;
+        let ubuntu = matches!(
+            kind,
+            crate::net::HostKind::Laptop | crate::net::HostKind::Node
+        ) && self.current_pod_namespace().is_none()
+            // sudo runs the program itself, without bash's handle (it
+            // says `sudo: NAME: command not found`).
+            && !self.rt.root;
+        let host = not_found::Host {
+            // kubeadm's nodes have conntrack; the laptop does not.
+            installed: if kind == crate::net::HostKind::Laptop {
+                |p| p != "conntrack"
+            } else {
+                |_| true
+            },
+            can_sudo: true,
+            root: self.user() == "root",
+        };
+        match ubuntu.then(|| not_found::advise(name, &host)).flatten() {
+            Some(text) => exec.err(text),
+            None => exec.err(format!("bash: {name}: command not found\n")),
+        }
+        127
     }
 
     /// Whether the program exists where the terminal is: everything on the

@@ -8,6 +8,7 @@
 use super::home::Home;
 use super::lesson_view::LessonView;
 use super::network_pane::NetworkPane;
+use super::step_bar::StepBar;
 use super::terminal_pane::{EditorFile, TerminalPane};
 use crate::engine::WorldOptions;
 use crate::ui::hooks::{self, focus_id};
@@ -336,6 +337,7 @@ pub fn App(props: &AppProps) -> Html {
         *shown.borrow_mut() = now();
     }
     let (_, shown_status, shown_done, shown_finished) = shown.borrow().clone();
+    let step_done = shown_done.contains(&state.step) || shown_status.passed();
 
     let lesson_pane = match &state.scope {
         Scope::Lesson {
@@ -439,6 +441,16 @@ pub fn App(props: &AppProps) -> Html {
                     on_close_compare={close_compare}
                     hold_fix={state.current_step().is_some_and(|s| s.diagnosis || state.lesson().is_some_and(|l| l.diagnosis)) && !state.done.contains(&state.step)}
                 />
+                if let Scope::Lesson { lesson, preview, .. } = &state.scope {
+                    <StepBar
+                        lesson={lesson.clone()}
+                        step={state.step}
+                        preview={*preview}
+                        done={step_done}
+                        finished={shown_finished}
+                        on_navigate={navigate.clone()}
+                    />
+                }
             </main>
         </div>
     }

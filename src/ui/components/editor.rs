@@ -44,6 +44,33 @@ fn show_line(area: &HtmlTextAreaElement, text: &str, line: usize) {
     area.set_scroll_top(top as i32);
 }
 
+/// What an empty file's placeholder shows: the skeleton of the kind of
+/// object its name suggests (`web-pod.yaml` a Pod, `web-service.yaml` a
+/// Service), else the fields every manifest starts with.
+pub fn skeleton(file: &str) -> String {
+    let base = file.rsplit('/').next().unwrap_or(file);
+    let stem = base
+        .strip_suffix(".yaml")
+        .or_else(|| base.strip_suffix(".yml"))
+        .unwrap_or(base)
+        .to_ascii_lowercase();
+    let has = |w: &str| stem.split(['-', '_', '.']).any(|p| p == w);
+    let name = ["-pod", "-service", "-svc", "-deployment", "-deploy"]
+        .iter()
+        .find_map(|s| stem.strip_suffix(s))
+        .unwrap_or(&stem)
+        .to_string();
+    if has("pod") {
+        format!("apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\n  labels:\n    app: …\nspec:\n  containers:\n  - name: …\n    image: …")
+    } else if has("deployment") || has("deploy") {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {name}\nspec:\n  replicas: …\n  selector:\n    matchLabels:\n      app: …\n  template:\n    …")
+    } else if has("service") || has("svc") {
+        format!("apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  selector:\n    app: …\n  ports:\n  - port: …")
+    } else {
+        format!("apiVersion: …\nkind: …   (Pod, Service, Deployment…)\nmetadata:\n  name: {name}")
+    }
+}
+
 #[component]
 pub fn Editor(props: &EditorProps) -> Html {
     let name = props.file.name.clone();
@@ -215,7 +242,7 @@ pub fn Editor(props: &EditorProps) -> Html {
                     spellcheck="false"
                     autocapitalize="off"
                     wrap="off"
-                    placeholder="apiVersion: v1\nkind: Service\n…"
+                    placeholder={skeleton(&name)}
                     value={(*draft).clone()}
                     {oninput}
                     {onscroll}

@@ -177,6 +177,10 @@ pub struct ObjectivesProps {
     pub items: Rc<Vec<Doc>>,
     #[prop_or_default]
     pub values: Rc<Values>,
+    /// Unfolded: the lesson's first visit. Afterwards they fold, so the
+    /// step's first instruction is in view.
+    #[prop_or(true)]
+    pub open: bool,
 }
 
 /// What the student will be able to do, at the top of a lesson.
@@ -187,7 +191,7 @@ pub fn Objectives(props: &ObjectivesProps) -> Html {
     }
     let controls = Controls::reading(props.values.clone());
     html! {
-        <details class="objectives" open=true>
+        <details class="objectives" open={props.open}>
             <summary>{ "What you will be able to do" }</summary>
             <ul>{ for props.items.iter().map(|o| html! { <li>{ prose::render(o, &controls, 3) }</li> }) }</ul>
         </details>
@@ -215,6 +219,11 @@ pub struct QuizCardProps {
 pub fn QuizCard(props: &QuizCardProps) -> Html {
     let q = &props.quiz;
     let heading = format!("quiz{}-question", props.id);
+    // Answering disables the choices (the pressed one had the focus, which
+    // a disabled button drops): the focus goes to the feedback, which is
+    // read out, once it is drawn. The pane does not move (the feedback
+    // opens under the choices the student looks at).
+    let feedback = format!("quiz{}-feedback", props.id);
     let reading = Controls::reading(props.values.clone());
     // A question with a probe predicts what a request will do.
     let tag = if q.probe.is_some() {
@@ -235,7 +244,23 @@ pub fn QuizCard(props: &QuizCardProps) -> Html {
                         Some(ch) if ch == i => Some("wrong"),
                         _ => None,
                     };
-                    let onclick = props.on_choose.reform(move |_: MouseEvent| i);
+                    let onclick = {
+                        let on_choose = props.on_choose.clone();
+                        let feedback = feedback.clone();
+                        Callback::from(move |_: MouseEvent| {
+                            on_choose.emit(i);
+                            let feedback = feedback.clone();
+                            gloo_timers::callback::Timeout::new(0, move || {
+                                if let Some(e) = web_sys::window()
+                                    .and_then(|w| w.document())
+                                    .and_then(|d| d.get_element_by_id(&feedback))
+                                {
+                                    crate::ui::hooks::focus_without_scrolling(&e);
+                                }
+                            })
+                            .forget();
+                        })
+                    };
                     html! {
                         <li>
                             <button type="button" class={classes!("quiz-choice", state)}
@@ -249,7 +274,7 @@ pub fn QuizCard(props: &QuizCardProps) -> Html {
                 }) }
             </ul>
             if let Some(c) = props.chosen {
-                <div class={classes!("quiz-explain", if c == q.answer { "right" } else { "wrong" })} role="status">
+                <div id={feedback.clone()} tabindex="-1" class={classes!("quiz-explain", if c == q.answer { "right" } else { "wrong" })} role="status">
                     <p class="quiz-verdict"><strong>{
                         if c == q.answer {
                             "Yes.".to_string()
@@ -470,7 +495,6 @@ fn StepView(props: &StepViewProps) -> Html {
             }
         })
     };
-    let reset = v.on_action.reform(|_: MouseEvent| Action::ResetStep);
     let last = v.step == count;
     let answered = |k: usize| v.answers.get(&(v.step, k)).copied();
     let step_done = v.done || status.passed();
@@ -690,23 +714,12 @@ fn StepView(props: &StepViewProps) -> Html {
                 />
             }
 
-            <nav class="step-nav" aria-label="Steps">
-                if let Some(route) = v.previous.clone() {
-                    <NavLink {route} on_navigate={v.on_navigate.clone()} class="button">{ "← Previous step" }</NavLink>
-                }
-                <button type="button" onclick={reset}>{ "Reset step" }</button>
-                if let Some(route) = v.next.clone() {
-                    <NavLink {route} on_navigate={v.on_navigate.clone()} class={classes!("button", (v.done || status.passed()).then_some("primary"))}>{ "Next step →" }</NavLink>
-                } else if !v.finished {
-                    <NavLink route={Route::Home} on_navigate={v.on_navigate.clone()} class="button">{ "All lessons" }</NavLink>
-                }
-            </nav>
         </section>
     }
 }
 
 /// The lesson after `id` in the course, with its title.
-fn next_lesson(id: &str) -> Option<(Route, AttrValue)> {
+pub fn next_lesson(id: &str) -> Option<(Route, AttrValue)> {
     let sources = catalog::sources();
     let i = sources.iter().position(|s| s.id() == id)?;
     let next = sources.get(i + 1)?;
@@ -750,6 +763,20 @@ pub fn LessonView(props: &LessonViewProps) -> Html {
     });
     let key = format!("{}/{}", lesson.id, props.step);
     let done_count = (1..=count).filter(|n| props.done.contains(n)).count();
+    // Another lesson or step opens at its top (the pane keeps its scroll
+    // position otherwise: a next lesson opened far down in its text).
+    use_effect_with(key.clone(), |_| {
+        if let Some(pane) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("lesson-pane"))
+        {
+            pane.set_scroll_top(0);
+        }
+    });
+    // The objectives are unfolded on the lesson's first visit (its first
+    // step, nothing done yet), as the step opens: finishing the step does
+    // not fold them under the student's eyes.
+    let first_visit = *use_memo(key.clone(), |_| props.step == 1 && done_count == 0);
     html! {
         <article class={classes!("lesson", props.finished.then_some("finished"))} aria-labelledby="lesson-pane-heading" data-lesson={lesson.id.clone()}>
             <header class="lesson-head">
@@ -764,7 +791,7 @@ pub fn LessonView(props: &LessonViewProps) -> Html {
                         <span class="finished-mark"><span aria-hidden="true">{ " ✓ " }</span>{ "finished" }</span>
                     }
                 </p>
-                <Objectives items={Rc::new(objectives_of(lesson))} values={props.values.clone()} />
+                <Objectives key={key.clone()} items={Rc::new(objectives_of(lesson))} values={props.values.clone()} open={first_visit} />
                 if props.preview {
                     <p class="preview-badge">{ format!("Preview of {}, opened from disk", lesson.path) }</p>
                     if let Some(report) = &props.report {

@@ -11,6 +11,7 @@ pub mod nav_link;
 pub mod network_pane;
 pub mod network_text;
 pub mod scrollback;
+pub mod step_bar;
 pub mod terminal;
 pub mod terminal_pane;
 pub mod topology_view;

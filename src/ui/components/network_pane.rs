@@ -54,7 +54,21 @@ pub fn NetworkPane(props: &NetworkPaneProps) -> Html {
     }
     let on_select = {
         let selected = selected.clone();
-        Callback::from(move |s: Option<Selected>| selected.set(s))
+        Callback::from(move |s: Option<Selected>| {
+            // On a phone the card is below the picture: bring it up.
+            if matches!(s, Some(Selected::Hop(_))) && hooks::narrow() {
+                gloo_timers::callback::Timeout::new(0, || {
+                    if let Some(card) = web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.get_element_by_id("hop-detail"))
+                    {
+                        card.scroll_into_view_with_bool(true);
+                    }
+                })
+                .forget();
+            }
+            selected.set(s)
+        })
     };
     // A host in the picture: its first hop, or what it is.
     let on_host = {
@@ -125,6 +139,16 @@ struct PacketPanelProps {
     hold_fix: bool,
 }
 
+/// Focuses the strip's chip for `hop` (`None`: "Whole path") after the
+/// next render, so that the arrow keys keep stepping from it.
+fn focus_chip(hop: Option<usize>) {
+    let id = match hop {
+        Some(i) => format!("hop-chip-{i}"),
+        None => "hop-chip-whole".to_string(),
+    };
+    gloo_timers::callback::Timeout::new(0, move || hooks::focus_id(&id)).forget();
+}
+
 #[component]
 fn PacketPanel(props: &PacketPanelProps) -> Html {
     // Asked for, for this packet: a new packet holds it back again.
@@ -164,13 +188,23 @@ fn PacketPanel(props: &PacketPanelProps) -> Html {
         let on_select = props.on_select.clone();
         Callback::from(move |_: MouseEvent| on_select.emit(to.map(Selected::Hop)))
     };
-    // Starting to step: the focus goes on to "Next hop" (the button
-    // pressed is gone).
-    let start = {
+    // The strip is one tab stop (a roving tabindex): the arrow keys step
+    // through the hops, Home and End go to either end, and the card follows.
+    let on_strip_key = {
         let on_select = props.on_select.clone();
-        Callback::from(move |_: MouseEvent| {
-            on_select.emit(Some(Selected::Hop(0)));
-            gloo_timers::callback::Timeout::new(0, || hooks::focus_id("next-hop")).forget();
+        Callback::from(move |e: KeyboardEvent| {
+            let to = match (e.key().as_str(), hop) {
+                ("ArrowRight" | "ArrowDown", None) => Some(0),
+                ("ArrowRight" | "ArrowDown", Some(i)) => Some((i + 1).min(count - 1)),
+                ("ArrowLeft" | "ArrowUp", Some(0) | None) => None,
+                ("ArrowLeft" | "ArrowUp", Some(i)) => Some(i - 1),
+                ("Home", _) => None,
+                ("End", _) => Some(count - 1),
+                _ => return,
+            };
+            e.prevent_default();
+            on_select.emit(to.map(Selected::Hop));
+            focus_chip(to);
         })
     };
     let strip = story.hops.iter().enumerate().map(|(i, h)| {
@@ -191,20 +225,18 @@ fn PacketPanel(props: &PacketPanelProps) -> Html {
             if stop_hop == Some(i) { ", stopped here" } else { "" }
         );
         html! {
-            <li>
-                <button type="button" {class} aria-pressed={(hop == Some(i)).to_string()} onclick={go(Some(i))}>
-                    <span class="chip-number">{ i + 1 }</span>{ " " }{ h.host.clone() }
-                    if !h.changes.is_empty() { <span class="chip-mark" aria-hidden="true">{ " ⇄" }</span> }
-                    if stop_hop == Some(i) { <span class="chip-mark" aria-hidden="true">{ " ✕" }</span> }
-                    <span class="visually-hidden">{ said }</span>
-                </button>
-            </li>
+            <button type="button" id={format!("hop-chip-{i}")} {class} aria-pressed={(hop == Some(i)).to_string()}
+                tabindex={if hop == Some(i) { "0" } else { "-1" }} onclick={go(Some(i))}>
+                <span class="chip-number">{ i + 1 }</span>{ " " }{ h.host.clone() }
+                if !h.changes.is_empty() { <span class="chip-mark" aria-hidden="true">{ " ⇄" }</span> }
+                if stop_hop == Some(i) { <span class="chip-mark" aria-hidden="true">{ " ✕" }</span> }
+                <span class="visually-hidden">{ said }</span>
+            </button>
         }
     });
     html! {
         <section class="packet-panel trace-panel" aria-labelledby="trace-heading">
-            <h3 id="trace-heading">{ "Last packet" }</h3>
-            <p class="trace-request"><code>{ story.request.clone() }</code></p>
+            <h3 id="trace-heading">{ "Last packet" }<code class="trace-request">{ story.request.clone() }</code></h3>
             <p class={classes!("trace-outcome", outcome)}>
                 <span class="outcome-glyph" aria-hidden="true">{ glyph }</span>
                 <span id="trace-summary" class="trace-summary" data-outcome={outcome}>{ trace.summary() }</span>
@@ -224,21 +256,26 @@ fn PacketPanel(props: &PacketPanelProps) -> Html {
                 }
             }
             if count > 0 {
-                <ol class="hop-strip" aria-label="The packet's hops">{ for strip }</ol>
-                <div class="stepper" role="group" aria-label="Packet stepping">
-                    if let Some(i) = hop {
-                        <button type="button" onclick={go(Some(0))} disabled={i == 0}>{ "First hop" }</button>
-                        <button type="button" onclick={go(Some(i.saturating_sub(1)))} disabled={i == 0}>{ "Previous hop" }</button>
-                        <span class="hop-count" aria-live="polite">{ format!("hop {} of {count}", i + 1) }</span>
-                        <button type="button" id="next-hop" onclick={go(Some((i + 1).min(count - 1)))} disabled={i + 1 >= count}>{ "Next hop" }</button>
-                        <button type="button" onclick={go(None)}>{ "Whole path" }</button>
-                    } else {
-                        <button type="button" class="primary" onclick={start}>{ "Step through it hop by hop" }</button>
-                        if let Some(s) = stop_hop {
-                            <button type="button" onclick={go(Some(s))}>{ "Where it stopped" }</button>
-                        }
-                    }
+                <div class="hop-strip" role="toolbar" aria-label="The packet's hops (arrow keys step through them)"
+                    aria-describedby="hop-strip-keys" onkeydown={on_strip_key}>
+                    <button type="button" id="hop-chip-whole" class="hop-chip-whole" aria-pressed={hop.is_none().to_string()}
+                        tabindex={if hop.is_none() { "0" } else { "-1" }} onclick={go(None)}>{ "Whole path" }</button>
+                    { for strip }
                 </div>
+                <p class="stepper" id="hop-strip-keys">
+                    if let Some(i) = hop {
+                        // For the mouse; the keyboard steps with the arrows in the strip.
+                        <button type="button" tabindex="-1" onclick={go(Some(i.saturating_sub(1)))} disabled={i == 0}>{ "Previous hop" }</button>
+                        <span class="hop-count" aria-live="polite">{ format!("hop {} of {count}", i + 1) }</span>
+                        <button type="button" id="next-hop" tabindex="-1" onclick={go(Some((i + 1).min(count - 1)))} disabled={i + 1 >= count}>{ "Next hop" }</button>
+                    } else {
+                        <button type="button" class="primary" tabindex="-1" onclick={go(Some(0))}>{ "Step through it hop by hop" }</button>
+                        if let Some(s) = stop_hop {
+                            <button type="button" tabindex="-1" onclick={go(Some(s))}>{ "Where it stopped" }</button>
+                        }
+                        <span class="keys-hint">{ "or pick a hop: ← → in the strip" }</span>
+                    }
+                </p>
             }
             if let (Some(i), Some(h)) = (hop, hop.and_then(|i| story.hops.get(i))) {
                 <HopCard hop={Rc::new(h.clone())} index={i} {count} />
@@ -275,7 +312,7 @@ fn field(value: String, change: Option<&Change>, which: &str) -> Html {
         Some(c) => html! {
             <span class={classes!("field", "changed", change_class(c.kind))} data-field={which.to_string()}>
                 <code>{ value }</code>
-                <span class="field-why">{ c.by.clone() }</span>
+                <span class="visually-hidden">{ format!(" ({})", c.by) }</span>
             </span>
         },
         None => html! {
@@ -291,22 +328,125 @@ struct HopCardProps {
     count: usize,
 }
 
-/// One hop: the packet as it arrived and left, what changed and why, and
-/// the netfilter walk.
+/// One hop, led by what changed: the card's sections in the order they
+/// are read. A new kind of section (a policy's verdict, an L7 hop) goes
+/// in this list.
+fn card_sections(h: &HopStory) -> Vec<Html> {
+    vec![
+        lead(h),
+        packet_faces(h),
+        h.encapsulated
+            .as_ref()
+            .map(|o| overlay_card(o, true))
+            .unwrap_or_default(),
+        h.decapsulated
+            .as_ref()
+            .map(|o| overlay_card(o, false))
+            .unwrap_or_default(),
+        walk(h),
+    ]
+}
+
+/// The card's first lines: each rewrite in words and addresses (before →
+/// after, by which rule), then how the hop ended; a hop that changed
+/// nothing leads with where the packet went.
+fn lead(h: &HopStory) -> Html {
+    let field_word = |f: Field| match f {
+        Field::Source => "Source",
+        Field::Destination => "Destination",
+    };
+    html! {
+        <div class="hop-lead">
+            if !h.changes.is_empty() {
+                <ul class="changes">
+                    { for h.changes.iter().map(|c| html! {
+                        <li class={classes!("change", change_class(c.kind))}>
+                            <span class="change-line">
+                                <strong>{ field_word(c.field) }</strong>{ " " }
+                                <code>{ c.from.to_string() }</code>{ " → " }<code class="to">{ c.to.to_string() }</code>
+                                { " " }<em class="change-by">{ c.by.clone() }</em>
+                            </span>
+                            <span class="change-why">{ format!("{}.", c.why) }</span>
+                        </li>
+                    }) }
+                </ul>
+            }
+            if let Some(s) = &h.stop {
+                <p class="hop-end stopped"><strong>{ "Stopped here: " }</strong>{ format!("{s}.") }</p>
+            }
+            if let Some(d) = &h.delivered {
+                <p class="hop-end delivered">{ format!("{d}.") }</p>
+            }
+            if let Some(o) = &h.out {
+                <p class="hop-end out">
+                    { if h.changes.is_empty() { format!("Passed on unchanged: {o}.") } else { format!("Then {o}.") } }
+                </p>
+            }
+            if let Some(c) = &h.connection {
+                <p class="hop-connection">{ format!("This packet is {c}.") }</p>
+            }
+        </div>
+    }
+}
+
+/// The packet as it arrived and as it left, on a line each.
+fn packet_faces(h: &HopStory) -> Html {
+    let changed = |f: Field| h.changes.iter().rev().find(|c| c.field == f);
+    html! {
+        <div class="packet-card" aria-label="The packet at this hop" role="group">
+            <div class="face arrived">
+                <span class="face-label">{ h.arrival.clone() }</span>
+                { field(h.arrived.src.to_string(), None, "source") }
+                <span class="arrow" aria-hidden="true">{ "→" }</span>
+                { field(h.arrived.dst.to_string(), None, "destination") }
+            </div>
+            if let Some(l) = h.left {
+                <div class="face left">
+                    <span class="face-label">{ "left" }</span>
+                    { field(l.src.to_string(), changed(Field::Source), "source") }
+                    <span class="arrow" aria-hidden="true">{ "→" }</span>
+                    { field(l.dst.to_string(), changed(Field::Destination), "destination") }
+                </div>
+            }
+        </div>
+    }
+}
+
+/// The netfilter walk, behind one control: the hooks in order, kube-proxy's
+/// chain jumps in words; each rule's iptables-save text one click deeper.
+fn walk(h: &HopStory) -> Html {
+    let hooks: Vec<&HookStory> = h
+        .flow
+        .iter()
+        .filter_map(|s| match s {
+            Stage::Hook(k) => Some(k),
+            _ => None,
+        })
+        .collect();
+    let matched: usize = hooks
+        .iter()
+        .flat_map(|k| k.steps.iter())
+        .filter(|s| s.kind == ChainStepKind::Matched)
+        .count();
+    let stopped = hooks.iter().any(|k| k.stopped);
+    html! {
+        <details class={classes!("walk", stopped.then_some("stopped"))} open={stopped}>
+            <summary>
+                { "What the kernel did here, in order" }
+                <span class="walk-count">{ format!(" ({} hook{}, {matched} rule{} matched)",
+                    hooks.len(), if hooks.len() == 1 { "" } else { "s" }, if matched == 1 { "" } else { "s" }) }</span>
+            </summary>
+            <ol class="flow">
+                { for h.flow.iter().map(stage) }
+            </ol>
+        </details>
+    }
+}
+
+/// One hop: its sections (see [`card_sections`]).
 #[component]
 fn HopCard(props: &HopCardProps) -> Html {
     let h = &props.hop;
-    let changed = |f: Field| h.changes.iter().rev().find(|c| c.field == f);
-    let left = h.left.map(|l| {
-        html! {
-            <div class="face left">
-                <span class="face-label">{ "left" }</span>
-                { field(l.src.to_string(), changed(Field::Source), "source") }
-                <span class="arrow" aria-hidden="true">{ "→" }</span>
-                { field(l.dst.to_string(), changed(Field::Destination), "destination") }
-            </div>
-        }
-    });
     html! {
         <article id="hop-detail" class={classes!("hop-card", "detail-card", direction(h.direction))}
             data-hop={props.index.to_string()} data-hop-host={h.host.clone()}>
@@ -314,51 +454,7 @@ fn HopCard(props: &HopCardProps) -> Html {
                 { format!("Hop {} of {}: {}", props.index + 1, props.count, h.host) }
                 <span class="hop-direction">{ format!(" · {}", direction(h.direction)) }</span>
             </h4>
-            if let Some(c) = &h.connection {
-                <p class="hop-connection">{ format!("This packet is {c}.") }</p>
-            }
-            <div class="packet-card" aria-label="The packet at this hop" role="group">
-                <div class="face arrived">
-                    <span class="face-label">{ format!("{}", h.arrival) }</span>
-                    { field(h.arrived.src.to_string(), None, "source") }
-                    <span class="arrow" aria-hidden="true">{ "→" }</span>
-                    { field(h.arrived.dst.to_string(), None, "destination") }
-                </div>
-                { left }
-            </div>
-            if let Some(o) = &h.encapsulated {
-                { overlay_card(o, true) }
-            }
-            if let Some(o) = &h.decapsulated {
-                { overlay_card(o, false) }
-            }
-            if !h.changes.is_empty() {
-                <ul class="changes">
-                    { for h.changes.iter().map(|c| html! {
-                        <li class={classes!("change", change_class(c.kind))}>
-                            <strong>{ match c.field { Field::Source => "Source", Field::Destination => "Destination" } }</strong>
-                            { " " }<code>{ c.from.to_string() }</code>{ " → " }<code>{ c.to.to_string() }</code>
-                            { ": " }<em class="change-by">{ c.by.clone() }</em>{ ". " }{ c.why.clone() }{ "." }
-                            if let Some(rule) = &c.rule {
-                                <details class="rule-text"><summary>{ "The rule, as iptables-save prints it" }</summary><code>{ rule.clone() }</code></details>
-                            }
-                        </li>
-                    }) }
-                </ul>
-            }
-            <h5 class="flow-heading">{ "What the kernel did here, in order" }</h5>
-            <ol class="flow">
-                { for h.flow.iter().map(stage) }
-            </ol>
-            if let Some(d) = &h.delivered {
-                <p class="hop-end delivered">{ format!("{d}.") }</p>
-            }
-            if let Some(s) = &h.stop {
-                <p class="hop-end stopped"><strong>{ "Stopped here: " }</strong>{ format!("{s}.") }</p>
-            }
-            if let Some(o) = &h.out {
-                <p class="hop-end out">{ format!("Then {o}.") }</p>
-            }
+            { for card_sections(h) }
         </article>
     }
 }

@@ -63,6 +63,10 @@ pub struct TerminalProps {
     /// was skipped): what the lesson shows waits for it.
     #[prop_or_default]
     pub on_played: Callback<u64>,
+    /// Another world (a lesson change): the line being typed belongs to
+    /// the last one. It is cleared, and kept in the history (Up recalls it).
+    #[prop_or_default]
+    pub world: AttrValue,
 }
 
 /// A command's simulated time being played out.
@@ -192,6 +196,42 @@ pub fn Terminal(props: &TerminalProps) -> Html {
         });
     }
 
+    // Another world: the input starts empty, its draft kept for Up.
+    let drafts = use_mut_ref(Vec::<(usize, String)>::new);
+    let history_len = use_mut_ref(|| 0usize);
+    *history_len.borrow_mut() = props.history.len();
+    {
+        let input_ref = input_ref.clone();
+        let line = line.clone();
+        let editor = editor.clone();
+        let drafts = drafts.clone();
+        let force = force.clone();
+        use_effect_with(props.world.clone(), move |_| {
+            if let Some(input) = input_ref.cast::<HtmlInputElement>() {
+                let typed = input.value();
+                let pending = !editor.borrow().pending_lines().is_empty();
+                let had_text = !typed.is_empty();
+                if !typed.trim().is_empty() {
+                    drafts.borrow_mut().push((*history_len.borrow(), typed));
+                }
+                if had_text || pending {
+                    set_input(&input, &line, "", 0);
+                    *editor.borrow_mut() = LineEditor::default();
+                    force.force_update();
+                }
+            }
+        });
+    }
+    let history: Rc<Vec<String>> = if drafts.borrow().is_empty() {
+        props.history.clone()
+    } else {
+        let mut merged = (*props.history).clone();
+        for (at, text) in drafts.borrow().iter().rev() {
+            merged.insert((*at).min(merged.len()), text.clone());
+        }
+        Rc::new(merged)
+    };
+
     // New output scrolls into view, as in a terminal (the screen scrolls,
     // never the page).
     {
@@ -214,7 +254,7 @@ pub fn Terminal(props: &TerminalProps) -> Html {
 
     let onkeydown = {
         let line = line.clone();
-        let history = props.history.clone();
+        let history = history.clone();
         let on_action = props.on_action.clone();
         let complete = props.complete.clone();
         let editor = editor.clone();

@@ -298,6 +298,7 @@ pub fn TerminalPane(props: &TerminalPaneProps) -> Html {
                     complete={Some(complete)}
                     on_action={props.on_action.clone()}
                     on_played={props.on_played.clone()}
+                    world={AttrValue::from(state.work_key())}
                 />
                 <p class="hint" id="terminal-keys">
                     { "Enter runs; Up and Down recall; Tab completes (Esc, then Tab, moves on); Ctrl+C abandons; vi FILE and kubectl edit open the editor. " }

@@ -9,7 +9,8 @@
 use super::network_text::NetworkText;
 use crate::engine::net::{Direction, HostKind, Trace};
 use crate::engine::Topology;
-use crate::ui::layout::{HostShape, Layout, LINE};
+use crate::ui::hooks;
+use crate::ui::layout::{self, HostShape, Layout, LINE};
 use crate::ui::packet_path::{Ending, PacketPath};
 use std::rc::Rc;
 use yew::prelude::*;
@@ -68,6 +69,7 @@ fn host(
     trace: Option<&Trace>,
     current: Option<&(usize, String)>,
     on_host: Option<&Callback<String>>,
+    active: &str,
 ) -> Html {
     let r = shape.rect;
     let on_path = path.visits(&shape.name);
@@ -125,12 +127,12 @@ fn host(
             .map(usize::to_string)
             .collect::<Vec<_>>()
             .join("·");
-        let w = 10 + text.chars().count() as i32 * 7;
-        let (bx, by) = (r.x + 6, r.y - 9);
+        let w = 14 + text.chars().count() as i32 * 9;
+        let (bx, by) = (r.x + 6, r.y - 11);
         html! {
             <g class="hop-numbers" aria-hidden="true">
-                <rect x={bx.to_string()} y={by.to_string()} width={w.to_string()} height="16" rx="8" />
-                <text x={(bx + w / 2).to_string()} y={(by + 12).to_string()} text-anchor="middle">{ text }</text>
+                <rect x={bx.to_string()} y={by.to_string()} width={w.to_string()} height="20" rx="10" />
+                <text x={(bx + w / 2).to_string()} y={(by + 15).to_string()} text-anchor="middle">{ text }</text>
             </g>
         }
     });
@@ -140,7 +142,8 @@ fn host(
         <g {class} data-host={shape.name.clone()} {onclick} {onkeydown}>
             <g class="host-button"
                 role={interactive.then_some("button")}
-                tabindex={interactive.then_some("0")}
+                data-rove={interactive.then(|| shape.name.clone())}
+                tabindex={interactive.then_some(if active == shape.name { "0" } else { "-1" })}
                 aria-label={interactive.then_some(label)}>
                 <rect class="box" x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="6" />
                 <text class="host-name" x={(r.x + 10).to_string()} y={(r.y + LINE + 2).to_string()}>
@@ -216,16 +219,17 @@ fn ending(
     };
     let interactive = on_host.is_some();
     let label = format!("{words} at {host}: {summary} Show this hop.");
+    // Not a stop of its own: its host (and the strip of hops) opens the same hop.
     let marker = html! {
         <>
             <title>{ summary.to_string() }</title>
-            <circle cx={cx.to_string()} cy={cy.to_string()} r="11" />
+            <circle cx={cx.to_string()} cy={cy.to_string()} r="12" />
             <text class="marker-glyph" x={cx.to_string()} y={(cy + 5).to_string()} text-anchor="middle" aria-hidden="true">{ glyph }</text>
-            <text class="marker-label" x={(cx - 15).to_string()} y={(shape.rect.y - 6).to_string()} text-anchor="end">{ words }</text>
+            <text class="marker-label" x={(cx - 16).to_string()} y={(shape.rect.y - 5).to_string()} text-anchor="end">{ words }</text>
         </>
     };
     let role = interactive.then_some("button");
-    let tabindex = interactive.then_some("0");
+    let tabindex = interactive.then_some("-1");
     let aria_label = interactive.then_some(label);
     match ending {
         Ending::Stopped { host } => html! {
@@ -239,10 +243,27 @@ fn ending(
 
 #[component]
 pub fn TopologyView(props: &TopologyViewProps) -> Html {
-    let layout = use_memo(props.topology.clone(), |t| Layout::of(t));
     let path = use_memo(props.trace.clone(), |t| {
         t.as_deref().map(PacketPath::of).unwrap_or_default()
     });
+    // The main picture fits its frame: measured, then the most detailed
+    // layout whose text stays at the body's size (pods folded if need be).
+    let frame = use_node_ref();
+    let room = hooks::use_room(frame.clone(), props.full);
+    let open = use_state(|| None::<String>);
+    let layout = use_memo(
+        (
+            props.topology.clone(),
+            room,
+            path.hosts.clone(),
+            (*open).clone(),
+        ),
+        |(t, room, keep, open)| match room {
+            Some(room) => Layout::fit(t, *room, keep, open.as_deref()),
+            None => Layout::of(t),
+        },
+    );
+    let scale = room.map(|r| layout.scale_in(r).max(layout::MIN_SCALE));
     let trace = props.trace.as_deref();
     let summary = trace.map(|t| t.summary());
     let current = props.hop.and_then(|i| {
@@ -328,6 +349,130 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
         html! { <circle {key} class="packet-dot" r="6" cx="0" cy="0" {style} aria-hidden="true" /> }
     });
 
+    // One tab stop for the picture: arrow keys move between its hosts
+    // (and fold chips), in reading order; Enter opens.
+    let rove: Vec<String> = {
+        let outside = layout
+            .hosts
+            .iter()
+            .filter(|h| !matches!(h.kind, HostKind::Node | HostKind::Pod))
+            .map(|h| h.name.clone());
+        let mut order: Vec<String> = outside.collect();
+        for n in layout.hosts.iter().filter(|h| h.kind == HostKind::Node) {
+            order.push(n.name.clone());
+            order.extend(
+                layout
+                    .hosts
+                    .iter()
+                    .filter(|h| {
+                        h.kind == HostKind::Pod
+                            && n.rect.x <= h.rect.x
+                            && h.rect.right() <= n.rect.right()
+                            && n.rect.y <= h.rect.y
+                            && h.rect.bottom() <= n.rect.bottom()
+                    })
+                    .map(|h| h.name.clone()),
+            );
+            if layout.folds.iter().any(|f| f.node == n.name) {
+                order.push(format!("fold:{}", n.name));
+            }
+        }
+        let strays: Vec<String> = layout
+            .hosts
+            .iter()
+            .filter(|h| h.kind == HostKind::Pod && !order.contains(&h.name))
+            .map(|h| h.name.clone())
+            .collect();
+        order.extend(strays);
+        order
+    };
+    let roving = use_state(|| None::<String>);
+    let active = (*roving)
+        .clone()
+        .filter(|k| rove.contains(k))
+        .or_else(|| current.as_ref().map(|(_, h)| h.clone()))
+        .or_else(|| rove.first().cloned())
+        .unwrap_or_default();
+    let onkeydown = {
+        let rove = rove.clone();
+        let roving = roving.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            let Some(target) = e
+                .target()
+                .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
+                .and_then(|t| t.closest("[data-rove]").ok().flatten())
+            else {
+                return;
+            };
+            let key = target.get_attribute("data-rove").unwrap_or_default();
+            let Some(i) = rove.iter().position(|k| *k == key) else {
+                return;
+            };
+            let to = match e.key().as_str() {
+                "ArrowRight" | "ArrowDown" => (i + 1).min(rove.len() - 1),
+                "ArrowLeft" | "ArrowUp" => i.saturating_sub(1),
+                "Home" => 0,
+                "End" => rove.len() - 1,
+                _ => return,
+            };
+            e.prevent_default();
+            let next = rove[to].clone();
+            if let Some(svg) = target.closest("svg").ok().flatten() {
+                if let Ok(Some(el)) = svg.query_selector(&format!("[data-rove=\"{next}\"]")) {
+                    // Move the stop before the focus, so a re-render keeps it.
+                    let _ = target.set_attribute("tabindex", "-1");
+                    let _ = el.set_attribute("tabindex", "0");
+                    hooks::focus_without_scrolling(&el);
+                    el.scroll_into_view_with_bool(false);
+                }
+            }
+            roving.set(Some(next));
+        })
+    };
+    let folds = layout.folds.iter().map(|f| {
+        let r = f.rect;
+        let words = layout::fold_words(f.hidden.len(), f.open);
+        let label = if f.open {
+            format!("{}: fold its pods into a count again", f.node)
+        } else {
+            format!(
+                "{}: {} more pod{} not drawn ({}): draw them",
+                f.node,
+                f.hidden.len(),
+                if f.hidden.len() == 1 { "" } else { "s" },
+                f.hidden.join(", ")
+            )
+        };
+        let toggle = {
+            let open = open.clone();
+            let node = f.node.clone();
+            let opened = f.open;
+            move || open.set((!opened).then(|| node.clone()))
+        };
+        let onclick = {
+            let toggle = toggle.clone();
+            Callback::from(move |e: MouseEvent| {
+                e.stop_propagation();
+                toggle()
+            })
+        };
+        let onkeydown = Callback::from(move |e: KeyboardEvent| {
+            if matches!(e.key().as_str(), "Enter" | " ") {
+                e.prevent_default();
+                toggle()
+            }
+        });
+        let key = format!("fold:{}", f.node);
+        html! {
+            <g class={classes!("fold", f.open.then_some("open"))} data-fold={f.node.clone()} data-hidden={f.hidden.len().to_string()}
+                role="button" tabindex={if active == key { "0" } else { "-1" }} data-rove={key}
+                aria-label={label} aria-expanded={f.open.to_string()} {onclick} {onkeydown}>
+                <rect x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="14" />
+                <text x={(r.x + 12).to_string()} y={(r.y + 19).to_string()}>{ words }</text>
+            </g>
+        }
+    });
+
     let bands = layout.bands.iter().map(|b| {
         let r = b.rect;
         let class = classes!("band", (!b.has_pod).then_some("no-pod"));
@@ -336,8 +481,8 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
             <g {class} data-service={b.service.clone()} data-node={b.node.clone()}>
                 <title>{ format!("{} on {}: {}", b.text, b.node, if b.has_pod { "a pod of the Service runs on this node" } else { "no pod of the Service runs on this node; kube-proxy forwards to another node" }) }</title>
                 <rect x={r.x.to_string()} y={r.y.to_string()} width={r.w.to_string()} height={r.h.to_string()} rx="10" />
-                <text class="band-text" x={(r.x + 8).to_string()} y={(r.y + 14).to_string()}>{ b.text.clone() }</text>
-                <text class="band-note" x={(r.right() - 8).to_string()} y={(r.y + 14).to_string()} text-anchor="end">{ note }</text>
+                <text class="band-text" x={(r.x + 8).to_string()} y={(r.y + 17).to_string()}>{ b.text.clone() }</text>
+                <text class="band-note" x={(r.right() - 8).to_string()} y={(r.y + 17).to_string()} text-anchor="end">{ note }</text>
             </g>
         }
     });
@@ -351,6 +496,11 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
             aria-labelledby={format!("{id}-title {id}-desc")}
             viewBox={format!("0 0 {} {}", layout.width, layout.height)}
             preserveAspectRatio="xMidYMin meet"
+            width={scale.map(|s| format!("{:.0}", f64::from(layout.width) * s))}
+            height={scale.map(|s| format!("{:.0}", f64::from(layout.height) * s))}
+            data-scale={scale.map(|s| format!("{s:.3}"))}
+            data-crowded={layout.crowded.to_string()}
+            onkeydown={props.on_host.is_some().then_some(onkeydown)}
         >
             <title id={format!("{id}-title")}>{ title }</title>
             <desc id={format!("{id}-desc")}>{ desc }</desc>
@@ -362,7 +512,7 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
                     <path d="M 0 0 L 10 5 L 0 10 z" />
                 </marker>
             </defs>
-            { for nodes.map(|n| host(n, &path, trace, current.as_ref(), on_host)) }
+            { for nodes.map(|n| host(n, &path, trace, current.as_ref(), on_host, &active)) }
             { for bands }
             { for layout.buses.iter().map(|b| html! {
                 <g class="segment" data-segment={b.segment.clone()}>
@@ -379,25 +529,26 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
             // flannel's overlay rides the home network: named beside it.
             if let (Some(lan), true) = (
                 layout.bus("lan"),
-                props.topology.segments.iter().any(|g| g.name == "vxlan"),
+                layout.overlay_label,
             ) {
                 <g class="segment overlay" data-segment="vxlan">
-                    <text class="segment-label overlay-label" x={lan.label_at.0.to_string()} y={(lan.label_at.1 + 11).to_string()}>
-                        { "+ VXLAN overlay (flannel.1, UDP 8472)" }
+                    <text class="segment-label overlay-label" x={(lan.label_at.0 + 9 * lan.label.chars().count() as i32 + 9).to_string()} y={lan.label_at.1.to_string()}>
+                        { layout::OVERLAY_LABEL }
                     </text>
                 </g>
             }
             { for layout.taps.iter().map(|t| html! {
                 <line class="tap" x1={t.x.to_string()} y1={t.y_host.to_string()} x2={t.x.to_string()} y2={t.y_bus.to_string()} />
             }) }
-            { for others.map(|h| host(h, &path, trace, current.as_ref(), on_host)) }
+            { for others.map(|h| host(h, &path, trace, current.as_ref(), on_host, &active)) }
+            { for folds }
             { for wires }
             { dot }
             if let (Some(end), Some(summary), true) = (&path.ending, &summary, show_ending) {
                 { ending(&layout, end, summary, on_host) }
             }
             if layout.more_services > 0 {
-                <text class="segment-label" x="16" y={(layout.height - 8).to_string()}>
+                <text class="segment-label" x="16" y={(layout.height - 10).to_string()}>
                     { format!("+ {} more Service(s): see kubectl get svc", layout.more_services) }
                 </text>
             }
@@ -409,7 +560,7 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
     }
     html! {
         <figure class="topology">
-            <div class="topology-frame">{ picture }</div>
+            <div class="topology-frame" ref={frame}>{ picture }</div>
             <figcaption class="legend">
                 <span class="legend-item"><svg class="legend-swatch" viewBox="0 0 30 10" aria-hidden="true"><line class="wire-path request" x1="0" y1="5" x2="30" y2="5" /></svg>{ "request" }</span>
                 <span class="legend-item"><svg class="legend-swatch" viewBox="0 0 30 10" aria-hidden="true"><line class="wire-path reply" x1="0" y1="5" x2="30" y2="5" /></svg>{ "reply (dashed)" }</span>
@@ -417,6 +568,9 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
                 <span class="legend-item"><span class="legend-glyph stop" aria-hidden="true">{ "✕" }</span>{ "stopped" }</span>
                 <span class="legend-item"><span class="legend-glyph answer" aria-hidden="true">{ "✓" }</span>{ "answered" }</span>
                 <span class="legend-item"><span class="legend-band" aria-hidden="true">{ "svc" }</span>{ "a Service, on every node" }</span>
+                if props.topology.segments.iter().any(|g| g.name == "vxlan") {
+                    <span class="legend-item" data-segment="vxlan">{ "LAN + VXLAN overlay (flannel.1)" }</span>
+                }
             </figcaption>
             <NetworkText topology={props.topology.clone()} trace={props.trace.clone()} />
         </figure>

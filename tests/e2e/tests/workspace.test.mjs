@@ -10,7 +10,7 @@
 // ticks only after the student's own request; with reduced motion nothing
 // moves; the document itself has nothing to scroll (a todo test: a page
 // defect). At 360: the page does not scroll on load and nothing scrolls
-// sideways. axe finds nothing serious or critical, light and dark, at both
+// sideways (but the picture's frame, which pans a picture wider than the phone). axe finds nothing serious or critical, light and dark, at both
 // sizes. Screenshots at 1440, 1024 and 360, light and dark, go to
 // artifacts/ (workspace-*.png).
 //
@@ -211,20 +211,21 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
         await logShows(page, shows);
       }
       await page.locator('.hop-strip .hop-chip').first().waitFor({ timeout: STEP });
-      // An empty line: Tab moves on, to the packet's controls.
-      await tabTo(page, focusedText, 'Step through it hop by hop');
-      await page.keyboard.press('Enter');
+      // An empty line: Tab moves on, to the strip of hops (one tab stop,
+      // "Whole path" while no hop is open).
+      await tabTo(page, focusedText, 'Whole path');
+      await page.keyboard.press('ArrowRight');
       await page.locator('#hop-detail[data-hop="0"]').waitFor({ timeout: STEP });
-      // The focus is on "Next hop" now; Enter, Enter…
-      await page.waitForFunction(() => document.activeElement?.id === 'next-hop');
+      // The focus is on the first hop's chip now; Right, Right…
+      await page.waitForFunction(() => document.activeElement?.id === 'hop-chip-0');
       const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
-      assert.notEqual(outline, 'none', 'the focused button shows a focus ring');
+      assert.notEqual(outline, 'none', 'the focused chip shows a focus ring');
       const hops = await page.locator('.hop-strip .hop-chip').count();
       const seen = [];
       for (let i = 0; i < hops; i++) {
         seen.push(await page.locator('#hop-detail').innerText());
         if (i + 1 === hops) break;
-        await page.keyboard.press('Enter');
+        await page.keyboard.press('ArrowRight');
         await page.waitForFunction((n) => document.querySelector('#hop-detail')?.dataset.hop === String(n), i + 1);
       }
       const all = seen.join('\n');
@@ -350,7 +351,9 @@ describe('at 360 px, a phone', { timeout: 120_000 }, () => {
         const wide = await page.evaluate(() =>
           [...document.querySelectorAll('.pane, .pane *')]
             .filter((e) => e.offsetParent !== null && e.scrollWidth > e.clientWidth + 1)
-            .filter((e) => !['TEXTAREA', 'INPUT', 'svg'].includes(e.tagName) && !e.classList.contains('visually-hidden') && getComputedStyle(e).overflowX !== 'visible')
+            // The picture's frame pans a picture wider than the phone: its
+            // text stays at the body's size (legibility.test.mjs).
+            .filter((e) => !['TEXTAREA', 'INPUT', 'svg'].includes(e.tagName) && !e.classList.contains('visually-hidden') && !e.classList.contains('topology-frame') && getComputedStyle(e).overflowX !== 'visible')
             .map((e) => `${e.tagName}.${e.className}`),
         );
         assert.deepEqual(wide, [], `${pane}: nothing scrolls sideways`);
@@ -461,9 +464,16 @@ describe('screenshots to look at: 1440, 1024 and 360 px, light and dark', { time
       await run(s.page, "curl -s 192.168.1.9:$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}') -o /dev/null");
       await s.page.locator('.hop-strip .hop-chip').first().waitFor({ timeout: STEP });
       await s.page.waitForTimeout(3000);
-      const box = await s.page.locator('#topology').boundingBox();
+      // The picture's frame fits its pane; a picture larger than the frame
+      // pans inside it, its text never below the body's size.
+      const frame = await s.page.locator('.topology-frame').boundingBox();
       const pane = await s.page.locator('.picture').boundingBox();
-      assert.ok(box.width <= pane.width + 1, 'the picture fits its pane');
+      assert.ok(frame.width <= pane.width + 1, 'the picture\'s frame fits its pane');
+      const scale = await s.page.evaluate(() => {
+        const svg = document.querySelector('#topology');
+        return svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      });
+      assert.ok(scale >= 1 - 1e-3, `drawn at ${scale}`);
       await shot(s.page, 'eight-nodes-1440-light');
       assert.deepEqual(s.errors, []);
     } finally {

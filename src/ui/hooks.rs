@@ -13,12 +13,16 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use yew::prelude::*;
 
+/// The part of the page address after `#`, `#` included ("" for none).
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
 /// Where the page address says to be.
 pub fn location_route() -> Route {
-    let hash = web_sys::window()
-        .and_then(|w| w.location().hash().ok())
-        .unwrap_or_default();
-    Route::parse(&hash)
+    Route::parse(&location_hash())
 }
 
 /// Puts `route` in the address bar without reloading (and without a
@@ -36,26 +40,42 @@ fn show_route(route: &Route, replace: bool) {
 }
 
 /// The address bar: followed when it changes (back, forward, a typed
-/// address), and kept showing where the page is, also after a share link
-/// opened over the same lesson and step (a reload would open it again).
+/// address, a link), and kept showing where the page is, also after a share
+/// link opened over the same lesson and step (a reload would open it again).
+///
+/// The browser changes the address at once but tells the page a task later
+/// (`hashchange`). A render in between (the goals are judged a moment after
+/// each command) would see an address the page has not followed yet and
+/// write the page's place over it, and the link would be lost. So the page
+/// keeps the address it last followed or wrote, and puts its place in the
+/// address bar only while the address is still that one.
 #[hook]
 pub fn use_address(follow: bool, route: Route, revision: u64, navigate: Callback<Route>) {
-    use_effect_with(follow, move |follow| {
-        let listener = follow.then(|| {
-            web_sys::window().map(|w| {
-                gloo_events::EventListener::new(&w, "hashchange", move |_| {
-                    navigate.emit(location_route())
+    let known = use_mut_ref(location_hash);
+    {
+        let known = known.clone();
+        use_effect_with(follow, move |follow| {
+            let listener = follow.then(|| {
+                web_sys::window().map(|w| {
+                    gloo_events::EventListener::new(&w, "hashchange", move |_| {
+                        *known.borrow_mut() = location_hash();
+                        navigate.emit(location_route())
+                    })
                 })
-            })
+            });
+            move || drop(listener)
         });
-        move || drop(listener)
-    });
+    }
     use_effect_with((route, revision), move |(route, _)| {
-        if follow {
-            let here = location_route();
-            if here != *route {
-                show_route(route, matches!(here, Route::Share(_) | Route::Unknown(_)));
-            }
+        let hash = location_hash();
+        if !follow || hash != *known.borrow() {
+            // Not followed yet: its `hashchange` is on its way.
+            return;
+        }
+        let here = Route::parse(&hash);
+        if here != *route {
+            show_route(route, matches!(here, Route::Share(_) | Route::Unknown(_)));
+            *known.borrow_mut() = location_hash();
         }
     });
 }

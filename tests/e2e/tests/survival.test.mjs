@@ -115,7 +115,7 @@ describe('a command that needs more memory than the page has', { timeout: 180_00
   });
 });
 
-describe('a share link', { timeout: 120_000 }, () => {
+describe('a share link', { timeout: 180_000 }, () => {
   let server, browser;
 
   before(async () => {
@@ -186,6 +186,44 @@ describe('a share link', { timeout: 120_000 }, () => {
       assert.match(await tab.locator('.stash-bar').textContent(), /kept beside your work/);
       await tab.locator('.stash-bar').getByRole('button', { name: 'Open the shared world' }).click();
       await log.filter({ hasText: 'service/myapp-service created' }).waitFor({ timeout: STEP });
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('followed before the page has judged the last command still opens', async () => {
+    // The browser changes the address at once and tells the page a task
+    // later; the goals of a command are judged a moment after its output is
+    // drawn. Under load a link followed in the same tab lands in between, and
+    // the page wrote its own place back over it: the link was lost.
+    const other = await launchBrowser();
+    const o = await open(other, `${server.url}#/lessons/02-nodeport/2`);
+    await run(o, 'kubectl apply -f myapp-service.yaml', 'service/myapp-service created');
+    await o.page.getByRole('button', { name: 'Share' }).click();
+    const link = await o.page.locator('#share-url').inputValue();
+    await other.close();
+
+    const fresh = await launchBrowser();
+    try {
+      const s = await open(fresh, `${server.url}#/lessons/02-nodeport/2`);
+      const errors = collectErrors(s.page);
+      // A command, its output drawn (a microtask later), then the link, in
+      // one turn of the page's event loop: before the goals are judged.
+      await s.terminal.evaluate((input, hash) => {
+        input.value = 'echo just before the link';
+        input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true, cancelable: true }));
+        return new Promise((resolve) => {
+          queueMicrotask(() => {
+            location.hash = hash;
+            resolve();
+          });
+        });
+      }, new URL(link).hash);
+      await s.log.filter({ hasText: 'service/myapp-service created' }).waitFor({ timeout: STEP });
+      assert.doesNotMatch(await s.log.textContent(), /just before the link/);
+      assert.match(await s.page.locator('.stash-bar').textContent(), /your own work here is kept/);
+      assert.match(s.page.url(), /#\/lessons\/02-nodeport\/2$/);
+      assert.deepEqual(errors, []);
     } finally {
       await fresh.close();
     }

@@ -3,7 +3,8 @@
 #   make serve     build and serve the app at http://127.0.0.1:8080 (PORT=… to change)
 #   make dist      release build into dist/ (a static site: python3 -m http.server -d dist)
 #   make test      everything CI runs: lint, native tests, wasm tests in headless
-#                  Chromium, lesson checks, end-to-end tests against dist/
+#                  Chromium, lesson checks, the page's size against size-ceiling.txt,
+#                  end-to-end tests against dist/
 #   make lint      cargo fmt --check, clippy (native and wasm32) with -D warnings
 #   make measure   dist/ sizes (raw, gzip) and time to a usable terminal in headless Chromium;
 #                  MEASURE_FLAGS="--build --test" adds build and per-step test timings
@@ -34,10 +35,10 @@ export CARGO_TERM_COLOR ?= $(if $(CI),never,auto)
 PORT ?= 8080
 SETUP := scripts/setup.sh
 
-.PHONY: help setup setup-test serve dist lint test test-native test-wasm test-lessons test-e2e measure fuzz clean
+.PHONY: help setup setup-test serve dist lint test test-native test-wasm test-lessons test-size test-e2e measure fuzz clean
 
 help:
-	@sed -n '3,15p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '3,16p' Makefile | sed 's/^# \{0,1\}//'
 
 setup:
 	@$(SETUP) build
@@ -61,7 +62,7 @@ dist: setup
 # --- tests, in the order `make test` runs them ------------------------------
 # Cheap checks first, the browser last. To add a step, add a target and list
 # it here.
-test: setup-test lint test-native test-wasm test-lessons test-e2e
+test: setup-test lint test-native test-wasm test-lessons test-size test-e2e
 	@echo "make test: all steps passed"
 
 lint: setup
@@ -80,6 +81,12 @@ test-wasm: setup-test
 # Lesson checks: validate every lesson in lessons/ and replay its solutions.
 test-lessons: setup
 	cargo run --quiet -- check lessons/
+
+# The student's page within its recorded size (size-ceiling.txt), and the
+# guard failing a deliberately bloated copy of it.
+test-size: setup dist
+	scripts/size-guard.sh
+	scripts/size-guard.sh --self-test
 
 test-e2e: setup-test dist
 	cd tests/e2e && node --test --test-concurrency=1 tests/

@@ -76,6 +76,7 @@ for kind in wasm js css html svg; do
     done
 done
 row total "" "$total_raw" "$total_gz" "$total_br"
+scripts/size-guard.sh dist || true
 # The authors' page (author/) is not loaded by the student's page.
 [ -d dist/author ] && echo "  (author/: the authors' page, $(du -sk dist/author | cut -f1) KiB on disk with its .gz and .br, not counted)"
 

@@ -988,8 +988,11 @@ impl Session {
             return code;
         }
         if self.current_pod_namespace().is_some() && self.logins.len() > 1 {
-            // Leaving `kubectl exec -it … -- bash`.
-            exec.out("exit\n");
+            // Leaving `kubectl exec -it … -- bash`: bash says `exit`;
+            // busybox's ash leaves without a word.
+            if !self.in_busybox_pod() {
+                exec.out("exit\n");
+            }
             let depth = self.logins.len();
             self.logins.pop();
             self.rt.shells.truncate(self.logins.len());

@@ -15,6 +15,20 @@ pub struct CheckResult {
     pub problem: String,
 }
 
+/// What the request gets if made now, in words: the goal's problem is the
+/// world's answer today, not something the student has seen.
+fn made_now(observed: &Observed) -> String {
+    let what = match observed {
+        Observed::Status(_) => format!("gets {observed}"),
+        Observed::Refused => "is refused".to_string(),
+        Observed::Timeout => "times out".to_string(),
+        Observed::Unreachable => "gets no route to host".to_string(),
+        Observed::Unresolved => "cannot resolve the host".to_string(),
+        Observed::Failed(_) => format!("fails with {observed}"),
+    };
+    format!("made now, it {what}")
+}
+
 /// Whether what a request did is what a check or a probe expects.
 pub fn matches_expect(o: &Observed, e: &Expect) -> bool {
     matches!(
@@ -89,7 +103,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                     let mut problem = String::new();
                     if !matches_expect(&o.observed, &r.expect) {
                         let w = why(&o);
-                        problem = format!("it gave {}", o.observed);
+                        problem = made_now(&o.observed);
                         if !w.is_empty() {
                             problem.push_str(&format!(": {w}"));
                         }

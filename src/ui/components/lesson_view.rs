@@ -380,7 +380,7 @@ fn state_line(v: &StepViewData, waiting: Waiting) -> Html {
         let words = if waiting == Waiting::Shown {
             "Answer the question above first: the goals would give its answer away."
         } else {
-            "Follow the step: its goals show once you have answered the question it asks."
+            "Run the step's commands: a question comes after them, and the goals show once you have answered it."
         };
         return html! {
             <p id="step-state" class="step-state waiting" data-passed="false">

@@ -74,6 +74,7 @@ fn the_requests_a_line_made_are_recorded_with_their_outcome() {
                 observed: Observed::Timeout,
                 answered_by: None,
                 line: 0,
+                writes: s.cluster_writes(),
             },
             RequestMade {
                 from: "laptop".into(),
@@ -81,6 +82,7 @@ fn the_requests_a_line_made_are_recorded_with_their_outcome() {
                 observed: Observed::Refused,
                 answered_by: None,
                 line: 0,
+                writes: s.cluster_writes(),
             },
         ]
     );

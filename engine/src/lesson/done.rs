@@ -48,6 +48,10 @@ pub fn same_url(a: &str, b: &str) -> bool {
 /// URL's placeholders (`{nodePort:web}`) are read from the world `s`, so
 /// the student's `curl` of the port their Service got counts.
 pub fn seen(s: &Session, check: &Check, made: &[RequestMade]) -> Option<bool> {
+    // Only what the world answers now: a request made before a write to
+    // the cluster is not evidence of it.
+    let now = s.cluster_writes();
+    let made: Vec<&RequestMade> = made.iter().filter(|m| m.writes == now).collect();
     let c = &s.world().cluster;
     let url = |u: &str| super::bind::resolve(c, u).unwrap_or_else(|_| u.to_string());
     let from = |f: &str| super::bind::render(c, f);
@@ -139,6 +143,11 @@ mod tests {
             observed,
             answered_by: None,
             line: 0,
+            // The default world's writes (its setup): made on the world
+            // as it is.
+            writes: Session::new(crate::world::WorldOptions::default())
+                .expect("the default world")
+                .cluster_writes(),
         }
     }
 
@@ -199,8 +208,10 @@ mod tests {
             "http://192.168.1.2:{nodePort:myapp}",
             Expect::Refused,
         );
-        let at = |p: &str| {
-            made(
+        // Made after the Service was created, on the world as it is.
+        let at = |p: &str| RequestMade {
+            writes: s.cluster_writes(),
+            ..made(
                 "laptop",
                 &format!("http://192.168.1.2:{p}"),
                 Observed::Refused,

@@ -481,19 +481,12 @@ pub fn replay(lesson: &Lesson, text: &str) -> Vec<Diagnostic> {
         let mut made = vec![];
         let mut ran = vec![];
         for (i, cmd) in step.solution.iter().enumerate() {
-            let writes = s.cluster_writes();
             let e = run_solution_command(&mut s, cmd);
-            let wrote = s.cluster_writes() != writes;
             quizzes(&s, lesson, text, step, When::AfterCommand(i + 1), &mut out);
             snaps.push(facts::Snapshot::of(&s, &asked));
-            ran.push((cmd.clone(), e, wrote));
+            ran.push((cmd.clone(), e));
         }
-        for (line, (cmd, e, wrote)) in ran.into_iter().enumerate() {
-            // As on the page: a command that changed the cluster leaves
-            // the requests before it out of the goals' evidence.
-            if wrote {
-                made.clear();
-            }
+        for (line, (cmd, e)) in ran.into_iter().enumerate() {
             made.extend(e.requests.iter().cloned().map(|mut r| {
                 r.line = line as u64;
                 r

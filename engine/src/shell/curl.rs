@@ -275,6 +275,7 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
             observed,
             answered_by,
             line: 0,
+            writes: s.cluster_writes(),
         });
     }
     status

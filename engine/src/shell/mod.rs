@@ -191,6 +191,10 @@ pub struct RequestMade {
     /// Which command line made it, counted by whoever keeps the record
     /// (curl leaves 0): a loop's requests are one run.
     pub line: u64,
+    /// [`Session::cluster_writes`] when it was made: after a later write
+    /// (kubectl apply, delete, patch…) the world may answer otherwise, so
+    /// it is no longer evidence of what the world answers.
+    pub writes: u64,
 }
 
 /// A screen editor asked for: the file (absolute path) on a host, and its

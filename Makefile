@@ -28,6 +28,10 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 export WASM_BINDGEN_TEST_WEBDRIVER_JSON := $(CURDIR)/webdriver.json
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 export CARGO_TERM_COLOR ?= $(if $(CI),never,auto)
+# CI builds once from a clean clone: incremental caches would only take disk.
+ifdef CI
+export CARGO_INCREMENTAL := 0
+endif
 
 # Steps run in the order listed, one at a time (cargo serializes on its lock anyway).
 .NOTPARALLEL:
@@ -75,8 +79,13 @@ test-native: setup
 	cargo test --workspace
 
 # The UI's component tests (tests/web_ui.rs, wasm_bindgen_test in the browser).
+# chromedriver leaves a ~100 MB profile in $$TMPDIR when a run ends abruptly:
+# they go under target/ and are removed after the run, passed or failed.
+CHROMEDRIVER_TMP := $(CURDIR)/target/chromedriver-tmp
 test-wasm: setup-test
-	cargo test --target wasm32-unknown-unknown --features authoring
+	rm -rf $(CHROMEDRIVER_TMP) && mkdir -p $(CHROMEDRIVER_TMP)
+	status=0; TMPDIR=$(CHROMEDRIVER_TMP) cargo test --target wasm32-unknown-unknown --features authoring \
+		|| status=$$?; rm -rf $(CHROMEDRIVER_TMP); exit $$status
 
 # Lesson checks: validate every lesson in lessons/ and replay its solutions.
 test-lessons: setup

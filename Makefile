@@ -112,9 +112,8 @@ fuzz: setup
 	CARGO_PROFILE_RELEASE_OPT_LEVEL=3 CARGO_PROFILE_RELEASE_LTO=false \
 	CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG_ASSERTIONS=true \
 	CARGO_PROFILE_RELEASE_OVERFLOW_CHECKS=true CARGO_PROFILE_RELEASE_PANIC=unwind \
-	cargo test --release -p servicelab-engine \
-		--test no_panics --test budgets --test reading --test lesson_robustness \
-		--test change_detection
+	cargo test --release -p servicelab-engine --test suite -- \
+		no_panics:: budgets:: reading:: lesson_robustness:: change_detection::
 
 clean:
 	rm -rf dist tests/e2e/artifacts

@@ -6,14 +6,12 @@
 //! conntrack, ss and ip neigh, an edited object saved from the editor, and
 //! simulated time passing in any amounts.
 
-mod support;
-
+use crate::support::measure;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use servicelab_engine::cluster::patch::{json_patch, merge_patch, strategic_merge};
 use servicelab_engine::shell::time::{parse_go_duration, NATIVE_STEP_MS};
 use servicelab_engine::{Session, WorldOptions};
-use support::measure;
 
 /// Any JSON value, a few levels deep, with the keys patches care about.
 fn json_value() -> impl Strategy<Value = Value> {

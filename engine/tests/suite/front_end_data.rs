@@ -2,15 +2,12 @@
 //! for, the requests it made, the home directory and Tab completion.
 
 use servicelab_engine::shell::{FileEdit, Observed, RequestMade};
-use servicelab_engine::{Session, WorldOptions};
 
-fn session() -> Session {
-    Session::new(WorldOptions::default()).unwrap()
-}
+use crate::support::world;
 
 #[test]
 fn vi_asks_the_page_for_its_editor_on_the_file() {
-    let mut s = session();
+    let mut s = world(1);
     s.set_screen_editor(true);
     s.put_file("laptop", "myapp-service.yaml", "kind: Service\n");
     for editor in ["vi", "vim", "nano"] {
@@ -48,7 +45,7 @@ fn vi_asks_the_page_for_its_editor_on_the_file() {
 
 #[test]
 fn without_a_screen_the_editors_say_what_to_do_instead() {
-    let mut s = session();
+    let mut s = world(1);
     let e = s.run("vi myapp-service.yaml");
     assert_eq!(e.status, 1);
     assert!(e.file_edit.is_none());
@@ -63,7 +60,7 @@ fn without_a_screen_the_editors_say_what_to_do_instead() {
 
 #[test]
 fn the_requests_a_line_made_are_recorded_with_their_outcome() {
-    let mut s = session();
+    let mut s = world(1);
     let e = s.run("curl -s -m 1 http://10.244.0.2 ; curl -s http://192.168.1.2:30008 | wc -c");
     assert_eq!(
         e.requests,
@@ -97,7 +94,7 @@ fn the_requests_a_line_made_are_recorded_with_their_outcome() {
 
 #[test]
 fn the_home_directory_comes_from_the_session() {
-    let mut s = session();
+    let mut s = world(1);
     assert_eq!(s.home_dir(), "/home/student");
     s.put_file("laptop", "a.yaml", "a");
     assert_eq!(s.home_file("a.yaml").as_deref(), Some("a"));
@@ -114,7 +111,7 @@ fn the_home_directory_comes_from_the_session() {
 
 #[test]
 fn the_picture_puts_a_hand_written_endpoint_on_the_node_where_its_pod_runs() {
-    let mut s = session();
+    let mut s = world(1);
     s.put_file(
         "laptop",
         "legacy.yaml",

@@ -4,8 +4,9 @@
 //! ExternalName, SRV for a named port), the resolv.conf the kubelet writes,
 //! and what a query that cannot get through looks like, with its trace.
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::{Session, WorldOptions};
+
+use crate::support::{timed_transcript as transcript, NATIVE_STEP_MS};
 
 /// A world with a named-port Service, a headless Service with a two-pod
 /// StatefulSet behind it, an ExternalName Service, and two client pods:
@@ -87,23 +88,6 @@ spec:
         assert_eq!(e.status, 0, "{line}: {}", e.text());
     }
     s
-}
-
-fn transcript(s: &mut Session, lines: &[&str]) -> String {
-    let mut out = String::new();
-    for line in lines {
-        out.push_str(&s.prompt());
-        out.push_str(line);
-        out.push('\n');
-        s.pass(NATIVE_STEP_MS);
-        let e = s.run(line);
-        out.push_str(&e.text());
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push_str(&format!("[exit {} after {} ms]\n", e.status, e.elapsed_ms));
-    }
-    out
 }
 
 #[test]

@@ -6,46 +6,16 @@
 //! (`shared/brief/fidelity/tools-3.md`), the test compares it exactly as
 //! well as through the snapshot.
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::{Session, WorldOptions};
 
-fn session(nodes: u8) -> Session {
-    Session::new(WorldOptions {
-        nodes,
-        ..Default::default()
-    })
-    .expect("valid options")
-}
-
-/// Runs one line after the native step; its output.
-fn run(s: &mut Session, text: &str) -> String {
-    s.pass(NATIVE_STEP_MS);
-    s.run(text).text()
-}
-
-/// The lines as a scrollback: prompt, command, output, status.
-fn transcript(s: &mut Session, lines: &[&str]) -> String {
-    let mut out = String::new();
-    for text in lines {
-        out.push_str(&s.prompt());
-        out.push_str(text);
-        out.push('\n');
-        s.pass(NATIVE_STEP_MS);
-        let e = s.run(text);
-        out.push_str(&e.text());
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push_str(&format!("[exit {}]\n", e.status));
-    }
-    out
-}
+use crate::support::{text, transcript, world, NATIVE_STEP_MS};
 
 #[test]
 fn the_control_plane_and_the_node_agents() {
-    let mut s = session(1);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
+        &[],
         &[
             "kubectl get pods -n kube-system -o wide",
             "kubectl get ds -A",
@@ -64,8 +34,8 @@ fn the_control_plane_and_the_node_agents() {
 
 #[test]
 fn get_ds_reads_as_on_a_fresh_cluster() {
-    let mut s = session(1);
-    let out = run(&mut s, "kubectl get ds -A");
+    let mut s = world(1);
+    let out = text(&mut s, "kubectl get ds -A");
     assert_eq!(
         out,
         "NAMESPACE      NAME              DESIRED   CURRENT   READY   UP-TO-DATE   AVAILABLE   NODE SELECTOR            AGE
@@ -77,8 +47,8 @@ kube-system    kube-proxy        1         1         1       1            1     
 
 #[test]
 fn static_pods_sit_on_the_node_address_and_host_network_pods_take_no_pod_address() {
-    let mut s = session(2);
-    let out = run(&mut s, "kubectl get pods -A -o wide --no-headers");
+    let mut s = world(2);
+    let out = text(&mut s, "kubectl get pods -A -o wide --no-headers");
     let rows: Vec<Vec<&str>> = out
         .lines()
         .map(|l| l.split_whitespace().collect())
@@ -113,13 +83,13 @@ fn static_pods_sit_on_the_node_address_and_host_network_pods_take_no_pod_address
     }
     // The pod network's first addresses are still the lesson's.
     assert_eq!(
-        run(
+        text(
             &mut s,
             "kubectl get pod myapp-pod -o jsonpath='{.status.podIP}'"
         ),
         "10.244.0.2"
     );
-    let run_pod = run(&mut s, "kubectl run web --image=nginx --restart=Never && sleep 10 && kubectl get pod web -o jsonpath='{.status.podIP}'");
+    let run_pod = text(&mut s, "kubectl run web --image=nginx --restart=Never && sleep 10 && kubectl get pod web -o jsonpath='{.status.podIP}'");
     assert!(
         run_pod.ends_with("10.244.1.2") || run_pod.ends_with("10.244.0.3"),
         "{run_pod}"
@@ -128,9 +98,10 @@ fn static_pods_sit_on_the_node_address_and_host_network_pods_take_no_pod_address
 
 #[test]
 fn a_deleted_mirror_pod_is_posted_again_by_the_kubelet() {
-    let mut s = session(1);
+    let mut s = world(1);
     let out = transcript(
         &mut s,
+        &[],
         &[
             "kubectl delete pod -n kube-system kube-scheduler-node01",
             "kubectl get pod -n kube-system kube-scheduler-node01",
@@ -157,9 +128,10 @@ fn a_deleted_mirror_pod_is_posted_again_by_the_kubelet() {
 
 #[test]
 fn flannel_vxlan_on_a_node() {
-    let mut s = session(2);
+    let mut s = world(2);
     insta::assert_snapshot!(transcript(
         &mut s,
+        &[],
         &[
             "ssh node01",
             "ip route",
@@ -188,25 +160,25 @@ fn fields(text: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn the_vteps_point_at_each_other() {
-    let mut s = session(2);
-    run(&mut s, "ssh node02");
-    let node02_link = run(&mut s, "ip link show flannel.1");
+    let mut s = world(2);
+    text(&mut s, "ssh node02");
+    let node02_link = text(&mut s, "ip link show flannel.1");
     let node02_mac = fields(&node02_link)[1][1].clone();
-    run(&mut s, "exit");
-    run(&mut s, "ssh node01");
+    text(&mut s, "exit");
+    text(&mut s, "ssh node01");
     assert_eq!(
-        run(&mut s, "ip route | grep flannel.1"),
+        text(&mut s, "ip route | grep flannel.1"),
         "10.244.1.0/24 via 10.244.1.0 dev flannel.1 onlink\n"
     );
     assert_eq!(
-        run(&mut s, "bridge fdb show dev flannel.1"),
+        text(&mut s, "bridge fdb show dev flannel.1"),
         format!("{node02_mac} dst 192.168.1.3 self permanent\n")
     );
     assert_eq!(
-        run(&mut s, "ip neigh show dev flannel.1"),
+        text(&mut s, "ip neigh show dev flannel.1"),
         format!("10.244.1.0 lladdr {node02_mac} PERMANENT \n")
     );
-    let details = run(&mut s, "ip -d link show flannel.1");
+    let details = text(&mut s, "ip -d link show flannel.1");
     let third = details.lines().nth(2).unwrap_or_default();
     assert!(
         third.starts_with(
@@ -219,15 +191,15 @@ fn the_vteps_point_at_each_other() {
         .next()
         .unwrap_or_default()
         .contains(" mtu 1450 "));
-    assert!(run(&mut s, "ip link show cni0").contains(" mtu 1450 "));
+    assert!(text(&mut s, "ip link show cni0").contains(" mtu 1450 "));
 }
 
 /// A NodePort request that enters node02 for myapp-pod on node01: node02
 /// masquerades it to flannel.1's address, and the trace shows the vxlan
 /// hop whole.
 fn across_the_overlay() -> (Session, servicelab_engine::net::Trace, String) {
-    let mut s = session(2);
-    run(
+    let mut s = world(2);
+    text(
         &mut s,
         "kubectl expose pod myapp-pod --name=web --type=NodePort --port=80",
     );
@@ -241,7 +213,7 @@ fn across_the_overlay() -> (Session, servicelab_engine::net::Trace, String) {
 fn a_nodeport_request_through_another_node_is_masqueraded_to_its_flannel_address() {
     let (mut s, _, out) = across_the_overlay();
     assert_eq!(out, "200\n");
-    let log = run(&mut s, "kubectl logs myapp-pod --tail=1");
+    let log = text(&mut s, "kubectl logs myapp-pod --tail=1");
     assert!(log.starts_with("10.244.1.0 - - ["), "{log}");
 }
 
@@ -338,7 +310,7 @@ fn ping_takes_one_off_the_ttl_for_every_router_on_the_way_back() {
     })
     .expect("valid options");
     let ttl = |s: &mut Session, line: &str| {
-        let out = run(s, line);
+        let out = text(s, line);
         out.split("ttl=")
             .nth(1)
             .and_then(|r| r.split_whitespace().next())
@@ -357,10 +329,10 @@ fn ping_takes_one_off_the_ttl_for_every_router_on_the_way_back() {
         "web.yaml",
         "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  nodeName: node02\n  containers:\n  - name: nginx\n    image: nginx\n"
     ));
-    run(&mut s, "kubectl apply -f web.yaml");
-    run(&mut s, "sleep 10");
-    let ip = run(&mut s, "kubectl get pod web -o jsonpath='{.status.podIP}'");
+    text(&mut s, "kubectl apply -f web.yaml");
+    text(&mut s, "sleep 10");
+    let ip = text(&mut s, "kubectl get pod web -o jsonpath='{.status.podIP}'");
     assert!(ip.starts_with("10.244.1."), "{ip}");
-    run(&mut s, "ssh node01");
+    text(&mut s, "ssh node01");
     assert_eq!(ttl(&mut s, &format!("ping -c 1 {ip}")), "63");
 }

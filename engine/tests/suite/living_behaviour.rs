@@ -5,20 +5,9 @@
 //! to a pod no Service selects, and time as an input of the session (the
 //! same commands at the same recorded times give the same output).
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
-use servicelab_engine::{Session, WorldOptions};
+use servicelab_engine::Session;
 
-fn session() -> Session {
-    Session::new(WorldOptions::default()).expect("valid options")
-}
-
-/// Runs a line after the native step; its output, and that it succeeded.
-fn ok(s: &mut Session, line: &str) -> String {
-    s.pass(NATIVE_STEP_MS);
-    let e = s.run(line);
-    assert_eq!(e.status, 0, "`{line}`: {}", e.text());
-    e.text()
-}
+use crate::support::{ok, world, NATIVE_STEP_MS};
 
 fn words(text: &str) -> Vec<String> {
     text.split_whitespace().map(str::to_string).collect()
@@ -44,7 +33,7 @@ const WEB: &str = "kubectl create deployment web --image=nginx:1.27 --replicas=2
 
 #[test]
 fn a_rollout_restart_gives_every_pod_a_new_ip_while_the_service_answers_throughout() {
-    let mut s = session();
+    let mut s = world(1);
     ok(&mut s, WEB);
     ok(&mut s, "kubectl rollout status deployment/web");
     let before = pod_ips(&mut s, "app=web");
@@ -89,7 +78,7 @@ fn a_rollout_restart_gives_every_pod_a_new_ip_while_the_service_answers_througho
 
 #[test]
 fn a_deleted_pod_is_replaced_at_a_new_address() {
-    let mut s = session();
+    let mut s = world(1);
     ok(&mut s, WEB);
     ok(&mut s, "kubectl rollout status deployment/web");
     let before = pod_ips(&mut s, "app=web");
@@ -142,7 +131,7 @@ spec:
 
 #[test]
 fn readiness_decides_the_endpoints_and_a_service_with_none_rejects() {
-    let mut s = session();
+    let mut s = world(1);
     s.put_file("laptop", "gated.yaml", GATED);
     ok(&mut s, "kubectl apply -f gated.yaml");
     ok(&mut s, "sleep 20");
@@ -231,7 +220,7 @@ fn readiness_decides_the_endpoints_and_a_service_with_none_rejects() {
 
 #[test]
 fn the_access_log_shows_the_cni0_address_for_a_nodeport_request_and_the_client_with_local_policy() {
-    let mut s = session();
+    let mut s = world(1);
     ok(
         &mut s,
         "kubectl create deployment web --image=nginx:1.27 && kubectl expose deployment web --port=80 --type=NodePort",
@@ -264,7 +253,7 @@ fn the_access_log_shows_the_cni0_address_for_a_nodeport_request_and_the_client_w
 
 #[test]
 fn conntrack_shows_the_nat_of_a_nodeport_request() {
-    let mut s = session();
+    let mut s = world(1);
     ok(
         &mut s,
         "kubectl create deployment web --image=nginx:1.27 && kubectl expose deployment web --port=80 --type=NodePort",
@@ -316,7 +305,7 @@ fn conntrack_shows_the_nat_of_a_nodeport_request() {
 
 #[test]
 fn port_forward_reaches_a_pod_no_service_selects() {
-    let mut s = session();
+    let mut s = world(1);
     ok(&mut s, "kubectl run solo --image=nginx:1.27");
     ok(&mut s, "kubectl wait --for=condition=Ready pod/solo");
     let svcs = ok(&mut s, "kubectl get svc -o name");
@@ -349,7 +338,7 @@ enum Act {
 }
 
 fn replay(log: &[Act]) -> Vec<String> {
-    let mut s = session();
+    let mut s = world(1);
     let mut out = vec![];
     for a in log {
         match a {

@@ -3,37 +3,7 @@
 //! kubectl's describer words it, label, patch, edit and delete, and the API
 //! server's own messages for a policy it refuses.
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
-use servicelab_engine::{Session, WorldOptions};
-
-fn session() -> Session {
-    Session::new(WorldOptions::default()).expect("valid options")
-}
-
-fn line(s: &mut Session, out: &mut String, line: &str) {
-    out.push_str(&s.prompt());
-    out.push_str(line);
-    out.push('\n');
-    s.pass(NATIVE_STEP_MS);
-    let e = s.run(line);
-    out.push_str(&e.text());
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    out.push_str(&format!("[exit {}]\n", e.status));
-}
-
-/// Puts the files on the laptop, then runs the lines as a scrollback.
-fn transcript(s: &mut Session, files: &[(&str, &str)], lines: &[&str]) -> String {
-    for (path, text) in files {
-        assert!(s.put_file("laptop", path, text));
-    }
-    let mut out = String::new();
-    for l in lines {
-        line(s, &mut out, l);
-    }
-    out
-}
+use crate::support::{line, transcript, world, NATIVE_STEP_MS};
 
 const DENY_ALL: &str = "apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
@@ -90,7 +60,7 @@ spec:
 
 #[test]
 fn a_policy_created_listed_and_described() {
-    let mut s = session();
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[("deny.yaml", DENY_ALL), ("api.yaml", API_ALLOW)],
@@ -113,7 +83,7 @@ fn a_policy_created_listed_and_described() {
 
 #[test]
 fn a_policy_changed_and_deleted() {
-    let mut s = session();
+    let mut s = world(1);
     let mut out = transcript(
         &mut s,
         &[("deny.yaml", DENY_ALL)],
@@ -170,7 +140,7 @@ fn a_policy_changed_and_deleted() {
 
 #[test]
 fn policies_the_api_server_refuses() {
-    let mut s = session();
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[
@@ -248,7 +218,7 @@ spec:
 
 #[test]
 fn a_policy_in_its_namespace_applied_again_and_gone_with_it() {
-    let mut s = session();
+    let mut s = world(1);
     let shop = "apiVersion: networking.k8s.io/v1
 kind: NetworkPolicy
 metadata:

@@ -2,12 +2,10 @@
 //! in wasm kills the page). Lines are generated from the pieces people
 //! really type, mangled with arbitrary characters.
 
-mod support;
-
+use crate::support::measure;
 use proptest::prelude::*;
 use servicelab_engine::cluster::manifest;
 use servicelab_engine::{Session, WorldOptions};
-use support::measure;
 
 /// The shell's own syntax and tools: here-documents, pipes, redirections,
 /// substitutions, loops, filters and files.

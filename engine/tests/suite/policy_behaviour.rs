@@ -3,33 +3,9 @@
 //! enforces nothing (a policy is stored, and every connection it would deny
 //! still gets through, as on a real cluster).
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
-use servicelab_engine::{Session, WorldOptions};
+use servicelab_engine::Session;
 
-fn world(nodes: u8) -> Session {
-    Session::new(WorldOptions {
-        nodes,
-        ..Default::default()
-    })
-    .expect("valid options")
-}
-
-fn run(s: &mut Session, line: &str) -> (i32, String) {
-    s.pass(NATIVE_STEP_MS);
-    let e = s.run(line);
-    (e.status, e.text())
-}
-
-fn ok(s: &mut Session, line: &str) -> String {
-    let (status, text) = run(s, line);
-    assert_eq!(status, 0, "`{line}` failed:\n{text}");
-    text
-}
-
-fn apply(s: &mut Session, yaml: &str) -> String {
-    assert!(s.put_file("laptop", "/tmp/policy.yaml", yaml));
-    ok(s, "kubectl apply -f /tmp/policy.yaml")
-}
+use crate::support::{apply, ok, world, NATIVE_STEP_MS};
 
 /// Denies every connection into and out of every pod of `default`.
 const DENY_ALL: &str = "apiVersion: networking.k8s.io/v1

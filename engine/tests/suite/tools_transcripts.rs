@@ -3,39 +3,7 @@
 //! of every declared port, curl's `-H` and `--resolve`, and the text tools
 //! `awk` and `sed`. The clock moves by the native step before each line.
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
-use servicelab_engine::{Session, WorldOptions};
-
-fn session() -> Session {
-    Session::new(WorldOptions::default()).expect("valid options")
-}
-
-/// Runs one line after the native step; its output.
-fn run(s: &mut Session, text: &str) -> String {
-    s.pass(NATIVE_STEP_MS);
-    s.run(text).text()
-}
-
-/// Puts the files on the laptop, then runs the lines as a scrollback.
-fn transcript(s: &mut Session, files: &[(&str, &str)], lines: &[&str]) -> String {
-    for (path, text) in files {
-        assert!(s.put_file("laptop", path, text));
-    }
-    let mut out = String::new();
-    for text in lines {
-        out.push_str(&s.prompt());
-        out.push_str(text);
-        out.push('\n');
-        s.pass(NATIVE_STEP_MS);
-        let e = s.run(text);
-        out.push_str(&e.text());
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push_str(&format!("[exit {}]\n", e.status));
-    }
-    out
-}
+use crate::support::{text, transcript, world};
 
 const WEB_SVC: &str = "apiVersion: v1
 kind: Service
@@ -78,7 +46,7 @@ spec:
 
 #[test]
 fn apply_without_the_annotation_deletes_nothing() {
-    let mut s = session();
+    let mut s = world(1);
     let out = transcript(
         &mut s,
         &[("web-svc.yaml", WEB_SVC)],
@@ -102,30 +70,30 @@ fn apply_without_the_annotation_deletes_nothing() {
 
 #[test]
 fn apply_deletes_what_was_applied_before_and_merges_ports_by_port() {
-    let mut s = session();
+    let mut s = world(1);
     assert!(s.put_file("laptop", "web-svc.yaml", WEB_SVC_TWO_PORTS));
-    run(&mut s, "kubectl apply -f web-svc.yaml");
+    text(&mut s, "kubectl apply -f web-svc.yaml");
     // Set by hand, never applied: apply leaves it.
-    run(
+    text(
         &mut s,
         "kubectl patch svc web -p '{\"spec\":{\"selector\":{\"team\":\"a\"}}}'",
     );
-    let node_port_before = run(
+    let node_port_before = text(
         &mut s,
         "kubectl get svc web -o jsonpath='{.spec.clusterIP}'",
     );
     assert!(s.put_file("laptop", "web-svc.yaml", WEB_SVC_ONE_PORT));
     assert_eq!(
-        run(&mut s, "kubectl apply -f web-svc.yaml"),
+        text(&mut s, "kubectl apply -f web-svc.yaml"),
         "service/web configured\n"
     );
     assert_eq!(
-        run(&mut s, "kubectl get svc web -o jsonpath='{.spec.selector}'"),
+        text(&mut s, "kubectl get svc web -o jsonpath='{.spec.selector}'"),
         "{\"app\":\"web\",\"team\":\"a\"}",
         "tier was applied and is gone from the file; team never was"
     );
     assert_eq!(
-        run(
+        text(
             &mut s,
             "kubectl get svc web -o jsonpath='{range .spec.ports[*]}{.name}:{.port}->{.targetPort}/{.protocol} {end}'"
         ),
@@ -133,7 +101,7 @@ fn apply_deletes_what_was_applied_before_and_merges_ports_by_port() {
         "port 80 merged by its key, 9090 deleted, the server's protocol kept"
     );
     assert_eq!(
-        run(
+        text(
             &mut s,
             "kubectl get svc web -o jsonpath='{.spec.clusterIP}'"
         ),
@@ -163,10 +131,10 @@ spec:
 
 #[test]
 fn apply_merges_containers_by_name() {
-    let mut s = session();
+    let mut s = world(1);
     assert!(s.put_file("laptop", "web.yaml", WEB_DEPLOY));
-    run(&mut s, "kubectl apply -f web.yaml");
-    run(
+    text(&mut s, "kubectl apply -f web.yaml");
+    text(
         &mut s,
         "kubectl patch deploy web -p '{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"nginx\",\"env\":[{\"name\":\"MODE\",\"value\":\"blue\"}]}]}}}}'",
     );
@@ -176,11 +144,11 @@ fn apply_merges_containers_by_name() {
         &WEB_DEPLOY.replace("nginx:1.27", "nginx:1.27.3")
     ));
     assert_eq!(
-        run(&mut s, "kubectl apply -f web.yaml"),
+        text(&mut s, "kubectl apply -f web.yaml"),
         "deployment.apps/web configured\n"
     );
     assert_eq!(
-        run(
+        text(
             &mut s,
             "kubectl get deploy web -o jsonpath='{.spec.template.spec.containers[0].image} {.spec.template.spec.containers[0].env[0].value}'"
         ),
@@ -190,7 +158,7 @@ fn apply_merges_containers_by_name() {
 
 #[test]
 fn apply_takes_what_get_printed() {
-    let mut s = session();
+    let mut s = world(1);
     let out = transcript(
         &mut s,
         &[],
@@ -216,14 +184,14 @@ fn apply_takes_what_get_printed() {
 
 #[test]
 fn a_number_where_a_label_value_belongs() {
-    let mut s = session();
+    let mut s = world(1);
     assert!(s.put_file(
         "laptop",
         "svc.yaml",
         "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\nspec:\n  selector:\n    version: 1\n  ports:\n  - port: 80\n"
     ));
     assert_eq!(
-        run(&mut s, "kubectl apply -f svc.yaml"),
+        text(&mut s, "kubectl apply -f svc.yaml"),
         "Error from server (BadRequest): error when creating \"svc.yaml\": Service in version \"v1\" cannot be handled as a Service: json: cannot unmarshal number into Go struct field ServiceSpec.spec.selector of type string\n"
     );
 }
@@ -251,7 +219,7 @@ spec:
 
 #[test]
 fn expose_takes_every_declared_port() {
-    let mut s = session();
+    let mut s = world(1);
     let out = transcript(
         &mut s,
         &[("shop.yaml", TWO_PORTS)],
@@ -272,7 +240,7 @@ fn expose_takes_every_declared_port() {
 
 #[test]
 fn curl_headers_reach_the_server() {
-    let mut s = session();
+    let mut s = world(1);
     let out = transcript(
         &mut s,
         &[],
@@ -307,7 +275,7 @@ fn curl_headers_reach_the_server() {
 
 #[test]
 fn awk_as_tutorials_use_it() {
-    let mut s = session();
+    let mut s = world(1);
     let out = transcript(
         &mut s,
         &[("people.txt", "alice 30 paris\nbob 25 london\ncarol 35 paris\n")],
@@ -339,7 +307,7 @@ fn awk_as_tutorials_use_it() {
 
 #[test]
 fn sed_as_tutorials_use_it() {
-    let mut s = session();
+    let mut s = world(1);
     let out = transcript(
         &mut s,
         &[("web.yaml", WEB_DEPLOY)],
@@ -376,7 +344,7 @@ fn sed_as_tutorials_use_it() {
 /// body.
 #[test]
 fn curl_shows_its_meter_when_the_body_leaves_the_terminal() {
-    let mut s = session();
+    let mut s = world(1);
     let out = transcript(
         &mut s,
         &[],
@@ -403,7 +371,7 @@ fn curl_shows_its_meter_when_the_body_leaves_the_terminal() {
 /// and directory, and follows `cd`.
 #[test]
 fn a_pods_prompt_is_its_images_shells() {
-    let mut s = session();
+    let mut s = world(1);
     let out = transcript(
         &mut s,
         &[],

@@ -6,33 +6,16 @@
 //! checks in the data path. Each test asserts an outcome the mechanism
 //! produces, not a stored answer.
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::{Session, WorldOptions};
 
+use crate::support::{apply, ok, run, world_with};
+
 fn world(nodes: u8, cloud: bool) -> Session {
-    Session::new(WorldOptions {
+    world_with(WorldOptions {
         nodes,
         cloud,
         ..Default::default()
     })
-    .unwrap()
-}
-
-fn run(s: &mut Session, line: &str) -> (i32, String) {
-    s.pass(NATIVE_STEP_MS);
-    let e = s.run(line);
-    (e.status, e.text())
-}
-
-fn ok(s: &mut Session, line: &str) -> String {
-    let (status, text) = run(s, line);
-    assert_eq!(status, 0, "`{line}` failed:\n{text}");
-    text
-}
-
-fn apply(s: &mut Session, yaml: &str) -> String {
-    s.put_file("laptop", "/tmp/m.yaml", yaml);
-    ok(s, "kubectl apply -f /tmp/m.yaml")
 }
 
 fn jsonpath(s: &mut Session, what: &str, path: &str) -> String {

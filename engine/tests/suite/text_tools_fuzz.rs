@@ -2,11 +2,9 @@
 //! arbitrary characters: each gets an answer within bounded memory and
 //! time, and never panics (a panic in wasm kills the page).
 
-mod support;
-
+use crate::support::measure;
 use proptest::prelude::*;
 use servicelab_engine::{Session, WorldOptions};
-use support::measure;
 
 const AWK_PIECES: &[&str] = &[
     "{",

@@ -8,13 +8,11 @@
 //! bounded. A property test then throws generated lines made of the pieces
 //! that grow fastest at the shell and asserts the same of each.
 
-mod support;
-
+use crate::support::{measure, world, MEMORY_BOUND, TIME_BOUND};
 use proptest::prelude::*;
 use servicelab_engine::shell::budget::{MAX_FILES, MAX_VALUE};
-use servicelab_engine::{Session, WorldOptions};
+use servicelab_engine::Session;
 use std::time::Duration;
-use support::{measure, MEMORY_BOUND, TIME_BOUND};
 
 /// What running one line took, and what it printed.
 struct Ran {
@@ -36,15 +34,11 @@ fn run(session: &mut Session, line: &str) -> Ran {
     }
 }
 
-fn session() -> Session {
-    Session::new(WorldOptions::default()).expect("the default world")
-}
-
 /// Runs `line` after `before`, and checks what every over-budget line must
 /// give: bounded memory and time, the limit's message, and a shell that
 /// goes on with what was done before.
 fn stops(line: &str, message: &str) -> Ran {
-    let mut s = session();
+    let mut s = world(1);
     s.run("echo kept > before.txt; KEPT=yes");
     let ran = run(&mut s, line);
     assert!(
@@ -70,7 +64,7 @@ fn stops(line: &str, message: &str) -> Ran {
 
 /// [`stops`], after `setup` (its own line).
 fn stops_after(setup: &str, line: &str, message: &str) -> Ran {
-    let mut s = session();
+    let mut s = world(1);
     s.run("echo kept > before.txt; KEPT=yes");
     s.run(setup);
     let ran = run(&mut s, line);
@@ -121,7 +115,7 @@ fn replicas_have_servicelabs_limit() {
         "spec.replicas: Invalid value: 100000: must be less than or equal to 500",
     );
     // Within the limit, a full node leaves the rest Pending, as the kubelet's maxPods does.
-    let mut s = session();
+    let mut s = world(1);
     let out = s
         .run("kubectl create deployment web --image=nginx --replicas=500; kubectl get pods --no-headers | grep -c Pending")
         .text();
@@ -216,7 +210,7 @@ fn long_heredocs_read_in_linear_time() {
         text.push_str(&format!("line {i} of the here-document\n"));
     }
     text.push_str("EOF\nwc -l big.txt");
-    let mut s = session();
+    let mut s = world(1);
     let ran = run(&mut s, &text);
     assert_eq!(ran.text, "8000 big.txt\n");
     assert!(ran.took < Duration::from_secs(10), "took {:?}", ran.took);
@@ -242,7 +236,7 @@ fn a_bad_first_word_after_a_heredoc_costs_its_line_only() {
         "echo before\ntrue <<E\nE\n$((a)b)\necho after",
         "echo before\n\n\n$((a)b)\necho after",
     ] {
-        let mut s = session();
+        let mut s = world(1);
         let ran = run(&mut s, text);
         assert_eq!(
             ran.text, "before\nbash: syntax error near unexpected token `)'\nafter\n",
@@ -268,7 +262,7 @@ fn a_bad_first_word_after_a_heredoc_costs_its_line_only() {
 /// over 30 s natively).
 #[test]
 fn one_word_of_many_parts_costs_its_length() {
-    let mut s = session();
+    let mut s = world(1);
     let home = s.run("printf %s \"$HOME\"").text();
     let cases = [
         ("'a'".repeat(40_000), 40_001),
@@ -316,7 +310,7 @@ fn deep_brace_nesting_stops_at_its_limit() {
         );
     }
     // Within the limit, and braces that open no expression however deep.
-    let mut s = session();
+    let mut s = world(1);
     let nest = format!("echo {}a{}", "{a,".repeat(32), "}".repeat(32));
     assert_eq!(s.run(&nest).text(), format!("{}\n", ["a"; 33].join(" ")));
     let text = format!("echo {}a{} | wc -c", "{".repeat(60_000), "}".repeat(60_000));
@@ -347,7 +341,7 @@ fn string_operations_on_large_values_are_work() {
         );
     }
     // A few are nothing.
-    let mut s = session();
+    let mut s = world(1);
     let out = s
         .run(&format!(
             "{grow}for i in $(seq 20); do t=${{s%x}}; u=${{s:1:2}}; done; echo ${{#t}} $u"
@@ -370,7 +364,7 @@ fn a_patch_that_doubles_the_object_stops_at_the_copy_limit() {
             "kubectl patch pod myapp-pod --type=json -p '[{}]'",
             ops.join(",")
         );
-        let mut s = session();
+        let mut s = world(1);
         let ran = run(&mut s, &line);
         assert_eq!(
             ran.text,
@@ -394,7 +388,7 @@ fn a_patch_that_doubles_the_object_stops_at_the_copy_limit() {
 /// More operations than the API server applies: its 413.
 #[test]
 fn a_json_patch_has_at_most_ten_thousand_operations() {
-    let mut s = session();
+    let mut s = world(1);
     let out = s
         .run(
             r#"op='{"op":"test","path":"/kind","value":"Pod"},'; p=$op; for i in $(seq 13); do p=$p$p; done; q=$op; for i in $(seq 11); do q=$q$q; done; kubectl patch pod myapp-pod --type=json -p "[$p$q{\"op\":\"test\",\"path\":\"/kind\",\"value\":\"Pod\"}]""#,
@@ -408,7 +402,7 @@ fn a_json_patch_has_at_most_ten_thousand_operations() {
 /// server passes etcd's words on, and the object stays as it was.
 #[test]
 fn an_object_larger_than_etcd_takes_is_refused() {
-    let mut s = session();
+    let mut s = world(1);
     s.run("kubectl create deployment web --image=nginx; v=x; for i in $(seq 16); do v=$v$v; done; v=$v$v$v$v$v$v$v$v$v$v");
     let patch = |name: &str, kind: &str| {
         format!(
@@ -519,7 +513,7 @@ fn cluster_work_stops_at_the_work_budget() {
 /// minutes of their life (6.9 s natively before).
 #[test]
 fn five_hundred_pods_live_ten_minutes_within_the_budget() {
-    let mut s = session();
+    let mut s = world(1);
     let ran = run(
         &mut s,
         "kubectl create deployment web --image=nginx; kubectl scale deploy web --replicas=500; sleep 600; echo done",
@@ -593,7 +587,7 @@ proptest! {
     /// and time bounds, and the session still answers afterwards.
     #[test]
     fn generated_lines_stay_bounded(lines in prop::collection::vec(line(), 1..4)) {
-        let mut s = session();
+        let mut s = world(1);
         s.run("x=aaaaaaaaaaaaaaaa; kubectl create deployment web --image=nginx");
         for l in &lines {
             let ran = run(&mut s, l);
@@ -739,7 +733,7 @@ fn patch_line() -> impl Strategy<Value = String> {
 /// Runs generated lines in a fresh session: each within the bounds, and
 /// the session answers afterwards.
 fn bounded(lines: &[String]) -> Result<(), TestCaseError> {
-    let mut s = session();
+    let mut s = world(1);
     s.run("x=aaaa; kubectl create deployment web --image=nginx");
     for l in lines {
         let ran = run(&mut s, l);

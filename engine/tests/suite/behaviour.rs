@@ -3,29 +3,9 @@
 //! types into. Each test asserts the outcome (exit status and the tell-tale
 //! output), not a stored answer.
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::{Session, WorldOptions};
 
-fn world(nodes: u8) -> Session {
-    Session::new(WorldOptions {
-        nodes,
-        ..Default::default()
-    })
-    .unwrap()
-}
-
-/// Runs a line and returns (exit status, everything printed).
-fn run(s: &mut Session, line: &str) -> (i32, String) {
-    s.pass(NATIVE_STEP_MS);
-    let e = s.run(line);
-    (e.status, e.text())
-}
-
-fn ok(s: &mut Session, line: &str) -> String {
-    let (status, text) = run(s, line);
-    assert_eq!(status, 0, "`{line}` failed:\n{text}");
-    text
-}
+use crate::support::{ok, run, world};
 
 const NODEPORT_SVC: &str =
     "kubectl expose pod myapp-pod --name=myapp-service --type=NodePort --port=80";

@@ -4,37 +4,7 @@
 //! DaemonSets, ConfigMaps and Secrets, `kubectl api-resources`, and the
 //! message for a kind Kubernetes has that the simulator does not.
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
-use servicelab_engine::{Session, WorldOptions};
-
-fn session(nodes: u8) -> Session {
-    Session::new(WorldOptions {
-        nodes,
-        ..Default::default()
-    })
-    .expect("valid options")
-}
-
-/// Puts the files on the laptop, then runs the lines as a scrollback.
-fn transcript(s: &mut Session, files: &[(&str, &str)], lines: &[&str]) -> String {
-    for (path, text) in files {
-        assert!(s.put_file("laptop", path, text));
-    }
-    let mut out = String::new();
-    for line in lines {
-        out.push_str(&s.prompt());
-        out.push_str(line);
-        out.push('\n');
-        s.pass(NATIVE_STEP_MS);
-        let e = s.run(line);
-        out.push_str(&e.text());
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push_str(&format!("[exit {}]\n", e.status));
-    }
-    out
-}
+use crate::support::{transcript, world};
 
 const ROUTER: &str = "apiVersion: v1
 kind: Service
@@ -63,7 +33,7 @@ endpoints:
 
 #[test]
 fn a_selectorless_service_with_a_hand_written_slice() {
-    let mut s = session(1);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[("router.yaml", ROUTER)],
@@ -101,7 +71,7 @@ subsets:
 
 #[test]
 fn hand_written_endpoints_are_mirrored_into_a_slice() {
-    let mut s = session(1);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[("legacy.yaml", LEGACY)],
@@ -127,7 +97,7 @@ subsets:
 
 #[test]
 fn a_service_with_a_selector_overwrites_your_endpoints() {
-    let mut s = session(1);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[("owned.yaml", OWNED)],
@@ -179,7 +149,7 @@ spec:
 
 #[test]
 fn a_statefulset_and_its_headless_service() {
-    let mut s = session(2);
+    let mut s = world(2);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[("web.yaml", WEB)],
@@ -236,7 +206,7 @@ spec:
 
 #[test]
 fn a_replicaset_and_a_daemonset() {
-    let mut s = session(2);
+    let mut s = world(2);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[("rs.yaml", RS_AND_DS)],
@@ -279,7 +249,7 @@ data:
 
 #[test]
 fn configmaps_and_secrets() {
-    let mut s = session(1);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[("config.yaml", CONFIG)],
@@ -301,7 +271,7 @@ fn configmaps_and_secrets() {
 
 #[test]
 fn api_resources_and_what_is_not_simulated() {
-    let mut s = session(1);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[(

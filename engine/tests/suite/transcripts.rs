@@ -1,27 +1,14 @@
 //! Golden transcripts: what a student sees, command by command, and the
-//! packet trace behind each probe. Snapshots live in `tests/snapshots/`;
+//! packet trace behind each probe. Snapshots live in `tests/suite/snapshots/`;
 //! review changes with `cargo insta review`.
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
 use servicelab_engine::{Session, WorldOptions};
 
-/// Runs the lines and renders them as a terminal scrollback.
+use crate::support::{timed_transcript, world_with, NATIVE_STEP_MS};
+
+/// Runs the lines in a new world built with `options`, as a scrollback.
 fn transcript(options: WorldOptions, lines: &[&str]) -> String {
-    let mut s = Session::new(options).expect("valid options");
-    let mut out = String::new();
-    for line in lines {
-        out.push_str(&s.prompt());
-        out.push_str(line);
-        out.push('\n');
-        s.pass(NATIVE_STEP_MS);
-        let e = s.run(line);
-        out.push_str(&e.text());
-        if !out.ends_with('\n') {
-            out.push('\n');
-        }
-        out.push_str(&format!("[exit {} after {} ms]\n", e.status, e.elapsed_ms));
-    }
-    out
+    timed_transcript(&mut world_with(options), lines)
 }
 
 fn traced(lines: &[&str]) -> String {

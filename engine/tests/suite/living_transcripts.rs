@@ -4,43 +4,7 @@
 //! run --rm, busybox wget and nc, conntrack, ss, ip neigh). The clock
 //! moves by the native step before each line, as in `servicelab shell`.
 
-use servicelab_engine::shell::time::NATIVE_STEP_MS;
-use servicelab_engine::{Session, WorldOptions};
-
-fn session(nodes: u8, cloud: bool) -> Session {
-    Session::new(WorldOptions {
-        nodes,
-        cloud,
-        ..Default::default()
-    })
-    .expect("valid options")
-}
-
-/// One line as a terminal shows it, after the native step.
-fn line(s: &mut Session, out: &mut String, text: &str) {
-    out.push_str(&s.prompt());
-    out.push_str(text);
-    out.push('\n');
-    s.pass(NATIVE_STEP_MS);
-    let e = s.run(text);
-    out.push_str(&e.text());
-    if !out.ends_with('\n') {
-        out.push('\n');
-    }
-    out.push_str(&format!("[exit {}]\n", e.status));
-}
-
-/// Puts the files on the laptop, then runs the lines as a scrollback.
-fn transcript(s: &mut Session, files: &[(&str, &str)], lines: &[&str]) -> String {
-    for (path, text) in files {
-        assert!(s.put_file("laptop", path, text));
-    }
-    let mut out = String::new();
-    for text in lines {
-        line(s, &mut out, text);
-    }
-    out
-}
+use crate::support::{line, transcript, world, NATIVE_STEP_MS};
 
 const PROBED: &str = "apiVersion: apps/v1
 kind: Deployment
@@ -108,7 +72,7 @@ spec:
 
 #[test]
 fn pods_start_over_time() {
-    let mut s = session(1, false);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[],
@@ -144,7 +108,7 @@ fn pods_start_over_time() {
 
 #[test]
 fn readiness_and_liveness_probes() {
-    let mut s = session(1, false);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[
@@ -176,7 +140,7 @@ fn readiness_and_liveness_probes() {
 
 #[test]
 fn container_logs() {
-    let mut s = session(1, false);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[],
@@ -211,7 +175,7 @@ fn container_logs() {
 
 #[test]
 fn patch_and_edit() {
-    let mut s = session(1, false);
+    let mut s = world(1);
     let mut out = transcript(
         &mut s,
         &[],
@@ -290,7 +254,7 @@ fn patch_and_edit() {
 
 #[test]
 fn port_forward() {
-    let mut s = session(1, false);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[],
@@ -317,7 +281,7 @@ fn port_forward() {
 
 #[test]
 fn a_tunnel_in_the_trace() {
-    let mut s = session(1, false);
+    let mut s = world(1);
     for l in [
         "kubectl run solo --image=nginx:1.27",
         "kubectl wait --for=condition=Ready pod/solo",
@@ -333,7 +297,7 @@ fn a_tunnel_in_the_trace() {
 
 #[test]
 fn run_rm_and_busybox_tools() {
-    let mut s = session(1, false);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[],
@@ -363,7 +327,7 @@ fn run_rm_and_busybox_tools() {
 
 #[test]
 fn node_tools() {
-    let mut s = session(1, false);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[],
@@ -396,7 +360,7 @@ fn node_tools() {
 
 #[test]
 fn help_and_completion_know_the_new_tools() {
-    let mut s = session(1, false);
+    let mut s = world(1);
     insta::assert_snapshot!(transcript(
         &mut s,
         &[],
@@ -413,7 +377,7 @@ fn help_and_completion_know_the_new_tools() {
 /// API server and stored nowhere; `expose` copies the selector and labels.
 #[test]
 fn dry_runs_and_expose() {
-    let mut s = session(1, false);
+    let mut s = world(1);
     let out = transcript(
         &mut s,
         &[(
@@ -451,7 +415,7 @@ fn dry_runs_and_expose() {
 /// `nodeSelector` decides its node (one that matches no node stays Pending).
 #[test]
 fn exec_targets_and_node_selectors() {
-    let mut s = session(2, false);
+    let mut s = world(2);
     let two = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: two\nspec:\n  nodeSelector:\n    kubernetes.io/hostname: node01\n  containers:\n  - name: web\n    image: nginx\n  - name: tools\n    image: nicolaka/netshoot\n    command: [\"sleep\", \"infinity\"]\n";
     let nowhere = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: nowhere\nspec:\n  nodeSelector:\n    disk: ssd\n  containers:\n  - name: web\n    image: nginx\n";
     let out = transcript(

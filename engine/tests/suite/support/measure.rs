@@ -1,9 +1,7 @@
 //! What the no-panic and budget tests share: a counting allocator, so a
-//! test can say how much memory something took (each test binary that
-//! includes this module counts its own allocations), and the bounds every
-//! generated input must stay within.
-
-#![allow(dead_code)]
+//! test can say how much memory something took (it counts per thread, so
+//! tests running beside each other do not disturb each other's figures),
+//! and the bounds every generated input must stay within.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;

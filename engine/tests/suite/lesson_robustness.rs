@@ -4,11 +4,9 @@
 //! mutated at random; the parser must answer with a lesson or diagnostics
 //! (with in-range lines), and replay must finish.
 
-mod support;
-
+use crate::support::measure;
 use proptest::prelude::*;
 use servicelab_engine::lesson::{parse_lesson, replay};
-use support::measure;
 
 /// The shipped course and the test fixtures (whose `dns`, `endpoints` and
 /// `service` checks use the newer fields).

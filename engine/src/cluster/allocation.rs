@@ -3,7 +3,7 @@
 //! the health-check NodePort. An allocation error is the only error the
 //! client sees.
 
-use super::apiserver::{ApiError, Reason};
+use super::api_error::{ApiError, Reason};
 use super::objects::*;
 use super::validation::{BadValue, FieldError};
 use super::{Cluster, Key, NODE_PORT_RANGE, SERVICE_CIDR};

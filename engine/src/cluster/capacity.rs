@@ -5,7 +5,8 @@
 //! limit. The kubelet's real `maxPods` (110 a node) keeps the rest of the
 //! pods `Pending`, as on a real cluster.
 
-use super::apiserver::{ApiError, Object};
+use super::api_error::{ApiError, Reason};
+use super::object::Object;
 use super::{Cluster, Key};
 
 /// The most replicas one workload may ask for (Deployment, ReplicaSet,
@@ -27,7 +28,7 @@ impl ApiError {
     /// etcd refuses an object over [`MAX_OBJECT_BYTES`].
     pub fn request_too_large() -> Self {
         ApiError {
-            reason: super::apiserver::Reason::Unknown,
+            reason: Reason::Unknown,
             message: "etcdserver: request is too large".into(),
             kind: String::new(),
             name: String::new(),
@@ -39,7 +40,7 @@ impl ApiError {
     /// servicelab's size limits, worded as the server words a quota refusal.
     pub fn over_capacity(plural: &str, name: &str, what: String) -> Self {
         ApiError {
-            reason: super::apiserver::Reason::Forbidden,
+            reason: Reason::Forbidden,
             message: format!("{plural} \"{name}\" is forbidden: {what}"),
             kind: String::new(),
             name: name.into(),

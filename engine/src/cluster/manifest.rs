@@ -2,7 +2,7 @@
 //! client-side checks of apiVersion and kind, the mapping from kind to
 //! resource, and the server's strict decoding with its error texts.
 
-use super::apiserver::Object;
+use super::object::Object;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;

@@ -91,6 +91,10 @@ pub(crate) struct Memo {
     /// the controllers' own: a request seen before one may no longer be
     /// what the world answers.
     pub outside_writes: u64,
+    /// Running containers whose image the API server saw changed (pod
+    /// and index): the kubelets restart them at the next reconcile, as a
+    /// kubelet acts on what it watches rather than being called.
+    pub changed_images: Vec<(Key, usize)>,
     /// What each endpoint controller must look at again.
     pub endpoints_watch: Watch,
     pub slices_watch: Watch,

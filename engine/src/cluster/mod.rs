@@ -14,6 +14,7 @@
 
 mod admission;
 mod allocation;
+pub mod api_error;
 pub mod apiserver;
 pub(crate) mod bootstrap;
 pub mod capacity;
@@ -27,6 +28,7 @@ pub mod kinds;
 pub mod kubeproxy;
 pub mod manifest;
 mod memo;
+pub mod object;
 pub mod objects;
 pub mod patch;
 pub mod policy;
@@ -34,6 +36,7 @@ pub mod probe;
 pub mod proxy_model;
 mod proxy_view;
 pub mod schema;
+pub mod startup_logs;
 mod threeway;
 pub mod validation;
 
@@ -239,6 +242,9 @@ impl Cluster {
     /// since they last had nothing to do (the store's version tells), and no
     /// load balancer due: another pass would change nothing, and is skipped.
     pub fn reconcile(&mut self, now: i64) {
+        for (key, i) in std::mem::take(&mut self.memo.changed_images) {
+            controllers::kubelet::image_changed(self, &key, i, now);
+        }
         let lb_due = self.lb_provisioning.values().any(|t| *t <= now);
         if self.memo.settled_at == Some(self.resource_version) && !lb_due {
             return;

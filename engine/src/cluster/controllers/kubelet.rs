@@ -738,7 +738,7 @@ fn container_step(
                 at,
             );
             let process = images::main_process(&spec);
-            let startup = crate::apps::startup_log(&spec, &pod, &node, at);
+            let startup = crate::cluster::startup_logs::startup_log(&spec, &pod, &node, at);
             if let Some(p) = c.pods.get_mut(key) {
                 let ct = &mut p.status.runtime.containers[i];
                 ct.state = ContainerState::Running { since: at };

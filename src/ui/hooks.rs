@@ -265,7 +265,25 @@ pub fn use_guarded_actions(
                 _ => doing.map(|d| (state.work_key(), d)),
             };
             if let Some((key, doing)) = key {
-                crash_guard::mark(store, &crash_guard::Mark { key, doing });
+                let revision = state.revision;
+                crash_guard::mark(
+                    store,
+                    &crash_guard::Mark {
+                        key: key.clone(),
+                        doing,
+                    },
+                );
+                drop(state);
+                // The reducer runs within `dispatch`: once it returns, the
+                // engine is through. An action that changed nothing (an
+                // Undo with nothing to undo, a second save of `kubectl
+                // edit`) saves nothing, so nothing would rub its mark out,
+                // and the next visit would report a crash that never was.
+                dispatcher.dispatch(action);
+                if latest.borrow().revision == revision {
+                    crash_guard::clear(store, &key);
+                }
+                return;
             }
         }
         dispatcher.dispatch(action)

@@ -38,6 +38,7 @@ pub mod components;
 pub mod crash_guard;
 pub mod files;
 pub mod hooks;
+pub mod judging;
 pub mod layout;
 pub mod opening;
 pub mod packet_path;

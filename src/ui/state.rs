@@ -6,10 +6,10 @@
 //! reload and share links all rebuild a state from a log ([`State::open`]).
 
 use super::codec::{Act, Origin, Record};
+use super::judging::{self, Before, StepStatus};
 use super::route::Route;
 use crate::engine::explain::Story;
-use crate::engine::lesson::checks::{evaluate, CheckResult};
-use crate::engine::lesson::done::{self, GoalState};
+use crate::engine::lesson::done::{self, Judgement};
 use crate::engine::lesson::{replay, Lesson};
 use crate::engine::net::Trace;
 use crate::engine::shell::{EditRequest, FileEdit, RequestMade};
@@ -153,57 +153,6 @@ impl Opening {
             mark_each: None,
             stash: None,
         }
-    }
-}
-
-/// What a request gave: in words (`200 OK`), and its packet's path, told.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Observation {
-    pub text: String,
-    pub trace: Option<Rc<Trace>>,
-    pub story: Option<Rc<Story>>,
-}
-
-/// One row of the before/after table: a probe's request at the step's
-/// start and now, each with its path (for the side-by-side comparison).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ProbeRow {
-    pub from: String,
-    pub url: String,
-    pub before: Rc<Observation>,
-    pub now: Rc<Observation>,
-    /// The world at the step's start, as the picture draws it.
-    pub before_topology: Rc<Topology>,
-    /// What the lesson says the request gives once the step is done.
-    pub after: Option<String>,
-}
-
-impl ProbeRow {
-    /// Whether "now" is what the lesson promises after the step.
-    pub fn reached(&self) -> Option<bool> {
-        self.after.as_ref().map(|a| *a == self.now.text)
-    }
-}
-
-/// How the current step stands.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct StepStatus {
-    pub checks: Vec<CheckResult>,
-    /// Each check's state for the student: a request goal is `Ready` until
-    /// the student has seen it (see `lesson::done`).
-    pub goals: Vec<GoalState>,
-    pub probes: Vec<ProbeRow>,
-}
-
-impl StepStatus {
-    /// Every goal reached (and seen).
-    pub fn passed(&self) -> bool {
-        self.goals.iter().all(|g| *g == GoalState::Done)
-    }
-
-    /// The world is ready, but some request is yet to be seen.
-    pub fn ready(&self) -> bool {
-        !self.passed() && self.goals.iter().all(|g| *g != GoalState::Todo)
     }
 }
 
@@ -376,57 +325,6 @@ impl PartialEq for State {
     }
 }
 
-/// The step's start, for the before/after table: what each probe gave
-/// then, and the world as the picture drew it.
-#[derive(Debug, Clone, PartialEq)]
-struct Before {
-    step: usize,
-    probes: Rc<Vec<Rc<Observation>>>,
-    topology: Rc<Topology>,
-}
-
-fn before_of(session: &Session, step: usize, s: &crate::engine::lesson::Step) -> Before {
-    Before {
-        step,
-        probes: Rc::new(
-            s.probes
-                .iter()
-                .map(|p| observed(session, &p.from, &p.url))
-                .collect(),
-        ),
-        topology: Rc::new(session.topology()),
-    }
-}
-
-fn observed(session: &Session, from: &str, url: &str) -> Rc<Observation> {
-    let from = &crate::engine::lesson::bind::render(&session.world().cluster, from);
-    let url = match crate::engine::lesson::bind::resolve(&session.world().cluster, url) {
-        Ok(u) => u,
-        Err(why) => {
-            return Rc::new(Observation {
-                text: format!("not yet: {why}"),
-                trace: None,
-                story: None,
-            })
-        }
-    };
-    Rc::new(match session.request(from, &url) {
-        Some(o) => {
-            let story = o.trace.as_ref().map(|t| Rc::new(session.story(t)));
-            Observation {
-                text: o.observed.to_string(),
-                trace: o.trace.map(Rc::new),
-                story,
-            }
-        }
-        None => Observation {
-            text: format!("no host {from}"),
-            trace: None,
-            story: None,
-        },
-    })
-}
-
 impl State {
     /// A fresh page on a new world (the home page's scratch terminal).
     pub fn new(options: WorldOptions) -> Result<State, crate::engine::world::OptionsError> {
@@ -521,7 +419,7 @@ impl State {
                         let before = lesson
                             .steps
                             .get(step - 1)
-                            .map(|s| before_of(&session, step, s));
+                            .map(|s| Before::at(&session, step, s));
                         let mut state = State::with_session(opening.scope.clone(), step, session);
                         state.before = before;
                         state
@@ -885,20 +783,8 @@ impl State {
         let Some(step) = self.current_step() else {
             return;
         };
-        let goals: Vec<GoalState> = step
-            .checks
-            .iter()
-            .map(|c| {
-                done::goal_state(
-                    &self.session,
-                    c,
-                    evaluate(&self.session, c).passed,
-                    &self.seen,
-                )
-            })
-            .collect();
-        let given = !self.acted && !done::has_requests(&step.checks);
-        self.mark(&goals, given);
+        let judged = done::judge(&self.session, &step.checks, &self.seen, self.acted);
+        self.mark(&judged);
     }
 
     /// Every quiz of the current step has its answer: a step is not done
@@ -909,13 +795,13 @@ impl State {
         })
     }
 
-    fn mark(&mut self, goals: &[GoalState], given: bool) {
+    fn mark(&mut self, judged: &Judgement) {
         if self.step == 0 || self.done.contains(&self.step) || !self.quizzes_answered() {
             return;
         }
-        if goals.iter().all(|g| *g == GoalState::Done) {
+        if judged.done() {
             Rc::make_mut(&mut self.done).insert(self.step);
-            if given {
+            if judged.given {
                 Rc::make_mut(&mut self.given).insert(self.step);
             }
         }
@@ -937,61 +823,20 @@ impl State {
         if values != *self.values {
             self.values = Rc::new(values);
         }
-        let checks: Vec<CheckResult> = step
-            .checks
-            .iter()
-            .map(|c| evaluate(&self.session, c))
-            .collect();
-        let goals: Vec<GoalState> = step
-            .checks
-            .iter()
-            .zip(&checks)
-            .map(|(c, r)| done::goal_state(&self.session, c, r.passed, &self.seen))
-            .collect();
-        let given = !self.acted && !done::has_requests(&step.checks);
-        self.mark(&goals, given);
+        let judged = done::judge(&self.session, &step.checks, &self.seen, self.acted);
+        self.mark(&judged);
         let before = match &self.before {
             Some(b) if b.step == self.step => b.clone(),
             _ => {
-                let b = match replay::start_at(&lesson, self.step) {
-                    Ok(start) => before_of(&start, self.step, &step),
-                    Err(_) => Before {
-                        step: self.step,
-                        probes: Rc::new(
-                            step.probes
-                                .iter()
-                                .map(|_| {
-                                    Rc::new(Observation {
-                                        text: "?".into(),
-                                        trace: None,
-                                        story: None,
-                                    })
-                                })
-                                .collect(),
-                        ),
-                        topology: self.topology.clone(),
-                    },
-                };
+                let b = Before::of(&lesson, self.step, &step, &self.topology);
                 self.before = Some(b.clone());
                 b
             }
         };
-        let probes = step
-            .probes
-            .iter()
-            .zip(before.probes.iter())
-            .map(|(p, b)| ProbeRow {
-                from: p.from.clone(),
-                url: self.values.text(&p.url),
-                before: b.clone(),
-                now: observed(&self.session, &p.from, &p.url),
-                before_topology: before.topology.clone(),
-                after: p.after.as_ref().map(|a| a.to_string()),
-            })
-            .collect();
+        let probes = judging::probe_rows(&self.session, &step, &before, &self.values);
         let status = StepStatus {
-            checks,
-            goals,
+            checks: judged.checks,
+            goals: judged.goals,
             probes,
         };
         if *self.status != status {

@@ -16,7 +16,7 @@
 //! `servicelab check` holds the course to the same rule: the solution of a
 //! step must make the requests of its checks itself.
 
-use super::checks::matches_expect;
+use super::checks::{evaluate, matches_expect, CheckResult};
 use super::{Check, CheckKind};
 use crate::shell::{Observed, RequestMade, Session};
 
@@ -116,6 +116,43 @@ pub fn goal_state(s: &Session, check: &Check, passes: bool, made: &[RequestMade]
         (false, _) => GoalState::Todo,
         (true, Some(false)) => GoalState::Ready,
         (true, _) => GoalState::Done,
+    }
+}
+
+/// How a step stands in the student's world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Judgement {
+    /// Each check's result in the world (goal and problem in words).
+    pub checks: Vec<CheckResult>,
+    /// Each check's state for the student.
+    pub goals: Vec<GoalState>,
+    /// Every goal is reached and the student had nothing to do or see: the
+    /// step was so when it opened.
+    pub given: bool,
+}
+
+impl Judgement {
+    /// Every goal reached (and seen).
+    pub fn done(&self) -> bool {
+        self.goals.iter().all(|g| *g == GoalState::Done)
+    }
+}
+
+/// Judges a step's `checks` in the student's world `s`, with the requests
+/// `made` since the step opened; `acted`: the student ran or saved
+/// something since. What the page shows and marks, from one place.
+pub fn judge(s: &Session, checks: &[Check], made: &[RequestMade], acted: bool) -> Judgement {
+    let results: Vec<CheckResult> = checks.iter().map(|c| evaluate(s, c)).collect();
+    let goals = checks
+        .iter()
+        .zip(&results)
+        .map(|(c, r)| goal_state(s, c, r.passed, made))
+        .collect();
+    let given = !acted && !has_requests(checks);
+    Judgement {
+        checks: results,
+        goals,
+        given,
     }
 }
 

@@ -5,11 +5,12 @@
 //! effects live in named hooks (`ui::hooks`); everything they change goes
 //! through the reducer.
 
+use super::editor::EditorFile;
 use super::home::Home;
 use super::lesson_view::LessonView;
-use super::network_pane::NetworkPane;
+use super::network_pane::{NetworkFocus, NetworkPane};
 use super::step_bar::StepBar;
-use super::terminal_pane::{EditorFile, TerminalPane};
+use super::terminal_pane::TerminalPane;
 use crate::engine::WorldOptions;
 use crate::ui::hooks::{self, focus_id};
 use crate::ui::opening;
@@ -56,15 +57,6 @@ impl Pane {
             Pane::Network => "network",
         }
     }
-}
-
-/// What the network pane shows besides the last packet.
-#[derive(Debug, Clone, PartialEq)]
-pub enum NetworkFocus {
-    /// The last packet, whole or at one hop.
-    Packet,
-    /// A probe of the before/after table: both paths side by side.
-    Compare(usize),
 }
 
 #[component]

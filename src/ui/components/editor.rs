@@ -4,13 +4,29 @@
 //! errors are the API server's own words. An error is shown above the text
 //! and at its line, and the text scrolls to that line, never the page.
 
-use super::terminal_pane::EditorFile;
 use crate::ui::hooks::focus_without_scrolling;
 use crate::ui::state::ApplyResult;
 use crate::ui::yaml_lines;
 use std::rc::Rc;
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
+
+/// A file open in the editor. `generation` changes on every opening, so
+/// reopening a file starts from its saved text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EditorFile {
+    /// As the terminal names it: `myapp-service.yaml`, or a path.
+    pub name: String,
+    /// The host it lives on.
+    pub host: String,
+    pub text: String,
+    /// The lesson's version of the file, if it is a lesson's.
+    pub original: Option<String>,
+    pub generation: u64,
+    /// The object `kubectl edit` opened (`name` says which): saving hands
+    /// the text back to kubectl instead of writing a file.
+    pub kubectl: bool,
+}
 
 #[derive(Properties, PartialEq)]
 pub struct EditorProps {

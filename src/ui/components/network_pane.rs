@@ -5,17 +5,26 @@
 //! and the netfilter walk as a small flow. A row of the before/after table
 //! opens both paths side by side here.
 
-use super::app::NetworkFocus;
-use super::topology_view::{kind_word, TopologyView};
+use super::network_text::kind_word;
+use super::topology_view::TopologyView;
 use crate::engine::explain::{
     ChainStep, ChainStepKind, Change, ChangeKind, Ending, Field, HookStory, HopStory, Stage, Story,
 };
 use crate::engine::net::{Direction, Hop, Step, Trace};
 use crate::engine::Topology;
 use crate::ui::hooks;
-use crate::ui::state::{ProbeRow, StepStatus};
+use crate::ui::judging::{ProbeRow, StepStatus};
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// What the network pane shows besides the last packet.
+#[derive(Debug, Clone, PartialEq)]
+pub enum NetworkFocus {
+    /// The last packet, whole or at one hop.
+    Packet,
+    /// A probe of the before/after table: both paths side by side.
+    Compare(usize),
+}
 
 #[derive(Properties, PartialEq)]
 pub struct NetworkPaneProps {
@@ -634,7 +643,7 @@ fn Compare(props: &CompareProps) -> Html {
     let r = &props.row;
     let close = props.on_close.reform(|_: MouseEvent| ());
     let side = |title: &str,
-                obs: &crate::ui::state::Observation,
+                obs: &crate::ui::judging::Observation,
                 topology: Rc<Topology>,
                 id: &str| {
         let summary = obs

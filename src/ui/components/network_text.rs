@@ -2,7 +2,6 @@
 //! node), every segment with what is plugged into it, and which hosts the
 //! last packet visited. For screen readers, and for anyone who prefers text.
 
-use super::topology_view::kind_word;
 use crate::engine::net::{HostKind, Trace};
 use crate::engine::world::TopoHost;
 use crate::engine::Topology;
@@ -10,6 +9,17 @@ use crate::ui::layout::Layout;
 use crate::ui::packet_path::PacketPath;
 use std::rc::Rc;
 use yew::prelude::*;
+
+/// What a kind of host is called, in a label and in words.
+pub fn kind_word(kind: HostKind) -> &'static str {
+    match kind {
+        HostKind::Laptop => "laptop",
+        HostKind::Router => "router",
+        HostKind::Node => "node",
+        HostKind::Pod => "pod",
+        HostKind::LoadBalancer => "cloud load balancer",
+    }
+}
 
 #[derive(Properties, PartialEq)]
 pub struct NetworkTextProps {

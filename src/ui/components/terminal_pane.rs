@@ -4,7 +4,7 @@
 //! a new manifest (which asks for a name and never overwrites a file) and
 //! share.
 
-use super::editor::Editor;
+use super::editor::{Editor, EditorFile};
 use super::terminal::Terminal;
 use crate::engine::shell::Completion;
 use crate::ui::hooks::focus_id;
@@ -13,23 +13,6 @@ use crate::ui::state::{valid_file_name, Action, Stash, State};
 use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
-
-/// A file open in the editor. `generation` changes on every opening, so
-/// reopening a file starts from its saved text.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EditorFile {
-    /// As the terminal names it: `myapp-service.yaml`, or a path.
-    pub name: String,
-    /// The host it lives on.
-    pub host: String,
-    pub text: String,
-    /// The lesson's version of the file, if it is a lesson's.
-    pub original: Option<String>,
-    pub generation: u64,
-    /// The object `kubectl edit` opened (`name` says which): saving hands
-    /// the text back to kubectl instead of writing a file.
-    pub kubectl: bool,
-}
 
 #[derive(Properties, PartialEq)]
 pub struct TerminalPaneProps {

@@ -6,7 +6,7 @@
 //! Hosts and the end marker are buttons: they open that hop's card. Nothing
 //! is told by colour alone; [`NetworkText`] says all of it again in text.
 
-use super::network_text::NetworkText;
+use super::network_text::{kind_word, NetworkText};
 use crate::engine::net::{Direction, HostKind, Trace};
 use crate::engine::Topology;
 use crate::ui::hooks;
@@ -38,16 +38,6 @@ pub struct TopologyViewProps {
 const REPLY_OFFSET: i32 = 5;
 /// How long the dot takes over one wire, in ms.
 const DOT_MS_PER_WIRE: usize = 420;
-
-pub fn kind_word(kind: HostKind) -> &'static str {
-    match kind {
-        HostKind::Laptop => "laptop",
-        HostKind::Router => "router",
-        HostKind::Node => "node",
-        HostKind::Pod => "pod",
-        HostKind::LoadBalancer => "cloud load balancer",
-    }
-}
 
 /// The hops (1-based) that happened at each host.
 fn hops_at(trace: Option<&Trace>, host: &str) -> Vec<usize> {

@@ -23,7 +23,7 @@ fn option_is(word: &str, full: &str) -> bool {
 }
 
 #[inline(never)]
-pub(super) fn ip(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn ip(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
     let mut o = Options::default();
     let mut words: Vec<&str> = vec![];
     for a in args {
@@ -211,7 +211,7 @@ fn vxlan_details(v: &crate::net::Vxlan) -> String {
 /// `ip addr` (addresses) or `ip link` (links only: `mode DEFAULT`, no inet
 /// lines); `-d` adds each link's details.
 fn ip_addr_or_link(
-    s: &mut Session,
+    s: &Session,
     rest: &[&str],
     exec: &mut Execution,
     link: bool,
@@ -397,7 +397,7 @@ fn link_name(kind: HostKind, i: &Interface) -> String {
 }
 
 /// `ip -br addr` and `ip -br link`: one line per interface.
-fn ip_brief(s: &mut Session, rest: &[&str], exec: &mut Execution, addrs: bool) -> i32 {
+fn ip_brief(s: &Session, rest: &[&str], exec: &mut Execution, addrs: bool) -> i32 {
     let dev_filter = match rest {
         [] | ["show" | "list" | "ls" | "s"] => None,
         ["show" | "list" | "ls" | "s", "dev", d] | ["dev", d] | ["show", d] | [d] => Some(*d),
@@ -456,7 +456,7 @@ fn ip_brief(s: &mut Session, rest: &[&str], exec: &mut Execution, addrs: bool) -
 
 /// `ip neigh [show] [dev DEV]`: the neighbour table the walks filled, and
 /// the entries flannel keeps for the other nodes' VTEPs.
-fn ip_neigh(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
+fn ip_neigh(s: &Session, rest: &[&str], exec: &mut Execution) -> i32 {
     let mut dev_filter = None;
     let mut it = rest.iter();
     while let Some(w) = it.next() {
@@ -501,7 +501,7 @@ fn ip_neigh(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
     0
 }
 
-fn ip_route(s: &mut Session, rest: &[&str], exec: &mut Execution) -> i32 {
+fn ip_route(s: &Session, rest: &[&str], exec: &mut Execution) -> i32 {
     let host = s.world.net.host(s.here());
     match rest.first().copied() {
         None | Some("show" | "list" | "ls") => {
@@ -567,7 +567,7 @@ where  OBJECT := { link | fdb | mdb | vlan | vni | monitor }
 /// iproute2's `bridge`: `bridge fdb [show] [dev DEV]`, the forwarding
 /// database (the VXLAN device's remote VTEPs, the bridge's own entries).
 #[inline(never)]
-pub(super) fn bridge(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn bridge(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
     let mut words: Vec<&str> = vec![];
     for a in args {
         let a = a.as_str();

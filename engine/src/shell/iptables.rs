@@ -43,7 +43,7 @@ enum TableRef {
 
 /// `iptables …` as the current user.
 #[inline(never)]
-pub(super) fn iptables(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn iptables(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
     if in_pod(s) {
         return not_found("iptables", exec);
     }
@@ -53,7 +53,7 @@ pub(super) fn iptables(s: &mut Session, args: &[String], exec: &mut Execution) -
 
 /// `iptables-save …` as the current user.
 #[inline(never)]
-pub(super) fn save(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn save(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
     if in_pod(s) {
         return not_found("iptables-save", exec);
     }
@@ -482,7 +482,7 @@ fn parse(args: &[String], exec: &mut Execution) -> Result<Options, Exit> {
     Ok(o)
 }
 
-fn run_iptables(s: &mut Session, args: &[String], exec: &mut Execution, root: bool) -> i32 {
+fn run_iptables(s: &Session, args: &[String], exec: &mut Execution, root: bool) -> i32 {
     let o = match parse(args, exec) {
         Ok(o) => o,
         Err(Exit(code)) => return code,
@@ -1021,7 +1021,7 @@ fn ctime(now_ms: u64) -> String {
     DateTime::at(now_ms as i64).asctime()
 }
 
-fn run_save(s: &mut Session, args: &[String], exec: &mut Execution, root: bool) -> i32 {
+fn run_save(s: &Session, args: &[String], exec: &mut Execution, root: bool) -> i32 {
     let mut table: Option<String> = None;
     let mut counters = false;
     let mut i = 0;

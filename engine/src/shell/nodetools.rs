@@ -245,7 +245,7 @@ fn service(port: u16) -> String {
 }
 
 #[inline(never)]
-pub(super) fn ss(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn ss(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
     let parsed = match opts::parse(args, &Spec::gnu(SS_OPTS)) {
         Ok(p) => p,
         Err(e) => {

@@ -1153,7 +1153,7 @@ fn describe_node(c: &Cluster, name: &str, now: i64) -> Option<String> {
 
 /// The names of a namespace's objects, in the API's (alphabetical) order.
 #[inline(never)]
-pub(crate) fn describe(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+pub(crate) fn describe(s: &Session, args: &Args, exec: &mut Execution) -> i32 {
     let targets = match resource_and_names(&args.positional) {
         Ok(t) if !t.is_empty() => t,
         Ok(_) => {

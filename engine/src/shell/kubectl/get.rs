@@ -117,7 +117,7 @@ fn field_selector(r: Resource, text: &str) -> Result<Vec<FieldTerm<'_>>, String>
 }
 
 #[inline(never)]
-pub(crate) fn get(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+pub(crate) fn get(s: &Session, args: &Args, exec: &mut Execution) -> i32 {
     if args.positional.is_empty() {
         exec.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n");
         return 1;

@@ -90,3 +90,164 @@ fn the_readme_names_the_native_front_end_modules() {
         "README.md's \"How the engine is laid out\" does not name these modules of src: {missing:?}"
     );
 }
+
+/// The engine's top-level modules: its `.rs` files and folders under
+/// `engine/src` (without `lib.rs`).
+fn top_modules(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(root)
+        .expect("engine/src")
+        .flatten()
+        .filter_map(|e| {
+            let p = e.path();
+            let stem = p.file_stem()?.to_str()?.to_string();
+            (p.is_dir() || p.extension().is_some_and(|x| x == "rs")).then_some(stem)
+        })
+        .filter(|n| n != "lib")
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+/// The source text of a top-level module: its file and every file under
+/// its folder.
+fn module_source(root: &Path, module: &str) -> String {
+    fn read_all(dir: &Path, out: &mut String) {
+        for e in fs::read_dir(dir).expect("a source folder").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                read_all(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                out.push_str(&fs::read_to_string(&p).expect("a source file"));
+            }
+        }
+    }
+    let mut text = fs::read_to_string(root.join(format!("{module}.rs"))).unwrap_or_default();
+    let dir = root.join(module);
+    if dir.is_dir() {
+        read_all(&dir, &mut text);
+    }
+    text
+}
+
+/// The engine's modules that `source` imports (`crate::NAME`, or a name in
+/// `use crate::{…}`), other than `itself`.
+fn imports(source: &str, modules: &[String], itself: &str) -> Vec<String> {
+    let mut found = vec![];
+    for m in modules.iter().filter(|m| *m != itself) {
+        let direct = format!("crate::{m}::");
+        let whole = format!("crate::{m};");
+        let grouped = source
+            .match_indices("use crate::{")
+            .any(|(i, _)| group_heads(&source[i + 12..]).iter().any(|h| h == m));
+        if source.contains(&direct) || source.contains(&whole) || grouped {
+            found.push(m.clone());
+        }
+    }
+    found
+}
+
+/// The first path segment of each item of a `use` group, from just after
+/// its `{` to its matching `}`: `a::B, c::{d, e}, f` gives a, c, f.
+fn group_heads(rest: &str) -> Vec<String> {
+    let (mut heads, mut item, mut depth) = (vec![], String::new(), 0);
+    for c in rest.chars() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => break,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                heads.push(std::mem::take(&mut item));
+                continue;
+            }
+            _ => {}
+        }
+        if depth == 0 {
+            item.push(c);
+        }
+    }
+    heads.push(item);
+    heads
+        .iter()
+        .map(|i| i.trim().split("::").next().unwrap_or("").trim().to_string())
+        .collect()
+}
+
+/// Holds a layer picture (lines from top to bottom, each naming modules)
+/// against the imports: every module is in it, and each imports only
+/// modules drawn on a lower line.
+fn check_layers(picture: &str, layers: &[Vec<String>]) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("engine/src");
+    let modules = top_modules(&root);
+    let line_of = |m: &str| layers.iter().position(|l| l.iter().any(|x| x == m));
+    let missing: Vec<&String> = modules.iter().filter(|m| line_of(m).is_none()).collect();
+    assert!(missing.is_empty(), "{picture} does not draw {missing:?}");
+    let mut upward = vec![];
+    for m in &modules {
+        let own = line_of(m).expect("drawn");
+        for dep in imports(&module_source(&root, m), &modules, m) {
+            if line_of(&dep).expect("drawn") <= own {
+                upward.push(format!("{m} imports {dep}"));
+            }
+        }
+    }
+    assert!(
+        upward.is_empty(),
+        "{picture} draws these modules below what imports them, or beside it: {upward:?}"
+    );
+}
+
+/// The first fenced block after `marker` in `text`.
+fn block_after<'a>(text: &'a str, marker: &str) -> &'a str {
+    let at = text.find(marker).expect("the marker");
+    let rest = &text[at..];
+    let open = rest.find("```").expect("a fenced block");
+    let body = &rest[open..];
+    let body = &body[body.find('\n').expect("a fence line") + 1..];
+    &body[..body.find("```").expect("a closing fence")]
+}
+
+#[test]
+fn the_engine_layers_in_lib_rs_match_the_imports() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let lib = fs::read_to_string(root.join("engine/src/lib.rs")).expect("lib.rs");
+    let modules = top_modules(&root.join("engine/src"));
+    // Each line of the picture starts with the modules of one layer.
+    let layers: Vec<Vec<String>> = block_after(&lib, "The modules stand in layers")
+        .lines()
+        .map(|l| l.trim_start_matches("//!").trim())
+        .filter(|l| !l.is_empty() && !l.starts_with("```"))
+        .map(|l| {
+            l.split_whitespace()
+                .take_while(|w| modules.iter().any(|m| m == w))
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .filter(|l| !l.is_empty())
+        .collect();
+    check_layers("engine/src/lib.rs's picture", &layers);
+}
+
+#[test]
+fn the_engine_layers_in_the_readme_match_the_imports() {
+    let map = code_map();
+    // Each line names its layer as `engine::NAME` or `engine::{A, B}`.
+    let layers: Vec<Vec<String>> = block_after(&map, "The modules stand in layers")
+        .lines()
+        .filter_map(|l| {
+            let at = l.find("engine::")?;
+            let rest = &l[at + 8..];
+            let names = match rest.strip_prefix('{') {
+                Some(group) => group[..group.find('}')?].to_string(),
+                None => rest.split_whitespace().next()?.to_string(),
+            };
+            Some(
+                names
+                    .split(',')
+                    .map(|n| n.trim().to_string())
+                    .collect::<Vec<_>>(),
+            )
+        })
+        .collect();
+    check_layers("README.md's picture", &layers);
+}

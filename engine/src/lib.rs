@@ -7,16 +7,19 @@
 //! same code, so what a student sees in the page is exactly what an author sees
 //! in a terminal.
 //!
-//! Data flows one way, as the README's map of the code draws it:
+//! The modules stand in layers, and each imports only the layers drawn
+//! below it (`tests/docs.rs` holds this picture, and the README's, against
+//! the imports):
 //!
 //! ```text
-//! lesson (parse, checks, replay) ──┐
-//! shell (a bash-ish line, curl, kubectl, ip, …)
-//!   └─► cluster (API server, controllers, kubelet, kube-proxy, DNS)
-//!         └─► world (the hosts of a scenario: laptop, router, nodes, pods)
-//!               └─► net (interfaces, routes, netfilter, conntrack, sockets)
-//!                     └─► Execution { text, Trace of hops, rules and rewrites }
-//!                           └─► explain (the trace told as a story)
+//! lesson   lesson files, their placeholders bound to a world, checks, replay
+//! explain  a packet's Trace told as a story
+//! shell    a bash-ish command line: curl, kubectl, ip, iptables, dig, awk …
+//! world    the scenario's hosts wired together, and time passing in them
+//! cluster  objects, the API server, controllers, kubelet, kube-proxy, DNS
+//! net      interfaces, routes, netfilter, conntrack, sockets; a probe's Trace
+//! apps     the programs behind sockets: nginx, whoami, sshd …
+//! rng  time  sort  text
 //! ```
 //!
 //! - [`net`] is a small but real packet model. A probe walks a packet hop by

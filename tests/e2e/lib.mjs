@@ -253,3 +253,47 @@ export async function audit(page, ...selectors) {
   }
   return problems;
 }
+
+// --- What the page tests share -------------------------------------------
+// The conventions: a test opens the app with openApp (its own browser, a
+// fresh profile, every page error collected), types with typeLine as a
+// person does (focus, clear, keys, Enter), waits for output with logShows,
+// and saves screenshots with shot under artifacts/.
+
+/** How long one step of a test may wait for the page (a cold wasm start included). */
+export const STEP = 20_000;
+/** A laptop's screen. */
+export const WIDE = { width: 1440, height: 900 };
+
+/**
+ * Opens `url` in a new browser (launchBrowser's options) and waits until
+ * the terminal's input is there. Returns { browser, page, errors }.
+ */
+export async function openApp(url, options = {}) {
+  const browser = await launchBrowser({ viewport: WIDE, ...options });
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const errors = collectErrors(page);
+  await page.goto(url, { waitUntil: 'load' });
+  await page.locator('#terminal-input').waitFor({ state: 'attached', timeout: STEP });
+  return { browser, page, errors };
+}
+
+/** Types `command` into the terminal as a person does, then Enter. */
+export async function typeLine(page, command) {
+  const input = page.locator('#terminal-input');
+  await input.focus();
+  await input.fill('');
+  await page.keyboard.type(command);
+  await page.keyboard.press('Enter');
+}
+
+/** Waits until the terminal's output shows `text`. */
+export async function logShows(page, text) {
+  await page.locator('#terminal-output').filter({ hasText: text }).waitFor({ state: 'attached', timeout: STEP });
+}
+
+/** A screenshot of the page, as artifacts/NAME.png. */
+export async function shot(page, name, { fullPage = false } = {}) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
+}

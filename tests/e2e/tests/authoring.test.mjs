@@ -22,11 +22,8 @@ import path from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import {
-  ARTIFACTS, COURSE_ELEMENT, DIST, audit, collectErrors, copyDist, launchBrowser, servePython, serveStatic, servicelabBuild,
+  ARTIFACTS, COURSE_ELEMENT, DIST, STEP, WIDE, audit, collectErrors, copyDist, launchBrowser, openApp, servePython, serveStatic, servicelabBuild, typeLine,
 } from '../lib.mjs';
-
-const STEP = 20_000;
-const WIDE = { width: 1440, height: 900 };
 
 // A lesson written outside the repository's course: one step, one command
 // and a goal of each kind (state, and a request the student must make).
@@ -130,24 +127,6 @@ const REPLAY_SAYS = [
   '   |   ^',
 ].join('\n');
 
-/** A page in a fresh profile at 1440 x 900, with what it reports collected. */
-async function open(url) {
-  const browser = await launchBrowser({ viewport: WIDE });
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  const errors = collectErrors(page);
-  await page.goto(url, { waitUntil: 'load' });
-  await page.locator('#terminal-input').waitFor({ state: 'attached', timeout: STEP });
-  return { browser, page, errors };
-}
-
-/** Types a command as a person does (keys, not a paste), then Enter. */
-async function run(page, command) {
-  await page.locator('#terminal-input').focus();
-  await page.locator('#terminal-input').fill('');
-  await page.keyboard.type(command);
-  await page.keyboard.press('Enter');
-}
-
 /** Scrolls `locator`'s pane (the pane alone, not the page) to show it at the top. */
 async function scrollPaneTo(locator) {
   await locator.evaluate((e) => {
@@ -185,7 +164,7 @@ describe('a course of one\'s own, published with servicelab build', { timeout: 1
   });
 
   it('the page lists that lesson alone and plays it: a command runs, a goal ticks', async () => {
-    const s = await open(server.url);
+    const s = await openApp(server.url);
     const { page } = s;
     try {
       const items = page.locator('.lesson-list .lesson-item');
@@ -207,7 +186,7 @@ describe('a course of one\'s own, published with servicelab build', { timeout: 1
       await page.locator('#terminal-output').getByText('service/web exposed').waitFor({ timeout: STEP });
       await goals.nth(0).and(page.locator('[data-goal="passed"]')).waitFor({ timeout: STEP });
       assert.equal(await goals.nth(1).getAttribute('data-goal'), 'ready', 'the request is ready, not yet seen');
-      await run(page, "curl -s http://192.168.1.2:$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')");
+      await typeLine(page, "curl -s http://192.168.1.2:$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')");
       await page.locator('#terminal-output').getByText('Welcome to nginx!').first().waitFor({ timeout: STEP });
       await page.locator('#step-state[data-passed="true"]').waitFor({ timeout: STEP });
       // The only lesson, finished: its recap, and the way back to the list.
@@ -223,7 +202,7 @@ describe('a course of one\'s own, published with servicelab build', { timeout: 1
   });
 
   it('its authors\' page has the same course', async () => {
-    const s = await open(`${server.url}author/`);
+    const s = await openApp(`${server.url}author/`);
     try {
       const items = s.page.locator('.lesson-list .lesson-item');
       await items.first().waitFor({ timeout: STEP });
@@ -255,7 +234,7 @@ describe('a course published from the authors\' page, with nothing installed', {
   });
 
   it('a folder opened on the authors\' page is checked and becomes a downloaded site', async () => {
-    const s = await open(`${server.url}author/`);
+    const s = await openApp(`${server.url}author/`);
     const { page } = s;
     try {
       const button = page.getByRole('button', { name: 'Download a site with these 1 lesson(s)' });
@@ -283,7 +262,7 @@ describe('a course published from the authors\' page, with nothing installed', {
   });
 
   it('the downloaded site, served by a static server, plays the new lesson', async () => {
-    const s = await open(published.url);
+    const s = await openApp(published.url);
     const { page } = s;
     try {
       const items = page.locator('.lesson-list .lesson-item');
@@ -294,7 +273,7 @@ describe('a course published from the authors\' page, with nothing installed', {
       await page.locator('.step[data-step="1"]').waitFor({ timeout: STEP });
       await page.getByRole('button', { name: 'Run kubectl expose pod web --port=80 --type=NodePort --name=web' }).click();
       await page.locator('#terminal-output').getByText('service/web exposed').waitFor({ timeout: STEP });
-      await run(page, "curl -s http://192.168.1.2:$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')");
+      await typeLine(page, "curl -s http://192.168.1.2:$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}')");
       await page.locator('#step-state[data-passed="true"]').waitFor({ timeout: STEP });
       // Its authors' page has the same course.
       await page.goto(`${published.url}author/`, { waitUntil: 'load' });
@@ -307,7 +286,7 @@ describe('a course published from the authors\' page, with nothing installed', {
   });
 
   it('a folder with a broken lesson cannot be published, and says why', async () => {
-    const s = await open(`${server.url}author/`);
+    const s = await openApp(`${server.url}author/`);
     const { page } = s;
     try {
       await page.locator('#lesson-file').setInputFiles([
@@ -330,7 +309,7 @@ describe('the authors\' page (author/ in dist)', { timeout: 180_000 }, () => {
   after(() => server?.close());
 
   it('shows a parse error with its line and caret and a replay error in full; "Play from step 2" opens step 2', async () => {
-    const s = await open(`${server.url}author/`);
+    const s = await openApp(`${server.url}author/`);
     const { page } = s;
     try {
       assert.equal(await page.title(), 'servicelab — the authors\' page');
@@ -374,7 +353,7 @@ describe('the authors\' page (author/ in dist)', { timeout: 180_000 }, () => {
   });
 
   it('axe finds nothing serious or critical in the authors\' panel with diagnostics, light and dark', async () => {
-    const s = await open(`${server.url}author/`);
+    const s = await openApp(`${server.url}author/`);
     try {
       await s.page.locator('#lesson-file').setInputFiles([
         { name: 'parse.md', mimeType: 'text/markdown', buffer: Buffer.from(PARSE) },
@@ -393,7 +372,7 @@ describe('the authors\' page (author/ in dist)', { timeout: 180_000 }, () => {
   });
 
   it('back from playing a file, the panel still has the files opened', async () => {
-    const s = await open(`${server.url}author/`);
+    const s = await openApp(`${server.url}author/`);
     const { page } = s;
     try {
       await page.locator('#lesson-file').setInputFiles([
@@ -413,7 +392,7 @@ describe('the authors\' page (author/ in dist)', { timeout: 180_000 }, () => {
   it('Reload reads a lesson file again after the author edited it', { todo: 'browser limit: Chromium refuses to read a file picked with <input type=file> again once it changed on disk (the page says to open it again; files opened to follow, below, reload)' }, async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'servicelab-author-'));
     const file = path.join(dir, 'replay.md');
-    const s = await open(`${server.url}author/`);
+    const s = await openApp(`${server.url}author/`);
     try {
       await writeFile(file, REPLAY);
       await s.page.locator('#lesson-file').setInputFiles(file);
@@ -485,7 +464,7 @@ describe('a site whose course is damaged', { timeout: 120_000 }, () => {
   });
 
   it('says the course could not be read, with no console error and no panic; the sandbox works', async () => {
-    const s = await open(server.url);
+    const s = await openApp(server.url);
     const { page } = s;
     try {
       const problem = page.locator('.course-problem');
@@ -495,7 +474,7 @@ describe('a site whose course is damaged', { timeout: 120_000 }, () => {
       assert.equal(await page.locator('.lesson-list .lesson-item').count(), 0);
       assert.equal(await page.locator('.start-link').count(), 0, 'no lesson to start');
       // The terminal and the sandbox still work.
-      await run(page, 'hostname');
+      await typeLine(page, 'hostname');
       await page.locator('#terminal-output').getByText('laptop', { exact: true }).waitFor({ timeout: STEP });
       await page.getByText('Sandbox: a world of your own').click();
       await page.getByLabel('Nodes').selectOption('2');

@@ -17,39 +17,9 @@
 // Run with `make test-e2e`, or `cd tests/e2e && node --test tests/legibility.test.mjs`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { ARTIFACTS, DIST, audit, collectErrors, launchBrowser, serveStatic } from '../lib.mjs';
+import { DIST, STEP, WIDE, audit, logShows, openApp, serveStatic, shot, typeLine } from '../lib.mjs';
 
-const STEP = 20_000;
-const WIDE = { width: 1440, height: 900 };
 const PHONE = { width: 360, height: 740 };
-
-async function shot(page, name) {
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `legibility-${name}.png`) });
-}
-
-async function open(server, hash, options = {}) {
-  const browser = await launchBrowser({ viewport: WIDE, ...options });
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  const errors = collectErrors(page);
-  await page.goto(server.url + hash, { waitUntil: 'load' });
-  await page.locator('#terminal-input').waitFor({ state: 'attached', timeout: STEP });
-  return { browser, page, errors };
-}
-
-async function run(page, command) {
-  const input = page.locator('#terminal-input');
-  await input.focus();
-  await input.fill('');
-  await page.keyboard.type(command);
-  await page.keyboard.press('Enter');
-}
-
-async function logShows(page, text) {
-  await page.locator('#terminal-output').filter({ hasText: text }).waitFor({ state: 'attached', timeout: STEP });
-}
 
 /** The picture's smallest text as drawn, and the body text's size, in px. */
 async function textSizes(page) {
@@ -91,18 +61,18 @@ describe('the network picture stays legible', { timeout: 300_000 }, () => {
   for (const [size, viewport] of modes) {
     for (const scheme of ['light', 'dark']) {
       it(`two nodes, then ten pods, at ${size} px, ${scheme}`, async () => {
-        const s = await open(server, '#/lessons/07-when-it-goes-wrong', { viewport, colorScheme: scheme });
+        const s = await openApp(server.url + '#/lessons/07-when-it-goes-wrong', { viewport, colorScheme: scheme });
         const { page } = s;
         try {
           if (size === '360') await page.locator('.pane-switch', { hasText: 'Network' }).click();
           await page.locator('#topology [data-host="node02"]').waitFor({ timeout: STEP });
           let sizes = await textSizes(page);
           assert.ok(sizes.smallest >= sizes.body - 0.01, `two nodes: ${JSON.stringify(sizes)}`);
-          await shot(page, `two-nodes-${size}-${scheme}`);
+          await shot(page, `legibility-two-nodes-${size}-${scheme}`);
           if (size === '360') await page.locator('.pane-switch', { hasText: 'Terminal' }).click();
-          await run(page, 'kubectl scale deployment storefront --replicas=10');
+          await typeLine(page, 'kubectl scale deployment storefront --replicas=10');
           await logShows(page, 'deployment.apps/storefront scaled');
-          await run(page, 'kubectl rollout status deployment/storefront');
+          await typeLine(page, 'kubectl rollout status deployment/storefront');
           await logShows(page, 'successfully rolled out');
           if (size === '360') await page.locator('.pane-switch', { hasText: 'Network' }).click();
           await page.waitForFunction(
@@ -113,7 +83,7 @@ describe('the network picture stays legible', { timeout: 300_000 }, () => {
           );
           sizes = await textSizes(page);
           assert.ok(sizes.smallest >= sizes.body - 0.01, `ten pods: ${JSON.stringify(sizes)}`);
-          await shot(page, `ten-pods-${size}-${scheme}`);
+          await shot(page, `legibility-ten-pods-${size}-${scheme}`);
           // A fold chip opens its node's pods.
           const chip = page.locator('#topology [data-fold]').first();
           if (await chip.count()) {
@@ -142,12 +112,12 @@ describe('the NodePort hop card and the keyboard, at 1440x900', { timeout: 240_0
 
   for (const scheme of ['light', 'dark']) {
     it(`the card leads with DNAT and masquerade, in view (${scheme})`, async () => {
-      const s = await open(server, '#/lessons/02-nodeport/2', { colorScheme: scheme });
+      const s = await openApp(server.url + '#/lessons/02-nodeport/2', { colorScheme: scheme });
       const { page } = s;
       try {
-        await run(page, 'kubectl apply -f myapp-service.yaml');
+        await typeLine(page, 'kubectl apply -f myapp-service.yaml');
         await logShows(page, 'service/myapp-service');
-        await run(page, 'curl -s http://192.168.1.2:30008 -o /dev/null');
+        await typeLine(page, 'curl -s http://192.168.1.2:30008 -o /dev/null');
         await page.locator('.hop-strip .hop-chip').first().waitFor({ timeout: STEP });
         await page.locator('.hop-strip .hop-chip', { hasText: 'node01' }).first().click();
         await page.locator('#hop-detail[data-hop-host="node01"]').waitFor({ timeout: STEP });
@@ -159,7 +129,7 @@ describe('the NodePort hop card and the keyboard, at 1440x900', { timeout: 240_0
         assert.equal(await page.locator('#hop-detail details.walk').count(), 1);
         assert.equal(await page.locator('#hop-detail details.walk[open]').count(), 0);
         assert.equal(await page.locator('#hop-detail .rule-text code').first().isVisible(), false);
-        await shot(page, `hop-card-1440-${scheme}`);
+        await shot(page, `legibility-hop-card-1440-${scheme}`);
         await page.locator('#hop-detail details.walk > summary').click();
         await page.locator('#hop-detail .chain-step.matched .rule-text > summary').first().waitFor({ state: 'visible', timeout: STEP });
         assert.deepEqual(await audit(page, '.network-pane'), []);
@@ -171,12 +141,12 @@ describe('the NodePort hop card and the keyboard, at 1440x900', { timeout: 240_0
   }
 
   it('Tab from the terminal reaches Next step in at most 8 presses, through the network panel', async () => {
-    const s = await open(server, '#/lessons/02-nodeport/2');
+    const s = await openApp(server.url + '#/lessons/02-nodeport/2');
     const { page } = s;
     try {
-      await run(page, 'kubectl apply -f myapp-service.yaml');
+      await typeLine(page, 'kubectl apply -f myapp-service.yaml');
       await logShows(page, 'service/myapp-service');
-      await run(page, 'curl -s http://192.168.1.2:30008 -o /dev/null');
+      await typeLine(page, 'curl -s http://192.168.1.2:30008 -o /dev/null');
       await page.locator('.hop-strip .hop-chip').first().waitFor({ timeout: STEP });
       assert.equal(await page.evaluate(() => document.activeElement.id), 'terminal-input');
       const stops = [];
@@ -218,7 +188,7 @@ describe('no lost keystrokes, a steady reading position', { timeout: 240_000 }, 
 
   for (const [size, viewport] of modes) {
     it(`another lesson opens at its top with an empty input, the draft kept (${size} px)`, async () => {
-      const s = await open(server, '#/lessons/02-nodeport/1', { viewport });
+      const s = await openApp(server.url + '#/lessons/02-nodeport/1', { viewport });
       const { page } = s;
       try {
         if (size === '360') await page.locator('.pane-switch', { hasText: 'Lesson' }).click();
@@ -236,7 +206,7 @@ describe('no lost keystrokes, a steady reading position', { timeout: 240_000 }, 
         await input.focus();
         await page.keyboard.press('ArrowUp');
         assert.equal(await input.inputValue(), 'curl http://192.168.1.2:30080', 'Up recalls the draft');
-        await shot(page, `lesson-change-${size}`);
+        await shot(page, `legibility-lesson-change-${size}`);
         assert.deepEqual(s.errors, []);
       } finally {
         await s.browser.close();
@@ -245,7 +215,7 @@ describe('no lost keystrokes, a steady reading position', { timeout: 240_000 }, 
   }
 
   it('an answered quiz has the focus on its feedback', async () => {
-    const s = await open(server, '#/lessons/01-the-world/1');
+    const s = await openApp(server.url + '#/lessons/01-the-world/1');
     const { page } = s;
     try {
       await page.getByRole('button', { name: 'Read on without running it' }).click();

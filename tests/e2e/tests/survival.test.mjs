@@ -115,6 +115,34 @@ describe('a command that needs more memory than the page has', { timeout: 180_00
   });
 });
 
+describe('an Undo with nothing to undo', { timeout: 120_000 }, () => {
+  let server, browser;
+
+  before(async () => {
+    server = await serveStatic(await fixtureSite());
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('leaves no crash behind for the next visit', async () => {
+    browser = await launchBrowser();
+    const s = await open(browser, `${server.url}#/lessons/02-nodeport`);
+    const errors = collectErrors(s.page);
+    await s.page.getByRole('button', { name: 'Undo last command' }).click();
+    await s.page.locator('.notice').filter({ hasText: 'Nothing to undo' }).waitFor({ timeout: STEP });
+    // Reloaded, the page finds no mark of a simulator that stopped.
+    await s.page.reload({ waitUntil: 'load' });
+    await s.terminal.waitFor({ timeout: STEP });
+    await run(s, 'hostname', 'laptop');
+    const notices = await s.page.locator('.notice').allTextContents();
+    assert.deepEqual(notices.filter((n) => /simulator stopped/.test(n)), []);
+    assert.deepEqual(errors, []);
+  });
+});
+
 describe('a share link', { timeout: 180_000 }, () => {
   let server, browser;
 

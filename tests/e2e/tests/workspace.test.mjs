@@ -17,49 +17,17 @@
 // Run with `make test-e2e`, or `cd tests/e2e && node --test tests/workspace.test.mjs`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { ARTIFACTS, audit, collectErrors, fixtureSite, launchBrowser, serveStatic } from '../lib.mjs';
+import { STEP, WIDE, audit, fixtureSite, logShows, openApp, serveStatic, shot, typeLine } from '../lib.mjs';
 
-const STEP = 20_000;
 const LESSON = '#/lessons/02-nodeport';
-const WIDE = { width: 1440, height: 900 };
 const MID = { width: 1024, height: 768 };
 const PHONE = { width: 360, height: 740 };
 
-async function shot(page, name) {
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `workspace-${name}.png`) });
-}
-
-/** A page in a fresh profile, with everything it reports collected. */
-async function open(server, hash = '', options = {}) {
-  const browser = await launchBrowser({ viewport: WIDE, ...options });
-  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
-  const errors = collectErrors(page);
-  await page.goto(server.url + hash, { waitUntil: 'load' });
-  await page.locator('#terminal-input').waitFor({ state: 'attached', timeout: STEP });
-  return { browser, page, errors };
-}
-
-/** Types a command as a person does (keys, not a paste), then Enter. */
-async function run(page, command) {
-  const input = page.locator('#terminal-input');
-  await input.focus();
-  await input.fill('');
-  await page.keyboard.type(command);
-  await page.keyboard.press('Enter');
-}
-
-async function logShows(page, text) {
-  await page.locator('#terminal-output').filter({ hasText: text }).waitFor({ state: 'attached', timeout: STEP });
-}
-
 /** The NodePort lesson's second step, the Service applied and curled. */
 async function nodeportDone(page) {
-  await run(page, 'kubectl apply -f myapp-service.yaml');
+  await typeLine(page, 'kubectl apply -f myapp-service.yaml');
   await logShows(page, 'service/myapp-service created');
-  await run(page, 'curl http://192.168.1.2:30008');
+  await typeLine(page, 'curl http://192.168.1.2:30008');
   await logShows(page, 'Welcome to nginx!');
   await page.locator('.hop-strip .hop-chip').first().waitFor({ state: 'attached', timeout: STEP });
 }
@@ -94,10 +62,10 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
   after(() => server?.close());
 
   it('a 100-character line stays on one line; the step, terminal and picture are all in view', async () => {
-    const s = await open(server, `${LESSON}/2`);
+    const s = await openApp(server.url + `${LESSON}/2`);
     try {
       const hundred = 'x'.repeat(100);
-      await run(s.page, `echo ${hundred}`);
+      await typeLine(s.page, `echo ${hundred}`);
       await logShows(s.page, hundred);
       const lines = await s.page.evaluate((text) => {
         const spans = [...document.querySelectorAll('#terminal-output .stdout')];
@@ -120,7 +88,7 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
   });
 
   it('the page itself has nothing to scroll: the panes hold their content', async () => {
-    const s = await open(server, `${LESSON}/2`);
+    const s = await openApp(server.url + `${LESSON}/2`);
     try {
       await nodeportDone(s.page);
       const { height, tall } = await s.page.evaluate(() => ({
@@ -140,11 +108,11 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
   });
 
   it('vi opens the file in the editor, in place; an edit applies; the page does not move', async () => {
-    const s = await open(server, `${LESSON}/2`);
+    const s = await openApp(server.url + `${LESSON}/2`);
     const { page } = s;
     try {
       const start = await positions(page);
-      await run(page, 'vi myapp-service.yaml');
+      await typeLine(page, 'vi myapp-service.yaml');
       const editor = page.locator('#editor-text');
       await editor.waitFor({ timeout: STEP });
       assert.equal(await page.locator('#tab-editor').getAttribute('aria-selected'), 'true');
@@ -160,7 +128,7 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
       const mark = await page.locator('.gutter .error-line').boundingBox();
       const body = await page.locator('.editor-body').boundingBox();
       assert.ok(mark.y >= body.y && mark.y + mark.height <= body.y + body.height, 'the error line is in view');
-      await shot(page, 'editor-error-1440-light');
+      await shot(page, 'workspace-editor-error-1440-light');
       // Fixed, applied.
       await editor.fill(manifest);
       await page.getByRole('button', { name: 'Apply', exact: true }).click();
@@ -177,7 +145,7 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
   });
 
   it('clicking a host in the picture opens its hop; the stop marker opens where it stopped', async () => {
-    const s = await open(server, `${LESSON}/2`);
+    const s = await openApp(server.url + `${LESSON}/2`);
     const { page } = s;
     try {
       await nodeportDone(page);
@@ -185,7 +153,7 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
       await page.locator('#topology [data-host="node01"] .host-name').click();
       await page.locator('#hop-detail[data-hop-host="node01"]').waitFor({ timeout: STEP });
       assert.match(await page.locator('#hop-detail').innerText(), /DNAT by KUBE-SEP-/);
-      await run(page, 'curl -m 2 http://10.244.0.2');
+      await typeLine(page, 'curl -m 2 http://10.244.0.2');
       await logShows(page, 'curl: (28)');
       await page.locator('#topology [data-stopped-at="router"] circle').click();
       await page.locator('#hop-detail[data-hop-host="router"]').waitFor({ timeout: STEP });
@@ -197,7 +165,7 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
   });
 
   it('steps through a NodePort path by keyboard alone', async () => {
-    const s = await open(server, `${LESSON}/2`);
+    const s = await openApp(server.url + `${LESSON}/2`);
     const { page } = s;
     try {
       // The terminal has the focus from the start: type, Enter.
@@ -234,7 +202,7 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
       assert.match(all, /conntrack undid the DNAT/, 'the reply is translated back');
       assert.match(all, /conntrack undid the masquerade/);
       assert.equal(await page.locator('#topology .current-hop').count(), 1);
-      await shot(page, 'stepping-1440-light');
+      await shot(page, 'workspace-stepping-1440-light');
       assert.deepEqual(s.errors, []);
     } finally {
       await s.browser.close();
@@ -242,7 +210,7 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
   });
 
   it('a before/after row opens both paths side by side', async () => {
-    const s = await open(server, `${LESSON}/2`);
+    const s = await openApp(server.url + `${LESSON}/2`);
     const { page } = s;
     try {
       await nodeportDone(page);
@@ -257,7 +225,7 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
       const [a, b] = [await sides.nth(0).boundingBox(), await sides.nth(1).boundingBox()];
       assert.ok(Math.abs(a.y - b.y) < 2 && a.x < b.x, 'side by side');
       assert.match(await sides.nth(1).innerText(), /DNAT by KUBE-SEP-/);
-      await shot(page, 'compare-1440-light');
+      await shot(page, 'workspace-compare-1440-light');
       await page.getByRole('button', { name: 'Back to the last packet' }).click();
       await page.locator('#topology').waitFor();
       assert.deepEqual(s.errors, []);
@@ -267,17 +235,17 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
   });
 
   it('a request goal ticks only after the student\'s own request', async () => {
-    const s = await open(server, `${LESSON}/2`);
+    const s = await openApp(server.url + `${LESSON}/2`);
     const { page } = s;
     try {
-      await run(page, 'kubectl apply -f myapp-service.yaml');
+      await typeLine(page, 'kubectl apply -f myapp-service.yaml');
       await logShows(page, 'service/myapp-service created');
       // The world is ready, and the page says so, without a tick.
       await page.locator('.check-list .check[data-goal="ready"]').waitFor({ timeout: STEP });
       assert.equal(await page.locator('#step-state').getAttribute('data-passed'), 'false');
       assert.match(await page.locator('.check-list .check[data-goal="ready"]').innerText(), /run this request yourself/);
       assert.equal(await page.locator('.steps-nav li.current.done').count(), 0);
-      await run(page, 'curl -s http://192.168.1.2:30008');
+      await typeLine(page, 'curl -s http://192.168.1.2:30008');
       await page.locator('#step-state[data-passed="true"]').waitFor({ timeout: STEP });
       assert.equal(await page.locator('.check-list .check[data-goal="passed"]').count(), 2);
       assert.equal(await page.locator('.steps-nav li.current.done').count(), 1);
@@ -289,10 +257,10 @@ describe('at 1440 px, a laptop', { timeout: 240_000 }, () => {
 
   it('the packet moves along the path; with reduced motion it does not', async () => {
     for (const reducedMotion of ['no-preference', 'reduce']) {
-      const s = await open(server, `${LESSON}/2`, { reducedMotion });
+      const s = await openApp(server.url + `${LESSON}/2`, { reducedMotion });
       try {
-        await run(s.page, 'kubectl apply -f myapp-service.yaml');
-        await run(s.page, 'curl -s http://192.168.1.2:30008 -o /dev/null');
+        await typeLine(s.page, 'kubectl apply -f myapp-service.yaml');
+        await typeLine(s.page, 'curl -s http://192.168.1.2:30008 -o /dev/null');
         await s.page.locator('#topology .packet-dot').waitFor({ state: 'attached', timeout: STEP });
         const moving = await s.page.evaluate(() => document.getAnimations().map((a) => a.animationName ?? 'an animation'));
         if (reducedMotion === 'reduce') {
@@ -320,7 +288,7 @@ describe('at 360 px, a phone', { timeout: 120_000 }, () => {
 
   for (const hash of ['', `${LESSON}/2`]) {
     it(`does not scroll on load (${hash || 'home'}), and opens on the lesson`, async () => {
-      const s = await open(server, hash, { viewport: PHONE, hasTouch: true, isMobile: true });
+      const s = await openApp(server.url + hash, { viewport: PHONE, hasTouch: true, isMobile: true });
       const { page } = s;
       try {
         await page.waitForTimeout(1500);
@@ -338,7 +306,7 @@ describe('at 360 px, a phone', { timeout: 120_000 }, () => {
   }
 
   it('nothing scrolls sideways: not the page, not a pane, not the before/after table', async () => {
-    const s = await open(server, `${LESSON}/2`, { viewport: PHONE, hasTouch: true, isMobile: true });
+    const s = await openApp(server.url + `${LESSON}/2`, { viewport: PHONE, hasTouch: true, isMobile: true });
     const { page } = s;
     try {
       await page.getByRole('button', { name: 'Run kubectl apply -f myapp-service.yaml' }).click();
@@ -377,7 +345,7 @@ describe('for every student: axe, light and dark, at 1440 and 360 px', { timeout
   for (const colorScheme of ['light', 'dark']) {
     for (const [size, viewport] of [['1440', WIDE], ['360', PHONE]]) {
       it(`finds nothing serious or critical (${colorScheme}, ${size} px)`, async () => {
-        const s = await open(server, `${LESSON}/2`, { viewport, colorScheme });
+        const s = await openApp(server.url + `${LESSON}/2`, { viewport, colorScheme });
         const { page } = s;
         const problems = [];
         try {
@@ -396,7 +364,7 @@ describe('for every student: axe, light and dark, at 1440 and 360 px', { timeout
           await page.locator('#hop-detail details').first().evaluate((d) => { d.open = true; });
           problems.push(...(await audit(page, 'body')));
           if (phone) await page.getByRole('button', { name: 'Terminal', exact: true }).click();
-          await run(page, 'vi myapp-service.yaml');
+          await typeLine(page, 'vi myapp-service.yaml');
           await page.locator('#editor-text').waitFor({ timeout: STEP });
           problems.push(...(await audit(page, 'body')));
           if (phone) await page.getByRole('button', { name: 'Lesson', exact: true }).click();
@@ -426,10 +394,10 @@ describe('screenshots to look at: 1440, 1024 and 360 px, light and dark', { time
   for (const colorScheme of ['light', 'dark']) {
     for (const [size, viewport] of [['1440', WIDE], ['1024', MID], ['360', PHONE]]) {
       it(`${size} px, ${colorScheme}`, async () => {
-        const s = await open(server, '', { viewport, colorScheme });
+        const s = await openApp(server.url, { viewport, colorScheme });
         const { page } = s;
         const phone = size === '360';
-        const name = (what) => `${what}-${size}-${colorScheme}`;
+        const name = (what) => `workspace-${what}-${size}-${colorScheme}`;
         try {
           await page.waitForTimeout(300);
           await shot(page, name('home'));
@@ -445,7 +413,7 @@ describe('screenshots to look at: 1440, 1024 and 360 px, light and dark', { time
           await page.waitForTimeout(2500);
           await shot(page, name('packet'));
           if (phone) await page.getByRole('button', { name: 'Terminal', exact: true }).click();
-          await run(page, 'vi myapp-service.yaml');
+          await typeLine(page, 'vi myapp-service.yaml');
           await page.locator('#editor-text').waitFor({ timeout: STEP });
           await shot(page, name('editor'));
           assert.deepEqual(s.errors, []);
@@ -456,12 +424,12 @@ describe('screenshots to look at: 1440, 1024 and 360 px, light and dark', { time
     }
   }
   it('8 nodes and a cloud at 1440 px', async () => {
-    const s = await open(server, '#/sandbox?nodes=8&cloud=1');
+    const s = await openApp(server.url + '#/sandbox?nodes=8&cloud=1');
     try {
-      await run(s.page, 'kubectl create deployment web --image=nginx --replicas=3');
-      await run(s.page, 'kubectl expose deployment web --port=80 --type=NodePort --name=web');
+      await typeLine(s.page, 'kubectl create deployment web --image=nginx --replicas=3');
+      await typeLine(s.page, 'kubectl expose deployment web --port=80 --type=NodePort --name=web');
       await logShows(s.page, 'service/web exposed');
-      await run(s.page, "curl -s 192.168.1.9:$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}') -o /dev/null");
+      await typeLine(s.page, "curl -s 192.168.1.9:$(kubectl get svc web -o jsonpath='{.spec.ports[0].nodePort}') -o /dev/null");
       await s.page.locator('.hop-strip .hop-chip').first().waitFor({ timeout: STEP });
       await s.page.waitForTimeout(3000);
       // The picture's frame fits its pane; a picture larger than the frame
@@ -474,7 +442,7 @@ describe('screenshots to look at: 1440, 1024 and 360 px, light and dark', { time
         return svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
       });
       assert.ok(scale >= 1 - 1e-3, `drawn at ${scale}`);
-      await shot(s.page, 'eight-nodes-1440-light');
+      await shot(s.page, 'workspace-eight-nodes-1440-light');
       assert.deepEqual(s.errors, []);
     } finally {
       await s.browser.close();

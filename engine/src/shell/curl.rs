@@ -5,21 +5,15 @@
 //! kernel's connect timeout (exit 28 after about 130 s of simulated time),
 //! unless `--connect-timeout` or `-m` gives up earlier.
 
+use super::http::{exchange, Ended};
 use super::opts::{self, Opt, OptError, Spec};
+use super::Observed;
 use super::{Execution, Session};
-use crate::apps::{App, HttpRequest};
-use crate::net::ConnectOutcome;
+use crate::apps::HttpRequest;
 use crate::time::Millis;
 use std::net::SocketAddrV4;
 
 pub const CURL_VERSION: &str = "8.5.0";
-
-/// Linux gives up on a SYN after `tcp_syn_retries` = 6 retransmissions with
-/// exponential backoff (1, 2, 4, … s). On real kernels curl reports this
-/// after about 130 s (127 s of backoff plus timer slack); exit 28.
-const KERNEL_SYN_TIMEOUT_MS: Millis = 130_000;
-/// ARP gives up after 3 solicitations one second apart (EHOSTUNREACH).
-const ARP_TIMEOUT_MS: Millis = 3_000;
 
 #[derive(Debug, Default)]
 struct Options {
@@ -246,19 +240,8 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     }
     let mut status = 0;
     for (n, url) in opts.urls.iter().enumerate() {
-        exec.http_status = None;
-        exec.connect_errno = None;
-        status = fetch(s, &opts, url, n, exec);
-        let observed = match (status, exec.connect_errno) {
-            (0 | 22, _) => super::Observed::Status(exec.http_status.unwrap_or(0)),
-            (6, _) => super::Observed::Unresolved,
-            (7, Some("No route to host" | "Network is unreachable")) => {
-                super::Observed::Unreachable
-            }
-            (7, _) => super::Observed::Refused,
-            (28, _) => super::Observed::Timeout,
-            (other, _) => super::Observed::Failed(other),
-        };
+        let (code, observed) = fetch(s, &opts, url, n, exec);
+        status = code;
         let answered_by = match (
             &observed,
             exec.trace.as_ref().and_then(|t| t.outcome.as_ref()),
@@ -279,6 +262,62 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
         });
     }
     status
+}
+
+/// `curl -sS URL` from the current host as a lesson's goal or check makes
+/// it, typed: how it ended, the body, the packet's trace, and the host
+/// whose program answered. Nothing is printed; the same exchange as the
+/// student's curl, so the outcome is the one their curl would get.
+pub(super) fn get(s: &mut Session, raw: &str) -> super::RequestOutcome {
+    let outcome = |observed, trace, body: &str, answered_by| super::RequestOutcome {
+        observed,
+        body: body.to_string(),
+        trace,
+        answered_by,
+    };
+    let label = |s: &Session| format!("curl {raw} (from {})", s.current_host());
+    let url = match parse_url(raw) {
+        Ok(u) => u,
+        Err(UrlError::Protocol(_)) => return outcome(Observed::Failed(1), None, "", None),
+        Err(_) => return outcome(Observed::Failed(3), None, "", None),
+    };
+    let ip = match s.lookup_host(&url.host) {
+        super::dns::HostLookup::Found(ip) => ip,
+        super::dns::HostLookup::NotFound { trace } => {
+            let trace = trace.unwrap_or_else(|| crate::net::Trace {
+                request: label(s),
+                hops: vec![],
+                outcome: Some(crate::net::TraceOutcome::NotResolved {
+                    name: url.host.clone(),
+                }),
+            });
+            return outcome(Observed::Unresolved, Some(trace), "", None);
+        }
+    };
+    let opts = Options::default();
+    let req = request(&opts, &url, "GET");
+    let mut quiet = Execution::default();
+    let dst = SocketAddrV4::new(ip, url.port);
+    let x = exchange(
+        s,
+        dst,
+        &req,
+        url.scheme == "https",
+        None,
+        "curl",
+        &mut quiet,
+    );
+    let trace = x.trace.clone().map(|mut t| {
+        t.request = label(s);
+        t
+    });
+    outcome(x.observed(), trace, x.body(), x.answered_by())
+}
+
+/// A failure that ends before any connection: what curl exits with, as
+/// a lesson sees it too.
+fn failed(code: i32) -> (i32, Observed) {
+    (code, Observed::Failed(code))
 }
 
 /// Shows an error the way curl does: only when not silent, or with `-S`.
@@ -352,27 +391,38 @@ fn write_out(
     exec.out(out);
 }
 
-fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execution) -> i32 {
+fn fetch(
+    s: &mut Session,
+    opts: &Options,
+    raw: &str,
+    n: usize,
+    exec: &mut Execution,
+) -> (i32, Observed) {
     let url = match parse_url(raw) {
         Ok(u) => u,
         Err(UrlError::Protocol(p)) => {
-            return fail(opts, exec, 1, format!("Protocol \"{p}\" not supported"))
+            return failed(fail(
+                opts,
+                exec,
+                1,
+                format!("Protocol \"{p}\" not supported"),
+            ))
         }
         Err(UrlError::Port) => {
-            return fail(
+            return failed(fail(
                 opts,
                 exec,
                 3,
                 "URL rejected: Port number was not a decimal number between 0 and 65535".into(),
-            )
+            ))
         }
         Err(UrlError::Malformed) => {
-            return fail(
+            return failed(fail(
                 opts,
                 exec,
                 3,
                 "URL rejected: Malformed input to a URL function".into(),
-            )
+            ))
         }
     };
     if shows_meter(opts) {
@@ -413,138 +463,20 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
             if opts.verbose {
                 exec.err(format!("* Could not resolve host: {}\n", url.host));
             }
-            return fail(
-                opts,
-                exec,
-                6,
-                format!("Could not resolve host: {}", url.host),
+            return (
+                fail(
+                    opts,
+                    exec,
+                    6,
+                    format!("Could not resolve host: {}", url.host),
+                ),
+                Observed::Unresolved,
             );
         }
     };
     let dst = SocketAddrV4::new(ip, url.port);
     if opts.verbose {
         exec.err(format!("*   Trying {dst}...\n"));
-    }
-    if !s.spend_packet("curl", exec) {
-        return 1;
-    }
-    let here = s.here();
-    let (result, tunnel, sport) = s.open(dst);
-    let mut trace = result.trace;
-    trace.request = format!("curl {raw} (from {})", s.current_host());
-    exec.trace = Some(trace);
-
-    let local = SocketAddrV4::new(s.world.net.source_for(here, ip).unwrap_or(ip), sport);
-    // (errno text for -v, time the kernel took to report it)
-    let failure = match &result.outcome {
-        ConnectOutcome::Established { .. } => None,
-        ConnectOutcome::Refused { .. } => Some(("Connection refused", 0)),
-        ConnectOutcome::NetUnreachable { .. } => Some(("Network is unreachable", 0)),
-        ConnectOutcome::HostUnreachable { .. } => Some((
-            "No route to host",
-            ARP_TIMEOUT_MS + s.rng.range_inclusive(50, 90),
-        )),
-        ConnectOutcome::Lost { .. } => Some((
-            "Connection timed out",
-            KERNEL_SYN_TIMEOUT_MS + s.rng.range_inclusive(0, 60),
-        )),
-    };
-    if let Some((errno, kernel_ms)) = failure {
-        exec.connect_errno = Some(errno);
-        let limit = [opts.connect_timeout_ms, opts.max_time_ms]
-            .into_iter()
-            .flatten()
-            .min();
-        if let Some(limit) = limit.filter(|l| *l < kernel_ms.max(1)) {
-            // curl's own timer fires first.
-            let waited = limit + 1;
-            s.advance(waited);
-            if shows_meter(opts) {
-                exec.err(meter_line(0, 0, waited));
-            }
-            if opts.verbose {
-                exec.err(format!(
-                    "* Connection timed out after {waited} milliseconds\n"
-                ));
-            }
-            write_out(opts, exec, 0, None, 0, waited as f64);
-            return fail(
-                opts,
-                exec,
-                28,
-                format!("Connection timed out after {waited} milliseconds"),
-            );
-        }
-        s.advance(kernel_ms);
-        if shows_meter(opts) {
-            exec.err(meter_line(0, 0, kernel_ms));
-        }
-        if opts.verbose {
-            exec.err(format!(
-                "* connect to {} port {} from {} port {} failed: {errno}\n",
-                ip,
-                url.port,
-                local.ip(),
-                local.port()
-            ));
-            exec.err(format!(
-                "* Failed to connect to {} port {} after {kernel_ms} ms: Couldn't connect to server\n",
-                url.host, url.port
-            ));
-        }
-        write_out(opts, exec, 0, None, 0, kernel_ms as f64);
-        // curl maps ETIMEDOUT to exit 28; every other connect failure is 7.
-        let code = if errno == "Connection timed out" {
-            28
-        } else {
-            7
-        };
-        return fail(
-            opts,
-            exec,
-            code,
-            format!(
-                "Failed to connect to {} port {} after {kernel_ms} ms: Couldn't connect to server",
-                url.host, url.port
-            ),
-        );
-    }
-    let ConnectOutcome::Established {
-        listener,
-        server_addr,
-        server,
-        peer_seen_by_server,
-        ..
-    } = result.outcome
-    else {
-        unreachable!("every failure returned above");
-    };
-    if opts.verbose {
-        exec.err(format!(
-            "* Connected to {} ({}) port {}\n",
-            url.host, ip, url.port
-        ));
-    }
-    // A port-forward running as a job writes to the same terminal.
-    if let Some(note) = &tunnel {
-        s.job_wrote(note);
-        if note.broken {
-            s.advance(1);
-            if shows_meter(opts) {
-                exec.err(meter_line(0, 0, 1));
-            }
-            return fail(opts, exec, 52, "Empty reply from server".into());
-        }
-    }
-    let rtt_ms = result.rtt_us as f64 / 1000.0;
-    if url.scheme == "https" {
-        s.advance(1);
-        return fail(
-            opts,
-            exec,
-            35,
-            "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number".into(),
-        );
     }
     let method = opts.method.clone().unwrap_or_else(|| {
         if opts.head {
@@ -554,37 +486,133 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         }
     });
     let req = request(opts, &url, &method);
+    let limit = [opts.connect_timeout_ms, opts.max_time_ms]
+        .into_iter()
+        .flatten()
+        .min();
+    let x = exchange(s, dst, &req, url.scheme == "https", limit, "curl", exec);
+    if let Some(mut trace) = x.trace.clone() {
+        trace.request = format!("curl {raw} (from {})", s.current_host());
+        exec.trace = Some(trace);
+    }
+    let observed = x.observed();
+    let (local, server_addr, rtt_ms) = (x.local, x.server_addr, x.rtt_ms);
+    let (resp, total_us) = match x.ended {
+        Ended::NoBudget => return (1, observed),
+        Ended::ConnectFailed {
+            waited_ms,
+            timer: true,
+            ..
+        } => {
+            if shows_meter(opts) {
+                exec.err(meter_line(0, 0, waited_ms));
+            }
+            if opts.verbose {
+                exec.err(format!(
+                    "* Connection timed out after {waited_ms} milliseconds\n"
+                ));
+            }
+            write_out(opts, exec, 0, None, 0, waited_ms as f64);
+            return (
+                fail(
+                    opts,
+                    exec,
+                    28,
+                    format!("Connection timed out after {waited_ms} milliseconds"),
+                ),
+                observed,
+            );
+        }
+        Ended::ConnectFailed {
+            errno,
+            waited_ms: kernel_ms,
+            timer: false,
+        } => {
+            if shows_meter(opts) {
+                exec.err(meter_line(0, 0, kernel_ms));
+            }
+            if opts.verbose {
+                exec.err(format!(
+                    "* connect to {} port {} from {} port {} failed: {errno}\n",
+                    ip,
+                    url.port,
+                    local.ip(),
+                    local.port()
+                ));
+                exec.err(format!(
+                    "* Failed to connect to {} port {} after {kernel_ms} ms: Couldn't connect to server\n",
+                    url.host, url.port
+                ));
+            }
+            write_out(opts, exec, 0, None, 0, kernel_ms as f64);
+            // curl maps ETIMEDOUT to exit 28; every other connect failure is 7.
+            let code = if errno == "Connection timed out" {
+                28
+            } else {
+                7
+            };
+            return (fail(
+                opts,
+                exec,
+                code,
+                format!(
+                    "Failed to connect to {} port {} after {kernel_ms} ms: Couldn't connect to server",
+                    url.host, url.port
+                ),
+            ), observed);
+        }
+        ended => {
+            if opts.verbose {
+                exec.err(format!(
+                    "* Connected to {} ({}) port {}\n",
+                    url.host, ip, url.port
+                ));
+            }
+            match ended {
+                Ended::Answered { resp, total_us } => (resp, total_us),
+                Ended::TunnelBroken => {
+                    if shows_meter(opts) {
+                        exec.err(meter_line(0, 0, 1));
+                    }
+                    return (
+                        fail(opts, exec, 52, "Empty reply from server".into()),
+                        observed,
+                    );
+                }
+                Ended::Tls => {
+                    return (
+                        fail(
+                            opts,
+                            exec,
+                            35,
+                            "OpenSSL/3.0.13: error:0A00010B:SSL routines::wrong version number"
+                                .into(),
+                        ),
+                        observed,
+                    )
+                }
+                _not_http => {
+                    if opts.verbose {
+                        exec.err(request_lines(opts, &url, &method));
+                    }
+                    let (code, msg) = match observed {
+                        Observed::Failed(1) => {
+                            (1, "Received HTTP/0.9 when not allowed".to_string())
+                        }
+                        _ => (52, "Empty reply from server".to_string()),
+                    };
+                    if shows_meter(opts) {
+                        exec.err(meter_line(0, 0, 1));
+                    }
+                    write_out(opts, exec, 0, server_addr, 0, rtt_ms);
+                    return (fail(opts, exec, code, msg), observed);
+                }
+            }
+        }
+    };
     if opts.verbose {
         exec.err(request_lines(opts, &url, &method));
     }
-    let server_host = s.world.net.host(server);
-    let ctx = crate::apps::ServerCtx {
-        hostname: server_host.name.clone(),
-        addrs: server_host
-            .interfaces
-            .iter()
-            .filter_map(|i| i.addr.map(|a| a.addr()))
-            .collect(),
-        remote: peer_seen_by_server,
-    };
-    let now = s.now as i64;
-    let Some(resp) = s.world.serve_http(server, &listener, &req, &ctx, now) else {
-        s.advance(1);
-        let (code, msg) = match listener.app {
-            App::Sshd => (1, "Received HTTP/0.9 when not allowed".to_string()),
-            _ => (52, "Empty reply from server".to_string()),
-        };
-        if shows_meter(opts) {
-            exec.err(meter_line(0, 0, 1));
-        }
-        write_out(opts, exec, 0, Some(server_addr), 0, rtt_ms);
-        return fail(opts, exec, code, msg);
-    };
-    // The handshake, the request and the response: a few round trips.
-    let total_us = result.rtt_us * 2 + 350;
-    s.advance(total_us.div_ceil(1000));
-
-    exec.http_status = Some(resp.status);
     let status_line = format!("HTTP/1.1 {} {}", resp.status, resp.reason);
     let mut head = format!("{status_line}\n");
     for (k, v) in &resp.headers {
@@ -604,15 +632,18 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
             opts,
             exec,
             resp.status,
-            Some(server_addr),
+            server_addr,
             0,
             total_us as f64 / 1000.0,
         );
-        return fail(
-            opts,
-            exec,
-            22,
-            format!("The requested URL returned error: {}", resp.status),
+        return (
+            fail(
+                opts,
+                exec,
+                22,
+                format!("The requested URL returned error: {}", resp.status),
+            ),
+            observed,
         );
     }
     let mut payload = String::new();
@@ -628,7 +659,7 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
             }
             if path != "/dev/null" && s.write_file(path, payload).is_err() {
                 exec.err("curl: (23) Failure writing output to destination\n");
-                return 23;
+                return failed(23);
             }
         }
         None => exec.out(payload),
@@ -646,11 +677,11 @@ fn fetch(s: &mut Session, opts: &Options, raw: &str, n: usize, exec: &mut Execut
         opts,
         exec,
         resp.status,
-        Some(server_addr),
+        server_addr,
         received,
         total_us as f64 / 1000.0,
     );
-    0
+    (0, observed)
 }
 
 /// One `-H` line: `Name: value` (a header to send or replace), `Name:`

@@ -10,6 +10,7 @@ mod complete;
 mod curl;
 pub(crate) mod dns;
 mod forward;
+mod http;
 mod iproute;
 mod iptables;
 mod kubectl;
@@ -157,11 +158,6 @@ pub struct Execution {
     /// FILE`); a front end with one opens it (see
     /// [`Session::set_screen_editor`]).
     pub file_edit: Option<FileEdit>,
-    /// The HTTP status of curl's response being handled.
-    http_status: Option<u16>,
-    /// Why curl's connection failed, as the kernel said (`No route to
-    /// host`), for the request being handled.
-    connect_errno: Option<&'static str>,
     /// `kubectl edit` asks the page's editor for this object; the saved
     /// text goes to [`Session::finish_edit`].
     pub edit: Option<EditRequest>,
@@ -371,37 +367,6 @@ pub struct RequestOutcome {
     pub answered_by: Option<String>,
 }
 
-impl RequestOutcome {
-    fn from_curl(e: &Execution) -> RequestOutcome {
-        let out: String = e
-            .output
-            .iter()
-            .filter(|(s, _)| *s == Stream::Stdout)
-            .map(|(_, t)| t.as_str())
-            .collect();
-        let (body, code) = match out.rsplit_once('\n') {
-            Some((b, c)) => (b.to_string(), c.trim().parse::<u16>().unwrap_or(0)),
-            None => (String::new(), out.trim().parse().unwrap_or(0)),
-        };
-        // curl recorded how the request ended, typed.
-        let made = e.requests.last();
-        let observed = match made.map(|m| &m.observed) {
-            Some(Observed::Status(_)) | None => match e.status {
-                0 => Observed::Status(code),
-                other => Observed::Failed(other),
-            },
-            Some(o) => o.clone(),
-        };
-        let answered_by = made.and_then(|m| m.answered_by.clone());
-        RequestOutcome {
-            observed,
-            body,
-            trace: e.trace.clone(),
-            answered_by,
-        }
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Session {
     world: World,
@@ -539,8 +504,7 @@ impl Session {
         let mut probe = self.clone();
         probe.settle();
         probe.position_at(from)?;
-        let e = probe.run_words(&["curl", "-sS", "-w", "\\n%{http_code}", url]);
-        Some(RequestOutcome::from_curl(&e))
+        Some(curl::get(&mut probe, url))
     }
 
     /// Several requests in a row (new connections each, as curl in a loop),
@@ -549,14 +513,7 @@ impl Session {
         let mut probe = self.clone();
         probe.settle();
         probe.position_at(from)?;
-        Some(
-            (0..n)
-                .map(|_| {
-                    let e = probe.run_words(&["curl", "-sS", "-w", "\\n%{http_code}", url]);
-                    RequestOutcome::from_curl(&e)
-                })
-                .collect(),
-        )
+        Some((0..n).map(|_| curl::get(&mut probe, url)).collect())
     }
 
     fn position_at(&mut self, from: &str) -> Option<()> {
@@ -567,13 +524,6 @@ impl Session {
         let id = id.or_else(|| self.world.pod_host(from))?;
         self.logins = vec![id];
         Some(())
-    }
-
-    fn run_words(&mut self, words: &[&str]) -> Execution {
-        let mut exec = Execution::default();
-        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
-        exec.status = self.run_command(&words, None, &mut exec);
-        exec
     }
 
     pub fn topology(&self) -> Topology {
@@ -661,6 +611,15 @@ impl Session {
     }
 
     /// Runs already-split words on another host (`kubectl exec POD -- cmd`).
+    /// Runs one command given as words, outside any line (for tests).
+    #[cfg(test)]
+    fn run_words(&mut self, words: &[&str]) -> Execution {
+        let mut exec = Execution::default();
+        let words: Vec<String> = words.iter().map(|w| w.to_string()).collect();
+        exec.status = self.run_command(&words, None, &mut exec);
+        exec
+    }
+
     fn run_words_in(&mut self, host: HostId, words: &[String], exec: &mut Execution) -> i32 {
         let depth = self.logins.len();
         self.logins.push(host);

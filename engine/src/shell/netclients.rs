@@ -3,6 +3,7 @@
 //! a real connection through the simulated network (or a port-forward's
 //! tunnel), answered by the program that listens there.
 
+use super::http::{ARP_TIMEOUT_MS, KERNEL_SYN_TIMEOUT_MS};
 use super::opts::{self, Opt, Spec};
 use super::{Execution, Session};
 use crate::apps::{HttpRequest, ServerCtx};
@@ -49,11 +50,6 @@ const WGET_OPTS: &[Opt] = &[
     opts::long("spider", "spider", false),
     opts::long("no-check-certificate", "no-check-certificate", false),
 ];
-
-/// Linux's connect timeout (`tcp_syn_retries` = 6), as curl sees it.
-const KERNEL_SYN_TIMEOUT_MS: Millis = 130_000;
-/// ARP gives up after 3 s.
-const ARP_TIMEOUT_MS: Millis = 3_000;
 
 /// `http://host[:port]/path`, as busybox's `parse_url` reads it.
 fn parse_url(raw: &str) -> Result<(String, u16, String), String> {

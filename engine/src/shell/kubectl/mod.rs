@@ -527,27 +527,12 @@ pub(crate) fn run(
             1
         }
     };
-    // The network is derived from the cluster, and only writes change the
-    // cluster: bring pods' namespaces and kube-proxy's rules up to date once,
-    // after the command, and not after reads.
-    if matches!(
-        sub.as_str(),
-        "apply"
-            | "create"
-            | "delete"
-            | "expose"
-            | "run"
-            | "scale"
-            | "label"
-            | "patch"
-            | "edit"
-            | "rollout"
-            | "wait"
-    ) {
-        // What it costs (each node's rules rendered) is counted where it
-        // is done, and charged after the command.
-        s.world.sync_if_changed();
-    }
+    // The network is derived from the cluster: once the command is done,
+    // bring pods' namespaces and kube-proxy's rules up to date if the
+    // cluster changed (its store's version says so; a read changes
+    // nothing and costs nothing here). What it costs (each node's rules
+    // rendered) is counted where it is done, and charged after the command.
+    s.world.sync_if_changed();
     status
 }
 

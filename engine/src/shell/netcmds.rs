@@ -236,8 +236,13 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
     } else {
         0
     };
-    // ping's "time" runs from the first send to the last: about a second per interval.
-    let total_ms = u64::from(count - 1) * 1001 + lost_wait;
+    // ping's "time" runs from the first send to the last: about a second
+    // per interval, and nothing for a single packet (`-c 1`: `time 0ms`,
+    // answered or not).
+    let total_ms = match count {
+        1 => 0,
+        _ => u64::from(count - 1) * 1001 + lost_wait,
+    };
     s.advance(lost_wait + 2);
     if interrupted {
         out.push_str("^C\n");
@@ -260,8 +265,12 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
         out.push_str(&format!(
             "rtt min/avg/max/mdev = {min:.3}/{avg:.3}/{max:.3}/{mdev:.3} ms\n"
         ));
-    } else if errors > 0 {
+    } else if errors > 0 && count > 1 {
+        // iputils prints how many probes were in flight only past one.
         out.push_str(&format!("pipe {count}\n"));
+    } else {
+        // The statistics' second line, empty when there is nothing to say.
+        out.push('\n');
     }
     exec.out(out);
     if received > 0 {

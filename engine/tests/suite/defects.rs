@@ -196,3 +196,32 @@ fn a_goal_judges_the_world_as_the_terminal_shows_it() {
     s.run("sleep 20");
     assert!(evaluate(&s, &check).passed);
 }
+
+#[test]
+fn a_single_ping_reports_no_elapsed_time_answered_or_not() {
+    // iputils counts "time" from the first packet sent to the last: with
+    // `-c 1` there is no interval, so `time 0ms`, as real ping prints. Its
+    // statistics' second line (rtt, pipe) is empty when there is nothing
+    // to say, and `pipe` is said only past one probe in flight.
+    let unanswered = run("ping -c 1 192.168.1.99");
+    assert!(
+        unanswered.contains("Destination Host Unreachable"),
+        "{unanswered}"
+    );
+    assert!(
+        unanswered.ends_with(
+            "1 packets transmitted, 0 received, +1 errors, 100% packet loss, time 0ms\n\n"
+        ),
+        "{unanswered}"
+    );
+    let answered = run("ping -c 1 192.168.1.2");
+    assert!(
+        answered.contains(", 0% packet loss, time 0ms\n"),
+        "{answered}"
+    );
+    // Several packets: about a second per interval.
+    let four = run("ping -c 4 192.168.1.99");
+    assert!(four.contains("4 packets transmitted, 0 received"), "{four}");
+    assert!(four.ends_with("ms\npipe 4\n"), "{four}");
+    assert!(!four.contains("time 0ms"), "{four}");
+}

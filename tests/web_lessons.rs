@@ -1348,5 +1348,11 @@ async fn a_step_with_a_question_waiting_says_nothing_of_its_goals() {
     settle().await;
     let state = text(&root, "#step-state");
     assert!(state.contains("Step done"), "{state}");
+    // "What happened" speaks of what the step's curl prints: it waits for it.
+    assert_eq!(count(&root, ".why"), 0);
+    assert!(text(&root, ".why-waiting").contains("Run the step's command to see what happened"));
+    run(&root, "curl http://192.168.1.2:30008").await;
+    settle().await;
+    assert_eq!(count(&root, ".why-waiting"), 0);
     assert_eq!(count(&root, ".why"), 1);
 }

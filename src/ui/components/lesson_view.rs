@@ -547,6 +547,12 @@ fn StepView(props: &StepViewProps) -> Html {
         });
     // Everything there is to read is shown: "What happened" comes last.
     let all_read = stop.is_none();
+    // "What happened" tells what the step's commands print (its last
+    // console block often looks at what the goals made): it waits until
+    // the student has run them, as text after a console block does, or
+    // reads on. Its key among the read-on marks is past the segments'.
+    let why_key = step.segments.len();
+    let looked = step.commands.is_empty() || has_run(&step.commands) || read_on.contains(&why_key);
     // A diagnosis not yet done keeps the goals' causes to be asked for.
     let hold = (step.diagnosis || v.lesson.diagnosis) && !step_done;
     html! {
@@ -615,10 +621,28 @@ fn StepView(props: &StepViewProps) -> Html {
             </div>
 
             if let (Some(why), true) = (&step.why, step_done && waiting == Waiting::No && all_read) {
-                <section class="why" aria-labelledby="why-heading">
-                    <h4 id="why-heading">{ "What happened" }</h4>
-                    <Prose doc={why.clone()} controls={reading.clone()} shift={3} />
-                </section>
+                if looked {
+                    <section class="why" aria-labelledby="why-heading">
+                        <h4 id="why-heading">{ "What happened" }</h4>
+                        <Prose doc={why.clone()} controls={reading.clone()} shift={3} />
+                    </section>
+                } else {
+                    <div class="run-waiting why-waiting" role="group" aria-label="What happened comes once you have run the step's commands">
+                        <p>{ if step.commands.len() == 1 {
+                            "Run the step's command to see what happened: it speaks of what the command prints."
+                        } else {
+                            "Run the step's commands to see what happened: it speaks of what they print."
+                        } }</p>
+                        <button type="button" class="read-on" onclick={{
+                            let read_on = read_on.clone();
+                            Callback::from(move |_: MouseEvent| {
+                                let mut set = (*read_on).clone();
+                                set.insert(why_key);
+                                read_on.set(set);
+                            })
+                        }}>{ "Read on without running them" }</button>
+                    </div>
+                }
             }
 
             <section class="checks" aria-labelledby="checks-heading">

@@ -610,7 +610,6 @@ impl Session {
         self.logins.push(host);
     }
 
-    /// Runs already-split words on another host (`kubectl exec POD -- cmd`).
     /// Runs one command given as words, outside any line (for tests).
     #[cfg(test)]
     fn run_words(&mut self, words: &[&str]) -> Execution {
@@ -620,6 +619,7 @@ impl Session {
         exec
     }
 
+    /// Runs already-split words on another host (`kubectl exec POD -- cmd`).
     fn run_words_in(&mut self, host: HostId, words: &[String], exec: &mut Execution) -> i32 {
         let depth = self.logins.len();
         self.logins.push(host);

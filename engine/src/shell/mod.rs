@@ -574,11 +574,20 @@ impl Session {
             .any(|r| self.pod_image_is(r))
     }
 
+    /// The login's shell is dash (see [`lang::interp::ShellState::dash`]).
+    pub(in crate::shell) fn in_dash(&self) -> bool {
+        self.shell_state().is_some_and(|s| s.dash)
+    }
+
     /// The prompt bash shows, e.g. `student@laptop:~$ `, or
     /// `root@myapp-pod:/# ` inside a pod.
     pub fn prompt(&self) -> String {
         let user = self.user();
         let sigil = if user == "root" { '#' } else { '$' };
+        if self.in_dash() {
+            // dash's default PS1: the sigil alone.
+            return format!("{sigil} ");
+        }
         let dir = self.prompt_dir();
         if self.in_busybox_pod() {
             // busybox ash's default prompt: the directory and the sigil
@@ -605,9 +614,14 @@ impl Session {
             .map(|(k, _)| k.0.clone())
     }
 
-    /// `kubectl exec -it POD -- bash`: the terminal moves into the pod.
-    fn enter_host(&mut self, host: HostId) {
+    /// `kubectl exec -it POD -- bash`: the terminal moves into the pod,
+    /// in the shell `program` names. In an image whose shell is not
+    /// busybox's, `sh` is dash (Debian's `/bin/sh`), anything else bash.
+    fn enter_host(&mut self, host: HostId, program: &str) {
         self.logins.push(host);
+        let sh = matches!(program.rsplit('/').next(), Some("sh"));
+        let dash = sh && !self.in_busybox_pod();
+        self.shell_state_mut().dash = dash;
     }
 
     /// Runs one command given as words, outside any line (for tests).
@@ -952,8 +966,8 @@ impl Session {
         }
         if self.current_pod_namespace().is_some() && self.logins.len() > 1 {
             // Leaving `kubectl exec -it … -- bash`: bash says `exit`;
-            // busybox's ash leaves without a word.
-            if !self.in_busybox_pod() {
+            // busybox's ash and dash leave without a word.
+            if !self.in_busybox_pod() && !self.in_dash() {
                 exec.out("exit\n");
             }
             let depth = self.logins.len();

@@ -368,7 +368,8 @@ fn curl_shows_its_meter_when_the_body_leaves_the_terminal() {
 /// A pod's shell prompts as its image's shell does: busybox's ash shows
 /// the directory and the sigil (curlimages/curl runs as `curl_user` in its
 /// home, busybox as root in `/`); bash in a Debian image shows user, pod
-/// and directory, and follows `cd`.
+/// and directory, and follows `cd`; `sh` in a Debian image is dash, whose
+/// prompt is the sigil alone.
 #[test]
 fn a_pods_prompt_is_its_images_shells() {
     let mut s = world(1);
@@ -389,10 +390,16 @@ fn a_pods_prompt_is_its_images_shells() {
             "kubectl exec -it myapp-pod -- bash",
             "cd /tmp",
             "exit",
+            "kubectl exec -it myapp-pod -- sh",
+            "echo $0",
+            "exit",
         ],
     );
     insta::assert_snapshot!(out);
     assert!(out.contains("\n~ $ pwd; echo $HOME\n/home/curl_user\n/home/curl_user\n"));
+    assert!(out.contains("\n~ $ touch /x\ntouch: /x: Permission denied\n"));
     assert!(out.contains("\n/ # pwd\n/\n"));
-    assert!(out.contains("\nroot@myapp-pod:/tmp# exit\n"));
+    assert!(out.contains("\nroot@myapp-pod:/tmp# exit\nexit\n"));
+    // Debian's /bin/sh is dash: `# `, `$0` is sh, and exit says nothing.
+    assert!(out.contains("\n# echo $0\nsh\n[exit 0]\n# exit\n[exit 0]\n"));
 }

@@ -105,7 +105,7 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             // A shell with no terminal and no input exits at once.
             return 0;
         }
-        s.enter_host(host);
+        s.enter_host(host, &cmd);
         return 0;
     }
     // Without -t the container's output is a pipe back to kubectl, not a

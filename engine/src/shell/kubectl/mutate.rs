@@ -1010,7 +1010,16 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
             exec.err("If you don't see a command prompt, try pressing enter.\n");
         }
         if let Some(host) = s.world.pod_hosts.get(&key).copied() {
-            s.enter_host(host);
+            // The shell the container runs: its command's first word.
+            let program = s
+                .world
+                .cluster
+                .pods
+                .get(&key)
+                .and_then(|p| p.spec.containers.first())
+                .and_then(|c| c.command.iter().chain(c.args.iter()).next().cloned())
+                .unwrap_or_default();
+            s.enter_host(host, &program);
             let depth = s.logins.len();
             s.rt.attached.push(crate::shell::lang::interp::Attached {
                 depth,

@@ -46,6 +46,10 @@ pub(in crate::shell) struct ShellState {
     /// `None`: the home directory.
     pub cwd: Option<String>,
     pub oldpwd: Option<String>,
+    /// This login's shell is dash, Debian's `/bin/sh` (`kubectl exec -it
+    /// POD -- sh` in a Debian image): its prompt is `# `, `$0` is `sh`,
+    /// and `exit` leaves without a word.
+    pub dash: bool,
 }
 
 impl ShellState {
@@ -512,7 +516,10 @@ impl Session {
             "?" => return Some(self.last_status.to_string()),
             "$" => return Some((2400 + 17 * self.logins.len()).to_string()),
             "#" => return Some("0".into()),
-            "0" => return Some("bash".into()),
+            "0" => {
+                let sh = self.in_busybox_pod() || self.in_dash();
+                return Some(if sh { "sh" } else { "bash" }.into());
+            }
             "-" => return Some("himBHs".into()),
             "RANDOM" => return Some(self.rng.range_inclusive(0, 32767).to_string()),
             n if n.chars().all(|c| c.is_ascii_digit()) || matches!(n, "@" | "*" | "!") => {

@@ -131,8 +131,13 @@ pub(super) fn touch(cx: &mut Tool, args: &[String]) -> i32 {
             Ok(())
         });
         if let Err(e) = res {
-            cx.out
-                .err(format!("touch: cannot touch {}: {e}\n", quote(name)));
+            // BusyBox's touch names the file as perror does.
+            if cx.busybox {
+                cx.out.err(format!("touch: {name}: {e}\n"));
+            } else {
+                cx.out
+                    .err(format!("touch: cannot touch {}: {e}\n", quote(name)));
+            }
             status = 1;
         }
     }

@@ -5,7 +5,7 @@
 //! kernel's connect timeout (exit 28 after about 130 s of simulated time),
 //! unless `--connect-timeout` or `-m` gives up earlier.
 
-use super::http::{exchange, Ended};
+use super::http::{answered_by, exchange, Ended};
 use super::opts::{self, Opt, OptError, Spec};
 use super::Observed;
 use super::{Execution, Session};
@@ -242,15 +242,7 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     for (n, url) in opts.urls.iter().enumerate() {
         let (code, observed) = fetch(s, &opts, url, n, exec);
         status = code;
-        let answered_by = match (
-            &observed,
-            exec.trace.as_ref().and_then(|t| t.outcome.as_ref()),
-        ) {
-            (super::Observed::Status(_), Some(crate::net::TraceOutcome::Answered { host, .. })) => {
-                Some(host.clone())
-            }
-            _ => None,
-        };
+        let answered_by = answered_by(&observed, exec.trace.as_ref());
         let from = s.current_host().to_string();
         exec.record_request(super::RequestMade {
             from,
@@ -275,7 +267,6 @@ pub(super) fn get(s: &mut Session, raw: &str) -> super::RequestOutcome {
         trace,
         answered_by,
     };
-    let label = |s: &Session| format!("curl {raw} (from {})", s.current_host());
     let url = match parse_url(raw) {
         Ok(u) => u,
         Err(UrlError::Protocol(_)) => return outcome(Observed::Failed(1), None, "", None),
@@ -284,13 +275,7 @@ pub(super) fn get(s: &mut Session, raw: &str) -> super::RequestOutcome {
     let ip = match s.lookup_host(&url.host) {
         super::dns::HostLookup::Found(ip) => ip,
         super::dns::HostLookup::NotFound { trace } => {
-            let trace = trace.unwrap_or_else(|| crate::net::Trace {
-                request: label(s),
-                hops: vec![],
-                outcome: Some(crate::net::TraceOutcome::NotResolved {
-                    name: url.host.clone(),
-                }),
-            });
+            let trace = unresolved(s, raw, &url.host, trace);
             return outcome(Observed::Unresolved, Some(trace), "", None);
         }
     };
@@ -307,11 +292,34 @@ pub(super) fn get(s: &mut Session, raw: &str) -> super::RequestOutcome {
         "curl",
         &mut quiet,
     );
-    let trace = x.trace.clone().map(|mut t| {
-        t.request = label(s);
-        t
-    });
+    let trace = x.trace.clone().map(|t| labelled(s, raw, t));
     outcome(x.observed(), trace, x.body(), x.answered_by())
+}
+
+/// A request's trace named as the page shows it: `curl URL (from HOST)`.
+fn labelled(s: &Session, raw: &str, mut trace: crate::net::Trace) -> crate::net::Trace {
+    trace.request = format!("curl {raw} (from {})", s.current_host());
+    trace
+}
+
+/// The trace of a name that did not resolve: the DNS query's path when
+/// one was sent, else one that says only that the name did not resolve.
+fn unresolved(
+    s: &Session,
+    raw: &str,
+    host: &str,
+    query: Option<crate::net::Trace>,
+) -> crate::net::Trace {
+    query.unwrap_or_else(|| {
+        let bare = crate::net::Trace {
+            request: String::new(),
+            hops: vec![],
+            outcome: Some(crate::net::TraceOutcome::NotResolved {
+                name: host.to_string(),
+            }),
+        };
+        labelled(s, raw, bare)
+    })
 }
 
 /// A failure that ends before any connection: what curl exits with, as
@@ -451,14 +459,7 @@ fn fetch(
             if shows_meter(opts) {
                 exec.err(meter_line(0, 0, 0));
             }
-            // The path of the DNS query that failed, when one was sent.
-            exec.trace = Some(trace.unwrap_or_else(|| crate::net::Trace {
-                request: format!("curl {raw} (from {})", s.current_host()),
-                hops: vec![],
-                outcome: Some(crate::net::TraceOutcome::NotResolved {
-                    name: url.host.clone(),
-                }),
-            }));
+            exec.trace = Some(unresolved(s, raw, &url.host, trace));
             // curl -v says so before it closes.
             if opts.verbose {
                 exec.err(format!("* Could not resolve host: {}\n", url.host));
@@ -491,9 +492,8 @@ fn fetch(
         .flatten()
         .min();
     let x = exchange(s, dst, &req, url.scheme == "https", limit, "curl", exec);
-    if let Some(mut trace) = x.trace.clone() {
-        trace.request = format!("curl {raw} (from {})", s.current_host());
-        exec.trace = Some(trace);
+    if let Some(trace) = x.trace.clone() {
+        exec.trace = Some(labelled(s, raw, trace));
     }
     let observed = x.observed();
     let (local, server_addr, rtt_ms) = (x.local, x.server_addr, x.rtt_ms);

@@ -76,15 +76,7 @@ impl Exchange {
 
     /// The host whose program answered, when one did.
     pub fn answered_by(&self) -> Option<String> {
-        match (
-            &self.ended,
-            self.trace.as_ref().and_then(|t| t.outcome.as_ref()),
-        ) {
-            (Ended::Answered { .. }, Some(TraceOutcome::Answered { host, .. })) => {
-                Some(host.clone())
-            }
-            _ => None,
-        }
+        answered_by(&self.observed(), self.trace.as_ref())
     }
 
     /// The response's body, when there was a response.
@@ -210,4 +202,13 @@ pub(super) fn exchange(
     s.advance(total_us.div_ceil(1000));
     x.ended = Ended::Answered { resp, total_us };
     x
+}
+
+/// The host whose program answered a request that ended as `observed`
+/// with `trace`: only an HTTP status says a program answered.
+pub(super) fn answered_by(observed: &Observed, trace: Option<&Trace>) -> Option<String> {
+    match (observed, trace.and_then(|t| t.outcome.as_ref())) {
+        (Observed::Status(_), Some(TraceOutcome::Answered { host, .. })) => Some(host.clone()),
+        _ => None,
+    }
 }

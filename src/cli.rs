@@ -48,6 +48,11 @@ enum Command {
         /// Simulate a cloud provider, so LoadBalancer Services get an external IP.
         #[arg(long)]
         cloud: bool,
+        /// The pod network's plugin: flannel (NetworkPolicy is accepted and
+        /// not enforced) or canal (flannel with Calico's policy enforcement).
+        #[arg(long, value_name = "CNI", default_value = "flannel",
+              value_parser = ["flannel", "canal"])]
+        cni: String,
     },
 }
 
@@ -92,6 +97,7 @@ pub fn main() -> i32 {
             step,
             nodes,
             cloud,
+            cni,
         } => {
             if let Some(file) = lesson {
                 return lesson_shell(&file, step.unwrap_or(1) as usize);
@@ -99,6 +105,7 @@ pub fn main() -> i32 {
             let options = WorldOptions {
                 nodes,
                 cloud,
+                cni: servicelab_engine::world::Cni::parse(&cni).unwrap_or_default(),
                 ..WorldOptions::default()
             };
             match Session::new(options) {

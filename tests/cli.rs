@@ -97,6 +97,24 @@ fn cloud_is_accepted() {
 }
 
 #[test]
+fn cni_chooses_the_pod_network() {
+    let o = servicelab(
+        &["shell", "--cni", "canal"],
+        "ssh node01\nip route | grep -c ' dev cali'\n",
+    );
+    assert_eq!(o.status.code(), Some(0));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(out.ends_with("\n3\n"), "{out}");
+    let o = servicelab(&["shell", "--cni", "weave"], "hostname\n");
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.contains("invalid value 'weave' for '--cni <CNI>'"),
+        "{err}"
+    );
+}
+
+#[test]
 fn exit_in_the_outermost_shell_ends_with_its_status() {
     let o = servicelab(&["shell"], "exit 3\nhostname\n");
     assert_eq!(o.status.code(), Some(3));

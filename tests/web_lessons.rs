@@ -571,6 +571,7 @@ fn records_round_trip_through_text_and_links() {
             nodes: 3,
             cloud: true,
             seed: 7,
+            cni: servicelab::engine::world::Cni::Canal,
         }),
         start_step: 0,
         done: vec![1, 2],
@@ -612,6 +613,7 @@ fn routes_parse_and_print() {
             nodes: 3,
             cloud: true,
             seed: 1,
+            cni: servicelab::engine::world::Cni::Canal,
         }),
     ] {
         assert_eq!(Route::parse(&r.to_hash()), r, "{}", r.to_hash());
@@ -634,6 +636,7 @@ async fn the_sandbox_builds_the_world_asked_for_and_keeps_it() {
         nodes: 3,
         cloud: true,
         seed: 1,
+        ..Default::default()
     };
     let root = mount(Route::Sandbox(options), Some(s.clone())).await;
     assert_eq!(count(&root, "#topology [data-host=\"node03\"]"), 1);

@@ -56,6 +56,7 @@ fn iface(name: &str, owner: &str, addr: Option<String>, segment: Option<usize>) 
         master: None,
         peer_index: None,
         vxlan: None,
+        proxy_arp: false,
     }
 }
 

@@ -1070,13 +1070,93 @@ fn unenforced_policies(trace: &Trace, server: &str, world: &World) -> Option<Str
             )),
         }
     }
-    if isolated.is_empty() {
+    if isolated.is_empty() || world.options.cni.enforces_policy() {
         return None;
     }
     Some(format!(
         "{}, but flannel does not enforce NetworkPolicy: nothing on the path reads it.",
         isolated.join(" and ")
     ))
+}
+
+/// For a packet Felix dropped at the end of a pod's workload chain
+/// (`cali-tw-…` for what enters the pod, `cali-fw-…` for what leaves it):
+/// the NetworkPolicies that isolate the pod in that direction, that none
+/// of their rules allowed this peer, and what would.
+fn policy_drop(chain: &str, hop: Option<&Hop>, world: &World) -> Option<String> {
+    use crate::cluster::policy::Direction as Dir;
+    let (dir, iface) = match (
+        chain.strip_prefix("cali-tw-"),
+        chain.strip_prefix("cali-fw-"),
+    ) {
+        (Some(i), _) => (Dir::Ingress, i),
+        (_, Some(i)) => (Dir::Egress, i),
+        _ => return None,
+    };
+    let (ns, name) = world
+        .cluster
+        .pods
+        .keys()
+        .find(|(ns, name)| crate::cluster::felix::veth_name(ns, name) == iface)?;
+    let names: Vec<String> = world
+        .cluster
+        .policies_isolating(ns, name, dir)
+        .map(|p| format!("{ns}/{}", p.metadata.name))
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    let hop = hop?;
+    let peer_ip = if dir == Dir::Ingress {
+        *hop.src.ip()
+    } else {
+        *hop.dst.ip()
+    };
+    let peer = world
+        .cluster
+        .pods
+        .iter()
+        .find(|(_, p)| p.status.pod_ip.as_deref() == Some(&peer_ip.to_string()))
+        .map(|((pns, pname), p)| {
+            let labels: Vec<String> = p
+                .metadata
+                .labels
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
+            (
+                format!("{pname} ({peer_ip})"),
+                pns.clone(),
+                labels.join(","),
+            )
+        });
+    let (who, word, side) = match dir {
+        Dir::Ingress => (format!("{name} for ingress"), "from", "from"),
+        Dir::Egress => (format!("{name} for egress"), "to", "to"),
+    };
+    let policies = if names.len() == 1 {
+        format!("NetworkPolicy {} isolates {who}", names[0])
+    } else {
+        format!("NetworkPolicies {} isolate {who}", names.join(", "))
+    };
+    let allow = match &peer {
+        Some((peer_name, peer_ns, labels)) => {
+            let ns_part = if peer_ns != ns {
+                format!(" with a namespaceSelector that matches namespace {peer_ns}")
+            } else {
+                String::new()
+            };
+            format!(
+                "and no rule of {} allows {word} {peer_name}, so Felix dropped it at the end of {chain} (a denied connection times out). A `{side}` entry whose podSelector matches {peer_name}'s labels ({labels}){ns_part} would allow it",
+                if names.len() == 1 { "it" } else { "them" },
+            )
+        }
+        None => format!(
+            "and no rule of {} allows {word} {peer_ip}, so Felix dropped it at the end of {chain} (a denied connection times out). An ipBlock that holds {peer_ip} in a `{side}` entry would allow it",
+            if names.len() == 1 { "it" } else { "them" },
+        ),
+    };
+    Some(format!("{policies}, {allow}."))
 }
 
 /// The Service whose DNAT rule sent the request on (from the rule's
@@ -1137,6 +1217,9 @@ fn fix(
             }
             if let Some(svc) = comment.strip_suffix(" has no local endpoints") {
                 return no_local_endpoints(svc, hop.map(|h| h.host.as_str()), world);
+            }
+            if let Some(note) = policy_drop(&hit.chain, hop, world) {
+                return Some(note);
             }
             let dst = hop.map(|h| *h.dst.ip())?;
             let node = world

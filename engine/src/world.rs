@@ -31,6 +31,8 @@ pub struct WorldOptions {
     /// A cloud provider's load balancer controller is present.
     pub cloud: bool,
     pub seed: u64,
+    /// The pod network's plugin.
+    pub cni: Cni,
 }
 
 impl Default for WorldOptions {
@@ -39,7 +41,44 @@ impl Default for WorldOptions {
             nodes: 1,
             cloud: false,
             seed: 1,
+            cni: Cni::Flannel,
         }
+    }
+}
+
+/// The pod network's plugin, as a kubeadm user installs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cni {
+    /// kube-flannel: a `cni0` bridge on each node, vxlan between nodes.
+    /// It does not enforce NetworkPolicy.
+    #[default]
+    Flannel,
+    /// Canal: flannel's vxlan between nodes, Calico's CNI plugin and Felix
+    /// on each node: a `cali…` veth per pod routed by a /32 (no bridge), and
+    /// NetworkPolicy enforced in Felix's iptables chains.
+    Canal,
+}
+
+impl Cni {
+    pub fn name(self) -> &'static str {
+        match self {
+            Cni::Flannel => "flannel",
+            Cni::Canal => "canal",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Cni> {
+        match s {
+            "flannel" => Some(Cni::Flannel),
+            "canal" => Some(Cni::Canal),
+            _ => None,
+        }
+    }
+
+    /// Whether NetworkPolicy is enforced.
+    pub fn enforces_policy(self) -> bool {
+        self == Cni::Canal
     }
 }
 
@@ -154,6 +193,7 @@ fn iface(
         master: None,
         peer_index: None,
         vxlan: None,
+        proxy_arp: false,
     }
 }
 
@@ -281,7 +321,6 @@ impl World {
             let ip = node_ip(i);
             let pod_cidr = node_pod_cidr(i);
             let gw = pod_cidr.hosts().next().expect("a /24 has hosts");
-            let bridge = net.add_segment(&format!("cni0@{name}"));
             let mut node = Host::new(&name, HostKind::Node);
             node.forwarding = true;
             node.interfaces.push(iface(
@@ -295,13 +334,18 @@ impl World {
             node.interfaces.push(crate::cluster::flannel::vxlan_device(
                 &name, ip, pod_cidr, overlay,
             ));
-            node.interfaces.push(iface(
-                "cni0",
-                &name,
-                Some(&format!("{gw}/24")),
-                Some(bridge),
-                crate::cluster::flannel::MTU,
-            ));
+            // flannel's CNI plugin bridges the node's pods on cni0; Calico's
+            // (Canal) routes each pod's veth instead, with no bridge.
+            if options.cni == Cni::Flannel {
+                let bridge = net.add_segment(&format!("cni0@{name}"));
+                node.interfaces.push(iface(
+                    "cni0",
+                    &name,
+                    Some(&format!("{gw}/24")),
+                    Some(bridge),
+                    crate::cluster::flannel::MTU,
+                ));
+            }
             node.routes.add(Route {
                 dest: "0.0.0.0/0".parse().expect("literal"),
                 via: Some(ROUTER_IP),
@@ -311,7 +355,9 @@ impl World {
                 metric: None,
                 onlink: false,
             });
-            node.routes.add(kernel_route(pod_cidr, "cni0", gw, None));
+            if options.cni == Cni::Flannel {
+                node.routes.add(kernel_route(pod_cidr, "cni0", gw, None));
+            }
             node.routes.add(kernel_route(lan_net, "eth0", ip, None));
             node.learn(ROUTER_IP, "eth0", Some(router_mac), None);
             crate::cluster::flannel::install(
@@ -368,7 +414,7 @@ impl World {
                 node.listeners.push(local(10259, "kube-scheduler", lo));
             }
             let id = net.add_host(node);
-            node_ids.push((id, bridge));
+            node_ids.push(id);
             laptop_hosts.push((name.clone(), ip));
         }
         let mut all_hosts = laptop_hosts.clone();
@@ -380,7 +426,7 @@ impl World {
             etc_hosts: laptop_hosts,
             files: ubuntu_resolv_conf(),
         });
-        for (id, _) in &node_ids {
+        for id in &node_ids {
             machines.push(Machine {
                 host: *id,
                 user: "student".into(),
@@ -579,7 +625,11 @@ impl World {
                     .get(&k)
                     .map(|p| pod_files(&k.0, p, ip))
                     .unwrap_or_default();
-                if let Some(id) = self.attach_pod(&k.1, &node, ip, files) {
+                let attached = match self.options.cni {
+                    Cni::Flannel => self.attach_pod(&k.1, &node, ip, files),
+                    Cni::Canal => self.attach_pod_routed(&k.0, &k.1, &node, ip, files),
+                };
+                if let Some(id) = attached {
                     self.pod_hosts.insert(k.clone(), id);
                 }
             }
@@ -644,6 +694,12 @@ impl World {
                 .spend(RENDER_COST * rendered + INSTALL_COST * rules.rule_count());
             let host = self.net.host_mut(id);
             crate::cluster::kubeproxy::install(host, &rules);
+            if self.options.cni == Cni::Canal {
+                // Felix writes its chains beside kube-proxy's, its jumps first.
+                let felix = crate::cluster::felix::render(&self.cluster, &name);
+                self.cluster.spend(INSTALL_COST * felix.chains.len());
+                crate::cluster::felix::install(host, &felix);
+            }
             // The health-check servers: one per Service, counting this node's
             // ready endpoints (the first port's, as kube-proxy keeps one per Service).
             host.listeners
@@ -849,6 +905,7 @@ impl World {
                 master: None,
                 peer_index: None,
                 vxlan: None,
+                proxy_arp: false,
             });
         }
         let mut nat = BTreeMap::new();
@@ -957,6 +1014,85 @@ impl World {
             master: Some("cni0".into()),
             peer_index: Some(2),
             vxlan: None,
+            proxy_arp: false,
+        });
+        Some(pod_id)
+    }
+
+    /// A pod's network namespace as Calico's CNI plugin makes it (Canal):
+    /// a veth whose node end, `cali` + 11 hex digits of the SHA-1 of
+    /// `namespace.pod`, has no address and answers ARP for anything
+    /// (`ee:ee:ee:ee:ee:ee`, proxy ARP); the pod holds its address as a /32
+    /// and reaches everything through 169.254.1.1, an address nobody owns;
+    /// the node routes the pod's /32 to the veth.
+    fn attach_pod_routed(
+        &mut self,
+        ns: &str,
+        name: &str,
+        node: &str,
+        ip: Ipv4Addr,
+        files: BTreeMap<String, String>,
+    ) -> Option<HostId> {
+        let node_id = self.net.host_id(node)?;
+        let veth = crate::cluster::felix::veth_name(ns, name);
+        let link = self.net.add_segment(&format!("{veth}@{node}"));
+        let mut pod = Host::new(name, HostKind::Pod);
+        let mut eth0 = iface(
+            "eth0",
+            name,
+            Some(&format!("{ip}/32")),
+            Some(link),
+            crate::cluster::flannel::MTU,
+        );
+        let node_ifaces = self.net.host(node_id).interfaces.len() as u32;
+        eth0.peer_index = Some(node_ifaces + 2);
+        pod.interfaces.push(eth0);
+        let gateway = crate::cluster::felix::POD_GATEWAY;
+        pod.routes.add(Route {
+            dest: "0.0.0.0/0".parse().expect("literal"),
+            via: Some(gateway),
+            dev: "eth0".into(),
+            proto: RouteProto::Boot,
+            src: None,
+            metric: None,
+            onlink: false,
+        });
+        pod.routes.add(Route {
+            dest: Ipv4Net::new(gateway, 32).expect("a /32"),
+            via: None,
+            dev: "eth0".into(),
+            proto: RouteProto::Boot,
+            src: None,
+            metric: None,
+            onlink: false,
+        });
+        let pod_id = self.net.add_host(pod);
+        self.machines.push(Machine {
+            host: pod_id,
+            user: "root".into(),
+            etc_hosts: vec![(name.to_string(), ip)],
+            files,
+        });
+        let host = self.net.host_mut(node_id);
+        host.interfaces.push(Interface {
+            name: veth.clone(),
+            addr: None,
+            segment: Some(link),
+            mac: [0xee; 6],
+            mtu: crate::cluster::flannel::MTU,
+            master: None,
+            peer_index: Some(2),
+            vxlan: None,
+            proxy_arp: true,
+        });
+        host.routes.add(Route {
+            dest: Ipv4Net::new(ip, 32).expect("a /32"),
+            via: None,
+            dev: veth,
+            proto: RouteProto::Boot,
+            src: None,
+            metric: None,
+            onlink: false,
         });
         Some(pod_id)
     }
@@ -967,6 +1103,7 @@ impl World {
         let name = self.net.host(id).name.clone();
         let veth_mac = mac_for(&format!("{name}/veth"));
         let h = self.net.host_mut(id);
+        let segments: Vec<SegmentId> = h.interfaces.iter().filter_map(|i| i.segment).collect();
         h.interfaces.clear();
         h.listeners.clear();
         h.routes = crate::net::RoutingTable::new();
@@ -978,6 +1115,15 @@ impl World {
         {
             n.interfaces
                 .retain(|i| !(i.master.is_some() && i.mac == veth_mac));
+            // Calico's veth, on the pod's own link, and its /32 route.
+            let gone: Vec<String> = n
+                .interfaces
+                .iter()
+                .filter(|i| i.proxy_arp && i.segment.is_some_and(|s| segments.contains(&s)))
+                .map(|i| i.name.clone())
+                .collect();
+            n.interfaces.retain(|i| !gone.contains(&i.name));
+            n.routes.remove_matching(|r| gone.contains(&r.dev));
         }
     }
 

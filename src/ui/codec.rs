@@ -23,6 +23,7 @@
 //! Fields escape `\`, newline and tab as `\\`, `\n` and `\t`. A share link
 //! carries the same text in base64url.
 
+use crate::engine::world::Cni;
 use crate::engine::WorldOptions;
 use data_encoding::BASE64URL_NOPAD;
 
@@ -143,11 +144,17 @@ pub fn encode(record: &Record) -> String {
             out.push_str(&format!("lesson {} {fingerprint:08x}\n", escape(id)))
         }
         Origin::Preview { fingerprint } => out.push_str(&format!("preview {fingerprint:08x}\n")),
+        // The CNI only when it is not the default, so older records read
+        // the same.
         Origin::Sandbox(o) => out.push_str(&format!(
-            "sandbox {} {} {}\n",
+            "sandbox {} {} {}{}\n",
             o.nodes,
             u8::from(o.cloud),
-            o.seed
+            o.seed,
+            match o.cni {
+                Cni::Flannel => String::new(),
+                other => format!(" {}", other.name()),
+            }
         )),
     }
     out.push_str(&format!("start {}\n", record.start_step));
@@ -240,7 +247,7 @@ pub fn decode(text: &str) -> Result<Decoded, String> {
         Some(w) if w.len() == 2 && w[0] == "preview" => Origin::Preview {
             fingerprint: u32::from_str_radix(w[1], 16).map_err(|_| "a bad fingerprint")?,
         },
-        Some(w) if w.len() == 4 && w[0] == "sandbox" => {
+        Some(w) if (w.len() == 4 || w.len() == 5) && w[0] == "sandbox" => {
             let bad = |what: &str| format!("a bad sandbox {what}");
             Origin::Sandbox(WorldOptions {
                 nodes: w[1].parse().map_err(|_| bad("node count"))?,
@@ -250,6 +257,10 @@ pub fn decode(text: &str) -> Result<Decoded, String> {
                     _ => return Err(bad("cloud flag")),
                 },
                 seed: w[3].parse().map_err(|_| bad("seed"))?,
+                cni: match w.get(4) {
+                    None => Cni::Flannel,
+                    Some(name) => Cni::parse(name).ok_or_else(|| bad("network plugin"))?,
+                },
             })
         }
         _ => return Err("its world is missing".into()),

@@ -81,6 +81,9 @@ impl Route {
                 if o.cloud {
                     q.push("cloud=1".into());
                 }
+                if o.cni != d.cni {
+                    q.push(format!("cni={}", o.cni.name()));
+                }
                 if o.seed != d.seed {
                     q.push(format!("seed={}", o.seed));
                 }

@@ -1,5 +1,5 @@
-//! The world the page address asks for: `?nodes=3&cloud=1&seed=7` builds
-//! what `servicelab shell --nodes 3 --cloud --seed 7` builds natively, so a
+//! The world the page address asks for: `?nodes=3&cloud=1&cni=canal&seed=7`
+//! builds what `servicelab shell --nodes 3 --cloud --cni canal --seed 7` builds natively, so a
 //! link (or an end-to-end test) can open a bigger cluster.
 
 use crate::engine::WorldOptions;
@@ -25,6 +25,10 @@ pub fn from_query(query: &str) -> Result<WorldOptions, String> {
                     "0" | "false" | "no" => false,
                     _ => return Err(format!("cloud={value} should be 1 or 0")),
                 };
+            }
+            "cni" => {
+                options.cni = crate::engine::world::Cni::parse(value)
+                    .ok_or_else(|| format!("cni={value} should be flannel or canal"))?;
             }
             "seed" => {
                 options.seed = value

@@ -57,6 +57,7 @@ pub fn vxlan_device(
             dev: "eth0".into(),
             port: VXLAN_PORT,
         }),
+        proxy_arp: false,
     }
 }
 

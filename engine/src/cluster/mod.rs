@@ -21,6 +21,7 @@ pub mod capacity;
 mod controllers;
 pub mod dns;
 pub mod events;
+pub mod felix;
 pub mod flannel;
 pub mod images;
 mod ipam;

@@ -352,6 +352,10 @@ pub struct WorldSpec {
     pub nodes: u8,
     #[serde(default)]
     pub cloud: bool,
+    /// The pod network's plugin: `flannel` (the default) or `canal`, which
+    /// enforces NetworkPolicy.
+    #[serde(default)]
+    pub cni: crate::world::Cni,
     #[serde(default)]
     pub seed: Option<u64>,
     #[serde(default)]

@@ -47,6 +47,7 @@ pub fn start_checked(lesson: &Lesson) -> Result<Session, WorldError> {
         nodes: w.nodes,
         cloud: w.cloud,
         seed,
+        cni: w.cni,
     })
     .map_err(|e| fail(WorldPlace::Options, e.to_string()))?;
     let at = ARTICLE_POD_AGE_MS;

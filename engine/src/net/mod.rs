@@ -56,6 +56,10 @@ pub struct Interface {
     /// For a VXLAN device (flannel's `flannel.1`): its VNI, local address,
     /// underlay device and UDP port.
     pub vxlan: Option<Vxlan>,
+    /// `proxy_arp` is on: the interface answers ARP for any address its
+    /// host routes out of another interface (Calico's `cali…` veths, which
+    /// answer for the pods' gateway 169.254.1.1).
+    pub proxy_arp: bool,
 }
 
 /// A VXLAN device's configuration, as `ip -d link` shows it.
@@ -286,12 +290,26 @@ impl Network {
     }
 
     /// The host and interface on `segment` that own `addr` (what ARP finds).
+    /// An interface with `proxy_arp` answers for an address nobody on the
+    /// segment owns when its host's route to it leaves by another device.
     pub fn neighbour(&self, segment: SegmentId, addr: Ipv4Addr) -> Option<(HostId, &Interface)> {
-        self.hosts.iter().enumerate().find_map(|(id, h)| {
+        let owner = self.hosts.iter().enumerate().find_map(|(id, h)| {
             h.interfaces
                 .iter()
                 .find(|i| i.segment == Some(segment) && i.addr.is_some_and(|a| a.addr() == addr))
                 .map(|i| (id, i))
+        });
+        owner.or_else(|| {
+            self.hosts.iter().enumerate().find_map(|(id, h)| {
+                h.interfaces
+                    .iter()
+                    .find(|i| {
+                        i.segment == Some(segment)
+                            && i.proxy_arp
+                            && h.routes.lookup(addr).is_some_and(|r| r.dev != i.name)
+                    })
+                    .map(|i| (id, i))
+            })
         })
     }
 }

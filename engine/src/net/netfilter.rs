@@ -295,6 +295,9 @@ pub enum Target {
     Drop,
     Return,
     Jump(String),
+    /// `-g CHAIN`: go to the chain without coming back: when it returns,
+    /// the chain that jumped here returns too (Felix's dispatch chains).
+    Goto(String),
     /// `REJECT --reject-with icmp-port-unreachable`: the client sees ECONNREFUSED.
     Reject,
     Dnat {
@@ -439,6 +442,7 @@ impl Rule {
             Target::Drop => " -j DROP".to_string(),
             Target::Return => " -j RETURN".to_string(),
             Target::Jump(c) => format!(" -j {c}"),
+            Target::Goto(c) => format!(" -g {c}"),
             Target::Reject => " -j REJECT --reject-with icmp-port-unreachable".to_string(),
             Target::Dnat { to, port } => match port {
                 Some(p) => format!(" -j DNAT --to-destination {to}:{p}"),
@@ -818,7 +822,7 @@ impl Netfilter {
     pub fn references(&self, table: Table, name: &str) -> usize {
         self.chains(table)
             .flat_map(|(_, c)| &c.rules)
-            .filter(|r| matches!(&r.target, Target::Jump(t) if t == name))
+            .filter(|r| matches!(&r.target, Target::Jump(t) | Target::Goto(t) if t == name))
             .count()
     }
 
@@ -1138,6 +1142,12 @@ impl Walk<'_> {
                         Flow::Verdict(v) => return Flow::Verdict(v),
                         Flow::Continue | Flow::Return => {}
                     }
+                }
+                Target::Goto(next) => {
+                    return match self.chain(next, pkt, env, result, recent_updates, depth + 1) {
+                        Flow::Verdict(v) => Flow::Verdict(v),
+                        Flow::Continue | Flow::Return => Flow::Return,
+                    };
                 }
                 Target::Dnat { to, port } => {
                     pkt.dst = *to;

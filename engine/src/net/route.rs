@@ -56,6 +56,9 @@ impl fmt::Display for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.is_default() {
             f.write_str("default")?;
+        } else if self.dest.prefix_len() == 32 {
+            // A host route prints as its address (Calico's `10.244.0.5 dev cali…`).
+            write!(f, "{}", self.dest.addr())?;
         } else {
             write!(f, "{}", self.dest)?;
         }

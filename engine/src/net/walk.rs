@@ -93,8 +93,11 @@ impl Network {
             return Some(dst);
         }
         let r = h.routes.lookup(dst)?;
+        // A device with no address of its own (Calico's `cali…` veths):
+        // the kernel takes the host's first address (`inet_select_addr`).
         r.src
             .or_else(|| h.iface(&r.dev).and_then(|i| i.addr).map(|a| a.addr()))
+            .or_else(|| h.interfaces.iter().find_map(|i| i.addr).map(|a| a.addr()))
     }
 
     /// Opens a TCP connection from `from` to `dst`, walking the SYN there and

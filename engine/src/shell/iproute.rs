@@ -273,9 +273,8 @@ fn ip_addr_or_link(
                 "noqueue",
                 format!("master {master} "),
             ),
-            (HostKind::Pod, None, Some(peer)) => {
-                (format!("{}@if{peer}", i.name), "noqueue", String::new())
-            }
+            // A pod's end, or Calico's node end (no bridge).
+            (_, None, Some(peer)) => (format!("{}@if{peer}", i.name), "noqueue", String::new()),
             _ if kind == Kind::Bridge || kind == Kind::Vxlan => {
                 (i.name.clone(), "noqueue", String::new())
             }
@@ -389,9 +388,7 @@ fn netns_id(mac: &[u8; 6]) -> String {
 /// An interface's name as `ip` shows it: `veth…@if2`, `eth0@if7`.
 fn link_name(kind: HostKind, i: &Interface) -> String {
     match (kind, i.master.as_deref(), i.peer_index) {
-        (_, Some(_), Some(peer)) | (HostKind::Pod, None, Some(peer)) => {
-            format!("{}@if{peer}", i.name)
-        }
+        (_, _, Some(peer)) => format!("{}@if{peer}", i.name),
         _ => i.name.clone(),
     }
 }

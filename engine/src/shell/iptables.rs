@@ -746,7 +746,7 @@ fn target_name(t: &Target) -> &str {
         Target::Accept => "ACCEPT",
         Target::Drop => "DROP",
         Target::Return => "RETURN",
-        Target::Jump(c) => c,
+        Target::Jump(c) | Target::Goto(c) => c,
         Target::Reject => "REJECT",
         Target::Dnat { .. } => "DNAT",
         Target::Snat { .. } => "SNAT",
@@ -1005,7 +1005,12 @@ fn print_target(out: &mut String, t: &Target) {
                 write!(out, " MARK xset {value:#x}/{mask:#x}")
             };
         }
-        Target::Accept | Target::Drop | Target::Return | Target::Jump(_) | Target::None => {}
+        Target::Accept
+        | Target::Drop
+        | Target::Return
+        | Target::Jump(_)
+        | Target::Goto(_)
+        | Target::None => {}
     }
 }
 

@@ -107,3 +107,214 @@ fn on_flannel_a_policy_is_accepted_and_enforces_nothing() {
         story.ending.sentence()
     );
 }
+
+/// A world whose CNI is Canal: flannel's vxlan between nodes, Calico's
+/// Felix enforcing NetworkPolicy on each node.
+fn canal(nodes: u8) -> Session {
+    crate::support::world_with(servicelab_engine::WorldOptions {
+        nodes,
+        cni: servicelab_engine::world::Cni::Canal,
+        ..Default::default()
+    })
+}
+
+const WEB_FROM_CLIENT: &str = "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-from-client
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  ingress:
+  - from:
+    - podSelector:
+        matchLabels:
+          role: client
+    ports:
+    - port: 80
+";
+
+#[test]
+fn on_canal_a_policy_decides_who_reaches_a_pod() {
+    let mut s = canal(2);
+    web(&mut s);
+    let code = "curl -s -o /dev/null -w '%{http_code}\\n' -m 3";
+    assert_eq!(
+        ok(
+            &mut s,
+            &format!("kubectl exec myapp-pod -- {code} http://web")
+        ),
+        "200\n"
+    );
+    apply(&mut s, WEB_FROM_CLIENT);
+    let ips = ok(
+        &mut s,
+        "kubectl get pods -l app=web -o jsonpath='{.items[*].status.podIP}'",
+    );
+    let ips: Vec<&str> = ips.split_whitespace().collect();
+    assert_eq!(ips.len(), 2, "{ips:?}");
+    // myapp-pod has no role=client: every web pod, on either node, is out
+    // of its reach, and a denied connection times out (no refusal).
+    for ip in &ips {
+        let (status, out) = crate::support::run(
+            &mut s,
+            &format!("kubectl exec myapp-pod -- {code} http://{ip}"),
+        );
+        assert_eq!(
+            (status, out.as_str()),
+            (28, "000\ncommand terminated with exit code 28\n"),
+            "to {ip}"
+        );
+    }
+    // The journey names the policy, the chain that dropped the packet, and
+    // what would allow it.
+    s.pass(NATIVE_STEP_MS);
+    let e = s.run(&format!(
+        "kubectl exec myapp-pod -- curl -s -o /dev/null -m 3 http://{}",
+        ips[0]
+    ));
+    let story = s.story(e.trace.as_ref().expect("a traced request"));
+    let fix = match &story.ending {
+        servicelab_engine::explain::Ending::Stopped { fix, .. } => fix.clone().unwrap_or_default(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        fix.contains("NetworkPolicy default/web-from-client isolates web-")
+            && fix.contains("no rule of it allows from myapp-pod (10.244.0.2)")
+            && fix.contains("at the end of cali-tw-cali")
+            && fix.contains("(app=myapp,type=front-end)"),
+        "{fix}"
+    );
+    // A pod with the label gets through, and so do the replies.
+    ok(&mut s, "kubectl label pod myapp-pod role=client");
+    for ip in &ips {
+        assert_eq!(
+            ok(
+                &mut s,
+                &format!("kubectl exec myapp-pod -- {code} http://{ip}")
+            ),
+            "200\n",
+            "to {ip}"
+        );
+    }
+    // Only port 80 is allowed.
+    let (status, _) = crate::support::run(
+        &mut s,
+        &format!("kubectl exec myapp-pod -- {code} http://{}:8080", ips[0]),
+    );
+    assert_eq!(status, 28);
+    // The node reaches its own pods whatever the policy says (Calico
+    // always lets a host reach its local workloads, for the kubelet).
+    ok(&mut s, "kubectl label pod myapp-pod role-");
+    let local = ok(
+        &mut s,
+        "kubectl get pods -l app=web --field-selector spec.nodeName=node01 -o jsonpath='{.items[0].status.podIP}'",
+    );
+    ok(&mut s, "ssh node01");
+    assert_eq!(ok(&mut s, &format!("{code} http://{local}")), "200\n");
+    // Felix's chains: the pod's ingress chain ends in the drop, and the
+    // policy's chain matches the allowed pods' ipset on port 80.
+    let rules = ok(&mut s, "sudo iptables-save -t filter");
+    assert!(
+        rules.contains("-A FORWARD -m comment --comment \"cali:wUHhoiAYhphO9Mso\" -j cali-FORWARD"),
+        "{rules}"
+    );
+    assert!(
+        rules.contains("-m comment --comment \"End of tier default. Drop if no policies passed packet\" -m mark --mark 0x0/0x20000 -j DROP"),
+        "{rules}"
+    );
+    assert!(
+        rules.lines().any(|l| l.starts_with("-A cali-pi-_")
+            && l.contains("-p tcp")
+            && l.contains("-m set --match-set cali40s:")
+            && l.ends_with("-m multiport --dports 80 -j MARK --set-xmark 0x10000/0x10000")),
+        "{rules}"
+    );
+}
+
+#[test]
+fn on_canal_an_egress_policy_blocks_dns_until_it_is_allowed() {
+    let mut s = canal(1);
+    ok(
+        &mut s,
+        "kubectl run client --image=busybox --labels=app=client -- sleep 3600",
+    );
+    ok(&mut s, "kubectl wait --for=condition=Ready pod/client");
+    apply(
+        &mut s,
+        "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: client-egress
+spec:
+  podSelector:
+    matchLabels:
+      app: client
+  policyTypes: [Egress]
+",
+    );
+    let (status, out) = crate::support::run(&mut s, "kubectl exec client -- nslookup kubernetes");
+    assert_eq!(status, 1, "{out}");
+    assert!(
+        out.starts_with(";; connection timed out; no servers could be reached\n"),
+        "{out}"
+    );
+    // Allow DNS to CoreDNS in kube-system, by namespace and pod labels.
+    apply(
+        &mut s,
+        "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: client-egress
+spec:
+  podSelector:
+    matchLabels:
+      app: client
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - namespaceSelector:
+        matchLabels:
+          kubernetes.io/metadata.name: kube-system
+      podSelector:
+        matchLabels:
+          k8s-app: kube-dns
+    ports:
+    - {protocol: UDP, port: 53}
+    - {protocol: TCP, port: 53}
+",
+    );
+    let out = ok(
+        &mut s,
+        "kubectl exec client -- nslookup kubernetes.default.svc.cluster.local",
+    );
+    assert!(out.contains("Address: 10.96.0.1"), "{out}");
+    // Everything else out of the pod is still denied.
+    let (status, out) = crate::support::run(
+        &mut s,
+        "kubectl exec client -- wget -qO- -T 2 http://10.244.0.2",
+    );
+    assert_eq!(status, 1, "{out}");
+    assert!(out.contains("wget: download timed out"), "{out}");
+}
+
+#[test]
+fn a_canal_node_routes_each_pod_by_its_veth() {
+    let mut s = canal(1);
+    ok(&mut s, "ssh node01");
+    let routes = ok(&mut s, "ip route");
+    let veth = routes
+        .lines()
+        .find(|l| l.starts_with("10.244.0.2 dev cali"))
+        .unwrap_or_else(|| panic!("{routes}"));
+    assert!(veth.ends_with(" scope link"), "{veth}");
+    assert!(!routes.contains("cni0"), "{routes}");
+    let links = ok(&mut s, "ip -br link");
+    assert!(
+        links.lines().any(|l| l.starts_with("cali")
+            && l.contains("@if2")
+            && l.contains("ee:ee:ee:ee:ee:ee")),
+        "{links}"
+    );
+}

@@ -665,7 +665,11 @@ fn fetch(
         None => exec.out(payload),
     }
     if shows_meter(opts) {
-        exec.err(meter_line(received as u64, total_us, total_us / 1000));
+        exec.err(meter_line(
+            received as u64,
+            total_us,
+            crate::time::millis(total_us / 1000),
+        ));
     }
     if opts.verbose {
         exec.err(format!(

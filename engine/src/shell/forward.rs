@@ -235,7 +235,7 @@ impl Session {
                 trace.outcome = r.trace.outcome;
                 let uid = pod.metadata.uid.clone().unwrap_or_default();
                 let sandbox = crate::cluster::objects::container_id(&pod, "pause", 0);
-                let stamp = crate::time::DateTime::at(now as i64);
+                let stamp = crate::time::DateTime::at(now);
                 let pid = self
                     .rt
                     .jobs

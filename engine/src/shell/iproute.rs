@@ -348,7 +348,7 @@ fn ip_addr_or_link(
             };
             out.push_str(&format!("    inet {a}{brd} scope {scope}\n"));
             if dhcp {
-                let left = 86_400u64.saturating_sub(s.now / 1000 + 79);
+                let left = (86_400 - (s.now / 1000 + 79)).max(0);
                 out.push_str(&format!(
                     "       valid_lft {left}sec preferred_lft {left}sec\n"
                 ));

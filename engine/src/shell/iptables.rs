@@ -13,7 +13,7 @@ use crate::net::netfilter::{
     AddrSide, Chain, Counter, Match, Netfilter, Policy, Protocol, RecentAction, Rule, Table, Target,
 };
 use crate::net::HostKind;
-use crate::time::DateTime;
+use crate::time::{DateTime, Millis};
 use ipnet::Ipv4Net;
 use std::fmt::Write as _;
 use std::net::Ipv4Addr;
@@ -1017,8 +1017,8 @@ fn etc_hosts(s: &Session) -> Vec<(String, Ipv4Addr)> {
 }
 
 /// `asctime` form of the simulated clock: `Thu Nov 26 09:00:00 2026`.
-fn ctime(now_ms: u64) -> String {
-    DateTime::at(now_ms as i64).asctime()
+fn ctime(now_ms: Millis) -> String {
+    DateTime::at(now_ms).asctime()
 }
 
 fn run_save(s: &Session, args: &[String], exec: &mut Execution, root: bool) -> i32 {

@@ -108,7 +108,7 @@ pub(super) fn wget(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
     let agent = parsed.value("user-agent").unwrap_or("Wget").to_string();
     let timeout_ms = match parsed.value("timeout") {
         Some(t) => match t.parse::<u64>() {
-            Ok(n) => n * 1000,
+            Ok(n) => crate::time::millis(n).saturating_mul(1000),
             Err(_) => {
                 exec.err(format!("wget: invalid number '{t}'\n"));
                 return 1;
@@ -201,7 +201,7 @@ pub(super) fn wget(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
                 .collect(),
             remote: peer,
         };
-        let now = s.now as i64;
+        let now = s.now;
         s.advance(1);
         let Some(resp) = s.world.serve_http(server, &listener, &req, &ctx, now) else {
             exec.err("wget: error getting response\n");
@@ -366,7 +366,7 @@ pub(super) fn nc(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 
     let wait_ms: Option<Millis> = parsed
         .value("w")
         .and_then(|w| w.parse::<u64>().ok())
-        .map(|w| w * 1000);
+        .map(|w| crate::time::millis(w).saturating_mul(1000));
     let ip = match s.lookup_host(host) {
         super::dns::HostLookup::Found(ip) => ip,
         super::dns::HostLookup::NotFound { trace } => {

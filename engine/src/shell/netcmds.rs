@@ -4,6 +4,7 @@
 use super::opts::{self, Opt};
 use super::{Execution, Session};
 use crate::net::{ConnectOutcome, PingResult};
+use crate::time::Millis;
 use std::net::Ipv4Addr;
 
 /// The release every simulated host runs; what `ssh` greets with.
@@ -108,7 +109,7 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
                 return err(exec, "Connection refused");
             }
             // The previous login, three minutes ago, as `last` prints it.
-            let when = crate::time::DateTime::at(s.now as i64 - 180_000).asctime();
+            let when = crate::time::DateTime::at(s.now - 180_000).asctime();
             exec.out(format!(
                 "{OS_BANNER}\n\nLast login: {when} from {}\n",
                 peer_seen_by_server.ip()
@@ -232,7 +233,7 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
     }
     let received = rtts.len() as u32;
     let lost_wait = if received < count {
-        30 + u64::from(count) * 11
+        30 + Millis::from(count) * 11
     } else {
         0
     };
@@ -241,7 +242,7 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
     // answered or not).
     let total_ms = match count {
         1 => 0,
-        _ => u64::from(count - 1) * 1001 + lost_wait,
+        _ => Millis::from(count - 1) * 1001 + lost_wait,
     };
     s.advance(lost_wait + 2);
     if interrupted {

@@ -33,7 +33,7 @@ const CONNTRACK_OPTS: &[Opt] = &[
 ];
 
 /// `tcp      6 117 TIME_WAIT src=… dst=… sport=… dport=… src=… … [ASSURED] mark=0 use=1`.
-fn entry_line(e: &Entry, now: u64) -> String {
+fn entry_line(e: &Entry, now: crate::time::Millis) -> String {
     let (name, num) = match e.original.proto {
         Protocol::Tcp => ("tcp", 6),
         Protocol::Udp => ("udp", 17),

@@ -22,7 +22,7 @@ pub const NATIVE_STEP_MS: Millis = 5_000;
 
 /// The most simulated time a settle lets pass (a crash-looping pod never
 /// settles; this stops it).
-pub const SETTLE_MAX_MS: i64 = 600_000;
+pub const SETTLE_MAX_MS: Millis = 600_000;
 
 /// Work charged for each step of the cluster during a command line.
 const STEP_COST: u64 = 30_000;
@@ -33,8 +33,8 @@ impl Session {
     /// real time between two commands, as recorded in its action log;
     /// natively, `servicelab shell` passes a fixed step before each command.
     pub fn pass(&mut self, ms: Millis) {
-        self.now = self.now.saturating_add(ms);
-        self.advance_world(self.now as i64, None);
+        self.now = self.now.saturating_add(ms.max(0));
+        self.advance_world(self.now, None);
     }
 
     /// Whether the cluster has work under way that waiting would finish
@@ -49,13 +49,13 @@ impl Session {
     /// judge, so that no lesson depends on how fast the student types.
     pub fn settle(&mut self) {
         self.catch_up(None);
-        let end = self.now as i64 + SETTLE_MAX_MS;
+        let end = self.now + SETTLE_MAX_MS;
         while self.world.cluster.pending() {
             let Some(at) = self.world.cluster.next_due().filter(|t| *t <= end) else {
                 break;
             };
-            let at = at.max(self.now as i64);
-            self.now = at as Millis;
+            let at = at.max(self.now);
+            self.now = at;
             self.advance_world(at, None);
         }
     }
@@ -70,14 +70,14 @@ impl Session {
     /// Brings the cluster up to the session's clock (before a command runs).
     /// In a command line, each step of the cluster is work of the line.
     pub(in crate::shell) fn catch_up(&mut self, exec: Option<&mut Execution>) {
-        if self.kubelet_busy || self.world.clock >= self.now as i64 {
+        if self.kubelet_busy || self.world.clock >= self.now {
             return;
         }
-        self.advance_world(self.now as i64, exec);
+        self.advance_world(self.now, exec);
     }
 
     /// The cluster's steps up to `to`, with the shell running what needs one.
-    fn advance_world(&mut self, to: i64, mut exec: Option<&mut Execution>) {
+    fn advance_world(&mut self, to: Millis, mut exec: Option<&mut Execution>) {
         if self.kubelet_busy {
             return;
         }
@@ -112,7 +112,7 @@ impl Session {
         req: &crate::cluster::KubeletRequest,
         host: crate::net::HostId,
         command: &[String],
-        at: i64,
+        at: Millis,
     ) {
         let image = self
             .world
@@ -140,7 +140,7 @@ impl Session {
             let saved_charged = self.rt.cluster_work_charged;
             let saved_status = self.last_status;
             self.kubelet_busy = true;
-            self.now = at.max(0) as Millis;
+            self.now = at.max(0);
             let start = self.now;
             let mut sink = Execution::default();
             let code = if matches!(program.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash")
@@ -151,7 +151,7 @@ impl Session {
             } else {
                 self.run_words_in(host, command, &mut sink)
             };
-            let took = self.now.saturating_sub(start) as i64;
+            let took = self.now - start;
             self.kubelet_busy = false;
             self.now = saved_now;
             self.rt.budget = saved_budget;
@@ -236,7 +236,7 @@ impl Session {
             if self.rt.budget.exhausted().is_some() {
                 return false;
             }
-            let next = self.world.cluster.next_due().map(|t| t.max(0) as Millis);
+            let next = self.world.cluster.next_due().map(|t| t.max(0));
             match next {
                 Some(t) if t <= deadline && t > self.now => self.now = t,
                 Some(t) if t <= self.now => {

@@ -333,7 +333,7 @@ pub(crate) fn dig(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     }
     if secs.stats {
         let proto = if o.tcp { "TCP" } else { "UDP" };
-        let unix = crate::time::EPOCH_UNIX + (s.now / 1000);
+        let unix = crate::time::DateTime::at(s.now).unix;
         out.push_str(&format!(
             ";; Query time: 0 msec\n;; SERVER: {server}#53({server}) ({proto})\n;; WHEN: {}\n;; MSG SIZE  rcvd: {}\n\n",
             when(unix),

@@ -27,7 +27,7 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 /// bind9 9.18's version string, as `dig` prints it (netshoot and Ubuntu 24.04 ship 9.18).
 pub(super) const BIND_VERSION: &str = "9.18.30";
 /// A UDP query's timeout (bind's `UDP_TIMEOUT`, glibc's `RES_TIMEOUT`).
-const TIMEOUT_MS: u64 = 5000;
+const TIMEOUT_MS: crate::time::Millis = 5000;
 
 /// What `/etc/resolv.conf` says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -210,7 +210,7 @@ impl Session {
         );
         let reply = match result.outcome {
             ConnectOutcome::Established { listener, .. } if listener.process == "coredns" => {
-                self.advance((result.rtt_us / 1000).max(1));
+                self.advance(crate::time::millis(result.rtt_us / 1000).max(1));
                 Reply::Answer(dns::resolve(
                     &self.world.cluster,
                     name,

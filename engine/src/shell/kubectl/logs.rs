@@ -56,7 +56,7 @@ fn pods_of(s: &Session, r: Resource, ns: &str, name: &str) -> Option<Vec<String>
 }
 
 /// `2026-11-26T09:00:05.123456789Z `: `--timestamps`' prefix.
-fn timestamp(at: i64) -> String {
+fn timestamp(at: crate::time::Millis) -> String {
     let base = crate::cluster::rfc3339(at);
     let ms = at.rem_euclid(1000);
     // The runtime's nanoseconds: the milliseconds and a deterministic rest.
@@ -177,7 +177,7 @@ fn show(
     tail: Option<i64>,
     many: bool,
 ) -> i32 {
-    let now = s.now as i64;
+    let now = s.now;
     let previous = args.has("previous");
     let mut out = String::new();
     for pod_name in pods {

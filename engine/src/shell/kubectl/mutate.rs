@@ -220,7 +220,7 @@ fn submit(s: &mut Session, obj: Object, verb: &str, args: &Args, exec: &mut Exec
         Some(c) => c,
         None => &mut s.world.cluster,
     };
-    match cluster.create(obj, s.now as i64) {
+    match cluster.create(obj, s.now) {
         Ok(()) => {
             // Only `-o` needs the stored object (and its encoding costs).
             let printed = args.output.is_some() && {
@@ -281,7 +281,7 @@ pub(crate) fn apply(
         return 1;
     };
     let (objs, mut failed) = objects(&sources, exec);
-    let now = s.now as i64;
+    let now = s.now;
     for Read {
         source,
         raw,
@@ -357,7 +357,7 @@ pub(crate) fn create(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let now = s.now as i64;
+    let now = s.now;
     let ns = args.namespace.clone();
     let mut pos = args.positional.iter().map(String::as_str);
     let what = pos.next();
@@ -607,7 +607,7 @@ pub(crate) fn delete(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let now = s.now as i64;
+    let now = s.now;
     let ns = args.ns();
     let mut failed = false;
     if !args.files.is_empty() {
@@ -938,7 +938,7 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
         return submit(s, Object::Pod(pod), "created", args, exec);
     }
     // Attached: kubectl creates the pod and waits for it to run.
-    let now = s.now as i64;
+    let now = s.now;
     if let Err(e) = s.world.cluster.create(Object::Pod(pod), now) {
         print_api_error(exec, &e, None);
         return 1;
@@ -1056,7 +1056,7 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
 
 /// The pod `kubectl run --rm` created is deleted, as its deferred removal does.
 fn remove_pod(s: &mut Session, key: &crate::cluster::Key, exec: &mut Execution) {
-    let now = s.now as i64;
+    let now = s.now;
     if s.world.cluster.delete("pods", &key.0, &key.1, now).is_ok() {
         exec.out(format!("pod \"{}\" deleted\n", key.1));
     }
@@ -1111,7 +1111,7 @@ pub(crate) fn attached_shell_ended(
     code: i32,
     exec: &mut Execution,
 ) {
-    let now = s.now as i64;
+    let now = s.now;
     let policy = s
         .world
         .cluster
@@ -1192,7 +1192,7 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             continue;
         }
         let key = (ns.clone(), name.clone());
-        let now = s.now as i64;
+        let now = s.now;
         match s
             .world
             .cluster

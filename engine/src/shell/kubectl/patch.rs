@@ -38,7 +38,7 @@ pub(super) fn send(s: &mut Session, mut v: Value) -> Result<bool, String> {
         }
         Err(e) => return Err(e.message("STDIN")),
     };
-    let now = s.now as i64;
+    let now = s.now;
     s.world
         .cluster
         .update(obj, now)
@@ -392,7 +392,7 @@ impl Session {
         }
         let obj: Object = manifest::decode(v).ok()?;
         let mut copy = self.world.cluster.clone();
-        copy.update(obj, self.now as i64).err()
+        copy.update(obj, self.now).err()
     }
 }
 

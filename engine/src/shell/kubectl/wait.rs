@@ -463,7 +463,7 @@ fn restart(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         exec.err(format!("No resources found in {ns} namespace.\n"));
         return 0;
     }
-    let now = s.now as i64;
+    let now = s.now;
     let stamp = crate::cluster::rfc3339(now);
     let mut failed = false;
     for (r, name) in targets {
@@ -623,7 +623,7 @@ fn undo(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         return 1;
     };
     let ns = args.ns();
-    let now = s.now as i64;
+    let now = s.now;
     let mut failed = false;
     for (r, name) in targets {
         if r != Resource::Deployments {

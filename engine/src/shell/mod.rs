@@ -20,6 +20,7 @@ mod netcmds;
 mod nodetools;
 mod not_found;
 pub mod opts;
+mod simulation;
 pub mod tabwriter;
 mod text;
 pub mod time;
@@ -29,13 +30,13 @@ use lang::{builtins, escapes, interp, lexer, pattern};
 use text::fs::{self as files, Fs};
 
 use crate::net::{HostId, Trace};
-use crate::rng::SimRng;
 use crate::time::Millis;
 use crate::world::{OptionsError, Topology, World, WorldOptions};
 pub use complete::Completion;
 pub(crate) use kubectl::format_endpoint_slices;
 pub use kubectl::EditRequest;
 pub use lexer::{needs_more, split_commands, Chunk, CommandReader, ParseError, Split};
+pub use simulation::Simulation;
 
 /// Every command `run_command` dispatches, in name order: what Tab completes
 /// and what `help` is about. A test keeps it equal to the dispatch.
@@ -369,11 +370,10 @@ pub struct RequestOutcome {
 
 #[derive(Debug, Clone)]
 pub struct Session {
-    world: World,
+    /// The world, the clock and the generator: what the terminal looks at.
+    sim: Simulation,
     /// The login chain: the laptop first, then each `ssh`.
     logins: Vec<HostId>,
-    now: Millis,
-    rng: SimRng,
     last_status: i32,
     /// Shell variables, aliases, directories, and the line being run.
     rt: interp::Runtime,
@@ -404,10 +404,8 @@ impl Session {
     pub fn from_world(world: World, seed: u64) -> Session {
         let laptop = world.laptop();
         let mut s = Session {
-            world,
+            sim: Simulation::new(world, seed),
             logins: vec![laptop],
-            now: 0,
-            rng: SimRng::new(seed),
             last_status: 0,
             rt: interp::Runtime::default(),
             screen_editor: false,
@@ -421,7 +419,13 @@ impl Session {
     }
 
     pub fn world(&self) -> &World {
-        &self.world
+        &self.sim.world
+    }
+
+    /// The simulation the terminal looks at: the world, the clock, the
+    /// generator.
+    pub fn simulation(&self) -> &Simulation {
+        &self.sim
     }
 
     /// Units of work the last command line used of its budget (for
@@ -445,13 +449,18 @@ impl Session {
     /// A file in the home directory of the terminal's host, by name.
     pub fn home_file(&self, name: &str) -> Option<String> {
         let path = format!("{}/{name}", self.home());
-        self.world.machine(self.here())?.files.get(&path).cloned()
+        self.sim
+            .world
+            .machine(self.here())?
+            .files
+            .get(&path)
+            .cloned()
     }
 
     /// The names of the files in the home directory of the terminal's host.
     pub fn home_files(&self) -> Vec<String> {
         let home = format!("{}/", self.home());
-        let Some(machine) = self.world.machine(self.here()) else {
+        let Some(machine) = self.sim.world.machine(self.here()) else {
             return vec![];
         };
         machine
@@ -464,13 +473,13 @@ impl Session {
     }
 
     pub fn world_mut(&mut self) -> &mut World {
-        &mut self.world
+        &mut self.sim.world
     }
 
     /// Puts a file on a host (`laptop`, `node01`…), by absolute path or
     /// relative to the user's home.
     pub fn put_file(&mut self, host: &str, path: &str, contents: &str) -> bool {
-        let Some(id) = self.world.net.host_id(host) else {
+        let Some(id) = self.sim.world.net.host_id(host) else {
             return false;
         };
         let saved = std::mem::replace(&mut self.logins, vec![id]);
@@ -482,8 +491,8 @@ impl Session {
     /// A file on a host (`laptop`, `node01`…), by absolute path or
     /// relative to the user's home there: what [`Session::put_file`] wrote.
     pub fn file_on(&self, host: &str, path: &str) -> Option<String> {
-        let id = self.world.net.host_id(host)?;
-        let machine = self.world.machine(id)?;
+        let id = self.sim.world.net.host_id(host)?;
+        let machine = self.sim.world.machine(id)?;
         let path = if path.starts_with('/') {
             path.to_string()
         } else {
@@ -517,22 +526,22 @@ impl Session {
     }
 
     fn position_at(&mut self, from: &str) -> Option<()> {
-        let id = self.world.net.host_id(from).filter(|id| {
-            let k = self.world.net.host(*id).kind;
+        let id = self.sim.world.net.host_id(from).filter(|id| {
+            let k = self.sim.world.net.host(*id).kind;
             k != crate::net::HostKind::Pod
         });
-        let id = id.or_else(|| self.world.pod_host(from))?;
+        let id = id.or_else(|| self.sim.world.pod_host(from))?;
         self.logins = vec![id];
         Some(())
     }
 
     pub fn topology(&self) -> Topology {
-        self.world.topology()
+        self.sim.world.topology()
     }
 
     /// Simulated milliseconds since the session started.
     pub fn now(&self) -> Millis {
-        self.now
+        self.sim.now
     }
 
     fn here(&self) -> HostId {
@@ -544,7 +553,7 @@ impl Session {
 
     /// The name of the host the terminal is on.
     pub fn current_host(&self) -> &str {
-        &self.world.net.host(self.here()).name
+        &self.sim.world.net.host(self.here()).name
     }
 
     /// The user on the current host.
@@ -554,7 +563,8 @@ impl Session {
         if self.pod_image_is("curlimages/curl") {
             return "curl_user";
         }
-        self.world
+        self.sim
+            .world
             .machine(self.here())
             .map(|m| m.user.as_str())
             .unwrap_or("root")
@@ -601,13 +611,14 @@ impl Session {
     /// a lesson's setup; not the controllers'): a request seen before a
     /// write is not evidence of what the world answers after it.
     pub fn cluster_writes(&self) -> u64 {
-        self.world.cluster.writes_from_outside()
+        self.sim.world.cluster.writes_from_outside()
     }
 
     /// The namespace of the pod the terminal is in, if it is in one.
     pub fn current_pod_namespace(&self) -> Option<String> {
         let here = self.here();
-        self.world
+        self.sim
+            .world
             .pod_hosts
             .iter()
             .find(|(_, h)| **h == here)
@@ -808,8 +819,8 @@ impl Session {
         let home = self.home();
         let user = self.user().to_string();
         let root = self.rt.root || user == "root";
-        let now = self.now;
-        let World { net, machines, .. } = &mut self.world;
+        let now = self.sim.now;
+        let World { net, machines, .. } = &mut self.sim.world;
         let fs = Fs {
             machine: machines.iter_mut().find(|m| m.host == here),
             host: here,
@@ -822,7 +833,7 @@ impl Session {
             root,
             now,
         };
-        (fs, &mut self.rt.budget, &mut self.now)
+        (fs, &mut self.rt.budget, &mut self.sim.now)
     }
 
     /// `printf -v VAR FORMAT…`: bash's printf, into a variable.
@@ -864,7 +875,7 @@ impl Session {
         exec: &mut Execution,
         run: fn(&mut Session, &[String], &mut Execution) -> i32,
     ) -> i32 {
-        let kind = self.world.net.host(self.here()).kind;
+        let kind = self.sim.world.net.host(self.here()).kind;
         if kind == crate::net::HostKind::Laptop {
             return self.command_not_found(name, exec);
         }
@@ -875,7 +886,7 @@ impl Session {
     /// its `command_not_found_handle` asks command-not-found, which
     /// suggests a package or a spelling; a container's shell just says so.
     fn command_not_found(&mut self, name: &str, exec: &mut Execution) -> i32 {
-        let kind = self.world.net.host(self.here()).kind;
+        let kind = self.sim.world.net.host(self.here()).kind;
         let ubuntu = matches!(
             kind,
             crate::net::HostKind::Laptop | crate::net::HostKind::Node
@@ -924,7 +935,7 @@ impl Session {
     /// `vi FILE`, `vim FILE`, `nano FILE`: the front end's editor on that
     /// file, when it has one; else a message that says what to do instead.
     fn screen_edit(&mut self, editor: &str, args: &[String], exec: &mut Execution) -> i32 {
-        if self.current_pod_namespace().is_some() || self.world.machine(self.here()).is_none() {
+        if self.current_pod_namespace().is_some() || self.sim.world.machine(self.here()).is_none() {
             // Container images of the course ship no editor.
             exec.err(format!("bash: {editor}: command not found\n"));
             return 127;
@@ -1007,7 +1018,7 @@ impl Session {
             .and_then(|s| s.cwd.clone())
             .unwrap_or_else(|| {
                 let container = self.current_pod_namespace().is_some()
-                    || self.world.machine(self.here()).is_none();
+                    || self.sim.world.machine(self.here()).is_none();
                 // A container starts in its image's working directory:
                 // curlimages/curl's is its user's home, the others' `/`.
                 if container && !self.pod_image_is("curlimages/curl") {
@@ -1030,12 +1041,12 @@ impl Session {
     }
 
     fn advance(&mut self, ms: Millis) {
-        self.now += ms;
+        self.sim.advance(ms);
     }
 
     /// An ephemeral source port, as Linux picks them (32768–60999).
     fn ephemeral_port(&mut self) -> u16 {
-        self.rng.range_inclusive(32768, 60999) as u16
+        self.sim.ephemeral_port()
     }
 
     /// Resolves a host name the way the laptop's or a node's libc would: an
@@ -1050,9 +1061,10 @@ impl Session {
             return Some(std::net::Ipv4Addr::LOCALHOST);
         }
         if name == self.current_host() {
-            return self.world.net.host(self.here()).primary_addr();
+            return self.sim.world.net.host(self.here()).primary_addr();
         }
-        self.world
+        self.sim
+            .world
             .machine(self.here())
             .and_then(|m| m.etc_hosts.iter().find(|(n, _)| n == name).map(|(_, a)| *a))
     }

@@ -191,7 +191,7 @@ pub(super) fn wget(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
             user_agent: agent.clone(),
             headers: vec![("Connection".into(), "close".into())],
         };
-        let h = s.world.net.host(server);
+        let h = s.sim.world.net.host(server);
         let ctx = ServerCtx {
             hostname: h.name.clone(),
             addrs: h
@@ -201,9 +201,9 @@ pub(super) fn wget(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
                 .collect(),
             remote: peer,
         };
-        let now = s.now;
+        let now = s.sim.now;
         s.advance(1);
-        let Some(resp) = s.world.serve_http(server, &listener, &req, &ctx, now) else {
+        let Some(resp) = s.sim.world.serve_http(server, &listener, &req, &ctx, now) else {
             exec.err("wget: error getting response\n");
             return 1;
         };

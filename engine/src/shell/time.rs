@@ -9,11 +9,11 @@
 //! ([`crate::world::RequestRun::InShell`]) run here, in the pod, with the
 //! shell's own tools: an `exec` probe `cat /tmp/ready` reads the pod's file.
 
+use super::simulation::{InPod, Ran};
 use super::{Execution, Session, Stream};
 use crate::cluster::images;
-use crate::cluster::{ProbeResult, Request};
+use crate::cluster::Request;
 use crate::time::Millis;
-use crate::world::RequestRun;
 
 /// The simulated time that passes before each command natively
 /// (`servicelab shell`, `servicelab check`'s solutions): about what it takes
@@ -33,14 +33,14 @@ impl Session {
     /// real time between two commands, as recorded in its action log;
     /// natively, `servicelab shell` passes a fixed step before each command.
     pub fn pass(&mut self, ms: Millis) {
-        self.now = self.now.saturating_add(ms.max(0));
-        self.advance_world(self.now, None);
+        self.sim.advance(ms);
+        self.advance_world(self.sim.now, None);
     }
 
     /// Whether the cluster has work under way that waiting would finish
     /// (a pod starting, a readiness probe not yet decided).
     pub fn has_pending(&self) -> bool {
-        self.world.cluster.pending()
+        self.sim.world.cluster.pending()
     }
 
     /// Lets pending work finish: the clock moves on until every pod that
@@ -49,13 +49,13 @@ impl Session {
     /// judge, so that no lesson depends on how fast the student types.
     pub fn settle(&mut self) {
         self.catch_up(None);
-        let end = self.now + SETTLE_MAX_MS;
-        while self.world.cluster.pending() {
-            let Some(at) = self.world.cluster.next_due().filter(|t| *t <= end) else {
+        let end = self.sim.now + SETTLE_MAX_MS;
+        while self.sim.world.cluster.pending() {
+            let Some(at) = self.sim.next_step(end) else {
                 break;
             };
-            let at = at.max(self.now);
-            self.now = at;
+            let at = at.max(self.sim.now);
+            self.sim.now = at;
             self.advance_world(at, None);
         }
     }
@@ -70,10 +70,10 @@ impl Session {
     /// Brings the cluster up to the session's clock (before a command runs).
     /// In a command line, each step of the cluster is work of the line.
     pub(in crate::shell) fn catch_up(&mut self, exec: Option<&mut Execution>) {
-        if self.kubelet_busy || self.world.clock >= self.now {
+        if self.kubelet_busy || !self.sim.behind() {
             return;
         }
-        self.advance_world(self.now, exec);
+        self.advance_world(self.sim.now, exec);
     }
 
     /// The cluster's steps up to `to`, with the shell running what needs one.
@@ -82,7 +82,7 @@ impl Session {
             return;
         }
         let mut steps = 0;
-        while let Some(at) = self.world.cluster.next_due().filter(|t| *t <= to) {
+        while let Some(at) = self.sim.next_step(to) {
             steps += 1;
             // A step's own cost, and what the steps so far made the
             // cluster do (a step over hundreds of pods costs more).
@@ -91,30 +91,24 @@ impl Session {
                 None => false,
             };
             if steps > crate::world::MAX_STEPS || over_budget {
-                self.world.skip_to(to);
+                self.sim.skip_to(to);
                 break;
             }
-            for req in self.world.step_at(at) {
-                if let RequestRun::InShell { host, command } = self.world.run_request(&req, at) {
-                    self.run_for_kubelet(&req, host, &command, at);
-                }
+            for job in self.sim.step(at) {
+                let ran = self.run_for_kubelet(&job);
+                self.sim.kubelet_done(&job, ran);
             }
         }
-        self.world.clock = self.world.clock.max(to);
-        self.world.sync_if_changed();
+        self.sim.reached(to);
     }
 
     /// Runs an `exec` probe or a client container's command in the pod, at
     /// the kubelet's moment, without moving the session's clock or using
-    /// the line's budget, and reports the result.
-    fn run_for_kubelet(
-        &mut self,
-        req: &crate::cluster::KubeletRequest,
-        host: crate::net::HostId,
-        command: &[String],
-        at: Millis,
-    ) {
+    /// the line's budget.
+    fn run_for_kubelet(&mut self, job: &InPod) -> Ran {
+        let (req, command) = (&job.req, &job.command);
         let image = self
+            .sim
             .world
             .cluster
             .pods
@@ -123,61 +117,51 @@ impl Session {
             .map(|c| c.image.clone())
             .unwrap_or_default();
         let program = command.first().cloned().unwrap_or_default();
-        let (code, output, took) = if program.is_empty() || !images::has_command(&image, &program) {
-            match &req.what {
-                Request::Probe(..) => (
-                    126,
-                    format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown"),
-                    0,
-                ),
+        if program.is_empty() || !images::has_command(&image, &program) {
+            return match &req.what {
+                Request::Probe(..) => Ran {
+                    code: 126,
+                    output: format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown"),
+                    took: 0,
+                },
                 // The runtime cannot start the container at all.
-                Request::Launch(_) => (128, String::new(), 0),
-            }
-        } else {
-            let saved_now = self.now;
-            let saved_budget = std::mem::take(&mut self.rt.budget);
-            // The line pays for the cluster's work, not the probe's budget.
-            let saved_charged = self.rt.cluster_work_charged;
-            let saved_status = self.last_status;
-            self.kubelet_busy = true;
-            self.now = at.max(0);
-            let start = self.now;
-            let mut sink = Execution::default();
-            let code = if matches!(program.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash")
-                && command.get(1).is_some_and(|a| a == "-c")
-            {
-                let line = command.get(2).cloned().unwrap_or_default();
-                self.run_line_in(host, &line, &mut sink)
-            } else {
-                self.run_words_in(host, command, &mut sink)
+                Request::Launch(_) => Ran {
+                    code: 128,
+                    output: String::new(),
+                    took: 0,
+                },
             };
-            let took = self.now - start;
-            self.kubelet_busy = false;
-            self.now = saved_now;
-            self.rt.budget = saved_budget;
-            self.rt.cluster_work_charged = saved_charged;
-            self.last_status = saved_status;
-            let output: String = sink
-                .output
-                .iter()
-                .filter(|(s, _)| matches!(s, Stream::Stdout | Stream::Stderr))
-                .map(|(_, t)| t.as_str())
-                .collect();
-            (code, output, took)
-        };
-        match &req.what {
-            Request::Probe(..) => {
-                let result = ProbeResult {
-                    ok: code == 0,
-                    message: output.trim_end().to_string(),
-                };
-                self.world.cluster.probe_done(req, result, at);
-            }
-            Request::Launch(_) => {
-                self.world.cluster.launch_done(req, &output, code, took, at);
-            }
         }
-        self.world.sync_if_changed();
+        let saved_now = self.sim.now;
+        let saved_budget = std::mem::take(&mut self.rt.budget);
+        // The line pays for the cluster's work, not the probe's budget.
+        let saved_charged = self.rt.cluster_work_charged;
+        let saved_status = self.last_status;
+        self.kubelet_busy = true;
+        self.sim.now = job.at.max(0);
+        let start = self.sim.now;
+        let mut sink = Execution::default();
+        let code = if matches!(program.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash")
+            && command.get(1).is_some_and(|a| a == "-c")
+        {
+            let line = command.get(2).cloned().unwrap_or_default();
+            self.run_line_in(job.host, &line, &mut sink)
+        } else {
+            self.run_words_in(job.host, command, &mut sink)
+        };
+        let took = self.sim.now - start;
+        self.kubelet_busy = false;
+        self.sim.now = saved_now;
+        self.rt.budget = saved_budget;
+        self.rt.cluster_work_charged = saved_charged;
+        self.last_status = saved_status;
+        let output: String = sink
+            .output
+            .iter()
+            .filter(|(s, _)| matches!(s, Stream::Stdout | Stream::Stderr))
+            .map(|(_, t)| t.as_str())
+            .collect();
+        Ran { code, output, took }
     }
 }
 
@@ -216,7 +200,7 @@ impl Session {
 
     /// The network follows a write made outside a command line.
     pub(in crate::shell) fn catch_up_after_write(&mut self) {
-        self.world.sync_if_changed();
+        self.sim.world.sync_if_changed();
     }
 
     /// Lets simulated time pass, the cluster's step by step, until `done`
@@ -236,15 +220,15 @@ impl Session {
             if self.rt.budget.exhausted().is_some() {
                 return false;
             }
-            let next = self.world.cluster.next_due().map(|t| t.max(0));
+            let next = self.sim.world.cluster.next_due().map(|t| t.max(0));
             match next {
-                Some(t) if t <= deadline && t > self.now => self.now = t,
-                Some(t) if t <= self.now => {
+                Some(t) if t <= deadline && t > self.sim.now => self.sim.now = t,
+                Some(t) if t <= self.sim.now => {
                     // Due but not done: the line's budget ran out.
                     return false;
                 }
                 _ => {
-                    self.now = self.now.max(deadline);
+                    self.sim.now = self.sim.now.max(deadline);
                     self.catch_up(Some(exec));
                     return watch(self, exec);
                 }

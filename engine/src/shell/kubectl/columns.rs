@@ -314,8 +314,8 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
 const ITEM_COST: usize = 1_500;
 
 fn items_uncounted(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
-    let c = &s.world.cluster;
-    let now = s.now;
+    let c = &s.sim.world.cluster;
+    let now = s.sim.now;
     let in_ns = |k: &str| ns.is_none_or(|n| n == k);
     let item =
         |n: &str, meta: &ObjectMeta, cells: Vec<String>, wide: Vec<String>, json: Value| Item {

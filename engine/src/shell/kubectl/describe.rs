@@ -1168,7 +1168,7 @@ pub(crate) fn describe(s: &Session, args: &Args, exec: &mut Execution) -> i32 {
         }
     };
     let ns = args.ns();
-    let now = s.now;
+    let now = s.sim.now;
     let mut docs = vec![];
     let mut status = 0;
     for (r, name) in targets {
@@ -1202,7 +1202,7 @@ pub(crate) fn describe(s: &Session, args: &Args, exec: &mut Execution) -> i32 {
                 names
             }
         };
-        let c = &s.world.cluster;
+        let c = &s.sim.world.cluster;
         for n in names {
             let key = (ns.clone(), n.clone());
             let text = match r {

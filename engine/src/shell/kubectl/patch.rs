@@ -38,8 +38,9 @@ pub(super) fn send(s: &mut Session, mut v: Value) -> Result<bool, String> {
         }
         Err(e) => return Err(e.message("STDIN")),
     };
-    let now = s.now;
-    s.world
+    let now = s.sim.now;
+    s.sim
+        .world
         .cluster
         .update(obj, now)
         .map_err(|e| e.kubectl_message(None))
@@ -391,8 +392,8 @@ impl Session {
             m.remove("status");
         }
         let obj: Object = manifest::decode(v).ok()?;
-        let mut copy = self.world.cluster.clone();
-        copy.update(obj, self.now).err()
+        let mut copy = self.sim.world.cluster.clone();
+        copy.update(obj, self.sim.now).err()
     }
 }
 

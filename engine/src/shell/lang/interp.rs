@@ -473,7 +473,7 @@ impl Session {
     /// Charges the line for the work the cluster did since it was last
     /// charged; false (the line stopped) when the budget ran out.
     pub(in crate::shell) fn charge_cluster(&mut self, out: &mut Execution) -> bool {
-        let done = self.world.cluster.work_done();
+        let done = self.sim.world.cluster.work_done();
         let units = done.saturating_sub(self.rt.cluster_work_charged);
         self.rt.cluster_work_charged = done;
         let read = self.rt.read_work.take();
@@ -521,7 +521,7 @@ impl Session {
                 return Some(if sh { "sh" } else { "bash" }.into());
             }
             "-" => return Some("himBHs".into()),
-            "RANDOM" => return Some(self.rng.range_inclusive(0, 32767).to_string()),
+            "RANDOM" => return Some(self.sim.rng.range_inclusive(0, 32767).to_string()),
             n if n.chars().all(|c| c.is_ascii_digit()) || matches!(n, "@" | "*" | "!") => {
                 return None
             }
@@ -592,7 +592,7 @@ impl Session {
     /// error costs only its own command, never what came before or after.
     pub(in crate::shell) fn run_text(&mut self, text: &str) -> Execution {
         let mut exec = Execution::default();
-        let start = self.now;
+        let start = self.sim.now;
         let nested = self.rt.running > 0;
         let first_line = self.rt.lines_read;
         if !nested {
@@ -603,7 +603,7 @@ impl Session {
         let saved = nested.then(|| self.enter_subshell(true));
         if !nested {
             self.rt.budget = Budget::fresh();
-            self.rt.cluster_work_charged = self.world.cluster.work_done();
+            self.rt.cluster_work_charged = self.sim.world.cluster.work_done();
             self.rt.read_work.set(0);
             self.rt.limit_message = None;
             self.rt.tty = true;
@@ -649,7 +649,7 @@ impl Session {
             }
         }
         exec.status = status;
-        exec.elapsed_ms = self.now - start;
+        exec.elapsed_ms = self.sim.now - start;
         exec
     }
 
@@ -752,7 +752,7 @@ impl Session {
     }
 
     fn exec_pipeline(&mut self, p: &Pipeline, stdin: Option<&str>, out: &mut Execution) -> i32 {
-        let started = self.now;
+        let started = self.sim.now;
         let mut status = 0;
         if let [only] = p.commands.as_slice() {
             status = self.exec_command(only, stdin, out);
@@ -785,7 +785,7 @@ impl Session {
         }
         if let Some(posix) = p.timed {
             // Simulated time; the simulation spends no CPU.
-            let ms = self.now - started;
+            let ms = self.sim.now - started;
             out.err(if posix {
                 format!(
                     "real {}.{:02}\nuser 0.00\nsys 0.00\n",

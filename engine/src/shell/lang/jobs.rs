@@ -105,7 +105,7 @@ impl Session {
     /// What bash reports before a prompt: the jobs that ended since, and
     /// port-forwards whose pod went away. They are then forgotten.
     pub(in crate::shell) fn report_jobs(&mut self, exec: &mut Execution) {
-        let pods = &self.world.cluster.pods;
+        let pods = &self.sim.world.cluster.pods;
         for j in &mut self.rt.jobs {
             let gone = j.state == JobState::Running
                 && j.forward

@@ -211,7 +211,7 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     }
     let opts = match parse_args(args) {
         Ok(o) => Options {
-            to_terminal: s.rt.tty,
+            to_terminal: s.term.rt.tty,
             ..o
         },
         Err(e) => {

@@ -27,8 +27,8 @@ impl Session {
             (super::Stream::Stdout, &note.stdout),
             (super::Stream::Stderr, &note.stderr),
         ] {
-            if !text.is_empty() && self.rt.terminal.len() < 10_000 {
-                self.rt.terminal.push((stream, text.clone()));
+            if !text.is_empty() && self.term.rt.terminal.len() < 10_000 {
+                self.term.rt.terminal.push((stream, text.clone()));
             }
         }
     }
@@ -246,6 +246,7 @@ impl Session {
                 let sandbox = crate::cluster::objects::container_id(&pod, "pause", 0);
                 let stamp = crate::time::DateTime::at(now);
                 let pid = self
+                    .term
                     .rt
                     .jobs
                     .iter()

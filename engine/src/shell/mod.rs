@@ -1,9 +1,10 @@
 //! The student's terminal: a bash-ish command line over the simulated world.
 //!
-//! [`Session`] is the whole state of a terminal: the world, the chain of
-//! `ssh` logins, the simulated clock and the seeded generator. It is a pure
-//! function of its options and the lines run so far, which is what makes
-//! replay, undo and shared links exact.
+//! [`Session`] is a terminal (the chain of `ssh` logins, the interpreter's
+//! state, jobs) over a [`Simulation`] (the world, the one simulated clock,
+//! the seeded generator). It is a pure function of its options and the
+//! lines run so far, which is what makes replay, undo and shared links
+//! exact.
 
 pub mod budget;
 mod complete;
@@ -372,17 +373,26 @@ pub struct RequestOutcome {
 pub struct Session {
     /// The world, the clock and the generator: what the terminal looks at.
     sim: Simulation,
+    /// The terminal's own state: logins, the interpreter's, jobs.
+    term: Terminal,
+}
+
+/// A terminal's own state, apart from the simulation it looks at.
+#[derive(Debug, Clone)]
+struct Terminal {
     /// The login chain: the laptop first, then each `ssh`.
     logins: Vec<HostId>,
     last_status: i32,
     /// Shell variables, aliases, directories, and the line being run.
     rt: interp::Runtime,
+    /// The terminal owns the simulation's loop: before each command the
+    /// cluster is stepped up to the clock. The student's terminal does; the
+    /// throw-away one a kubelet's command runs in does not (the kubelet is
+    /// in the middle of a step).
+    drives: bool,
     /// The front end can open a screen editor (the page's): `vi FILE`
     /// asks it to. Without one (`servicelab shell`), the editors say so.
     screen_editor: bool,
-    /// A probe or a container's command is running for the kubelet: the
-    /// cluster does not move meanwhile.
-    kubelet_busy: bool,
     /// `kubectl edit` may open an editor (the page's); see [`Session::set_editor`].
     editor: bool,
     /// A foreground command may keep running until Ctrl+C (the page); see
@@ -390,6 +400,22 @@ pub struct Session {
     foreground_jobs: bool,
     /// The port-forward running in the foreground, until [`Session::interrupt`].
     foreground: Option<lang::jobs::Forward>,
+}
+
+impl Terminal {
+    /// A terminal logged in to `host`, with a fresh shell.
+    fn at(host: HostId, drives: bool) -> Terminal {
+        Terminal {
+            logins: vec![host],
+            last_status: 0,
+            rt: interp::Runtime::default(),
+            drives,
+            screen_editor: false,
+            editor: false,
+            foreground_jobs: false,
+            foreground: None,
+        }
+    }
 }
 
 impl Session {
@@ -405,14 +431,7 @@ impl Session {
         let laptop = world.laptop();
         let mut s = Session {
             sim: Simulation::new(world, seed),
-            logins: vec![laptop],
-            last_status: 0,
-            rt: interp::Runtime::default(),
-            screen_editor: false,
-            kubelet_busy: false,
-            editor: false,
-            foreground_jobs: false,
-            foreground: None,
+            term: Terminal::at(laptop, true),
         };
         s.catch_up(None);
         s
@@ -431,13 +450,13 @@ impl Session {
     /// Units of work the last command line used of its budget (for
     /// benchmarks that relate work to time).
     pub fn work_spent(&self) -> u64 {
-        budget::MAX_WORK - self.rt.budget.work_left()
+        budget::MAX_WORK - self.term.rt.budget.work_left()
     }
 
     /// Says whether the front end opens a screen editor for `vi`, `vim`
     /// and `nano` (the page does; a terminal without a screen does not).
     pub fn set_screen_editor(&mut self, available: bool) {
-        self.screen_editor = available;
+        self.term.screen_editor = available;
     }
 
     /// The home directory of the user on the terminal's host
@@ -482,9 +501,9 @@ impl Session {
         let Some(id) = self.sim.world.net.host_id(host) else {
             return false;
         };
-        let saved = std::mem::replace(&mut self.logins, vec![id]);
+        let saved = std::mem::replace(&mut self.term.logins, vec![id]);
         let written = self.write_file(path, contents.to_string());
-        self.logins = saved;
+        self.term.logins = saved;
         written.is_ok()
     }
 
@@ -531,7 +550,7 @@ impl Session {
             k != crate::net::HostKind::Pod
         });
         let id = id.or_else(|| self.sim.world.pod_host(from))?;
-        self.logins = vec![id];
+        self.term.logins = vec![id];
         Some(())
     }
 
@@ -546,6 +565,7 @@ impl Session {
 
     fn here(&self) -> HostId {
         *self
+            .term
             .logins
             .last()
             .expect("the laptop login is never popped")
@@ -629,7 +649,7 @@ impl Session {
     /// in the shell `program` names. In an image whose shell is not
     /// busybox's, `sh` is dash (Debian's `/bin/sh`), anything else bash.
     fn enter_host(&mut self, host: HostId, program: &str) {
-        self.logins.push(host);
+        self.term.logins.push(host);
         let sh = matches!(program.rsplit('/').next(), Some("sh"));
         let dash = sh && !self.in_busybox_pod();
         self.shell_state_mut().dash = dash;
@@ -646,20 +666,20 @@ impl Session {
 
     /// Runs already-split words on another host (`kubectl exec POD -- cmd`).
     fn run_words_in(&mut self, host: HostId, words: &[String], exec: &mut Execution) -> i32 {
-        let depth = self.logins.len();
-        self.logins.push(host);
+        let depth = self.term.logins.len();
+        self.term.logins.push(host);
         let code = self.run_command(words, None, exec);
         // Whatever the command did to the logins, the caller's stay.
-        self.logins.truncate(depth.max(1));
+        self.term.logins.truncate(depth.max(1));
         code
     }
 
     /// Runs a command line on another host (`kubectl exec POD -- sh -c '…'`).
     fn run_line_in(&mut self, host: HostId, line: &str, exec: &mut Execution) -> i32 {
-        let depth = self.logins.len();
-        self.logins.push(host);
+        let depth = self.term.logins.len();
+        self.term.logins.push(host);
         let inner = self.run(line);
-        self.logins.truncate(depth.max(1));
+        self.term.logins.truncate(depth.max(1));
         for (stream, text) in inner.output {
             exec.push(stream, text);
         }
@@ -714,7 +734,7 @@ impl Session {
     // command (8 ms for `hostname`). Apart, each tool compiles on first use.
     fn run_command(&mut self, words: &[String], stdin: Option<&str>, exec: &mut Execution) -> i32 {
         let Some(name) = words.first() else {
-            return self.last_status;
+            return self.term.last_status;
         };
         // What time the line has taken so far, the cluster has lived too.
         self.catch_up(Some(exec));
@@ -791,7 +811,7 @@ impl Session {
         stdin: Option<&str>,
         exec: &mut Execution,
     ) -> i32 {
-        let tty = self.rt.tty;
+        let tty = self.term.rt.tty;
         let busybox = self.in_busybox_pod();
         let (fs, budget, clock) = self.parts();
         let mut cx = text::Tool {
@@ -818,22 +838,22 @@ impl Session {
         let cwd = self.cwd();
         let home = self.home();
         let user = self.user().to_string();
-        let root = self.rt.root || user == "root";
+        let root = self.term.rt.root || user == "root";
         let now = self.sim.now;
         let World { net, machines, .. } = &mut self.sim.world;
         let fs = Fs {
             machine: machines.iter_mut().find(|m| m.host == here),
             host: here,
             host_name: &net.host(here).name,
-            mtimes: &mut self.rt.mtimes,
-            file_bytes: &mut self.rt.file_bytes,
+            mtimes: &mut self.sim.mtimes,
+            file_bytes: &mut self.sim.file_bytes,
             cwd,
             home,
             user,
             root,
             now,
         };
-        (fs, &mut self.rt.budget, &mut self.sim.now)
+        (fs, &mut self.term.rt.budget, &mut self.sim.now)
     }
 
     /// `printf -v VAR FORMAT…`: bash's printf, into a variable.
@@ -893,7 +913,7 @@ impl Session {
         ) && self.current_pod_namespace().is_none()
             // sudo runs the program itself, without bash's handle (it
             // says `sudo: NAME: command not found`).
-            && !self.rt.root;
+            && !self.term.rt.root;
         let host = not_found::Host {
             // kubeadm's nodes have conntrack; the laptop does not.
             installed: if kind == crate::net::HostKind::Laptop {
@@ -941,7 +961,7 @@ impl Session {
             return 127;
         }
         let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-        if !self.screen_editor {
+        if !self.term.screen_editor {
             exec.err(format!(
                 "{editor}: servicelab shell has no screen to edit on. In the browser, {editor} FILE opens the page's editor on FILE.\nHere, write a file with a here-document:  cat > FILE <<'EOF'  then its lines, then EOF.\n"
             ));
@@ -970,32 +990,32 @@ impl Session {
             .first()
             .and_then(|a| a.parse::<i32>().ok())
             .unwrap_or(0);
-        if self.rt.subshell > 0 {
+        if self.term.rt.subshell > 0 {
             // In a pipeline stage, `$(…)` or `sh -c`: only that shell ends.
             exec.exit_session = true;
             return code;
         }
-        if self.current_pod_namespace().is_some() && self.logins.len() > 1 {
+        if self.current_pod_namespace().is_some() && self.term.logins.len() > 1 {
             // Leaving `kubectl exec -it … -- bash`: bash says `exit`;
             // busybox's ash and dash leave without a word.
             if !self.in_busybox_pod() && !self.in_dash() {
                 exec.out("exit\n");
             }
-            let depth = self.logins.len();
-            self.logins.pop();
-            self.rt.shells.truncate(self.logins.len());
+            let depth = self.term.logins.len();
+            self.term.logins.pop();
+            self.term.rt.shells.truncate(self.term.logins.len());
             // Leaving the shell `kubectl run -it` attached to.
-            if let Some(i) = self.rt.attached.iter().position(|a| a.depth == depth) {
-                let a = self.rt.attached.remove(i);
+            if let Some(i) = self.term.rt.attached.iter().position(|a| a.depth == depth) {
+                let a = self.term.rt.attached.remove(i);
                 kubectl::attached_shell_ended(self, &a, code, exec);
             }
             return code;
         }
         exec.out("logout\n");
-        if self.logins.len() > 1 {
+        if self.term.logins.len() > 1 {
             let left = self.current_host().to_string();
-            self.logins.pop();
-            self.rt.shells.truncate(self.logins.len());
+            self.term.logins.pop();
+            self.term.rt.shells.truncate(self.term.logins.len());
             exec.out(format!("Connection to {left} closed.\n"));
         } else {
             exec.exit_session = true;

@@ -115,7 +115,7 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
                 peer_seen_by_server.ip()
             ));
             s.advance(180);
-            s.logins.push(server);
+            s.term.logins.push(server);
             0
         }
         ConnectOutcome::Refused { .. } => err(exec, "Connection refused"),

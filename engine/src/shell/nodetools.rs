@@ -93,7 +93,7 @@ pub(super) fn conntrack(s: &mut Session, args: &[String], exec: &mut Execution) 
         exec.err(format!("{CONNTRACK}: no command specified\nTry `conntrack -h' or 'conntrack --help' for more information.\n"));
         return 2;
     }
-    if !(s.rt.root || s.user() == "root") {
+    if !(s.term.rt.root || s.user() == "root") {
         exec.err(format!(
             "{CONNTRACK}: Operation failed: Operation not permitted\n"
         ));
@@ -352,7 +352,7 @@ pub(super) fn ss(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
     }
     if established && tcp {
         // The ssh sessions this host serves (the terminal's logins).
-        for w in s.logins.windows(2) {
+        for w in s.term.logins.windows(2) {
             if w[1] != here {
                 continue;
             }

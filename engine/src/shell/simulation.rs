@@ -1,5 +1,6 @@
-//! The simulation a terminal looks at: the world (hosts, network, cluster),
-//! the one clock, and the seeded generator behind every random choice.
+//! The simulation a terminal looks at: the world (hosts, network, cluster,
+//! the files on the hosts), the one clock, and the seeded generator behind
+//! every random choice.
 //! Apart from the terminal ([`super::Session`]: logins, the interpreter's
 //! state, jobs), which drives it.
 //!
@@ -15,6 +16,7 @@ use crate::net::HostId;
 use crate::rng::SimRng;
 use crate::time::Millis;
 use crate::world::{RequestRun, World};
+use std::collections::BTreeMap;
 
 #[derive(Debug, Clone)]
 pub struct Simulation {
@@ -22,6 +24,10 @@ pub struct Simulation {
     /// Simulated milliseconds since the session started.
     pub(in crate::shell) now: Millis,
     pub(in crate::shell) rng: SimRng,
+    /// When each file was last written (simulated time), for `ls -l`.
+    pub(in crate::shell) mtimes: BTreeMap<(HostId, String), Millis>,
+    /// Bytes the files of all hosts take ([`super::budget::MAX_FILES`]).
+    pub(in crate::shell) file_bytes: usize,
 }
 
 /// A request of the kubelet's that needs a shell in the pod: run it there,
@@ -50,6 +56,8 @@ impl Simulation {
             world,
             now: 0,
             rng: SimRng::new(seed),
+            mtimes: BTreeMap::new(),
+            file_bytes: 0,
         }
     }
 

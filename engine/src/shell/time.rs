@@ -5,12 +5,16 @@
 //! the cluster is brought up to the session's clock: pods start, probes
 //! run, readiness changes, as a real cluster's would in that time.
 //!
-//! The kubelets' probes and client containers' commands that need a shell
+//! The student's terminal owns the loop that steps the cluster (the
+//! [`super::Simulation`] takes each step). The kubelets' probes and client
+//! containers' commands that need a shell
 //! ([`crate::world::RequestRun::InShell`]) run here, in the pod, with the
-//! shell's own tools: an `exec` probe `cat /tmp/ready` reads the pod's file.
+//! shell's own tools (an `exec` probe `cat /tmp/ready` reads the pod's
+//! file), in a throw-away terminal that does not drive the loop: there is
+//! nothing to re-enter and no state of the student's to save and restore.
 
 use super::simulation::{InPod, Ran};
-use super::{Execution, Session, Stream};
+use super::{Execution, Session, Stream, Terminal};
 use crate::cluster::images;
 use crate::cluster::Request;
 use crate::time::Millis;
@@ -70,7 +74,7 @@ impl Session {
     /// Brings the cluster up to the session's clock (before a command runs).
     /// In a command line, each step of the cluster is work of the line.
     pub(in crate::shell) fn catch_up(&mut self, exec: Option<&mut Execution>) {
-        if self.kubelet_busy || !self.sim.behind() {
+        if !self.term.drives || !self.sim.behind() {
             return;
         }
         self.advance_world(self.sim.now, exec);
@@ -78,7 +82,7 @@ impl Session {
 
     /// The cluster's steps up to `to`, with the shell running what needs one.
     fn advance_world(&mut self, to: Millis, mut exec: Option<&mut Execution>) {
-        if self.kubelet_busy {
+        if !self.term.drives {
             return;
         }
         let mut steps = 0;
@@ -132,12 +136,11 @@ impl Session {
                 },
             };
         }
+        // A throw-away terminal in the pod, with its own shell, budget and
+        // `$?`, that does not drive the simulation: the kubelet is in the
+        // middle of a step. The student's terminal comes back whole.
+        let student = std::mem::replace(&mut self.term, Terminal::at(job.host, false));
         let saved_now = self.sim.now;
-        let saved_budget = std::mem::take(&mut self.rt.budget);
-        // The line pays for the cluster's work, not the probe's budget.
-        let saved_charged = self.rt.cluster_work_charged;
-        let saved_status = self.last_status;
-        self.kubelet_busy = true;
         self.sim.now = job.at.max(0);
         let start = self.sim.now;
         let mut sink = Execution::default();
@@ -150,11 +153,8 @@ impl Session {
             self.run_words_in(job.host, command, &mut sink)
         };
         let took = self.sim.now - start;
-        self.kubelet_busy = false;
         self.sim.now = saved_now;
-        self.rt.budget = saved_budget;
-        self.rt.cluster_work_charged = saved_charged;
-        self.last_status = saved_status;
+        self.term = student;
         let output: String = sink
             .output
             .iter()
@@ -171,23 +171,30 @@ impl Session {
     /// foreground `kubectl port-forward` ends at once (as if Ctrl+C were
     /// pressed); `&` keeps one running as a job.
     pub fn set_foreground_jobs(&mut self, allowed: bool) {
-        self.foreground_jobs = allowed;
+        self.term.foreground_jobs = allowed;
     }
 
     /// Ctrl+C while a command runs in the foreground (see
     /// [`Execution::running`]): it ends. What the terminal shows is `^C`.
     pub fn interrupt(&mut self) -> Execution {
         let mut exec = Execution::default();
-        if self.foreground.take().is_some() {
-            self.last_status = 0;
+        if self.term.foreground.take().is_some() {
+            self.term.last_status = 0;
         }
-        exec.status = self.last_status;
+        exec.status = self.term.last_status;
         exec
     }
 
     /// A shell variable of the current shell, if set.
     pub(in crate::shell) fn shell_var(&self, name: &str) -> Option<String> {
-        if let Some((_, v)) = self.rt.command_env.iter().rev().find(|(n, _)| n == name) {
+        if let Some((_, v)) = self
+            .term
+            .rt
+            .command_env
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+        {
             return Some(v.clone());
         }
         self.shell_state().and_then(|s| s.vars().get(name).cloned())
@@ -195,7 +202,7 @@ impl Session {
 
     /// `$?` after something the page did outside a command line.
     pub(in crate::shell) fn set_status(&mut self, status: i32) {
-        self.last_status = status;
+        self.term.last_status = status;
     }
 
     /// The network follows a write made outside a command line.
@@ -217,7 +224,7 @@ impl Session {
             if watch(self, exec) {
                 return true;
             }
-            if self.rt.budget.exhausted().is_some() {
+            if self.term.rt.budget.exhausted().is_some() {
                 return false;
             }
             let next = self.sim.world.cluster.next_due().map(|t| t.max(0));

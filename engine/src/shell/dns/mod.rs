@@ -191,7 +191,7 @@ impl Session {
         }
         // A datagram counts against the line's budget like a connection; a
         // line out of budget stops at its next command.
-        let _ = self.rt.budget.packets(1);
+        let _ = self.term.rt.budget.packets(1);
         let here = self.here();
         let sport = self.ephemeral_port();
         let now = self.sim.now;

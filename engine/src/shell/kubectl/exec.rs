@@ -110,8 +110,8 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     }
     // Without -t the container's output is a pipe back to kubectl, not a
     // terminal: curl draws its meter, ls lists one name a line.
-    let tty = s.rt.tty;
-    s.rt.tty = tty && args.has("tty");
+    let tty = s.term.rt.tty;
+    s.term.rt.tty = tty && args.has("tty");
     let code = if matches!(cmd.as_str(), "sh" | "bash")
         && args.command.get(1).map(String::as_str) == Some("-c")
     {
@@ -120,7 +120,7 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     } else {
         s.run_words_in(host, &args.command, exec)
     };
-    s.rt.tty = tty;
+    s.term.rt.tty = tty;
     if code != 0 {
         exec.err(format!("command terminated with exit code {code}\n"));
     }

@@ -986,7 +986,7 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
                     .is_some_and(|p| p.status.ready))
     });
     if !started {
-        if s.rt.budget.exhausted().is_some() {
+        if s.term.rt.budget.exhausted().is_some() {
             return 1;
         }
         if remove {
@@ -1028,12 +1028,15 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
                 .and_then(|c| c.command.iter().chain(c.args.iter()).next().cloned())
                 .unwrap_or_default();
             s.enter_host(host, &program);
-            let depth = s.logins.len();
-            s.rt.attached.push(crate::shell::lang::interp::Attached {
-                depth,
-                pod: key,
-                remove,
-            });
+            let depth = s.term.logins.len();
+            s.term
+                .rt
+                .attached
+                .push(crate::shell::lang::interp::Attached {
+                    depth,
+                    pod: key,
+                    remove,
+                });
         }
         return 0;
     }

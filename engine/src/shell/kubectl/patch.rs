@@ -229,7 +229,7 @@ pub(crate) fn edit(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         ));
         return 1;
     };
-    if !s.editor {
+    if !s.term.editor {
         // `KUBE_EDITOR`, then `EDITOR`, then vi: none can run here.
         let editor = s
             .shell_var("KUBE_EDITOR")
@@ -257,7 +257,7 @@ impl Session {
     /// manifest editor). Off by default, as in the native terminal, where
     /// kubectl cannot launch `vi`.
     pub fn set_editor(&mut self, available: bool) {
-        self.editor = available;
+        self.term.editor = available;
     }
 
     /// The editor was saved with `edited` for `req`: what `kubectl edit`

@@ -298,8 +298,8 @@ pub(crate) fn port_forward(s: &mut Session, args: &Args, exec: &mut Execution) -
         // A background job: it keeps running.
         return 0;
     }
-    if s.foreground_jobs {
-        s.foreground = Some(forward);
+    if s.term.foreground_jobs {
+        s.term.foreground = Some(forward);
         exec.running = true;
     }
     // Natively: as if Ctrl+C were pressed at once.

@@ -230,7 +230,7 @@ pub(crate) fn wait(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             met(&cond, object(s, r, &ns, &name).as_ref())
         });
         if !done {
-            if s.rt.budget.exhausted().is_some() {
+            if s.term.rt.budget.exhausted().is_some() {
                 return 1;
             }
             let what = r.plural();
@@ -437,7 +437,7 @@ fn status(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             return 1;
         }
         if !done {
-            if s.rt.budget.exhausted().is_some() {
+            if s.term.rt.budget.exhausted().is_some() {
                 return 1;
             }
             if limit > 0 {

@@ -32,7 +32,7 @@ const NODES: u32 = 100;
 const PODS_PER_NODE: u32 = 100;
 const ENDPOINTS_PER_SERVICE: u32 = 5;
 /// More than the conntrack TIME_WAIT, so each handshake starts from an empty table.
-const STEP_MS: u64 = 121_000;
+const STEP_MS: i64 = 121_000;
 
 fn node_name(i: u32) -> String {
     format!("node{i:03}")
@@ -238,7 +238,7 @@ fn bench_connect(
     net: &mut Network,
     from: HostId,
     dst: SocketAddrV4,
-    clock: &mut u64,
+    clock: &mut i64,
 ) {
     let mut now = *clock;
     let mut rng = SimRng::new(1);
@@ -322,7 +322,7 @@ fn benches(c: &mut Criterion) {
         .warm_up_time(Duration::from_millis(300))
         .nresamples(10_000);
     // Simulated time only moves forward, across all the handshakes.
-    let mut clock = 0u64;
+    let mut clock = 0i64;
     let target = SocketAddrV4::new(cluster_ip(1999), 80);
     for mode in [EvalMode::Indexed, EvalMode::Reference] {
         set_mode(&mut net, mode);

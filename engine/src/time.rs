@@ -2,8 +2,17 @@
 //! a fixed instant and only moves when a command takes time (a connect timeout
 //! costs 130 simulated seconds and no real ones).
 
-/// Milliseconds since the simulation started.
-pub type Millis = u64;
+/// Simulated milliseconds: an instant (since the session started;
+/// negative before it, as the cluster's own objects were made) or a
+/// duration. The engine's one time type: the session's clock, the
+/// cluster's, conntrack's timers and every timeout are counted in it.
+pub type Millis = i64;
+
+/// A count of milliseconds worked out in unsigned arithmetic (from a
+/// packet's round trip in microseconds, a random delay) as [`Millis`].
+pub fn millis(ms: u64) -> Millis {
+    Millis::try_from(ms).unwrap_or(Millis::MAX)
+}
 
 /// Unix time (seconds) at which every simulation starts: Thu, 26 Nov 2026 09:00:00 GMT.
 pub const EPOCH_UNIX: u64 = 1_795_683_600;

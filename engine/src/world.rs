@@ -138,7 +138,7 @@ pub struct World {
     pub lan: SegmentId,
     /// The simulated time the cluster has been brought up to (ms since the
     /// session began; negative before it).
-    pub clock: i64,
+    pub clock: crate::time::Millis,
     /// The kubelets' probes' source ports: a generator of their own, so
     /// that how long a student waits never shifts the session's choices.
     probe_rng: crate::rng::SimRng,

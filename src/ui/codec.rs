@@ -23,6 +23,7 @@
 //! Fields escape `\`, newline and tab as `\\`, `\n` and `\t`. A share link
 //! carries the same text in base64url.
 
+use crate::engine::time::Millis;
 use crate::engine::world::Cni;
 use crate::engine::WorldOptions;
 use data_encoding::BASE64URL_NOPAD;
@@ -54,7 +55,7 @@ pub enum Act {
     },
     /// This much real time (ms) passed before the next act: the simulated
     /// clock moves by it, so a replay sees the cluster as the student did.
-    Wait(u64),
+    Wait(Millis),
     /// The editor `kubectl edit` opened was saved and closed with `text`
     /// (the text as opened when the student quit without saving).
     EditDone(String),
@@ -226,7 +227,11 @@ fn act(line: &str) -> Result<Act, String> {
                 _ => return Err(format!("a bad answer `{rest}`")),
             }
         }
-        "wait" => Act::Wait(rest.parse().map_err(|_| format!("a bad wait `{rest}`"))?),
+        "wait" => Act::Wait(
+            rest.parse()
+                .map(crate::engine::time::millis)
+                .map_err(|_| format!("a bad wait `{rest}`"))?,
+        ),
         "edit-done" => Act::EditDone(unescape(rest)?),
         other => return Err(format!("an unknown entry `{other}`")),
     })

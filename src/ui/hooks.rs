@@ -238,7 +238,7 @@ pub fn use_guarded_actions(
             Action::Run(_) | Action::Apply { .. } | Action::Save { .. } | Action::EditDone(_)
         ) {
             let now = js_sys::Date::now();
-            let waited = (now - *last_act_at.borrow()).max(0.0) as u64;
+            let waited = (now - *last_act_at.borrow()).max(0.0) as crate::engine::time::Millis;
             *last_act_at.borrow_mut() = now;
             if waited > 0 {
                 dispatcher.dispatch(Action::Wait(waited));

@@ -13,6 +13,7 @@ use crate::engine::lesson::done::{self, Judgement};
 use crate::engine::lesson::{replay, Lesson};
 use crate::engine::net::Trace;
 use crate::engine::shell::{EditRequest, FileEdit, RequestMade};
+use crate::engine::time::Millis;
 use crate::engine::{Session, Stream, Topology, WorldOptions};
 use std::collections::BTreeSet;
 use std::rc::Rc;
@@ -66,7 +67,7 @@ pub enum EntryKind {
         prompt: String,
         line: String,
         output: Vec<(Stream, String)>,
-        elapsed_ms: u64,
+        elapsed_ms: Millis,
     },
     /// Output with no command line above it: what a line that ran `clear`
     /// printed after clearing the screen.
@@ -198,7 +199,7 @@ pub enum Action {
     /// A quiz of the current step answered (quiz and choice, 0-based).
     Answer { quiz: usize, choice: usize },
     /// Real time (ms) passed since the last act: the cluster lives it.
-    Wait(u64),
+    Wait(Millis),
     /// The editor of `kubectl edit` closed with this text.
     EditDone(String),
     /// Take back the last command (replay the log without it).
@@ -992,7 +993,7 @@ impl Reducible for State {
                 if let Some(Act::Wait(prev)) = next.log.last().cloned() {
                     Rc::make_mut(&mut next.log).pop();
                     Rc::make_mut(&mut next.session).pass(ms);
-                    Rc::make_mut(&mut next.log).push(Act::Wait(prev + ms));
+                    Rc::make_mut(&mut next.log).push(Act::Wait(prev.saturating_add(ms)));
                 } else {
                     Rc::make_mut(&mut next.session).pass(ms);
                     Rc::make_mut(&mut next.log).push(Act::Wait(ms));

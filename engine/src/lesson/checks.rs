@@ -162,7 +162,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
             if !pc.labels.is_empty() {
                 goal.push_str(&format!(" with labels {}", format_labels(&pc.labels)));
             }
-            let now = s.now() as i64;
+            let now = s.now();
             let matching: Vec<_> = c
                 .pods
                 .iter()

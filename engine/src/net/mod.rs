@@ -121,7 +121,7 @@ pub struct Neigh {
     pub mac: Option<[u8; 6]>,
     /// When reachability was last confirmed (by a reply to this host's own
     /// ARP); `None` for an entry learned from another host's request (STALE).
-    pub confirmed: Option<u64>,
+    pub confirmed: Option<crate::time::Millis>,
     /// Set by a program (flannel fills in its VTEPs' addresses), never
     /// aged or replaced by ARP.
     pub permanent: bool,
@@ -129,11 +129,11 @@ pub struct Neigh {
 
 /// `base_reachable_time`: an entry is REACHABLE this long after it was
 /// confirmed, then STALE.
-pub const REACHABLE_MS: u64 = 30_000;
+pub const REACHABLE_MS: crate::time::Millis = 30_000;
 
 impl Neigh {
     /// `REACHABLE`, `STALE` or `FAILED` at `now`.
-    pub fn state(&self, now: u64) -> &'static str {
+    pub fn state(&self, now: crate::time::Millis) -> &'static str {
         if self.permanent {
             return "PERMANENT";
         }
@@ -193,7 +193,7 @@ impl Host {
         addr: Ipv4Addr,
         dev: &str,
         mac: Option<[u8; 6]>,
-        confirmed: Option<u64>,
+        confirmed: Option<crate::time::Millis>,
     ) {
         match self
             .neigh

@@ -1250,7 +1250,7 @@ impl Netfilter {
                         .get(name)
                         .and_then(|l| l.get(&pkt.src))
                         .is_some_and(|seen| {
-                            env.now.saturating_sub(*seen) <= u64::from(*seconds) * 1000
+                            env.now.saturating_sub(*seen) <= Millis::from(*seconds) * 1000
                         }),
                 },
                 Match::Conntrack { negated, states } => {

@@ -211,7 +211,7 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     }
     let opts = match parse_args(args) {
         Ok(o) => Options {
-            to_terminal: s.rt.tty,
+            to_terminal: s.term.rt.tty,
             ..o
         },
         Err(e) => {
@@ -665,7 +665,11 @@ fn fetch(
         None => exec.out(payload),
     }
     if shows_meter(opts) {
-        exec.err(meter_line(received as u64, total_us, total_us / 1000));
+        exec.err(meter_line(
+            received as u64,
+            total_us,
+            crate::time::millis(total_us / 1000),
+        ));
     }
     if opts.verbose {
         exec.err(format!(

@@ -27,8 +27,8 @@ impl Session {
             (super::Stream::Stdout, &note.stdout),
             (super::Stream::Stderr, &note.stderr),
         ] {
-            if !text.is_empty() && self.rt.terminal.len() < 10_000 {
-                self.rt.terminal.push((stream, text.clone()));
+            if !text.is_empty() && self.term.rt.terminal.len() < 10_000 {
+                self.term.rt.terminal.push((stream, text.clone()));
             }
         }
     }
@@ -48,8 +48,12 @@ impl Session {
                 return (r, Some(note), sport);
             }
         }
-        let now = self.now;
-        let r = self.world.net.connect(here, sport, dst, now, &mut self.rng);
+        let now = self.sim.now;
+        let r = self
+            .sim
+            .world
+            .net
+            .connect(here, sport, dst, now, &mut self.sim.rng);
         (r, None, sport)
     }
 
@@ -59,9 +63,9 @@ impl Session {
         sport: u16,
         dst: SocketAddrV4,
     ) -> (ConnectResult, TunnelNote) {
-        let now = self.now;
+        let now = self.sim.now;
         let here = self.here();
-        let here_name = self.world.net.host(here).name.clone();
+        let here_name = self.sim.world.net.host(here).name.clone();
         let local = SocketAddrV4::new(Ipv4Addr::LOCALHOST, sport);
         let mut trace = Trace::default();
         let mut note = TunnelNote {
@@ -69,6 +73,7 @@ impl Session {
             ..Default::default()
         };
         let api = self
+            .sim
             .world
             .cluster
             .nodes
@@ -122,10 +127,13 @@ impl Session {
         };
         // kubectl's stream to the API server, over the network.
         let p = self.ephemeral_port();
-        let r = self
-            .world
-            .net
-            .connect(here, p, SocketAddrV4::new(api.1, 6443), now, &mut self.rng);
+        let r = self.sim.world.net.connect(
+            here,
+            p,
+            SocketAddrV4::new(api.1, 6443),
+            now,
+            &mut self.sim.rng,
+        );
         let reached = matches!(r.outcome, ConnectOutcome::Established { .. });
         trace.hops.extend(
             r.trace
@@ -137,13 +145,13 @@ impl Session {
             note.stderr = "error: lost connection to pod\n".into();
             return broken(trace, note);
         }
-        let Some(pod) = self.world.cluster.pods.get(&f.pod).cloned() else {
+        let Some(pod) = self.sim.world.cluster.pods.get(&f.pod).cloned() else {
             note.stderr = "error: lost connection to pod\n".into();
             return broken(trace, note);
         };
         let node = pod.spec.node_name.clone().unwrap_or_default();
-        let node_ip = self.world.cluster.node(&node).map(|n| n.ip);
-        let Some(api_host) = self.world.net.host_id(&api.0) else {
+        let node_ip = self.sim.world.cluster.node(&node).map(|n| n.ip);
+        let Some(api_host) = self.sim.world.net.host_id(&api.0) else {
             return broken(trace, note);
         };
         // The API server relays to the kubelet of the pod's node.
@@ -157,12 +165,12 @@ impl Session {
                     });
                 }
                 let p = self.ephemeral_port();
-                let r = self.world.net.connect(
+                let r = self.sim.world.net.connect(
                     api_host,
                     p,
                     SocketAddrV4::new(ip, 10250),
                     now,
-                    &mut self.rng,
+                    &mut self.sim.rng,
                 );
                 trace.hops.extend(
                     r.trace
@@ -179,7 +187,7 @@ impl Session {
                 }
             }
         }
-        let Some(pod_host) = self.world.pod_hosts.get(&f.pod).copied() else {
+        let Some(pod_host) = self.sim.world.pod_hosts.get(&f.pod).copied() else {
             note.stderr = "error: lost connection to pod\n".into();
             return broken(trace, note);
         };
@@ -195,9 +203,10 @@ impl Session {
         let p = self.ephemeral_port();
         let target = SocketAddrV4::new(Ipv4Addr::LOCALHOST, f.port);
         let r = self
+            .sim
             .world
             .net
-            .connect(pod_host, p, target, now, &mut self.rng);
+            .connect(pod_host, p, target, now, &mut self.sim.rng);
         trace.hops.extend(
             r.trace
                 .hops
@@ -213,7 +222,7 @@ impl Session {
                 ..
             } => {
                 trace.outcome = Some(TraceOutcome::Answered {
-                    host: self.world.net.host(server).name.clone(),
+                    host: self.sim.world.net.host(server).name.clone(),
                     process: listener.process.clone(),
                 });
                 (
@@ -235,8 +244,9 @@ impl Session {
                 trace.outcome = r.trace.outcome;
                 let uid = pod.metadata.uid.clone().unwrap_or_default();
                 let sandbox = crate::cluster::objects::container_id(&pod, "pause", 0);
-                let stamp = crate::time::DateTime::at(now as i64);
+                let stamp = crate::time::DateTime::at(now);
                 let pid = self
+                    .term
                     .rt
                     .jobs
                     .iter()

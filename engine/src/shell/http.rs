@@ -8,7 +8,7 @@
 use super::{Execution, Observed, Session};
 use crate::apps::{App, HttpRequest, HttpResponse, ServerCtx};
 use crate::net::{ConnectOutcome, Trace, TraceOutcome};
-use crate::time::Millis;
+use crate::time::{millis, Millis};
 use std::net::SocketAddrV4;
 
 /// Linux gives up on a SYN after `tcp_syn_retries` = 6 retransmissions with
@@ -117,7 +117,11 @@ pub(super) fn exchange(
     }
     let (result, tunnel, sport) = s.open(dst);
     let local = SocketAddrV4::new(
-        s.world.net.source_for(here, *dst.ip()).unwrap_or(*dst.ip()),
+        s.sim
+            .world
+            .net
+            .source_for(here, *dst.ip())
+            .unwrap_or(*dst.ip()),
         sport,
     );
     let rtt_ms = result.rtt_us as f64 / 1000.0;
@@ -133,11 +137,11 @@ pub(super) fn exchange(
         ConnectOutcome::NetUnreachable { .. } => Some(("Network is unreachable", 0)),
         ConnectOutcome::HostUnreachable { .. } => Some((
             "No route to host",
-            ARP_TIMEOUT_MS + s.rng.range_inclusive(50, 90),
+            ARP_TIMEOUT_MS + millis(s.sim.rng.range_inclusive(50, 90)),
         )),
         ConnectOutcome::Lost { .. } => Some((
             "Connection timed out",
-            KERNEL_SYN_TIMEOUT_MS + s.rng.range_inclusive(0, 60),
+            KERNEL_SYN_TIMEOUT_MS + millis(s.sim.rng.range_inclusive(0, 60)),
         )),
     };
     if let Some((errno, kernel_ms)) = failure {
@@ -179,7 +183,7 @@ pub(super) fn exchange(
         x.ended = Ended::Tls;
         return x;
     }
-    let server_host = s.world.net.host(server);
+    let server_host = s.sim.world.net.host(server);
     let ctx = ServerCtx {
         hostname: server_host.name.clone(),
         addrs: server_host
@@ -189,8 +193,8 @@ pub(super) fn exchange(
             .collect(),
         remote: peer_seen_by_server,
     };
-    let now = s.now as i64;
-    let Some(resp) = s.world.serve_http(server, &listener, req, &ctx, now) else {
+    let now = s.sim.now;
+    let Some(resp) = s.sim.world.serve_http(server, &listener, req, &ctx, now) else {
         s.advance(1);
         x.ended = Ended::NotHttp {
             sshd: listener.app == App::Sshd,
@@ -199,7 +203,7 @@ pub(super) fn exchange(
     };
     // The handshake, the request and the response: a few round trips.
     let total_us = result.rtt_us * 2 + 350;
-    s.advance(total_us.div_ceil(1000));
+    s.advance(millis(total_us.div_ceil(1000)));
     x.ended = Ended::Answered { resp, total_us };
     x
 }

@@ -232,7 +232,7 @@ fn ip_addr_or_link(
             }
         }
     }
-    let host = s.world.net.host(s.here());
+    let host = s.sim.world.net.host(s.here());
     if let Some(d) = dev_filter {
         if d != "lo" && host.iface(d).is_none() {
             exec.err(format!("Device \"{d}\" does not exist.\n"));
@@ -347,7 +347,7 @@ fn ip_addr_or_link(
             };
             out.push_str(&format!("    inet {a}{brd} scope {scope}\n"));
             if dhcp {
-                let left = 86_400u64.saturating_sub(s.now / 1000 + 79);
+                let left = (86_400 - (s.sim.now / 1000 + 79)).max(0);
                 out.push_str(&format!(
                     "       valid_lft {left}sec preferred_lft {left}sec\n"
                 ));
@@ -406,7 +406,7 @@ fn ip_brief(s: &Session, rest: &[&str], exec: &mut Execution, addrs: bool) -> i3
             return 255;
         }
     };
-    let host = s.world.net.host(s.here());
+    let host = s.sim.world.net.host(s.here());
     if let Some(d) = dev_filter {
         if d != "lo" && host.iface(d).is_none() {
             exec.err(format!("Device \"{d}\" does not exist.\n"));
@@ -472,8 +472,8 @@ fn ip_neigh(s: &Session, rest: &[&str], exec: &mut Execution) -> i32 {
             }
         }
     }
-    let now = s.now;
-    let host = s.world.net.host(s.here());
+    let now = s.sim.now;
+    let host = s.sim.world.net.host(s.here());
     if let Some(d) = dev_filter {
         if host.iface(d).is_none() {
             exec.err(format!("Cannot find device \"{d}\"\n"));
@@ -499,7 +499,7 @@ fn ip_neigh(s: &Session, rest: &[&str], exec: &mut Execution) -> i32 {
 }
 
 fn ip_route(s: &Session, rest: &[&str], exec: &mut Execution) -> i32 {
-    let host = s.world.net.host(s.here());
+    let host = s.sim.world.net.host(s.here());
     match rest.first().copied() {
         None | Some("show" | "list" | "ls") => {
             let mut out = String::new();
@@ -526,6 +526,7 @@ fn ip_route(s: &Session, rest: &[&str], exec: &mut Execution) -> i32 {
             match host.routes.lookup(dst) {
                 Some(r) => {
                     let src = s
+                        .sim
                         .world
                         .net
                         .source_for(s.here(), dst)
@@ -623,7 +624,7 @@ pub(super) fn bridge(s: &Session, args: &[String], exec: &mut Execution) -> i32 
             }
         }
     }
-    let host = s.world.net.host(s.here());
+    let host = s.sim.world.net.host(s.here());
     if let Some(d) = dev_filter {
         if host.iface(d).is_none() {
             exec.err(format!("Cannot find device \"{d}\"\n"));

@@ -1,9 +1,10 @@
 //! The student's terminal: a bash-ish command line over the simulated world.
 //!
-//! [`Session`] is the whole state of a terminal: the world, the chain of
-//! `ssh` logins, the simulated clock and the seeded generator. It is a pure
-//! function of its options and the lines run so far, which is what makes
-//! replay, undo and shared links exact.
+//! [`Session`] is a terminal (the chain of `ssh` logins, the interpreter's
+//! state, jobs) over a [`Simulation`] (the world, the one simulated clock,
+//! the seeded generator). It is a pure function of its options and the
+//! lines run so far, which is what makes replay, undo and shared links
+//! exact.
 
 pub mod budget;
 mod complete;
@@ -20,6 +21,7 @@ mod netcmds;
 mod nodetools;
 mod not_found;
 pub mod opts;
+mod simulation;
 pub mod tabwriter;
 mod text;
 pub mod time;
@@ -29,13 +31,13 @@ use lang::{builtins, escapes, interp, lexer, pattern};
 use text::fs::{self as files, Fs};
 
 use crate::net::{HostId, Trace};
-use crate::rng::SimRng;
 use crate::time::Millis;
 use crate::world::{OptionsError, Topology, World, WorldOptions};
 pub use complete::Completion;
 pub(crate) use kubectl::format_endpoint_slices;
 pub use kubectl::EditRequest;
 pub use lexer::{needs_more, split_commands, Chunk, CommandReader, ParseError, Split};
+pub use simulation::Simulation;
 
 /// Every command `run_command` dispatches, in name order: what Tab completes
 /// and what `help` is about. A test keeps it equal to the dispatch.
@@ -369,20 +371,28 @@ pub struct RequestOutcome {
 
 #[derive(Debug, Clone)]
 pub struct Session {
-    world: World,
+    /// The world, the clock and the generator: what the terminal looks at.
+    sim: Simulation,
+    /// The terminal's own state: logins, the interpreter's, jobs.
+    term: Terminal,
+}
+
+/// A terminal's own state, apart from the simulation it looks at.
+#[derive(Debug, Clone)]
+struct Terminal {
     /// The login chain: the laptop first, then each `ssh`.
     logins: Vec<HostId>,
-    now: Millis,
-    rng: SimRng,
     last_status: i32,
     /// Shell variables, aliases, directories, and the line being run.
     rt: interp::Runtime,
+    /// The terminal owns the simulation's loop: before each command the
+    /// cluster is stepped up to the clock. The student's terminal does; the
+    /// throw-away one a kubelet's command runs in does not (the kubelet is
+    /// in the middle of a step).
+    drives: bool,
     /// The front end can open a screen editor (the page's): `vi FILE`
     /// asks it to. Without one (`servicelab shell`), the editors say so.
     screen_editor: bool,
-    /// A probe or a container's command is running for the kubelet: the
-    /// cluster does not move meanwhile.
-    kubelet_busy: bool,
     /// `kubectl edit` may open an editor (the page's); see [`Session::set_editor`].
     editor: bool,
     /// A foreground command may keep running until Ctrl+C (the page); see
@@ -390,6 +400,22 @@ pub struct Session {
     foreground_jobs: bool,
     /// The port-forward running in the foreground, until [`Session::interrupt`].
     foreground: Option<lang::jobs::Forward>,
+}
+
+impl Terminal {
+    /// A terminal logged in to `host`, with a fresh shell.
+    fn at(host: HostId, drives: bool) -> Terminal {
+        Terminal {
+            logins: vec![host],
+            last_status: 0,
+            rt: interp::Runtime::default(),
+            drives,
+            screen_editor: false,
+            editor: false,
+            foreground_jobs: false,
+            foreground: None,
+        }
+    }
 }
 
 impl Session {
@@ -404,36 +430,33 @@ impl Session {
     pub fn from_world(world: World, seed: u64) -> Session {
         let laptop = world.laptop();
         let mut s = Session {
-            world,
-            logins: vec![laptop],
-            now: 0,
-            rng: SimRng::new(seed),
-            last_status: 0,
-            rt: interp::Runtime::default(),
-            screen_editor: false,
-            kubelet_busy: false,
-            editor: false,
-            foreground_jobs: false,
-            foreground: None,
+            sim: Simulation::new(world, seed),
+            term: Terminal::at(laptop, true),
         };
         s.catch_up(None);
         s
     }
 
     pub fn world(&self) -> &World {
-        &self.world
+        &self.sim.world
+    }
+
+    /// The simulation the terminal looks at: the world, the clock, the
+    /// generator.
+    pub fn simulation(&self) -> &Simulation {
+        &self.sim
     }
 
     /// Units of work the last command line used of its budget (for
     /// benchmarks that relate work to time).
     pub fn work_spent(&self) -> u64 {
-        budget::MAX_WORK - self.rt.budget.work_left()
+        budget::MAX_WORK - self.term.rt.budget.work_left()
     }
 
     /// Says whether the front end opens a screen editor for `vi`, `vim`
     /// and `nano` (the page does; a terminal without a screen does not).
     pub fn set_screen_editor(&mut self, available: bool) {
-        self.screen_editor = available;
+        self.term.screen_editor = available;
     }
 
     /// The home directory of the user on the terminal's host
@@ -445,13 +468,18 @@ impl Session {
     /// A file in the home directory of the terminal's host, by name.
     pub fn home_file(&self, name: &str) -> Option<String> {
         let path = format!("{}/{name}", self.home());
-        self.world.machine(self.here())?.files.get(&path).cloned()
+        self.sim
+            .world
+            .machine(self.here())?
+            .files
+            .get(&path)
+            .cloned()
     }
 
     /// The names of the files in the home directory of the terminal's host.
     pub fn home_files(&self) -> Vec<String> {
         let home = format!("{}/", self.home());
-        let Some(machine) = self.world.machine(self.here()) else {
+        let Some(machine) = self.sim.world.machine(self.here()) else {
             return vec![];
         };
         machine
@@ -464,26 +492,26 @@ impl Session {
     }
 
     pub fn world_mut(&mut self) -> &mut World {
-        &mut self.world
+        &mut self.sim.world
     }
 
     /// Puts a file on a host (`laptop`, `node01`…), by absolute path or
     /// relative to the user's home.
     pub fn put_file(&mut self, host: &str, path: &str, contents: &str) -> bool {
-        let Some(id) = self.world.net.host_id(host) else {
+        let Some(id) = self.sim.world.net.host_id(host) else {
             return false;
         };
-        let saved = std::mem::replace(&mut self.logins, vec![id]);
+        let saved = std::mem::replace(&mut self.term.logins, vec![id]);
         let written = self.write_file(path, contents.to_string());
-        self.logins = saved;
+        self.term.logins = saved;
         written.is_ok()
     }
 
     /// A file on a host (`laptop`, `node01`…), by absolute path or
     /// relative to the user's home there: what [`Session::put_file`] wrote.
     pub fn file_on(&self, host: &str, path: &str) -> Option<String> {
-        let id = self.world.net.host_id(host)?;
-        let machine = self.world.machine(id)?;
+        let id = self.sim.world.net.host_id(host)?;
+        let machine = self.sim.world.machine(id)?;
         let path = if path.starts_with('/') {
             path.to_string()
         } else {
@@ -517,26 +545,27 @@ impl Session {
     }
 
     fn position_at(&mut self, from: &str) -> Option<()> {
-        let id = self.world.net.host_id(from).filter(|id| {
-            let k = self.world.net.host(*id).kind;
+        let id = self.sim.world.net.host_id(from).filter(|id| {
+            let k = self.sim.world.net.host(*id).kind;
             k != crate::net::HostKind::Pod
         });
-        let id = id.or_else(|| self.world.pod_host(from))?;
-        self.logins = vec![id];
+        let id = id.or_else(|| self.sim.world.pod_host(from))?;
+        self.term.logins = vec![id];
         Some(())
     }
 
     pub fn topology(&self) -> Topology {
-        self.world.topology()
+        self.sim.world.topology()
     }
 
     /// Simulated milliseconds since the session started.
     pub fn now(&self) -> Millis {
-        self.now
+        self.sim.now
     }
 
     fn here(&self) -> HostId {
         *self
+            .term
             .logins
             .last()
             .expect("the laptop login is never popped")
@@ -544,7 +573,7 @@ impl Session {
 
     /// The name of the host the terminal is on.
     pub fn current_host(&self) -> &str {
-        &self.world.net.host(self.here()).name
+        &self.sim.world.net.host(self.here()).name
     }
 
     /// The user on the current host.
@@ -554,7 +583,8 @@ impl Session {
         if self.pod_image_is("curlimages/curl") {
             return "curl_user";
         }
-        self.world
+        self.sim
+            .world
             .machine(self.here())
             .map(|m| m.user.as_str())
             .unwrap_or("root")
@@ -601,13 +631,14 @@ impl Session {
     /// a lesson's setup; not the controllers'): a request seen before a
     /// write is not evidence of what the world answers after it.
     pub fn cluster_writes(&self) -> u64 {
-        self.world.cluster.writes_from_outside()
+        self.sim.world.cluster.writes_from_outside()
     }
 
     /// The namespace of the pod the terminal is in, if it is in one.
     pub fn current_pod_namespace(&self) -> Option<String> {
         let here = self.here();
-        self.world
+        self.sim
+            .world
             .pod_hosts
             .iter()
             .find(|(_, h)| **h == here)
@@ -618,7 +649,7 @@ impl Session {
     /// in the shell `program` names. In an image whose shell is not
     /// busybox's, `sh` is dash (Debian's `/bin/sh`), anything else bash.
     fn enter_host(&mut self, host: HostId, program: &str) {
-        self.logins.push(host);
+        self.term.logins.push(host);
         let sh = matches!(program.rsplit('/').next(), Some("sh"));
         let dash = sh && !self.in_busybox_pod();
         self.shell_state_mut().dash = dash;
@@ -635,20 +666,20 @@ impl Session {
 
     /// Runs already-split words on another host (`kubectl exec POD -- cmd`).
     fn run_words_in(&mut self, host: HostId, words: &[String], exec: &mut Execution) -> i32 {
-        let depth = self.logins.len();
-        self.logins.push(host);
+        let depth = self.term.logins.len();
+        self.term.logins.push(host);
         let code = self.run_command(words, None, exec);
         // Whatever the command did to the logins, the caller's stay.
-        self.logins.truncate(depth.max(1));
+        self.term.logins.truncate(depth.max(1));
         code
     }
 
     /// Runs a command line on another host (`kubectl exec POD -- sh -c '…'`).
     fn run_line_in(&mut self, host: HostId, line: &str, exec: &mut Execution) -> i32 {
-        let depth = self.logins.len();
-        self.logins.push(host);
+        let depth = self.term.logins.len();
+        self.term.logins.push(host);
         let inner = self.run(line);
-        self.logins.truncate(depth.max(1));
+        self.term.logins.truncate(depth.max(1));
         for (stream, text) in inner.output {
             exec.push(stream, text);
         }
@@ -703,7 +734,7 @@ impl Session {
     // command (8 ms for `hostname`). Apart, each tool compiles on first use.
     fn run_command(&mut self, words: &[String], stdin: Option<&str>, exec: &mut Execution) -> i32 {
         let Some(name) = words.first() else {
-            return self.last_status;
+            return self.term.last_status;
         };
         // What time the line has taken so far, the cluster has lived too.
         self.catch_up(Some(exec));
@@ -780,7 +811,7 @@ impl Session {
         stdin: Option<&str>,
         exec: &mut Execution,
     ) -> i32 {
-        let tty = self.rt.tty;
+        let tty = self.term.rt.tty;
         let busybox = self.in_busybox_pod();
         let (fs, budget, clock) = self.parts();
         let mut cx = text::Tool {
@@ -807,22 +838,22 @@ impl Session {
         let cwd = self.cwd();
         let home = self.home();
         let user = self.user().to_string();
-        let root = self.rt.root || user == "root";
-        let now = self.now;
-        let World { net, machines, .. } = &mut self.world;
+        let root = self.term.rt.root || user == "root";
+        let now = self.sim.now;
+        let World { net, machines, .. } = &mut self.sim.world;
         let fs = Fs {
             machine: machines.iter_mut().find(|m| m.host == here),
             host: here,
             host_name: &net.host(here).name,
-            mtimes: &mut self.rt.mtimes,
-            file_bytes: &mut self.rt.file_bytes,
+            mtimes: &mut self.sim.mtimes,
+            file_bytes: &mut self.sim.file_bytes,
             cwd,
             home,
             user,
             root,
             now,
         };
-        (fs, &mut self.rt.budget, &mut self.now)
+        (fs, &mut self.term.rt.budget, &mut self.sim.now)
     }
 
     /// `printf -v VAR FORMAT…`: bash's printf, into a variable.
@@ -864,7 +895,7 @@ impl Session {
         exec: &mut Execution,
         run: fn(&mut Session, &[String], &mut Execution) -> i32,
     ) -> i32 {
-        let kind = self.world.net.host(self.here()).kind;
+        let kind = self.sim.world.net.host(self.here()).kind;
         if kind == crate::net::HostKind::Laptop {
             return self.command_not_found(name, exec);
         }
@@ -875,14 +906,14 @@ impl Session {
     /// its `command_not_found_handle` asks command-not-found, which
     /// suggests a package or a spelling; a container's shell just says so.
     fn command_not_found(&mut self, name: &str, exec: &mut Execution) -> i32 {
-        let kind = self.world.net.host(self.here()).kind;
+        let kind = self.sim.world.net.host(self.here()).kind;
         let ubuntu = matches!(
             kind,
             crate::net::HostKind::Laptop | crate::net::HostKind::Node
         ) && self.current_pod_namespace().is_none()
             // sudo runs the program itself, without bash's handle (it
             // says `sudo: NAME: command not found`).
-            && !self.rt.root;
+            && !self.term.rt.root;
         let host = not_found::Host {
             // kubeadm's nodes have conntrack; the laptop does not.
             installed: if kind == crate::net::HostKind::Laptop {
@@ -924,13 +955,13 @@ impl Session {
     /// `vi FILE`, `vim FILE`, `nano FILE`: the front end's editor on that
     /// file, when it has one; else a message that says what to do instead.
     fn screen_edit(&mut self, editor: &str, args: &[String], exec: &mut Execution) -> i32 {
-        if self.current_pod_namespace().is_some() || self.world.machine(self.here()).is_none() {
+        if self.current_pod_namespace().is_some() || self.sim.world.machine(self.here()).is_none() {
             // Container images of the course ship no editor.
             exec.err(format!("bash: {editor}: command not found\n"));
             return 127;
         }
         let files: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
-        if !self.screen_editor {
+        if !self.term.screen_editor {
             exec.err(format!(
                 "{editor}: servicelab shell has no screen to edit on. In the browser, {editor} FILE opens the page's editor on FILE.\nHere, write a file with a here-document:  cat > FILE <<'EOF'  then its lines, then EOF.\n"
             ));
@@ -959,32 +990,32 @@ impl Session {
             .first()
             .and_then(|a| a.parse::<i32>().ok())
             .unwrap_or(0);
-        if self.rt.subshell > 0 {
+        if self.term.rt.subshell > 0 {
             // In a pipeline stage, `$(…)` or `sh -c`: only that shell ends.
             exec.exit_session = true;
             return code;
         }
-        if self.current_pod_namespace().is_some() && self.logins.len() > 1 {
+        if self.current_pod_namespace().is_some() && self.term.logins.len() > 1 {
             // Leaving `kubectl exec -it … -- bash`: bash says `exit`;
             // busybox's ash and dash leave without a word.
             if !self.in_busybox_pod() && !self.in_dash() {
                 exec.out("exit\n");
             }
-            let depth = self.logins.len();
-            self.logins.pop();
-            self.rt.shells.truncate(self.logins.len());
+            let depth = self.term.logins.len();
+            self.term.logins.pop();
+            self.term.rt.shells.truncate(self.term.logins.len());
             // Leaving the shell `kubectl run -it` attached to.
-            if let Some(i) = self.rt.attached.iter().position(|a| a.depth == depth) {
-                let a = self.rt.attached.remove(i);
+            if let Some(i) = self.term.rt.attached.iter().position(|a| a.depth == depth) {
+                let a = self.term.rt.attached.remove(i);
                 kubectl::attached_shell_ended(self, &a, code, exec);
             }
             return code;
         }
         exec.out("logout\n");
-        if self.logins.len() > 1 {
+        if self.term.logins.len() > 1 {
             let left = self.current_host().to_string();
-            self.logins.pop();
-            self.rt.shells.truncate(self.logins.len());
+            self.term.logins.pop();
+            self.term.rt.shells.truncate(self.term.logins.len());
             exec.out(format!("Connection to {left} closed.\n"));
         } else {
             exec.exit_session = true;
@@ -1007,7 +1038,7 @@ impl Session {
             .and_then(|s| s.cwd.clone())
             .unwrap_or_else(|| {
                 let container = self.current_pod_namespace().is_some()
-                    || self.world.machine(self.here()).is_none();
+                    || self.sim.world.machine(self.here()).is_none();
                 // A container starts in its image's working directory:
                 // curlimages/curl's is its user's home, the others' `/`.
                 if container && !self.pod_image_is("curlimages/curl") {
@@ -1030,12 +1061,12 @@ impl Session {
     }
 
     fn advance(&mut self, ms: Millis) {
-        self.now += ms;
+        self.sim.advance(ms);
     }
 
     /// An ephemeral source port, as Linux picks them (32768–60999).
     fn ephemeral_port(&mut self) -> u16 {
-        self.rng.range_inclusive(32768, 60999) as u16
+        self.sim.ephemeral_port()
     }
 
     /// Resolves a host name the way the laptop's or a node's libc would: an
@@ -1050,9 +1081,10 @@ impl Session {
             return Some(std::net::Ipv4Addr::LOCALHOST);
         }
         if name == self.current_host() {
-            return self.world.net.host(self.here()).primary_addr();
+            return self.sim.world.net.host(self.here()).primary_addr();
         }
-        self.world
+        self.sim
+            .world
             .machine(self.here())
             .and_then(|m| m.etc_hosts.iter().find(|(n, _)| n == name).map(|(_, a)| *a))
     }

@@ -108,7 +108,7 @@ pub(super) fn wget(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
     let agent = parsed.value("user-agent").unwrap_or("Wget").to_string();
     let timeout_ms = match parsed.value("timeout") {
         Some(t) => match t.parse::<u64>() {
-            Ok(n) => n * 1000,
+            Ok(n) => crate::time::millis(n).saturating_mul(1000),
             Err(_) => {
                 exec.err(format!("wget: invalid number '{t}'\n"));
                 return 1;
@@ -191,7 +191,7 @@ pub(super) fn wget(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
             user_agent: agent.clone(),
             headers: vec![("Connection".into(), "close".into())],
         };
-        let h = s.world.net.host(server);
+        let h = s.sim.world.net.host(server);
         let ctx = ServerCtx {
             hostname: h.name.clone(),
             addrs: h
@@ -201,9 +201,9 @@ pub(super) fn wget(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
                 .collect(),
             remote: peer,
         };
-        let now = s.now as i64;
+        let now = s.sim.now;
         s.advance(1);
-        let Some(resp) = s.world.serve_http(server, &listener, &req, &ctx, now) else {
+        let Some(resp) = s.sim.world.serve_http(server, &listener, &req, &ctx, now) else {
             exec.err("wget: error getting response\n");
             return 1;
         };
@@ -366,7 +366,7 @@ pub(super) fn nc(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 
     let wait_ms: Option<Millis> = parsed
         .value("w")
         .and_then(|w| w.parse::<u64>().ok())
-        .map(|w| w * 1000);
+        .map(|w| crate::time::millis(w).saturating_mul(1000));
     let ip = match s.lookup_host(host) {
         super::dns::HostLookup::Found(ip) => ip,
         super::dns::HostLookup::NotFound { trace } => {

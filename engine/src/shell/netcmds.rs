@@ -4,6 +4,7 @@
 use super::opts::{self, Opt};
 use super::{Execution, Session};
 use crate::net::{ConnectOutcome, PingResult};
+use crate::time::Millis;
 use std::net::Ipv4Addr;
 
 /// The release every simulated host runs; what `ssh` greets with.
@@ -18,7 +19,7 @@ pub(super) fn hostname(s: &mut Session, args: &[String], exec: &mut Execution) -
             0
         }
         Some("-I" | "--all-ip-addresses") => {
-            let h = s.world.net.host(s.here());
+            let h = s.sim.world.net.host(s.here());
             let addrs: Vec<String> = h
                 .interfaces
                 .iter()
@@ -28,7 +29,7 @@ pub(super) fn hostname(s: &mut Session, args: &[String], exec: &mut Execution) -
             0
         }
         Some("-i" | "--ip-address") => {
-            let a = s.world.net.host(s.here()).primary_addr();
+            let a = s.sim.world.net.host(s.here()).primary_addr();
             exec.out(format!(
                 "{}\n",
                 a.map(|a| a.to_string()).unwrap_or_default()
@@ -74,17 +75,17 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     }
     let here = s.here();
     let sport = s.ephemeral_port();
-    let now = s.now;
-    let result = s.world.net.connect(
+    let now = s.sim.now;
+    let result = s.sim.world.net.connect(
         here,
         sport,
         std::net::SocketAddrV4::new(ip, 22),
         now,
-        &mut s.rng,
+        &mut s.sim.rng,
     );
     if matches!(result.outcome, ConnectOutcome::Established { .. }) {
         // The session stays open.
-        s.world.net.finish_conntrack(
+        s.sim.world.net.finish_conntrack(
             &result,
             crate::net::netfilter::Protocol::Tcp,
             now,
@@ -104,17 +105,17 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
             peer_seen_by_server,
             ..
         } => {
-            if s.world.machine(server).is_none() {
+            if s.sim.world.machine(server).is_none() {
                 return err(exec, "Connection refused");
             }
             // The previous login, three minutes ago, as `last` prints it.
-            let when = crate::time::DateTime::at(s.now as i64 - 180_000).asctime();
+            let when = crate::time::DateTime::at(s.sim.now - 180_000).asctime();
             exec.out(format!(
                 "{OS_BANNER}\n\nLast login: {when} from {}\n",
                 peer_seen_by_server.ip()
             ));
             s.advance(180);
-            s.logins.push(server);
+            s.term.logins.push(server);
             0
         }
         ConnectOutcome::Refused { .. } => err(exec, "Connection refused"),
@@ -188,10 +189,10 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
         if !s.spend_packet("ping", exec) {
             break;
         }
-        let now = s.now;
-        match s.world.net.ping(here, ip, now, &mut s.rng) {
+        let now = s.sim.now;
+        match s.sim.world.net.ping(here, ip, now, &mut s.sim.rng) {
             PingResult::Reply { ttl, rtt_us, trace } => {
-                let jitter = s.rng.range_inclusive(0, 40);
+                let jitter = s.sim.rng.range_inclusive(0, 40);
                 let ms = (rtt_us + jitter) as f64 / 1000.0;
                 rtts.push(ms);
                 out.push_str(&format!(
@@ -214,7 +215,7 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
                     return 2;
                 }
                 if immediate {
-                    let src = s.world.net.source_for(here, ip).unwrap_or(ip);
+                    let src = s.sim.world.net.source_for(here, ip).unwrap_or(ip);
                     out.push_str(&format!(
                         "From {src} icmp_seq={seq} Destination Host Unreachable\n"
                     ));
@@ -232,7 +233,7 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
     }
     let received = rtts.len() as u32;
     let lost_wait = if received < count {
-        30 + u64::from(count) * 11
+        30 + Millis::from(count) * 11
     } else {
         0
     };
@@ -241,7 +242,7 @@ pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i3
     // answered or not).
     let total_ms = match count {
         1 => 0,
-        _ => u64::from(count - 1) * 1001 + lost_wait,
+        _ => Millis::from(count - 1) * 1001 + lost_wait,
     };
     s.advance(lost_wait + 2);
     if interrupted {

@@ -33,7 +33,7 @@ const CONNTRACK_OPTS: &[Opt] = &[
 ];
 
 /// `tcp      6 117 TIME_WAIT src=… dst=… sport=… dport=… src=… … [ASSURED] mark=0 use=1`.
-fn entry_line(e: &Entry, now: u64) -> String {
+fn entry_line(e: &Entry, now: crate::time::Millis) -> String {
     let (name, num) = match e.original.proto {
         Protocol::Tcp => ("tcp", 6),
         Protocol::Udp => ("udp", 17),
@@ -93,7 +93,7 @@ pub(super) fn conntrack(s: &mut Session, args: &[String], exec: &mut Execution) 
         exec.err(format!("{CONNTRACK}: no command specified\nTry `conntrack -h' or 'conntrack --help' for more information.\n"));
         return 2;
     }
-    if !(s.rt.root || s.user() == "root") {
+    if !(s.term.rt.root || s.user() == "root") {
         exec.err(format!(
             "{CONNTRACK}: Operation failed: Operation not permitted\n"
         ));
@@ -162,15 +162,15 @@ pub(super) fn conntrack(s: &mut Session, args: &[String], exec: &mut Execution) 
                 .as_deref()
                 .is_none_or(|st| e.original.proto == Protocol::Tcp && e.state.name() == st)
     };
-    let now = s.now;
+    let now = s.sim.now;
     let here = s.here();
     if count {
-        let n = s.world.net.host(here).conntrack.live(now).count();
+        let n = s.sim.world.net.host(here).conntrack.live(now).count();
         exec.out(format!("{n}\n"));
         return 0;
     }
     if delete {
-        let gone = s.world.net.host_mut(here).conntrack.delete(now, pick);
+        let gone = s.sim.world.net.host_mut(here).conntrack.delete(now, pick);
         let text: String = gone.iter().map(|e| entry_line(e, now)).collect();
         exec.out(text);
         exec.err(format!(
@@ -179,7 +179,7 @@ pub(super) fn conntrack(s: &mut Session, args: &[String], exec: &mut Execution) 
         ));
         return if gone.is_empty() { 1 } else { 0 };
     }
-    let host = s.world.net.host(here);
+    let host = s.sim.world.net.host(here);
     let shown: Vec<&Entry> = host.conntrack.live(now).filter(|e| pick(e)).collect();
     let text: String = shown.iter().map(|e| entry_line(e, now)).collect();
     let n = shown.len();
@@ -265,7 +265,7 @@ pub(super) fn ss(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
     let numeric = parsed.has("numeric");
     let processes = parsed.has("processes");
     let here = s.here();
-    let host = s.world.net.host(here);
+    let host = s.sim.world.net.host(here);
     let in_pod = host.kind == HostKind::Pod;
     let mut rows: Vec<SockRow> = vec![];
     let port_text = |p: u16| if numeric { p.to_string() } else { service(p) };
@@ -352,15 +352,15 @@ pub(super) fn ss(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
     }
     if established && tcp {
         // The ssh sessions this host serves (the terminal's logins).
-        for w in s.logins.windows(2) {
+        for w in s.term.logins.windows(2) {
             if w[1] != here {
                 continue;
             }
-            let from = s.world.net.host(w[0]).primary_addr();
+            let from = s.sim.world.net.host(w[0]).primary_addr();
             let to = host.primary_addr();
             if let (Some(from), Some(to)) = (from, to) {
                 // The session's port, from the connection's conntrack entry.
-                let now = s.now;
+                let now = s.sim.now;
                 let sport = host
                     .conntrack
                     .live(now)

@@ -5,15 +5,19 @@
 //! the cluster is brought up to the session's clock: pods start, probes
 //! run, readiness changes, as a real cluster's would in that time.
 //!
-//! The kubelets' probes and client containers' commands that need a shell
+//! The student's terminal owns the loop that steps the cluster (the
+//! [`super::Simulation`] takes each step). The kubelets' probes and client
+//! containers' commands that need a shell
 //! ([`crate::world::RequestRun::InShell`]) run here, in the pod, with the
-//! shell's own tools: an `exec` probe `cat /tmp/ready` reads the pod's file.
+//! shell's own tools (an `exec` probe `cat /tmp/ready` reads the pod's
+//! file), in a throw-away terminal that does not drive the loop: there is
+//! nothing to re-enter and no state of the student's to save and restore.
 
-use super::{Execution, Session, Stream};
+use super::simulation::{InPod, Ran};
+use super::{Execution, Session, Stream, Terminal};
 use crate::cluster::images;
-use crate::cluster::{ProbeResult, Request};
+use crate::cluster::Request;
 use crate::time::Millis;
-use crate::world::RequestRun;
 
 /// The simulated time that passes before each command natively
 /// (`servicelab shell`, `servicelab check`'s solutions): about what it takes
@@ -22,7 +26,7 @@ pub const NATIVE_STEP_MS: Millis = 5_000;
 
 /// The most simulated time a settle lets pass (a crash-looping pod never
 /// settles; this stops it).
-pub const SETTLE_MAX_MS: i64 = 600_000;
+pub const SETTLE_MAX_MS: Millis = 600_000;
 
 /// Work charged for each step of the cluster during a command line.
 const STEP_COST: u64 = 30_000;
@@ -33,14 +37,14 @@ impl Session {
     /// real time between two commands, as recorded in its action log;
     /// natively, `servicelab shell` passes a fixed step before each command.
     pub fn pass(&mut self, ms: Millis) {
-        self.now = self.now.saturating_add(ms);
-        self.advance_world(self.now as i64, None);
+        self.sim.advance(ms);
+        self.advance_world(self.sim.now, None);
     }
 
     /// Whether the cluster has work under way that waiting would finish
     /// (a pod starting, a readiness probe not yet decided).
     pub fn has_pending(&self) -> bool {
-        self.world.cluster.pending()
+        self.sim.world.cluster.pending()
     }
 
     /// Lets pending work finish: the clock moves on until every pod that
@@ -49,13 +53,13 @@ impl Session {
     /// judge, so that no lesson depends on how fast the student types.
     pub fn settle(&mut self) {
         self.catch_up(None);
-        let end = self.now as i64 + SETTLE_MAX_MS;
-        while self.world.cluster.pending() {
-            let Some(at) = self.world.cluster.next_due().filter(|t| *t <= end) else {
+        let end = self.sim.now + SETTLE_MAX_MS;
+        while self.sim.world.cluster.pending() {
+            let Some(at) = self.sim.next_step(end) else {
                 break;
             };
-            let at = at.max(self.now as i64);
-            self.now = at as Millis;
+            let at = at.max(self.sim.now);
+            self.sim.now = at;
             self.advance_world(at, None);
         }
     }
@@ -70,19 +74,19 @@ impl Session {
     /// Brings the cluster up to the session's clock (before a command runs).
     /// In a command line, each step of the cluster is work of the line.
     pub(in crate::shell) fn catch_up(&mut self, exec: Option<&mut Execution>) {
-        if self.kubelet_busy || self.world.clock >= self.now as i64 {
+        if !self.term.drives || !self.sim.behind() {
             return;
         }
-        self.advance_world(self.now as i64, exec);
+        self.advance_world(self.sim.now, exec);
     }
 
     /// The cluster's steps up to `to`, with the shell running what needs one.
-    fn advance_world(&mut self, to: i64, mut exec: Option<&mut Execution>) {
-        if self.kubelet_busy {
+    fn advance_world(&mut self, to: Millis, mut exec: Option<&mut Execution>) {
+        if !self.term.drives {
             return;
         }
         let mut steps = 0;
-        while let Some(at) = self.world.cluster.next_due().filter(|t| *t <= to) {
+        while let Some(at) = self.sim.next_step(to) {
             steps += 1;
             // A step's own cost, and what the steps so far made the
             // cluster do (a step over hundreds of pods costs more).
@@ -91,30 +95,24 @@ impl Session {
                 None => false,
             };
             if steps > crate::world::MAX_STEPS || over_budget {
-                self.world.skip_to(to);
+                self.sim.skip_to(to);
                 break;
             }
-            for req in self.world.step_at(at) {
-                if let RequestRun::InShell { host, command } = self.world.run_request(&req, at) {
-                    self.run_for_kubelet(&req, host, &command, at);
-                }
+            for job in self.sim.step(at) {
+                let ran = self.run_for_kubelet(&job);
+                self.sim.kubelet_done(&job, ran);
             }
         }
-        self.world.clock = self.world.clock.max(to);
-        self.world.sync_if_changed();
+        self.sim.reached(to);
     }
 
     /// Runs an `exec` probe or a client container's command in the pod, at
     /// the kubelet's moment, without moving the session's clock or using
-    /// the line's budget, and reports the result.
-    fn run_for_kubelet(
-        &mut self,
-        req: &crate::cluster::KubeletRequest,
-        host: crate::net::HostId,
-        command: &[String],
-        at: i64,
-    ) {
+    /// the line's budget.
+    fn run_for_kubelet(&mut self, job: &InPod) -> Ran {
+        let (req, command) = (&job.req, &job.command);
         let image = self
+            .sim
             .world
             .cluster
             .pods
@@ -123,61 +121,47 @@ impl Session {
             .map(|c| c.image.clone())
             .unwrap_or_default();
         let program = command.first().cloned().unwrap_or_default();
-        let (code, output, took) = if program.is_empty() || !images::has_command(&image, &program) {
-            match &req.what {
-                Request::Probe(..) => (
-                    126,
-                    format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown"),
-                    0,
-                ),
+        if program.is_empty() || !images::has_command(&image, &program) {
+            return match &req.what {
+                Request::Probe(..) => Ran {
+                    code: 126,
+                    output: format!("OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown"),
+                    took: 0,
+                },
                 // The runtime cannot start the container at all.
-                Request::Launch(_) => (128, String::new(), 0),
-            }
-        } else {
-            let saved_now = self.now;
-            let saved_budget = std::mem::take(&mut self.rt.budget);
-            // The line pays for the cluster's work, not the probe's budget.
-            let saved_charged = self.rt.cluster_work_charged;
-            let saved_status = self.last_status;
-            self.kubelet_busy = true;
-            self.now = at.max(0) as Millis;
-            let start = self.now;
-            let mut sink = Execution::default();
-            let code = if matches!(program.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash")
-                && command.get(1).is_some_and(|a| a == "-c")
-            {
-                let line = command.get(2).cloned().unwrap_or_default();
-                self.run_line_in(host, &line, &mut sink)
-            } else {
-                self.run_words_in(host, command, &mut sink)
+                Request::Launch(_) => Ran {
+                    code: 128,
+                    output: String::new(),
+                    took: 0,
+                },
             };
-            let took = self.now.saturating_sub(start) as i64;
-            self.kubelet_busy = false;
-            self.now = saved_now;
-            self.rt.budget = saved_budget;
-            self.rt.cluster_work_charged = saved_charged;
-            self.last_status = saved_status;
-            let output: String = sink
-                .output
-                .iter()
-                .filter(|(s, _)| matches!(s, Stream::Stdout | Stream::Stderr))
-                .map(|(_, t)| t.as_str())
-                .collect();
-            (code, output, took)
-        };
-        match &req.what {
-            Request::Probe(..) => {
-                let result = ProbeResult {
-                    ok: code == 0,
-                    message: output.trim_end().to_string(),
-                };
-                self.world.cluster.probe_done(req, result, at);
-            }
-            Request::Launch(_) => {
-                self.world.cluster.launch_done(req, &output, code, took, at);
-            }
         }
-        self.world.sync_if_changed();
+        // A throw-away terminal in the pod, with its own shell, budget and
+        // `$?`, that does not drive the simulation: the kubelet is in the
+        // middle of a step. The student's terminal comes back whole.
+        let student = std::mem::replace(&mut self.term, Terminal::at(job.host, false));
+        let saved_now = self.sim.now;
+        self.sim.now = job.at.max(0);
+        let start = self.sim.now;
+        let mut sink = Execution::default();
+        let code = if matches!(program.as_str(), "sh" | "bash" | "/bin/sh" | "/bin/bash")
+            && command.get(1).is_some_and(|a| a == "-c")
+        {
+            let line = command.get(2).cloned().unwrap_or_default();
+            self.run_line_in(job.host, &line, &mut sink)
+        } else {
+            self.run_words_in(job.host, command, &mut sink)
+        };
+        let took = self.sim.now - start;
+        self.sim.now = saved_now;
+        self.term = student;
+        let output: String = sink
+            .output
+            .iter()
+            .filter(|(s, _)| matches!(s, Stream::Stdout | Stream::Stderr))
+            .map(|(_, t)| t.as_str())
+            .collect();
+        Ran { code, output, took }
     }
 }
 
@@ -187,23 +171,30 @@ impl Session {
     /// foreground `kubectl port-forward` ends at once (as if Ctrl+C were
     /// pressed); `&` keeps one running as a job.
     pub fn set_foreground_jobs(&mut self, allowed: bool) {
-        self.foreground_jobs = allowed;
+        self.term.foreground_jobs = allowed;
     }
 
     /// Ctrl+C while a command runs in the foreground (see
     /// [`Execution::running`]): it ends. What the terminal shows is `^C`.
     pub fn interrupt(&mut self) -> Execution {
         let mut exec = Execution::default();
-        if self.foreground.take().is_some() {
-            self.last_status = 0;
+        if self.term.foreground.take().is_some() {
+            self.term.last_status = 0;
         }
-        exec.status = self.last_status;
+        exec.status = self.term.last_status;
         exec
     }
 
     /// A shell variable of the current shell, if set.
     pub(in crate::shell) fn shell_var(&self, name: &str) -> Option<String> {
-        if let Some((_, v)) = self.rt.command_env.iter().rev().find(|(n, _)| n == name) {
+        if let Some((_, v)) = self
+            .term
+            .rt
+            .command_env
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+        {
             return Some(v.clone());
         }
         self.shell_state().and_then(|s| s.vars().get(name).cloned())
@@ -211,12 +202,12 @@ impl Session {
 
     /// `$?` after something the page did outside a command line.
     pub(in crate::shell) fn set_status(&mut self, status: i32) {
-        self.last_status = status;
+        self.term.last_status = status;
     }
 
     /// The network follows a write made outside a command line.
     pub(in crate::shell) fn catch_up_after_write(&mut self) {
-        self.world.sync_if_changed();
+        self.sim.world.sync_if_changed();
     }
 
     /// Lets simulated time pass, the cluster's step by step, until `done`
@@ -233,18 +224,18 @@ impl Session {
             if watch(self, exec) {
                 return true;
             }
-            if self.rt.budget.exhausted().is_some() {
+            if self.term.rt.budget.exhausted().is_some() {
                 return false;
             }
-            let next = self.world.cluster.next_due().map(|t| t.max(0) as Millis);
+            let next = self.sim.world.cluster.next_due().map(|t| t.max(0));
             match next {
-                Some(t) if t <= deadline && t > self.now => self.now = t,
-                Some(t) if t <= self.now => {
+                Some(t) if t <= deadline && t > self.sim.now => self.sim.now = t,
+                Some(t) if t <= self.sim.now => {
                     // Due but not done: the line's budget ran out.
                     return false;
                 }
                 _ => {
-                    self.now = self.now.max(deadline);
+                    self.sim.now = self.sim.now.max(deadline);
                     self.catch_up(Some(exec));
                     return watch(self, exec);
                 }

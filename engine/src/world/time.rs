@@ -9,6 +9,7 @@ use crate::cluster::objects::LogLine;
 use crate::cluster::probe::{Handler, ProbeKind, ProbeSpec};
 use crate::cluster::{KubeletRequest, ProbeResult, Request};
 use crate::net::{ConnectOutcome, HostId, Listener};
+use crate::time::Millis;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 /// What the world made of one of the kubelet's requests.
@@ -34,7 +35,7 @@ impl World {
 
     /// The kubelets' steps due at `at` (the world's clock moves there);
     /// returns what they ask of the world.
-    pub fn step_at(&mut self, at: i64) -> Vec<KubeletRequest> {
+    pub fn step_at(&mut self, at: Millis) -> Vec<KubeletRequest> {
         self.clock = self.clock.max(at);
         let requests = self.cluster.step(at);
         self.sync_if_changed();
@@ -43,7 +44,7 @@ impl World {
 
     /// Runs a request that needs no shell; says what the shell must run
     /// otherwise.
-    pub fn run_request(&mut self, req: &KubeletRequest, now: i64) -> RequestRun {
+    pub fn run_request(&mut self, req: &KubeletRequest, now: Millis) -> RequestRun {
         match &req.what {
             Request::Probe(kind, spec) => {
                 if let Handler::Exec { command } = &spec.handler {
@@ -85,7 +86,7 @@ impl World {
     /// Brings the cluster up to `to`, step by step. Without a shell, an
     /// `exec` probe fails and a client container's command exits at once;
     /// a session does both for real ([`crate::Session`]).
-    pub fn advance_to(&mut self, to: i64) {
+    pub fn advance_to(&mut self, to: Millis) {
         let mut steps = 0;
         while let Some(at) = self.cluster.next_due().filter(|t| *t <= to) {
             steps += 1;
@@ -115,7 +116,7 @@ impl World {
 
     /// Lets pending work finish (pods starting, readiness being decided),
     /// for at most `max_ms` of simulated time.
-    pub fn settle(&mut self, max_ms: i64) {
+    pub fn settle(&mut self, max_ms: Millis) {
         let end = self.clock + max_ms;
         while self.cluster.pending() {
             let Some(at) = self.cluster.next_due().filter(|t| *t <= end) else {
@@ -127,7 +128,7 @@ impl World {
 
     /// Too much to do step by step: every pending step moves to `to`, and
     /// the probes resume their period from there.
-    pub(crate) fn skip_to(&mut self, to: i64) {
+    pub(crate) fn skip_to(&mut self, to: Millis) {
         for pod in self.cluster.pods.values_mut() {
             let rt = &mut pod.status.runtime;
             if let Some(t) = rt.sandbox_at.filter(|t| *t < to && !rt.sandbox_ready) {
@@ -164,9 +165,9 @@ impl World {
         listener: &Listener,
         req: &HttpRequest,
         ctx: &ServerCtx,
-        now: i64,
+        now: Millis,
     ) -> Option<HttpResponse> {
-        let unix = (crate::time::EPOCH_UNIX as i64 + now.div_euclid(1000)).max(0) as u64;
+        let unix = crate::time::DateTime::at(now).unix;
         let resp = listener.app.http(req, unix, ctx)?;
         let Some((key, i)) = self.serving_container(server, listener.port) else {
             return Some(resp);
@@ -214,7 +215,7 @@ impl World {
         req: &KubeletRequest,
         _kind: ProbeKind,
         spec: &ProbeSpec,
-        now: i64,
+        now: Millis,
     ) -> ProbeResult {
         let ok = ProbeResult {
             ok: true,
@@ -268,7 +269,7 @@ impl World {
         let sport = self.probe_rng.range_inclusive(32768, 60999) as u16;
         let result = self
             .net
-            .connect(from, sport, target, now.max(0) as u64, &mut self.probe_rng);
+            .connect(from, sport, target, now.max(0), &mut self.probe_rng);
         let dial = |why: &str| match &url {
             Some(u) => format!("Get \"{u}\": dial tcp {target}: {why}"),
             None => format!("dial tcp {target}: {why}"),

@@ -282,7 +282,7 @@ fn without_affinity_every_endpoint_gets_picked() {
                 id,
                 32768 + i,
                 SocketAddrV4::new(CLUSTER_IP, 80),
-                u64::from(i) * 1000,
+                i64::from(i) * 1000,
                 &mut rng,
             )
             .outcome;

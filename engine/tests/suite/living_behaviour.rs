@@ -5,6 +5,7 @@
 //! to a pod no Service selects, and time as an input of the session (the
 //! same commands at the same recorded times give the same output).
 
+use servicelab_engine::time::Millis;
 use servicelab_engine::Session;
 
 use crate::support::{ok, world, NATIVE_STEP_MS};
@@ -333,7 +334,7 @@ fn port_forward_reaches_a_pod_no_service_selects() {
 
 /// What the page records: commands, and the time between them.
 enum Act {
-    Wait(u64),
+    Wait(Millis),
     Run(&'static str),
 }
 

@@ -311,7 +311,7 @@ proptest! {
     /// time passing between them in any amounts.
     #[test]
     fn any_line_of_the_new_tools_gets_an_answer(
-        lines in prop::collection::vec((head(), prop::collection::vec(piece(), 0..9), 0u64..400_000), 1..5)
+        lines in prop::collection::vec((head(), prop::collection::vec(piece(), 0..9), 0i64..400_000), 1..5)
     ) {
         let mut s = Session::new(WorldOptions::default()).unwrap();
         s.run("kubectl create deployment web --image=nginx --replicas=2 && kubectl expose deployment web --port=80");

@@ -154,7 +154,7 @@ proptest! {
         let mut rng_r = SimRng::new(seed);
         let is_local = |a: Ipv4Addr| a == Ipv4Addr::new(192, 168, 1, 2) || a.is_loopback();
         for (n, p) in packets.into_iter().enumerate() {
-            let now = n as u64 * 2_000;
+            let now = n as i64 * 2_000;
             let (mut pi, mut pr) = (p.clone(), p);
             let ri = indexed.run_hook(Table::Nat, "PREROUTING", &mut pi, &mut EvalEnv {
                 now,

@@ -13,6 +13,7 @@
 
 use super::scrollback::Scrollback;
 use crate::engine::shell::Completion;
+use crate::engine::time::Millis;
 use crate::line_editor::{Effect, Key, LineEditor};
 use crate::ui::hooks;
 use crate::ui::state::{Action, Entry, EntryKind};
@@ -24,17 +25,17 @@ use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
 /// Commands that took less simulated time than this show their output at once.
-pub const PACE_FROM_MS: u64 = 1000;
+pub const PACE_FROM_MS: Millis = 1000;
 
 /// How long (real ms) `elapsed_ms` of simulated time is shown for: about a
 /// third of a second for a short wait, a second for curl's 130 s.
-pub fn pace_ms(elapsed_ms: u64) -> u32 {
-    300 + (700 * elapsed_ms.min(130_000) / 130_000) as u32
+pub fn pace_ms(elapsed_ms: Millis) -> u32 {
+    300 + (700 * elapsed_ms.clamp(0, 130_000) / 130_000) as u32
 }
 
 /// The newest entry, if it is live and took long enough to be played out:
 /// its id and its simulated time.
-pub fn slow_entry(entries: &[Entry], live_from: u64) -> Option<(u64, u64)> {
+pub fn slow_entry(entries: &[Entry], live_from: u64) -> Option<(u64, Millis)> {
     entries.last().and_then(|e| match &e.kind {
         EntryKind::Command { elapsed_ms, .. }
             if e.id >= live_from && *elapsed_ms >= PACE_FROM_MS =>
@@ -73,7 +74,7 @@ pub struct TerminalProps {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Waiting {
     pub id: u64,
-    pub total_ms: u64,
+    pub total_ms: Millis,
     /// 0.0 to 1.0.
     pub done: f64,
 }

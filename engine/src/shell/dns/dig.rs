@@ -286,8 +286,8 @@ pub(crate) fn dig(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     if secs.cmd {
         out.push_str(&cmdline);
     }
-    let id = s.rng.range_inclusive(1, 65535);
-    let cookie = format!("{:016x}", s.rng.next_u64());
+    let id = s.sim.rng.range_inclusive(1, 65535);
+    let cookie = format!("{:016x}", s.sim.rng.next_u64());
     if secs.comments {
         out.push_str(";; Got answer:\n");
         out.push_str(&format!(
@@ -333,7 +333,7 @@ pub(crate) fn dig(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     }
     if secs.stats {
         let proto = if o.tcp { "TCP" } else { "UDP" };
-        let unix = crate::time::EPOCH_UNIX + (s.now / 1000);
+        let unix = crate::time::DateTime::at(s.sim.now).unix;
         out.push_str(&format!(
             ";; Query time: 0 msec\n;; SERVER: {server}#53({server}) ({proto})\n;; WHEN: {}\n;; MSG SIZE  rcvd: {}\n\n",
             when(unix),
@@ -354,11 +354,14 @@ fn tcp_query(
 ) -> Option<Response> {
     let here = s.here();
     let sport = s.ephemeral_port();
-    let now = s.now;
-    let r = s
-        .world
-        .net
-        .connect(here, sport, SocketAddrV4::new(server, 53), now, &mut s.rng);
+    let now = s.sim.now;
+    let r = s.sim.world.net.connect(
+        here,
+        sport,
+        SocketAddrV4::new(server, 53),
+        now,
+        &mut s.sim.rng,
+    );
     let mut trace = r.trace;
     trace.request = format!(
         "DNS query {name} {} over TCP to {server} (from {})",
@@ -367,9 +370,9 @@ fn tcp_query(
     );
     exec.trace = Some(trace);
     match r.outcome {
-        ConnectOutcome::Established { listener, .. } if listener.process == "coredns" => {
-            Some(dns::resolve(&s.world.cluster, name, qtype, &mut s.rng))
-        }
+        ConnectOutcome::Established { listener, .. } if listener.process == "coredns" => Some(
+            dns::resolve(&s.sim.world.cluster, name, qtype, &mut s.sim.rng),
+        ),
         _ => None,
     }
 }

@@ -27,7 +27,7 @@ use std::net::{Ipv4Addr, SocketAddrV4};
 /// bind9 9.18's version string, as `dig` prints it (netshoot and Ubuntu 24.04 ship 9.18).
 pub(super) const BIND_VERSION: &str = "9.18.30";
 /// A UDP query's timeout (bind's `UDP_TIMEOUT`, glibc's `RES_TIMEOUT`).
-const TIMEOUT_MS: u64 = 5000;
+const TIMEOUT_MS: crate::time::Millis = 5000;
 
 /// What `/etc/resolv.conf` says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -153,6 +153,7 @@ impl Session {
     /// The current host's `/etc/resolv.conf`.
     pub(super) fn resolv_conf(&self) -> ResolvConf {
         let text = self
+            .sim
             .world
             .machine(self.here())
             .and_then(|m| m.files.get("/etc/resolv.conf"))
@@ -164,7 +165,7 @@ impl Session {
     /// Whether the terminal is on the laptop or a node (systemd-resolved's stub).
     fn has_stub_resolver(&self) -> bool {
         matches!(
-            self.world.net.host(self.here()).kind,
+            self.sim.world.net.host(self.here()).kind,
             HostKind::Laptop | HostKind::Node
         )
     }
@@ -190,16 +191,16 @@ impl Session {
         }
         // A datagram counts against the line's budget like a connection; a
         // line out of budget stops at its next command.
-        let _ = self.rt.budget.packets(1);
+        let _ = self.term.rt.budget.packets(1);
         let here = self.here();
         let sport = self.ephemeral_port();
-        let now = self.now;
-        let result = self.world.net.exchange_udp(
+        let now = self.sim.now;
+        let result = self.sim.world.net.exchange_udp(
             here,
             sport,
             SocketAddrV4::new(server, 53),
             now,
-            &mut self.rng,
+            &mut self.sim.rng,
         );
         let mut trace = result.trace;
         trace.request = format!(
@@ -210,12 +211,12 @@ impl Session {
         );
         let reply = match result.outcome {
             ConnectOutcome::Established { listener, .. } if listener.process == "coredns" => {
-                self.advance((result.rtt_us / 1000).max(1));
+                self.advance(crate::time::millis(result.rtt_us / 1000).max(1));
                 Reply::Answer(dns::resolve(
-                    &self.world.cluster,
+                    &self.sim.world.cluster,
                     name,
                     qtype,
-                    &mut self.rng,
+                    &mut self.sim.rng,
                 ))
             }
             ConnectOutcome::Refused { .. } | ConnectOutcome::NetUnreachable { .. } => {
@@ -234,6 +235,7 @@ impl Session {
     fn stub_answer(&self, name: &str, qtype: RrType) -> Response {
         let wanted = dns::fqdn(name);
         let known: Vec<Ipv4Addr> = self
+            .sim
             .world
             .machine(self.here())
             .map(|m| {
@@ -320,6 +322,7 @@ impl Session {
     /// A name in the pod's `/etc/hosts` (its own, and its FQDN with a subdomain).
     fn pod_hosts_file(&self, name: &str) -> Option<Ipv4Addr> {
         let hosts = self
+            .sim
             .world
             .machine(self.here())?
             .files
@@ -336,12 +339,14 @@ impl Session {
     pub(super) fn pod_image(&self) -> Option<String> {
         let here = self.here();
         let key = self
+            .sim
             .world
             .pod_hosts
             .iter()
             .find(|(_, h)| **h == here)
             .map(|(k, _)| k.clone())?;
-        self.world
+        self.sim
+            .world
             .cluster
             .pods
             .get(&key)?

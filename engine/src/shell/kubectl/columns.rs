@@ -96,7 +96,7 @@ pub(crate) fn headers(r: Resource) -> (Vec<&'static str>, Vec<&'static str>) {
     }
 }
 
-fn age(now: i64, created: i64) -> String {
+fn age(now: crate::time::Millis, created: crate::time::Millis) -> String {
     human_duration(now - created)
 }
 
@@ -314,8 +314,8 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
 const ITEM_COST: usize = 1_500;
 
 fn items_uncounted(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
-    let c = &s.world.cluster;
-    let now = s.now as i64;
+    let c = &s.sim.world.cluster;
+    let now = s.sim.now;
     let in_ns = |k: &str| ns.is_none_or(|n| n == k);
     let item =
         |n: &str, meta: &ObjectMeta, cells: Vec<String>, wide: Vec<String>, json: Value| Item {

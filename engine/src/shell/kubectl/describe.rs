@@ -10,6 +10,7 @@ use crate::cluster::objects::*;
 use crate::cluster::Cluster;
 use crate::shell::tabwriter::DESCRIBE;
 use crate::shell::{Execution, Session};
+use crate::time::Millis;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
@@ -338,9 +339,10 @@ fn pods_status(c: &Cluster, ns: &str, kind: &str, owner: &str) -> String {
 }
 
 /// RFC 1123 with a numeric zone, as Go's `time.RFC1123Z` prints it.
-fn rfc1123z(ms: i64) -> String {
-    let unix = crate::time::EPOCH_UNIX as i64 + ms.div_euclid(1000);
-    crate::time::http_date(unix.max(0) as u64).replace(" GMT", " +0000")
+fn rfc1123z(ms: Millis) -> String {
+    crate::time::DateTime::at(ms)
+        .http()
+        .replace(" GMT", " +0000")
 }
 
 /// `DescribeEvents`: the object's events, oldest last-seen first, with an
@@ -354,7 +356,7 @@ fn events(c: &Cluster, kind: &str, ns: &str, meta: &ObjectMeta, now: i64, o: &mu
     o.push_str(
         "Events:\n  Type\tReason\tAge\tFrom\tMessage\n  ----\t------\t----\t----\t-------\n",
     );
-    let age = |t: i64| crate::cluster::human_duration(now - t);
+    let age = |t: Millis| crate::cluster::human_duration(now - t);
     for e in list {
         let interval = if e.count > 1 {
             format!("{} (x{} over {})", age(e.last_ms), e.count, age(e.first_ms))
@@ -371,7 +373,7 @@ fn events(c: &Cluster, kind: &str, ns: &str, meta: &ObjectMeta, now: i64, o: &mu
     }
 }
 
-pub(crate) fn describe_service(c: &Cluster, svc: &Service, now: i64) -> String {
+pub(crate) fn describe_service(c: &Cluster, svc: &Service, now: Millis) -> String {
     let ns = svc.metadata.namespace.as_deref().unwrap_or("default");
     let mut o = String::new();
     o.push_str(&format!("Name:\t{}\n", svc.metadata.name));
@@ -593,7 +595,7 @@ fn describe_endpoint_slice(slice: &EndpointSlice) -> String {
     DESCRIBE.format(&o)
 }
 
-fn describe_statefulset(c: &Cluster, ns: &str, sts: &StatefulSet, now: i64) -> String {
+fn describe_statefulset(c: &Cluster, ns: &str, sts: &StatefulSet, now: Millis) -> String {
     let mut o = String::new();
     o.push_str(&format!(
         "Name:\t{}\nNamespace:\t{ns}\nCreationTimestamp:\t{}\nSelector:\t{}\n",
@@ -619,7 +621,7 @@ fn describe_statefulset(c: &Cluster, ns: &str, sts: &StatefulSet, now: i64) -> S
     DESCRIBE.format(&o)
 }
 
-fn describe_daemonset(c: &Cluster, ns: &str, ds: &DaemonSet, now: i64) -> String {
+fn describe_daemonset(c: &Cluster, ns: &str, ds: &DaemonSet, now: Millis) -> String {
     let mut o = String::new();
     o.push_str(&format!(
         "Name:\t{}\nSelector:\t{}\nNode-Selector:\t{}\n",
@@ -653,7 +655,7 @@ fn describe_daemonset(c: &Cluster, ns: &str, ds: &DaemonSet, now: i64) -> String
     DESCRIBE.format(&o)
 }
 
-fn describe_replicaset(c: &Cluster, ns: &str, rs: &ReplicaSet, now: i64) -> String {
+fn describe_replicaset(c: &Cluster, ns: &str, rs: &ReplicaSet, now: Millis) -> String {
     let mut o = String::new();
     o.push_str(&format!(
         "Name:\t{}\nNamespace:\t{ns}\nSelector:\t{}\n",
@@ -839,7 +841,7 @@ fn describe_secret(secret: &Secret) -> String {
     DESCRIBE.format(&o)
 }
 
-fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
+fn describe_pod(c: &Cluster, ns: &str, name: &str, now: Millis) -> Option<String> {
     let pod = c.pods.get(&(ns.to_string(), name.to_string()))?;
     let node = pod.spec.node_name.clone();
     let node_ip = node
@@ -1004,7 +1006,7 @@ fn describe_pod(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
     Some(DESCRIBE.format(&o))
 }
 
-fn describe_deployment(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<String> {
+fn describe_deployment(c: &Cluster, ns: &str, name: &str, now: Millis) -> Option<String> {
     let d = c.deployments.get(&(ns.to_string(), name.to_string()))?;
     let want = d.spec.replicas.unwrap_or(1);
     let st = &d.status;
@@ -1107,7 +1109,7 @@ fn describe_deployment(c: &Cluster, ns: &str, name: &str, now: i64) -> Option<St
     Some(DESCRIBE.format(&o))
 }
 
-fn describe_node(c: &Cluster, name: &str, now: i64) -> Option<String> {
+fn describe_node(c: &Cluster, name: &str, now: Millis) -> Option<String> {
     let (i, n) = c.nodes.iter().enumerate().find(|(_, n)| n.name == name)?;
     let mut o = String::new();
     let role = if i == 0 { "control-plane" } else { "<none>" };
@@ -1166,7 +1168,7 @@ pub(crate) fn describe(s: &Session, args: &Args, exec: &mut Execution) -> i32 {
         }
     };
     let ns = args.ns();
-    let now = s.now as i64;
+    let now = s.sim.now;
     let mut docs = vec![];
     let mut status = 0;
     for (r, name) in targets {
@@ -1200,7 +1202,7 @@ pub(crate) fn describe(s: &Session, args: &Args, exec: &mut Execution) -> i32 {
                 names
             }
         };
-        let c = &s.world.cluster;
+        let c = &s.sim.world.cluster;
         for n in names {
             let key = (ns.clone(), n.clone());
             let text = match r {

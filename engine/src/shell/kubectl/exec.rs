@@ -41,7 +41,7 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         None => pod_name,
     };
     let key = (ns.clone(), pod_name.clone());
-    let Some(pod) = s.world.cluster.pods.get(&key).cloned() else {
+    let Some(pod) = s.sim.world.cluster.pods.get(&key).cloned() else {
         exec.err(format!(
             "Error from server (NotFound): pods \"{pod_name}\" not found\n"
         ));
@@ -87,7 +87,7 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         ));
         return 1;
     }
-    let Some(host) = s.world.pod_hosts.get(&key).copied() else {
+    let Some(host) = s.sim.world.pod_hosts.get(&key).copied() else {
         exec.err(format!(
             "error: unable to upgrade connection: container not found (\"{}\")\n",
             container.name
@@ -110,8 +110,8 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     }
     // Without -t the container's output is a pipe back to kubectl, not a
     // terminal: curl draws its meter, ls lists one name a line.
-    let tty = s.rt.tty;
-    s.rt.tty = tty && args.has("tty");
+    let tty = s.term.rt.tty;
+    s.term.rt.tty = tty && args.has("tty");
     let code = if matches!(cmd.as_str(), "sh" | "bash")
         && args.command.get(1).map(String::as_str) == Some("-c")
     {
@@ -120,7 +120,7 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     } else {
         s.run_words_in(host, &args.command, exec)
     };
-    s.rt.tty = tty;
+    s.term.rt.tty = tty;
     if code != 0 {
         exec.err(format!("command terminated with exit code {code}\n"));
     }
@@ -131,7 +131,7 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
 /// workload or a Service, one of the pods its selector matches, running
 /// and ready ones first, then the oldest.
 fn pod_of(s: &Session, ns: &str, kind: &str, name: &str) -> Result<String, String> {
-    let c = &s.world.cluster;
+    let c = &s.sim.world.cluster;
     let key = (ns.to_string(), name.to_string());
     let not_found =
         |plural: &str| format!("Error from server (NotFound): {plural} \"{name}\" not found\n");

@@ -138,7 +138,7 @@ pub(crate) fn get(s: &Session, args: &Args, exec: &mut Execution) -> i32 {
     };
     let ns_name = args.ns();
     if !args.all_namespaces
-        && !s.world.cluster.namespaces.contains_key(&ns_name)
+        && !s.sim.world.cluster.namespaces.contains_key(&ns_name)
         && targets.iter().any(|(r, _)| r.namespaced())
     {
         // kubectl lists an empty result for a namespace that does not exist.

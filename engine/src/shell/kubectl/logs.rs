@@ -11,7 +11,7 @@ use crate::shell::{Execution, Session};
 /// The pods `TYPE/NAME` stands for: a pod, or the pods of a workload's
 /// selector (or a Service's).
 fn pods_of(s: &Session, r: Resource, ns: &str, name: &str) -> Option<Vec<String>> {
-    let c = &s.world.cluster;
+    let c = &s.sim.world.cluster;
     let key = (ns.to_string(), name.to_string());
     let matches = |labels: &std::collections::BTreeMap<String, String>,
                    sel: &crate::cluster::objects::LabelSelector| {
@@ -56,7 +56,7 @@ fn pods_of(s: &Session, r: Resource, ns: &str, name: &str) -> Option<Vec<String>
 }
 
 /// `2026-11-26T09:00:05.123456789Z `: `--timestamps`' prefix.
-fn timestamp(at: i64) -> String {
+fn timestamp(at: crate::time::Millis) -> String {
     let base = crate::cluster::rfc3339(at);
     let ms = at.rem_euclid(1000);
     // The runtime's nanoseconds: the milliseconds and a deterministic rest.
@@ -96,6 +96,7 @@ pub(crate) fn logs(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             }
         };
         pods = s
+            .sim
             .world
             .cluster
             .pods
@@ -177,11 +178,12 @@ fn show(
     tail: Option<i64>,
     many: bool,
 ) -> i32 {
-    let now = s.now as i64;
+    let now = s.sim.now;
     let previous = args.has("previous");
     let mut out = String::new();
     for pod_name in pods {
         let Some(pod) = s
+            .sim
             .world
             .cluster
             .pods

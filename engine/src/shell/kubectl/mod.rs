@@ -532,7 +532,7 @@ pub(crate) fn run(
     // cluster changed (its store's version says so; a read changes
     // nothing and costs nothing here). What it costs (each node's rules
     // rendered) is counted where it is done, and charged after the command.
-    s.world.sync_if_changed();
+    s.sim.world.sync_if_changed();
     status
 }
 
@@ -540,10 +540,11 @@ pub(crate) fn run(
 /// where the network would make it fail.
 fn reach_apiserver(s: &mut Session) -> Result<(), String> {
     let here = s.here();
-    if s.world.pod_hosts.values().any(|h| *h == here) {
+    if s.sim.world.pod_hosts.values().any(|h| *h == here) {
         return Err("bash: kubectl: command not found\n".into());
     }
     let server = s
+        .sim
         .world
         .cluster
         .nodes
@@ -551,11 +552,14 @@ fn reach_apiserver(s: &mut Session) -> Result<(), String> {
         .map(|n| n.ip)
         .unwrap_or(Ipv4Addr::new(192, 168, 1, 2));
     let port = s.ephemeral_port();
-    let now = s.now;
-    let r = s
-        .world
-        .net
-        .connect(here, port, SocketAddrV4::new(server, 6443), now, &mut s.rng);
+    let now = s.sim.now;
+    let r = s.sim.world.net.connect(
+        here,
+        port,
+        SocketAddrV4::new(server, 6443),
+        now,
+        &mut s.sim.rng,
+    );
     match r.outcome {
         ConnectOutcome::Established { .. } => Ok(()),
         ConnectOutcome::Refused { .. } => Err(format!(

@@ -215,12 +215,12 @@ fn submit(s: &mut Session, obj: Object, verb: &str, args: &Args, exec: &mut Exec
     let shown = obj.clone();
     // A server dry run: the API server does everything but store it, so a
     // copy of the cluster takes the write.
-    let mut copy = (dry == DryRun::Server).then(|| s.world.cluster.clone());
+    let mut copy = (dry == DryRun::Server).then(|| s.sim.world.cluster.clone());
     let cluster = match &mut copy {
         Some(c) => c,
-        None => &mut s.world.cluster,
+        None => &mut s.sim.world.cluster,
     };
-    match cluster.create(obj, s.now as i64) {
+    match cluster.create(obj, s.sim.now) {
         Ok(()) => {
             // Only `-o` needs the stored object (and its encoding costs).
             let printed = args.output.is_some() && {
@@ -281,7 +281,7 @@ pub(crate) fn apply(
         return 1;
     };
     let (objs, mut failed) = objects(&sources, exec);
-    let now = s.now as i64;
+    let now = s.sim.now;
     for Read {
         source,
         raw,
@@ -312,12 +312,12 @@ pub(crate) fn apply(
             (true, ns) => ns.unwrap_or_else(|| "default".into()),
             (false, _) => String::new(),
         };
-        if s.world.cluster.lacks_last_applied(&obj) {
+        if s.sim.world.cluster.lacks_last_applied(&obj) {
             let plural = obj.plural();
             let plural = plural.split('.').next().unwrap_or_default();
             exec.err(format!("Warning: resource {plural}/{name} is missing the kubectl.kubernetes.io/last-applied-configuration annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.\n"));
         }
-        match s.world.cluster.apply_manifest(obj, &raw, now) {
+        match s.sim.world.cluster.apply_manifest(obj, &raw, now) {
             Ok(Applied::Created) => exec.out(format!("{resource}/{name} created\n")),
             Ok(Applied::Configured) => exec.out(format!("{resource}/{name} configured\n")),
             Ok(Applied::Unchanged) => exec.out(format!("{resource}/{name} unchanged\n")),
@@ -357,7 +357,7 @@ pub(crate) fn create(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let now = s.now as i64;
+    let now = s.sim.now;
     let ns = args.namespace.clone();
     let mut pos = args.positional.iter().map(String::as_str);
     let what = pos.next();
@@ -379,7 +379,7 @@ pub(crate) fn create(
                 }
                 let name = obj.meta().name.clone();
                 let resource = obj.resource();
-                match s.world.cluster.create(obj, now) {
+                match s.sim.world.cluster.create(obj, now) {
                     Ok(()) => exec.out(format!("{resource}/{name} created\n")),
                     Err(e) => {
                         print_api_error(exec, &e, Some(("creating", &source)));
@@ -607,7 +607,7 @@ pub(crate) fn delete(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    let now = s.now as i64;
+    let now = s.sim.now;
     let ns = args.ns();
     let mut failed = false;
     if !args.files.is_empty() {
@@ -619,7 +619,12 @@ pub(crate) fn delete(
         for Read { source, obj, .. } in objs {
             let name = obj.meta().name.clone();
             let obj_ns = obj.meta().namespace.clone().unwrap_or_else(|| ns.clone());
-            match s.world.cluster.delete(&obj.plural(), &obj_ns, &name, now) {
+            match s
+                .sim
+                .world
+                .cluster
+                .delete(&obj.plural(), &obj_ns, &name, now)
+            {
                 Ok(()) => exec.out(format!("{} \"{name}\" deleted\n", obj.resource())),
                 Err(e) => {
                     print_api_error(exec, &e, Some(("deleting", &source)));
@@ -674,7 +679,7 @@ pub(crate) fn delete(
                 failed = true;
                 continue;
             }
-            match s.world.cluster.delete(&plural, &ns, &n, now) {
+            match s.sim.world.cluster.delete(&plural, &ns, &n, now) {
                 Ok(()) => exec.out(format!("{} \"{n}\" deleted\n", r.singular())),
                 Err(e) => {
                     print_api_error(exec, &e, None);
@@ -700,7 +705,7 @@ pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 
         return 1;
     };
     let ns = args.ns();
-    let c = &s.world.cluster;
+    let c = &s.sim.world.cluster;
     // The Service gets the selector, and the labels, of what it exposes,
     // and (without --port) every port it declares, with its protocol.
     let container_ports = |containers: &[Container]| -> Vec<(i32, String)> {
@@ -938,12 +943,12 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
         return submit(s, Object::Pod(pod), "created", args, exec);
     }
     // Attached: kubectl creates the pod and waits for it to run.
-    let now = s.now as i64;
-    if let Err(e) = s.world.cluster.create(Object::Pod(pod), now) {
+    let now = s.sim.now;
+    if let Err(e) = s.sim.world.cluster.create(Object::Pod(pod), now) {
         print_api_error(exec, &e, None);
         return 1;
     }
-    s.world.sync();
+    s.sim.world.sync();
     let ns = args.ns();
     let key = (ns.clone(), name.clone());
     let timeout = match args.value("pod-running-timeout") {
@@ -959,27 +964,29 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
         None => 60_000,
     };
     let phase = |s: &Session| {
-        s.world
+        s.sim
+            .world
             .cluster
             .pods
             .get(&key)
             .and_then(|p| p.status.phase.clone())
             .unwrap_or_default()
     };
-    let deadline = s.now + timeout;
+    let deadline = s.sim.now + timeout;
     let started = s.wait_until(deadline, exec, |s, _| {
         let p = phase(s);
         p == "Succeeded"
             || p == "Failed"
             || (p == "Running"
-                && s.world
+                && s.sim
+                    .world
                     .cluster
                     .pods
                     .get(&key)
                     .is_some_and(|p| p.status.ready))
     });
     if !started {
-        if s.rt.budget.exhausted().is_some() {
+        if s.term.rt.budget.exhausted().is_some() {
             return 1;
         }
         if remove {
@@ -989,7 +996,7 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
         return 1;
     }
     let interactive_shell = {
-        let pod = &s.world.cluster.pods[&key];
+        let pod = &s.sim.world.cluster.pods[&key];
         let spec = &pod.spec.containers[0];
         phase(s) == "Running"
             && stdin
@@ -1009,9 +1016,10 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
         if !args.has("quiet") {
             exec.err("If you don't see a command prompt, try pressing enter.\n");
         }
-        if let Some(host) = s.world.pod_hosts.get(&key).copied() {
+        if let Some(host) = s.sim.world.pod_hosts.get(&key).copied() {
             // The shell the container runs: its command's first word.
             let program = s
+                .sim
                 .world
                 .cluster
                 .pods
@@ -1020,23 +1028,26 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
                 .and_then(|c| c.command.iter().chain(c.args.iter()).next().cloned())
                 .unwrap_or_default();
             s.enter_host(host, &program);
-            let depth = s.logins.len();
-            s.rt.attached.push(crate::shell::lang::interp::Attached {
-                depth,
-                pod: key,
-                remove,
-            });
+            let depth = s.term.logins.len();
+            s.term
+                .rt
+                .attached
+                .push(crate::shell::lang::interp::Attached {
+                    depth,
+                    pod: key,
+                    remove,
+                });
         }
         return 0;
     }
     // The command's output, as the attach streams it, until it exits.
     if phase(s) == "Running" && restart != "Always" {
-        let deadline = s.now + 600_000;
+        let deadline = s.sim.now + 600_000;
         s.wait_until(deadline, exec, |s, _| {
             matches!(phase(s).as_str(), "Succeeded" | "Failed")
         });
     }
-    if let Some(p) = s.world.cluster.pods.get(&key) {
+    if let Some(p) = s.sim.world.cluster.pods.get(&key) {
         let text: String = p
             .status
             .runtime
@@ -1056,11 +1067,16 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
 
 /// The pod `kubectl run --rm` created is deleted, as its deferred removal does.
 fn remove_pod(s: &mut Session, key: &crate::cluster::Key, exec: &mut Execution) {
-    let now = s.now as i64;
-    if s.world.cluster.delete("pods", &key.0, &key.1, now).is_ok() {
+    let now = s.sim.now;
+    if s.sim
+        .world
+        .cluster
+        .delete("pods", &key.0, &key.1, now)
+        .is_ok()
+    {
         exec.out(format!("pod \"{}\" deleted\n", key.1));
     }
-    s.world.sync();
+    s.sim.world.sync();
 }
 
 /// After the attached command: the pod removed (`--rm`), and kubectl's
@@ -1071,7 +1087,7 @@ fn finish_attached(
     remove: bool,
     exec: &mut Execution,
 ) -> i32 {
-    let ended = s.world.cluster.pods.get(key).map(|p| {
+    let ended = s.sim.world.cluster.pods.get(key).map(|p| {
         let phase = p.status.phase.clone().unwrap_or_default();
         let term = p
             .status
@@ -1111,16 +1127,17 @@ pub(crate) fn attached_shell_ended(
     code: i32,
     exec: &mut Execution,
 ) {
-    let now = s.now as i64;
+    let now = s.sim.now;
     let policy = s
+        .sim
         .world
         .cluster
         .pods
         .get(&a.pod)
         .and_then(|p| p.spec.restart_policy.clone())
         .unwrap_or_else(|| "Always".into());
-    crate::cluster::kubelet_process_exited(&mut s.world.cluster, &a.pod, 0, now, code);
-    s.world.sync();
+    crate::cluster::kubelet_process_exited(&mut s.sim.world.cluster, &a.pod, 0, now, code);
+    s.sim.world.sync();
     if policy == "Always" {
         exec.out(format!(
             "Session ended, resume using 'kubectl attach {} -c {} -i -t' command when the pod is running\n",
@@ -1192,8 +1209,9 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             continue;
         }
         let key = (ns.clone(), name.clone());
-        let now = s.now as i64;
+        let now = s.sim.now;
         match s
+            .sim
             .world
             .cluster
             .scale(&r.plural(), &key, replicas_wanted, now)

@@ -38,8 +38,9 @@ pub(super) fn send(s: &mut Session, mut v: Value) -> Result<bool, String> {
         }
         Err(e) => return Err(e.message("STDIN")),
     };
-    let now = s.now as i64;
-    s.world
+    let now = s.sim.now;
+    s.sim
+        .world
         .cluster
         .update(obj, now)
         .map_err(|e| e.kubectl_message(None))
@@ -228,7 +229,7 @@ pub(crate) fn edit(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         ));
         return 1;
     };
-    if !s.editor {
+    if !s.term.editor {
         // `KUBE_EDITOR`, then `EDITOR`, then vi: none can run here.
         let editor = s
             .shell_var("KUBE_EDITOR")
@@ -256,7 +257,7 @@ impl Session {
     /// manifest editor). Off by default, as in the native terminal, where
     /// kubectl cannot launch `vi`.
     pub fn set_editor(&mut self, available: bool) {
-        self.editor = available;
+        self.term.editor = available;
     }
 
     /// The editor was saved with `edited` for `req`: what `kubectl edit`
@@ -391,8 +392,8 @@ impl Session {
             m.remove("status");
         }
         let obj: Object = manifest::decode(v).ok()?;
-        let mut copy = self.world.cluster.clone();
-        copy.update(obj, self.now as i64).err()
+        let mut copy = self.sim.world.cluster.clone();
+        copy.update(obj, self.sim.now).err()
     }
 }
 

@@ -19,7 +19,7 @@ fn target(
     ns: &str,
     name: &str,
 ) -> Result<(String, Option<String>), String> {
-    let c = &s.world.cluster;
+    let c = &s.sim.world.cluster;
     let key = (ns.to_string(), name.to_string());
     let not_found = || {
         format!(
@@ -121,6 +121,7 @@ fn remote_port(
 ) -> Result<u16, String> {
     if let Some(svc_name) = service {
         let svc = s
+            .sim
             .world
             .cluster
             .services
@@ -213,7 +214,7 @@ pub(crate) fn port_forward(s: &mut Session, args: &Args, exec: &mut Execution) -
         }
     };
     let key = (ns.clone(), pod_name.clone());
-    let Some(pod) = s.world.cluster.pods.get(&key).cloned() else {
+    let Some(pod) = s.sim.world.cluster.pods.get(&key).cloned() else {
         exec.err(format!(
             "Error from server (NotFound): pods \"{pod_name}\" not found\n"
         ));
@@ -256,7 +257,8 @@ pub(crate) fn port_forward(s: &mut Session, args: &Args, exec: &mut Execution) -
     let here = s.here();
     for (local, remote) in &forwards {
         let taken = s.forward_on(*local).is_some()
-            || s.world
+            || s.sim
+                .world
                 .net
                 .host(here)
                 .listener(
@@ -296,8 +298,8 @@ pub(crate) fn port_forward(s: &mut Session, args: &Args, exec: &mut Execution) -
         // A background job: it keeps running.
         return 0;
     }
-    if s.foreground_jobs {
-        s.foreground = Some(forward);
+    if s.term.foreground_jobs {
+        s.term.foreground = Some(forward);
         exec.running = true;
     }
     // Natively: as if Ctrl+C were pressed at once.

@@ -225,12 +225,12 @@ pub(crate) fn wait(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             ));
             return 1;
         }
-        let deadline = s.now + limit;
+        let deadline = s.sim.now + limit;
         let done = s.wait_until(deadline, exec, |s, _| {
             met(&cond, object(s, r, &ns, &name).as_ref())
         });
         if !done {
-            if s.rt.budget.exhausted().is_some() {
+            if s.term.rt.budget.exhausted().is_some() {
                 return 1;
             }
             let what = r.plural();
@@ -312,7 +312,7 @@ pub(crate) fn rollout(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
 
 /// What `rollout status` says of a workload now, and whether it is done.
 fn rollout_message(s: &Session, r: Resource, ns: &str, name: &str) -> Option<(String, bool)> {
-    let c = &s.world.cluster;
+    let c = &s.sim.world.cluster;
     let key = (ns.to_string(), name.to_string());
     match r {
         Resource::Deployments => {
@@ -413,7 +413,7 @@ fn status(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         }
         // The watch reports each change of the object's status, and
         // kubectl prints its status line each time.
-        let start = s.now;
+        let start = s.sim.now;
         let mut last: Option<Value> = None;
         let deadline = start
             + if limit > 0 {
@@ -437,7 +437,7 @@ fn status(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             return 1;
         }
         if !done {
-            if s.rt.budget.exhausted().is_some() {
+            if s.term.rt.budget.exhausted().is_some() {
                 return 1;
             }
             if limit > 0 {
@@ -463,12 +463,12 @@ fn restart(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         exec.err(format!("No resources found in {ns} namespace.\n"));
         return 0;
     }
-    let now = s.now as i64;
+    let now = s.sim.now;
     let stamp = crate::cluster::rfc3339(now);
     let mut failed = false;
     for (r, name) in targets {
         let key = (ns.clone(), name.clone());
-        let c = &mut s.world.cluster;
+        let c = &mut s.sim.world.cluster;
         let template = match r {
             Resource::Deployments => c.deployments.get_mut(&key).map(|d| &mut d.spec.template),
             Resource::DaemonSets => c.daemonsets.get_mut(&key).map(|d| &mut d.spec.template),
@@ -507,6 +507,7 @@ fn restart(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
 /// A Deployment's ReplicaSets by revision (`deployment.kubernetes.io/revision`).
 fn revisions(s: &Session, ns: &str, name: &str) -> Vec<(i64, crate::cluster::objects::ReplicaSet)> {
     let mut out: Vec<(i64, crate::cluster::objects::ReplicaSet)> = s
+        .sim
         .world
         .cluster
         .replicasets
@@ -568,6 +569,7 @@ fn history(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             continue;
         }
         if !s
+            .sim
             .world
             .cluster
             .deployments
@@ -623,7 +625,7 @@ fn undo(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         return 1;
     };
     let ns = args.ns();
-    let now = s.now as i64;
+    let now = s.sim.now;
     let mut failed = false;
     for (r, name) in targets {
         if r != Resource::Deployments {
@@ -635,7 +637,7 @@ fn undo(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             continue;
         }
         let key = (ns.clone(), name.clone());
-        let Some(d) = s.world.cluster.deployments.get(&key).cloned() else {
+        let Some(d) = s.sim.world.cluster.deployments.get(&key).cloned() else {
             exec.err(format!(
                 "Error from server (NotFound): deployments.apps \"{name}\" not found\n"
             ));
@@ -678,6 +680,7 @@ fn undo(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         let mut next = d.clone();
         next.spec.template = template;
         match s
+            .sim
             .world
             .cluster
             .update(crate::cluster::apiserver::Object::Deployment(next), now)

@@ -31,7 +31,6 @@ use super::pattern::Glob;
 use crate::net::HostId;
 use crate::shell::budget::{self, Budget, Limit};
 use crate::shell::{Execution, Session, Stream};
-use crate::time::Millis;
 use std::collections::BTreeMap;
 
 /// What one shell (one login on one host) remembers. Variables and aliases
@@ -135,12 +134,8 @@ pub(in crate::shell) struct Runtime {
     pub tty: bool,
     /// The status of the last `$(…)` of the current command.
     pub subst_status: Option<i32>,
-    /// When each file was last written (simulated time), for `ls -l`.
-    pub mtimes: BTreeMap<(HostId, String), Millis>,
     /// A command runs under `sudo`: file permissions are root's.
     pub root: bool,
-    /// Bytes the files of all hosts take ([`budget::MAX_FILES`]).
-    pub file_bytes: usize,
     /// The job the command being run belongs to (`cmd &`).
     pub background: Option<u32>,
     /// The jobs started with `&` that bash still knows of.
@@ -419,16 +414,19 @@ impl Session {
 
     /// The state of the shell on the current login, if it has any yet.
     pub(in crate::shell) fn shell_state(&self) -> Option<&ShellState> {
-        self.rt.shells.get(self.logins.len().saturating_sub(1))
+        self.term
+            .rt
+            .shells
+            .get(self.term.logins.len().saturating_sub(1))
     }
 
     pub(in crate::shell) fn shell_state_mut(&mut self) -> &mut ShellState {
-        let n = self.logins.len().max(1);
-        self.rt.shells.truncate(n);
-        while self.rt.shells.len() < n {
-            self.rt.shells.push(ShellState::default());
+        let n = self.term.logins.len().max(1);
+        self.term.rt.shells.truncate(n);
+        while self.term.rt.shells.len() < n {
+            self.term.rt.shells.push(ShellState::default());
         }
-        &mut self.rt.shells[n - 1]
+        &mut self.term.rt.shells[n - 1]
     }
 
     /// Sets a variable of the current shell; false (the message printed, the
@@ -451,9 +449,9 @@ impl Session {
     /// Stops the line: it ran into `limit`. The message, prefixed with
     /// `context` (`bash: x`, `seq`), is printed once a line.
     pub(in crate::shell) fn over(&mut self, limit: Limit, context: &str, out: &mut Execution) {
-        if self.rt.budget.stop(limit) {
+        if self.term.rt.budget.stop(limit) {
             let message = limit.message(context);
-            self.rt.limit_message = Some(message.clone());
+            self.term.rt.limit_message = Some(message.clone());
             out.limit_err(message);
         }
     }
@@ -461,7 +459,7 @@ impl Session {
     /// Counts one simulated connection or probe against the line's budget;
     /// false (the message printed, the line stopped) when none is left.
     pub(in crate::shell) fn spend_packet(&mut self, tool: &str, out: &mut Execution) -> bool {
-        match self.rt.budget.packets(1) {
+        match self.term.rt.budget.packets(1) {
             Ok(()) => true,
             Err(limit) => {
                 self.over(limit, tool, out);
@@ -473,22 +471,22 @@ impl Session {
     /// Charges the line for the work the cluster did since it was last
     /// charged; false (the line stopped) when the budget ran out.
     pub(in crate::shell) fn charge_cluster(&mut self, out: &mut Execution) -> bool {
-        let done = self.world.cluster.work_done();
-        let units = done.saturating_sub(self.rt.cluster_work_charged);
-        self.rt.cluster_work_charged = done;
-        let read = self.rt.read_work.take();
+        let done = self.sim.world.cluster.work_done();
+        let units = done.saturating_sub(self.term.rt.cluster_work_charged);
+        self.term.rt.cluster_work_charged = done;
+        let read = self.term.rt.read_work.take();
         self.charge(units.saturating_add(read), out)
     }
 
     /// Counts `units` of work a read did (paid for after the command).
     pub(in crate::shell) fn read_work(&self, units: usize) {
-        let r = &self.rt.read_work;
+        let r = &self.term.rt.read_work;
         r.set(r.get().saturating_add(units as u64));
     }
 
     /// Charges `units` of work; false (the line stopped) when none is left.
     pub(in crate::shell) fn charge(&mut self, units: u64, out: &mut Execution) -> bool {
-        match self.rt.budget.work(units) {
+        match self.term.rt.budget.work(units) {
             Ok(()) => true,
             Err(limit) => {
                 self.over(limit, "bash", out);
@@ -504,24 +502,24 @@ impl Session {
         stdin: Option<&str>,
         exec: &mut Execution,
     ) -> i32 {
-        let was = self.rt.root;
-        self.rt.root = true;
+        let was = self.term.rt.root;
+        self.term.rt.root = true;
         let status = self.run_command(words, stdin, exec);
-        self.rt.root = was;
+        self.term.rt.root = was;
         status
     }
 
     fn var(&mut self, name: &str) -> Option<String> {
         match name {
-            "?" => return Some(self.last_status.to_string()),
-            "$" => return Some((2400 + 17 * self.logins.len()).to_string()),
+            "?" => return Some(self.term.last_status.to_string()),
+            "$" => return Some((2400 + 17 * self.term.logins.len()).to_string()),
             "#" => return Some("0".into()),
             "0" => {
                 let sh = self.in_busybox_pod() || self.in_dash();
                 return Some(if sh { "sh" } else { "bash" }.into());
             }
             "-" => return Some("himBHs".into()),
-            "RANDOM" => return Some(self.rng.range_inclusive(0, 32767).to_string()),
+            "RANDOM" => return Some(self.sim.rng.range_inclusive(0, 32767).to_string()),
             n if n.chars().all(|c| c.is_ascii_digit()) || matches!(n, "@" | "*" | "!") => {
                 return None
             }
@@ -549,34 +547,34 @@ impl Session {
     }
 
     fn enter_subshell(&mut self, tty: bool) -> Saved {
-        self.rt.subshell += 1;
+        self.term.rt.subshell += 1;
         // A subshell is a copy of the shell: its size is work. Running out
         // stops the line at its next command.
-        let copied: usize = self.rt.shells.iter().map(ShellState::size).sum();
-        let _ = self.rt.budget.work(copied as u64);
+        let copied: usize = self.term.rt.shells.iter().map(ShellState::size).sum();
+        let _ = self.term.rt.budget.work(copied as u64);
         let saved = Saved {
-            shells: self.rt.shells.clone(),
-            logins: self.logins.clone(),
-            tty: self.rt.tty,
+            shells: self.term.rt.shells.clone(),
+            logins: self.term.logins.clone(),
+            tty: self.term.rt.tty,
         };
-        self.rt.tty = self.rt.tty && tty;
+        self.term.rt.tty = self.term.rt.tty && tty;
         saved
     }
 
     fn leave_subshell(&mut self, saved: Saved) {
-        self.rt.subshell -= 1;
-        self.rt.shells = saved.shells;
-        self.logins = saved.logins;
-        self.rt.tty = saved.tty;
+        self.term.rt.subshell -= 1;
+        self.term.rt.shells = saved.shells;
+        self.term.logins = saved.logins;
+        self.term.rt.tty = saved.tty;
     }
 
     fn stopped(&self, out: &Execution) -> bool {
-        out.exit_session || self.rt.budget.exhausted().is_some()
+        out.exit_session || self.term.rt.budget.exhausted().is_some()
     }
 
     /// Counts one command against the line's budget.
     fn spend(&mut self, out: &mut Execution) -> bool {
-        match self.rt.budget.command() {
+        match self.term.rt.budget.command() {
             Ok(()) => true,
             Err(limit) => {
                 self.over(limit, "bash", out);
@@ -592,29 +590,29 @@ impl Session {
     /// error costs only its own command, never what came before or after.
     pub(in crate::shell) fn run_text(&mut self, text: &str) -> Execution {
         let mut exec = Execution::default();
-        let start = self.now;
-        let nested = self.rt.running > 0;
-        let first_line = self.rt.lines_read;
+        let start = self.sim.now;
+        let nested = self.term.rt.running > 0;
+        let first_line = self.term.rt.lines_read;
         if !nested {
-            self.rt.lines_read += text.split('\n').count();
+            self.term.rt.lines_read += text.split('\n').count();
         }
-        self.rt.running += 1;
+        self.term.rt.running += 1;
         // `sh -c '…'` inside a command: a shell of its own.
         let saved = nested.then(|| self.enter_subshell(true));
         if !nested {
-            self.rt.budget = Budget::fresh();
-            self.rt.cluster_work_charged = self.world.cluster.work_done();
-            self.rt.read_work.set(0);
-            self.rt.limit_message = None;
-            self.rt.tty = true;
-            self.rt.subshell = 0;
-            self.rt.script_depth = 0;
+            self.term.rt.budget = Budget::fresh();
+            self.term.rt.cluster_work_charged = self.sim.world.cluster.work_done();
+            self.term.rt.read_work.set(0);
+            self.term.rt.limit_message = None;
+            self.term.rt.tty = true;
+            self.term.rt.subshell = 0;
+            self.term.rt.script_depth = 0;
             // A foreground job (a port-forward) ends when a line is run.
-            self.foreground = None;
+            self.term.foreground = None;
             // bash reports the jobs that ended before it shows a prompt.
             self.report_jobs(&mut exec);
         }
-        let mut status = self.last_status;
+        let mut status = self.term.last_status;
         if text.len() > budget::MAX_INPUT {
             self.over(Limit::Text, "bash", &mut exec);
             status = 2;
@@ -626,30 +624,30 @@ impl Session {
                     break;
                 }
                 status = self.run_command_text(&chunk.text, first_line + chunk.line - 1, &mut exec);
-                self.last_status = status;
+                self.term.last_status = status;
             }
         }
         if let Some(saved) = saved {
             self.leave_subshell(saved);
             exec.exit_session = false;
         }
-        self.rt.running -= 1;
+        self.term.rt.running -= 1;
         if !nested {
             // What the line's own time let happen has happened.
             self.catch_up(Some(&mut exec));
-            for (stream, text) in std::mem::take(&mut self.rt.terminal) {
+            for (stream, text) in std::mem::take(&mut self.term.rt.terminal) {
                 exec.push(stream, text);
             }
             // servicelab's limit is no command's output: no redirection or
             // pipe keeps its message from the terminal.
-            if let Some(message) = self.rt.limit_message.take() {
+            if let Some(message) = self.term.rt.limit_message.take() {
                 if !exec.output.iter().any(|(_, t)| t.contains(&message)) {
                     exec.limit_err(message);
                 }
             }
         }
         exec.status = status;
-        exec.elapsed_ms = self.now - start;
+        exec.elapsed_ms = self.sim.now - start;
         exec
     }
 
@@ -694,11 +692,11 @@ impl Session {
         stdin: Option<&str>,
         out: &mut Execution,
     ) -> i32 {
-        let mut status = self.last_status;
-        self.rt.script_depth += 1;
+        let mut status = self.term.last_status;
+        self.term.rt.script_depth += 1;
         // The line's own list, on the terminal: what background jobs write
         // meanwhile shows before the list's output.
-        let top = self.rt.script_depth == 1 && self.rt.running == 1;
+        let top = self.term.rt.script_depth == 1 && self.term.rt.running == 1;
         for item in &script.items {
             if self.stopped(out) {
                 break;
@@ -709,12 +707,12 @@ impl Session {
             } else {
                 self.exec_and_or(item, stdin, out)
             };
-            if top && !self.rt.terminal.is_empty() {
-                let notes = std::mem::take(&mut self.rt.terminal);
+            if top && !self.term.rt.terminal.is_empty() {
+                let notes = std::mem::take(&mut self.term.rt.terminal);
                 out.insert_at(mark, notes);
             }
         }
-        self.rt.script_depth -= 1;
+        self.term.rt.script_depth -= 1;
         status
     }
 
@@ -725,12 +723,12 @@ impl Session {
         let text = super::jobs::command_text(a);
         let (id, pid) = self.start_job(text);
         out.err(format!("[{id}] {pid}\n"));
-        let saved = self.rt.background.replace(id);
+        let saved = self.term.rt.background.replace(id);
         let status = self.exec_and_or(a, stdin, out);
-        self.rt.background = saved;
+        self.term.rt.background = saved;
         self.job_finished(id, status);
         // `$?` of a background command is 0.
-        self.last_status = 0;
+        self.term.last_status = 0;
         0
     }
 
@@ -752,7 +750,7 @@ impl Session {
     }
 
     fn exec_pipeline(&mut self, p: &Pipeline, stdin: Option<&str>, out: &mut Execution) -> i32 {
-        let started = self.now;
+        let started = self.sim.now;
         let mut status = 0;
         if let [only] = p.commands.as_slice() {
             status = self.exec_command(only, stdin, out);
@@ -760,7 +758,7 @@ impl Session {
             let mut input: Option<String> = stdin.map(str::to_string);
             let n = p.commands.len();
             for (i, c) in p.commands.iter().enumerate() {
-                if self.rt.budget.exhausted().is_some() {
+                if self.term.rt.budget.exhausted().is_some() {
                     break;
                 }
                 let last = i + 1 == n;
@@ -785,7 +783,7 @@ impl Session {
         }
         if let Some(posix) = p.timed {
             // Simulated time; the simulation spends no CPU.
-            let ms = self.now - started;
+            let ms = self.sim.now - started;
             out.err(if posix {
                 format!(
                     "real {}.{:02}\nuser 0.00\nsys 0.00\n",
@@ -801,7 +799,7 @@ impl Session {
                 )
             });
         }
-        self.last_status = status;
+        self.term.last_status = status;
         status
     }
 
@@ -865,7 +863,7 @@ impl Session {
         if !self.spend(out) {
             return 1;
         }
-        self.rt.subst_status = None;
+        self.term.rt.subst_status = None;
         let words = self.dealias(&s.words);
         let declaration = matches!(
             words.first().and_then(Word::literal),
@@ -896,7 +894,7 @@ impl Session {
                     Err(()) => return 1,
                 }
             }
-            let status = self.rt.subst_status.unwrap_or(0);
+            let status = self.term.rt.subst_status.unwrap_or(0);
             return self.with_redirs(&s.redirs, stdin, out, |_, _, _| status);
         }
         // `NAME=value command` only sets the command's environment (which
@@ -911,9 +909,9 @@ impl Session {
         let args: usize = fields.iter().map(String::len).sum();
         self.with_redirs(&s.redirs, stdin, out, |sh, stdin, sink| {
             let before = sink.bytes();
-            let outer = std::mem::replace(&mut sh.rt.command_env, env);
+            let outer = std::mem::replace(&mut sh.term.rt.command_env, env);
             let status = sh.run_command(&fields, stdin, sink);
-            sh.rt.command_env = outer;
+            sh.term.rt.command_env = outer;
             // What the command read and wrote: linear tools' work.
             let moved = args + stdin.map_or(0, str::len) + (sink.bytes() - before);
             if sh.charge(moved as u64, sink) {
@@ -941,11 +939,11 @@ impl Session {
             Ok(fds) => fds,
             Err(()) => return 1,
         };
-        let tty = self.rt.tty;
-        self.rt.tty = tty && fds.out == Dest::Out;
+        let tty = self.term.rt.tty;
+        self.term.rt.tty = tty && fds.out == Dest::Out;
         let mut sink = Execution::default();
         let status = f(self, fds.stdin.as_deref().or(stdin), &mut sink);
-        self.rt.tty = tty;
+        self.term.rt.tty = tty;
         self.route(sink, &fds, out);
         status
     }
@@ -1248,8 +1246,8 @@ impl Session {
         if out.overflowed() {
             self.over(Limit::Output, "bash: $(…)", out);
         }
-        self.rt.subst_status = Some(status);
-        self.last_status = status;
+        self.term.rt.subst_status = Some(status);
+        self.term.last_status = status;
         let trimmed = text.trim_end_matches('\n').len();
         text.truncate(trimmed);
         text
@@ -1361,7 +1359,7 @@ impl Session {
             }
             "#" | "##" | "%" | "%%" => {
                 let (suffix, longest) = (op.starts_with('%'), op.len() == 2);
-                match trim_pattern(&v, &arg, suffix, longest, &mut self.rt.budget) {
+                match trim_pattern(&v, &arg, suffix, longest, &mut self.term.rt.budget) {
                     Ok(t) => t,
                     Err(limit) => {
                         self.over(limit, &format!("bash: ${{{expr}}}"), out);
@@ -1371,7 +1369,7 @@ impl Session {
             }
             "/" | "//" => {
                 let (pat, rep) = arg.split_once('/').unwrap_or((&arg, ""));
-                match replace_pattern(&v, pat, rep, *op == "//", &mut self.rt.budget) {
+                match replace_pattern(&v, pat, rep, *op == "//", &mut self.term.rt.budget) {
                     Ok(t) => t,
                     Err(limit) => {
                         self.over(limit, &format!("bash: ${{{expr}}}"), out);

@@ -70,17 +70,17 @@ impl Session {
     /// A new job: its number (the lowest free) and process id.
     pub(in crate::shell) fn start_job(&mut self, command: String) -> (u32, u32) {
         // The lowest free number, in one pass over the table.
-        let mut taken = vec![false; self.rt.jobs.len() + 2];
-        for j in &self.rt.jobs {
+        let mut taken = vec![false; self.term.rt.jobs.len() + 2];
+        for j in &self.term.rt.jobs {
             if let Some(t) = taken.get_mut(j.id as usize) {
                 *t = true;
             }
         }
         let id = (1..taken.len()).find(|&i| !taken[i]).unwrap_or(1) as u32;
-        self.rt.next_pid = self.rt.next_pid.max(4200) + 17;
-        let pid = self.rt.next_pid;
+        self.term.rt.next_pid = self.term.rt.next_pid.max(4200) + 17;
+        let pid = self.term.rt.next_pid;
         let host = self.here();
-        self.rt.jobs.push(Job {
+        self.term.rt.jobs.push(Job {
             id,
             pid,
             command,
@@ -95,7 +95,7 @@ impl Session {
     /// port-forward running.
     pub(in crate::shell) fn job_finished(&mut self, id: u32, status: i32) {
         // The job just started is the last of the table.
-        if let Some(j) = self.rt.jobs.iter_mut().rev().find(|j| j.id == id) {
+        if let Some(j) = self.term.rt.jobs.iter_mut().rev().find(|j| j.id == id) {
             if j.forward.is_none() {
                 j.state = JobState::Done(status);
             }
@@ -105,8 +105,8 @@ impl Session {
     /// What bash reports before a prompt: the jobs that ended since, and
     /// port-forwards whose pod went away. They are then forgotten.
     pub(in crate::shell) fn report_jobs(&mut self, exec: &mut Execution) {
-        let pods = &self.world.cluster.pods;
-        for j in &mut self.rt.jobs {
+        let pods = &self.sim.world.cluster.pods;
+        for j in &mut self.term.rt.jobs {
             let gone = j.state == JobState::Running
                 && j.forward
                     .as_ref()
@@ -117,8 +117,9 @@ impl Session {
                 j.forward = None;
             }
         }
-        let last = self.rt.jobs.iter().map(|j| j.id).max();
+        let last = self.term.rt.jobs.iter().map(|j| j.id).max();
         let done: Vec<Job> = self
+            .term
             .rt
             .jobs
             .iter()
@@ -128,12 +129,13 @@ impl Session {
         for j in &done {
             exec.err(line(j, Some(j.id) == last, false));
         }
-        self.rt.jobs.retain(|j| j.state == JobState::Running);
+        self.term.rt.jobs.retain(|j| j.state == JobState::Running);
     }
 
     /// A port-forward whose stream to the pod failed: kubectl exits 1.
     pub(in crate::shell) fn forward_lost(&mut self, f: &Forward) {
         if let Some(j) = self
+            .term
             .rt
             .jobs
             .iter_mut()
@@ -142,15 +144,16 @@ impl Session {
             j.state = JobState::Done(1);
             j.forward = None;
         }
-        if self.foreground.as_ref() == Some(f) {
-            self.foreground = None;
+        if self.term.foreground.as_ref() == Some(f) {
+            self.term.foreground = None;
         }
     }
 
     /// The port-forward listening on `port` of this host's loopback.
     pub(in crate::shell) fn forward_on(&self, port: u16) -> Option<Forward> {
         let here = self.here();
-        self.rt
+        self.term
+            .rt
             .jobs
             .iter()
             .filter(|j| j.state == JobState::Running)
@@ -158,7 +161,8 @@ impl Session {
             .find(|f| f.host == here && f.local == port)
             .cloned()
             .or_else(|| {
-                self.foreground
+                self.term
+                    .foreground
                     .as_ref()
                     .filter(|f| f.host == here && f.local == port)
                     .cloned()
@@ -167,10 +171,10 @@ impl Session {
 
     /// Registers a port-forward as the running background job.
     pub(in crate::shell) fn keep_forward(&mut self, forward: Forward) -> bool {
-        let Some(id) = self.rt.background else {
+        let Some(id) = self.term.rt.background else {
             return false;
         };
-        match self.rt.jobs.iter_mut().find(|j| j.id == id) {
+        match self.term.rt.jobs.iter_mut().find(|j| j.id == id) {
             Some(j) => {
                 j.forward = Some(forward);
                 true
@@ -184,9 +188,9 @@ impl Session {
 #[inline(never)]
 pub(in crate::shell) fn jobs(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
     let long = args.iter().any(|a| a == "-l");
-    let last = s.rt.jobs.iter().map(|j| j.id).max();
+    let last = s.term.rt.jobs.iter().map(|j| j.id).max();
     let mut out = String::new();
-    for j in &s.rt.jobs {
+    for j in &s.term.rt.jobs {
         let text = line(j, Some(j.id) == last, true);
         if long {
             let (head, tail) = text.split_at(text.find("  ").unwrap_or(0));
@@ -213,15 +217,15 @@ pub(in crate::shell) fn kill(s: &mut Session, args: &[String], exec: &mut Execut
     let mut status = 0;
     for t in targets {
         let found = if let Some(spec) = t.strip_prefix('%') {
-            let last = s.rt.jobs.iter().map(|j| j.id).max();
+            let last = s.term.rt.jobs.iter().map(|j| j.id).max();
             let id = match spec {
                 "" | "+" | "%" => last,
                 n => n.parse::<u32>().ok(),
             };
-            s.rt.jobs.iter_mut().find(|j| Some(j.id) == id)
+            s.term.rt.jobs.iter_mut().find(|j| Some(j.id) == id)
         } else {
             match t.parse::<u32>() {
-                Ok(pid) => s.rt.jobs.iter_mut().find(|j| j.pid == pid),
+                Ok(pid) => s.term.rt.jobs.iter_mut().find(|j| j.pid == pid),
                 Err(_) => {
                     exec.err(format!(
                         "bash: kill: {t}: arguments must be process or job IDs\n"

@@ -42,7 +42,7 @@ pub(super) fn sleep(cx: &mut Tool, args: &[String]) -> i32 {
 /// `date [-u] [+FORMAT]`
 #[inline(never)]
 pub(super) fn date(cx: &mut Tool, args: &[String]) -> i32 {
-    let clock = DateTime::at(*cx.clock as i64);
+    let clock = DateTime::at(*cx.clock);
     let mut fmt = "%a %b %e %H:%M:%S %Z %Y".to_string();
     for a in args {
         if let Some(f) = a.strip_prefix('+') {

@@ -542,7 +542,7 @@ fn columns(names: &[String], width: usize) -> String {
 
 /// `Nov 26 09:00`, as ls shows a recent file's time (UTC).
 fn ls_date(ms: Millis) -> String {
-    let t = crate::time::DateTime::at(ms as i64);
+    let t = crate::time::DateTime::at(ms);
     format!(
         "{} {:>2} {:02}:{:02}",
         t.month_name(),

@@ -23,6 +23,7 @@ mod measure;
 pub use measure::{measure, MEMORY_BOUND, TIME_BOUND};
 pub use servicelab_engine::shell::time::NATIVE_STEP_MS;
 
+use servicelab_engine::time::Millis;
 use servicelab_engine::{Session, WorldOptions};
 
 /// The default world with `nodes` nodes.
@@ -98,7 +99,7 @@ pub fn timed_transcript(s: &mut Session, lines: &[&str]) -> String {
 
 /// Prompt, command and output of one line, after the step of time; its
 /// exit status and how long it took.
-fn scroll(s: &mut Session, out: &mut String, text: &str) -> (i32, u64) {
+fn scroll(s: &mut Session, out: &mut String, text: &str) -> (i32, Millis) {
     out.push_str(&s.prompt());
     out.push_str(text);
     out.push('\n');

@@ -46,41 +46,7 @@ impl Default for WorldOptions {
     }
 }
 
-/// The pod network's plugin, as a kubeadm user installs it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Cni {
-    /// kube-flannel: a `cni0` bridge on each node, vxlan between nodes.
-    /// It does not enforce NetworkPolicy.
-    #[default]
-    Flannel,
-    /// Canal: flannel's vxlan between nodes, Calico's CNI plugin and Felix
-    /// on each node: a `cali…` veth per pod routed by a /32 (no bridge), and
-    /// NetworkPolicy enforced in Felix's iptables chains.
-    Canal,
-}
-
-impl Cni {
-    pub fn name(self) -> &'static str {
-        match self {
-            Cni::Flannel => "flannel",
-            Cni::Canal => "canal",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Cni> {
-        match s {
-            "flannel" => Some(Cni::Flannel),
-            "canal" => Some(Cni::Canal),
-            _ => None,
-        }
-    }
-
-    /// Whether NetworkPolicy is enforced.
-    pub fn enforces_policy(self) -> bool {
-        self == Cni::Canal
-    }
-}
+pub use crate::cluster::cni::Cni;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OptionsError {
@@ -497,7 +463,7 @@ impl World {
                 created_ms: crate::cluster::CLUSTER_AGE_MS,
             })
             .collect();
-        let cluster = Cluster::bootstrap(nodes, options.cloud, options.seed);
+        let cluster = Cluster::bootstrap(nodes, options.cloud, options.cni, options.seed);
         let mut world = World {
             options,
             net,

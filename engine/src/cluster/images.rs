@@ -17,6 +17,9 @@ const COMPONENTS: &[&str] = &[
     "registry.k8s.io/kube-scheduler",
     "registry.k8s.io/kube-proxy",
     "flannel/flannel",
+    "calico/node",
+    "calico/cni",
+    "calico/kube-controllers",
     "registry.k8s.io/coredns/coredns",
     "coredns/coredns",
 ];
@@ -90,6 +93,10 @@ pub fn size(image: &str) -> u64 {
         "registry.k8s.io/kube-scheduler" => 20_172_196,
         "registry.k8s.io/kube-proxy" => 30_229_262,
         "flannel/flannel" => 32_996_046,
+        // Calico v3.28.2's images (compressed sizes, rounded).
+        "calico/node" => 143_000_000,
+        "calico/cni" => 94_000_000,
+        "calico/kube-controllers" => 35_000_000,
         _ => 10_000_000,
     }
 }
@@ -297,6 +304,9 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
         }
         // flannel's image is Alpine's: BusyBox's shell and applets.
         "flannel/flannel" => common.contains(&cmd) || matches!(cmd, "ip" | "iptables"),
+        // calico/node is Red Hat's UBI minimal: bash and the network tools
+        // Felix drives.
+        "calico/node" => common.contains(&cmd) || matches!(cmd, "bash" | "ip" | "iptables"),
         // Scratch and distroless images (coredns, etcd, kube-proxy,
         // whoami, …) have no shell at all.
         _ => false,

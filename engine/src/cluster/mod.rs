@@ -18,6 +18,7 @@ pub mod api_error;
 pub mod apiserver;
 pub(crate) mod bootstrap;
 pub mod capacity;
+pub mod cni;
 mod controllers;
 pub mod dns;
 pub mod events;
@@ -114,6 +115,9 @@ pub struct Cluster {
     /// Each node's kubelet: its images, its pull queue, its address allocator.
     pub kubelets: BTreeMap<String, NodeKubelet>,
     pub cloud: bool,
+    /// The pod network's plugin: which add-on's objects kubeadm's cluster
+    /// shows.
+    pub cni: cni::Cni,
     /// LoadBalancer Services the cloud is provisioning, and when each
     /// load balancer will be ready (the service controller's work).
     pub(crate) lb_provisioning: BTreeMap<Key, i64>,
@@ -134,7 +138,7 @@ const SAFE_CHARS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 impl Cluster {
     /// A cluster as kubeadm leaves it: see [`bootstrap`].
-    pub fn bootstrap(nodes: Vec<NodeInfo>, cloud: bool, seed: u64) -> Cluster {
+    pub fn bootstrap(nodes: Vec<NodeInfo>, cloud: bool, cni: cni::Cni, seed: u64) -> Cluster {
         let mut c = Cluster {
             nodes,
             namespaces: BTreeMap::new(),
@@ -152,6 +156,7 @@ impl Cluster {
             events: vec![],
             kubelets: BTreeMap::new(),
             cloud,
+            cni,
             lb_provisioning: BTreeMap::new(),
             rng: SimRng::new(seed ^ 0x6b75_6265),
             next_uid: 1,

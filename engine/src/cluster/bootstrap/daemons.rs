@@ -3,9 +3,16 @@
 //! own `kube-flannel` namespace), with their ConfigMaps. Both run with
 //! `hostNetwork: true`: their pods' address is their node's.
 //!
-//! The simulated kube-proxy and flannel (their rules, routes and vxlan
-//! device) are the world's; these objects are how the cluster shows them.
+//! With Canal (`cni: canal`), the network add-on is Calico v3.28's
+//! `canal.yaml` instead: the `canal` DaemonSet in kube-system (calico-node
+//! and flannel in each pod, on the node's network), its `canal-config`
+//! ConfigMap and the `calico-kube-controllers` Deployment. Their probes are
+//! left out, as the static pods' are: nothing simulated answers them.
+//!
+//! The simulated kube-proxy, flannel and Felix (their rules, routes and
+//! devices) are the world's; these objects are how the cluster shows them.
 
+use super::super::cni::Cni;
 use super::super::objects::*;
 use super::super::{Cluster, NodeInfo, CLUSTER_AGE_MS};
 
@@ -187,6 +194,259 @@ spec:
           type: FileOrCreate
 ";
 
+const CANAL_DS: &str = "apiVersion: apps/v1
+kind: DaemonSet
+metadata:
+  labels:
+    k8s-app: canal
+  name: canal
+  namespace: kube-system
+spec:
+  selector:
+    matchLabels:
+      k8s-app: canal
+  template:
+    metadata:
+      labels:
+        k8s-app: canal
+    spec:
+      containers:
+      - env:
+        - name: DATASTORE_TYPE
+          value: kubernetes
+        - name: USE_POD_CIDR
+          value: \"true\"
+        - name: WAIT_FOR_DATASTORE
+          value: \"true\"
+        - name: NODENAME
+          valueFrom:
+            fieldRef:
+              apiVersion: v1
+              fieldPath: spec.nodeName
+        - name: CALICO_NETWORKING_BACKEND
+          value: none
+        - name: CLUSTER_TYPE
+          value: k8s,canal
+        - name: FELIX_IPTABLESREFRESHINTERVAL
+          value: \"60\"
+        - name: IP
+        - name: CALICO_DISABLE_FILE_LOGGING
+          value: \"true\"
+        - name: FELIX_DEFAULTENDPOINTTOHOSTACTION
+          value: ACCEPT
+        - name: FELIX_IPV6SUPPORT
+          value: \"false\"
+        - name: FELIX_HEALTHENABLED
+          value: \"true\"
+        image: docker.io/calico/node:v3.28.2
+        imagePullPolicy: IfNotPresent
+        name: calico-node
+        resources:
+          requests:
+            cpu: 250m
+        securityContext:
+          privileged: true
+        volumeMounts:
+        - mountPath: /host/etc/cni/net.d
+          name: cni-net-dir
+        - mountPath: /lib/modules
+          name: lib-modules
+          readOnly: true
+        - mountPath: /run/xtables.lock
+          name: xtables-lock
+        - mountPath: /var/run/calico
+          name: var-run-calico
+        - mountPath: /var/lib/calico
+          name: var-lib-calico
+      - command:
+        - /opt/bin/flanneld
+        - --ip-masq
+        - --kube-subnet-mgr
+        env:
+        - name: POD_NAME
+          valueFrom:
+            fieldRef:
+              apiVersion: v1
+              fieldPath: metadata.name
+        - name: POD_NAMESPACE
+          valueFrom:
+            fieldRef:
+              apiVersion: v1
+              fieldPath: metadata.namespace
+        - name: FLANNELD_IFACE
+          valueFrom:
+            configMapKeyRef:
+              key: canal_iface
+              name: canal-config
+        - name: FLANNELD_IP_MASQ
+          valueFrom:
+            configMapKeyRef:
+              key: masquerade
+              name: canal-config
+        image: docker.io/flannel/flannel:v0.24.4
+        imagePullPolicy: IfNotPresent
+        name: kube-flannel
+        securityContext:
+          privileged: true
+        volumeMounts:
+        - mountPath: /run/xtables.lock
+          name: xtables-lock
+        - mountPath: /etc/kube-flannel/
+          name: flannel-cfg
+      hostNetwork: true
+      initContainers:
+      - command:
+        - /opt/cni/bin/install
+        env:
+        - name: CNI_CONF_NAME
+          value: 10-canal.conflist
+        - name: CNI_NETWORK_CONFIG
+          valueFrom:
+            configMapKeyRef:
+              key: cni_network_config
+              name: canal-config
+        - name: KUBERNETES_NODE_NAME
+          valueFrom:
+            fieldRef:
+              apiVersion: v1
+              fieldPath: spec.nodeName
+        - name: CNI_MTU
+          valueFrom:
+            configMapKeyRef:
+              key: veth_mtu
+              name: canal-config
+        - name: SLEEP
+          value: \"false\"
+        image: docker.io/calico/cni:v3.28.2
+        imagePullPolicy: IfNotPresent
+        name: install-cni
+        securityContext:
+          privileged: true
+        volumeMounts:
+        - mountPath: /host/opt/cni/bin
+          name: cni-bin-dir
+        - mountPath: /host/etc/cni/net.d
+          name: cni-net-dir
+      nodeSelector:
+        kubernetes.io/os: linux
+      priorityClassName: system-node-critical
+      serviceAccountName: canal
+      terminationGracePeriodSeconds: 0
+      tolerations:
+      - effect: NoSchedule
+        operator: Exists
+      - key: CriticalAddonsOnly
+        operator: Exists
+      - effect: NoExecute
+        operator: Exists
+      volumes:
+      - hostPath:
+          path: /lib/modules
+        name: lib-modules
+      - hostPath:
+          path: /var/run/calico
+          type: DirectoryOrCreate
+        name: var-run-calico
+      - hostPath:
+          path: /var/lib/calico
+          type: DirectoryOrCreate
+        name: var-lib-calico
+      - hostPath:
+          path: /run/xtables.lock
+          type: FileOrCreate
+        name: xtables-lock
+      - configMap:
+          name: canal-config
+        name: flannel-cfg
+      - hostPath:
+          path: /opt/cni/bin
+          type: DirectoryOrCreate
+        name: cni-bin-dir
+      - hostPath:
+          path: /etc/cni/net.d
+        name: cni-net-dir
+  updateStrategy:
+    rollingUpdate:
+      maxUnavailable: 1
+    type: RollingUpdate
+";
+
+/// Canal's controllers (node and load balancer), on the pod network.
+const CALICO_KUBE_CONTROLLERS: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  labels:
+    k8s-app: calico-kube-controllers
+  name: calico-kube-controllers
+  namespace: kube-system
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      k8s-app: calico-kube-controllers
+  strategy:
+    type: Recreate
+  template:
+    metadata:
+      labels:
+        k8s-app: calico-kube-controllers
+      name: calico-kube-controllers
+      namespace: kube-system
+    spec:
+      containers:
+      - env:
+        - name: ENABLED_CONTROLLERS
+          value: node
+        - name: DATASTORE_TYPE
+          value: kubernetes
+        image: docker.io/calico/kube-controllers:v3.28.2
+        imagePullPolicy: IfNotPresent
+        name: calico-kube-controllers
+      nodeSelector:
+        kubernetes.io/os: linux
+      priorityClassName: system-cluster-critical
+      serviceAccountName: calico-kube-controllers
+      tolerations:
+      - key: CriticalAddonsOnly
+        operator: Exists
+      - effect: NoSchedule
+        key: node-role.kubernetes.io/master
+      - effect: NoSchedule
+        key: node-role.kubernetes.io/control-plane
+";
+
+/// Canal's CNI configuration: Calico's plugin with host-local IPAM from the
+/// node's pod CIDR, and portmap.
+const CANAL_CNI_CONF: &str = "{
+  \"name\": \"k8s-pod-network\",
+  \"cniVersion\": \"0.3.1\",
+  \"plugins\": [
+    {
+      \"type\": \"calico\",
+      \"log_level\": \"info\",
+      \"log_file_path\": \"/var/log/calico/cni/cni.log\",
+      \"datastore_type\": \"kubernetes\",
+      \"nodename\": \"__KUBERNETES_NODE_NAME__\",
+      \"mtu\": __CNI_MTU__,
+      \"ipam\": {
+          \"type\": \"host-local\",
+          \"subnet\": \"usePodCidr\"
+      },
+      \"policy\": {
+          \"type\": \"k8s\"
+      },
+      \"kubernetes\": {
+          \"kubeconfig\": \"__KUBECONFIG_FILEPATH__\"
+      }
+    },
+    {
+      \"type\": \"portmap\",
+      \"snat\": true,
+      \"capabilities\": {\"portMappings\": true}
+    }
+  ]
+}";
+
 /// flannel's network configuration: the cluster's pod network and the
 /// vxlan backend (kube-flannel's default).
 pub const NET_CONF: &str = "{
@@ -326,9 +586,14 @@ fn config_map(ns: &str, name: &str, labels: &[(&str, &str)], data: &[(&str, Stri
     cm
 }
 
-/// The DaemonSets, as their manifests decode.
-pub fn daemonsets() -> Vec<DaemonSet> {
-    [KUBE_PROXY, KUBE_FLANNEL_DS]
+/// The DaemonSets, as their manifests decode: kube-proxy and the network
+/// add-on's.
+pub fn daemonsets(cni: Cni) -> Vec<DaemonSet> {
+    let network = match cni {
+        Cni::Flannel => KUBE_FLANNEL_DS,
+        Cni::Canal => CANAL_DS,
+    };
+    [KUBE_PROXY, network]
         .into_iter()
         .filter_map(|m| serde_norway::from_str::<DaemonSet>(m).ok())
         .collect()
@@ -337,7 +602,83 @@ pub fn daemonsets() -> Vec<DaemonSet> {
 /// Stores kube-proxy's and flannel's objects, as kubeadm's addon phase and
 /// `kubectl apply -f kube-flannel.yml` leave them; the DaemonSet
 /// controller then makes their pods.
-pub(crate) fn install(c: &mut Cluster, control_plane: &NodeInfo) {
+pub(crate) fn install(c: &mut Cluster, control_plane: &NodeInfo, cni: Cni) {
+    let kube_proxy = config_map(
+        "kube-system",
+        "kube-proxy",
+        &[("app", "kube-proxy")],
+        &[
+            ("config.conf", KUBE_PROXY_CONFIG.to_string()),
+            (
+                "kubeconfig.conf",
+                KUBE_PROXY_KUBECONFIG.replace("{ip}", &control_plane.ip.to_string()),
+            ),
+        ],
+    );
+    let network = match cni {
+        Cni::Flannel => {
+            flannel_namespace(c);
+            config_map(
+                "kube-flannel",
+                "kube-flannel-cfg",
+                &[("app", "flannel"), ("k8s-app", "flannel"), ("tier", "node")],
+                &[
+                    ("cni-conf.json", CNI_CONF.to_string()),
+                    ("net-conf.json", NET_CONF.to_string()),
+                ],
+            )
+        }
+        Cni::Canal => {
+            if let Ok(mut d) = serde_norway::from_str::<Deployment>(CALICO_KUBE_CONTROLLERS) {
+                c.stamp(&mut d.metadata, CLUSTER_AGE_MS);
+                c.deployments
+                    .insert(("kube-system".into(), "calico-kube-controllers".into()), d);
+            }
+            config_map(
+                "kube-system",
+                "canal-config",
+                &[],
+                &[
+                    ("canal_iface", String::new()),
+                    ("cni_network_config", CANAL_CNI_CONF.to_string()),
+                    ("masquerade", "true".into()),
+                    ("net-conf.json", CANAL_NET_CONF.to_string()),
+                    ("typha_service_name", "none".into()),
+                    ("veth_mtu", "0".into()),
+                ],
+            )
+        }
+    };
+    for mut cm in [kube_proxy, network] {
+        c.stamp(&mut cm.metadata, CLUSTER_AGE_MS);
+        let key = (
+            cm.metadata.namespace.clone().unwrap_or_default(),
+            cm.metadata.name.clone(),
+        );
+        c.configmaps.insert(key, cm);
+    }
+
+    for mut ds in daemonsets(cni) {
+        c.stamp(&mut ds.metadata, CLUSTER_AGE_MS);
+        let key = (
+            ds.metadata.namespace.clone().unwrap_or_default(),
+            ds.metadata.name.clone(),
+        );
+        c.daemonsets.insert(key, ds);
+    }
+}
+
+/// canal.yaml's flannel configuration (it has no `EnableNFTables`).
+const CANAL_NET_CONF: &str = "{
+  \"Network\": \"10.244.0.0/16\",
+  \"Backend\": {
+    \"Type\": \"vxlan\"
+  }
+}
+";
+
+/// `kube-flannel.yml`'s own namespace.
+fn flannel_namespace(c: &mut Cluster) {
     let mut ns = Namespace {
         api_version: "v1".into(),
         kind: "Namespace".into(),
@@ -353,46 +694,6 @@ pub(crate) fn install(c: &mut Cluster, control_plane: &NodeInfo) {
     }
     c.stamp(&mut ns.metadata, CLUSTER_AGE_MS);
     c.namespaces.insert("kube-flannel".into(), ns);
-
-    for mut cm in [
-        config_map(
-            "kube-system",
-            "kube-proxy",
-            &[("app", "kube-proxy")],
-            &[
-                ("config.conf", KUBE_PROXY_CONFIG.to_string()),
-                (
-                    "kubeconfig.conf",
-                    KUBE_PROXY_KUBECONFIG.replace("{ip}", &control_plane.ip.to_string()),
-                ),
-            ],
-        ),
-        config_map(
-            "kube-flannel",
-            "kube-flannel-cfg",
-            &[("app", "flannel"), ("k8s-app", "flannel"), ("tier", "node")],
-            &[
-                ("cni-conf.json", CNI_CONF.to_string()),
-                ("net-conf.json", NET_CONF.to_string()),
-            ],
-        ),
-    ] {
-        c.stamp(&mut cm.metadata, CLUSTER_AGE_MS);
-        let key = (
-            cm.metadata.namespace.clone().unwrap_or_default(),
-            cm.metadata.name.clone(),
-        );
-        c.configmaps.insert(key, cm);
-    }
-
-    for mut ds in daemonsets() {
-        c.stamp(&mut ds.metadata, CLUSTER_AGE_MS);
-        let key = (
-            ds.metadata.namespace.clone().unwrap_or_default(),
-            ds.metadata.name.clone(),
-        );
-        c.daemonsets.insert(key, ds);
-    }
 }
 
 #[cfg(test)]
@@ -401,7 +702,16 @@ mod tests {
 
     #[test]
     fn both_manifests_decode_strictly() {
-        let names: Vec<String> = daemonsets().into_iter().map(|d| d.metadata.name).collect();
+        let names: Vec<String> = daemonsets(Cni::Flannel)
+            .into_iter()
+            .map(|d| d.metadata.name)
+            .collect();
         assert_eq!(names, ["kube-proxy", "kube-flannel-ds"]);
+        let names: Vec<String> = daemonsets(Cni::Canal)
+            .into_iter()
+            .map(|d| d.metadata.name)
+            .collect();
+        assert_eq!(names, ["kube-proxy", "canal"]);
+        assert!(serde_norway::from_str::<Deployment>(CALICO_KUBE_CONTROLLERS).is_ok());
     }
 }

@@ -119,6 +119,36 @@ pub fn startup(ct: &Container, pod: &Pod, node: &str, ip: &str, at: i64) -> Vec<
             ]
         }
         "registry.k8s.io/etcd" => return etcd(ct, pod, node, ip, at),
+        "calico/node" => {
+            return [
+                (9, "startup/startup.go 431", "Early log level set to info".to_string()),
+                (9, "startup/utils.go 126", format!("Using NODENAME environment for node name {node}")),
+                (9, "startup/utils.go 138", "Determined node name: ".to_string() + node),
+                (9, "startup/startup.go 227", "CALICO_NETWORKING_BACKEND is none - no BGP daemon running".into()),
+                (58, "felix/daemon.go 382", "Successfully loaded configuration.".into()),
+                (58, "felix/int_dataplane.go 1062", "Starting the dataplane driver".into()),
+            ]
+            .into_iter()
+            .enumerate()
+            .map(|(i, (pid, place, msg))| {
+                let (ms, _) = micros(at, &seed, i);
+                let t = DateTime::at(ms);
+                LogLine {
+                    at: ms,
+                    text: format!(
+                        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03} [INFO][{pid}] {place}: {msg}",
+                        t.year,
+                        t.month,
+                        t.day,
+                        t.hour,
+                        t.minute,
+                        t.second,
+                        ms.rem_euclid(1000)
+                    ),
+                }
+            })
+            .collect();
+        }
         "registry.k8s.io/coredns/coredns" | "coredns/coredns" => {
             return [
                 ".:53",

@@ -21,7 +21,8 @@ pub(super) fn components(c: &mut Cluster) {
     };
     c.static_pods = true;
     static_pods::ensure(c, CLUSTER_AGE_MS);
-    daemons::install(c, &control_plane);
+    let cni = c.cni;
+    daemons::install(c, &control_plane, cni);
 }
 
 /// kubeadm's Corefile (v1.31): the kubernetes plugin answers

@@ -1132,3 +1132,40 @@ fn the_editors_placeholder_follows_the_file_being_written() {
         "{any}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn on_canal_a_denied_connection_names_the_policy_and_felixs_drop() {
+    let root = mount_app(Ok(WorldOptions {
+        cni: servicelab::engine::world::Cni::Canal,
+        ..Default::default()
+    }))
+    .await;
+    for line in [
+        "kubectl create service nodeport myapp --tcp=80:80 --node-port=30080",
+        "printf 'apiVersion: networking.k8s.io/v1\\nkind: NetworkPolicy\\nmetadata:\\n  name: deny\\nspec:\\n  podSelector: {}\\n  policyTypes: [Ingress]\\n' > deny.yaml",
+        "kubectl apply -f deny.yaml",
+        "curl -m 2 http://192.168.1.2:30080",
+    ] {
+        run(&root, line).await;
+    }
+    assert!(text(&root, "#terminal-output")
+        .ends_with("curl: (28) Connection timed out after 2001 milliseconds\n"));
+    let fix = text(&root, "#trace-fix");
+    assert!(
+        fix.contains("NetworkPolicy default/deny isolates myapp-pod for ingress")
+            && fix.contains("so Felix dropped it at the end of cali-tw-cali")
+            && fix.contains("An ingress rule with an ipBlock that holds"),
+        "{fix}"
+    );
+    click(&root, "Where it stopped").await;
+    let card = find(&root, "#hop-detail");
+    assert_eq!(
+        card.get_attribute("data-hop-host").as_deref(),
+        Some("node01")
+    );
+    let forward = find(&card, ".stage.hook.stopped[data-hook=\"FORWARD\"]");
+    assert_eq!(text(&forward, ".verdict"), "DROP");
+    let drop = find(&forward, ".chain-step.matched:last-child");
+    assert!(text(&drop, ".rule-text code")
+        .contains("\"End of tier default. Drop if no policies passed packet\" -m mark --mark 0x0/0x20000 -j DROP"));
+}

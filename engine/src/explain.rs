@@ -1124,15 +1124,11 @@ fn policy_drop(chain: &str, hop: Option<&Hop>, world: &World) -> Option<String> 
                 .iter()
                 .map(|(k, v)| format!("{k}={v}"))
                 .collect();
-            (
-                format!("{pname} ({peer_ip})"),
-                pns.clone(),
-                labels.join(","),
-            )
+            (pname.clone(), pns.clone(), labels.join(","))
         });
-    let (who, word, side) = match dir {
-        Dir::Ingress => (format!("{name} for ingress"), "from", "from"),
-        Dir::Egress => (format!("{name} for egress"), "to", "to"),
+    let (who, word, rule) = match dir {
+        Dir::Ingress => (format!("{name} for ingress"), "from", "An ingress rule"),
+        Dir::Egress => (format!("{name} for egress"), "to", "An egress rule"),
     };
     let policies = if names.len() == 1 {
         format!("NetworkPolicy {} isolates {who}", names[0])
@@ -1142,17 +1138,17 @@ fn policy_drop(chain: &str, hop: Option<&Hop>, world: &World) -> Option<String> 
     let allow = match &peer {
         Some((peer_name, peer_ns, labels)) => {
             let ns_part = if peer_ns != ns {
-                format!(" with a namespaceSelector that matches namespace {peer_ns}")
+                format!(", with a namespaceSelector that matches namespace {peer_ns},")
             } else {
                 String::new()
             };
             format!(
-                "and no rule of {} allows {word} {peer_name}, so Felix dropped it at the end of {chain} (a denied connection times out). A `{side}` entry whose podSelector matches {peer_name}'s labels ({labels}){ns_part} would allow it",
+                "and no rule of {} allows {word} {peer_name} ({peer_ip}), so Felix dropped it at the end of {chain} (a denied connection times out). {rule} whose podSelector matches the labels of {peer_name} ({labels}){ns_part} would allow it",
                 if names.len() == 1 { "it" } else { "them" },
             )
         }
         None => format!(
-            "and no rule of {} allows {word} {peer_ip}, so Felix dropped it at the end of {chain} (a denied connection times out). An ipBlock that holds {peer_ip} in a `{side}` entry would allow it",
+            "and no rule of {} allows {word} {peer_ip}, so Felix dropped it at the end of {chain} (a denied connection times out). {rule} with an ipBlock that holds {peer_ip} would allow it",
             if names.len() == 1 { "it" } else { "them" },
         ),
     };

@@ -97,6 +97,10 @@ pub struct Lesson {
     /// find).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub diagnosis: bool,
+    /// The course the lesson belongs to, when it is not the first one
+    /// (the Services course): the page lists each course under its name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<String>,
     pub world: WorldSpec,
     /// The prose before the first step.
     pub intro: Doc,

@@ -19,6 +19,8 @@ struct FrontMatter {
     #[serde(default)]
     diagnosis: bool,
     #[serde(default)]
+    course: Option<String>,
+    #[serde(default)]
     world: WorldSpec,
 }
 
@@ -879,6 +881,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
             .collect(),
         minutes: fm.minutes,
         diagnosis: fm.diagnosis,
+        course: fm.course,
         world: fm.world,
         intro: from_markdown(&intro),
         steps,

@@ -183,7 +183,7 @@ fn on_canal_a_policy_decides_who_reaches_a_pod() {
         fix.contains("NetworkPolicy default/web-from-client isolates web-")
             && fix.contains("no rule of it allows from myapp-pod (10.244.0.2)")
             && fix.contains("at the end of cali-tw-cali")
-            && fix.contains("(app=myapp,type=front-end)"),
+            && fix.contains("An ingress rule whose podSelector matches the labels of myapp-pod (app=myapp,type=front-end) would allow it"),
         "{fix}"
     );
     // A pod with the label gets through, and so do the replies.

@@ -3,7 +3,7 @@
 
 use super::author_panel::AuthorPanel;
 use super::nav_link::NavLink;
-use crate::engine::world::MAX_NODES;
+use crate::engine::world::{Cni, MAX_NODES};
 use crate::engine::WorldOptions;
 use crate::ui::catalog;
 use crate::ui::route::Route;
@@ -54,14 +54,20 @@ fn SandboxForm(props: &SandboxFormProps) -> Html {
         let cloud = cloud.clone();
         Callback::from(move |_: Event| cloud.set(value))
     };
+    let cni = use_state(Cni::default);
+    let set_cni = |value: Cni| {
+        let cni = cni.clone();
+        Callback::from(move |_: Event| cni.set(value))
+    };
     let onsubmit = {
-        let (nodes, cloud) = (nodes.clone(), cloud.clone());
+        let (nodes, cloud, cni) = (nodes.clone(), cloud.clone(), cni.clone());
         let on_navigate = props.on_navigate.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             on_navigate.emit(Route::Sandbox(WorldOptions {
                 nodes: *nodes,
                 cloud: *cloud,
+                cni: *cni,
                 ..WorldOptions::default()
             }));
         })
@@ -88,6 +94,17 @@ fn SandboxForm(props: &SandboxFormProps) -> Html {
                         { " A cloud (LoadBalancer gets an external IP)" }
                     </label>
                 </fieldset>
+                <fieldset>
+                    <legend>{ "Pod network" }</legend>
+                    <label>
+                        <input type="radio" name="sandbox-cni" checked={*cni == Cni::Flannel} onchange={set_cni(Cni::Flannel)} />
+                        { " flannel (NetworkPolicy is stored, not enforced)" }
+                    </label>
+                    <label>
+                        <input type="radio" name="sandbox-cni" checked={*cni == Cni::Canal} onchange={set_cni(Cni::Canal)} />
+                        { " Canal (Calico enforces NetworkPolicy)" }
+                    </label>
+                </fieldset>
                 <button type="submit">{ "Build this world" }</button>
             </form>
         </details>
@@ -102,7 +119,7 @@ struct SandboxFormProps {
 #[component]
 pub fn LessonList(props: &LessonListProps) -> Html {
     let sources = catalog::sources();
-    let lessons = sources.iter().map(|b| {
+    let item = |b: &catalog::Source| {
         let id = b.id().to_string();
         let steps = b.steps();
         let progress = props.progress.iter().find(|p| p.id == id);
@@ -115,7 +132,10 @@ pub fn LessonList(props: &LessonListProps) -> Html {
             if finished {
                 format!("Finished: {steps} of {steps} steps done")
             } else {
-                format!("In progress: {} of {steps} steps done, at step {}", p.done, p.step)
+                format!(
+                    "In progress: {} of {steps} steps done, at step {}",
+                    p.done, p.step
+                )
             }
         });
         let meta = match b.minutes() {
@@ -153,6 +173,37 @@ pub fn LessonList(props: &LessonListProps) -> Html {
                 }
             </li>
         }
+    };
+    // Lessons by course, in the order the courses first appear: the first
+    // course's lessons name none (the Services course), a later course's
+    // lessons say `course:` in their front matter.
+    let mut courses: Vec<(Option<String>, Vec<Html>)> = vec![];
+    for b in sources.iter() {
+        let course = b.lesson.course.clone();
+        let html = item(b);
+        match courses.iter_mut().find(|(c, _)| *c == course) {
+            Some((_, items)) => items.push(html),
+            None => courses.push((course, vec![html])),
+        }
+    }
+    let several = courses.len() > 1;
+    let sections = courses.into_iter().enumerate().map(|(i, (course, items))| {
+        let id = if i == 0 {
+            "course-heading".to_string()
+        } else {
+            format!("course-heading-{}", i + 1)
+        };
+        let title = match (several, course) {
+            (false, _) => "The course".to_string(),
+            (true, Some(name)) => name,
+            (true, None) => "Services".to_string(),
+        };
+        html! {
+            <section class="course" aria-labelledby={id.clone()}>
+                <h3 {id}>{ title }</h3>
+                <ol class="lesson-list">{ for items }</ol>
+            </section>
+        }
     });
     let authoring = crate::ui::authoring::AVAILABLE;
     html! {
@@ -161,15 +212,15 @@ pub fn LessonList(props: &LessonListProps) -> Html {
             if authoring {
                 <AuthorPanel on_play={props.on_preview.clone()} />
             }
-            <section class="course" aria-labelledby="course-heading">
-                <h3 id="course-heading">{ "The course" }</h3>
-                if let Some(problem) = catalog::problem() {
+            if let Some(problem) = catalog::problem() {
+                <section class="course" aria-labelledby="course-heading">
+                    <h3 id="course-heading">{ "The course" }</h3>
                     <p class="notice course-problem" role="alert">
                         { format!("This site's course could not be read: {problem}. The sandbox below still works.") }
                     </p>
-                }
-                <ol class="lesson-list">{ for lessons }</ol>
-            </section>
+                </section>
+            }
+            { for sections }
             <SandboxForm on_navigate={props.on_navigate.clone()} />
             if !authoring {
                 <p class="author-link">

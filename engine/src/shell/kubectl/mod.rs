@@ -551,7 +551,7 @@ fn reach_apiserver(s: &mut Session) -> Result<(), String> {
         .first()
         .map(|n| n.ip)
         .unwrap_or(Ipv4Addr::new(192, 168, 1, 2));
-    let port = s.ephemeral_port();
+    let port = s.sim.ephemeral_port();
     let now = s.sim.now;
     let r = s.sim.world.net.connect(
         here,

@@ -700,11 +700,6 @@ impl Session {
         inner.status
     }
 
-    /// A file on the current host, by the path as typed.
-    fn read_file(&mut self, path: &str) -> Option<String> {
-        self.fs().read_path(path).ok()
-    }
-
     /// Runs a command text: one line, or several joined with `\n` when a
     /// terminal collected continuation lines (a here-document, an open quote,
     /// a line ending in `\\`, `|`, `&&` or `||`) while [`Session::needs_more`]
@@ -738,7 +733,12 @@ impl Session {
     ///   simulated time with `self.advance(ms)`.
     /// - The text tools ([`text`]) get a narrow context instead of the
     ///   session: their input, their output, the host's files, the clock
-    ///   and the budget.
+    ///   and the budget. The tools that touch the world get a [`Ctx`]: the
+    ///   simulation, the host, the budget, and what they read of the
+    ///   terminal. Only what enters hosts, drives the simulation's loop or
+    ///   changes the shell (`ssh`, `exit`, `kubectl exec`, `wait`, `rollout
+    ///   status`, `run -it`, `port-forward`, `edit`, `jobs`, the builtins)
+    ///   takes the session.
     // Every tool's entry point is `#[inline(never)]`: inlined, they made this
     // one 86 KB wasm function, which the browser compiles whole on the first
     // command (8 ms for `hostname`). Apart, each tool compiles on first use.
@@ -998,7 +998,7 @@ impl Session {
             // Leaving the shell `kubectl run -it` attached to.
             if let Some(i) = self.term.rt.attached.iter().position(|a| a.depth == depth) {
                 let a = self.term.rt.attached.remove(i);
-                kubectl::attached_shell_ended(self, &a, code, exec);
+                kubectl::attached_shell_ended(&mut self.ctx(), &a, code, exec);
             }
             return code;
         }

@@ -468,12 +468,6 @@ impl Session {
         self.charge(units.saturating_add(read), out)
     }
 
-    /// Counts `units` of work a read did (paid for after the command).
-    pub(in crate::shell) fn read_work(&self, units: usize) {
-        let r = &self.term.rt.read_work;
-        r.set(r.get().saturating_add(units as u64));
-    }
-
     /// Charges `units` of work; false (the line stopped) when none is left.
     pub(in crate::shell) fn charge(&mut self, units: u64, out: &mut Execution) -> bool {
         self.ctx().charge(units, out)

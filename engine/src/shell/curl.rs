@@ -5,11 +5,11 @@
 //! kernel's connect timeout (exit 28 after about 130 s of simulated time),
 //! unless `--connect-timeout` or `-m` gives up earlier.
 
+use super::ctx::Ctx;
 use super::http::{answered_by, exchange, Ended};
 use super::opts::{self, Opt, OptError, Spec};
-use super::Observed;
-use super::ctx::Ctx;
 use super::Execution;
+use super::Observed;
 use crate::apps::HttpRequest;
 use crate::time::Millis;
 use std::net::SocketAddrV4;

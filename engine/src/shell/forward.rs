@@ -5,8 +5,8 @@
 //! namespace to `127.0.0.1:PORT`. The trace shows that path; kube-proxy's
 //! rules are not on it (the program sees the client as 127.0.0.1).
 
-use super::lang::jobs::Forward;
 use super::ctx::Ctx;
+use super::lang::jobs::Forward;
 use crate::net::{ConnectOutcome, ConnectResult, Direction, Hop, Step, Trace, TraceOutcome};
 use std::net::{Ipv4Addr, SocketAddrV4};
 

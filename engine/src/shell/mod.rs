@@ -28,8 +28,8 @@ mod text;
 pub mod time;
 
 // The language's parts, by their short names, for the tools.
-use lang::{builtins, escapes, interp, lexer, pattern};
 use ctx::Ctx;
+use lang::{builtins, escapes, interp, lexer, pattern};
 use text::fs::{self as files, Fs};
 
 use crate::net::{HostId, Trace};
@@ -751,8 +751,8 @@ impl Session {
         let args = &words[1..];
         match name.as_str() {
             "curl" => curl::run(&mut self.ctx(), args, exec),
-            "iptables" => iptables::iptables(self, args, exec),
-            "iptables-save" => iptables::save(self, args, exec),
+            "iptables" => iptables::iptables(&self.ctx(), args, exec),
+            "iptables-save" => iptables::save(&self.ctx(), args, exec),
             "sudo" => iptables::sudo(self, args, stdin, exec),
             "kubectl" | "k" => kubectl::run(self, args, stdin, exec),
             "nslookup" | "dig" | "host" | "wget" | "nc" | "conntrack" | "ss"
@@ -770,8 +770,8 @@ impl Session {
             "ssh" => netcmds::ssh(self, args, exec),
             "exit" | "logout" => self.exit(args, exec),
             "hostname" => netcmds::hostname(&mut self.ctx(), args, exec),
-            "ip" => iproute::ip(self, args, exec),
-            "bridge" => iproute::bridge(self, args, exec),
+            "ip" => iproute::ip(&self.ctx(), args, exec),
+            "bridge" => iproute::bridge(&self.ctx(), args, exec),
             "ping" => netcmds::ping(&mut self.ctx(), args, exec),
             "clear" => {
                 // What was printed before `clear` on the same line is gone from the screen.

@@ -3,9 +3,9 @@
 //! a real connection through the simulated network (or a port-forward's
 //! tunnel), answered by the program that listens there.
 
+use super::ctx::Ctx;
 use super::http::{ARP_TIMEOUT_MS, KERNEL_SYN_TIMEOUT_MS};
 use super::opts::{self, Opt, Spec};
-use super::ctx::Ctx;
 use super::Execution;
 use crate::apps::{HttpRequest, ServerCtx};
 use crate::net::{ConnectOutcome, Trace};

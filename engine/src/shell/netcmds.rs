@@ -1,8 +1,8 @@
 //! `ssh`, `hostname` and `ping`: the network tools of a Linux host (`ip`
 //! and `bridge` are iproute2's, in [`super::iproute`]).
 
-use super::opts::{self, Opt};
 use super::ctx::Ctx;
+use super::opts::{self, Opt};
 use super::{Execution, Session};
 use crate::net::{ConnectOutcome, PingResult};
 use crate::time::Millis;

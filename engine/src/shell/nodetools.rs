@@ -2,8 +2,8 @@
 //! kernel's connection table and sockets of the current host, read from
 //! the simulation's own conntrack table and listeners.
 
-use super::opts::{self, Opt, Spec};
 use super::ctx::Ctx;
+use super::opts::{self, Opt, Spec};
 use super::{Execution, Session};
 use crate::net::conntrack::Entry;
 use crate::net::netfilter::Protocol;

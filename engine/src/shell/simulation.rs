@@ -11,12 +11,12 @@
 //! (an `exec` probe, a client container's command). A command run for the
 //! kubelet is given the simulation, not the loop, so it cannot step it.
 
+use super::text::fs::Fs;
 use crate::cluster::{KubeletRequest, ProbeResult, Request};
 use crate::net::HostId;
 use crate::rng::SimRng;
 use crate::time::Millis;
 use crate::world::{RequestRun, World};
-use super::text::fs::Fs;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 

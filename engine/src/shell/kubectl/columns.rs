@@ -1,11 +1,11 @@
 //! The table kubectl prints for each resource (the server's Table columns,
 //! `pkg/printers/internalversion/printers.go`) and each object's API form.
 
-use crate::shell::ctx::Ctx;
 use super::Resource;
 use crate::cluster::apiserver::sorted;
 use crate::cluster::human_duration;
 use crate::cluster::objects::*;
+use crate::shell::ctx::Ctx;
 use serde_json::{json, Value};
 
 /// One listed object: its namespace and name, labels, table cells and API form.

@@ -3,12 +3,12 @@
 //! EndpointSlices, ConfigMaps, Secrets and Nodes. Every describer writes
 //! through one tab writer, so label/value columns align per block.
 
-use crate::shell::ctx::Ctx;
 use super::columns::format_endpoint_slices;
 use super::{resource_and_names, Args, Resource};
 use crate::cluster::apiserver::LAST_APPLIED;
 use crate::cluster::objects::*;
 use crate::cluster::Cluster;
+use crate::shell::ctx::Ctx;
 use crate::shell::tabwriter::DESCRIBE;
 use crate::shell::Execution;
 use crate::time::Millis;

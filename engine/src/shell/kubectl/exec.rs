@@ -1,9 +1,9 @@
 //! `kubectl exec`: run a command inside a pod's network namespace, as root,
 //! with the cluster's DNS and only the programs the image ships.
 
-use crate::shell::ctx::Ctx;
 use super::Args;
 use crate::cluster::images;
+use crate::shell::ctx::Ctx;
 use crate::shell::{Execution, Session};
 
 #[inline(never)]

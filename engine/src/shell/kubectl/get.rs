@@ -1,10 +1,10 @@
 //! `kubectl get`: tables laid out by Go's tabwriter, and `-o wide|yaml|json|name|jsonpath=…`.
 
-use crate::shell::ctx::Ctx;
 use super::columns::{headers, items, Item};
 use super::{jsonpath, parse_selector, resource_and_names, selector_ok, Args, Resource};
 use crate::cluster::apiserver::sorted;
 use crate::cluster::objects::format_labels;
+use crate::shell::ctx::Ctx;
 use crate::shell::tabwriter::TABLE;
 use crate::shell::Execution;
 use serde_json::{json, Value};

@@ -4,9 +4,9 @@
 //! with the client address as the pod saw it), http-echo's request lines,
 //! a client container's command's output.
 
-use crate::shell::ctx::Ctx;
 use super::{parse_selector, selector_ok, Args, Resource};
 use crate::cluster::objects::{ContainerState, LogLine, Pod};
+use crate::shell::ctx::Ctx;
 use crate::shell::Execution;
 
 /// The pods `TYPE/NAME` stands for: a pod, or the pods of a workload's

@@ -19,11 +19,11 @@ pub(crate) use columns::format_endpoint_slices;
 pub(super) use mutate::attached_shell_ended;
 pub use patch::EditRequest;
 
-use crate::shell::ctx::Ctx;
 use super::opts::{self, Item, Opt, OptError, Spec};
 use super::{Execution, Session};
 use crate::cluster::apiserver::ApiError;
 use crate::net::ConnectOutcome;
+use crate::shell::ctx::Ctx;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 pub const CLIENT_VERSION: &str = "v1.31.4";

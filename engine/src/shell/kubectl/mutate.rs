@@ -1,13 +1,13 @@
 //! The kubectl commands that write: apply, create, delete, expose, run,
 //! scale, label.
 
-use crate::shell::ctx::Ctx;
 use super::get::{to_json, to_yaml};
 use super::{print_api_error, resource_and_names, Args, Resource};
 use crate::cluster::apiserver::sorted;
 use crate::cluster::apiserver::{Applied, Object};
 use crate::cluster::manifest;
 use crate::cluster::objects::*;
+use crate::shell::ctx::Ctx;
 use crate::shell::{Execution, Session};
 use serde_json::{json, Value};
 
@@ -352,12 +352,7 @@ fn parse_port(v: &str, flag: &str, exec: &mut Execution) -> Option<i32> {
 }
 
 #[inline(never)]
-pub(crate) fn create(
-    s: &mut Ctx,
-    args: &Args,
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(crate) fn create(s: &mut Ctx, args: &Args, stdin: Option<&str>, exec: &mut Execution) -> i32 {
     let now = s.sim.now;
     let ns = args.namespace.clone();
     let mut pos = args.positional.iter().map(String::as_str);
@@ -602,12 +597,7 @@ fn literal_sources(
 }
 
 #[inline(never)]
-pub(crate) fn delete(
-    s: &mut Ctx,
-    args: &Args,
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(crate) fn delete(s: &mut Ctx, args: &Args, stdin: Option<&str>, exec: &mut Execution) -> i32 {
     let now = s.sim.now;
     let ns = args.ns();
     let mut failed = false;

@@ -8,13 +8,13 @@
 //! [`Session::finish_edit`] with the text saved; without one (the native
 //! terminal) kubectl cannot launch `vi`, and says so.
 
-use crate::shell::ctx::Ctx;
 use super::columns::items;
 use super::get::to_yaml;
 use super::{print_api_error, resource_and_names, Args, Resource};
 use crate::cluster::apiserver::{ApiError, Object};
 use crate::cluster::manifest;
 use crate::cluster::patch::{json_patch, merge_patch, strategic_merge, JsonPatchError};
+use crate::shell::ctx::Ctx;
 use crate::shell::{Execution, Session};
 use serde_json::Value;
 

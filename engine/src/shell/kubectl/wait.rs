@@ -3,9 +3,9 @@
 //! or their time is up. No real time passes; the clock moves as far as the
 //! wait took.
 
-use crate::shell::ctx::Ctx;
 use super::columns::items;
 use super::{parse_selector, resource_and_names, selector_ok, Args, Resource};
+use crate::shell::ctx::Ctx;
 use crate::shell::time::parse_go_duration;
 use crate::shell::{Execution, Session};
 use crate::time::Millis;

@@ -258,11 +258,7 @@ impl<'a> Forwards<'a> {
 
     /// `f`'s stream to the pod failed: kubectl exits 1.
     pub fn lost(&mut self, f: &Forward) {
-        if let Some(j) = self
-            .jobs
-            .iter_mut()
-            .find(|j| j.forward.as_ref() == Some(f))
-        {
+        if let Some(j) = self.jobs.iter_mut().find(|j| j.forward.as_ref() == Some(f)) {
             j.state = JobState::Done(1);
             j.forward = None;
         }

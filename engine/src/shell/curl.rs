@@ -5,10 +5,11 @@
 //! kernel's connect timeout (exit 28 after about 130 s of simulated time),
 //! unless `--connect-timeout` or `-m` gives up earlier.
 
+use super::ctx::Ctx;
 use super::http::{answered_by, exchange, Ended};
 use super::opts::{self, Opt, OptError, Spec};
+use super::Execution;
 use super::Observed;
-use super::{Execution, Session};
 use crate::apps::HttpRequest;
 use crate::time::Millis;
 use std::net::SocketAddrV4;
@@ -199,7 +200,7 @@ Features: alt-svc AsynchDNS brotli GSS-API HSTS HTTP2 HTTPS-proxy IDN IPv6 Kerbe
 ";
 
 #[inline(never)]
-pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn run(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     // curl acts on `--version` as soon as it reads it, whatever follows.
     if args
         .iter()
@@ -211,7 +212,7 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
     }
     let opts = match parse_args(args) {
         Ok(o) => Options {
-            to_terminal: s.term.rt.tty,
+            to_terminal: s.tty,
             ..o
         },
         Err(e) => {
@@ -260,7 +261,7 @@ pub(super) fn run(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
 /// it, typed: how it ended, the body, the packet's trace, and the host
 /// whose program answered. Nothing is printed; the same exchange as the
 /// student's curl, so the outcome is the one their curl would get.
-pub(super) fn get(s: &mut Session, raw: &str) -> super::RequestOutcome {
+pub(super) fn get(s: &mut Ctx, raw: &str) -> super::RequestOutcome {
     let outcome = |observed, trace, body: &str, answered_by| super::RequestOutcome {
         observed,
         body: body.to_string(),
@@ -297,7 +298,7 @@ pub(super) fn get(s: &mut Session, raw: &str) -> super::RequestOutcome {
 }
 
 /// A request's trace named as the page shows it: `curl URL (from HOST)`.
-fn labelled(s: &Session, raw: &str, mut trace: crate::net::Trace) -> crate::net::Trace {
+fn labelled(s: &Ctx, raw: &str, mut trace: crate::net::Trace) -> crate::net::Trace {
     trace.request = format!("curl {raw} (from {})", s.current_host());
     trace
 }
@@ -305,7 +306,7 @@ fn labelled(s: &Session, raw: &str, mut trace: crate::net::Trace) -> crate::net:
 /// The trace of a name that did not resolve: the DNS query's path when
 /// one was sent, else one that says only that the name did not resolve.
 fn unresolved(
-    s: &Session,
+    s: &Ctx,
     raw: &str,
     host: &str,
     query: Option<crate::net::Trace>,
@@ -400,7 +401,7 @@ fn write_out(
 }
 
 fn fetch(
-    s: &mut Session,
+    s: &mut Ctx,
     opts: &Options,
     raw: &str,
     n: usize,

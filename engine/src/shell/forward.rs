@@ -5,8 +5,8 @@
 //! namespace to `127.0.0.1:PORT`. The trace shows that path; kube-proxy's
 //! rules are not on it (the program sees the client as 127.0.0.1).
 
+use super::ctx::Ctx;
 use super::lang::jobs::Forward;
-use super::Session;
 use crate::net::{ConnectOutcome, ConnectResult, Direction, Hop, Step, Trace, TraceOutcome};
 use std::net::{Ipv4Addr, SocketAddrV4};
 
@@ -19,7 +19,7 @@ pub(in crate::shell) struct TunnelNote {
     pub broken: bool,
 }
 
-impl Session {
+impl Ctx<'_> {
     /// What a port-forward printed about a connection goes to the terminal
     /// (kubectl's own stdout and stderr), not into the client's pipe.
     pub(in crate::shell) fn job_wrote(&mut self, note: &TunnelNote) {
@@ -27,8 +27,8 @@ impl Session {
             (super::Stream::Stdout, &note.stdout),
             (super::Stream::Stderr, &note.stderr),
         ] {
-            if !text.is_empty() && self.term.rt.terminal.len() < 10_000 {
-                self.term.rt.terminal.push((stream, text.clone()));
+            if !text.is_empty() && self.terminal.len() < 10_000 {
+                self.terminal.push((stream, text.clone()));
             }
         }
     }
@@ -43,7 +43,7 @@ impl Session {
         let here = self.here();
         let sport = self.ephemeral_port();
         if dst.ip().is_loopback() {
-            if let Some(f) = self.forward_on(dst.port()) {
+            if let Some(f) = self.forwards.on(dst.port()) {
                 let (r, note) = self.tunnel(&f, sport, dst);
                 return (r, Some(note), sport);
             }
@@ -245,13 +245,7 @@ impl Session {
                 let uid = pod.metadata.uid.clone().unwrap_or_default();
                 let sandbox = crate::cluster::objects::container_id(&pod, "pause", 0);
                 let stamp = crate::time::DateTime::at(now);
-                let pid = self
-                    .term
-                    .rt
-                    .jobs
-                    .iter()
-                    .find(|j| j.forward.as_ref() == Some(f))
-                    .map_or(4242, |j| j.pid);
+                let pid = self.forwards.pid(f).unwrap_or(4242);
                 // klog's header, then the error as kubectl 1.31 logs it
                 // (`runtime.HandleError`); kubectl then stops forwarding.
                 note.stderr = format!(
@@ -269,7 +263,7 @@ impl Session {
                     f.port,
                     f.port,
                 );
-                self.forward_lost(f);
+                self.forwards.lost(f);
                 broken(trace, note)
             }
         }

@@ -5,7 +5,8 @@
 //! what it prints from this, and lesson checks and goals read the same
 //! value ([`Session::request`]) instead of curl's printed text.
 
-use super::{Execution, Observed, Session};
+use super::ctx::Ctx;
+use super::{Execution, Observed};
 use crate::apps::{App, HttpRequest, HttpResponse, ServerCtx};
 use crate::net::{ConnectOutcome, Trace, TraceOutcome};
 use crate::time::{millis, Millis};
@@ -96,7 +97,7 @@ impl Exchange {
 /// line's budget of packets is spent goes to `exec`; nothing else is
 /// printed: the client prints from the result.
 pub(super) fn exchange(
-    s: &mut Session,
+    s: &mut Ctx,
     dst: SocketAddrV4,
     req: &HttpRequest,
     https: bool,

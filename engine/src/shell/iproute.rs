@@ -3,7 +3,8 @@
 //! LAN's `eth0`, flannel's `flannel.1` VXLAN device, the `cni0` bridge and
 //! its veths), its neighbour table and its forwarding database.
 
-use super::{Execution, Session};
+use super::ctx::Ctx;
+use super::Execution;
 use crate::net::{Host, HostKind, Interface};
 use std::net::Ipv4Addr;
 
@@ -23,7 +24,7 @@ fn option_is(word: &str, full: &str) -> bool {
 }
 
 #[inline(never)]
-pub(super) fn ip(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn ip(s: &Ctx, args: &[String], exec: &mut Execution) -> i32 {
     let mut o = Options::default();
     let mut words: Vec<&str> = vec![];
     for a in args {
@@ -210,13 +211,7 @@ fn vxlan_details(v: &crate::net::Vxlan) -> String {
 
 /// `ip addr` (addresses) or `ip link` (links only: `mode DEFAULT`, no inet
 /// lines); `-d` adds each link's details.
-fn ip_addr_or_link(
-    s: &Session,
-    rest: &[&str],
-    exec: &mut Execution,
-    link: bool,
-    details: bool,
-) -> i32 {
+fn ip_addr_or_link(s: &Ctx, rest: &[&str], exec: &mut Execution, link: bool, details: bool) -> i32 {
     let mut dev_filter: Option<&str> = None;
     let mut it = rest.iter().peekable();
     while let Some(w) = it.next() {
@@ -394,7 +389,7 @@ fn link_name(kind: HostKind, i: &Interface) -> String {
 }
 
 /// `ip -br addr` and `ip -br link`: one line per interface.
-fn ip_brief(s: &Session, rest: &[&str], exec: &mut Execution, addrs: bool) -> i32 {
+fn ip_brief(s: &Ctx, rest: &[&str], exec: &mut Execution, addrs: bool) -> i32 {
     let dev_filter = match rest {
         [] | ["show" | "list" | "ls" | "s"] => None,
         ["show" | "list" | "ls" | "s", "dev", d] | ["dev", d] | ["show", d] | [d] => Some(*d),
@@ -453,7 +448,7 @@ fn ip_brief(s: &Session, rest: &[&str], exec: &mut Execution, addrs: bool) -> i3
 
 /// `ip neigh [show] [dev DEV]`: the neighbour table the walks filled, and
 /// the entries flannel keeps for the other nodes' VTEPs.
-fn ip_neigh(s: &Session, rest: &[&str], exec: &mut Execution) -> i32 {
+fn ip_neigh(s: &Ctx, rest: &[&str], exec: &mut Execution) -> i32 {
     let mut dev_filter = None;
     let mut it = rest.iter();
     while let Some(w) = it.next() {
@@ -498,7 +493,7 @@ fn ip_neigh(s: &Session, rest: &[&str], exec: &mut Execution) -> i32 {
     0
 }
 
-fn ip_route(s: &Session, rest: &[&str], exec: &mut Execution) -> i32 {
+fn ip_route(s: &Ctx, rest: &[&str], exec: &mut Execution) -> i32 {
     let host = s.sim.world.net.host(s.here());
     match rest.first().copied() {
         None | Some("show" | "list" | "ls") => {
@@ -565,7 +560,7 @@ where  OBJECT := { link | fdb | mdb | vlan | vni | monitor }
 /// iproute2's `bridge`: `bridge fdb [show] [dev DEV]`, the forwarding
 /// database (the VXLAN device's remote VTEPs, the bridge's own entries).
 #[inline(never)]
-pub(super) fn bridge(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn bridge(s: &Ctx, args: &[String], exec: &mut Execution) -> i32 {
     let mut words: Vec<&str> = vec![];
     for a in args {
         let a = a.as_str();

@@ -8,6 +8,7 @@
 //! `MARK or 0x4000`, `to:10.244.0.2:80`, …). Changing rules (`-A`, `-D`,
 //! `-F`, …) is not simulated: kube-proxy owns the chains that matter here.
 
+use super::ctx::Ctx;
 use super::{Execution, Session, Stream};
 use crate::net::netfilter::{
     AddrSide, Chain, Counter, Match, Netfilter, Policy, Protocol, RecentAction, Rule, Table, Target,
@@ -43,7 +44,7 @@ enum TableRef {
 
 /// `iptables …` as the current user.
 #[inline(never)]
-pub(super) fn iptables(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn iptables(s: &Ctx, args: &[String], exec: &mut Execution) -> i32 {
     if in_pod(s) {
         return not_found("iptables", exec);
     }
@@ -53,7 +54,7 @@ pub(super) fn iptables(s: &Session, args: &[String], exec: &mut Execution) -> i3
 
 /// `iptables-save …` as the current user.
 #[inline(never)]
-pub(super) fn save(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn save(s: &Ctx, args: &[String], exec: &mut Execution) -> i32 {
     if in_pod(s) {
         return not_found("iptables-save", exec);
     }
@@ -69,7 +70,7 @@ pub(super) fn sudo(
     stdin: Option<&str>,
     exec: &mut Execution,
 ) -> i32 {
-    if in_pod(s) {
+    if in_pod(&s.ctx()) {
         return not_found("sudo", exec);
     }
     let mut i = 0;
@@ -104,8 +105,8 @@ pub(super) fn sudo(
         return 1;
     };
     match cmd.as_str() {
-        "iptables" => run_iptables(s, &rest[1..], exec, true),
-        "iptables-save" => run_save(s, &rest[1..], exec, true),
+        "iptables" => run_iptables(&s.ctx(), &rest[1..], exec, true),
+        "iptables-save" => run_save(&s.ctx(), &rest[1..], exec, true),
         "sudo" => sudo(s, &rest[1..], stdin, exec),
         "whoami" => {
             exec.out("root\n");
@@ -145,7 +146,7 @@ usage: sudo -e [-ABkNnS] [-C num] [-D directory]
 ";
 
 /// Container images carry no iptables (and no sudo).
-fn in_pod(s: &Session) -> bool {
+fn in_pod(s: &Ctx) -> bool {
     s.sim.world.net.host(s.here()).kind == HostKind::Pod
 }
 
@@ -482,7 +483,7 @@ fn parse(args: &[String], exec: &mut Execution) -> Result<Options, Exit> {
     Ok(o)
 }
 
-fn run_iptables(s: &Session, args: &[String], exec: &mut Execution, root: bool) -> i32 {
+fn run_iptables(s: &Ctx, args: &[String], exec: &mut Execution, root: bool) -> i32 {
     let o = match parse(args, exec) {
         Ok(o) => o,
         Err(Exit(code)) => return code,
@@ -1014,7 +1015,7 @@ fn print_target(out: &mut String, t: &Target) {
     }
 }
 
-fn etc_hosts(s: &Session) -> Vec<(String, Ipv4Addr)> {
+fn etc_hosts(s: &Ctx) -> Vec<(String, Ipv4Addr)> {
     s.sim
         .world
         .machine(s.here())
@@ -1027,7 +1028,7 @@ fn ctime(now_ms: Millis) -> String {
     DateTime::at(now_ms).asctime()
 }
 
-fn run_save(s: &Session, args: &[String], exec: &mut Execution, root: bool) -> i32 {
+fn run_save(s: &Ctx, args: &[String], exec: &mut Execution, root: bool) -> i32 {
     let mut table: Option<String> = None;
     let mut counters = false;
     let mut i = 0;

@@ -8,6 +8,7 @@
 
 pub mod budget;
 mod complete;
+mod ctx;
 mod curl;
 pub(crate) mod dns;
 mod forward;
@@ -27,6 +28,7 @@ mod text;
 pub mod time;
 
 // The language's parts, by their short names, for the tools.
+use ctx::Ctx;
 use lang::{builtins, escapes, interp, lexer, pattern};
 use text::fs::{self as files, Fs};
 
@@ -532,7 +534,7 @@ impl Session {
         let mut probe = self.clone();
         probe.settle();
         probe.position_at(from)?;
-        Some(curl::get(&mut probe, url))
+        Some(curl::get(&mut probe.ctx(), url))
     }
 
     /// Several requests in a row (new connections each, as curl in a loop),
@@ -541,6 +543,7 @@ impl Session {
         let mut probe = self.clone();
         probe.settle();
         probe.position_at(from)?;
+        let mut probe = probe.ctx();
         Some((0..n).map(|_| curl::get(&mut probe, url)).collect())
     }
 
@@ -573,35 +576,23 @@ impl Session {
 
     /// The name of the host the terminal is on.
     pub fn current_host(&self) -> &str {
-        &self.sim.world.net.host(self.here()).name
+        self.sim.host_name(self.here())
     }
 
     /// The user on the current host.
     pub fn user(&self) -> &str {
-        // curlimages/curl runs as its own user (the image's USER); the
-        // other images run as root.
-        if self.pod_image_is("curlimages/curl") {
-            return "curl_user";
-        }
-        self.sim
-            .world
-            .machine(self.here())
-            .map(|m| m.user.as_str())
-            .unwrap_or("root")
+        self.sim.user_at(self.here())
     }
 
-    /// The terminal is in a pod whose image is `repository` (any tag).
-    fn pod_image_is(&self, repository: &str) -> bool {
-        self.pod_image()
-            .is_some_and(|image| crate::cluster::images::repository(&image) == repository)
+    /// The image of the pod the terminal is in.
+    fn pod_image(&self) -> Option<String> {
+        self.sim.pod_image(self.here())
     }
 
     /// The terminal is in a pod whose shell and tools are busybox's (ash,
     /// its applets and their messages): busybox, alpine, curlimages/curl.
     pub(in crate::shell) fn in_busybox_pod(&self) -> bool {
-        ["busybox", "alpine", "curlimages/curl"]
-            .iter()
-            .any(|r| self.pod_image_is(r))
+        self.sim.busybox_at(self.here())
     }
 
     /// The login's shell is dash (see [`lang::interp::ShellState::dash`]).
@@ -636,13 +627,32 @@ impl Session {
 
     /// The namespace of the pod the terminal is in, if it is in one.
     pub fn current_pod_namespace(&self) -> Option<String> {
+        self.sim.pod_namespace(self.here())
+    }
+
+    /// What a tool that touches the world may touch (see [`ctx`]): the
+    /// simulation, this host, the line's budget, and what it reads of the
+    /// terminal.
+    pub(in crate::shell) fn ctx(&mut self) -> Ctx<'_> {
         let here = self.here();
-        self.sim
-            .world
-            .pod_hosts
-            .iter()
-            .find(|(_, h)| **h == here)
-            .map(|(k, _)| k.0.clone())
+        let Terminal {
+            logins,
+            rt,
+            foreground,
+            ..
+        } = &mut self.term;
+        Ctx {
+            sim: &mut self.sim,
+            here,
+            shell: rt.shells.get(logins.len().saturating_sub(1)),
+            root: rt.root,
+            tty: rt.tty,
+            budget: &mut rt.budget,
+            limit_message: &mut rt.limit_message,
+            read_work: &rt.read_work,
+            forwards: lang::jobs::Forwards::new(here, &mut rt.jobs, foreground),
+            terminal: &mut rt.terminal,
+        }
     }
 
     /// `kubectl exec -it POD -- bash`: the terminal moves into the pod,
@@ -690,11 +700,6 @@ impl Session {
         inner.status
     }
 
-    /// A file on the current host, by the path as typed.
-    fn read_file(&mut self, path: &str) -> Option<String> {
-        self.fs().read_path(path).ok()
-    }
-
     /// Runs a command text: one line, or several joined with `\n` when a
     /// terminal collected continuation lines (a here-document, an open quote,
     /// a line ending in `\\`, `|`, `&&` or `||`) while [`Session::needs_more`]
@@ -728,7 +733,12 @@ impl Session {
     ///   simulated time with `self.advance(ms)`.
     /// - The text tools ([`text`]) get a narrow context instead of the
     ///   session: their input, their output, the host's files, the clock
-    ///   and the budget.
+    ///   and the budget. The tools that touch the world get a [`Ctx`]: the
+    ///   simulation, the host, the budget, and what they read of the
+    ///   terminal. Only what enters hosts, drives the simulation's loop or
+    ///   changes the shell (`ssh`, `exit`, `kubectl exec`, `wait`, `rollout
+    ///   status`, `run -it`, `port-forward`, `edit`, `jobs`, the builtins)
+    ///   takes the session.
     // Every tool's entry point is `#[inline(never)]`: inlined, they made this
     // one 86 KB wasm function, which the browser compiles whole on the first
     // command (8 ms for `hostname`). Apart, each tool compiles on first use.
@@ -740,9 +750,9 @@ impl Session {
         self.catch_up(Some(exec));
         let args = &words[1..];
         match name.as_str() {
-            "curl" => curl::run(self, args, exec),
-            "iptables" => iptables::iptables(self, args, exec),
-            "iptables-save" => iptables::save(self, args, exec),
+            "curl" => curl::run(&mut self.ctx(), args, exec),
+            "iptables" => iptables::iptables(&self.ctx(), args, exec),
+            "iptables-save" => iptables::save(&self.ctx(), args, exec),
             "sudo" => iptables::sudo(self, args, stdin, exec),
             "kubectl" | "k" => kubectl::run(self, args, stdin, exec),
             "nslookup" | "dig" | "host" | "wget" | "nc" | "conntrack" | "ss"
@@ -750,19 +760,19 @@ impl Session {
             {
                 self.not_in_image(name, exec)
             }
-            "wget" => netclients::wget(self, args, exec),
-            "nc" => netclients::nc(self, args, exec),
+            "wget" => netclients::wget(&mut self.ctx(), args, exec),
+            "nc" => netclients::nc(&mut self.ctx(), args, exec),
             "conntrack" => self.host_tool(name, args, exec, nodetools::conntrack),
             "ss" => nodetools::ss(self, args, exec),
-            "nslookup" => dns::nslookup(self, args, exec),
-            "dig" => dns::dig(self, args, exec),
-            "host" => dns::host(self, args, exec),
+            "nslookup" => dns::nslookup(&mut self.ctx(), args, exec),
+            "dig" => dns::dig(&mut self.ctx(), args, exec),
+            "host" => dns::host(&mut self.ctx(), args, exec),
             "ssh" => netcmds::ssh(self, args, exec),
             "exit" | "logout" => self.exit(args, exec),
-            "hostname" => netcmds::hostname(self, args, exec),
-            "ip" => iproute::ip(self, args, exec),
-            "bridge" => iproute::bridge(self, args, exec),
-            "ping" => netcmds::ping(self, args, exec),
+            "hostname" => netcmds::hostname(&mut self.ctx(), args, exec),
+            "ip" => iproute::ip(&self.ctx(), args, exec),
+            "bridge" => iproute::bridge(&self.ctx(), args, exec),
+            "ping" => netcmds::ping(&mut self.ctx(), args, exec),
             "clear" => {
                 // What was printed before `clear` on the same line is gone from the screen.
                 exec.output.clear();
@@ -813,7 +823,10 @@ impl Session {
     ) -> i32 {
         let tty = self.term.rt.tty;
         let busybox = self.in_busybox_pod();
-        let (fs, budget, clock) = self.parts();
+        let here = self.here();
+        let cwd = self.cwd();
+        let (fs, clock) = self.sim.files_at(here, cwd, self.term.rt.root);
+        let budget = &mut self.term.rt.budget;
         let mut cx = text::Tool {
             name,
             stdin,
@@ -829,31 +842,9 @@ impl Session {
 
     /// The files of the current host, as the current user sees them.
     pub(in crate::shell) fn fs(&mut self) -> Fs<'_> {
-        self.parts().0
-    }
-
-    /// The files, the budget and the clock, borrowed apart.
-    fn parts(&mut self) -> (Fs<'_>, &mut budget::Budget, &mut Millis) {
         let here = self.here();
         let cwd = self.cwd();
-        let home = self.home();
-        let user = self.user().to_string();
-        let root = self.term.rt.root || user == "root";
-        let now = self.sim.now;
-        let World { net, machines, .. } = &mut self.sim.world;
-        let fs = Fs {
-            machine: machines.iter_mut().find(|m| m.host == here),
-            host: here,
-            host_name: &net.host(here).name,
-            mtimes: &mut self.sim.mtimes,
-            file_bytes: &mut self.sim.file_bytes,
-            cwd,
-            home,
-            user,
-            root,
-            now,
-        };
-        (fs, &mut self.term.rt.budget, &mut self.sim.now)
+        self.sim.files_at(here, cwd, self.term.rt.root).0
     }
 
     /// `printf -v VAR FORMAT…`: bash's printf, into a variable.
@@ -893,13 +884,13 @@ impl Session {
         name: &str,
         args: &[String],
         exec: &mut Execution,
-        run: fn(&mut Session, &[String], &mut Execution) -> i32,
+        run: fn(&mut Ctx, &[String], &mut Execution) -> i32,
     ) -> i32 {
         let kind = self.sim.world.net.host(self.here()).kind;
         if kind == crate::net::HostKind::Laptop {
             return self.command_not_found(name, exec);
         }
-        run(self, args, exec)
+        run(&mut self.ctx(), args, exec)
     }
 
     /// bash found no `name`: on the laptop and the nodes (Ubuntu 24.04)
@@ -1007,7 +998,7 @@ impl Session {
             // Leaving the shell `kubectl run -it` attached to.
             if let Some(i) = self.term.rt.attached.iter().position(|a| a.depth == depth) {
                 let a = self.term.rt.attached.remove(i);
-                kubectl::attached_shell_ended(self, &a, code, exec);
+                kubectl::attached_shell_ended(&mut self.ctx(), &a, code, exec);
             }
             return code;
         }
@@ -1025,28 +1016,13 @@ impl Session {
 
     /// The home directory of the current user.
     fn home(&self) -> String {
-        match self.user() {
-            "root" => "/root".to_string(),
-            u => format!("/home/{u}"),
-        }
+        self.sim.home_at(self.here())
     }
 
     /// The current directory of the shell on this host: the home directory
     /// at login, `/` in a container.
     pub(super) fn cwd(&self) -> String {
-        self.shell_state()
-            .and_then(|s| s.cwd.clone())
-            .unwrap_or_else(|| {
-                let container = self.current_pod_namespace().is_some()
-                    || self.sim.world.machine(self.here()).is_none();
-                // A container starts in its image's working directory:
-                // curlimages/curl's is its user's home, the others' `/`.
-                if container && !self.pod_image_is("curlimages/curl") {
-                    "/".into()
-                } else {
-                    self.home()
-                }
-            })
+        self.sim.cwd_at(self.here(), self.shell_state())
     }
 
     /// An absolute path for `path` as typed on the current host.
@@ -1062,31 +1038,6 @@ impl Session {
 
     fn advance(&mut self, ms: Millis) {
         self.sim.advance(ms);
-    }
-
-    /// An ephemeral source port, as Linux picks them (32768–60999).
-    fn ephemeral_port(&mut self) -> u16 {
-        self.sim.ephemeral_port()
-    }
-
-    /// Resolves a host name the way the laptop's or a node's libc would: an
-    /// address literal, then `/etc/hosts` (systemd-resolved knows no other
-    /// names on the home network). Pods go through [`Session::lookup_host`],
-    /// which asks the cluster's DNS over the network.
-    fn resolve(&self, name: &str) -> Option<std::net::Ipv4Addr> {
-        if let Ok(a) = name.parse() {
-            return Some(a);
-        }
-        if name == "localhost" {
-            return Some(std::net::Ipv4Addr::LOCALHOST);
-        }
-        if name == self.current_host() {
-            return self.sim.world.net.host(self.here()).primary_addr();
-        }
-        self.sim
-            .world
-            .machine(self.here())
-            .and_then(|m| m.etc_hosts.iter().find(|(n, _)| n == name).map(|(_, a)| *a))
     }
 }
 

@@ -3,9 +3,10 @@
 //! a real connection through the simulated network (or a port-forward's
 //! tunnel), answered by the program that listens there.
 
+use super::ctx::Ctx;
 use super::http::{ARP_TIMEOUT_MS, KERNEL_SYN_TIMEOUT_MS};
 use super::opts::{self, Opt, Spec};
-use super::{Execution, Session};
+use super::Execution;
 use crate::apps::{HttpRequest, ServerCtx};
 use crate::net::{ConnectOutcome, Trace};
 use crate::time::Millis;
@@ -84,7 +85,7 @@ fn meter(file: &str, bytes: usize) -> String {
 }
 
 #[inline(never)]
-pub(super) fn wget(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn wget(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     if s.current_pod_namespace().is_none() {
         exec.err("wget: servicelab simulates busybox's wget inside pods (busybox, alpine, curlimages/curl); on this host use curl\n");
         return 127;
@@ -315,7 +316,7 @@ fn service_name(port: u16) -> &'static str {
 /// Sending data is not simulated: with no `-z`, nc connects, says so (with
 /// `-v`) and ends, as with nothing on its stdin.
 #[inline(never)]
-pub(super) fn nc(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn nc(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     let busybox = s
         .pod_image()
         .is_some_and(|i| !crate::cluster::images::has_command(&i, "dig"));

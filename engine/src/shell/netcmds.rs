@@ -1,6 +1,7 @@
 //! `ssh`, `hostname` and `ping`: the network tools of a Linux host (`ip`
 //! and `bridge` are iproute2's, in [`super::iproute`]).
 
+use super::ctx::Ctx;
 use super::opts::{self, Opt};
 use super::{Execution, Session};
 use crate::net::{ConnectOutcome, PingResult};
@@ -11,7 +12,7 @@ use std::net::Ipv4Addr;
 const OS_BANNER: &str = "Welcome to Ubuntu 24.04.1 LTS (GNU/Linux 6.8.0-49-generic x86_64)";
 
 #[inline(never)]
-pub(super) fn hostname(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn hostname(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     match args.first().map(String::as_str) {
         None => {
             let h = s.current_host().to_string();
@@ -64,7 +65,7 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
         return 255;
     };
     let host = target.rsplit_once('@').map_or(target, |(_, h)| h);
-    let Some(ip) = s.resolve(host) else {
+    let Some(ip) = s.sim.resolve_at(s.here(), host) else {
         exec.err(format!(
             "ssh: Could not resolve hostname {host}: Name or service not known\n"
         ));
@@ -74,7 +75,7 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
         return 255;
     }
     let here = s.here();
-    let sport = s.ephemeral_port();
+    let sport = s.sim.ephemeral_port();
     let now = s.sim.now;
     let result = s.sim.world.net.connect(
         here,
@@ -132,7 +133,7 @@ pub(super) fn ssh(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
 }
 
 #[inline(never)]
-pub(super) fn ping(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn ping(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     const OPTS: &[Opt] = &[
         opts::short("c", 'c', true),
         opts::short("q", 'q', false),

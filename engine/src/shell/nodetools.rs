@@ -2,6 +2,7 @@
 //! kernel's connection table and sockets of the current host, read from
 //! the simulation's own conntrack table and listeners.
 
+use super::ctx::Ctx;
 use super::opts::{self, Opt, Spec};
 use super::{Execution, Session};
 use crate::net::conntrack::Entry;
@@ -67,7 +68,7 @@ fn entry_line(e: &Entry, now: crate::time::Millis) -> String {
 }
 
 #[inline(never)]
-pub(super) fn conntrack(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(super) fn conntrack(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     let parsed = match opts::parse(args, &Spec::gnu(CONNTRACK_OPTS)) {
         Ok(p) => p,
         Err(e) => {
@@ -93,7 +94,7 @@ pub(super) fn conntrack(s: &mut Session, args: &[String], exec: &mut Execution) 
         exec.err(format!("{CONNTRACK}: no command specified\nTry `conntrack -h' or 'conntrack --help' for more information.\n"));
         return 2;
     }
-    if !(s.term.rt.root || s.user() == "root") {
+    if !(s.root || s.user() == "root") {
         exec.err(format!(
             "{CONNTRACK}: Operation failed: Operation not permitted\n"
         ));

@@ -6,7 +6,8 @@ use super::nslookup::with_retries;
 use super::{candidates, reverse_name, BIND_VERSION};
 use crate::cluster::dns::{self, Rcode, Record, Response, RrType};
 use crate::net::ConnectOutcome;
-use crate::shell::{Execution, Session};
+use crate::shell::ctx::Ctx;
+use crate::shell::Execution;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 struct Options {
@@ -188,7 +189,7 @@ fn when(unix: u64) -> String {
 }
 
 #[inline(never)]
-pub(crate) fn dig(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(crate) fn dig(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     let o = match parse(args) {
         Ok(o) => o,
         Err(e) => {
@@ -346,7 +347,7 @@ pub(crate) fn dig(s: &mut Session, args: &[String], exec: &mut Execution) -> i32
 
 /// `+tcp`: the query goes over a TCP connection to port 53.
 fn tcp_query(
-    s: &mut Session,
+    s: &mut Ctx,
     server: Ipv4Addr,
     name: &str,
     qtype: RrType,

@@ -5,7 +5,8 @@
 use super::nslookup::with_retries;
 use super::{bare, candidates, reverse_name};
 use crate::cluster::dns::{Rcode, Rdata, Record, Response, RrType};
-use crate::shell::{Execution, Session};
+use crate::shell::ctx::Ctx;
+use crate::shell::Execution;
 use std::net::Ipv4Addr;
 
 const USAGE: &str = "Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]
@@ -47,7 +48,7 @@ fn line(r: &Record) -> String {
 }
 
 #[inline(never)]
-pub(crate) fn host(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(crate) fn host(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     let mut qtype: Option<RrType> = None;
     let mut positional = vec![];
     let mut it = args.iter();

@@ -19,6 +19,7 @@ pub(super) use dig::dig;
 pub(super) use host::host;
 pub(super) use nslookup::nslookup;
 
+use super::ctx::Ctx;
 use super::Session;
 use crate::cluster::dns::{self, Rcode, Record, Response};
 use crate::net::{ConnectOutcome, HostKind, Trace};
@@ -149,7 +150,7 @@ pub(super) fn reverse_name(ip: Ipv4Addr) -> String {
     format!("{}.{}.{}.{}.in-addr.arpa", o[3], o[2], o[1], o[0])
 }
 
-impl Session {
+impl Ctx<'_> {
     /// The current host's `/etc/resolv.conf`.
     pub(super) fn resolv_conf(&self) -> ResolvConf {
         let text = self
@@ -191,7 +192,7 @@ impl Session {
         }
         // A datagram counts against the line's budget like a connection; a
         // line out of budget stops at its next command.
-        let _ = self.term.rt.budget.packets(1);
+        let _ = self.budget.packets(1);
         let here = self.here();
         let sport = self.ephemeral_port();
         let now = self.sim.now;
@@ -334,27 +335,6 @@ impl Session {
             words.any(|w| w == name).then_some(ip)
         })
     }
-
-    /// The image of the pod the terminal is in.
-    pub(super) fn pod_image(&self) -> Option<String> {
-        let here = self.here();
-        let key = self
-            .sim
-            .world
-            .pod_hosts
-            .iter()
-            .find(|(_, h)| **h == here)
-            .map(|(k, _)| k.clone())?;
-        self.sim
-            .world
-            .cluster
-            .pods
-            .get(&key)?
-            .spec
-            .containers
-            .first()
-            .map(|c| c.image.clone())
-    }
 }
 
 #[cfg(test)]
@@ -411,8 +391,9 @@ impl Session {
     /// A DNS lookup from `from` (a host or a pod) as its resolver makes
     /// it (resolv.conf's server and search path), on a copy of the session.
     pub fn dns_lookup(&self, from: &str, name: &str, qtype: RrType) -> Option<DnsLookup> {
-        let mut probe = self.clone();
-        probe.position_at(from)?;
+        let mut session = self.clone();
+        session.position_at(from)?;
+        let mut probe = session.ctx();
         let conf = probe.resolv_conf();
         let server = conf.nameservers.first().copied()?;
         let names = match name.parse::<Ipv4Addr>() {

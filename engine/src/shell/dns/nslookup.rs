@@ -8,12 +8,13 @@
 
 use super::{bare, candidates, reverse_name, Reply};
 use crate::cluster::dns::{Rcode, Rdata, Record, Response, RrType};
-use crate::shell::{Execution, Session};
+use crate::shell::ctx::Ctx;
+use crate::shell::Execution;
 use std::net::Ipv4Addr;
 
 /// The nslookup this host has.
 #[inline(never)]
-pub(crate) fn nslookup(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+pub(crate) fn nslookup(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     if s.in_busybox_pod() {
         busybox(s, args, exec)
     } else {
@@ -79,7 +80,7 @@ fn parse(args: &[String], bind: bool) -> Result<Request, String> {
 }
 
 /// The servers to ask: the one given (an address), or resolv.conf's.
-fn servers(s: &mut Session, given: Option<&str>) -> Result<Vec<Ipv4Addr>, String> {
+fn servers(s: &mut Ctx, given: Option<&str>) -> Result<Vec<Ipv4Addr>, String> {
     match given {
         Some(name) => match name.parse::<Ipv4Addr>() {
             Ok(ip) => Ok(vec![ip]),
@@ -94,7 +95,7 @@ fn servers(s: &mut Session, given: Option<&str>) -> Result<Vec<Ipv4Addr>, String
 
 // ---------------------------------------------------------------- busybox
 
-fn busybox(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+fn busybox(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     let req = match parse(args, false) {
         Ok(r) => r,
         Err(e) => {
@@ -244,7 +245,7 @@ fn bind_record(r: &Record) -> String {
 /// Three tries (resolv.conf's attempts) at one server; the warnings they
 /// print; the reply, if one came.
 pub(super) fn with_retries(
-    s: &mut Session,
+    s: &mut Ctx,
     server: Ipv4Addr,
     name: &str,
     t: RrType,
@@ -274,7 +275,7 @@ pub(super) fn with_retries(
     None
 }
 
-fn bind9(s: &mut Session, args: &[String], exec: &mut Execution) -> i32 {
+fn bind9(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     let req = match parse(args, true) {
         Ok(r) => r,
         Err(e) => {

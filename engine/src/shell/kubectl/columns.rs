@@ -5,7 +5,7 @@ use super::Resource;
 use crate::cluster::apiserver::sorted;
 use crate::cluster::human_duration;
 use crate::cluster::objects::*;
-use crate::shell::Session;
+use crate::shell::ctx::Ctx;
 use serde_json::{json, Value};
 
 /// One listed object: its namespace and name, labels, table cells and API form.
@@ -303,7 +303,7 @@ pub(crate) fn deployment_status_json(d: &Deployment) -> Value {
 }
 
 /// Lists the objects of one resource type.
-pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
+pub(crate) fn items(s: &Ctx, r: Resource, ns: Option<&str>) -> Vec<Item> {
     let out = items_uncounted(s, r, ns);
     // Each object is turned into its API form (JSON) and its columns.
     s.read_work(out.len() * ITEM_COST);
@@ -313,7 +313,7 @@ pub(crate) fn items(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
 /// Work for one object [`items`] reads: its JSON form built and dropped.
 const ITEM_COST: usize = 1_500;
 
-fn items_uncounted(s: &Session, r: Resource, ns: Option<&str>) -> Vec<Item> {
+fn items_uncounted(s: &Ctx, r: Resource, ns: Option<&str>) -> Vec<Item> {
     let c = &s.sim.world.cluster;
     let now = s.sim.now;
     let in_ns = |k: &str| ns.is_none_or(|n| n == k);

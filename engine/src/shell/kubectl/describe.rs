@@ -8,8 +8,9 @@ use super::{resource_and_names, Args, Resource};
 use crate::cluster::apiserver::LAST_APPLIED;
 use crate::cluster::objects::*;
 use crate::cluster::Cluster;
+use crate::shell::ctx::Ctx;
 use crate::shell::tabwriter::DESCRIBE;
-use crate::shell::{Execution, Session};
+use crate::shell::Execution;
 use crate::time::Millis;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -1155,7 +1156,7 @@ fn describe_node(c: &Cluster, name: &str, now: Millis) -> Option<String> {
 
 /// The names of a namespace's objects, in the API's (alphabetical) order.
 #[inline(never)]
-pub(crate) fn describe(s: &Session, args: &Args, exec: &mut Execution) -> i32 {
+pub(crate) fn describe(s: &Ctx, args: &Args, exec: &mut Execution) -> i32 {
     let targets = match resource_and_names(&args.positional) {
         Ok(t) if !t.is_empty() => t,
         Ok(_) => {

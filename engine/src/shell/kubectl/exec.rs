@@ -3,6 +3,7 @@
 
 use super::Args;
 use crate::cluster::images;
+use crate::shell::ctx::Ctx;
 use crate::shell::{Execution, Session};
 
 #[inline(never)]
@@ -31,7 +32,7 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     // `deploy/NAME`, `svc/NAME`…: one of the pods it selects, as kubectl's
     // attachable-pod lookup picks it (a running, ready one first).
     let pod_name = match pod_name.split_once('/') {
-        Some((kind, name)) => match pod_of(s, &ns, kind, name) {
+        Some((kind, name)) => match pod_of(&s.ctx(), &ns, kind, name) {
             Ok(p) => p,
             Err(message) => {
                 exec.err(message);
@@ -130,7 +131,7 @@ pub(crate) fn exec(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
 /// The pod `kubectl exec KIND/NAME` runs in: for a pod, itself; for a
 /// workload or a Service, one of the pods its selector matches, running
 /// and ready ones first, then the oldest.
-fn pod_of(s: &Session, ns: &str, kind: &str, name: &str) -> Result<String, String> {
+fn pod_of(s: &Ctx, ns: &str, kind: &str, name: &str) -> Result<String, String> {
     let c = &s.sim.world.cluster;
     let key = (ns.to_string(), name.to_string());
     let not_found =

@@ -4,8 +4,9 @@ use super::columns::{headers, items, Item};
 use super::{jsonpath, parse_selector, resource_and_names, selector_ok, Args, Resource};
 use crate::cluster::apiserver::sorted;
 use crate::cluster::objects::format_labels;
+use crate::shell::ctx::Ctx;
 use crate::shell::tabwriter::TABLE;
-use crate::shell::{Execution, Session};
+use crate::shell::Execution;
 use serde_json::{json, Value};
 
 /// YAML as kubectl prints it. Go's encoder double-quotes the strings that
@@ -117,7 +118,7 @@ fn field_selector(r: Resource, text: &str) -> Result<Vec<FieldTerm<'_>>, String>
 }
 
 #[inline(never)]
-pub(crate) fn get(s: &Session, args: &Args, exec: &mut Execution) -> i32 {
+pub(crate) fn get(s: &Ctx, args: &Args, exec: &mut Execution) -> i32 {
     if args.positional.is_empty() {
         exec.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n");
         return 1;

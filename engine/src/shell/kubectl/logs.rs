@@ -6,11 +6,12 @@
 
 use super::{parse_selector, selector_ok, Args, Resource};
 use crate::cluster::objects::{ContainerState, LogLine, Pod};
-use crate::shell::{Execution, Session};
+use crate::shell::ctx::Ctx;
+use crate::shell::Execution;
 
 /// The pods `TYPE/NAME` stands for: a pod, or the pods of a workload's
 /// selector (or a Service's).
-fn pods_of(s: &Session, r: Resource, ns: &str, name: &str) -> Option<Vec<String>> {
+fn pods_of(s: &Ctx, r: Resource, ns: &str, name: &str) -> Option<Vec<String>> {
     let c = &s.sim.world.cluster;
     let key = (ns.to_string(), name.to_string());
     let matches = |labels: &std::collections::BTreeMap<String, String>,
@@ -65,7 +66,7 @@ fn timestamp(at: crate::time::Millis) -> String {
 }
 
 #[inline(never)]
-pub(crate) fn logs(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+pub(crate) fn logs(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
     let ns = args.ns();
     let tail = match args.value("tail") {
         Some(t) => match t.parse::<i64>() {
@@ -169,7 +170,7 @@ pub(crate) fn logs(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
 
 #[allow(clippy::too_many_arguments)]
 fn show(
-    s: &mut Session,
+    s: &mut Ctx,
     args: &Args,
     exec: &mut Execution,
     ns: &str,

@@ -23,6 +23,7 @@ use super::opts::{self, Item, Opt, OptError, Spec};
 use super::{Execution, Session};
 use crate::cluster::apiserver::ApiError;
 use crate::net::ConnectOutcome;
+use crate::shell::ctx::Ctx;
 use std::net::{Ipv4Addr, SocketAddrV4};
 
 pub const CLIENT_VERSION: &str = "v1.31.4";
@@ -448,7 +449,7 @@ pub(crate) fn run(
         return 0;
     }
     if sub == "version" {
-        let server = if reach_apiserver(s).is_ok() {
+        let server = if reach_apiserver(&mut s.ctx()).is_ok() {
             format!("Server Version: {CLIENT_VERSION}\n")
         } else {
             String::new()
@@ -467,27 +468,27 @@ pub(crate) fn run(
     if !s.spend_packet("kubectl", exec) {
         return 1;
     }
-    if let Err(msg) = reach_apiserver(s) {
+    if let Err(msg) = reach_apiserver(&mut s.ctx()) {
         exec.err(msg);
         return 1;
     }
     // Each verb is `#[inline(never)]`, so the browser compiles only the verbs
     // a student uses (see `Session::run_command`).
     let status = match sub.as_str() {
-        "get" => get::get(s, &args, exec),
-        "describe" => describe::describe(s, &args, exec),
-        "apply" => mutate::apply(s, &args, stdin, exec, false),
-        "create" => mutate::create(s, &args, stdin, exec),
-        "delete" => mutate::delete(s, &args, stdin, exec),
-        "expose" => mutate::expose(s, &args, exec),
+        "get" => get::get(&s.ctx(), &args, exec),
+        "describe" => describe::describe(&s.ctx(), &args, exec),
+        "apply" => mutate::apply(&mut s.ctx(), &args, stdin, exec, false),
+        "create" => mutate::create(&mut s.ctx(), &args, stdin, exec),
+        "delete" => mutate::delete(&mut s.ctx(), &args, stdin, exec),
+        "expose" => mutate::expose(&mut s.ctx(), &args, exec),
         "run" => mutate::run_pod(s, &args, exec),
-        "scale" => mutate::scale(s, &args, exec),
-        "label" => mutate::label(s, &args, exec),
+        "scale" => mutate::scale(&mut s.ctx(), &args, exec),
+        "label" => mutate::label(&mut s.ctx(), &args, exec),
         "exec" => exec::exec(s, &args, exec),
-        "logs" | "log" => logs::logs(s, &args, exec),
+        "logs" | "log" => logs::logs(&mut s.ctx(), &args, exec),
         "wait" => wait::wait(s, &args, exec),
         "rollout" => wait::rollout(s, &args, exec),
-        "patch" => patch::patch(s, &args, exec),
+        "patch" => patch::patch(&mut s.ctx(), &args, exec),
         "edit" => patch::edit(s, &args, exec),
         "port-forward" => portforward::port_forward(s, &args, exec),
         "api-resources" => api_resources::api_resources(&args, exec),
@@ -538,7 +539,7 @@ pub(crate) fn run(
 
 /// kubectl talks to the apiserver over the simulated network, so it fails
 /// where the network would make it fail.
-fn reach_apiserver(s: &mut Session) -> Result<(), String> {
+fn reach_apiserver(s: &mut Ctx) -> Result<(), String> {
     let here = s.here();
     if s.sim.world.pod_hosts.values().any(|h| *h == here) {
         return Err("bash: kubectl: command not found\n".into());
@@ -551,7 +552,7 @@ fn reach_apiserver(s: &mut Session) -> Result<(), String> {
         .first()
         .map(|n| n.ip)
         .unwrap_or(Ipv4Addr::new(192, 168, 1, 2));
-    let port = s.ephemeral_port();
+    let port = s.sim.ephemeral_port();
     let now = s.sim.now;
     let r = s.sim.world.net.connect(
         here,

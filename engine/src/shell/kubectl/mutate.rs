@@ -7,12 +7,13 @@ use crate::cluster::apiserver::sorted;
 use crate::cluster::apiserver::{Applied, Object};
 use crate::cluster::manifest;
 use crate::cluster::objects::*;
+use crate::shell::ctx::Ctx;
 use crate::shell::{Execution, Session};
 use serde_json::{json, Value};
 
 /// Reads `-f` sources: a file on the current host, or `-` for stdin.
 fn read_sources(
-    s: &mut Session,
+    s: &mut Ctx,
     args: &Args,
     stdin: Option<&str>,
     exec: &mut Execution,
@@ -193,7 +194,7 @@ fn print_object(args: &Args, obj: &Object, v: &Value, exec: &mut Execution) -> b
 /// `--dry-run=client` nothing is sent and the object is printed as kubectl
 /// made it; with `--dry-run=server` the API server checks it and stores
 /// nothing.
-fn submit(s: &mut Session, obj: Object, verb: &str, args: &Args, exec: &mut Execution) -> i32 {
+fn submit(s: &mut Ctx, obj: Object, verb: &str, args: &Args, exec: &mut Execution) -> i32 {
     let Some(dry) = dry_run(args, exec) else {
         return 1;
     };
@@ -268,7 +269,7 @@ fn stored_value(
 
 #[inline(never)]
 pub(crate) fn apply(
-    s: &mut Session,
+    s: &mut Ctx,
     args: &Args,
     stdin: Option<&str>,
     exec: &mut Execution,
@@ -351,12 +352,7 @@ fn parse_port(v: &str, flag: &str, exec: &mut Execution) -> Option<i32> {
 }
 
 #[inline(never)]
-pub(crate) fn create(
-    s: &mut Session,
-    args: &Args,
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(crate) fn create(s: &mut Ctx, args: &Args, stdin: Option<&str>, exec: &mut Execution) -> i32 {
     let now = s.sim.now;
     let ns = args.namespace.clone();
     let mut pos = args.positional.iter().map(String::as_str);
@@ -601,12 +597,7 @@ fn literal_sources(
 }
 
 #[inline(never)]
-pub(crate) fn delete(
-    s: &mut Session,
-    args: &Args,
-    stdin: Option<&str>,
-    exec: &mut Execution,
-) -> i32 {
+pub(crate) fn delete(s: &mut Ctx, args: &Args, stdin: Option<&str>, exec: &mut Execution) -> i32 {
     let now = s.sim.now;
     let ns = args.ns();
     let mut failed = false;
@@ -692,7 +683,7 @@ pub(crate) fn delete(
 }
 
 #[inline(never)]
-pub(crate) fn expose(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+pub(crate) fn expose(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
     let targets = match resource_and_names(&args.positional) {
         Ok(t) => t,
         Err(e) => {
@@ -940,7 +931,7 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
     pod.spec.containers.push(ct);
     pod.spec.restart_policy = Some(restart.clone());
     if !attach {
-        return submit(s, Object::Pod(pod), "created", args, exec);
+        return submit(&mut s.ctx(), Object::Pod(pod), "created", args, exec);
     }
     // Attached: kubectl creates the pod and waits for it to run.
     let now = s.sim.now;
@@ -990,7 +981,7 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
             return 1;
         }
         if remove {
-            remove_pod(s, &key, exec);
+            remove_pod(&mut s.ctx(), &key, exec);
         }
         exec.err("error: timed out waiting for the condition\n");
         return 1;
@@ -1062,11 +1053,11 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
             .unwrap_or_default();
         exec.out(text);
     }
-    finish_attached(s, &key, remove, exec)
+    finish_attached(&mut s.ctx(), &key, remove, exec)
 }
 
 /// The pod `kubectl run --rm` created is deleted, as its deferred removal does.
-fn remove_pod(s: &mut Session, key: &crate::cluster::Key, exec: &mut Execution) {
+fn remove_pod(s: &mut Ctx, key: &crate::cluster::Key, exec: &mut Execution) {
     let now = s.sim.now;
     if s.sim
         .world
@@ -1082,7 +1073,7 @@ fn remove_pod(s: &mut Session, key: &crate::cluster::Key, exec: &mut Execution) 
 /// After the attached command: the pod removed (`--rm`), and kubectl's
 /// status from how the container ended.
 fn finish_attached(
-    s: &mut Session,
+    s: &mut Ctx,
     key: &crate::cluster::Key,
     remove: bool,
     exec: &mut Execution,
@@ -1122,7 +1113,7 @@ fn finish_attached(
 /// The shell `kubectl run -it` attached to exited: the container ends
 /// with it; `--rm` deletes the pod.
 pub(crate) fn attached_shell_ended(
-    s: &mut Session,
+    s: &mut Ctx,
     a: &crate::shell::lang::interp::Attached,
     code: i32,
     exec: &mut Execution,
@@ -1150,7 +1141,7 @@ pub(crate) fn attached_shell_ended(
 }
 
 #[inline(never)]
-pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+pub(crate) fn scale(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
     let Some(replicas) = args.value("replicas") else {
         exec.err("error: required flag(s) \"replicas\" not set\n");
         return 1;
@@ -1227,7 +1218,7 @@ pub(crate) fn scale(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
 }
 
 #[inline(never)]
-pub(crate) fn label(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+pub(crate) fn label(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
     let mut pos = args.positional.clone();
     let changes: Vec<String> = pos
         .iter()

@@ -14,12 +14,13 @@ use super::{print_api_error, resource_and_names, Args, Resource};
 use crate::cluster::apiserver::{ApiError, Object};
 use crate::cluster::manifest;
 use crate::cluster::patch::{json_patch, merge_patch, strategic_merge, JsonPatchError};
+use crate::shell::ctx::Ctx;
 use crate::shell::{Execution, Session};
 use serde_json::Value;
 
 /// The object's API form as the server holds it (`status` apart: updates
 /// of the main resource do not change it).
-pub(super) fn current(s: &Session, r: Resource, ns: &str, name: &str) -> Option<Value> {
+pub(super) fn current(s: &Ctx, r: Resource, ns: &str, name: &str) -> Option<Value> {
     items(s, r, r.namespaced().then_some(ns))
         .into_iter()
         .find(|i| i.name == name)
@@ -27,7 +28,7 @@ pub(super) fn current(s: &Session, r: Resource, ns: &str, name: &str) -> Option<
 }
 
 /// Decodes a patched object and sends it as an update: `Ok(changed)`.
-pub(super) fn send(s: &mut Session, mut v: Value) -> Result<bool, String> {
+pub(super) fn send(s: &mut Ctx, mut v: Value) -> Result<bool, String> {
     if let Value::Object(m) = &mut v {
         m.remove("status");
     }
@@ -55,7 +56,7 @@ fn parse_patch(text: &str) -> Result<Value, String> {
 }
 
 #[inline(never)]
-pub(crate) fn patch(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+pub(crate) fn patch(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
     let Some(text) = args.value("patch") else {
         exec.err(
             "error: must specify --patch or --patch-file containing the contents of the patch\n",
@@ -222,7 +223,7 @@ pub(crate) fn edit(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         ));
         return 1;
     }
-    let Some(obj) = current(s, r, &ns, &name) else {
+    let Some(obj) = current(&s.ctx(), r, &ns, &name) else {
         exec.err(format!(
             "Error from server (NotFound): {} \"{name}\" not found\n",
             r.plural()
@@ -349,7 +350,7 @@ impl Session {
             exec.err("error: At least one of apiVersion, kind and name was changed\n");
             return 1;
         }
-        match send(self, doc.raw.clone()) {
+        match send(&mut self.ctx(), doc.raw.clone()) {
             Ok(_) => {
                 exec.out(format!("{}/{} edited\n", req.singular, req.name));
                 0

@@ -242,7 +242,7 @@ pub(crate) fn port_forward(s: &mut Session, args: &Args, exec: &mut Execution) -
         };
         let local = if local.is_empty() {
             // A free port the kernel picks.
-            s.ephemeral_port()
+            s.sim.ephemeral_port()
         } else {
             match local.parse::<u16>() {
                 Ok(p) if p > 0 => p,

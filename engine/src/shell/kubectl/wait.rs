@@ -5,6 +5,7 @@
 
 use super::columns::items;
 use super::{parse_selector, resource_and_names, selector_ok, Args, Resource};
+use crate::shell::ctx::Ctx;
 use crate::shell::time::parse_go_duration;
 use crate::shell::{Execution, Session};
 use crate::time::Millis;
@@ -100,7 +101,7 @@ fn parse_condition(text: &str) -> Result<Condition, String> {
 }
 
 /// The object's API form, if it exists.
-fn object(s: &Session, r: Resource, ns: &str, name: &str) -> Option<Value> {
+fn object(s: &Ctx, r: Resource, ns: &str, name: &str) -> Option<Value> {
     items(s, r, r.namespaced().then_some(ns))
         .into_iter()
         .find(|i| i.name == name)
@@ -151,7 +152,7 @@ fn timeout(args: &Args, default: Millis, exec: &mut Execution) -> Option<Millis>
 }
 
 /// The objects named on the command line, or chosen by `-l` / `--all`.
-fn targets(s: &Session, args: &Args, exec: &mut Execution) -> Option<Vec<(Resource, String)>> {
+fn targets(s: &Ctx, args: &Args, exec: &mut Execution) -> Option<Vec<(Resource, String)>> {
     let listed = match resource_and_names(&args.positional) {
         Ok(t) => t,
         Err(e) => {
@@ -208,7 +209,7 @@ pub(crate) fn wait(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     let Some(limit) = timeout(args, 30_000, exec) else {
         return 1;
     };
-    let Some(targets) = targets(s, args, exec) else {
+    let Some(targets) = targets(&s.ctx(), args, exec) else {
         return 1;
     };
     if targets.is_empty() {
@@ -217,7 +218,7 @@ pub(crate) fn wait(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     }
     let ns = args.ns();
     for (r, name) in targets {
-        let exists = object(s, r, &ns, &name).is_some();
+        let exists = object(&s.ctx(), r, &ns, &name).is_some();
         if !exists && !matches!(cond, Condition::Delete | Condition::Create) {
             exec.err(format!(
                 "Error from server (NotFound): {} \"{name}\" not found\n",
@@ -227,7 +228,7 @@ pub(crate) fn wait(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
         }
         let deadline = s.sim.now + limit;
         let done = s.wait_until(deadline, exec, |s, _| {
-            met(&cond, object(s, r, &ns, &name).as_ref())
+            met(&cond, object(&s.ctx(), r, &ns, &name).as_ref())
         });
         if !done {
             if s.term.rt.budget.exhausted().is_some() {
@@ -292,9 +293,9 @@ pub(crate) fn rollout(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
     rest.positional.remove(0);
     match sub.as_str() {
         "status" => status(s, &rest, exec),
-        "restart" => restart(s, &rest, exec),
-        "history" => history(s, &rest, exec),
-        "undo" => undo(s, &rest, exec),
+        "restart" => restart(&mut s.ctx(), &rest, exec),
+        "history" => history(&mut s.ctx(), &rest, exec),
+        "undo" => undo(&mut s.ctx(), &rest, exec),
         "pause" | "resume" => {
             exec.err(format!(
                 "error: kubectl rollout {sub} is not simulated here; the simulated ones are status, restart, history and undo\n"
@@ -311,7 +312,7 @@ pub(crate) fn rollout(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
 }
 
 /// What `rollout status` says of a workload now, and whether it is done.
-fn rollout_message(s: &Session, r: Resource, ns: &str, name: &str) -> Option<(String, bool)> {
+fn rollout_message(s: &Ctx, r: Resource, ns: &str, name: &str) -> Option<(String, bool)> {
     let c = &s.sim.world.cluster;
     let key = (ns.to_string(), name.to_string());
     match r {
@@ -382,7 +383,7 @@ fn rollout_message(s: &Session, r: Resource, ns: &str, name: &str) -> Option<(St
 const PROGRESS_DEADLINE_MS: Millis = 600_000;
 
 fn status(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
-    let Some(targets) = targets(s, args, exec) else {
+    let Some(targets) = targets(&s.ctx(), args, exec) else {
         return 1;
     };
     let Some(limit) = timeout(args, 0, exec) else {
@@ -404,7 +405,7 @@ fn status(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
             ));
             return 1;
         }
-        if rollout_message(s, r, &ns, &name).is_none() {
+        if rollout_message(&s.ctx(), r, &ns, &name).is_none() {
             exec.err(format!(
                 "Error from server (NotFound): {} \"{name}\" not found\n",
                 r.plural()
@@ -422,17 +423,17 @@ fn status(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
                 PROGRESS_DEADLINE_MS
             };
         let done = s.wait_until(deadline, exec, |s, exec| {
-            let Some((msg, done)) = rollout_message(s, r, &ns, &name) else {
+            let Some((msg, done)) = rollout_message(&s.ctx(), r, &ns, &name) else {
                 return true;
             };
-            let seen = object(s, r, &ns, &name).and_then(|o| o.get("status").cloned());
+            let seen = object(&s.ctx(), r, &ns, &name).and_then(|o| o.get("status").cloned());
             if last.is_none() || last != seen {
                 exec.out(msg);
                 last = seen.or(Some(Value::Null));
             }
             done
         });
-        if rollout_message(s, r, &ns, &name).is_none() {
+        if rollout_message(&s.ctx(), r, &ns, &name).is_none() {
             exec.err("error: object has been deleted\n");
             return 1;
         }
@@ -454,7 +455,7 @@ fn status(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
     0
 }
 
-fn restart(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+fn restart(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
     let Some(targets) = targets(s, args, exec) else {
         return 1;
     };
@@ -505,7 +506,7 @@ fn restart(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
 }
 
 /// A Deployment's ReplicaSets by revision (`deployment.kubernetes.io/revision`).
-fn revisions(s: &Session, ns: &str, name: &str) -> Vec<(i64, crate::cluster::objects::ReplicaSet)> {
+fn revisions(s: &Ctx, ns: &str, name: &str) -> Vec<(i64, crate::cluster::objects::ReplicaSet)> {
     let mut out: Vec<(i64, crate::cluster::objects::ReplicaSet)> = s
         .sim
         .world
@@ -550,7 +551,7 @@ fn revision_flag(args: &Args, flag: &str, exec: &mut Execution) -> Option<i64> {
 
 /// `kubectl rollout history`: a Deployment's revisions from its
 /// ReplicaSets, or one revision's pod template with `--revision`.
-fn history(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+fn history(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
     let Some(targets) = targets(s, args, exec) else {
         return 1;
     };
@@ -617,7 +618,7 @@ fn history(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
 /// `kubectl rollout undo`: the Deployment's template set back to that of
 /// the previous revision's ReplicaSet (or `--to-revision`'s); the
 /// controller then rolls out to it.
-fn undo(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
+fn undo(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
     let Some(targets) = targets(s, args, exec) else {
         return 1;
     };

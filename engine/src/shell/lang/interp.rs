@@ -449,23 +449,13 @@ impl Session {
     /// Stops the line: it ran into `limit`. The message, prefixed with
     /// `context` (`bash: x`, `seq`), is printed once a line.
     pub(in crate::shell) fn over(&mut self, limit: Limit, context: &str, out: &mut Execution) {
-        if self.term.rt.budget.stop(limit) {
-            let message = limit.message(context);
-            self.term.rt.limit_message = Some(message.clone());
-            out.limit_err(message);
-        }
+        self.ctx().over(limit, context, out);
     }
 
     /// Counts one simulated connection or probe against the line's budget;
     /// false (the message printed, the line stopped) when none is left.
     pub(in crate::shell) fn spend_packet(&mut self, tool: &str, out: &mut Execution) -> bool {
-        match self.term.rt.budget.packets(1) {
-            Ok(()) => true,
-            Err(limit) => {
-                self.over(limit, tool, out);
-                false
-            }
-        }
+        self.ctx().spend_packet(tool, out)
     }
 
     /// Charges the line for the work the cluster did since it was last
@@ -478,21 +468,9 @@ impl Session {
         self.charge(units.saturating_add(read), out)
     }
 
-    /// Counts `units` of work a read did (paid for after the command).
-    pub(in crate::shell) fn read_work(&self, units: usize) {
-        let r = &self.term.rt.read_work;
-        r.set(r.get().saturating_add(units as u64));
-    }
-
     /// Charges `units` of work; false (the line stopped) when none is left.
     pub(in crate::shell) fn charge(&mut self, units: u64, out: &mut Execution) -> bool {
-        match self.term.rt.budget.work(units) {
-            Ok(()) => true,
-            Err(limit) => {
-                self.over(limit, "bash", out);
-                false
-            }
-        }
+        self.ctx().charge(units, out)
     }
 
     /// Runs one command with root's file permissions (`sudo tee /etc/hosts`).

@@ -132,41 +132,9 @@ impl Session {
         self.term.rt.jobs.retain(|j| j.state == JobState::Running);
     }
 
-    /// A port-forward whose stream to the pod failed: kubectl exits 1.
-    pub(in crate::shell) fn forward_lost(&mut self, f: &Forward) {
-        if let Some(j) = self
-            .term
-            .rt
-            .jobs
-            .iter_mut()
-            .find(|j| j.forward.as_ref() == Some(f))
-        {
-            j.state = JobState::Done(1);
-            j.forward = None;
-        }
-        if self.term.foreground.as_ref() == Some(f) {
-            self.term.foreground = None;
-        }
-    }
-
     /// The port-forward listening on `port` of this host's loopback.
-    pub(in crate::shell) fn forward_on(&self, port: u16) -> Option<Forward> {
-        let here = self.here();
-        self.term
-            .rt
-            .jobs
-            .iter()
-            .filter(|j| j.state == JobState::Running)
-            .filter_map(|j| j.forward.as_ref())
-            .find(|f| f.host == here && f.local == port)
-            .cloned()
-            .or_else(|| {
-                self.term
-                    .foreground
-                    .as_ref()
-                    .filter(|f| f.host == here && f.local == port)
-                    .cloned()
-            })
+    pub(in crate::shell) fn forward_on(&mut self, port: u16) -> Option<Forward> {
+        self.ctx().forwards.on(port)
     }
 
     /// Registers a port-forward as the running background job.
@@ -256,4 +224,54 @@ pub(in crate::shell) fn kill(s: &mut Session, args: &[String], exec: &mut Execut
         }
     }
     status
+}
+
+/// The port-forwards the terminal's jobs keep open on a host, as a
+/// connection sees them: one may carry it, and its stream may break. A
+/// tool sees no more of the jobs than that.
+pub(in crate::shell) struct Forwards<'a> {
+    host: HostId,
+    jobs: &'a mut [Job],
+    foreground: &'a mut Option<Forward>,
+}
+
+impl<'a> Forwards<'a> {
+    pub fn new(host: HostId, jobs: &'a mut [Job], foreground: &'a mut Option<Forward>) -> Self {
+        Forwards {
+            host,
+            jobs,
+            foreground,
+        }
+    }
+
+    /// The one listening on `port` of the host's loopback: a running
+    /// job's, or the one in the foreground.
+    pub fn on(&self, port: u16) -> Option<Forward> {
+        self.jobs
+            .iter()
+            .filter(|j| j.state == JobState::Running)
+            .filter_map(|j| j.forward.as_ref())
+            .chain(self.foreground.as_ref())
+            .find(|f| f.host == self.host && f.local == port)
+            .cloned()
+    }
+
+    /// `f`'s stream to the pod failed: kubectl exits 1.
+    pub fn lost(&mut self, f: &Forward) {
+        if let Some(j) = self.jobs.iter_mut().find(|j| j.forward.as_ref() == Some(f)) {
+            j.state = JobState::Done(1);
+            j.forward = None;
+        }
+        if self.foreground.as_ref() == Some(f) {
+            *self.foreground = None;
+        }
+    }
+
+    /// The process id of `f`'s kubectl.
+    pub fn pid(&self, f: &Forward) -> Option<u32> {
+        self.jobs
+            .iter()
+            .find(|j| j.forward.as_ref() == Some(f))
+            .map(|j| j.pid)
+    }
 }

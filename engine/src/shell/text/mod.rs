@@ -3,8 +3,8 @@
 //! nothing else: its standard input, its output, the files of the host it
 //! runs on ([`fs::Fs`]), the clock, and the line's [`Budget`]. It cannot
 //! reach the network or the cluster, and every limit it meets is counted
-//! in one place. The tools that touch the world (`curl`, `ip`, `kubectl`…)
-//! take the session.
+//! in one place. The tools that touch the world (`curl`, `dig`, `kubectl`…)
+//! get a wider context, [`super::ctx::Ctx`]: the simulation as well.
 
 mod awk;
 mod clock;

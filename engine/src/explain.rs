@@ -755,6 +755,21 @@ fn target_words(rule: &Rule, context: Option<&str>) -> String {
                 format!("chain {chain}")
             }
         }
+        Target::Goto(chain) => {
+            if let Some(iface) = chain
+                .strip_prefix("cali-tw-")
+                .or_else(|| chain.strip_prefix("cali-fw-"))
+            {
+                let way = if chain.starts_with("cali-tw-") {
+                    "into"
+                } else {
+                    "out of"
+                };
+                format!("go to {chain}, Felix's chain for what goes {way} the pod behind {iface}, and end there")
+            } else {
+                format!("go to chain {chain}, and end there")
+            }
+        }
         // A rule with no target only counts the packet.
         #[allow(unreachable_patterns)]
         _ => "count it and go on".into(),
@@ -1107,10 +1122,20 @@ fn policy_drop(chain: &str, hop: Option<&Hop>, world: &World) -> Option<String> 
         return None;
     }
     let hop = hop?;
+    // Felix sees the packet after kube-proxy's DNAT on this host: an
+    // egress peer is the endpoint the Service's rule chose, not its address.
+    let dnat = hop.steps.iter().find_map(|s| match s {
+        Step::Rewrite {
+            kind: RewriteKind::Dnat,
+            to,
+            ..
+        } => Some(*to.ip()),
+        _ => None,
+    });
     let peer_ip = if dir == Dir::Ingress {
         *hop.src.ip()
     } else {
-        *hop.dst.ip()
+        dnat.unwrap_or(*hop.dst.ip())
     };
     let peer = world
         .cluster

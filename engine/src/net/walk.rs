@@ -573,9 +573,12 @@ impl Network {
             line: route.to_string(),
         });
         view.out_iface = Some(route.dev.clone());
+        // MASQUERADE takes the out device's address; a device with none
+        // (Calico's veths) gives the host's first, as the kernel picks it.
         let out_addr = host
             .iface(&route.dev)
             .and_then(|i| i.addr)
+            .or_else(|| host.interfaces.iter().find_map(|i| i.addr))
             .map(|a| a.addr());
         let segment = host.iface(&route.dev).and_then(|i| i.segment);
 

@@ -288,6 +288,12 @@ fn ip_addr_or_link(s: &Ctx, rest: &[&str], exec: &mut Execution, link: bool, det
         ));
         let netns = match (host.kind, i.peer_index) {
             (HostKind::Pod, Some(_)) => " link-netnsid 0".to_string(),
+            // Calico's veths all have the MAC ee:ee:ee:ee:ee:ee: their
+            // pods' namespaces are told apart by the veth's name.
+            (_, Some(_)) if i.proxy_arp => format!(
+                " link-netns cni-{}",
+                netns_id(&crate::net::mac_for(&i.name))
+            ),
             (_, Some(_)) => format!(" link-netns cni-{}", netns_id(&i.mac)),
             _ => String::new(),
         };

@@ -260,6 +260,21 @@ spec:
         out.starts_with(";; connection timed out; no servers could be reached\n"),
         "{out}"
     );
+    // The journey names the pod kube-proxy chose behind 10.96.0.10, which
+    // is what Felix saw, and a rule for it (not an ipBlock of the Service).
+    s.pass(NATIVE_STEP_MS);
+    let e = s.run("kubectl exec client -- nslookup kubernetes");
+    let story = s.story(e.trace.as_ref().expect("a traced query"));
+    let fix = match &story.ending {
+        servicelab_engine::explain::Ending::Stopped { fix, .. } => fix.clone().unwrap_or_default(),
+        other => panic!("{other:?}"),
+    };
+    assert!(
+        fix.contains("no rule of it allows to coredns-")
+            && fix.contains("An egress rule whose podSelector matches the labels of coredns-")
+            && fix.contains("with a namespaceSelector that matches namespace kube-system"),
+        "{fix}"
+    );
     // Allow DNS to CoreDNS in kube-system, by namespace and pod labels.
     apply(
         &mut s,

@@ -13,6 +13,7 @@
 //! devices) are the world's; these objects are how the cluster shows them.
 
 use super::super::cni::Cni;
+use super::super::object::Object;
 use super::super::objects::*;
 use super::super::{Cluster, NodeInfo, CLUSTER_AGE_MS};
 
@@ -595,8 +596,22 @@ pub fn daemonsets(cni: Cni) -> Vec<DaemonSet> {
     };
     [KUBE_PROXY, network]
         .into_iter()
-        .filter_map(|m| serde_norway::from_str::<DaemonSet>(m).ok())
+        .filter_map(|m| match decoded(m) {
+            Some(Object::DaemonSet(d)) => Some(d),
+            _ => None,
+        })
         .collect()
+}
+
+/// A manifest through the same reading as `kubectl apply` (the page then
+/// carries one YAML decoder, not one per kind).
+fn decoded(manifest: &str) -> Option<Object> {
+    crate::cluster::manifest::parse(manifest)
+        .ok()?
+        .into_iter()
+        .next()?
+        .result
+        .ok()
 }
 
 /// Stores kube-proxy's and flannel's objects, as kubeadm's addon phase and
@@ -629,7 +644,7 @@ pub(crate) fn install(c: &mut Cluster, control_plane: &NodeInfo, cni: Cni) {
             )
         }
         Cni::Canal => {
-            if let Ok(mut d) = serde_norway::from_str::<Deployment>(CALICO_KUBE_CONTROLLERS) {
+            if let Some(Object::Deployment(mut d)) = decoded(CALICO_KUBE_CONTROLLERS) {
                 c.stamp(&mut d.metadata, CLUSTER_AGE_MS);
                 c.deployments
                     .insert(("kube-system".into(), "calico-kube-controllers".into()), d);
@@ -712,6 +727,9 @@ mod tests {
             .map(|d| d.metadata.name)
             .collect();
         assert_eq!(names, ["kube-proxy", "canal"]);
-        assert!(serde_norway::from_str::<Deployment>(CALICO_KUBE_CONTROLLERS).is_ok());
+        assert!(matches!(
+            decoded(CALICO_KUBE_CONTROLLERS),
+            Some(Object::Deployment(_))
+        ));
     }
 }

@@ -163,6 +163,19 @@ fn iface(
     }
 }
 
+/// A route a CNI plugin adds (proto boot, printed without `proto`).
+fn boot_route(dest: Ipv4Net, via: Option<Ipv4Addr>, dev: &str) -> Route {
+    Route {
+        dest,
+        via,
+        dev: dev.to_string(),
+        proto: RouteProto::Boot,
+        src: None,
+        metric: None,
+        onlink: false,
+    }
+}
+
 fn kernel_route(dest: Ipv4Net, dev: &str, src: Ipv4Addr, metric: Option<u32>) -> Route {
     Route {
         dest,
@@ -927,45 +940,15 @@ impl World {
             .iface("cni0")
             .and_then(|i| i.segment)?;
         let gw = cidr.hosts().next()?;
-        let mut pod = Host::new(name, HostKind::Pod);
-        let mut eth0 = iface(
-            "eth0",
-            name,
-            Some(&format!("{ip}/{}", cidr.prefix_len())),
-            Some(bridge),
-            crate::cluster::flannel::MTU,
-        );
-        let node_ifaces = self.net.host(node_id).interfaces.len() as u32;
-        eth0.peer_index = Some(node_ifaces + 2);
-        pod.interfaces.push(eth0);
-        pod.routes.add(Route {
-            dest: "0.0.0.0/0".parse().expect("literal"),
-            via: Some(gw),
-            dev: "eth0".into(),
-            proto: RouteProto::Boot,
-            src: None,
-            metric: None,
-            onlink: false,
-        });
-        pod.routes.add(kernel_route(cidr, "eth0", ip, None));
-        // flannel's CNI config routes the whole pod network through the
-        // bridge as well (its ipam `routes`), as every flannel pod shows.
-        pod.routes.add(Route {
-            dest: CLUSTER_CIDR.parse().expect("literal"),
-            via: Some(gw),
-            dev: "eth0".into(),
-            proto: RouteProto::Boot,
-            src: None,
-            metric: None,
-            onlink: false,
-        });
-        let pod_id = self.net.add_host(pod);
-        self.machines.push(Machine {
-            host: pod_id,
-            user: "root".into(),
-            etc_hosts: vec![(name.to_string(), ip)],
-            files,
-        });
+        let routes = vec![
+            boot_route("0.0.0.0/0".parse().expect("literal"), Some(gw), "eth0"),
+            kernel_route(cidr, "eth0", ip, None),
+            // flannel's CNI config routes the whole pod network through the
+            // bridge as well (its ipam `routes`), as every flannel pod shows.
+            boot_route(CLUSTER_CIDR.parse().expect("literal"), Some(gw), "eth0"),
+        ];
+        let eth0 = format!("{ip}/{}", cidr.prefix_len());
+        let pod_id = self.add_pod_namespace(name, node_id, &eth0, bridge, routes, ip, files);
         let (a, b) = (
             mac_for(&format!("{name}/{ip}")),
             mac_for(&format!("{ip}/{name}")),
@@ -1002,43 +985,13 @@ impl World {
         let node_id = self.net.host_id(node)?;
         let veth = crate::cluster::felix::veth_name(ns, name);
         let link = self.net.add_segment(&format!("{veth}@{node}"));
-        let mut pod = Host::new(name, HostKind::Pod);
-        let mut eth0 = iface(
-            "eth0",
-            name,
-            Some(&format!("{ip}/32")),
-            Some(link),
-            crate::cluster::flannel::MTU,
-        );
-        let node_ifaces = self.net.host(node_id).interfaces.len() as u32;
-        eth0.peer_index = Some(node_ifaces + 2);
-        pod.interfaces.push(eth0);
         let gateway = crate::cluster::felix::POD_GATEWAY;
-        pod.routes.add(Route {
-            dest: "0.0.0.0/0".parse().expect("literal"),
-            via: Some(gateway),
-            dev: "eth0".into(),
-            proto: RouteProto::Boot,
-            src: None,
-            metric: None,
-            onlink: false,
-        });
-        pod.routes.add(Route {
-            dest: Ipv4Net::new(gateway, 32).expect("a /32"),
-            via: None,
-            dev: "eth0".into(),
-            proto: RouteProto::Boot,
-            src: None,
-            metric: None,
-            onlink: false,
-        });
-        let pod_id = self.net.add_host(pod);
-        self.machines.push(Machine {
-            host: pod_id,
-            user: "root".into(),
-            etc_hosts: vec![(name.to_string(), ip)],
-            files,
-        });
+        let routes = vec![
+            boot_route("0.0.0.0/0".parse().expect("literal"), Some(gateway), "eth0"),
+            boot_route(Ipv4Net::new(gateway, 32).expect("a /32"), None, "eth0"),
+        ];
+        let pod_id =
+            self.add_pod_namespace(name, node_id, &format!("{ip}/32"), link, routes, ip, files);
         let host = self.net.host_mut(node_id);
         host.interfaces.push(Interface {
             name: veth.clone(),
@@ -1051,16 +1004,50 @@ impl World {
             vxlan: None,
             proxy_arp: true,
         });
-        host.routes.add(Route {
-            dest: Ipv4Net::new(ip, 32).expect("a /32"),
-            via: None,
-            dev: veth,
-            proto: RouteProto::Boot,
-            src: None,
-            metric: None,
-            onlink: false,
-        });
+        host.routes.add(boot_route(
+            Ipv4Net::new(ip, 32).expect("a /32"),
+            None,
+            &veth,
+        ));
         Some(pod_id)
+    }
+
+    /// A pod's network namespace whichever the CNI: `eth0` with `addr` on
+    /// `segment` (its peer the next interface of `node_id`), `routes`, and
+    /// the pod's machine with its files.
+    #[allow(clippy::too_many_arguments)]
+    fn add_pod_namespace(
+        &mut self,
+        name: &str,
+        node_id: HostId,
+        addr: &str,
+        segment: SegmentId,
+        routes: Vec<Route>,
+        ip: Ipv4Addr,
+        files: BTreeMap<String, String>,
+    ) -> HostId {
+        let mut pod = Host::new(name, HostKind::Pod);
+        let mut eth0 = iface(
+            "eth0",
+            name,
+            Some(addr),
+            Some(segment),
+            crate::cluster::flannel::MTU,
+        );
+        let node_ifaces = self.net.host(node_id).interfaces.len() as u32;
+        eth0.peer_index = Some(node_ifaces + 2);
+        pod.interfaces.push(eth0);
+        for route in routes {
+            pod.routes.add(route);
+        }
+        let pod_id = self.net.add_host(pod);
+        self.machines.push(Machine {
+            host: pod_id,
+            user: "root".into(),
+            etc_hosts: vec![(name.to_string(), ip)],
+            files,
+        });
+        pod_id
     }
 
     /// Tears a pod's namespace down. Host ids stay stable (the slot remains,

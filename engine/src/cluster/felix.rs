@@ -96,6 +96,11 @@ impl FelixRule {
         self
     }
 
+    fn when_iface(self, out: bool, name: &str) -> FelixRule {
+        let (text, m) = iface_match(out, name);
+        self.when(text, m)
+    }
+
     fn mark_clear(self, mark: u32) -> FelixRule {
         self.when(
             format!("-m mark --mark 0/{mark:#x}"),
@@ -426,13 +431,6 @@ pub fn render(cluster: &Cluster, node: &str) -> FelixRules {
         })
         .collect();
     out
-}
-
-impl FelixRule {
-    fn when_iface(self, out: bool, name: &str) -> FelixRule {
-        let (text, m) = iface_match(out, name);
-        self.when(text, m)
-    }
 }
 
 /// A rule's ports of one protocol: numbers and ranges, and names.

@@ -7,7 +7,7 @@
 
 use super::ctx::Ctx;
 use super::{Execution, Observed};
-use crate::apps::{App, HttpRequest, HttpResponse, ServerCtx};
+use crate::apps::{App, HttpRequest, HttpResponse};
 use crate::net::{ConnectOutcome, Trace, TraceOutcome};
 use crate::time::{millis, Millis};
 use std::net::SocketAddrV4;
@@ -184,16 +184,7 @@ pub(super) fn exchange(
         x.ended = Ended::Tls;
         return x;
     }
-    let server_host = s.sim.world.net.host(server);
-    let ctx = ServerCtx {
-        hostname: server_host.name.clone(),
-        addrs: server_host
-            .interfaces
-            .iter()
-            .filter_map(|i| i.addr.map(|a| a.addr()))
-            .collect(),
-        remote: peer_seen_by_server,
-    };
+    let ctx = s.sim.world.server_ctx(server, peer_seen_by_server);
     let now = s.sim.now;
     let Some(resp) = s.sim.world.serve_http(server, &listener, req, &ctx, now) else {
         s.advance(1);

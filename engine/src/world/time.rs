@@ -26,6 +26,21 @@ pub enum RequestRun {
 pub const PROBE_AGENT: &str = "kube-probe/1.31";
 
 impl World {
+    /// What a server on `server` knows of itself and of a client it sees
+    /// as `remote` (after any SNAT): its name and its addresses.
+    pub fn server_ctx(&self, server: HostId, remote: SocketAddrV4) -> ServerCtx {
+        let host = self.net.host(server);
+        ServerCtx {
+            hostname: host.name.clone(),
+            addrs: host
+                .interfaces
+                .iter()
+                .filter_map(|i| i.addr.map(|a| a.addr()))
+                .collect(),
+            remote,
+        }
+    }
+
     /// Rebuilds the network if the cluster changed since it was last built.
     pub fn sync_if_changed(&mut self) {
         if self.cluster.version() != self.synced {
@@ -297,16 +312,7 @@ impl World {
                     user_agent: PROBE_AGENT.into(),
                     headers: vec![("Accept".into(), "*/*".into())],
                 };
-                let server_host = self.net.host(server);
-                let ctx = ServerCtx {
-                    hostname: server_host.name.clone(),
-                    addrs: server_host
-                        .interfaces
-                        .iter()
-                        .filter_map(|i| i.addr.map(|a| a.addr()))
-                        .collect(),
-                    remote: peer_seen_by_server,
-                };
+                let ctx = self.server_ctx(server, peer_seen_by_server);
                 match self.serve_http(server, &listener, &request, &ctx, now) {
                     Some(resp) if (200..400).contains(&resp.status) => ok,
                     Some(resp) => fail(format!(

@@ -17,6 +17,22 @@ spec:
   policyTypes: [Ingress, Egress]
 ";
 
+/// The journey of the request `line` makes (after a native step of time),
+/// as the page tells it.
+fn story_of(s: &mut Session, line: &str) -> servicelab_engine::explain::Story {
+    s.pass(NATIVE_STEP_MS);
+    let e = s.run(line);
+    s.story(e.trace.as_ref().expect("a traced request"))
+}
+
+/// What the journey of `line` says would change where it stopped.
+fn fix_of(s: &mut Session, line: &str) -> String {
+    match story_of(s, line).ending {
+        servicelab_engine::explain::Ending::Stopped { fix, .. } => fix.unwrap_or_default(),
+        other => panic!("{other:?}"),
+    }
+}
+
 /// A Deployment of two nginx pods behind a Service, spread over the nodes.
 fn web(s: &mut Session) {
     ok(
@@ -70,12 +86,13 @@ fn on_flannel_a_policy_is_accepted_and_enforces_nothing() {
         );
     }
     // The journey says why nothing stopped it.
-    s.pass(NATIVE_STEP_MS);
-    let e = s.run(&format!(
-        "kubectl exec myapp-pod -- curl -s -o /dev/null http://{}",
-        ips[0]
-    ));
-    let story = s.story(e.trace.as_ref().expect("a traced request"));
+    let story = story_of(
+        &mut s,
+        &format!(
+            "kubectl exec myapp-pod -- curl -s -o /dev/null http://{}",
+            ips[0]
+        ),
+    );
     let sentence = story.ending.sentence();
     assert!(
         sentence.contains("NetworkPolicy default/default-deny-all isolates web-")
@@ -95,12 +112,13 @@ fn on_flannel_a_policy_is_accepted_and_enforces_nothing() {
     // Without a policy that selects them, the journey says nothing of it.
     ok(&mut s, "exit");
     ok(&mut s, "kubectl delete netpol default-deny-all");
-    s.pass(NATIVE_STEP_MS);
-    let e = s.run(&format!(
-        "kubectl exec myapp-pod -- curl -s -o /dev/null http://{}",
-        ips[0]
-    ));
-    let story = s.story(e.trace.as_ref().expect("a traced request"));
+    let story = story_of(
+        &mut s,
+        &format!(
+            "kubectl exec myapp-pod -- curl -s -o /dev/null http://{}",
+            ips[0]
+        ),
+    );
     assert!(
         !story.ending.sentence().contains("NetworkPolicy"),
         "{}",
@@ -169,16 +187,13 @@ fn on_canal_a_policy_decides_who_reaches_a_pod() {
     }
     // The journey names the policy, the chain that dropped the packet, and
     // what would allow it.
-    s.pass(NATIVE_STEP_MS);
-    let e = s.run(&format!(
-        "kubectl exec myapp-pod -- curl -s -o /dev/null -m 3 http://{}",
-        ips[0]
-    ));
-    let story = s.story(e.trace.as_ref().expect("a traced request"));
-    let fix = match &story.ending {
-        servicelab_engine::explain::Ending::Stopped { fix, .. } => fix.clone().unwrap_or_default(),
-        other => panic!("{other:?}"),
-    };
+    let fix = fix_of(
+        &mut s,
+        &format!(
+            "kubectl exec myapp-pod -- curl -s -o /dev/null -m 3 http://{}",
+            ips[0]
+        ),
+    );
     assert!(
         fix.contains("NetworkPolicy default/web-from-client isolates web-")
             && fix.contains("no rule of it allows from myapp-pod (10.244.0.2)")
@@ -262,13 +277,7 @@ spec:
     );
     // The journey names the pod kube-proxy chose behind 10.96.0.10, which
     // is what Felix saw, and a rule for it (not an ipBlock of the Service).
-    s.pass(NATIVE_STEP_MS);
-    let e = s.run("kubectl exec client -- nslookup kubernetes");
-    let story = s.story(e.trace.as_ref().expect("a traced query"));
-    let fix = match &story.ending {
-        servicelab_engine::explain::Ending::Stopped { fix, .. } => fix.clone().unwrap_or_default(),
-        other => panic!("{other:?}"),
-    };
+    let fix = fix_of(&mut s, "kubectl exec client -- nslookup kubernetes");
     assert!(
         fix.contains("no rule of it allows to coredns-")
             && fix.contains("An egress rule whose podSelector matches the labels of coredns-")

@@ -297,3 +297,33 @@ export async function shot(page, name, { fullPage = false } = {}) {
   await mkdir(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage });
 }
+
+/** Reads a step through as a student in a hurry: each waiting quiz in turn
+ * answered with its first choice, and on past each console block without
+ * running it. Callers add what they expect once it is read. */
+export async function readThrough(page) {
+  for (let i = 0; i < 20; i++) {
+    const readOn = page.getByRole('button', { name: 'Read on without running it' });
+    if (await readOn.count()) {
+      await readOn.click();
+      continue;
+    }
+    if (!(await page.locator('.quiz-waiting').count())) break;
+    const id = await page.locator('.quiz[data-answered="false"]').first().getAttribute('aria-labelledby');
+    const quiz = page.locator(`.quiz[aria-labelledby="${id}"]`);
+    await quiz.locator('.quiz-choice').first().click();
+    await quiz.locator('.quiz-explain').waitFor({ timeout: STEP });
+  }
+}
+
+/** Shows the step's solution and runs it, then waits for `text` in the
+ * terminal (when given) and for the step to be done. */
+export async function runSolution(page, { text = null, timeout = STEP } = {}) {
+  await page.getByRole('button', { name: 'Show the solution' }).click();
+  await page.getByRole('button', { name: 'Yes, show the solution' }).click();
+  await page.getByRole('button', { name: 'Run the solution' }).click();
+  if (text !== null) {
+    await page.locator('#terminal-output').getByText(text).first().waitFor({ timeout });
+  }
+  await page.locator('#step-state[data-passed="true"]').waitFor({ timeout });
+}

@@ -10,7 +10,19 @@
 // Run with `make test-e2e`, or `cd tests/e2e && node --test tests/policy.test.mjs`.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { DIST, STEP, WIDE, collectErrors, launchBrowser, logShows, serveStatic, shot, typeLine } from '../lib.mjs';
+import {
+  DIST,
+  STEP,
+  WIDE,
+  collectErrors,
+  launchBrowser,
+  logShows,
+  readThrough,
+  runSolution,
+  serveStatic,
+  shot,
+  typeLine,
+} from '../lib.mjs';
 
 const LESSON = '12-networkpolicy';
 
@@ -28,30 +40,6 @@ describe('a student plays the NetworkPolicy lesson to its recap', { timeout: 300
     await browser?.close();
     await server?.close();
   });
-
-  /** Answers each waiting quiz with its first choice and reads on past
-   * each console block, as a student in a hurry does. */
-  async function readThrough() {
-    for (let i = 0; i < 20; i++) {
-      const readOn = page.getByRole('button', { name: 'Read on without running it' });
-      if (await readOn.count()) {
-        await readOn.click();
-        continue;
-      }
-      if (!(await page.locator('.quiz-waiting').count())) break;
-      const id = await page.locator('.quiz[data-answered="false"]').first().getAttribute('aria-labelledby');
-      const quiz = page.locator(`.quiz[aria-labelledby="${id}"]`);
-      await quiz.locator('.quiz-choice').first().click();
-      await quiz.locator('.quiz-explain').waitFor({ timeout: STEP });
-    }
-  }
-
-  async function runSolution() {
-    await page.getByRole('button', { name: 'Show the solution' }).click();
-    await page.getByRole('button', { name: 'Yes, show the solution' }).click();
-    await page.getByRole('button', { name: 'Run the solution' }).click();
-    await page.locator('#step-state[data-passed="true"]').waitFor({ timeout: 60_000 });
-  }
 
   it('the home page lists the lesson under its own course', async () => {
     await page.goto(server.url, { waitUntil: 'load' });
@@ -74,8 +62,8 @@ describe('a student plays the NetworkPolicy lesson to its recap', { timeout: 300
   it('step 2: a denied connection times out, and the journey names the policy', async () => {
     await page.getByRole('link', { name: 'Next step →' }).click();
     await page.locator('.step[data-step="2"]').waitFor({ timeout: STEP });
-    await readThrough();
-    await runSolution();
+    await readThrough(page);
+    await runSolution(page, { timeout: 60_000 });
     // The student's own request, then the Last packet panel.
     await typeLine(page, 'kubectl exec guest -- curl -sS -m 5 http://api');
     await logShows(page, 'curl: (28) Connection timed out after 5001 milliseconds');
@@ -92,8 +80,8 @@ describe('a student plays the NetworkPolicy lesson to its recap', { timeout: 300
     for (const n of [3, 4, 5]) {
       await page.getByRole('link', { name: 'Next step →' }).click();
       await page.locator(`.step[data-step="${n}"]`).waitFor({ timeout: STEP });
-      await readThrough();
-      await runSolution();
+      await readThrough(page);
+      await runSolution(page, { timeout: 60_000 });
     }
     const card = page.locator('.lesson-complete');
     await card.waitFor({ timeout: STEP });

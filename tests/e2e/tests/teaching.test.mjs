@@ -24,7 +24,16 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, DIST, audit, collectErrors, launchBrowser, serveStatic } from '../lib.mjs';
+import {
+  ARTIFACTS,
+  DIST,
+  audit,
+  collectErrors,
+  launchBrowser,
+  readThrough as readStep,
+  runSolution as runStepSolution,
+  serveStatic,
+} from '../lib.mjs';
 
 const STEP = 20_000;
 const WIDE = { width: 1440, height: 900 };
@@ -294,29 +303,14 @@ describe('a student plays lesson 01 of the real course to the next lesson', { ti
   /** Reads a step through: each quiz in turn with its first choice, and
    * on past each console block without running it. */
   async function readThrough() {
-    for (let i = 0; i < 20; i++) {
-      const readOn = page.getByRole('button', { name: 'Read on without running it' });
-      if (await readOn.count()) {
-        await readOn.click();
-        continue;
-      }
-      if (!(await page.locator('.quiz-waiting').count())) break;
-      const id = await page.locator('.quiz[data-answered="false"]').first().getAttribute('aria-labelledby');
-      const quiz = page.locator(`.quiz[aria-labelledby="${id}"]`);
-      await quiz.locator('.quiz-choice').first().click();
-      await quiz.locator('.quiz-explain').waitFor({ timeout: STEP });
-    }
+    await readStep(page);
     assert.equal(await page.locator('.quiz-waiting').count(), 0);
     assert.equal(await page.locator('.run-waiting').count(), 0);
   }
 
   /** Shows the solution and runs it, then waits for `text` and the step. */
   async function runSolution(text) {
-    await page.getByRole('button', { name: 'Show the solution' }).click();
-    await page.getByRole('button', { name: 'Yes, show the solution' }).click();
-    await page.getByRole('button', { name: 'Run the solution' }).click();
-    await page.locator('#terminal-output').getByText(text).first().waitFor({ timeout: STEP });
-    await page.locator('#step-state[data-passed="true"]').waitFor({ timeout: STEP });
+    await runStepSolution(page, { text });
   }
 
   it('step 2 by its quizzes and "Run the solution"', async () => {

@@ -15,7 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { ARTIFACTS, DIST, collectErrors, launchBrowser, serveStatic } from '../lib.mjs';
+import { ARTIFACTS, DIST, collectErrors, launchBrowser, readThrough as readStep, serveStatic } from '../lib.mjs';
 
 const STEP = 20_000;
 const WIDE = { width: 1440, height: 900 };
@@ -41,18 +41,7 @@ describe('the course shows the student\'s own world', { timeout: 240_000 }, () =
   /** Each quiz in turn with its first choice, and on past each console
    * block: the goals show once the step's questions are answered. */
   async function readThrough() {
-    for (let i = 0; i < 20; i++) {
-      const readOn = page.getByRole('button', { name: 'Read on without running it' });
-      if (await readOn.count()) {
-        await readOn.click();
-        continue;
-      }
-      if (!(await page.locator('.quiz-waiting').count())) break;
-      const id = await page.locator('.quiz[data-answered="false"]').first().getAttribute('aria-labelledby');
-      const quiz = page.locator(`.quiz[aria-labelledby="${id}"]`);
-      await quiz.locator('.quiz-choice').first().click();
-      await quiz.locator('.quiz-explain').waitFor({ timeout: STEP });
-    }
+    await readStep(page);
     await page.locator('.check-list').waitFor({ timeout: STEP });
   }
 

@@ -774,3 +774,29 @@ proptest! {
         bounded(&lines)?;
     }
 }
+
+/// On Canal, Felix renders every pod's chains at each sync: a loop of
+/// policies over many pods is work of the line, and stops at its limit
+/// like any other (it once ran for minutes in a debug build).
+#[test]
+fn felix_work_stops_at_the_work_budget() {
+    let mut s = crate::support::world_with(servicelab_engine::WorldOptions {
+        nodes: 2,
+        cni: servicelab_engine::world::Cni::Canal,
+        ..Default::default()
+    });
+    s.run("kubectl create deployment web --image=nginx --replicas=60");
+    s.run("kubectl rollout status deployment/web");
+    let line = "for i in $(seq 100); do printf 'apiVersion: networking.k8s.io/v1\\nkind: NetworkPolicy\\nmetadata:\\n  name: p%s\\nspec:\\n  podSelector: {}\\n  ingress:\\n  - from:\\n    - podSelector:\\n        matchLabels:\\n          app: web\\n' $i > /tmp/p.yaml; kubectl apply -f /tmp/p.yaml; done";
+    let ran = run(&mut s, line);
+    assert!(ran.took < TIME_BOUND, "took {:?}", ran.took);
+    assert!(
+        ran.text.ends_with("bash: the command line stopped: over servicelab's limit of the work one command line may do\n"),
+        "{}",
+        &ran.text[ran.text.len().saturating_sub(500)..]
+    );
+    let made = s.run("kubectl get netpol -o name | wc -l").text();
+    let made: usize = made.trim().parse().unwrap();
+    assert!((1..100).contains(&made), "{made} policies");
+    assert_eq!(s.run("echo goes on").text(), "goes on\n");
+}

@@ -53,6 +53,10 @@ enum Command {
         #[arg(long, value_name = "CNI", default_value = "flannel",
               value_parser = ["flannel", "canal"])]
         cni: String,
+        /// Install the Gateway API's CRDs and Traefik, which implements
+        /// them (GatewayClass `traefik`), as its Helm chart does.
+        #[arg(long)]
+        gateway: bool,
     },
 }
 
@@ -98,6 +102,7 @@ pub fn main() -> i32 {
             nodes,
             cloud,
             cni,
+            gateway,
         } => {
             if let Some(file) = lesson {
                 return lesson_shell(&file, step.unwrap_or(1) as usize);
@@ -106,6 +111,7 @@ pub fn main() -> i32 {
                 nodes,
                 cloud,
                 cni: servicelab_engine::world::Cni::parse(&cni).unwrap_or_default(),
+                gateway,
                 ..WorldOptions::default()
             };
             match Session::new(options) {

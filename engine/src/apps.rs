@@ -7,6 +7,11 @@ use crate::time::{http_date, EPOCH_UNIX};
 pub enum App {
     /// The `nginx` image's default server.
     Nginx,
+    /// Traefik's `web` entryPoint: it ends the client's connection and
+    /// proxies the request to a backend pod chosen by its routers (built
+    /// from HTTPRoutes); the world does that ([`crate::gateway`]), this
+    /// variant only names the program.
+    Traefik,
     /// `traefik/whoami`: echoes the pod's name and addresses and the request,
     /// including the address the request came from (so SNAT shows).
     Whoami,
@@ -256,6 +261,14 @@ impl App {
                     },
                 })
             }
+            // The world answers for the proxy (it opens a connection of its
+            // own to a backend); asked alone, it has no route.
+            App::Traefik => Some(traefik_error(
+                404,
+                "Not Found",
+                "404 page not found\n",
+                &date,
+            )),
             App::Sshd | App::Other => None,
         }
     }
@@ -266,6 +279,22 @@ impl App {
             App::Sshd => Some("SSH-2.0-OpenSSH_9.6p1 Ubuntu-3ubuntu13.5\r\n"),
             _ => None,
         }
+    }
+}
+
+/// Go's `http.Error`, as Traefik answers when no router matches (404) or
+/// a service has no server (503 `no available server`).
+pub fn traefik_error(status: u16, reason: &'static str, body: &str, date: &str) -> HttpResponse {
+    HttpResponse {
+        status,
+        reason,
+        headers: vec![
+            ("Content-Type".into(), "text/plain; charset=utf-8".into()),
+            ("X-Content-Type-Options".into(), "nosniff".into()),
+            ("Date".into(), date.to_string()),
+            ("Content-Length".into(), body.len().to_string()),
+        ],
+        body: body.to_string(),
     }
 }
 

@@ -370,6 +370,23 @@ fn hop_story(hop: &Hop, world: &World) -> HopStory {
             Step::Tunnel { how } => flow.push(Stage::Routing {
                 words: format!("tunnel: {how}"),
             }),
+            Step::Proxied {
+                program,
+                router,
+                rule,
+                backend,
+                from,
+                to,
+                added,
+            } => {
+                let added: Vec<String> = added.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+                flow.push(Stage::Routing {
+                    words: format!(
+                        "{program} ends the client's connection here (layer 7): its router {router} matched, rule {rule}, so it sends the request to {backend} over a connection of its own, {from} → {to}, adding {}",
+                        added.join(", ")
+                    ),
+                });
+            }
             Step::LocalDelivery { addr } => flow.push(Stage::Routing {
                 words: format!("routing decision: {addr} is this host's own address"),
             }),

@@ -18,7 +18,9 @@ use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
+mod proxy;
 mod time;
+pub use proxy::{Proxied, ProxyLeg};
 pub use time::RequestRun;
 
 /// The most nodes a world can have: node01 … node09 keep the article's
@@ -33,6 +35,9 @@ pub struct WorldOptions {
     pub seed: u64,
     /// The pod network's plugin.
     pub cni: Cni,
+    /// The Gateway API's CRDs and Traefik, which implements them (and
+    /// serves Ingress), are installed, as `helm install traefik` leaves them.
+    pub gateway: bool,
 }
 
 impl Default for WorldOptions {
@@ -42,6 +47,7 @@ impl Default for WorldOptions {
             cloud: false,
             seed: 1,
             cni: Cni::Flannel,
+            gateway: false,
         }
     }
 }
@@ -121,6 +127,9 @@ pub struct World {
     /// kube-proxy's rules of each node as last rendered (only what changed
     /// is rendered again).
     proxy_cache: crate::cluster::kubeproxy::RenderCache,
+    /// Traefik's load balancers: each router's earliest-deadline-first
+    /// schedule over its backends, and each service's next server.
+    pub(crate) traefik_lb: proxy::Balancers,
 }
 
 pub const LAN: &str = "192.168.1.0/24";
@@ -481,7 +490,13 @@ impl World {
                 created_ms: crate::cluster::CLUSTER_AGE_MS,
             })
             .collect();
-        let cluster = Cluster::bootstrap(nodes, options.cloud, options.cni, options.seed);
+        let cluster = Cluster::bootstrap(
+            nodes,
+            options.cloud,
+            options.cni,
+            options.gateway,
+            options.seed,
+        );
         let mut world = World {
             options,
             net,
@@ -494,6 +509,7 @@ impl World {
             synced: 0,
             proxy_cache: Default::default(),
             instances: BTreeMap::new(),
+            traefik_lb: Default::default(),
         };
         world.sync();
         // The cluster's own pods have long been running when a lesson's

@@ -147,15 +147,17 @@ pub fn encode(record: &Record) -> String {
         Origin::Preview { fingerprint } => out.push_str(&format!("preview {fingerprint:08x}\n")),
         // The CNI only when it is not the default, so older records read
         // the same.
+        // (and `gateway` only when installed).
         Origin::Sandbox(o) => out.push_str(&format!(
-            "sandbox {} {} {}{}\n",
+            "sandbox {} {} {}{}{}\n",
             o.nodes,
             u8::from(o.cloud),
             o.seed,
             match o.cni {
                 Cni::Flannel => String::new(),
                 other => format!(" {}", other.name()),
-            }
+            },
+            if o.gateway { " gateway" } else { "" }
         )),
     }
     out.push_str(&format!("start {}\n", record.start_step));
@@ -252,8 +254,14 @@ pub fn decode(text: &str) -> Result<Decoded, String> {
         Some(w) if w.len() == 2 && w[0] == "preview" => Origin::Preview {
             fingerprint: u32::from_str_radix(w[1], 16).map_err(|_| "a bad fingerprint")?,
         },
-        Some(w) if (w.len() == 4 || w.len() == 5) && w[0] == "sandbox" => {
+        Some(w) if (4..=6).contains(&w.len()) && w[0] == "sandbox" => {
             let bad = |what: &str| format!("a bad sandbox {what}");
+            // After the seed: the CNI when not flannel, then `gateway`.
+            let gateway = w.last() == Some(&"gateway") && w.len() > 4;
+            let extra = &w[4..w.len() - usize::from(gateway)];
+            if extra.len() > 1 {
+                return Err(bad("network plugin"));
+            }
             Origin::Sandbox(WorldOptions {
                 nodes: w[1].parse().map_err(|_| bad("node count"))?,
                 cloud: match w[2] {
@@ -262,10 +270,11 @@ pub fn decode(text: &str) -> Result<Decoded, String> {
                     _ => return Err(bad("cloud flag")),
                 },
                 seed: w[3].parse().map_err(|_| bad("seed"))?,
-                cni: match w.get(4) {
+                cni: match extra.first() {
                     None => Cni::Flannel,
                     Some(name) => Cni::parse(name).ok_or_else(|| bad("network plugin"))?,
                 },
+                gateway,
             })
         }
         _ => return Err("its world is missing".into()),

@@ -84,6 +84,9 @@ impl Route {
                 if o.cni != d.cni {
                     q.push(format!("cni={}", o.cni.name()));
                 }
+                if o.gateway {
+                    q.push("gateway=1".into());
+                }
                 if o.seed != d.seed {
                     q.push(format!("seed={}", o.seed));
                 }

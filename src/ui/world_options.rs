@@ -26,6 +26,13 @@ pub fn from_query(query: &str) -> Result<WorldOptions, String> {
                     _ => return Err(format!("cloud={value} should be 1 or 0")),
                 };
             }
+            "gateway" => {
+                options.gateway = match value {
+                    "" | "1" | "true" | "yes" => true,
+                    "0" | "false" | "no" => false,
+                    _ => return Err(format!("gateway={value} should be 1 or 0")),
+                };
+            }
             "cni" => {
                 options.cni = crate::engine::world::Cni::parse(value)
                     .ok_or_else(|| format!("cni={value} should be flannel or canal"))?;

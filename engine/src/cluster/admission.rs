@@ -199,7 +199,7 @@ impl Cluster {
             Object::Unstructured(u) => {
                 // Stored and served in the preferred version.
                 u.api_version = api_version;
-                verdict(kind, &name, validation::networking::admit(u))
+                verdict(kind, &name, validation::networking::admit(u, old.is_none()))
             }
         }
     }

@@ -240,6 +240,9 @@ impl Cluster {
             .map_err(ApiError::bad_request)?;
         let next = super::manifest::decode(patched).map_err(|e| match e {
             super::manifest::DocError::Decode { detail, .. } => ApiError::bad_request(detail),
+            super::manifest::DocError::Invalid { kind, name, causes } => {
+                ApiError::invalid(&kind, &name, causes)
+            }
             other => ApiError::bad_request(format!("{other:?}")),
         })?;
         self.update(next, now)?;
@@ -449,6 +452,7 @@ fn unstructured_kind(plural: &str) -> Option<&'static str> {
     let (name, group) = plural.split_once('.').unwrap_or((plural, ""));
     super::kinds::SERVED
         .iter()
+        .chain(super::kinds::GATEWAY_API)
         .find(|r| r.name == name && r.group == group && super::kinds::is_unstructured(r.kind))
         .map(|r| r.kind)
 }

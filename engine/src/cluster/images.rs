@@ -79,6 +79,7 @@ pub fn size(image: &str) -> u64 {
     match repository(image).as_str() {
         "nginx" => 72_099_501,
         "traefik/whoami" => 3_143_268,
+        "traefik" => 49_842_311,
         "registry.k8s.io/serve_hostname" | "k8s.gcr.io/serve_hostname" => 2_858_201,
         "hashicorp/http-echo" => 3_632_934,
         "registry.k8s.io/coredns/coredns" | "coredns/coredns" => 18_182_961,
@@ -247,6 +248,15 @@ pub fn known(image: &str, args: &[String]) -> Option<Vec<Program>> {
             vec![Program::tcp(App::HttpEcho { text }, port, "http-echo")]
         }
         "nginx" => vec![Program::tcp(App::Nginx, 80, "nginx")],
+        // Traefik's entryPoints as its Helm chart configures them: `web`
+        // proxies HTTP by the routes it was given; the others (TLS, the
+        // dashboard and ping, metrics) are not simulated as HTTP.
+        "traefik" => vec![
+            Program::tcp(App::Traefik, 8000, "traefik"),
+            Program::tcp(App::Other, 8443, "traefik"),
+            Program::tcp(App::Other, 8080, "traefik"),
+            Program::tcp(App::Other, 9100, "traefik"),
+        ],
         // CoreDNS answers DNS on UDP and TCP 53 and serves metrics on 9153.
         "registry.k8s.io/coredns/coredns" | "coredns/coredns" => vec![
             Program {

@@ -77,14 +77,35 @@ pub const SERVED: &[ResourceInfo] = &[
     ),
 ];
 
+const GW: &str = "gateway.networking.k8s.io";
+
+/// What the Gateway API's standard channel adds once its
+/// CustomResourceDefinitions are installed (`WorldOptions::gateway`; the
+/// API server serves them only then, [`super::Cluster::gateway_api`]).
+pub const GATEWAY_API: &[ResourceInfo] = &[
+    res("gatewayclasses", &["gc"], GW, false, "GatewayClass"),
+    res("gateways", &["gtw"], GW, true, "Gateway"),
+    res("httproutes", &[], GW, true, "HTTPRoute"),
+    // Still v1beta1 in the standard channel.
+    ResourceInfo {
+        version: "v1beta1",
+        ..res("referencegrants", &["refgrant"], GW, true, "ReferenceGrant")
+    },
+];
+
 /// The kinds kept as JSON ([`super::objects::Unstructured`]).
 pub fn is_unstructured(kind: &str) -> bool {
-    kind == "NetworkPolicy"
+    kind == "NetworkPolicy" || is_gateway_api(kind)
 }
 
-/// The served resource of a kind.
+/// Whether the kind is one of the Gateway API's (a custom resource).
+pub fn is_gateway_api(kind: &str) -> bool {
+    GATEWAY_API.iter().any(|r| r.kind == kind)
+}
+
+/// The served resource of a kind (the built-in ones and the Gateway API's).
 pub fn info(kind: &str) -> Option<&'static ResourceInfo> {
-    SERVED.iter().find(|r| r.kind == kind)
+    SERVED.iter().chain(GATEWAY_API).find(|r| r.kind == kind)
 }
 
 /// Kinds the cluster serves for reading only (what its components report),
@@ -209,10 +230,20 @@ pub const NOT_SIMULATED: &[(&str, &str, &str, &[&str])] = &[
 ];
 
 /// The served resource for a manifest's `apiVersion` and `kind`.
+/// The Gateway API's kinds are found whether or not their CRDs are
+/// installed: the API server says which ([`super::Cluster::serves`]).
 pub fn served(api_version: &str, kind: &str) -> Option<&'static ResourceInfo> {
     SERVED
         .iter()
         .find(|r| r.kind == kind && r.api_version() == api_version && !READ_ONLY.contains(&r.kind))
+        .or_else(|| {
+            // The standard channel serves v1beta1 beside v1 for the kinds
+            // that reached v1.
+            GATEWAY_API.iter().find(|r| {
+                r.kind == kind
+                    && (api_version == r.api_version() || api_version == format!("{GW}/v1beta1"))
+            })
+        })
 }
 
 /// Whether Kubernetes 1.31 has this kind at this version, unsimulated here.
@@ -244,6 +275,7 @@ pub fn unsimulated_resource(word: &str) -> Option<&'static str> {
 pub fn simulated_kinds() -> String {
     let mut kinds: Vec<&str> = SERVED
         .iter()
+        .chain(GATEWAY_API)
         .filter(|r| !READ_ONLY.contains(&r.kind))
         .map(|r| r.kind)
         .collect();
@@ -253,7 +285,7 @@ pub fn simulated_kinds() -> String {
 
 /// The simulated resource types, as `kubectl get` names them.
 pub fn simulated_resources() -> String {
-    let mut names: Vec<&str> = SERVED.iter().map(|r| r.name).collect();
+    let mut names: Vec<&str> = SERVED.iter().chain(GATEWAY_API).map(|r| r.name).collect();
     crate::sort::sort(&mut names);
     names.dedup();
     names.join(", ")

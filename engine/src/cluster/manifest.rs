@@ -32,6 +32,13 @@ pub enum DocError {
         version: String,
         detail: String,
     },
+    /// A custom resource its CRD's schema refuses (Invalid, with the
+    /// name the server reports it under).
+    Invalid {
+        kind: String,
+        name: String,
+        causes: Vec<super::validation::FieldError>,
+    },
 }
 
 /// A YAML syntax error, worded as go-yaml (a libyaml port) words it.
@@ -84,6 +91,10 @@ impl DocError {
                 version,
                 detail,
             } => format!("Error from server (BadRequest): error when creating \"{source}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {detail}\n"),
+            DocError::Invalid { kind, name, causes } => {
+                super::apiserver::ApiError::invalid(kind, name, causes.clone())
+                    .kubectl_message(None)
+            }
         }
     }
 }
@@ -459,9 +470,15 @@ fn decode_unstructured(
             .map_err(decode_error)?
             .metadata
     };
+    let name = metadata.name.clone();
     match super::schema::decode(info.kind, api_version, metadata, m) {
         Ok(u) => Ok(Object::Unstructured(u)),
         Err(super::schema::SchemaError::Decode(d)) => Err(decode_error(d)),
+        Err(super::schema::SchemaError::Invalid(causes)) => Err(DocError::Invalid {
+            kind: kind.to_string(),
+            name,
+            causes,
+        }),
     }
 }
 

@@ -24,6 +24,7 @@ pub mod dns;
 pub mod events;
 pub mod felix;
 pub mod flannel;
+pub mod gateway;
 pub mod images;
 mod ipam;
 pub mod kinds;
@@ -110,6 +111,8 @@ pub struct Cluster {
     /// The kinds kept as JSON (NetworkPolicies), by kind, namespace (`""`
     /// for cluster-scoped ones) and name.
     pub objects: BTreeMap<(&'static str, String, String), Unstructured>,
+    /// The Gateway API's CRDs are installed: its kinds are served.
+    pub gateway_api: bool,
     /// What the scheduler, the kubelets and the controllers reported.
     pub events: Vec<events::Event>,
     /// Each node's kubelet: its images, its pull queue, its address allocator.
@@ -138,7 +141,14 @@ const SAFE_CHARS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
 
 impl Cluster {
     /// A cluster as kubeadm leaves it: see [`bootstrap`].
-    pub fn bootstrap(nodes: Vec<NodeInfo>, cloud: bool, cni: cni::Cni, seed: u64) -> Cluster {
+    /// `gateway`: the Gateway API's CRDs and Traefik are installed.
+    pub fn bootstrap(
+        nodes: Vec<NodeInfo>,
+        cloud: bool,
+        cni: cni::Cni,
+        gateway: bool,
+        seed: u64,
+    ) -> Cluster {
         let mut c = Cluster {
             nodes,
             namespaces: BTreeMap::new(),
@@ -153,6 +163,7 @@ impl Cluster {
             configmaps: BTreeMap::new(),
             secrets: BTreeMap::new(),
             objects: BTreeMap::new(),
+            gateway_api: false,
             events: vec![],
             kubelets: BTreeMap::new(),
             cloud,
@@ -174,6 +185,9 @@ impl Cluster {
         // modelled replay the same.
         let main = std::mem::replace(&mut c.rng, SimRng::new(seed ^ 0x6b75_6265_6164_6d00));
         bootstrap::components(&mut c);
+        if gateway {
+            bootstrap::traefik::install(&mut c);
+        }
         c.reconcile(CLUSTER_AGE_MS);
         c.rng = main;
         c
@@ -267,6 +281,7 @@ impl Cluster {
             controllers::endpointslices::reconcile(self, now);
             controllers::endpointslices::mirror(self, now);
             controllers::cloud::load_balancers(self, now);
+            controllers::gateway_status::reconcile(self, now);
             controllers::namespaces::root_ca(self, now);
             if self.static_pods {
                 bootstrap::static_pods::ensure(self, now);

@@ -1,12 +1,17 @@
 //! The fields of the kinds kept as JSON ([`Unstructured`]), as a table:
-//! what strict decoding checks (unknown fields, the type of each value),
-//! with the API server's words for each.
+//! what strict decoding checks (unknown fields, the type of each value)
+//! and, for the Gateway API's CustomResourceDefinitions, what their OpenAPI
+//! schema checks (required fields, enums, bounds, lengths), with the API
+//! server's words for each.
 //!
-//! Built-in kinds (NetworkPolicy) are decoded by Go's `encoding/json`: a
-//! wrong type is `json: cannot unmarshal …`, and the kind's own validation
-//! (`validation::networking`) says the rest.
+//! Built-in kinds (NetworkPolicy) are decoded by Go's
+//! `encoding/json`: a wrong type is `json: cannot unmarshal …`, and the
+//! kind's own validation (`validation::networking`) says the rest. Custom
+//! resources are checked by the schema: a wrong type is an Invalid field
+//! (`… in body must be of type integer: "string"`).
 
 use super::objects::Unstructured;
+use super::validation::{BadValue, FieldError};
 use serde_json::{Map, Value};
 
 /// What a field holds.
@@ -25,14 +30,51 @@ pub enum T {
     Any,
 }
 
+/// An OpenAPI check on a value, beyond its type.
+#[derive(Clone, Copy)]
+pub enum C {
+    None,
+    Enum(&'static [&'static str]),
+    Range(i64, i64),
+    /// `minLength`, `maxLength`.
+    Len(usize, usize),
+    /// `minItems`, `maxItems`.
+    Items(usize, usize),
+    /// The Gateway API's hostname pattern.
+    Hostname,
+}
+
 #[derive(Clone, Copy)]
 pub struct F {
     pub name: &'static str,
     pub ty: T,
+    pub check: C,
+    pub required: bool,
 }
 
 const fn f(name: &'static str, ty: T) -> F {
-    F { name, ty }
+    F {
+        name,
+        ty,
+        check: C::None,
+        required: false,
+    }
+}
+
+/// A required field.
+const fn r(name: &'static str, ty: T) -> F {
+    F {
+        name,
+        ty,
+        check: C::None,
+        required: true,
+    }
+}
+
+impl F {
+    const fn with(self, check: C) -> F {
+        F { check, ..self }
+    }
 }
 
 const STRS: T = T::List(&T::Str);
@@ -97,19 +139,289 @@ const NETWORK_POLICY: &[F] = &[f(
     ),
 )];
 
-/// The table of a kind kept as JSON.
-pub fn of(kind: &str) -> Option<&'static [F]> {
-    match kind {
-        "NetworkPolicy" => Some(NETWORK_POLICY),
-        _ => None,
-    }
+// gateway.networking.k8s.io (v1.5.1, standard channel)
+const NAME: T = T::Str;
+const PORT: F = f("port", T::Int).with(C::Range(1, 65535));
+const GATEWAY_CLASS: &[F] = &[
+    r(
+        "spec",
+        T::Obj(
+            "",
+            &[
+                r("controllerName", T::Str).with(C::Len(1, 253)),
+                f("description", T::Str).with(C::Len(0, 64)),
+                f("parametersRef", T::Any),
+            ],
+        ),
+    ),
+    f("status", T::Any),
+];
+const GATEWAY: &[F] = &[
+    r(
+        "spec",
+        T::Obj(
+            "",
+            &[
+                r("gatewayClassName", NAME).with(C::Len(1, 253)),
+                r(
+                    "listeners",
+                    T::List(&T::Obj(
+                        "",
+                        &[
+                            r("name", NAME).with(C::Len(1, 253)),
+                            f("hostname", T::Str).with(C::Hostname),
+                            r("port", T::Int).with(C::Range(1, 65535)),
+                            r("protocol", T::Str).with(C::Len(1, 255)),
+                            f("tls", T::Any),
+                            f(
+                                "allowedRoutes",
+                                T::Obj(
+                                    "",
+                                    &[
+                                        f(
+                                            "namespaces",
+                                            T::Obj(
+                                                "",
+                                                &[
+                                                    f("from", T::Str).with(C::Enum(&[
+                                                        "All", "Selector", "Same",
+                                                    ])),
+                                                    f("selector", LABEL_SELECTOR),
+                                                ],
+                                            ),
+                                        ),
+                                        f(
+                                            "kinds",
+                                            T::List(&T::Obj(
+                                                "",
+                                                &[f("group", T::Str), r("kind", T::Str)],
+                                            )),
+                                        ),
+                                    ],
+                                ),
+                            ),
+                        ],
+                    )),
+                )
+                .with(C::Items(1, 64)),
+                f(
+                    "addresses",
+                    T::List(&T::Obj("", &[f("type", T::Str), r("value", T::Str)])),
+                )
+                .with(C::Items(0, 16)),
+                f("infrastructure", T::Any),
+                f("tls", T::Any),
+                f("allowedListeners", T::Any),
+            ],
+        ),
+    ),
+    f("status", T::Any),
+];
+const PARENT_REF: T = T::Obj(
+    "",
+    &[
+        f("group", T::Str),
+        f("kind", T::Str),
+        f("namespace", T::Str),
+        r("name", NAME).with(C::Len(1, 253)),
+        f("sectionName", T::Str),
+        PORT,
+    ],
+);
+const HEADER_MATCH: T = T::Obj(
+    "",
+    &[
+        f("type", T::Str).with(C::Enum(&["Exact", "RegularExpression"])),
+        r("name", T::Str).with(C::Len(1, 256)),
+        r("value", T::Str).with(C::Len(1, 4096)),
+    ],
+);
+const HEADER_MODIFIER: T = T::Obj(
+    "",
+    &[
+        f(
+            "set",
+            T::List(&T::Obj("", &[r("name", T::Str), r("value", T::Str)])),
+        ),
+        f(
+            "add",
+            T::List(&T::Obj("", &[r("name", T::Str), r("value", T::Str)])),
+        ),
+        f("remove", STRS),
+    ],
+);
+const PATH_MODIFIER: T = T::Obj(
+    "",
+    &[
+        r("type", T::Str).with(C::Enum(&["ReplaceFullPath", "ReplacePrefixMatch"])),
+        f("replaceFullPath", T::Str),
+        f("replacePrefixMatch", T::Str),
+    ],
+);
+/// The filters of a rule (and of a backendRef).
+pub const FILTER_TYPES: &[&str] = &[
+    "RequestHeaderModifier",
+    "ResponseHeaderModifier",
+    "RequestMirror",
+    "RequestRedirect",
+    "URLRewrite",
+    "ExtensionRef",
+    "CORS",
+];
+const FILTERS: T = T::List(&T::Obj(
+    "",
+    &[
+        r("type", T::Str).with(C::Enum(FILTER_TYPES)),
+        f("requestHeaderModifier", HEADER_MODIFIER),
+        f("responseHeaderModifier", HEADER_MODIFIER),
+        f("requestMirror", T::Any),
+        f(
+            "requestRedirect",
+            T::Obj(
+                "",
+                &[
+                    f("scheme", T::Str).with(C::Enum(&["http", "https"])),
+                    f("hostname", T::Str).with(C::Hostname),
+                    f("path", PATH_MODIFIER),
+                    PORT,
+                    f("statusCode", T::Int),
+                ],
+            ),
+        ),
+        f(
+            "urlRewrite",
+            T::Obj(
+                "",
+                &[
+                    f("hostname", T::Str).with(C::Hostname),
+                    f("path", PATH_MODIFIER),
+                ],
+            ),
+        ),
+        f("extensionRef", T::Any),
+        f("cors", T::Any),
+    ],
+));
+const HTTP_ROUTE: &[F] = &[
+    r(
+        "spec",
+        T::Obj(
+            "",
+            &[
+                f("parentRefs", T::List(&PARENT_REF)).with(C::Items(0, 32)),
+                f("hostnames", T::List(&T::Str)).with(C::Items(0, 16)),
+                f(
+                    "rules",
+                    T::List(&T::Obj(
+                        "",
+                        &[
+                            f("name", T::Str),
+                            f(
+                                "matches",
+                                T::List(&T::Obj(
+                                    "",
+                                    &[
+                                        f(
+                                            "path",
+                                            T::Obj(
+                                                "",
+                                                &[
+                                                    f("type", T::Str).with(C::Enum(&[
+                                                        "Exact",
+                                                        "PathPrefix",
+                                                        "RegularExpression",
+                                                    ])),
+                                                    f("value", T::Str).with(C::Len(0, 1024)),
+                                                ],
+                                            ),
+                                        ),
+                                        f("headers", T::List(&HEADER_MATCH)).with(C::Items(0, 16)),
+                                        f("queryParams", T::List(&HEADER_MATCH))
+                                            .with(C::Items(0, 16)),
+                                        f("method", T::Str).with(C::Enum(&[
+                                            "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+                                            "OPTIONS", "TRACE", "PATCH",
+                                        ])),
+                                    ],
+                                )),
+                            )
+                            .with(C::Items(0, 64)),
+                            f("filters", FILTERS).with(C::Items(0, 16)),
+                            f(
+                                "backendRefs",
+                                T::List(&T::Obj(
+                                    "",
+                                    &[
+                                        f("group", T::Str),
+                                        f("kind", T::Str),
+                                        r("name", NAME).with(C::Len(1, 253)),
+                                        f("namespace", T::Str),
+                                        PORT,
+                                        f("weight", T::Int).with(C::Range(0, 1_000_000)),
+                                        f("filters", FILTERS),
+                                    ],
+                                )),
+                            )
+                            .with(C::Items(0, 16)),
+                            f("timeouts", T::Any),
+                            f("retry", T::Any),
+                            f("sessionPersistence", T::Any),
+                        ],
+                    )),
+                )
+                .with(C::Items(0, 16)),
+            ],
+        ),
+    ),
+    f("status", T::Any),
+];
+const REFERENCE_GRANT: &[F] = &[r(
+    "spec",
+    T::Obj(
+        "",
+        &[
+            r(
+                "from",
+                T::List(&T::Obj(
+                    "",
+                    &[
+                        r("group", T::Str),
+                        r("kind", T::Str),
+                        r("namespace", T::Str),
+                    ],
+                )),
+            )
+            .with(C::Items(1, 16)),
+            r(
+                "to",
+                T::List(&T::Obj(
+                    "",
+                    &[r("group", T::Str), r("kind", T::Str), f("name", T::Str)],
+                )),
+            )
+            .with(C::Items(1, 16)),
+        ],
+    ),
+)];
+
+/// The table of a kind kept as JSON, and whether it is a custom resource.
+pub fn of(kind: &str) -> Option<(&'static [F], bool)> {
+    Some(match kind {
+        "NetworkPolicy" => (NETWORK_POLICY, false),
+        "GatewayClass" => (GATEWAY_CLASS, true),
+        "Gateway" => (GATEWAY, true),
+        "HTTPRoute" => (HTTP_ROUTE, true),
+        "ReferenceGrant" => (REFERENCE_GRANT, true),
+        _ => return None,
+    })
 }
 
-/// How a document failed decoding (a BadRequest, kubectl's `cannot be
-/// handled as`).
+/// How a document failed: decoding (a BadRequest, kubectl's `cannot be
+/// handled as`), or a custom resource's schema (an Invalid object).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SchemaError {
     Decode(String),
+    Invalid(Vec<FieldError>),
 }
 
 /// Checks the document's top-level fields (apart from apiVersion, kind and
@@ -121,13 +433,15 @@ pub fn decode(
     metadata: super::objects::ObjectMeta,
     mut rest: Map<String, Value>,
 ) -> Result<Unstructured, SchemaError> {
-    let Some(fields) = of(kind) else {
+    let Some((fields, crd)) = of(kind) else {
         return Err(SchemaError::Decode(format!("no schema for kind {kind}")));
     };
     rest.retain(|_, v| !v.is_null());
     let mut w = Walker {
+        crd,
         unknown: vec![],
         type_error: None,
+        invalid: vec![],
     };
     let body = Value::Object(rest);
     w.object(&body, kind, fields, &mut String::new(), &mut vec![]);
@@ -144,6 +458,9 @@ pub fn decode(
     }
     if let Some(e) = w.type_error {
         return Err(SchemaError::Decode(e));
+    }
+    if !w.invalid.is_empty() {
+        return Err(SchemaError::Invalid(w.invalid));
     }
     let Value::Object(body) = without_nulls(body) else {
         unreachable!("an object stays an object");
@@ -170,8 +487,10 @@ fn without_nulls(v: Value) -> Value {
 }
 
 struct Walker {
+    crd: bool,
     unknown: Vec<String>,
     type_error: Option<String>,
+    invalid: Vec<FieldError>,
 }
 
 /// JSON's name for a value's type, as Go's decoder says it.
@@ -180,6 +499,19 @@ fn json_type(v: &Value) -> &'static str {
         Value::String(_) => "string",
         Value::Number(_) => "number",
         Value::Bool(_) => "bool",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+        Value::Null => "null",
+    }
+}
+
+/// OpenAPI's name for a value's type, as the schema validator says it.
+fn openapi_type(v: &Value) -> &'static str {
+    match v {
+        Value::String(_) => "string",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "integer",
+        Value::Number(_) => "number",
+        Value::Bool(_) => "boolean",
         Value::Array(_) => "array",
         Value::Object(_) => "object",
         Value::Null => "null",
@@ -237,10 +569,36 @@ impl Walker {
                 }
             }
         }
+        if self.crd {
+            for field in fields.iter().filter(|f| f.required) {
+                if m.get(field.name).is_none_or(Value::is_null) {
+                    let p = if path.is_empty() {
+                        field.name.to_string()
+                    } else {
+                        format!("{path}.{}", field.name)
+                    };
+                    self.invalid.push(FieldError::required(p, ""));
+                }
+            }
+        }
     }
 
-    fn wrong_type(&mut self, v: &Value, ty: &T, parent_go: &str, names: &[&str]) {
-        if self.type_error.is_none() {
+    fn wrong_type(&mut self, v: &Value, ty: &T, parent_go: &str, path: &str, names: &[&str]) {
+        if self.crd {
+            let want = match ty {
+                T::Str => "string",
+                T::Int => "integer",
+                T::Bool => "boolean",
+                T::List(_) => "array",
+                _ => "object",
+            };
+            let got = openapi_type(v);
+            self.invalid.push(FieldError::invalid(
+                path,
+                BadValue::Str(got.to_string()),
+                format!("{path} in body must be of type {want}: \"{got}\""),
+            ));
+        } else if self.type_error.is_none() {
             let got = match (v, ty) {
                 (Value::Number(n), T::Int) => format!("number {n}"),
                 _ => json_type(v).to_string(),
@@ -262,6 +620,9 @@ impl Walker {
         names: &mut Vec<&'static str>,
     ) {
         self.typed(v, &field.ty, parent_go, path, names);
+        if self.crd {
+            self.check(v, field.check, path);
+        }
     }
 
     fn typed(
@@ -282,7 +643,7 @@ impl Walker {
             T::Any => true,
         };
         if !ok {
-            self.wrong_type(v, ty, parent_go, names);
+            self.wrong_type(v, ty, parent_go, path, names);
             return;
         }
         match ty {
@@ -302,15 +663,107 @@ impl Walker {
                 }
             }
             T::StrMap => {
-                for item in v.as_object().into_iter().flatten().map(|(_, i)| i) {
+                for (k, item) in v.as_object().into_iter().flatten() {
                     if !item.is_string() && !item.is_null() {
-                        self.wrong_type(item, &T::Str, parent_go, names);
+                        let p = format!("{path}.{k}");
+                        self.wrong_type(item, &T::Str, parent_go, &p, names);
                     }
                 }
             }
             _ => {}
         }
     }
+
+    fn check(&mut self, v: &Value, check: C, path: &str) {
+        match check {
+            C::None => {}
+            C::Enum(values) => {
+                if let Some(s) = v.as_str() {
+                    if !values.contains(&s) {
+                        self.invalid.push(FieldError::unsupported(path, s, values));
+                    }
+                }
+            }
+            C::Range(lo, hi) => {
+                if let Some(n) = v.as_i64() {
+                    if n < lo {
+                        self.invalid.push(FieldError::invalid(
+                            path,
+                            BadValue::Int(n),
+                            format!("{path} in body should be greater than or equal to {lo}"),
+                        ));
+                    } else if n > hi {
+                        self.invalid.push(FieldError::invalid(
+                            path,
+                            BadValue::Int(n),
+                            format!("{path} in body should be less than or equal to {hi}"),
+                        ));
+                    }
+                }
+            }
+            C::Len(lo, hi) => {
+                if let Some(s) = v.as_str() {
+                    let n = s.chars().count();
+                    if n < lo {
+                        self.invalid.push(FieldError::invalid(
+                            path,
+                            BadValue::Str(s.to_string()),
+                            format!("{path} in body should be at least {lo} chars long"),
+                        ));
+                    } else if n > hi {
+                        self.invalid.push(FieldError::too_long(path, hi));
+                    }
+                }
+            }
+            C::Items(lo, hi) => {
+                if let Some(a) = v.as_array() {
+                    if a.len() < lo {
+                        self.invalid.push(FieldError::invalid(
+                            path,
+                            BadValue::Int(a.len() as i64),
+                            format!("{path} in body should have at least {lo} items"),
+                        ));
+                    } else if a.len() > hi {
+                        self.invalid.push(FieldError {
+                            field: path.to_string(),
+                            kind: super::validation::ErrorType::TooMany(a.len(), hi),
+                            detail: String::new(),
+                        });
+                    }
+                }
+            }
+            C::Hostname => {
+                if let Some(s) = v.as_str() {
+                    if !is_gateway_hostname(s) {
+                        self.invalid.push(FieldError::invalid(
+                            path,
+                            BadValue::Str(s.to_string()),
+                            format!("{path} in body should match '{HOSTNAME_PATTERN}'"),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The Gateway API's `Hostname` pattern.
+pub const HOSTNAME_PATTERN: &str =
+    r"^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+/// Whether `s` matches [`HOSTNAME_PATTERN`] (and its length, 1 to 253).
+pub fn is_gateway_hostname(s: &str) -> bool {
+    let rest = s.strip_prefix("*.").unwrap_or(s);
+    !s.is_empty()
+        && s.len() <= 253
+        && rest.split('.').all(|label| {
+            let b = label.as_bytes();
+            !b.is_empty()
+                && b[0].is_ascii_alphanumeric()
+                && b[b.len() - 1].is_ascii_alphanumeric()
+                && b.iter()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == b'-')
+        })
 }
 
 #[cfg(test)]
@@ -357,5 +810,36 @@ mod tests {
                 "json: cannot unmarshal string into Go struct field NetworkPolicyPort.spec.ingress.ports.endPort of type int32".into()
             )
         );
+    }
+
+    #[test]
+    fn a_custom_resource_is_held_to_its_schema() {
+        let e = decode(
+            "Gateway",
+            "gateway.networking.k8s.io/v1",
+            Default::default(),
+            rest(json!({"spec": {"listeners": [{"name": "web", "port": 0, "protocol": "HTTP"}]}})),
+        )
+        .unwrap_err();
+        let SchemaError::Invalid(errs) = e else {
+            panic!("{e:?}")
+        };
+        let text: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            text,
+            [
+                "spec.listeners[0].port: Invalid value: 0: spec.listeners[0].port in body should be greater than or equal to 1",
+                "spec.gatewayClassName: Required value",
+            ]
+        );
+    }
+
+    #[test]
+    fn gateway_hostnames() {
+        assert!(is_gateway_hostname("shop.example.com"));
+        assert!(is_gateway_hostname("*.example.com"));
+        assert!(!is_gateway_hostname("Shop.example.com"));
+        assert!(!is_gateway_hostname("shop..com"));
+        assert!(!is_gateway_hostname("*"));
     }
 }

@@ -360,6 +360,9 @@ pub struct WorldSpec {
     /// enforces NetworkPolicy.
     #[serde(default)]
     pub cni: crate::world::Cni,
+    /// The Gateway API's CRDs and Traefik are installed.
+    #[serde(default)]
+    pub gateway: bool,
     #[serde(default)]
     pub seed: Option<u64>,
     #[serde(default)]

@@ -48,6 +48,7 @@ pub fn start_checked(lesson: &Lesson) -> Result<Session, WorldError> {
         cloud: w.cloud,
         seed,
         cni: w.cni,
+        gateway: w.gateway,
     })
     .map_err(|e| fail(WorldPlace::Options, e.to_string()))?;
     let at = ARTICLE_POD_AGE_MS;

@@ -135,6 +135,19 @@ pub enum Step {
     /// own: `kubectl port-forward`'s stream through the API server and the
     /// kubelet. `how` says where they go.
     Tunnel { how: String },
+    /// An HTTP proxy (Traefik) ended the client's connection here and sent
+    /// the request on over a connection of its own: the router whose rule
+    /// matched, the backend it chose, its own connection's two ends, and the
+    /// headers it added. The hops of that connection follow.
+    Proxied {
+        program: String,
+        router: String,
+        rule: String,
+        backend: String,
+        from: SocketAddrV4,
+        to: SocketAddrV4,
+        added: Vec<(String, String)>,
+    },
     /// The packet stopped here.
     Stopped { reason: DropReason },
     /// The packet went through a netfilter hook: the whole walk of its
@@ -341,6 +354,18 @@ impl fmt::Display for Trace {
                     }
                     Step::Stopped { reason } => writeln!(f, "   stopped: {reason}")?,
                     Step::Tunnel { how } => writeln!(f, "   tunnel: {how}")?,
+                    Step::Proxied {
+                        program,
+                        router,
+                        rule,
+                        backend,
+                        from,
+                        to,
+                        ..
+                    } => writeln!(
+                        f,
+                        "   proxied by {program}: router {router} (rule {rule}) to {backend}: new connection {from} -> {to}"
+                    )?,
                     Step::Decapsulated(e) => writeln!(
                         f,
                         "   decapsulated: UDP {} -> {} in on {}, VXLAN VNI {}, inner packet in on {}",

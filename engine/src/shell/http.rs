@@ -184,8 +184,25 @@ pub(super) fn exchange(
         x.ended = Ended::Tls;
         return x;
     }
-    let ctx = s.sim.world.server_ctx(server, peer_seen_by_server);
     let now = s.sim.now;
+    if listener.app == App::Traefik {
+        let sim = &mut *s.sim;
+        let proxied = sim
+            .world
+            .proxy_http(server, req, peer_seen_by_server, now, &mut sim.rng);
+        let mut total_us = result.rtt_us * 2 + 350;
+        if let (Some(trace), Some(leg)) = (x.trace.as_mut(), proxied.leg) {
+            total_us += leg.rtt_us * 2 + 250;
+            splice(trace, leg, req);
+        }
+        s.advance(millis(total_us.div_ceil(1000)));
+        x.ended = Ended::Answered {
+            resp: proxied.response,
+            total_us,
+        };
+        return x;
+    }
+    let ctx = s.sim.world.server_ctx(server, peer_seen_by_server);
     let Some(resp) = s.sim.world.serve_http(server, &listener, req, &ctx, now) else {
         s.advance(1);
         x.ended = Ended::NotHttp {
@@ -198,6 +215,43 @@ pub(super) fn exchange(
     s.advance(millis(total_us.div_ceil(1000)));
     x.ended = Ended::Answered { resp, total_us };
     x
+}
+
+/// Puts the proxy's own connection into the client's trace: after the
+/// client's request reached the proxy (its last request hop), the proxy's
+/// step and its connection's hops (request and reply), then the client's
+/// reply hops. The answer comes from the backend when the proxy reached one.
+fn splice(trace: &mut Trace, leg: crate::world::ProxyLeg, req: &HttpRequest) {
+    use crate::net::{Direction, Step};
+    let at = trace
+        .hops
+        .iter()
+        .rposition(|h| h.direction == Direction::Request)
+        .unwrap_or(0);
+    let added: Vec<(String, String)> = leg
+        .request
+        .headers
+        .iter()
+        .filter(|(k, _)| req.header(k).is_none())
+        .cloned()
+        .collect();
+    if let Some(hop) = trace.hops.get_mut(at) {
+        hop.steps.push(Step::Proxied {
+            program: "traefik".into(),
+            router: leg.router.clone(),
+            rule: leg.rule.clone(),
+            backend: leg.backend.clone(),
+            from: leg.local,
+            to: leg.server,
+            added,
+        });
+    }
+    let mut rest = trace.hops.split_off((at + 1).min(trace.hops.len()));
+    trace.hops.extend(leg.trace.hops);
+    trace.hops.append(&mut rest);
+    if let Some(crate::net::TraceOutcome::Answered { .. }) = &leg.trace.outcome {
+        trace.outcome = leg.trace.outcome;
+    }
 }
 
 /// The host whose program answered a request that ended as `observed`

@@ -16,6 +16,7 @@ mod cluster_behaviour;
 mod defects;
 mod dns_transcripts;
 mod front_end_data;
+mod gateway_behaviour;
 mod kinds_transcripts;
 mod kube_proxy_walk;
 mod kubeadm_transcripts;

@@ -70,13 +70,14 @@ pub fn Home(props: &HomeProps) -> Html {
             if let Some(options) = props.sandbox {
                 <p class="sandbox-badge">
                     { format!(
-                        "Sandbox: {} node(s), {}, {}. No lesson, no checks.",
+                        "Sandbox: {} node(s), {}, {}{}. No lesson, no checks.",
                         options.nodes,
                         if options.cloud { "on a cloud" } else { "bare metal" },
                         match options.cni {
                             crate::engine::world::Cni::Flannel => "flannel",
                             crate::engine::world::Cni::Canal => "Canal (NetworkPolicy enforced)",
-                        }
+                        },
+                        if options.gateway { ", Traefik serving the Gateway API" } else { "" }
                     ) }
                 </p>
             }

@@ -59,8 +59,14 @@ fn SandboxForm(props: &SandboxFormProps) -> Html {
         let cni = cni.clone();
         Callback::from(move |_: Event| cni.set(value))
     };
+    let gateway = use_state(|| false);
+    let toggle_gateway = {
+        let gateway = gateway.clone();
+        Callback::from(move |_: Event| gateway.set(!*gateway))
+    };
     let onsubmit = {
-        let (nodes, cloud, cni) = (nodes.clone(), cloud.clone(), cni.clone());
+        let (nodes, cloud, cni, gateway) =
+            (nodes.clone(), cloud.clone(), cni.clone(), gateway.clone());
         let on_navigate = props.on_navigate.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -68,6 +74,7 @@ fn SandboxForm(props: &SandboxFormProps) -> Html {
                 nodes: *nodes,
                 cloud: *cloud,
                 cni: *cni,
+                gateway: *gateway,
                 ..WorldOptions::default()
             }));
         })
@@ -105,6 +112,10 @@ fn SandboxForm(props: &SandboxFormProps) -> Html {
                         { " Canal (Calico enforces NetworkPolicy)" }
                     </label>
                 </fieldset>
+                <label class="sandbox-gateway">
+                    <input type="checkbox" checked={*gateway} onchange={toggle_gateway} />
+                    { " The Gateway API, served by Traefik" }
+                </label>
                 <button type="submit">{ "Build this world" }</button>
             </form>
         </details>

@@ -603,6 +603,14 @@ fn step_text(step: &Step) -> Option<String> {
         Step::Accepted { process, addr } => format!("accepted by {process} on {addr}"),
         Step::Stopped { reason } => format!("stopped: {reason}"),
         Step::Tunnel { how } => format!("tunnel: {how}"),
+        Step::Proxied {
+            program,
+            rule,
+            backend,
+            from,
+            to,
+            ..
+        } => format!("{program} proxies it: rule {rule} → {backend}, new connection {from} → {to}"),
         Step::Hook(_) | Step::Conntrack { .. } | Step::Decapsulated(_) => return None,
     })
 }

@@ -11,6 +11,7 @@ use super::{apiserver, images, Cluster, CLUSTER_AGE_MS, DNS_IP};
 mod daemons;
 pub mod logs;
 pub mod static_pods;
+pub mod traefik;
 
 /// The control plane's mirror pods and the node agents' objects. Called
 /// once the rest is reconciled, with the cluster's components on a random

@@ -6,6 +6,7 @@
 pub(super) mod cloud;
 pub(super) mod endpoints;
 pub(super) mod endpointslices;
+pub(super) mod gateway_status;
 pub(crate) mod kubelet;
 pub(super) mod namespaces;
 pub(super) mod workloads;

@@ -47,6 +47,8 @@ pub enum ErrorType {
     Duplicate(BadValue),
     /// `Too long: must have at most N bytes`.
     TooLong(usize),
+    /// `Too many: N: must have at most M items`.
+    TooMany(usize, usize),
 }
 
 /// One `field.Error`.
@@ -112,6 +114,9 @@ impl fmt::Display for FieldError {
             ErrorType::Invalid(v) => write!(f, "Invalid value: {v}")?,
             ErrorType::Duplicate(v) => write!(f, "Duplicate value: {v}")?,
             ErrorType::TooLong(max) => write!(f, "Too long: must have at most {max} bytes")?,
+            ErrorType::TooMany(n, max) => {
+                write!(f, "Too many: {n}: must have at most {max} items")?
+            }
             ErrorType::Unsupported(v, supported) => {
                 let list: Vec<String> = supported.iter().map(|s| format!("{s:?}")).collect();
                 return write!(

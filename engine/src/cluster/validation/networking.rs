@@ -1,5 +1,7 @@
 //! The API server's defaulting and validation of the kinds kept as JSON:
-//! NetworkPolicy (`pkg/apis/networking`, v1.31).
+//! NetworkPolicy (`pkg/apis/networking`, v1.31), and what the Gateway
+//! API's CRDs add to their schema (defaults, and the CEL rules that matter
+//! here, with their messages).
 
 use super::{
     port_name_errors, validate_labels, validate_labels_and_annotations, validate_name, BadValue,
@@ -9,11 +11,16 @@ use crate::cluster::objects::{at, list_at, str_at, Unstructured};
 use serde_json::{json, Map, Value};
 
 /// Defaults, then validation, of a kind kept as JSON.
-pub fn admit(u: &mut Unstructured) -> Vec<FieldError> {
+/// `create`: a new object (the CRDs default a status only then).
+pub fn admit(u: &mut Unstructured, create: bool) -> Vec<FieldError> {
     match u.kind {
         "NetworkPolicy" => {
             default_network_policy(&mut u.body);
             validate_network_policy(u)
+        }
+        "GatewayClass" | "Gateway" | "HTTPRoute" | "ReferenceGrant" => {
+            default_gateway_api(u, create);
+            validate_gateway_api(u)
         }
         _ => vec![],
     }
@@ -288,6 +295,220 @@ fn validate_ip_block(b: &Value, path: &str) -> Vec<FieldError> {
     errs
 }
 
+/// What the Gateway API's CRDs default: the status a controller has not
+/// written yet, a route's parents and backends, a rule's path, a
+/// listener's allowed routes.
+fn default_gateway_api(u: &mut Unstructured, create: bool) {
+    let pending = |kind: &str| {
+        json!({"lastTransitionTime": "1970-01-01T00:00:00Z", "message": "Waiting for controller",
+               "reason": "Pending", "status": "Unknown", "type": kind})
+    };
+    if create {
+        match u.kind {
+            "GatewayClass" => {
+                u.body.insert(
+                    "status".into(),
+                    json!({"conditions": [pending("Accepted")]}),
+                );
+            }
+            "Gateway" => {
+                u.body.insert(
+                    "status".into(),
+                    json!({"conditions": [pending("Accepted"), pending("Programmed")]}),
+                );
+            }
+            _ => {}
+        }
+    }
+    let spec = spec_mut(&mut u.body);
+    let each =
+        |spec: &mut Map<String, Value>, key: &str, f: &mut dyn FnMut(&mut Map<String, Value>)| {
+            for item in spec
+                .get_mut(key)
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(m) = item.as_object_mut() {
+                    f(m);
+                }
+            }
+        };
+    match u.kind {
+        "Gateway" => each(spec, "listeners", &mut |l| {
+            let routes = l
+                .entry("allowedRoutes")
+                .or_insert_with(|| json!({"namespaces": {"from": "Same"}}));
+            if let Some(r) = routes.as_object_mut() {
+                let ns = r
+                    .entry("namespaces")
+                    .or_insert_with(|| json!({"from": "Same"}));
+                if let Some(ns) = ns.as_object_mut() {
+                    ns.entry("from").or_insert_with(|| json!("Same"));
+                }
+            }
+        }),
+        "HTTPRoute" => {
+            each(spec, "parentRefs", &mut |p| {
+                p.entry("group")
+                    .or_insert_with(|| json!("gateway.networking.k8s.io"));
+                p.entry("kind").or_insert_with(|| json!("Gateway"));
+            });
+            let rules = spec.entry("rules").or_insert_with(
+                || json!([{"matches": [{"path": {"type": "PathPrefix", "value": "/"}}]}]),
+            );
+            for rule in rules.as_array_mut().into_iter().flatten() {
+                let Some(rule) = rule.as_object_mut() else {
+                    continue;
+                };
+                let matches = rule
+                    .entry("matches")
+                    .or_insert_with(|| json!([{"path": {"type": "PathPrefix", "value": "/"}}]));
+                for m in matches.as_array_mut().into_iter().flatten() {
+                    let Some(m) = m.as_object_mut() else { continue };
+                    let path = m
+                        .entry("path")
+                        .or_insert_with(|| json!({"type": "PathPrefix", "value": "/"}));
+                    if let Some(p) = path.as_object_mut() {
+                        p.entry("type").or_insert_with(|| json!("PathPrefix"));
+                        p.entry("value").or_insert_with(|| json!("/"));
+                    }
+                    for key in ["headers", "queryParams"] {
+                        for h in m
+                            .get_mut(key)
+                            .and_then(Value::as_array_mut)
+                            .into_iter()
+                            .flatten()
+                        {
+                            if let Some(h) = h.as_object_mut() {
+                                h.entry("type").or_insert_with(|| json!("Exact"));
+                            }
+                        }
+                    }
+                }
+                each(rule, "backendRefs", &mut |b| {
+                    b.entry("group").or_insert_with(|| json!(""));
+                    b.entry("kind").or_insert_with(|| json!("Service"));
+                    b.entry("weight").or_insert_with(|| json!(1));
+                });
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The CEL rules of the Gateway API's CRDs that a lesson can meet.
+fn validate_gateway_api(u: &Unstructured) -> Vec<FieldError> {
+    let mut errs: Vec<FieldError> = validate_name(&u.metadata.name, true).into_iter().collect();
+    errs.extend(validate_labels_and_annotations(&u.metadata));
+    let spec = u.spec();
+    let cel = |path: String, msg: &str| {
+        FieldError::invalid(path, BadValue::Str("object".into()), msg.to_string())
+    };
+    match u.kind {
+        "Gateway" => {
+            let listeners = list_at(spec, &["listeners"]);
+            let mut names = std::collections::BTreeSet::new();
+            if !listeners.iter().all(|l| names.insert(str_at(l, &["name"]))) {
+                errs.push(FieldError::invalid(
+                    "spec.listeners",
+                    BadValue::Str("array".into()),
+                    "Listener name must be unique within the Gateway",
+                ));
+            }
+            for l in listeners {
+                let proto = str_at(l, &["protocol"]);
+                if ["HTTP", "TCP", "UDP"].contains(&proto) && l.get("tls").is_some() {
+                    errs.push(FieldError::invalid(
+                        "spec.listeners",
+                        BadValue::Str("array".into()),
+                        "tls must not be specified for protocols ['HTTP', 'TCP', 'UDP']",
+                    ));
+                    break;
+                }
+            }
+        }
+        "HTTPRoute" => {
+            for (i, h) in list_at(spec, &["hostnames"]).iter().enumerate() {
+                let h = h.as_str().unwrap_or("");
+                if !crate::cluster::schema::is_gateway_hostname(h) {
+                    errs.push(FieldError::invalid(
+                        format!("spec.hostnames[{i}]"),
+                        BadValue::Str(h.to_string()),
+                        format!(
+                            "spec.hostnames[{i}] in body should match '{}'",
+                            crate::cluster::schema::HOSTNAME_PATTERN
+                        ),
+                    ));
+                }
+            }
+            for (i, rule) in list_at(spec, &["rules"]).iter().enumerate() {
+                for (j, m) in list_at(rule, &["matches"]).iter().enumerate() {
+                    let path = at(m, &["path"]);
+                    let kind = str_at(path, &["type"]);
+                    let value = str_at(path, &["value"]);
+                    if kind != "Exact" && kind != "PathPrefix" {
+                        continue;
+                    }
+                    let p = format!("spec.rules[{i}].matches[{j}].path");
+                    if !value.starts_with('/') {
+                        errs.push(cel(
+                            p.clone(),
+                            "value must be an absolute path and start with '/' when type one of ['Exact', 'PathPrefix']",
+                        ));
+                    }
+                    for seq in ["//", "/./", "/../", "%2f", "%2F", "#"] {
+                        if value.contains(seq) {
+                            errs.push(cel(
+                                p.clone(),
+                                &format!("must not contain '{seq}' when type one of ['Exact', 'PathPrefix']"),
+                            ));
+                        }
+                    }
+                }
+                for (j, f) in list_at(rule, &["filters"]).iter().enumerate() {
+                    let kind = str_at(f, &["type"]);
+                    let field = match kind {
+                        "RequestHeaderModifier" => "requestHeaderModifier",
+                        "ResponseHeaderModifier" => "responseHeaderModifier",
+                        "RequestRedirect" => "requestRedirect",
+                        "URLRewrite" => "urlRewrite",
+                        "RequestMirror" => "requestMirror",
+                        "ExtensionRef" => "extensionRef",
+                        _ => continue,
+                    };
+                    if f.get(field).is_none() {
+                        errs.push(cel(
+                            format!("spec.rules[{i}].filters[{j}]"),
+                            &format!("filter.{field} must be specified for {kind} filter.type"),
+                        ));
+                    }
+                }
+                let filters = list_at(rule, &["filters"]);
+                let has = |k: &str| filters.iter().any(|f| str_at(f, &["type"]) == k);
+                if has("RequestRedirect") && has("URLRewrite") {
+                    errs.push(cel(
+                        format!("spec.rules[{i}].filters"),
+                        "May specify either httpRouteFilterRequestRedirect or httpRouteFilterRequestRewrite, but not both",
+                    ));
+                }
+                for (j, b) in list_at(rule, &["backendRefs"]).iter().enumerate() {
+                    let core_service =
+                        str_at(b, &["group"]).is_empty() && str_at(b, &["kind"]) == "Service";
+                    if core_service && b.get("port").is_none() {
+                        errs.push(cel(
+                            format!("spec.rules[{i}].backendRefs[{j}]"),
+                            "Must have port for Service reference",
+                        ));
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,7 +531,7 @@ mod tests {
     #[test]
     fn a_policy_is_defaulted_as_the_server_does() {
         let mut u = policy(json!({"egress": [{"ports": [{"port": 53}]}]}));
-        assert!(admit(&mut u).is_empty());
+        assert!(admit(&mut u, true).is_empty());
         assert_eq!(u.spec()["policyTypes"], json!(["Ingress", "Egress"]));
         assert_eq!(u.spec()["egress"][0]["ports"][0]["protocol"], "TCP");
         assert_eq!(u.spec()["podSelector"], json!({}));
@@ -324,7 +545,7 @@ mod tests {
             "policyTypes": ["Ingress", "egress"]
         }));
         assert_eq!(
-            messages(&admit(&mut u)),
+            messages(&admit(&mut u, true)),
             [
                 "spec.ingress[0].ports[0].protocol: Unsupported value: \"ICMP\": supported values: \"TCP\", \"UDP\", \"SCTP\"",
                 "spec.ingress[0].ports[0].endPort: Invalid value: 90: may not be specified when `port` is non-numeric",
@@ -334,5 +555,25 @@ mod tests {
                 "spec.policyTypes[1]: Unsupported value: \"egress\": supported values: \"Ingress\", \"Egress\"",
             ]
         );
+    }
+    #[test]
+    fn a_route_gets_the_crds_defaults() {
+        let mut u = Unstructured {
+            kind: "HTTPRoute",
+            api_version: "gateway.networking.k8s.io/v1".into(),
+            ..Default::default()
+        };
+        u.metadata.name = "r".into();
+        u.body.insert(
+            "spec".into(),
+            json!({"parentRefs": [{"name": "gw"}], "rules": [{"backendRefs": [{"name": "web", "port": 80}]}]}),
+        );
+        assert!(admit(&mut u, true).is_empty());
+        assert_eq!(
+            u.spec()["rules"][0],
+            json!({"backendRefs": [{"group": "", "kind": "Service", "name": "web", "port": 80, "weight": 1}],
+                   "matches": [{"path": {"type": "PathPrefix", "value": "/"}}]})
+        );
+        assert_eq!(u.spec()["parentRefs"][0]["kind"], "Gateway");
     }
 }

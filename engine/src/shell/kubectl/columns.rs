@@ -5,6 +5,7 @@ use super::Resource;
 use crate::cluster::apiserver::sorted;
 use crate::cluster::human_duration;
 use crate::cluster::objects::*;
+use crate::cluster::objects::{list_at, str_at};
 use crate::shell::ctx::Ctx;
 use serde_json::{json, Value};
 
@@ -65,6 +66,17 @@ pub(crate) fn headers(r: Resource) -> (Vec<&'static str>, Vec<&'static str>) {
         Resource::ConfigMaps => (vec!["NAME", "DATA", "AGE"], vec![]),
         Resource::Secrets => (vec!["NAME", "TYPE", "DATA", "AGE"], vec![]),
         Resource::NetworkPolicies => (vec!["NAME", "POD-SELECTOR", "AGE"], vec![]),
+        // The CRDs' additionalPrinterColumns (priority 1 under -o wide).
+        Resource::GatewayClasses => (
+            vec!["NAME", "CONTROLLER", "ACCEPTED", "AGE"],
+            vec!["DESCRIPTION"],
+        ),
+        Resource::Gateways => (
+            vec!["NAME", "CLASS", "ADDRESS", "PROGRAMMED", "AGE"],
+            vec![],
+        ),
+        Resource::HttpRoutes => (vec!["NAME", "HOSTNAMES", "AGE"], vec![]),
+        Resource::ReferenceGrants => (vec!["NAME", "AGE"], vec![]),
         Resource::Nodes => (
             vec!["NAME", "STATUS", "ROLES", "AGE", "VERSION"],
             vec![
@@ -247,6 +259,51 @@ fn containers(t: &PodTemplate) -> (String, String) {
     let names: Vec<&str> = t.spec.containers.iter().map(|c| c.name.as_str()).collect();
     let images: Vec<&str> = t.spec.containers.iter().map(|c| c.image.as_str()).collect();
     (names.join(","), images.join(","))
+}
+
+/// The cells of a Gateway API object between NAME and AGE, and its wide
+/// ones: each CRD printer column's JSONPath, printed as the API server's
+/// table converter does (nothing when the path finds nothing, a list as
+/// JSON, several results joined by commas).
+fn gateway_api_cells(o: &Unstructured) -> (Vec<String>, Vec<String>) {
+    let cond = |t: &str| {
+        list_at(o.status(), &["conditions"])
+            .iter()
+            .find(|c| str_at(c, &["type"]) == t)
+            .map(|c| str_at(c, &["status"]).to_string())
+            .unwrap_or_default()
+    };
+    match o.kind {
+        "GatewayClass" => (
+            vec![
+                str_at(o.spec(), &["controllerName"]).to_string(),
+                cond("Accepted"),
+            ],
+            vec![str_at(o.spec(), &["description"]).to_string()],
+        ),
+        "Gateway" => {
+            let addresses: Vec<&str> = list_at(o.status(), &["addresses"])
+                .iter()
+                .map(|a| str_at(a, &["value"]))
+                .collect();
+            (
+                vec![
+                    str_at(o.spec(), &["gatewayClassName"]).to_string(),
+                    addresses.join(","),
+                    cond("Programmed"),
+                ],
+                vec![],
+            )
+        }
+        "HTTPRoute" => (
+            vec![match o.spec().get("hostnames") {
+                Some(h @ Value::Array(_)) => h.to_string(),
+                _ => String::new(),
+            }],
+            vec![],
+        ),
+        _ => (vec![], vec![]),
+    }
 }
 
 fn to_json<T: serde::Serialize>(o: &T) -> Value {
@@ -572,6 +629,25 @@ fn items_uncounted(s: &Ctx, r: Resource, ns: Option<&str>) -> Vec<Item> {
                     vec![],
                     to_json(np),
                 ));
+            }
+        }
+        Resource::GatewayClasses
+        | Resource::Gateways
+        | Resource::HttpRoutes
+        | Resource::ReferenceGrants => {
+            let kind = r.kind();
+            for o in c
+                .objects_of(kind, None)
+                .filter(|o| r == Resource::GatewayClasses || in_ns(o.namespace()))
+            {
+                let (cells, wide) = gateway_api_cells(o);
+                let mut cells = [vec![o.metadata.name.clone()], cells].concat();
+                cells.push(age(now, o.metadata.created_ms));
+                let mut it = item(o.namespace(), &o.metadata, cells, wide, to_json(o));
+                if r == Resource::GatewayClasses {
+                    it.namespace = None;
+                }
+                out.push(it);
             }
         }
         Resource::Nodes => {

@@ -1157,7 +1157,7 @@ fn describe_node(c: &Cluster, name: &str, now: Millis) -> Option<String> {
 /// The names of a namespace's objects, in the API's (alphabetical) order.
 #[inline(never)]
 pub(crate) fn describe(s: &Ctx, args: &Args, exec: &mut Execution) -> i32 {
-    let targets = match resource_and_names(&args.positional) {
+    let targets = match resource_and_names(&args.positional, s.sim.world.cluster.gateway_api) {
         Ok(t) if !t.is_empty() => t,
         Ok(_) => {
             exec.err("You must specify the type of resource to describe. Use \"kubectl api-resources\" for a complete list of supported resources.\n");

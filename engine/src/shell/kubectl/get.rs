@@ -123,7 +123,7 @@ pub(crate) fn get(s: &Ctx, args: &Args, exec: &mut Execution) -> i32 {
         exec.err("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples\n");
         return 1;
     }
-    let targets = match resource_and_names(&args.positional) {
+    let targets = match resource_and_names(&args.positional, s.sim.world.cluster.gateway_api) {
         Ok(t) => t,
         Err(e) => {
             exec.err(e);

@@ -227,6 +227,10 @@ pub(crate) enum Resource {
     ConfigMaps,
     Secrets,
     NetworkPolicies,
+    GatewayClasses,
+    Gateways,
+    HttpRoutes,
+    ReferenceGrants,
     Nodes,
     Namespaces,
     Events,
@@ -240,15 +244,18 @@ impl Resource {
             return Some(Resource::All);
         }
         // `NAME`, its singular, its short names, and each with `.GROUP`.
-        let info = crate::cluster::kinds::SERVED.iter().find(|r| {
-            let singular = r.kind.to_ascii_lowercase();
-            let qualified = |w: &str| !r.group.is_empty() && s == format!("{w}.{}", r.group);
-            s == r.name
-                || s == singular
-                || r.short_names.contains(&s.as_str())
-                || qualified(r.name)
-                || qualified(&singular)
-        })?;
+        let info = crate::cluster::kinds::SERVED
+            .iter()
+            .chain(crate::cluster::kinds::GATEWAY_API)
+            .find(|r| {
+                let singular = r.kind.to_ascii_lowercase();
+                let qualified = |w: &str| !r.group.is_empty() && s == format!("{w}.{}", r.group);
+                s == r.name
+                    || s == singular
+                    || r.short_names.contains(&s.as_str())
+                    || qualified(r.name)
+                    || qualified(&singular)
+            })?;
         Some(match info.name {
             "services" => Resource::Services,
             "pods" => Resource::Pods,
@@ -261,6 +268,10 @@ impl Resource {
             "configmaps" => Resource::ConfigMaps,
             "secrets" => Resource::Secrets,
             "networkpolicies" => Resource::NetworkPolicies,
+            "gatewayclasses" => Resource::GatewayClasses,
+            "gateways" => Resource::Gateways,
+            "httproutes" => Resource::HttpRoutes,
+            "referencegrants" => Resource::ReferenceGrants,
             "nodes" => Resource::Nodes,
             "namespaces" => Resource::Namespaces,
             "events" => Resource::Events,
@@ -281,6 +292,10 @@ impl Resource {
             Resource::ConfigMaps => "configmaps",
             Resource::Secrets => "secrets",
             Resource::NetworkPolicies => "networkpolicies",
+            Resource::GatewayClasses => "gatewayclasses",
+            Resource::Gateways => "gateways",
+            Resource::HttpRoutes => "httproutes",
+            Resource::ReferenceGrants => "referencegrants",
             Resource::Nodes => "nodes",
             Resource::Namespaces => "namespaces",
             Resource::Events => "events",
@@ -288,7 +303,19 @@ impl Resource {
         };
         crate::cluster::kinds::SERVED
             .iter()
+            .chain(crate::cluster::kinds::GATEWAY_API)
             .find(|r| r.name == name)
+    }
+
+    /// One of the Gateway API's kinds: served only once its CRDs are.
+    pub fn is_gateway_api(self) -> bool {
+        matches!(
+            self,
+            Resource::GatewayClasses
+                | Resource::Gateways
+                | Resource::HttpRoutes
+                | Resource::ReferenceGrants
+        )
     }
 
     /// The plural the API uses in messages (`services "x" not found`,
@@ -576,9 +603,17 @@ fn reach_apiserver(s: &mut Ctx) -> Result<(), String> {
 }
 
 /// Splits `svc/name` or `svc name` into a resource and names.
+/// `crds`: the Gateway API's CRDs are installed (else its kinds are
+/// unknown to the server, as on a cluster without them).
 pub(crate) fn resource_and_names(
     args: &[String],
+    crds: bool,
 ) -> Result<Vec<(Resource, Option<String>)>, String> {
+    let parse = |w: &str| {
+        Resource::parse(w)
+            .filter(|r| crds || !r.is_gateway_api())
+            .ok_or_else(|| unknown_resource(w))
+    };
     let mut out = vec![];
     let Some(first) = args.first() else {
         return Ok(out);
@@ -588,14 +623,14 @@ pub(crate) fn resource_and_names(
             let Some((r, n)) = a.split_once('/') else {
                 return Err("error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl get resource/<resource_name>' instead of 'kubectl get resource resource/<resource_name>'\n".into());
             };
-            let res = Resource::parse(r).ok_or_else(|| unknown_resource(r))?;
+            let res = parse(r)?;
             out.push((res, Some(n.to_string())));
         }
         return Ok(out);
     }
     let mut types = vec![];
     for t in first.split(',') {
-        types.push(Resource::parse(t).ok_or_else(|| unknown_resource(t))?);
+        types.push(parse(t)?);
     }
     if args.len() == 1 {
         out.extend(types.into_iter().map(|t| (t, None)));

@@ -52,8 +52,10 @@ struct Read {
     obj: Object,
 }
 
-/// Parses every source; prints kubectl's client-side errors.
-fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<Read>, bool) {
+/// Parses every source; prints kubectl's client-side errors. `crds`: the
+/// Gateway API's CRDs are installed (else kubectl finds no mapping for its
+/// kinds).
+fn objects(sources: &[(String, String)], crds: bool, exec: &mut Execution) -> (Vec<Read>, bool) {
     let mut objs = vec![];
     let mut failed = false;
     for (name, text) in sources {
@@ -68,7 +70,24 @@ fn objects(sources: &[(String, String)], exec: &mut Execution) -> (Vec<Read>, bo
             }
         };
         for d in docs {
-            match d.result {
+            let unmapped = |o: &Object| {
+                (!crds && crate::cluster::kinds::is_gateway_api(o.kind())).then(|| {
+                    manifest::DocError::NoKindMatch {
+                        name: o.meta().name.clone(),
+                        namespace: o.meta().namespace.clone().unwrap_or_default(),
+                        kind: o.kind().to_string(),
+                        version: d.raw["apiVersion"].as_str().unwrap_or("").to_string(),
+                    }
+                })
+            };
+            let result = match d.result {
+                Ok(obj) => match unmapped(&obj) {
+                    Some(e) => Err(e),
+                    None => Ok(obj),
+                },
+                Err(e) => Err(e),
+            };
+            match result {
                 Ok(obj) => objs.push(Read {
                     source: name.clone(),
                     raw: d.raw,
@@ -281,7 +300,7 @@ pub(crate) fn apply(
     let Some(sources) = read_sources(s, args, stdin, exec) else {
         return 1;
     };
-    let (objs, mut failed) = objects(&sources, exec);
+    let (objs, mut failed) = objects(&sources, s.sim.world.cluster.gateway_api, exec);
     let now = s.sim.now;
     for Read {
         source,
@@ -365,7 +384,7 @@ pub(crate) fn create(s: &mut Ctx, args: &Args, stdin: Option<&str>, exec: &mut E
             let Some(sources) = read_sources(s, args, stdin, exec) else {
                 return 1;
             };
-            let (objs, mut failed) = objects(&sources, exec);
+            let (objs, mut failed) = objects(&sources, s.sim.world.cluster.gateway_api, exec);
             for Read {
                 source, mut obj, ..
             } in objs
@@ -605,7 +624,7 @@ pub(crate) fn delete(s: &mut Ctx, args: &Args, stdin: Option<&str>, exec: &mut E
         let Some(sources) = read_sources(s, args, stdin, exec) else {
             return 1;
         };
-        let (objs, f) = objects(&sources, exec);
+        let (objs, f) = objects(&sources, s.sim.world.cluster.gateway_api, exec);
         failed |= f;
         for Read { source, obj, .. } in objs {
             let name = obj.meta().name.clone();
@@ -625,7 +644,7 @@ pub(crate) fn delete(s: &mut Ctx, args: &Args, stdin: Option<&str>, exec: &mut E
         }
         return i32::from(failed);
     }
-    let targets = match resource_and_names(&args.positional) {
+    let targets = match resource_and_names(&args.positional, s.sim.world.cluster.gateway_api) {
         Ok(t) => t,
         Err(e) => {
             exec.err(e);
@@ -684,7 +703,7 @@ pub(crate) fn delete(s: &mut Ctx, args: &Args, stdin: Option<&str>, exec: &mut E
 
 #[inline(never)]
 pub(crate) fn expose(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
-    let targets = match resource_and_names(&args.positional) {
+    let targets = match resource_and_names(&args.positional, s.sim.world.cluster.gateway_api) {
         Ok(t) => t,
         Err(e) => {
             exec.err(e);
@@ -1149,7 +1168,7 @@ pub(crate) fn scale(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
     let Some(replicas_wanted) = parse_port(replicas, "replicas", exec) else {
         return 1;
     };
-    let targets = match resource_and_names(&args.positional) {
+    let targets = match resource_and_names(&args.positional, s.sim.world.cluster.gateway_api) {
         Ok(t) => t,
         Err(e) => {
             exec.err(e);
@@ -1226,7 +1245,7 @@ pub(crate) fn label(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
         .cloned()
         .collect();
     pos.retain(|p| !changes.contains(p));
-    let targets = match resource_and_names(&pos) {
+    let targets = match resource_and_names(&pos, s.sim.world.cluster.gateway_api) {
         Ok(t) => t,
         Err(e) => {
             exec.err(e);

@@ -70,7 +70,7 @@ pub(crate) fn patch(s: &mut Ctx, args: &Args, exec: &mut Execution) -> i32 {
         ));
         return 1;
     }
-    let targets = match resource_and_names(&args.positional) {
+    let targets = match resource_and_names(&args.positional, s.sim.world.cluster.gateway_api) {
         Ok(t) if !t.is_empty() => t,
         Ok(_) => {
             exec.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n");
@@ -193,7 +193,7 @@ fn strip_comments(text: &str) -> String {
 
 #[inline(never)]
 pub(crate) fn edit(s: &mut Session, args: &Args, exec: &mut Execution) -> i32 {
-    let targets = match resource_and_names(&args.positional) {
+    let targets = match resource_and_names(&args.positional, s.sim.world.cluster.gateway_api) {
         Ok(t) if !t.is_empty() => t,
         Ok(_) => {
             exec.err("error: You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'\n");

@@ -153,7 +153,7 @@ fn timeout(args: &Args, default: Millis, exec: &mut Execution) -> Option<Millis>
 
 /// The objects named on the command line, or chosen by `-l` / `--all`.
 fn targets(s: &Ctx, args: &Args, exec: &mut Execution) -> Option<Vec<(Resource, String)>> {
-    let listed = match resource_and_names(&args.positional) {
+    let listed = match resource_and_names(&args.positional, s.sim.world.cluster.gateway_api) {
         Ok(t) => t,
         Err(e) => {
             exec.err(e);

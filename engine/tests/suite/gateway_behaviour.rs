@@ -1,0 +1,319 @@
+//! The Gateway API on the data path, through the Session a student types
+//! into: Traefik (installed by `WorldOptions::gateway`) writes each
+//! object's status, routes by host, path and header, splits by weight, and
+//! proxies over a connection of its own, which the journey shows.
+
+use servicelab_engine::{Session, WorldOptions};
+
+use crate::support::{apply, ok, run, world_with, NATIVE_STEP_MS};
+
+fn gateway_world(cloud: bool) -> Session {
+    world_with(WorldOptions {
+        nodes: 2,
+        cloud,
+        gateway: true,
+        ..WorldOptions::default()
+    })
+}
+
+const GATEWAY: &str = "apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata:
+  name: shop
+spec:
+  gatewayClassName: traefik
+  listeners:
+  - name: web
+    port: 8000
+    protocol: HTTP
+";
+
+/// Two apps: `web` (whoami, two pods) and `api` (http-echo saying `api`),
+/// each behind a Service on port 80.
+fn apps(s: &mut Session) {
+    ok(
+        s,
+        "kubectl create deployment web --image=traefik/whoami --replicas=2",
+    );
+    ok(s, "kubectl expose deployment web --port=80");
+    ok(s, "kubectl create deployment api --image=hashicorp/http-echo -- /http-echo -text=api -listen=:80");
+    ok(s, "kubectl expose deployment api --port=80");
+    ok(s, "kubectl rollout status deployment/web");
+    ok(s, "kubectl rollout status deployment/api");
+}
+
+/// `curl` from the laptop to Traefik's node port with this Host header.
+fn via_node_port(s: &mut Session, host: &str, path: &str) -> (i32, String) {
+    let port = ok(
+        s,
+        "kubectl get svc -n traefik traefik -o jsonpath='{.spec.ports[0].nodePort}'",
+    );
+    s.pass(NATIVE_STEP_MS);
+    run(
+        s,
+        &format!("curl -s -H 'Host: {host}' http://192.168.1.2:{port}{path}"),
+    )
+}
+
+#[test]
+fn without_the_option_the_gateway_api_is_not_served() {
+    let mut s = world_with(WorldOptions::default());
+    let (code, out) = run(&mut s, "kubectl get gateways");
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "error: the server doesn't have a resource type \"gateways\"\n"
+    );
+    let (code, out) = run(
+        &mut s,
+        &format!("cat <<EOF | kubectl apply -f -\n{GATEWAY}EOF"),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        out,
+        "error: resource mapping not found for name: \"shop\" namespace: \"\" from \"STDIN\": no matches for kind \"Gateway\" in version \"gateway.networking.k8s.io/v1\"\nensure CRDs are installed first\n"
+    );
+}
+
+#[test]
+fn traefik_accepts_its_class_and_programs_a_gateway_without_an_address_on_bare_metal() {
+    let mut s = gateway_world(false);
+    assert_eq!(
+        ok(&mut s, "kubectl get gatewayclass"),
+        "NAME      CONTROLLER                      ACCEPTED   AGE\ntraefik   traefik.io/gateway-controller   True       10d\n"
+    );
+    apply(&mut s, GATEWAY);
+    let out = ok(&mut s, "kubectl get gateway shop");
+    assert!(
+        out.starts_with(
+            "NAME   CLASS     ADDRESS   PROGRAMMED   AGE\nshop   traefik             True "
+        ),
+        "{out}"
+    );
+    let svc = ok(&mut s, "kubectl get svc -n traefik traefik");
+    assert!(svc.contains("<pending>"), "{svc}");
+}
+
+#[test]
+fn on_a_cloud_the_gateways_address_is_traefiks_load_balancer() {
+    let mut s = gateway_world(true);
+    apply(&mut s, GATEWAY);
+    s.pass(60_000);
+    let lb = ok(
+        &mut s,
+        "kubectl get svc -n traefik traefik -o jsonpath='{.status.loadBalancer.ingress[0].ip}'",
+    );
+    assert!(!lb.is_empty());
+    let addr = ok(
+        &mut s,
+        "kubectl get gateway shop -o jsonpath='{.status.addresses[0].value}'",
+    );
+    assert_eq!(addr, lb);
+    apps(&mut s);
+    apply(
+        &mut s,
+        "apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: api
+spec:
+  parentRefs: [{name: shop}]
+  hostnames: [api.example.com]
+  rules:
+  - backendRefs: [{name: api, port: 80}]
+",
+    );
+    s.pass(NATIVE_STEP_MS);
+    let (code, out) = run(
+        &mut s,
+        &format!("curl -s -H 'Host: api.example.com' http://{lb}/"),
+    );
+    assert_eq!((code, out.as_str()), (0, "api\n"));
+}
+
+#[test]
+fn a_listener_on_a_port_traefik_has_no_entry_point_for_is_not_accepted() {
+    let mut s = gateway_world(false);
+    apply(&mut s, &GATEWAY.replace("port: 8000", "port: 80"));
+    let out = ok(
+        &mut s,
+        "kubectl get gateway shop -o jsonpath='{.status.conditions[0].reason} {.status.listeners[0].conditions[0].message}'",
+    );
+    assert_eq!(
+        out,
+        "ListenersNotValid Cannot find entryPoint for Gateway: no matching entryPoint for port 80 and protocol \"HTTP\""
+    );
+}
+
+#[test]
+fn routes_choose_by_host_and_path_and_an_unknown_host_gets_traefiks_404() {
+    let mut s = gateway_world(false);
+    apps(&mut s);
+    apply(&mut s, GATEWAY);
+    apply(
+        &mut s,
+        "apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: shop
+spec:
+  parentRefs: [{name: shop}]
+  hostnames: [shop.example.com]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /api}}]
+    backendRefs: [{name: api, port: 80}]
+  - backendRefs: [{name: web, port: 80}]
+",
+    );
+    assert_eq!(
+        ok(&mut s, "kubectl get httproute"),
+        format!(
+            "NAME   HOSTNAMES              AGE\nshop   [\"shop.example.com\"]   {}s\n",
+            NATIVE_STEP_MS / 1000
+        )
+    );
+    let (_, api) = via_node_port(&mut s, "shop.example.com", "/api/items");
+    assert_eq!(api, "api\n");
+    let (_, apix) = via_node_port(&mut s, "shop.example.com", "/apix");
+    assert!(apix.starts_with("Hostname: web-"), "{apix}");
+    // whoami shows what Traefik added on its own connection.
+    assert!(
+        apix.contains("\nX-Forwarded-Host: shop.example.com\n"),
+        "{apix}"
+    );
+    assert!(apix.contains("\nX-Forwarded-Server: traefik-"), "{apix}");
+    let (code, other) = via_node_port(&mut s, "other.example.com", "/");
+    assert_eq!((code, other.as_str()), (0, "404 page not found\n"));
+    let status = ok(
+        &mut s,
+        "kubectl get httproute shop -o jsonpath='{.status.parents[0].conditions[*].reason}'",
+    );
+    assert_eq!(status, "Accepted ResolvedRefs");
+}
+
+#[test]
+fn weights_split_requests_as_traefiks_weighted_round_robin_does() {
+    let mut s = gateway_world(false);
+    apps(&mut s);
+    apply(&mut s, GATEWAY);
+    apply(
+        &mut s,
+        "apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: split
+spec:
+  parentRefs: [{name: shop}]
+  rules:
+  - backendRefs:
+    - {name: web, port: 80, weight: 80}
+    - {name: api, port: 80, weight: 20}
+",
+    );
+    let mut api = 0;
+    for _ in 0..20 {
+        let (_, out) = via_node_port(&mut s, "any.example.com", "/");
+        api += usize::from(out == "api\n");
+    }
+    assert_eq!(api, 4, "20% of 20 requests");
+}
+
+#[test]
+fn a_missing_backend_is_reported_in_the_routes_status_and_answered_with_500() {
+    let mut s = gateway_world(false);
+    apply(&mut s, GATEWAY);
+    apply(
+        &mut s,
+        "apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: gone
+spec:
+  parentRefs: [{name: shop}]
+  rules:
+  - backendRefs: [{name: nothing, port: 80}]
+",
+    );
+    let msg = ok(
+        &mut s,
+        "kubectl get httproute gone -o jsonpath='{.status.parents[0].conditions[1].message}'",
+    );
+    assert_eq!(
+        msg,
+        "Cannot load HTTPBackendRef default/nothing: getting service: service \"nothing\" not found"
+    );
+    let port = ok(
+        &mut s,
+        "kubectl get svc -n traefik traefik -o jsonpath='{.spec.ports[0].nodePort}'",
+    );
+    let (_, code) = run(
+        &mut s,
+        &format!("curl -s -o /dev/null -w '%{{http_code}}' http://192.168.1.2:{port}/"),
+    );
+    assert_eq!(code, "500");
+}
+
+#[test]
+fn the_journey_shows_traefiks_own_connection_to_the_pod() {
+    let mut s = gateway_world(false);
+    apps(&mut s);
+    apply(&mut s, GATEWAY);
+    apply(
+        &mut s,
+        "apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: api
+spec:
+  parentRefs: [{name: shop}]
+  rules:
+  - backendRefs: [{name: api, port: 80}]
+",
+    );
+    let port = ok(
+        &mut s,
+        "kubectl get svc -n traefik traefik -o jsonpath='{.spec.ports[0].nodePort}'",
+    );
+    s.pass(NATIVE_STEP_MS);
+    let e = s.run(&format!("curl -s http://192.168.1.2:{port}/"));
+    let trace = e.trace.clone().expect("a traced request");
+    let story = s.story(&trace);
+    let proxied: Vec<String> = story
+        .hops
+        .iter()
+        .flat_map(|h| h.flow.iter())
+        .filter_map(|st| match st {
+            servicelab_engine::explain::Stage::Routing { words }
+                if words.starts_with("traefik") =>
+            {
+                Some(words.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(proxied.len(), 1, "{proxied:?}");
+    assert!(
+        proxied[0].contains("rule PathPrefix(\"/\")"),
+        "{}",
+        proxied[0]
+    );
+    assert!(proxied[0].contains("to default/api:80"), "{}", proxied[0]);
+    assert!(proxied[0].contains("X-Forwarded-For"), "{}", proxied[0]);
+    match &story.ending {
+        servicelab_engine::explain::Ending::Answered { host, .. } => {
+            assert!(host.starts_with("api-"), "{host}")
+        }
+        other => panic!("{other:?}"),
+    }
+    // The path goes from the laptop to Traefik's pod, then from it to api's.
+    let path = trace.path();
+    let traefik = path
+        .iter()
+        .position(|h| h.starts_with("traefik-"))
+        .expect("traefik");
+    let api = path
+        .iter()
+        .position(|h| h.starts_with("api-"))
+        .expect("api");
+    assert!(traefik < api, "{path:?}");
+}

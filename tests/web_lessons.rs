@@ -572,6 +572,7 @@ fn records_round_trip_through_text_and_links() {
             cloud: true,
             seed: 7,
             cni: servicelab::engine::world::Cni::Canal,
+            gateway: true,
         }),
         start_step: 0,
         done: vec![1, 2],
@@ -614,6 +615,7 @@ fn routes_parse_and_print() {
             cloud: true,
             seed: 1,
             cni: servicelab::engine::world::Cni::Canal,
+            gateway: true,
         }),
     ] {
         assert_eq!(Route::parse(&r.to_hash()), r, "{}", r.to_hash());

@@ -1169,3 +1169,41 @@ async fn on_canal_a_denied_connection_names_the_policy_and_felixs_drop() {
     assert!(text(&drop, ".rule-text code")
         .contains("\"End of tier default. Drop if no policies passed packet\" -m mark --mark 0x0/0x20000 -j DROP"));
 }
+
+#[wasm_bindgen_test]
+async fn with_the_gateway_api_the_journey_shows_traefiks_own_connection() {
+    let root = mount_app(Ok(WorldOptions {
+        gateway: true,
+        ..Default::default()
+    }))
+    .await;
+    for line in [
+        "kubectl create deployment api --image=hashicorp/http-echo -- /http-echo -text=api -listen=:80",
+        "kubectl expose deployment api --port=80",
+        "printf 'apiVersion: gateway.networking.k8s.io/v1\\nkind: Gateway\\nmetadata:\\n  name: shop\\nspec:\\n  gatewayClassName: traefik\\n  listeners:\\n  - {name: web, port: 8000, protocol: HTTP}\\n---\\napiVersion: gateway.networking.k8s.io/v1\\nkind: HTTPRoute\\nmetadata:\\n  name: api\\nspec:\\n  parentRefs: [{name: shop}]\\n  rules:\\n  - backendRefs: [{name: api, port: 80}]\\n' > shop.yaml",
+        "kubectl apply -f shop.yaml",
+        "kubectl rollout status deployment/api",
+        "curl -s http://192.168.1.2:$(kubectl get svc -n traefik traefik -o jsonpath='{.spec.ports[0].nodePort}')/",
+    ] {
+        run(&root, line).await;
+    }
+    assert!(
+        text(&root, "#terminal-output").ends_with("/\napi\n"),
+        "{}",
+        text(&root, "#terminal-output")
+    );
+    // The text of the path: the client's connection into Traefik's pod,
+    // Traefik's step naming its rule and backend, then its own connection
+    // to the api pod.
+    let hops = text(&root, ".trace-details .hops");
+    let proxied = hops
+        .find(
+            "traefik proxies it: rule PathPrefix(\"/\") → default/api:80, new connection 10.244.0.",
+        )
+        .unwrap_or_else(|| panic!("{hops}"));
+    let api_hop = hops[proxied..]
+        .find("api-")
+        .unwrap_or_else(|| panic!("{hops}"));
+    assert!(api_hop > 0);
+    assert!(count(&root, ".trace-details .hop[data-hop-host^=\"traefik-\"]") >= 2);
+}

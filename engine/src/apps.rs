@@ -9,7 +9,7 @@ pub enum App {
     Nginx,
     /// Traefik's `web` entryPoint: it ends the client's connection and
     /// proxies the request to a backend pod chosen by its routers (built
-    /// from HTTPRoutes); the world does that ([`crate::gateway`]), this
+    /// from HTTPRoutes); the world does that (`World::proxy_http`), this
     /// variant only names the program.
     Traefik,
     /// `traefik/whoami`: echoes the pod's name and addresses and the request,

@@ -5,7 +5,7 @@
 //! half is the list of routers the proxy matches a request against, each
 //! with Traefik's rule text and priority, and the weighted services and
 //! servers (pod addresses from EndpointSlices) behind them. The proxying
-//! itself is the world's ([`crate::world::World`]'s `proxy_http`).
+//! itself is the world's (`World::proxy_http`).
 
 use super::bootstrap::traefik::{CONTROLLER_NAME, ENTRY_POINTS};
 use super::objects::{at, list_at, str_at, Unstructured};

@@ -199,7 +199,14 @@ impl Cluster {
             Object::Unstructured(u) => {
                 // Stored and served in the preferred version.
                 u.api_version = api_version;
-                verdict(kind, &name, validation::networking::admit(u, old.is_none()))
+                let old = match old {
+                    Some(Object::Unstructured(o)) => Some(o),
+                    _ => None,
+                };
+                if old.is_none() && u.kind == "Ingress" {
+                    self.default_ingress_class(u);
+                }
+                verdict(kind, &name, validation::networking::admit(u, old))
             }
         }
     }
@@ -275,5 +282,41 @@ fn drop_type_dependent_fields(new: &mut Service, old: &Service) {
     }
     if is != "LoadBalancer" {
         new.status = ServiceStatus::default();
+    }
+}
+
+impl Cluster {
+    /// The `DefaultIngressClass` admission plugin: a new Ingress that names
+    /// no class (neither `ingressClassName` nor the old annotation) gets the
+    /// class annotated `ingressclass.kubernetes.io/is-default-class: "true"`
+    /// (the newest, when several are).
+    fn default_ingress_class(&self, u: &mut super::objects::Unstructured) {
+        if u.spec().get("ingressClassName").is_some()
+            || u.metadata
+                .annotations
+                .contains_key("kubernetes.io/ingress.class")
+        {
+            return;
+        }
+        let default = self
+            .objects_of("IngressClass", None)
+            .filter(|c| {
+                c.metadata
+                    .annotations
+                    .get("ingressclass.kubernetes.io/is-default-class")
+                    .is_some_and(|v| v == "true")
+            })
+            .max_by_key(|c| c.metadata.created_seq)
+            .map(|c| c.metadata.name.clone());
+        if let Some(name) = default {
+            if let Some(spec) = u
+                .body
+                .entry("spec")
+                .or_insert_with(|| serde_json::json!({}))
+                .as_object_mut()
+            {
+                spec.insert("ingressClassName".into(), serde_json::Value::String(name));
+            }
+        }
     }
 }

@@ -1,5 +1,6 @@
 //! Traefik's Kubernetes Gateway provider (v3.6, `pkg/provider/kubernetes/
-//! gateway`): what it makes of the Gateway API's objects. Its controller
+//! gateway`), and its Ingress provider (`…/ingress`): what it makes of the
+//! Gateway API's objects and of Ingresses of its class. Its controller
 //! half writes their status (GatewayClass, Gateway and its listeners,
 //! HTTPRoute parents) with Traefik's reasons and messages; its data-plane
 //! half is the list of routers the proxy matches a request against, each
@@ -7,7 +8,7 @@
 //! servers (pod addresses from EndpointSlices) behind them. The proxying
 //! itself is the world's (`World::proxy_http`).
 
-use super::bootstrap::traefik::{CONTROLLER_NAME, ENTRY_POINTS};
+use super::bootstrap::traefik::{CONTROLLER_NAME, ENTRY_POINTS, INGRESS_CONTROLLER};
 use super::objects::{at, list_at, str_at, Unstructured};
 use super::Cluster;
 use serde_json::{json, Value};
@@ -42,7 +43,11 @@ struct Gw {
 #[derive(Debug, Clone, PartialEq)]
 pub enum PathMatch {
     Exact(String),
+    /// The Gateway API's PathPrefix: whole segments.
     Prefix(String),
+    /// Traefik's own `PathPrefix`, as its Ingress provider writes a
+    /// `Prefix` path: character by character (`/api` takes `/apis`).
+    CharPrefix(String),
     /// Not matched here (regular expressions are not simulated).
     Regex(String),
 }
@@ -259,6 +264,7 @@ fn rule_of(
             )
         }
         PathMatch::Regex(v) => (format!("PathRegexp({v:?})"), 10_000 + v.len() as i64 * 100),
+        PathMatch::CharPrefix(v) => (format!("PathPrefix({v:?})"), 0),
     };
     let mut parts = vec![path_rule];
     if let Some(m) = method {
@@ -302,17 +308,12 @@ fn router_name(rule: &str, key: &str) -> String {
     format!("{key}-{hex}")
 }
 
-/// `provider.Normalize`: anything but letters, digits, `-` and `.` becomes `-`.
+/// `provider.Normalize`: the runs of letters and digits, joined by `-`.
 fn normalize(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 /// What a route's parentRef, on one of its Gateways, came to.
@@ -724,11 +725,144 @@ pub fn read(c: &Cluster) -> Reading {
         }
         statuses.push((("Gateway", gw.namespace.clone(), gw.name.clone()), status));
     }
+    ingresses(c, &addresses, &mut routers, &mut statuses);
     // The muxer tries the highest priority first; equal priorities by name.
     crate::sort::sort_by(&mut routers, |a, b| {
         b.priority.cmp(&a.priority).then(a.name.cmp(&b.name))
     });
     Reading { routers, statuses }
+}
+
+/// The Ingresses Traefik's Ingress provider takes (`shouldProcessIngress`:
+/// a class whose controller is Traefik's, or the old annotation
+/// `kubernetes.io/ingress.class: traefik`): a router per host and path,
+/// its rule `Host(…) && PathPrefix(…)` and its priority the rule's length
+/// (Traefik's default); the `defaultBackend` last. A path whose Service is
+/// missing or has no ready endpoint gets no router (Traefik skips it), so
+/// such a request is the 404 of no router. Each Ingress's status gets the
+/// addresses of Traefik's load balancer (`publishedService`).
+fn ingresses(
+    c: &Cluster,
+    addresses: &[Value],
+    routers: &mut Vec<Router>,
+    statuses: &mut Vec<((&'static str, String, String), Value)>,
+) {
+    let classes: Vec<String> = c
+        .objects_of("IngressClass", None)
+        .filter(|k| str_at(k.spec(), &["controller"]) == INGRESS_CONTROLLER)
+        .map(|k| k.metadata.name.clone())
+        .collect();
+    for ing in c.objects_of("Ingress", None) {
+        let ns = ing.namespace().to_string();
+        let ours = match ing.spec().get("ingressClassName").and_then(Value::as_str) {
+            Some(class) => classes.iter().any(|k| k == class),
+            None => ing
+                .metadata
+                .annotations
+                .get("kubernetes.io/ingress.class")
+                .is_some_and(|a| a == "traefik"),
+        };
+        if !ours {
+            continue;
+        }
+        let ips: Vec<Value> = addresses
+            .iter()
+            .map(|a| match str_at(a, &["type"]) {
+                "Hostname" => json!({"hostname": str_at(a, &["value"])}),
+                _ => json!({"ip": str_at(a, &["value"])}),
+            })
+            .collect();
+        let status = if ips.is_empty() {
+            json!({"loadBalancer": {}})
+        } else {
+            json!({"loadBalancer": {"ingress": ips}})
+        };
+        statuses.push((("Ingress", ns.clone(), ing.metadata.name.clone()), status));
+        let backend = |b: &Value| -> Option<Backend> {
+            let svc = at(b, &["service"]);
+            let port = match at(svc, &["port", "number"]).as_i64() {
+                Some(n) => n,
+                None => {
+                    let name = str_at(svc, &["port", "name"]);
+                    let s = c
+                        .services
+                        .get(&(ns.clone(), str_at(svc, &["name"]).to_string()))?;
+                    i64::from(s.spec.ports.iter().find(|p| p.name == name)?.port)
+                }
+            };
+            let b = load_backend(
+                c,
+                &ns,
+                &json!({"name": str_at(svc, &["name"]), "port": port}),
+            )
+            .ok()?;
+            matches!(&b.servers, Ok(s) if !s.is_empty()).then_some(b)
+        };
+        for (ri, rule) in list_at(ing.spec(), &["rules"]).iter().enumerate() {
+            let host = str_at(rule, &["host"]).to_string();
+            for p in list_at(rule, &["http", "paths"]) {
+                let Some(b) = backend(at(p, &["backend"])) else {
+                    continue;
+                };
+                let value = str_at(p, &["path"]).to_string();
+                let path = match (str_at(p, &["pathType"]), value.is_empty()) {
+                    (_, true) => PathMatch::Prefix("/".into()),
+                    ("Exact", _) => PathMatch::Exact(value.clone()),
+                    _ => PathMatch::CharPrefix(value.clone()),
+                };
+                let mut parts = vec![];
+                if !host.is_empty() {
+                    parts.push(format!("Host({host:?})"));
+                }
+                match &path {
+                    PathMatch::Exact(v) => parts.push(format!("Path({v:?})")),
+                    PathMatch::CharPrefix(v) => parts.push(format!("PathPrefix({v:?})")),
+                    _ => {}
+                }
+                let rule_text = parts.join(" && ");
+                routers.push(Router {
+                    name: normalize(&format!("{ns}-{}-{host}{value}", ing.metadata.name)),
+                    priority: rule_text.len() as i64,
+                    rule: rule_text,
+                    entry_point: "web",
+                    hostnames: if host.is_empty() {
+                        vec![]
+                    } else {
+                        vec![host.clone()]
+                    },
+                    path,
+                    headers: vec![],
+                    method: None,
+                    route: (ns.clone(), ing.metadata.name.clone()),
+                    rule_index: ri,
+                    backends: vec![b],
+                    set_headers: vec![],
+                    add_headers: vec![],
+                    remove_headers: vec![],
+                    redirect: None,
+                });
+            }
+        }
+        if let Some(b) = ing.spec().get("defaultBackend").and_then(|d| backend(d)) {
+            routers.push(Router {
+                name: "default-backend".into(),
+                rule: "PathPrefix(\"/\")".into(),
+                priority: i64::from(i32::MIN),
+                entry_point: "web",
+                hostnames: vec![],
+                path: PathMatch::Prefix("/".into()),
+                headers: vec![],
+                method: None,
+                route: (ns.clone(), ing.metadata.name.clone()),
+                rule_index: 0,
+                backends: vec![b],
+                set_headers: vec![],
+                add_headers: vec![],
+                remove_headers: vec![],
+                redirect: None,
+            });
+        }
+    }
 }
 
 /// Whether a router matches a request (host without its port, path
@@ -757,6 +891,7 @@ pub fn matches(
             let pv = v.trim_end_matches('/');
             path == pv || path.starts_with(&format!("{pv}/"))
         }
+        PathMatch::CharPrefix(v) => path.starts_with(v.as_str()),
         PathMatch::Regex(_) => false,
     };
     host_ok
@@ -793,6 +928,10 @@ mod tests {
         assert_eq!(rule, "PathPrefix(\"/\") && Header(\"env\",\"canary\")");
         assert_eq!(p, 101);
         assert_eq!(normalize("httproute-default-a_b"), "httproute-default-a-b");
+        assert_eq!(
+            normalize("default-web-shop.example.com/api"),
+            "default-web-shop-example-com-api"
+        );
     }
 
     #[test]

@@ -69,6 +69,14 @@ pub const SERVED: &[ResourceInfo] = &[
     ),
     res("events", &["ev"], "events.k8s.io", true, "Event"),
     res(
+        "ingressclasses",
+        &[],
+        "networking.k8s.io",
+        false,
+        "IngressClass",
+    ),
+    res("ingresses", &["ing"], "networking.k8s.io", true, "Ingress"),
+    res(
         "networkpolicies",
         &["netpol"],
         "networking.k8s.io",
@@ -95,7 +103,7 @@ pub const GATEWAY_API: &[ResourceInfo] = &[
 
 /// The kinds kept as JSON ([`super::objects::Unstructured`]).
 pub fn is_unstructured(kind: &str) -> bool {
-    kind == "NetworkPolicy" || is_gateway_api(kind)
+    matches!(kind, "NetworkPolicy" | "Ingress" | "IngressClass") || is_gateway_api(kind)
 }
 
 /// Whether the kind is one of the Gateway API's (a custom resource).
@@ -149,13 +157,6 @@ pub const NOT_SIMULATED: &[(&str, &str, &str, &[&str])] = &[
         "autoscaling/v1",
         "horizontalpodautoscalers",
         &["hpa"],
-    ),
-    ("Ingress", "networking.k8s.io/v1", "ingresses", &["ing"]),
-    (
-        "IngressClass",
-        "networking.k8s.io/v1",
-        "ingressclasses",
-        &[],
     ),
     (
         "PodDisruptionBudget",
@@ -308,7 +309,11 @@ mod tests {
         assert!(!not_simulated("batch/v2", "Job"));
         assert_eq!(unsimulated_resource("jobs.batch"), Some("jobs"));
         assert_eq!(unsimulated_resource("jobs"), Some("jobs"));
-        assert_eq!(unsimulated_resource("ing"), Some("ingresses"));
+        assert_eq!(unsimulated_resource("ing"), None);
+        assert_eq!(
+            unsimulated_resource("hpa"),
+            Some("horizontalpodautoscalers")
+        );
         assert_eq!(unsimulated_resource("netpol"), None);
         assert_eq!(
             served("networking.k8s.io/v1", "NetworkPolicy").map(|r| r.name),

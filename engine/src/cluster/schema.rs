@@ -4,7 +4,7 @@
 //! schema checks (required fields, enums, bounds, lengths), with the API
 //! server's words for each.
 //!
-//! Built-in kinds (NetworkPolicy) are decoded by Go's
+//! Built-in kinds (NetworkPolicy, Ingress, IngressClass) are decoded by Go's
 //! `encoding/json`: a wrong type is `json: cannot unmarshal …`, and the
 //! kind's own validation (`validation::networking`) says the rest. Custom
 //! resources are checked by the schema: a wrong type is an Invalid field
@@ -135,6 +135,104 @@ const NETWORK_POLICY: &[F] = &[f(
                 )),
             ),
             f("policyTypes", STRS),
+        ],
+    ),
+)];
+
+// networking.k8s.io/v1 Ingress and IngressClass
+const INGRESS_BACKEND: T = T::Obj(
+    "IngressBackend",
+    &[
+        f(
+            "service",
+            T::Obj(
+                "IngressServiceBackend",
+                &[
+                    f("name", T::Str),
+                    f(
+                        "port",
+                        T::Obj(
+                            "ServiceBackendPort",
+                            &[f("name", T::Str), f("number", T::Int)],
+                        ),
+                    ),
+                ],
+            ),
+        ),
+        f(
+            "resource",
+            T::Obj(
+                "TypedLocalObjectReference",
+                &[f("apiGroup", T::Str), f("kind", T::Str), f("name", T::Str)],
+            ),
+        ),
+    ],
+);
+const INGRESS: &[F] = &[
+    f(
+        "spec",
+        T::Obj(
+            "IngressSpec",
+            &[
+                f("ingressClassName", T::Str),
+                f("defaultBackend", INGRESS_BACKEND),
+                f(
+                    "tls",
+                    T::List(&T::Obj(
+                        "IngressTLS",
+                        &[f("hosts", STRS), f("secretName", T::Str)],
+                    )),
+                ),
+                f(
+                    "rules",
+                    T::List(&T::Obj(
+                        "IngressRule",
+                        &[
+                            f("host", T::Str),
+                            f(
+                                "http",
+                                T::Obj(
+                                    "HTTPIngressRuleValue",
+                                    &[f(
+                                        "paths",
+                                        T::List(&T::Obj(
+                                            "HTTPIngressPath",
+                                            &[
+                                                f("path", T::Str),
+                                                f("pathType", T::Str),
+                                                f("backend", INGRESS_BACKEND),
+                                            ],
+                                        )),
+                                    )],
+                                ),
+                            ),
+                        ],
+                    )),
+                ),
+            ],
+        ),
+    ),
+    f("status", T::Any),
+];
+const INGRESS_CLASS: &[F] = &[f(
+    "spec",
+    T::Obj(
+        "IngressClassSpec",
+        &[
+            f("controller", T::Str),
+            f(
+                "parameters",
+                T::Obj(
+                    "IngressClassParametersReference",
+                    &[
+                        f("apiGroup", T::Str),
+                        f("kind", T::Str),
+                        f("name", T::Str),
+                        f("scope", T::Str),
+                        f("namespace", T::Str),
+                    ],
+                ),
+            ),
         ],
     ),
 )];
@@ -408,6 +506,8 @@ const REFERENCE_GRANT: &[F] = &[r(
 pub fn of(kind: &str) -> Option<(&'static [F], bool)> {
     Some(match kind {
         "NetworkPolicy" => (NETWORK_POLICY, false),
+        "Ingress" => (INGRESS, false),
+        "IngressClass" => (INGRESS_CLASS, false),
         "GatewayClass" => (GATEWAY_CLASS, true),
         "Gateway" => (GATEWAY, true),
         "HTTPRoute" => (HTTP_ROUTE, true),

@@ -82,7 +82,16 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
             let r = &RequestCheck { from, ..r.clone() };
             let shown = bind::show_url(c, &r.url);
             let needle = r.body_contains.as_deref().map(|n| bind::render_all(c, n));
-            let mut goal = format!("curl from {} to {shown} {}", r.from, r.expect.phrase());
+            let with_host = r
+                .host
+                .as_deref()
+                .map(|h| format!(" with the header Host: {h}"))
+                .unwrap_or_default();
+            let mut goal = format!(
+                "curl from {} to {shown}{with_host} {}",
+                r.from,
+                r.expect.phrase()
+            );
             if let Some(n) = &r.body_contains {
                 goal.push_str(&format!(", with \"{}\" in the page", bind::render(c, n)));
             }
@@ -94,7 +103,7 @@ pub fn evaluate(s: &Session, check: &Check) -> CheckResult {
                 Ok(n) => n,
                 Err(problem) => return failed(goal, problem),
             };
-            match s.request(&r.from, &url) {
+            match s.request_as(&r.from, &url, r.host.as_deref()) {
                 None => (
                     goal,
                     format!("there is no host or pod named {} yet", r.from),

@@ -169,6 +169,7 @@ mod tests {
                 url: url.into(),
                 expect,
                 body_contains: None,
+                host: None,
             }),
         }
     }

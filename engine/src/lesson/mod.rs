@@ -521,6 +521,9 @@ pub struct RequestCheck {
     pub url: String,
     pub expect: Expect,
     pub body_contains: Option<String>,
+    /// The request's Host header, when not the URL's host.
+    #[serde(default)]
+    pub host: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]

@@ -99,6 +99,10 @@ struct RequestSpec {
     expect: Scalar,
     #[serde(default)]
     body_contains: Option<String>,
+    /// The Host header, when it is not the URL's host (a name routed by
+    /// an HTTP proxy that no DNS knows).
+    #[serde(default)]
+    host: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -1337,6 +1341,7 @@ fn convert_check(cx: &mut Ctx<'_>, spec: CheckSpec, line: usize, nodes: u8) -> O
             url: r.url,
             expect,
             body_contains: r.body_contains,
+            host: r.host,
         }));
     }
     if let Some(p) = spec.pod {

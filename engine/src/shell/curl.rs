@@ -261,7 +261,7 @@ pub(super) fn run(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
 /// it, typed: how it ended, the body, the packet's trace, and the host
 /// whose program answered. Nothing is printed; the same exchange as the
 /// student's curl, so the outcome is the one their curl would get.
-pub(super) fn get(s: &mut Ctx, raw: &str) -> super::RequestOutcome {
+pub(super) fn get(s: &mut Ctx, raw: &str, host: Option<&str>) -> super::RequestOutcome {
     let outcome = |observed, trace, body: &str, answered_by| super::RequestOutcome {
         observed,
         body: body.to_string(),
@@ -281,7 +281,10 @@ pub(super) fn get(s: &mut Ctx, raw: &str) -> super::RequestOutcome {
         }
     };
     let opts = Options::default();
-    let req = request(&opts, &url, "GET");
+    let mut req = request(&opts, &url, "GET");
+    if let Some(h) = host {
+        req.host_header = h.to_string();
+    }
     let mut quiet = Execution::default();
     let dst = SocketAddrV4::new(ip, url.port);
     let x = exchange(

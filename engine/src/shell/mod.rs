@@ -531,10 +531,16 @@ impl Session {
     /// of the session so that looking changes nothing. This is how lessons
     /// check outcomes and draw the before/after table.
     pub fn request(&self, from: &str, url: &str) -> Option<RequestOutcome> {
+        self.request_as(from, url, None)
+    }
+
+    /// [`Session::request`] with another Host header than the URL's (as
+    /// `curl -H 'Host: …'` sends it).
+    pub fn request_as(&self, from: &str, url: &str, host: Option<&str>) -> Option<RequestOutcome> {
         let mut probe = self.clone();
         probe.settle();
         probe.position_at(from)?;
-        Some(curl::get(&mut probe.ctx(), url))
+        Some(curl::get(&mut probe.ctx(), url, host))
     }
 
     /// Several requests in a row (new connections each, as curl in a loop),
@@ -544,7 +550,7 @@ impl Session {
         probe.settle();
         probe.position_at(from)?;
         let mut probe = probe.ctx();
-        Some((0..n).map(|_| curl::get(&mut probe, url)).collect())
+        Some((0..n).map(|_| curl::get(&mut probe, url, None)).collect())
     }
 
     fn position_at(&mut self, from: &str) -> Option<()> {

@@ -317,3 +317,90 @@ spec:
         .expect("api");
     assert!(traefik < api, "{path:?}");
 }
+
+const INGRESS: &str = "apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: shop
+spec:
+  rules:
+  - host: shop.example.com
+    http:
+      paths:
+      - path: /api
+        pathType: Prefix
+        backend:
+          service:
+            name: api
+            port:
+              number: 80
+      - path: /
+        pathType: Prefix
+        backend:
+          service:
+            name: web
+            port:
+              number: 80
+";
+
+#[test]
+fn traefik_serves_an_ingress_of_its_default_class_with_its_own_prefix_matching() {
+    let mut s = gateway_world(true);
+    apps(&mut s);
+    apply(&mut s, INGRESS);
+    // The DefaultIngressClass admission plugin gave it Traefik's class.
+    assert_eq!(
+        ok(
+            &mut s,
+            "kubectl get ingress shop -o jsonpath='{.spec.ingressClassName}'"
+        ),
+        "traefik"
+    );
+    let lb = ok(
+        &mut s,
+        "kubectl get svc -n traefik traefik -o jsonpath='{.status.loadBalancer.ingress[0].ip}'",
+    );
+    let listed = ok(&mut s, "kubectl get ingress");
+    assert!(
+        listed.starts_with(&format!(
+            "NAME   CLASS     HOSTS              ADDRESS         PORTS   AGE\nshop   traefik   shop.example.com   {lb}   80 "
+        )),
+        "{listed}"
+    );
+    let get = |s: &mut Session, path: &str| {
+        s.pass(NATIVE_STEP_MS);
+        run(
+            s,
+            &format!("curl -s -H 'Host: shop.example.com' http://{lb}{path}"),
+        )
+        .1
+    };
+    assert_eq!(get(&mut s, "/api/x"), "api\n");
+    // Traefik's Ingress provider writes a Prefix path as its own
+    // character-wise PathPrefix: /apis is under /api (unlike an HTTPRoute).
+    assert_eq!(get(&mut s, "/apis"), "api\n");
+    assert!(get(&mut s, "/").starts_with("Hostname: web-"));
+    s.pass(NATIVE_STEP_MS);
+    let (_, other) = run(&mut s, &format!("curl -s http://{lb}/"));
+    assert_eq!(other, "404 page not found\n");
+    let described = ok(&mut s, "kubectl describe ingress shop");
+    assert!(
+        described.contains("Ingress Class:    traefik\n"),
+        "{described}"
+    );
+    assert!(
+        described.contains("                    /api   api:80 ("),
+        "{described}"
+    );
+}
+
+#[test]
+fn without_traefik_an_ingress_is_stored_and_nothing_serves_it() {
+    let mut s = world_with(WorldOptions::default());
+    apply(&mut s, INGRESS);
+    let listed = ok(&mut s, "kubectl get ingress");
+    assert!(
+        listed.starts_with("NAME   CLASS    HOSTS              ADDRESS   PORTS   AGE\nshop   <none>   shop.example.com             80 "),
+        "{listed}"
+    );
+}

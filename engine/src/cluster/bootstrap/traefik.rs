@@ -20,6 +20,9 @@ use super::super::{Cluster, CLUSTER_AGE_MS};
 /// The controller name Traefik's Gateway provider answers for.
 pub const CONTROLLER_NAME: &str = "traefik.io/gateway-controller";
 
+/// The controller an IngressClass names for Traefik's Ingress provider.
+pub const INGRESS_CONTROLLER: &str = "traefik.io/ingress-controller";
+
 /// The entryPoints of the chart's static configuration: name and port.
 /// A Gateway listener must use one of these ports (Traefik matches a
 /// listener to the entryPoint on its port).
@@ -115,6 +118,19 @@ spec:
     port: 443
     protocol: TCP
     targetPort: websecure
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  annotations:
+    ingressclass.kubernetes.io/is-default-class: \"true\"
+  labels:
+    app.kubernetes.io/instance: traefik-traefik
+    app.kubernetes.io/managed-by: Helm
+    app.kubernetes.io/name: traefik
+  name: traefik
+spec:
+  controller: traefik.io/ingress-controller
 ---
 apiVersion: gateway.networking.k8s.io/v1
 kind: GatewayClass

@@ -1,25 +1,29 @@
 //! The API server's defaulting and validation of the kinds kept as JSON:
-//! NetworkPolicy (`pkg/apis/networking`, v1.31), and what the Gateway
+//! NetworkPolicy, Ingress and IngressClass (`pkg/apis/networking`, v1.31),
+//! and what the Gateway
 //! API's CRDs add to their schema (defaults, and the CEL rules that matter
 //! here, with their messages).
 
 use super::{
     port_name_errors, validate_labels, validate_labels_and_annotations, validate_name, BadValue,
-    FieldError, PORT_RANGE_MSG,
+    FieldError, DNS1035_MSG, DNS1123_SUBDOMAIN_MSG, PORT_RANGE_MSG,
 };
 use crate::cluster::objects::{at, list_at, str_at, Unstructured};
 use serde_json::{json, Map, Value};
 
 /// Defaults, then validation, of a kind kept as JSON.
-/// `create`: a new object (the CRDs default a status only then).
-pub fn admit(u: &mut Unstructured, create: bool) -> Vec<FieldError> {
+/// `old`: the stored object an update replaces (the CRDs default a status
+/// only on create).
+pub fn admit(u: &mut Unstructured, old: Option<&Unstructured>) -> Vec<FieldError> {
     match u.kind {
         "NetworkPolicy" => {
             default_network_policy(&mut u.body);
             validate_network_policy(u)
         }
+        "Ingress" => validate_ingress(u, old.is_none()),
+        "IngressClass" => validate_ingress_class(u, old),
         "GatewayClass" | "Gateway" | "HTTPRoute" | "ReferenceGrant" => {
-            default_gateway_api(u, create);
+            default_gateway_api(u, old.is_none());
             validate_gateway_api(u)
         }
         _ => vec![],
@@ -295,6 +299,269 @@ fn validate_ip_block(b: &Value, path: &str) -> Vec<FieldError> {
     errs
 }
 
+fn host_errors(host: &str, path: &str) -> Vec<FieldError> {
+    let mut errs = vec![];
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        errs.push(FieldError::invalid(
+            path,
+            BadValue::Str(host.to_string()),
+            "must be a DNS name, not an IP address",
+        ));
+    }
+    if let Some(rest) = host.strip_prefix("*.") {
+        if !super::is_dns1123_subdomain(rest) {
+            errs.push(FieldError::invalid(
+                path,
+                BadValue::Str(host.to_string()),
+                "a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character (e.g. '*.example.com', regex used for validation is '\\*\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+            ));
+        }
+    } else if !super::is_dns1123_subdomain(host) {
+        errs.push(FieldError::invalid(
+            path,
+            BadValue::Str(host.to_string()),
+            DNS1123_SUBDOMAIN_MSG,
+        ));
+    }
+    errs
+}
+
+fn validate_ingress(u: &Unstructured, create: bool) -> Vec<FieldError> {
+    let mut errs: Vec<FieldError> = validate_name(&u.metadata.name, true).into_iter().collect();
+    errs.extend(validate_labels_and_annotations(&u.metadata));
+    let spec = u.spec();
+    let rules = list_at(spec, &["rules"]);
+    let default = spec.get("defaultBackend");
+    if rules.is_empty() && default.is_none() {
+        errs.push(FieldError::invalid(
+            "spec",
+            BadValue::Raw("[]networking.IngressRule(nil)".into()),
+            "either `defaultBackend` or `rules` must be specified",
+        ));
+    }
+    if let Some(d) = default {
+        errs.extend(validate_backend(d, "spec.defaultBackend"));
+    }
+    for (i, rule) in rules.iter().enumerate() {
+        let host = str_at(rule, &["host"]);
+        if !host.is_empty() {
+            errs.extend(host_errors(host, &format!("spec.rules[{i}].host")));
+        }
+        let Some(http) = rule.get("http") else {
+            continue;
+        };
+        let path = format!("spec.rules[{i}].http");
+        let paths = list_at(http, &["paths"]);
+        if paths.is_empty() {
+            errs.push(FieldError::required(format!("{path}.paths"), ""));
+        }
+        for (j, p) in paths.iter().enumerate() {
+            errs.extend(validate_ingress_path(p, &format!("{path}.paths[{j}]")));
+        }
+    }
+    for (i, tls) in list_at(spec, &["tls"]).iter().enumerate() {
+        for (j, h) in list_at(tls, &["hosts"]).iter().enumerate() {
+            let h = h.as_str().unwrap_or("");
+            errs.extend(
+                host_errors(h, &format!("spec.tls[{i}].hosts[{j}]"))
+                    .into_iter()
+                    .filter(|e| !e.detail.starts_with("must be a DNS name")),
+            );
+        }
+    }
+    let class = str_at(spec, &["ingressClassName"]);
+    if spec.get("ingressClassName").is_some() && !super::is_dns1123_subdomain(class) {
+        errs.push(FieldError::invalid(
+            "spec.ingressClassName",
+            BadValue::Str(class.to_string()),
+            DNS1123_SUBDOMAIN_MSG,
+        ));
+    }
+    if create {
+        if let Some(a) = u.metadata.annotations.get("kubernetes.io/ingress.class") {
+            if spec.get("ingressClassName").is_some() && a != class {
+                errs.push(FieldError::invalid(
+                    "annotations.kubernetes.io/ingress.class",
+                    BadValue::Str(a.clone()),
+                    "must match `ingressClassName` when both are specified",
+                ));
+            }
+        }
+    }
+    errs
+}
+
+fn validate_ingress_path(p: &Value, path: &str) -> Vec<FieldError> {
+    let mut errs = vec![];
+    let Some(kind) = p.get("pathType").and_then(Value::as_str) else {
+        return vec![FieldError::required(
+            format!("{path}.pathType"),
+            "pathType must be specified",
+        )];
+    };
+    let value = str_at(p, &["path"]);
+    match kind {
+        "Exact" | "Prefix" => {
+            if !value.starts_with('/') {
+                errs.push(FieldError::invalid(
+                    format!("{path}.path"),
+                    BadValue::Str(value.to_string()),
+                    "must be an absolute path",
+                ));
+            }
+            for seq in ["//", "/./", "/../", "%2f", "%2F"] {
+                if value.contains(seq) {
+                    errs.push(FieldError::invalid(
+                        format!("{path}.path"),
+                        BadValue::Str(value.to_string()),
+                        format!("must not contain '{seq}'"),
+                    ));
+                }
+            }
+            for suffix in ["/..", "/."] {
+                if value.ends_with(suffix) {
+                    errs.push(FieldError::invalid(
+                        format!("{path}.path"),
+                        BadValue::Str(value.to_string()),
+                        format!("cannot end with '{suffix}'"),
+                    ));
+                }
+            }
+        }
+        "ImplementationSpecific" => {
+            if !value.is_empty() && !value.starts_with('/') {
+                errs.push(FieldError::invalid(
+                    format!("{path}.path"),
+                    BadValue::Str(value.to_string()),
+                    "must be an absolute path",
+                ));
+            }
+        }
+        other => errs.push(FieldError::unsupported(
+            format!("{path}.pathType"),
+            other,
+            &["Exact", "ImplementationSpecific", "Prefix"],
+        )),
+    }
+    errs.extend(validate_backend(
+        at(p, &["backend"]),
+        &format!("{path}.backend"),
+    ));
+    errs
+}
+
+fn validate_backend(b: &Value, path: &str) -> Vec<FieldError> {
+    let service = b.get("service");
+    let resource = b.get("resource");
+    match (service, resource) {
+        (Some(_), Some(_)) => vec![FieldError::invalid(
+            path,
+            BadValue::Str(String::new()),
+            "cannot set both resource and service backends",
+        )],
+        (None, Some(r)) => {
+            let mut errs = vec![];
+            for key in ["kind", "name"] {
+                if str_at(r, &[key]).is_empty() {
+                    errs.push(FieldError::required(format!("{path}.resource.{key}"), ""));
+                }
+            }
+            errs
+        }
+        (Some(s), None) => {
+            let mut errs = vec![];
+            let name = str_at(s, &["name"]);
+            if name.is_empty() {
+                errs.push(FieldError::required(format!("{path}.service.name"), ""));
+            } else if name.len() > 63 {
+                errs.push(FieldError::invalid(
+                    format!("{path}.service.name"),
+                    BadValue::Str(name.to_string()),
+                    "must be no more than 63 characters",
+                ));
+            } else if !super::is_dns1035_label(name) {
+                errs.push(FieldError::invalid(
+                    format!("{path}.service.name"),
+                    BadValue::Str(name.to_string()),
+                    DNS1035_MSG,
+                ));
+            }
+            let port_name = str_at(s, &["port", "name"]);
+            let number = at(s, &["port", "number"]).as_i64().unwrap_or(0);
+            if !port_name.is_empty() && number != 0 {
+                errs.push(FieldError::invalid(
+                    path,
+                    BadValue::Str(String::new()),
+                    "cannot set both port name & port number",
+                ));
+            } else if !port_name.is_empty() {
+                for msg in port_name_errors(port_name) {
+                    errs.push(FieldError::invalid(
+                        format!("{path}.service.port.name"),
+                        BadValue::Str(port_name.to_string()),
+                        msg,
+                    ));
+                }
+            } else if number != 0 {
+                if !(1..=65535).contains(&number) {
+                    errs.push(FieldError::invalid(
+                        format!("{path}.service.port.number"),
+                        BadValue::Int(number),
+                        PORT_RANGE_MSG,
+                    ));
+                }
+            } else {
+                errs.push(FieldError::required(
+                    path,
+                    "port name or number is required",
+                ));
+            }
+            errs
+        }
+        (None, None) => vec![FieldError::invalid(
+            path,
+            BadValue::Str(String::new()),
+            "resource or service backend is required",
+        )],
+    }
+}
+
+fn validate_ingress_class(u: &Unstructured, old: Option<&Unstructured>) -> Vec<FieldError> {
+    let mut errs: Vec<FieldError> = validate_name(&u.metadata.name, true).into_iter().collect();
+    errs.extend(validate_labels_and_annotations(&u.metadata));
+    let controller = str_at(u.spec(), &["controller"]);
+    if let Some(o) = old {
+        let was = str_at(o.spec(), &["controller"]);
+        if was != controller {
+            errs.push(FieldError::invalid(
+                "spec.controller",
+                BadValue::Str(controller.to_string()),
+                "field is immutable",
+            ));
+        }
+    }
+    if controller.is_empty() {
+        errs.push(FieldError::required("spec.controller", ""));
+    } else if controller.len() > 250 {
+        errs.push(FieldError::too_long("spec.controller", 250));
+    } else if !is_domain_prefixed_path(controller) {
+        errs.push(FieldError::invalid(
+            "spec.controller",
+            BadValue::Str(controller.to_string()),
+            "must be a domain-prefixed path (such as \"acme.io/foo\")",
+        ));
+    }
+    errs
+}
+
+/// `IsDomainPrefixedPath`: a DNS subdomain, `/`, and a path.
+fn is_domain_prefixed_path(s: &str) -> bool {
+    match s.split_once('/') {
+        Some((host, path)) => super::is_dns1123_subdomain(host) && !path.is_empty(),
+        None => false,
+    }
+}
+
 /// What the Gateway API's CRDs default: the status a controller has not
 /// written yet, a route's parents and backends, a rule's path, a
 /// listener's allowed routes.
@@ -531,7 +798,7 @@ mod tests {
     #[test]
     fn a_policy_is_defaulted_as_the_server_does() {
         let mut u = policy(json!({"egress": [{"ports": [{"port": 53}]}]}));
-        assert!(admit(&mut u, true).is_empty());
+        assert!(admit(&mut u, None).is_empty());
         assert_eq!(u.spec()["policyTypes"], json!(["Ingress", "Egress"]));
         assert_eq!(u.spec()["egress"][0]["ports"][0]["protocol"], "TCP");
         assert_eq!(u.spec()["podSelector"], json!({}));
@@ -545,7 +812,7 @@ mod tests {
             "policyTypes": ["Ingress", "egress"]
         }));
         assert_eq!(
-            messages(&admit(&mut u, true)),
+            messages(&admit(&mut u, None)),
             [
                 "spec.ingress[0].ports[0].protocol: Unsupported value: \"ICMP\": supported values: \"TCP\", \"UDP\", \"SCTP\"",
                 "spec.ingress[0].ports[0].endPort: Invalid value: 90: may not be specified when `port` is non-numeric",
@@ -568,7 +835,7 @@ mod tests {
             "spec".into(),
             json!({"parentRefs": [{"name": "gw"}], "rules": [{"backendRefs": [{"name": "web", "port": 80}]}]}),
         );
-        assert!(admit(&mut u, true).is_empty());
+        assert!(admit(&mut u, None).is_empty());
         assert_eq!(
             u.spec()["rules"][0],
             json!({"backendRefs": [{"group": "", "kind": "Service", "name": "web", "port": 80, "weight": 1}],

@@ -66,6 +66,11 @@ pub(crate) fn headers(r: Resource) -> (Vec<&'static str>, Vec<&'static str>) {
         Resource::ConfigMaps => (vec!["NAME", "DATA", "AGE"], vec![]),
         Resource::Secrets => (vec!["NAME", "TYPE", "DATA", "AGE"], vec![]),
         Resource::NetworkPolicies => (vec!["NAME", "POD-SELECTOR", "AGE"], vec![]),
+        Resource::Ingresses => (
+            vec!["NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"],
+            vec![],
+        ),
+        Resource::IngressClasses => (vec!["NAME", "CONTROLLER", "PARAMETERS", "AGE"], vec![]),
         // The CRDs' additionalPrinterColumns (priority 1 under -o wide).
         Resource::GatewayClasses => (
             vec!["NAME", "CONTROLLER", "ACCEPTED", "AGE"],
@@ -259,6 +264,41 @@ fn containers(t: &PodTemplate) -> (String, String) {
     let names: Vec<&str> = t.spec.containers.iter().map(|c| c.name.as_str()).collect();
     let images: Vec<&str> = t.spec.containers.iter().map(|c| c.image.as_str()).collect();
     (names.join(","), images.join(","))
+}
+
+/// `printIngress`: CLASS (`<none>` without one), HOSTS (`*` for a rule
+/// without host), ADDRESS (the load balancer's), PORTS (`80`, and `443`
+/// with TLS).
+fn ingress_cells(o: &Unstructured) -> Vec<String> {
+    let class = match o.spec().get("ingressClassName").and_then(Value::as_str) {
+        Some(c) => c.to_string(),
+        None => "<none>".into(),
+    };
+    let hosts: Vec<&str> = list_at(o.spec(), &["rules"])
+        .iter()
+        .map(|r| match str_at(r, &["host"]) {
+            "" => "*",
+            h => h,
+        })
+        .collect();
+    let hosts = if hosts.is_empty() {
+        "*".to_string()
+    } else {
+        hosts.join(",")
+    };
+    let address: Vec<&str> = list_at(o.status(), &["loadBalancer", "ingress"])
+        .iter()
+        .map(|i| match str_at(i, &["ip"]) {
+            "" => str_at(i, &["hostname"]),
+            ip => ip,
+        })
+        .collect();
+    let ports = if list_at(o.spec(), &["tls"]).is_empty() {
+        "80"
+    } else {
+        "80, 443"
+    };
+    vec![class, hosts, address.join(","), ports.to_string()]
 }
 
 /// The cells of a Gateway API object between NAME and AGE, and its wide
@@ -629,6 +669,34 @@ fn items_uncounted(s: &Ctx, r: Resource, ns: Option<&str>) -> Vec<Item> {
                     vec![],
                     to_json(np),
                 ));
+            }
+        }
+        Resource::Ingresses | Resource::IngressClasses => {
+            let kind = r.kind();
+            let cluster_scoped = r == Resource::IngressClasses;
+            for o in c
+                .objects_of(kind, None)
+                .filter(|o| cluster_scoped || in_ns(o.namespace()))
+            {
+                let cells = if cluster_scoped {
+                    vec![
+                        str_at(o.spec(), &["controller"]).to_string(),
+                        "<none>".into(),
+                    ]
+                } else {
+                    ingress_cells(o)
+                };
+                let cells = [
+                    vec![o.metadata.name.clone()],
+                    cells,
+                    vec![age(now, o.metadata.created_ms)],
+                ]
+                .concat();
+                let mut it = item(o.namespace(), &o.metadata, cells, vec![], to_json(o));
+                if cluster_scoped {
+                    it.namespace = None;
+                }
+                out.push(it);
             }
         }
         Resource::GatewayClasses

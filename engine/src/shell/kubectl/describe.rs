@@ -752,6 +752,90 @@ fn describe_network_policy(np: &Unstructured) -> String {
     DESCRIBE.format(&o)
 }
 
+/// `describeIngressV1`: the class, the default backend, each rule's host
+/// and paths with each backend's endpoints (`describeBackendV1`).
+fn describe_ingress(c: &Cluster, ing: &Unstructured) -> String {
+    let ns = ing.namespace();
+    let backend = |b: &Value| -> String {
+        let svc = at(b, &["service"]);
+        let name = str_at(svc, &["name"]);
+        if !c
+            .endpoints
+            .contains_key(&(ns.to_string(), name.to_string()))
+        {
+            return format!("<error: endpoints {name:?} not found>");
+        }
+        let Some(service) = c.services.get(&(ns.to_string(), name.to_string())) else {
+            return format!("<error: services {name:?} not found>");
+        };
+        let number = at(svc, &["port", "number"]).as_i64();
+        let pname = str_at(svc, &["port", "name"]);
+        let port_name = service
+            .spec
+            .ports
+            .iter()
+            .find(|p| number == Some(i64::from(p.port)) || (!pname.is_empty() && p.name == pname))
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        let shown = match number {
+            Some(n) => n.to_string(),
+            None => pname.to_string(),
+        };
+        format!(
+            "{name}:{shown} ({})",
+            format_endpoint_slices(&c.slices_of(ns, name), Some(&port_name))
+        )
+    };
+    let mut o = format!("Name:\t{}\n", ing.metadata.name);
+    multiline("Labels", &ing.metadata.labels, &mut o);
+    let address: Vec<&str> = list_at(ing.status(), &["loadBalancer", "ingress"])
+        .iter()
+        .map(|i| match str_at(i, &["ip"]) {
+            "" => str_at(i, &["hostname"]),
+            ip => ip,
+        })
+        .collect();
+    o.push_str(&format!(
+        "Namespace:\t{ns}\nAddress:\t{}\nIngress Class:\t{}\n",
+        address.join(","),
+        ing.spec()
+            .get("ingressClassName")
+            .and_then(Value::as_str)
+            .unwrap_or("<none>")
+    ));
+    let default = match ing.spec().get("defaultBackend") {
+        Some(d) => backend(d),
+        None => "<default>".into(),
+    };
+    o.push_str(&format!("Default backend:\t{default}\n"));
+    o.push_str("Rules:\n  Host\tPath\tBackends\n  ----\t----\t--------\n");
+    let mut count = 0;
+    for rule in list_at(ing.spec(), &["rules"]) {
+        let Some(http) = rule.get("http") else {
+            continue;
+        };
+        count += 1;
+        let host = match str_at(rule, &["host"]) {
+            "" => "*",
+            h => h,
+        };
+        o.push_str(&format!("  {host}\t\n"));
+        for p in list_at(http, &["paths"]) {
+            o.push_str(&format!(
+                "  \t{} \t{}\n",
+                str_at(p, &["path"]),
+                backend(at(p, &["backend"]))
+            ));
+        }
+    }
+    if count == 0 {
+        o.push_str(&format!("  *\t*\t{default}\n"));
+    }
+    annotations("Annotations", &ing.metadata.annotations, &mut o);
+    o.push_str("Events:\t<none>\n");
+    DESCRIBE.format(&o)
+}
+
 /// `printNetworkPolicySpecIngressFrom` and `…EgressTo`.
 fn policy_rules(rules: &[Value], dir: &str, peers: &str, word: &str, o: &mut String) {
     const I: &str = "    ";
@@ -1235,6 +1319,10 @@ pub(crate) fn describe(s: &Ctx, args: &Args, exec: &mut Execution) -> i32 {
                     .objects
                     .get(&("NetworkPolicy", key.0.clone(), key.1.clone()))
                     .map(describe_network_policy),
+                Resource::Ingresses => c
+                    .objects
+                    .get(&("Ingress", key.0.clone(), key.1.clone()))
+                    .map(|i| describe_ingress(c, i)),
                 Resource::Nodes => describe_node(c, &n, now),
                 other => {
                     exec.err(format!(

@@ -843,7 +843,7 @@ fn ingresses(
                 });
             }
         }
-        if let Some(b) = ing.spec().get("defaultBackend").and_then(|d| backend(d)) {
+        if let Some(b) = ing.spec().get("defaultBackend").and_then(backend) {
             routers.push(Router {
                 name: "default-backend".into(),
                 rule: "PathPrefix(\"/\")".into(),

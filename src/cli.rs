@@ -278,13 +278,14 @@ fn build(paths: Vec<String>, site: &str, compress: bool) -> i32 {
             let source: usize = c.lessons.iter().map(|(_, text)| text.len()).sum();
             let json = course.to_json();
             println!(
-                "checked {} {noun} ({} steps): no problems\nwrote the course into {site}/index.html and {site}/author/index.html: {} lesson(s), {} of lesson files as {} of course data ({} gzip); compressed {} file(s)",
+                "checked {} {noun} ({} steps): no problems\nwrote the course into {site}/index.html and {site}/author/index.html: {} lesson(s), {} of lesson files as {} of course data ({} gzip) and {} of first screen; compressed {} file(s)",
                 c.files,
                 c.steps,
                 c.files,
                 kib(source),
                 kib(report.course_bytes),
                 kib(crate::site::gzip(json.as_bytes()).len()),
+                kib(report.first_screen_bytes),
                 report.compressed
             );
             0

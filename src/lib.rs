@@ -4,6 +4,11 @@
 pub use servicelab_engine as engine;
 
 pub mod line_editor;
+/// Lesson prose as markup, for the page and the prerendered first screen.
+pub mod markup;
+/// The first screen `servicelab build` writes into the page.
+pub mod prerender;
+pub mod prose_tree;
 /// A zip writer: the authors' page publishes a site as one download.
 pub mod zip;
 

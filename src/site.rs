@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 pub struct Report {
     pub course_bytes: usize,
+    /// The prerendered first screen's HTML (0: the page has no place for it).
+    pub first_screen_bytes: usize,
     pub compressed: usize,
 }
 
@@ -123,6 +125,9 @@ pub fn publish(dir: &Path, course: &Course, compress_files: bool) -> Result<Repo
         )
     })?;
     let course_bytes = built.len().saturating_sub(html.len()) + course_length_in(&html);
+    // The first screen, painted before the wasm has run.
+    let built = servicelab::prerender::embed(&built, course);
+    let first_screen_bytes = first_screen_length_in(&built);
     write_atomic(&index, built.as_bytes())?;
     // The authors' page, when the site has one, shows the same course.
     let author = dir.join("author").join("index.html");
@@ -138,6 +143,7 @@ pub fn publish(dir: &Path, course: &Course, compress_files: bool) -> Result<Repo
         }
         return Ok(Report {
             course_bytes,
+            first_screen_bytes,
             compressed: 0,
         });
     }
@@ -153,6 +159,7 @@ pub fn publish(dir: &Path, course: &Course, compress_files: bool) -> Result<Repo
     }
     Ok(Report {
         course_bytes,
+        first_screen_bytes,
         compressed,
     })
 }
@@ -211,6 +218,15 @@ fn write_file_list(dir: &Path) -> Result<(), String> {
         return Ok(());
     }
     write_atomic(&path, json.as_bytes())
+}
+
+/// How many bytes of prerendered first screen `html` holds.
+fn first_screen_length_in(html: &str) -> usize {
+    use servicelab::prerender::{END, START};
+    match (html.find(START), html.find(END)) {
+        (Some(s), Some(e)) if e > s => e - s - START.len(),
+        _ => 0,
+    }
 }
 
 /// How many bytes of course data `html` held before (so the report gives

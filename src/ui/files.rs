@@ -38,14 +38,6 @@ impl StepFiles {
     }
 }
 
-/// Words of `text` that look like a manifest's name (`web.yaml`).
-fn manifest_names(text: &str) -> impl Iterator<Item = &str> {
-    text.split(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
-        .filter(|w| {
-            (w.ends_with(".yaml") || w.ends_with(".yml")) && w.len() > 5 && !w.starts_with('.')
-        })
-}
-
 /// The files step `step` (1-based) of `lesson` mentions: its own blocks,
 /// then the manifests its text and commands name that the lesson or the
 /// laptop has.
@@ -68,17 +60,7 @@ pub fn step_files(session: &Session, lesson: Option<&Lesson>, step: usize) -> Rc
         };
         of(&lesson.steps[..step.min(lesson.steps.len())]).or_else(|| of(&lesson.steps))
     };
-    let mut names: Vec<String> = s.files.iter().map(|f| f.name.clone()).collect();
-    let prose = s.prose_text();
-    let mentioned = std::iter::once(prose.as_str())
-        .chain(s.commands.iter().map(String::as_str))
-        .flat_map(manifest_names);
-    for name in mentioned {
-        if !names.iter().any(|n| n == name) {
-            names.push(name.to_string());
-        }
-    }
-    let files = names
+    let files = crate::prose_tree::step_file_names(s)
         .into_iter()
         .filter_map(|name| {
             let current = session.file_on(LESSON_HOST, &name);

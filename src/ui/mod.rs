@@ -66,6 +66,17 @@ pub fn start() {
         .and_then(|w| w.location().search().ok())
         .map(|query| world_options::from_query(&query))
         .unwrap_or_else(|| Ok(Default::default()));
+    // The course data sits in <body>, after the prerendered first screen
+    // (so that the screen is painted before the data has arrived), and
+    // mounting empties <body>: it goes to <head>, where it stays readable.
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        if let (Some(course), Some(head)) = (
+            document.get_element_by_id(crate::engine::lesson::course::ELEMENT_ID),
+            document.head(),
+        ) {
+            let _ = head.append_child(&course);
+        }
+    }
     yew::Renderer::<App>::with_props(AppProps {
         options,
         route: None,

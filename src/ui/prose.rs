@@ -1,19 +1,19 @@
 //! A lesson's prose, drawn from the course data ([`Doc`]): the Markdown was
 //! read when the course was built, so the page carries no Markdown parser.
-//! Every node becomes a Yew node; no HTML string is ever parsed by the
-//! browser, so a lesson (or hand-edited course data) cannot inject markup or
-//! script. Links are checked again here, as the data may come from anywhere.
-//!
-//! Two kinds of block become controls:
-//! - a console block's commands get a "Run" button that runs the command in
-//!   the terminal;
-//! - a manifest (`yaml file=NAME`) gets an "Edit" button that opens NAME in
-//!   the editor.
+//! Which element each part becomes is decided once, in
+//! [`crate::prose_tree`] (the prerendered first screen is written from the
+//! same markup); here every element becomes a Yew node and each button gets
+//! its control: "Run" runs its command in the terminal, "Edit" opens its
+//! manifest in the editor. No HTML string is ever parsed by the browser, so
+//! a lesson (or hand-edited course data) cannot inject markup or script.
 
-use crate::engine::lesson::bind::{Piece, Values};
-use crate::engine::lesson::doc::{safe_href, ConsoleLine, Doc, Node};
+use crate::engine::lesson::bind::Values;
+use crate::engine::lesson::doc::Doc;
+use crate::markup::{Act, Markup};
+use crate::prose_tree::{self, Reading};
 use std::rc::Rc;
 use yew::prelude::*;
+use yew::virtual_dom::VTag;
 
 /// What the controls in the text do.
 #[derive(Clone, PartialEq)]
@@ -60,155 +60,54 @@ pub fn bound(text: &str, values: &Values) -> Html {
     if !text.contains('{') {
         return html! { { text.to_string() } };
     }
-    let parts = values.pieces(text).into_iter().map(|p| match p {
-        Piece::Text(t) => html! { { t.to_string() } },
-        Piece::Value(v) => html! { <span class="bound">{ v }</span> },
-        Piece::Missing { what, why } => html! {
-            <span class="unbound" title={why}>{ format!("<{what}>") }</span>
-        },
-    });
-    html! { <>{ for parts }</> }
+    let parts = prose_tree::bound(text, &Reading::plain(values));
+    html! { <>{ for parts.iter().map(|m| to_html(m, &Controls::default())) }</> }
 }
 
-fn console(lines: &[ConsoleLine], controls: &Controls) -> Html {
-    let values = &controls.values;
-    let parts = lines.iter().map(|line| match line {
-        ConsoleLine::Output(text) => {
-            html! { <pre class="console-output"><code>{ bound(text, values) }</code></pre> }
-        }
-        ConsoleLine::Command(cmd) if !controls.buttons => html! {
-            <div class="console-command">
-                <code><span class="console-prompt" aria-hidden="true">{ "$ " }</span>{ bound(cmd, values) }</code>
-            </div>
-        },
-        ConsoleLine::Command(cmd) => {
-            // The command as it runs in the student's world; one whose
-            // value is not there yet cannot run, and says why.
-            let ready = values.command(cmd);
-            let shown = values.text(cmd);
-            let onclick = {
-                let run = controls.run.clone();
-                let line = ready.clone().unwrap_or_default();
-                Callback::from(move |_: MouseEvent| run.emit(line.clone()))
-            };
-            let (disabled, title) = match &ready {
-                Ok(_) => (false, None),
-                Err(why) => (true, Some(format!("Not yet: {why}"))),
-            };
-            html! {
-                <div class="console-command">
-                    <code><span class="console-prompt" aria-hidden="true">{ "$ " }</span>{ bound(cmd, values) }</code>
-                    <button type="button" class="run-button" aria-label={format!("Run {shown}")} {title} {disabled} {onclick}>
-                        { "Run" }
-                    </button>
-                </div>
+/// One piece of markup as a Yew node, its buttons wired to `controls`.
+fn to_html(m: &Markup, controls: &Controls) -> Html {
+    match m {
+        Markup::Text(t) => Html::from(t.clone()),
+        Markup::El(e) => {
+            let mut tag = VTag::new(e.tag);
+            for (key, value) in &e.attrs {
+                tag.add_attribute(key, value.clone());
             }
-        }
-    });
-    html! { <div class="console">{ for parts }</div> }
-}
-
-fn file_block(name: &str, text: &str, controls: &Controls) -> Html {
-    // A challenge gives no manifest.
-    if !controls.buttons {
-        return Html::default();
-    }
-    let onclick = {
-        let open = controls.open.clone();
-        let name = name.to_string();
-        Callback::from(move |_: MouseEvent| open.emit(name.clone()))
-    };
-    let state = controls.files.get(name);
-    let edited = state.is_some_and(|f| f.edited());
-    let shown = match state.and_then(|f| f.current.clone()) {
-        Some(current) if edited => current,
-        _ => controls.values.text(text),
-    };
-    html! {
-        <figure class={classes!("file-block", edited.then_some("edited"))} data-file={name.to_string()}>
-            <figcaption>
-                <code class="file-name">{ name.to_string() }</code>
-                if edited {
-                    <span class="edited-mark">{ "your edited version" }</span>
-                }
-                <button type="button" class="edit-button" aria-label={format!("Edit {name}")} {onclick}>
-                    { "Edit" }
-                </button>
-            </figcaption>
-            <pre><code>{ shown }</code></pre>
-            if edited {
-                <details class="original">
-                    <summary>{ "The lesson's version" }</summary>
-                    <pre><code>{ controls.values.text(text) }</code></pre>
-                </details>
+            if let Some(act) = &e.act {
+                let onclick = match act.clone() {
+                    Act::Run(line) => {
+                        let run = controls.run.clone();
+                        Callback::from(move |_: MouseEvent| run.emit(line.clone()))
+                    }
+                    Act::Open(name) => {
+                        let open = controls.open.clone();
+                        Callback::from(move |_: MouseEvent| open.emit(name.clone()))
+                    }
+                };
+                tag.add_listener(Rc::new(yew::html::onclick::Wrapper::new(onclick)));
             }
-        </figure>
-    }
-}
-
-fn nodes(kids: &[Node], controls: &Controls, shift: u8) -> Html {
-    html! { <>{ for kids.iter().map(|k| node(k, controls, shift)) }</> }
-}
-
-fn node(n: &Node, controls: &Controls, shift: u8) -> Html {
-    let kids = |k: &[Node]| nodes(k, controls, shift);
-    match n {
-        Node::Text(t) => bound(t, &controls.values),
-        Node::Para(k) => html! { <p>{ kids(k) }</p> },
-        Node::Heading(level, k) => {
-            let tag = format!("h{}", level.saturating_add(shift).clamp(1, 6));
-            html! { <@{tag}>{ kids(k) }</@> }
+            tag.add_children(e.kids.iter().map(|k| to_html(k, controls)));
+            tag.into()
         }
-        Node::Quote(k) => html! { <blockquote>{ kids(k) }</blockquote> },
-        Node::Bullets(items) => {
-            html! { <ul>{ for items.iter().map(|i| html! { <li>{ kids(i) }</li> }) }</ul> }
-        }
-        Node::Numbered(start, items) => html! {
-            <ol start={start.to_string()}>{ for items.iter().map(|i| html! { <li>{ kids(i) }</li> }) }</ol>
-        },
-        Node::Em(k) => html! { <em>{ kids(k) }</em> },
-        Node::Strong(k) => html! { <strong>{ kids(k) }</strong> },
-        Node::Struck(k) => html! { <del>{ kids(k) }</del> },
-        Node::Link {
-            href,
-            title,
-            kids: k,
-        } => match safe_href(href) {
-            Some(href) => {
-                let external = href.starts_with("http");
-                let title = (!title.is_empty()).then(|| title.clone());
-                html! {
-                    <a {href} {title}
-                        target={external.then_some("_blank")}
-                        rel={external.then_some("noopener noreferrer")}>
-                        { kids(k) }
-                    </a>
-                }
-            }
-            None => kids(k),
-        },
-        Node::Code(t) => html! { <code>{ bound(t, &controls.values) }</code> },
-        // Only the image's text: an image from elsewhere would be a request
-        // from the page.
-        Node::ImageAlt(k) => html! { <span class="image-alt">{ kids(k) }</span> },
-        Node::Table { head, rows } => html! {
-            <table class="prose-table">
-                <thead><tr>{ for head.iter().map(|c| html! { <th scope="col">{ kids(c) }</th> }) }</tr></thead>
-                <tbody>{ for rows.iter().map(|r| html! {
-                    <tr>{ for r.iter().map(|c| html! { <td>{ kids(c) }</td> }) }</tr>
-                }) }</tbody>
-            </table>
-        },
-        Node::Break => html! { <br /> },
-        Node::Rule => html! { <hr /> },
-        Node::Pre(t) => html! { <pre><code>{ bound(t, &controls.values) }</code></pre> },
-        Node::Console(lines) => console(lines, controls),
-        Node::File { name, text } => file_block(name, text, controls),
     }
 }
 
 /// Draws `doc`. Headings are shifted down by `shift` levels (a step's
 /// `###` under the page's `h3` step title becomes an `h5`), never past `h6`.
 pub fn render(doc: &Doc, controls: &Controls, shift: u8) -> Html {
-    nodes(&doc.0, controls, shift)
+    let files = controls.files.clone();
+    let edited = move |name: &str| {
+        files
+            .get(name)
+            .filter(|f| f.edited())
+            .and_then(|f| f.current.clone())
+    };
+    let reading = Reading {
+        values: &controls.values,
+        buttons: controls.buttons,
+        edited: &edited,
+        unbound_why: None,
+    };
+    let parts = prose_tree::render(doc, &reading, shift);
+    html! { <>{ for parts.iter().map(|m| to_html(m, controls)) }</> }
 }

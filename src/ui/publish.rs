@@ -5,7 +5,8 @@
 //!
 //! The same code as `servicelab build` writes the course in: the lessons
 //! parsed into a [`Course`], embedded into the student's page and the
-//! authors' page with [`embed`]. The site's other files are fetched as
+//! authors' page with [`embed`], and the student's page's first screen
+//! written again for it ([`crate::prerender`]). The site's other files are fetched as
 //! they are, by the list `servicelab build` keeps beside index.html
 //! (`site-files.json`).
 
@@ -86,7 +87,8 @@ pub async fn site_zip(course: &Course) -> Result<(Vec<u8>, Published), String> {
             let built = embed(&html, course).ok_or_else(|| {
                 format!("{name} is not a servicelab page: it has no course element")
             })?;
-            body = built.into_bytes();
+            // The student's page paints the new course's first screen.
+            body = crate::prerender::embed(&built, course).into_bytes();
         }
         bytes += body.len();
         files.push((format!("{FOLDER}/{name}"), body));

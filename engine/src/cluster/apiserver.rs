@@ -400,9 +400,13 @@ impl Cluster {
             "secrets" => self.secrets.remove(&key).is_some(),
             other if unstructured_kind(other).is_some() => {
                 let kind = unstructured_kind(other).unwrap_or_default();
-                self.objects
-                    .remove(&(kind, key.0.clone(), key.1.clone()))
-                    .is_some()
+                // A cluster-scoped kind (IngressClass, GatewayClass) is
+                // stored without a namespace.
+                let ns = match super::kinds::info(kind) {
+                    Some(i) if !i.namespaced => String::new(),
+                    _ => key.0.clone(),
+                };
+                self.objects.remove(&(kind, ns, key.1.clone())).is_some()
             }
             "namespaces" => {
                 if matches!(

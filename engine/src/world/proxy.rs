@@ -220,7 +220,12 @@ impl World {
         };
         let ctx = self.server_ctx(backend_host, peer_seen_by_server);
         let response = match self.serve_http(backend_host, &listener, &forwarded, &ctx, now) {
-            Some(r) => r,
+            // Go's reverse proxy copies the backend's headers into its own
+            // response, which Go's server writes sorted by name.
+            Some(mut r) => {
+                r.headers.sort_by(|a, b| a.0.cmp(&b.0));
+                r
+            }
             None => {
                 let mut r = traefik_error(502, "Bad Gateway", "Bad Gateway", &date);
                 r.headers.retain(|(k, _)| k != "X-Content-Type-Options");

@@ -17,6 +17,7 @@ mod defects;
 mod dns_transcripts;
 mod front_end_data;
 mod gateway_behaviour;
+mod gateway_transcripts;
 mod kinds_transcripts;
 mod kube_proxy_walk;
 mod kubeadm_transcripts;

@@ -2,12 +2,13 @@
 //! as kubectl sorts it — by API group, the core group first, then by name.
 
 use super::Args;
-use crate::cluster::kinds::SERVED;
+use crate::cluster::kinds::{GATEWAY_API, SERVED};
 use crate::shell::tabwriter::TABLE;
 use crate::shell::Execution;
 
 #[inline(never)]
-pub(crate) fn api_resources(args: &Args, exec: &mut Execution) -> i32 {
+/// `crds`: the Gateway API's CRDs are installed, and listed.
+pub(crate) fn api_resources(args: &Args, crds: bool, exec: &mut Execution) -> i32 {
     let namespaced = match args.value("namespaced") {
         None => None,
         Some("true") => Some(true),
@@ -18,8 +19,10 @@ pub(crate) fn api_resources(args: &Args, exec: &mut Execution) -> i32 {
         }
     };
     let group = args.value("api-group");
+    let extra: &[_] = if crds { GATEWAY_API } else { &[] };
     let mut rows: Vec<_> = SERVED
         .iter()
+        .chain(extra)
         .filter(|r| namespaced.is_none_or(|n| r.namespaced == n))
         .filter(|r| group.is_none_or(|g| r.group == g))
         .collect();

@@ -752,6 +752,101 @@ fn describe_network_policy(np: &Unstructured) -> String {
     DESCRIBE.format(&o)
 }
 
+/// kubectl's generic describer for a custom resource: name, namespace,
+/// labels and annotations, then every other field in key order
+/// (`printUnstructuredContent`), each name as `smartLabelFor` spells it.
+fn describe_custom_resource(o: &Unstructured) -> String {
+    let mut out = format!("Name:\t{}\nNamespace:\t{}\n", o.metadata.name, o.namespace());
+    multiline("Labels", &o.metadata.labels, &mut out);
+    annotations("Annotations", &o.metadata.annotations, &mut out);
+    let Value::Object(mut all) = crate::cluster::apiserver::sorted(
+        serde_json::to_value(o).unwrap_or(Value::Null),
+    ) else {
+        return DESCRIBE.format(&out);
+    };
+    if let Some(Value::Object(meta)) = all.get_mut("metadata") {
+        for k in ["name", "namespace", "labels", "annotations", "managedFields"] {
+            meta.remove(k);
+        }
+    }
+    unstructured_content(&all, 0, &mut out);
+    out.push_str("Events:\t<none>\n");
+    DESCRIBE.format(&out)
+}
+
+fn unstructured_content(m: &serde_json::Map<String, Value>, level: usize, out: &mut String) {
+    let pad = "  ".repeat(level);
+    let mut keys: Vec<&String> = m.keys().collect();
+    crate::sort::sort(&mut keys);
+    for k in keys {
+        let label = smart_label(k);
+        match &m[k] {
+            Value::Object(child) => {
+                out.push_str(&format!("{pad}{label}:\n"));
+                unstructured_content(child, level + 1, out);
+            }
+            Value::Array(items) => {
+                out.push_str(&format!("{pad}{label}:\n"));
+                for item in items {
+                    match item {
+                        Value::Object(child) => unstructured_content(child, level + 1, out),
+                        other => out.push_str(&format!("{pad}  {}\n", go_value(other))),
+                    }
+                }
+            }
+            other => out.push_str(&format!("{pad}{label}:\t{}\n", go_value(other))),
+        }
+    }
+}
+
+/// A JSON scalar as Go's `%v` prints it.
+fn go_value(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "<nil>".into(),
+        other => other.to_string(),
+    }
+}
+
+/// `smartLabelFor`: `gatewayClassName` → `Gateway Class Name`, `apiVersion`
+/// → `API Version`; a name with other characters than letters and `-`
+/// stays as it is.
+fn smart_label(field: &str) -> String {
+    if field.chars().any(|c| !c.is_alphabetic() && c != '-') {
+        return field.to_string();
+    }
+    let mut parts: Vec<String> = vec![];
+    for c in field.chars() {
+        let new_word = match parts.last() {
+            None => true,
+            Some(w) => {
+                let last = w.chars().last().unwrap_or(' ');
+                c.is_uppercase() && !last.is_uppercase()
+            }
+        };
+        if new_word {
+            parts.push(c.to_string());
+        } else if let Some(w) = parts.last_mut() {
+            w.push(c);
+        }
+    }
+    parts
+        .into_iter()
+        .map(|p| {
+            if ["API", "URL", "UID", "OSB", "GUID"].contains(&p.to_uppercase().as_str()) {
+                p.to_uppercase()
+            } else {
+                let mut cs = p.chars();
+                match cs.next() {
+                    Some(f) => f.to_uppercase().collect::<String>() + cs.as_str(),
+                    None => String::new(),
+                }
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// `describeIngressV1`: the class, the default backend, each rule's host
 /// and paths with each backend's endpoints (`describeBackendV1`).
 fn describe_ingress(c: &Cluster, ing: &Unstructured) -> String {
@@ -1319,6 +1414,21 @@ pub(crate) fn describe(s: &Ctx, args: &Args, exec: &mut Execution) -> i32 {
                     .objects
                     .get(&("NetworkPolicy", key.0.clone(), key.1.clone()))
                     .map(describe_network_policy),
+                Resource::GatewayClasses
+                | Resource::Gateways
+                | Resource::HttpRoutes
+                | Resource::ReferenceGrants => c
+                    .objects
+                    .get(&(
+                        r.kind(),
+                        if r.namespaced() {
+                            key.0.clone()
+                        } else {
+                            String::new()
+                        },
+                        key.1.clone(),
+                    ))
+                    .map(describe_custom_resource),
                 Resource::Ingresses => c
                     .objects
                     .get(&("Ingress", key.0.clone(), key.1.clone()))

@@ -524,7 +524,10 @@ pub(crate) fn run(
         "patch" => patch::patch(&mut s.ctx(), &args, exec),
         "edit" => patch::edit(s, &args, exec),
         "port-forward" => portforward::port_forward(s, &args, exec),
-        "api-resources" => api_resources::api_resources(&args, exec),
+        "api-resources" => {
+            let crds = s.sim.world.cluster.gateway_api;
+            api_resources::api_resources(&args, crds, exec)
+        }
         "cluster-info" => {
             exec.out("Kubernetes control plane is running at https://192.168.1.2:6443\nCoreDNS is running at https://192.168.1.2:6443/api/v1/namespaces/kube-system/services/kube-dns:dns/proxy\n\nTo further debug and diagnose cluster problems, use 'kubectl cluster-info dump'.\n");
             0

@@ -756,16 +756,26 @@ fn describe_network_policy(np: &Unstructured) -> String {
 /// labels and annotations, then every other field in key order
 /// (`printUnstructuredContent`), each name as `smartLabelFor` spells it.
 fn describe_custom_resource(o: &Unstructured) -> String {
-    let mut out = format!("Name:\t{}\nNamespace:\t{}\n", o.metadata.name, o.namespace());
+    let mut out = format!(
+        "Name:\t{}\nNamespace:\t{}\n",
+        o.metadata.name,
+        o.namespace()
+    );
     multiline("Labels", &o.metadata.labels, &mut out);
     annotations("Annotations", &o.metadata.annotations, &mut out);
-    let Value::Object(mut all) = crate::cluster::apiserver::sorted(
-        serde_json::to_value(o).unwrap_or(Value::Null),
-    ) else {
+    let Value::Object(mut all) =
+        crate::cluster::apiserver::sorted(serde_json::to_value(o).unwrap_or(Value::Null))
+    else {
         return DESCRIBE.format(&out);
     };
     if let Some(Value::Object(meta)) = all.get_mut("metadata") {
-        for k in ["name", "namespace", "labels", "annotations", "managedFields"] {
+        for k in [
+            "name",
+            "namespace",
+            "labels",
+            "annotations",
+            "managedFields",
+        ] {
             meta.remove(k);
         }
     }

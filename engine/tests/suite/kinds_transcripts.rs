@@ -275,17 +275,17 @@ fn api_resources_and_what_is_not_simulated() {
     insta::assert_snapshot!(transcript(
         &mut s,
         &[(
-            "ingress.yaml",
-            "apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: web\nspec: {}\n",
+            "job.yaml",
+            "apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: web\nspec: {}\n",
         )],
         &[
             "kubectl api-resources",
             "kubectl api-resources --namespaced=false",
             "kubectl api-resources --api-group=apps -o name",
-            "kubectl get ingress",
+            "kubectl get jobs",
             "kubectl get networkpolicies",
             "kubectl get widgets",
-            "kubectl apply -f ingress.yaml",
+            "kubectl apply -f job.yaml",
         ]
     ));
 }

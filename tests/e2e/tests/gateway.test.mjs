@@ -44,7 +44,7 @@ describe('a student plays the Gateway API lesson to its recap', { timeout: 300_0
 
   it('the home page lists the lesson under its own course', async () => {
     await page.goto(server.url, { waitUntil: 'load' });
-    const course = page.locator('section.course', { has: page.getByRole('heading', { name: 'Gateway API' }) });
+    const course = page.locator('section.course', { has: page.getByRole('heading', { name: 'Beyond Services: policy and gateways' }) });
     await course.waitFor({ timeout: STEP });
     assert.equal(await course.locator(`[data-lesson="${LESSON}"]`).count(), 1);
     assert.equal(await course.locator('[data-lesson="14-ingress-to-gateway"]').count(), 1);

@@ -1197,10 +1197,13 @@ async fn with_the_gateway_api_the_journey_shows_traefiks_own_connection() {
     // to the api pod.
     let hops = text(&root, ".trace-details .hops");
     let proxied = hops
-        .find(
-            "traefik proxies it: rule PathPrefix(\"/\") → default/api:80, new connection 10.244.0.",
-        )
+        .find("traefik proxies it: router httproute-default-api-gw-default-shop-ep-web-0-")
         .unwrap_or_else(|| panic!("{hops}"));
+    assert!(
+        hops[proxied..]
+            .contains(", rule PathPrefix(\"/\") → default/api:80, new connection 10.244.0."),
+        "{hops}"
+    );
     let api_hop = hops[proxied..]
         .find("api-")
         .unwrap_or_else(|| panic!("{hops}"));

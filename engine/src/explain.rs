@@ -282,11 +282,30 @@ pub struct ChainStep {
 /// the command that made the trace, so the world still has the rules the
 /// packet met.
 pub fn story(trace: &Trace, world: &World) -> Story {
-    let hops: Vec<HopStory> = trace.hops.iter().map(|h| hop_story(h, world)).collect();
+    let mut hops: Vec<HopStory> = trace.hops.iter().map(|h| hop_story(h, world)).collect();
+    // The proxy's own connection: its first hop is sent by the proxy's
+    // host, right after the hop where the client's connection ended.
+    let proxy = trace.hops.iter().enumerate().find_map(|(i, h)| {
+        h.steps.iter().find_map(|s| match s {
+            Step::Proxied {
+                program, from, to, ..
+            } => Some((i, h.host.clone(), program.clone(), *from, *to)),
+            _ => None,
+        })
+    });
+    if let Some((i, _, program, from, to)) = &proxy {
+        if let Some(next) = hops.get_mut(i + 1) {
+            next.arrival = format!("sent by {program} on its own connection, {from} → {to}");
+        }
+    }
     let ending = match &trace.outcome {
         Some(TraceOutcome::Answered { host, process }) => {
-            let mut sentence =
-                format!("{process} on {host} answered, and its reply reached the client.");
+            let mut sentence = match &proxy {
+                Some((_, proxy_host, program, ..)) => format!(
+                    "{process} on {host} answered {program} on {proxy_host}, which had ended the client's connection and sent the request on over its own; the reply reached the client."
+                ),
+                None => format!("{process} on {host} answered, and its reply reached the client."),
+            };
             if let Some(note) = unenforced_policies(trace, host, world) {
                 sentence.push(' ');
                 sentence.push_str(&note);
@@ -370,6 +389,9 @@ fn hop_story(hop: &Hop, world: &World) -> HopStory {
             Step::Tunnel { how } => flow.push(Stage::Routing {
                 words: format!("tunnel: {how}"),
             }),
+            Step::ProxyAnswered { program, why } => {
+                delivered = Some(format!("{program} accepted it and answered itself: {why}"));
+            }
             Step::Proxied {
                 program,
                 router,
@@ -379,10 +401,15 @@ fn hop_story(hop: &Hop, world: &World) -> HopStory {
                 to,
                 added,
             } => {
+                // Layer 7: the client's connection ends here, and the
+                // proxy's own begins; the card leads with it.
+                delivered = Some(format!(
+                    "{program} accepted it and, as an HTTP proxy, ends the client's connection here: its router {router} matched (rule {rule}), so it sends the request on to {backend} over a connection of its own, {from} → {to}"
+                ));
                 let added: Vec<String> = added.iter().map(|(k, v)| format!("{k}: {v}")).collect();
                 flow.push(Stage::Routing {
                     words: format!(
-                        "{program} ends the client's connection here (layer 7): its router {router} matched, rule {rule}, so it sends the request to {backend} over a connection of its own, {from} → {to}, adding {}",
+                        "{program} (layer 7) adds to the request it sends on: {}",
                         added.join(", ")
                     ),
                 });

@@ -139,6 +139,9 @@ pub enum Step {
     /// the request on over a connection of its own: the router whose rule
     /// matched, the backend it chose, its own connection's two ends, and the
     /// headers it added. The hops of that connection follow.
+    /// The proxy answered the request itself (no router matched, or its
+    /// backend could not be used): `why` in words.
+    ProxyAnswered { program: String, why: String },
     Proxied {
         program: String,
         router: String,
@@ -354,6 +357,9 @@ impl fmt::Display for Trace {
                     }
                     Step::Stopped { reason } => writeln!(f, "   stopped: {reason}")?,
                     Step::Tunnel { how } => writeln!(f, "   tunnel: {how}")?,
+                    Step::ProxyAnswered { program, why } => {
+                        writeln!(f, "   answered by {program} itself: {why}")?
+                    }
                     Step::Proxied {
                         program,
                         router,

@@ -194,6 +194,19 @@ pub(super) fn exchange(
         if let (Some(trace), Some(leg)) = (x.trace.as_mut(), proxied.leg) {
             total_us += leg.rtt_us * 2 + 250;
             splice(trace, leg, req);
+        } else if let (Some(trace), Some(why)) = (x.trace.as_mut(), proxied.why) {
+            use crate::net::{Direction, Step};
+            if let Some(hop) = trace
+                .hops
+                .iter_mut()
+                .rev()
+                .find(|h| h.direction == Direction::Request)
+            {
+                hop.steps.push(Step::ProxyAnswered {
+                    program: "traefik".into(),
+                    why,
+                });
+            }
         }
         s.advance(millis(total_us.div_ceil(1000)));
         x.ended = Ended::Answered {

@@ -85,6 +85,8 @@ pub struct ProxyLeg {
 pub struct Proxied {
     pub response: HttpResponse,
     pub leg: Option<ProxyLeg>,
+    /// Why Traefik answered itself, when it did, in words.
+    pub why: Option<String>,
 }
 
 impl World {
@@ -103,9 +105,10 @@ impl World {
                 .unix
                 .max(crate::time::EPOCH_UNIX),
         );
-        let answer = |response| Proxied {
+        let answer = |response, why: String| Proxied {
             response,
             leg: None,
+            why: Some(why),
         };
         let reading = gateway::read(&self.cluster);
         let header = |k: &str| req.header(k).map(str::to_string);
@@ -115,12 +118,17 @@ impl World {
             .filter(|r| r.entry_point == "web")
             .find(|r| gateway::matches(r, &req.host_header, &req.path, &req.method, &header))
         else {
-            return answer(traefik_error(
-                404,
-                "Not Found",
-                "404 page not found\n",
-                &date,
-            ));
+            let host = req
+                .host_header
+                .rsplit_once(':')
+                .map_or(req.host_header.as_str(), |(h, _)| h);
+            return answer(
+                traefik_error(404, "Not Found", "404 page not found\n", &date),
+                format!(
+                    "no router matched Host {host} and path {}, so it answered 404 page not found",
+                    req.path
+                ),
+            );
         };
         if let Some(r) = &router.redirect {
             let host = r.hostname.clone().unwrap_or_else(|| {
@@ -147,15 +155,20 @@ impl World {
                     format!("{scheme}://{host}{port}{}", req.path),
                 ),
             );
-            return answer(resp);
+            let why = format!(
+                "its router {} matched (rule {}), and its filter redirects with {}",
+                router.name, router.rule, resp.status
+            );
+            return answer(resp, why);
         }
         let Some(i) = self.traefik_lb.pick(&router) else {
-            return answer(traefik_error(
-                503,
-                "Service Unavailable",
-                "no available server\n",
-                &date,
-            ));
+            return answer(
+                traefik_error(503, "Service Unavailable", "no available server\n", &date),
+                format!(
+                    "its router {} matched, but no backend has a weight above 0",
+                    router.name
+                ),
+            );
         };
         let backend: Backend = router.backends[i].clone();
         let servers = match &backend.servers {
@@ -163,15 +176,21 @@ impl World {
                 let mut r = traefik_error(*status, "Internal Server Error", "", &date);
                 r.headers
                     .retain(|(k, _)| k == "Date" || k == "Content-Length");
-                return answer(r);
+                let why = format!(
+                    "its router {} matched, but it could not load the backend {}/{}:{} (the route's ResolvedRefs condition says why), so it answered {status}",
+                    router.name, backend.namespace, backend.service, backend.port
+                );
+                return answer(r, why);
             }
             Ok(s) if s.is_empty() => {
-                return answer(traefik_error(
-                    503,
-                    "Service Unavailable",
-                    "no available server\n",
-                    &date,
-                ))
+                let why = format!(
+                    "its router {} matched, but the Service {}/{} has no ready pod, so it answered 503 no available server",
+                    router.name, backend.namespace, backend.service
+                );
+                return answer(
+                    traefik_error(503, "Service Unavailable", "no available server\n", &date),
+                    why,
+                );
             }
             Ok(s) => s.clone(),
         };
@@ -216,6 +235,7 @@ impl World {
             return Proxied {
                 response: resp,
                 leg: Some(leg(forwarded, result.trace)),
+                why: None,
             };
         };
         let ctx = self.server_ctx(backend_host, peer_seen_by_server);
@@ -236,6 +256,7 @@ impl World {
         Proxied {
             response,
             leg: Some(leg(forwarded, result.trace)),
+            why: None,
         }
     }
 }

@@ -278,30 +278,36 @@ spec:
     let e = s.run(&format!("curl -s http://192.168.1.2:{port}/"));
     let trace = e.trace.clone().expect("a traced request");
     let story = s.story(&trace);
-    let proxied: Vec<String> = story
+    // The hop where the client's connection ends leads with the proxy.
+    let at = story
         .hops
         .iter()
-        .flat_map(|h| h.flow.iter())
-        .filter_map(|st| match st {
-            servicelab_engine::explain::Stage::Routing { words }
-                if words.starts_with("traefik") =>
-            {
-                Some(words.clone())
-            }
-            _ => None,
+        .position(|h| {
+            h.delivered
+                .as_deref()
+                .is_some_and(|d| d.starts_with("traefik accepted it and, as an HTTP proxy"))
         })
-        .collect();
-    assert_eq!(proxied.len(), 1, "{proxied:?}");
+        .expect("a hop where traefik proxies");
+    let delivered = story.hops[at].delivered.clone().unwrap_or_default();
+    assert!(delivered.contains("rule PathPrefix(\"/\")"), "{delivered}");
+    assert!(delivered.contains("to default/api:80"), "{delivered}");
+    let added = format!("{:?}", story.hops[at].flow);
+    assert!(added.contains("X-Forwarded-For"), "{added}");
+    // The next hop is the proxy's own connection.
     assert!(
-        proxied[0].contains("rule PathPrefix(\"/\")"),
+        story.hops[at + 1]
+            .arrival
+            .starts_with("sent by traefik on its own connection"),
         "{}",
-        proxied[0]
+        story.hops[at + 1].arrival
     );
-    assert!(proxied[0].contains("to default/api:80"), "{}", proxied[0]);
-    assert!(proxied[0].contains("X-Forwarded-For"), "{}", proxied[0]);
     match &story.ending {
-        servicelab_engine::explain::Ending::Answered { host, .. } => {
-            assert!(host.starts_with("api-"), "{host}")
+        servicelab_engine::explain::Ending::Answered { host, sentence } => {
+            assert!(host.starts_with("api-"), "{host}");
+            assert!(
+                sentence.contains("answered traefik on traefik-"),
+                "{sentence}"
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -402,5 +408,30 @@ fn without_traefik_an_ingress_is_stored_and_nothing_serves_it() {
     assert!(
         listed.starts_with("NAME   CLASS    HOSTS              ADDRESS   PORTS   AGE\nshop   <none>   shop.example.com             80 "),
         "{listed}"
+    );
+}
+
+#[test]
+fn the_journey_of_a_request_no_route_matches_says_so() {
+    let mut s = gateway_world(false);
+    apply(&mut s, GATEWAY);
+    let port = ok(
+        &mut s,
+        "kubectl get svc -n traefik traefik -o jsonpath='{.spec.ports[0].nodePort}'",
+    );
+    s.pass(NATIVE_STEP_MS);
+    let e = s.run(&format!(
+        "curl -s -H 'Host: nowhere.example.com' http://192.168.1.2:{port}/x"
+    ));
+    let story = s.story(e.trace.as_ref().expect("a traced request"));
+    let said: Vec<String> = story
+        .hops
+        .iter()
+        .filter_map(|h| h.delivered.clone())
+        .collect();
+    assert!(
+        said.iter().any(|d| d
+            == "traefik accepted it and answered itself: no router matched Host nowhere.example.com and path /x, so it answered 404 page not found"),
+        "{said:?}"
     );
 }

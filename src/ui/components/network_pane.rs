@@ -603,14 +603,18 @@ fn step_text(step: &Step) -> Option<String> {
         Step::Accepted { process, addr } => format!("accepted by {process} on {addr}"),
         Step::Stopped { reason } => format!("stopped: {reason}"),
         Step::Tunnel { how } => format!("tunnel: {how}"),
+        Step::ProxyAnswered { program, why } => format!("{program} answers itself: {why}"),
         Step::Proxied {
             program,
+            router,
             rule,
             backend,
             from,
             to,
             ..
-        } => format!("{program} proxies it: rule {rule} → {backend}, new connection {from} → {to}"),
+        } => format!(
+            "{program} proxies it: router {router}, rule {rule} → {backend}, new connection {from} → {to}"
+        ),
         Step::Hook(_) | Step::Conntrack { .. } | Step::Decapsulated(_) => return None,
     })
 }

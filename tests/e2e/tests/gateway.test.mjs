@@ -69,7 +69,7 @@ describe('a student plays the Gateway API lesson to its recap', { timeout: 300_0
     const hops = page.locator('.trace-details .hops');
     await hops.waitFor({ state: 'attached', timeout: STEP });
     const text = await hops.textContent();
-    assert.match(text, /traefik proxies it: rule \(Path\("\/api"\) \|\| PathPrefix\("\/api\/"\)\) → default\/api:80, new connection 10\.244\.\d+\.\d+:\d+ → 10\.244\.\d+\.\d+:80/);
+    assert.match(text, /traefik proxies it: router httproute-default-shop-gw-default-shop-ep-web-0-[0-9a-f]{10}, rule \(Path\("\/api"\) \|\| PathPrefix\("\/api\/"\)\) → default\/api:80, new connection 10\.244\.\d+\.\d+:\d+ → 10\.244\.\d+\.\d+:80/);
     assert.ok(
       (await page.locator('.trace-details .hop[data-hop-host^="api-"]').count()) >= 1,
       'a hop on the api pod',

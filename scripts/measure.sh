@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures, does not test: dist/ sizes (raw and gzip -9), the time from
+# Measures, does not test: dist/ sizes (raw and gzip -9), the wasm's code by
+# crate and module (scripts/wasm-sizes.mjs), the time from
 # navigation to the terminal accepting input in headless Chromium, each
 # command's time to output, and with flags, build and test timings.
 # `make measure` runs it (after make setup-test).
@@ -79,6 +80,8 @@ row total "" "$total_raw" "$total_gz" "$total_br"
 scripts/size-guard.sh dist || true
 # The authors' page (author/) is not loaded by the student's page.
 [ -d dist/author ] && echo "  (author/: the authors' page, $(du -sk dist/author | cut -f1) KiB on disk with its .gz and .br, not counted)"
+# Where the wasm's bytes go, by crate and by servicelab's modules.
+node scripts/wasm-sizes.mjs --top 20 || true
 
 (cd tests/e2e && node measure.mjs --runs "$runs")
 # Time to input on a deep link with saved work, and each command's latency.

@@ -92,7 +92,7 @@ impl DocError {
                 detail,
             } => format!("Error from server (BadRequest): error when creating \"{source}\": {kind} in version \"{version}\" cannot be handled as a {kind}: {detail}\n"),
             DocError::Invalid { kind, name, causes } => {
-                super::apiserver::ApiError::invalid(kind, name, causes.clone())
+                super::api_error::ApiError::invalid(kind, name, causes.clone())
                     .kubectl_message(None)
             }
         }

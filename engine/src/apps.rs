@@ -184,9 +184,14 @@ impl App {
                 }
                 // Go's `Request.Write`: Host and User-Agent first, then the
                 // other headers by their canonical names, sorted.
+                // A request without User-Agent is written with Go's default.
+                let agent = match req.user_agent.as_str() {
+                    "" => "Go-http-client/1.1",
+                    a => a,
+                };
                 body.push_str(&format!(
-                    "RemoteAddr: {}\n{} {} HTTP/1.1\nHost: {}\nUser-Agent: {}\n",
-                    ctx.remote, req.method, req.path, req.host_header, req.user_agent
+                    "RemoteAddr: {}\n{} {} HTTP/1.1\nHost: {}\nUser-Agent: {agent}\n",
+                    ctx.remote, req.method, req.path, req.host_header
                 ));
                 let mut rest: Vec<(String, &str)> = req
                     .headers
@@ -352,7 +357,7 @@ impl App {
                     req.path,
                     resp.status,
                     req.header("Referer").unwrap_or("-"),
-                    req.user_agent,
+                    if req.user_agent.is_empty() { "-" } else { req.user_agent.as_str() },
                     req.header("X-Forwarded-For").unwrap_or("-")
                 ));
                 out

@@ -298,5 +298,20 @@ fn forwarded_request(
     for k in &router.remove_headers {
         out.headers.retain(|(n, _)| !n.eq_ignore_ascii_case(k));
     }
+    // User-Agent is a field of its own here: a filter may set or remove it
+    // (empty: not sent).
+    if let Some(i) = out
+        .headers
+        .iter()
+        .position(|(n, _)| n.eq_ignore_ascii_case("User-Agent"))
+    {
+        out.user_agent = out.headers.remove(i).1;
+    } else if router
+        .remove_headers
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case("User-Agent"))
+    {
+        out.user_agent = String::new();
+    }
     out
 }

@@ -435,3 +435,114 @@ fn the_journey_of_a_request_no_route_matches_says_so() {
         "{said:?}"
     );
 }
+
+#[test]
+fn filters_redirect_and_change_headers_and_resolve_reaches_the_route() {
+    let mut s = gateway_world(false);
+    apps(&mut s);
+    apply(&mut s, GATEWAY);
+    apply(
+        &mut s,
+        "apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: shop
+spec:
+  parentRefs: [{name: shop}]
+  hostnames: [shop.example.com]
+  rules:
+  - matches: [{path: {type: PathPrefix, value: /old}}]
+    filters:
+    - type: RequestRedirect
+      requestRedirect: {hostname: new.example.com, statusCode: 301}
+  - filters:
+    - type: RequestHeaderModifier
+      requestHeaderModifier:
+        set: [{name: X-Env, value: test}]
+        remove: [User-Agent]
+    backendRefs: [{name: web, port: 80}]
+",
+    );
+    let port = ok(
+        &mut s,
+        "kubectl get svc -n traefik traefik -o jsonpath='{.spec.ports[0].nodePort}'",
+    );
+    s.pass(NATIVE_STEP_MS);
+    let (_, moved) = run(
+        &mut s,
+        &format!("curl -si --resolve shop.example.com:{port}:192.168.1.2 http://shop.example.com:{port}/old/page"),
+    );
+    assert!(
+        moved.starts_with(
+            "HTTP/1.1 301 Moved Permanently\r\nLocation: http://new.example.com/old/page\r\n"
+        ) || moved.starts_with(
+            "HTTP/1.1 301 Moved Permanently\nLocation: http://new.example.com/old/page\n"
+        ),
+        "{moved}"
+    );
+    s.pass(NATIVE_STEP_MS);
+    let (_, echoed) = run(
+        &mut s,
+        &format!(
+            "curl -s --resolve shop.example.com:{port}:192.168.1.2 http://shop.example.com:{port}/"
+        ),
+    );
+    assert!(echoed.contains("\nX-Env: test\n"), "{echoed}");
+    // Traefik sent no User-Agent, and Go's Request.Write (whoami's echo)
+    // writes its default in its place.
+    assert!(
+        echoed.contains("\nUser-Agent: Go-http-client/1.1\n"),
+        "{echoed}"
+    );
+    // The Host header keeps the port curl sent, and Traefik says so.
+    assert!(
+        echoed.contains(&format!("\nX-Forwarded-Port: {port}\n")),
+        "{echoed}"
+    );
+}
+
+#[test]
+fn a_backend_in_another_namespace_needs_a_reference_grant() {
+    let mut s = gateway_world(false);
+    ok(&mut s, "kubectl create namespace shop");
+    ok(&mut s, "kubectl create deployment api -n shop --image=hashicorp/http-echo -- /http-echo -text=shop-api -listen=:80");
+    ok(&mut s, "kubectl expose deployment api -n shop --port=80");
+    ok(&mut s, "kubectl rollout status deployment/api -n shop");
+    apply(&mut s, GATEWAY);
+    apply(
+        &mut s,
+        "apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: cross
+spec:
+  parentRefs: [{name: shop}]
+  rules:
+  - backendRefs: [{name: api, namespace: shop, port: 80}]
+",
+    );
+    let why = ok(
+        &mut s,
+        "kubectl get httproute cross -o jsonpath='{.status.parents[0].conditions[1].reason}: {.status.parents[0].conditions[1].message}'",
+    );
+    assert_eq!(
+        why,
+        "RefNotPermitted: Cannot load HTTPBackendRef core/Service/shop/api: missing ReferenceGrant"
+    );
+    let (_, before) = via_node_port(&mut s, "any", "/");
+    assert_eq!(before, "");
+    apply(
+        &mut s,
+        "apiVersion: gateway.networking.k8s.io/v1beta1
+kind: ReferenceGrant
+metadata:
+  name: from-default
+  namespace: shop
+spec:
+  from: [{group: gateway.networking.k8s.io, kind: HTTPRoute, namespace: default}]
+  to: [{group: \"\", kind: Service}]
+",
+    );
+    let (_, after) = via_node_port(&mut s, "any", "/");
+    assert_eq!(after, "shop-api\n");
+}

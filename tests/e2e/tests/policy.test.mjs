@@ -46,7 +46,7 @@ describe('a student plays the NetworkPolicy lesson to its recap', { timeout: 300
     const course = page.locator('section.course', { has: page.getByRole('heading', { name: 'Beyond Services: policy and gateways' }) });
     await course.waitFor({ timeout: STEP });
     assert.equal(await course.locator(`[data-lesson="${LESSON}"]`).count(), 1);
-    assert.equal(await page.getByRole('heading', { name: 'Services' }).count(), 1, 'the first course is named too');
+    assert.equal(await page.getByRole('heading', { name: 'Services', exact: true }).count(), 1, 'the first course is named too');
     await shot(page, 'policy-home');
   });
 

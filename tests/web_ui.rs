@@ -1210,3 +1210,39 @@ async fn with_the_gateway_api_the_journey_shows_traefiks_own_connection() {
     assert!(api_hop > 0);
     assert!(count(&root, ".trace-details .hop[data-hop-host^=\"traefik-\"]") >= 2);
 }
+
+#[wasm_bindgen_test]
+async fn the_service_a_packet_crossed_is_drawn_when_only_a_few_bands_fit() {
+    let mut s = Session::new(WorldOptions::default()).unwrap();
+    // Six Services; the picture draws four as bands, the first by name.
+    for name in ["a", "b", "c", "d", "e", "z"] {
+        s.run(&format!(
+            "kubectl expose pod myapp-pod --port=80 --type=NodePort --name={name}"
+        ));
+    }
+    let e = s.run(
+        "curl -s http://192.168.1.2:$(kubectl get svc z -o jsonpath='{.spec.ports[0].nodePort}')",
+    );
+    let trace = e.trace.clone().expect("a traced request");
+    let topology = Rc::new(s.topology());
+    assert_eq!(
+        Layout::of(&topology)
+            .bands
+            .iter()
+            .filter(|b| b.service == "default/z")
+            .count(),
+        0,
+        "without the packet, z is past the bands drawn"
+    );
+    let root = fresh_root();
+    yew::Renderer::<TopologyView>::with_root_and_props(
+        root.clone(),
+        yew::props!(TopologyViewProps {
+            topology,
+            trace: Some(Rc::new(trace)),
+        }),
+    )
+    .render();
+    flush().await;
+    assert!(count(&root, "#topology [data-service=\"default/z\"]") >= 1);
+}

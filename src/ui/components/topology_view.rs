@@ -231,6 +231,43 @@ fn ending(
     }
 }
 
+/// The topology with the Services a trace's packet was rewritten for (a
+/// DNAT from their ClusterIP, node port or load balancer address) listed
+/// first, in the order it met them; the others keep their order.
+fn crossed_first(t: &Rc<Topology>, trace: Option<&Trace>) -> Rc<Topology> {
+    use crate::engine::net::trace::RewriteKind;
+    use crate::engine::net::Step;
+    let Some(trace) = trace else {
+        return t.clone();
+    };
+    let targets: Vec<std::net::SocketAddrV4> = trace
+        .hops
+        .iter()
+        .flat_map(|h| h.steps.iter())
+        .filter_map(|s| match s {
+            Step::Rewrite {
+                kind: RewriteKind::Dnat,
+                from,
+                ..
+            } => Some(*from),
+            _ => None,
+        })
+        .collect();
+    let rank = |svc: &crate::engine::world::TopoService| {
+        targets.iter().position(|a| {
+            svc.cluster_ip == Some(*a.ip())
+                || svc.external_ips.contains(a.ip())
+                || svc.ports.iter().any(|p| p.node_port == Some(a.port()))
+        })
+    };
+    if t.services.iter().all(|s| rank(s).is_none()) {
+        return t.clone();
+    }
+    let mut out = (**t).clone();
+    out.services.sort_by_key(|s| rank(s).unwrap_or(usize::MAX));
+    Rc::new(out)
+}
+
 #[component]
 pub fn TopologyView(props: &TopologyViewProps) -> Html {
     let path = use_memo(props.trace.clone(), |t| {
@@ -241,13 +278,14 @@ pub fn TopologyView(props: &TopologyViewProps) -> Html {
     let frame = use_node_ref();
     let room = hooks::use_room(frame.clone(), props.full);
     let open = use_state(|| None::<String>);
+    // The Services the packet went through come first, so that they are
+    // the ones drawn when there is room for only a few bands.
+    let topology = use_memo(
+        (props.topology.clone(), props.trace.clone()),
+        |(t, trace)| crossed_first(t, trace.as_deref()),
+    );
     let layout = use_memo(
-        (
-            props.topology.clone(),
-            room,
-            path.hosts.clone(),
-            (*open).clone(),
-        ),
+        (topology.clone(), room, path.hosts.clone(), (*open).clone()),
         |(t, room, keep, open)| match room {
             Some(room) => Layout::fit(t, *room, keep, open.as_deref()),
             None => Layout::of(t),

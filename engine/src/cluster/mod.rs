@@ -24,7 +24,6 @@ pub mod dns;
 pub mod events;
 pub mod felix;
 pub mod flannel;
-pub mod gateway;
 pub mod images;
 mod ipam;
 pub mod kinds;
@@ -41,6 +40,7 @@ mod proxy_view;
 pub mod schema;
 pub mod startup_logs;
 mod threeway;
+pub mod traefik;
 pub mod validation;
 
 use crate::rng::SimRng;

@@ -1,5 +1,5 @@
 //! Traefik's data plane: a request that reached its `web` entryPoint is
-//! matched against its routers ([`crate::cluster::gateway`]), a backend is
+//! matched against its routers (`cluster::traefik`), a backend is
 //! chosen by weight and a server (a pod) in turn, and Traefik opens a
 //! connection of its own from its pod to that pod, over the simulated
 //! network, and sends the request on with its `X-Forwarded-*` headers. No
@@ -9,7 +9,7 @@
 
 use super::World;
 use crate::apps::{traefik_error, HttpRequest, HttpResponse};
-use crate::cluster::gateway::{self, Backend, Router};
+use crate::cluster::traefik::{self, Backend, Router};
 use crate::net::{ConnectOutcome, HostId, Trace};
 use crate::rng::SimRng;
 use crate::time::{http_date, Millis};
@@ -110,13 +110,13 @@ impl World {
             leg: None,
             why: Some(why),
         };
-        let reading = gateway::read(&self.cluster);
+        let reading = traefik::read(&self.cluster);
         let header = |k: &str| req.header(k).map(str::to_string);
         let Some(router) = reading
             .routers
             .into_iter()
             .filter(|r| r.entry_point == "web")
-            .find(|r| gateway::matches(r, &req.host_header, &req.path, &req.method, &header))
+            .find(|r| traefik::matches(r, &req.host_header, &req.path, &req.method, &header))
         else {
             let host = req
                 .host_header

@@ -1,17 +1,17 @@
 //! Traefik's status updates: once its pod runs, it writes what its
 //! provider made of each GatewayClass, Gateway and HTTPRoute
-//! ([`crate::cluster::gateway::read`]). A condition keeps its
+//! ([`crate::cluster::traefik::read`]). A condition keeps its
 //! `lastTransitionTime` while its status, reason and message stay.
 
-use crate::cluster::gateway;
+use crate::cluster::traefik;
 use crate::cluster::{rfc3339, Cluster};
 use serde_json::Value;
 
 pub(in crate::cluster) fn reconcile(c: &mut Cluster, now: i64) {
-    if !gateway::traefik_running(c) {
+    if !traefik::traefik_running(c) {
         return;
     }
-    let reading = gateway::read(c);
+    let reading = traefik::read(c);
     for (key, mut status) in reading.statuses {
         let Some(old) = c.objects.get(&key) else {
             continue;

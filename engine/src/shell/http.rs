@@ -195,14 +195,9 @@ pub(super) fn exchange(
             total_us += leg.rtt_us * 2 + 250;
             splice(trace, leg, req);
         } else if let (Some(trace), Some(why)) = (x.trace.as_mut(), proxied.why) {
-            use crate::net::{Direction, Step};
-            if let Some(hop) = trace
-                .hops
-                .iter_mut()
-                .rev()
-                .find(|h| h.direction == Direction::Request)
-            {
-                hop.steps.push(Step::ProxyAnswered {
+            let at = last_request_hop(trace);
+            if let Some(hop) = trace.hops.get_mut(at) {
+                hop.steps.push(crate::net::Step::ProxyAnswered {
                     program: "traefik".into(),
                     why,
                 });
@@ -230,17 +225,23 @@ pub(super) fn exchange(
     x
 }
 
+/// The hop where the client's request arrived where it was going: the
+/// proxy's, on a request to Traefik.
+fn last_request_hop(trace: &Trace) -> usize {
+    trace
+        .hops
+        .iter()
+        .rposition(|h| h.direction == crate::net::Direction::Request)
+        .unwrap_or(0)
+}
+
 /// Puts the proxy's own connection into the client's trace: after the
 /// client's request reached the proxy (its last request hop), the proxy's
 /// step and its connection's hops (request and reply), then the client's
 /// reply hops. The answer comes from the backend when the proxy reached one.
 fn splice(trace: &mut Trace, leg: crate::world::ProxyLeg, req: &HttpRequest) {
-    use crate::net::{Direction, Step};
-    let at = trace
-        .hops
-        .iter()
-        .rposition(|h| h.direction == Direction::Request)
-        .unwrap_or(0);
+    use crate::net::Step;
+    let at = last_request_hop(trace);
     let added: Vec<(String, String)> = leg
         .request
         .headers

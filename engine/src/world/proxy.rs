@@ -118,10 +118,7 @@ impl World {
             .filter(|r| r.entry_point == "web")
             .find(|r| traefik::matches(r, &req.host_header, &req.path, &req.method, &header))
         else {
-            let host = req
-                .host_header
-                .rsplit_once(':')
-                .map_or(req.host_header.as_str(), |(h, _)| h);
+            let host = traefik::host_without_port(&req.host_header);
             return answer(
                 traefik_error(404, "Not Found", "404 page not found\n", &date),
                 format!(
@@ -131,11 +128,10 @@ impl World {
             );
         };
         if let Some(r) = &router.redirect {
-            let host = r.hostname.clone().unwrap_or_else(|| {
-                req.host_header
-                    .rsplit_once(':')
-                    .map_or(req.host_header.clone(), |(h, _)| h.to_string())
-            });
+            let host = r
+                .hostname
+                .clone()
+                .unwrap_or_else(|| traefik::host_without_port(&req.host_header).to_string());
             let scheme = r.scheme.clone().unwrap_or_else(|| "http".into());
             let port = match (r.port, scheme.as_str()) {
                 (Some(80), "http") | (Some(443), "https") | (None, _) => String::new(),
@@ -146,8 +142,7 @@ impl World {
             } else {
                 "Found"
             };
-            let mut resp = traefik_error(r.status, reason, reason, &date);
-            resp.headers.retain(|(k, _)| k != "X-Content-Type-Options");
+            let mut resp = status_text(r.status, reason, &date);
             resp.headers.insert(
                 0,
                 (
@@ -230,10 +225,8 @@ impl World {
                 ConnectOutcome::Lost { .. } => (504, "Gateway Timeout"),
                 _ => (502, "Bad Gateway"),
             };
-            let mut resp = traefik_error(status, reason, reason, &date);
-            resp.headers.retain(|(k, _)| k != "X-Content-Type-Options");
             return Proxied {
-                response: resp,
+                response: status_text(status, reason, &date),
                 leg: Some(leg(forwarded, result.trace)),
                 why: None,
             };
@@ -246,11 +239,7 @@ impl World {
                 r.headers.sort_by(|a, b| a.0.cmp(&b.0));
                 r
             }
-            None => {
-                let mut r = traefik_error(502, "Bad Gateway", "Bad Gateway", &date);
-                r.headers.retain(|(k, _)| k != "X-Content-Type-Options");
-                r
-            }
+            None => status_text(502, "Bad Gateway", &date),
         };
         forwarded.headers.sort_by(|a, b| a.0.cmp(&b.0));
         Proxied {
@@ -259,6 +248,14 @@ impl World {
             why: None,
         }
     }
+}
+
+/// What Traefik writes itself for a redirect or a failed backend: the
+/// status text as the body (Go's `http.Error` without its `nosniff`).
+fn status_text(status: u16, reason: &'static str, date: &str) -> HttpResponse {
+    let mut r = traefik_error(status, reason, reason, date);
+    r.headers.retain(|(k, _)| k != "X-Content-Type-Options");
+    r
 }
 
 /// The request as Traefik sends it on: the client's headers, the router's

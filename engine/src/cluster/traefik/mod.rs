@@ -20,7 +20,7 @@ mod listeners;
 mod routes;
 mod rules;
 
-pub use rules::{matches, PathMatch};
+pub use rules::{host_without_port, matches, PathMatch};
 
 use super::Cluster;
 use serde_json::{json, Value};

@@ -87,6 +87,11 @@ pub(super) fn normalize(s: &str) -> String {
         .join("-")
 }
 
+/// A Host header's name, without its port (`shop.example.com:30080`).
+pub fn host_without_port(host: &str) -> &str {
+    host.rsplit_once(':').map_or(host, |(h, _)| h)
+}
+
 /// Whether a router matches a request (host without its port, path
 /// without its query).
 pub fn matches(
@@ -96,10 +101,7 @@ pub fn matches(
     method: &str,
     header: &dyn Fn(&str) -> Option<String>,
 ) -> bool {
-    let host = host
-        .rsplit_once(':')
-        .map_or(host, |(h, _)| h)
-        .to_ascii_lowercase();
+    let host = host_without_port(host).to_ascii_lowercase();
     let path = path.split(['?', '#']).next().unwrap_or(path);
     let host_ok = r.hostnames.is_empty()
         || r.hostnames.iter().any(|h| match h.strip_prefix('*') {

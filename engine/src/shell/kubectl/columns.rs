@@ -266,6 +266,18 @@ fn containers(t: &PodTemplate) -> (String, String) {
     (names.join(","), images.join(","))
 }
 
+/// An Ingress's load balancer addresses (an IP, else a host name), as
+/// `get` and `describe` print them.
+pub(crate) fn ingress_addresses(o: &Unstructured) -> Vec<&str> {
+    list_at(o.status(), &["loadBalancer", "ingress"])
+        .iter()
+        .map(|i| match str_at(i, &["ip"]) {
+            "" => str_at(i, &["hostname"]),
+            ip => ip,
+        })
+        .collect()
+}
+
 /// `printIngress`: CLASS (`<none>` without one), HOSTS (`*` for a rule
 /// without host), ADDRESS (the load balancer's), PORTS (`80`, and `443`
 /// with TLS).
@@ -286,13 +298,7 @@ fn ingress_cells(o: &Unstructured) -> Vec<String> {
     } else {
         hosts.join(",")
     };
-    let address: Vec<&str> = list_at(o.status(), &["loadBalancer", "ingress"])
-        .iter()
-        .map(|i| match str_at(i, &["ip"]) {
-            "" => str_at(i, &["hostname"]),
-            ip => ip,
-        })
-        .collect();
+    let address = ingress_addresses(o);
     let ports = if list_at(o.spec(), &["tls"]).is_empty() {
         "80"
     } else {

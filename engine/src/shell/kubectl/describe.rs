@@ -893,13 +893,7 @@ fn describe_ingress(c: &Cluster, ing: &Unstructured) -> String {
     };
     let mut o = format!("Name:\t{}\n", ing.metadata.name);
     multiline("Labels", &ing.metadata.labels, &mut o);
-    let address: Vec<&str> = list_at(ing.status(), &["loadBalancer", "ingress"])
-        .iter()
-        .map(|i| match str_at(i, &["ip"]) {
-            "" => str_at(i, &["hostname"]),
-            ip => ip,
-        })
-        .collect();
+    let address = super::columns::ingress_addresses(ing);
     o.push_str(&format!(
         "Namespace:\t{ns}\nAddress:\t{}\nIngress Class:\t{}\n",
         address.join(","),

@@ -111,6 +111,7 @@ impl World {
             why: Some(why),
         };
         let reading = traefik::read(&self.cluster);
+        self.cluster.spend(reading.work);
         let header = |k: &str| req.header(k).map(str::to_string);
         let Some(router) = reading
             .routers

@@ -800,3 +800,53 @@ fn felix_work_stops_at_the_work_budget() {
     assert!((1..100).contains(&made), "{made} policies");
     assert_eq!(s.run("echo goes on").text(), "goes on\n");
 }
+
+/// Traefik reads every Gateway and route on each controller pass and on
+/// each request: a Gateway of 64 listeners with distinct hostnames makes
+/// 64 routers of each match of an attached route, and the CRD allows 128
+/// matches a route. Applying such routes in a loop stops at the work
+/// budget, within bounded time and memory, and the shell goes on.
+#[test]
+fn traefiks_routers_stop_at_the_work_budget() {
+    let mut s = crate::support::world_with(servicelab_engine::WorldOptions {
+        gateway: true,
+        ..Default::default()
+    });
+    let listeners: String = (0..64)
+        .map(|i| format!("  - name: l{i}\n    port: 8000\n    protocol: HTTP\n    hostname: h{i}.example.com\n    allowedRoutes:\n      namespaces:\n        from: All\n"))
+        .collect();
+    let gateway = format!("apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata:\n  name: wide\nspec:\n  gatewayClassName: traefik\n  listeners:\n{listeners}");
+    let matches: String = (0..8)
+        .map(|j| format!("    - path:\n        type: PathPrefix\n        value: /p{j}\n"))
+        .collect();
+    let rules: String = (0..16)
+        .map(|_| {
+            format!("  - matches:\n{matches}    backendRefs:\n    - name: web\n      port: 80\n")
+        })
+        .collect();
+    let route = format!("apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata:\n  name: NAME\nspec:\n  parentRefs:\n  - name: wide\n  rules:\n{rules}");
+    for setup in [
+        format!("cat > /tmp/gw.yaml <<'YAML'\n{gateway}YAML"),
+        format!("cat > /tmp/route.yaml <<'YAML'\n{route}YAML"),
+        "kubectl apply -f /tmp/gw.yaml".into(),
+        "kubectl create deployment web --image=nginx".into(),
+        "kubectl expose deployment web --port 80".into(),
+        "kubectl rollout status -n traefik deployment/traefik".into(),
+    ] {
+        let out = s.run(&setup);
+        assert_eq!(out.status, 0, "{setup}: {}", out.text());
+    }
+    let line = "for i in $(seq 100); do sed s/NAME/r$i/ /tmp/route.yaml | kubectl apply -f -; done";
+    let ran = run(&mut s, line);
+    assert!(ran.took < TIME_BOUND, "took {:?}", ran.took);
+    assert!(ran.peak < MEMORY_BOUND, "took {} MiB", ran.peak >> 20);
+    assert!(
+        ran.text.ends_with("bash: the command line stopped: over servicelab's limit of the work one command line may do\n"),
+        "{}",
+        &ran.text[ran.text.len().saturating_sub(500)..]
+    );
+    let made = s.run("kubectl get httproutes -o name | wc -l").text();
+    let made: usize = made.trim().parse().unwrap();
+    assert!((1..100).contains(&made), "{made} routes");
+    assert_eq!(s.run("echo goes on").text(), "goes on\n");
+}

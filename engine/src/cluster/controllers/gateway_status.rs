@@ -12,6 +12,7 @@ pub(in crate::cluster) fn reconcile(c: &mut Cluster, now: i64) {
         return;
     }
     let reading = traefik::read(c);
+    c.spend(reading.work);
     for (key, mut status) in reading.statuses {
         let Some(old) = c.objects.get(&key) else {
             continue;

@@ -2,7 +2,7 @@
 
 use super::backends::load_backend;
 use super::rules::{normalize, PathMatch};
-use super::{Backend, Router};
+use super::{Backend, Router, Work};
 use crate::cluster::bootstrap::traefik::INGRESS_CONTROLLER;
 use crate::cluster::objects::{at, list_at, str_at};
 use crate::cluster::Cluster;
@@ -21,6 +21,7 @@ pub(super) fn ingresses(
     addresses: &[Value],
     routers: &mut Vec<Router>,
     statuses: &mut Vec<((&'static str, String, String), Value)>,
+    work: &mut Work,
 ) {
     let classes: Vec<String> = c
         .objects_of("IngressClass", None)
@@ -76,6 +77,10 @@ pub(super) fn ingresses(
         for (ri, rule) in list_at(ing.spec(), &["rules"]).iter().enumerate() {
             let host = str_at(rule, &["host"]).to_string();
             for p in list_at(rule, &["http", "paths"]) {
+                work.backend();
+                if !work.router() {
+                    continue;
+                }
                 let Some(b) = backend(at(p, &["backend"])) else {
                     continue;
                 };
@@ -118,7 +123,8 @@ pub(super) fn ingresses(
                 });
             }
         }
-        if let Some(b) = ing.spec().get("defaultBackend").and_then(backend) {
+        let default_backend = ing.spec().get("defaultBackend").filter(|_| work.router());
+        if let Some(b) = default_backend.and_then(backend) {
             routers.push(Router {
                 name: "default-backend".into(),
                 rule: "PathPrefix(\"/\")".into(),

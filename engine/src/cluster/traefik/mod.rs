@@ -94,6 +94,9 @@ pub fn traefik_running(c: &Cluster) -> bool {
 /// first, as its muxer tries them), and each object's status.
 pub struct Reading {
     pub routers: Vec<Router>,
+    /// Units of work the reading took (routers built, backends loaded):
+    /// whoever reads pays it to the cluster's work count.
+    pub work: usize,
     /// (kind, namespace, name) and the status Traefik writes.
     pub statuses: Vec<((&'static str, String, String), Value)>,
 }
@@ -106,16 +109,55 @@ pub(super) fn condition(kind: &str, status: &str, reason: &str, message: &str) -
 /// Reads the Gateway API's objects and the Ingresses as Traefik's
 /// providers do.
 pub fn read(c: &Cluster) -> Reading {
+    let mut work = Work::default();
     let mut statuses = listeners::class_statuses(c);
     let mut gws = listeners::gateways(c);
     let mut routers = vec![];
-    routes::http_routes(c, &mut gws, &mut routers, &mut statuses);
+    routes::http_routes(c, &mut gws, &mut routers, &mut statuses, &mut work);
     let addresses = backends::traefik_addresses(c);
     listeners::gateway_statuses(&gws, &addresses, &mut statuses);
-    ingress::ingresses(c, &addresses, &mut routers, &mut statuses);
+    ingress::ingresses(c, &addresses, &mut routers, &mut statuses, &mut work);
     // The muxer tries the highest priority first; equal priorities by name.
     crate::sort::sort_by(&mut routers, |a, b| {
         b.priority.cmp(&a.priority).then(a.name.cmp(&b.name))
     });
-    Reading { routers, statuses }
+    Reading {
+        routers,
+        statuses,
+        work: work.units,
+    }
+}
+
+/// Work for each router Traefik builds (its rule's text, a SHA-256 of it
+/// for its name, copies of its backends and filters) and for each backend
+/// it loads (the Service, its EndpointSlices).
+const ROUTER_COST: usize = 2_000;
+const BACKEND_COST: usize = 500;
+/// The routers one reading builds at most. The CRDs bound one route at
+/// 32 parents × 64 listeners × 128 matches, about 262,000 routers, and a
+/// cluster may hold many routes. Past this bound a reading only counts the
+/// routers it skips (the statuses stay whole), which costs more than a
+/// line's whole work budget: the command that caused it is the line's
+/// last, stopped with servicelab's message.
+const MAX_ROUTERS: usize = 50_000;
+
+/// What one reading has cost so far.
+#[derive(Default)]
+pub(super) struct Work {
+    units: usize,
+    routers: usize,
+}
+
+impl Work {
+    /// Counts one router; false when it is past the bound and is not to
+    /// be built.
+    pub(super) fn router(&mut self) -> bool {
+        self.units = self.units.saturating_add(ROUTER_COST);
+        self.routers += 1;
+        self.routers <= MAX_ROUTERS
+    }
+
+    pub(super) fn backend(&mut self) {
+        self.units = self.units.saturating_add(BACKEND_COST);
+    }
 }

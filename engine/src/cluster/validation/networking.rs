@@ -665,6 +665,10 @@ fn default_gateway_api(u: &mut Unstructured, create: bool) {
 }
 
 /// The CEL rules of the Gateway API's CRDs that a lesson can meet.
+/// An HTTPRoute's matches, over all its rules: the CRD's CEL rule allows
+/// 128 (its message says "less than", its rule `<= 128`).
+pub const MAX_ROUTE_MATCHES: usize = 128;
+
 fn validate_gateway_api(u: &Unstructured) -> Vec<FieldError> {
     let mut errs: Vec<FieldError> = validate_name(&u.metadata.name, true).into_iter().collect();
     errs.extend(validate_labels_and_annotations(&u.metadata));
@@ -709,7 +713,18 @@ fn validate_gateway_api(u: &Unstructured) -> Vec<FieldError> {
                     ));
                 }
             }
-            for (i, rule) in list_at(spec, &["rules"]).iter().enumerate() {
+            let rules = list_at(spec, &["rules"]);
+            // The CRD's bound on a route's matches, which also bounds the
+            // routers Traefik makes of it.
+            let matches: usize = rules.iter().map(|r| list_at(r, &["matches"]).len()).sum();
+            if matches > MAX_ROUTE_MATCHES {
+                errs.push(FieldError::invalid(
+                    "spec.rules",
+                    BadValue::Str("array".into()),
+                    "While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128",
+                ));
+            }
+            for (i, rule) in rules.iter().enumerate() {
                 for (j, m) in list_at(rule, &["matches"]).iter().enumerate() {
                     let path = at(m, &["path"]);
                     let kind = str_at(path, &["type"]);
@@ -823,6 +838,29 @@ mod tests {
             ]
         );
     }
+    #[test]
+    fn a_route_has_at_most_128_matches() {
+        let route = |matches: usize| {
+            let mut u = Unstructured {
+                kind: "HTTPRoute",
+                api_version: "gateway.networking.k8s.io/v1".into(),
+                ..Default::default()
+            };
+            u.metadata.name = "r".into();
+            let rule = |n: usize| json!({"matches": vec![json!({"path": {"type": "PathPrefix", "value": "/a"}}); n]});
+            let rules: Vec<Value> = (0..matches.div_ceil(64))
+                .map(|i| rule((matches - 64 * i).min(64)))
+                .collect();
+            u.body.insert("spec".into(), json!({"rules": rules}));
+            messages(&admit(&mut u, None))
+        };
+        assert!(route(128).is_empty());
+        assert_eq!(
+            route(129),
+            ["spec.rules: Invalid value: \"array\": While 16 rules and 64 matches per rule are allowed, the total number of matches across all rules in a route must be less than 128"]
+        );
+    }
+
     #[test]
     fn a_route_gets_the_crds_defaults() {
         let mut u = Unstructured {

@@ -1262,7 +1262,7 @@ fn listening_on(host: &crate::net::Host) -> Vec<String> {
         .iter()
         .map(|l| (l.port, format!("{} on port {}", l.process, l.port)))
         .collect();
-    ports.sort();
+    crate::sort::sort(&mut ports);
     ports.dedup();
     ports.into_iter().map(|(_, w)| w).collect()
 }
@@ -1391,7 +1391,7 @@ fn no_endpoints(service: &str, world: &World) -> Option<String> {
                 (off, &k.1, *p)
             })
             .collect();
-        near.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        crate::sort::sort_by(&mut near, |a, b| (a.0, a.1).cmp(&(b.0, b.1)));
         let shown: Vec<String> = near
             .iter()
             .take(4)
@@ -1449,7 +1449,7 @@ fn selectorless(
                 .map(|p| format!("\"{}\"", p.name.as_deref().unwrap_or("")))
         })
         .collect();
-    offered.sort();
+    crate::sort::sort(&mut offered);
     offered.dedup();
     let serves = slices.iter().any(|sl| {
         sl.ports().iter().any(|p| {

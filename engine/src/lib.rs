@@ -19,7 +19,7 @@
 //! cluster  objects, the API server, controllers, kubelet, kube-proxy, DNS
 //! net      interfaces, routes, netfilter, conntrack, sockets; a probe's Trace
 //! apps     the programs behind sockets: nginx, whoami, sshd …
-//! rng  time  sort  text
+//! rng  time  sort  text  encoding
 //! ```
 //!
 //! - [`net`] is a small but real packet model. A probe walks a packet hop by
@@ -37,15 +37,16 @@
 //!   changed at each hop and why, and what would change where it stopped.
 //! - [`lesson`] reads lesson files, binds their text to a world, judges a
 //!   world by its checks, and says when a step is done ([`lesson::done`]).
-//! - [`rng`], [`time`], [`sort`] and [`text`]: the seeded generator every
-//!   random choice comes from, simulated time, one stable sort, small text
-//!   helpers.
+//! - [`rng`], [`time`], [`sort`], [`text`] and [`encoding`]: the seeded
+//!   generator every random choice comes from, simulated time, one stable
+//!   sort, small text helpers, base64 and base32 as Go's packages do them.
 //!
 //! The README's "How the engine is laid out" names every module
 //! (`tests/docs.rs` checks it).
 
 pub mod apps;
 pub mod cluster;
+pub mod encoding;
 pub mod explain;
 pub mod lesson;
 pub mod net;

@@ -23,10 +23,10 @@
 //! Fields escape `\`, newline and tab as `\\`, `\n` and `\t`. A share link
 //! carries the same text in base64url.
 
+use crate::engine::encoding::{base64url_nopad_decode, base64url_nopad_encode};
 use crate::engine::time::Millis;
 use crate::engine::world::Cni;
 use crate::engine::WorldOptions;
-use data_encoding::BASE64URL_NOPAD;
 
 const MAGIC: &str = "servicelab 1";
 
@@ -320,13 +320,12 @@ pub fn decode(text: &str) -> Result<Decoded, String> {
 
 /// The record as a URL-safe string for a share link.
 pub fn to_link(record: &Record) -> String {
-    BASE64URL_NOPAD.encode(encode(record).as_bytes())
+    base64url_nopad_encode(encode(record).as_bytes())
 }
 
 pub fn from_link(payload: &str) -> Result<Decoded, String> {
-    let bytes = BASE64URL_NOPAD
-        .decode(payload.trim().as_bytes())
-        .map_err(|_| "the link is damaged (it is not base64url)".to_string())?;
+    let bytes = base64url_nopad_decode(payload.trim().as_bytes())
+        .ok_or_else(|| "the link is damaged (it is not base64url)".to_string())?;
     let text =
         String::from_utf8(bytes).map_err(|_| "the link is damaged (not text)".to_string())?;
     decode(&text)

@@ -179,7 +179,7 @@ impl Cluster {
                 for (k, v) in std::mem::take(&mut secret.string_data) {
                     secret
                         .data
-                        .insert(k, data_encoding::BASE64.encode(v.as_bytes()));
+                        .insert(k, crate::encoding::base64_encode(v.as_bytes()));
                 }
                 secret.type_.get_or_insert_with(|| "Opaque".into());
                 verdict(kind, &name, validation::validate_secret(secret))

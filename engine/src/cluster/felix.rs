@@ -28,7 +28,6 @@ use super::policy::{selects, Direction};
 use super::Cluster;
 use crate::net::netfilter::{Chain, CtState, IpSet, Match, Protocol, Rule, Table, Target};
 use crate::net::Host;
-use data_encoding::BASE64URL_NOPAD;
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha224, Sha256};
 use std::collections::BTreeMap;
@@ -60,7 +59,7 @@ pub fn veth_name(namespace: &str, pod: &str) -> String {
 fn length_limited(prefix: &str, suffix: &str) -> String {
     let total = prefix.len() + suffix.len();
     if total > MAX_CHAIN_NAME || (total == MAX_CHAIN_NAME && suffix.starts_with('_')) {
-        let hash = BASE64URL_NOPAD.encode(&Sha256::digest(suffix.as_bytes()));
+        let hash = crate::encoding::base64url_nopad_encode(&Sha256::digest(suffix.as_bytes()));
         let left = MAX_CHAIN_NAME - 1 - prefix.len();
         format!("{prefix}_{}", &hash[..left])
     } else {
@@ -217,7 +216,7 @@ fn rule_hashes(chain: &str, rules: &[FelixRule]) -> Vec<String> {
             s.update(&hash);
             s.update(r.render_for_hash(chain).as_bytes());
             hash = s.finalize().to_vec();
-            BASE64URL_NOPAD.encode(&hash)[..16].to_string()
+            crate::encoding::base64url_nopad_encode(&hash)[..16].to_string()
         })
         .collect()
 }
@@ -307,7 +306,7 @@ pub fn render(cluster: &Cluster, node: &str) -> FelixRules {
             }
         })
         .collect();
-    endpoints.sort_by(|a, b| a.iface.cmp(&b.iface));
+    crate::sort::sort_by(&mut endpoints, |a, b| a.iface.cmp(&b.iface));
 
     let mut chains: BTreeMap<String, Vec<FelixRule>> = BTreeMap::new();
     chains.insert(
@@ -642,21 +641,23 @@ fn selector_set(
         .filter_map(|(_, p)| p.status.pod_ip.as_deref()?.parse::<Ipv4Addr>().ok())
         .filter_map(|ip| Ipv4Net::new(ip, 32).ok())
         .collect();
-    nets.sort();
+    crate::sort::sort(&mut nets);
     (text, nets)
 }
 
 /// Felix's name for a selector's ipset: `cali40s:` and 23 characters of
 /// base64url(SHA-224(selector)).
 fn set_name(selector: &str) -> String {
-    let hash = BASE64URL_NOPAD.encode(&Sha224::digest(selector.as_bytes()));
+    let hash = crate::encoding::base64url_nopad_encode(&Sha224::digest(selector.as_bytes()));
     format!("cali40s:{}", &hash[..23])
 }
 
 /// The ipset of a named port: every pod's address with the number its
 /// container gives the name (Felix's `cali40n:` sets).
 fn named_port_set(cluster: &Cluster, proto: &str, port: &str) -> (String, IpSet) {
-    let hash = BASE64URL_NOPAD.encode(&Sha224::digest(format!("{proto}:{port}").as_bytes()));
+    let hash = crate::encoding::base64url_nopad_encode(&Sha224::digest(
+        format!("{proto}:{port}").as_bytes(),
+    ));
     let protocol = match proto {
         "UDP" => Protocol::Udp,
         _ => Protocol::Tcp,

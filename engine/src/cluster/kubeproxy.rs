@@ -25,7 +25,6 @@ use crate::net::netfilter::{
     AddrSide, Chain, CtState, Match, Probability, Protocol, RecentAction, Rule, Table, Target,
 };
 use crate::net::Host;
-use data_encoding::BASE32;
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -96,7 +95,7 @@ impl ProxyRules {
 /// `portProtoHash`: base32(sha256(s + proto))[:16].
 fn hash16(s: &str) -> String {
     let digest = Sha256::digest(s.as_bytes());
-    BASE32.encode(&digest)[..16].to_string()
+    crate::encoding::base32_encode(&digest)[..16].to_string()
 }
 
 /// An endpoint with the names kube-proxy derives from it.

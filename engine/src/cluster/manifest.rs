@@ -502,8 +502,8 @@ fn without_server_fields(mut v: Value) -> Value {
 /// or Go's decoder stops at the first bad byte.
 fn secret_data_decodes(s: &super::objects::Secret) -> Result<(), String> {
     for value in s.data.values() {
-        if let Err(e) = data_encoding::BASE64.decode(value.as_bytes()) {
-            return Err(format!("illegal base64 data at input byte {}", e.position));
+        if let Err(at) = crate::encoding::base64_decode(value.as_bytes()) {
+            return Err(format!("illegal base64 data at input byte {at}"));
         }
     }
     Ok(())

@@ -361,7 +361,9 @@ pub fn workload_pods<'a>(c: &'a Cluster, namespace: &str, workload: &str) -> Opt
         })
         .map(|(_, p)| p)
         .collect();
-    pods.sort_by_key(|p| (p.metadata.created_ms, p.metadata.created_seq));
+    crate::sort::sort_by_key(&mut pods, |p| {
+        (p.metadata.created_ms, p.metadata.created_seq)
+    });
     Some(pods)
 }
 

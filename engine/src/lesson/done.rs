@@ -81,7 +81,7 @@ pub fn seen(s: &Session, check: &Check, made: &[RequestMade]) -> Option<bool> {
             }
             Some(runs.values().any(|who| {
                 let mut pods = who.clone();
-                pods.sort_unstable();
+                crate::sort::sort(&mut pods);
                 pods.dedup();
                 who.len() >= 2
                     && r.at_least.is_none_or(|a| pods.len() >= a)

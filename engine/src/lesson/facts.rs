@@ -596,7 +596,7 @@ fn named(s: &str, names: &BTreeSet<String>) -> Vec<(usize, String)> {
             }
         }
     }
-    out.sort();
+    crate::sort::sort(&mut out);
     out
 }
 
@@ -906,7 +906,7 @@ impl<'a> Reader<'a> {
         }
         // One name, matched by a Deployment and by its ReplicaSet: the
         // Deployment's name reads best.
-        generated_names.sort_by_key(|(at, _, w)| (*at, w.len()));
+        crate::sort::sort_by_key(&mut generated_names, |(at, _, w)| (*at, w.len()));
         generated_names.dedup_by_key(|(at, _, _)| *at);
         // A name a controller made up at random differs in the student's
         // world: it must be a placeholder, whether or not it exists here.

@@ -733,7 +733,7 @@ pub fn parse_lesson(path: &str, text: &str) -> Result<Lesson, Vec<Diagnostic>> {
                     .map(|e| (e, Cut::Goals(e))),
             )
             .collect();
-        cuts.sort_by_key(|(at, _)| *at);
+        crate::sort::sort_by_key(&mut cuts, |(at, _)| *at);
         let mut at = from;
         let mut quiz = 0;
         for (_, c) in cuts {

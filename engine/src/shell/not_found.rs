@@ -224,7 +224,7 @@ pub(super) fn advise(command: &str, host: &Host) -> Option<String> {
             debs.extend(debs_with(&w).map(|p| (w.clone(), p)));
         }
     }
-    snaps.sort();
+    crate::sort::sort(&mut snaps);
     let total = snaps.len() + debs.len();
     if total == 0 {
         return Some(plain);

@@ -237,12 +237,12 @@ impl World {
             // Go's reverse proxy copies the backend's headers into its own
             // response, which Go's server writes sorted by name.
             Some(mut r) => {
-                r.headers.sort_by(|a, b| a.0.cmp(&b.0));
+                crate::sort::sort_by(&mut r.headers, |a, b| a.0.cmp(&b.0));
                 r
             }
             None => status_text(502, "Bad Gateway", &date),
         };
-        forwarded.headers.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut forwarded.headers, |a, b| a.0.cmp(&b.0));
         Proxied {
             response,
             leg: Some(leg(forwarded, result.trace)),

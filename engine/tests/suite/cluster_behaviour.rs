@@ -997,3 +997,35 @@ spec:
     );
     assert_eq!(status, 7, "{out}");
 }
+
+/// A Secret's `data` is base64 as Go decodes it: kubectl sends the bytes
+/// encoded, describe counts the decoded bytes, and a value that is not
+/// base64 is refused at the byte Go's decoder stops at.
+#[test]
+fn secret_data_is_base64_as_go_decodes_it() {
+    let mut s = world(1, false);
+    ok(
+        &mut s,
+        "kubectl create secret generic s --from-literal=password=hunter2",
+    );
+    assert_eq!(
+        ok(
+            &mut s,
+            "kubectl get secret s -o jsonpath='{.data.password}'"
+        ),
+        "aHVudGVyMg=="
+    );
+    let described = ok(&mut s, "kubectl describe secret s");
+    assert!(described.ends_with("password:  7 bytes\n"), "{described}");
+    for (value, byte) in [("hello!", 5), ("aHVudGVyMg=", 11), ("aHVu dGVy", 4)] {
+        let (code, out) = run(
+            &mut s,
+            &format!("printf 'apiVersion: v1\\nkind: Secret\\nmetadata:\\n  name: bad\\ndata:\\n  k: \"{value}\"\\n' | kubectl apply -f -"),
+        );
+        assert_eq!(code, 1);
+        assert_eq!(
+            out,
+            format!("Error from server (BadRequest): error when creating \"STDIN\": Secret in version \"v1\" cannot be handled as a Secret: illegal base64 data at input byte {byte}\n")
+        );
+    }
+}

@@ -264,7 +264,7 @@ fn crossed_first(t: &Rc<Topology>, trace: Option<&Trace>) -> Rc<Topology> {
         return t.clone();
     }
     let mut out = (**t).clone();
-    out.services.sort_by_key(|s| rank(s).unwrap_or(usize::MAX));
+    servicelab_engine::sort::sort_by_key(&mut out.services, |s| rank(s).unwrap_or(usize::MAX));
     Rc::new(out)
 }
 

@@ -223,7 +223,7 @@ pub(super) fn root_ca_pem() -> String {
         h ^= h << 5;
         bytes.push((h >> 24) as u8);
     }
-    let body = data_encoding::BASE64.encode(&bytes);
+    let body = crate::encoding::base64_encode(&bytes);
     let mut pem = String::from("-----BEGIN CERTIFICATE-----\n");
     for chunk in body.as_bytes().chunks(64) {
         pem.push_str(std::str::from_utf8(chunk).unwrap_or(""));

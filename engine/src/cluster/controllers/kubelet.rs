@@ -165,7 +165,7 @@ pub(crate) fn schedule(c: &mut Cluster, now: i64) {
     if queue.is_empty() {
         return;
     }
-    queue.sort();
+    crate::sort::sort(&mut queue);
     // What each node holds, counted once and kept up to date as pods are
     // bound: all its pods (every one counts against maxPods), those not on
     // the host's network, and each owner's of those.
@@ -420,7 +420,7 @@ pub(crate) fn step(c: &mut Cluster, now: i64) -> Vec<KubeletRequest> {
             Some((at, p.metadata.created_seq, k.clone()))
         })
         .collect();
-    due.sort();
+    crate::sort::sort(&mut due);
     for (_, _, key) in &due {
         sandbox(c, key, now);
     }

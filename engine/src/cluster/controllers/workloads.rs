@@ -743,7 +743,7 @@ pub(crate) fn statefulsets(c: &mut Cluster, now: i64) {
                 Some((ordinal, k.clone(), current, p.status.ready))
             })
             .collect();
-        owned.sort_by_key(|o| o.0);
+        crate::sort::sort_by_key(&mut owned, |o| o.0);
         if owned.len() == want && owned.iter().all(|o| o.3) {
             if let Some((_, k, _, _)) = owned.iter().rev().find(|o| !o.2) {
                 super::delete_pod(c, k, now, "statefulset-controller");

@@ -63,8 +63,7 @@ impl Secret {
         self.data
             .iter()
             .map(|(k, v)| {
-                let n = data_encoding::BASE64
-                    .decode(v.as_bytes())
+                let n = crate::encoding::base64_decode(v.as_bytes())
                     .map(|b| b.len())
                     .unwrap_or(0);
                 (k.clone(), n)

@@ -204,7 +204,7 @@ fn tolerations(label: &str, list: &[Toleration], o: &mut String) {
         return;
     }
     let mut list = list.to_vec();
-    list.sort_by(|a, b| a.key.cmp(&b.key));
+    crate::sort::sort_by(&mut list, |a, b| a.key.cmp(&b.key));
     for (i, t) in list.iter().enumerate() {
         let head = if i == 0 {
             format!("{label}:")
@@ -696,8 +696,7 @@ fn describe_config_map(cm: &ConfigMap) -> String {
     }
     o.push_str("\nBinaryData\n====\n");
     for (k, v) in &cm.binary_data {
-        let n = data_encoding::BASE64
-            .decode(v.as_bytes())
+        let n = crate::encoding::base64_decode(v.as_bytes())
             .map(|b| b.len())
             .unwrap_or(0);
         o.push_str(&format!("{k}: {n} bytes\n"));

@@ -194,7 +194,7 @@ fn pod_of(s: &Ctx, ns: &str, kind: &str, name: &str) -> Result<String, String> {
         })
         .map(|((_, n), p)| (p, n))
         .collect();
-    pods.sort_by_key(|(p, n)| {
+    crate::sort::sort_by_key(&mut pods, |(p, n)| {
         let running = p
             .status
             .runtime

@@ -564,7 +564,7 @@ pub(crate) fn create(s: &mut Ctx, args: &Args, stdin: Option<&str>, exec: &mut E
             // kubectl sends the bytes; on the wire they are base64.
             secret.data = data
                 .into_iter()
-                .map(|(k, v)| (k, data_encoding::BASE64.encode(v.as_bytes())))
+                .map(|(k, v)| (k, crate::encoding::base64_encode(v.as_bytes())))
                 .collect();
             Object::Secret(secret)
         }

@@ -310,6 +310,8 @@ pub fn has_command(image: &str, cmd: &str) -> bool {
                         | "nc"
                         | "ss"
                         | "conntrack"
+                        // Alpine's BusyBox applet (netshoot adds no other wget).
+                        | "wget"
                 )
         }
         // flannel's image is Alpine's: BusyBox's shell and applets.

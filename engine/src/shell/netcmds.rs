@@ -163,10 +163,17 @@ pub(super) fn ping(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
         exec.err("ping: usage error: Destination address required\n");
         return 1;
     };
+    // BusyBox's applet in busybox and Alpine pods, iputils elsewhere: the
+    // same probes, each tool's own words.
+    let busybox = s.in_busybox_pod();
     let ip = match s.lookup_host(target) {
         super::dns::HostLookup::Found(ip) => ip,
         super::dns::HostLookup::NotFound { trace } => {
             exec.trace = trace;
+            if busybox {
+                exec.err(format!("ping: bad address '{target}'\n"));
+                return 1;
+            }
             exec.err(format!(
                 "ping: {target}: Temporary failure in name resolution\n"
             ));
@@ -182,7 +189,11 @@ pub(super) fn ping(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
         format!("{target} ({ip})")
     };
     let here = s.here();
-    let mut out = format!("PING {target} ({ip}) 56(84) bytes of data.\n");
+    let mut out = if busybox {
+        format!("PING {target} ({ip}): 56 data bytes\n")
+    } else {
+        format!("PING {target} ({ip}) 56(84) bytes of data.\n")
+    };
     let mut rtts = vec![];
     let mut errors = 0;
     let mut last_trace = None;
@@ -196,9 +207,15 @@ pub(super) fn ping(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
                 let jitter = s.sim.rng.range_inclusive(0, 40);
                 let ms = (rtt_us + jitter) as f64 / 1000.0;
                 rtts.push(ms);
-                out.push_str(&format!(
-                    "64 bytes from {named}: icmp_seq={seq} ttl={ttl} time={ms:.3} ms\n"
-                ));
+                out.push_str(&if busybox {
+                    // BusyBox counts from 0 and names the sender by address.
+                    format!(
+                        "64 bytes from {ip}: seq={} ttl={ttl} time={ms:.3} ms\n",
+                        seq - 1
+                    )
+                } else {
+                    format!("64 bytes from {named}: icmp_seq={seq} ttl={ttl} time={ms:.3} ms\n")
+                });
                 last_trace = Some(trace);
             }
             PingResult::NoReply { trace, immediate } => {
@@ -212,10 +229,18 @@ pub(super) fn ping(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
                     )
                 {
                     exec.trace = Some(with_request(trace, target, s.current_host()));
+                    if busybox {
+                        exec.out(out);
+                        exec.err("ping: sendto: Network is unreachable\n");
+                        return 1;
+                    }
                     exec.err("ping: connect: Network is unreachable\n");
                     return 2;
                 }
-                if immediate {
+                // iputils reads the kernel's error for the socket; BusyBox's
+                // raw socket gets the ICMP error too, but its id is not the
+                // ping's, so BusyBox passes over it in silence.
+                if immediate && !busybox {
                     let src = s.sim.world.net.source_for(here, ip).unwrap_or(ip);
                     out.push_str(&format!(
                         "From {src} icmp_seq={seq} Destination Host Unreachable\n"
@@ -233,6 +258,9 @@ pub(super) fn ping(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
         exec.trace = Some(with_request(t, target, s.current_host()));
     }
     let received = rtts.len() as u32;
+    if busybox {
+        return busybox_statistics(s, target, count, &rtts, interrupted, out, exec);
+    }
     let lost_wait = if received < count {
         30 + Millis::from(count) * 11
     } else {
@@ -247,7 +275,8 @@ pub(super) fn ping(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     };
     s.advance(lost_wait + 2);
     if interrupted {
-        out.push_str("^C\n");
+        // The terminal echoes ^C; ping's statistics begin with a newline.
+        out.push_str("^C");
     }
     out.push_str(&format!("\n--- {target} ping statistics ---\n"));
     let loss = (count - received) * 100 / count;
@@ -280,6 +309,45 @@ pub(super) fn ping(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     } else {
         1
     }
+}
+
+/// BusyBox's `print_stats_and_exit`: after the last probe it waits for
+/// its reply (10 s, `-W`'s default, when none came back; twice the
+/// slowest round trip, at least a second, when some did; not at all when
+/// all did), then prints the statistics and exits 1 if nothing came back.
+fn busybox_statistics(
+    s: &mut Ctx,
+    target: &str,
+    count: u32,
+    rtts: &[f64],
+    interrupted: bool,
+    mut out: String,
+    exec: &mut Execution,
+) -> i32 {
+    let received = rtts.len() as u32;
+    let wait = match received {
+        0 => 10_000,
+        r if r < count => 1_000,
+        _ => 0,
+    };
+    s.advance(wait + 2);
+    if interrupted {
+        out.push_str("^C");
+    }
+    let loss = (count - received) * 100 / count;
+    out.push_str(&format!(
+        "\n--- {target} ping statistics ---\n{count} packets transmitted, {received} packets received, {loss}% packet loss\n"
+    ));
+    if !rtts.is_empty() {
+        let min = rtts.iter().cloned().fold(f64::MAX, f64::min);
+        let max = rtts.iter().cloned().fold(0.0, f64::max);
+        let avg = rtts.iter().sum::<f64>() / rtts.len() as f64;
+        out.push_str(&format!(
+            "round-trip min/avg/max = {min:.3}/{avg:.3}/{max:.3} ms\n"
+        ));
+    }
+    exec.out(out);
+    i32::from(received == 0)
 }
 
 fn with_request(mut t: crate::net::Trace, target: &str, from: &str) -> crate::net::Trace {

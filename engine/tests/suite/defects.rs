@@ -225,3 +225,83 @@ fn a_single_ping_reports_no_elapsed_time_answered_or_not() {
     assert!(four.ends_with("ms\npipe 4\n"), "{four}");
     assert!(!four.contains("time 0ms"), "{four}");
 }
+
+#[test]
+fn busybox_ping_speaks_busyboxs_words() {
+    // In a busybox pod, `ping` is BusyBox's applet: `: 56 data bytes`,
+    // `seq=` from 0, "packets received", a three-figure round trip, and
+    // silence for a host that does not answer (the ICMP error's id is not
+    // the ping's). A name it cannot resolve is a "bad address".
+    let mut s = crate::support::world(1);
+    s.run("kubectl run bb --image=busybox -- sleep 3600");
+    s.run("kubectl wait --for=condition=Ready pod/bb");
+    let gateway = s.run("kubectl exec bb -- ip route").text();
+    let gateway = gateway
+        .split_whitespace()
+        .nth(2)
+        .expect("a default route")
+        .to_string();
+    let answered = s.run(&format!("kubectl exec bb -- ping -c 2 {gateway}"));
+    let text = answered.text();
+    assert_eq!(answered.status, 0, "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        format!("PING {gateway} ({gateway}): 56 data bytes")
+    );
+    assert!(
+        lines[1].starts_with(&format!("64 bytes from {gateway}: seq=0 ttl=64 time=")),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with(&format!("64 bytes from {gateway}: seq=1 ttl=64 time=")),
+        "{text}"
+    );
+    assert_eq!(lines[3], "");
+    assert_eq!(lines[4], format!("--- {gateway} ping statistics ---"));
+    assert_eq!(
+        lines[5],
+        "2 packets transmitted, 2 packets received, 0% packet loss"
+    );
+    assert!(lines[6].starts_with("round-trip min/avg/max = "), "{text}");
+    assert_eq!(lines.len(), 7, "{text}");
+
+    let lost = s.run("kubectl exec bb -- ping -c 1 10.244.0.250").text();
+    assert_eq!(
+        lost,
+        "PING 10.244.0.250 (10.244.0.250): 56 data bytes\n\n--- 10.244.0.250 ping statistics ---\n1 packets transmitted, 0 packets received, 100% packet loss\ncommand terminated with exit code 1\n"
+    );
+    assert_eq!(
+        s.run("kubectl exec bb -- ping -c 1 nosuch").text(),
+        "ping: bad address 'nosuch'\ncommand terminated with exit code 1\n"
+    );
+}
+
+#[test]
+fn an_interrupted_ping_prints_its_statistics_after_the_echoed_ctrl_c() {
+    // The terminal echoes ^C; ping's statistics begin with a newline, so
+    // "---" starts the next line, with no blank line between.
+    let out = run("ping 192.168.1.2");
+    assert!(
+        out.contains(" ms\n^C\n--- 192.168.1.2 ping statistics ---\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn netshoot_has_alpines_wget() {
+    // netshoot is Alpine with tools added; BusyBox's wget comes with Alpine.
+    let mut s = crate::support::world(1);
+    s.run("kubectl create deployment web --image=nginx");
+    s.run("kubectl expose deployment web --port 80");
+    s.run("kubectl run ns --image=nicolaka/netshoot -- sleep 3600");
+    s.run("kubectl wait --for=condition=Ready pod/ns");
+    s.run("kubectl rollout status deployment/web");
+    let out = s.run("kubectl exec ns -- wget -qO- http://web");
+    assert_eq!(out.status, 0, "{}", out.text());
+    assert!(
+        out.text().contains("<title>Welcome to nginx!</title>"),
+        "{}",
+        out.text()
+    );
+}

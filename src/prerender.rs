@@ -415,15 +415,20 @@ fn step_view(l: &Lesson, n: usize, step: &Step) -> Element {
         );
     }
     if !step.solution.is_empty() {
+        // As the app: a question before the goals holds the solution back.
+        let offer = match quiz_at {
+            Some(_) => el("p").class("solution-waiting").kid(
+                "Answer the question first: the solution runs the commands whose result it asks you to predict.",
+            ),
+            None => button()
+                .attr("aria-expanded", "false")
+                .kid("Show the solution"),
+        };
         section = section.kid(
             el("section")
                 .class("solution")
                 .kid(el("h4").kid("Solution"))
-                .kid(
-                    button()
-                        .attr("aria-expanded", "false")
-                        .kid("Show the solution"),
-                ),
+                .kid(offer),
         );
     }
     section

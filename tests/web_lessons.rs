@@ -1227,7 +1227,17 @@ async fn a_quiz_asks_before_the_command_explains_a_wrong_choice_and_is_kept() {
     assert!(!text(&root, ".step-text").contains("Now see for yourself"));
     assert_eq!(count(&root, ".run-button"), 0);
     assert_eq!(count(&root, ".quiz-waiting"), 1);
+    // Predict, then observe: the solution waits for the answer too.
+    assert_eq!(count(&root, ".solution-waiting"), 1);
+    assert_eq!(count(&root, ".solution button"), 0);
     click(&root, "The welcome page").await;
+    assert_eq!(count(&root, ".solution-waiting"), 0);
+    assert_eq!(
+        control(&root, "Show the solution")
+            .text_content()
+            .as_deref(),
+        Some("Show the solution")
+    );
     let explained = text(&root, ".quiz-explain");
     assert!(
         explained

@@ -711,7 +711,11 @@ fn StepView(props: &StepViewProps) -> Html {
             if !step.solution.is_empty() {
                 <section class="solution" aria-labelledby="solution-heading">
                     <h4 id="solution-heading">{ "Solution" }</h4>
-                    if *solution == 0 {
+                    if waiting != Waiting::No {
+                        // Predict, then observe: the solution runs what the
+                        // question asks the student to foresee.
+                        <p class="solution-waiting">{ "Answer the question first: the solution runs the commands whose result it asks you to predict." }</p>
+                    } else if *solution == 0 {
                         <button type="button" aria-expanded="false" onclick={set_solution(1)}>{ "Show the solution" }</button>
                     } else if *solution == 1 {
                         <div class="confirm" role="group" aria-label="Show the solution?">

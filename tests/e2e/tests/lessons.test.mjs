@@ -324,8 +324,6 @@ describe('for every student', { timeout: 180_000 }, () => {
         await h.run('curl --connect-timeout 3 http://10.244.0.2');
         await h.logShows('curl: (28)');
         await page.getByRole('button', { name: 'Show a hint (1 of 2)' }).click();
-        // The step's question comes before its solution.
-        await page.locator('.quiz-choice').first().click();
         await page.getByRole('button', { name: 'Show the solution' }).click();
         await page.getByRole('button', { name: 'Yes, show the solution' }).click();
         await page.getByRole('button', { name: 'Edit myapp-service.yaml' }).click();

@@ -368,8 +368,6 @@ describe('for every student: axe, light and dark, at 1440 and 360 px', { timeout
           await page.locator('#editor-text').waitFor({ timeout: STEP });
           problems.push(...(await audit(page, 'body')));
           if (phone) await page.getByRole('button', { name: 'Lesson', exact: true }).click();
-          // The step's question comes before its solution.
-          await page.locator('.quiz-choice').first().click();
           await page.getByRole('button', { name: 'Show the solution' }).click();
           await page.getByRole('button', { name: 'Show a hint (1 of 2)' }).click();
           problems.push(...(await audit(page, 'body')));

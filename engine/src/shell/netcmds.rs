@@ -288,10 +288,7 @@ pub(super) fn ping(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     out.push_str(&format!(
         "{count} packets transmitted, {received} received{errs}, {loss}% packet loss, time {total_ms}ms\n"
     ));
-    if !rtts.is_empty() {
-        let min = rtts.iter().cloned().fold(f64::MAX, f64::min);
-        let max = rtts.iter().cloned().fold(0.0, f64::max);
-        let avg = rtts.iter().sum::<f64>() / rtts.len() as f64;
+    if let Some((min, avg, max)) = round_trips(&rtts) {
         let mdev = (rtts.iter().map(|r| (r - avg).powi(2)).sum::<f64>() / rtts.len() as f64).sqrt();
         out.push_str(&format!(
             "rtt min/avg/max/mdev = {min:.3}/{avg:.3}/{max:.3}/{mdev:.3} ms\n"
@@ -309,6 +306,18 @@ pub(super) fn ping(s: &mut Ctx, args: &[String], exec: &mut Execution) -> i32 {
     } else {
         1
     }
+}
+
+/// The round trips' (min, avg, max) in ms, both pings' statistics; `None`
+/// when nothing came back.
+fn round_trips(rtts: &[f64]) -> Option<(f64, f64, f64)> {
+    if rtts.is_empty() {
+        return None;
+    }
+    let min = rtts.iter().cloned().fold(f64::MAX, f64::min);
+    let max = rtts.iter().cloned().fold(0.0, f64::max);
+    let avg = rtts.iter().sum::<f64>() / rtts.len() as f64;
+    Some((min, avg, max))
 }
 
 /// BusyBox's `print_stats_and_exit`: after the last probe it waits for
@@ -338,10 +347,7 @@ fn busybox_statistics(
     out.push_str(&format!(
         "\n--- {target} ping statistics ---\n{count} packets transmitted, {received} packets received, {loss}% packet loss\n"
     ));
-    if !rtts.is_empty() {
-        let min = rtts.iter().cloned().fold(f64::MAX, f64::min);
-        let max = rtts.iter().cloned().fold(0.0, f64::max);
-        let avg = rtts.iter().sum::<f64>() / rtts.len() as f64;
+    if let Some((min, avg, max)) = round_trips(rtts) {
         out.push_str(&format!(
             "round-trip min/avg/max = {min:.3}/{avg:.3}/{max:.3} ms\n"
         ));

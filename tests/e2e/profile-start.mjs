@@ -57,81 +57,89 @@ function watchForInput() {
 const server = await serveStatic(site);
 const ms = (us) => `${(us / 1000).toFixed(1).padStart(8)} ms`;
 
-async function traced() {
+/** Loads the page in a fresh browser until the terminal takes input,
+ * with DevTools' `start` before the navigation and `stop` after: what
+ * `stop` returns, and when the input was ready. */
+async function untilInput(start, stop) {
   const browser = await launchBrowser();
   try {
     const page = await browser.context.newPage();
     await page.addInitScript(watchForInput);
     const cdp = await browser.context.newCDPSession(page);
-    const events = [];
-    cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
-    const complete = new Promise((resolve) => cdp.on('Tracing.tracingComplete', resolve));
-    await cdp.send('Tracing.start', {
-      traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'blink', 'loading'] },
-    });
+    await start(cdp);
     await page.goto(server.url, { waitUntil: 'load' });
     await page.waitForFunction(() => window.__inputReadyAt !== undefined, null, { timeout: 120_000 });
     const ready = await page.evaluate(() => window.__inputReadyAt);
-    await cdp.send('Tracing.end');
-    await complete;
-    // The renderer's main thread is the one that ran the most tasks.
-    const busy = new Map();
-    for (const e of events) if (e.name === 'RunTask') busy.set(e.tid, (busy.get(e.tid) ?? 0) + (e.dur ?? 0));
-    const main = [...busy.entries()].sort((a, b) => b[1] - a[1])[0][0];
-    const total = (name) => events
-      .filter((e) => e.tid === main && e.name === name && e.dur)
-      .reduce((sum, e) => sum + e.dur, 0);
-    console.log(`main thread until input (at ${ready.toFixed(0)} ms, named wasm without wasm-opt):`);
-    for (const [what, name] of [
-      ['HTML parsing', 'ParseHTML'],
-      ['style', 'UpdateLayoutTree'],
-      ['layout', 'Layout'],
-      ['paint', 'Paint'],
-      ['wasm compiled lazily, on first call', 'wasm.CompileLazy'],
-      ['script and wasm running (lazy compiles included)', 'v8.callFunction'],
-    ]) console.log(`${ms(total(name))}  ${what}`);
+    return { ready, result: await stop(cdp) };
   } finally {
     await browser.close();
   }
 }
 
+async function traced() {
+  const events = [];
+  const { ready } = await untilInput(
+    (cdp) => {
+      cdp.on('Tracing.dataCollected', (e) => events.push(...e.value));
+      return cdp.send('Tracing.start', {
+        traceConfig: { includedCategories: ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'v8.wasm', 'blink', 'loading'] },
+      });
+    },
+    async (cdp) => {
+      const complete = new Promise((resolve) => cdp.on('Tracing.tracingComplete', resolve));
+      await cdp.send('Tracing.end');
+      await complete;
+    },
+  );
+  // The renderer's main thread is the one that ran the most tasks.
+  const busy = new Map();
+  for (const e of events) if (e.name === 'RunTask') busy.set(e.tid, (busy.get(e.tid) ?? 0) + (e.dur ?? 0));
+  const main = [...busy.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const total = (name) => events
+    .filter((e) => e.tid === main && e.name === name && e.dur)
+    .reduce((sum, e) => sum + e.dur, 0);
+  console.log(`main thread until input (at ${ready.toFixed(0)} ms, named wasm without wasm-opt):`);
+  for (const [what, name] of [
+    ['HTML parsing', 'ParseHTML'],
+    ['style', 'UpdateLayoutTree'],
+    ['layout', 'Layout'],
+    ['paint', 'Paint'],
+    ['wasm compiled lazily, on first call', 'wasm.CompileLazy'],
+    ['script and wasm running (lazy compiles included)', 'v8.callFunction'],
+  ]) console.log(`${ms(total(name))}  ${what}`);
+}
+
 async function profiled() {
-  const browser = await launchBrowser();
-  try {
-    const page = await browser.context.newPage();
-    await page.addInitScript(watchForInput);
-    const cdp = await browser.context.newCDPSession(page);
-    await cdp.send('Profiler.enable');
-    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-    await cdp.send('Profiler.start');
-    await page.goto(server.url, { waitUntil: 'load' });
-    await page.waitForFunction(() => window.__inputReadyAt !== undefined, null, { timeout: 120_000 });
-    const { profile } = await cdp.send('Profiler.stop');
-    const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-    const parent = new Map();
-    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    // The name section holds demangled names; the hash adds nothing.
-    const readable = (name) => name.replace(/::h[0-9a-f]{16}$/, '');
-    const inclusive = new Map();
-    profile.samples.forEach((id, i) => {
-      const dt = profile.timeDeltas[i + 1] ?? 0;
-      const seen = new Set();
-      for (let n = nodes.get(id); n; n = nodes.get(parent.get(n.id))) {
-        const name = readable(n.callFrame.functionName || '(anonymous)');
-        if (seen.has(name)) continue;
-        seen.add(name);
-        inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
-      }
-    });
-    console.log(`\ninclusive time by function (sampling profiler, ${filter}):`);
-    [...inclusive.entries()]
-      .filter(([name]) => filter.test(name))
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, top)
-      .forEach(([name, us]) => console.log(`${ms(us)}  ${name.slice(0, 150)}`));
-  } finally {
-    await browser.close();
-  }
+  const { result: profile } = await untilInput(
+    async (cdp) => {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+      await cdp.send('Profiler.start');
+    },
+    async (cdp) => (await cdp.send('Profiler.stop')).profile,
+  );
+  const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // The name section holds demangled names; the hash adds nothing.
+  const readable = (name) => name.replace(/::h[0-9a-f]{16}$/, '');
+  const inclusive = new Map();
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i + 1] ?? 0;
+    const seen = new Set();
+    for (let n = nodes.get(id); n; n = nodes.get(parent.get(n.id))) {
+      const name = readable(n.callFrame.functionName || '(anonymous)');
+      if (seen.has(name)) continue;
+      seen.add(name);
+      inclusive.set(name, (inclusive.get(name) ?? 0) + dt);
+    }
+  });
+  console.log(`\ninclusive time by function (sampling profiler, ${filter}):`);
+  [...inclusive.entries()]
+    .filter(([name]) => filter.test(name))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .forEach(([name, us]) => console.log(`${ms(us)}  ${name.slice(0, 150)}`));
 }
 
 try {

@@ -109,18 +109,67 @@ fn every_lesson_of_the_course_data_is_there() {
     let all = catalog::sources();
     assert!(all.len() >= 6, "the course has at least six lessons");
     for b in all.iter() {
-        assert_eq!(b.lesson.id, b.id());
-        assert!(!b.lesson.steps.is_empty());
+        let lesson = b.lesson().unwrap();
+        assert_eq!(lesson.id, b.id());
+        assert_eq!(lesson.steps.len(), b.steps());
+        assert!(!lesson.steps.is_empty());
     }
     assert_eq!(catalog::problem(), None);
     assert!(catalog::find("02-nodeport").is_some());
+}
+
+/// Each lesson is decoded when it is opened: one whose data is damaged
+/// leaves the rest of the course usable, and opening it says why.
+#[wasm_bindgen_test]
+async fn a_lesson_whose_data_is_damaged_says_so_when_opened() {
+    let root = fresh_root();
+    let lessons = catalog::sources();
+    let json = servicelab::engine::lesson::course::Course::new(
+        lessons.iter().map(|b| ((*b.lesson().unwrap()).clone(), "")),
+    )
+    .to_json();
+    // The second lesson's steps become a number: its head still reads.
+    let at = json.find("\"id\":\"02-nodeport\",\"path\"").unwrap();
+    let steps = at + json[at..].find("\"steps\":[").unwrap();
+    let damaged = format!(
+        "{}\"steps\":7,\"was\":[{}",
+        &json[..steps],
+        &json[steps + 9..]
+    );
+    catalog::install(&damaged);
+    assert_eq!(catalog::problem(), None);
+    assert!(catalog::find("01-the-world").unwrap().lesson().is_ok());
+    yew::Renderer::<App>::with_root_and_props(
+        root.clone(),
+        AppProps {
+            options: Ok(WorldOptions::default()),
+            route: Some(lesson_route("02-nodeport", 1)),
+            store: None,
+        },
+    )
+    .render();
+    flush().await;
+    let notice = text(&root, ".notice");
+    assert!(
+        notice.contains(
+            "The course data of the lesson “02-nodeport” is damaged (invalid type: integer `7`"
+        ),
+        "{notice}"
+    );
+    assert!(
+        notice.contains("; here is the list of lessons."),
+        "{notice}"
+    );
+    // The home page lists it still, with the rest.
+    assert!(text(&root, "[data-lesson=\"02-nodeport\"]").contains("NodePort"));
+    install_course();
 }
 
 #[wasm_bindgen_test]
 async fn the_home_page_lists_every_lesson_with_its_summary() {
     let root = mount(Route::Home, None).await;
     for b in catalog::sources().iter() {
-        let lesson = &b.lesson;
+        let lesson = b.lesson().unwrap();
         let item = find(&root, &format!("[data-lesson=\"{}\"]", b.id()));
         let words = item.text_content().unwrap();
         assert!(words.contains(&lesson.title), "{words}");
@@ -136,7 +185,12 @@ async fn the_home_page_lists_every_lesson_with_its_summary() {
 #[wasm_bindgen_test]
 async fn clicking_a_lesson_opens_it_at_step_one() {
     let root = mount(Route::Home, None).await;
-    let title = catalog::find("02-nodeport").unwrap().lesson.title.clone();
+    let title = catalog::find("02-nodeport")
+        .unwrap()
+        .lesson()
+        .unwrap()
+        .title
+        .clone();
     click(&root, &title).await;
     assert_eq!(text(&root, "#lesson-pane-heading"), title);
     assert!(text(&root, "#step-title").starts_with("Step 1 of 4:"));
@@ -145,7 +199,7 @@ async fn clicking_a_lesson_opens_it_at_step_one() {
 #[wasm_bindgen_test]
 async fn a_step_shows_its_text_goals_and_probes() {
     let root = mount(lesson_route("02-nodeport", 2), None).await;
-    let lesson = catalog::find("02-nodeport").unwrap().lesson;
+    let lesson = catalog::find("02-nodeport").unwrap().lesson().unwrap();
     let step = &lesson.steps[1];
     assert_eq!(
         text(&root, "#step-title"),
@@ -239,7 +293,7 @@ async fn hints_come_one_at_a_time_and_the_solution_runs() {
     // It asks first.
     assert_eq!(count(&root, ".solution-lines"), 0);
     click(&root, "Yes, show the solution").await;
-    let lesson = catalog::find("02-nodeport").unwrap().lesson;
+    let lesson = catalog::find("02-nodeport").unwrap().lesson().unwrap();
     assert_eq!(
         text(&root, ".solution-lines"),
         lesson.steps[1].solution.join("\n")
@@ -319,7 +373,14 @@ async fn a_deep_link_opens_the_step_it_names() {
     let current = find(&root, ".steps-nav [aria-current=\"step\"]")
         .text_content()
         .unwrap();
-    assert!(current.contains(&catalog::find("04-clusterip").unwrap().lesson.steps[1].title));
+    assert!(current.contains(
+        &catalog::find("04-clusterip")
+            .unwrap()
+            .lesson()
+            .unwrap()
+            .steps[1]
+            .title
+    ));
     // A step past the end opens the last one and says so.
     let root = mount(lesson_route("04-clusterip", 9), None).await;
     assert!(text(&root, "#step-title").starts_with("Step 3 of 3"));
@@ -686,7 +747,7 @@ async fn edit(root: &Element, text: &str) {
 async fn the_editor_applies_through_kubectl_and_points_at_the_bad_line() {
     let root = mount(lesson_route("02-nodeport", 2), None).await;
     click(&root, "Edit myapp-service.yaml").await;
-    let lesson = catalog::find("02-nodeport").unwrap().lesson;
+    let lesson = catalog::find("02-nodeport").unwrap().lesson().unwrap();
     let original = lesson.steps[1].files[0].content.clone();
     assert_eq!(textarea(&root).value(), original);
     let lines = original.lines().count() as u32;
@@ -1085,7 +1146,7 @@ async fn vi_opens_the_file_in_the_editor_tab_and_apply_runs_in_the_terminal() {
     let tab = find(&root, "#tab-editor");
     assert_eq!(tab.get_attribute("aria-selected").as_deref(), Some("true"));
     assert!(find(&root, "#terminal-panel").has_attribute("hidden"));
-    let lesson = catalog::find("02-nodeport").unwrap().lesson;
+    let lesson = catalog::find("02-nodeport").unwrap().lesson().unwrap();
     let original = lesson.steps[1].files[0].content.clone();
     assert_eq!(textarea(&root).value(), original);
     edit(

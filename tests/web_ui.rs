@@ -592,7 +592,10 @@ fn nodeport_step() -> Route {
 /// The story the engine tells of `lines`' last packet, run in the same
 /// world as the page (the NodePort lesson's second step).
 fn story_of(lines: &[&str]) -> explain::Story {
-    let lesson = servicelab::ui::catalog::find("02-nodeport").unwrap().lesson;
+    let lesson = servicelab::ui::catalog::find("02-nodeport")
+        .unwrap()
+        .lesson()
+        .unwrap();
     let mut s = servicelab::engine::lesson::replay::start_at(&lesson, 2).unwrap();
     let mut trace = None;
     for l in lines {

@@ -2,50 +2,70 @@
 //! (`<script type="application/json" id="servicelab-course">` in
 //! index.html, see `engine::lesson::course`): every lesson already parsed,
 //! its prose already read, so the page carries neither the Markdown reader
-//! nor the lesson parser. It is read once, the first time it is needed.
+//! nor the lesson parser. It is read once, the first time it is needed:
+//! each lesson's head (title, summary, steps) then, the lesson itself when
+//! it is opened, so a page that opens on one lesson decodes that one only.
 //!
 //! A page whose course data is missing or damaged opens with no lessons
-//! and says why ([`problem`]); it never panics.
+//! and says why ([`problem`]); a lesson whose own data is damaged says so
+//! when it is opened ([`Source::lesson`]). Neither panics.
 
-use crate::engine::lesson::course::{Course, ELEMENT_ID};
+use crate::engine::lesson::course::{decode_lesson, Head, Index, ELEMENT_ID};
 use crate::engine::lesson::Lesson;
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 /// One lesson of the course.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Source {
-    pub lesson: Rc<Lesson>,
+    pub head: Rc<Head>,
     /// A hash of the lesson's source file, saved with progress so that a
     /// lesson changed since is noticed on replay.
     pub fingerprint: u32,
+    body: Rc<Body>,
+}
+
+/// A lesson as the page holds it: its JSON text until it is first opened.
+#[derive(Debug, PartialEq)]
+struct Body {
+    json: String,
+    decoded: OnceCell<Result<Rc<Lesson>, String>>,
 }
 
 impl Source {
     /// `02-nodeport`, the lesson's id in links.
     pub fn id(&self) -> &str {
-        &self.lesson.id
+        &self.head.id
     }
 
     /// The lesson's title, or its file when it has none.
     pub fn title(&self) -> &str {
-        if self.lesson.title.is_empty() {
-            &self.lesson.path
+        if self.head.title.is_empty() {
+            &self.head.path
         } else {
-            &self.lesson.title
+            &self.head.title
         }
     }
 
     pub fn summary(&self) -> &str {
-        &self.lesson.summary
+        &self.head.summary
     }
 
     pub fn steps(&self) -> usize {
-        self.lesson.steps.len()
+        self.head.steps
     }
 
     pub fn minutes(&self) -> Option<u32> {
-        self.lesson.minutes
+        self.head.minutes
+    }
+
+    /// The whole lesson, decoded the first time it is asked for, or why
+    /// its data cannot be read.
+    pub fn lesson(&self) -> Result<Rc<Lesson>, String> {
+        self.body
+            .decoded
+            .get_or_init(|| decode_lesson(&self.head.id, &self.body.json).map(Rc::new))
+            .clone()
     }
 }
 
@@ -55,14 +75,18 @@ thread_local! {
     static COURSE: RefCell<Option<Loaded>> = const { RefCell::new(None) };
 }
 
-fn from_course(course: Course) -> Rc<Vec<Source>> {
+fn from_index(index: Index) -> Rc<Vec<Source>> {
     Rc::new(
-        course
+        index
             .lessons
             .into_iter()
-            .map(|p| Source {
-                lesson: Rc::new(p.lesson),
-                fingerprint: p.fingerprint,
+            .map(|e| Source {
+                body: Rc::new(Body {
+                    json: e.lesson_json().to_string(),
+                    decoded: OnceCell::new(),
+                }),
+                head: Rc::new(e.head),
+                fingerprint: e.fingerprint,
             })
             .collect(),
     )
@@ -77,17 +101,19 @@ fn read_page() -> Loaded {
         .ok_or_else(|| {
             "this page has no course data (it was not built by servicelab build)".to_string()
         })?;
-    Course::from_json(&text).map(from_course)
+    Index::from_json(&text).map(from_index)
 }
 
 fn loaded() -> Loaded {
     COURSE.with(|c| c.borrow_mut().get_or_insert_with(read_page).clone())
 }
 
-/// Uses `course` instead of the page's data (tests, and a page that gets
-/// its course another way).
-pub fn install(course: Course) {
-    COURSE.with(|c| *c.borrow_mut() = Some(Ok(from_course(course))));
+/// Uses this course data (as `servicelab build` writes it into the page)
+/// instead of the page's: tests, and a page that gets its course another
+/// way, read through the same path.
+pub fn install(course_json: &str) {
+    let loaded = Index::from_json(course_json).map(from_index);
+    COURSE.with(|c| *c.borrow_mut() = Some(loaded));
 }
 
 /// Every lesson of the course, in order (none when the data is missing or

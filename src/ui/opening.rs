@@ -296,9 +296,21 @@ pub fn for_route(
                 )),
             ),
             Some(b) => {
+                let lesson = match b.lesson() {
+                    Ok(lesson) => lesson,
+                    Err(problem) => {
+                        return home(
+                            home_options,
+                            Some(format!(
+                                "{}; here is the list of lessons.",
+                                capitalised(&problem)
+                            )),
+                        )
+                    }
+                };
                 let key = storage::lesson_key(id);
                 lesson_guarded(
-                    b.lesson.clone(),
+                    lesson,
                     false,
                     b.fingerprint,
                     *step,
@@ -398,12 +410,21 @@ fn shared(
             )
         }
         Origin::Lesson { id, fingerprint } => {
-            let found = catalog::find(id).map(|b| (b.lesson, b.fingerprint));
-            let Some((l, f)) = found else {
+            let Some(b) = catalog::find(id) else {
                 return home(
                     home_options,
                     Some(format!("The shared link is for a lesson this version does not have (“{id}”).")),
                 );
+            };
+            let f = b.fingerprint;
+            let l = match b.lesson() {
+                Ok(l) => l,
+                Err(problem) => {
+                    return home(
+                        home_options,
+                        Some(format!("{}; here is the list of lessons.", capitalised(&problem))),
+                    )
+                }
             };
             if f != *fingerprint {
                 notices.push("The lesson has changed since this link was made; its commands were replayed on this version.".into());
@@ -468,4 +489,12 @@ pub fn progress(store: Option<&Store>) -> Vec<super::components::lesson_list::Le
             })
         })
         .collect()
+}
+
+/// A sentence's first letter as a capital (`the course data…` → `The…`).
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }

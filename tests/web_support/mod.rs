@@ -50,7 +50,7 @@ pub fn install_course() {
             *text,
         )
     });
-    servicelab::ui::catalog::install(Course::new(lessons));
+    servicelab::ui::catalog::install(&Course::new(lessons).to_json());
 }
 
 /// A fresh element in the page to mount one app into (with the test course).

@@ -2,36 +2,161 @@
 //! student's page reads, so that the page needs neither the Markdown reader
 //! nor the lesson parser, and an author publishes without a Rust toolchain.
 //!
-//! The data is one JSON document, [`Course`]: a format number, then each
-//! lesson as parsed (its prose already read into [`Doc`](super::Doc)s) with
-//! a fingerprint that saved progress is compared with. The site carries it
-//! inside its `index.html`, in `<script type="application/json"
-//! id="servicelab-course">`, so the page has it as soon as it starts, with
-//! no second request and nothing to fetch when offline.
+//! The data is one JSON document: a format number, then each lesson as
+//! parsed (its prose already read into [`Doc`](super::Doc)s) with a
+//! fingerprint that saved progress is compared with, and a [`Head`]: what
+//! the lesson list shows. The site carries it inside its `index.html`, in
+//! `<script type="application/json" id="servicelab-course">`, so the page
+//! has it as soon as it starts, with no second request and nothing to
+//! fetch when offline.
+//!
+//! The page reads the heads at start and keeps each lesson as its JSON
+//! text ([`Index`]), decoding a lesson only when it is opened: at start
+//! only the lesson on screen is decoded, not the whole course.
 
 use super::Lesson;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 
 /// The version of this data's shape. A page refuses data of another
 /// version with a message, rather than misreading it.
-pub const FORMAT: u32 = 2;
+pub const FORMAT: u32 = 3;
 
 /// The `id` of the element of `index.html` that holds the course.
 pub const ELEMENT_ID: &str = "servicelab-course";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Course {
     pub format: u32,
     pub lessons: Vec<Published>,
 }
 
 /// One lesson of a course.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Published {
     /// A hash of the lesson's source file: progress saved against another
     /// version of the lesson is noticed when it is replayed.
     pub fingerprint: u32,
     pub lesson: Lesson,
+}
+
+/// What the lesson list and the way through the course need of a lesson,
+/// without its prose and steps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Head {
+    /// The file's stem, e.g. `02-nodeport`.
+    pub id: String,
+    pub path: String,
+    pub title: String,
+    pub summary: String,
+    /// What the student will be able to do (the lesson list shows it).
+    pub objectives: Vec<super::Doc>,
+    pub minutes: Option<u32>,
+    /// The course the lesson belongs to, when it is not the first one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub course: Option<String>,
+    /// How many steps the lesson has.
+    pub steps: usize,
+}
+
+impl Head {
+    pub fn of(lesson: &Lesson) -> Head {
+        Head {
+            id: lesson.id.clone(),
+            path: lesson.path.clone(),
+            title: lesson.title.clone(),
+            summary: lesson.summary.clone(),
+            objectives: lesson.objectives.clone(),
+            minutes: lesson.minutes,
+            course: lesson.course.clone(),
+            steps: lesson.steps.len(),
+        }
+    }
+}
+
+/// One lesson as the page's data holds it (written by [`Course::to_json`]).
+#[derive(Serialize)]
+struct Written<'a> {
+    fingerprint: u32,
+    head: Head,
+    lesson: &'a Lesson,
+}
+
+#[derive(Serialize)]
+struct WrittenCourse<'a> {
+    format: u32,
+    lessons: Vec<Written<'a>>,
+}
+
+/// The course data as the page first reads it: each lesson's head, and the
+/// lesson itself still as JSON text.
+#[derive(Debug, Deserialize)]
+pub struct Index {
+    pub format: u32,
+    pub lessons: Vec<Entry>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Entry {
+    pub fingerprint: u32,
+    pub head: Head,
+    lesson: Box<RawValue>,
+}
+
+impl Entry {
+    /// The lesson, decoded (or what is wrong with its data).
+    pub fn lesson(&self) -> Result<Lesson, String> {
+        serde_json::from_str(self.lesson.get()).map_err(|e| {
+            format!(
+                "the course data of the lesson “{}” is damaged ({e})",
+                self.head.id
+            )
+        })
+    }
+
+    /// The lesson's JSON text, to decode later with [`decode_lesson`].
+    pub fn lesson_json(&self) -> &str {
+        self.lesson.get()
+    }
+}
+
+/// A lesson from its JSON text, as [`Entry::lesson`] decodes it.
+pub fn decode_lesson(id: &str, json: &str) -> Result<Lesson, String> {
+    serde_json::from_str(json)
+        .map_err(|e| format!("the course data of the lesson “{id}” is damaged ({e})"))
+}
+
+impl Index {
+    /// Reads the course data's heads, keeping each lesson as text, or says
+    /// in one sentence what is wrong with the data.
+    pub fn from_json(json: &str) -> Result<Index, String> {
+        if json.trim().is_empty() {
+            return Err("the site has no course: its course data is empty".into());
+        }
+        // The format first, so that data of another shape is named as such
+        // rather than as damaged.
+        #[derive(Deserialize)]
+        struct Format {
+            format: Option<serde_json::Value>,
+        }
+        let format = match serde_json::from_str::<Format>(json) {
+            Ok(f) => f.format,
+            Err(e) if e.is_syntax() || e.is_eof() => {
+                return Err(format!("the course data is not valid JSON ({e})"))
+            }
+            Err(_) => None,
+        };
+        match format.as_ref().and_then(serde_json::Value::as_u64) {
+            Some(f) if f == u64::from(FORMAT) => {}
+            Some(other) => {
+                return Err(format!(
+                    "the course data is of format {other}, and this page reads format {FORMAT}: rebuild the site with the servicelab that made this page"
+                ))
+            }
+            None => return Err("the course data has no `format`: it was not written by servicelab build".into()),
+        }
+        serde_json::from_str(json).map_err(|e| format!("the course data is damaged ({e})"))
+    }
 }
 
 impl Course {
@@ -50,27 +175,40 @@ impl Course {
     }
 
     pub fn to_json(&self) -> String {
+        let written = WrittenCourse {
+            format: self.format,
+            lessons: self
+                .lessons
+                .iter()
+                .map(|p| Written {
+                    fingerprint: p.fingerprint,
+                    head: Head::of(&p.lesson),
+                    lesson: &p.lesson,
+                })
+                .collect(),
+        };
         // Serializing owned data of plain types cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_string(&written).unwrap_or_default()
     }
 
-    /// Reads course data, or says in one sentence what is wrong with it.
+    /// Reads course data whole (every lesson decoded), or says in one
+    /// sentence what is wrong with it.
     pub fn from_json(json: &str) -> Result<Course, String> {
-        if json.trim().is_empty() {
-            return Err("the site has no course: its course data is empty".into());
-        }
-        let value: serde_json::Value = serde_json::from_str(json)
-            .map_err(|e| format!("the course data is not valid JSON ({e})"))?;
-        match value.get("format").and_then(serde_json::Value::as_u64) {
-            Some(f) if f == u64::from(FORMAT) => {}
-            Some(other) => {
-                return Err(format!(
-                    "the course data is of format {other}, and this page reads format {FORMAT}: rebuild the site with the servicelab that made this page"
-                ))
-            }
-            None => return Err("the course data has no `format`: it was not written by servicelab build".into()),
-        }
-        serde_json::from_value(value).map_err(|e| format!("the course data is damaged ({e})"))
+        let index = Index::from_json(json)?;
+        let lessons = index
+            .lessons
+            .iter()
+            .map(|e| {
+                Ok(Published {
+                    fingerprint: e.fingerprint,
+                    lesson: e.lesson()?,
+                })
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Course {
+            format: index.format,
+            lessons,
+        })
     }
 }
 
@@ -153,7 +291,15 @@ mod tests {
             "{{\"format\": {FORMAT}, \"lessons\": [{{\"fingerprint\": 1}}]}}"
         ))
         .unwrap_err()
-        .starts_with("the course data is damaged (missing field `lesson`"));
+        .starts_with("the course data is damaged (missing field `head`"));
+        // A lesson's own data is read when it is opened, and named.
+        let c = course();
+        let json = c.to_json().replace("\"steps\":[", "\"steps\":7,\"x\":[");
+        let index = Index::from_json(&json).unwrap();
+        assert_eq!(index.lessons[0].head, Head::of(&c.lessons[0].lesson));
+        assert!(index.lessons[0].lesson().unwrap_err().starts_with(
+            "the course data of the lesson “01-x” is damaged (invalid type: integer `7`"
+        ));
         assert!(Course::from_json("[]")
             .unwrap_err()
             .contains("has no `format`"));

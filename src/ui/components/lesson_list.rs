@@ -174,10 +174,10 @@ pub fn LessonList(props: &LessonListProps) -> Html {
                 if let Some(status) = status {
                     <p class="lesson-progress">{ status }</p>
                 }
-                if !b.lesson.objectives.is_empty() {
+                if !b.head.objectives.is_empty() {
                     <details class="lesson-objectives">
                         <summary>{ "What you will be able to do" }</summary>
-                        <ul>{ for b.lesson.objectives.iter().map(|o| html! {
+                        <ul>{ for b.head.objectives.iter().map(|o| html! {
                             <li>{ crate::ui::prose::render(o, &crate::ui::prose::Controls::default(), 3) }</li>
                         }) }</ul>
                     </details>
@@ -190,7 +190,7 @@ pub fn LessonList(props: &LessonListProps) -> Html {
     // lessons say `course:` in their front matter.
     let mut courses: Vec<(Option<String>, Vec<Html>)> = vec![];
     for b in sources.iter() {
-        let course = b.lesson.course.clone();
+        let course = b.head.course.clone();
         let html = item(b);
         match courses.iter_mut().find(|(c, _)| *c == course) {
             Some((_, items)) => items.push(html),

@@ -16,6 +16,7 @@ use super::super::cni::Cni;
 use super::super::object::Object;
 use super::super::objects::*;
 use super::super::{Cluster, NodeInfo, CLUSTER_AGE_MS};
+use super::decoded;
 
 const KUBE_PROXY: &str = "apiVersion: apps/v1
 kind: DaemonSet
@@ -601,17 +602,6 @@ pub fn daemonsets(cni: Cni) -> Vec<DaemonSet> {
             _ => None,
         })
         .collect()
-}
-
-/// A manifest through the same reading as `kubectl apply` (the page then
-/// carries one YAML decoder, not one per kind).
-fn decoded(manifest: &str) -> Option<Object> {
-    crate::cluster::manifest::parse(manifest)
-        .ok()?
-        .into_iter()
-        .next()?
-        .result
-        .ok()
 }
 
 /// Stores kube-proxy's and flannel's objects, as kubeadm's addon phase and

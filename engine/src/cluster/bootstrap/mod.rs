@@ -26,6 +26,18 @@ pub(super) fn components(c: &mut Cluster) {
     daemons::install(c, &control_plane, cni);
 }
 
+/// A manifest through the same reading as `kubectl apply`: the page then
+/// carries one path from YAML to objects, not one decoder per kind and per
+/// reader.
+pub(super) fn decoded(manifest: &str) -> Option<super::object::Object> {
+    super::manifest::parse(manifest)
+        .ok()?
+        .into_iter()
+        .next()?
+        .result
+        .ok()
+}
+
 /// kubeadm's Corefile (v1.31): the kubernetes plugin answers
 /// `cluster.local` with `pods insecure`, `ttl 30`, and everything else is
 /// forwarded to the node's resolver.

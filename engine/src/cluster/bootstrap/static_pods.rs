@@ -332,7 +332,9 @@ pub fn node_uid(node: &str) -> String {
 /// annotations, bound to the node and tolerating every NoExecute taint (as
 /// the kubelet sets for static pods).
 pub fn mirror_pod(node: &NodeInfo, manifest: &str) -> Option<Pod> {
-    let mut pod: Pod = serde_norway::from_str(manifest).ok()?;
+    let Some(super::super::object::Object::Pod(mut pod)) = super::decoded(manifest) else {
+        return None;
+    };
     let hash = hex(manifest, 32);
     pod.metadata.name = format!("{}-{}", pod.metadata.name, node.name);
     let seen_ns = crate::text::fnv1a(hash.as_bytes()) % 1_000_000_000;

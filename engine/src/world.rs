@@ -1615,12 +1615,15 @@ mod tests {
             w.topology().services.is_empty(),
             "the cluster's own are left out"
         );
-        let svc: crate::cluster::objects::Service = serde_json::from_value(serde_json::json!({
-            "apiVersion": "v1", "kind": "Service",
-            "metadata": {"name": "myapp-service", "namespace": "default"},
-            "spec": {"type": "NodePort", "selector": {"app": "myapp"},
-                     "ports": [{"port": 80, "nodePort": 30008}]}
-        }))
+        let svc: crate::cluster::objects::Service = crate::cluster::objects::wire::decode_object(
+            serde_json::json!({
+                "apiVersion": "v1", "kind": "Service",
+                "metadata": {"name": "myapp-service", "namespace": "default"},
+                "spec": {"type": "NodePort", "selector": {"app": "myapp"},
+                         "ports": [{"port": 80, "nodePort": 30008}]}
+            }),
+            "Service",
+        )
         .unwrap();
         w.cluster
             .apply(crate::cluster::apiserver::Object::Service(svc), 0)

@@ -3,7 +3,7 @@
 //! resource, and the server's strict decoding with its error texts.
 
 use super::object::Object;
-use serde::de::DeserializeOwned;
+use super::objects::wire::FromJson;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -304,24 +304,6 @@ impl<'de> serde::de::Visitor<'de> for GoYamlVisitor {
     }
 }
 
-/// A JSON number as Go's encoding/json writes a float64 (`80.5`, `1e+23`).
-fn go_number(text: &str) -> String {
-    match text.parse::<f64>() {
-        Ok(f) if f.fract() != 0.0 || f.abs() >= 1e21 => {
-            if f.abs() >= 1e21 || (f != 0.0 && f.abs() < 1e-6) {
-                let e = format!("{f:e}");
-                match e.split_once('e') {
-                    Some((m, x)) if !x.starts_with('-') => format!("{m}e+{x}"),
-                    _ => e,
-                }
-            } else {
-                format!("{f}")
-            }
-        }
-        _ => text.to_string(),
-    }
-}
-
 fn yaml_error(e: &serde_norway::Error) -> YamlError {
     let text = e.to_string();
     // serde_norway writes "PROBLEM at line L column C[, CONTEXT at line …]";
@@ -462,13 +444,8 @@ fn decode_unstructured(
     let metadata: super::objects::ObjectMeta = if meta.is_null() {
         Default::default()
     } else {
-        #[derive(Deserialize)]
-        struct Meta {
-            metadata: super::objects::ObjectMeta,
-        }
-        strict::<Meta>(serde_json::json!({ "metadata": meta }), info.kind)
+        super::objects::wire::decode_metadata(without_nulls(meta), info.kind)
             .map_err(decode_error)?
-            .metadata
     };
     let name = metadata.name.clone();
     match super::schema::decode(info.kind, api_version, metadata, m) {
@@ -509,165 +486,6 @@ fn secret_data_decodes(s: &super::objects::Secret) -> Result<(), String> {
     Ok(())
 }
 
-/// The Go struct that holds the field at `path` (for json's type errors).
-fn go_struct(root: &str, path: &[String]) -> String {
-    let mut ty = root.to_string();
-    for seg in path {
-        ty = match (ty.as_str(), seg.as_str()) {
-            (_, "metadata") => "ObjectMeta",
-            ("Service", "spec") => "ServiceSpec",
-            ("Service", "status") => "ServiceStatus",
-            ("ServiceSpec", "ports") => "ServicePort",
-            ("ServiceSpec", "sessionAffinityConfig") => "SessionAffinityConfig",
-            ("SessionAffinityConfig", "clientIP") => "ClientIPConfig",
-            ("Pod", "spec") | ("PodTemplateSpec", "spec") => "PodSpec",
-            ("Pod", "status") => "PodStatus",
-            ("PodSpec", "containers") => "Container",
-            ("Container", "ports") => "ContainerPort",
-            ("Deployment", "spec") => "DeploymentSpec",
-            ("ReplicaSet", "spec") => "ReplicaSetSpec",
-            ("StatefulSet", "spec") => "StatefulSetSpec",
-            ("DaemonSet", "spec") => "DaemonSetSpec",
-            (
-                "DeploymentSpec" | "ReplicaSetSpec" | "StatefulSetSpec" | "DaemonSetSpec",
-                "template",
-            ) => "PodTemplateSpec",
-            (
-                "DeploymentSpec" | "ReplicaSetSpec" | "StatefulSetSpec" | "DaemonSetSpec",
-                "selector",
-            ) => "LabelSelector",
-            ("LabelSelector", "matchExpressions") => "LabelSelectorRequirement",
-            ("Endpoints", "subsets") => "EndpointSubset",
-            ("EndpointSubset", "addresses" | "notReadyAddresses") => "EndpointAddress",
-            ("EndpointSubset", "ports") => "EndpointPort",
-            ("EndpointSlice", "endpoints") => "Endpoint",
-            ("EndpointSlice", "ports") => "EndpointPort",
-            ("Endpoint", "conditions") => "EndpointConditions",
-            ("EndpointAddress" | "Endpoint", "targetRef") => "ObjectReference",
-            (other, _) => other,
-        }
-        .to_string();
-    }
-    ty
-}
-
-/// Whether the last of `segments` is a key of a `map[string]string` field
-/// (labels, annotations, a Service's selector, a ConfigMap's data…).
-fn value_in_string_map(root: &str, segments: &[String]) -> bool {
-    let Some(parent) = segments.len().checked_sub(2).map(|i| segments[i].as_str()) else {
-        return false;
-    };
-    match parent {
-        "labels" | "annotations" | "matchLabels" | "nodeSelector" | "data" | "stringData"
-        | "binaryData" => true,
-        // Workloads' selectors are LabelSelectors, a Service's a map.
-        "selector" => root == "Service",
-        _ => false,
-    }
-}
-
-/// Go's name for what serde expected.
-fn go_type(expected: &str) -> &'static str {
-    if expected.contains("i32") || expected.contains("integer") {
-        "int32"
-    } else if expected.contains("bool") {
-        "bool"
-    } else if expected.contains("sequence") {
-        "[]string"
-    } else if expected.contains("map") || expected.contains("struct") {
-        "map[string]string"
-    } else {
-        "string"
-    }
-}
-
-/// Where in `v` the value serde complained about sits: the first place, in
-/// document order, that `hit` accepts. serde_json's errors from a `Value`
-/// carry no path, and a path-tracking deserializer doubles the decoding code
-/// in the wasm bundle; the document is small, so searching it is cheap.
-fn find_path(v: &Value, hit: &dyn Fn(Option<&str>, &Value) -> bool) -> Option<Vec<String>> {
-    fn walk(
-        v: &Value,
-        key: Option<&str>,
-        hit: &dyn Fn(Option<&str>, &Value) -> bool,
-        path: &mut Vec<String>,
-    ) -> bool {
-        if hit(key, v) {
-            return true;
-        }
-        match v {
-            Value::Object(m) => {
-                for (k, child) in m {
-                    path.push(k.clone());
-                    if walk(child, Some(k), hit, path) {
-                        return true;
-                    }
-                    path.pop();
-                }
-                false
-            }
-            Value::Array(a) => {
-                for (i, child) in a.iter().enumerate() {
-                    path.push(format!("[{i}]"));
-                    if walk(child, None, hit, path) {
-                        return true;
-                    }
-                    path.pop();
-                }
-                false
-            }
-            _ => false,
-        }
-    }
-    let mut path = vec![];
-    walk(v, None, hit, &mut path).then_some(path)
-}
-
-/// The path of the value serde's message is about.
-fn error_path(v: &Value, inner: &str) -> Vec<String> {
-    if let Some(rest) = inner.strip_prefix("unknown field `") {
-        let field = rest.split('`').next().unwrap_or("");
-        return find_path(v, &|k, _| k == Some(field)).unwrap_or_default();
-    }
-    let value = inner
-        .strip_prefix("invalid type: ")
-        .or_else(|| inner.strip_prefix("invalid value: "));
-    if let Some(rest) = value {
-        let got = rest.split(", expected ").next().unwrap_or(rest);
-        let target: Option<Value> = if let Some(q) = got.strip_prefix("string ") {
-            serde_json::from_str::<String>(q).ok().map(Value::String)
-        } else if let Some(n) = got
-            .strip_prefix("integer `")
-            .or_else(|| got.strip_prefix("floating point `"))
-        {
-            serde_json::from_str::<Value>(n.trim_end_matches('`')).ok()
-        } else {
-            got.strip_prefix("boolean `")
-                .map(|b| Value::Bool(b.starts_with("true")))
-        };
-        let kind_of = |x: &Value| match x {
-            Value::Object(_) => "map",
-            Value::Array(_) => "sequence",
-            Value::Null => "null",
-            _ => "scalar",
-        };
-        return match target {
-            Some(t) => find_path(v, &|k, x| k.is_some() && *x == t),
-            None => find_path(v, &|k, x| {
-                k.is_some() && got.starts_with(kind_of(x)) && kind_of(x) != "scalar"
-            }),
-        }
-        .unwrap_or_default();
-    }
-    if inner.contains("untagged enum IntOrString") {
-        return find_path(v, &|k, x| {
-            k == Some("targetPort") && !(x.is_string() || x.is_number())
-        })
-        .unwrap_or_default();
-    }
-    vec![]
-}
-
 /// Go's encoding/json leaves a field alone when the JSON says `null`: an
 /// empty `ports:` or `labels:` in YAML is as good as no key at all (and the
 /// API server's validation then says what is missing).
@@ -684,94 +502,10 @@ fn without_nulls(v: Value) -> Value {
     }
 }
 
-fn strict<T: DeserializeOwned>(v: Value, root: &str) -> Result<T, String> {
-    let v = without_nulls(v);
-    let doc = v.clone();
-    serde_json::from_value::<T>(v).map_err(|e| {
-        let inner = e.to_string();
-        let inner = inner.split(" at line ").next().unwrap_or(&inner).to_string();
-        let segments = error_path(&doc, &inner);
-        let dotted = |segs: &[String]| {
-            let mut s = String::new();
-            for seg in segs {
-                if seg.starts_with('[') {
-                    s.push_str(seg);
-                } else {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(seg);
-                }
-            }
-            s
-        };
-        if let Some(rest) = inner.strip_prefix("unknown field `") {
-            let field = rest.split('`').next().unwrap_or("");
-            // The path ends at the unknown field itself.
-            let mut segs = segments.clone();
-            if segs.last().map(String::as_str) == Some(field) {
-                segs.pop();
-            }
-            let prefix = dotted(&segs);
-            let full = if prefix.is_empty() { field.to_string() } else { format!("{prefix}.{field}") };
-            return format!("strict decoding error: unknown field \"{full}\"");
-        }
-        let value = inner
-            .strip_prefix("invalid type: ")
-            .or_else(|| inner.strip_prefix("invalid value: "));
-        if let Some(rest) = value {
-            let (got, expected) = rest.split_once(", expected ").unwrap_or((rest, ""));
-            // Go names the number only when a number field could not take
-            // it (`number 80.5` for an int32); a number where a string,
-            // bool, list or map belongs is just `number`.
-            let literal = got
-                .split('`')
-                .nth(1)
-                .map(go_number)
-                .unwrap_or_default();
-            let number = if go_type(expected) == "int32" && !literal.is_empty() {
-                format!("number {literal}")
-            } else {
-                "number".to_string()
-            };
-            let json_type = if got.starts_with("string") {
-                "string"
-            } else if got.starts_with("integer") || got.starts_with("floating") {
-                number.as_str()
-            } else if got.starts_with("boolean") {
-                "bool"
-            } else if got.starts_with("sequence") {
-                "array"
-            } else if got.starts_with("map") {
-                "object"
-            } else {
-                "null"
-            };
-            // Go's decoder names struct fields, not map keys: a value in a
-            // map of strings is reported at the map.
-            let mut segments = segments.clone();
-            if value_in_string_map(root, &segments) {
-                segments.pop();
-            }
-            let fields: Vec<String> = segments.iter().filter(|s| !s.starts_with('[')).cloned().collect();
-            let parent: Vec<String> = segments[..segments.len().saturating_sub(1)].to_vec();
-            let parent_fields: Vec<String> = parent.iter().filter(|s| !s.starts_with('[')).cloned().collect();
-            let go = go_struct(root, &parent_fields);
-            return format!(
-                "json: cannot unmarshal {json_type} into Go struct field {go}.{} of type {}",
-                fields.join("."),
-                go_type(expected)
-            );
-        }
-        if inner.contains("data did not match any variant of untagged enum IntOrString") {
-            return format!(
-                "json: cannot unmarshal {} into Go struct field ServicePort.{} of type intstr.IntOrString",
-                "object",
-                segments.iter().filter(|s| !s.starts_with('[')).cloned().collect::<Vec<_>>().join(".")
-            );
-        }
-        format!("{}: {inner}", dotted(&segments))
-    })
+/// The server's strict decoding of a built-in kind (see
+/// [`super::objects::wire`]).
+fn strict<T: FromJson>(v: Value, root: &str) -> Result<T, String> {
+    super::objects::wire::decode_object(without_nulls(v), root)
 }
 
 #[cfg(test)]

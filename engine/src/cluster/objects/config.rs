@@ -1,11 +1,11 @@
 //! Namespaces, ConfigMaps and Secrets: stored, listed and described.
 
 use super::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Namespace {
     #[serde(default)]
     pub api_version: String,
@@ -18,8 +18,8 @@ pub struct Namespace {
 }
 
 /// A ConfigMap: stored and described; mounting it into pods is not simulated.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ConfigMap {
     #[serde(default)]
     pub api_version: String,
@@ -38,8 +38,8 @@ pub struct ConfigMap {
 
 /// A Secret: `data` holds base64 text on the wire (the server checks it
 /// decodes); `stringData` is folded into `data` when it is written.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Secret {
     #[serde(default)]
     pub api_version: String,

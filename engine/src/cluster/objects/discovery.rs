@@ -6,7 +6,7 @@
 //! kube-proxy and CoreDNS read the slices.
 
 use super::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 /// The label that ties an EndpointSlice to its Service.
@@ -22,8 +22,8 @@ pub const LABEL_HEADLESS: &str = "service.kubernetes.io/headless";
 pub const ANNOTATION_TRIGGER_TIME: &str = "endpoints.kubernetes.io/last-change-trigger-time";
 
 /// `v1.ObjectReference`, as endpoints point at their pods.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ObjectReference {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -43,8 +43,8 @@ pub struct ObjectReference {
 
 // ---------------------------------------------------------------- Endpoints
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Endpoints {
     #[serde(default)]
     pub api_version: String,
@@ -56,8 +56,8 @@ pub struct Endpoints {
     pub subsets: Vec<EndpointSubset>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointSubset {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub addresses: Vec<EndpointAddress>,
@@ -67,8 +67,8 @@ pub struct EndpointSubset {
     pub ports: Vec<EndpointPort>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointAddress {
     #[serde(default)]
     pub ip: String,
@@ -81,8 +81,8 @@ pub struct EndpointAddress {
 }
 
 /// A port of an Endpoints subset (`core.EndpointPort`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointPort {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
@@ -96,8 +96,8 @@ pub struct EndpointPort {
 
 // ---------------------------------------------------------------- EndpointSlice
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointSlice {
     #[serde(default)]
     pub api_version: String,
@@ -116,8 +116,8 @@ pub struct EndpointSlice {
     pub ports: Option<Vec<SlicePort>>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Endpoint {
     #[serde(default)]
     pub addresses: Vec<String>,
@@ -138,8 +138,8 @@ pub struct Endpoint {
     pub deprecated_topology: Option<Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct EndpointConditions {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ready: Option<bool>,
@@ -157,8 +157,8 @@ impl Endpoint {
 }
 
 /// A port of an EndpointSlice (`discovery.EndpointPort`): every field may be unset.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct SlicePort {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,

@@ -1,19 +1,20 @@
 //! Kubernetes objects, with Kubernetes' field names.
 //!
 //! These are servicelab's own small structs rather than the full API types:
-//! each one holds what the simulator models, decodes strictly (an unknown
-//! field is an error, as with `kubectl apply --validate=strict`), and accepts,
+//! each one holds what the simulator models, decodes strictly through its
+//! table in [`wire`] (an unknown field is an error, as with `kubectl apply
+//! --validate=strict`), and accepts,
 //! without acting on them, the common fields real manifests carry that do not
 //! change networking (resources, probes, env, volumes…).
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use std::collections::BTreeMap;
 
 pub type Labels = BTreeMap<String, String>;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ObjectMeta {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
@@ -43,8 +44,8 @@ pub struct ObjectMeta {
     pub created_seq: u64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OwnerReference {
     pub api_version: String,
     pub kind: String,
@@ -57,8 +58,9 @@ pub struct OwnerReference {
     pub block_owner_deletion: Option<bool>,
 }
 
-/// `intstr.IntOrString`: a port number or a named port.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// `intstr.IntOrString`: a port number or a named port. (Lessons' data
+/// holds it too, hence serde's decoder besides [`wire`]'s.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(untagged)]
 pub enum IntOrString {
     Int(i32),
@@ -80,6 +82,7 @@ mod pod;
 mod pod_policy;
 mod service;
 mod unstructured;
+pub mod wire;
 mod workloads;
 
 pub use config::*;
@@ -92,8 +95,8 @@ pub use workloads::*;
 
 /// `metav1.LabelSelector`: `matchLabels` and `matchExpressions`, all of
 /// which must hold.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LabelSelector {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub match_labels: Labels,
@@ -102,8 +105,8 @@ pub struct LabelSelector {
 }
 
 /// One `matchExpressions` entry: `key` `In`/`NotIn`/`Exists`/`DoesNotExist` `values`.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct LabelSelectorRequirement {
     #[serde(default)]
     pub key: String,

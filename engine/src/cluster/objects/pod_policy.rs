@@ -181,7 +181,7 @@ mod tests {
     use super::*;
 
     fn spec(v: Value) -> PodSpec {
-        serde_json::from_value(v).unwrap()
+        crate::cluster::objects::wire::decode_object(v, "PodSpec").unwrap()
     }
 
     #[test]

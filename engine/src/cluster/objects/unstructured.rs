@@ -51,7 +51,7 @@ pub fn list_at<'a>(v: &'a Value, path: &[&str]) -> &'a [Value] {
 /// The label selector at `path` (empty when absent; validation has
 /// checked its shape).
 pub fn selector_at(v: &Value, path: &[&str]) -> super::LabelSelector {
-    serde_json::from_value(at(v, path).clone()).unwrap_or_default()
+    super::wire::decode_object(at(v, path).clone(), "LabelSelector").unwrap_or_default()
 }
 
 impl Serialize for Unstructured {

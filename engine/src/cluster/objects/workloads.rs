@@ -3,11 +3,11 @@
 //! `status` only the server fills in.
 
 use super::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Deployment {
     #[serde(default)]
     pub api_version: String,
@@ -21,8 +21,8 @@ pub struct Deployment {
     pub status: DeploymentStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DeploymentSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
@@ -43,8 +43,8 @@ pub struct DeploymentSpec {
     pub paused: Option<Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DeploymentStatus {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
@@ -106,8 +106,8 @@ impl Deployment {
 // ---------------------------------------------------------------- ReplicaSet
 
 /// A ReplicaSet: written by the Deployment controller, or by hand.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReplicaSet {
     #[serde(default)]
     pub api_version: String,
@@ -121,8 +121,8 @@ pub struct ReplicaSet {
     pub status: ReplicaSetStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReplicaSetSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
@@ -134,8 +134,8 @@ pub struct ReplicaSetSpec {
     pub min_ready_seconds: Option<Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct ReplicaSetStatus {
     #[serde(default)]
     pub replicas: i32,
@@ -168,8 +168,8 @@ impl ReplicaSet {
 
 /// A StatefulSet: pods with stable names (`web-0`, `web-1`…) and DNS names
 /// under their governing headless Service (`web-0.web.default.svc.cluster.local`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StatefulSet {
     #[serde(default)]
     pub api_version: String,
@@ -183,8 +183,8 @@ pub struct StatefulSet {
     pub status: StatefulSetStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StatefulSetSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub replicas: Option<i32>,
@@ -213,8 +213,8 @@ pub struct StatefulSetSpec {
     pub ordinals: Option<Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StatefulSetStatus {
     #[serde(default)]
     pub replicas: i32,
@@ -242,8 +242,8 @@ impl StatefulSet {
 // ---------------------------------------------------------------- DaemonSet
 
 /// A DaemonSet: one pod on every node.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DaemonSet {
     #[serde(default)]
     pub api_version: String,
@@ -257,8 +257,8 @@ pub struct DaemonSet {
     pub status: DaemonSetStatus,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DaemonSetSpec {
     #[serde(default)]
     pub selector: LabelSelector,
@@ -273,8 +273,8 @@ pub struct DaemonSetSpec {
     pub revision_history_limit: Option<Value>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DaemonSetStatus {
     #[serde(default)]
     pub current_number_scheduled: i32,

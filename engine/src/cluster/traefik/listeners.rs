@@ -95,7 +95,7 @@ fn listeners(c: &Cluster, g: &Unstructured) -> Vec<Listener> {
                 "All" => out.allowed_namespaces = None,
                 "Selector" => {
                     let sel: crate::cluster::objects::LabelSelector =
-                        serde_json::from_value(at(l, &["allowedRoutes", "namespaces", "selector"]).clone())
+                        crate::cluster::objects::wire::decode_object(at(l, &["allowedRoutes", "namespaces", "selector"]).clone(), "LabelSelector")
                             .unwrap_or_default();
                     out.allowed_namespaces = Some(
                         c.namespaces

@@ -298,7 +298,7 @@ pub(super) fn pod_template(t: &PodTemplate, o: &mut String) {
         .spec
         .init_containers
         .clone()
-        .and_then(|v| serde_json::from_value(v).ok())
+        .and_then(|v| crate::cluster::objects::wire::decode_object(v, "PodSpec").ok())
         .unwrap_or_default();
     if !init.is_empty() {
         template_containers("Init Containers", &init, o);

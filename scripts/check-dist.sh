@@ -13,8 +13,9 @@ compgen -G "$dist/*.js" >/dev/null || fail "no .js in $dist/"
 compgen -G "$dist/*.css" >/dev/null || fail "no .css in $dist/"
 
 # Every src=, href= and import/module path in index.html must be relative.
-# (The course data, JSON in one script element, is left out: its text is not markup.)
-page="$(sed -E 's#(<script type="application/json" id="servicelab-course">).*(</script>)#\1\2#' "$dist/index.html")"
+# (The course data, JSON lines in one script element, is left out: its text
+# is not markup.)
+page="$(perl -0pe 's#(<script type="application/json" id="servicelab-course">).*?(</script>)#$1$2#s' "$dist/index.html")"
 refs="$(printf '%s\n' "$page" | grep -oE "(src|href)=\"[^\"]*\"|(from|import\(|module_or_path:) *'[^']*'|(from|import\(|module_or_path:) *\"[^\"]*\"" || true)"
 [ -n "$refs" ] || fail "index.html references no assets"
 bad="$(printf '%s\n' "$refs" | grep -E "[\"'](/|[a-z]+:)" || true)"

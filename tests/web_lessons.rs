@@ -128,8 +128,9 @@ async fn a_lesson_whose_data_is_damaged_says_so_when_opened() {
         lessons.iter().map(|b| ((*b.lesson().unwrap()).clone(), "")),
     )
     .to_json();
-    // The second lesson's steps become a number: its head still reads.
-    let at = json.find("\"id\":\"02-nodeport\",\"path\"").unwrap();
+    // The second lesson's steps become a number (in its own line, after
+    // the index's): its head still reads.
+    let at = json.find("\n{\"id\":\"02-nodeport\",\"path\"").unwrap();
     let steps = at + json[at..].find("\"steps\":[").unwrap();
     let damaged = format!(
         "{}\"steps\":7,\"was\":[{}",

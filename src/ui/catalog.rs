@@ -10,10 +10,11 @@
 //! and says why ([`problem`]); a lesson whose own data is damaged says so
 //! when it is opened ([`Source::lesson`]). Neither panics.
 
-use crate::engine::lesson::course::{decode_lesson, Head, Index, ELEMENT_ID};
+use crate::engine::lesson::course::{decode_lesson, lines_match, read_index, Head, ELEMENT_ID};
 use crate::engine::lesson::Lesson;
 use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// One lesson of the course.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,11 +26,21 @@ pub struct Source {
     body: Rc<Body>,
 }
 
-/// A lesson as the page holds it: its JSON text until it is first opened.
-#[derive(Debug, PartialEq)]
+/// A lesson as the page holds it until it is first opened: its line of the
+/// course data, a string left on the JavaScript side. (Passing the whole
+/// course into the wasm at start cost more than reading its index: the
+/// text is copied character by character.)
+#[derive(Debug)]
 struct Body {
-    json: String,
+    line: js_sys::JsString,
     decoded: OnceCell<Result<Rc<Lesson>, String>>,
+}
+
+/// One course's bodies are equal only to themselves.
+impl PartialEq for Body {
+    fn eq(&self, other: &Body) -> bool {
+        std::ptr::eq(self, other)
+    }
 }
 
 impl Source {
@@ -64,7 +75,9 @@ impl Source {
     pub fn lesson(&self) -> Result<Rc<Lesson>, String> {
         self.body
             .decoded
-            .get_or_init(|| decode_lesson(&self.head.id, &self.body.json).map(Rc::new))
+            .get_or_init(|| {
+                decode_lesson(&self.head.id, &String::from(&self.body.line)).map(Rc::new)
+            })
             .clone()
     }
 }
@@ -75,21 +88,27 @@ thread_local! {
     static COURSE: RefCell<Option<Loaded>> = const { RefCell::new(None) };
 }
 
-fn from_index(index: Index) -> Rc<Vec<Source>> {
-    Rc::new(
-        index
-            .lessons
+/// Course data as `servicelab build` writes it (JSON lines: the index,
+/// then each lesson), read: the index now, each lesson when it is opened.
+fn read(text: js_sys::JsString) -> Loaded {
+    let lines = text.trim().split("\n");
+    let first = lines.get(0).as_string().unwrap_or_default();
+    let heads = read_index(&first)?;
+    lines_match(heads.len(), (lines.length() as usize).saturating_sub(1))?;
+    Ok(Rc::new(
+        heads
             .into_iter()
-            .map(|e| Source {
+            .enumerate()
+            .map(|(i, (fingerprint, head))| Source {
+                head: Rc::new(head),
+                fingerprint,
                 body: Rc::new(Body {
-                    json: e.lesson_json().to_string(),
+                    line: lines.get(i as u32 + 1).unchecked_into(),
                     decoded: OnceCell::new(),
                 }),
-                head: Rc::new(e.head),
-                fingerprint: e.fingerprint,
             })
             .collect(),
-    )
+    ))
 }
 
 /// The course data in the page, read.
@@ -97,11 +116,12 @@ fn read_page() -> Loaded {
     let text = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.get_element_by_id(ELEMENT_ID))
-        .and_then(|e| e.text_content())
+        .and_then(|e| js_sys::Reflect::get(&e, &JsValue::from_str("textContent")).ok())
+        .and_then(|t| t.dyn_into::<js_sys::JsString>().ok())
         .ok_or_else(|| {
             "this page has no course data (it was not built by servicelab build)".to_string()
         })?;
-    Index::from_json(&text).map(from_index)
+    read(text)
 }
 
 fn loaded() -> Loaded {
@@ -112,7 +132,7 @@ fn loaded() -> Loaded {
 /// instead of the page's: tests, and a page that gets its course another
 /// way, read through the same path.
 pub fn install(course_json: &str) {
-    let loaded = Index::from_json(course_json).map(from_index);
+    let loaded = read(js_sys::JsString::from(course_json));
     COURSE.with(|c| *c.borrow_mut() = Some(loaded));
 }
 

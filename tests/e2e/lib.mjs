@@ -234,6 +234,15 @@ export function fixtureSite() {
 export const COURSE_ELEMENT = /(<script type="application\/json" id="servicelab-course">)([\s\S]*?)(<\/script>)/;
 
 /**
+ * The course data's lessons, from the element's text: JSON lines, the index
+ * first, then one line per lesson (engine/src/lesson/course.rs).
+ */
+export function courseLessons(text) {
+  const [, ...lessons] = text.trim().split('\n');
+  return lessons.map((line) => JSON.parse(line));
+}
+
+/**
  * axe-core's serious and critical violations in `selector` (one or more
  * CSS selectors), in words: [] when there are none.
  */

@@ -2,21 +2,23 @@
 //! student's page reads, so that the page needs neither the Markdown reader
 //! nor the lesson parser, and an author publishes without a Rust toolchain.
 //!
-//! The data is one JSON document: a format number, then each lesson as
-//! parsed (its prose already read into [`Doc`](super::Doc)s) with a
-//! fingerprint that saved progress is compared with, and a [`Head`]: what
-//! the lesson list shows. The site carries it inside its `index.html`, in
-//! `<script type="application/json" id="servicelab-course">`, so the page
-//! has it as soon as it starts, with no second request and nothing to
-//! fetch when offline.
+//! The data is JSON, one document per line: first the index (a format
+//! number, then each lesson's fingerprint, which saved progress is compared
+//! with, and its [`Head`], what the lesson list shows), then each lesson as
+//! parsed (its prose already read into [`Doc`](super::Doc)s), one per line
+//! in the index's order. (JSON as serde_json writes it has no line breaks
+//! of its own: a string's are `\n`.) The site carries it inside its
+//! `index.html`, in `<script type="application/json"
+//! id="servicelab-course">`, so the page has it as soon as it starts, with
+//! no second request and nothing to fetch when offline.
 //!
-//! The page reads the heads at start and keeps each lesson as its JSON
-//! text ([`Index`]), decoding a lesson only when it is opened: at start
-//! only the lesson on screen is decoded, not the whole course.
+//! The page reads the index at start ([`read_index`]) and keeps each
+//! lesson's line as text, decoding a lesson only when it is opened
+//! ([`decode_lesson`]): at start only the first line and the lesson on
+//! screen are read, not the whole course.
 
 use super::Lesson;
 use serde::{Deserialize, Serialize};
-use serde_json::value::RawValue;
 
 /// The version of this data's shape. A page refuses data of another
 /// version with a message, rather than misreading it.
@@ -74,49 +76,38 @@ impl Head {
     }
 }
 
-/// One lesson as the page's data holds it (written by [`Course::to_json`]).
+/// One lesson's entry in the index line (written by [`Course::to_json`]).
 #[derive(Serialize)]
-struct Written<'a> {
+struct Written {
     fingerprint: u32,
     head: Head,
-    lesson: &'a Lesson,
 }
 
 #[derive(Serialize)]
-struct WrittenCourse<'a> {
+struct WrittenIndex {
     format: u32,
-    lessons: Vec<Written<'a>>,
+    lessons: Vec<Written>,
 }
 
 /// The course data as the page first reads it: each lesson's head, and the
 /// lesson itself still as JSON text.
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Index {
     pub format: u32,
     pub lessons: Vec<Entry>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug)]
 pub struct Entry {
     pub fingerprint: u32,
     pub head: Head,
-    lesson: Box<RawValue>,
+    lesson: String,
 }
 
 impl Entry {
     /// The lesson, decoded (or what is wrong with its data).
     pub fn lesson(&self) -> Result<Lesson, String> {
-        serde_json::from_str(self.lesson.get()).map_err(|e| {
-            format!(
-                "the course data of the lesson “{}” is damaged ({e})",
-                self.head.id
-            )
-        })
-    }
-
-    /// The lesson's JSON text, to decode later with [`decode_lesson`].
-    pub fn lesson_json(&self) -> &str {
-        self.lesson.get()
+        decode_lesson(&self.head.id, &self.lesson)
     }
 }
 
@@ -126,36 +117,89 @@ pub fn decode_lesson(id: &str, json: &str) -> Result<Lesson, String> {
         .map_err(|e| format!("the course data of the lesson “{id}” is damaged ({e})"))
 }
 
+/// The index line of course data: each lesson's fingerprint and head, or
+/// what is wrong with the line, in one sentence.
+pub fn read_index(first_line: &str) -> Result<Vec<(u32, Head)>, String> {
+    if first_line.trim().is_empty() {
+        return Err("the site has no course: its course data is empty".into());
+    }
+    // The format first, so that data of another shape is named as such
+    // rather than as damaged.
+    #[derive(Deserialize)]
+    struct Format {
+        format: Option<serde_json::Value>,
+    }
+    let format = match serde_json::from_str::<Format>(first_line) {
+        Ok(f) => f.format,
+        Err(e) if e.is_syntax() || e.is_eof() => {
+            return Err(format!("the course data is not valid JSON ({e})"))
+        }
+        Err(_) => None,
+    };
+    match format.as_ref().and_then(serde_json::Value::as_u64) {
+        Some(f) if f == u64::from(FORMAT) => {}
+        Some(other) => {
+            return Err(format!(
+                "the course data is of format {other}, and this page reads format {FORMAT}: rebuild the site with the servicelab that made this page"
+            ))
+        }
+        None => return Err("the course data has no `format`: it was not written by servicelab build".into()),
+    }
+    #[derive(Deserialize)]
+    struct ReadIndex {
+        lessons: Vec<ReadEntry>,
+    }
+    #[derive(Deserialize)]
+    struct ReadEntry {
+        fingerprint: u32,
+        head: Head,
+    }
+    let index: ReadIndex = serde_json::from_str(first_line)
+        .map_err(|e| format!("the course data is damaged ({e})"))?;
+    Ok(index
+        .lessons
+        .into_iter()
+        .map(|e| (e.fingerprint, e.head))
+        .collect())
+}
+
+/// Whether as many lesson lines follow the index as it lists lessons.
+pub fn lines_match(listed: usize, lines: usize) -> Result<(), String> {
+    if listed == lines {
+        return Ok(());
+    }
+    let lessons = |n: usize| match n {
+        1 => "1 lesson".to_string(),
+        n => format!("{n} lessons"),
+    };
+    Err(format!(
+        "the course data is damaged (its index lists {}, and {} follow it)",
+        lessons(listed),
+        lessons(lines)
+    ))
+}
+
 impl Index {
-    /// Reads the course data's heads, keeping each lesson as text, or says
-    /// in one sentence what is wrong with the data.
+    /// Reads the course data's index line, keeping each lesson's line as
+    /// text, or says in one sentence what is wrong with the data.
     pub fn from_json(json: &str) -> Result<Index, String> {
-        if json.trim().is_empty() {
-            return Err("the site has no course: its course data is empty".into());
-        }
-        // The format first, so that data of another shape is named as such
-        // rather than as damaged.
-        #[derive(Deserialize)]
-        struct Format {
-            format: Option<serde_json::Value>,
-        }
-        let format = match serde_json::from_str::<Format>(json) {
-            Ok(f) => f.format,
-            Err(e) if e.is_syntax() || e.is_eof() => {
-                return Err(format!("the course data is not valid JSON ({e})"))
-            }
-            Err(_) => None,
-        };
-        match format.as_ref().and_then(serde_json::Value::as_u64) {
-            Some(f) if f == u64::from(FORMAT) => {}
-            Some(other) => {
-                return Err(format!(
-                    "the course data is of format {other}, and this page reads format {FORMAT}: rebuild the site with the servicelab that made this page"
-                ))
-            }
-            None => return Err("the course data has no `format`: it was not written by servicelab build".into()),
-        }
-        serde_json::from_str(json).map_err(|e| format!("the course data is damaged ({e})"))
+        let mut lines = json.trim().split('\n');
+        let heads = read_index(lines.next().unwrap_or_default())?;
+        let rest: Vec<&str> = lines.collect();
+        lines_match(heads.len(), rest.len())?;
+        let lessons = heads
+            .into_iter()
+            .zip(rest)
+            .map(|((fingerprint, head), line)| Entry {
+                fingerprint,
+                head,
+                lesson: line.to_string(),
+            })
+            .collect();
+        Ok(Index {
+            format: FORMAT,
+            lessons,
+        })
     }
 }
 
@@ -175,7 +219,7 @@ impl Course {
     }
 
     pub fn to_json(&self) -> String {
-        let written = WrittenCourse {
+        let index = WrittenIndex {
             format: self.format,
             lessons: self
                 .lessons
@@ -183,12 +227,16 @@ impl Course {
                 .map(|p| Written {
                     fingerprint: p.fingerprint,
                     head: Head::of(&p.lesson),
-                    lesson: &p.lesson,
                 })
                 .collect(),
         };
         // Serializing owned data of plain types cannot fail.
-        serde_json::to_string(&written).unwrap_or_default()
+        let mut out = serde_json::to_string(&index).unwrap_or_default();
+        for p in &self.lessons {
+            out.push('\n');
+            out.push_str(&serde_json::to_string(&p.lesson).unwrap_or_default());
+        }
+        out
     }
 
     /// Reads course data whole (every lesson decoded), or says in one
@@ -303,5 +351,13 @@ mod tests {
         assert!(Course::from_json("[]")
             .unwrap_err()
             .contains("has no `format`"));
+        // One line for the index, one per lesson, however many lines the
+        // lessons' prose has.
+        assert_eq!(c.to_json().lines().count(), 2);
+        let first_line = c.to_json().lines().next().unwrap().to_string();
+        assert_eq!(
+            Course::from_json(&first_line).unwrap_err(),
+            "the course data is damaged (its index lists 1 lesson, and 0 lessons follow it)"
+        );
     }
 }

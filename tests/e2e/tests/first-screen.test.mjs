@@ -18,10 +18,9 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { COURSE_ELEMENT, DIST, STEP, WIDE, collectErrors, launchBrowser, logShows, serveStatic, shot, typeLine } from '../lib.mjs';
+import { COURSE_ELEMENT, DIST, courseLessons, STEP, WIDE, collectErrors, launchBrowser, logShows, serveStatic, shot, typeLine } from '../lib.mjs';
 
-const course = JSON.parse(COURSE_ELEMENT.exec(await readFile(path.join(DIST, 'index.html'), 'utf8'))[2]);
-const lessons = course.lessons.map((p) => p.lesson);
+const lessons = courseLessons(COURSE_ELEMENT.exec(await readFile(path.join(DIST, 'index.html'), 'utf8'))[2]);
 // The second lesson at its second step: neither the first lesson nor its first step.
 const LESSON = lessons[1];
 const STEP_N = 2;

@@ -107,8 +107,9 @@ describe('the course shows the student\'s own world', { timeout: 240_000 }, () =
   it('no step of the course shows a placeholder or a Markdown backtick', async () => {
     await page.goto(`${server.url}#/`, { waitUntil: 'load' });
     const ids = await page.evaluate(() => {
-      const data = JSON.parse(document.getElementById('servicelab-course').textContent);
-      return data.lessons.map((l) => [l.lesson.id, l.lesson.steps.length]);
+      // JSON lines: the index first, each lesson's head with its steps' count.
+      const [index] = document.getElementById('servicelab-course').textContent.trim().split('\n');
+      return JSON.parse(index).lessons.map((l) => [l.head.id, l.head.steps]);
     });
     assert.ok(ids.length >= 11, `the course has ${ids.length} lessons`);
     const problems = [];

@@ -263,11 +263,7 @@ pub fn struct_fields(
     fields_of(map, cx, &mut field)
 }
 
-fn fields_of(
-    map: Map<String, Value>,
-    cx: &mut Cx,
-    field: &mut ReadField,
-) -> Result<(), String> {
+fn fields_of(map: Map<String, Value>, cx: &mut Cx, field: &mut ReadField) -> Result<(), String> {
     for (k, v) in map {
         if v.is_null() {
             // Go leaves the field alone.

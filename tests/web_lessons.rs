@@ -153,7 +153,7 @@ async fn a_lesson_whose_data_is_damaged_says_so_when_opened() {
     let notice = text(&root, ".notice");
     assert!(
         notice.contains(
-            "The course data of the lesson “02-nodeport” is damaged (invalid type: integer `7`"
+            "The course data of the lesson “02-nodeport” is damaged (json: cannot unmarshal number into Go struct field Lesson.steps of type []Step)"
         ),
         "{notice}"
     );

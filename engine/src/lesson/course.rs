@@ -44,7 +44,7 @@ pub struct Published {
 
 /// What the lesson list and the way through the course need of a lesson,
 /// without its prose and steps.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Head {
     /// The file's stem, e.g. `02-nodeport`.
     pub id: String,
@@ -113,7 +113,7 @@ impl Entry {
 
 /// A lesson from its JSON text, as [`Entry::lesson`] decodes it.
 pub fn decode_lesson(id: &str, json: &str) -> Result<Lesson, String> {
-    serde_json::from_str(json)
+    super::wire::lesson_from_json(json)
         .map_err(|e| format!("the course data of the lesson “{id}” is damaged ({e})"))
 }
 
@@ -123,20 +123,11 @@ pub fn read_index(first_line: &str) -> Result<Vec<(u32, Head)>, String> {
     if first_line.trim().is_empty() {
         return Err("the site has no course: its course data is empty".into());
     }
+    let index: serde_json::Value = serde_json::from_str(first_line)
+        .map_err(|e| format!("the course data is not valid JSON ({e})"))?;
     // The format first, so that data of another shape is named as such
     // rather than as damaged.
-    #[derive(Deserialize)]
-    struct Format {
-        format: Option<serde_json::Value>,
-    }
-    let format = match serde_json::from_str::<Format>(first_line) {
-        Ok(f) => f.format,
-        Err(e) if e.is_syntax() || e.is_eof() => {
-            return Err(format!("the course data is not valid JSON ({e})"))
-        }
-        Err(_) => None,
-    };
-    match format.as_ref().and_then(serde_json::Value::as_u64) {
+    match index.get("format").and_then(serde_json::Value::as_u64) {
         Some(f) if f == u64::from(FORMAT) => {}
         Some(other) => {
             return Err(format!(
@@ -145,22 +136,7 @@ pub fn read_index(first_line: &str) -> Result<Vec<(u32, Head)>, String> {
         }
         None => return Err("the course data has no `format`: it was not written by servicelab build".into()),
     }
-    #[derive(Deserialize)]
-    struct ReadIndex {
-        lessons: Vec<ReadEntry>,
-    }
-    #[derive(Deserialize)]
-    struct ReadEntry {
-        fingerprint: u32,
-        head: Head,
-    }
-    let index: ReadIndex = serde_json::from_str(first_line)
-        .map_err(|e| format!("the course data is damaged ({e})"))?;
-    Ok(index
-        .lessons
-        .into_iter()
-        .map(|e| (e.fingerprint, e.head))
-        .collect())
+    super::wire::index_from_json(index).map_err(|e| format!("the course data is damaged ({e})"))
 }
 
 /// Whether as many lesson lines follow the index as it lists lessons.
@@ -346,7 +322,7 @@ mod tests {
         let index = Index::from_json(&json).unwrap();
         assert_eq!(index.lessons[0].head, Head::of(&c.lessons[0].lesson));
         assert!(index.lessons[0].lesson().unwrap_err().starts_with(
-            "the course data of the lesson “01-x” is damaged (invalid type: integer `7`"
+            "the course data of the lesson “01-x” is damaged (json: cannot unmarshal number into Go struct field Lesson.steps of type []Step)"
         ));
         assert!(Course::from_json("[]")
             .unwrap_err()

@@ -69,6 +69,7 @@ pub mod limits;
 #[cfg(feature = "authoring")]
 pub mod parse;
 pub mod replay;
+pub mod wire;
 
 pub use diag::Diagnostic;
 #[cfg(feature = "authoring")]
@@ -80,7 +81,7 @@ use serde::{Deserialize, Serialize};
 
 /// A parsed lesson. Serialized, it is the course data the student's page
 /// reads (`servicelab build`): prose already read into [`Doc`]s.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Lesson {
     /// The file's stem, e.g. `02-nodeport`.
     pub id: String,
@@ -110,7 +111,7 @@ pub struct Lesson {
     pub recap: Option<Doc>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Step {
     pub title: String,
     /// 1-based line of the step's heading.
@@ -250,7 +251,7 @@ pub enum Segment {
 
 /// A question with choices, asked where it stands in the step (a quiz
 /// before a command is a prediction: asked before the student runs it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Quiz {
     pub line: usize,
     pub question: Doc,
@@ -274,7 +275,7 @@ impl Quiz {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 pub struct Choice {
     pub text: String,
     /// With a probe: what this choice predicts it shows.
@@ -341,7 +342,7 @@ pub struct QuizProbe {
     pub when: When,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct FileBlock {
     pub name: String,
     pub content: String,
@@ -378,7 +379,7 @@ fn one() -> u8 {
     1
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct PodSpec {
     pub name: String,
@@ -394,7 +395,7 @@ pub struct PodSpec {
     pub args: Vec<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct DeploymentSpec {
     pub name: String,
@@ -573,7 +574,7 @@ pub struct DnsCheck {
 }
 
 /// Repeated requests: how many different pods answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct RespondersCheck {
     pub from: String,
     pub url: String,
@@ -583,7 +584,7 @@ pub struct RespondersCheck {
 }
 
 /// A request shown before and after the step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Probe {
     pub line: usize,
     pub from: String,

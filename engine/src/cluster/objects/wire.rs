@@ -18,6 +18,8 @@
 
 use super::*;
 use serde_json::{Map, Value};
+
+// The lessons' data (`lesson::wire`) is read with the same decoder.
 use std::collections::BTreeMap;
 
 /// Where the decoder is: the path from the object's root, as field names
@@ -94,9 +96,18 @@ pub trait FromJson: Sized {
     /// Reads `v` (never `null`: the caller leaves the field alone then).
     /// `holder` is the Go struct whose field `v` is.
     fn from_json(v: Value, holder: &str, cx: &mut Cx) -> Result<Self, String>;
+
+    /// What a `null` in a list reads as: the zero value, for a type that
+    /// has one.
+    fn zero() -> Option<Self> {
+        None
+    }
 }
 
 impl FromJson for String {
+    fn zero() -> Option<Self> {
+        Some(Self::default())
+    }
     fn go_type() -> String {
         "string".into()
     }
@@ -109,6 +120,9 @@ impl FromJson for String {
 }
 
 impl FromJson for bool {
+    fn zero() -> Option<Self> {
+        Some(Self::default())
+    }
     fn go_type() -> String {
         "bool".into()
     }
@@ -138,6 +152,9 @@ fn integer(v: &Value, go: &str, holder: &str, cx: &Cx, range: (i64, i64)) -> Res
 }
 
 impl FromJson for i32 {
+    fn zero() -> Option<Self> {
+        Some(Self::default())
+    }
     fn go_type() -> String {
         "int32".into()
     }
@@ -148,6 +165,9 @@ impl FromJson for i32 {
 }
 
 impl FromJson for i64 {
+    fn zero() -> Option<Self> {
+        Some(Self::default())
+    }
     fn go_type() -> String {
         "int64".into()
     }
@@ -156,8 +176,74 @@ impl FromJson for i64 {
     }
 }
 
+/// Unsigned numbers (the lessons' data: lines, counts, a seed).
+macro_rules! unsigned {
+    ($($ty:ty as $go:literal),*) => {
+        $(
+            impl FromJson for $ty {
+                fn zero() -> Option<Self> {
+                    Some(0)
+                }
+                fn go_type() -> String {
+                    $go.into()
+                }
+                fn from_json(v: Value, holder: &str, cx: &mut Cx) -> Result<Self, String> {
+                    v.as_u64()
+                        .and_then(|n| <$ty>::try_from(n).ok())
+                        .ok_or_else(|| cx.type_error(holder, &v, $go))
+                }
+            }
+        )*
+    };
+}
+
+unsigned!(u8 as "uint8", u16 as "uint16", u32 as "uint32", u64 as "uint64", usize as "uint");
+
+/// An enum as serde writes it by default: `"Name"` for a variant without
+/// data (its data then reads as `null`), `{"Name": data}` otherwise.
+pub fn variant(
+    v: Value,
+    holder: &str,
+    go_type: &str,
+    cx: &mut Cx,
+) -> Result<(String, Value), String> {
+    match v {
+        Value::String(name) => Ok((name, Value::Null)),
+        Value::Object(m) if m.len() == 1 => match m.into_iter().next() {
+            Some(entry) => Ok(entry),
+            None => Err(format!("an empty {go_type}")),
+        },
+        other => Err(cx.type_error(holder, &other, go_type)),
+    }
+}
+
+/// A variant `name` that `go_type` does not have.
+pub fn unknown_variant(go_type: &str, name: &str) -> String {
+    format!("unknown variant `{name}` of {go_type}")
+}
+
+/// A two-element array, as serde writes a variant of two fields.
+pub fn pair<A: FromJson, B: FromJson>(
+    v: Value,
+    holder: &str,
+    cx: &mut Cx,
+) -> Result<(A, B), String> {
+    match v {
+        Value::Array(items) if items.len() == 2 => {
+            let mut items = items.into_iter();
+            let a = A::from_json(items.next().unwrap_or_default(), holder, cx)?;
+            let b = B::from_json(items.next().unwrap_or_default(), holder, cx)?;
+            Ok((a, b))
+        }
+        other => Err(cx.type_error(holder, &other, "a pair")),
+    }
+}
+
 /// A field kept as JSON: any value.
 impl FromJson for Value {
+    fn zero() -> Option<Self> {
+        Some(Value::Null)
+    }
     fn go_type() -> String {
         "interface {}".into()
     }
@@ -168,6 +254,9 @@ impl FromJson for Value {
 
 /// A pointer in Go: absent is `None`; a type error names the pointee.
 impl<T: FromJson> FromJson for Option<T> {
+    fn zero() -> Option<Self> {
+        Some(None)
+    }
     fn go_type() -> String {
         T::go_type()
     }
@@ -177,7 +266,10 @@ impl<T: FromJson> FromJson for Option<T> {
 }
 
 /// A slice: a `null` element is the element's zero value, as in Go.
-impl<T: FromJson + Default> FromJson for Vec<T> {
+impl<T: FromJson> FromJson for Vec<T> {
+    fn zero() -> Option<Self> {
+        Some(vec![])
+    }
     fn go_type() -> String {
         format!("[]{}", T::go_type())
     }
@@ -187,12 +279,11 @@ impl<T: FromJson + Default> FromJson for Vec<T> {
         };
         let mut out = Vec::with_capacity(items.len());
         for (i, item) in items.into_iter().enumerate() {
-            if item.is_null() {
-                out.push(T::default());
-                continue;
-            }
             cx.path.push(format!("[{i}]"));
-            let decoded = T::from_json(item, holder, cx);
+            let decoded = match item {
+                Value::Null => T::zero().ok_or_else(|| cx.type_error(holder, &item, &T::go_type())),
+                item => T::from_json(item, holder, cx),
+            };
             cx.path.pop();
             out.push(decoded?);
         }
@@ -203,6 +294,9 @@ impl<T: FromJson + Default> FromJson for Vec<T> {
 /// `map[string]string`: labels, annotations, a ConfigMap's data. Go reports
 /// a value of the wrong type at the map's field.
 impl FromJson for BTreeMap<String, String> {
+    fn zero() -> Option<Self> {
+        Some(BTreeMap::new())
+    }
     fn go_type() -> String {
         "map[string]string".into()
     }
@@ -286,19 +380,23 @@ fn fields_of(map: Map<String, Value>, cx: &mut Cx, field: &mut ReadField) -> Res
     Ok(())
 }
 
-/// A struct's decoding: its Go name, the keys it accepts without reading
-/// them, then each field and its JSON name. `status` is written by the
+/// Structs' decoding: the package their type errors name (`"v1."`), then
+/// for each struct its Go name, the keys it accepts without reading them,
+/// and each field with its JSON name. `status` is written by the
 /// server and dropped before decoding, so the kinds accept it unread.
 macro_rules! decodes {
-    ($($ty:ident as $go:literal $(ignoring [$($ignored:literal),*])? { $($field:ident: $json:literal),* $(,)? })*) => {
+    ($package:literal; $($ty:ident as $go:literal $(ignoring [$($ignored:literal),*])? { $($field:ident: $json:literal),* $(,)? })*) => {
         $(
             impl FromJson for $ty {
+                fn zero() -> Option<Self> {
+                    Some(Self::default())
+                }
                 fn go_type() -> String {
-                    concat!("v1.", $go).to_string()
+                    concat!($package, $go).to_string()
                 }
                 fn from_json(v: Value, holder: &str, cx: &mut Cx) -> Result<Self, String> {
                     let mut out = Self::default();
-                    struct_fields(v, holder, concat!("v1.", $go), cx, |key, v, cx| {
+                    struct_fields(v, holder, concat!($package, $go), cx, |key, v, cx| {
                         Some(match key {
                             $($json => FromJson::from_json(v, $go, cx).map(|x| out.$field = x),)*
                             $($($ignored => Ok(()),)*)?
@@ -311,6 +409,8 @@ macro_rules! decodes {
         )*
     };
 }
+
+pub(crate) use decodes;
 
 /// Decodes a whole object of a built-in kind (`kind` is its Go name, the
 /// root of type errors' paths).
@@ -328,6 +428,7 @@ pub fn decode_metadata(v: Value, kind: &str) -> Result<ObjectMeta, String> {
 }
 
 decodes! {
+    "v1.";
     ObjectMeta as "ObjectMeta" {
         name: "name",
         generate_name: "generateName",

@@ -453,9 +453,38 @@ fn fetch(
             exec.err(format!("* Hostname {} was found in DNS cache\n", url.host));
         }
     }
+    // Resolving counts against --connect-timeout and -m, as connecting does.
+    let limit = [opts.connect_timeout_ms, opts.max_time_ms]
+        .into_iter()
+        .flatten()
+        .min();
     let found = match given {
         Some(ip) => super::dns::HostLookup::Found(ip),
-        None => s.lookup_host(&url.host),
+        None => match s.lookup_host_within(&url.host, limit) {
+            Ok(found) => found,
+            Err(gave_up) => {
+                let waited_ms = gave_up.waited_ms;
+                if shows_meter(opts) {
+                    exec.err(meter_line(0, 0, waited_ms));
+                }
+                exec.trace = Some(unresolved(s, raw, &url.host, gave_up.trace));
+                if opts.verbose {
+                    exec.err(format!(
+                        "* Resolving timed out after {waited_ms} milliseconds\n"
+                    ));
+                }
+                write_out(opts, exec, 0, None, 0, waited_ms as f64);
+                return (
+                    fail(
+                        opts,
+                        exec,
+                        28,
+                        format!("Resolving timed out after {waited_ms} milliseconds"),
+                    ),
+                    Observed::Timeout,
+                );
+            }
+        },
     };
     let ip = match found {
         super::dns::HostLookup::Found(ip) => ip,
@@ -491,10 +520,6 @@ fn fetch(
         }
     });
     let req = request(opts, &url, &method);
-    let limit = [opts.connect_timeout_ms, opts.max_time_ms]
-        .into_iter()
-        .flatten()
-        .min();
     let x = exchange(s, dst, &req, url.scheme == "https", limit, "curl", exec);
     if let Some(trace) = x.trace.clone() {
         exec.trace = Some(labelled(s, raw, trace));

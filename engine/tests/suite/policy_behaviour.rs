@@ -248,6 +248,57 @@ fn on_canal_a_policy_decides_who_reaches_a_pod() {
     );
 }
 
+/// curl's time limits cover resolving the name: with DNS dropped, `-m 2`
+/// gives up while the resolver still waits (28), where without a limit the
+/// resolver's two five-second tries end in "Could not resolve host" (6).
+#[test]
+fn curls_time_limit_covers_a_name_that_does_not_resolve() {
+    let mut s = canal(1);
+    ok(
+        &mut s,
+        "kubectl run client --image=curlimages/curl --labels=app=client -- sleep 3600",
+    );
+    ok(&mut s, "kubectl wait --for=condition=Ready pod/client");
+    apply(
+        &mut s,
+        "apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: client-egress
+spec:
+  podSelector:
+    matchLabels:
+      app: client
+  policyTypes: [Egress]
+",
+    );
+    let (status, out) =
+        crate::support::run(&mut s, "kubectl exec client -- curl -sS -m 2 http://web");
+    assert_eq!(
+        out,
+        "curl: (28) Resolving timed out after 2001 milliseconds\ncommand terminated with exit code 28\n"
+    );
+    assert_eq!(status, 28);
+    let (_, out) = crate::support::run(
+        &mut s,
+        "kubectl exec client -- curl -sS --connect-timeout 3 -w '%{time_total}\\n' http://web",
+    );
+    assert!(
+        out.starts_with("3.001"),
+        "the written time is the limit's: {out}"
+    );
+    assert!(
+        out.contains("curl: (28) Resolving timed out after 3001 milliseconds\n"),
+        "{out}"
+    );
+    let (status, out) = crate::support::run(&mut s, "kubectl exec client -- curl -sS http://web");
+    assert_eq!(
+        out,
+        "curl: (6) Could not resolve host: web\ncommand terminated with exit code 6\n"
+    );
+    assert_eq!(status, 6);
+}
+
 #[test]
 fn on_canal_an_egress_policy_blocks_dns_until_it_is_allowed() {
     let mut s = canal(1);

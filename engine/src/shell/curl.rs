@@ -461,13 +461,12 @@ fn fetch(
     let found = match given {
         Some(ip) => super::dns::HostLookup::Found(ip),
         None => match s.lookup_host_within(&url.host, limit) {
-            Ok(found) => found,
-            Err(gave_up) => {
-                let waited_ms = gave_up.waited_ms;
+            super::dns::Resolution::Done(found) => found,
+            super::dns::Resolution::TimedOut { waited_ms, trace } => {
                 if shows_meter(opts) {
                     exec.err(meter_line(0, 0, waited_ms));
                 }
-                exec.trace = Some(unresolved(s, raw, &url.host, gave_up.trace));
+                exec.trace = Some(unresolved(s, raw, &url.host, trace));
                 if opts.verbose {
                     exec.err(format!(
                         "* Resolving timed out after {waited_ms} milliseconds\n"

@@ -116,10 +116,13 @@ pub(super) enum HostLookup {
     NotFound { trace: Option<Trace> },
 }
 
-/// A lookup the client's time limit cut short.
-pub(super) struct ResolveTimedOut {
-    pub waited_ms: Millis,
-    pub trace: Option<Trace>,
+/// A lookup with a time limit: done, or cut short by the limit.
+pub(super) enum Resolution {
+    Done(HostLookup),
+    TimedOut {
+        waited_ms: Millis,
+        trace: Option<Trace>,
+    },
 }
 
 /// The A records a response gives for `name`, following CNAMEs within it.
@@ -189,26 +192,26 @@ impl Ctx<'_> {
     }
 
     /// One query to `server`, as [`Self::dns_query`], waiting at most until
-    /// `deadline`: `Err` with the query's trace when the deadline comes
-    /// first (the clock then stands at it).
+    /// `deadline`; `true` when the deadline came first (the clock then
+    /// stands at it).
     fn dns_query_until(
         &mut self,
         server: Ipv4Addr,
         name: &str,
         qtype: RrType,
         deadline: Option<Millis>,
-    ) -> Result<Query, Option<Trace>> {
+    ) -> (Query, bool) {
         let q = self.dns_send(server, name, qtype);
         if matches!(q.reply, Reply::TimedOut) {
             if let Some(left) = deadline.map(|d| d - self.sim.now) {
                 if left <= TIMEOUT_MS {
                     self.advance(left.max(0));
-                    return Err(q.trace);
+                    return (q, true);
                 }
             }
             self.advance(TIMEOUT_MS);
         }
-        Ok(q)
+        (q, false)
     }
 
     /// One query to `server` without waiting out a timeout: for a client
@@ -307,56 +310,49 @@ impl Ctx<'_> {
     /// gives up; a server that does not answer ends the search).
     pub(super) fn lookup_host(&mut self, name: &str) -> HostLookup {
         match self.lookup_host_within(name, None) {
-            Ok(found) => found,
-            Err(gave_up) => HostLookup::NotFound {
-                trace: gave_up.trace,
-            },
+            Resolution::Done(found) => found,
+            Resolution::TimedOut { trace, .. } => HostLookup::NotFound { trace },
         }
     }
 
     /// [`Self::lookup_host`] for a client with a time limit (curl's `-m`
-    /// and `--connect-timeout` cover resolving the name): `Err` when the
-    /// limit passes while the resolver waits for an answer.
-    pub(super) fn lookup_host_within(
-        &mut self,
-        name: &str,
-        limit: Option<Millis>,
-    ) -> Result<HostLookup, ResolveTimedOut> {
+    /// and `--connect-timeout` cover resolving the name), which can pass
+    /// while the resolver waits for an answer.
+    pub(super) fn lookup_host_within(&mut self, name: &str, limit: Option<Millis>) -> Resolution {
         let start = self.sim.now;
         // The client's timer fires in the millisecond after its limit.
         let deadline = limit.map(|l| start + l + 1);
-        let gave_up = |s: &Self, trace| ResolveTimedOut {
-            waited_ms: s.sim.now - start,
-            trace,
-        };
         if let Ok(ip) = name.parse() {
-            return Ok(HostLookup::Found(ip));
+            return Resolution::Done(HostLookup::Found(ip));
         }
         if self.current_pod_namespace().is_none() {
-            return Ok(match self.resolve(name) {
+            return Resolution::Done(match self.resolve(name) {
                 Some(ip) => HostLookup::Found(ip),
                 None => HostLookup::NotFound { trace: None },
             });
         }
         if name == "localhost" {
-            return Ok(HostLookup::Found(Ipv4Addr::LOCALHOST));
+            return Resolution::Done(HostLookup::Found(Ipv4Addr::LOCALHOST));
         }
         if let Some(ip) = self.pod_hosts_file(name) {
-            return Ok(HostLookup::Found(ip));
+            return Resolution::Done(HostLookup::Found(ip));
         }
         let conf = self.resolv_conf();
         let mut last_trace = None;
         for candidate in candidates(name, &conf) {
             let mut answer = None;
             for server in conf.nameservers.clone() {
-                let mut q = self
-                    .dns_query_until(server, &candidate, RrType::A, deadline)
-                    .map_err(|trace| gave_up(self, trace))?;
-                if matches!(q.reply, Reply::TimedOut) {
+                let (mut q, mut late) =
+                    self.dns_query_until(server, &candidate, RrType::A, deadline);
+                if !late && matches!(q.reply, Reply::TimedOut) {
                     // glibc's second attempt.
-                    q = self
-                        .dns_query_until(server, &candidate, RrType::A, deadline)
-                        .map_err(|trace| gave_up(self, trace))?;
+                    (q, late) = self.dns_query_until(server, &candidate, RrType::A, deadline);
+                }
+                if late {
+                    return Resolution::TimedOut {
+                        waited_ms: self.sim.now - start,
+                        trace: q.trace,
+                    };
                 }
                 last_trace = q.trace.clone();
                 if let Reply::Answer(resp) = q.reply {
@@ -366,15 +362,15 @@ impl Ctx<'_> {
             }
             // No server answered: the search stops there.
             let Some(resp) = answer else {
-                return Ok(HostLookup::NotFound { trace: last_trace });
+                return Resolution::Done(HostLookup::NotFound { trace: last_trace });
             };
             if let Some(ip) = addresses(&resp, &candidate).first() {
-                return Ok(HostLookup::Found(*ip));
+                return Resolution::Done(HostLookup::Found(*ip));
             }
             // NXDOMAIN or no address: the next name of the search path.
             last_trace = None;
         }
-        Ok(HostLookup::NotFound { trace: last_trace })
+        Resolution::Done(HostLookup::NotFound { trace: last_trace })
     }
 
     /// A name in the pod's `/etc/hosts` (its own, and its FQDN with a subdomain).

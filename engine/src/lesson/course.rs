@@ -18,7 +18,9 @@
 //! screen are read, not the whole course.
 
 use super::Lesson;
+use crate::cluster::objects::wire::{decodes, struct_fields, Cx, FromJson};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The version of this data's shape. A page refuses data of another
 /// version with a message, rather than misreading it.
@@ -136,7 +138,41 @@ pub fn read_index(first_line: &str) -> Result<Vec<(u32, Head)>, String> {
         }
         None => return Err("the course data has no `format`: it was not written by servicelab build".into()),
     }
-    super::wire::index_from_json(index).map_err(|e| format!("the course data is damaged ({e})"))
+    index_from_json(index).map_err(|e| format!("the course data is damaged ({e})"))
+}
+
+/// The index line's lessons (after its format is checked): each one's
+/// fingerprint and head.
+fn index_from_json(index: Value) -> Result<Vec<(u32, Head)>, String> {
+    let mut f = super::wire::object(index, "the index")?;
+    let lessons: Vec<Value> =
+        super::wire::need(&mut f, "lessons", "the index", &mut Cx::default())?;
+    lessons
+        .into_iter()
+        .map(|entry| {
+            let cx = &mut Cx::default();
+            let mut e = super::wire::object(entry, "a lesson's entry")?;
+            Ok((
+                super::wire::need(&mut e, "fingerprint", "Entry", cx)?,
+                super::wire::need(&mut e, "head", "Entry", cx)?,
+            ))
+        })
+        .collect()
+}
+
+// The page reads heads with the decoder it reads lessons with.
+decodes! {
+    "";
+    Head as "Head" {
+        id: "id",
+        path: "path",
+        title: "title",
+        summary: "summary",
+        objectives: "objectives",
+        minutes: "minutes",
+        course: "course",
+        steps: "steps",
+    }
 }
 
 /// Whether as many lesson lines follow the index as it lists lessons.

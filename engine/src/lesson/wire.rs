@@ -6,7 +6,6 @@
 //! every lesson type; the authors' tools, which read lessons' YAML, keep
 //! serde's. A test decodes the whole course back from what was written.
 
-use super::course::Head;
 use super::doc::{ConsoleLine, Doc, Node};
 use super::*;
 use crate::cluster::dns::RrType;
@@ -22,26 +21,8 @@ pub fn lesson_from_json(json: &str) -> Result<Lesson, String> {
     Lesson::from_json(v, "Lesson", &mut Cx::default())
 }
 
-/// The index line's lessons (after its format is checked): each one's
-/// fingerprint and head.
-pub fn index_from_json(index: Value) -> Result<Vec<(u32, Head)>, String> {
-    let mut f = object(index, "the index")?;
-    let lessons: Vec<Value> = need(&mut f, "lessons", "the index", &mut Cx::default())?;
-    lessons
-        .into_iter()
-        .map(|entry| {
-            let cx = &mut Cx::default();
-            let mut e = object(entry, "a lesson's entry")?;
-            Ok((
-                need(&mut e, "fingerprint", "Entry", cx)?,
-                need(&mut e, "head", "Entry", cx)?,
-            ))
-        })
-        .collect()
-}
-
 /// A field the data must have.
-fn need<T: FromJson>(
+pub(super) fn need<T: FromJson>(
     fields: &mut serde_json::Map<String, Value>,
     name: &str,
     holder: &str,
@@ -69,7 +50,7 @@ fn field<T: FromJson>(
 }
 
 /// An object's fields, for a struct or a variant read by hand.
-fn object(v: Value, holder: &str) -> Result<serde_json::Map<String, Value>, String> {
+pub(super) fn object(v: Value, holder: &str) -> Result<serde_json::Map<String, Value>, String> {
     match v {
         Value::Object(m) => Ok(m),
         _ => Err(format!("{holder} is not an object")),
@@ -78,16 +59,6 @@ fn object(v: Value, holder: &str) -> Result<serde_json::Map<String, Value>, Stri
 
 decodes! {
     "";
-    Head as "Head" {
-        id: "id",
-        path: "path",
-        title: "title",
-        summary: "summary",
-        objectives: "objectives",
-        minutes: "minutes",
-        course: "course",
-        steps: "steps",
-    }
     Lesson as "Lesson" {
         id: "id",
         path: "path",

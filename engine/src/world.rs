@@ -11,8 +11,8 @@ use crate::cluster::objects::{Container, ObjectMeta, Pod, PodSpec};
 use crate::cluster::{images, Cluster, Key, NodeInfo};
 use crate::net::netfilter::{Match, Rule, Target};
 use crate::net::{
-    mac_for, Host, HostId, HostKind, Interface, Listener, Network, Route, RouteProto, SegmentId,
-    Table,
+    kernel_mac_for, mac_for, Host, HostId, HostKind, Interface, Listener, Network, Route,
+    RouteProto, SegmentId, Table,
 };
 use ipnet::Ipv4Net;
 use std::collections::BTreeMap;
@@ -331,13 +331,15 @@ impl World {
             // (Canal) routes each pod's veth instead, with no bridge.
             if options.cni == Cni::Flannel {
                 let bridge = net.add_segment(&format!("cni0@{name}"));
-                node.interfaces.push(iface(
+                let mut cni0 = iface(
                     "cni0",
                     &name,
                     Some(&format!("{gw}/24")),
                     Some(bridge),
                     crate::cluster::flannel::MTU,
-                ));
+                );
+                cni0.mac = kernel_mac_for(&format!("{name}/cni0"));
+                node.interfaces.push(cni0);
             }
             node.routes.add(Route {
                 dest: "0.0.0.0/0".parse().expect("literal"),
@@ -982,7 +984,7 @@ impl World {
             name: veth_name,
             addr: None,
             segment: None,
-            mac: mac_for(&format!("{name}/veth")),
+            mac: kernel_mac_for(&format!("{name}/veth")),
             mtu: crate::cluster::flannel::MTU,
             master: Some("cni0".into()),
             peer_index: Some(2),
@@ -1058,6 +1060,8 @@ impl World {
             Some(segment),
             crate::cluster::flannel::MTU,
         );
+        // A pod's eth0 is a veth: the kernel's random address.
+        eth0.mac = kernel_mac_for(&format!("{name}/eth0"));
         let node_ifaces = self.net.host(node_id).interfaces.len() as u32;
         eth0.peer_index = Some(node_ifaces + 2);
         pod.interfaces.push(eth0);
@@ -1078,7 +1082,7 @@ impl World {
     /// with no interfaces), so nothing else needs renumbering.
     fn detach_pod(&mut self, id: HostId) {
         let name = self.net.host(id).name.clone();
-        let veth_mac = mac_for(&format!("{name}/veth"));
+        let veth_mac = kernel_mac_for(&format!("{name}/veth"));
         let h = self.net.host_mut(id);
         let segments: Vec<SegmentId> = h.interfaces.iter().filter_map(|i| i.segment).collect();
         h.interfaces.clear();

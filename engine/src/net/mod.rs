@@ -314,9 +314,18 @@ impl Network {
     }
 }
 
-/// A locally administered MAC address derived from a name, so every world
-/// prints the same addresses every time.
+/// A machine's NIC: the nodes are KVM guests (QEMU's `52:54:00` prefix);
+/// derived from a name, so every world prints the same addresses every time.
 pub fn mac_for(name: &str) -> [u8; 6] {
     let b = crate::text::fnv1a(name.as_bytes()).to_be_bytes();
     [0x52, 0x54, 0x00, b[1], b[2], b[3]]
+}
+
+/// An address the kernel made up for a virtual device (a veth, a bridge):
+/// random, unicast and locally administered (`eth_random_addr`); derived
+/// from a name here, so every world prints the same.
+pub fn kernel_mac_for(name: &str) -> [u8; 6] {
+    let a = crate::text::fnv1a(name.as_bytes()).to_be_bytes();
+    let b = crate::text::fnv1a(format!("{name}#").as_bytes()).to_be_bytes();
+    [(a[0] & 0xfe) | 0x02, a[1], a[2], a[3], b[0], b[1]]
 }

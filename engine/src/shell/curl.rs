@@ -463,23 +463,9 @@ fn fetch(
         None => match s.lookup_host_within(&url.host, limit) {
             super::dns::Resolution::Done(found) => found,
             super::dns::Resolution::TimedOut { waited_ms, trace } => {
-                if shows_meter(opts) {
-                    exec.err(meter_line(0, 0, waited_ms));
-                }
                 exec.trace = Some(unresolved(s, raw, &url.host, trace));
-                if opts.verbose {
-                    exec.err(format!(
-                        "* Resolving timed out after {waited_ms} milliseconds\n"
-                    ));
-                }
-                write_out(opts, exec, 0, None, 0, waited_ms as f64);
                 return (
-                    fail(
-                        opts,
-                        exec,
-                        28,
-                        format!("Resolving timed out after {waited_ms} milliseconds"),
-                    ),
+                    timed_out(opts, exec, "Resolving", waited_ms),
                     Observed::Timeout,
                 );
             }
@@ -532,24 +518,7 @@ fn fetch(
             timer: true,
             ..
         } => {
-            if shows_meter(opts) {
-                exec.err(meter_line(0, 0, waited_ms));
-            }
-            if opts.verbose {
-                exec.err(format!(
-                    "* Connection timed out after {waited_ms} milliseconds\n"
-                ));
-            }
-            write_out(opts, exec, 0, None, 0, waited_ms as f64);
-            return (
-                fail(
-                    opts,
-                    exec,
-                    28,
-                    format!("Connection timed out after {waited_ms} milliseconds"),
-                ),
-                observed,
-            );
+            return (timed_out(opts, exec, "Connection", waited_ms), observed);
         }
         Ended::ConnectFailed {
             errno,
@@ -856,6 +825,26 @@ fn time8(ms: Millis) -> String {
 }
 
 /// The meter's last line, as the terminal shows it once curl is done.
+/// curl's own timer fired while `phase` (`Resolving`, `Connection`) was
+/// under way: the meter, `-v`'s line, `-w`, then error 28.
+fn timed_out(opts: &Options, exec: &mut Execution, phase: &str, waited_ms: Millis) -> i32 {
+    if shows_meter(opts) {
+        exec.err(meter_line(0, 0, waited_ms));
+    }
+    if opts.verbose {
+        exec.err(format!(
+            "* {phase} timed out after {waited_ms} milliseconds\n"
+        ));
+    }
+    write_out(opts, exec, 0, None, 0, waited_ms as f64);
+    fail(
+        opts,
+        exec,
+        28,
+        format!("{phase} timed out after {waited_ms} milliseconds"),
+    )
+}
+
 fn meter_line(received: u64, elapsed_us: u64, spent_ms: Millis) -> String {
     let pct = if received > 0 { 100 } else { 0 };
     let speed = (received * 1_000_000).checked_div(elapsed_us).unwrap_or(0);

@@ -248,15 +248,13 @@ fn on_canal_a_policy_decides_who_reaches_a_pod() {
     );
 }
 
-/// curl's time limits cover resolving the name: with DNS dropped, `-m 2`
-/// gives up while the resolver still waits (28), where without a limit the
-/// resolver's two five-second tries end in "Could not resolve host" (6).
-#[test]
-fn curls_time_limit_covers_a_name_that_does_not_resolve() {
+/// A Canal world with a `client` pod of `image` whose egress a policy
+/// denies entirely (DNS included).
+fn client_without_egress(image: &str) -> Session {
     let mut s = canal(1);
     ok(
         &mut s,
-        "kubectl run client --image=curlimages/curl --labels=app=client -- sleep 3600",
+        &format!("kubectl run client --image={image} --labels=app=client -- sleep 3600"),
     );
     ok(&mut s, "kubectl wait --for=condition=Ready pod/client");
     apply(
@@ -272,6 +270,15 @@ spec:
   policyTypes: [Egress]
 ",
     );
+    s
+}
+
+/// curl's time limits cover resolving the name: with DNS dropped, `-m 2`
+/// gives up while the resolver still waits (28), where without a limit the
+/// resolver's two five-second tries end in "Could not resolve host" (6).
+#[test]
+fn curls_time_limit_covers_a_name_that_does_not_resolve() {
+    let mut s = client_without_egress("curlimages/curl");
     let (status, out) =
         crate::support::run(&mut s, "kubectl exec client -- curl -sS -m 2 http://web");
     assert_eq!(
@@ -301,25 +308,7 @@ spec:
 
 #[test]
 fn on_canal_an_egress_policy_blocks_dns_until_it_is_allowed() {
-    let mut s = canal(1);
-    ok(
-        &mut s,
-        "kubectl run client --image=busybox --labels=app=client -- sleep 3600",
-    );
-    ok(&mut s, "kubectl wait --for=condition=Ready pod/client");
-    apply(
-        &mut s,
-        "apiVersion: networking.k8s.io/v1
-kind: NetworkPolicy
-metadata:
-  name: client-egress
-spec:
-  podSelector:
-    matchLabels:
-      app: client
-  policyTypes: [Egress]
-",
-    );
+    let mut s = client_without_egress("busybox");
     let (status, out) = crate::support::run(&mut s, "kubectl exec client -- nslookup kubernetes");
     assert_eq!(status, 1, "{out}");
     assert!(

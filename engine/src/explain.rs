@@ -1479,7 +1479,7 @@ fn no_local_endpoints(service: &str, host: Option<&str>, world: &World) -> Optio
         .into_iter()
         .filter(|p| p.namespace == ns && p.name == name)
         .flat_map(|p| p.endpoints.into_iter().map(|e| e.node))
-        .collect::<std::collections::BTreeSet<_>>()
+        .collect::<crate::map::Set<_>>()
         .into_iter()
         .collect();
     let here = host.unwrap_or("this node");

@@ -19,6 +19,7 @@
 //! cluster  objects, the API server, controllers, kubelet, kube-proxy, DNS
 //! net      interfaces, routes, netfilter, conntrack, sockets; a probe's Trace
 //! apps     the programs behind sockets: nginx, whoami, sshd …
+//! map      ordered maps and sets: a sorted Vec (built with sort)
 //! rng  time  sort  text  encoding
 //! ```
 //!
@@ -37,9 +38,11 @@
 //!   changed at each hop and why, and what would change where it stopped.
 //! - [`lesson`] reads lesson files, binds their text to a world, judges a
 //!   world by its checks, and says when a step is done ([`lesson::done`]).
-//! - [`rng`], [`time`], [`sort`], [`text`] and [`encoding`]: the seeded
-//!   generator every random choice comes from, simulated time, one stable
-//!   sort, small text helpers, base64 and base32 as Go's packages do them.
+//! - [`rng`], [`time`], [`sort`], [`map`], [`text`] and [`encoding`]: the
+//!   seeded generator every random choice comes from, simulated time, one
+//!   stable sort, one ordered map (a sorted `Vec`, far smaller in wasm than
+//!   `BTreeMap`), small text helpers, base64 and base32 as Go's packages do
+//!   them.
 //!
 //! The README's "How the engine is laid out" names every module
 //! (`tests/docs.rs` checks it).
@@ -49,6 +52,7 @@ pub mod cluster;
 pub mod encoding;
 pub mod explain;
 pub mod lesson;
+pub mod map;
 pub mod net;
 pub mod rng;
 pub mod shell;

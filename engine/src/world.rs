@@ -9,12 +9,14 @@ use crate::apps::App;
 use crate::cluster::apiserver::Object;
 use crate::cluster::objects::{Container, ObjectMeta, Pod, PodSpec};
 use crate::cluster::{images, Cluster, Key, NodeInfo};
+use crate::map::Map;
 use crate::net::netfilter::{Match, Rule, Target};
 use crate::net::{
     kernel_mac_for, mac_for, Host, HostId, HostKind, Interface, Listener, Network, Route,
     RouteProto, SegmentId, Table,
 };
 use ipnet::Ipv4Net;
+// Files stay a BTreeMap: the student's own loops can write thousands.
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
@@ -111,7 +113,7 @@ pub struct World {
     pub machines: Vec<Machine>,
     pub cluster: Cluster,
     /// The network namespace of each pod that has one.
-    pub pod_hosts: BTreeMap<Key, HostId>,
+    pub pod_hosts: Map<Key, HostId>,
     pub lan: SegmentId,
     /// The simulated time the cluster has been brought up to (ms since the
     /// session began; negative before it).
@@ -123,7 +125,7 @@ pub struct World {
     synced: u64,
     /// Each pod's container restarts when its files were last laid out: a
     /// restarted container starts from its image again.
-    instances: BTreeMap<Key, u32>,
+    instances: Map<Key, u32>,
     /// kube-proxy's rules of each node as last rendered (only what changed
     /// is rendered again).
     proxy_cache: crate::cluster::kubeproxy::RenderCache,
@@ -504,13 +506,13 @@ impl World {
             net,
             machines,
             cluster,
-            pod_hosts: BTreeMap::new(),
+            pod_hosts: Map::new(),
             lan,
             clock: crate::cluster::CLUSTER_AGE_MS,
             probe_rng: crate::rng::SimRng::new(options.seed ^ 0x7072_6f62),
             synced: 0,
             proxy_cache: Default::default(),
-            instances: BTreeMap::new(),
+            instances: Map::new(),
             traefik_lb: Default::default(),
         };
         world.sync();
@@ -586,7 +588,7 @@ impl World {
     pub fn sync(&mut self) {
         self.synced = self.cluster.version();
         self.cluster.spend(self.cluster.pods.len() * 80);
-        let wanted: BTreeMap<Key, PodPlan> = self
+        let wanted: Map<Key, PodPlan> = self
             .cluster
             .pods
             .iter()
@@ -913,7 +915,7 @@ impl World {
                 proxy_arp: false,
             });
         }
-        let mut nat = BTreeMap::new();
+        let mut nat = Map::new();
         nat.insert(
             "PREROUTING".to_string(),
             crate::net::netfilter::Chain {
@@ -938,7 +940,7 @@ impl World {
         );
         host.netfilter
             .replace_user_chains(Table::Nat, |_| false, nat);
-        let mut filter = BTreeMap::new();
+        let mut filter = Map::new();
         filter.insert(
             "INPUT".to_string(),
             crate::net::netfilter::Chain {

@@ -11,11 +11,11 @@ use super::route::Route;
 use crate::engine::explain::Story;
 use crate::engine::lesson::done::{self, Judgement};
 use crate::engine::lesson::{replay, Lesson};
+use crate::engine::map::Set;
 use crate::engine::net::Trace;
 use crate::engine::shell::{EditRequest, FileEdit, RequestMade};
 use crate::engine::time::Millis;
 use crate::engine::{Session, Stream, Topology, WorldOptions};
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::Reducible;
 
@@ -113,9 +113,9 @@ impl Scope {
 pub struct Opening {
     pub scope: Scope,
     pub start_step: usize,
-    pub done: BTreeSet<usize>,
+    pub done: Set<usize>,
     /// Steps that were already so when opened (see `lesson::done`).
-    pub given: BTreeSet<usize>,
+    pub given: Set<usize>,
     pub acts: Vec<Act>,
     /// For the status line.
     pub notice: Option<String>,
@@ -145,8 +145,8 @@ impl Opening {
         Opening {
             scope,
             start_step: step,
-            done: BTreeSet::new(),
-            given: BTreeSet::new(),
+            done: Set::new(),
+            given: Set::new(),
             acts: vec![],
             notice: None,
             note: None,
@@ -239,20 +239,20 @@ pub struct State {
     pub story: Option<Rc<Story>>,
     pub status: Rc<StepStatus>,
     /// Steps done at some point (see `lesson::done`), given ones included.
-    pub done: Rc<BTreeSet<usize>>,
+    pub done: Rc<Set<usize>>,
     /// Steps that were already so when they opened.
-    pub given: Rc<BTreeSet<usize>>,
+    pub given: Rc<Set<usize>>,
     /// The requests the student made since the current step opened, each
     /// with the number of the line that made it.
     pub seen: Rc<Vec<RequestMade>>,
     /// The command lines the student ran since the current step opened
     /// (as run, whitespace collapsed), each with its last exit status: the
     /// text after a console block waits for its commands.
-    pub ran: Rc<std::collections::BTreeMap<String, i32>>,
+    pub ran: Rc<crate::engine::map::Map<String, i32>>,
     /// The values of the lesson's placeholders in the student's world.
     pub values: Rc<crate::engine::lesson::bind::Values>,
     /// Quiz answers: (step, quiz) → choice, from the log.
-    pub answers: Rc<std::collections::BTreeMap<(usize, usize), usize>>,
+    pub answers: Rc<crate::engine::map::Map<(usize, usize), usize>>,
     /// The student did something (a command, a save) in this step.
     pub acted: bool,
     /// The last editor a command asked for.

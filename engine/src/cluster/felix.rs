@@ -26,11 +26,11 @@
 use super::objects::{at, list_at, selector_at, str_at, LabelSelector, Unstructured};
 use super::policy::{selects, Direction};
 use super::Cluster;
+use crate::map::Map;
 use crate::net::netfilter::{Chain, CtState, IpSet, Match, Protocol, Rule, Table, Target};
 use crate::net::Host;
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha224, Sha256};
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 /// The pods' gateway: an address nobody owns; the node's veth answers ARP
@@ -252,8 +252,8 @@ struct Endpoint<'a> {
 /// What Felix writes on one node.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FelixRules {
-    pub chains: BTreeMap<String, Chain>,
-    pub ipsets: BTreeMap<String, IpSet>,
+    pub chains: Map<String, Chain>,
+    pub ipsets: Map<String, IpSet>,
 }
 
 /// The name Felix gives a Kubernetes NetworkPolicy's policy chain.
@@ -308,7 +308,7 @@ pub fn render(cluster: &Cluster, node: &str) -> FelixRules {
         .collect();
     crate::sort::sort_by(&mut endpoints, |a, b| a.iface.cmp(&b.iface));
 
-    let mut chains: BTreeMap<String, Vec<FelixRule>> = BTreeMap::new();
+    let mut chains: Map<String, Vec<FelixRule>> = Map::new();
     chains.insert(
         "cali-FORWARD".into(),
         vec![
@@ -403,7 +403,7 @@ pub fn render(cluster: &Cluster, node: &str) -> FelixRules {
         ] {
             for p in list.iter() {
                 let name = policy_chain(dir, p);
-                if let std::collections::btree_map::Entry::Vacant(slot) = chains.entry(name) {
+                if let crate::map::Entry::Vacant(slot) = chains.entry(name) {
                     slot.insert(policy_rules(cluster, p, dir, &mut out.ipsets));
                 }
             }
@@ -456,7 +456,7 @@ fn policy_rules(
     cluster: &Cluster,
     policy: &Unstructured,
     direction: Direction,
-    ipsets: &mut BTreeMap<String, IpSet>,
+    ipsets: &mut Map<String, IpSet>,
 ) -> Vec<FelixRule> {
     let (list, peers_key, side) = match direction {
         Direction::Ingress => ("ingress", "from", "src"),
@@ -471,7 +471,7 @@ fn policy_rules(
         };
         // Ports by protocol (TCP when unsaid), numbers and ranges apart
         // from names.
-        let mut by_proto: BTreeMap<&str, Ports> = BTreeMap::new();
+        let mut by_proto: Map<&str, Ports> = Map::new();
         for p in list_at(rule, &["ports"]) {
             let proto = match str_at(p, &["protocol"]) {
                 "" => "TCP",

@@ -21,13 +21,13 @@
 //! endpoints, topology hints and `--nodeport-addresses`.
 
 use super::proxy_model::{Affinity, ProxyEndpoint, ProxyNode, ServicePortInfo};
+use crate::map::Map;
 use crate::net::netfilter::{
     AddrSide, Chain, CtState, Match, Probability, Protocol, RecentAction, Rule, Table, Target,
 };
 use crate::net::Host;
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 /// `--masquerade-bit=14`.
@@ -62,11 +62,11 @@ pub struct JumpRule {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ProxyRules {
     /// User-defined nat chains, by name (`iptables-restore` input).
-    pub nat: BTreeMap<String, Chain>,
+    pub nat: Map<String, Chain>,
     /// User-defined filter chains, by name.
-    pub filter: BTreeMap<String, Chain>,
+    pub filter: Map<String, Chain>,
     /// User-defined mangle chains (only the canary).
-    pub mangle: BTreeMap<String, Chain>,
+    pub mangle: Map<String, Chain>,
     /// Jump rules, in the order kube-proxy ensures them; each is inserted at
     /// the top of its chain unless an identical rule is already there.
     pub jumps: Vec<JumpRule>,
@@ -83,7 +83,7 @@ impl ProxyRules {
             + self.jumps.len()
     }
 
-    pub fn chains(&self, table: Table) -> &BTreeMap<String, Chain> {
+    pub fn chains(&self, table: Table) -> &Map<String, Chain> {
         match table {
             Table::Nat => &self.nat,
             Table::Filter => &self.filter,
@@ -237,8 +237,8 @@ fn sorted_endpoints(svc: &ServicePortInfo) -> Vec<&ProxyEndpoint> {
 struct Writer<'a> {
     node: &'a ProxyNode,
     large_cluster: bool,
-    nat: BTreeMap<String, Chain>,
-    filter: BTreeMap<String, Chain>,
+    nat: Map<String, Chain>,
+    filter: Map<String, Chain>,
 }
 
 impl Writer<'_> {
@@ -658,8 +658,8 @@ pub fn render(node: &ProxyNode, services: &[ServicePortInfo]) -> ProxyRules {
     let mut w = Writer {
         node,
         large_cluster: large_cluster(services),
-        nat: BTreeMap::new(),
-        filter: BTreeMap::new(),
+        nat: Map::new(),
+        filter: Map::new(),
     };
     w.header();
     for svc in services {
@@ -672,8 +672,8 @@ pub fn render(node: &ProxyNode, services: &[ServicePortInfo]) -> ProxyRules {
 /// in order (its own chains, and its lines in the shared ones).
 #[derive(Debug, Clone, Default)]
 struct Fragment {
-    nat: BTreeMap<String, Chain>,
-    filter: BTreeMap<String, Chain>,
+    nat: Map<String, Chain>,
+    filter: Map<String, Chain>,
 }
 
 /// What kube-proxy keeps of one node's last sync: each Service port's
@@ -683,7 +683,7 @@ struct NodeRender {
     node: ProxyNode,
     large_cluster: bool,
     /// By `namespace/name:port/protocol`.
-    ports: BTreeMap<String, (ServicePortInfo, Fragment)>,
+    ports: Map<String, (ServicePortInfo, Fragment)>,
 }
 
 /// kube-proxy's memory between syncs: a Service port that did not change
@@ -692,7 +692,7 @@ struct NodeRender {
 /// is what [`render`] makes. A cache: it never makes two worlds different.
 #[derive(Debug, Clone, Default)]
 pub struct RenderCache {
-    nodes: BTreeMap<String, NodeRender>,
+    nodes: Map<String, NodeRender>,
 }
 
 impl PartialEq for RenderCache {
@@ -718,11 +718,11 @@ impl RenderCache {
         let mut w = Writer {
             node,
             large_cluster,
-            nat: BTreeMap::new(),
-            filter: BTreeMap::new(),
+            nat: Map::new(),
+            filter: Map::new(),
         };
         w.header();
-        let mut ports = BTreeMap::new();
+        let mut ports = Map::new();
         let mut rendered = 0;
         for svc in services {
             let key = format!("{}/{}", svc.service_port_name(), svc.protocol.name());
@@ -732,8 +732,8 @@ impl RenderCache {
                     let mut own = Writer {
                         node,
                         large_cluster,
-                        nat: BTreeMap::new(),
-                        filter: BTreeMap::new(),
+                        nat: Map::new(),
+                        filter: Map::new(),
                     };
                     own.service(svc);
                     let fragment = Fragment {
@@ -909,7 +909,7 @@ impl Writer<'_> {
             Target::Accept,
         );
 
-        let mut mangle = BTreeMap::new();
+        let mut mangle = Map::new();
         mangle.insert(KUBE_PROXY_CANARY.to_string(), Chain::default());
         ProxyRules {
             nat: self.nat,

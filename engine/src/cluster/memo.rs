@@ -13,7 +13,7 @@
 
 use super::objects::{Pod, Service};
 use super::{Cluster, Key};
-use std::collections::{BTreeMap, BTreeSet};
+use crate::map::{Map, Set};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 /// One Service's endpoints (or slices) as a controller last made them.
@@ -77,12 +77,12 @@ pub(crate) struct Memo {
     /// The store's version when the controllers last had nothing to do.
     pub settled_at: Option<u64>,
     /// The Endpoints controller's, by Service.
-    pub endpoints: BTreeMap<Key, Made>,
+    pub endpoints: Map<Key, Made>,
     /// The EndpointSlice controller's, by Service.
-    pub slices: BTreeMap<Key, Made>,
+    pub slices: Map<Key, Made>,
     /// `pod-template-hash` of each workload's template as last computed,
     /// with the template it was computed from (compared, not serialized).
-    pub template_hashes: BTreeMap<(&'static str, Key), (super::objects::PodTemplate, String)>,
+    pub template_hashes: Map<(&'static str, Key), (super::objects::PodTemplate, String)>,
     /// Writes of Endpoints and EndpointSlices from outside the endpoint
     /// controllers (the API server's, `kubectl label`'s). While it stands
     /// still, what the controllers left is as they left it.
@@ -100,7 +100,7 @@ pub(crate) struct Memo {
     pub slices_watch: Watch,
     pub mirror_watch: Watch,
     /// The Services whose Endpoints the mirroring controller mirrored.
-    pub mirrored: BTreeSet<Key>,
+    pub mirrored: Set<Key>,
     /// Pods deleted so far, and how many there had been when the scheduler
     /// last tried the pods no node could take.
     pub pods_deleted: u64,
@@ -121,9 +121,9 @@ pub(crate) struct Memo {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Watch {
     /// Services written from outside since it last looked.
-    pub dirty: BTreeSet<Key>,
+    pub dirty: Set<Key>,
     /// Each namespace's pods' fingerprint when it last looked.
-    pub pods: BTreeMap<String, u64>,
+    pub pods: Map<String, u64>,
     /// [`Memo::outside_endpoints`] when it last looked at every Service.
     pub full_at: Option<u64>,
 }
@@ -154,7 +154,7 @@ pub(crate) struct Look {
     /// looked): it also clears what is stale.
     pub full: bool,
     /// Each namespace's pods' fingerprint now.
-    pub pods: BTreeMap<String, u64>,
+    pub pods: Map<String, u64>,
     outside: u64,
 }
 
@@ -183,8 +183,8 @@ fn hash_pod(h: &mut DefaultHasher, key: &Key, pod: &Pod) {
 }
 
 /// The fingerprint of each namespace's pods, in one pass over them.
-pub(crate) fn pod_fingerprints(c: &Cluster) -> BTreeMap<String, u64> {
-    let mut out = BTreeMap::new();
+pub(crate) fn pod_fingerprints(c: &Cluster) -> Map<String, u64> {
+    let mut out = Map::new();
     let mut current: Option<(&str, DefaultHasher)> = None;
     // Pods are kept in key order: one namespace after another.
     for (key, pod) in &c.pods {
@@ -211,7 +211,7 @@ impl Cluster {
     pub(crate) fn look(&mut self, watcher: Watcher) -> Look {
         // The mirroring controller reads no pods.
         let pods = match watcher {
-            Watcher::Mirror => BTreeMap::new(),
+            Watcher::Mirror => Map::new(),
             _ => {
                 self.spend(self.pods.len() * 30);
                 pod_fingerprints(self)
@@ -225,7 +225,7 @@ impl Cluster {
             self.services.keys().cloned().collect()
         } else {
             // Namespaces whose pods changed (or are all gone).
-            let changed: BTreeSet<&String> = pods
+            let changed: Set<&String> = pods
                 .iter()
                 .filter(|(ns, fp)| w.pods.get(*ns) != Some(fp))
                 .map(|(ns, _)| ns)

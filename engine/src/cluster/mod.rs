@@ -43,10 +43,10 @@ mod threeway;
 pub mod traefik;
 pub mod validation;
 
+use crate::map::Map;
 use crate::rng::SimRng;
 use ipnet::Ipv4Net;
 use objects::*;
-use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 pub(crate) use controllers::kubelet::resolve_target_port;
@@ -97,33 +97,33 @@ pub struct EndpointAddr {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cluster {
     pub nodes: Vec<NodeInfo>,
-    pub namespaces: BTreeMap<String, Namespace>,
-    pub pods: BTreeMap<Key, Pod>,
-    pub deployments: BTreeMap<Key, Deployment>,
-    pub replicasets: BTreeMap<Key, ReplicaSet>,
-    pub statefulsets: BTreeMap<Key, StatefulSet>,
-    pub daemonsets: BTreeMap<Key, DaemonSet>,
-    pub services: BTreeMap<Key, Service>,
-    pub endpoints: BTreeMap<Key, Endpoints>,
-    pub endpoint_slices: BTreeMap<Key, EndpointSlice>,
-    pub configmaps: BTreeMap<Key, ConfigMap>,
-    pub secrets: BTreeMap<Key, Secret>,
+    pub namespaces: Map<String, Namespace>,
+    pub pods: Map<Key, Pod>,
+    pub deployments: Map<Key, Deployment>,
+    pub replicasets: Map<Key, ReplicaSet>,
+    pub statefulsets: Map<Key, StatefulSet>,
+    pub daemonsets: Map<Key, DaemonSet>,
+    pub services: Map<Key, Service>,
+    pub endpoints: Map<Key, Endpoints>,
+    pub endpoint_slices: Map<Key, EndpointSlice>,
+    pub configmaps: Map<Key, ConfigMap>,
+    pub secrets: Map<Key, Secret>,
     /// The kinds kept as JSON (NetworkPolicies), by kind, namespace (`""`
     /// for cluster-scoped ones) and name.
-    pub objects: BTreeMap<(&'static str, String, String), Unstructured>,
+    pub objects: Map<(&'static str, String, String), Unstructured>,
     /// The Gateway API's CRDs are installed: its kinds are served.
     pub gateway_api: bool,
     /// What the scheduler, the kubelets and the controllers reported.
     pub events: Vec<events::Event>,
     /// Each node's kubelet: its images, its pull queue, its address allocator.
-    pub kubelets: BTreeMap<String, NodeKubelet>,
+    pub kubelets: Map<String, NodeKubelet>,
     pub cloud: bool,
     /// The pod network's plugin: which add-on's objects kubeadm's cluster
     /// shows.
     pub cni: cni::Cni,
     /// LoadBalancer Services the cloud is provisioning, and when each
     /// load balancer will be ready (the service controller's work).
-    pub(crate) lb_provisioning: BTreeMap<Key, i64>,
+    pub(crate) lb_provisioning: Map<Key, i64>,
     pub(crate) rng: SimRng,
     next_uid: u64,
     resource_version: u64,
@@ -151,24 +151,24 @@ impl Cluster {
     ) -> Cluster {
         let mut c = Cluster {
             nodes,
-            namespaces: BTreeMap::new(),
-            pods: BTreeMap::new(),
-            deployments: BTreeMap::new(),
-            replicasets: BTreeMap::new(),
-            statefulsets: BTreeMap::new(),
-            daemonsets: BTreeMap::new(),
-            services: BTreeMap::new(),
-            endpoints: BTreeMap::new(),
-            endpoint_slices: BTreeMap::new(),
-            configmaps: BTreeMap::new(),
-            secrets: BTreeMap::new(),
-            objects: BTreeMap::new(),
+            namespaces: Map::new(),
+            pods: Map::new(),
+            deployments: Map::new(),
+            replicasets: Map::new(),
+            statefulsets: Map::new(),
+            daemonsets: Map::new(),
+            services: Map::new(),
+            endpoints: Map::new(),
+            endpoint_slices: Map::new(),
+            configmaps: Map::new(),
+            secrets: Map::new(),
+            objects: Map::new(),
             gateway_api: false,
             events: vec![],
-            kubelets: BTreeMap::new(),
+            kubelets: Map::new(),
             cloud,
             cni,
-            lb_provisioning: BTreeMap::new(),
+            lb_provisioning: Map::new(),
             rng: SimRng::new(seed ^ 0x6b75_6265),
             next_uid: 1,
             resource_version: 1000,
@@ -241,7 +241,7 @@ impl Cluster {
     /// `generateName`: the prefix and five random characters, not yet taken.
     pub(crate) fn generate_name<V>(
         &mut self,
-        taken: impl Fn(&Cluster) -> &BTreeMap<Key, V>,
+        taken: impl Fn(&Cluster) -> &Map<Key, V>,
         ns: &str,
         prefix: &str,
     ) -> String {
@@ -395,8 +395,8 @@ impl Cluster {
     }
 
     /// The EndpointSlices of every Service, found in one pass over them.
-    pub fn slices_by_service(&self) -> BTreeMap<(&str, &str), Vec<&EndpointSlice>> {
-        let mut out: BTreeMap<(&str, &str), Vec<&EndpointSlice>> = BTreeMap::new();
+    pub fn slices_by_service(&self) -> Map<(&str, &str), Vec<&EndpointSlice>> {
+        let mut out: Map<(&str, &str), Vec<&EndpointSlice>> = Map::new();
         for (k, s) in &self.endpoint_slices {
             if let Some(svc) = s.service_name() {
                 out.entry((k.0.as_str(), svc)).or_default().push(s);
@@ -438,7 +438,7 @@ pub(crate) fn port_endpoints_in(
     protocol: &str,
 ) -> Vec<EndpointAddr> {
     let mut out: Vec<EndpointAddr> = vec![];
-    let mut seen = std::collections::BTreeSet::new();
+    let mut seen = crate::map::Set::new();
     for &slice in slices {
         if slice.address_type != "IPv4" {
             continue;

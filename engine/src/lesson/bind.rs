@@ -609,12 +609,12 @@ pub enum Value {
 /// shows in the lesson's text. Compared by value, so the text is drawn
 /// again only when a value changed.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Values(std::collections::BTreeMap<String, Value>);
+pub struct Values(crate::map::Map<String, Value>);
 
 impl Values {
     /// The values of every placeholder of `lesson` in the world `c`.
     pub fn of(lesson: &super::Lesson, c: &Cluster) -> Values {
-        let mut map = std::collections::BTreeMap::new();
+        let mut map = crate::map::Map::new();
         let mut add = |text: &str| {
             if !text.contains('{') {
                 return;

@@ -68,7 +68,7 @@ pub fn seen(s: &Session, check: &Check, made: &[RequestMade]) -> Option<bool> {
             // Judged on one run of the student's own requests (one command
             // line, such as a loop): how many different pods answered it.
             let want = url(&r.url);
-            let mut runs: std::collections::BTreeMap<u64, Vec<&str>> = Default::default();
+            let mut runs: crate::map::Map<u64, Vec<&str>> = Default::default();
             for m in made {
                 if m.from == from(&r.from)
                     && same_url(&m.url, &want)
@@ -79,14 +79,15 @@ pub fn seen(s: &Session, check: &Check, made: &[RequestMade]) -> Option<bool> {
                     }
                 }
             }
-            Some(runs.values().any(|who| {
+            let spread = runs.values().any(|who| {
                 let mut pods = who.clone();
                 crate::sort::sort(&mut pods);
                 pods.dedup();
                 who.len() >= 2
                     && r.at_least.is_none_or(|a| pods.len() >= a)
                     && r.at_most.is_none_or(|b| pods.len() <= b)
-            }))
+            });
+            Some(spread)
         }
         _ => None,
     }

@@ -22,8 +22,8 @@
 use super::bind;
 use super::Diagnostic;
 use crate::cluster::Cluster;
+use crate::map::{Map, Set};
 use crate::shell::Session;
-use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
 /// Who has an address.
@@ -41,19 +41,19 @@ struct Owner {
 /// The facts of the world at one moment of the replay.
 #[derive(Debug, Clone)]
 pub struct Snapshot {
-    owners: BTreeMap<Ipv4Addr, Vec<Owner>>,
+    owners: Map<Ipv4Addr, Vec<Owner>>,
     /// Every name an object has: pods, Services, workloads, nodes.
-    names: BTreeSet<String>,
+    names: Set<String>,
     /// The names of hosts and their interfaces (`node01`, `cni0`).
-    hosts: BTreeSet<String>,
-    pods: BTreeSet<String>,
+    hosts: Set<String>,
+    pods: Set<String>,
     /// Workloads and their pods, for names like `web-7d9f8c6b5-x2kqz`.
-    workloads: BTreeMap<String, Vec<String>>,
+    workloads: Map<String, Vec<String>>,
     /// ClusterIPs and node ports the API server picked (not asked for).
-    picked_ips: BTreeMap<Ipv4Addr, String>,
-    picked_ports: BTreeMap<u16, String>,
+    picked_ips: Map<Ipv4Addr, String>,
+    picked_ports: Map<u16, String>,
     /// Load balancer addresses, handed out by the cloud in turn.
-    balancers: BTreeMap<Ipv4Addr, String>,
+    balancers: Map<Ipv4Addr, String>,
     cluster: Cluster,
 }
 
@@ -71,7 +71,7 @@ impl Snapshot {
     pub fn of(s: &Session, asked: &Asked) -> Snapshot {
         let w = s.world();
         let c = &w.cluster;
-        let mut owners: BTreeMap<Ipv4Addr, Vec<Owner>> = BTreeMap::new();
+        let mut owners: Map<Ipv4Addr, Vec<Owner>> = Map::new();
         let mut add = |ip: Ipv4Addr, o: Owner| owners.entry(ip).or_default().push(o);
         // Hosts: the laptop, the router, the nodes and their bridges.
         for h in &w.net.hosts {
@@ -93,10 +93,10 @@ impl Snapshot {
                 );
             }
         }
-        let mut names = BTreeSet::new();
-        let mut pods = BTreeSet::new();
-        let mut workloads: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        let mut hosts = BTreeSet::new();
+        let mut names = Set::new();
+        let mut pods = Set::new();
+        let mut workloads: Map<String, Vec<String>> = Map::new();
+        let mut hosts = Set::new();
         for n in &c.nodes {
             names.insert(n.name.clone());
             hosts.insert(n.name.clone());
@@ -115,7 +115,7 @@ impl Snapshot {
             }
         }
         // Workload names by owner uid, to name a pod's workloads.
-        let mut by_uid: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();
+        let mut by_uid: Map<String, (String, Option<String>)> = Map::new();
         for rs in c.replicasets.values() {
             let parent = rs.metadata.owner_references.first().map(|o| o.name.clone());
             by_uid.insert(
@@ -149,7 +149,7 @@ impl Snapshot {
             }
         }
         // Services by endpoint address.
-        let mut serves: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut serves: Map<String, Vec<String>> = Map::new();
         for (k, slice) in &c.endpoint_slices {
             let Some(svc) = slice.service_name() else {
                 continue;
@@ -214,9 +214,9 @@ impl Snapshot {
                 owner(format!("{name}'s address"), also, Some(placeholder)),
             );
         }
-        let mut picked_ips = BTreeMap::new();
-        let mut picked_ports = BTreeMap::new();
-        let mut balancers = BTreeMap::new();
+        let mut picked_ips = Map::new();
+        let mut picked_ports = Map::new();
+        let mut balancers = Map::new();
         for (k, svc) in &c.services {
             let name = &k.1;
             let id = if k.0 == "default" {
@@ -296,8 +296,8 @@ const FIXED_SERVICE_IPS: [Ipv4Addr; 2] =
 /// a command or the world), so they are not chosen at random.
 #[derive(Debug, Clone, Default)]
 pub struct Asked {
-    ips: BTreeSet<Ipv4Addr>,
-    ports: BTreeSet<u16>,
+    ips: Set<Ipv4Addr>,
+    ports: Set<u16>,
 }
 
 impl Asked {
@@ -567,7 +567,7 @@ fn find_word(s: &str, name: &str) -> Vec<usize> {
 }
 
 /// The objects a sentence names, and where (first mention).
-fn named(s: &str, names: &BTreeSet<String>) -> Vec<(usize, String)> {
+fn named(s: &str, names: &Set<String>) -> Vec<(usize, String)> {
     let mut out = vec![];
     for n in names {
         for at in find_word(s, n) {
@@ -651,7 +651,7 @@ impl<'a> Reader<'a> {
         if snaps.is_empty() || from >= to {
             return;
         }
-        let names: BTreeSet<String> = snaps.iter().flat_map(|s| s.names.clone()).collect();
+        let names: Set<String> = snaps.iter().flat_map(|s| s.names.clone()).collect();
         for ch in chunks(self.text, from, to) {
             let raw = &self.text[ch.start..ch.end];
             self.placeholders(ch.start, raw, snaps, out);
@@ -775,7 +775,7 @@ impl<'a> Reader<'a> {
         // Only the cluster's objects count: a sentence that names a route's
         // device (`dev cni0`) or a node besides says nothing of whose the
         // address is.
-        let hosts: BTreeSet<&String> = snaps.iter().flat_map(|s| s.hosts.iter()).collect();
+        let hosts: Set<&String> = snaps.iter().flat_map(|s| s.hosts.iter()).collect();
         let said: Vec<&(usize, String)> = said.iter().filter(|(_, n)| !hosts.contains(n)).collect();
         if said.is_empty() {
             return None;
@@ -808,9 +808,9 @@ impl<'a> Reader<'a> {
         snaps: &[Snapshot],
         out: &mut Vec<Diagnostic>,
     ) {
-        let pods: BTreeSet<&String> = snaps.iter().flat_map(|x| x.pods.iter()).collect();
-        let workloads: BTreeMap<&String, BTreeSet<&String>> = {
-            let mut m: BTreeMap<&String, BTreeSet<&String>> = BTreeMap::new();
+        let pods: Set<&String> = snaps.iter().flat_map(|x| x.pods.iter()).collect();
+        let workloads: Map<&String, Set<&String>> = {
+            let mut m: Map<&String, Set<&String>> = Map::new();
             for snap in snaps {
                 for (w, ps) in &snap.workloads {
                     m.entry(w).or_default().extend(ps.iter());
@@ -997,7 +997,7 @@ mod tests {
 
     #[test]
     fn names_count_when_they_are_clearly_names() {
-        let names: BTreeSet<String> = ["web", "myapp-pod", "node01"]
+        let names: Set<String> = ["web", "myapp-pod", "node01"]
             .iter()
             .map(|s| s.to_string())
             .collect();

@@ -16,11 +16,12 @@
 //! rule-by-rule walk is kept as [`Netfilter::run_hook_reference`] and
 //! [`EvalMode::Reference`]; both make the same random draws in the same order.
 
+use crate::map::Map;
 use crate::rng::SimRng;
 use crate::time::Millis;
 use ipnet::Ipv4Net;
 use std::collections::hash_map::DefaultHasher;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt::{self, Write as _};
 use std::hash::BuildHasherDefault;
 use std::net::Ipv4Addr;
@@ -591,7 +592,7 @@ pub enum WalkEvent {
 }
 
 /// `recent` lists: name → source address → last seen.
-pub type RecentLists = BTreeMap<String, BTreeMap<Ipv4Addr, Millis>>;
+pub type RecentLists = Map<String, Map<Ipv4Addr, Millis>>;
 
 /// Packet and byte counters, as `iptables -L -v` and `iptables-save -c` show them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -763,10 +764,10 @@ fn packet_bytes(proto: Protocol) -> u64 {
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Netfilter {
-    tables: BTreeMap<Table, BTreeMap<String, Slot>>,
+    tables: Map<Table, Map<String, Slot>>,
     pub recent: RecentLists,
     /// The host's ipsets by name, which `-m set` rules read.
-    pub ipsets: BTreeMap<String, IpSet>,
+    pub ipsets: Map<String, IpSet>,
     /// How `run_hook` evaluates; [`EvalMode::Indexed`] unless a benchmark or
     /// test asks for the reference walk.
     pub mode: EvalMode,
@@ -864,7 +865,7 @@ impl Netfilter {
         &mut self,
         table: Table,
         owned: impl Fn(&str) -> bool,
-        chains: BTreeMap<String, Chain>,
+        chains: Map<String, Chain>,
     ) {
         let t = self.tables.entry(table).or_default();
         t.retain(|name, s| s.chain.policy.is_some() || !owned(name) || chains.contains_key(name));
@@ -892,7 +893,7 @@ impl Netfilter {
         &mut self,
         table: Table,
         owned: impl Fn(&str) -> bool,
-        chains: &BTreeMap<String, Chain>,
+        chains: &Map<String, Chain>,
     ) {
         let t = self.tables.entry(table).or_default();
         t.retain(|name, s| s.chain.policy.is_some() || !owned(name) || chains.contains_key(name));

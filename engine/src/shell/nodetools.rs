@@ -289,7 +289,7 @@ pub(super) fn ss(s: &Session, args: &[String], exec: &mut Execution) -> i32 {
         });
         // A process's sockets take descriptors from 3 in the order it
         // opened them (sshd: 0.0.0.0 then [::]).
-        let mut next_fd: std::collections::BTreeMap<String, u32> = Default::default();
+        let mut next_fd: crate::map::Map<String, u32> = Default::default();
         for l in listeners {
             let udp_sock = l.proto == Protocol::Udp;
             let proc = l.process.clone();

@@ -147,10 +147,10 @@ const MAX_LEN: usize = 256;
 const MAX_ALT: usize = 15;
 
 /// Every spelling one edit from `word` (command-not-found's `similar_words`).
-fn similar_words(word: &str) -> std::collections::BTreeSet<String> {
+fn similar_words(word: &str) -> crate::map::Set<String> {
     const ALPHABET: &str = "abcdefghijklmnopqrstuvwxyz-_0123456789";
     let chars: Vec<char> = word.chars().collect();
-    let mut out = std::collections::BTreeSet::new();
+    let mut out = crate::map::Set::new();
     let join = |parts: &[&[char]]| parts.iter().flat_map(|p| p.iter()).collect::<String>();
     for i in 0..=chars.len() {
         let (a, b) = chars.split_at(i);

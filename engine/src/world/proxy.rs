@@ -10,18 +10,18 @@
 use super::World;
 use crate::apps::{traefik_error, HttpRequest, HttpResponse};
 use crate::cluster::traefik::{self, Backend, Router};
+use crate::map::Map;
 use crate::net::{ConnectOutcome, HostId, Trace};
 use crate::rng::SimRng;
 use crate::time::{http_date, Millis};
-use std::collections::BTreeMap;
 use std::net::SocketAddrV4;
 
 /// Each router's EDF schedule (its backends' weights, their deadlines and
 /// the current deadline) and each service's round-robin position.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Balancers {
-    schedules: BTreeMap<String, (Vec<u32>, Vec<f64>, f64)>,
-    next_server: BTreeMap<String, usize>,
+    schedules: Map<String, (Vec<u32>, Vec<f64>, f64)>,
+    next_server: Map<String, usize>,
 }
 
 impl Balancers {

@@ -16,14 +16,13 @@ use super::nav_link::NavLink;
 use crate::engine::lesson::bind::Values;
 use crate::engine::lesson::done::GoalState;
 use crate::engine::lesson::{Doc, Lesson, Quiz, Segment, Step};
+use crate::engine::map::{Map, Set};
 use crate::ui::catalog;
 use crate::ui::files::StepFiles;
 use crate::ui::judging::{ProbeRow, StepStatus};
 use crate::ui::prose::{self, Controls};
 use crate::ui::route::Route;
 use crate::ui::state::Action;
-use std::collections::BTreeMap;
-use std::collections::BTreeSet;
 use std::rc::Rc;
 use yew::prelude::*;
 
@@ -44,7 +43,7 @@ pub fn is_challenge(step: &Step) -> bool {
 }
 
 /// Quiz answers: (step, quiz) → choice.
-pub type Answers = Rc<BTreeMap<(usize, usize), usize>>;
+pub type Answers = Rc<Map<(usize, usize), usize>>;
 
 #[derive(Properties, PartialEq)]
 pub struct LessonViewProps {
@@ -52,10 +51,10 @@ pub struct LessonViewProps {
     /// 1-based.
     pub step: usize,
     pub status: Rc<StepStatus>,
-    pub done: Rc<BTreeSet<usize>>,
+    pub done: Rc<Set<usize>>,
     /// Steps that were already so when they opened.
     #[prop_or_default]
-    pub given: Rc<BTreeSet<usize>>,
+    pub given: Rc<Set<usize>>,
     /// Every step is done.
     #[prop_or_default]
     pub finished: bool,
@@ -83,7 +82,7 @@ pub struct LessonViewProps {
     pub values: Rc<Values>,
     /// The command lines run since the step opened, with their exit status.
     #[prop_or_default]
-    pub ran: Rc<BTreeMap<String, i32>>,
+    pub ran: Rc<Map<String, i32>>,
 }
 
 impl LessonViewProps {
@@ -360,7 +359,7 @@ struct StepViewData {
     on_compare: Callback<usize>,
     answers: Answers,
     values: Rc<Values>,
-    ran: Rc<BTreeMap<String, i32>>,
+    ran: Rc<Map<String, i32>>,
 }
 
 /// Whether a quiz the goals would answer is still to be answered, and if
@@ -453,7 +452,7 @@ fn StepView(props: &StepViewProps) -> Html {
     let challenge = step.is_some_and(is_challenge);
     // Text after a console block the student chose to read before
     // running its commands (by its segment's index).
-    let read_on = use_state(BTreeSet::<usize>::new);
+    let read_on = use_state(Set::<usize>::new);
     let controls = (*use_memo(
         (
             v.on_action.clone(),

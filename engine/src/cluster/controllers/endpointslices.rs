@@ -17,7 +17,7 @@ use crate::cluster::apiserver::LAST_APPLIED;
 use crate::cluster::memo::{Made, Watcher};
 use crate::cluster::objects::*;
 use crate::cluster::{rfc3339, Cluster, Key};
-use std::collections::BTreeMap;
+use crate::map::Map;
 
 /// What a controller wants one slice to hold.
 #[derive(Debug, Clone, PartialEq)]
@@ -146,8 +146,8 @@ fn desired_for_endpoints(ep: &Endpoints) -> Vec<Desired> {
 
 /// The slices one manager (`managed-by`) holds for each Service, in name
 /// order: found in one pass over all of them.
-fn owned_slices(c: &Cluster, manager: &str) -> BTreeMap<Key, Vec<Key>> {
-    let mut out: BTreeMap<Key, Vec<Key>> = BTreeMap::new();
+fn owned_slices(c: &Cluster, manager: &str) -> Map<Key, Vec<Key>> {
+    let mut out: Map<Key, Vec<Key>> = Map::new();
     for (k, slice) in &c.endpoint_slices {
         if slice.managed_by() != Some(manager) {
             continue;
@@ -259,7 +259,7 @@ enum SliceAnnotations {
     TriggerTime,
     /// The mirroring controller copies the Endpoints' annotations, all but the
     /// trigger time and kubectl's last-applied-configuration.
-    Copied(BTreeMap<String, String>),
+    Copied(Map<String, String>),
 }
 
 impl SliceAnnotations {
@@ -472,7 +472,7 @@ pub(crate) fn mirror(c: &mut Cluster, now: i64) {
         );
     }
     c.memo.mirrored = mirrored.iter().map(|(k, _)| k.clone()).collect();
-    let mirrored: std::collections::BTreeSet<&Key> = mirrored.iter().map(|(k, _)| k).collect();
+    let mirrored: crate::map::Set<&Key> = mirrored.iter().map(|(k, _)| k).collect();
     let stale: Vec<Key> = c
         .endpoint_slices
         .iter()

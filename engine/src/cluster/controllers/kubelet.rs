@@ -27,14 +27,14 @@ use crate::cluster::images;
 use crate::cluster::objects::*;
 use crate::cluster::probe::{ProbeKind, ProbeSpec};
 use crate::cluster::{Cluster, Key};
-use std::collections::BTreeSet;
+use crate::map::Set;
 use std::collections::HashMap;
 
 /// What the kubelet of one node remembers: the images it has, when its
 /// (serialized) image pulls are free again, and its address allocator.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct NodeKubelet {
-    pub images: BTreeSet<String>,
+    pub images: Set<String>,
     /// When the node's image pulls (one at a time) are free again.
     pub pull_free_at: Option<i64>,
     /// The host-local IPAM plugin's last reserved address.

@@ -6,7 +6,8 @@ use super::{controlled_by, controller_ref, release_unmatched};
 use crate::cluster::events::Involved;
 use crate::cluster::objects::*;
 use crate::cluster::{Cluster, Key};
-use std::collections::{BTreeSet, HashMap};
+use crate::map::Set;
+use std::collections::HashMap;
 
 /// A pod a controller is about to create.
 struct NewPod<'a> {
@@ -412,14 +413,14 @@ pub(crate) fn deployments(c: &mut Cluster, now: i64) {
 /// ReplicaSet controller keeps it true as it adopts, releases, creates
 /// and deletes.
 struct PodOwners {
-    by_rs: HashMap<Key, BTreeSet<Key>>,
-    orphans: HashMap<String, BTreeSet<Key>>,
+    by_rs: HashMap<Key, Set<Key>>,
+    orphans: HashMap<String, Set<Key>>,
 }
 
 impl PodOwners {
     fn of(c: &Cluster) -> PodOwners {
-        let mut by_rs: HashMap<Key, BTreeSet<Key>> = HashMap::new();
-        let mut orphans: HashMap<String, BTreeSet<Key>> = HashMap::new();
+        let mut by_rs: HashMap<Key, Set<Key>> = HashMap::new();
+        let mut orphans: HashMap<String, Set<Key>> = HashMap::new();
         for (k, p) in &c.pods {
             let mut controlled = false;
             for o in p

@@ -27,11 +27,11 @@ pub struct ConfigMap {
     pub kind: String,
     #[serde(default)]
     pub metadata: ObjectMeta,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub data: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub data: Map<String, String>,
     /// Base64 on the wire, like a Secret's `data`.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub binary_data: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub binary_data: Map<String, String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub immutable: Option<bool>,
 }
@@ -47,10 +47,10 @@ pub struct Secret {
     pub kind: String,
     #[serde(default)]
     pub metadata: ObjectMeta,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub data: BTreeMap<String, String>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub string_data: BTreeMap<String, String>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub data: Map<String, String>,
+    #[serde(default, skip_serializing_if = "Map::is_empty")]
+    pub string_data: Map<String, String>,
     #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
     pub type_: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

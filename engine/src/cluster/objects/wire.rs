@@ -17,10 +17,10 @@
 //! modelled.
 
 use super::*;
-use serde_json::{Map, Value};
+use crate::map::Map;
+use serde_json::Value;
 
 // The lessons' data (`lesson::wire`) is read with the same decoder.
-use std::collections::BTreeMap;
 
 /// Where the decoder is: the path from the object's root, as field names
 /// and `[i]` indices.
@@ -293,9 +293,9 @@ impl<T: FromJson> FromJson for Vec<T> {
 
 /// `map[string]string`: labels, annotations, a ConfigMap's data. Go reports
 /// a value of the wrong type at the map's field.
-impl FromJson for BTreeMap<String, String> {
+impl FromJson for Map<String, String> {
     fn zero() -> Option<Self> {
-        Some(BTreeMap::new())
+        Some(Map::new())
     }
     fn go_type() -> String {
         "map[string]string".into()
@@ -304,7 +304,7 @@ impl FromJson for BTreeMap<String, String> {
         let Value::Object(map) = v else {
             return Err(cx.type_error(holder, &v, &Self::go_type()));
         };
-        let mut out = BTreeMap::new();
+        let mut out = Map::new();
         for (k, v) in map {
             match v {
                 Value::String(s) => {
@@ -357,7 +357,11 @@ pub fn struct_fields(
     fields_of(map, cx, &mut field)
 }
 
-fn fields_of(map: Map<String, Value>, cx: &mut Cx, field: &mut ReadField) -> Result<(), String> {
+fn fields_of(
+    map: serde_json::Map<String, Value>,
+    cx: &mut Cx,
+    field: &mut ReadField,
+) -> Result<(), String> {
     for (k, v) in map {
         if v.is_null() {
             // Go leaves the field alone.

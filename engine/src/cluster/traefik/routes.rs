@@ -10,8 +10,8 @@ use super::{condition, Backend, Redirect, Router, Work, GROUP};
 use crate::cluster::bootstrap::traefik::CONTROLLER_NAME;
 use crate::cluster::objects::{at, list_at, str_at};
 use crate::cluster::Cluster;
+use crate::map::Set;
 use serde_json::{json, Value};
-use std::collections::BTreeSet;
 
 /// What a route's parentRef, on one of its Gateways, came to.
 struct ParentResult {
@@ -47,7 +47,7 @@ pub(super) fn http_routes(
     statuses: &mut Vec<((&'static str, String, String), Value)>,
     work: &mut Work,
 ) {
-    let mut names = BTreeSet::new();
+    let mut names = Set::new();
     for route in c.objects_of("HTTPRoute", None) {
         let ns = route.namespace().to_string();
         let hostnames: Vec<String> = list_at(route.spec(), &["hostnames"])

@@ -199,7 +199,7 @@ pub fn validate_endpoint_slice(slice: &EndpointSlice) -> Vec<FieldError> {
             }
         }
     }
-    let mut names = std::collections::BTreeSet::new();
+    let mut names = crate::map::Set::new();
     for (i, p) in slice.ports().iter().enumerate() {
         let f = format!("ports[{i}]");
         let name = p.name.as_deref().unwrap_or("");

@@ -193,7 +193,7 @@ fn label_name_ok_any_len(s: &str) -> bool {
 /// `ValidateAnnotations`: every key a qualified name (case does not
 /// matter), in key order (Go walks the map in no order at all).
 pub fn validate_annotations(
-    annotations: &std::collections::BTreeMap<String, String>,
+    annotations: &crate::map::Map<String, String>,
     field: &str,
 ) -> Vec<FieldError> {
     let mut errs = vec![];

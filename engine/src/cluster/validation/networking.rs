@@ -679,7 +679,7 @@ fn validate_gateway_api(u: &Unstructured) -> Vec<FieldError> {
     match u.kind {
         "Gateway" => {
             let listeners = list_at(spec, &["listeners"]);
-            let mut names = std::collections::BTreeSet::new();
+            let mut names = crate::map::Set::new();
             if !listeners.iter().all(|l| names.insert(str_at(l, &["name"]))) {
                 errs.push(FieldError::invalid(
                     "spec.listeners",

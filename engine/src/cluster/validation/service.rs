@@ -155,7 +155,7 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
         _ => {}
     }
 
-    let mut names = std::collections::BTreeSet::new();
+    let mut names = crate::map::Set::new();
     for (i, p) in spec.ports.iter().enumerate() {
         let f = format!("spec.ports[{i}]");
         if spec.ports.len() > 1 && p.name.is_empty() {
@@ -297,8 +297,8 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
             }
         }
     }
-    let mut seen_np = std::collections::BTreeSet::new();
-    let mut seen_port = std::collections::BTreeSet::new();
+    let mut seen_np = crate::map::Set::new();
+    let mut seen_port = crate::map::Set::new();
     for (i, p) in spec.ports.iter().enumerate() {
         let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
         if let Some(np) = p.node_port.filter(|n| *n != 0) {

@@ -8,15 +8,15 @@ use super::{resource_and_names, Args, Resource};
 use crate::cluster::apiserver::LAST_APPLIED;
 use crate::cluster::objects::*;
 use crate::cluster::Cluster;
+use crate::map::Map;
 use crate::shell::ctx::Ctx;
 use crate::shell::tabwriter::DESCRIBE;
 use crate::shell::Execution;
 use crate::time::Millis;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// `printLabelsMultiline`: `Labels:\tk=v` then `\tk2=v2`, or `<none>`.
-fn multiline(label: &str, map: &BTreeMap<String, String>, out: &mut String) {
+fn multiline(label: &str, map: &Map<String, String>, out: &mut String) {
     if map.is_empty() {
         out.push_str(&format!("{label}:\t<none>\n"));
         return;
@@ -33,7 +33,7 @@ fn multiline(label: &str, map: &BTreeMap<String, String>, out: &mut String) {
 
 /// `printAnnotationsMultiline`: `key: value`, the last-applied
 /// configuration hidden, long or multi-line values on lines of their own.
-fn annotations(label: &str, map: &BTreeMap<String, String>, out: &mut String) {
+fn annotations(label: &str, map: &Map<String, String>, out: &mut String) {
     let keys: Vec<&String> = map.keys().filter(|k| k.as_str() != LAST_APPLIED).collect();
     if keys.is_empty() {
         out.push_str(&format!("{label}:\t<none>\n"));

@@ -14,7 +14,7 @@ use crate::shell::Execution;
 fn pods_of(s: &Ctx, r: Resource, ns: &str, name: &str) -> Option<Vec<String>> {
     let c = &s.sim.world.cluster;
     let key = (ns.to_string(), name.to_string());
-    let matches = |labels: &std::collections::BTreeMap<String, String>,
+    let matches = |labels: &crate::map::Map<String, String>,
                    sel: &crate::cluster::objects::LabelSelector| {
         !sel.is_empty() && sel.matches(labels)
     };

@@ -674,7 +674,7 @@ pub(crate) fn parse_selector(s: &str) -> Result<Vec<(String, String, bool)>, Str
 
 pub(crate) fn selector_ok(
     sel: &[(String, String, bool)],
-    labels: &std::collections::BTreeMap<String, String>,
+    labels: &crate::map::Map<String, String>,
 ) -> bool {
     sel.iter().all(|(k, v, eq)| {
         let got = labels.get(k);

@@ -594,11 +594,8 @@ fn parse_labels(spec: &str) -> Option<Labels> {
 
 /// `--from-literal=key=value` flags, split as kubectl's
 /// `ParseLiteralSource` does: at the first `=`, which may not lead.
-fn literal_sources(
-    args: &Args,
-    exec: &mut Execution,
-) -> Option<std::collections::BTreeMap<String, String>> {
-    let mut data = std::collections::BTreeMap::new();
+fn literal_sources(args: &Args, exec: &mut Execution) -> Option<crate::map::Map<String, String>> {
+    let mut data = crate::map::Map::new();
     for (_, source) in args.values.iter().filter(|(k, _)| k == "from-literal") {
         match source.split_once('=') {
             Some((key, value)) if !key.is_empty() => {

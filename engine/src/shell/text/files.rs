@@ -4,10 +4,10 @@
 
 use super::fs::{curly, normalize, parent, quote, under, Fs, FsError, STANDARD_DIRS};
 use super::Tool;
+use crate::map::Set;
 use crate::shell::opts::{self, Opt, OptError, Spec};
 use crate::shell::Execution;
 use crate::time::Millis;
-use std::collections::BTreeSet;
 
 /// coreutils' long names for the letters these tools take.
 const LONG_NAMES: &[(char, &str)] = &[
@@ -32,7 +32,7 @@ const LONG_NAMES: &[(char, &str)] = &[
 
 /// A files tool's flags (letters, none taking a value) and its operands,
 /// through the shell's one option parser with GNU's rules.
-fn flags(args: &[String], known: &str) -> Result<(BTreeSet<char>, Vec<String>), OptError> {
+fn flags(args: &[String], known: &str) -> Result<(Set<char>, Vec<String>), OptError> {
     let mut spec: Vec<Opt> = vec![];
     for c in known.chars() {
         let name = opts::letter(c);

@@ -115,12 +115,53 @@ pub fn focus_without_scrolling(element: &web_sys::Element) {
 
 /// Focuses the element with this id, without scrolling the page.
 pub fn focus_id(id: &str) {
-    if let Some(e) = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.get_element_by_id(id))
-    {
+    if let Some(e) = element_by_id(id) {
         focus_without_scrolling(&e);
     }
+}
+
+fn element_by_id(id: &str) -> Option<web_sys::Element> {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id(id))
+}
+
+thread_local! {
+    /// The element [`focus_after_render`] was asked for, until it is shown.
+    static PENDING_FOCUS: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// Gives the element with this id the focus after the first render that
+/// has it on screen (a tab brought forward, a form opened, an answer's
+/// feedback drawn). A timer cannot do this: Yew yields to the browser (a
+/// 0 ms timeout) when a render runs past its 16 ms slice, which a loaded
+/// machine does, so a timer set before the render can fire first and find
+/// the element hidden or absent. The components that draw such elements
+/// call [`use_pending_focus`].
+pub fn focus_after_render(id: &str) {
+    PENDING_FOCUS.with(|p| *p.borrow_mut() = Some(id.to_string()));
+}
+
+/// After each render of the component that calls it, gives the focus
+/// [`focus_after_render`] asked for, once its element is on screen. The
+/// element may be drawn by a component created in that render (an
+/// answered quiz's card is a new one), so the request is the page's, not
+/// the component's.
+#[hook]
+pub fn use_pending_focus() {
+    use_effect(|| {
+        let Some(id) = PENDING_FOCUS.with(|p| p.borrow().clone()) else {
+            return;
+        };
+        let shown = element_by_id(&id)
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+            // `hidden` (display: none) leaves an element no box.
+            .filter(|e| e.offset_width() > 0 || e.offset_height() > 0);
+        if let Some(e) = shown {
+            PENDING_FOCUS.with(|p| p.borrow_mut().take());
+            focus_without_scrolling(&e);
+        }
+    });
 }
 
 /// The goals and the before/after table are judged after a command's

@@ -224,6 +224,7 @@ pub fn QuizCard(props: &QuizCardProps) -> Html {
     // read out, once it is drawn. The pane does not move (the feedback
     // opens under the choices the student looks at).
     let feedback = format!("quiz{}-feedback", props.id);
+    crate::ui::hooks::use_pending_focus();
     let reading = Controls::reading(props.values.clone());
     // A question with a probe predicts what a request will do.
     let tag = if q.probe.is_some() {
@@ -249,16 +250,7 @@ pub fn QuizCard(props: &QuizCardProps) -> Html {
                         let feedback = feedback.clone();
                         Callback::from(move |_: MouseEvent| {
                             on_choose.emit(i);
-                            let feedback = feedback.clone();
-                            gloo_timers::callback::Timeout::new(0, move || {
-                                if let Some(e) = web_sys::window()
-                                    .and_then(|w| w.document())
-                                    .and_then(|d| d.get_element_by_id(&feedback))
-                                {
-                                    crate::ui::hooks::focus_without_scrolling(&e);
-                                }
-                            })
-                            .forget();
+                            crate::ui::hooks::focus_after_render(&feedback);
                         })
                     };
                     html! {

@@ -148,20 +148,21 @@ struct PacketPanelProps {
     hold_fix: bool,
 }
 
-/// Focuses the strip's chip for `hop` (`None`: "Whole path") after the
-/// next render, so that the arrow keys keep stepping from it.
-fn focus_chip(hop: Option<usize>) {
-    let id = match hop {
+/// The id of the strip's chip for `hop` (`None`: "Whole path").
+fn chip_id(hop: Option<usize>) -> String {
+    match hop {
         Some(i) => format!("hop-chip-{i}"),
         None => "hop-chip-whole".to_string(),
-    };
-    gloo_timers::callback::Timeout::new(0, move || hooks::focus_id(&id)).forget();
+    }
 }
 
 #[component]
 fn PacketPanel(props: &PacketPanelProps) -> Html {
     // Asked for, for this packet: a new packet holds it back again.
     let shown_for = use_state(|| None::<*const Story>);
+    // The chip stepped to keeps the focus after the render that selects it,
+    // so that the arrow keys keep stepping from it.
+    hooks::use_pending_focus();
     let (Some(trace), Some(story)) = (props.trace.as_deref(), props.story.as_deref()) else {
         return html! {
             <section class="packet-panel trace-panel" aria-labelledby="trace-heading">
@@ -213,7 +214,7 @@ fn PacketPanel(props: &PacketPanelProps) -> Html {
             };
             e.prevent_default();
             on_select.emit(to.map(Selected::Hop));
-            focus_chip(to);
+            hooks::focus_after_render(&chip_id(to));
         })
     };
     let strip = story.hops.iter().enumerate().map(|(i, h)| {
@@ -234,7 +235,7 @@ fn PacketPanel(props: &PacketPanelProps) -> Html {
             if stop_hop == Some(i) { ", stopped here" } else { "" }
         );
         html! {
-            <button type="button" id={format!("hop-chip-{i}")} {class} aria-pressed={(hop == Some(i)).to_string()}
+            <button type="button" id={chip_id(Some(i))} {class} aria-pressed={(hop == Some(i)).to_string()}
                 tabindex={if hop == Some(i) { "0" } else { "-1" }} onclick={go(Some(i))}>
                 <span class="chip-number">{ i + 1 }</span>{ " " }{ h.host.clone() }
                 if !h.changes.is_empty() { <span class="chip-mark" aria-hidden="true">{ " ⇄" }</span> }

@@ -7,7 +7,7 @@
 use super::editor::{Editor, EditorFile};
 use super::terminal::Terminal;
 use crate::engine::shell::Completion;
-use crate::ui::hooks::focus_id;
+use crate::ui::hooks::{focus_after_render, focus_id, use_pending_focus};
 use crate::ui::share::share_url;
 use crate::ui::state::{valid_file_name, Action, Stash, State};
 use std::rc::Rc;
@@ -49,20 +49,21 @@ enum Tab {
 pub fn TerminalPane(props: &TerminalPaneProps) -> Html {
     let state = &props.state;
     let tab = use_state(|| Tab::Terminal);
+    use_pending_focus();
     // A newly opened file brings its tab forward and takes the focus,
     // without scrolling the page.
     {
         let tab = tab.clone();
-        use_effect_with(props.editor.as_ref().map(|f| f.generation), move |g| {
-            match g {
+        use_effect_with(
+            props.editor.as_ref().map(|f| f.generation),
+            move |g| match g {
                 Some(_) => {
                     tab.set(Tab::Editor);
-                    // After the tab is shown.
-                    gloo_timers::callback::Timeout::new(0, || focus_id("editor-text")).forget();
+                    focus_after_render("editor-text");
                 }
                 None => tab.set(Tab::Terminal),
-            }
-        });
+            },
+        );
     }
     {
         let tab = tab.clone();
@@ -76,12 +77,10 @@ pub fn TerminalPane(props: &TerminalPaneProps) -> Html {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| {
             tab.set(to);
-            let id = match to {
+            focus_after_render(match to {
                 Tab::Terminal => "terminal-input",
                 Tab::Editor => "editor-text",
-            };
-            let id = id.to_string();
-            gloo_timers::callback::Timeout::new(0, move || focus_id(&id)).forget();
+            });
         })
     };
     // Left and Right move between the tabs, as in any tab list.
@@ -140,7 +139,7 @@ pub fn TerminalPane(props: &TerminalPaneProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             naming.set(true);
             new_problem.set(None);
-            gloo_timers::callback::Timeout::new(0, || focus_id("new-file-name")).forget();
+            focus_after_render("new-file-name");
         })
     };
     let on_new_name = {

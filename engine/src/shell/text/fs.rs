@@ -14,12 +14,15 @@
 //! A student may write under their home and `/tmp`; root anywhere.
 //! Messages are GNU coreutils' (Ubuntu 24.04, `C.UTF-8`).
 
+use crate::map::Set;
 use crate::net::HostId;
 use crate::shell::budget::{MAX_FILES, MAX_VALUE};
 use crate::shell::pattern::Glob;
 use crate::time::Millis;
 use crate::world::Machine;
-use std::collections::{BTreeMap, BTreeSet};
+// Files and their times stay BTreeMaps: the student's own loops can write
+// thousands (crate::map keeps maps a cluster bounds).
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// Directories every host has.
@@ -362,7 +365,7 @@ impl Fs<'_> {
 
     /// The entries of a directory: (name, is a directory), sorted.
     pub fn list(&self, abs: &str) -> Vec<(String, bool)> {
-        let mut out: BTreeSet<(String, bool)> = BTreeSet::new();
+        let mut out: Set<(String, bool)> = Set::new();
         let prefix = if abs == "/" {
             "/".to_string()
         } else {
@@ -394,7 +397,7 @@ impl Fs<'_> {
             }
         }
         // A name seen both as a file and as a directory is a directory.
-        let dirs: BTreeSet<String> = out
+        let dirs: Set<String> = out
             .iter()
             .filter(|(_, d)| *d)
             .map(|(n, _)| n.clone())
@@ -411,7 +414,7 @@ impl Fs<'_> {
         } else {
             format!("{abs}/")
         };
-        let mut out: BTreeSet<String> = ["/etc/hostname", "/etc/hosts"]
+        let mut out: Set<String> = ["/etc/hostname", "/etc/hosts"]
             .iter()
             .filter_map(|g| g.strip_prefix(&prefix))
             .map(String::from)

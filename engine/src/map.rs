@@ -6,16 +6,24 @@
 //! maps the engine keeps that was a tenth of the page's code; moving them
 //! here took 300 KB off the wasm before wasm-opt (85 KB off the page, gzip).
 //! The maps here hold what a cluster has (objects, chains, labels,
-//! addresses): tens of entries, where a sorted `Vec` is as fast, and its
-//! per-type code is a binary search and a `Vec` insert. Iteration is in key
-//! order, as `BTreeMap`'s, so everything printed from them reads the same.
-//! Maps that the student's own loops can fill with thousands of entries (the
-//! shell's variables, files) stay `BTreeMap`s, whose inserts stay
+//! addresses): up to a thousand or so entries, where a sorted `Vec` is as
+//! fast, and its per-type code is a binary search and a `Vec` insert.
+//! Iteration is in key order, as `BTreeMap`'s, so everything printed from
+//! them reads the same.
+//!
+//! The price: an insert out of key order moves the entries after it, so
+//! filling a map one out-of-order insert at a time is quadratic. Build a
+//! map from many keys at once with `collect` or `extend` (one sort), never
+//! with a loop of `insert` over keys the student chose; and where a loop
+//! must ask "seen before?" as it goes (duplicates in a document), use a
+//! `HashSet`. Maps that the student's own loops fill one entry at a time
+//! (the shell's variables, files) stay `BTreeMap`s, whose inserts stay
 //! logarithmic.
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Borrow;
 use std::cmp::Ordering;
+use std::collections::HashMap;
 use std::fmt;
 
 /// An ordered map with `BTreeMap`'s interface (the part the engine uses).
@@ -305,15 +313,15 @@ impl<'a, K, V> VacantEntry<'a, K, V> {
     }
 }
 
-impl<K: Ord, V> FromIterator<(K, V)> for Map<K, V> {
-    /// As `BTreeMap`: in key order, and a key given twice keeps its last value.
-    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
-        let mut entries: Vec<(K, V)> = iter.into_iter().collect();
+impl<K: Ord, V> Map<K, V> {
+    /// Sorts `entries` by key, once; of a key given more than once, the
+    /// first key stays with the last value (as repeated inserts leave it).
+    fn sorted(mut entries: Vec<(K, V)>) -> Self {
         if entries.windows(2).all(|w| w[0].0 < w[1].0) {
             return Map { entries };
         }
         crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
-        // Stable: of equal keys, the last given comes last; keep it.
+        // Stable: of equal keys, the last given comes last.
         let mut kept: Vec<(K, V)> = Vec::with_capacity(entries.len());
         for (k, v) in entries {
             match kept.last_mut() {
@@ -325,6 +333,13 @@ impl<K: Ord, V> FromIterator<(K, V)> for Map<K, V> {
     }
 }
 
+impl<K: Ord, V> FromIterator<(K, V)> for Map<K, V> {
+    /// As `BTreeMap`: in key order, and a key given twice keeps its last value.
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Map::sorted(iter.into_iter().collect())
+    }
+}
+
 impl<K: Ord, V, const N: usize> From<[(K, V); N]> for Map<K, V> {
     fn from(entries: [(K, V); N]) -> Self {
         entries.into_iter().collect()
@@ -332,10 +347,11 @@ impl<K: Ord, V, const N: usize> From<[(K, V); N]> for Map<K, V> {
 }
 
 impl<K: Ord, V> Extend<(K, V)> for Map<K, V> {
+    /// As inserting each in turn, with one sort for the lot.
     fn extend<I: IntoIterator<Item = (K, V)>>(&mut self, iter: I) {
-        for (k, v) in iter {
-            self.insert(k, v);
-        }
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.extend(iter);
+        *self = Map::sorted(entries);
     }
 }
 
@@ -389,6 +405,82 @@ impl<'de, K: Deserialize<'de> + Ord, V: Deserialize<'de>> Deserialize<'de> for M
         let map = std::collections::BTreeMap::<K, V>::deserialize(d)?;
         Ok(map.into_iter().collect())
     }
+}
+
+/// A map by name filled in any order: the entries in the order their
+/// names first came, an index by name, and one sort at the end
+/// ([`ByName::into_map`]). For tables whose names are hashes (kube-proxy's
+/// and Felix's chains), thousands of them in a big cluster, where a
+/// [`Map`] kept sorted as they come would move half of itself each time.
+#[derive(Debug, Clone)]
+pub struct ByName<V> {
+    index: HashMap<String, usize>,
+    list: Vec<(String, V)>,
+}
+
+impl<V> Default for ByName<V> {
+    fn default() -> Self {
+        ByName {
+            index: HashMap::new(),
+            list: Vec::new(),
+        }
+    }
+}
+
+impl<V> ByName<V> {
+    /// The entry named `name`, made by `make` if there is none.
+    pub fn get_or_insert_with(&mut self, name: &str, make: impl FnOnce() -> V) -> &mut V {
+        let at = match self.index.get(name) {
+            Some(&at) => at,
+            None => {
+                self.index.insert(name.to_string(), self.list.len());
+                self.list.push((name.to_string(), make()));
+                self.list.len() - 1
+            }
+        };
+        &mut self.list[at].1
+    }
+
+    /// Sets the entry named `name` (in the place it had, if it had one).
+    pub fn insert(&mut self, name: &str, value: V) {
+        match self.index.get(name) {
+            Some(&at) => self.list[at].1 = value,
+            None => {
+                self.index.insert(name.to_string(), self.list.len());
+                self.list.push((name.to_string(), value));
+            }
+        }
+    }
+
+    pub fn contains(&self, name: &str) -> bool {
+        self.index.contains_key(name)
+    }
+
+    /// In the order the names first came.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.list.iter().map(|(k, v)| (k, v))
+    }
+
+    pub fn into_map(self) -> Map<String, V> {
+        self.list.into_iter().collect()
+    }
+}
+
+/// For each item, whether an equal item came before it (a `None` never
+/// repeats, nor makes another repeat): a document's duplicate checks, in
+/// one sort where a [`Set`] filled in the document's order would move half
+/// of itself at each insert.
+pub fn repeats<T: Ord>(items: &[Option<T>]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..items.len()).filter(|&i| items[i].is_some()).collect();
+    // Stable: of equal items, the first in the document comes first.
+    crate::sort::sort_by(&mut order, |&a, &b| items[a].cmp(&items[b]));
+    let mut out = vec![false; items.len()];
+    for pair in order.windows(2) {
+        if items[pair[0]] == items[pair[1]] {
+            out[pair[1]] = true;
+        }
+    }
+    out
 }
 
 /// An ordered set with `BTreeSet`'s interface (the part the engine uses).
@@ -516,15 +608,21 @@ impl<T: Ord> Set<T> {
     }
 }
 
-impl<T: Ord> FromIterator<T> for Set<T> {
-    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        let mut items: Vec<T> = iter.into_iter().collect();
+impl<T: Ord> Set<T> {
+    /// Sorts `items`, once; of equal elements the first given stays (as
+    /// repeated inserts leave it).
+    fn sorted(mut items: Vec<T>) -> Self {
         if !items.windows(2).all(|w| w[0] < w[1]) {
             crate::sort::sort(&mut items);
-            // Of equal elements the first given stays, as BTreeSet's insert.
             items.dedup();
         }
         Set { items }
+    }
+}
+
+impl<T: Ord> FromIterator<T> for Set<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Set::sorted(iter.into_iter().collect())
     }
 }
 
@@ -535,10 +633,11 @@ impl<T: Ord, const N: usize> From<[T; N]> for Set<T> {
 }
 
 impl<T: Ord> Extend<T> for Set<T> {
+    /// As inserting each in turn, with one sort for the lot.
     fn extend<I: IntoIterator<Item = T>>(&mut self, iter: I) {
-        for t in iter {
-            self.insert(t);
-        }
+        let mut items = std::mem::take(&mut self.items);
+        items.extend(iter);
+        *self = Set::sorted(items);
     }
 }
 
@@ -645,6 +744,33 @@ mod tests {
             prop_assert_eq!(sa.remove(&drop), ta.remove(&drop));
             prop_assert_eq!(sa.insert(drop), ta.insert(drop));
             prop_assert!(sa.iter().eq(ta.iter()));
+        }
+    }
+
+    proptest! {
+        /// `extend` (one sort) leaves what inserting each in turn leaves.
+        #[test]
+        fn extend_is_inserting_each(start in prop::collection::vec((0u8..32, any::<u16>()), 0..40), more in prop::collection::vec((0u8..32, any::<u16>()), 0..40)) {
+            let mut ours: Map<u8, u16> = start.iter().copied().collect();
+            let mut std: BTreeMap<u8, u16> = start.iter().copied().collect();
+            ours.extend(more.iter().copied());
+            std.extend(more.iter().copied());
+            prop_assert!(ours.iter().eq(std.iter()));
+            let mut set: Set<u8> = start.iter().map(|p| p.0).collect();
+            let mut tset: BTreeSet<u8> = start.iter().map(|p| p.0).collect();
+            set.extend(more.iter().map(|p| p.0));
+            tset.extend(more.iter().map(|p| p.0));
+            prop_assert!(set.iter().eq(tset.iter()));
+        }
+    }
+
+    proptest! {
+        /// `repeats` says what a set filled in order says.
+        #[test]
+        fn repeats_is_a_set_filled_in_order(items in prop::collection::vec(prop::option::of(0u8..12), 0..40)) {
+            let mut seen = BTreeSet::new();
+            let want: Vec<bool> = items.iter().map(|i| i.is_some_and(|x| !seen.insert(x))).collect();
+            prop_assert_eq!(repeats(&items), want);
         }
     }
 

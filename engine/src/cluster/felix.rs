@@ -26,7 +26,7 @@
 use super::objects::{at, list_at, selector_at, str_at, LabelSelector, Unstructured};
 use super::policy::{selects, Direction};
 use super::Cluster;
-use crate::map::Map;
+use crate::map::{ByName, Map};
 use crate::net::netfilter::{Chain, CtState, IpSet, Match, Protocol, Rule, Table, Target};
 use crate::net::Host;
 use ipnet::Ipv4Net;
@@ -308,9 +308,10 @@ pub fn render(cluster: &Cluster, node: &str) -> FelixRules {
         .collect();
     crate::sort::sort_by(&mut endpoints, |a, b| a.iface.cmp(&b.iface));
 
-    let mut chains: Map<String, Vec<FelixRule>> = Map::new();
+    // Named by hashes, in their hundreds: gathered, sorted once at the end.
+    let mut chains: ByName<Vec<FelixRule>> = ByName::default();
     chains.insert(
-        "cali-FORWARD".into(),
+        "cali-FORWARD",
         vec![
             FelixRule::new(clear_mark(MARK_PASS | MARK_SCRATCH)),
             FelixRule::new(jump("cali-from-hep-forward")).mark_clear(MARK_ACCEPT),
@@ -325,14 +326,14 @@ pub fn render(cluster: &Cluster, node: &str) -> FelixRules {
         "cali-to-hep-forward",
         "cali-cidr-block",
     ] {
-        chains.insert(empty.into(), vec![]);
+        chains.insert(empty, vec![]);
     }
     chains.insert(
-        "cali-INPUT".into(),
+        "cali-INPUT",
         vec![FelixRule::new(goto("cali-wl-to-host")).when_iface(false, "cali+")],
     );
     chains.insert(
-        "cali-wl-to-host".into(),
+        "cali-wl-to-host",
         vec![
             FelixRule::new(jump("cali-from-wl-dispatch")),
             FelixRule::new(accept()).comment("Configured DefaultEndpointToHostAction"),
@@ -349,7 +350,7 @@ pub fn render(cluster: &Cluster, node: &str) -> FelixRules {
             })
             .collect();
         rules.push(FelixRule::new(drop()).comment("Unknown interface"));
-        chains.insert(chain.into(), rules);
+        chains.insert(chain, rules);
     }
 
     let mut profiles = vec![];
@@ -395,7 +396,7 @@ pub fn render(cluster: &Cluster, node: &str) -> FelixRules {
                 profiles.push((name, profile.starts_with("kns.")));
             }
             rules.push(FelixRule::new(drop()).comment("Drop if no profiles matched"));
-            chains.insert(length_limited(prefix, &e.iface), rules);
+            chains.insert(&length_limited(prefix, &e.iface), rules);
         }
         for (dir, list) in [
             (Direction::Ingress, &e.policies_in),
@@ -403,8 +404,9 @@ pub fn render(cluster: &Cluster, node: &str) -> FelixRules {
         ] {
             for p in list.iter() {
                 let name = policy_chain(dir, p);
-                if let crate::map::Entry::Vacant(slot) = chains.entry(name) {
-                    slot.insert(policy_rules(cluster, p, dir, &mut out.ipsets));
+                if !chains.contains(&name) {
+                    let rules = policy_rules(cluster, p, dir, &mut out.ipsets);
+                    chains.insert(&name, rules);
                 }
             }
         }
@@ -420,9 +422,10 @@ pub fn render(cluster: &Cluster, node: &str) -> FelixRules {
         } else {
             vec![]
         };
-        chains.entry(name).or_insert(rules);
+        chains.get_or_insert_with(&name, || rules);
     }
     out.chains = chains
+        .into_map()
         .into_iter()
         .map(|(name, rules)| {
             let chain = to_chain(&name, rules);

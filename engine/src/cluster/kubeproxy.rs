@@ -21,13 +21,14 @@
 //! endpoints, topology hints and `--nodeport-addresses`.
 
 use super::proxy_model::{Affinity, ProxyEndpoint, ProxyNode, ServicePortInfo};
-use crate::map::Map;
+use crate::map::{ByName, Map};
 use crate::net::netfilter::{
     AddrSide, Chain, CtState, Match, Probability, Protocol, RecentAction, Rule, Table, Target,
 };
 use crate::net::Host;
 use ipnet::Ipv4Net;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
 use std::net::Ipv4Addr;
 
 /// `--masquerade-bit=14`.
@@ -234,32 +235,39 @@ fn sorted_endpoints(svc: &ServicePortInfo) -> Vec<&ProxyEndpoint> {
     eps.into_iter().map(|(_, e)| e).collect()
 }
 
+/// One table's chains as a sync writes them: chain names are hashes, so
+/// they are gathered in the order first named and sorted once at the end.
+type Chains = ByName<Chain>;
+
+/// The rules in all of a table's chains.
+fn rule_count(chains: &Chains) -> usize {
+    chains.iter().map(|(_, c)| c.rules.len()).sum()
+}
+
 struct Writer<'a> {
     node: &'a ProxyNode,
     large_cluster: bool,
-    nat: Map<String, Chain>,
-    filter: Map<String, Chain>,
+    nat: Chains,
+    filter: Chains,
 }
 
 impl Writer<'_> {
     fn nat(&mut self, chain: &str, matches: Vec<Match>, target: Target) {
         self.nat
-            .entry(chain.to_string())
-            .or_default()
+            .get_or_insert_with(chain, Chain::default)
             .rules
             .push(Rule::new(matches, target));
     }
 
     fn filter(&mut self, chain: &str, matches: Vec<Match>, target: Target) {
         self.filter
-            .entry(chain.to_string())
-            .or_default()
+            .get_or_insert_with(chain, Chain::default)
             .rules
             .push(Rule::new(matches, target));
     }
 
     fn declare_nat(&mut self, chain: &str) {
-        self.nat.entry(chain.to_string()).or_default();
+        self.nat.get_or_insert_with(chain, Chain::default);
     }
 
     /// `appendServiceCommentLocked`: no comment in large cluster mode.
@@ -658,8 +666,8 @@ pub fn render(node: &ProxyNode, services: &[ServicePortInfo]) -> ProxyRules {
     let mut w = Writer {
         node,
         large_cluster: large_cluster(services),
-        nat: Map::new(),
-        filter: Map::new(),
+        nat: Chains::default(),
+        filter: Chains::default(),
     };
     w.header();
     for svc in services {
@@ -672,8 +680,8 @@ pub fn render(node: &ProxyNode, services: &[ServicePortInfo]) -> ProxyRules {
 /// in order (its own chains, and its lines in the shared ones).
 #[derive(Debug, Clone, Default)]
 struct Fragment {
-    nat: Map<String, Chain>,
-    filter: Map<String, Chain>,
+    nat: Chains,
+    filter: Chains,
 }
 
 /// What kube-proxy keeps of one node's last sync: each Service port's
@@ -682,8 +690,8 @@ struct Fragment {
 struct NodeRender {
     node: ProxyNode,
     large_cluster: bool,
-    /// By `namespace/name:port/protocol`.
-    ports: Map<String, (ServicePortInfo, Fragment)>,
+    /// `namespace/name:port/protocol`, in the order rendered.
+    ports: Vec<(String, ServicePortInfo, Fragment)>,
 }
 
 /// kube-proxy's memory between syncs: a Service port that did not change
@@ -714,43 +722,50 @@ impl RenderCache {
             .nodes
             .remove(&node.name)
             .filter(|n| n.node == *node && n.large_cluster == large_cluster);
-        let mut last = last.map(|n| n.ports).unwrap_or_default();
+        // Each port's last fragment, found by its key and taken once.
+        let mut last: Vec<_> = last
+            .map(|n| n.ports)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Some)
+            .collect();
+        let index: HashMap<String, usize> = last
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| Some((p.as_ref()?.0.clone(), i)))
+            .collect();
         let mut w = Writer {
             node,
             large_cluster,
-            nat: Map::new(),
-            filter: Map::new(),
+            nat: Chains::default(),
+            filter: Chains::default(),
         };
         w.header();
-        let mut ports = Map::new();
+        let mut ports = Vec::with_capacity(services.len());
         let mut rendered = 0;
         for svc in services {
             let key = format!("{}/{}", svc.service_port_name(), svc.protocol.name());
-            let fragment = match last.remove(&key) {
-                Some((info, fragment)) if info == *svc => fragment,
+            let reused = index.get(&key).and_then(|&i| last[i].take());
+            let fragment = match reused {
+                Some((_, info, fragment)) if info == *svc => fragment,
                 _ => {
                     let mut own = Writer {
                         node,
                         large_cluster,
-                        nat: Map::new(),
-                        filter: Map::new(),
+                        nat: Chains::default(),
+                        filter: Chains::default(),
                     };
                     own.service(svc);
                     let fragment = Fragment {
                         nat: own.nat,
                         filter: own.filter,
                     };
-                    rendered += fragment
-                        .nat
-                        .values()
-                        .chain(fragment.filter.values())
-                        .map(|c| c.rules.len())
-                        .sum::<usize>();
+                    rendered += rule_count(&fragment.nat) + rule_count(&fragment.filter);
                     fragment
                 }
             };
             w.append(&fragment);
-            ports.insert(key, (svc.clone(), fragment));
+            ports.push((key, svc.clone(), fragment));
         }
         self.nodes.insert(
             node.name.clone(),
@@ -787,7 +802,7 @@ impl Writer<'_> {
             KUBE_FIREWALL,
             KUBE_PROXY_CANARY,
         ] {
-            self.filter.entry(c.to_string()).or_default();
+            self.filter.get_or_insert_with(c, Chain::default);
         }
         for c in [
             KUBE_SERVICES,
@@ -859,9 +874,8 @@ impl Writer<'_> {
             (&mut self.nat, &fragment.nat),
             (&mut self.filter, &fragment.filter),
         ] {
-            for (name, chain) in theirs {
-                mine.entry(name.clone())
-                    .or_default()
+            for (name, chain) in theirs.iter() {
+                mine.get_or_insert_with(name, Chain::default)
                     .rules
                     .extend(chain.rules.iter().cloned());
             }
@@ -912,8 +926,8 @@ impl Writer<'_> {
         let mut mangle = Map::new();
         mangle.insert(KUBE_PROXY_CANARY.to_string(), Chain::default());
         ProxyRules {
-            nat: self.nat,
-            filter: self.filter,
+            nat: self.nat.into_map(),
+            filter: self.filter.into_map(),
             mangle,
             jumps: jump_rules(),
         }

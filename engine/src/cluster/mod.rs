@@ -438,7 +438,6 @@ pub(crate) fn port_endpoints_in(
     protocol: &str,
 ) -> Vec<EndpointAddr> {
     let mut out: Vec<EndpointAddr> = vec![];
-    let mut seen = crate::map::Set::new();
     for &slice in slices {
         if slice.address_type != "IPv4" {
             continue;
@@ -456,9 +455,6 @@ pub(crate) fn port_endpoints_in(
             let Some(ip) = ep.addresses.first().and_then(|a| a.parse().ok()) else {
                 continue;
             };
-            if !seen.insert((ip, port)) {
-                continue;
-            }
             out.push(EndpointAddr {
                 ip,
                 port,
@@ -473,7 +469,9 @@ pub(crate) fn port_endpoints_in(
             });
         }
     }
+    // Stable: of an address and port found twice, the first found stays.
     crate::sort::sort_by_key(&mut out, |a| (u32::from(a.ip), a.port));
+    out.dedup_by(|later, first| later.ip == first.ip && later.port == first.port);
     out
 }
 

@@ -150,24 +150,25 @@ const MAX_ALT: usize = 15;
 fn similar_words(word: &str) -> crate::map::Set<String> {
     const ALPHABET: &str = "abcdefghijklmnopqrstuvwxyz-_0123456789";
     let chars: Vec<char> = word.chars().collect();
-    let mut out = crate::map::Set::new();
+    // Gathered, then sorted once: up to 78 spellings per character.
+    let mut out = Vec::new();
     let join = |parts: &[&[char]]| parts.iter().flat_map(|p| p.iter()).collect::<String>();
     for i in 0..=chars.len() {
         let (a, b) = chars.split_at(i);
         if !b.is_empty() {
-            out.insert(join(&[a, &b[1..]]));
+            out.push(join(&[a, &b[1..]]));
             for c in ALPHABET.chars() {
-                out.insert(join(&[a, &[c], &b[1..]]));
+                out.push(join(&[a, &[c], &b[1..]]));
             }
         }
         if b.len() > 1 {
-            out.insert(join(&[a, &[b[1], b[0]], &b[2..]]));
+            out.push(join(&[a, &[b[1], b[0]], &b[2..]]));
         }
         for c in ALPHABET.chars() {
-            out.insert(join(&[a, &[c], b]));
+            out.push(join(&[a, &[c], b]));
         }
     }
-    out
+    out.into_iter().collect()
 }
 
 fn debs_with(command: &str) -> impl Iterator<Item = &'static Package> + '_ {

@@ -304,19 +304,17 @@ impl FromJson for Map<String, String> {
         let Value::Object(map) = v else {
             return Err(cx.type_error(holder, &v, &Self::go_type()));
         };
-        let mut out = Map::new();
+        // Keys come in the document's order: gathered, then sorted once
+        // (an insert each would move half the map each time).
+        let mut pairs = Vec::with_capacity(map.len());
         for (k, v) in map {
             match v {
-                Value::String(s) => {
-                    out.insert(k, s);
-                }
-                Value::Null => {
-                    out.insert(k, String::new());
-                }
+                Value::String(s) => pairs.push((k, s)),
+                Value::Null => pairs.push((k, String::new())),
                 other => return Err(cx.type_error(holder, &other, "string")),
             }
         }
-        Ok(out)
+        Ok(pairs.into_iter().collect())
     }
 }
 

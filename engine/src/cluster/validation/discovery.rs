@@ -199,12 +199,17 @@ pub fn validate_endpoint_slice(slice: &EndpointSlice) -> Vec<FieldError> {
             }
         }
     }
-    let mut names = crate::map::Set::new();
+    let names: Vec<Option<&str>> = slice
+        .ports()
+        .iter()
+        .map(|p| Some(p.name.as_deref().unwrap_or("")))
+        .collect();
+    let repeated = crate::map::repeats(&names);
     for (i, p) in slice.ports().iter().enumerate() {
         let f = format!("ports[{i}]");
         let name = p.name.as_deref().unwrap_or("");
         port_checks(&mut errs, &f, name, p.port, p.protocol.as_deref(), false);
-        if !names.insert(name.to_string()) {
+        if repeated[i] {
             errs.push(FieldError::duplicate(
                 format!("{f}.name"),
                 BadValue::Str(name.to_string()),

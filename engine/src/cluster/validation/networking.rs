@@ -679,8 +679,11 @@ fn validate_gateway_api(u: &Unstructured) -> Vec<FieldError> {
     match u.kind {
         "Gateway" => {
             let listeners = list_at(spec, &["listeners"]);
-            let mut names = crate::map::Set::new();
-            if !listeners.iter().all(|l| names.insert(str_at(l, &["name"]))) {
+            let names: Vec<_> = listeners
+                .iter()
+                .map(|l| Some(str_at(l, &["name"])))
+                .collect();
+            if crate::map::repeats(&names).contains(&true) {
                 errs.push(FieldError::invalid(
                     "spec.listeners",
                     BadValue::Str("array".into()),

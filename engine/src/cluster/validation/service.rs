@@ -155,7 +155,12 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
         _ => {}
     }
 
-    let mut names = crate::map::Set::new();
+    let named: Vec<Option<&str>> = spec
+        .ports
+        .iter()
+        .map(|p| (!p.name.is_empty()).then_some(p.name.as_str()))
+        .collect();
+    let repeated_name = crate::map::repeats(&named);
     for (i, p) in spec.ports.iter().enumerate() {
         let f = format!("spec.ports[{i}]");
         if spec.ports.len() > 1 && p.name.is_empty() {
@@ -179,7 +184,7 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
                     detail,
                 ));
             }
-            if !names.insert(p.name.clone()) {
+            if repeated_name[i] {
                 errs.push(FieldError::duplicate(
                     format!("{f}.name"),
                     BadValue::Str(p.name.clone()),
@@ -297,19 +302,33 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
             }
         }
     }
-    let mut seen_np = crate::map::Set::new();
-    let mut seen_port = crate::map::Set::new();
+    let proto = |p: &crate::cluster::objects::ServicePort| {
+        p.protocol.clone().unwrap_or_else(|| "TCP".into())
+    };
+    let node_ports: Vec<_> = spec
+        .ports
+        .iter()
+        .map(|p| p.node_port.filter(|n| *n != 0).map(|np| (proto(p), np)))
+        .collect();
+    let ports: Vec<_> = spec
+        .ports
+        .iter()
+        .map(|p| Some((proto(p), p.port)))
+        .collect();
+    let (repeated_np, repeated_port) = (
+        crate::map::repeats(&node_ports),
+        crate::map::repeats(&ports),
+    );
     for (i, p) in spec.ports.iter().enumerate() {
-        let proto = p.protocol.clone().unwrap_or_else(|| "TCP".into());
         if let Some(np) = p.node_port.filter(|n| *n != 0) {
-            if !seen_np.insert((proto.clone(), np)) {
+            if repeated_np[i] {
                 errs.push(FieldError::duplicate(
                     format!("spec.ports[{i}].nodePort"),
                     BadValue::Int(np.into()),
                 ));
             }
         }
-        if !seen_port.insert((proto, p.port)) {
+        if repeated_port[i] {
             errs.push(FieldError::duplicate(
                 format!("spec.ports[{i}]"),
                 BadValue::Raw(go_service_port(p)),

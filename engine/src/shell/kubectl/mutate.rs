@@ -581,25 +581,23 @@ pub(crate) fn create(s: &mut Ctx, args: &Args, stdin: Option<&str>, exec: &mut E
 /// `--labels=a=b,c=d`, as kubectl's `ParseLabels`: `None` when a pair has
 /// no `=` or an empty key.
 fn parse_labels(spec: &str) -> Option<Labels> {
-    let mut labels = Labels::new();
-    for pair in spec.split(',') {
-        let (k, v) = pair.split_once('=')?;
-        if k.is_empty() {
-            return None;
-        }
-        labels.insert(k.to_string(), v.to_string());
-    }
-    Some(labels)
+    spec.split(',')
+        .map(|pair| {
+            let (k, v) = pair.split_once('=')?;
+            (!k.is_empty()).then(|| (k.to_string(), v.to_string()))
+        })
+        .collect()
 }
 
 /// `--from-literal=key=value` flags, split as kubectl's
 /// `ParseLiteralSource` does: at the first `=`, which may not lead.
 fn literal_sources(args: &Args, exec: &mut Execution) -> Option<crate::map::Map<String, String>> {
-    let mut data = crate::map::Map::new();
+    // Gathered, then sorted once.
+    let mut data = Vec::new();
     for (_, source) in args.values.iter().filter(|(k, _)| k == "from-literal") {
         match source.split_once('=') {
             Some((key, value)) if !key.is_empty() => {
-                data.insert(key.to_string(), value.to_string());
+                data.push((key.to_string(), value.to_string()));
             }
             _ => {
                 exec.err(format!(
@@ -609,7 +607,7 @@ fn literal_sources(args: &Args, exec: &mut Execution) -> Option<crate::map::Map<
             }
         }
     }
-    Some(data)
+    Some(data.into_iter().collect())
 }
 
 #[inline(never)]
@@ -906,13 +904,15 @@ pub(crate) fn run_pod(s: &mut Session, args: &Args, exec: &mut Execution) -> i32
     pod.metadata.namespace = args.namespace.clone();
     match args.value("labels") {
         Some(l) => {
+            let mut labels = Vec::new();
             for kv in l.split(',') {
                 let Some((k, v)) = kv.split_once('=') else {
                     exec.err(format!("error: invalid label spec: {kv}\n"));
                     return 1;
                 };
-                pod.metadata.labels.insert(k.into(), v.into());
+                labels.push((k.to_string(), v.to_string()));
             }
+            pod.metadata.labels.extend(labels);
         }
         None => {
             pod.metadata.labels.insert("run".into(), name.clone());

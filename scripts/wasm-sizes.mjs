@@ -2,8 +2,10 @@
 // Where the page's wasm bytes go: the size of each function body of the
 // release build as rustc left it (before wasm-bindgen and wasm-opt, whose
 // output has no names), summed by crate and, for servicelab's own code, by
-// module, from the wasm's `name` section. A twiggy-style report without a
-// tool to install: `make measure` prints it.
+// module, from the wasm's `name` section; and the generic functions
+// compiled more than once (one copy per type they are used with), the
+// largest families first. A twiggy-style report without a tool to install:
+// `make measure` prints it.
 //
 //   node scripts/wasm-sizes.mjs [WASM] [--top N]
 //
@@ -117,11 +119,37 @@ function path_of(mangled) {
   return parts;
 }
 
+// A generic function compiled once per type it is used with: the same
+// legacy-mangled name but for its hash. (How the engine's BTreeMaps were
+// found to be a tenth of the code: see engine/src/map.rs.)
+function demangledFamily(mangled) {
+  const parts = [];
+  let p = 3;
+  while (p < mangled.length && /[0-9]/.test(mangled[p])) {
+    let n = 0;
+    while (/[0-9]/.test(mangled[p])) n = n * 10 + Number(mangled[p++]);
+    parts.push(mangled.slice(p, p + n));
+    p += n;
+  }
+  return parts
+    .filter((part) => !/^h[0-9a-f]{16}$/.test(part))
+    .join('::')
+    .replace(/\$LT\$/g, '<').replace(/\$GT\$/g, '>').replace(/\$u20\$/g, ' ')
+    .replace(/\$C\$/g, ',').replace(/\$RF\$/g, '&').replace(/\$u7b\$/g, '{').replace(/\$u7d\$/g, '}')
+    .replace(/\.\./g, '::')
+    .replace(/(^|::)_</g, '$1<');
+}
+const byFamily = new Map();
 const byCrate = new Map(), byModule = new Map();
 let total = 0;
 bodies.forEach((size, i) => {
   total += size;
   const name = names.get(i + imported) ?? '(no name)';
+  if (name.startsWith('_ZN') && /17h[0-9a-f]{16}E$/.test(name)) {
+    const f = demangledFamily(name);
+    const [bytes, copies] = byFamily.get(f) ?? [0, 0];
+    byFamily.set(f, [bytes + size, copies + 1]);
+  }
   const parts = path_of(name);
   const crate = parts[0] ?? '(unknown)';
   byCrate.set(crate, (byCrate.get(crate) ?? 0) + size);
@@ -148,3 +176,6 @@ console.log(`wasm code by crate and module (function bodies before wasm-bindgen 
 console.log(`  ${kb(total)}  all code, ${bodies.length} functions; data segments and tables not counted`);
 table('by crate:', byCrate);
 table("servicelab's own, by module:", byModule);
+console.log('generic code compiled more than once (copies, by function):');
+[...byFamily.entries()].filter(([, [, n]]) => n > 1).sort((a, b) => b[1][0] - a[1][0]).slice(0, 10)
+  .forEach(([f, [bytes, n]]) => console.log(`  ${kb(bytes)} ${pct(bytes)}  ${String(n).padStart(4)}x ${f.slice(0, 110)}`));

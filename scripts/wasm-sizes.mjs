@@ -96,8 +96,7 @@ while (at < bytes.length) {
 // Rust's legacy mangling: _ZN + length-prefixed path components + E. The
 // first component is the crate; an impl (`_$LT$Type$u20$as$u20$Trait$GT$`)
 // is counted for the crate of its type.
-function path_of(mangled) {
-  if (!mangled.startsWith('_ZN')) return [mangled.startsWith('_R') ? '(v0 mangled)' : '(unmangled)'];
+function components(mangled) {
   const parts = [];
   let p = 3;
   while (p < mangled.length && /[0-9]/.test(mangled[p])) {
@@ -106,6 +105,12 @@ function path_of(mangled) {
     parts.push(mangled.slice(p, p + n));
     p += n;
   }
+  return parts;
+}
+
+function path_of(mangled) {
+  if (!mangled.startsWith('_ZN')) return [mangled.startsWith('_R') ? '(v0 mangled)' : '(unmangled)'];
+  const parts = components(mangled);
   if (parts.length && parts[0].startsWith('_$LT$')) {
     // `<Type as Trait>` (or `<Type>`): the type's path, or the trait's when
     // the type is a generic parameter or a reference to one.
@@ -123,15 +128,7 @@ function path_of(mangled) {
 // legacy-mangled name but for its hash. (How the engine's BTreeMaps were
 // found to be a tenth of the code: see engine/src/map.rs.)
 function demangledFamily(mangled) {
-  const parts = [];
-  let p = 3;
-  while (p < mangled.length && /[0-9]/.test(mangled[p])) {
-    let n = 0;
-    while (/[0-9]/.test(mangled[p])) n = n * 10 + Number(mangled[p++]);
-    parts.push(mangled.slice(p, p + n));
-    p += n;
-  }
-  return parts
+  return components(mangled)
     .filter((part) => !/^h[0-9a-f]{16}$/.test(part))
     .join('::')
     .replace(/\$LT\$/g, '<').replace(/\$GT\$/g, '>').replace(/\$u20\$/g, ' ')
